@@ -1,0 +1,63 @@
+package dev.scepter.authority.store;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The record of one issued certificate, written before the certificate leaves the authority.
+ *
+ * @param serialNumber     the certificate's serial number (RFC 5280 section 4.1.2.2)
+ * @param issuer           the issuer's distinguished name, RFC 4514 form
+ * @param subject          the subject's distinguished name, RFC 4514 form
+ * @param subjectAltNames  the SANs, each as {@code type:value} (for example {@code dns:host.example})
+ * @param notBefore        start of validity
+ * @param notAfter         end of validity
+ * @param endpoint         the enrollment endpoint or API that issued it (for example {@code scep}, {@code static})
+ * @param requester        who asked: an API token name, an MDM, or {@code challenge} for a static challenge
+ * @param transactionId    the SCEP transactionID, when issued by SCEP
+ * @param binding          the directory object the certificate is bound to, if any
+ * @param revocation       set once the certificate is revoked by hand
+ * @param der              the certificate, DER
+ */
+public record IssuedCertificate(
+        BigInteger serialNumber,
+        String issuer,
+        String subject,
+        List<String> subjectAltNames,
+        Instant notBefore,
+        Instant notAfter,
+        String endpoint,
+        String requester,
+        Optional<String> transactionId,
+        Optional<DirectoryBinding> binding,
+        Optional<Revocation> revocation,
+        byte[] der) {
+
+    public IssuedCertificate {
+        Objects.requireNonNull(serialNumber, "serialNumber");
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(subject, "subject");
+        subjectAltNames = List.copyOf(subjectAltNames);
+        Objects.requireNonNull(notBefore, "notBefore");
+        Objects.requireNonNull(notAfter, "notAfter");
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(requester, "requester");
+        Objects.requireNonNull(transactionId, "transactionId");
+        Objects.requireNonNull(binding, "binding");
+        Objects.requireNonNull(revocation, "revocation");
+        der = der.clone();
+    }
+
+    @Override
+    public byte[] der() {
+        return der.clone();
+    }
+
+    /** The serial in the form {@code openssl x509 -serial} prints and our API paths use: upper-case hex. */
+    public String serialHex() {
+        return serialNumber.toString(16).toUpperCase(java.util.Locale.ROOT);
+    }
+}
