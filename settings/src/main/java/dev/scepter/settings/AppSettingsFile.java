@@ -1,0 +1,70 @@
+package dev.scepter.settings;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code appsettings.json}: a flat JSON object of setting name to string value, the local twin of
+ * an App Service's application settings.
+ */
+public final class AppSettingsFile {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private AppSettingsFile() {
+    }
+
+    /** Reads the file; a missing file is an empty map. */
+    public static Map<String, String> read(Path file) throws InvalidSettingException {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (!Files.exists(file)) {
+            return values;
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException | JacksonException e) {
+            throw new InvalidSettingException(file + ": not readable as JSON (" + firstLine(e.getMessage()) + ")");
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidSettingException(file + ": must hold one JSON object of setting name to string value");
+        }
+        for (Map.Entry<String, JsonNode> field : root.properties()) {
+            JsonNode value = field.getValue();
+            if (value.isObject() || value.isArray()) {
+                throw new InvalidSettingException(file + ": " + field.getKey()
+                        + " must be a string (write nested names as AppConfig:Section:Name)");
+            }
+            values.put(field.getKey(), value.isNull() ? "" : value.asString());
+        }
+        return values;
+    }
+
+    /** Writes the file atomically, so that a crash never leaves half a settings file. */
+    public static void write(Path file, Map<String, String> values) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        values.forEach(root::put);
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temp, JSON.writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.scepter.settings;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A given {@code AppConfig:} setting that Scepter does not honour. A SCEPman configuration must
+ * start as it is, so these are listed on the homepage and logged, never fatal.
+ *
+ * @param name   the name as given
+ * @param source where it was given
+ * @param known  true for a SCEPman setting that Scepter does not use (yet); false for a name
+ *               neither knows, most likely a typo
+ */
+public record IgnoredSetting(String name, String source, boolean known) {
+
+    /** SCEPman's settings (its documentation's list) that this version of Scepter does not use. */
+    private static final Set<String> SCEPMAN_SETTINGS = Stream.of(
+            "AppConfig:LicenseKey", "AppConfig:RemoteDebug", "AppConfig:AnonymousHomePageAccess",
+            "AppConfig:CertificateStorage:TableStorageEndpoint", "AppConfig:EnableCertificateStorage",
+            "AppConfig:AddMicrosoftAADExtensions", "AppConfig:AddSidExtension",
+            "AppConfig:IntuneValidation:ComplianceCheck", "AppConfig:IntuneValidation:ComplianceGracePeriodMinutes",
+            "AppConfig:IntuneValidation:DeviceDirectory", "AppConfig:IntuneValidation:RevokeCertificatesOnWipe",
+            "AppConfig:IntuneValidation:UntoleratedUserRisks", "AppConfig:IntuneValidation:UserRiskCheck",
+            "AppConfig:IntuneValidation:WaitForSuccessNotificationResponse", "AppConfig:IntuneValidation:ValidityPeriodDays",
+            "AppConfig:IntuneValidation:EnableCertificateStorage", "AppConfig:IntuneValidation:AllowRenewals",
+            "AppConfig:IntuneValidation:ReenrollmentAllowedCertificateTypes", "AppConfig:IntuneValidation:AllowRequestedSidExtension",
+            "AppConfig:JamfValidation:Enabled", "AppConfig:JamfValidation:RequestPassword", "AppConfig:JamfValidation:ValidityPeriodDays",
+            "AppConfig:JamfValidation:URL", "AppConfig:JamfValidation:ClientID", "AppConfig:JamfValidation:ClientSecret",
+            "AppConfig:JamfValidation:APIUsername", "AppConfig:JamfValidation:APIPassword", "AppConfig:JamfValidation:DefaultEkus",
+            "AppConfig:JamfValidation:DefaultKeyUsage", "AppConfig:JamfValidation:EnableCertificateStorage",
+            "AppConfig:StaticValidation:EnableCertificateStorage", "AppConfig:StaticValidation:AllowRenewals",
+            "AppConfig:StaticValidation:ReenrollmentAllowedCertificateTypes",
+            "AppConfig:StaticAADValidation:Enabled", "AppConfig:StaticAADValidation:RequestPassword",
+            "AppConfig:StaticAADValidation:ValidityPeriodDays", "AppConfig:StaticAADValidation:DefaultEkus",
+            "AppConfig:StaticAADValidation:DefaultKeyUsage", "AppConfig:StaticAADValidation:EnableCertificateStorage",
+            "AppConfig:DCValidation:Enabled", "AppConfig:DCValidation:RequestPassword", "AppConfig:DCValidation:ValidityPeriodDays",
+            "AppConfig:DCValidation:EnableCertificateStorage", "AppConfig:RADIUSaaSValidation:Token",
+            "AppConfig:CertMaster:URL", "AppConfig:DirectCSRValidation:Enabled", "AppConfig:DirectCSRValidation:DefaultEkus",
+            "AppConfig:DirectCSRValidation:ValidityPeriodDays", "AppConfig:DbCSRValidation:Enabled",
+            "AppConfig:DbCSRValidation:ValidityPeriodDays", "AppConfig:DbCSRValidation:AllowRenewals",
+            "AppConfig:DbCSRValidation:ReenrollmentAllowedCertificateTypes", "AppConfig:DbCSRValidation:DefaultEkus",
+            "AppConfig:CRL:RequestToken", "AppConfig:CRL:Source", "AppConfig:CRL:ValidityDays", "AppConfig:CRL:AddCdp",
+            "AppConfig:OCSP:UseAuthorizedResponder", "AppConfig:OCSP:AuthorizedResponderValidityHours",
+            "AppConfig:OCSP:CacheTimeOutSecondsIfDeviceExists", "AppConfig:OCSP:CacheTimeOutSecondsIfDeviceIsDisabled",
+            "AppConfig:KeyVaultConfig:KeyVaultURL", "AppConfig:KeyVaultConfig:RootCertificateConfig:CertificateName",
+            "AppConfig:AuthConfig:ApplicationId", "AppConfig:AuthConfig:ApplicationKey", "AppConfig:AuthConfig:TenantId",
+            "AppConfig:AuthConfig:TenantName", "AppConfig:AuthConfig:HomeTenantId", "AppConfig:AuthConfig:HomeApplicationId",
+            "AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", "AppConfig:AuthConfig:ManagedIdentityEnabledForWebsiteHostname",
+            "AppConfig:AuthConfig:ManagedIdentityPermissionLevel")
+            .map(RawSettings::canonical).collect(Collectors.toUnmodifiableSet());
+
+    /** The {@code AppConfig:} names given that no {@link Setting} honours; other names are kept and ignored silently. */
+    public static List<IgnoredSetting> in(RawSettings settings) {
+        List<IgnoredSetting> ignored = new ArrayList<>();
+        settings.entries().forEach((canonical, entry) -> {
+            boolean appConfig = canonical.startsWith("appconfig:");
+            if (appConfig && Setting.byName(canonical).isEmpty()) {
+                ignored.add(new IgnoredSetting(entry.name(), entry.source(), isScepmanSetting(canonical)));
+            }
+        });
+        return ignored;
+    }
+
+    private static boolean isScepmanSetting(String canonical) {
+        return SCEPMAN_SETTINGS.contains(canonical)
+                || canonical.startsWith("appconfig:activedirectory:")
+                || canonical.startsWith("appconfig:azurecloudconfig:")
+                || canonical.startsWith("appconfig:loggingconfig:")
+                || canonical.toLowerCase(Locale.ROOT).startsWith("appconfig:azurestorage:");
+    }
+}

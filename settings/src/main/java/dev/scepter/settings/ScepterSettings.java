@@ -1,0 +1,364 @@
+package dev.scepter.settings;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The settings Scepter honours, bound and checked. Binding reports every unusable value at
+ * once, each message naming its setting and where it was given, and start-up stops.
+ */
+public final class ScepterSettings {
+
+    /** .NET's X509KeyUsageFlags names, as SCEPman's {@code DefaultKeyUsage} takes them, to RFC 5280 bits. */
+    private static final Map<String, Integer> KEY_USAGE_FLAGS = Map.of(
+            "digitalsignature", 1 << 7, "nonrepudiation", 1 << 6, "keyencipherment", 1 << 5,
+            "dataencipherment", 1 << 4, "keyagreement", 1 << 3, "keycertsign", 1 << 2,
+            "crlsign", 1 << 1, "encipheronly", 1, "decipheronly", 1 << 15);
+
+    /** Names that SCEPman's settings accept for the EKUs most used, beside OIDs. */
+    private static final Map<String, String> EKU_NAMES = Map.of(
+            "clientauthentication", "1.3.6.1.5.5.7.3.2", "clientauth", "1.3.6.1.5.5.7.3.2",
+            "serverauthentication", "1.3.6.1.5.5.7.3.1", "serverauth", "1.3.6.1.5.5.7.3.1",
+            "codesigning", "1.3.6.1.5.5.7.3.3", "emailprotection", "1.3.6.1.5.5.7.3.4",
+            "smartcardlogon", "1.3.6.1.4.1.311.20.2.2", "kdcauthentication", "1.3.6.1.5.2.3.5",
+            "ipsecike", "1.3.6.1.5.5.7.3.17");
+
+    private static final Pattern OID = Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
+
+    private final RawSettings raw;
+    private final List<String> errors = new ArrayList<>();
+    private final Map<Setting, Object> values = new LinkedHashMap<>();
+
+    private ScepterSettings(RawSettings raw) {
+        this.raw = raw;
+    }
+
+    /** Binds and checks every setting; throws with every problem named. */
+    public static ScepterSettings bind(RawSettings raw) throws InvalidSettingException {
+        ScepterSettings settings = new ScepterSettings(raw);
+        settings.bindAll();
+        if (!settings.errors.isEmpty()) {
+            throw new InvalidSettingException("Invalid settings:\n  " + String.join("\n  ", settings.errors));
+        }
+        return settings;
+    }
+
+    private void bindAll() {
+        optional(Setting.BASE_URL, this::absoluteHttpUrl);
+        integer(Setting.VALIDITY_PERIOD_DAYS, 1, 36_500);
+        integer(Setting.VALIDITY_CLOCK_SKEW_MINUTES, 0, 14 * 24 * 60);
+        bool(Setting.USE_REQUESTED_KEY_USAGES);
+        required(Setting.SCEP_RESPONSE_ENCRYPTION_ALGORITHM, this::responseEncryption);
+        integer(Setting.CONCURRENT_SCEP_REQUEST_LIMIT, 1, 100_000);
+
+        bool(Setting.STATIC_ENABLED);
+        optional(Setting.STATIC_REQUEST_PASSWORD, this::challenge);
+        optional(Setting.STATIC_VALIDITY_PERIOD_DAYS, v -> wholeNumber(v, 1, 36_500));
+        required(Setting.STATIC_DEFAULT_EKUS, this::ekus);
+        required(Setting.STATIC_DEFAULT_KEY_USAGE, this::keyUsage);
+
+        required(Setting.ROOT_SUBJECT, this::distinguishedName);
+        required(Setting.ROOT_KEY_TYPE, this::rsaKeyType);
+        required(Setting.ROOT_KEY_SIZE, this::rsaKeySize);
+        integer(Setting.ROOT_DAYS_EXPIRES_IN, 1, 36_500);
+        bool(Setting.ROOT_ADD_EXTENDED_KEY_USAGE);
+
+        optional(Setting.DATABASE_URL, this::jdbcUrl);
+        optional(Setting.DATABASE_USER, v -> v);
+        optional(Setting.DATABASE_PASSWORD, v -> v);
+
+        optional(Setting.HTTPS_PORT, v -> wholeNumber(v, 0, 65_535));
+        optional(Setting.HTTPS_KEY_STORE, v -> Path.of(v));
+        optional(Setting.HTTPS_KEY_STORE_PASSWORD, v -> v);
+        optional(Setting.HTTPS_HOST_NAMES, this::list);
+        bool(Setting.TRUST_FORWARDED_HEADERS);
+
+        if (values.containsKey(Setting.HTTPS_KEY_STORE) && !values.containsKey(Setting.HTTPS_KEY_STORE_PASSWORD)) {
+            errors.add(Setting.HTTPS_KEY_STORE_PASSWORD.key() + ": required when " + Setting.HTTPS_KEY_STORE.key() + " is set");
+        }
+    }
+
+    // --- typed accessors -------------------------------------------------------------------
+
+    public Optional<URI> baseUrl() {
+        return optionalValue(Setting.BASE_URL);
+    }
+
+    public int validityPeriodDays() {
+        return value(Setting.VALIDITY_PERIOD_DAYS);
+    }
+
+    public int validityClockSkewMinutes() {
+        return value(Setting.VALIDITY_CLOCK_SKEW_MINUTES);
+    }
+
+    public boolean useRequestedKeyUsages() {
+        return value(Setting.USE_REQUESTED_KEY_USAGES);
+    }
+
+    /** The OID of the SCEP response's content encryption. */
+    public String scepResponseEncryptionAlgorithm() {
+        return value(Setting.SCEP_RESPONSE_ENCRYPTION_ALGORITHM);
+    }
+
+    public int concurrentScepRequestLimit() {
+        return value(Setting.CONCURRENT_SCEP_REQUEST_LIMIT);
+    }
+
+    public boolean staticEnabled() {
+        return value(Setting.STATIC_ENABLED);
+    }
+
+    public Optional<String> staticRequestPassword() {
+        return optionalValue(Setting.STATIC_REQUEST_PASSWORD);
+    }
+
+    public Optional<Integer> staticValidityPeriodDays() {
+        return optionalValue(Setting.STATIC_VALIDITY_PERIOD_DAYS);
+    }
+
+    /** EKU OIDs. */
+    public List<String> staticDefaultEkus() {
+        return value(Setting.STATIC_DEFAULT_EKUS);
+    }
+
+    /** RFC 5280 KeyUsage bits as BouncyCastle's {@code KeyUsage} takes them. */
+    public int staticDefaultKeyUsage() {
+        return value(Setting.STATIC_DEFAULT_KEY_USAGE);
+    }
+
+    public String rootSubject() {
+        return value(Setting.ROOT_SUBJECT);
+    }
+
+    public int rootKeySize() {
+        return value(Setting.ROOT_KEY_SIZE);
+    }
+
+    public int rootDaysExpiresIn() {
+        return value(Setting.ROOT_DAYS_EXPIRES_IN);
+    }
+
+    public boolean rootAddExtendedKeyUsage() {
+        return value(Setting.ROOT_ADD_EXTENDED_KEY_USAGE);
+    }
+
+    public Optional<String> databaseUrl() {
+        return optionalValue(Setting.DATABASE_URL);
+    }
+
+    public Optional<String> databaseUser() {
+        return optionalValue(Setting.DATABASE_USER);
+    }
+
+    public Optional<String> databasePassword() {
+        return optionalValue(Setting.DATABASE_PASSWORD);
+    }
+
+    public Optional<Integer> httpsPort() {
+        return optionalValue(Setting.HTTPS_PORT);
+    }
+
+    public Optional<Path> httpsKeyStore() {
+        return optionalValue(Setting.HTTPS_KEY_STORE);
+    }
+
+    public Optional<String> httpsKeyStorePassword() {
+        return optionalValue(Setting.HTTPS_KEY_STORE_PASSWORD);
+    }
+
+    public List<String> httpsHostNames() {
+        return this.<List<String>>optionalValue(Setting.HTTPS_HOST_NAMES).orElse(List.of());
+    }
+
+    public boolean trustForwardedHeaders() {
+        return value(Setting.TRUST_FORWARDED_HEADERS);
+    }
+
+    /** Given {@code AppConfig:} settings that nothing honours. */
+    public List<IgnoredSetting> ignored() {
+        return IgnoredSetting.in(raw);
+    }
+
+    /** Whether a setting was given (rather than defaulted). */
+    public boolean isGiven(Setting setting) {
+        return raw.entry(setting.key()).filter(e -> !e.value().isBlank()).isPresent();
+    }
+
+    @Override
+    public String toString() {
+        // Secrets never reach a log through toString().
+        StringBuilder out = new StringBuilder("ScepterSettings[");
+        values.forEach((setting, value) -> out.append(setting.key()).append('=')
+                .append(setting.isSecret() ? "<hidden>" : value).append(", "));
+        return out.append(']').toString();
+    }
+
+    // --- binding ----------------------------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    private <T> T value(Setting setting) {
+        return (T) values.get(setting);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> Optional<T> optionalValue(Setting setting) {
+        return Optional.ofNullable((T) values.get(setting));
+    }
+
+    @FunctionalInterface
+    private interface Parser {
+        Object parse(String value) throws IllegalArgumentException;
+    }
+
+    private void required(Setting setting, Parser parser) {
+        String given = raw.value(setting.key()).filter(v -> !v.isBlank()).orElse(null);
+        String text = given != null ? given : setting.defaultValue().orElseThrow();
+        parse(setting, text, parser);
+    }
+
+    private void optional(Setting setting, Parser parser) {
+        raw.value(setting.key()).filter(v -> !v.isBlank()).or(setting::defaultValue).ifPresent(text -> parse(setting, text, parser));
+    }
+
+    private void parse(Setting setting, String text, Parser parser) {
+        try {
+            values.put(setting, parser.parse(text.trim()));
+        } catch (IllegalArgumentException e) {
+            String where = raw.entry(setting.key()).map(entry -> " (from " + entry.source() + ")").orElse("");
+            String shown = setting.isSecret() ? "" : " '" + text + "'";
+            errors.add(setting.key() + where + ":" + shown + " " + e.getMessage());
+        }
+    }
+
+    private void integer(Setting setting, int min, int max) {
+        required(setting, v -> wholeNumber(v, min, max));
+    }
+
+    private void bool(Setting setting) {
+        required(setting, v -> switch (v.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("must be true or false");
+        });
+    }
+
+    private static int wholeNumber(String value, int min, int max) {
+        int number;
+        try {
+            number = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be a whole number from " + min + " to " + max);
+        }
+        if (number < min || number > max) {
+            throw new IllegalArgumentException("must be a whole number from " + min + " to " + max);
+        }
+        return number;
+    }
+
+    private URI absoluteHttpUrl(String value) {
+        try {
+            URI uri = new URI(value);
+            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("must be an absolute http:// or https:// URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("must be an absolute http:// or https:// URL");
+        }
+    }
+
+    private String responseEncryption(String value) {
+        List<String> allowed = List.of("2.16.840.1.101.3.4.1.42", "2.16.840.1.101.3.4.1.2", "1.2.840.113549.3.7");
+        if (!allowed.contains(value)) {
+            throw new IllegalArgumentException("must be one of 2.16.840.1.101.3.4.1.42 (AES-256-CBC), "
+                    + "2.16.840.1.101.3.4.1.2 (AES-128-CBC) or 1.2.840.113549.3.7 (3DES)");
+        }
+        return value;
+    }
+
+    private String challenge(String value) {
+        // Windows' SCEP client rejects challenges with characters outside printable ASCII.
+        if (!value.chars().allMatch(c -> c >= 0x20 && c < 0x7F)) {
+            throw new IllegalArgumentException("must hold printable ASCII characters only");
+        }
+        return value;
+    }
+
+    private List<String> ekus(String value) {
+        List<String> oids = new ArrayList<>();
+        for (String item : list(value)) {
+            String oid = EKU_NAMES.getOrDefault(item.toLowerCase(Locale.ROOT), item);
+            if (!OID.matcher(oid).matches()) {
+                throw new IllegalArgumentException("'" + item + "' is neither an OID nor a known EKU name");
+            }
+            oids.add(oid);
+        }
+        if (oids.isEmpty()) {
+            throw new IllegalArgumentException("must name at least one EKU");
+        }
+        return List.copyOf(oids);
+    }
+
+    private int keyUsage(String value) {
+        int bits = 0;
+        for (String flag : value.split("[|,;\\s]+")) {
+            if (flag.isEmpty()) {
+                continue;
+            }
+            Integer bit = KEY_USAGE_FLAGS.get(flag.toLowerCase(Locale.ROOT));
+            if (bit == null) {
+                throw new IllegalArgumentException("'" + flag + "' is not a key usage (" + String.join(", ",
+                        Arrays.asList("DigitalSignature", "NonRepudiation", "KeyEncipherment", "DataEncipherment",
+                                "KeyAgreement", "KeyCertSign", "CrlSign", "EncipherOnly", "DecipherOnly")) + ")");
+            }
+            bits |= bit;
+        }
+        if (bits == 0) {
+            throw new IllegalArgumentException("must name at least one key usage");
+        }
+        return bits;
+    }
+
+    private String distinguishedName(String value) {
+        if (!value.matches("(?s).*\\b[A-Za-z][A-Za-z0-9-]*\\s*=.+")) {
+            throw new IllegalArgumentException("must be a distinguished name such as CN=Example Root CA,O=Example");
+        }
+        return value;
+    }
+
+    private String rsaKeyType(String value) {
+        if (!value.equalsIgnoreCase("RSA") && !value.equalsIgnoreCase("RSA-HSM")) {
+            throw new IllegalArgumentException("must be RSA or RSA-HSM: SCEP needs an RSA CA key");
+        }
+        return value.toUpperCase(Locale.ROOT);
+    }
+
+    private int rsaKeySize(String value) {
+        int size = wholeNumber(value, 2048, 4096);
+        if (size != 2048 && size != 3072 && size != 4096) {
+            throw new IllegalArgumentException("must be 2048, 3072 or 4096");
+        }
+        return size;
+    }
+
+    private String jdbcUrl(String value) {
+        if (!value.startsWith("jdbc:")) {
+            throw new IllegalArgumentException("must be a JDBC URL such as jdbc:postgresql://db.example:5432/scepter");
+        }
+        return value;
+    }
+
+    private List<String> list(String value) {
+        return Arrays.stream(value.split("[,;\\s]+")).filter(s -> !s.isEmpty()).toList();
+    }
+}

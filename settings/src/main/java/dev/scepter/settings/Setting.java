@@ -1,0 +1,73 @@
+package dev.scepter.settings;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Every setting Scepter honours, with its default: the one list that binding, the homepage's list
+ * of ignored settings and {@code docs/configuration.md} agree on (a test holds the docs to it).
+ */
+public enum Setting {
+    BASE_URL("AppConfig:BaseUrl", null, false),
+    VALIDITY_PERIOD_DAYS("AppConfig:ValidityPeriodDays", "730", false),
+    VALIDITY_CLOCK_SKEW_MINUTES("AppConfig:ValidityClockSkewMinutes", "1440", false),
+    USE_REQUESTED_KEY_USAGES("AppConfig:UseRequestedKeyUsages", "true", false),
+    SCEP_RESPONSE_ENCRYPTION_ALGORITHM("AppConfig:SCEPResponseEncryptionAlgorithm", "2.16.840.1.101.3.4.1.42", false),
+    CONCURRENT_SCEP_REQUEST_LIMIT("AppConfig:ConcurrentSCEPRequestLimit", "50", false),
+
+    STATIC_ENABLED("AppConfig:StaticValidation:Enabled", "true", false),
+    STATIC_REQUEST_PASSWORD("AppConfig:StaticValidation:RequestPassword", null, true),
+    STATIC_VALIDITY_PERIOD_DAYS("AppConfig:StaticValidation:ValidityPeriodDays", null, false),
+    STATIC_DEFAULT_EKUS("AppConfig:StaticValidation:DefaultEkus", "1.3.6.1.5.5.7.3.2", false),
+    STATIC_DEFAULT_KEY_USAGE("AppConfig:StaticValidation:DefaultKeyUsage", "DigitalSignature|KeyEncipherment", false),
+
+    ROOT_SUBJECT("AppConfig:KeyVaultConfig:RootCertificateConfig:Subject", "CN=Scepter-Root-CA-V1,O=Scepter", false),
+    ROOT_KEY_TYPE("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "RSA", false),
+    ROOT_KEY_SIZE("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "4096", false),
+    ROOT_DAYS_EXPIRES_IN("AppConfig:KeyVaultConfig:RootCertificateConfig:DaysExpiresIn", "3650", false),
+    ROOT_ADD_EXTENDED_KEY_USAGE("AppConfig:KeyVaultConfig:RootCertificateConfig:AddExtendedKeyUsage", "true", false),
+
+    DATABASE_URL("AppConfig:Database:Url", null, false),
+    DATABASE_USER("AppConfig:Database:User", null, false),
+    DATABASE_PASSWORD("AppConfig:Database:Password", null, true),
+
+    HTTPS_PORT("AppConfig:Https:Port", null, false),
+    HTTPS_KEY_STORE("AppConfig:Https:KeyStore", null, false),
+    HTTPS_KEY_STORE_PASSWORD("AppConfig:Https:KeyStorePassword", null, true),
+    HTTPS_HOST_NAMES("AppConfig:Https:HostNames", null, false),
+    TRUST_FORWARDED_HEADERS("AppConfig:TrustForwardedHeaders", "false", false);
+
+    private static final Map<String, Setting> BY_CANONICAL_NAME =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(s -> RawSettings.canonical(s.key), Function.identity()));
+
+    private final String key;
+    private final String defaultValue;
+    private final boolean secret;
+
+    Setting(String key, String defaultValue, boolean secret) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.secret = secret;
+    }
+
+    /** The setting's name as SCEPman (or, for our own, our docs) spell it. */
+    public String key() {
+        return key;
+    }
+
+    public Optional<String> defaultValue() {
+        return Optional.ofNullable(defaultValue);
+    }
+
+    /** A secret's value is never shown or logged. */
+    public boolean isSecret() {
+        return secret;
+    }
+
+    public static Optional<Setting> byName(String name) {
+        return Optional.ofNullable(BY_CANONICAL_NAME.get(RawSettings.canonical(name)));
+    }
+}

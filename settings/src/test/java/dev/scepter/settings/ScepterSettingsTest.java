@@ -1,0 +1,135 @@
+package dev.scepter.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScepterSettingsTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void defaultsAreScepmansForNewInstallations() throws Exception {
+        ScepterSettings settings = ScepterSettings.bind(RawSettings.of(Map.of()));
+        assertThat(settings.validityPeriodDays()).isEqualTo(730);
+        assertThat(settings.validityClockSkewMinutes()).isEqualTo(1440);
+        assertThat(settings.scepResponseEncryptionAlgorithm()).isEqualTo("2.16.840.1.101.3.4.1.42");
+        assertThat(settings.concurrentScepRequestLimit()).isEqualTo(50);
+        assertThat(settings.staticEnabled()).isTrue();
+        assertThat(settings.staticDefaultEkus()).containsExactly("1.3.6.1.5.5.7.3.2");
+        assertThat(settings.staticDefaultKeyUsage()).isEqualTo((1 << 7) | (1 << 5));
+        assertThat(settings.rootKeySize()).isEqualTo(4096);
+        assertThat(settings.rootDaysExpiresIn()).isEqualTo(3650);
+        assertThat(settings.baseUrl()).isEmpty();
+        assertThat(settings.databaseUrl()).isEmpty();
+        assertThat(settings.ignored()).isEmpty();
+    }
+
+    @Test
+    void namesAreReadCaseInsensitivelyAndInTheLinuxAppServiceForm() throws Exception {
+        ScepterSettings settings = ScepterSettings.bind(RawSettings.of(Map.of(
+                "appconfig:VALIDITYPERIODDAYS", "200",
+                "AppConfig__StaticValidation__DefaultKeyUsage", "DigitalSignature",
+                "AppConfig__KeyVaultConfig__RootCertificateConfig__KeySize", "2048")));
+        assertThat(settings.validityPeriodDays()).isEqualTo(200);
+        assertThat(settings.staticDefaultKeyUsage()).isEqualTo(1 << 7);
+        assertThat(settings.rootKeySize()).isEqualTo(2048);
+    }
+
+    @Test
+    void everyUnusableValueIsNamedInOneMessageAndSecretsAreNotEchoed() {
+        Map<String, String> given = new LinkedHashMap<>();
+        given.put("AppConfig:ValidityPeriodDays", "two years");
+        given.put("AppConfig:SCEPResponseEncryptionAlgorithm", "1.2.3");
+        given.put("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "1024");
+        given.put("AppConfig:StaticValidation:RequestPassword", "bad\u0001secret");
+        assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(given)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("AppConfig:ValidityPeriodDays (from test): 'two years' must be a whole number")
+                .hasMessageContaining("AppConfig:SCEPResponseEncryptionAlgorithm")
+                .hasMessageContaining("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize")
+                .hasMessageContaining("AppConfig:StaticValidation:RequestPassword")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
+    }
+
+    @Test
+    void unusedScepmanSettingsAndUnknownNamesAreIgnoredAndListedButOtherNamesAreNot() throws Exception {
+        ScepterSettings settings = ScepterSettings.bind(RawSettings.of(Map.of(
+                "AppConfig:LicenseKey", "trial",
+                "AppConfig:ValidityPeriodDayz", "5",
+                "Backup:AppConfig:AuthConfig:ApplicationId", "x")));
+        assertThat(settings.ignored()).extracting(IgnoredSetting::name, IgnoredSetting::known)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("AppConfig:LicenseKey", true),
+                        org.assertj.core.groups.Tuple.tuple("AppConfig:ValidityPeriodDayz", false));
+    }
+
+    @Test
+    void theEnvironmentBeatsTheSettingsFileWhichBeatsAppsettingsJson() throws Exception {
+        AppSettingsFile.write(dataDir.resolve("appsettings.json"), Map.of(
+                "AppConfig:ValidityPeriodDays", "100", "AppConfig:ValidityClockSkewMinutes", "10", "AppConfig:ConcurrentSCEPRequestLimit", "7"));
+        Path extra = dataDir.resolve("extra.json");
+        AppSettingsFile.write(extra, Map.of("AppConfig:ValidityPeriodDays", "200", "AppConfig:ValidityClockSkewMinutes", "20"));
+        Map<String, String> environment = Map.of("AppConfig__ValidityPeriodDays", "300", "PATH", "/usr/bin");
+
+        ScepterSettings settings = ScepterSettings.bind(SettingsSources.load(environment, Optional.of(extra), dataDir));
+
+        assertThat(settings.validityPeriodDays()).isEqualTo(300);
+        assertThat(settings.validityClockSkewMinutes()).isEqualTo(20);
+        assertThat(settings.concurrentScepRequestLimit()).isEqualTo(7);
+        assertThat(settings.ignored()).isEmpty();
+    }
+
+    @Test
+    void aBrokenSettingsFileIsNamed() throws Exception {
+        Files.writeString(dataDir.resolve("appsettings.json"), "{\"AppConfig:BaseUrl\": ");
+        assertThatThrownBy(() -> SettingsSources.load(Map.of(), Optional.empty(), dataDir))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("appsettings.json");
+        Files.writeString(dataDir.resolve("appsettings.json"), "{\"AppConfig\": {\"BaseUrl\": \"x\"}}");
+        assertThatThrownBy(() -> SettingsSources.load(Map.of(), Optional.empty(), dataDir))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("AppConfig:Section:Name");
+    }
+
+    @Test
+    void appsettingsJsonRoundTripsInOrder() throws Exception {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("AppConfig:BaseUrl", "https://scepter.example");
+        values.put("Backup:AppConfig:AuthConfig:ApplicationKey", "quote \" and \\ backslash");
+        Path file = dataDir.resolve("appsettings.json");
+        AppSettingsFile.write(file, values);
+        assertThat(AppSettingsFile.read(file)).containsExactlyEntriesOf(values);
+    }
+
+    @Test
+    void everySettingIsDocumentedWithItsDefault() throws Exception {
+        // Markdown tables escape the pipe that joins key usage flags.
+        String docs = Files.readString(Path.of("..", "docs", "configuration.md")).replace("\\|", "|");
+        for (Setting setting : Setting.values()) {
+            assertThat(docs).as("docs/configuration.md documents " + setting.key()).contains("`" + setting.key() + "`");
+            setting.defaultValue().ifPresent(value ->
+                    assertThat(docs).as("docs/configuration.md gives the default of " + setting.key()).contains("`" + value + "`"));
+        }
+    }
+
+    @Test
+    void httpsKeyStoreNeedsItsPassword() {
+        assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:Https:KeyStore", "/x.p12"))))
+                .hasMessageContaining("AppConfig:Https:KeyStorePassword: required");
+    }
+
+    @Test
+    void toStringHidesSecrets() throws Exception {
+        ScepterSettings settings = ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:Database:Password", "hunter2",
+                "AppConfig:Database:Url", "jdbc:postgresql://db/x")));
+        assertThat(settings.toString()).doesNotContain("hunter2").contains("jdbc:postgresql://db/x");
+        assertThat(List.of(settings.databasePassword().orElseThrow())).containsExactly("hunter2");
+    }
+}
