@@ -1,0 +1,141 @@
+package dev.scepter.protocol.scep;
+
+import java.math.BigInteger;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import org.bouncycastle.asn1.DERPrintableString;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/**
+ * The keys and certificates of the tests, made once per JVM: RSA-2048 key generation is the slow
+ * part of these tests. A CA, a client with a self-signed certificate and a PKCS#10 with a
+ * challengePassword (what a PKCSReq carries, RFC 8894 section 2.3), and a stranger.
+ */
+final class TestPki {
+    static final Provider BC = new BouncyCastleProvider();
+    static final String CHALLENGE = "s3cr3t-ch4llenge";
+
+    static final KeyPair CA_KEYS = rsa();
+    static final X509CertificateHolder CA_CERT = selfSigned("CN=Scepter Test CA,O=Scepter", CA_KEYS, true);
+
+    static final KeyPair CLIENT_KEYS = rsa();
+    static final X509CertificateHolder CLIENT_CERT = selfSigned("CN=device-0001", CLIENT_KEYS, false);
+    static final PKCS10CertificationRequest CSR = csr("CN=device-0001", CLIENT_KEYS);
+
+    static final KeyPair STRANGER_KEYS = rsa();
+    static final X509CertificateHolder STRANGER_CERT = selfSigned("CN=Stranger", STRANGER_KEYS, true);
+
+    /** A certificate the CA issued to the client: what the client signs a RenewalReq with. */
+    static final X509CertificateHolder ISSUED_CERT = issue(CA_CERT, CA_KEYS.getPrivate(), "CN=device-0001",
+            CLIENT_KEYS, BigInteger.valueOf(4242));
+
+    private TestPki() {
+    }
+
+    static CmsSigner caSigner() {
+        return CmsSigner.of(CA_CERT, CA_KEYS.getPrivate());
+    }
+
+    static KeyTransportDecryptor caDecryptor() {
+        return KeyTransportDecryptor.of(CA_KEYS.getPrivate());
+    }
+
+    static X509Certificate x509(X509CertificateHolder holder) {
+        try {
+            return new JcaX509CertificateConverter().setProvider(BC).getCertificate(holder);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static KeyPair rsa() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static KeyPair ec() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static X509CertificateHolder selfSigned(String subject, KeyPair keys, boolean ca) {
+        try {
+            Instant now = Instant.now();
+            X500Name name = new X500Name(subject);
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
+                    BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(1, ChronoUnit.HOURS)),
+                    Date.from(now.plus(365, ChronoUnit.DAYS)), name, keys.getPublic());
+            if (ca) {
+                builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+                builder.addExtension(Extension.keyUsage, true,
+                        new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature
+                                | KeyUsage.keyEncipherment));
+            }
+            builder.addExtension(Extension.subjectKeyIdentifier, false,
+                    new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
+            return builder.build(new JcaContentSignerBuilder(signatureAlgorithm(keys.getPrivate()))
+                    .setProvider(BC).build(keys.getPrivate()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static X509CertificateHolder issue(X509CertificateHolder issuer, PrivateKey issuerKey, String subject,
+            KeyPair subjectKeys, BigInteger serial) {
+        try {
+            Instant now = Instant.now();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer.getSubject(), serial,
+                    Date.from(now.minus(1, ChronoUnit.HOURS)), Date.from(now.plus(30, ChronoUnit.DAYS)),
+                    new X500Name(subject), subjectKeys.getPublic());
+            builder.addExtension(Extension.keyUsage, true,
+                    new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            return builder.build(new JcaContentSignerBuilder("SHA256withRSA").setProvider(BC).build(issuerKey));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static PKCS10CertificationRequest csr(String subject, KeyPair keys) {
+        try {
+            return new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic())
+                    .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, new DERPrintableString(CHALLENGE))
+                    .build(new JcaContentSignerBuilder("SHA256withRSA").setProvider(BC).build(keys.getPrivate()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String signatureAlgorithm(PrivateKey key) {
+        return "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+    }
+}
