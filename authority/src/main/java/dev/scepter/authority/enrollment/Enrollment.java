@@ -1,0 +1,142 @@
+package dev.scepter.authority.enrollment;
+
+import dev.scepter.authority.enrollment.EnrollmentOutcome.Issued;
+import dev.scepter.authority.enrollment.EnrollmentOutcome.Reason;
+import dev.scepter.authority.enrollment.EnrollmentOutcome.Rejected;
+import dev.scepter.authority.issuance.CertificateIssuer;
+import dev.scepter.authority.issuance.InvalidRequestException;
+import dev.scepter.authority.issuance.SerialNumbers;
+import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.authority.store.SerialNumberCollisionException;
+import dev.scepter.protocol.csr.CertificationRequests;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.X509CertificateHolder;
+
+/**
+ * The enrollment use case: challenge, then policy and signing, then recording. A certificate
+ * leaves only after its record is committed, so nothing issued is ever lost.
+ */
+public final class Enrollment {
+
+    private static final System.Logger LOG = System.getLogger(Enrollment.class.getName());
+    /** Collisions of 152 random bits do not repeat; a few tries only guard against a broken store. */
+    private static final int SERIAL_ATTEMPTS = 3;
+
+    private final CertificateIssuer issuer;
+    private final CertificateStore store;
+    private final SerialNumbers serialNumbers;
+
+    public Enrollment(CertificateIssuer issuer, CertificateStore store, SerialNumbers serialNumbers) {
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.store = Objects.requireNonNull(store, "store");
+        this.serialNumbers = Objects.requireNonNull(serialNumbers, "serialNumbers");
+    }
+
+    public EnrollmentOutcome enroll(EnrollmentEndpoint endpoint, EnrollmentRequest request) {
+        if (!CertificationRequests.isSelfSignatureValid(request.csr())) {
+            return rejected(endpoint, request, new Rejected(Reason.BAD_PROOF_OF_POSSESSION,
+                    "the request's signature does not verify with its public key"));
+        }
+        if (!endpoint.challengeVerifier().accepts(CertificationRequests.challengePassword(request.csr()), request.csr())) {
+            return rejected(endpoint, request, new Rejected(Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
+        }
+        for (int attempt = 1; ; attempt++) {
+            BigInteger serial = serialNumbers.unbound(endpoint.profile().serialTypeByte());
+            X509CertificateHolder certificate;
+            try {
+                certificate = issuer.issue(request.csr(), endpoint.profile(), request.requestedValidity(), serial);
+            } catch (InvalidRequestException e) {
+                return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage()));
+            }
+            IssuedCertificate record = record(certificate, endpoint, request);
+            try {
+                store.record(record);
+            } catch (SerialNumberCollisionException e) {
+                if (attempt < SERIAL_ATTEMPTS) {
+                    continue;
+                }
+                throw e;
+            }
+            LOG.log(System.Logger.Level.INFO, "Issued a certificate with serial number {0} on endpoint {1} for subject \"{2}\", transaction {3}",
+                    record.serialHex(), endpoint.name(), record.subject(), request.transactionId().orElse("-"));
+            return new Issued(certificate, record);
+        }
+    }
+
+    private static Rejected rejected(EnrollmentEndpoint endpoint, EnrollmentRequest request, Rejected rejection) {
+        LOG.log(System.Logger.Level.INFO, "Refused an enrollment on endpoint {0} for subject \"{1}\", transaction {2}: {3}",
+                endpoint.name(), request.csr().getSubject(), request.transactionId().orElse("-"), rejection.detail());
+        return rejection;
+    }
+
+    private static IssuedCertificate record(X509CertificateHolder certificate, EnrollmentEndpoint endpoint, EnrollmentRequest request) {
+        try {
+            return new IssuedCertificate(
+                    certificate.getSerialNumber(),
+                    BCStyle.INSTANCE.toString(certificate.getIssuer()),
+                    BCStyle.INSTANCE.toString(certificate.getSubject()),
+                    subjectAltNames(certificate),
+                    certificate.getNotBefore().toInstant(),
+                    certificate.getNotAfter().toInstant(),
+                    endpoint.name(),
+                    request.requester(),
+                    request.transactionId(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    certificate.getEncoded());
+        } catch (IOException e) {
+            throw new UncheckedIOException("a certificate we built cannot be encoded", e);
+        }
+    }
+
+    /** SANs as {@code type:value}, the form the store and the search API use. */
+    static List<String> subjectAltNames(X509CertificateHolder certificate) {
+        GeneralNames names = GeneralNames.fromExtensions(certificate.getExtensions(), Extension.subjectAlternativeName);
+        List<String> result = new ArrayList<>();
+        if (names == null) {
+            return result;
+        }
+        for (GeneralName name : names.getNames()) {
+            result.add(switch (name.getTagNo()) {
+                case GeneralName.dNSName -> "dns:" + name.getName();
+                case GeneralName.rfc822Name -> "email:" + name.getName();
+                case GeneralName.uniformResourceIdentifier -> "uri:" + name.getName();
+                case GeneralName.iPAddress -> "ip:" + ipAddress(name);
+                case GeneralName.directoryName -> "dirName:" + name.getName();
+                case GeneralName.otherName -> otherName(name);
+                default -> "tag" + name.getTagNo() + ":" + name.getName();
+            });
+        }
+        return result;
+    }
+
+    private static String ipAddress(GeneralName name) {
+        byte[] octets = org.bouncycastle.asn1.DEROctetString.getInstance(name.getName()).getOctets();
+        try {
+            return java.net.InetAddress.getByAddress(octets).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return org.bouncycastle.util.encoders.Hex.toHexString(octets);
+        }
+    }
+
+    /** The UPN (Microsoft's otherName 1.3.6.1.4.1.311.20.2.3) is the one otherName users rely on. */
+    private static String otherName(GeneralName name) {
+        org.bouncycastle.asn1.x509.OtherName other = org.bouncycastle.asn1.x509.OtherName.getInstance(name.getName());
+        String oid = other.getTypeID().getId();
+        if ("1.3.6.1.4.1.311.20.2.3".equals(oid) && other.getValue() instanceof org.bouncycastle.asn1.ASN1String upn) {
+            return "upn:" + upn.getString();
+        }
+        return "otherName:" + oid;
+    }
+}

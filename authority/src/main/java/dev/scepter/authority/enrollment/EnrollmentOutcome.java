@@ -1,0 +1,25 @@
+package dev.scepter.authority.enrollment;
+
+import dev.scepter.authority.store.IssuedCertificate;
+import org.bouncycastle.cert.X509CertificateHolder;
+
+/** What an enrollment came to: a refusal is a value the protocol turns into its own answer. */
+public sealed interface EnrollmentOutcome {
+
+    /** The certificate was issued and recorded. */
+    record Issued(X509CertificateHolder certificate, IssuedCertificate record) implements EnrollmentOutcome {
+    }
+
+    /** The request was refused; {@code detail} is safe to log and to show to the requester. */
+    record Rejected(Reason reason, String detail) implements EnrollmentOutcome {
+    }
+
+    enum Reason {
+        /** The challenge is missing or wrong. */
+        BAD_CHALLENGE,
+        /** The request is not signed by the key it certifies. */
+        BAD_PROOF_OF_POSSESSION,
+        /** The request cannot become a certificate under our rules. */
+        BAD_REQUEST
+    }
+}

@@ -1,0 +1,27 @@
+package dev.scepter.authority.issuance;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+
+/**
+ * What one enrollment endpoint puts into the certificates it issues.
+ *
+ * @param name               the endpoint's name, as recorded ({@code static}, {@code scep}, {@code api})
+ * @param serialTypeByte     the first byte of the serial number: SCEPman's certificate type (0x50 static)
+ * @param validityPeriodDays the endpoint's own cap, if any ({@code AppConfig:<Endpoint>:ValidityPeriodDays})
+ * @param defaultEkus        EKUs when the request has none or requested ones are not used
+ * @param defaultKeyUsage    KeyUsage bits (BouncyCastle {@code KeyUsage} constants) in the same case
+ */
+public record EndpointProfile(
+        String name, int serialTypeByte, Optional<Integer> validityPeriodDays, List<KeyPurposeId> defaultEkus, int defaultKeyUsage) {
+    public EndpointProfile {
+        Objects.requireNonNull(name, "name");
+        if (serialTypeByte < 0x01 || serialTypeByte > 0x7F) {
+            throw new IllegalArgumentException("the serial's type byte must keep the serial positive and non-zero");
+        }
+        Objects.requireNonNull(validityPeriodDays, "validityPeriodDays");
+        defaultEkus = List.copyOf(defaultEkus);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.scepter.authority.enrollment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scepter.authority.Csrs;
+import dev.scepter.authority.TestCa;
+import dev.scepter.authority.issuance.CertificateIssuer;
+import dev.scepter.authority.issuance.EndpointProfile;
+import dev.scepter.authority.issuance.IssuancePolicy;
+import dev.scepter.authority.issuance.SerialNumbers;
+import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.authority.store.SerialNumberCollisionException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class EnrollmentTest {
+
+    private static TestCa ca;
+    private static KeyPair device;
+
+    /** Records what it is given, and can refuse the first N as collisions, as a unique key would. */
+    static final class RecordingStore implements CertificateStore {
+        final List<IssuedCertificate> recorded = new ArrayList<>();
+        int collisionsToRaise;
+
+        @Override
+        public void record(IssuedCertificate certificate) {
+            if (collisionsToRaise > 0) {
+                collisionsToRaise--;
+                throw new SerialNumberCollisionException(certificate.serialNumber(), null);
+            }
+            recorded.add(certificate);
+        }
+
+        @Override
+        public Optional<IssuedCertificate> find(String issuer, BigInteger serialNumber) {
+            return recorded.stream().filter(c -> c.serialNumber().equals(serialNumber)).findFirst();
+        }
+
+        @Override
+        public long count() {
+            return recorded.size();
+        }
+    }
+
+    private final RecordingStore store = new RecordingStore();
+    private final Enrollment enrollment = new Enrollment(new CertificateIssuer(ca,
+            new IssuancePolicy(730, Duration.ofDays(1), true, URI.create("http://scepter.test")), Clock.systemUTC()),
+            store, new SerialNumbers(new SecureRandom()));
+    private final EnrollmentEndpoint staticEndpoint = new EnrollmentEndpoint(new EndpointProfile("static", 0x50, Optional.empty(),
+            List.of(KeyPurposeId.id_kp_clientAuth), KeyUsage.digitalSignature), new StaticChallengeVerifier("s3cret"));
+
+    @BeforeAll
+    static void keys() throws Exception {
+        ca = new TestCa(Instant.now().plus(Duration.ofDays(3650)));
+        device = TestCa.rsa();
+    }
+
+
+    private static EnrollmentRequest request(PKCS10CertificationRequest csr) {
+        return new EnrollmentRequest(csr, "127.0.0.1", Optional.of("tx-1"), Optional.empty());
+    }
+
+    @Test
+    void issuesAndRecordsTheCertificateBeforeReturningIt() throws Exception {
+        EnrollmentOutcome outcome = enrollment.enroll(staticEndpoint, request(Csrs.forKey(device).challenge("s3cret").dnsName("d.example").build()));
+
+        assertThat(outcome).isInstanceOf(EnrollmentOutcome.Issued.class);
+        EnrollmentOutcome.Issued issued = (EnrollmentOutcome.Issued) outcome;
+        assertThat(store.recorded).hasSize(1);
+        IssuedCertificate record = store.recorded.get(0);
+        assertThat(record.der()).isEqualTo(issued.certificate().getEncoded());
+        assertThat(record.serialNumber()).isEqualTo(issued.certificate().getSerialNumber());
+        assertThat(record.serialNumber().toByteArray()[0]).isEqualTo((byte) 0x50);
+        assertThat(record.subject()).isEqualTo("CN=device-1");
+        assertThat(record.subjectAltNames()).containsExactly("dns:d.example");
+        assertThat(record.endpoint()).isEqualTo("static");
+        assertThat(record.transactionId()).contains("tx-1");
+        assertThat(record.issuer()).isEqualTo("CN=Test Root CA,O=Scepter Tests");
+    }
+
+    @Test
+    void aWrongOrMissingChallengeIsRefusedAndNothingIsRecorded() throws Exception {
+        EnrollmentOutcome wrong = enrollment.enroll(staticEndpoint, request(Csrs.forKey(device).challenge("guess").build()));
+        EnrollmentOutcome missing = enrollment.enroll(staticEndpoint, request(Csrs.forKey(device).build()));
+
+        assertThat(wrong).isEqualTo(new EnrollmentOutcome.Rejected(EnrollmentOutcome.Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
+        assertThat(missing).isInstanceOf(EnrollmentOutcome.Rejected.class);
+        assertThat(store.recorded).isEmpty();
+    }
+
+    @Test
+    void aRequestNotSignedByItsOwnKeyIsRefused() throws Exception {
+        KeyPair other = TestCa.rsa();
+        PKCS10CertificationRequest signedByOther = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                new org.bouncycastle.asn1.x500.X500Name("CN=device-1"), device.getPublic())
+                .addAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_challengePassword,
+                        new org.bouncycastle.asn1.DERPrintableString("s3cret"))
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(other.getPrivate()));
+
+        EnrollmentOutcome outcome = enrollment.enroll(staticEndpoint, request(signedByOther));
+
+        assertThat(outcome).isInstanceOf(EnrollmentOutcome.Rejected.class);
+        assertThat(((EnrollmentOutcome.Rejected) outcome).reason()).isEqualTo(EnrollmentOutcome.Reason.BAD_PROOF_OF_POSSESSION);
+        assertThat(store.recorded).isEmpty();
+    }
+
+    @Test
+    void aSerialCollisionDrawsANewSerial() throws Exception {
+        store.collisionsToRaise = 2;
+        EnrollmentOutcome outcome = enrollment.enroll(staticEndpoint, request(Csrs.forKey(device).challenge("s3cret").build()));
+        assertThat(outcome).isInstanceOf(EnrollmentOutcome.Issued.class);
+        assertThat(store.recorded).hasSize(1);
+    }
+
+    @Test
+    void staticChallengeComparisonAcceptsOnlyTheExactValue() throws Exception {
+        StaticChallengeVerifier verifier = new StaticChallengeVerifier("s3cret");
+        PKCS10CertificationRequest csr = Csrs.forKey(device).build();
+        assertThat(verifier.accepts(Optional.of("s3cret"), csr)).isTrue();
+        assertThat(verifier.accepts(Optional.of("s3cret "), csr)).isFalse();
+        assertThat(verifier.accepts(Optional.of("S3CRET"), csr)).isFalse();
+        assertThat(verifier.accepts(Optional.empty(), csr)).isFalse();
+        assertThat(verifier.toString()).doesNotContain("s3cret");
+    }
+}

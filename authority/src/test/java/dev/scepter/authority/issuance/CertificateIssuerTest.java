@@ -1,0 +1,130 @@
+package dev.scepter.authority.issuance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scepter.authority.Csrs;
+import dev.scepter.authority.TestCa;
+import java.math.BigInteger;
+import java.net.URI;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class CertificateIssuerTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final BigInteger SERIAL = new BigInteger("50" + "11".repeat(19), 16);
+    private static TestCa ca;
+    private static KeyPair device;
+
+    private final EndpointProfile staticEndpoint = new EndpointProfile("static", 0x50, Optional.empty(),
+            List.of(KeyPurposeId.id_kp_clientAuth), KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
+
+    @BeforeAll
+    static void keys() throws Exception {
+        ca = new TestCa(NOW.plus(Duration.ofDays(3650)));
+        device = TestCa.rsa();
+    }
+
+    private static CertificateIssuer issuer(int validityDays, boolean useRequestedKeyUsages) {
+        return new CertificateIssuer(ca, new IssuancePolicy(validityDays, Duration.ofMinutes(1440), useRequestedKeyUsages,
+                URI.create("https://scepter.example")), CLOCK);
+    }
+
+    @Test
+    void backdatesNotBeforeByTheClockSkewAndCapsValidityAtTheGlobalSetting() throws Exception {
+        X509CertificateHolder cert = issuer(730, true).issue(Csrs.forKey(device).build(), staticEndpoint, Optional.empty(), SERIAL);
+        assertThat(cert.getNotBefore().toInstant()).isEqualTo(NOW.minus(Duration.ofMinutes(1440)));
+        assertThat(cert.getNotAfter().toInstant()).isEqualTo(NOW.plus(Duration.ofDays(730)));
+        assertThat(cert.getSerialNumber()).isEqualTo(SERIAL);
+        assertThat(cert.getSubject().toString()).isEqualTo("CN=device-1");
+    }
+
+    @Test
+    void validityIsTheSmallestOfRequestedEndpointAndGlobal() throws Exception {
+        EndpointProfile capped = new EndpointProfile("static", 0x50, Optional.of(90), staticEndpoint.defaultEkus(), staticEndpoint.defaultKeyUsage());
+        CertificateIssuer issuer = issuer(730, true);
+        assertThat(issuer.validity(capped, Optional.empty())).isEqualTo(Duration.ofDays(90));
+        assertThat(issuer.validity(capped, Optional.of(Duration.ofDays(30)))).isEqualTo(Duration.ofDays(30));
+        assertThat(issuer.validity(capped, Optional.of(Duration.ofDays(400)))).isEqualTo(Duration.ofDays(90));
+        assertThat(issuer(60, true).validity(capped, Optional.empty())).isEqualTo(Duration.ofDays(60));
+    }
+
+    @Test
+    void neverOutlivesTheCa() throws Exception {
+        TestCa shortCa = new TestCa(NOW.plus(Duration.ofDays(100)));
+        CertificateIssuer issuer = new CertificateIssuer(shortCa, new IssuancePolicy(730, Duration.ZERO, true,
+                URI.create("http://x")), CLOCK);
+        X509CertificateHolder cert = issuer.issue(Csrs.forKey(device).build(), staticEndpoint, Optional.empty(), SERIAL);
+        assertThat(cert.getNotAfter()).isEqualTo(shortCa.certificate().getNotAfter());
+    }
+
+    @Test
+    void carriesEndEntityConstraintsKeyIdsAndAiaFromTheBaseUrl() throws Exception {
+        X509CertificateHolder cert = issuer(730, true).issue(Csrs.forKey(device).build(), staticEndpoint, Optional.empty(), SERIAL);
+        Extension basic = cert.getExtension(Extension.basicConstraints);
+        assertThat(basic.isCritical()).isTrue();
+        assertThat(BasicConstraints.getInstance(basic.getParsedValue()).isCA()).isFalse();
+        assertThat(SubjectKeyIdentifier.fromExtensions(cert.getExtensions())).isNotNull();
+        assertThat(AuthorityKeyIdentifier.fromExtensions(cert.getExtensions()).getKeyIdentifier())
+                .isEqualTo(SubjectKeyIdentifier.fromExtensions(ca.certificate().getExtensions()).getKeyIdentifier());
+        AccessDescription[] aia = AuthorityInformationAccess.fromExtensions(cert.getExtensions()).getAccessDescriptions();
+        assertThat(aia).extracting(d -> d.getAccessMethod().getId() + " " + d.getAccessLocation().getName().toString())
+                .containsExactly(AccessDescription.id_ad_caIssuers.getId() + " https://scepter.example/ca",
+                        AccessDescription.id_ad_ocsp.getId() + " https://scepter.example/ocsp");
+        assertThat(cert.isSignatureValid(new JcaContentVerifierProviderBuilder().build(ca.certificate()))).isTrue();
+    }
+
+    @Test
+    void requestedKeyUsagesAreUsedWhenAllowedAndEndpointDefaultsOtherwise() throws Exception {
+        var csr = Csrs.forKey(device).keyUsage(KeyUsage.digitalSignature).eku(KeyPurposeId.id_kp_serverAuth).build();
+
+        X509CertificateHolder requested = issuer(730, true).issue(csr, staticEndpoint, Optional.empty(), SERIAL);
+        assertThat(KeyUsage.fromExtensions(requested.getExtensions()).hasUsages(KeyUsage.keyEncipherment)).isFalse();
+        assertThat(ExtendedKeyUsage.fromExtensions(requested.getExtensions()).getUsages()).containsExactly(KeyPurposeId.id_kp_serverAuth);
+
+        X509CertificateHolder defaults = issuer(730, false).issue(csr, staticEndpoint, Optional.empty(), SERIAL);
+        assertThat(KeyUsage.fromExtensions(defaults.getExtensions()).hasUsages(KeyUsage.digitalSignature | KeyUsage.keyEncipherment)).isTrue();
+        assertThat(ExtendedKeyUsage.fromExtensions(defaults.getExtensions()).getUsages()).containsExactly(KeyPurposeId.id_kp_clientAuth);
+
+        X509CertificateHolder none = issuer(730, true).issue(Csrs.forKey(device).build(), staticEndpoint, Optional.empty(), SERIAL);
+        assertThat(ExtendedKeyUsage.fromExtensions(none.getExtensions()).getUsages()).containsExactly(KeyPurposeId.id_kp_clientAuth);
+        assertThat(none.getExtension(Extension.keyUsage).isCritical()).isTrue();
+    }
+
+    @Test
+    void subjectAltNamesAreCopiedAndCriticalWhenTheSubjectIsEmpty() throws Exception {
+        X509CertificateHolder withSubject = issuer(730, true).issue(Csrs.forKey(device).dnsName("host.example").build(),
+                staticEndpoint, Optional.empty(), SERIAL);
+        assertThat(withSubject.getExtension(Extension.subjectAlternativeName).isCritical()).isFalse();
+
+        X509CertificateHolder noSubject = issuer(730, true).issue(Csrs.forKey(device).subject("").dnsName("host.example").build(),
+                staticEndpoint, Optional.empty(), SERIAL);
+        assertThat(noSubject.getExtension(Extension.subjectAlternativeName).isCritical()).isTrue();
+    }
+
+    @Test
+    void refusesARequestWithNeitherSubjectNorSan() {
+        assertThatThrownBy(() -> issuer(730, true).issue(Csrs.forKey(device).subject("").build(), staticEndpoint, Optional.empty(), SERIAL))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("no subject");
+    }
+}
