@@ -1,0 +1,178 @@
+package dev.scepter.keys;
+
+import dev.scepter.authority.ca.CaDecrypter;
+import dev.scepter.authority.ca.CaSigner;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import javax.crypto.Cipher;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The embedded default's CA key: a PKCS#12 file and its password file in the data folder. The
+ * key is held in memory for signing and key transport; nothing here hands it out.
+ */
+public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
+
+    static final String ALIAS = "scepter-ca";
+
+    private final Path keyStoreFile;
+    private final PrivateKey privateKey;
+    private final X509CertificateHolder certificate;
+
+    private Pkcs12CaSigner(Path keyStoreFile, PrivateKey privateKey, X509CertificateHolder certificate) {
+        this.keyStoreFile = keyStoreFile;
+        this.privateKey = privateKey;
+        this.certificate = certificate;
+    }
+
+    /** Opens an existing CA. */
+    public static Pkcs12CaSigner load(Path keyStoreFile, Path passwordFile) throws IOException, GeneralSecurityException {
+        char[] password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip().toCharArray();
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStoreFile)) {
+            keyStore.load(in, password);
+        }
+        String alias = keyStore.containsAlias(ALIAS) ? ALIAS : keyStore.aliases().nextElement();
+        if (!(keyStore.getKey(alias, password) instanceof PrivateKey key)) {
+            throw new GeneralSecurityException(keyStoreFile + " holds no private key under alias " + alias);
+        }
+        Certificate cert = keyStore.getCertificate(alias);
+        return new Pkcs12CaSigner(keyStoreFile, key, new X509CertificateHolder(cert.getEncoded()));
+    }
+
+    /**
+     * Generates a new self-signed root CA (RFC 5280 section 4.2.1.9: CA basic constraints,
+     * keyCertSign and cRLSign) and writes it with a fresh random password, both files 0600.
+     */
+    public static Pkcs12CaSigner generate(Path keyStoreFile, Path passwordFile, RootCaSpec spec, Clock clock, SecureRandom random)
+            throws IOException, GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(spec.keySize(), random);
+        KeyPair keyPair = generator.generateKeyPair();
+        X509CertificateHolder certificate = selfSign(keyPair, spec, clock, random);
+
+        byte[] secret = new byte[24];
+        random.nextBytes(secret);
+        char[] password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret).toCharArray();
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        keyStore.load(null, null);
+        X509Certificate jcaCertificate = new JcaX509CertificateConverter().getCertificate(certificate);
+        keyStore.setKeyEntry(ALIAS, keyPair.getPrivate(), password, new Certificate[] {jcaCertificate});
+        writeSecret(passwordFile, new String(password).getBytes(StandardCharsets.UTF_8));
+        try (OutputStream out = newSecretFile(keyStoreFile)) {
+            keyStore.store(out, password);
+        }
+        return new Pkcs12CaSigner(keyStoreFile, keyPair.getPrivate(), certificate);
+    }
+
+    private static X509CertificateHolder selfSign(KeyPair keyPair, RootCaSpec spec, Clock clock, SecureRandom random)
+            throws GeneralSecurityException {
+        X500Name subject = new X500Name(spec.subject());
+        Instant now = clock.instant();
+        byte[] serial = new byte[16];
+        random.nextBytes(serial);
+        serial[0] &= 0x7F;
+        SubjectPublicKeyInfo publicKey = SubjectPublicKeyInfo.getInstance(keyPair.getPublic().getEncoded());
+        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(subject, new BigInteger(1, serial).setBit(120),
+                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(spec.validityDays()))), subject, publicKey);
+        BcX509ExtensionUtils utils = new BcX509ExtensionUtils();
+        try {
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+            builder.addExtension(Extension.keyUsage, true,
+                    new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+            builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey));
+            if (spec.addExtendedKeyUsage()) {
+                builder.addExtension(Extension.extendedKeyUsage, false,
+                        new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}));
+            }
+            ContentSigner signer = new JcaContentSignerBuilder("SHA256withRSA").build(keyPair.getPrivate());
+            return builder.build(signer);
+        } catch (IOException | OperatorCreationException e) {
+            throw new GeneralSecurityException("cannot build the root CA certificate", e);
+        }
+    }
+
+    @Override
+    public X509CertificateHolder certificate() {
+        return certificate;
+    }
+
+    @Override
+    public ContentSigner contentSigner(AlgorithmIdentifier digestAlgorithm) throws OperatorCreationException {
+        String digest = new DefaultAlgorithmNameFinder().getAlgorithmName(digestAlgorithm).replace("-", "");
+        return new JcaContentSignerBuilder(digest + "withRSA").build(privateKey);
+    }
+
+    @Override
+    public byte[] decryptContentEncryptionKey(AlgorithmIdentifier keyEncryptionAlgorithm, byte[] encryptedKey)
+            throws GeneralSecurityException {
+        // RSA PKCS#1 v1.5 key transport, the only one SCEP clients use (RFC 8894 section 3.2.2).
+        Cipher cipher = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+        cipher.init(Cipher.DECRYPT_MODE, privateKey);
+        return cipher.doFinal(encryptedKey);
+    }
+
+    @Override
+    public String describe() {
+        return "PKCS#12 file " + keyStoreFile.getFileName();
+    }
+
+    @Override
+    public String toString() {
+        return "Pkcs12CaSigner[" + keyStoreFile + "]";
+    }
+
+    /** Writes a secret file readable by its owner only. */
+    public static void writeSecret(Path file, byte[] content) throws IOException {
+        try (OutputStream out = newSecretFile(file)) {
+            out.write(content);
+        }
+    }
+
+    private static OutputStream newSecretFile(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+        return Files.newOutputStream(file, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+}
