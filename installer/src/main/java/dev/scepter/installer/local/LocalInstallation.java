@@ -1,0 +1,156 @@
+package dev.scepter.installer.local;
+
+import dev.scepter.authority.audit.AuditLog;
+import dev.scepter.authority.token.ApiRole;
+import dev.scepter.authority.token.ApiTokens;
+import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.Reconciler;
+import dev.scepter.installer.Step;
+import dev.scepter.keys.Pkcs12CaSigner;
+import dev.scepter.keys.RootCaSpec;
+import dev.scepter.settings.AppSettingsFile;
+import dev.scepter.settings.ScepterSettings;
+import dev.scepter.store.jdbc.JdbcStorage;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * {@code complete-installation --target local}: the data folder of the embedded default. Reads
+ * what is there, plans only what is missing, applies it. {@code serve} runs it first.
+ */
+public final class LocalInstallation {
+
+    public static final String CA_KEY_STORE = "ca.p12";
+    public static final String CA_PASSWORD = "ca.p12.password";
+    public static final String APP_SETTINGS = "appsettings.json";
+    public static final String STATIC_CHALLENGE = "static-challenge";
+    public static final String ADMIN_TOKEN = "admin-token";
+    public static final String EMBEDDED_DATABASE = "scepter.mv.db";
+    static final String ADMIN_TOKEN_NAME = "admin";
+    private static final String ACTOR = "complete-installation";
+
+    private final Path dataDir;
+    private final ScepterSettings settings;
+    private final Supplier<JdbcStorage> storage;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final PrintStream out;
+
+    /**
+     * @param storage opens the store when a step needs it (not before: {@code --what-if} must not create a database)
+     */
+    public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<JdbcStorage> storage, Clock clock,
+            SecureRandom random, PrintStream out) {
+        this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.storage = Objects.requireNonNull(storage, "storage");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+        this.out = Objects.requireNonNull(out, "out");
+    }
+
+    /** Completes the installation; @return whether anything was (or would be) changed. */
+    public boolean complete(boolean whatIf) throws InstallationException {
+        out.println("Scepter local installation in " + dataDir.toAbsolutePath());
+        return new Reconciler(out).run(plan(), whatIf);
+    }
+
+    /** The steps that the actual state still needs, in order. */
+    public List<Step> plan() throws InstallationException {
+        List<Step> plan = new ArrayList<>();
+        if (!Files.isDirectory(dataDir)) {
+            plan.add(new Step("Create the data folder " + dataDir.toAbsolutePath(), () -> Files.createDirectories(dataDir)));
+        }
+        planRootCa(plan);
+        if (!Files.exists(dataDir.resolve(APP_SETTINGS))) {
+            plan.add(new Step("Create " + APP_SETTINGS + " (empty: the settings of this installation go there)",
+                    () -> AppSettingsFile.write(dataDir.resolve(APP_SETTINGS), new LinkedHashMap<>())));
+        }
+        if (settings.staticEnabled() && settings.staticRequestPassword().isEmpty() && !Files.exists(dataDir.resolve(STATIC_CHALLENGE))) {
+            plan.add(new Step("Create the static SCEP challenge in " + STATIC_CHALLENGE, this::createStaticChallenge));
+        }
+        planAdminToken(plan);
+        return plan;
+    }
+
+    private void planRootCa(List<Step> plan) throws InstallationException {
+        Path keyStore = dataDir.resolve(CA_KEY_STORE);
+        Path password = dataDir.resolve(CA_PASSWORD);
+        if (Files.exists(keyStore)) {
+            if (!Files.exists(password)) {
+                throw new InstallationException(keyStore + " exists but " + password + " does not: restore "
+                        + CA_PASSWORD + " from your backup. A new CA is not created over an existing one, since every "
+                        + "certificate it issued would stop being trusted.");
+            }
+            return;
+        }
+        RootCaSpec spec = new RootCaSpec(settings.rootSubject(), settings.rootKeySize(), settings.rootDaysExpiresIn(),
+                settings.rootAddExtendedKeyUsage());
+        plan.add(new Step("Create the root CA \"" + spec.subject() + "\" (RSA " + spec.keySize() + ", " + spec.validityDays()
+                + " days) in " + CA_KEY_STORE,
+                () -> Pkcs12CaSigner.generate(keyStore, password, spec, clock, random)));
+    }
+
+    private void planAdminToken(List<Step> plan) throws InstallationException {
+        Path tokenFile = dataDir.resolve(ADMIN_TOKEN);
+        if (!Files.exists(tokenFile)) {
+            plan.add(new Step("Create the admin API token (every role) in " + ADMIN_TOKEN, this::createAdminToken));
+            return;
+        }
+        boolean databaseExists = settings.databaseUrl().isPresent() || Files.exists(dataDir.resolve(EMBEDDED_DATABASE));
+        String value = readSecret(tokenFile);
+        if (!databaseExists || !tokens().isRegistered(value)) {
+            plan.add(new Step("Register the admin API token of " + ADMIN_TOKEN + " in the database",
+                    () -> registerAdminToken(value)));
+        }
+    }
+
+    private void createStaticChallenge() throws Exception {
+        byte[] secret = new byte[18];
+        random.nextBytes(secret);
+        // Printable characters only: Windows' SCEP client rejects others.
+        String challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        Pkcs12CaSigner.writeSecret(dataDir.resolve(STATIC_CHALLENGE), challenge.getBytes(StandardCharsets.UTF_8));
+        out.println("Static SCEP challenge (shown once; kept in " + STATIC_CHALLENGE + "): " + challenge);
+    }
+
+    private void createAdminToken() throws Exception {
+        String value = tokens().newValue();
+        Pkcs12CaSigner.writeSecret(dataDir.resolve(ADMIN_TOKEN), value.getBytes(StandardCharsets.UTF_8));
+        registerAdminToken(value);
+        out.println("Admin API token (shown once; kept in " + ADMIN_TOKEN + "): " + value);
+    }
+
+    private void registerAdminToken(String value) {
+        ApiTokens tokens = tokens();
+        // A stale admin entry (its file was replaced) gives way to the file's token.
+        if (tokens.list().stream().anyMatch(t -> t.name().equals(ADMIN_TOKEN_NAME))) {
+            tokens.revoke(ACTOR, ADMIN_TOKEN_NAME);
+        }
+        tokens.register(ACTOR, ADMIN_TOKEN_NAME, value, EnumSet.allOf(ApiRole.class));
+    }
+
+    private ApiTokens tokens() {
+        JdbcStorage store = storage.get();
+        AuditLog audit = store.auditLog();
+        return new ApiTokens(store.apiTokenStore(), audit, clock, random);
+    }
+
+    private static String readSecret(Path file) throws InstallationException {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (java.io.IOException e) {
+            throw new InstallationException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

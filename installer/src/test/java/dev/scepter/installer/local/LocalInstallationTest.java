@@ -1,0 +1,161 @@
+package dev.scepter.installer.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scepter.authority.token.ApiRole;
+import dev.scepter.authority.token.ApiTokens;
+import dev.scepter.installer.InstallationException;
+import dev.scepter.keys.Pkcs12CaSigner;
+import dev.scepter.settings.RawSettings;
+import dev.scepter.settings.ScepterSettings;
+import dev.scepter.store.jdbc.JdbcStorage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalInstallationTest {
+
+    @TempDir
+    Path parent;
+
+    private final List<JdbcStorage> opened = new ArrayList<>();
+    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(JdbcStorage::close);
+    }
+
+    private ScepterSettings settings(Map<String, String> values) throws Exception {
+        return ScepterSettings.bind(RawSettings.of(values));
+    }
+
+    private static final Map<String, String> SMALL_CA = Map.of(
+            "AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "2048",
+            "AppConfig:KeyVaultConfig:RootCertificateConfig:Subject", "CN=Test Root,O=Example");
+
+    private LocalInstallation installation(Path dataDir, ScepterSettings settings) {
+        output.reset();
+        Supplier<JdbcStorage> storage = () -> {
+            JdbcStorage store = JdbcStorage.embedded(dataDir);
+            opened.add(store);
+            return store;
+        };
+        return new LocalInstallation(dataDir, settings, storage, Clock.systemUTC(), new SecureRandom(),
+                new PrintStream(output, true, StandardCharsets.UTF_8));
+    }
+
+    private String printed() {
+        return output.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aFirstRunCreatesEverythingAndASecondRunChangesNothing() throws Exception {
+        Path dataDir = parent.resolve("data");
+        ScepterSettings settings = settings(SMALL_CA);
+
+        assertThat(installation(dataDir, settings).complete(false)).isTrue();
+        assertThat(printed()).contains("Create the root CA \"CN=Test Root,O=Example\" (RSA 2048, 3650 days)", "Done:");
+        for (String file : List.of("ca.p12", "ca.p12.password", "appsettings.json", "static-challenge", "admin-token", "scepter.mv.db")) {
+            assertThat(dataDir.resolve(file)).as(file).exists();
+        }
+        for (String secret : List.of("ca.p12", "ca.p12.password", "static-challenge", "admin-token")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve(secret)))).as(secret).isEqualTo("rw-------");
+        }
+        String token = Files.readString(dataDir.resolve("admin-token")).strip();
+        assertThat(printed()).contains(token).contains(Files.readString(dataDir.resolve("static-challenge")).strip());
+        byte[] caBefore = Files.readAllBytes(dataDir.resolve("ca.p12"));
+        closeStores();
+        opened.clear();
+
+        assertThat(installation(dataDir, settings).complete(false)).isFalse();
+        assertThat(printed()).endsWith("No changes.\n").doesNotContain(token);
+        assertThat(Files.readAllBytes(dataDir.resolve("ca.p12"))).isEqualTo(caBefore);
+    }
+
+    @Test
+    void theRootCaIsACaWithTheConfiguredSubject() throws Exception {
+        Path dataDir = parent.resolve("data");
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+
+        X509CertificateHolder ca = Pkcs12CaSigner.load(dataDir.resolve("ca.p12"), dataDir.resolve("ca.p12.password")).certificate();
+        assertThat(ca.getSubject().toString()).isEqualTo("CN=Test Root,O=Example");
+        assertThat(ca.getIssuer()).isEqualTo(ca.getSubject());
+        assertThat(BasicConstraints.fromExtensions(ca.getExtensions()).isCA()).isTrue();
+        assertThat(ca.getExtension(Extension.basicConstraints).isCritical()).isTrue();
+        assertThat(KeyUsage.fromExtensions(ca.getExtensions()).hasUsages(KeyUsage.keyCertSign | KeyUsage.cRLSign)).isTrue();
+        assertThat(SubjectKeyIdentifier.fromExtensions(ca.getExtensions())).isNotNull();
+        long days = java.time.Duration.between(ca.getNotBefore().toInstant(), ca.getNotAfter().toInstant()).toDays();
+        assertThat(days).isBetween(3650L, 3651L);
+    }
+
+    @Test
+    void whatIfPrintsThePlanAndChangesNothing() throws Exception {
+        Path dataDir = parent.resolve("data");
+        assertThat(installation(dataDir, settings(SMALL_CA)).complete(true)).isTrue();
+        assertThat(printed()).contains("--what-if", "Create the data folder", "Create the root CA", "Create the admin API token");
+        assertThat(dataDir).doesNotExist();
+        assertThat(opened).isEmpty();
+    }
+
+    @Test
+    void aConfiguredStaticChallengeNeedsNoFile() throws Exception {
+        Path dataDir = parent.resolve("data");
+        Map<String, String> values = new java.util.HashMap<>(SMALL_CA);
+        values.put("AppConfig:StaticValidation:RequestPassword", "from-settings");
+        installation(dataDir, settings(values)).complete(false);
+        assertThat(dataDir.resolve("static-challenge")).doesNotExist();
+    }
+
+    @Test
+    void aRunThatLostPiecesRestoresOnlyThose() throws Exception {
+        Path dataDir = parent.resolve("data");
+        ScepterSettings settings = settings(SMALL_CA);
+        installation(dataDir, settings).complete(false);
+        String token = Files.readString(dataDir.resolve("admin-token")).strip();
+        closeStores();
+        opened.clear();
+        Files.delete(dataDir.resolve("static-challenge"));
+        Files.delete(dataDir.resolve("scepter.mv.db"));
+
+        installation(dataDir, settings).complete(false);
+
+        assertThat(printed()).contains("1. Create the static SCEP challenge", "2. Register the admin API token")
+                .doesNotContain("root CA").doesNotContain("3.");
+        JdbcStorage store = JdbcStorage.embedded(dataDir);
+        opened.add(store);
+        ApiTokens tokens = new ApiTokens(store.apiTokenStore(), store.auditLog(), Clock.systemUTC(), new SecureRandom());
+        assertThat(tokens.authenticate(token)).hasValueSatisfying(t -> assertThat(t.roles()).containsExactlyInAnyOrder(ApiRole.values()));
+    }
+
+    @Test
+    void aKeyStoreWithoutItsPasswordIsNotReplacedByANewCa() throws Exception {
+        Path dataDir = parent.resolve("data");
+        ScepterSettings settings = settings(SMALL_CA);
+        installation(dataDir, settings).complete(false);
+        closeStores();
+        opened.clear();
+        Files.delete(dataDir.resolve("ca.p12.password"));
+
+        assertThatThrownBy(() -> installation(dataDir, settings).complete(false))
+                .isInstanceOf(InstallationException.class).hasMessageContaining("ca.p12.password").hasMessageContaining("backup");
+    }
+}
