@@ -1,0 +1,44 @@
+package dev.scepter.server;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The web tier, started by {@code serve} with a prepared {@link CoreContext}. */
+@SpringBootApplication
+public class ScepterServer {
+
+    public static ConfigurableApplicationContext start(CoreContext core) {
+        SpringApplication application = new SpringApplication(ScepterServer.class);
+        application.setBannerMode(org.springframework.boot.Banner.Mode.OFF);
+        application.setLogStartupInfo(false);
+        application.setDefaultProperties(properties(core));
+        application.addInitializers(context -> context.getBeanFactory().registerSingleton("coreContext", core));
+        application.addListeners((ApplicationReadyEvent event) -> {
+            // The one line scripts and tests wait for: the server answers from now on.
+            System.out.println("Scepter ready: " + core.localUrl());
+            System.out.flush();
+        });
+        return application.run();
+    }
+
+    static Map<String, Object> properties(CoreContext core) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("server.port", core.port());
+        properties.put("server.address", core.host());
+        // Clients never see a stack trace or exception text.
+        properties.put("server.error.include-stacktrace", "never");
+        properties.put("server.error.include-message", "never");
+        properties.put("server.error.include-exception", "false");
+        properties.put("server.error.whitelabel.enabled", "false");
+        properties.put("server.forward-headers-strategy", core.settings().trustForwardedHeaders() ? "framework" : "none");
+        properties.put("spring.thymeleaf.cache", "true");
+        properties.put("logging.level.root", "WARN");
+        properties.put("logging.level.dev.scepter", "INFO");
+        properties.put("spring.main.register-shutdown-hook", "true");
+        return properties;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.scepter.server.home;
+
+import java.io.IOException;
+import java.util.stream.Collectors;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ResponseBody;
+
+/** The homepage ({@code /}), the health probe ({@code /probe}) and the CA download ({@code /ca}). */
+@Controller
+public final class HomeController {
+
+    private static final MediaType PKIX_CERT = MediaType.parseMediaType("application/pkix-cert");
+
+    private final InstanceStatus status;
+    private final X509CertificateHolder caCertificate;
+
+    public HomeController(InstanceStatus status, X509CertificateHolder caCertificate) {
+        this.status = status;
+        this.caCertificate = caCertificate;
+    }
+
+    @GetMapping("/")
+    public String home(Model model) {
+        model.addAttribute("status", status);
+        model.addAttribute("checks", status.checks());
+        return "home";
+    }
+
+    /** 200 when every configured component works, 503 otherwise; for load balancers and App Service. */
+    @GetMapping("/probe")
+    @ResponseBody
+    public ResponseEntity<String> probe() {
+        var checks = status.checks();
+        boolean healthy = checks.stream().allMatch(InstanceStatus.Check::ok);
+        String body = checks.stream().map(c -> c.component() + ": " + (c.ok() ? "OK" : "FAILING")).collect(Collectors.joining("\n")) + "\n";
+        return ResponseEntity.status(healthy ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.TEXT_PLAIN).body(body);
+    }
+
+    @GetMapping("/ca")
+    @ResponseBody
+    public ResponseEntity<byte[]> ca() throws IOException {
+        return ResponseEntity.ok().contentType(PKIX_CERT)
+                .header("Content-Disposition", "attachment; filename=\"scepter-ca.cer\"").body(caCertificate.getEncoded());
+    }
+}

@@ -1,0 +1,117 @@
+package dev.scepter.server.home;
+
+import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.server.CoreContext;
+import dev.scepter.server.scep.ScepEndpoint;
+import dev.scepter.server.scep.ScepEndpoints;
+import dev.scepter.settings.IgnoredSetting;
+import dev.scepter.settings.Setting;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.springframework.stereotype.Component;
+
+/** What the homepage and the probe say about this instance. Never a secret. */
+@Component
+public final class InstanceStatus {
+
+    /** One component's health. */
+    public record Check(String component, boolean ok, String detail) {
+    }
+
+    /** An endpoint as the homepage lists it. */
+    public record EndpointView(String name, String url, boolean enabled, String enabledBy) {
+    }
+
+    private final CoreContext core;
+    private final CertificateStore store;
+    private final ScepEndpoints endpoints;
+    private final Clock clock;
+
+    public InstanceStatus(CoreContext core, CertificateStore store, ScepEndpoints endpoints, Clock clock) {
+        this.core = core;
+        this.store = store;
+        this.endpoints = endpoints;
+        this.clock = clock;
+    }
+
+    public List<Check> checks() {
+        List<Check> checks = new ArrayList<>();
+        X509CertificateHolder ca = core.ca().certificate();
+        Instant now = clock.instant();
+        boolean caValid = !now.isBefore(ca.getNotBefore().toInstant()) && !now.isAfter(ca.getNotAfter().toInstant());
+        checks.add(new Check("CA", caValid, (caValid ? "valid until " : "NOT VALID: ") + ca.getNotAfter().toInstant()
+                + ", key in " + core.ca().describe()));
+        try {
+            long count = store.count();
+            checks.add(new Check("Storage", true, core.storage().describe() + ", " + count + " certificate(s) recorded"));
+        } catch (RuntimeException e) {
+            checks.add(new Check("Storage", false, core.storage().describe() + ": not reachable"));
+        }
+        return checks;
+    }
+
+    public boolean healthy() {
+        return checks().stream().allMatch(Check::ok);
+    }
+
+    public String caSubject() {
+        return BCStyle.INSTANCE.toString(core.ca().certificate().getSubject());
+    }
+
+    /** SHA-1 thumbprint, the form Windows and Intune profiles show. */
+    public String caThumbprint() {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(core.ca().certificate().getEncoded());
+            return HexFormat.of().withUpperCase().formatHex(digest);
+        } catch (NoSuchAlgorithmException | java.io.IOException e) {
+            throw new IllegalStateException("cannot fingerprint the CA certificate", e);
+        }
+    }
+
+    public Instant caNotBefore() {
+        return core.ca().certificate().getNotBefore().toInstant();
+    }
+
+    public Instant caNotAfter() {
+        return core.ca().certificate().getNotAfter().toInstant();
+    }
+
+    public String baseUrl() {
+        String url = core.baseUrl().toString();
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    public List<EndpointView> scepEndpoints() {
+        List<EndpointView> views = new ArrayList<>();
+        for (ScepEndpoint endpoint : endpoints.all()) {
+            views.add(new EndpointView("SCEP " + endpoint.path() + " (static challenge)", baseUrl() + endpoint.path(),
+                    endpoint.enabled(), endpoint.setting()));
+        }
+        return views;
+    }
+
+    /** What an admin still has to look at; empty when nothing is left. */
+    public List<String> configurationIssues() {
+        List<String> issues = new ArrayList<>();
+        if (!core.settings().isGiven(Setting.BASE_URL)) {
+            issues.add(Setting.BASE_URL.key() + " is not set: certificates name " + baseUrl()
+                    + " for the CA download and OCSP, which devices elsewhere cannot reach. Set it to this instance's public URL.");
+        }
+        for (IgnoredSetting ignored : core.settings().ignored()) {
+            issues.add(ignored.name() + " (from " + ignored.source() + ") is ignored: "
+                    + (ignored.known() ? "a SCEPman setting that this version of Scepter does not use." : "no such setting; check its spelling."));
+        }
+        return issues;
+    }
+
+    public String version() {
+        return dev.scepter.server.launcher.ScepterVersion.current();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.scepter.server.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bin/scepter}: the one entry point. */
+@Command(name = "scepter", mixinStandardHelpOptions = true, versionProvider = ScepterVersion.class,
+        description = "Scepter: a certificate authority for MDM-managed devices and users (SCEP, OCSP, CRL, REST).",
+        subcommands = {ServeCommand.class, CompleteInstallationCommand.class, TokenCommand.class})
+public final class ScepterCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        int exitCode = new CommandLine(new ScepterCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        // serve keeps running in its web server's threads; the other commands end here.
+        if (exitCode != 0 || args.length == 0 || !"serve".equals(args[0])) {
+            System.exit(exitCode);
+        }
+    }
+}

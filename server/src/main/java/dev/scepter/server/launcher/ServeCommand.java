@@ -1,0 +1,76 @@
+package dev.scepter.server.launcher;
+
+import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.local.LocalInstallation;
+import dev.scepter.installer.local.StorageFactory;
+import dev.scepter.keys.Pkcs12CaSigner;
+import dev.scepter.server.CoreContext;
+import dev.scepter.server.ScepterServer;
+import dev.scepter.settings.InvalidSettingException;
+import dev.scepter.settings.ScepterSettings;
+import dev.scepter.store.jdbc.JdbcStorage;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Runs the core service: SCEP, homepage, probe, metrics.",
+            "On an empty or incomplete data folder it first completes the local installation (as complete-installation --target local)."})
+public final class ServeCommand implements Callable<Integer> {
+
+    @Mixin
+    DataDirOptions data;
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT",
+            description = "The plain HTTP port (default: ${DEFAULT-VALUE}); 0 picks a free one.")
+    int port;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", paramLabel = "HOST",
+            description = "The address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Override
+    public Integer call() {
+        ScepterSettings settings;
+        try {
+            settings = data.settings();
+        } catch (InvalidSettingException e) {
+            System.err.println("Scepter cannot start. " + e.getMessage());
+            return 2;
+        }
+        Memoized<JdbcStorage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings));
+        try {
+            SecureRandom random = new SecureRandom();
+            LocalInstallation installation = new LocalInstallation(data.dataDir(), settings, storage, Clock.systemUTC(), random, System.out);
+            if (!installation.plan().isEmpty()) {
+                installation.complete(false);
+            }
+            Pkcs12CaSigner ca = Pkcs12CaSigner.load(data.dataDir().resolve(LocalInstallation.CA_KEY_STORE),
+                    data.dataDir().resolve(LocalInstallation.CA_PASSWORD));
+            int listenPort = port == 0 ? freePort(host) : port;
+            ScepterServer.start(new CoreContext(data.dataDir(), settings, storage.get(), ca, host, listenPort));
+            return 0;
+        } catch (InstallationException e) {
+            System.err.println("Scepter cannot start: " + e.getMessage());
+            return 1;
+        } catch (RuntimeException | IOException | java.security.GeneralSecurityException e) {
+            System.err.println("Scepter cannot start: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** --port 0: the port is chosen here so that AIA URLs and the ready line can name it. */
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
+            return socket.getLocalPort();
+        }
+    }
+}

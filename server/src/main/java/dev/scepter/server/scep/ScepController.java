@@ -1,0 +1,156 @@
+package dev.scepter.server.scep;
+
+import dev.scepter.protocol.scep.CaCapabilities;
+import dev.scepter.protocol.scep.MalformedScepMessageException;
+import dev.scepter.protocol.scep.ScepMessageParameter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * SCEP over HTTP (RFC 8894 section 4): GetCACaps, GetCACert and PKIOperation by GET and POST, on
+ * every SCEP path. Only this class knows HTTP; the work is {@link ScepService}'s.
+ */
+@RestController
+public final class ScepController {
+
+    static final MediaType PKI_MESSAGE = MediaType.parseMediaType("application/x-pki-message");
+    static final MediaType CA_CERT = MediaType.parseMediaType("application/x-x509-ca-cert");
+    /** A PKCSReq with an RSA-4096 key is a few KiB; far more is not SCEP. */
+    static final int MAX_MESSAGE_BYTES = 256 * 1024;
+
+    private final Map<String, ScepEndpoint> endpoints;
+    private final ScepService service;
+    private final X509CertificateHolder caCertificate;
+    private final Semaphore concurrentRequests;
+    private final MeterRegistry meters;
+
+    public ScepController(ScepEndpoints endpoints, ScepService service, X509CertificateHolder caCertificate,
+            ScepLoadLimit loadLimit, MeterRegistry meters) {
+        this.endpoints = endpoints.byPath();
+        this.service = service;
+        this.caCertificate = caCertificate;
+        this.concurrentRequests = loadLimit.semaphore();
+        this.meters = meters;
+    }
+
+    @RequestMapping(path = {"/scep", "/scep/pkiclient.exe", "/static", "/static/pkiclient.exe"},
+            method = {RequestMethod.GET, RequestMethod.POST})
+    public ResponseEntity<byte[]> scep(HttpServletRequest request) throws IOException {
+        String path = request.getRequestURI().replaceFirst("/pkiclient\\.exe$", "");
+        ScepEndpoint endpoint = endpoints.get(path);
+        if (endpoint == null || !endpoint.enabled()) {
+            return ResponseEntity.notFound().build();
+        }
+        String query = request.getQueryString();
+        String operation = ScepMessageParameter.value(query == null ? "" : query, "operation");
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "bad-request";
+        try {
+            if (operation == null) {
+                return text(HttpStatus.BAD_REQUEST, "Missing operation parameter (RFC 8894 section 4.1).");
+            }
+            switch (operation) {
+                case "GetCACaps" -> {
+                    outcome = "ok";
+                    return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(CaCapabilities.standard().body());
+                }
+                case "GetCACert" -> {
+                    outcome = "ok";
+                    return ResponseEntity.ok().contentType(CA_CERT).body(caCertificate.getEncoded());
+                }
+                case "PKIOperation" -> {
+                    if (!concurrentRequests.tryAcquire()) {
+                        outcome = "throttled";
+                        // Shedding load beats a queue that grows without bound; MDM clients retry later.
+                        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, "10")
+                                .contentType(MediaType.TEXT_PLAIN).body("Too many concurrent SCEP requests; retry later.".getBytes());
+                    }
+                    try {
+                        Answer answer = pkiOperation(endpoint, request, query);
+                        outcome = answer.outcome();
+                        return answer.response();
+                    } finally {
+                        concurrentRequests.release();
+                    }
+                }
+                default -> {
+                    return text(HttpStatus.BAD_REQUEST, "Unknown operation; this server supports GetCACaps, GetCACert and PKIOperation.");
+                }
+            }
+        } finally {
+            sample.stop(meters.timer("scep.requests", "endpoint", endpoint.name(), "operation", known(operation), "outcome", outcome));
+        }
+    }
+
+    /** An HTTP response and the outcome it is counted under. */
+    private record Answer(ResponseEntity<byte[]> response, String outcome) {
+    }
+
+    private Answer pkiOperation(ScepEndpoint endpoint, HttpServletRequest request, String query) throws IOException {
+        byte[] message;
+        if ("POST".equals(request.getMethod())) {
+            String contentType = Optional.ofNullable(request.getContentType()).orElse("").toLowerCase(Locale.ROOT);
+            if (!contentType.isEmpty() && !contentType.startsWith("application/x-pki-message")
+                    && !contentType.startsWith("application/octet-stream")) {
+                return new Answer(text(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "A PKIOperation POST carries application/x-pki-message."),
+                        "bad-content-type");
+            }
+            Optional<byte[]> body = readLimited(request.getInputStream());
+            if (body.isEmpty()) {
+                return new Answer(text(HttpStatus.CONTENT_TOO_LARGE, "The message is larger than a SCEP request can be."), "too-large");
+            }
+            message = body.get();
+        } else {
+            String raw = ScepMessageParameter.value(query, "message");
+            if (raw == null) {
+                return new Answer(text(HttpStatus.BAD_REQUEST, "Missing message parameter."), "malformed");
+            }
+            if (raw.length() > MAX_MESSAGE_BYTES * 2) {
+                return new Answer(text(HttpStatus.URI_TOO_LONG, "The message is larger than a SCEP request can be."), "too-large");
+            }
+            try {
+                message = ScepMessageParameter.decode(raw);
+            } catch (MalformedScepMessageException e) {
+                return new Answer(text(HttpStatus.BAD_REQUEST, "The message parameter is not base64."), "malformed");
+            }
+        }
+        ScepService.Result result = service.pkiOperation(endpoint, message, request.getRemoteAddr());
+        if (result instanceof ScepService.Result.CertRep certRep) {
+            return new Answer(ResponseEntity.ok().contentType(PKI_MESSAGE).body(certRep.message()), certRep.outcome());
+        }
+        return new Answer(text(HttpStatus.BAD_REQUEST, "Not a SCEP pkiMessage: " + ((ScepService.Result.Malformed) result).reason()),
+                "malformed");
+    }
+
+    private static Optional<byte[]> readLimited(InputStream in) throws IOException {
+        byte[] body = in.readNBytes(MAX_MESSAGE_BYTES + 1);
+        return body.length > MAX_MESSAGE_BYTES ? Optional.empty() : Optional.of(body);
+    }
+
+    private static ResponseEntity<byte[]> text(HttpStatus status, String message) {
+        return ResponseEntity.status(status).contentType(MediaType.TEXT_PLAIN).body(message.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Metric tags take known values only, so a client cannot grow the registry. */
+    private static String known(String operation) {
+        return operation != null && switch (operation) {
+            case "GetCACaps", "GetCACert", "PKIOperation" -> true;
+            default -> false;
+        } ? operation : "other";
+    }
+}

@@ -1,0 +1,99 @@
+package dev.scepter.server.scep;
+
+import dev.scepter.authority.ca.CaDecrypter;
+import dev.scepter.authority.enrollment.Enrollment;
+import dev.scepter.authority.enrollment.EnrollmentOutcome;
+import dev.scepter.authority.enrollment.EnrollmentRequest;
+import dev.scepter.protocol.scep.CertRepEncoder;
+import dev.scepter.protocol.scep.FailInfo;
+import dev.scepter.protocol.scep.MalformedScepMessageException;
+import dev.scepter.protocol.scep.MessageType;
+import dev.scepter.protocol.scep.PkiMessage;
+import dev.scepter.protocol.scep.PkiMessageDecoder;
+import dev.scepter.protocol.scep.ResponseEncryption;
+import dev.scepter.protocol.scep.ScepFailure;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * PKIOperation (RFC 8894 section 3.3): decode, authenticate, enroll, answer with a CertRep.
+ * Anything the client got wrong is a CertRep FAILURE with its failInfo; only bytes that are not a
+ * SCEP message at all are refused outright.
+ */
+public final class ScepService {
+
+    private static final System.Logger LOG = System.getLogger(ScepService.class.getName());
+
+    /** The result of one PKIOperation, for the HTTP layer and the metrics. */
+    public sealed interface Result {
+        /** A CertRep to send, with the outcome it carries. */
+        record CertRep(byte[] message, String outcome) implements Result {
+        }
+
+        /** Not a SCEP pkiMessage: HTTP 400. */
+        record Malformed(String reason) implements Result {
+        }
+    }
+
+    private final Enrollment enrollment;
+    private final CaDecrypter decrypter;
+    private final CertRepEncoder encoder;
+    private final ResponseEncryption responseEncryption;
+
+    public ScepService(Enrollment enrollment, CaDecrypter decrypter, CertRepEncoder encoder, ResponseEncryption responseEncryption) {
+        this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
+        this.decrypter = Objects.requireNonNull(decrypter, "decrypter");
+        this.encoder = Objects.requireNonNull(encoder, "encoder");
+        this.responseEncryption = Objects.requireNonNull(responseEncryption, "responseEncryption");
+    }
+
+    public Result pkiOperation(ScepEndpoint endpoint, byte[] message, String requester) {
+        PkiMessage request;
+        try {
+            request = PkiMessageDecoder.decode(message);
+        } catch (MalformedScepMessageException e) {
+            return new Result.Malformed(e.getMessage());
+        }
+        if (!request.signatureValid()) {
+            return failure(endpoint, request, FailInfo.BAD_MESSAGE_CHECK, "the message's signature does not verify");
+        }
+        if (request.messageType() != MessageType.PKCS_REQ) {
+            // RenewalReq, CertPoll and GetCert are answered once renewal and polling exist.
+            return failure(endpoint, request, FailInfo.BAD_REQUEST, request.messageType() + " is not supported yet");
+        }
+        PKCS10CertificationRequest csr;
+        try {
+            csr = request.decryptCertificationRequest(decrypter);
+        } catch (ScepFailure e) {
+            return failure(endpoint, request, e.failInfo(), e.getMessage());
+        }
+        EnrollmentOutcome outcome = enrollment.enroll(endpoint.endpoint(),
+                new EnrollmentRequest(csr, requester, Optional.of(request.transactionId()), Optional.empty()));
+        if (outcome instanceof EnrollmentOutcome.Issued issued) {
+            try {
+                return new Result.CertRep(encoder.success(request, List.of(issued.certificate()), responseEncryption), "issued");
+            } catch (ScepFailure e) {
+                // The certificate is recorded; the client learns that this attempt failed and may enroll again.
+                return failure(endpoint, request, e.failInfo(), e.getMessage());
+            }
+        }
+        // Enrollment has logged why it refused.
+        EnrollmentOutcome.Rejected rejected = (EnrollmentOutcome.Rejected) outcome;
+        return certRepFailure(request, switch (rejected.reason()) {
+            case BAD_CHALLENGE, BAD_REQUEST -> FailInfo.BAD_REQUEST;
+            case BAD_PROOF_OF_POSSESSION -> FailInfo.BAD_MESSAGE_CHECK;
+        });
+    }
+
+    private Result failure(ScepEndpoint endpoint, PkiMessage request, FailInfo failInfo, String reason) {
+        LOG.log(System.Logger.Level.INFO, "SCEP {0} transaction {1}: CertRep FAILURE {2}: {3}",
+                endpoint.path(), request.transactionId(), failInfo, reason);
+        return certRepFailure(request, failInfo);
+    }
+
+    private Result certRepFailure(PkiMessage request, FailInfo failInfo) {
+        return new Result.CertRep(encoder.failure(request, failInfo), "failure-" + failInfo.name().toLowerCase(java.util.Locale.ROOT));
+    }
+}
