@@ -41,11 +41,11 @@ import org.bouncycastle.util.CollectionStore;
  * so the decoder is tested against an independent encoder. Every knob a real client turns,
  * and a few only a broken one would.
  */
-final class ScepRequestBuilder {
+public final class ScepRequestBuilder {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** How the SignerInfo names its signature algorithm (RFC 5652 section 5.3 allows both). */
-    enum SignatureForm { RSA_ENCRYPTION, SHA_WITH_RSA }
+    public enum SignatureForm { RSA_ENCRYPTION, SHA_WITH_RSA }
 
     private MessageType messageType = MessageType.PKCS_REQ;
     private String transactionId = "2F3C88114C283E9A6CD57BB8266CE313DB0BEE0DAAC5AE45";
@@ -67,115 +67,115 @@ final class ScepRequestBuilder {
     private final Set<ASN1ObjectIdentifier> omitted = new HashSet<>();
     private final Map<ASN1ObjectIdentifier, ASN1Encodable> replaced = new LinkedHashMap<>();
 
-    static ScepRequestBuilder pkcsReq() {
+    public static ScepRequestBuilder pkcsReq() {
         return new ScepRequestBuilder();
     }
 
-    static byte[] randomNonce() {
+    public static byte[] randomNonce() {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
         return nonce;
     }
 
-    ScepRequestBuilder messageType(MessageType type) {
+    public ScepRequestBuilder messageType(MessageType type) {
         this.messageType = type;
         return this;
     }
 
-    ScepRequestBuilder transactionId(String id) {
+    public ScepRequestBuilder transactionId(String id) {
         this.transactionId = id;
         return this;
     }
 
-    ScepRequestBuilder senderNonce(byte[] nonce) {
+    public ScepRequestBuilder senderNonce(byte[] nonce) {
         this.senderNonce = nonce.clone();
         return this;
     }
 
-    ScepRequestBuilder contentEncryption(ASN1ObjectIdentifier algorithm) {
+    public ScepRequestBuilder contentEncryption(ASN1ObjectIdentifier algorithm) {
         this.contentEncryption = algorithm;
         return this;
     }
 
     /** A JCA digest name: MD5, SHA1, SHA256, SHA512. */
-    ScepRequestBuilder digest(String name) {
+    public ScepRequestBuilder digest(String name) {
         this.digest = name;
         return this;
     }
 
-    ScepRequestBuilder signatureForm(SignatureForm form) {
+    public ScepRequestBuilder signatureForm(SignatureForm form) {
         this.signatureForm = form;
         return this;
     }
 
-    ScepRequestBuilder messageData(byte[] data) {
+    public ScepRequestBuilder messageData(byte[] data) {
         this.messageData = data.clone();
         return this;
     }
 
-    ScepRequestBuilder signer(KeyPair keys, X509CertificateHolder certificate) {
+    public ScepRequestBuilder signer(KeyPair keys, X509CertificateHolder certificate) {
         this.signerKeys = keys;
         this.signerCertificate = certificate;
         return this;
     }
 
-    ScepRequestBuilder carry(X509CertificateHolder certificate) {
+    public ScepRequestBuilder carry(X509CertificateHolder certificate) {
         this.carriedCertificates.add(certificate);
         return this;
     }
 
-    ScepRequestBuilder withoutSignerCertificate() {
+    public ScepRequestBuilder withoutSignerCertificate() {
         this.carrySignerCertificate = false;
         return this;
     }
 
-    ScepRequestBuilder recipient(X509CertificateHolder certificate) {
+    public ScepRequestBuilder recipient(X509CertificateHolder certificate) {
         this.recipient = certificate;
         return this;
     }
 
     /** Key transport other than RSAES-PKCS1-v1_5, such as RSAES-OAEP. */
-    ScepRequestBuilder keyEncryption(AlgorithmIdentifier algorithm) {
+    public ScepRequestBuilder keyEncryption(AlgorithmIdentifier algorithm) {
         this.keyEncryption = algorithm;
         return this;
     }
 
-    ScepRequestBuilder signerIdentifiedBySubjectKeyIdentifier() {
+    public ScepRequestBuilder signerIdentifiedBySubjectKeyIdentifier() {
         this.subjectKeyIdentifier = true;
         return this;
     }
 
-    ScepRequestBuilder ber() {
+    public ScepRequestBuilder ber() {
         this.ber = true;
         return this;
     }
 
     /** Sends these bytes as the SignedData's content instead of an EnvelopedData. */
-    ScepRequestBuilder envelope(byte[] content) {
+    public ScepRequestBuilder envelope(byte[] content) {
         this.envelope = content.clone();
         return this;
     }
 
-    ScepRequestBuilder noContent() {
+    public ScepRequestBuilder noContent() {
         this.noContent = true;
         return this;
     }
 
-    ScepRequestBuilder without(ASN1ObjectIdentifier attribute) {
+    public ScepRequestBuilder without(ASN1ObjectIdentifier attribute) {
         this.omitted.add(attribute);
         return this;
     }
 
-    ScepRequestBuilder with(ASN1ObjectIdentifier attribute, ASN1Encodable value) {
+    public ScepRequestBuilder with(ASN1ObjectIdentifier attribute, ASN1Encodable value) {
         this.replaced.put(attribute, value);
         return this;
     }
 
-    byte[] senderNonce() {
+    public byte[] senderNonce() {
         return senderNonce.clone();
     }
 
-    byte[] build() {
+    public byte[] build() {
         try {
             byte[] content = envelope != null ? envelope : envelopedData();
             ASN1EncodableVector attributes = new ASN1EncodableVector();

@@ -31,36 +31,36 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * part of these tests. A CA, a client with a self-signed certificate and a PKCS#10 with a
  * challengePassword (what a PKCSReq carries, RFC 8894 section 2.3), and a stranger.
  */
-final class TestPki {
-    static final Provider BC = new BouncyCastleProvider();
-    static final String CHALLENGE = "s3cr3t-ch4llenge";
+public final class TestPki {
+    public static final Provider BC = new BouncyCastleProvider();
+    public static final String CHALLENGE = "s3cr3t-ch4llenge";
 
-    static final KeyPair CA_KEYS = rsa();
-    static final X509CertificateHolder CA_CERT = selfSigned("CN=Scepter Test CA,O=Scepter", CA_KEYS, true);
+    public static final KeyPair CA_KEYS = rsa();
+    public static final X509CertificateHolder CA_CERT = selfSigned("CN=Scepter Test CA,O=Scepter", CA_KEYS, true);
 
-    static final KeyPair CLIENT_KEYS = rsa();
-    static final X509CertificateHolder CLIENT_CERT = selfSigned("CN=device-0001", CLIENT_KEYS, false);
-    static final PKCS10CertificationRequest CSR = csr("CN=device-0001", CLIENT_KEYS);
+    public static final KeyPair CLIENT_KEYS = rsa();
+    public static final X509CertificateHolder CLIENT_CERT = selfSigned("CN=device-0001", CLIENT_KEYS, false);
+    public static final PKCS10CertificationRequest CSR = csr("CN=device-0001", CLIENT_KEYS);
 
-    static final KeyPair STRANGER_KEYS = rsa();
-    static final X509CertificateHolder STRANGER_CERT = selfSigned("CN=Stranger", STRANGER_KEYS, true);
+    public static final KeyPair STRANGER_KEYS = rsa();
+    public static final X509CertificateHolder STRANGER_CERT = selfSigned("CN=Stranger", STRANGER_KEYS, true);
 
     /** A certificate the CA issued to the client: what the client signs a RenewalReq with. */
-    static final X509CertificateHolder ISSUED_CERT = issue(CA_CERT, CA_KEYS.getPrivate(), "CN=device-0001",
+    public static final X509CertificateHolder ISSUED_CERT = issue(CA_CERT, CA_KEYS.getPrivate(), "CN=device-0001",
             CLIENT_KEYS, BigInteger.valueOf(4242));
 
     private TestPki() {
     }
 
-    static CmsSigner caSigner() {
+    public static CmsSigner caSigner() {
         return CmsSigner.of(CA_CERT, CA_KEYS.getPrivate());
     }
 
-    static KeyTransportDecryptor caDecryptor() {
+    public static KeyTransportDecryptor caDecryptor() {
         return KeyTransportDecryptor.of(CA_KEYS.getPrivate());
     }
 
-    static X509Certificate x509(X509CertificateHolder holder) {
+    public static X509Certificate x509(X509CertificateHolder holder) {
         try {
             return new JcaX509CertificateConverter().setProvider(BC).getCertificate(holder);
         } catch (Exception e) {
@@ -68,7 +68,7 @@ final class TestPki {
         }
     }
 
-    static KeyPair rsa() {
+    public static KeyPair rsa() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -78,7 +78,7 @@ final class TestPki {
         }
     }
 
-    static KeyPair ec() {
+    public static KeyPair ec() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -88,7 +88,7 @@ final class TestPki {
         }
     }
 
-    static X509CertificateHolder selfSigned(String subject, KeyPair keys, boolean ca) {
+    public static X509CertificateHolder selfSigned(String subject, KeyPair keys, boolean ca) {
         try {
             Instant now = Instant.now();
             X500Name name = new X500Name(subject);
@@ -110,7 +110,7 @@ final class TestPki {
         }
     }
 
-    static X509CertificateHolder issue(X509CertificateHolder issuer, PrivateKey issuerKey, String subject,
+    public static X509CertificateHolder issue(X509CertificateHolder issuer, PrivateKey issuerKey, String subject,
             KeyPair subjectKeys, BigInteger serial) {
         try {
             Instant now = Instant.now();
@@ -125,7 +125,7 @@ final class TestPki {
         }
     }
 
-    static PKCS10CertificationRequest csr(String subject, KeyPair keys) {
+    public static PKCS10CertificationRequest csr(String subject, KeyPair keys) {
         try {
             return new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic())
                     .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, new DERPrintableString(CHALLENGE))

@@ -1,0 +1,91 @@
+package dev.scepter.server;
+
+import dev.scepter.installer.local.LocalInstallation;
+import dev.scepter.installer.local.StorageFactory;
+import dev.scepter.keys.Pkcs12CaSigner;
+import dev.scepter.settings.RawSettings;
+import dev.scepter.settings.ScepterSettings;
+import dev.scepter.store.jdbc.JdbcStorage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The core, installed in a temporary data folder and started in this JVM on a free loopback port. */
+final class RunningServer implements AutoCloseable {
+
+    final Path dataDir;
+    final CoreContext core;
+    final ConfigurableApplicationContext context;
+    final String installerOutput;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private RunningServer(Path dataDir, CoreContext core, ConfigurableApplicationContext context, String installerOutput) {
+        this.dataDir = dataDir;
+        this.core = core;
+        this.context = context;
+        this.installerOutput = installerOutput;
+    }
+
+    static RunningServer start(Map<String, String> extraSettings) throws Exception {
+        Path dataDir = Files.createTempDirectory("scepter-server-test");
+        Map<String, String> values = new HashMap<>();
+        values.put("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "2048");
+        values.putAll(extraSettings);
+        ScepterSettings settings = ScepterSettings.bind(RawSettings.of(values));
+        JdbcStorage storage = StorageFactory.open(dataDir, settings);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new LocalInstallation(dataDir, settings, () -> storage, Clock.systemUTC(), new SecureRandom(), new PrintStream(out, true))
+                .complete(false);
+        Pkcs12CaSigner ca = Pkcs12CaSigner.load(dataDir.resolve("ca.p12"), dataDir.resolve("ca.p12.password"));
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        CoreContext core = new CoreContext(dataDir, settings, storage, ca, "127.0.0.1", port);
+        return new RunningServer(dataDir, core, ScepterServer.start(core), out.toString());
+    }
+
+    URI url(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + core.port() + pathAndQuery);
+    }
+
+    HttpResponse<byte[]> get(String pathAndQuery) throws Exception {
+        return http.send(HttpRequest.newBuilder(url(pathAndQuery)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    HttpResponse<byte[]> get(String pathAndQuery, String header, String value) throws Exception {
+        return http.send(HttpRequest.newBuilder(url(pathAndQuery)).header(header, value).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    HttpResponse<byte[]> post(String pathAndQuery, String contentType, byte[] body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url(pathAndQuery)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    String text(String pathAndQuery) throws Exception {
+        return new String(get(pathAndQuery).body(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+        core.storage().close();
+    }
+}

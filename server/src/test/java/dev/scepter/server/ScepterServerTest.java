@@ -1,0 +1,176 @@
+package dev.scepter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.protocol.scep.FailInfo;
+import dev.scepter.protocol.scep.KeyTransportDecryptor;
+import dev.scepter.protocol.scep.PkiMessage;
+import dev.scepter.protocol.scep.PkiMessageDecoder;
+import dev.scepter.protocol.scep.PkiStatus;
+import dev.scepter.protocol.scep.ScepRequestBuilder;
+import dev.scepter.protocol.scep.TestPki;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.DERPrintableString;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The core in one JVM, spoken to over HTTP as a SCEP client, a browser and a monitor would. */
+class ScepterServerTest {
+
+    private static final String CHALLENGE = "static-challenge-for-tests";
+    private static RunningServer server;
+    private static KeyPair device;
+    private static X509CertificateHolder deviceSelfSigned;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = RunningServer.start(Map.of("AppConfig:StaticValidation:RequestPassword", CHALLENGE,
+                "AppConfig:BaseUrl", "http://scepter.test", "AppConfig:LicenseKey", "trial"));
+        device = TestPki.rsa();
+        deviceSelfSigned = TestPki.selfSigned("CN=device-42", device, false);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static PKCS10CertificationRequest csr(String challenge) throws Exception {
+        return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=device-42"), device.getPublic())
+                .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, new DERPrintableString(challenge))
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(device.getPrivate()));
+    }
+
+    static byte[] pkcsReq(String challenge) throws Exception {
+        return ScepRequestBuilder.pkcsReq().signer(device, deviceSelfSigned).recipient(server.core.ca().certificate())
+                .messageData(csr(challenge).getEncoded()).transactionId("tx-" + System.nanoTime()).build();
+    }
+
+    @Test
+    void getCaCapsAdvertisesWhatClientsNeed() throws Exception {
+        HttpResponse<byte[]> response = server.get("/scep?operation=GetCACaps");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(new String(response.body(), StandardCharsets.US_ASCII).split("\n"))
+                .contains("POSTPKIOperation", "Renewal", "SHA-256", "SHA-512", "AES", "DES3", "SCEPStandard");
+    }
+
+    @Test
+    void getCaCertAnswersTheCaCertificateAloneAsDer() throws Exception {
+        HttpResponse<byte[]> response = server.get("/static/pkiclient.exe?operation=GetCACert");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/x-x509-ca-cert");
+        assertThat(response.body()).isEqualTo(server.core.ca().certificate().getEncoded());
+    }
+
+    @Test
+    void aPkcsReqWithTheChallengeIsIssuedRecordedAndReturnedEncryptedForTheClient() throws Exception {
+        HttpResponse<byte[]> response = server.post("/scep?operation=PKIOperation", "application/x-pki-message", pkcsReq(CHALLENGE));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        PkiMessage certRep = PkiMessageDecoder.decode(response.body());
+        assertThat(certRep.pkiStatus()).contains(PkiStatus.SUCCESS);
+        assertThat(certRep.signatureValid()).isTrue();
+        byte[] certsOnly = certRep.decryptEnvelope(KeyTransportDecryptor.of(device.getPrivate()));
+        X509CertificateHolder issued = new CMSSignedData(certsOnly).getCertificates().getMatches(null).iterator().next();
+        byte[] issuedDer = issued.getEncoded();
+        assertThat(issued.getSubject().toString()).isEqualTo("CN=device-42");
+        assertThat(issued.isSignatureValid(new JcaContentVerifierProviderBuilder().build(server.core.ca().certificate()))).isTrue();
+
+        Optional<IssuedCertificate> record = server.core.storage().certificateStore()
+                .find(server.core.ca().certificate().getSubject().toString(), issued.getSerialNumber());
+        assertThat(record).hasValueSatisfying(r -> {
+            assertThat(r.der()).isEqualTo(issuedDer);
+            assertThat(r.endpoint()).isEqualTo("static");
+            assertThat(r.transactionId()).contains(certRep.transactionId());
+            assertThat(r.requester()).isEqualTo("127.0.0.1");
+        });
+    }
+
+    @Test
+    void aWrongChallengeGetsACertRepFailureWithBadRequestAndIssuesNothing() throws Exception {
+        long before = server.core.storage().certificateStore().count();
+        HttpResponse<byte[]> response = server.post("/static?operation=PKIOperation", "application/x-pki-message", pkcsReq("guess"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        PkiMessage certRep = PkiMessageDecoder.decode(response.body());
+        assertThat(certRep.pkiStatus()).contains(PkiStatus.FAILURE);
+        assertThat(certRep.failInfo()).contains(FailInfo.BAD_REQUEST);
+        assertThat(server.core.storage().certificateStore().count()).isEqualTo(before);
+    }
+
+    @Test
+    void theHomepageShowsTheCaAndWhatIsLeftToConfigureButNoSecret() throws Exception {
+        HttpResponse<byte[]> response = server.get("/");
+        String page = new String(response.body(), StandardCharsets.UTF_8);
+        String thumbprint = HexFormat.of().withUpperCase().formatHex(
+                MessageDigest.getInstance("SHA-1").digest(server.core.ca().certificate().getEncoded()));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(page).contains("CN=Scepter-Root-CA-V1,O=Scepter", thumbprint, "http://scepter.test/scep", "ENABLED",
+                "AppConfig:LicenseKey", "a SCEPman setting that this version of Scepter does not use");
+        assertThat(page).doesNotContain(CHALLENGE)
+                .doesNotContain(Files.readString(server.dataDir.resolve("admin-token")).strip())
+                .doesNotContain(Files.readString(server.dataDir.resolve("ca.p12.password")).strip());
+    }
+
+    @Test
+    void theProbeIsHealthyWhileTheStoreAnswers() throws Exception {
+        HttpResponse<byte[]> response = server.get("/probe");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("CA: OK", "Storage: OK");
+    }
+
+    @Test
+    void theCaDownloadIsDer() throws Exception {
+        HttpResponse<byte[]> response = server.get("/ca");
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/pkix-cert");
+        assertThat(new X509CertificateHolder(response.body())).isEqualTo(server.core.ca().certificate());
+    }
+
+    @Test
+    void metricsCountScepRequestsByEndpointOperationAndOutcomeWithLatencyBuckets() throws Exception {
+        server.post("/scep?operation=PKIOperation", "application/x-pki-message", pkcsReq("guess"));
+        server.get("/scep?operation=GetCACaps");
+
+        String metrics = server.text("/metrics");
+
+        assertThat(metrics).contains("scep_requests_seconds_bucket{");
+        assertThat(metrics).containsPattern("scep_requests_seconds_count\\{endpoint=\"static\",operation=\"PKIOperation\",outcome=\"failure-bad_request\"} [1-9]");
+        assertThat(metrics).containsPattern("scep_requests_seconds_count\\{endpoint=\"static\",operation=\"GetCACaps\",outcome=\"ok\"} [1-9]");
+    }
+
+    @Test
+    void notAScepMessageIsA400WithoutAStackTrace() throws Exception {
+        HttpResponse<byte[]> garbage = server.post("/scep?operation=PKIOperation", "application/x-pki-message", "hello".getBytes());
+        HttpResponse<byte[]> json = server.post("/scep?operation=PKIOperation", "application/json", "{}".getBytes());
+        HttpResponse<byte[]> unknown = server.get("/scep?operation=Explode");
+        HttpResponse<byte[]> missing = server.get("/scep");
+        HttpResponse<byte[]> notBase64 = server.get("/scep?operation=PKIOperation&message=@@@@");
+
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(json.statusCode()).isEqualTo(415);
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(notBase64.statusCode()).isEqualTo(400);
+        for (HttpResponse<byte[]> response : java.util.List.of(garbage, json, unknown, missing, notBase64)) {
+            assertThat(new String(response.body(), StandardCharsets.UTF_8)).doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
+}

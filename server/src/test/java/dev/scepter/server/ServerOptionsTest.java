@@ -1,0 +1,116 @@
+package dev.scepter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scepter.protocol.scep.PkiMessageDecoder;
+import dev.scepter.protocol.scep.PkiStatus;
+import dev.scepter.protocol.scep.ScepRequestBuilder;
+import dev.scepter.protocol.scep.TestPki;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.KeyStore;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.DERPrintableString;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.junit.jupiter.api.Test;
+
+/** Settings that change how the core listens and what it serves. */
+class ServerOptionsTest {
+
+    @Test
+    void aDisabledStaticEndpointAnswers404AndDoesNoWork() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of("AppConfig:StaticValidation:Enabled", "false"))) {
+            assertThat(server.get("/scep?operation=GetCACaps").statusCode()).isEqualTo(404);
+            assertThat(server.get("/static?operation=GetCACert").statusCode()).isEqualTo(404);
+            assertThat(server.post("/scep?operation=PKIOperation", "application/x-pki-message", new byte[] {1, 2, 3}).statusCode())
+                    .isEqualTo(404);
+            assertThat(server.text("/")).contains("DISABLED", "AppConfig:StaticValidation:Enabled=true");
+            assertThat(server.dataDir.resolve("static-challenge")).doesNotExist();
+        }
+    }
+
+    @Test
+    void behindATrustedProxyTheForwardedClientAddressIsRecorded() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of("AppConfig:TrustForwardedHeaders", "true",
+                "AppConfig:StaticValidation:RequestPassword", TestPki.CHALLENGE))) {
+            HttpResponse<byte[]> response = server.post("/scep?operation=PKIOperation", "application/x-pki-message",
+                    request(server), "X-Forwarded-For", "203.0.113.7");
+
+            assertThat(PkiMessageDecoder.decode(response.body()).pkiStatus()).contains(PkiStatus.SUCCESS);
+            assertThat(requesters(server)).containsExactly("203.0.113.7");
+        }
+    }
+
+    @Test
+    void withoutTrustForwardedHeadersAreIgnored() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of("AppConfig:StaticValidation:RequestPassword", TestPki.CHALLENGE))) {
+            server.post("/scep?operation=PKIOperation", "application/x-pki-message", request(server), "X-Forwarded-For", "203.0.113.7");
+            assertThat(requesters(server)).containsExactly("127.0.0.1");
+        }
+    }
+
+    @Test
+    void anHttpsListenerWithACertificateFromOurOwnCaServesBesidePlainHttp() throws Exception {
+        int httpsPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            httpsPort = socket.getLocalPort();
+        }
+        try (RunningServer server = RunningServer.start(Map.of("AppConfig:Https:Port", Integer.toString(httpsPort),
+                "AppConfig:BaseUrl", "https://localhost:" + httpsPort))) {
+            X509Certificate ca = new JcaX509CertificateConverter().getCertificate(server.core.ca().certificate());
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("scepter", ca);
+            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(trust);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, trustManagers.getTrustManagers(), null);
+            HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
+
+            HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + httpsPort + "/probe")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            SSLSession session = page.sslSession().orElseThrow();
+            X509Certificate served = (X509Certificate) session.getPeerCertificates()[0];
+            assertThat(served.getIssuerX500Principal()).isEqualTo(ca.getSubjectX500Principal());
+            assertThat(served.getSubjectAlternativeNames().stream().map(san -> String.valueOf(san.get(1))).toList()).contains("localhost");
+            assertThat(requesters(server)).containsExactly("serve");
+            // SCEP stays on plain HTTP: devices fetch it before they can validate TLS.
+            assertThat(server.get("/scep?operation=GetCACaps").statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static byte[] request(RunningServer server) throws Exception {
+        KeyPair device = TestPki.rsa();
+        byte[] csr = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=proxied"), device.getPublic())
+                .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, new DERPrintableString(TestPki.CHALLENGE))
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(device.getPrivate())).getEncoded();
+        return ScepRequestBuilder.pkcsReq().signer(device, TestPki.selfSigned("CN=proxied", device, false))
+                .recipient(server.core.ca().certificate()).messageData(csr).build();
+    }
+
+    /** Who asked for each recorded certificate, as the store has it. */
+    private static List<String> requesters(RunningServer server) throws Exception {
+        List<String> requesters = new java.util.ArrayList<>();
+        try (var connection = server.core.storage().dataSource().getConnection();
+                var rows = connection.createStatement().executeQuery("select requester from issued_certificate")) {
+            while (rows.next()) {
+                requesters.add(rows.getString(1));
+            }
+        }
+        return requesters;
+    }
+}
