@@ -94,6 +94,12 @@ public final class LocalInstallation {
             }
             return;
         }
+        if (settings.databaseUrl().isPresent() && storage.get().certificateStore().count() > 0) {
+            // Another node created this installation's CA: a second CA would split the fleet.
+            throw new InstallationException("The shared database (AppConfig:Database:Url) already holds certificates, "
+                    + "but " + keyStore + " is missing. Copy " + CA_KEY_STORE + " and " + CA_PASSWORD
+                    + " from a node of this installation into " + dataDir + ", then start again.");
+        }
         RootCaSpec spec = new RootCaSpec(settings.rootSubject(), settings.rootKeySize(), settings.rootDaysExpiresIn(),
                 settings.rootAddExtendedKeyUsage());
         plan.add(new Step("Create the root CA \"" + spec.subject() + "\" (RSA " + spec.keySize() + ", " + spec.validityDays()
