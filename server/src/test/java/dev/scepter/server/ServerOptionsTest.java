@@ -64,10 +64,7 @@ class ServerOptionsTest {
 
     @Test
     void anHttpsListenerWithACertificateFromOurOwnCaServesBesidePlainHttp() throws Exception {
-        int httpsPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            httpsPort = socket.getLocalPort();
-        }
+        int httpsPort = freePort();
         try (RunningServer server = RunningServer.start(Map.of("AppConfig:Https:Port", Integer.toString(httpsPort),
                 "AppConfig:BaseUrl", "https://localhost:" + httpsPort))) {
             X509Certificate ca = new JcaX509CertificateConverter().getCertificate(server.core.ca().certificate());
@@ -78,6 +75,7 @@ class ServerOptionsTest {
             trustManagers.init(trust);
             SSLContext tls = SSLContext.getInstance("TLS");
             tls.init(null, trustManagers.getTrustManagers(), null);
+            // Host name verification on: the certificate must name localhost.
             HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
 
             HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + httpsPort + "/probe")).build(),
@@ -91,6 +89,58 @@ class ServerOptionsTest {
             // SCEP stays on plain HTTP: devices fetch it before they can validate TLS.
             assertThat(server.get("/scep?operation=GetCACaps").statusCode()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void anHttpsListenerServesTheKeyStoreTheAdminNames() throws Exception {
+        int httpsPort = freePort();
+        KeyPair keys = TestPki.rsa();
+        X509Certificate own = selfSignedFor("localhost", keys);
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("https", ".p12");
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        keyStore.load(null, null);
+        keyStore.setKeyEntry("https", keys.getPrivate(), "pw".toCharArray(), new java.security.cert.Certificate[] {own});
+        try (var out = java.nio.file.Files.newOutputStream(file)) {
+            keyStore.store(out, "pw".toCharArray());
+        }
+        try (RunningServer server = RunningServer.start(Map.of("AppConfig:Https:Port", Integer.toString(httpsPort),
+                "AppConfig:Https:KeyStore", file.toString(), "AppConfig:Https:KeyStorePassword", "pw"))) {
+            HttpResponse<String> page = trusting(own).send(HttpRequest.newBuilder(URI.create("https://localhost:" + httpsPort + "/probe")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.sslSession().orElseThrow().getPeerCertificates()[0]).isEqualTo(own);
+            assertThat(requesters(server)).isEmpty();
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static X509Certificate selfSignedFor(String host, KeyPair keys) throws Exception {
+        X500Name name = new X500Name("CN=" + host);
+        var builder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.valueOf(System.nanoTime()),
+                new java.util.Date(System.currentTimeMillis() - 60_000), new java.util.Date(System.currentTimeMillis() + 86_400_000L),
+                name, keys.getPublic());
+        builder.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false,
+                new org.bouncycastle.asn1.x509.GeneralNames(new org.bouncycastle.asn1.x509.GeneralName(
+                        org.bouncycastle.asn1.x509.GeneralName.dNSName, host)));
+        return new JcaX509CertificateConverter().getCertificate(
+                builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+    }
+
+    /** A client that trusts this one certificate. */
+    private static HttpClient trusting(X509Certificate certificate) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("trusted", certificate);
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trustManagers.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(tls).build();
     }
 
     private static byte[] request(RunningServer server) throws Exception {

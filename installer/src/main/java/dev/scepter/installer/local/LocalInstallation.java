@@ -61,7 +61,18 @@ public final class LocalInstallation {
 
     /** Completes the installation; @return whether anything was (or would be) changed. */
     public boolean complete(boolean whatIf) throws InstallationException {
+        return complete(whatIf, false);
+    }
+
+    /** @param verbose also say what was found in place */
+    public boolean complete(boolean whatIf, boolean verbose) throws InstallationException {
         out.println("Scepter local installation in " + dataDir.toAbsolutePath());
+        if (verbose) {
+            for (String file : List.of(CA_KEY_STORE, CA_PASSWORD, APP_SETTINGS, STATIC_CHALLENGE, ADMIN_TOKEN, EMBEDDED_DATABASE)) {
+                out.println((Files.exists(dataDir.resolve(file)) ? "Found: " : "Missing: ") + file);
+            }
+            out.println("Database: " + settings.databaseUrl().map(url -> "AppConfig:Database:Url").orElse("embedded H2 in " + EMBEDDED_DATABASE));
+        }
         return new Reconciler(out).run(plan(), whatIf);
     }
 

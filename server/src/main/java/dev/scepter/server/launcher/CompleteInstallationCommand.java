@@ -30,7 +30,7 @@ public final class CompleteInstallationCommand implements Callable<Integer> {
     @Option(names = "--what-if", description = "Print the plan and change nothing.")
     boolean whatIf;
 
-    @Option(names = "--verbose", description = "Say more about what is found and done.")
+    @Option(names = "--verbose", description = "Also say what is already in place.")
     boolean verbose;
 
     @Override
@@ -48,7 +48,7 @@ public final class CompleteInstallationCommand implements Callable<Integer> {
         }
         Memoized<JdbcStorage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings));
         try {
-            new LocalInstallation(data.dataDir(), settings, storage, Clock.systemUTC(), new SecureRandom(), System.out).complete(whatIf);
+            new LocalInstallation(data.dataDir(), settings, storage, Clock.systemUTC(), new SecureRandom(), System.out).complete(whatIf, verbose);
             return 0;
         } catch (InstallationException e) {
             System.err.println(e.getMessage());

@@ -28,6 +28,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public final class ScepController {
 
+    private static final System.Logger LOG = System.getLogger(ScepController.class.getName());
+
     static final MediaType PKI_MESSAGE = MediaType.parseMediaType("application/x-pki-message");
     static final MediaType CA_CERT = MediaType.parseMediaType("application/x-x509-ca-cert");
     /** A PKCSReq with an RSA-4096 key is a few KiB; far more is not SCEP. */
@@ -133,8 +135,10 @@ public final class ScepController {
         if (result instanceof ScepService.Result.CertRep certRep) {
             return new Answer(ResponseEntity.ok().contentType(PKI_MESSAGE).body(certRep.message()), certRep.outcome());
         }
-        return new Answer(text(HttpStatus.BAD_REQUEST, "Not a SCEP pkiMessage: " + ((ScepService.Result.Malformed) result).reason()),
-                "malformed");
+        // The parser's own words name library classes: they go to the log, the client gets the rule it broke.
+        LOG.log(System.Logger.Level.INFO, "SCEP {0} from {1}: not a pkiMessage ({2})", endpoint.path(), request.getRemoteAddr(),
+                ((ScepService.Result.Malformed) result).reason());
+        return new Answer(text(HttpStatus.BAD_REQUEST, "The message is not a SCEP pkiMessage (RFC 8894 section 3.2)."), "malformed");
     }
 
     private static Optional<byte[]> readLimited(InputStream in) throws IOException {

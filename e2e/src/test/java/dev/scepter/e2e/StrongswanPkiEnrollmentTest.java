@@ -1,0 +1,66 @@
+package dev.scepter.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * strongSwan's {@code pki --scep} enrolls with the static challenge and is refused without it.
+ *
+ * <p>Requests are enveloped with 3DES ({@code --cipher des3}): pki 5.9.8 tests the GetCACaps
+ * flags by bit index instead of mask, so it accepts {@code --cipher aes} only from a CA that
+ * advertises SHA-384 (a strongSwan bug, not the server's). The CertRep comes back in whatever
+ * cipher the server is set to; {@link ResponseEncryptionTest} covers each.
+ */
+@ExtendWith(PrintServerLogOnFailure.class)
+class StrongswanPkiEnrollmentTest {
+
+    private static ScepterProcess server;
+
+    @BeforeAll
+    static void startServer() {
+        server = ScepterProcess.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @ParameterizedTest(name = "on /{0}")
+    @ValueSource(strings = {"scep", "static"})
+    void enrollsWithTheStaticChallenge(String path, @TempDir Path dir) throws Exception {
+        String commonName = "pki-" + path;
+        Path key = StrongswanPki.generateKey(dir);
+
+        Command.Result client = StrongswanPki.scep(dir, server.url(path), key, server.caCertificateDer(dir),
+                "C=US, O=Scepter e2e, CN=" + commonName, server.staticChallenge(), "des3");
+
+        IssuedCertificates.assertIssuedAndRecorded(server, dir, StrongswanPki.certificate(dir), commonName, client);
+    }
+
+    @Test
+    void aWrongChallengeFailsTheClientWithoutAnHttpError(@TempDir Path dir) {
+        Path key = StrongswanPki.generateKey(dir);
+        double refusedBefore = Metrics.pkiOperations(server, "failure-bad_request");
+
+        Command.Result client = StrongswanPki.scep(dir, server.url("scep"), key, server.caCertificateDer(dir),
+                "CN=pki-wrong", "not-the-" + server.staticChallenge(), "des3");
+
+        assertThat(client.exitCode()).as("pki should fail:\n%s", client).isNotZero();
+        assertThat(client.stderr()).as("pki should report the CertRep's failInfo:\n%s", client).contains("failInfo:").contains("badRequest");
+        assertThat(client.stdout()).as("pki printed a certificate for a wrong challenge:\n%s", client).doesNotContain("BEGIN CERTIFICATE");
+        assertThat(Metrics.pkiOperations(server, "failure-bad_request"))
+                .as("one PKIOperation answered with a CertRep FAILURE badRequest; client:\n%s", client)
+                .isEqualTo(refusedBefore + 1);
+    }
+}
