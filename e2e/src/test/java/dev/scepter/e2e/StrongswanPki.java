@@ -27,7 +27,7 @@ final class StrongswanPki {
 
     /**
      * {@code pki --scep}: enrolls {@code key} as {@code dn} with {@code password}, the request's
-     * envelope encrypted with {@code cipher} ({@code des3}; 5.9.8 refuses {@code aes} unless the
+     * envelope encrypted with {@code cipher} ({@code aes} or {@code des3}; 5.9.8 sends {@code aes} only when the
      * CA advertises SHA-384, see {@link StrongswanPkiEnrollmentTest}); the CA certificate
      * serves for both encryption and signature checks. On success the certificate, PEM, is
      * {@link #certificate(Path) dir/cert.pem}.
