@@ -80,7 +80,15 @@ public final class ScepterProcess implements AutoCloseable {
      * dropped, so what a test sets is all the server gets.
      */
     public static ScepterProcess start(Map<String, String> settings) {
-        Launch launch = launch(settings);
+        return start(settings, null, javaExecutable());
+    }
+
+    /**
+     * Starts a server on a data folder of the test's own (which outlives the server, for a second
+     * start), with the given {@code java} executable.
+     */
+    public static ScepterProcess start(Map<String, String> settings, Path dataDir, String java) {
+        Launch launch = launch(settings, dataDir, java);
         URI baseUrl = awaitReadyLine(launch);
         ScepterProcess server = new ScepterProcess(launch.workDir(), launch.dataDir(), launch.log(), launch.process(), baseUrl);
         synchronized (STARTED) {
@@ -98,7 +106,12 @@ public final class ScepterProcess implements AutoCloseable {
      * becomes ready instead is stopped, and the test fails.
      */
     public static Refusal startExpectingRefusal(Map<String, String> settings) {
-        Launch launch = launch(settings);
+        return startExpectingRefusal(settings, null);
+    }
+
+    /** As {@link #startExpectingRefusal(Map)}, on a data folder of the test's own. */
+    public static Refusal startExpectingRefusal(Map<String, String> settings, Path ownDataDir) {
+        Launch launch = launch(settings, ownDataDir, javaExecutable());
         try {
             Instant deadline = Instant.now().plus(START_TIMEOUT);
             while (Instant.now().isBefore(deadline)) {
@@ -120,14 +133,14 @@ public final class ScepterProcess implements AutoCloseable {
     private record Launch(Path workDir, Path dataDir, Path log, Process process, Map<String, String> env) {
     }
 
-    private static Launch launch(Map<String, String> settings) {
+    private static Launch launch(Map<String, String> settings, Path ownDataDir, String java) {
         Path jar = launcherJar();
         Path workDir;
         Path dataDir;
         Path log;
         try {
             workDir = Files.createTempDirectory("scepter-e2e-");
-            dataDir = Files.createDirectory(workDir.resolve("data"));
+            dataDir = ownDataDir != null ? ownDataDir : Files.createDirectory(workDir.resolve("data"));
             log = workDir.resolve("server.log");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -136,7 +149,7 @@ public final class ScepterProcess implements AutoCloseable {
         env.put(ROOT_KEY_SIZE, "2048");
         env.putAll(settings);
 
-        ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-jar", jar.toString(),
+        ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString(),
                 "serve", "--data-dir", dataDir.toString(), "--port", "0", "--host", "127.0.0.1")
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
@@ -316,7 +329,7 @@ public final class ScepterProcess implements AutoCloseable {
         }
     }
 
-    private static Path launcherJar() {
+    static Path launcherJar() {
         synchronized (STARTED) {
             if (launcherCopy == null) {
                 launcherCopy = copyOfLauncher();
@@ -349,7 +362,7 @@ public final class ScepterProcess implements AutoCloseable {
     }
 
     /** The java running these tests, so the server runs on the same JDK. */
-    private static String javaExecutable() {
+    static String javaExecutable() {
         return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     }
 
