@@ -43,6 +43,18 @@ class ServerOptionsTest {
     }
 
     @Test
+    void theProbeAnswers503AndTheHomepageSaysSoWhenTheStoreIsGone() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of())) {
+            server.core.storage().close();
+
+            HttpResponse<byte[]> probe = server.get("/probe");
+            assertThat(probe.statusCode()).isEqualTo(503);
+            assertThat(new String(probe.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("Storage: FAILING", "CA: OK");
+            assertThat(server.text("/")).contains("NOT CONNECTED", "DEGRADED");
+        }
+    }
+
+    @Test
     void behindATrustedProxyTheForwardedClientAddressIsRecorded() throws Exception {
         try (RunningServer server = RunningServer.start(Map.of("AppConfig:TrustForwardedHeaders", "true",
                 "AppConfig:StaticValidation:RequestPassword", TestPki.CHALLENGE))) {

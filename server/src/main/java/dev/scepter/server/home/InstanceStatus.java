@@ -21,8 +21,8 @@ import org.springframework.stereotype.Component;
 @Component
 public final class InstanceStatus {
 
-    /** One component's health. */
-    public record Check(String component, boolean ok, String detail) {
+    /** One component's health; {@code state} is the word the homepage shows for it. */
+    public record Check(String component, boolean ok, String state, String detail) {
     }
 
     /** An endpoint as the homepage lists it. */
@@ -46,13 +46,13 @@ public final class InstanceStatus {
         X509CertificateHolder ca = core.ca().certificate();
         Instant now = clock.instant();
         boolean caValid = !now.isBefore(ca.getNotBefore().toInstant()) && !now.isAfter(ca.getNotAfter().toInstant());
-        checks.add(new Check("CA", caValid, (caValid ? "valid until " : "NOT VALID: ") + ca.getNotAfter().toInstant()
+        checks.add(new Check("CA", caValid, caValid ? "VALID" : "NOT VALID", "valid until " + ca.getNotAfter().toInstant()
                 + ", key in " + core.ca().describe()));
         try {
             long count = store.count();
-            checks.add(new Check("Storage", true, core.storage().describe() + ", " + count + " certificate(s) recorded"));
+            checks.add(new Check("Storage", true, "CONNECTED", core.storage().describe() + ", " + count + " certificate(s) recorded"));
         } catch (RuntimeException e) {
-            checks.add(new Check("Storage", false, core.storage().describe() + ": not reachable"));
+            checks.add(new Check("Storage", false, "NOT CONNECTED", core.storage().describe() + ": not reachable"));
         }
         return checks;
     }
