@@ -18,6 +18,10 @@ public final class ScepterCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        // The framework-free modules log through System.Logger (java.util.logging by default):
+        // route it to the same log as everything else from the first line on.
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         int exitCode = new CommandLine(new ScepterCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         // serve keeps running in its web server's threads; the other commands end here.
         if (exitCode != 0 || args.length == 0 || !"serve".equals(args[0])) {

@@ -25,6 +25,8 @@ import picocli.CommandLine.Option;
             "On an empty or incomplete data folder it first completes the local installation (as complete-installation --target local)."})
 public final class ServeCommand implements Callable<Integer> {
 
+    private static final System.Logger LOG = System.getLogger(ServeCommand.class.getName());
+
     @Mixin
     DataDirOptions data;
 
@@ -45,6 +47,10 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("Scepter cannot start. " + e.getMessage());
             return 2;
         }
+        // A SCEPman configuration starts as it is; what Scepter does not honour is said, not fatal.
+        settings.ignored().forEach(ignored -> LOG.log(System.Logger.Level.WARNING,
+                "Ignoring setting {0} (from {1}): {2}", ignored.name(), ignored.source(),
+                ignored.known() ? "a SCEPman setting this version does not use" : "no such setting"));
         Memoized<JdbcStorage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings));
         try {
             SecureRandom random = new SecureRandom();
