@@ -80,15 +80,8 @@ class ServerOptionsTest {
         try (RunningServer server = RunningServer.start(Map.of("AppConfig:Https:Port", Integer.toString(httpsPort),
                 "AppConfig:BaseUrl", "https://localhost:" + httpsPort))) {
             X509Certificate ca = new JcaX509CertificateConverter().getCertificate(server.core.ca().certificate());
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("scepter", ca);
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trustManagers.init(trust);
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, trustManagers.getTrustManagers(), null);
-            // Host name verification on: the certificate must name localhost.
-            HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
+            // The client verifies the host name: the certificate must name localhost.
+            HttpClient client = trusting(ca);
 
             HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + httpsPort + "/probe")).build(),
                     HttpResponse.BodyHandlers.ofString());
