@@ -1,0 +1,26 @@
+package dev.scepter.authority.directory;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The directory that decides whether a bound certificate is still good: the device or user it
+ * was issued for must exist and be enabled there. Adapters: the embedded directory (in the
+ * store), {@code LdapDirectory} (LDAP/Active Directory); Microsoft Graph later.
+ */
+public interface Directory {
+
+    /**
+     * The object's current state.
+     *
+     * @throws DirectoryUnavailableException when the directory cannot answer now (the caller must
+     *                                       not take that for "not found")
+     */
+    DirectoryAnswer lookup(DirectoryObjectType type, UUID objectId);
+
+    /** The user with this userPrincipalName, resolved at issuance to bind a certificate to the user's GUID. */
+    Optional<UUID> findUserByPrincipalName(String userPrincipalName);
+
+    /** A short description for the homepage, without credentials (for example "LDAP ldaps://dc1.example:636"). */
+    String describe();
+}
