@@ -1,6 +1,8 @@
 package dev.scepter.authority.store;
 
 import java.math.BigInteger;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,4 +23,19 @@ public interface CertificateStore {
 
     /** How many certificates are recorded; also tells that the store answers. */
     long count();
+
+    /**
+     * Revokes a recorded certificate by hand (its first revocation stands: a second is refused,
+     * so that the reason and time a relying party saw never change).
+     */
+    RevocationOutcome revoke(String issuer, BigInteger serialNumber, Revocation revocation);
+
+    /** Every certificate of this issuer revoked by hand: the CRL, and the OCSP responders' in-memory set. */
+    List<RevokedCertificate> revocations(String issuer);
+
+    /** Serial numbers this issuer issued that were recorded at or after {@code since} (all with {@link Instant#MIN}). */
+    List<BigInteger> serialNumbersRecordedSince(String issuer, Instant since);
+
+    /** A page of certificates matching the query, newest first. */
+    SearchPage search(String issuer, SearchQuery query);
 }

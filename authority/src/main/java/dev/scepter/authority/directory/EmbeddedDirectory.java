@@ -1,0 +1,23 @@
+package dev.scepter.authority.directory;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The embedded default's own directory: devices and users with an enabled flag, managed through
+ * the API (or by an MDM integration that mirrors its inventory into it).
+ */
+public interface EmbeddedDirectory extends Directory {
+
+    /** A device or user as the embedded directory keeps it. */
+    record Entry(DirectoryObjectType type, UUID objectId, boolean enabled, Optional<String> name) {
+    }
+
+    /** Creates or updates; {@code name} is the device name or, for users, the userPrincipalName. */
+    void put(Entry entry);
+
+    Optional<Entry> get(DirectoryObjectType type, UUID objectId);
+
+    /** @return whether it existed */
+    boolean delete(DirectoryObjectType type, UUID objectId);
+}
