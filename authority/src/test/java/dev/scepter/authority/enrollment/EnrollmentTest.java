@@ -55,6 +55,28 @@ class EnrollmentTest {
         public long count() {
             return recorded.size();
         }
+
+        // Enrollment never revokes, lists or searches.
+        @Override
+        public dev.scepter.authority.store.RevocationOutcome revoke(String issuer, BigInteger serialNumber,
+                dev.scepter.authority.store.Revocation revocation) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<dev.scepter.authority.store.RevokedCertificate> revocations(String issuer) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<BigInteger> serialNumbersRecordedSince(String issuer, Instant since) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public dev.scepter.authority.store.SearchPage search(String issuer, dev.scepter.authority.store.SearchQuery query) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     private final RecordingStore store = new RecordingStore();
