@@ -4,9 +4,11 @@ import dev.scepter.authority.enrollment.EnrollmentOutcome.Issued;
 import dev.scepter.authority.enrollment.EnrollmentOutcome.Reason;
 import dev.scepter.authority.enrollment.EnrollmentOutcome.Rejected;
 import dev.scepter.authority.issuance.CertificateIssuer;
+import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.InvalidRequestException;
 import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.store.DirectoryBinding;
 import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.authority.store.SerialNumberCollisionException;
 import dev.scepter.protocol.csr.CertificationRequests;
@@ -17,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -36,11 +40,25 @@ public final class Enrollment {
     private final CertificateIssuer issuer;
     private final CertificateStore store;
     private final SerialNumbers serialNumbers;
+    private final Optional<Binder> binder;
+    private final List<Consumer<IssuedCertificate>> listeners = new CopyOnWriteArrayList<>();
 
+    /** An enrollment whose endpoints bind to nothing. */
     public Enrollment(CertificateIssuer issuer, CertificateStore store, SerialNumbers serialNumbers) {
+        this(issuer, store, serialNumbers, Optional.empty());
+    }
+
+    /** @param binder finds the directory object a request is for, for endpoints that bind */
+    public Enrollment(CertificateIssuer issuer, CertificateStore store, SerialNumbers serialNumbers, Optional<Binder> binder) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.store = Objects.requireNonNull(store, "store");
         this.serialNumbers = Objects.requireNonNull(serialNumbers, "serialNumbers");
+        this.binder = Objects.requireNonNull(binder, "binder");
+    }
+
+    /** Told of each certificate once it is recorded (OCSP's index of issued serials). */
+    public void onIssued(Consumer<IssuedCertificate> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     public EnrollmentOutcome enroll(EnrollmentEndpoint endpoint, EnrollmentRequest request) {
@@ -51,15 +69,26 @@ public final class Enrollment {
         if (!endpoint.challengeVerifier().accepts(CertificationRequests.challengePassword(request.csr()), request.csr())) {
             return rejected(endpoint, request, new Rejected(Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
         }
+        Optional<Binder.Bound> bound = Optional.empty();
+        if (endpoint.profile().binding() == EndpointProfile.Binding.REQUIRED) {
+            bound = binder.flatMap(b -> b.bind(request.csr()));
+            if (bound.isEmpty()) {
+                return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST,
+                        "the request names no directory object: a subject CN holding a device id, a SAN URI "
+                                + "IntuneDeviceId://{id}, or the UPN of a user the directory knows"));
+            }
+        }
         for (int attempt = 1; ; attempt++) {
-            BigInteger serial = serialNumbers.unbound(endpoint.profile().serialTypeByte());
+            BigInteger serial = bound.isPresent()
+                    ? serialNumbers.bound(bound.get().serialTypeByte(), bound.get().binding().objectId())
+                    : serialNumbers.unbound(endpoint.profile().serialTypeByte());
             X509CertificateHolder certificate;
             try {
                 certificate = issuer.issue(request.csr(), endpoint.profile(), request.requestedValidity(), serial);
             } catch (InvalidRequestException e) {
                 return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage()));
             }
-            IssuedCertificate record = record(certificate, endpoint, request);
+            IssuedCertificate record = record(certificate, endpoint, request, bound.map(Binder.Bound::binding));
             try {
                 store.record(record);
             } catch (SerialNumberCollisionException e) {
@@ -68,6 +97,7 @@ public final class Enrollment {
                 }
                 throw e;
             }
+            listeners.forEach(listener -> listener.accept(record));
             LOG.log(System.Logger.Level.INFO, "Issued a certificate with serial number {0} on endpoint {1} for subject \"{2}\", transaction {3}",
                     record.serialHex(), endpoint.name(), record.subject(), request.transactionId().orElse("-"));
             return new Issued(certificate, record);
@@ -80,7 +110,8 @@ public final class Enrollment {
         return rejection;
     }
 
-    private static IssuedCertificate record(X509CertificateHolder certificate, EnrollmentEndpoint endpoint, EnrollmentRequest request) {
+    private static IssuedCertificate record(X509CertificateHolder certificate, EnrollmentEndpoint endpoint, EnrollmentRequest request,
+            Optional<DirectoryBinding> binding) {
         try {
             return new IssuedCertificate(
                     certificate.getSerialNumber(),
@@ -92,7 +123,7 @@ public final class Enrollment {
                     endpoint.name(),
                     request.requester(),
                     request.transactionId(),
-                    Optional.empty(),
+                    binding,
                     Optional.empty(),
                     certificate.getEncoded());
         } catch (IOException e) {

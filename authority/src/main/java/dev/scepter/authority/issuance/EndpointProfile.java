@@ -13,9 +13,29 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
  * @param validityPeriodDays the endpoint's own cap, if any ({@code AppConfig:<Endpoint>:ValidityPeriodDays})
  * @param defaultEkus        EKUs when the request has none or requested ones are not used
  * @param defaultKeyUsage    KeyUsage bits (BouncyCastle {@code KeyUsage} constants) in the same case
+ * @param binding            whether issued certificates follow a directory object
  */
 public record EndpointProfile(
-        String name, int serialTypeByte, Optional<Integer> validityPeriodDays, List<KeyPurposeId> defaultEkus, int defaultKeyUsage) {
+        String name, int serialTypeByte, Optional<Integer> validityPeriodDays, List<KeyPurposeId> defaultEkus, int defaultKeyUsage,
+        Binding binding) {
+
+    /** Whether certificates from this endpoint are bound to a directory object. */
+    public enum Binding {
+        /** Bound to nothing: good until revoked by hand (SCEPman's static endpoint). */
+        NONE,
+        /**
+         * Bound to the device or user the request names, which must exist: its state in the
+         * directory decides the certificate's (SCEPman's static AAD endpoint).
+         */
+        REQUIRED
+    }
+
+    /** An endpoint whose certificates are bound to nothing. */
+    public EndpointProfile(String name, int serialTypeByte, Optional<Integer> validityPeriodDays, List<KeyPurposeId> defaultEkus,
+            int defaultKeyUsage) {
+        this(name, serialTypeByte, validityPeriodDays, defaultEkus, defaultKeyUsage, Binding.NONE);
+    }
+
     public EndpointProfile {
         Objects.requireNonNull(name, "name");
         if (serialTypeByte < 0x01 || serialTypeByte > 0x7F) {
@@ -23,5 +43,6 @@ public record EndpointProfile(
         }
         Objects.requireNonNull(validityPeriodDays, "validityPeriodDays");
         defaultEkus = List.copyOf(defaultEkus);
+        Objects.requireNonNull(binding, "binding");
     }
 }

@@ -3,6 +3,7 @@ package dev.scepter.authority.enrollment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scepter.authority.Csrs;
+import dev.scepter.authority.InMemoryCertificateStore;
 import dev.scepter.authority.TestCa;
 import dev.scepter.authority.issuance.CertificateIssuer;
 import dev.scepter.authority.issuance.EndpointProfile;
@@ -32,54 +33,7 @@ class EnrollmentTest {
     private static TestCa ca;
     private static KeyPair device;
 
-    /** Records what it is given, and can refuse the first N as collisions, as a unique key would. */
-    static final class RecordingStore implements CertificateStore {
-        final List<IssuedCertificate> recorded = new ArrayList<>();
-        int collisionsToRaise;
-
-        @Override
-        public void record(IssuedCertificate certificate) {
-            if (collisionsToRaise > 0) {
-                collisionsToRaise--;
-                throw new SerialNumberCollisionException(certificate.serialNumber(), null);
-            }
-            recorded.add(certificate);
-        }
-
-        @Override
-        public Optional<IssuedCertificate> find(String issuer, BigInteger serialNumber) {
-            return recorded.stream().filter(c -> c.serialNumber().equals(serialNumber)).findFirst();
-        }
-
-        @Override
-        public long count() {
-            return recorded.size();
-        }
-
-        // Enrollment never revokes, lists or searches.
-        @Override
-        public dev.scepter.authority.store.RevocationOutcome revoke(String issuer, BigInteger serialNumber,
-                dev.scepter.authority.store.Revocation revocation) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<dev.scepter.authority.store.RevokedCertificate> revocations(String issuer) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<BigInteger> serialNumbersRecordedSince(String issuer, Instant since) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public dev.scepter.authority.store.SearchPage search(String issuer, dev.scepter.authority.store.SearchQuery query) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
-    private final RecordingStore store = new RecordingStore();
+    private final InMemoryCertificateStore store = new InMemoryCertificateStore();
     private final Enrollment enrollment = new Enrollment(new CertificateIssuer(ca,
             new IssuancePolicy(730, Duration.ofDays(1), true, URI.create("http://scepter.test")), Clock.systemUTC()),
             store, new SerialNumbers(new SecureRandom()));
@@ -103,8 +57,8 @@ class EnrollmentTest {
 
         assertThat(outcome).isInstanceOf(EnrollmentOutcome.Issued.class);
         EnrollmentOutcome.Issued issued = (EnrollmentOutcome.Issued) outcome;
-        assertThat(store.recorded).hasSize(1);
-        IssuedCertificate record = store.recorded.get(0);
+        assertThat(store.recorded()).hasSize(1);
+        IssuedCertificate record = store.recorded().get(0);
         assertThat(record.der()).isEqualTo(issued.certificate().getEncoded());
         assertThat(record.serialNumber()).isEqualTo(issued.certificate().getSerialNumber());
         assertThat(record.serialNumber().toByteArray()[0]).isEqualTo((byte) 0x50);
@@ -122,7 +76,7 @@ class EnrollmentTest {
 
         assertThat(wrong).isEqualTo(new EnrollmentOutcome.Rejected(EnrollmentOutcome.Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
         assertThat(missing).isInstanceOf(EnrollmentOutcome.Rejected.class);
-        assertThat(store.recorded).isEmpty();
+        assertThat(store.recorded()).isEmpty();
     }
 
     @Test
@@ -138,7 +92,7 @@ class EnrollmentTest {
 
         assertThat(outcome).isInstanceOf(EnrollmentOutcome.Rejected.class);
         assertThat(((EnrollmentOutcome.Rejected) outcome).reason()).isEqualTo(EnrollmentOutcome.Reason.BAD_PROOF_OF_POSSESSION);
-        assertThat(store.recorded).isEmpty();
+        assertThat(store.recorded()).isEmpty();
     }
 
     @Test
@@ -146,7 +100,7 @@ class EnrollmentTest {
         store.collisionsToRaise = 2;
         EnrollmentOutcome outcome = enrollment.enroll(staticEndpoint, request(Csrs.forKey(device).challenge("s3cret").build()));
         assertThat(outcome).isInstanceOf(EnrollmentOutcome.Issued.class);
-        assertThat(store.recorded).hasSize(1);
+        assertThat(store.recorded()).hasSize(1);
     }
 
     @Test

@@ -1,0 +1,31 @@
+package dev.scepter.authority.validity;
+
+import dev.scepter.authority.directory.DirectoryObjectType;
+import dev.scepter.authority.issuance.SerialNumbers;
+import java.math.BigInteger;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The directory object a serial number names (ARCHITECTURE.md "Data"): read from the serial
+ * itself, so OCSP needs no database read to find it.
+ *
+ * @param type     device or user
+ * @param objectId the object's GUID
+ */
+public record ObjectBinding(DirectoryObjectType type, UUID objectId) {
+
+    /** The binding a serial carries, by SCEPman's type byte; empty for unbound types (static, 0x50/0x51). */
+    public static Optional<ObjectBinding> of(BigInteger serialNumber) {
+        if (serialNumber.signum() <= 0 || serialNumber.bitLength() > 160 || serialNumber.bitLength() <= 152) {
+            return Optional.empty();
+        }
+        int typeByte = serialNumber.shiftRight(152).intValue();
+        Optional<DirectoryObjectType> type = switch (typeByte) {
+            case 0x40, 0x41, 0x42, 0x70 -> Optional.of(DirectoryObjectType.DEVICE);
+            case 0x60, 0x61 -> Optional.of(DirectoryObjectType.USER);
+            default -> Optional.empty();
+        };
+        return type.map(t -> new ObjectBinding(t, SerialNumbers.boundObject(serialNumber)));
+    }
+}

@@ -1,0 +1,88 @@
+package dev.scepter.authority;
+
+import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.authority.store.Revocation;
+import dev.scepter.authority.store.RevocationOutcome;
+import dev.scepter.authority.store.RevokedCertificate;
+import dev.scepter.authority.store.SearchPage;
+import dev.scepter.authority.store.SearchQuery;
+import dev.scepter.authority.store.SerialNumberCollisionException;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A store in memory for unit tests of the authority's rules; the real adapters pass the
+ * store-jdbc contract suite. It counts reads, so tests can show what is served without one.
+ */
+public final class InMemoryCertificateStore implements CertificateStore {
+
+    private final Map<BigInteger, IssuedCertificate> records = new ConcurrentHashMap<>();
+    private final Map<BigInteger, Instant> recordedAt = new ConcurrentHashMap<>();
+    public final AtomicInteger finds = new AtomicInteger();
+    public int collisionsToRaise;
+    public Instant now = Instant.now();
+
+    @Override
+    public synchronized void record(IssuedCertificate certificate) {
+        if (collisionsToRaise > 0) {
+            collisionsToRaise--;
+            throw new SerialNumberCollisionException(certificate.serialNumber(), null);
+        }
+        records.put(certificate.serialNumber(), certificate);
+        recordedAt.put(certificate.serialNumber(), now);
+    }
+
+    public List<IssuedCertificate> recorded() {
+        return new ArrayList<>(records.values());
+    }
+
+    @Override
+    public Optional<IssuedCertificate> find(String issuer, BigInteger serialNumber) {
+        finds.incrementAndGet();
+        return Optional.ofNullable(records.get(serialNumber)).filter(c -> c.issuer().equals(issuer));
+    }
+
+    @Override
+    public long count() {
+        return records.size();
+    }
+
+    @Override
+    public synchronized RevocationOutcome revoke(String issuer, BigInteger serialNumber, Revocation revocation) {
+        IssuedCertificate record = records.get(serialNumber);
+        if (record == null || !record.issuer().equals(issuer)) {
+            return RevocationOutcome.NOT_FOUND;
+        }
+        if (record.revocation().isPresent()) {
+            return RevocationOutcome.ALREADY_REVOKED;
+        }
+        records.put(serialNumber, new IssuedCertificate(record.serialNumber(), record.issuer(), record.subject(), record.subjectAltNames(),
+                record.notBefore(), record.notAfter(), record.endpoint(), record.requester(), record.transactionId(), record.binding(),
+                Optional.of(revocation), record.der()));
+        return RevocationOutcome.REVOKED;
+    }
+
+    @Override
+    public List<RevokedCertificate> revocations(String issuer) {
+        return records.values().stream().filter(c -> c.issuer().equals(issuer) && c.revocation().isPresent())
+                .map(c -> new RevokedCertificate(c.serialNumber(), c.revocation().get())).toList();
+    }
+
+    @Override
+    public List<BigInteger> serialNumbersRecordedSince(String issuer, Instant since) {
+        return records.values().stream().filter(c -> c.issuer().equals(issuer) && !recordedAt.get(c.serialNumber()).isBefore(since))
+                .map(IssuedCertificate::serialNumber).toList();
+    }
+
+    @Override
+    public SearchPage search(String issuer, SearchQuery query) {
+        throw new UnsupportedOperationException("search is the store-jdbc contract suite's to test");
+    }
+}

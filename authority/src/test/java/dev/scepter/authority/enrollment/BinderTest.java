@@ -1,0 +1,93 @@
+package dev.scepter.authority.enrollment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scepter.authority.TestCa;
+import dev.scepter.authority.directory.Directory;
+import dev.scepter.authority.directory.DirectoryAnswer;
+import dev.scepter.authority.directory.DirectoryObjectType;
+import dev.scepter.authority.store.DirectoryBinding;
+import java.security.KeyPair;
+import java.util.Optional;
+import java.util.UUID;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.OtherName;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class BinderTest {
+
+    private static final UUID ALICE = UUID.fromString("0b7e0a4e-6a0c-4d6e-9b7c-3a2f1c0d9e8f");
+    private static KeyPair keys;
+
+    private final Binder binder = new Binder(new Directory() {
+        @Override
+        public DirectoryAnswer lookup(DirectoryObjectType type, UUID objectId) {
+            throw new AssertionError("binding reads no object state");
+        }
+
+        @Override
+        public Optional<UUID> findUserByPrincipalName(String userPrincipalName) {
+            return "alice@example.com".equalsIgnoreCase(userPrincipalName) ? Optional.of(ALICE) : Optional.empty();
+        }
+
+        @Override
+        public String describe() {
+            return "test";
+        }
+    });
+
+    @BeforeAll
+    static void key() throws Exception {
+        keys = TestCa.rsa();
+    }
+
+    private static PKCS10CertificationRequest csr(String subject, GeneralName san) throws Exception {
+        JcaPKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic());
+        if (san != null) {
+            ExtensionsGenerator extensions = new ExtensionsGenerator();
+            extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(san));
+            builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
+        }
+        return builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate()));
+    }
+
+    @Test
+    void anIntuneDeviceIdUriBindsToTheIntuneDeviceWithAnOddTypeByte() throws Exception {
+        UUID device = UUID.randomUUID();
+        var bound = binder.bind(csr("CN=laptop", new GeneralName(GeneralName.uniformResourceIdentifier, "IntuneDeviceId://" + device)));
+        assertThat(bound).contains(new Binder.Bound(new DirectoryBinding(DirectoryBinding.Kind.INTUNE_DEVICE, device), 0x41));
+    }
+
+    @Test
+    void aCommonNameHoldingAGuidBindsToThatDevice() throws Exception {
+        UUID device = UUID.randomUUID();
+        assertThat(binder.bind(csr("CN=" + device, null)))
+                .contains(new Binder.Bound(new DirectoryBinding(DirectoryBinding.Kind.DEVICE, device), 0x40));
+    }
+
+    @Test
+    void aUpnSanBindsToTheUserTheDirectoryResolvesItTo() throws Exception {
+        GeneralName upn = new GeneralName(GeneralName.otherName,
+                new OtherName(new ASN1ObjectIdentifier("1.3.6.1.4.1.311.20.2.3"), new DERUTF8String("Alice@Example.com")));
+        assertThat(binder.bind(csr("CN=Alice", upn))).contains(new Binder.Bound(new DirectoryBinding(DirectoryBinding.Kind.USER, ALICE), 0x60));
+        GeneralName stranger = new GeneralName(GeneralName.otherName,
+                new OtherName(new ASN1ObjectIdentifier("1.3.6.1.4.1.311.20.2.3"), new DERUTF8String("mallory@example.com")));
+        assertThat(binder.bind(csr("CN=Mallory", stranger))).isEmpty();
+    }
+
+    @Test
+    void aPlainNameBindsToNothing() throws Exception {
+        assertThat(binder.bind(csr("CN=printer-7", new GeneralName(GeneralName.dNSName, "printer-7.example")))).isEmpty();
+    }
+}

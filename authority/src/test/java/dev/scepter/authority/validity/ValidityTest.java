@@ -1,0 +1,179 @@
+package dev.scepter.authority.validity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scepter.authority.InMemoryCertificateStore;
+import dev.scepter.authority.directory.Directory;
+import dev.scepter.authority.directory.DirectoryAnswer;
+import dev.scepter.authority.directory.DirectoryObjectType;
+import dev.scepter.authority.directory.DirectoryUnavailableException;
+import dev.scepter.authority.issuance.SerialNumbers;
+import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.authority.store.Revocation;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ValidityTest {
+
+    private static final String ISSUER = "CN=Test Root CA";
+    private static final BigInteger CA_SERIAL = BigInteger.valueOf(1);
+    private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
+
+    /** A directory whose answers the test sets; counts lookups. */
+    static final class SettableDirectory implements Directory {
+        final Map<UUID, DirectoryAnswer> answers = new HashMap<>();
+        final AtomicInteger lookups = new AtomicInteger();
+        boolean down;
+
+        @Override
+        public DirectoryAnswer lookup(DirectoryObjectType type, UUID objectId) {
+            lookups.incrementAndGet();
+            if (down) {
+                throw new DirectoryUnavailableException("directory down", null);
+            }
+            return answers.getOrDefault(objectId, DirectoryAnswer.NOT_FOUND);
+        }
+
+        @Override
+        public Optional<UUID> findUserByPrincipalName(String userPrincipalName) {
+            return Optional.empty();
+        }
+
+        @Override
+        public String describe() {
+            return "settable";
+        }
+    }
+
+    private final InMemoryCertificateStore store = new InMemoryCertificateStore();
+    private final SettableDirectory directory = new SettableDirectory();
+    private final SerialNumbers serials = new SerialNumbers(new SecureRandom());
+    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private final RevocationIndex revocations = new RevocationIndex(store, ISSUER);
+    private final IssuedSerialIndex issued = new IssuedSerialIndex(store, ISSUER, clock, Duration.ofSeconds(5));
+    private final Validity validity = new Validity(CA_SERIAL, revocations, issued, directory, clock);
+
+    private BigInteger record(BigInteger serial) {
+        store.record(new IssuedCertificate(serial, ISSUER, "CN=x", List.of(), NOW, NOW.plus(Duration.ofDays(1)), "static", "test",
+                Optional.empty(), Optional.empty(), Optional.empty(), new byte[] {1}));
+        return serial;
+    }
+
+    @Test
+    void anUnboundCertificateIsGoodUntilRevokedByHandWithItsReason() {
+        BigInteger serial = record(serials.unbound(0x50));
+        assertThat(validity.statusOf(serial)).isEqualTo(new CertificateStatus.Good());
+
+        Revocation revocation = new Revocation(1, NOW, "admin");
+        store.revoke(ISSUER, serial, revocation);
+        assertThat(validity.statusOf(serial)).as("not before the index is refreshed").isEqualTo(new CertificateStatus.Good());
+        revocations.refresh();
+        assertThat(validity.statusOf(serial)).isEqualTo(new CertificateStatus.Revoked(1, NOW));
+        assertThat(directory.lookups).hasValue(0);
+    }
+
+    @Test
+    void aBoundCertificateFollowsItsDirectoryObject() {
+        UUID device = UUID.randomUUID();
+        BigInteger serial = record(serials.bound(0x40, device));
+
+        directory.answers.put(device, DirectoryAnswer.ENABLED);
+        assertThat(validity.statusOf(serial)).isEqualTo(new CertificateStatus.Good());
+        directory.answers.put(device, DirectoryAnswer.DISABLED);
+        assertThat(validity.statusOf(serial)).isEqualTo(new CertificateStatus.OnHold(NOW));
+        directory.answers.put(device, DirectoryAnswer.ENABLED);
+        assertThat(validity.statusOf(serial)).isEqualTo(new CertificateStatus.Good());
+        directory.answers.remove(device);
+        assertThat(validity.statusOf(serial)).isEqualTo(new CertificateStatus.Revoked(RevocationReasons.PERMANENT_AUTOMATIC, NOW));
+    }
+
+    @Test
+    void aManualRevocationWinsOverAnEnabledObject() {
+        UUID user = UUID.randomUUID();
+        BigInteger serial = record(serials.bound(0x60, user));
+        directory.answers.put(user, DirectoryAnswer.ENABLED);
+        revocations.add(serial, new Revocation(4, NOW, "admin"));
+        assertThat(validity.statusOf(serial)).isEqualTo(new CertificateStatus.Revoked(4, NOW));
+    }
+
+    @Test
+    void aSerialWeNeverIssuedIsUnknownAndTheStoreIsAskedOnlyOnceWithinTheCache() {
+        BigInteger stranger = serials.unbound(0x50);
+        assertThat(validity.statusOf(stranger)).isEqualTo(new CertificateStatus.Unknown());
+        assertThat(validity.statusOf(stranger)).isEqualTo(new CertificateStatus.Unknown());
+        assertThat(store.finds).hasValue(1);
+    }
+
+    @Test
+    void issuedSerialsLoadedAtStartNeedNoStoreRead() {
+        BigInteger serial = record(serials.unbound(0x50));
+        issued.refresh();
+        store.finds.set(0);
+        assertThat(validity.statusOf(serial)).isEqualTo(new CertificateStatus.Good());
+        assertThat(store.finds).hasValue(0);
+    }
+
+    @Test
+    void theCaCertificateItselfIsGood() {
+        assertThat(validity.statusOf(CA_SERIAL)).isEqualTo(new CertificateStatus.Good());
+    }
+
+    @Test
+    void aDirectoryThatCannotAnswerIsNotTakenForNotFound() {
+        BigInteger serial = record(serials.bound(0x40, UUID.randomUUID()));
+        directory.down = true;
+        assertThatThrownBy(() -> validity.statusOf(serial)).isInstanceOf(DirectoryUnavailableException.class);
+    }
+
+    @Test
+    void theCachingDirectoryAsksOnceWithinItsBoundAndAgainAfter() {
+        UUID device = UUID.randomUUID();
+        directory.answers.put(device, DirectoryAnswer.ENABLED);
+        Instant[] now = {NOW};
+        Clock moving = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        CachingDirectory cached = new CachingDirectory(directory, moving, Duration.ofSeconds(5));
+        assertThat(cached.lookup(DirectoryObjectType.DEVICE, device)).isEqualTo(DirectoryAnswer.ENABLED);
+        directory.answers.put(device, DirectoryAnswer.DISABLED);
+        assertThat(cached.lookup(DirectoryObjectType.DEVICE, device)).isEqualTo(DirectoryAnswer.ENABLED);
+        now[0] = NOW.plusSeconds(6);
+        assertThat(cached.lookup(DirectoryObjectType.DEVICE, device)).isEqualTo(DirectoryAnswer.DISABLED);
+        assertThat(directory.lookups).hasValue(2);
+    }
+
+    @Test
+    void theSerialCarriesTheBindingInScepmansLayout() {
+        assertThat(ObjectBinding.of(new BigInteger("4039b3bb1484b5d6ed606b42b382276a3e8d626d", 16)))
+                .contains(new ObjectBinding(DirectoryObjectType.DEVICE, UUID.fromString("d6b58414-60ed-426b-b382-276a3e8d626d")));
+        UUID user = UUID.randomUUID();
+        assertThat(ObjectBinding.of(serials.bound(0x61, user))).contains(new ObjectBinding(DirectoryObjectType.USER, user));
+        assertThat(ObjectBinding.of(serials.unbound(0x50))).isEmpty();
+        assertThat(ObjectBinding.of(BigInteger.TEN)).isEmpty();
+    }
+}
