@@ -3,6 +3,7 @@ package dev.scepter.store.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.scepter.authority.audit.AuditLog;
+import dev.scepter.authority.directory.EmbeddedDirectory;
 import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.token.ApiTokenStore;
 import java.io.IOException;
@@ -45,6 +46,7 @@ public final class JdbcStorage implements AutoCloseable {
     private final JdbcCertificateStore certificateStore;
     private final JdbcApiTokenStore apiTokenStore;
     private final JdbcAuditLog auditLog;
+    private final JdbcEmbeddedDirectory embeddedDirectory;
 
     private JdbcStorage(HikariDataSource dataSource, String description) {
         this.dataSource = dataSource;
@@ -52,6 +54,7 @@ public final class JdbcStorage implements AutoCloseable {
         this.certificateStore = new JdbcCertificateStore(dataSource);
         this.apiTokenStore = new JdbcApiTokenStore(dataSource);
         this.auditLog = new JdbcAuditLog(dataSource);
+        this.embeddedDirectory = new JdbcEmbeddedDirectory(dataSource);
     }
 
     /**
@@ -107,6 +110,11 @@ public final class JdbcStorage implements AutoCloseable {
 
     public AuditLog auditLog() {
         return auditLog;
+    }
+
+    /** The embedded directory, kept in this database: the directory when no external one is configured. */
+    public EmbeddedDirectory embeddedDirectory() {
+        return embeddedDirectory;
     }
 
     /** The pool, for health checks and for stores of later features. */

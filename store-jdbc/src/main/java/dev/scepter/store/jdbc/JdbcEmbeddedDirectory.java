@@ -1,0 +1,196 @@
+package dev.scepter.store.jdbc;
+
+import dev.scepter.authority.directory.DirectoryAnswer;
+import dev.scepter.authority.directory.DirectoryObjectType;
+import dev.scepter.authority.directory.DirectoryUnavailableException;
+import dev.scepter.authority.directory.EmbeddedDirectory;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * {@link EmbeddedDirectory} on the {@code directory_device} and {@code directory_user} tables of
+ * the store, so nodes sharing the database share the directory. A user's name is its
+ * userPrincipalName, required, and unique compared case-insensitively (its lower case, by
+ * {@link Locale#ROOT}, is kept in a column with a unique constraint). {@code updated_at} is the
+ * database's clock.
+ *
+ * <p>{@link #put} is an upsert written for both databases: an update, then an insert when no row
+ * was there; an insert that loses a race with a concurrent one for the same object id is retried
+ * as an update. A database that fails a {@link #lookup} or {@link #findUserByPrincipalName} is a
+ * {@link DirectoryUnavailableException}, never "not found".
+ */
+public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
+
+    static final String DESCRIPTION = "embedded (in the store)";
+
+    /** The columns' width. */
+    static final int MAX_NAME_LENGTH = 1024;
+
+    /** Update-then-insert rounds before giving up; more than one is needed only when a concurrent put or delete interferes. */
+    private static final int PUT_ATTEMPTS = 5;
+
+    private static final String UPDATE_DEVICE = "update directory_device set name = ?, enabled = ?, updated_at = current_timestamp"
+            + " where object_id = ?";
+    private static final String INSERT_DEVICE = "insert into directory_device (name, enabled, object_id, updated_at)"
+            + " values (?, ?, ?, current_timestamp)";
+    private static final String GET_DEVICE = "select name, enabled from directory_device where object_id = ?";
+    private static final String DELETE_DEVICE = "delete from directory_device where object_id = ?";
+
+    private static final String UPDATE_USER = "update directory_user set user_principal_name = ?, user_principal_name_lower = ?,"
+            + " enabled = ?, updated_at = current_timestamp where object_id = ?";
+    private static final String INSERT_USER = "insert into directory_user"
+            + " (user_principal_name, user_principal_name_lower, enabled, object_id, updated_at)"
+            + " values (?, ?, ?, ?, current_timestamp)";
+    private static final String GET_USER = "select user_principal_name as name, enabled from directory_user where object_id = ?";
+    private static final String DELETE_USER = "delete from directory_user where object_id = ?";
+    private static final String FIND_USER = "select object_id from directory_user where user_principal_name_lower = ?";
+
+    private final Sql sql;
+
+    public JdbcEmbeddedDirectory(DataSource dataSource) {
+        this.sql = new Sql(dataSource);
+    }
+
+    /**
+     * @throws IllegalArgumentException when a user has no userPrincipalName, or a name is blank or
+     *                                  longer than {@value #MAX_NAME_LENGTH} characters
+     * @throws IllegalStateException    when another user has the same userPrincipalName (in any case)
+     */
+    @Override
+    public void put(Entry entry) {
+        Objects.requireNonNull(entry, "entry");
+        DirectoryObjectType type = Objects.requireNonNull(entry.type(), "type");
+        UUID objectId = Objects.requireNonNull(entry.objectId(), "objectId");
+        Optional<String> name = Objects.requireNonNull(entry.name(), "name");
+        if (type == DirectoryObjectType.USER && name.isEmpty()) {
+            throw new IllegalArgumentException("a user needs its userPrincipalName as the name");
+        }
+        if (name.isPresent() && (name.get().isBlank() || name.get().length() > MAX_NAME_LENGTH)) {
+            throw new IllegalArgumentException("a name must not be blank or longer than " + MAX_NAME_LENGTH + " characters");
+        }
+        String update = type == DirectoryObjectType.USER ? UPDATE_USER : UPDATE_DEVICE;
+        String insert = type == DirectoryObjectType.USER ? INSERT_USER : INSERT_DEVICE;
+        Sql.Binder binder = statement -> {
+            int index = 1;
+            if (type == DirectoryObjectType.USER) {
+                statement.setString(index++, name.get());
+                statement.setString(index++, lowerCase(name.get()));
+            } else {
+                statement.setString(index++, name.orElse(null));
+            }
+            statement.setBoolean(index++, entry.enabled());
+            statement.setObject(index, objectId);
+        };
+        for (int attempt = 1; attempt <= PUT_ATTEMPTS; attempt++) {
+            try {
+                if (sql.update(update, binder) > 0) {
+                    return;
+                }
+            } catch (SQLException e) {
+                refuseTakenPrincipalName(type, objectId, name, e);
+                throw Sql.failed(update, e);
+            }
+            try {
+                sql.update(insert, binder);
+                return;
+            } catch (SQLException e) {
+                refuseTakenPrincipalName(type, objectId, name, e);
+                if (!Sql.isUniqueViolation(e)) {
+                    throw Sql.failed(insert, e);
+                }
+                // a concurrent put inserted the same object first: update it, in the next round
+            }
+        }
+        throw new IllegalStateException("could not store the " + type.name().toLowerCase(Locale.ROOT) + " " + objectId
+                + ": concurrent changes to it kept interfering; try again");
+    }
+
+    @Override
+    public Optional<Entry> get(DirectoryObjectType type, UUID objectId) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(objectId, "objectId");
+        return sql.queryOne(type == DirectoryObjectType.USER ? GET_USER : GET_DEVICE,
+                statement -> statement.setObject(1, objectId),
+                row -> new Entry(type, objectId, row.getBoolean("enabled"), Optional.ofNullable(row.getString("name"))));
+    }
+
+    @Override
+    public boolean delete(DirectoryObjectType type, UUID objectId) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(objectId, "objectId");
+        String delete = type == DirectoryObjectType.USER ? DELETE_USER : DELETE_DEVICE;
+        try {
+            return sql.update(delete, statement -> statement.setObject(1, objectId)) > 0;
+        } catch (SQLException e) {
+            throw Sql.failed(delete, e);
+        }
+    }
+
+    @Override
+    public DirectoryAnswer lookup(DirectoryObjectType type, UUID objectId) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(objectId, "objectId");
+        Optional<Boolean> enabled;
+        try {
+            enabled = sql.queryOne(type == DirectoryObjectType.USER ? GET_USER : GET_DEVICE,
+                    statement -> statement.setObject(1, objectId), row -> row.getBoolean("enabled"));
+        } catch (StorageException e) {
+            throw unavailable(e);
+        }
+        return enabled.map(on -> on ? DirectoryAnswer.ENABLED : DirectoryAnswer.DISABLED).orElse(DirectoryAnswer.NOT_FOUND);
+    }
+
+    @Override
+    public Optional<UUID> findUserByPrincipalName(String userPrincipalName) {
+        Objects.requireNonNull(userPrincipalName, "userPrincipalName");
+        try {
+            return findUser(lowerCase(userPrincipalName));
+        } catch (StorageException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return DESCRIPTION;
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcEmbeddedDirectory";
+    }
+
+    private Optional<UUID> findUser(String lowerCasePrincipalName) {
+        return sql.queryOne(FIND_USER, statement -> statement.setString(1, lowerCasePrincipalName),
+                JdbcEmbeddedDirectory::objectId);
+    }
+
+    /** A unique violation on a user's row that another user's principal name caused is the caller's to fix. */
+    private void refuseTakenPrincipalName(DirectoryObjectType type, UUID objectId, Optional<String> name, SQLException e) {
+        if (type != DirectoryObjectType.USER || !Sql.isUniqueViolation(e)) {
+            return;
+        }
+        Optional<UUID> holder = findUser(lowerCase(name.get()));
+        if (holder.isPresent() && !holder.get().equals(objectId)) {
+            throw new IllegalStateException("another user has the userPrincipalName " + name.get(), e);
+        }
+    }
+
+    private static UUID objectId(ResultSet row) throws SQLException {
+        return row.getObject("object_id", UUID.class);
+    }
+
+    private static String lowerCase(String userPrincipalName) {
+        return userPrincipalName.toLowerCase(Locale.ROOT);
+    }
+
+    private static DirectoryUnavailableException unavailable(StorageException e) {
+        // The message names the statement and the driver's reason: never the URL's or pool's credentials.
+        return new DirectoryUnavailableException(DESCRIPTION + " cannot answer: " + e.getMessage(), e);
+    }
+}
