@@ -1,0 +1,240 @@
+package dev.scepter.protocol.ocsp;
+
+import dev.scepter.protocol.scep.CmsSigner;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1GeneralizedTime;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.DERGeneralizedTime;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.ocsp.BasicOCSPResponse;
+import org.bouncycastle.asn1.ocsp.OCSPResponse;
+import org.bouncycastle.asn1.ocsp.ResponderID;
+import org.bouncycastle.asn1.ocsp.ResponseBytes;
+import org.bouncycastle.asn1.ocsp.ResponseData;
+import org.bouncycastle.asn1.ocsp.RevokedInfo;
+import org.bouncycastle.asn1.ocsp.SingleResponse;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+
+/**
+ * Writes OCSPResponses (RFC 6960 section 4.2.1): a signed BasicOCSPResponse for answers, and the
+ * unsigned responses of the error statuses.
+ *
+ * <p>Choices made for the clients, in the RFC 5019 profile:
+ * <ul>
+ *   <li>The ResponderID is byKey, the SHA-1 of the responder's public key (RFC 6960 section
+ *       4.2.2.3; RFC 5019 section 2.2.2 prefers it, as it stays the same when the responder
+ *       certificate is renewed).</li>
+ *   <li>The signature is SHA-256 with the responder's key: SHA256withRSA (PKCS#1 v1.5) for RSA,
+ *       SHA256withECDSA for EC (RFC 5019 section 2.2.1 asks responders to support SHA-256).</li>
+ *   <li>Every time is a GeneralizedTime to the second, with no fraction: RFC 5280 section
+ *       4.1.2.5.2 forbids fractional seconds and some clients reject them (SCEPman fixed it for
+ *       Check Point in 2.5).</li>
+ *   <li>The nonce, when the request had one, is echoed in the response extensions (RFC 9654
+ *       section 2.1), non-critical; without one there is no response extension, so the
+ *       response can be cached and reused (RFC 5019 section 2.2.5).</li>
+ * </ul>
+ *
+ * <p>Instances are immutable and thread-safe when the {@link CmsSigner} is.
+ */
+public final class OcspResponseEncoder {
+    /** The HTTP content type of an OCSPResponse (RFC 6960 appendix A.2). */
+    public static final String CONTENT_TYPE = "application/ocsp-response";
+
+    private static final AlgorithmIdentifier SHA256 =
+            new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256, DERNull.INSTANCE);
+
+    /** RFC 5280 section 4.1.2.5.2: YYYYMMDDHHMMSSZ. */
+    private static final DateTimeFormatter GENERALIZED_TIME =
+            DateTimeFormatter.ofPattern("uuuuMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final CmsSigner responder;
+    private final ResponderID responderId;
+    private final ASN1Sequence certificates;
+
+    /**
+     * @param responder signs the responses: the CA itself, or a delegated responder whose
+     *     certificate the CA issued with id-kp-OCSPSigning (RFC 6960 section 4.2.2.2); its key
+     *     must be RSA or EC
+     * @param certificatesToInclude the certificates carried in every response, so clients can
+     *     verify the signature: the delegated responder's certificate when there is one,
+     *     nothing when the CA signs itself (clients have the CA certificate already)
+     * @throws IllegalArgumentException when the responder's key is neither RSA nor EC
+     */
+    public OcspResponseEncoder(CmsSigner responder, List<X509CertificateHolder> certificatesToInclude) {
+        this.responder = Objects.requireNonNull(responder, "responder");
+        X509CertificateHolder certificate = Objects.requireNonNull(responder.certificate(), "responder.certificate()");
+        ASN1ObjectIdentifier keyAlgorithm = certificate.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm();
+        if (!PKCSObjectIdentifiers.rsaEncryption.equals(keyAlgorithm)
+                && !X9ObjectIdentifiers.id_ecPublicKey.equals(keyAlgorithm)) {
+            throw new IllegalArgumentException("cannot sign OCSP responses with a " + keyAlgorithm + " key");
+        }
+        this.responderId = new ResponderID(new DEROctetString(
+                sha1(certificate.getSubjectPublicKeyInfo().getPublicKeyData().getBytes())));
+        ASN1EncodableVector certs = new ASN1EncodableVector();
+        for (X509CertificateHolder include : List.copyOf(
+                Objects.requireNonNull(certificatesToInclude, "certificatesToInclude"))) {
+            certs.add(include.toASN1Structure());
+        }
+        this.certificates = certs.size() == 0 ? null : new DERSequence(certs);
+    }
+
+    /**
+     * A successful OCSPResponse carrying a BasicOCSPResponse: one SingleResponse per answer, in
+     * order, each with its CertID as the request carried it.
+     *
+     * @param nonce the request's nonce value (1 to 128 octets), echoed; empty when the request
+     *     had none
+     * @param producedAt when the response is signed; sent to the second
+     * @throws IllegalArgumentException when {@code answers} is empty, the nonce is out of bounds,
+     *     or a time cannot be a GeneralizedTime (outside years 0 to 9999)
+     * @throws OcspSigningException when the responder's signer fails
+     */
+    public byte[] successful(List<SingleAnswer> answers, Optional<byte[]> nonce, Instant producedAt) {
+        Objects.requireNonNull(answers, "answers");
+        Objects.requireNonNull(nonce, "nonce");
+        Objects.requireNonNull(producedAt, "producedAt");
+        if (answers.isEmpty()) {
+            throw new IllegalArgumentException("a BasicOCSPResponse answers about at least one certificate");
+        }
+        ASN1EncodableVector responses = new ASN1EncodableVector(answers.size());
+        for (SingleAnswer answer : answers) {
+            responses.add(singleResponse(answer));
+        }
+        ResponseData tbsResponseData = new ResponseData(responderId, time(producedAt), new DERSequence(responses),
+                nonce.isPresent() ? nonceExtension(nonce.get()) : null);
+        BasicOCSPResponse basic = sign(tbsResponseData);
+        try {
+            return new OCSPResponse(new org.bouncycastle.asn1.ocsp.OCSPResponseStatus(
+                            OcspResponseStatus.SUCCESSFUL.code()),
+                    new ResponseBytes(OcspObjectIdentifiers.BASIC_RESPONSE,
+                            new DEROctetString(basic.getEncoded(ASN1Encoding.DER))))
+                    .getEncoded(ASN1Encoding.DER);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode an OCSPResponse", e);
+        }
+    }
+
+    /** The request did not conform to the OCSP syntax (RFC 6960 section 4.2.1). */
+    public static byte[] malformedRequest() {
+        return unsuccessful(OcspResponseStatus.MALFORMED_REQUEST);
+    }
+
+    /**
+     * The responder is not authoritative for the certificates asked about: another CA's, or a
+     * hash it does not answer (RFC 5019 section 2.2.3).
+     */
+    public static byte[] unauthorized() {
+        return unsuccessful(OcspResponseStatus.UNAUTHORIZED);
+    }
+
+    /** The responder cannot answer now, for instance when shedding load (RFC 6960 section 4.2.1). */
+    public static byte[] tryLater() {
+        return unsuccessful(OcspResponseStatus.TRY_LATER);
+    }
+
+    /** The responder failed, for instance its signer (RFC 6960 section 4.2.1). */
+    public static byte[] internalError() {
+        return unsuccessful(OcspResponseStatus.INTERNAL_ERROR);
+    }
+
+    /**
+     * An OCSPResponse with an error status and no responseBytes, unsigned as RFC 6960 section
+     * 2.3 prescribes: {@code SEQUENCE { ENUMERATED status }}.
+     *
+     * @throws IllegalArgumentException for {@link OcspResponseStatus#SUCCESSFUL}, which needs a
+     *     BasicOCSPResponse
+     */
+    public static byte[] unsuccessful(OcspResponseStatus status) {
+        if (status == OcspResponseStatus.SUCCESSFUL) {
+            throw new IllegalArgumentException("a successful OCSPResponse carries a BasicOCSPResponse");
+        }
+        return new byte[] {0x30, 0x03, 0x0A, 0x01, (byte) status.code()};
+    }
+
+    private static SingleResponse singleResponse(SingleAnswer answer) {
+        return new SingleResponse(answer.id().toAsn1(), certStatus(answer.status()), time(answer.thisUpdate()),
+                answer.nextUpdate().map(OcspResponseEncoder::time).orElse(null), (Extensions) null);
+    }
+
+    /** {@code good [0] IMPLICIT NULL, revoked [1] IMPLICIT RevokedInfo, unknown [2] IMPLICIT NULL}. */
+    private static org.bouncycastle.asn1.ocsp.CertStatus certStatus(CertStatus status) {
+        if (status instanceof CertStatus.Good) {
+            return new org.bouncycastle.asn1.ocsp.CertStatus();
+        }
+        if (status instanceof CertStatus.Revoked revoked) {
+            return new org.bouncycastle.asn1.ocsp.CertStatus(new RevokedInfo(time(revoked.revocationTime()),
+                    revoked.reason().map(CRLReason::lookup).orElse(null)));
+        }
+        return new org.bouncycastle.asn1.ocsp.CertStatus(2, DERNull.INSTANCE);
+    }
+
+    private static Extensions nonceExtension(byte[] nonce) {
+        if (nonce.length < 1 || nonce.length > OcspRequestDecoder.MAX_NONCE_LENGTH) {
+            throw new IllegalArgumentException("a nonce has 1 to " + OcspRequestDecoder.MAX_NONCE_LENGTH
+                    + " octets, not " + nonce.length);
+        }
+        try {
+            // The extnValue holds the DER of the Nonce OCTET STRING (RFC 9654 section 2.1).
+            return new Extensions(new Extension(OcspObjectIdentifiers.NONCE, false,
+                    new DEROctetString(new DEROctetString(nonce).getEncoded(ASN1Encoding.DER))));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode a nonce", e);
+        }
+    }
+
+    private BasicOCSPResponse sign(ResponseData tbsResponseData) {
+        try {
+            ContentSigner signer = responder.contentSigner(SHA256);
+            try (OutputStream out = signer.getOutputStream()) {
+                out.write(tbsResponseData.getEncoded(ASN1Encoding.DER));
+            }
+            return new BasicOCSPResponse(tbsResponseData, signer.getAlgorithmIdentifier(),
+                    new DERBitString(signer.getSignature()), certificates);
+        } catch (OperatorCreationException | IOException | RuntimeException e) {
+            throw new OcspSigningException(
+                    "cannot sign an OCSP response as " + responder.certificate().getSubject(), e);
+        }
+    }
+
+    /** A GeneralizedTime to the second: the fraction is cut, not rounded, so no time moves later. */
+    private static ASN1GeneralizedTime time(Instant instant) {
+        int year = instant.atOffset(ZoneOffset.UTC).getYear();
+        if (year < 0 || year > 9999) {
+            throw new IllegalArgumentException(instant + " cannot be a GeneralizedTime");
+        }
+        return new DERGeneralizedTime(GENERALIZED_TIME.format(instant.truncatedTo(ChronoUnit.SECONDS)));
+    }
+
+    private static byte[] sha1(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-1").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from the JVM", e);
+        }
+    }
+}
