@@ -1,6 +1,10 @@
 package dev.scepter.server;
 
+import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.ca.CaDecrypter;
+import dev.scepter.authority.crl.CrlIssuer;
+import dev.scepter.authority.directory.EmbeddedDirectory;
+import dev.scepter.authority.enrollment.Binder;
 import dev.scepter.authority.enrollment.ChallengeVerifier;
 import dev.scepter.authority.enrollment.Enrollment;
 import dev.scepter.authority.enrollment.EnrollmentEndpoint;
@@ -9,14 +13,25 @@ import dev.scepter.authority.issuance.CertificateIssuer;
 import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.IssuancePolicy;
 import dev.scepter.authority.issuance.SerialNumbers;
+import dev.scepter.authority.revocation.Revocations;
 import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.token.ApiTokens;
+import dev.scepter.authority.validity.CachingDirectory;
+import dev.scepter.authority.validity.DelegatedResponder;
+import dev.scepter.authority.validity.IssuedSerialIndex;
+import dev.scepter.authority.validity.RevocationIndex;
+import dev.scepter.authority.validity.Validity;
 import dev.scepter.installer.local.LocalInstallation;
+import dev.scepter.protocol.ocsp.IssuerMatcher;
 import dev.scepter.protocol.scep.CertRepEncoder;
 import dev.scepter.protocol.scep.ResponseEncryption;
+import dev.scepter.server.crl.CrlService;
+import dev.scepter.server.ocsp.OcspResponder;
 import dev.scepter.server.scep.ScepEndpoint;
 import dev.scepter.server.scep.ScepEndpoints;
 import dev.scepter.server.scep.ScepLoadLimit;
 import dev.scepter.server.scep.ScepService;
+import dev.scepter.server.validity.IndexRefresher;
 import dev.scepter.settings.ScepterSettings;
 import dev.scepter.settings.Setting;
 import io.micrometer.core.instrument.Meter;
@@ -33,6 +48,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -72,8 +89,107 @@ public class CoreConfiguration {
     }
 
     @Bean
-    Enrollment enrollment(CoreContext core, IssuancePolicy policy, CertificateStore store, Clock clock, SecureRandom random) {
-        return new Enrollment(new CertificateIssuer(core.ca(), policy, clock), store, new SerialNumbers(random));
+    SerialNumbers serialNumbers(SecureRandom random) {
+        return new SerialNumbers(random);
+    }
+
+    @Bean
+    Enrollment enrollment(CoreContext core, IssuancePolicy policy, CertificateStore store, SerialNumbers serials, Clock clock,
+            CachingDirectory directory, IssuedSerialIndex issued) {
+        Enrollment enrollment = new Enrollment(new CertificateIssuer(core.ca(), policy, clock), store, serials,
+                Optional.of(new Binder(directory)));
+        enrollment.onIssued(record -> issued.add(record.serialNumber()));
+        return enrollment;
+    }
+
+    // --- directory, validity, OCSP, CRL -------------------------------------------------------
+
+    @Bean(destroyMethod = "")
+    DirectorySelection directorySelection(CoreContext core) {
+        if ("Embedded".equals(core.settings().directoryType())) {
+            EmbeddedDirectory embedded = core.storage().embeddedDirectory();
+            return new DirectorySelection(embedded, Optional.of(embedded));
+        }
+        return new DirectorySelection(core.directory().orElseThrow(
+                () -> new IllegalStateException("AppConfig:Directory:Type is Ldap but no LDAP directory was opened")), Optional.empty());
+    }
+
+    @Bean
+    CachingDirectory cachingDirectory(CoreContext core, DirectorySelection directories, Clock clock) {
+        return new CachingDirectory(directories.directory(), clock, Duration.ofSeconds(core.settings().directoryCacheSeconds()));
+    }
+
+    @Bean
+    String issuerName(X509CertificateHolder caCertificate) {
+        return BCStyle.INSTANCE.toString(caCertificate.getSubject());
+    }
+
+    @Bean
+    RevocationIndex revocationIndex(CertificateStore store, String issuerName) {
+        return new RevocationIndex(store, issuerName);
+    }
+
+    @Bean
+    IssuedSerialIndex issuedSerialIndex(CoreContext core, CertificateStore store, String issuerName, Clock clock) {
+        return new IssuedSerialIndex(store, issuerName, clock, Duration.ofSeconds(core.settings().directoryCacheSeconds()));
+    }
+
+    @Bean
+    Validity validity(X509CertificateHolder caCertificate, RevocationIndex revocations, IssuedSerialIndex issued,
+            CachingDirectory directory, Clock clock) {
+        return new Validity(caCertificate.getSerialNumber(), revocations, issued, directory, clock);
+    }
+
+    @Bean
+    DelegatedResponder delegatedResponder(CoreContext core, CertificateStore store, SerialNumbers serials, Clock clock, SecureRandom random) {
+        ScepterSettings settings = core.settings();
+        return new DelegatedResponder(core.ca(), store, serials, clock, random, settings.ocspUseAuthorizedResponder(),
+                settings.ocspAuthorizedResponderValidity(), Duration.ofMinutes(settings.validityClockSkewMinutes()));
+    }
+
+    @Bean
+    OcspResponder ocspResponder(CoreContext core, X509CertificateHolder caCertificate, Validity validity, DelegatedResponder responder,
+            Clock clock) {
+        ScepterSettings settings = core.settings();
+        return new OcspResponder(new IssuerMatcher(caCertificate), validity, responder, OcspResponder.timing(
+                settings.ocspCacheSecondsIfDeviceExists(), settings.ocspCacheSecondsIfDeviceDisabled(), settings.ocspResponseCacheSeconds()),
+                clock);
+    }
+
+    @Bean
+    CrlService crlService(CoreContext core, RevocationIndex revocations, Clock clock) {
+        Duration validity = core.settings().crlValidity();
+        return new CrlService(new CrlIssuer(core.ca(), clock, validity), revocations, "Storage".equals(core.settings().crlSource()),
+                validity, clock);
+    }
+
+    @Bean
+    Revocations revocations(CertificateStore store, String issuerName, RevocationIndex index, AuditLog audit, Clock clock,
+            OcspResponder responder, CrlService crls) {
+        Revocations revocations = new Revocations(store, issuerName, index, audit, clock);
+        revocations.onRevoked(serial -> {
+            responder.forgetCachedResponses();
+            crls.revocationsChanged();
+        });
+        return revocations;
+    }
+
+    @Bean(destroyMethod = "close")
+    IndexRefresher indexRefresher(CoreContext core, RevocationIndex revocations, IssuedSerialIndex issued, CrlService crls,
+            OcspResponder responder) {
+        IndexRefresher refresher = new IndexRefresher(revocations, issued, crls, responder);
+        refresher.start(Duration.ofSeconds(core.settings().storeRevocationRefreshSeconds()));
+        return refresher;
+    }
+
+    @Bean
+    AuditLog auditLog(CoreContext core) {
+        return core.storage().auditLog();
+    }
+
+    @Bean
+    ApiTokens apiTokens(CoreContext core, Clock clock, SecureRandom random) {
+        return new ApiTokens(core.storage().apiTokenStore(), core.storage().auditLog(), clock, random);
     }
 
     @Bean
@@ -86,9 +202,16 @@ public class CoreConfiguration {
                 settings.staticDefaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(), settings.staticDefaultKeyUsage());
         EnrollmentEndpoint endpoint = new EnrollmentEndpoint(profile, staticChallenge);
         String enabledBy = Setting.STATIC_ENABLED.key();
+        EndpointProfile aadProfile = new EndpointProfile("static-aad", SerialNumbers.TYPE_STATIC, settings.staticAadValidityPeriodDays(),
+                settings.staticAadDefaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(), settings.staticAadDefaultKeyUsage(),
+                EndpointProfile.Binding.REQUIRED);
+        ChallengeVerifier aadChallenge = settings.staticAadRequestPassword()
+                .<ChallengeVerifier>map(StaticChallengeVerifier::new).orElse((challenge, csr) -> false);
         return new ScepEndpoints(List.of(
                 new ScepEndpoint("/scep", settings.staticEnabled(), endpoint, enabledBy),
-                new ScepEndpoint("/static", settings.staticEnabled(), endpoint, enabledBy)));
+                new ScepEndpoint("/static", settings.staticEnabled(), endpoint, enabledBy),
+                new ScepEndpoint("/static/aad", settings.staticAadEnabled(), new EnrollmentEndpoint(aadProfile, aadChallenge),
+                        Setting.STATIC_AAD_ENABLED.key())));
     }
 
     /** {@code AppConfig:StaticValidation:RequestPassword}, else the data folder's {@code static-challenge}. */

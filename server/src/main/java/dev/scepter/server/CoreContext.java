@@ -1,18 +1,28 @@
 package dev.scepter.server;
 
 import dev.scepter.authority.ca.CaSigner;
+import dev.scepter.authority.directory.Directory;
 import dev.scepter.settings.ScepterSettings;
 import dev.scepter.store.jdbc.JdbcStorage;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the launcher prepared before the web tier starts: settings bound, installation complete,
- * store open, CA key loaded.
+ * store open, CA key loaded, and the external directory connected when one is configured.
  */
-public record CoreContext(Path dataDir, ScepterSettings settings, JdbcStorage storage, CaSigner ca, String host, int port) {
+public record CoreContext(Path dataDir, ScepterSettings settings, JdbcStorage storage, CaSigner ca, String host, int port,
+        Optional<Directory> directory) {
+
+    /** A core on the embedded directory. */
+    public CoreContext(Path dataDir, ScepterSettings settings, JdbcStorage storage, CaSigner ca, String host, int port) {
+        this(dataDir, settings, storage, ca, host, port, Optional.empty());
+    }
+
     public CoreContext {
+        Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(storage, "storage");

@@ -66,6 +66,26 @@ public final class ScepterSettings {
         required(Setting.STATIC_DEFAULT_EKUS, this::ekus);
         required(Setting.STATIC_DEFAULT_KEY_USAGE, this::keyUsage);
 
+        bool(Setting.STATIC_AAD_ENABLED);
+        optional(Setting.STATIC_AAD_REQUEST_PASSWORD, this::challenge);
+        optional(Setting.STATIC_AAD_VALIDITY_PERIOD_DAYS, v -> wholeNumber(v, 1, 36_500));
+        required(Setting.STATIC_AAD_DEFAULT_EKUS, this::ekus);
+        required(Setting.STATIC_AAD_DEFAULT_KEY_USAGE, this::keyUsage);
+
+        bool(Setting.OCSP_USE_AUTHORIZED_RESPONDER);
+        required(Setting.OCSP_AUTHORIZED_RESPONDER_VALIDITY_HOURS, v -> positiveDuration(v, java.time.Duration.ofHours(1), 1, 24 * 365));
+        integer(Setting.OCSP_CACHE_SECONDS_IF_DEVICE_EXISTS, 1, 7 * 24 * 3600);
+        integer(Setting.OCSP_CACHE_SECONDS_IF_DEVICE_DISABLED, 1, 7 * 24 * 3600);
+        integer(Setting.OCSP_RESPONSE_CACHE_SECONDS, 0, 3600);
+
+        optional(Setting.CRL_REQUEST_TOKEN, this::challenge);
+        required(Setting.CRL_SOURCE, v -> oneOf(v, "None", "Storage"));
+        required(Setting.CRL_VALIDITY_DAYS, v -> positiveDuration(v, java.time.Duration.ofDays(1), 0.01, 3650));
+
+        required(Setting.DIRECTORY_TYPE, v -> oneOf(v, "Embedded", "Ldap"));
+        integer(Setting.DIRECTORY_CACHE_SECONDS, 0, 3600);
+        integer(Setting.STORE_REVOCATION_REFRESH_SECONDS, 1, 3600);
+
         required(Setting.ROOT_SUBJECT, this::distinguishedName);
         required(Setting.ROOT_KEY_TYPE, this::rsaKeyType);
         required(Setting.ROOT_KEY_SIZE, this::rsaKeySize);
@@ -82,6 +102,9 @@ public final class ScepterSettings {
         optional(Setting.HTTPS_HOST_NAMES, this::list);
         bool(Setting.TRUST_FORWARDED_HEADERS);
 
+        if (Boolean.TRUE.equals(values.get(Setting.STATIC_AAD_ENABLED)) && !values.containsKey(Setting.STATIC_AAD_REQUEST_PASSWORD)) {
+            errors.add(Setting.STATIC_AAD_REQUEST_PASSWORD.key() + ": required when " + Setting.STATIC_AAD_ENABLED.key() + " is true");
+        }
         if (values.containsKey(Setting.HTTPS_KEY_STORE) && !values.containsKey(Setting.HTTPS_KEY_STORE_PASSWORD)) {
             errors.add(Setting.HTTPS_KEY_STORE_PASSWORD.key() + ": required when " + Setting.HTTPS_KEY_STORE.key() + " is set");
         }
@@ -134,6 +157,77 @@ public final class ScepterSettings {
     /** RFC 5280 KeyUsage bits as BouncyCastle's {@code KeyUsage} takes them. */
     public int staticDefaultKeyUsage() {
         return value(Setting.STATIC_DEFAULT_KEY_USAGE);
+    }
+
+    public boolean staticAadEnabled() {
+        return value(Setting.STATIC_AAD_ENABLED);
+    }
+
+    public Optional<String> staticAadRequestPassword() {
+        return optionalValue(Setting.STATIC_AAD_REQUEST_PASSWORD);
+    }
+
+    public Optional<Integer> staticAadValidityPeriodDays() {
+        return optionalValue(Setting.STATIC_AAD_VALIDITY_PERIOD_DAYS);
+    }
+
+    public List<String> staticAadDefaultEkus() {
+        return value(Setting.STATIC_AAD_DEFAULT_EKUS);
+    }
+
+    public int staticAadDefaultKeyUsage() {
+        return value(Setting.STATIC_AAD_DEFAULT_KEY_USAGE);
+    }
+
+    public boolean ocspUseAuthorizedResponder() {
+        return value(Setting.OCSP_USE_AUTHORIZED_RESPONDER);
+    }
+
+    public java.time.Duration ocspAuthorizedResponderValidity() {
+        return value(Setting.OCSP_AUTHORIZED_RESPONDER_VALIDITY_HOURS);
+    }
+
+    public int ocspCacheSecondsIfDeviceExists() {
+        return value(Setting.OCSP_CACHE_SECONDS_IF_DEVICE_EXISTS);
+    }
+
+    public int ocspCacheSecondsIfDeviceDisabled() {
+        return value(Setting.OCSP_CACHE_SECONDS_IF_DEVICE_DISABLED);
+    }
+
+    public int ocspResponseCacheSeconds() {
+        return value(Setting.OCSP_RESPONSE_CACHE_SECONDS);
+    }
+
+    public Optional<String> crlRequestToken() {
+        return optionalValue(Setting.CRL_REQUEST_TOKEN);
+    }
+
+    /** {@code None} or {@code Storage}. */
+    public String crlSource() {
+        return value(Setting.CRL_SOURCE);
+    }
+
+    public java.time.Duration crlValidity() {
+        return value(Setting.CRL_VALIDITY_DAYS);
+    }
+
+    /** {@code Embedded} or {@code Ldap}. */
+    public String directoryType() {
+        return value(Setting.DIRECTORY_TYPE);
+    }
+
+    public int directoryCacheSeconds() {
+        return value(Setting.DIRECTORY_CACHE_SECONDS);
+    }
+
+    public int storeRevocationRefreshSeconds() {
+        return value(Setting.STORE_REVOCATION_REFRESH_SECONDS);
+    }
+
+    /** Any setting by name, as given, for adapters that bind their own (LDAP). */
+    public Optional<String> raw(String name) {
+        return raw.value(name).filter(v -> !v.isBlank());
     }
 
     public String rootSubject() {
@@ -263,6 +357,30 @@ public final class ScepterSettings {
             throw new IllegalArgumentException("must be a whole number from " + min + " to " + max);
         }
         return number;
+    }
+
+    /** A decimal number of {@code unit}s (SCEPman writes days and hours with fractions: 0.1 days). */
+    private static java.time.Duration positiveDuration(String value, java.time.Duration unit, double min, double max) {
+        double amount;
+        try {
+            amount = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be a number from " + min + " to " + max);
+        }
+        if (!(amount >= min && amount <= max)) {
+            throw new IllegalArgumentException("must be a number from " + min + " to " + max);
+        }
+        return java.time.Duration.ofMillis(Math.round(amount * unit.toMillis()));
+    }
+
+    /** One of the given words, in any letter case; returned as spelled here. */
+    private static String oneOf(String value, String... allowed) {
+        for (String word : allowed) {
+            if (word.equalsIgnoreCase(value)) {
+                return word;
+            }
+        }
+        throw new IllegalArgumentException("must be one of " + String.join(", ", allowed));
     }
 
     private URI absoluteHttpUrl(String value) {

@@ -24,6 +24,43 @@ public enum Setting {
     STATIC_DEFAULT_EKUS("AppConfig:StaticValidation:DefaultEkus", "1.3.6.1.5.5.7.3.2", false),
     STATIC_DEFAULT_KEY_USAGE("AppConfig:StaticValidation:DefaultKeyUsage", "DigitalSignature|KeyEncipherment", false),
 
+    STATIC_AAD_ENABLED("AppConfig:StaticAADValidation:Enabled", "false", false),
+    STATIC_AAD_REQUEST_PASSWORD("AppConfig:StaticAADValidation:RequestPassword", null, true),
+    STATIC_AAD_VALIDITY_PERIOD_DAYS("AppConfig:StaticAADValidation:ValidityPeriodDays", null, false),
+    STATIC_AAD_DEFAULT_EKUS("AppConfig:StaticAADValidation:DefaultEkus", "1.3.6.1.5.5.7.3.2", false),
+    STATIC_AAD_DEFAULT_KEY_USAGE("AppConfig:StaticAADValidation:DefaultKeyUsage", "DigitalSignature|KeyEncipherment", false),
+
+    OCSP_USE_AUTHORIZED_RESPONDER("AppConfig:OCSP:UseAuthorizedResponder", "true", false),
+    OCSP_AUTHORIZED_RESPONDER_VALIDITY_HOURS("AppConfig:OCSP:AuthorizedResponderValidityHours", "24", false),
+    OCSP_CACHE_SECONDS_IF_DEVICE_EXISTS("AppConfig:OCSP:CacheTimeOutSecondsIfDeviceExists", "600", false),
+    OCSP_CACHE_SECONDS_IF_DEVICE_DISABLED("AppConfig:OCSP:CacheTimeOutSecondsIfDeviceIsDisabled", "300", false),
+    OCSP_RESPONSE_CACHE_SECONDS("AppConfig:OCSP:ResponseCacheSeconds", "5", false),
+
+    CRL_REQUEST_TOKEN("AppConfig:CRL:RequestToken", null, true),
+    CRL_SOURCE("AppConfig:CRL:Source", "None", false),
+    CRL_VALIDITY_DAYS("AppConfig:CRL:ValidityDays", "0.1", false),
+
+    DIRECTORY_TYPE("AppConfig:Directory:Type", "Embedded", false),
+    DIRECTORY_CACHE_SECONDS("AppConfig:Directory:CacheSeconds", "5", false),
+    STORE_REVOCATION_REFRESH_SECONDS("AppConfig:Store:RevocationRefreshSeconds", "5", false),
+
+    // Bound by the LDAP adapter itself (LdapDirectorySettings), which names each in its errors;
+    // listed here so that they are known, documented and never reported as ignored.
+    LDAP_URLS("AppConfig:LDAP:Urls", null, false),
+    LDAP_BIND_DN("AppConfig:LDAP:BindDn", null, false),
+    LDAP_BIND_PASSWORD("AppConfig:LDAP:BindPassword", null, true),
+    LDAP_BASE_DN("AppConfig:LDAP:BaseDn", null, false),
+    LDAP_CONNECT_TIMEOUT_SECONDS("AppConfig:LDAP:ConnectTimeoutSeconds", null, false),
+    LDAP_RESPONSE_TIMEOUT_SECONDS("AppConfig:LDAP:ResponseTimeoutSeconds", null, false),
+    LDAP_POOL_SIZE("AppConfig:LDAP:PoolSize", null, false),
+    LDAP_CA_FILE("AppConfig:LDAP:CaFile", null, false),
+    LDAP_GUID_ATTRIBUTE("AppConfig:LDAP:GuidAttribute", null, false),
+    LDAP_GUID_FORMAT("AppConfig:LDAP:GuidFormat", null, false),
+    LDAP_DEVICE_FILTER("AppConfig:LDAP:DeviceFilter", null, false),
+    LDAP_USER_FILTER("AppConfig:LDAP:UserFilter", null, false),
+    LDAP_UPN_ATTRIBUTE("AppConfig:LDAP:UpnAttribute", null, false),
+    LDAP_DISABLED_FILTER("AppConfig:LDAP:DisabledFilter", null, false),
+
     ROOT_SUBJECT("AppConfig:KeyVaultConfig:RootCertificateConfig:Subject", "CN=Scepter-Root-CA-V1,O=Scepter", false),
     ROOT_KEY_TYPE("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "RSA", false),
     ROOT_KEY_SIZE("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "4096", false),

@@ -1,6 +1,8 @@
 package dev.scepter.server.home;
 
+import dev.scepter.authority.directory.DirectoryObjectType;
 import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.server.DirectorySelection;
 import dev.scepter.server.CoreContext;
 import dev.scepter.server.scep.ScepEndpoint;
 import dev.scepter.server.scep.ScepEndpoints;
@@ -32,14 +34,19 @@ public final class InstanceStatus {
     private final CoreContext core;
     private final CertificateStore store;
     private final ScepEndpoints endpoints;
+    private final DirectorySelection directories;
     private final Clock clock;
 
-    public InstanceStatus(CoreContext core, CertificateStore store, ScepEndpoints endpoints, Clock clock) {
+    public InstanceStatus(CoreContext core, CertificateStore store, ScepEndpoints endpoints, DirectorySelection directories, Clock clock) {
         this.core = core;
         this.store = store;
         this.endpoints = endpoints;
+        this.directories = directories;
         this.clock = clock;
     }
+
+    /** A GUID no directory holds, to see that the directory answers. */
+    private static final java.util.UUID PROBE_OBJECT = java.util.UUID.fromString("00000000-0000-0000-0000-000000000000");
 
     public List<Check> checks() {
         List<Check> checks = new ArrayList<>();
@@ -53,6 +60,13 @@ public final class InstanceStatus {
             checks.add(new Check("Storage", true, "CONNECTED", core.storage().describe() + ", " + count + " certificate(s) recorded"));
         } catch (RuntimeException e) {
             checks.add(new Check("Storage", false, "NOT CONNECTED", core.storage().describe() + ": not reachable"));
+        }
+        try {
+            // Any answer, found or not, shows the directory answers; only an outage throws.
+            directories.directory().lookup(DirectoryObjectType.DEVICE, PROBE_OBJECT);
+            checks.add(new Check("Directory", true, "CONNECTED", directories.directory().describe()));
+        } catch (RuntimeException e) {
+            checks.add(new Check("Directory", false, "NOT CONNECTED", directories.directory().describe() + ": not reachable"));
         }
         return checks;
     }
@@ -91,10 +105,23 @@ public final class InstanceStatus {
     public List<EndpointView> scepEndpoints() {
         List<EndpointView> views = new ArrayList<>();
         for (ScepEndpoint endpoint : endpoints.all()) {
-            views.add(new EndpointView("SCEP " + endpoint.path() + " (static challenge)", baseUrl() + endpoint.path(),
-                    endpoint.enabled(), endpoint.setting()));
+            String kind = endpoint.path().equals("/static/aad") ? " (static challenge, bound to the directory)" : " (static challenge)";
+            views.add(new EndpointView("SCEP " + endpoint.path() + kind, baseUrl() + endpoint.path(), endpoint.enabled(), endpoint.setting()));
         }
         return views;
+    }
+
+    public String ocspUrl() {
+        return baseUrl() + "/ocsp";
+    }
+
+    /** Whether the CRL is served; its URL holds a secret, so the homepage never shows it. */
+    public boolean crlServed() {
+        return core.settings().crlRequestToken().isPresent();
+    }
+
+    public String crlSource() {
+        return core.settings().crlSource();
     }
 
     /** What an admin still has to look at; empty when nothing is left. */

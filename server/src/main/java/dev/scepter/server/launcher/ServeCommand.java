@@ -1,5 +1,8 @@
 package dev.scepter.server.launcher;
 
+import dev.scepter.authority.directory.Directory;
+import dev.scepter.directory.ldap.LdapDirectory;
+import dev.scepter.directory.ldap.LdapDirectorySettings;
 import dev.scepter.installer.InstallationException;
 import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.installer.local.StorageFactory;
@@ -15,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,7 +65,13 @@ public final class ServeCommand implements Callable<Integer> {
             Pkcs12CaSigner ca = Pkcs12CaSigner.load(data.dataDir().resolve(LocalInstallation.CA_KEY_STORE),
                     data.dataDir().resolve(LocalInstallation.CA_PASSWORD));
             int listenPort = port == 0 ? freePort(host) : port;
-            ScepterServer.start(new CoreContext(data.dataDir(), settings, storage.get(), ca, host, listenPort));
+            Optional<Directory> directory = Optional.empty();
+            if ("Ldap".equals(settings.directoryType())) {
+                LdapDirectory ldap = LdapDirectory.open(LdapDirectorySettings.fromSettings(settings::raw));
+                Runtime.getRuntime().addShutdownHook(new Thread(ldap::close, "close-ldap"));
+                directory = Optional.of(ldap);
+            }
+            ScepterServer.start(new CoreContext(data.dataDir(), settings, storage.get(), ca, host, listenPort, directory));
             return 0;
         } catch (InstallationException e) {
             System.err.println("Scepter cannot start: " + e.getMessage());

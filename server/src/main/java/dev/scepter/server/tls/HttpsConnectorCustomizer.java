@@ -37,6 +37,7 @@ public final class HttpsConnectorCustomizer implements WebServerFactoryCustomize
         connector.setScheme("https");
         connector.setSecure(true);
         connector.setProperty("address", core.host());
+        connector.setEncodedSolidusHandling("passthrough");
         Http11NioProtocol protocol = (Http11NioProtocol) connector.getProtocolHandler();
         protocol.setSSLEnabled(true);
         SSLHostConfig sslHostConfig = new SSLHostConfig();

@@ -1,0 +1,127 @@
+package dev.scepter.server.api;
+
+import dev.scepter.authority.audit.AuditEvent;
+import dev.scepter.authority.audit.AuditLog;
+import dev.scepter.authority.directory.DirectoryObjectType;
+import dev.scepter.authority.directory.EmbeddedDirectory;
+import dev.scepter.authority.token.ApiRole;
+import dev.scepter.authority.token.ApiToken;
+import dev.scepter.authority.validity.CachingDirectory;
+import dev.scepter.server.DirectorySelection;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code /api/directory/devices/{guid}} and {@code /api/directory/users/{guid}}: the embedded
+ * directory's devices and users (role {@code Directory.Manage}), each change audited.
+ */
+@RestController
+public final class DirectoryController {
+
+    /** The body of a PUT. */
+    public record DirectoryObjectBody(Boolean enabled, String name, String userPrincipalName) {
+    }
+
+    private final DirectorySelection directories;
+    private final CachingDirectory cache;
+    private final ApiAuthentication authentication;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public DirectoryController(DirectorySelection directories, CachingDirectory cache, ApiAuthentication authentication,
+            AuditLog audit, Clock clock) {
+        this.directories = directories;
+        this.cache = cache;
+        this.authentication = authentication;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @PutMapping("/api/directory/{kind}/{id}")
+    public ResponseEntity<Map<String, Object>> put(@PathVariable String kind, @PathVariable String id,
+            @RequestBody DirectoryObjectBody body, HttpServletRequest request) {
+        ApiToken caller = authentication.require(request, ApiRole.DIRECTORY_MANAGE);
+        DirectoryObjectType type = type(kind);
+        UUID objectId = guid(id);
+        if (body == null || body.enabled() == null) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "The body needs \"enabled\": true or false.");
+        }
+        Optional<String> name = Optional.ofNullable(type == DirectoryObjectType.USER ? body.userPrincipalName() : body.name())
+                .filter(n -> !n.isBlank());
+        if (type == DirectoryObjectType.USER && name.isEmpty()) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "A user needs \"userPrincipalName\".");
+        }
+        EmbeddedDirectory embedded = embedded();
+        boolean existed = embedded.get(type, objectId).isPresent();
+        embedded.put(new EmbeddedDirectory.Entry(type, objectId, body.enabled(), name));
+        // This node answers from the new state at once; others within their cache bound.
+        cache.forget(type, objectId);
+        audit.append(new AuditEvent(clock.instant(), caller.name(), "directory." + kind + ".put",
+                objectId + " enabled=" + body.enabled(), "success"));
+        return ResponseEntity.status(existed ? HttpStatus.OK : HttpStatus.CREATED)
+                .body(view(embedded.get(type, objectId).orElseThrow()));
+    }
+
+    @GetMapping("/api/directory/{kind}/{id}")
+    public Map<String, Object> get(@PathVariable String kind, @PathVariable String id, HttpServletRequest request) {
+        authentication.require(request, ApiRole.DIRECTORY_MANAGE);
+        DirectoryObjectType type = type(kind);
+        return view(embedded().get(type, guid(id))
+                .orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "No such " + type.name().toLowerCase() + ".")));
+    }
+
+    @DeleteMapping("/api/directory/{kind}/{id}")
+    public ResponseEntity<Void> delete(@PathVariable String kind, @PathVariable String id, HttpServletRequest request) {
+        ApiToken caller = authentication.require(request, ApiRole.DIRECTORY_MANAGE);
+        DirectoryObjectType type = type(kind);
+        UUID objectId = guid(id);
+        boolean deleted = embedded().delete(type, objectId);
+        cache.forget(type, objectId);
+        audit.append(new AuditEvent(clock.instant(), caller.name(), "directory." + kind + ".delete", objectId.toString(),
+                deleted ? "success" : "not found"));
+        if (!deleted) {
+            throw new ApiProblem(HttpStatus.NOT_FOUND, "No such " + type.name().toLowerCase() + ".");
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    private EmbeddedDirectory embedded() {
+        return directories.embedded().orElseThrow(() -> new ApiProblem(HttpStatus.CONFLICT,
+                "The embedded directory is not in use (AppConfig:Directory:Type is not Embedded)."));
+    }
+
+    private static DirectoryObjectType type(String kind) {
+        return switch (kind) {
+            case "devices" -> DirectoryObjectType.DEVICE;
+            case "users" -> DirectoryObjectType.USER;
+            default -> throw new ApiProblem(HttpStatus.NOT_FOUND, "Only devices and users live in the directory.");
+        };
+    }
+
+    private static UUID guid(String id) {
+        if (!id.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "Not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).");
+        }
+        return UUID.fromString(id);
+    }
+
+    private static Map<String, Object> view(EmbeddedDirectory.Entry entry) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", entry.objectId().toString());
+        view.put("enabled", entry.enabled());
+        entry.name().ifPresent(name -> view.put(entry.type() == DirectoryObjectType.USER ? "userPrincipalName" : "name", name));
+        return view;
+    }
+}

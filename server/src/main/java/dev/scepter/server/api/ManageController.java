@@ -1,0 +1,149 @@
+package dev.scepter.server.api;
+
+import dev.scepter.authority.audit.AuditEvent;
+import dev.scepter.authority.audit.AuditLog;
+import dev.scepter.authority.revocation.Revocations;
+import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.authority.store.RevocationOutcome;
+import dev.scepter.authority.store.SearchPage;
+import dev.scepter.authority.store.SearchQuery;
+import dev.scepter.authority.token.ApiRole;
+import dev.scepter.authority.token.ApiToken;
+import jakarta.servlet.http.HttpServletRequest;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * SCEPman's management API: {@code PATCH /api/manage/revoke/{serial}} and
+ * {@code GET /api/manage/search} (role {@code Manage.All}), and our {@code GET /api/manage/audit}.
+ */
+@RestController
+public final class ManageController {
+
+    /** The body of a revocation, as SCEPman takes it. */
+    public record RevokeBody(Integer revocationReason, String revoker) {
+    }
+
+    private final Revocations revocations;
+    private final CertificateStore store;
+    private final AuditLog audit;
+    private final ApiAuthentication authentication;
+    private final String issuer;
+    private final Clock clock;
+
+    public ManageController(Revocations revocations, CertificateStore store, AuditLog audit, ApiAuthentication authentication,
+            X509CertificateHolder caCertificate, Clock clock) {
+        this.revocations = revocations;
+        this.store = store;
+        this.audit = audit;
+        this.authentication = authentication;
+        this.issuer = BCStyle.INSTANCE.toString(caCertificate.getSubject());
+        this.clock = clock;
+    }
+
+    @PatchMapping("/api/manage/revoke/{serial}")
+    public Map<String, Object> revoke(@PathVariable String serial, @RequestBody(required = false) RevokeBody body, HttpServletRequest request) {
+        ApiToken caller = authentication.require(request, ApiRole.MANAGE_ALL);
+        int reason = body == null || body.revocationReason() == null ? 0 : body.revocationReason();
+        if (reason < 0 || reason > 10 || reason == 7) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "revocationReason must be a CRLReason code: 0 to 10, but not 7 (RFC 5280 section 5.3.1).");
+        }
+        BigInteger serialNumber = serial(serial);
+        RevocationOutcome outcome = revocations.revoke(caller.name(), serialNumber, reason, body == null ? null : body.revoker());
+        return switch (outcome) {
+            case REVOKED -> Map.of("serialNumber", hex(serialNumber), "revocationReason", reason);
+            case NOT_FOUND -> throw new ApiProblem(HttpStatus.NOT_FOUND, "Certificate not found.", Optional.of(7012));
+            case ALREADY_REVOKED -> throw new ApiProblem(HttpStatus.CONFLICT, "The certificate is already revoked.", Optional.of(5013));
+        };
+    }
+
+    @GetMapping("/api/manage/search")
+    public Map<String, Object> search(@RequestParam Optional<String> searchText, @RequestParam Optional<Integer> pageSize,
+            @RequestParam Optional<String> continuationToken, @RequestParam Optional<String> certValidity, HttpServletRequest request) {
+        ApiToken caller = authentication.require(request, ApiRole.MANAGE_ALL);
+        SearchQuery.Validity validity = certValidity.map(ManageController::validity).orElse(SearchQuery.Validity.ANY);
+        int size = pageSize.orElse(50);
+        if (size < 1 || size > 1000) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "pageSize must be from 1 to 1000.");
+        }
+        SearchPage page = store.search(issuer, new SearchQuery(searchText.filter(t -> !t.isBlank()), validity, clock.instant(), size,
+                continuationToken.filter(t -> !t.isBlank())));
+        audit.append(new AuditEvent(clock.instant(), caller.name(), "certificate.search", searchText.orElse(""), "success"));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("items", page.items().stream().map(ManageController::item).toList());
+        result.put("continuationToken", page.continuationToken().orElse(null));
+        return result;
+    }
+
+    @GetMapping("/api/manage/audit")
+    public List<Map<String, Object>> audit(@RequestParam Optional<Integer> limit, HttpServletRequest request) {
+        authentication.require(request, ApiRole.MANAGE_ALL);
+        int size = limit.orElse(100);
+        if (size < 1 || size > 1000) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "limit must be from 1 to 1000.");
+        }
+        return audit.latest(size).stream().map(event -> {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("at", event.at().toString());
+            view.put("actor", event.actor());
+            view.put("action", event.action());
+            view.put("target", event.target());
+            view.put("outcome", event.outcome());
+            return view;
+        }).toList();
+    }
+
+    private static SearchQuery.Validity validity(String value) {
+        for (SearchQuery.Validity validity : SearchQuery.Validity.values()) {
+            if (validity.name().equalsIgnoreCase(value)) {
+                return validity;
+            }
+        }
+        throw new ApiProblem(HttpStatus.BAD_REQUEST, "certValidity must be Any, Active, Expired or Revoked.");
+    }
+
+    /** Serials are hexadecimal without separators, read case-insensitively (as openssl x509 -serial prints them). */
+    private static BigInteger serial(String text) {
+        if (!text.matches("[0-9a-fA-F]{1,64}")) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "A serial number is hexadecimal, without separators.");
+        }
+        return new BigInteger(text, 16);
+    }
+
+    private static String hex(BigInteger serial) {
+        return serial.toString(16).toUpperCase(Locale.ROOT);
+    }
+
+    private static Map<String, Object> item(IssuedCertificate certificate) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("serialNumber", certificate.serialHex());
+        item.put("subject", certificate.subject());
+        item.put("sans", certificate.subjectAltNames());
+        item.put("upn", certificate.subjectAltNames().stream().filter(s -> s.startsWith("upn:")).map(s -> s.substring(4)).findFirst().orElse(null));
+        item.put("issuanceDate", certificate.notBefore().toString());
+        item.put("expirationDate", certificate.notAfter().toString());
+        item.put("revocationDate", certificate.revocation().map(r -> r.revokedAt().toString()).orElse(null));
+        item.put("revocationReason", certificate.revocation().map(r -> r.reason()).orElse(null));
+        item.put("revokedBy", certificate.revocation().map(r -> r.revokedBy()).orElse(null));
+        item.put("requester", certificate.requester());
+        item.put("source", certificate.endpoint());
+        item.put("certificateType", certificate.binding().map(b -> b.kind() == dev.scepter.authority.store.DirectoryBinding.Kind.USER
+                ? "User" : "Device").orElse("Static"));
+        return item;
+    }
+}

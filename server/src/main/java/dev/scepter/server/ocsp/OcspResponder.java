@@ -1,0 +1,179 @@
+package dev.scepter.server.ocsp;
+
+import dev.scepter.authority.directory.DirectoryUnavailableException;
+import dev.scepter.authority.validity.CertificateStatus;
+import dev.scepter.authority.validity.DelegatedResponder;
+import dev.scepter.authority.validity.RevocationReasons;
+import dev.scepter.authority.validity.Validity;
+import dev.scepter.protocol.ocsp.CertStatus;
+import dev.scepter.protocol.ocsp.CertificateId;
+import dev.scepter.protocol.ocsp.IssuerMatcher;
+import dev.scepter.protocol.ocsp.MalformedOcspRequestException;
+import dev.scepter.protocol.ocsp.OcspRequest;
+import dev.scepter.protocol.ocsp.OcspRequestDecoder;
+import dev.scepter.protocol.ocsp.OcspResponseEncoder;
+import dev.scepter.protocol.ocsp.OcspSigningException;
+import dev.scepter.protocol.ocsp.SingleAnswer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The OCSP responder as layers (STYLE.md): decode, then a cache of signed responses to requests
+ * without a nonce, then the issuer filter, then {@link Validity} for each CertID, then the signer.
+ * No HTTP here: {@link OcspController} owns that.
+ */
+public final class OcspResponder {
+
+    private static final System.Logger LOG = System.getLogger(OcspResponder.class.getName());
+
+    /** Time bounds of each kind of answer. */
+    public record Timing(Duration good, Duration onHold, Duration revoked, Duration unknown, Duration responseCache) {
+    }
+
+    /** One answer: the DER OCSPResponse, what it says (for metrics), and its validity (for HTTP caching). */
+    public record Answer(byte[] response, String outcome, Optional<Instant> thisUpdate, Optional<Instant> nextUpdate, boolean hasNonce) {
+    }
+
+    private record Cached(Answer answer, Instant until) {
+    }
+
+    private static final int MAX_CACHED = 50_000;
+    /** A long validity for answers that never change: permanent revocations. */
+    private static final Duration PERMANENT = Duration.ofDays(7);
+
+    private final IssuerMatcher issuer;
+    private final Validity validity;
+    private final DelegatedResponder responder;
+    private final Timing timing;
+    private final Clock clock;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    public OcspResponder(IssuerMatcher issuer, Validity validity, DelegatedResponder responder, Timing timing, Clock clock) {
+        this.issuer = Objects.requireNonNull(issuer, "issuer");
+        this.validity = Objects.requireNonNull(validity, "validity");
+        this.responder = Objects.requireNonNull(responder, "responder");
+        this.timing = Objects.requireNonNull(timing, "timing");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public static Timing timing(int goodSeconds, int onHoldSeconds, int responseCacheSeconds) {
+        return new Timing(Duration.ofSeconds(goodSeconds), Duration.ofSeconds(onHoldSeconds), PERMANENT, Duration.ofSeconds(onHoldSeconds),
+                Duration.ofSeconds(responseCacheSeconds));
+    }
+
+    public Answer respond(byte[] requestDer) {
+        OcspRequest request;
+        try {
+            request = OcspRequestDecoder.decode(requestDer);
+        } catch (MalformedOcspRequestException e) {
+            return new Answer(OcspResponseEncoder.malformedRequest(), "malformed", Optional.empty(), Optional.empty(), false);
+        }
+        Instant now = clock.instant();
+        String key = request.nonce().isEmpty() ? Base64.getEncoder().encodeToString(requestDer) : null;
+        if (key != null) {
+            Cached cached = cache.get(key);
+            if (cached != null && now.isBefore(cached.until())) {
+                return cached.answer();
+            }
+        }
+        Answer answer = answer(request, now);
+        if (key != null && answer.nextUpdate().isPresent() && !timing.responseCache().isZero()) {
+            Instant until = now.plus(timing.responseCache());
+            if (answer.nextUpdate().get().isBefore(until)) {
+                until = answer.nextUpdate().get();
+            }
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear();
+            }
+            cache.put(key, new Cached(answer, until));
+        }
+        return answer;
+    }
+
+    /** A manual revocation on this node: no cached answer may outlive it. */
+    public void forgetCachedResponses() {
+        cache.clear();
+    }
+
+    private Answer answer(OcspRequest request, Instant now) {
+        List<SingleAnswer> answers = new ArrayList<>();
+        Instant thisUpdate = now.truncatedTo(ChronoUnit.SECONDS);
+        Instant earliestNext = null;
+        String outcome = null;
+        boolean anyOurs = false;
+        for (CertificateId id : request.certificateIds()) {
+            if (!issuer.matches(id)) {
+                answers.add(new SingleAnswer(id, new CertStatus.Unknown(), thisUpdate, Optional.of(thisUpdate.plus(timing.unknown()))));
+                earliestNext = earlier(earliestNext, thisUpdate.plus(timing.unknown()));
+                continue;
+            }
+            anyOurs = true;
+            CertificateStatus status;
+            try {
+                status = validity.statusOf(id.serialNumber());
+            } catch (DirectoryUnavailableException e) {
+                // A wrong "good" or "revoked" is worse than none: the client retries or falls back.
+                return new Answer(OcspResponseEncoder.tryLater(), "try-later", Optional.empty(), Optional.empty(), request.nonce().isPresent());
+            }
+            SingleAnswer single = single(id, status, thisUpdate);
+            answers.add(single);
+            earliestNext = earlier(earliestNext, single.nextUpdate().orElseThrow());
+            outcome = outcome == null ? outcomeOf(status) : outcome.equals(outcomeOf(status)) ? outcome : "mixed";
+        }
+        if (!anyOurs) {
+            return new Answer(OcspResponseEncoder.unauthorized(), "unauthorized", Optional.empty(), Optional.empty(), request.nonce().isPresent());
+        }
+        byte[] response;
+        try {
+            DelegatedResponder.Identity identity = responder.identity();
+            response = new OcspResponseEncoder(identity.signer(), identity.certificatesToInclude())
+                    .successful(answers, request.nonce(), thisUpdate);
+        } catch (OcspSigningException | IllegalStateException e) {
+            // The signer (an HSM, Key Vault) failed: the server's fault, said in OCSP's own words.
+            LOG.log(System.Logger.Level.ERROR, "Could not sign an OCSP response", e);
+            return new Answer(OcspResponseEncoder.internalError(), "internal-error", Optional.empty(), Optional.empty(),
+                    request.nonce().isPresent());
+        }
+        return new Answer(response, outcome, Optional.of(thisUpdate), Optional.ofNullable(earliestNext), request.nonce().isPresent());
+    }
+
+    private SingleAnswer single(CertificateId id, CertificateStatus status, Instant thisUpdate) {
+        if (status instanceof CertificateStatus.Good) {
+            return new SingleAnswer(id, new CertStatus.Good(), thisUpdate, Optional.of(thisUpdate.plus(timing.good())));
+        }
+        if (status instanceof CertificateStatus.OnHold hold) {
+            return new SingleAnswer(id, new CertStatus.Revoked(hold.since(), Optional.of(RevocationReasons.CERTIFICATE_HOLD)), thisUpdate,
+                    Optional.of(thisUpdate.plus(timing.onHold())));
+        }
+        if (status instanceof CertificateStatus.Revoked revoked) {
+            // A certificate put on hold by hand can come back; every other revocation is final.
+            Duration valid = revoked.reason() == RevocationReasons.CERTIFICATE_HOLD ? timing.onHold() : timing.revoked();
+            return new SingleAnswer(id, new CertStatus.Revoked(revoked.revokedAt(), Optional.of(revoked.reason())), thisUpdate,
+                    Optional.of(thisUpdate.plus(valid)));
+        }
+        return new SingleAnswer(id, new CertStatus.Unknown(), thisUpdate, Optional.of(thisUpdate.plus(timing.unknown())));
+    }
+
+    private static String outcomeOf(CertificateStatus status) {
+        if (status instanceof CertificateStatus.Good) {
+            return "good";
+        }
+        if (status instanceof CertificateStatus.OnHold) {
+            return "on-hold";
+        }
+        return status instanceof CertificateStatus.Revoked ? "revoked" : "unknown";
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a == null || b.isBefore(a) ? b : a;
+    }
+}
