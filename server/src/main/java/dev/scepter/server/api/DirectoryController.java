@@ -65,7 +65,12 @@ public final class DirectoryController {
         }
         EmbeddedDirectory embedded = embedded();
         boolean existed = embedded.get(type, objectId).isPresent();
-        embedded.put(new EmbeddedDirectory.Entry(type, objectId, body.enabled(), name));
+        try {
+            embedded.put(new EmbeddedDirectory.Entry(type, objectId, body.enabled(), name));
+        } catch (IllegalStateException e) {
+            // Another user holds this userPrincipalName.
+            throw new ApiProblem(HttpStatus.CONFLICT, e.getMessage());
+        }
         // This node answers from the new state at once; others within their cache bound.
         cache.forget(type, objectId);
         audit.append(new AuditEvent(clock.instant(), caller.name(), "directory." + kind + ".put",

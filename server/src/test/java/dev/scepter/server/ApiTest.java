@@ -1,0 +1,123 @@
+package dev.scepter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scepter.authority.token.ApiRole;
+import dev.scepter.authority.token.ApiTokens;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The API's authorisation and error contract, as a table of {method, path, token, status}. */
+class ApiTest {
+
+    private static RunningServer server;
+    private static final Map<String, String> TOKENS = new java.util.HashMap<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = RunningServer.start(Map.of());
+        ApiTokens tokens = new ApiTokens(server.core.storage().apiTokenStore(), server.core.storage().auditLog(), Clock.systemUTC(),
+                new SecureRandom());
+        TOKENS.put("directory", tokens.create("test", "directory", Set.of(ApiRole.DIRECTORY_MANAGE), Optional.empty()).value());
+        TOKENS.put("manage", tokens.create("test", "manage", Set.of(ApiRole.MANAGE_ALL), Optional.empty()).value());
+        TOKENS.put("csr", tokens.create("test", "csr", Set.of(ApiRole.CSR_REQUEST), Optional.empty()).value());
+        TOKENS.put("forged", "sct_" + "A".repeat(43));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private HttpResponse<String> call(String method, String path, String token, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.url(path))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (!"none".equals(token)) {
+            request.header("Authorization", "Bearer " + TOKENS.get(token));
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @ParameterizedTest(name = "{0} {1} with {2} token -> {3}")
+    @CsvSource({
+        "GET,   /api/directory/devices/0b7e0a4e-6a0c-4d6e-9b7c-3a2f1c0d9e8f, none,      401",
+        "GET,   /api/directory/devices/0b7e0a4e-6a0c-4d6e-9b7c-3a2f1c0d9e8f, forged,    401",
+        "GET,   /api/directory/devices/0b7e0a4e-6a0c-4d6e-9b7c-3a2f1c0d9e8f, manage,    403",
+        "GET,   /api/directory/devices/0b7e0a4e-6a0c-4d6e-9b7c-3a2f1c0d9e8f, csr,       403",
+        "GET,   /api/directory/devices/0b7e0a4e-6a0c-4d6e-9b7c-3a2f1c0d9e8f, directory, 404",
+        "GET,   /api/directory/devices/not-a-guid,                            directory, 400",
+        "GET,   /api/directory/printers/0b7e0a4e-6a0c-4d6e-9b7c-3a2f1c0d9e8f, directory, 404",
+        "GET,   /api/manage/audit,                                            none,      401",
+        "GET,   /api/manage/audit,                                            directory, 403",
+        "GET,   /api/manage/audit,                                            manage,    200",
+        "GET,   /api/manage/search?certValidity=Active,                       manage,    200",
+        "GET,   /api/manage/search?certValidity=Sometimes,                    manage,    400",
+        "GET,   /api/manage/search?pageSize=0,                                manage,    400",
+        "GET,   /api/manage/search?continuationToken=garbage,                 manage,    400",
+        "PATCH, /api/manage/revoke/ABCDEF,                                    csr,       403",
+        "PATCH, /api/manage/revoke/NOT-HEX,                                   manage,    400",
+    })
+    void authorisationAndInputAreCheckedBeforeAnythingHappens(String method, String path, String token, int status) throws Exception {
+        HttpResponse<String> response = call(method, path, token, "PATCH".equals(method) ? "{\"revocationReason\": 1}" : null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        if (status >= 400) {
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+            assertThat(response.body()).contains("\"errorMessage\"").doesNotContain("Exception").doesNotContain("dev.scepter");
+        }
+        if (status == 401) {
+            assertThat(response.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+        }
+    }
+
+    @Test
+    void aDeviceIsCreatedUpdatedReadAndDeletedAndEachChangeIsAudited() throws Exception {
+        String path = "/api/directory/devices/" + UUID.randomUUID();
+        assertThat(call("PUT", path, "directory", "{\"enabled\": true, \"name\": \"laptop\"}").statusCode()).isEqualTo(201);
+        assertThat(call("PUT", path, "directory", "{\"enabled\": false}").statusCode()).isEqualTo(200);
+        HttpResponse<String> read = call("GET", path, "directory", null);
+        assertThat(read.body()).contains("\"enabled\":false");
+        assertThat(call("DELETE", path, "directory", null).statusCode()).isEqualTo(204);
+        assertThat(call("DELETE", path, "directory", null).statusCode()).isEqualTo(404);
+        assertThat(call("GET", "/api/manage/audit?limit=10", "manage", null).body())
+                .contains("directory.devices.put", "directory.devices.delete", "\"actor\":\"directory\"");
+    }
+
+    @Test
+    void aUserNeedsItsPrincipalNameAndABodyMustBeJson() throws Exception {
+        String path = "/api/directory/users/" + UUID.randomUUID();
+        assertThat(call("PUT", path, "directory", "{\"enabled\": true}").statusCode()).isEqualTo(400);
+        HttpResponse<String> broken = call("PUT", path, "directory", "{\"enabled\": tru");
+        assertThat(broken.statusCode()).isEqualTo(400);
+        assertThat(broken.body()).doesNotContain("Exception").doesNotContain("tools.jackson");
+        assertThat(call("PUT", path, "directory", "{\"enabled\": true, \"userPrincipalName\": \"a@example.com\"}").statusCode()).isEqualTo(201);
+        HttpResponse<String> taken = call("PUT", "/api/directory/users/" + UUID.randomUUID(), "directory",
+                "{\"enabled\": true, \"userPrincipalName\": \"A@example.com\"}");
+        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(409);
+    }
+
+    @Test
+    void revokingAnUnknownSerialAnswersScepmansNotFound() throws Exception {
+        HttpResponse<String> response = call("PATCH", "/api/manage/revoke/50ABCDEF", "manage", "{\"revocationReason\": 1}");
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("\"errorCode\":7012", "\"errorMessage\":\"Certificate not found.\"");
+        HttpResponse<String> badReason = call("PATCH", "/api/manage/revoke/50ABCDEF", "manage", "{\"revocationReason\": 7}");
+        assertThat(badReason.statusCode()).isEqualTo(400);
+    }
+
+}
