@@ -84,8 +84,13 @@ public class CoreConfiguration {
     @Bean
     IssuancePolicy issuancePolicy(CoreContext core) {
         ScepterSettings settings = core.settings();
-        return new IssuancePolicy(settings.validityPeriodDays(), Duration.ofMinutes(settings.validityClockSkewMinutes()),
+        IssuancePolicy withoutCdp = new IssuancePolicy(settings.validityPeriodDays(), Duration.ofMinutes(settings.validityClockSkewMinutes()),
                 settings.useRequestedKeyUsages(), core.baseUrl());
+        if (!settings.crlAddCdp()) {
+            return withoutCdp;
+        }
+        return new IssuancePolicy(withoutCdp.validityPeriodDays(), withoutCdp.clockSkew(), withoutCdp.useRequestedKeyUsages(),
+                withoutCdp.baseUrl(), Optional.of(withoutCdp.crlUrl(settings.crlRequestToken().orElseThrow())));
     }
 
     @Bean

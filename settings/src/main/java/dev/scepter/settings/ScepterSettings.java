@@ -81,6 +81,7 @@ public final class ScepterSettings {
         optional(Setting.CRL_REQUEST_TOKEN, this::challenge);
         required(Setting.CRL_SOURCE, v -> oneOf(v, "None", "Storage"));
         required(Setting.CRL_VALIDITY_DAYS, v -> positiveDuration(v, java.time.Duration.ofDays(1), 0.01, 3650));
+        bool(Setting.CRL_ADD_CDP);
 
         required(Setting.DIRECTORY_TYPE, v -> oneOf(v, "Embedded", "Ldap"));
         integer(Setting.DIRECTORY_CACHE_SECONDS, 0, 3600);
@@ -104,6 +105,9 @@ public final class ScepterSettings {
 
         if (Boolean.TRUE.equals(values.get(Setting.STATIC_AAD_ENABLED)) && !values.containsKey(Setting.STATIC_AAD_REQUEST_PASSWORD)) {
             errors.add(Setting.STATIC_AAD_REQUEST_PASSWORD.key() + ": required when " + Setting.STATIC_AAD_ENABLED.key() + " is true");
+        }
+        if (Boolean.TRUE.equals(values.get(Setting.CRL_ADD_CDP)) && !values.containsKey(Setting.CRL_REQUEST_TOKEN)) {
+            errors.add(Setting.CRL_ADD_CDP.key() + ": needs " + Setting.CRL_REQUEST_TOKEN.key() + ", which the CRL's URL carries");
         }
         if (values.containsKey(Setting.HTTPS_KEY_STORE) && !values.containsKey(Setting.HTTPS_KEY_STORE_PASSWORD)) {
             errors.add(Setting.HTTPS_KEY_STORE_PASSWORD.key() + ": required when " + Setting.HTTPS_KEY_STORE.key() + " is set");
@@ -210,6 +214,10 @@ public final class ScepterSettings {
 
     public java.time.Duration crlValidity() {
         return value(Setting.CRL_VALIDITY_DAYS);
+    }
+
+    public boolean crlAddCdp() {
+        return value(Setting.CRL_ADD_CDP);
     }
 
     /** {@code Embedded} or {@code Ldap}. */

@@ -39,6 +39,7 @@ public enum Setting {
     CRL_REQUEST_TOKEN("AppConfig:CRL:RequestToken", null, true),
     CRL_SOURCE("AppConfig:CRL:Source", "None", false),
     CRL_VALIDITY_DAYS("AppConfig:CRL:ValidityDays", "0.1", false),
+    CRL_ADD_CDP("AppConfig:CRL:AddCdp", "false", false),
 
     DIRECTORY_TYPE("AppConfig:Directory:Type", "Embedded", false),
     DIRECTORY_CACHE_SECONDS("AppConfig:Directory:CacheSeconds", "5", false),

@@ -16,6 +16,9 @@ import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
@@ -92,6 +95,11 @@ public final class CertificateIssuer {
                 new AccessDescription(AccessDescription.id_ad_caIssuers, uri(policy.caIssuersUrl().toString())),
                 new AccessDescription(AccessDescription.id_ad_ocsp, uri(policy.ocspUrl().toString()))
             }));
+            if (policy.crlDistributionPoint().isPresent()) {
+                DistributionPointName name = new DistributionPointName(new GeneralNames(uri(policy.crlDistributionPoint().get().toString())));
+                builder.addExtension(Extension.cRLDistributionPoints, false,
+                        new CRLDistPoint(new DistributionPoint[] {new DistributionPoint(name, null, null)}));
+            }
             return builder.build(ca.contentSigner(SHA256));
         } catch (CertIOException | IllegalArgumentException e) {
             throw new InvalidRequestException("the request's extensions cannot be used: " + e.getMessage());

@@ -123,6 +123,18 @@ class CertificateIssuerTest {
     }
 
     @Test
+    void aCrlDistributionPointIsWrittenOnlyWhenTheCrlIsToBeNamed() throws Exception {
+        assertThat(issuer(730, true).issue(Csrs.forKey(device).build(), staticEndpoint, Optional.empty(), SERIAL)
+                .getExtension(Extension.cRLDistributionPoints)).isNull();
+        URI base = URI.create("http://scepter.example");
+        CertificateIssuer withCdp = new CertificateIssuer(ca, new IssuancePolicy(730, Duration.ZERO, true, base,
+                Optional.of(new IssuancePolicy(730, Duration.ZERO, true, base).crlUrl("t0ken"))), CLOCK);
+        X509CertificateHolder cert = withCdp.issue(Csrs.forKey(device).build(), staticEndpoint, Optional.empty(), SERIAL);
+        org.bouncycastle.asn1.x509.CRLDistPoint cdp = org.bouncycastle.asn1.x509.CRLDistPoint.fromExtensions(cert.getExtensions());
+        assertThat(cdp.getDistributionPoints()[0].getDistributionPoint().toString()).contains("http://scepter.example/crl/t0ken");
+    }
+
+    @Test
     void refusesARequestWithNeitherSubjectNorSan() {
         assertThatThrownBy(() -> issuer(730, true).issue(Csrs.forKey(device).subject("").build(), staticEndpoint, Optional.empty(), SERIAL))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("no subject");
