@@ -42,7 +42,6 @@ public record IgnoredSetting(String name, String source, boolean known) {
             "AppConfig:DirectCSRValidation:ValidityPeriodDays", "AppConfig:DbCSRValidation:Enabled",
             "AppConfig:DbCSRValidation:ValidityPeriodDays", "AppConfig:DbCSRValidation:AllowRenewals",
             "AppConfig:DbCSRValidation:ReenrollmentAllowedCertificateTypes", "AppConfig:DbCSRValidation:DefaultEkus",
-            
             "AppConfig:KeyVaultConfig:KeyVaultURL", "AppConfig:KeyVaultConfig:RootCertificateConfig:CertificateName",
             "AppConfig:AuthConfig:ApplicationId", "AppConfig:AuthConfig:ApplicationKey", "AppConfig:AuthConfig:TenantId",
             "AppConfig:AuthConfig:TenantName", "AppConfig:AuthConfig:HomeTenantId", "AppConfig:AuthConfig:HomeApplicationId",
