@@ -1,5 +1,6 @@
 package dev.scepter.protocol.ocsp;
 
+import dev.scepter.protocol.asn1.BerNesting;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,9 +79,10 @@ public final class OcspRequestDecoder {
             throw new MalformedOcspRequestException(
                     "the OCSPRequest is " + der.length + " bytes, more than " + MAX_REQUEST_BYTES);
         }
-        String problem = NestingGuard.problem(der);
-        if (problem != null) {
-            throw new MalformedOcspRequestException("not an OCSPRequest: " + problem);
+        BerNesting.Verdict nesting = BerNesting.check(der);
+        if (nesting != BerNesting.Verdict.WELL_FORMED) {
+            throw new MalformedOcspRequestException("not an OCSPRequest: " + (nesting == BerNesting.Verdict.TOO_DEEP
+                    ? "it nests deeper than " + BerNesting.MAX_DEPTH + " levels" : "not well-formed BER"));
         }
         try {
             return decode(OCSPRequest.getInstance(ASN1Primitive.fromByteArray(der)));

@@ -1,5 +1,6 @@
 package dev.scepter.protocol.scep;
 
+import dev.scepter.protocol.asn1.BerNesting;
 import java.io.IOException;
 import org.bouncycastle.asn1.ASN1InputStream;
 import org.bouncycastle.asn1.ASN1Primitive;

@@ -1,5 +1,6 @@
 package dev.scepter.protocol.scep;
 
+import dev.scepter.protocol.asn1.BerNesting;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Iterator;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.scepter.protocol.asn1.BerNesting;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Random;
@@ -77,7 +78,7 @@ class MalformedOcspRequestTest {
                 Arguments.of("nested 15,000 deep, indefinite", nestedIndefinite(15_000)),
                 Arguments.of("nested 100,000 deep, definite, beyond the size bound", nestedDefinite(100_000)),
                 Arguments.of("nested 1,000,000 deep, indefinite, beyond the size bound", nestedIndefinite(1_000_000)),
-                Arguments.of("nested one level more than the guard allows", nestedDefinite(NestingGuard.MAX_DEPTH + 1)));
+                Arguments.of("nested one level more than the guard allows", nestedDefinite(BerNesting.MAX_DEPTH + 1)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -146,15 +147,21 @@ class MalformedOcspRequestTest {
     }
 
     @Test
-    void theGuardLetsRealRequestsThroughAndStopsDeepOnes() {
-        assertThat(NestingGuard.problem(OcspRequests.openSslLike().build())).isNull();
-        assertThat(NestingGuard.problem(OcspRequests.openSslLike().signed().build())).isNull();
-        assertThat(NestingGuard.problem(nestedDefinite(NestingGuard.MAX_DEPTH - 1))).isNull();
-        assertThat(NestingGuard.problem(nestedIndefinite(NestingGuard.MAX_DEPTH - 1))).isNull();
-        assertThat(NestingGuard.problem(nestedDefinite(NestingGuard.MAX_DEPTH + 1))).contains("deeper");
-        assertThat(NestingGuard.problem(nestedIndefinite(NestingGuard.MAX_DEPTH + 1))).contains("deeper");
-        assertThat(NestingGuard.problem(new byte[] {0x30, 0x05, 0x05, 0x00})).contains("truncated");
-        assertThat(NestingGuard.problem(new byte[] {0x30, 0x02, 0x05, 0x00, 0x00})).contains("follow");
+    void theNestingCheckLetsRealRequestsThroughAndStopsDeepOnes() {
+        assertThat(BerNesting.check(OcspRequests.openSslLike().build())).isEqualTo(BerNesting.Verdict.WELL_FORMED);
+        assertThat(BerNesting.check(OcspRequests.openSslLike().signed().build())).isEqualTo(BerNesting.Verdict.WELL_FORMED);
+        assertThat(BerNesting.check(nestedDefinite(BerNesting.MAX_DEPTH - 1))).isEqualTo(BerNesting.Verdict.WELL_FORMED);
+        assertThat(BerNesting.check(nestedIndefinite(BerNesting.MAX_DEPTH - 1))).isEqualTo(BerNesting.Verdict.WELL_FORMED);
+        assertThat(BerNesting.check(nestedDefinite(BerNesting.MAX_DEPTH + 1))).isEqualTo(BerNesting.Verdict.TOO_DEEP);
+        assertThat(BerNesting.check(nestedIndefinite(BerNesting.MAX_DEPTH + 1))).isEqualTo(BerNesting.Verdict.TOO_DEEP);
+        assertThat(BerNesting.check(new byte[] {0x30, 0x05, 0x05, 0x00})).isEqualTo(BerNesting.Verdict.NOT_WELL_FORMED);
+    }
+
+    @Test
+    void bytesAfterTheRequestMakeItMalformed() throws Exception {
+        byte[] request = OcspRequests.openSslLike().build();
+        byte[] trailing = java.util.Arrays.copyOf(request, request.length + 2);
+        assertThatThrownBy(() -> OcspRequestDecoder.decode(trailing)).isInstanceOf(MalformedOcspRequestException.class);
     }
 
     private static byte[] ocspRequest(DERSequence requestList, Extensions extensions) throws Exception {

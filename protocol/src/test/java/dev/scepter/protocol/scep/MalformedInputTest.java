@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.scepter.protocol.asn1.BerNesting;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.scepter.protocol.scep;
+package dev.scepter.protocol.asn1;
 
 import java.io.ByteArrayOutputStream;
 
@@ -6,16 +6,16 @@ import java.io.ByteArrayOutputStream;
  * Measures how deeply a BER encoding nests before BouncyCastle parses it. BouncyCastle's
  * {@code ASN1InputStream} descends recursively, so a few kilobytes of nested SEQUENCE headers
  * overflow the thread's stack with a {@link StackOverflowError} (seen at 1,000 levels on a
- * 512 KiB stack). A real pkiMessage nests about 20 levels, counting the DER that certificate
+ * 512 KiB stack). A real pkiMessage nests about 20 levels (an OCSPRequest 7, or 11 when signed), counting the DER that certificate
  * extensions and the pkcsPKIEnvelope carry inside OCTET STRINGs, which BouncyCastle parses on
  * demand; anything deeper than {@link #MAX_DEPTH} is refused before it is parsed.
  *
  * <p>The walk is bounded by {@code MAX_DEPTH} itself, so it cannot overflow the stack.
  */
-final class BerNesting {
-    static final int MAX_DEPTH = 64;
+public final class BerNesting {
+    public static final int MAX_DEPTH = 64;
 
-    enum Verdict { WELL_FORMED, NOT_WELL_FORMED, TOO_DEEP }
+    public enum Verdict { WELL_FORMED, NOT_WELL_FORMED, TOO_DEEP }
 
     private static final int UNIVERSAL_BIT_STRING = 3;
     private static final int UNIVERSAL_OCTET_STRING = 4;
@@ -30,7 +30,7 @@ final class BerNesting {
      * Checks the first element of {@code encoding}; bytes after it are not looked at, as
      * BouncyCastle's CMS parsers ignore them too.
      */
-    static Verdict check(byte[] encoding) {
+    public static Verdict check(byte[] encoding) {
         try {
             new BerNesting(encoding).element(0, encoding.length, 1, null);
             return Verdict.WELL_FORMED;
