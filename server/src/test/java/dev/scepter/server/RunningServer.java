@@ -53,7 +53,7 @@ final class RunningServer implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        CoreContext core = new CoreContext(dataDir, settings, storage, ca, "127.0.0.1", port);
+        CoreContext core = new CoreContext(dataDir, settings, storage, ca, "127.0.0.1", port, ExternalDirectories.open(settings));
         return new RunningServer(dataDir, core, ScepterServer.start(core), out.toString());
     }
 

@@ -1,13 +1,12 @@
 package dev.scepter.server.launcher;
 
 import dev.scepter.authority.directory.Directory;
-import dev.scepter.directory.ldap.LdapDirectory;
-import dev.scepter.directory.ldap.LdapDirectorySettings;
 import dev.scepter.installer.InstallationException;
 import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.installer.local.StorageFactory;
 import dev.scepter.keys.Pkcs12CaSigner;
 import dev.scepter.server.CoreContext;
+import dev.scepter.server.ExternalDirectories;
 import dev.scepter.server.ScepterServer;
 import dev.scepter.settings.InvalidSettingException;
 import dev.scepter.settings.ScepterSettings;
@@ -65,12 +64,7 @@ public final class ServeCommand implements Callable<Integer> {
             Pkcs12CaSigner ca = Pkcs12CaSigner.load(data.dataDir().resolve(LocalInstallation.CA_KEY_STORE),
                     data.dataDir().resolve(LocalInstallation.CA_PASSWORD));
             int listenPort = port == 0 ? freePort(host) : port;
-            Optional<Directory> directory = Optional.empty();
-            if ("Ldap".equals(settings.directoryType())) {
-                LdapDirectory ldap = LdapDirectory.open(LdapDirectorySettings.fromSettings(settings::raw));
-                Runtime.getRuntime().addShutdownHook(new Thread(ldap::close, "close-ldap"));
-                directory = Optional.of(ldap);
-            }
+            Optional<Directory> directory = ExternalDirectories.open(settings);
             ScepterServer.start(new CoreContext(data.dataDir(), settings, storage.get(), ca, host, listenPort, directory));
             return 0;
         } catch (InstallationException e) {
