@@ -68,6 +68,7 @@ public final class CertificateIssuer {
         if (emptySubject && san == null) {
             throw new InvalidRequestException("the request names no subject and no subject alternative name");
         }
+        PublicKeyPolicy.check(csr.getSubjectPublicKeyInfo());
         Instant now = clock.instant();
         Instant notBefore = now.minus(policy.clockSkew());
         Instant notAfter = now.plus(validity(endpoint, requestedValidity));

@@ -15,14 +15,17 @@ import java.util.UUID;
  */
 public record ObjectBinding(DirectoryObjectType type, UUID objectId) {
 
-    /** The binding a serial carries, by SCEPman's type byte; empty for unbound types (static, 0x50/0x51). */
+    /**
+     * The binding a serial carries, by SCEPman's type byte; empty for unbound types (static,
+     * 0x50/0x51) and for types this version does not issue (Jamf, domain controllers).
+     */
     public static Optional<ObjectBinding> of(BigInteger serialNumber) {
         if (serialNumber.signum() <= 0 || serialNumber.bitLength() > 160 || serialNumber.bitLength() <= 152) {
             return Optional.empty();
         }
         int typeByte = serialNumber.shiftRight(152).intValue();
         Optional<DirectoryObjectType> type = switch (typeByte) {
-            case 0x40, 0x41, 0x42, 0x70 -> Optional.of(DirectoryObjectType.DEVICE);
+            case 0x40, 0x41, 0x42 -> Optional.of(DirectoryObjectType.DEVICE);
             case 0x60, 0x61 -> Optional.of(DirectoryObjectType.USER);
             default -> Optional.empty();
         };

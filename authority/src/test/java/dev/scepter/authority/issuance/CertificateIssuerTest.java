@@ -135,6 +135,15 @@ class CertificateIssuerTest {
     }
 
     @Test
+    void refusesAnRsaKeyUnder2048Bits() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(1024);
+        KeyPair weak = generator.generateKeyPair();
+        assertThatThrownBy(() -> issuer(730, true).issue(Csrs.forKey(weak).build(), staticEndpoint, Optional.empty(), SERIAL))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("1024 bits");
+    }
+
+    @Test
     void refusesARequestWithNeitherSubjectNorSan() {
         assertThatThrownBy(() -> issuer(730, true).issue(Csrs.forKey(device).subject("").build(), staticEndpoint, Optional.empty(), SERIAL))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("no subject");
