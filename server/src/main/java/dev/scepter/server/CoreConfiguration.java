@@ -8,6 +8,7 @@ import dev.scepter.authority.enrollment.Binder;
 import dev.scepter.authority.enrollment.ChallengeVerifier;
 import dev.scepter.authority.enrollment.Enrollment;
 import dev.scepter.authority.enrollment.EnrollmentEndpoint;
+import dev.scepter.authority.enrollment.OneTimeChallenges;
 import dev.scepter.authority.enrollment.StaticChallengeVerifier;
 import dev.scepter.authority.issuance.CertificateIssuer;
 import dev.scepter.authority.issuance.EndpointProfile;
@@ -198,11 +199,19 @@ public class CoreConfiguration {
     }
 
     @Bean
-    ScepEndpoints scepEndpoints(CoreContext core) {
+    OneTimeChallenges oneTimeChallenges(CoreContext core, AuditLog audit, Clock clock, SecureRandom random) {
+        return new OneTimeChallenges(core.storage().oneTimeChallengeStore(), audit, clock, random);
+    }
+
+    @Bean
+    ScepEndpoints scepEndpoints(CoreContext core, OneTimeChallenges oneTimeChallenges) {
         ScepterSettings settings = core.settings();
         ChallengeVerifier staticChallenge = settings.staticEnabled()
                 ? new StaticChallengeVerifier(staticChallenge(core))
                 : (challenge, csr) -> false;
+        if (settings.staticAllowDynamicChallenges()) {
+            staticChallenge = staticChallenge.or(oneTimeChallenges);
+        }
         EndpointProfile profile = new EndpointProfile("static", SerialNumbers.TYPE_STATIC, settings.staticValidityPeriodDays(),
                 settings.staticDefaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(), settings.staticDefaultKeyUsage());
         EnrollmentEndpoint endpoint = new EnrollmentEndpoint(profile, staticChallenge);
@@ -212,6 +221,9 @@ public class CoreConfiguration {
                 EndpointProfile.Binding.REQUIRED);
         ChallengeVerifier aadChallenge = settings.staticAadRequestPassword()
                 .<ChallengeVerifier>map(StaticChallengeVerifier::new).orElse((challenge, csr) -> false);
+        if (settings.staticAadAllowDynamicChallenges()) {
+            aadChallenge = aadChallenge.or(oneTimeChallenges);
+        }
         return new ScepEndpoints(List.of(
                 new ScepEndpoint("/scep", settings.staticEnabled(), endpoint, enabledBy),
                 new ScepEndpoint("/static", settings.staticEnabled(), endpoint, enabledBy),

@@ -43,6 +43,39 @@ class ServerOptionsTest {
     }
 
     @Test
+    void aOneTimeChallengeFromTheApiEnrollsOnceAndOnlyWhereAllowed() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of("AppConfig:StaticValidation:AllowDynamicChallenges", "true"))) {
+            String admin = java.nio.file.Files.readString(server.dataDir.resolve("admin-token")).strip();
+            HttpResponse<byte[]> minted = server.post("/api/challenges", "application/json", "{\"validityMinutes\": 10}".getBytes(),
+                    "Authorization", "Bearer " + admin);
+            assertThat(minted.statusCode()).isEqualTo(201);
+            String body = new String(minted.body(), java.nio.charset.StandardCharsets.UTF_8);
+            String challenge = body.replaceAll(".*\"challenge\":\"([^\"]+)\".*", "$1");
+            assertThat(body).contains("\"expiresAt\"");
+
+            assertThat(status(server, request(server, challenge))).isEqualTo(PkiStatus.SUCCESS);
+            assertThat(status(server, request(server, challenge))).as("the same challenge, a new key").isEqualTo(PkiStatus.FAILURE);
+            assertThat(server.post("/api/challenges", "application/json", "{}".getBytes()).statusCode()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void oneTimeChallengesAreRefusedWhereTheyAreNotAllowed() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of())) {
+            String admin = java.nio.file.Files.readString(server.dataDir.resolve("admin-token")).strip();
+            String body = new String(server.post("/api/challenges", "application/json", "{}".getBytes(), "Authorization", "Bearer " + admin)
+                    .body(), java.nio.charset.StandardCharsets.UTF_8);
+            String challenge = body.replaceAll(".*\"challenge\":\"([^\"]+)\".*", "$1");
+            assertThat(status(server, request(server, challenge))).isEqualTo(PkiStatus.FAILURE);
+        }
+    }
+
+    private static PkiStatus status(RunningServer server, byte[] request) throws Exception {
+        return PkiMessageDecoder.decode(server.post("/scep?operation=PKIOperation", "application/x-pki-message", request).body())
+                .pkiStatus().orElseThrow();
+    }
+
+    @Test
     void theProbeAnswers503AndTheHomepageSaysSoWhenTheStoreIsGone() throws Exception {
         try (RunningServer server = RunningServer.start(Map.of())) {
             server.core.storage().close();
@@ -149,9 +182,13 @@ class ServerOptionsTest {
     }
 
     private static byte[] request(RunningServer server) throws Exception {
+        return request(server, TestPki.CHALLENGE);
+    }
+
+    private static byte[] request(RunningServer server, String challenge) throws Exception {
         KeyPair device = TestPki.rsa();
         byte[] csr = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=proxied"), device.getPublic())
-                .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, new DERPrintableString(TestPki.CHALLENGE))
+                .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, new DERPrintableString(challenge))
                 .build(new JcaContentSignerBuilder("SHA256withRSA").build(device.getPrivate())).getEncoded();
         return ScepRequestBuilder.pkcsReq().signer(device, TestPki.selfSigned("CN=proxied", device, false))
                 .recipient(server.core.ca().certificate()).messageData(csr).build();

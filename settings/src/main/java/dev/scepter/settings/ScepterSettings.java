@@ -65,12 +65,14 @@ public final class ScepterSettings {
         optional(Setting.STATIC_VALIDITY_PERIOD_DAYS, v -> wholeNumber(v, 1, 36_500));
         required(Setting.STATIC_DEFAULT_EKUS, this::ekus);
         required(Setting.STATIC_DEFAULT_KEY_USAGE, this::keyUsage);
+        bool(Setting.STATIC_ALLOW_DYNAMIC_CHALLENGES);
 
         bool(Setting.STATIC_AAD_ENABLED);
         optional(Setting.STATIC_AAD_REQUEST_PASSWORD, this::challenge);
         optional(Setting.STATIC_AAD_VALIDITY_PERIOD_DAYS, v -> wholeNumber(v, 1, 36_500));
         required(Setting.STATIC_AAD_DEFAULT_EKUS, this::ekus);
         required(Setting.STATIC_AAD_DEFAULT_KEY_USAGE, this::keyUsage);
+        bool(Setting.STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES);
 
         bool(Setting.OCSP_USE_AUTHORIZED_RESPONDER);
         required(Setting.OCSP_AUTHORIZED_RESPONDER_VALIDITY_HOURS, v -> positiveDuration(v, java.time.Duration.ofHours(1), 1, 24 * 365));
@@ -103,8 +105,10 @@ public final class ScepterSettings {
         optional(Setting.HTTPS_HOST_NAMES, this::list);
         bool(Setting.TRUST_FORWARDED_HEADERS);
 
-        if (Boolean.TRUE.equals(values.get(Setting.STATIC_AAD_ENABLED)) && !values.containsKey(Setting.STATIC_AAD_REQUEST_PASSWORD)) {
-            errors.add(Setting.STATIC_AAD_REQUEST_PASSWORD.key() + ": required when " + Setting.STATIC_AAD_ENABLED.key() + " is true");
+        if (Boolean.TRUE.equals(values.get(Setting.STATIC_AAD_ENABLED)) && !values.containsKey(Setting.STATIC_AAD_REQUEST_PASSWORD)
+                && !Boolean.TRUE.equals(values.get(Setting.STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES))) {
+            errors.add(Setting.STATIC_AAD_REQUEST_PASSWORD.key() + ": required when " + Setting.STATIC_AAD_ENABLED.key()
+                    + " is true (unless " + Setting.STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES.key() + " is, and only one-time challenges are used)");
         }
         if (Boolean.TRUE.equals(values.get(Setting.CRL_ADD_CDP)) && !values.containsKey(Setting.CRL_REQUEST_TOKEN)) {
             errors.add(Setting.CRL_ADD_CDP.key() + ": needs " + Setting.CRL_REQUEST_TOKEN.key() + ", which the CRL's URL carries");
@@ -161,6 +165,15 @@ public final class ScepterSettings {
     /** RFC 5280 KeyUsage bits as BouncyCastle's {@code KeyUsage} takes them. */
     public int staticDefaultKeyUsage() {
         return value(Setting.STATIC_DEFAULT_KEY_USAGE);
+    }
+
+    /** Whether one-time challenges from {@code POST /api/challenges} work on {@code /scep} and {@code /static}. */
+    public boolean staticAllowDynamicChallenges() {
+        return value(Setting.STATIC_ALLOW_DYNAMIC_CHALLENGES);
+    }
+
+    public boolean staticAadAllowDynamicChallenges() {
+        return value(Setting.STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES);
     }
 
     public boolean staticAadEnabled() {

@@ -23,12 +23,14 @@ public enum Setting {
     STATIC_VALIDITY_PERIOD_DAYS("AppConfig:StaticValidation:ValidityPeriodDays", null, false),
     STATIC_DEFAULT_EKUS("AppConfig:StaticValidation:DefaultEkus", "1.3.6.1.5.5.7.3.2", false),
     STATIC_DEFAULT_KEY_USAGE("AppConfig:StaticValidation:DefaultKeyUsage", "DigitalSignature|KeyEncipherment", false),
+    STATIC_ALLOW_DYNAMIC_CHALLENGES("AppConfig:StaticValidation:AllowDynamicChallenges", "false", false),
 
     STATIC_AAD_ENABLED("AppConfig:StaticAADValidation:Enabled", "false", false),
     STATIC_AAD_REQUEST_PASSWORD("AppConfig:StaticAADValidation:RequestPassword", null, true),
     STATIC_AAD_VALIDITY_PERIOD_DAYS("AppConfig:StaticAADValidation:ValidityPeriodDays", null, false),
     STATIC_AAD_DEFAULT_EKUS("AppConfig:StaticAADValidation:DefaultEkus", "1.3.6.1.5.5.7.3.2", false),
     STATIC_AAD_DEFAULT_KEY_USAGE("AppConfig:StaticAADValidation:DefaultKeyUsage", "DigitalSignature|KeyEncipherment", false),
+    STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES("AppConfig:StaticAADValidation:AllowDynamicChallenges", "false", false),
 
     OCSP_USE_AUTHORIZED_RESPONDER("AppConfig:OCSP:UseAuthorizedResponder", "true", false),
     OCSP_AUTHORIZED_RESPONDER_VALIDITY_HOURS("AppConfig:OCSP:AuthorizedResponderValidityHours", "24", false),

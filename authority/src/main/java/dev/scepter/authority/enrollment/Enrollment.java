@@ -66,6 +66,13 @@ public final class Enrollment {
             return rejected(endpoint, request, new Rejected(Reason.BAD_PROOF_OF_POSSESSION,
                     "the request's signature does not verify with its public key"));
         }
+        try {
+            issuer.preflight(request.csr());
+        } catch (InvalidRequestException e) {
+            return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage()));
+        }
+        // The checks that need no I/O come first: a one-time challenge is used up by the request it
+        // lets through, and only an authorised request may make the directory work (binding by UPN).
         if (!endpoint.challengeVerifier().accepts(CertificationRequests.challengePassword(request.csr()), request.csr())) {
             return rejected(endpoint, request, new Rejected(Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
         }

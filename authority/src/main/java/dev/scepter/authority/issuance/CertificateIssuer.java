@@ -61,14 +61,11 @@ public final class CertificateIssuer {
      */
     public X509CertificateHolder issue(PKCS10CertificationRequest csr, EndpointProfile endpoint,
             Optional<Duration> requestedValidity, BigInteger serialNumber) throws InvalidRequestException {
+        preflight(csr);
         Optional<Extensions> requested = CertificationRequests.requestedExtensions(csr);
         X500Name subject = csr.getSubject();
         Extension san = requested.map(e -> e.getExtension(Extension.subjectAlternativeName)).orElse(null);
         boolean emptySubject = subject.getRDNs().length == 0;
-        if (emptySubject && san == null) {
-            throw new InvalidRequestException("the request names no subject and no subject alternative name");
-        }
-        PublicKeyPolicy.check(csr.getSubjectPublicKeyInfo());
         Instant now = clock.instant();
         Instant notBefore = now.minus(policy.clockSkew());
         Instant notAfter = now.plus(validity(endpoint, requestedValidity));
@@ -107,6 +104,20 @@ public final class CertificateIssuer {
         } catch (OperatorCreationException e) {
             throw new IllegalStateException("the CA key cannot sign", e);
         }
+    }
+
+    /**
+     * The checks a request must pass before anything is spent on it (a one-time challenge is used
+     * up by the request it authorises): a subject or SAN, and a key we certify.
+     */
+    public void preflight(PKCS10CertificationRequest csr) throws InvalidRequestException {
+        boolean emptySubject = csr.getSubject().getRDNs().length == 0;
+        boolean noSan = CertificationRequests.requestedExtensions(csr)
+                .map(e -> e.getExtension(Extension.subjectAlternativeName)).isEmpty();
+        if (emptySubject && noSan) {
+            throw new InvalidRequestException("the request names no subject and no subject alternative name");
+        }
+        PublicKeyPolicy.check(csr.getSubjectPublicKeyInfo());
     }
 
     /** Validity is the smallest of the requested, the endpoint's and the global cap. */

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.directory.EmbeddedDirectory;
+import dev.scepter.authority.enrollment.OneTimeChallengeStore;
 import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.token.ApiTokenStore;
 import java.io.IOException;
@@ -47,6 +48,7 @@ public final class JdbcStorage implements AutoCloseable {
     private final JdbcApiTokenStore apiTokenStore;
     private final JdbcAuditLog auditLog;
     private final JdbcEmbeddedDirectory embeddedDirectory;
+    private final JdbcOneTimeChallengeStore oneTimeChallenges;
 
     private JdbcStorage(HikariDataSource dataSource, String description) {
         this.dataSource = dataSource;
@@ -55,6 +57,7 @@ public final class JdbcStorage implements AutoCloseable {
         this.apiTokenStore = new JdbcApiTokenStore(dataSource);
         this.auditLog = new JdbcAuditLog(dataSource);
         this.embeddedDirectory = new JdbcEmbeddedDirectory(dataSource);
+        this.oneTimeChallenges = new JdbcOneTimeChallengeStore(dataSource);
     }
 
     /**
@@ -118,6 +121,10 @@ public final class JdbcStorage implements AutoCloseable {
     }
 
     /** The pool, for health checks and for stores of later features. */
+    public OneTimeChallengeStore oneTimeChallengeStore() {
+        return oneTimeChallenges;
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }

@@ -886,4 +886,47 @@ public abstract class JdbcStorageContract {
         assertThat(actual).usingRecursiveComparison().isEqualTo(expected);
         assertThat(actual.valueHash()).isEqualTo(expected.valueHash());
     }
+
+    // --- one-time challenges ---------------------------------------------------------------
+
+    @Test
+    void aOneTimeChallengeIsUsableUntilConsumedOnceAndUntilItExpires() {
+        var challenges = storage.oneTimeChallengeStore();
+        java.time.Instant now = java.time.Instant.parse("2026-11-24T12:00:00Z");
+        byte[] hash = new byte[32];
+        hash[0] = 7;
+        challenges.save(new dev.scepter.authority.enrollment.OneTimeChallengeStore.Stored(hash, Optional.of("device-1"),
+                now.plusSeconds(3600)));
+
+        assertThat(challenges.findUsable(hash, now)).hasValueSatisfying(c -> assertThat(c.boundSubject()).contains("device-1"));
+        assertThat(challenges.findUsable(hash, now.plusSeconds(3600))).as("expired").isEmpty();
+        assertThat(challenges.consume(hash, now.plusSeconds(3600))).as("expired").isFalse();
+        assertThat(challenges.consume(hash, now)).isTrue();
+        assertThat(challenges.consume(hash, now)).as("a second use").isFalse();
+        assertThat(challenges.findUsable(hash, now)).isEmpty();
+        assertThat(challenges.consume(new byte[32], now)).as("unknown").isFalse();
+    }
+
+    @Test
+    void ofManyConcurrentUsesOfOneChallengeExactlyOneWins() throws Exception {
+        var challenges = storage.oneTimeChallengeStore();
+        java.time.Instant now = java.time.Instant.now();
+        byte[] hash = new byte[32];
+        hash[1] = 9;
+        challenges.save(new dev.scepter.authority.enrollment.OneTimeChallengeStore.Stored(hash, Optional.empty(), now.plusSeconds(60)));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> challenges.consume(hash, now)));
+            }
+            int wins = 0;
+            for (var result : results) {
+                wins += result.get() ? 1 : 0;
+            }
+            assertThat(wins).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

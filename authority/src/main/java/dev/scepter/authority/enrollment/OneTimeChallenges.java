@@ -1,0 +1,116 @@
+package dev.scepter.authority.enrollment;
+
+import dev.scepter.authority.audit.AuditEvent;
+import dev.scepter.authority.audit.AuditLog;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * One-time SCEP challenges: minted through the API, good for one successful use, optionally for
+ * one subject only, kept as hashes.
+ */
+public final class OneTimeChallenges implements ChallengeVerifier {
+
+    /** A new challenge, whose value the caller hands on once. */
+    public record Minted(String value, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "Minted[value=<hidden>, expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(60);
+
+    private final OneTimeChallengeStore store;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    public OneTimeChallenges(OneTimeChallengeStore store, AuditLog audit, Clock clock, SecureRandom random) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    /**
+     * @param subject a CN or SAN value the request must carry, if any
+     */
+    public Minted mint(String actor, Optional<String> subject, Duration lifetime) {
+        if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(Duration.ofDays(30)) > 0) {
+            throw new IllegalArgumentException("a challenge lives from 1 minute to 30 days");
+        }
+        byte[] secret = new byte[24];
+        random.nextBytes(secret);
+        // Base64url: printable characters only, as Windows' SCEP client requires.
+        String value = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        Instant expiresAt = clock.instant().plus(lifetime);
+        store.save(new OneTimeChallengeStore.Stored(hash(value), subject, expiresAt));
+        audit.append(new AuditEvent(clock.instant(), actor, "challenge.create", subject.orElse("(any subject)"), "success"));
+        return new Minted(value, expiresAt);
+    }
+
+    /** Accepts an unused, unexpired challenge whose subject (if bound) the request carries, and uses it up. */
+    @Override
+    public boolean accepts(Optional<String> challenge, PKCS10CertificationRequest csr) {
+        if (challenge.isEmpty()) {
+            return false;
+        }
+        byte[] hash = hash(challenge.get());
+        Instant now = clock.instant();
+        Optional<OneTimeChallengeStore.Stored> stored = store.findUsable(hash, now);
+        if (stored.isEmpty()) {
+            return false;
+        }
+        if (stored.get().boundSubject().isPresent() && !names(csr, stored.get().boundSubject().get())) {
+            return false;
+        }
+        return store.consume(hash, now);
+    }
+
+    /** Whether the request's subject CN or one of its SANs is the bound subject (case-insensitively). */
+    private static boolean names(PKCS10CertificationRequest csr, String subject) {
+        String wanted = subject.toLowerCase(Locale.ROOT);
+        for (RDN rdn : csr.getSubject().getRDNs(BCStyle.CN)) {
+            if (rdn.getFirst().getValue().toString().toLowerCase(Locale.ROOT).equals(wanted)) {
+                return true;
+            }
+        }
+        GeneralNames sans = dev.scepter.protocol.csr.CertificationRequests.requestedExtensions(csr)
+                .map(e -> GeneralNames.fromExtensions(e, Extension.subjectAlternativeName)).orElse(null);
+        if (sans != null) {
+            for (GeneralName name : sans.getNames()) {
+                String value = name.getTagNo() == GeneralName.otherName
+                        ? org.bouncycastle.asn1.x509.OtherName.getInstance(name.getName()).getValue().toString()
+                        : name.getName().toString();
+                if (value.toLowerCase(Locale.ROOT).equals(wanted)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static byte[] hash(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.scepter.server.api;
+
+import dev.scepter.authority.enrollment.OneTimeChallenges;
+import dev.scepter.authority.token.ApiRole;
+import dev.scepter.authority.token.ApiToken;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /api/challenges} (role {@code Challenge.Create}): mints a one-time SCEP challenge,
+ * optionally for one subject, for the endpoints whose {@code AllowDynamicChallenges} is true.
+ */
+@RestController
+public final class ChallengeController {
+
+    /** The body: both optional. */
+    public record ChallengeBody(String subject, Integer validityMinutes) {
+    }
+
+    private final OneTimeChallenges challenges;
+    private final ApiAuthentication authentication;
+
+    public ChallengeController(OneTimeChallenges challenges, ApiAuthentication authentication) {
+        this.challenges = challenges;
+        this.authentication = authentication;
+    }
+
+    @PostMapping("/api/challenges")
+    public ResponseEntity<Map<String, Object>> mint(@RequestBody(required = false) ChallengeBody body, HttpServletRequest request) {
+        ApiToken caller = authentication.require(request, ApiRole.CHALLENGE_CREATE);
+        int minutes = body == null || body.validityMinutes() == null ? (int) OneTimeChallenges.DEFAULT_LIFETIME.toMinutes() : body.validityMinutes();
+        if (minutes < 1 || minutes > 30 * 24 * 60) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "validityMinutes must be from 1 to 43200 (30 days).");
+        }
+        Optional<String> subject = Optional.ofNullable(body == null ? null : body.subject()).map(String::strip).filter(s -> !s.isEmpty());
+        if (subject.isPresent() && subject.get().length() > 1024) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "subject is longer than 1024 characters.");
+        }
+        OneTimeChallenges.Minted minted = challenges.mint(caller.name(), subject, Duration.ofMinutes(minutes));
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("challenge", minted.value());
+        result.put("expiresAt", minted.expiresAt().toString());
+        return ResponseEntity.status(HttpStatus.CREATED).body(result);
+    }
+}
