@@ -224,7 +224,15 @@ public class CoreConfiguration {
         if (settings.staticAadAllowDynamicChallenges()) {
             aadChallenge = aadChallenge.or(oneTimeChallenges);
         }
+        // Intune's endpoint is always served (NDES-compatible path), but until the Azure runtime
+        // validates Intune's challenges every PKIOperation gets a CertRep FAILURE.
+        EndpointProfile intuneProfile = new EndpointProfile("intune", Binder.TYPE_INTUNE_DEVICE, Optional.empty(),
+                settings.staticDefaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(), settings.staticDefaultKeyUsage(),
+                EndpointProfile.Binding.REQUIRED);
+        ChallengeVerifier intuneNotConfigured = (challenge, csr) -> false;
         return new ScepEndpoints(List.of(
+                new ScepEndpoint("/certsrv/mscep/mscep.dll", true, new EnrollmentEndpoint(intuneProfile, intuneNotConfigured),
+                        "AppConfig:IntuneValidation (not available in this version)"),
                 new ScepEndpoint("/scep", settings.staticEnabled(), endpoint, enabledBy),
                 new ScepEndpoint("/static", settings.staticEnabled(), endpoint, enabledBy),
                 new ScepEndpoint("/static/aad", settings.staticAadEnabled(), new EnrollmentEndpoint(aadProfile, aadChallenge),

@@ -116,6 +116,17 @@ class ScepterServerTest {
     }
 
     @Test
+    void intunesPathIsServedButRefusesEveryEnrollmentUntilIntuneValidationExists() throws Exception {
+        assertThat(server.get("/certsrv/mscep/mscep.dll/pkiclient.exe?operation=GetCACaps").statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> response = server.post("/certsrv/mscep/mscep.dll/pkiclient.exe?operation=PKIOperation",
+                "application/x-pki-message", pkcsReq(CHALLENGE));
+        PkiMessage certRep = PkiMessageDecoder.decode(response.body());
+        assertThat(certRep.pkiStatus()).contains(PkiStatus.FAILURE);
+        assertThat(certRep.failInfo()).contains(FailInfo.BAD_REQUEST);
+        assertThat(server.text("/")).contains("Intune SCEP validation is not configured");
+    }
+
+    @Test
     void theHomepageShowsTheCaAndWhatIsLeftToConfigureButNoSecret() throws Exception {
         HttpResponse<byte[]> response = server.get("/");
         String page = new String(response.body(), StandardCharsets.UTF_8);

@@ -105,7 +105,11 @@ public final class InstanceStatus {
     public List<EndpointView> scepEndpoints() {
         List<EndpointView> views = new ArrayList<>();
         for (ScepEndpoint endpoint : endpoints.all()) {
-            String kind = endpoint.path().equals("/static/aad") ? " (static challenge, bound to the directory)" : " (static challenge)";
+            String kind = switch (endpoint.path()) {
+                case "/static/aad" -> " (static challenge, bound to the directory)";
+                case "/certsrv/mscep/mscep.dll" -> " (Intune: not configured)";
+                default -> " (static challenge)";
+            };
             views.add(new EndpointView("SCEP " + endpoint.path() + kind, baseUrl() + endpoint.path(), endpoint.enabled(), endpoint.setting()));
         }
         return views;
@@ -131,6 +135,8 @@ public final class InstanceStatus {
             issues.add(Setting.BASE_URL.key() + " is not set: certificates name " + baseUrl()
                     + " for the CA download and OCSP, which devices elsewhere cannot reach. Set it to this instance's public URL.");
         }
+        issues.add("Intune SCEP validation is not configured: /certsrv/mscep/mscep.dll answers every PKIOperation with a CertRep "
+                + "FAILURE. Intune support comes with the Azure runtime; use /static or /static/aad with other MDMs.");
         for (IgnoredSetting ignored : core.settings().ignored()) {
             issues.add(ignored.name() + " (from " + ignored.source() + ") is ignored: "
                     + (ignored.known() ? "a SCEPman setting that this version of Scepter does not use." : "no such setting; check its spelling."));

@@ -50,7 +50,8 @@ public final class ScepController {
         this.meters = meters;
     }
 
-    @RequestMapping(path = {"/scep", "/scep/pkiclient.exe", "/static", "/static/pkiclient.exe", "/static/aad", "/static/aad/pkiclient.exe"},
+    @RequestMapping(path = {"/scep", "/scep/pkiclient.exe", "/static", "/static/pkiclient.exe", "/static/aad", "/static/aad/pkiclient.exe",
+        "/certsrv/mscep/mscep.dll", "/certsrv/mscep/mscep.dll/pkiclient.exe"},
             method = {RequestMethod.GET, RequestMethod.POST})
     public ResponseEntity<byte[]> scep(HttpServletRequest request) throws IOException {
         String path = request.getRequestURI().replaceFirst("/pkiclient\\.exe$", "");
