@@ -50,6 +50,12 @@ public final class InMemoryCertificateStore implements CertificateStore {
     }
 
     @Override
+    public List<IssuedCertificate> findByTransactionId(String issuer, String transactionId) {
+        return records.values().stream()
+                .filter(c -> c.issuer().equals(issuer) && c.transactionId().filter(transactionId::equals).isPresent()).toList();
+    }
+
+    @Override
     public long count() {
         return records.size();
     }
@@ -65,7 +71,7 @@ public final class InMemoryCertificateStore implements CertificateStore {
         }
         records.put(serialNumber, new IssuedCertificate(record.serialNumber(), record.issuer(), record.subject(), record.subjectAltNames(),
                 record.notBefore(), record.notAfter(), record.endpoint(), record.requester(), record.transactionId(), record.binding(),
-                Optional.of(revocation), record.der()));
+                Optional.of(revocation), record.der(), record.requestDigest()));
         return RevocationOutcome.REVOKED;
     }
 

@@ -53,7 +53,10 @@ class ServerOptionsTest {
             String challenge = body.replaceAll(".*\"challenge\":\"([^\"]+)\".*", "$1");
             assertThat(body).contains("\"expiresAt\"");
 
-            assertThat(status(server, request(server, challenge))).isEqualTo(PkiStatus.SUCCESS);
+            byte[] first = request(server, challenge);
+            assertThat(status(server, first)).isEqualTo(PkiStatus.SUCCESS);
+            assertThat(status(server, first)).as("a retransmission of the same request (RFC 8894 3.3.2)").isEqualTo(PkiStatus.SUCCESS);
+            assertThat(requesters(server)).as("one certificate for both").hasSize(1);
             assertThat(status(server, request(server, challenge))).as("the same challenge, a new key").isEqualTo(PkiStatus.FAILURE);
             assertThat(server.post("/api/challenges", "application/json", "{}".getBytes()).statusCode()).isEqualTo(401);
         }

@@ -66,6 +66,15 @@ public final class Enrollment {
             return rejected(endpoint, request, new Rejected(Reason.BAD_PROOF_OF_POSSESSION,
                     "the request's signature does not verify with its public key"));
         }
+        byte[] requestDigest = sha256(request.csr());
+        Optional<Issued> earlier = retransmission(request, requestDigest);
+        if (earlier.isPresent()) {
+            // RFC 8894 section 3.3.2: a client that lost our answer sends the same request again and
+            // gets the same certificate, not a second one (its one-time challenge is spent already).
+            LOG.log(System.Logger.Level.INFO, "Answered a retransmission of transaction {0} with the certificate {1}",
+                    request.transactionId().orElseThrow(), earlier.get().record().serialHex());
+            return earlier.get();
+        }
         try {
             issuer.preflight(request.csr());
         } catch (InvalidRequestException e) {
@@ -95,7 +104,7 @@ public final class Enrollment {
             } catch (InvalidRequestException e) {
                 return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage()));
             }
-            IssuedCertificate record = record(certificate, endpoint, request, bound.map(Binder.Bound::binding));
+            IssuedCertificate record = record(certificate, endpoint, request, bound.map(Binder.Bound::binding), requestDigest);
             try {
                 store.record(record);
             } catch (SerialNumberCollisionException e) {
@@ -117,8 +126,34 @@ public final class Enrollment {
         return rejection;
     }
 
+    /** The certificate issued earlier for this very request (same transactionID, DER-identical CSR), if any. */
+    private Optional<Issued> retransmission(EnrollmentRequest request, byte[] requestDigest) {
+        if (request.transactionId().isEmpty()) {
+            return Optional.empty();
+        }
+        String caName = org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.toString(issuer.caName());
+        for (IssuedCertificate record : store.findByTransactionId(caName, request.transactionId().get())) {
+            if (record.requestDigest().filter(digest -> java.util.Arrays.equals(digest, requestDigest)).isPresent()) {
+                try {
+                    return Optional.of(new Issued(new X509CertificateHolder(record.der()), record));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("a recorded certificate cannot be read: " + record.serialHex(), e);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static byte[] sha256(org.bouncycastle.pkcs.PKCS10CertificationRequest csr) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(csr.getEncoded());
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot digest a request we decoded", e);
+        }
+    }
+
     private static IssuedCertificate record(X509CertificateHolder certificate, EnrollmentEndpoint endpoint, EnrollmentRequest request,
-            Optional<DirectoryBinding> binding) {
+            Optional<DirectoryBinding> binding, byte[] requestDigest) {
         try {
             return new IssuedCertificate(
                     certificate.getSerialNumber(),
@@ -132,7 +167,8 @@ public final class Enrollment {
                     request.transactionId(),
                     binding,
                     Optional.empty(),
-                    certificate.getEncoded());
+                    certificate.getEncoded(),
+                    Optional.of(requestDigest));
         } catch (IOException e) {
             throw new UncheckedIOException("a certificate we built cannot be encoded", e);
         }

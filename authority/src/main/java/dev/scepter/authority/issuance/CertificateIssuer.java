@@ -120,6 +120,11 @@ public final class CertificateIssuer {
         PublicKeyPolicy.check(csr.getSubjectPublicKeyInfo());
     }
 
+    /** The issuing CA's name, as recorded. */
+    public X500Name caName() {
+        return ca.certificate().getSubject();
+    }
+
     /** Validity is the smallest of the requested, the endpoint's and the global cap. */
     Duration validity(EndpointProfile endpoint, Optional<Duration> requestedValidity) {
         Duration validity = Duration.ofDays(policy.validityPeriodDays());

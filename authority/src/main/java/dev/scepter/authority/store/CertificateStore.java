@@ -21,6 +21,9 @@ public interface CertificateStore {
     /** The certificate with this serial from this issuer, if recorded. */
     Optional<IssuedCertificate> find(String issuer, BigInteger serialNumber);
 
+    /** The certificates issued for SCEP requests with this transactionID (RFC 8894 section 3.2.1.1). */
+    List<IssuedCertificate> findByTransactionId(String issuer, String transactionId);
+
     /** How many certificates are recorded; also tells that the store answers. */
     long count();
 

@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param binding          the directory object the certificate is bound to, if any
  * @param revocation       set once the certificate is revoked by hand
  * @param der              the certificate, DER
+ * @param requestDigest    SHA-256 of the PKCS#10 request it was issued for, which tells a SCEP
+ *                         retransmission (RFC 8894 section 3.3.2) from a new request
  */
 public record IssuedCertificate(
         BigInteger serialNumber,
@@ -34,7 +36,16 @@ public record IssuedCertificate(
         Optional<String> transactionId,
         Optional<DirectoryBinding> binding,
         Optional<Revocation> revocation,
-        byte[] der) {
+        byte[] der,
+        Optional<byte[]> requestDigest) {
+
+    /** A record with no request digest (issued without a request, or before digests were kept). */
+    public IssuedCertificate(BigInteger serialNumber, String issuer, String subject, List<String> subjectAltNames, Instant notBefore,
+            Instant notAfter, String endpoint, String requester, Optional<String> transactionId, Optional<DirectoryBinding> binding,
+            Optional<Revocation> revocation, byte[] der) {
+        this(serialNumber, issuer, subject, subjectAltNames, notBefore, notAfter, endpoint, requester, transactionId, binding,
+                revocation, der, Optional.empty());
+    }
 
     public IssuedCertificate {
         Objects.requireNonNull(serialNumber, "serialNumber");
@@ -49,6 +60,12 @@ public record IssuedCertificate(
         Objects.requireNonNull(binding, "binding");
         Objects.requireNonNull(revocation, "revocation");
         der = der.clone();
+        requestDigest = requestDigest.map(byte[]::clone);
+    }
+
+    @Override
+    public Optional<byte[]> requestDigest() {
+        return requestDigest.map(byte[]::clone);
     }
 
     @Override

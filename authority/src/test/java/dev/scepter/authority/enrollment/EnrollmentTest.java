@@ -96,6 +96,20 @@ class EnrollmentTest {
     }
 
     @Test
+    void aRetransmittedRequestGetsTheSameCertificateAndANewRequestANewOne() throws Exception {
+        PKCS10CertificationRequest csr = Csrs.forKey(device).challenge("s3cret").build();
+        EnrollmentOutcome.Issued first = (EnrollmentOutcome.Issued) enrollment.enroll(staticEndpoint, request(csr));
+        EnrollmentOutcome.Issued again = (EnrollmentOutcome.Issued) enrollment.enroll(staticEndpoint, request(csr));
+        assertThat(again.certificate()).isEqualTo(first.certificate());
+        assertThat(store.recorded()).hasSize(1);
+
+        PKCS10CertificationRequest other = Csrs.forKey(device).subject("CN=device-2").challenge("s3cret").build();
+        EnrollmentOutcome.Issued second = (EnrollmentOutcome.Issued) enrollment.enroll(staticEndpoint, request(other));
+        assertThat(second.certificate().getSerialNumber()).isNotEqualTo(first.certificate().getSerialNumber());
+        assertThat(store.recorded()).hasSize(2);
+    }
+
+    @Test
     void aSerialCollisionDrawsANewSerial() throws Exception {
         store.collisionsToRaise = 2;
         EnrollmentOutcome outcome = enrollment.enroll(staticEndpoint, request(Csrs.forKey(device).challenge("s3cret").build()));

@@ -47,10 +47,13 @@ public final class JdbcCertificateStore implements CertificateStore {
 
     private static final String COLUMNS = "issuer, serial_number, subject, subject_alt_names, not_before, not_after,"
             + " endpoint, requester, transaction_id, binding_kind, binding_object_id,"
-            + " revocation_reason, revoked_at, revoked_by, der";
+            + " revocation_reason, revoked_at, revoked_by, der, request_sha256";
 
     private static final String INSERT = "insert into issued_certificate (" + COLUMNS + ")"
-            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private static final String FIND_BY_TRANSACTION = "select " + COLUMNS
+            + " from issued_certificate where issuer = ? and transaction_id = ?";
 
     private static final String FIND = "select " + COLUMNS
             + " from issued_certificate where issuer = ? and serial_number = ?";
@@ -123,6 +126,7 @@ public final class JdbcCertificateStore implements CertificateStore {
                 Sql.setInstant(statement, 13, revocation.map(Revocation::revokedAt).orElse(null));
                 statement.setString(14, revocation.map(Revocation::revokedBy).orElse(null));
                 statement.setBytes(15, certificate.der());
+                statement.setBytes(16, certificate.requestDigest().orElse(null));
             });
         } catch (SQLException e) {
             if (Sql.isUniqueViolation(e)) {
@@ -137,6 +141,14 @@ public final class JdbcCertificateStore implements CertificateStore {
         return sql.queryOne(FIND, statement -> {
             statement.setString(1, issuer);
             statement.setString(2, hex(serialNumber));
+        }, JdbcCertificateStore::read);
+    }
+
+    @Override
+    public List<IssuedCertificate> findByTransactionId(String issuer, String transactionId) {
+        return sql.query(FIND_BY_TRANSACTION, statement -> {
+            statement.setString(1, issuer);
+            statement.setString(2, transactionId);
         }, JdbcCertificateStore::read);
     }
 
@@ -340,7 +352,8 @@ public final class JdbcCertificateStore implements CertificateStore {
                 Optional.ofNullable(row.getString("transaction_id")),
                 binding,
                 revocation,
-                row.getBytes("der"));
+                row.getBytes("der"),
+                Optional.ofNullable(row.getBytes("request_sha256")));
     }
 
     /** SANs one a line: a SAN value with a line break in it has no place in a certificate we issue. */

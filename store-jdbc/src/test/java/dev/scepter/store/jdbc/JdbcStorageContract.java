@@ -887,6 +887,26 @@ public abstract class JdbcStorageContract {
         assertThat(actual.valueHash()).isEqualTo(expected.valueHash());
     }
 
+    // --- SCEP transactions ----------------------------------------------------------------
+
+    @Test
+    void certificatesAreFoundByTheirTransactionWithTheDigestOfTheirRequest() {
+        IssuedCertificate plain = certificate(serial(0x50));
+        byte[] digest = new byte[32];
+        digest[31] = 42;
+        IssuedCertificate withDigest = new IssuedCertificate(plain.serialNumber(), plain.issuer(), plain.subject(), plain.subjectAltNames(),
+                plain.notBefore(), plain.notAfter(), plain.endpoint(), plain.requester(), Optional.of("tx-retransmit"), plain.binding(),
+                plain.revocation(), plain.der(), Optional.of(digest));
+        storage.certificateStore().record(withDigest);
+        storage.certificateStore().record(certificate(serial(0x50)));
+
+        List<IssuedCertificate> found = storage.certificateStore().findByTransactionId(ISSUER, "tx-retransmit");
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).serialNumber()).isEqualTo(withDigest.serialNumber());
+        assertThat(found.get(0).requestDigest()).hasValueSatisfying(d -> assertThat(d).isEqualTo(digest));
+        assertThat(storage.certificateStore().findByTransactionId("CN=Another CA", "tx-retransmit")).isEmpty();
+    }
+
     // --- one-time challenges ---------------------------------------------------------------
 
     @Test
