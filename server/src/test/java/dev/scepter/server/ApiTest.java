@@ -111,6 +111,43 @@ class ApiTest {
         assertThat(taken.statusCode()).as(taken.body()).isEqualTo(409);
     }
 
+    private HttpResponse<byte[]> postCsr(String token, byte[] body) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.url("/api/csr")).header("Content-Type", "application/pkcs10")
+                .header("Authorization", "Bearer " + TOKENS.get(token)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static byte[] csr(int keyBits) throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(keyBits);
+        java.security.KeyPair keys = generator.generateKeyPair();
+        return new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                new org.bouncycastle.asn1.x500.X500Name("CN=api-client"), keys.getPublic())
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded();
+    }
+
+    @Test
+    void aCsrPostedWithACsrRoleGetsItsCertificateRecorded() throws Exception {
+        HttpResponse<byte[]> response = postCsr("csr", csr(2048));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/pkix-cert");
+        org.bouncycastle.cert.X509CertificateHolder certificate = new org.bouncycastle.cert.X509CertificateHolder(response.body());
+        assertThat(certificate.getSubject().toString()).isEqualTo("CN=api-client");
+        assertThat(server.core.storage().certificateStore().find(certificate.getIssuer().toString(), certificate.getSerialNumber()))
+                .hasValueSatisfying(record -> assertThat(record.requester()).isEqualTo("token csr"));
+    }
+
+    @Test
+    void aCsrWithoutTheRoleOrThatIsNotACsrOrTooWeakIsRefusedAsProblemJson() throws Exception {
+        assertThat(postCsr("manage", csr(2048)).statusCode()).isEqualTo(403);
+        HttpResponse<byte[]> garbage = postCsr("csr", "hello".getBytes());
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(garbage.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        HttpResponse<byte[]> weak = postCsr("csr", csr(1024));
+        assertThat(weak.statusCode()).isEqualTo(400);
+        assertThat(new String(weak.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("1024 bits");
+    }
+
     @Test
     void revokingAnUnknownSerialAnswersScepmansNotFound() throws Exception {
         HttpResponse<String> response = call("PATCH", "/api/manage/revoke/50ABCDEF", "manage", "{\"revocationReason\": 1}");

@@ -74,6 +74,10 @@ public final class ScepterSettings {
         required(Setting.STATIC_AAD_DEFAULT_KEY_USAGE, this::keyUsage);
         bool(Setting.STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES);
 
+        bool(Setting.DB_CSR_ENABLED);
+        optional(Setting.DB_CSR_VALIDITY_PERIOD_DAYS, v -> wholeNumber(v, 1, 36_500));
+        required(Setting.DB_CSR_DEFAULT_EKUS, this::ekus);
+
         bool(Setting.OCSP_USE_AUTHORIZED_RESPONDER);
         required(Setting.OCSP_AUTHORIZED_RESPONDER_VALIDITY_HOURS, v -> positiveDuration(v, java.time.Duration.ofHours(1), 1, 24 * 365));
         integer(Setting.OCSP_CACHE_SECONDS_IF_DEVICE_EXISTS, 1, 7 * 24 * 3600);
@@ -194,6 +198,19 @@ public final class ScepterSettings {
 
     public int staticAadDefaultKeyUsage() {
         return value(Setting.STATIC_AAD_DEFAULT_KEY_USAGE);
+    }
+
+    /** Whether {@code POST /api/csr} is served. */
+    public boolean dbCsrEnabled() {
+        return value(Setting.DB_CSR_ENABLED);
+    }
+
+    public Optional<Integer> dbCsrValidityPeriodDays() {
+        return optionalValue(Setting.DB_CSR_VALIDITY_PERIOD_DAYS);
+    }
+
+    public List<String> dbCsrDefaultEkus() {
+        return value(Setting.DB_CSR_DEFAULT_EKUS);
     }
 
     public boolean ocspUseAuthorizedResponder() {

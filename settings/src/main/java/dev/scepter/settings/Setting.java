@@ -32,6 +32,10 @@ public enum Setting {
     STATIC_AAD_DEFAULT_KEY_USAGE("AppConfig:StaticAADValidation:DefaultKeyUsage", "DigitalSignature|KeyEncipherment", false),
     STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES("AppConfig:StaticAADValidation:AllowDynamicChallenges", "false", false),
 
+    DB_CSR_ENABLED("AppConfig:DbCSRValidation:Enabled", "true", false),
+    DB_CSR_VALIDITY_PERIOD_DAYS("AppConfig:DbCSRValidation:ValidityPeriodDays", null, false),
+    DB_CSR_DEFAULT_EKUS("AppConfig:DbCSRValidation:DefaultEkus", "1.3.6.1.5.5.7.3.2", false),
+
     OCSP_USE_AUTHORIZED_RESPONDER("AppConfig:OCSP:UseAuthorizedResponder", "true", false),
     OCSP_AUTHORIZED_RESPONDER_VALIDITY_HOURS("AppConfig:OCSP:AuthorizedResponderValidityHours", "24", false),
     OCSP_CACHE_SECONDS_IF_DEVICE_EXISTS("AppConfig:OCSP:CacheTimeOutSecondsIfDeviceExists", "600", false),

@@ -1,0 +1,94 @@
+package dev.scepter.server.api;
+
+import dev.scepter.authority.enrollment.Enrollment;
+import dev.scepter.authority.enrollment.EnrollmentEndpoint;
+import dev.scepter.authority.enrollment.EnrollmentOutcome;
+import dev.scepter.authority.enrollment.EnrollmentRequest;
+import dev.scepter.authority.issuance.CertificateIssuer;
+import dev.scepter.authority.issuance.EndpointProfile;
+import dev.scepter.authority.issuance.SerialNumbers;
+import dev.scepter.authority.token.ApiRole;
+import dev.scepter.authority.token.ApiToken;
+import dev.scepter.server.CoreContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /api/csr}: a PKCS#10 request in, the DER certificate out, through the same
+ * enrollment as SCEP (the token authenticates the caller instead of a challenge). Subject, SANs,
+ * Key Usage and Extended Key Usage are taken from the request; nothing else is.
+ */
+@RestController
+public final class CsrController {
+
+    static final MediaType PKIX_CERT = MediaType.parseMediaType("application/pkix-cert");
+    private static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    private final Enrollment enrollment;
+    private final ApiAuthentication authentication;
+    private final boolean enabled;
+    private final EnrollmentEndpoint endpoint;
+
+    public CsrController(CoreContext core, Enrollment enrollment, ApiAuthentication authentication) {
+        this.enrollment = enrollment;
+        this.authentication = authentication;
+        this.enabled = core.settings().dbCsrEnabled();
+        EndpointProfile profile = new EndpointProfile("api", SerialNumbers.TYPE_STATIC, core.settings().dbCsrValidityPeriodDays(),
+                core.settings().dbCsrDefaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(),
+                KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
+        this.endpoint = new EnrollmentEndpoint(profile, (challenge, csr) -> true);
+    }
+
+    @PostMapping("/api/csr")
+    public ResponseEntity<byte[]> csr(HttpServletRequest request) throws IOException {
+        if (!enabled) {
+            throw new ApiProblem(HttpStatus.NOT_FOUND, "REST enrollment is off (AppConfig:DbCSRValidation:Enabled).");
+        }
+        ApiToken caller = authentication.require(request, ApiRole.CSR_REQUEST, ApiRole.CSR_REQUEST_DB, ApiRole.CSR_REQUEST_DIRECT);
+        byte[] body = request.getInputStream().readNBytes(MAX_REQUEST_BYTES + 1);
+        if (body.length > MAX_REQUEST_BYTES) {
+            throw new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "A certification request is far smaller than this.");
+        }
+        PKCS10CertificationRequest csr = parse(body);
+        EnrollmentOutcome outcome = enrollment.enroll(endpoint, new EnrollmentRequest(csr, "token " + caller.name(), Optional.empty(),
+                Optional.empty()));
+        if (outcome instanceof EnrollmentOutcome.Issued issued) {
+            return ResponseEntity.ok().contentType(PKIX_CERT).body(issued.certificate().getEncoded());
+        }
+        EnrollmentOutcome.Rejected rejected = (EnrollmentOutcome.Rejected) outcome;
+        throw new ApiProblem(HttpStatus.BAD_REQUEST, "The request cannot be issued: " + rejected.detail() + ".");
+    }
+
+    /** DER, as SCEPman's samples send it; PEM and bare base64 are accepted too. */
+    private static PKCS10CertificationRequest parse(byte[] body) {
+        byte[] der = body;
+        String text = new String(body, StandardCharsets.US_ASCII).strip();
+        if (text.startsWith("-----BEGIN")) {
+            text = text.replaceAll("-----[A-Z0-9 ]+-----", "");
+        }
+        if (!text.isEmpty() && text.matches("[A-Za-z0-9+/=\\s]+")) {
+            try {
+                der = Base64.getMimeDecoder().decode(text);
+            } catch (IllegalArgumentException e) {
+                der = body;
+            }
+        }
+        try {
+            PKCS10CertificationRequest csr = new PKCS10CertificationRequest(der);
+            csr.getSubjectPublicKeyInfo().parsePublicKey();
+            return csr;
+        } catch (IOException | RuntimeException e) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "The body is not a PKCS#10 certification request (DER or PEM).");
+        }
+    }
+}
