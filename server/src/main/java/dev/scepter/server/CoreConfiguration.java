@@ -5,10 +5,13 @@ import dev.scepter.authority.ca.CaDecrypter;
 import dev.scepter.authority.crl.CrlIssuer;
 import dev.scepter.authority.directory.EmbeddedDirectory;
 import dev.scepter.authority.enrollment.Binder;
+import dev.scepter.authority.enrollment.CertificateType;
 import dev.scepter.authority.enrollment.ChallengeVerifier;
 import dev.scepter.authority.enrollment.Enrollment;
 import dev.scepter.authority.enrollment.EnrollmentEndpoint;
 import dev.scepter.authority.enrollment.OneTimeChallenges;
+import dev.scepter.authority.enrollment.RenewalPolicy;
+import dev.scepter.authority.enrollment.Renewals;
 import dev.scepter.authority.enrollment.StaticChallengeVerifier;
 import dev.scepter.authority.issuance.CertificateIssuer;
 import dev.scepter.authority.issuance.EndpointProfile;
@@ -214,7 +217,9 @@ public class CoreConfiguration {
         }
         EndpointProfile profile = new EndpointProfile("static", SerialNumbers.TYPE_STATIC, settings.staticValidityPeriodDays(),
                 settings.staticDefaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(), settings.staticDefaultKeyUsage());
-        EnrollmentEndpoint endpoint = new EnrollmentEndpoint(profile, staticChallenge);
+        RenewalPolicy staticRenewals = new RenewalPolicy(settings.staticAllowRenewals(), settings.staticReenrollmentAllowedCertificateTypes()
+                .stream().map(name -> CertificateType.bySettingName(name).orElseThrow()).collect(java.util.stream.Collectors.toSet()));
+        EnrollmentEndpoint endpoint = new EnrollmentEndpoint(profile, staticChallenge, staticRenewals);
         String enabledBy = Setting.STATIC_ENABLED.key();
         EndpointProfile aadProfile = new EndpointProfile("static-aad", SerialNumbers.TYPE_STATIC, settings.staticAadValidityPeriodDays(),
                 settings.staticAadDefaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(), settings.staticAadDefaultKeyUsage(),
@@ -253,12 +258,17 @@ public class CoreConfiguration {
     }
 
     @Bean
-    ScepService scepService(CoreContext core, Enrollment enrollment) {
+    Renewals renewals(X509CertificateHolder caCertificate, CertificateStore store, Validity validity, Clock clock) {
+        return new Renewals(caCertificate, store, validity, clock);
+    }
+
+    @Bean
+    ScepService scepService(CoreContext core, Enrollment enrollment, Renewals renewals) {
         if (!(core.ca() instanceof CaDecrypter decrypter)) {
             throw new IllegalStateException("the CA key cannot decrypt SCEP requests: SCEP needs an RSA CA key");
         }
         ResponseEncryption encryption = ResponseEncryption.fromOid(core.settings().scepResponseEncryptionAlgorithm()).orElseThrow();
-        return new ScepService(enrollment, decrypter, new CertRepEncoder(core.ca()), encryption);
+        return new ScepService(enrollment, renewals, decrypter, new CertRepEncoder(core.ca()), encryption);
     }
 
     @Bean

@@ -66,6 +66,8 @@ public final class ScepterSettings {
         required(Setting.STATIC_DEFAULT_EKUS, this::ekus);
         required(Setting.STATIC_DEFAULT_KEY_USAGE, this::keyUsage);
         bool(Setting.STATIC_ALLOW_DYNAMIC_CHALLENGES);
+        bool(Setting.STATIC_ALLOW_RENEWALS);
+        required(Setting.STATIC_REENROLLMENT_ALLOWED_CERTIFICATE_TYPES, this::certificateTypes);
 
         bool(Setting.STATIC_AAD_ENABLED);
         optional(Setting.STATIC_AAD_REQUEST_PASSWORD, this::challenge);
@@ -174,6 +176,15 @@ public final class ScepterSettings {
     /** Whether one-time challenges from {@code POST /api/challenges} work on {@code /scep} and {@code /static}. */
     public boolean staticAllowDynamicChallenges() {
         return value(Setting.STATIC_ALLOW_DYNAMIC_CHALLENGES);
+    }
+
+    public boolean staticAllowRenewals() {
+        return value(Setting.STATIC_ALLOW_RENEWALS);
+    }
+
+    /** SCEPman's certificate type names ({@code Static}, {@code IntuneDevice}, ...). */
+    public List<String> staticReenrollmentAllowedCertificateTypes() {
+        return value(Setting.STATIC_REENROLLMENT_ALLOWED_CERTIFICATE_TYPES);
     }
 
     public boolean staticAadAllowDynamicChallenges() {
@@ -448,6 +459,20 @@ public final class ScepterSettings {
             throw new IllegalArgumentException("must hold printable ASCII characters only");
         }
         return value;
+    }
+
+    private static final List<String> CERTIFICATE_TYPES = List.of("DomainController", "Static", "IntuneUser", "IntuneDevice",
+            "JamfUser", "JamfUserWithDevice", "JamfUserWithComputer", "JamfDevice", "JamfComputer");
+
+    private List<String> certificateTypes(String value) {
+        List<String> types = new ArrayList<>();
+        for (String item : list(value)) {
+            String known = CERTIFICATE_TYPES.stream().filter(t -> t.equalsIgnoreCase(item)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("'" + item + "' is not a certificate type ("
+                            + String.join(", ", CERTIFICATE_TYPES) + ")"));
+            types.add(known);
+        }
+        return List.copyOf(types);
     }
 
     private List<String> ekus(String value) {

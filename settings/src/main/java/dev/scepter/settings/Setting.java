@@ -23,6 +23,8 @@ public enum Setting {
     STATIC_VALIDITY_PERIOD_DAYS("AppConfig:StaticValidation:ValidityPeriodDays", null, false),
     STATIC_DEFAULT_EKUS("AppConfig:StaticValidation:DefaultEkus", "1.3.6.1.5.5.7.3.2", false),
     STATIC_DEFAULT_KEY_USAGE("AppConfig:StaticValidation:DefaultKeyUsage", "DigitalSignature|KeyEncipherment", false),
+    STATIC_ALLOW_RENEWALS("AppConfig:StaticValidation:AllowRenewals", "false", false),
+    STATIC_REENROLLMENT_ALLOWED_CERTIFICATE_TYPES("AppConfig:StaticValidation:ReenrollmentAllowedCertificateTypes", "Static", false),
     STATIC_ALLOW_DYNAMIC_CHALLENGES("AppConfig:StaticValidation:AllowDynamicChallenges", "false", false),
 
     STATIC_AAD_ENABLED("AppConfig:StaticAADValidation:Enabled", "false", false),

@@ -94,6 +94,39 @@ public final class Enrollment {
                                 + "IntuneDeviceId://{id}, or the UPN of a user the directory knows"));
             }
         }
+        return issueAndRecord(endpoint, request, bound, requestDigest);
+    }
+
+    /**
+     * Renews a certificate that {@link Renewals} authorised: no challenge, and the new
+     * certificate keeps the previous one's directory binding.
+     */
+    public EnrollmentOutcome renew(EnrollmentEndpoint endpoint, EnrollmentRequest request, IssuedCertificate previous) {
+        if (!CertificationRequests.isSelfSignatureValid(request.csr())) {
+            return rejected(endpoint, request, new Rejected(Reason.BAD_PROOF_OF_POSSESSION,
+                    "the request's signature does not verify with its public key"));
+        }
+        byte[] requestDigest = sha256(request.csr());
+        Optional<Issued> earlier = retransmission(request, requestDigest);
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        try {
+            issuer.preflight(request.csr());
+        } catch (InvalidRequestException e) {
+            return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage()));
+        }
+        int typeByte = previous.serialNumber().shiftRight(152).intValue();
+        Optional<Binder.Bound> bound = previous.binding().map(binding -> new Binder.Bound(binding, typeByte));
+        EnrollmentOutcome outcome = issueAndRecord(endpoint, request, bound, requestDigest);
+        if (outcome instanceof Issued issued) {
+            LOG.log(System.Logger.Level.INFO, "Renewed the certificate {0} as {1}", previous.serialHex(), issued.record().serialHex());
+        }
+        return outcome;
+    }
+
+    private EnrollmentOutcome issueAndRecord(EnrollmentEndpoint endpoint, EnrollmentRequest request, Optional<Binder.Bound> bound,
+            byte[] requestDigest) {
         for (int attempt = 1; ; attempt++) {
             BigInteger serial = bound.isPresent()
                     ? serialNumbers.bound(bound.get().serialTypeByte(), bound.get().binding().objectId())

@@ -4,6 +4,7 @@ import dev.scepter.authority.ca.CaDecrypter;
 import dev.scepter.authority.enrollment.Enrollment;
 import dev.scepter.authority.enrollment.EnrollmentOutcome;
 import dev.scepter.authority.enrollment.EnrollmentRequest;
+import dev.scepter.authority.enrollment.Renewals;
 import dev.scepter.protocol.scep.CertRepEncoder;
 import dev.scepter.protocol.scep.FailInfo;
 import dev.scepter.protocol.scep.MalformedScepMessageException;
@@ -38,12 +39,15 @@ public final class ScepService {
     }
 
     private final Enrollment enrollment;
+    private final Renewals renewals;
     private final CaDecrypter decrypter;
     private final CertRepEncoder encoder;
     private final ResponseEncryption responseEncryption;
 
-    public ScepService(Enrollment enrollment, CaDecrypter decrypter, CertRepEncoder encoder, ResponseEncryption responseEncryption) {
+    public ScepService(Enrollment enrollment, Renewals renewals, CaDecrypter decrypter, CertRepEncoder encoder,
+            ResponseEncryption responseEncryption) {
         this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
+        this.renewals = Objects.requireNonNull(renewals, "renewals");
         this.decrypter = Objects.requireNonNull(decrypter, "decrypter");
         this.encoder = Objects.requireNonNull(encoder, "encoder");
         this.responseEncryption = Objects.requireNonNull(responseEncryption, "responseEncryption");
@@ -59,8 +63,8 @@ public final class ScepService {
         if (!request.signatureValid()) {
             return failure(endpoint, request, FailInfo.BAD_MESSAGE_CHECK, "the message's signature does not verify");
         }
-        if (request.messageType() != MessageType.PKCS_REQ) {
-            // RenewalReq, CertPoll and GetCert are answered once renewal and polling exist.
+        if (request.messageType() != MessageType.PKCS_REQ && request.messageType() != MessageType.RENEWAL_REQ) {
+            // CertPoll and GetCert are answered once polling exists: we never answer PENDING yet.
             return failure(endpoint, request, FailInfo.BAD_REQUEST, request.messageType() + " is not supported yet");
         }
         PKCS10CertificationRequest csr;
@@ -69,8 +73,19 @@ public final class ScepService {
         } catch (ScepFailure e) {
             return failure(endpoint, request, e.failInfo(), e.getMessage());
         }
-        EnrollmentOutcome outcome = enrollment.enroll(endpoint.endpoint(),
-                new EnrollmentRequest(csr, requester, Optional.of(request.transactionId()), Optional.empty()));
+        EnrollmentRequest enrollmentRequest = new EnrollmentRequest(csr, requester, Optional.of(request.transactionId()), Optional.empty());
+        EnrollmentOutcome outcome;
+        // RFC 8894 section 3.3.1.2: a RenewalReq is signed by the certificate it renews; macOS sends
+        // a PKCSReq signed by it instead. Either is authenticated by that certificate, not a challenge.
+        if (request.messageType() == MessageType.RENEWAL_REQ || renewals.claimsToBeOurs(request.signerCertificate())) {
+            Renewals.Decision decision = renewals.authorise(request.signerCertificate(), endpoint.endpoint().renewals());
+            if (decision instanceof Renewals.Decision.Refused refused) {
+                return failure(endpoint, request, FailInfo.BAD_REQUEST, "renewal refused: " + refused.reason());
+            }
+            outcome = enrollment.renew(endpoint.endpoint(), enrollmentRequest, ((Renewals.Decision.Authorised) decision).previous());
+        } else {
+            outcome = enrollment.enroll(endpoint.endpoint(), enrollmentRequest);
+        }
         if (outcome instanceof EnrollmentOutcome.Issued issued) {
             try {
                 return new Result.CertRep(encoder.success(request, List.of(issued.certificate()), responseEncryption), "issued");

@@ -1,0 +1,84 @@
+package dev.scepter.authority.enrollment;
+
+import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.authority.validity.CertificateStatus;
+import dev.scepter.authority.validity.Validity;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+
+/**
+ * Decides whether a certificate presented to sign a renewal (RenewalReq, or a PKCSReq signed by
+ * a certificate of ours, as macOS sends) authorises it: ours, unexpired, recorded, good now
+ * (not revoked, its directory object enabled), and of a type the endpoint renews.
+ */
+public final class Renewals {
+
+    /** What the presented certificate comes to. */
+    public sealed interface Decision {
+        record Authorised(IssuedCertificate previous) implements Decision {
+        }
+
+        record Refused(String reason) implements Decision {
+        }
+    }
+
+    private final X509CertificateHolder caCertificate;
+    private final String issuer;
+    private final CertificateStore store;
+    private final Validity validity;
+    private final Clock clock;
+
+    public Renewals(X509CertificateHolder caCertificate, CertificateStore store, Validity validity, Clock clock) {
+        this.caCertificate = Objects.requireNonNull(caCertificate, "caCertificate");
+        this.issuer = BCStyle.INSTANCE.toString(caCertificate.getSubject());
+        this.store = Objects.requireNonNull(store, "store");
+        this.validity = Objects.requireNonNull(validity, "validity");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Whether the certificate claims to be one of ours (its issuer is our CA's name). */
+    public boolean claimsToBeOurs(X509CertificateHolder presented) {
+        return presented.getIssuer().equals(caCertificate.getSubject()) && !presented.getSubject().equals(presented.getIssuer());
+    }
+
+    public Decision authorise(X509CertificateHolder presented, RenewalPolicy policy) {
+        if (!policy.allowed()) {
+            return new Decision.Refused("this endpoint does not renew (AllowRenewals)");
+        }
+        if (!claimsToBeOurs(presented) || !signedByOurCa(presented)) {
+            return new Decision.Refused("the signing certificate is not one of ours");
+        }
+        Instant now = clock.instant();
+        if (now.isBefore(presented.getNotBefore().toInstant()) || now.isAfter(presented.getNotAfter().toInstant())) {
+            return new Decision.Refused("the signing certificate is not valid now");
+        }
+        Optional<IssuedCertificate> previous = store.find(issuer, presented.getSerialNumber());
+        if (previous.isEmpty()) {
+            return new Decision.Refused("the signing certificate is not recorded");
+        }
+        Optional<CertificateType> type = CertificateType.of(presented.getSerialNumber());
+        if (type.isEmpty() || !policy.permits(type.get())) {
+            return new Decision.Refused("this endpoint does not renew " + type.map(CertificateType::settingName).orElse("this type of")
+                    + " certificates (ReenrollmentAllowedCertificateTypes)");
+        }
+        CertificateStatus status = validity.statusOf(presented.getSerialNumber());
+        if (!(status instanceof CertificateStatus.Good)) {
+            return new Decision.Refused("the signing certificate is revoked or on hold");
+        }
+        return new Decision.Authorised(previous.get());
+    }
+
+    private boolean signedByOurCa(X509CertificateHolder presented) {
+        try {
+            return presented.isSignatureValid(new JcaContentVerifierProviderBuilder().build(caCertificate));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
