@@ -263,12 +263,12 @@ public class CoreConfiguration {
     }
 
     @Bean
-    ScepService scepService(CoreContext core, Enrollment enrollment, Renewals renewals) {
+    ScepService scepService(CoreContext core, Enrollment enrollment, Renewals renewals, CertificateStore store, String issuerName) {
         if (!(core.ca() instanceof CaDecrypter decrypter)) {
             throw new IllegalStateException("the CA key cannot decrypt SCEP requests: SCEP needs an RSA CA key");
         }
         ResponseEncryption encryption = ResponseEncryption.fromOid(core.settings().scepResponseEncryptionAlgorithm()).orElseThrow();
-        return new ScepService(enrollment, renewals, decrypter, new CertRepEncoder(core.ca()), encryption);
+        return new ScepService(enrollment, renewals, store, issuerName, decrypter, new CertRepEncoder(core.ca()), encryption);
     }
 
     @Bean

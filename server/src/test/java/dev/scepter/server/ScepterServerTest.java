@@ -116,6 +116,45 @@ class ScepterServerTest {
     }
 
     @Test
+    void certPollAndGetCertReturnACertificateWeIssuedAndBadCertIdOtherwise() throws Exception {
+        byte[] request = ScepRequestBuilder.pkcsReq().signer(device, deviceSelfSigned).recipient(server.core.ca().certificate())
+                .messageData(csr(CHALLENGE).getEncoded()).transactionId("tx-poll").build();
+        PkiMessage issued = PkiMessageDecoder.decode(server.post("/scep?operation=PKIOperation", "application/x-pki-message", request).body());
+        X509CertificateHolder certificate = new CMSSignedData(issued.decryptEnvelope(KeyTransportDecryptor.of(device.getPrivate())))
+                .getCertificates().getMatches(null).iterator().next();
+
+        byte[] issuerAndSubject = new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {
+            server.core.ca().certificate().getSubject(), certificate.getSubject()}).getEncoded();
+        PkiMessage polled = send(ScepRequestBuilder.pkcsReq().messageType(dev.scepter.protocol.scep.MessageType.CERT_POLL)
+                .transactionId("tx-poll").messageData(issuerAndSubject));
+        assertThat(polled.pkiStatus()).contains(PkiStatus.SUCCESS);
+        assertThat(certificateIn(polled)).isEqualTo(certificate);
+        PkiMessage unknownPoll = send(ScepRequestBuilder.pkcsReq().messageType(dev.scepter.protocol.scep.MessageType.CERT_POLL)
+                .transactionId("tx-never").messageData(issuerAndSubject));
+        assertThat(unknownPoll.failInfo()).contains(FailInfo.BAD_CERT_ID);
+
+        byte[] issuerAndSerial = new org.bouncycastle.asn1.cms.IssuerAndSerialNumber(server.core.ca().certificate().getSubject(),
+                certificate.getSerialNumber()).getEncoded();
+        PkiMessage got = send(ScepRequestBuilder.pkcsReq().messageType(dev.scepter.protocol.scep.MessageType.GET_CERT)
+                .transactionId("tx-get").messageData(issuerAndSerial));
+        assertThat(certificateIn(got)).isEqualTo(certificate);
+        byte[] unknownSerial = new org.bouncycastle.asn1.cms.IssuerAndSerialNumber(server.core.ca().certificate().getSubject(),
+                java.math.BigInteger.TEN).getEncoded();
+        assertThat(send(ScepRequestBuilder.pkcsReq().messageType(dev.scepter.protocol.scep.MessageType.GET_CERT)
+                .transactionId("tx-get-2").messageData(unknownSerial)).failInfo()).contains(FailInfo.BAD_CERT_ID);
+    }
+
+    private static PkiMessage send(ScepRequestBuilder builder) throws Exception {
+        byte[] request = builder.signer(device, deviceSelfSigned).recipient(server.core.ca().certificate()).build();
+        return PkiMessageDecoder.decode(server.post("/scep?operation=PKIOperation", "application/x-pki-message", request).body());
+    }
+
+    private static X509CertificateHolder certificateIn(PkiMessage certRep) throws Exception {
+        return new CMSSignedData(certRep.decryptEnvelope(KeyTransportDecryptor.of(device.getPrivate())))
+                .getCertificates().getMatches(null).iterator().next();
+    }
+
+    @Test
     void intunesPathIsServedButRefusesEveryEnrollmentUntilIntuneValidationExists() throws Exception {
         assertThat(server.get("/certsrv/mscep/mscep.dll/pkiclient.exe?operation=GetCACaps").statusCode()).isEqualTo(200);
         HttpResponse<byte[]> response = server.post("/certsrv/mscep/mscep.dll/pkiclient.exe?operation=PKIOperation",

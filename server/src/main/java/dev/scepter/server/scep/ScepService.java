@@ -5,6 +5,8 @@ import dev.scepter.authority.enrollment.Enrollment;
 import dev.scepter.authority.enrollment.EnrollmentOutcome;
 import dev.scepter.authority.enrollment.EnrollmentRequest;
 import dev.scepter.authority.enrollment.Renewals;
+import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.protocol.scep.CertRepEncoder;
 import dev.scepter.protocol.scep.FailInfo;
 import dev.scepter.protocol.scep.MalformedScepMessageException;
@@ -13,9 +15,14 @@ import dev.scepter.protocol.scep.PkiMessage;
 import dev.scepter.protocol.scep.PkiMessageDecoder;
 import dev.scepter.protocol.scep.ResponseEncryption;
 import dev.scepter.protocol.scep.ScepFailure;
+import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
@@ -40,14 +47,18 @@ public final class ScepService {
 
     private final Enrollment enrollment;
     private final Renewals renewals;
+    private final CertificateStore store;
+    private final String issuerName;
     private final CaDecrypter decrypter;
     private final CertRepEncoder encoder;
     private final ResponseEncryption responseEncryption;
 
-    public ScepService(Enrollment enrollment, Renewals renewals, CaDecrypter decrypter, CertRepEncoder encoder,
-            ResponseEncryption responseEncryption) {
+    public ScepService(Enrollment enrollment, Renewals renewals, CertificateStore store, String issuerName, CaDecrypter decrypter,
+            CertRepEncoder encoder, ResponseEncryption responseEncryption) {
         this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
         this.renewals = Objects.requireNonNull(renewals, "renewals");
+        this.store = Objects.requireNonNull(store, "store");
+        this.issuerName = Objects.requireNonNull(issuerName, "issuerName");
         this.decrypter = Objects.requireNonNull(decrypter, "decrypter");
         this.encoder = Objects.requireNonNull(encoder, "encoder");
         this.responseEncryption = Objects.requireNonNull(responseEncryption, "responseEncryption");
@@ -63,9 +74,11 @@ public final class ScepService {
         if (!request.signatureValid()) {
             return failure(endpoint, request, FailInfo.BAD_MESSAGE_CHECK, "the message's signature does not verify");
         }
+        if (request.messageType() == MessageType.CERT_POLL || request.messageType() == MessageType.GET_CERT) {
+            return issuedCertificate(endpoint, request);
+        }
         if (request.messageType() != MessageType.PKCS_REQ && request.messageType() != MessageType.RENEWAL_REQ) {
-            // CertPoll and GetCert are answered once polling exists: we never answer PENDING yet.
-            return failure(endpoint, request, FailInfo.BAD_REQUEST, request.messageType() + " is not supported yet");
+            return failure(endpoint, request, FailInfo.BAD_REQUEST, request.messageType() + " is not supported");
         }
         PKCS10CertificationRequest csr;
         try {
@@ -100,6 +113,45 @@ public final class ScepService {
             case BAD_CHALLENGE, BAD_REQUEST -> FailInfo.BAD_REQUEST;
             case BAD_PROOF_OF_POSSESSION -> FailInfo.BAD_MESSAGE_CHECK;
         });
+    }
+
+    /**
+     * CertPoll (RFC 8894 section 3.3.3): the certificate issued for this transaction; we never
+     * answer PENDING, so a poll follows only a lost answer. GetCert (section 3.3.4): a certificate
+     * of ours by issuer and serial number.
+     */
+    private Result issuedCertificate(ScepEndpoint endpoint, PkiMessage request) {
+        Optional<IssuedCertificate> found;
+        if (request.messageType() == MessageType.CERT_POLL) {
+            found = store.findByTransactionId(issuerName, request.transactionId()).stream().findFirst();
+        } else {
+            byte[] messageData;
+            try {
+                messageData = request.decryptEnvelope(decrypter);
+            } catch (ScepFailure e) {
+                return failure(endpoint, request, e.failInfo(), e.getMessage());
+            }
+            IssuerAndSerialNumber wanted;
+            try {
+                wanted = IssuerAndSerialNumber.getInstance(ASN1Primitive.fromByteArray(messageData));
+            } catch (IOException | RuntimeException e) {
+                return failure(endpoint, request, FailInfo.BAD_REQUEST, "GetCert's content is not an IssuerAndSerialNumber");
+            }
+            found = BCStyle.INSTANCE.toString(wanted.getName()).equals(issuerName)
+                    ? store.find(issuerName, wanted.getSerialNumber().getValue())
+                    : Optional.empty();
+        }
+        if (found.isEmpty()) {
+            return failure(endpoint, request, FailInfo.BAD_CERT_ID, "no certificate of ours matches the " + request.messageType());
+        }
+        try {
+            X509CertificateHolder certificate = new X509CertificateHolder(found.get().der());
+            return new Result.CertRep(encoder.success(request, List.of(certificate), responseEncryption), "issued");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (ScepFailure e) {
+            return failure(endpoint, request, e.failInfo(), e.getMessage());
+        }
     }
 
     private Result failure(ScepEndpoint endpoint, PkiMessage request, FailInfo failInfo, String reason) {
