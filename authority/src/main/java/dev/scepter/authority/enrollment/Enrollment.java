@@ -133,7 +133,9 @@ public final class Enrollment {
                     : serialNumbers.unbound(endpoint.profile().serialTypeByte());
             X509CertificateHolder certificate;
             try {
-                certificate = issuer.issue(request.csr(), endpoint.profile(), request.requestedValidity(), serial);
+                // A validity the protocol carried, else one the request asks for in Microsoft's name/value pairs.
+                certificate = issuer.issue(request.csr(), endpoint.profile(),
+                        request.requestedValidity().or(() -> CertificationRequests.requestedValidity(request.csr())), serial);
             } catch (InvalidRequestException e) {
                 return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage()));
             }

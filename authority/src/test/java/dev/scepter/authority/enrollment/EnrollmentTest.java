@@ -110,6 +110,25 @@ class EnrollmentTest {
     }
 
     @Test
+    void aValidityRequestedInMicrosoftsNameValuePairsShortensTheCertificate() throws Exception {
+        PKCS10CertificationRequest csr = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                new org.bouncycastle.asn1.x500.X500Name("CN=short-lived"), device.getPublic())
+                .addAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_challengePassword,
+                        new org.bouncycastle.asn1.DERPrintableString("s3cret"))
+                .addAttribute(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.4.1.311.13.2.1"), new org.bouncycastle.asn1.DERSequence(
+                        new org.bouncycastle.asn1.ASN1Encodable[] {new org.bouncycastle.asn1.DERBMPString("ValidityPeriod"),
+                            new org.bouncycastle.asn1.DERBMPString("Days")}))
+                .addAttribute(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.4.1.311.13.2.1"), new org.bouncycastle.asn1.DERSequence(
+                        new org.bouncycastle.asn1.ASN1Encodable[] {new org.bouncycastle.asn1.DERBMPString("ValidityPeriodUnits"),
+                            new org.bouncycastle.asn1.DERBMPString("10")}))
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(device.getPrivate()));
+        EnrollmentOutcome.Issued issued = (EnrollmentOutcome.Issued) enrollment.enroll(staticEndpoint, request(csr));
+        // notBefore is backdated a day (Duration.ofDays(1) in this test's policy); notAfter is 10 days from now.
+        assertThat(java.time.Duration.between(issued.certificate().getNotBefore().toInstant(), issued.certificate().getNotAfter().toInstant()))
+                .isEqualTo(Duration.ofDays(11));
+    }
+
+    @Test
     void aSerialCollisionDrawsANewSerial() throws Exception {
         store.collisionsToRaise = 2;
         EnrollmentOutcome outcome = enrollment.enroll(staticEndpoint, request(Csrs.forKey(device).challenge("s3cret").build()));

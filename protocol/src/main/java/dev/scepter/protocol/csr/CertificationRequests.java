@@ -1,7 +1,13 @@
 package dev.scepter.protocol.csr;
 
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -35,6 +41,47 @@ public final class CertificationRequests {
     /** The extensions requested through the extensionRequest attribute (RFC 2985 section 5.4.2), if any. */
     public static Optional<Extensions> requestedExtensions(PKCS10CertificationRequest csr) {
         return Optional.ofNullable(csr.getRequestedExtensions());
+    }
+
+    /** Microsoft's EnrollmentNameValuePair attribute (szOID_ENROLLMENT_NAME_VALUE_PAIR). */
+    static final ASN1ObjectIdentifier NAME_VALUE_PAIR = new ASN1ObjectIdentifier("1.3.6.1.4.1.311.13.2.1");
+
+    /**
+     * The validity a request asks for in Microsoft's name/value pairs {@code ValidityPeriod}
+     * (Minutes, Hours, Days, Weeks, Months, Years) and {@code ValidityPeriodUnits}, as Windows and
+     * SCEPman's clients send them; months count 30 days and years 365. Empty when absent or
+     * unreadable: the endpoint's caps apply then.
+     */
+    public static Optional<Duration> requestedValidity(PKCS10CertificationRequest csr) {
+        Map<String, String> pairs = new HashMap<>();
+        for (Attribute attribute : csr.getAttributes(NAME_VALUE_PAIR)) {
+            for (ASN1Encodable value : attribute.getAttributeValues()) {
+                try {
+                    ASN1Sequence pair = ASN1Sequence.getInstance(value);
+                    if (pair.size() == 2 && pair.getObjectAt(0) instanceof ASN1String name && pair.getObjectAt(1) instanceof ASN1String text) {
+                        pairs.put(name.getString().trim().toLowerCase(Locale.ROOT), text.getString().trim());
+                    }
+                } catch (IllegalArgumentException e) {
+                    // Not a pair: ignored, like any attribute we do not read.
+                }
+            }
+        }
+        String period = pairs.get("validityperiod");
+        String units = pairs.get("validityperiodunits");
+        if (period == null || units == null || !units.matches("[0-9]{1,6}")) {
+            return Optional.empty();
+        }
+        long count = Long.parseLong(units);
+        Duration unit = switch (period.toLowerCase(Locale.ROOT)) {
+            case "minutes" -> Duration.ofMinutes(1);
+            case "hours" -> Duration.ofHours(1);
+            case "days" -> Duration.ofDays(1);
+            case "weeks" -> Duration.ofDays(7);
+            case "months" -> Duration.ofDays(30);
+            case "years" -> Duration.ofDays(365);
+            default -> null;
+        };
+        return count > 0 && unit != null ? Optional.of(unit.multipliedBy(count)) : Optional.empty();
     }
 
     /** Proof of possession: the request is signed by the key it asks a certificate for. */
