@@ -106,7 +106,7 @@ class LauncherContractTest {
             assertThat(value).startsWith("sct_").doesNotContain("\n");
 
             Command.Result listed = launcher(dir, "token", "list", "--data-dir", data);
-            assertThat(listed.stdout()).contains("ci\tCSR.Request,Manage.All").contains("admin\t").doesNotContain(value);
+            assertThat(listed.stdout()).contains("ci\tCSR.Request,Manage.All").containsPattern("admin-[0-9a-f]{8}\t").doesNotContain(value);
 
             Command.Result revoked = launcher(dir, "token", "revoke", "--data-dir", data, "ci");
             assertThat(revoked.exitCode()).as(revoked.toString()).isZero();

@@ -36,7 +36,8 @@ public final class LocalInstallation {
     public static final String STATIC_CHALLENGE = "static-challenge";
     public static final String ADMIN_TOKEN = "admin-token";
     public static final String EMBEDDED_DATABASE = "scepter.mv.db";
-    static final String ADMIN_TOKEN_NAME = "admin";
+    /** Admin tokens are named by a fingerprint of their value: each node sharing a store keeps its own. */
+    static final String ADMIN_TOKEN_PREFIX = "admin-";
     private static final String ACTOR = "complete-installation";
 
     private final Path dataDir;
@@ -149,12 +150,18 @@ public final class LocalInstallation {
     }
 
     private void registerAdminToken(String value) {
-        ApiTokens tokens = tokens();
-        // A stale admin entry (its file was replaced) gives way to the file's token.
-        if (tokens.list().stream().anyMatch(t -> t.name().equals(ADMIN_TOKEN_NAME))) {
-            tokens.revoke(ACTOR, ADMIN_TOKEN_NAME);
+        // Never revokes another admin token: on a shared store it is another node's.
+        tokens().register(ACTOR, adminTokenName(value), value, EnumSet.allOf(ApiRole.class));
+    }
+
+    /** {@code admin-} and the first 8 hex digits of the value's SHA-256: stable, distinct per node, no secret. */
+    static String adminTokenName(String value) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return ADMIN_TOKEN_PREFIX + java.util.HexFormat.of().formatHex(digest, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        tokens.register(ACTOR, ADMIN_TOKEN_NAME, value, EnumSet.allOf(ApiRole.class));
     }
 
     private ApiTokens tokens() {

@@ -8,6 +8,7 @@ import dev.scepter.authority.token.ApiRole;
 import dev.scepter.authority.token.ApiToken;
 import dev.scepter.authority.validity.CachingDirectory;
 import dev.scepter.server.DirectorySelection;
+import dev.scepter.server.ocsp.OcspResponder;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -36,14 +37,17 @@ public final class DirectoryController {
 
     private final DirectorySelection directories;
     private final CachingDirectory cache;
+    private final OcspResponder responses;
     private final ApiAuthentication authentication;
     private final AuditLog audit;
     private final Clock clock;
 
-    public DirectoryController(DirectorySelection directories, CachingDirectory cache, ApiAuthentication authentication,
+    public DirectoryController(DirectorySelection directories, CachingDirectory cache, OcspResponder responses,
+            ApiAuthentication authentication,
             AuditLog audit, Clock clock) {
         this.directories = directories;
         this.cache = cache;
+        this.responses = responses;
         this.authentication = authentication;
         this.audit = audit;
         this.clock = clock;
@@ -72,7 +76,7 @@ public final class DirectoryController {
             throw new ApiProblem(HttpStatus.CONFLICT, e.getMessage());
         }
         // This node answers from the new state at once; others within their cache bound.
-        cache.forget(type, objectId);
+        forget(type, objectId);
         audit.append(new AuditEvent(clock.instant(), caller.name(), "directory." + kind + ".put",
                 objectId + " enabled=" + body.enabled(), "success"));
         return ResponseEntity.status(existed ? HttpStatus.OK : HttpStatus.CREATED)
@@ -93,13 +97,19 @@ public final class DirectoryController {
         DirectoryObjectType type = type(kind);
         UUID objectId = guid(id);
         boolean deleted = embedded().delete(type, objectId);
-        cache.forget(type, objectId);
+        forget(type, objectId);
         audit.append(new AuditEvent(clock.instant(), caller.name(), "directory." + kind + ".delete", objectId.toString(),
                 deleted ? "success" : "not found"));
         if (!deleted) {
             throw new ApiProblem(HttpStatus.NOT_FOUND, "No such " + type.name().toLowerCase() + ".");
         }
         return ResponseEntity.noContent().build();
+    }
+
+    /** Drops what this node remembers of the object: its directory answer and signed OCSP responses. */
+    private void forget(DirectoryObjectType type, UUID objectId) {
+        cache.forget(type, objectId);
+        responses.forgetCachedResponses();
     }
 
     private EmbeddedDirectory embedded() {
