@@ -1,5 +1,6 @@
 package dev.scepter.keys;
 
+import dev.scepter.authority.Secrets;
 import dev.scepter.authority.ca.CaDecrypter;
 import dev.scepter.authority.ca.CaSigner;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 import javax.crypto.Cipher;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -87,9 +87,7 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
         KeyPair keyPair = generator.generateKeyPair();
         X509CertificateHolder certificate = selfSign(keyPair, spec, clock, random);
 
-        byte[] secret = new byte[24];
-        random.nextBytes(secret);
-        char[] password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret).toCharArray();
+        char[] password = Secrets.randomText(random, 24).toCharArray();
         KeyStore keyStore = KeyStore.getInstance("PKCS12");
         keyStore.load(null, null);
         X509Certificate jcaCertificate = new JcaX509CertificateConverter().getCertificate(certificate);

@@ -1,5 +1,6 @@
 package dev.scepter.authority.enrollment;
 
+import dev.scepter.authority.Secrets;
 import dev.scepter.authority.audit.AuditEvent;
 import dev.scepter.authority.audit.AuditLog;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,10 +55,7 @@ public final class OneTimeChallenges implements ChallengeVerifier {
         if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(Duration.ofDays(30)) > 0) {
             throw new IllegalArgumentException("a challenge lives from 1 minute to 30 days");
         }
-        byte[] secret = new byte[24];
-        random.nextBytes(secret);
-        // Base64url: printable characters only, as Windows' SCEP client requires.
-        String value = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String value = Secrets.randomText(random, 24);
         Instant expiresAt = clock.instant().plus(lifetime);
         store.save(new OneTimeChallengeStore.Stored(hash(value), subject, expiresAt));
         audit.append(new AuditEvent(clock.instant(), actor, "challenge.create", subject.orElse("(any subject)"), "success"));

@@ -1,5 +1,6 @@
 package dev.scepter.authority.token;
 
+import dev.scepter.authority.Secrets;
 import dev.scepter.authority.audit.AuditEvent;
 import dev.scepter.authority.audit.AuditLog;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -102,8 +102,6 @@ public final class ApiTokens {
 
     /** A fresh value in the token format, for files written by the installer. */
     public String newValue() {
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        return PREFIX + Secrets.randomText(random, 32);
     }
 }

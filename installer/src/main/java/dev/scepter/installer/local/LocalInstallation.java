@@ -1,5 +1,6 @@
 package dev.scepter.installer.local;
 
+import dev.scepter.authority.Secrets;
 import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.token.ApiRole;
 import dev.scepter.authority.token.ApiTokens;
@@ -134,10 +135,7 @@ public final class LocalInstallation {
     }
 
     private void createStaticChallenge() throws Exception {
-        byte[] secret = new byte[18];
-        random.nextBytes(secret);
-        // Printable characters only: Windows' SCEP client rejects others.
-        String challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String challenge = Secrets.randomText(random, 18);
         Pkcs12CaSigner.writeSecret(dataDir.resolve(STATIC_CHALLENGE), challenge.getBytes(StandardCharsets.UTF_8));
         out.println("Static SCEP challenge (shown once; kept in " + STATIC_CHALLENGE + "): " + challenge);
     }

@@ -1,5 +1,6 @@
 package dev.scepter.server.tls;
 
+import dev.scepter.authority.Secrets;
 import dev.scepter.authority.enrollment.Enrollment;
 import dev.scepter.authority.enrollment.EnrollmentEndpoint;
 import dev.scepter.authority.enrollment.EnrollmentOutcome;
@@ -23,7 +24,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -132,9 +132,7 @@ public final class ServerCertificates {
         if (!(outcome instanceof EnrollmentOutcome.Issued issued)) {
             throw new GeneralSecurityException("our CA refused the listener's certificate: " + ((EnrollmentOutcome.Rejected) outcome).detail());
         }
-        byte[] secret = new byte[24];
-        random.nextBytes(secret);
-        char[] password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret).toCharArray();
+        char[] password = Secrets.randomText(random, 24).toCharArray();
         KeyStore keyStore = KeyStore.getInstance("PKCS12");
         keyStore.load(null, null);
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
