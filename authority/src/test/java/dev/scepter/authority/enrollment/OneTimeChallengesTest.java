@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scepter.authority.Csrs;
+import dev.scepter.authority.MutableClock;
 import dev.scepter.authority.TestCa;
 import dev.scepter.authority.audit.AuditEvent;
 import dev.scepter.authority.audit.AuditLog;
 import java.nio.ByteBuffer;
 import java.security.KeyPair;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,7 +50,7 @@ class OneTimeChallengesTest {
     }
 
     private static KeyPair keys;
-    private Instant now = Instant.parse("2026-11-24T12:00:00Z");
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T12:00:00Z"));
     private final List<AuditEvent> audited = new ArrayList<>();
     private final MemoryStore store = new MemoryStore();
     private final OneTimeChallenges challenges = new OneTimeChallenges(store, new AuditLog() {
@@ -65,22 +63,7 @@ class OneTimeChallengesTest {
         public List<AuditEvent> latest(int limit) {
             return audited;
         }
-    }, new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }, new SecureRandom());
+    }, clock, new SecureRandom());
 
     @BeforeAll
     static void key() throws Exception {
@@ -104,7 +87,7 @@ class OneTimeChallengesTest {
     @Test
     void anExpiredChallengeIsRefused() throws Exception {
         OneTimeChallenges.Minted minted = challenges.mint("ci", Optional.empty(), Duration.ofMinutes(5));
-        now = now.plus(Duration.ofMinutes(5));
+        clock.advance(Duration.ofMinutes(5));
         assertThat(challenges.accepts(Optional.of(minted.value()), Csrs.forKey(keys).build())).isFalse();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scepter.authority.InMemoryCertificateStore;
+import dev.scepter.authority.MutableClock;
 import dev.scepter.authority.directory.Directory;
 import dev.scepter.authority.directory.DirectoryAnswer;
 import dev.scepter.authority.directory.DirectoryObjectType;
@@ -141,28 +142,12 @@ class ValidityTest {
     void theCachingDirectoryAsksOnceWithinItsBoundAndAgainAfter() {
         UUID device = UUID.randomUUID();
         directory.answers.put(device, DirectoryAnswer.ENABLED);
-        Instant[] now = {NOW};
-        Clock moving = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
+        MutableClock moving = new MutableClock(NOW);
         CachingDirectory cached = new CachingDirectory(directory, moving, Duration.ofSeconds(5));
         assertThat(cached.lookup(DirectoryObjectType.DEVICE, device)).isEqualTo(DirectoryAnswer.ENABLED);
         directory.answers.put(device, DirectoryAnswer.DISABLED);
         assertThat(cached.lookup(DirectoryObjectType.DEVICE, device)).isEqualTo(DirectoryAnswer.ENABLED);
-        now[0] = NOW.plusSeconds(6);
+        moving.advance(java.time.Duration.ofSeconds(6));
         assertThat(cached.lookup(DirectoryObjectType.DEVICE, device)).isEqualTo(DirectoryAnswer.DISABLED);
         assertThat(directory.lookups).hasValue(2);
     }
