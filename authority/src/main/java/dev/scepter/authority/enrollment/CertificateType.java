@@ -1,8 +1,10 @@
 package dev.scepter.authority.enrollment;
 
+import dev.scepter.authority.issuance.SerialNumbers;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * SCEPman's certificate types, as {@code ReenrollmentAllowedCertificateTypes} names them, read
@@ -34,10 +36,11 @@ public enum CertificateType {
 
     /** The type a 20-byte serial of ours carries, if it is one. */
     public static Optional<CertificateType> of(BigInteger serialNumber) {
-        if (serialNumber.signum() <= 0 || serialNumber.bitLength() > 160 || serialNumber.bitLength() <= 152) {
+        OptionalInt found = SerialNumbers.typeByte(serialNumber);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        int typeByte = serialNumber.shiftRight(152).intValue();
+        int typeByte = found.getAsInt();
         return Arrays.stream(values()).filter(type -> Arrays.stream(type.typeBytes).anyMatch(b -> b == typeByte)).findFirst();
     }
 

@@ -62,23 +62,10 @@ public final class Enrollment {
     }
 
     public EnrollmentOutcome enroll(EnrollmentEndpoint endpoint, EnrollmentRequest request) {
-        if (!CertificationRequests.isSelfSignatureValid(request.csr())) {
-            return rejected(endpoint, request, new Rejected(Reason.BAD_PROOF_OF_POSSESSION,
-                    "the request's signature does not verify with its public key"));
-        }
         byte[] requestDigest = sha256(request.csr());
-        Optional<Issued> earlier = retransmission(request, requestDigest);
-        if (earlier.isPresent()) {
-            // RFC 8894 section 3.3.2: a client that lost our answer sends the same request again and
-            // gets the same certificate, not a second one (its one-time challenge is spent already).
-            LOG.log(System.Logger.Level.INFO, "Answered a retransmission of transaction {0} with the certificate {1}",
-                    request.transactionId().orElseThrow(), earlier.get().record().serialHex());
-            return earlier.get();
-        }
-        try {
-            issuer.preflight(request.csr());
-        } catch (InvalidRequestException e) {
-            return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage()));
+        Optional<EnrollmentOutcome> settled = settledBeforeAuthorisation(endpoint, request, requestDigest);
+        if (settled.isPresent()) {
+            return settled.get();
         }
         // The checks that need no I/O come first: a one-time challenge is used up by the request it
         // lets through, and only an authorised request may make the directory work (binding by UPN).
@@ -102,27 +89,44 @@ public final class Enrollment {
      * certificate keeps the previous one's directory binding.
      */
     public EnrollmentOutcome renew(EnrollmentEndpoint endpoint, EnrollmentRequest request, IssuedCertificate previous) {
-        if (!CertificationRequests.isSelfSignatureValid(request.csr())) {
-            return rejected(endpoint, request, new Rejected(Reason.BAD_PROOF_OF_POSSESSION,
-                    "the request's signature does not verify with its public key"));
-        }
         byte[] requestDigest = sha256(request.csr());
-        Optional<Issued> earlier = retransmission(request, requestDigest);
-        if (earlier.isPresent()) {
-            return earlier.get();
+        Optional<EnrollmentOutcome> settled = settledBeforeAuthorisation(endpoint, request, requestDigest);
+        if (settled.isPresent()) {
+            return settled.get();
         }
-        try {
-            issuer.preflight(request.csr());
-        } catch (InvalidRequestException e) {
-            return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage()));
-        }
-        int typeByte = previous.serialNumber().shiftRight(152).intValue();
+        int typeByte = SerialNumbers.typeByte(previous.serialNumber()).orElseThrow();
         Optional<Binder.Bound> bound = previous.binding().map(binding -> new Binder.Bound(binding, typeByte));
         EnrollmentOutcome outcome = issueAndRecord(endpoint, request, bound, requestDigest);
         if (outcome instanceof Issued issued) {
             LOG.log(System.Logger.Level.INFO, "Renewed the certificate {0} as {1}", previous.serialHex(), issued.record().serialHex());
         }
         return outcome;
+    }
+
+    /**
+     * What every request meets before anything authorises it: proof of possession, the answer
+     * to a retransmission, and the checks that need no I/O. Empty when the request goes on.
+     */
+    private Optional<EnrollmentOutcome> settledBeforeAuthorisation(EnrollmentEndpoint endpoint, EnrollmentRequest request,
+            byte[] requestDigest) {
+        if (!CertificationRequests.isSelfSignatureValid(request.csr())) {
+            return Optional.of(rejected(endpoint, request, new Rejected(Reason.BAD_PROOF_OF_POSSESSION,
+                    "the request's signature does not verify with its public key")));
+        }
+        Optional<Issued> earlier = retransmission(request, requestDigest);
+        if (earlier.isPresent()) {
+            // RFC 8894 section 3.3.2: a client that lost our answer sends the same request again and
+            // gets the same certificate, not a second one (its one-time challenge is spent already).
+            LOG.log(System.Logger.Level.INFO, "Answered a retransmission of transaction {0} with the certificate {1}",
+                    request.transactionId().orElseThrow(), earlier.get().record().serialHex());
+            return Optional.of(earlier.get());
+        }
+        try {
+            issuer.preflight(request.csr());
+        } catch (InvalidRequestException e) {
+            return Optional.of(rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage())));
+        }
+        return Optional.empty();
     }
 
     private EnrollmentOutcome issueAndRecord(EnrollmentEndpoint endpoint, EnrollmentRequest request, Optional<Binder.Bound> bound,

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
@@ -41,6 +42,14 @@ public final class SerialNumbers {
         serial[0] = (byte) typeByte;
         System.arraycopy(dotNetBytes(objectId), 0, serial, 4, 16);
         return new BigInteger(1, serial);
+    }
+
+    /** The type byte of a 20-byte serial in this layout; empty for any other serial. */
+    public static OptionalInt typeByte(BigInteger serialNumber) {
+        if (serialNumber.signum() <= 0 || serialNumber.bitLength() > LENGTH * 8 || serialNumber.bitLength() <= (LENGTH - 1) * 8) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(serialNumber.shiftRight((LENGTH - 1) * 8).intValue());
     }
 
     /** The GUID in a serial laid out by {@link #bound}. */

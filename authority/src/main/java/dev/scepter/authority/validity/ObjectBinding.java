@@ -4,6 +4,7 @@ import dev.scepter.authority.directory.DirectoryObjectType;
 import dev.scepter.authority.issuance.SerialNumbers;
 import java.math.BigInteger;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
@@ -20,10 +21,11 @@ public record ObjectBinding(DirectoryObjectType type, UUID objectId) {
      * 0x50/0x51) and for types this version does not issue (Jamf, domain controllers).
      */
     public static Optional<ObjectBinding> of(BigInteger serialNumber) {
-        if (serialNumber.signum() <= 0 || serialNumber.bitLength() > 160 || serialNumber.bitLength() <= 152) {
+        OptionalInt found = SerialNumbers.typeByte(serialNumber);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
-        int typeByte = serialNumber.shiftRight(152).intValue();
+        int typeByte = found.getAsInt();
         Optional<DirectoryObjectType> type = switch (typeByte) {
             case 0x40, 0x41, 0x42 -> Optional.of(DirectoryObjectType.DEVICE);
             case 0x60, 0x61 -> Optional.of(DirectoryObjectType.USER);
