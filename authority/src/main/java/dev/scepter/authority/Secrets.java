@@ -1,9 +1,15 @@
 package dev.scepter.authority;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-/** Random secrets as text: base64url, printable (Windows' SCEP client accepts nothing else in a challenge). */
+/**
+ * Secrets as text: random ones in base64url, printable (Windows' SCEP client accepts nothing
+ * else in a challenge), and the SHA-256 under which they are kept or compared.
+ */
 public final class Secrets {
 
     private Secrets() {
@@ -14,5 +20,14 @@ public final class Secrets {
         byte[] secret = new byte[bytes];
         random.nextBytes(secret);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    }
+
+    /** SHA-256 of the secret's UTF-8 bytes. */
+    public static byte[] sha256(String secret) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 }

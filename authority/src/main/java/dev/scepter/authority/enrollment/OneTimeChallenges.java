@@ -3,9 +3,6 @@ package dev.scepter.authority.enrollment;
 import dev.scepter.authority.Secrets;
 import dev.scepter.authority.audit.AuditEvent;
 import dev.scepter.authority.audit.AuditLog;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,7 +54,7 @@ public final class OneTimeChallenges implements ChallengeVerifier {
         }
         String value = Secrets.randomText(random, 24);
         Instant expiresAt = clock.instant().plus(lifetime);
-        store.save(new OneTimeChallengeStore.Stored(hash(value), subject, expiresAt));
+        store.save(new OneTimeChallengeStore.Stored(Secrets.sha256(value), subject, expiresAt));
         audit.append(new AuditEvent(clock.instant(), actor, "challenge.create", subject.orElse("(any subject)"), "success"));
         return new Minted(value, expiresAt);
     }
@@ -68,7 +65,7 @@ public final class OneTimeChallenges implements ChallengeVerifier {
         if (challenge.isEmpty()) {
             return false;
         }
-        byte[] hash = hash(challenge.get());
+        byte[] hash = Secrets.sha256(challenge.get());
         Instant now = clock.instant();
         Optional<OneTimeChallengeStore.Stored> stored = store.findUsable(hash, now);
         if (stored.isEmpty()) {
@@ -101,13 +98,5 @@ public final class OneTimeChallenges implements ChallengeVerifier {
             }
         }
         return false;
-    }
-
-    static byte[] hash(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,8 +1,7 @@
 package dev.scepter.authority.enrollment;
 
-import java.nio.charset.StandardCharsets;
+import dev.scepter.authority.Secrets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 import java.util.Optional;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -17,22 +16,14 @@ public final class StaticChallengeVerifier implements ChallengeVerifier {
         if (challenge.isEmpty()) {
             throw new IllegalArgumentException("a static challenge must not be empty");
         }
-        this.expectedDigest = sha256(challenge);
+        this.expectedDigest = Secrets.sha256(challenge);
     }
 
     @Override
     public boolean accepts(Optional<String> challenge, PKCS10CertificationRequest csr) {
         // Comparing digests of equal length keeps the comparison's time independent of where the
         // strings differ and of the secret's length.
-        return challenge.isPresent() && MessageDigest.isEqual(expectedDigest, sha256(challenge.get()));
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return challenge.isPresent() && MessageDigest.isEqual(expectedDigest, Secrets.sha256(challenge.get()));
     }
 
     @Override

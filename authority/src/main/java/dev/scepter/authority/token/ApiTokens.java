@@ -3,9 +3,6 @@ package dev.scepter.authority.token;
 import dev.scepter.authority.Secrets;
 import dev.scepter.authority.audit.AuditEvent;
 import dev.scepter.authority.audit.AuditLog;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,7 +47,7 @@ public final class ApiTokens {
         }
         String value = newValue();
         Instant now = clock.instant();
-        ApiToken token = new ApiToken(name, hash(value), roles, now, lifetime.map(now::plus));
+        ApiToken token = new ApiToken(name, Secrets.sha256(value), roles, now, lifetime.map(now::plus));
         store.create(token);
         audit.append(new AuditEvent(now, actor, "token.create", name, "success"));
         return new Created(token, value);
@@ -59,7 +56,7 @@ public final class ApiTokens {
     /** Registers a token whose value already exists (the data folder's admin-token file). */
     public ApiToken register(String actor, String name, String value, Set<ApiRole> roles) {
         Instant now = clock.instant();
-        ApiToken token = new ApiToken(name, hash(value), roles, now, Optional.empty());
+        ApiToken token = new ApiToken(name, Secrets.sha256(value), roles, now, Optional.empty());
         store.create(token);
         audit.append(new AuditEvent(now, actor, "token.create", name, "success"));
         return token;
@@ -84,20 +81,12 @@ public final class ApiTokens {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        return store.findByValueHash(hash(presentedValue)).filter(token -> !token.isExpired(now));
+        return store.findByValueHash(Secrets.sha256(presentedValue)).filter(token -> !token.isExpired(now));
     }
 
     /** Whether a stored token has this value. */
     public boolean isRegistered(String value) {
-        return store.findByValueHash(hash(value)).isPresent();
-    }
-
-    static byte[] hash(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        return store.findByValueHash(Secrets.sha256(value)).isPresent();
     }
 
     /** A fresh value in the token format, for files written by the installer. */

@@ -154,12 +154,7 @@ public final class LocalInstallation {
 
     /** {@code admin-} and the first 8 hex digits of the value's SHA-256: stable, distinct per node, no secret. */
     static String adminTokenName(String value) {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return ADMIN_TOKEN_PREFIX + java.util.HexFormat.of().formatHex(digest, 0, 4);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ADMIN_TOKEN_PREFIX + java.util.HexFormat.of().formatHex(Secrets.sha256(value), 0, 4);
     }
 
     private ApiTokens tokens() {
