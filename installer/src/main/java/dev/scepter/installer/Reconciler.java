@@ -3,6 +3,7 @@ package dev.scepter.installer;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Prints a plan, then applies it step by step. Each step is idempotent and the plan is derived
@@ -11,9 +12,16 @@ import java.util.Objects;
 public final class Reconciler {
 
     private final PrintStream out;
+    private final Function<Exception, String> explain;
 
     public Reconciler(PrintStream out) {
+        this(out, Exception::getMessage);
+    }
+
+    /** @param explain says what a step's failure means and what to do about it */
+    public Reconciler(PrintStream out, Function<Exception, String> explain) {
         this.out = Objects.requireNonNull(out, "out");
+        this.explain = Objects.requireNonNull(explain, "explain");
     }
 
     /** @return whether anything was (or, with {@code whatIf}, would be) changed */
@@ -35,7 +43,7 @@ public final class Reconciler {
             } catch (InstallationException e) {
                 throw e;
             } catch (Exception e) {
-                throw new InstallationException("Failed: " + step.description() + ": " + e.getMessage()
+                throw new InstallationException("Failed: " + step.description() + ": " + explain.apply(e)
                         + "\nNothing after this step was changed; fix the cause and run again to complete the installation.", e);
             }
             out.println("Done: " + step.description());

@@ -1,44 +1,139 @@
 package dev.scepter.server.launcher;
 
 import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.azure.AzureConnector;
+import dev.scepter.installer.azure.AzureInstallation;
+import dev.scepter.installer.azure.AzureOptions;
+import dev.scepter.installer.azure.Prompter;
 import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.installer.local.StorageFactory;
 import dev.scepter.settings.InvalidSettingException;
 import dev.scepter.settings.ScepterSettings;
 import dev.scepter.store.jdbc.JdbcStorage;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "complete-installation", mixinStandardHelpOptions = true,
+@Command(name = "complete-installation", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Completes or upgrades an installation: finds what is missing and adds only that.",
-            "Run it as often as you like; a run with nothing to do prints 'No changes.'."})
+            "Run it as often as you like; a run with nothing to do prints 'No changes.'.",
+            "See docs/installation.md."})
 public final class CompleteInstallationCommand implements Callable<Integer> {
 
     enum Target { local, azure }
 
-    @Mixin
-    DataDirOptions data;
-
     @Option(names = "--target", defaultValue = "local", paramLabel = "TARGET",
-            description = "What to complete: local (the data folder; default) or azure.")
+            description = "What to complete: local (the data folder; default) or azure (App Service and Entra ID).")
     Target target;
 
     @Option(names = "--what-if", description = "Print the plan and change nothing.")
     boolean whatIf;
 
-    @Option(names = "--verbose", description = "Also say what is already in place.")
+    @Option(names = "--verbose", description = "Also say what is already in place (azure: every call made).")
     boolean verbose;
+
+    @Mixin
+    DataDirOptions data;
+
+    @ArgGroup(exclusive = false, heading = "%nAzure target (--target azure; signs in with az login, Cloud Shell or a managed identity):%n")
+    AzureArgs azure = new AzureArgs();
+
+    static final class AzureArgs {
+        @Option(names = "--scepman-app-service-name", paramLabel = "NAME", description = "The core's app service (asked when missing).")
+        String scepmanAppServiceName;
+
+        @Option(names = "--scepman-resource-group", paramLabel = "GROUP", description = "Its resource group (default: found).")
+        String scepmanResourceGroup;
+
+        @Option(names = "--subscription-id", paramLabel = "ID", description = "Its subscription (default: the only one, or asked).")
+        String subscriptionId;
+
+        @Option(names = "--search-all-subscriptions", description = "Find the subscription by searching all for the app service.")
+        boolean searchAllSubscriptions;
+
+        @Option(names = "--deployment-slot-name", paramLabel = "SLOT", description = "Update only this deployment slot (default: every slot, then production).")
+        String deploymentSlotName;
+
+        @Option(names = "--certmaster-app-service-name", paramLabel = "NAME",
+                description = "Certificate Master's app service (default: found by its settings; created on a 1.x upgrade).")
+        String certMasterAppServiceName;
+
+        @Option(names = "--certmaster-resource-group", paramLabel = "GROUP", description = "Its resource group (default: the core's).")
+        String certMasterResourceGroup;
+
+        @Option(names = "--skip-certificate-master", description = "Leave Certificate Master alone.")
+        boolean skipCertificateMaster;
+
+        @Option(names = "--storage-account-name", paramLabel = "NAME", description = "The storage account to create on a 1.x upgrade (asked when missing).")
+        String storageAccountName;
+
+        @Option(names = "--skip-app-role-assignments",
+                description = "Do not grant Graph and Intune permissions; print what a Privileged Role Administrator must grant.")
+        boolean skipAppRoleAssignments;
+
+        @Option(names = "--least-privilege",
+                description = "Grant Device.Read.All, User.Read.All and Application.Read.All instead of Directory.Read.All.")
+        boolean leastPrivilege;
+
+        @Option(names = "--api-app-name", paramLabel = "NAME", defaultValue = AzureOptions.DEFAULT_API_APP_NAME,
+                description = "The core API's app registration (default: ${DEFAULT-VALUE}).")
+        String apiAppName = AzureOptions.DEFAULT_API_APP_NAME;
+
+        @Option(names = "--certmaster-app-name", paramLabel = "NAME", defaultValue = AzureOptions.DEFAULT_CERTMASTER_APP_NAME,
+                description = "Certificate Master's app registration (default: ${DEFAULT-VALUE}).")
+        String certMasterAppName = AzureOptions.DEFAULT_CERTMASTER_APP_NAME;
+
+        @Option(names = "--graph-base-uri", paramLabel = "URI", defaultValue = "https://graph.microsoft.com",
+                description = "Microsoft Graph (default: ${DEFAULT-VALUE}; national clouds differ).")
+        URI graphBaseUri = URI.create("https://graph.microsoft.com");
+
+        @Option(names = "--arm-base-uri", paramLabel = "URI", defaultValue = "https://management.azure.com",
+                description = "Azure Resource Manager (default: ${DEFAULT-VALUE}).")
+        URI armBaseUri = URI.create("https://management.azure.com");
+
+        AzureOptions toOptions() {
+            return new AzureOptions(scepmanAppServiceName, certMasterAppServiceName, scepmanResourceGroup, certMasterResourceGroup,
+                    subscriptionId, searchAllSubscriptions, deploymentSlotName, skipAppRoleAssignments, skipCertificateMaster,
+                    apiAppName, certMasterAppName, storageAccountName, leastPrivilege);
+        }
+    }
+
+    private final AzureConnector connector;
+
+    public CompleteInstallationCommand() {
+        this(AzureConnector.defaultChain());
+    }
+
+    /** @param connector how the azure target signs in (tests pass one that never leaves the machine) */
+    CompleteInstallationCommand(AzureConnector connector) {
+        this.connector = connector;
+    }
 
     @Override
     public Integer call() {
-        if (target == Target.azure) {
-            System.err.println("--target azure is not available in this version of Scepter; use --target local.");
-            return 2;
+        return target == Target.azure ? completeAzure() : completeLocal();
+    }
+
+    private int completeAzure() {
+        try {
+            var rest = connector.connect(azure.armBaseUri, azure.graphBaseUri, verbose ? System.out : null);
+            new AzureInstallation(azure.toOptions(), rest, Prompter.console(), Clock.systemUTC(), System.out, verbose).complete(whatIf);
+            return 0;
+        } catch (InstallationException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        } catch (RuntimeException e) {
+            System.err.println("complete-installation failed: " + e.getMessage());
+            return 1;
         }
+    }
+
+    private int completeLocal() {
         ScepterSettings settings;
         try {
             settings = data.settings();

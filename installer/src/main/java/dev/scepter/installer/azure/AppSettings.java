@@ -1,0 +1,56 @@
+package dev.scepter.installer.azure;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An App Service's application settings. Names compare case-insensitively and with {@code __}
+ * equal to {@code :}, as SCEPman reads them (its module writes {@code BackUp:}, Linux apps need
+ * {@code __}); a changed setting keeps the spelling it had, a new one gets the app's spelling.
+ */
+public final class AppSettings {
+
+    private final Map<String, String> values;
+    private final boolean linux;
+
+    public AppSettings(Map<String, String> values, boolean linux) {
+        this.values = new LinkedHashMap<>(values);
+        this.linux = linux;
+    }
+
+    public Optional<String> get(String name) {
+        return spelling(name).map(values::get);
+    }
+
+    /** @return whether this changed anything */
+    public boolean set(String name, String value) {
+        Optional<String> existing = spelling(name);
+        if (existing.isPresent() && value.equals(values.get(existing.get()))) {
+            return false;
+        }
+        values.put(existing.orElse(linux ? name.replace(":", "__") : name), value);
+        return true;
+    }
+
+    /** @return whether the setting was there */
+    public boolean remove(String name) {
+        Optional<String> existing = spelling(name);
+        existing.ifPresent(values::remove);
+        return existing.isPresent();
+    }
+
+    public Map<String, String> asMap() {
+        return new LinkedHashMap<>(values);
+    }
+
+    private Optional<String> spelling(String name) {
+        String wanted = canonical(name);
+        return values.keySet().stream().filter(k -> canonical(k).equals(wanted)).findFirst();
+    }
+
+    private static String canonical(String name) {
+        return name.replace("__", ":").toLowerCase(Locale.ROOT);
+    }
+}
