@@ -41,10 +41,8 @@ public record IgnoredSetting(String name, String source, boolean known) {
             "AppConfig:DirectCSRValidation:ValidityPeriodDays", "AppConfig:DbCSRValidation:AllowRenewals",
             "AppConfig:DbCSRValidation:ReenrollmentAllowedCertificateTypes",
             "AppConfig:KeyVaultConfig:KeyVaultURL", "AppConfig:KeyVaultConfig:RootCertificateConfig:CertificateName",
-            "AppConfig:AuthConfig:ApplicationId", "AppConfig:AuthConfig:ApplicationKey", "AppConfig:AuthConfig:TenantId",
             "AppConfig:AuthConfig:TenantName", "AppConfig:AuthConfig:HomeTenantId", "AppConfig:AuthConfig:HomeApplicationId",
-            "AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", "AppConfig:AuthConfig:ManagedIdentityEnabledForWebsiteHostname",
-            "AppConfig:AuthConfig:ManagedIdentityPermissionLevel")
+            "AppConfig:AuthConfig:SCEPmanAPIScope")
             .map(RawSettings::canonical).collect(Collectors.toUnmodifiableSet());
 
     /** The {@code AppConfig:} names given that no {@link Setting} honours; other names are kept and ignored silently. */

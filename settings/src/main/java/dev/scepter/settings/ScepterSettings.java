@@ -105,6 +105,13 @@ public final class ScepterSettings {
         optional(Setting.DATABASE_USER, v -> v);
         optional(Setting.DATABASE_PASSWORD, v -> v);
 
+        optional(Setting.AUTH_TENANT_ID, this::guid);
+        optional(Setting.AUTH_APPLICATION_ID, this::guid);
+        optional(Setting.AUTH_APPLICATION_KEY, v -> v);
+        optional(Setting.AUTH_MANAGED_IDENTITY_ENABLED_ON_UNIX_TIME, v -> java.time.Instant.ofEpochSecond(wholeNumber(v, 0, Integer.MAX_VALUE)));
+        optional(Setting.AUTH_MANAGED_IDENTITY_PERMISSION_LEVEL, v -> wholeNumber(v, -1, 2));
+        optional(Setting.AUTH_MANAGED_IDENTITY_ENABLED_FOR_WEBSITE_HOSTNAME, v -> v);
+
         optional(Setting.HTTPS_PORT, v -> wholeNumber(v, 0, 65_535));
         optional(Setting.HTTPS_KEY_STORE, v -> Path.of(v));
         optional(Setting.HTTPS_KEY_STORE_PASSWORD, v -> v);
@@ -307,6 +314,38 @@ public final class ScepterSettings {
         return optionalValue(Setting.DATABASE_PASSWORD);
     }
 
+    public Optional<java.util.UUID> tenantId() {
+        return optionalValue(Setting.AUTH_TENANT_ID);
+    }
+
+    /** 2.x: the SCEPman-api app that callers of the API get tokens for; 1.x: the app the core signs in as. */
+    public Optional<java.util.UUID> applicationId() {
+        return optionalValue(Setting.AUTH_APPLICATION_ID);
+    }
+
+    /** 1.x only: the secret the core signs in with before it uses its managed identity. */
+    public Optional<String> applicationKey() {
+        return optionalValue(Setting.AUTH_APPLICATION_KEY);
+    }
+
+    public Optional<java.time.Instant> managedIdentityEnabledOn() {
+        return optionalValue(Setting.AUTH_MANAGED_IDENTITY_ENABLED_ON_UNIX_TIME);
+    }
+
+    public Optional<Integer> managedIdentityPermissionLevel() {
+        return optionalValue(Setting.AUTH_MANAGED_IDENTITY_PERMISSION_LEVEL);
+    }
+
+    /** The App Service app this instance runs as ({@code WEBSITE_SITE_NAME}), when it runs on App Service. */
+    public Optional<String> appServiceName() {
+        return raw(SettingsSources.APP_SERVICE_NAME);
+    }
+
+    /** The deployment slot ({@code WEBSITE_SLOT_NAME}), unless it is production. */
+    public Optional<String> deploymentSlotName() {
+        return raw(SettingsSources.APP_SERVICE_SLOT).filter(s -> !s.equalsIgnoreCase("Production"));
+    }
+
     public Optional<Integer> httpsPort() {
         return optionalValue(Setting.HTTPS_PORT);
     }
@@ -393,6 +432,17 @@ public final class ScepterSettings {
             case "false" -> false;
             default -> throw new IllegalArgumentException("must be true or false");
         });
+    }
+
+    private java.util.UUID guid(String value) {
+        try {
+            if (value.strip().length() == 36) {
+                return java.util.UUID.fromString(value.strip());
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("not a GUID (like 6ba7b810-9dad-11d1-80b4-00c04fd430c8)");
     }
 
     private static int wholeNumber(String value, int min, int max) {

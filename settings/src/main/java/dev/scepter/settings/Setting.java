@@ -80,6 +80,13 @@ public enum Setting {
     DATABASE_USER("AppConfig:Database:User", null, false),
     DATABASE_PASSWORD("AppConfig:Database:Password", null, true),
 
+    AUTH_TENANT_ID("AppConfig:AuthConfig:TenantId", null, false),
+    AUTH_APPLICATION_ID("AppConfig:AuthConfig:ApplicationId", null, false),
+    AUTH_APPLICATION_KEY("AppConfig:AuthConfig:ApplicationKey", null, true),
+    AUTH_MANAGED_IDENTITY_ENABLED_ON_UNIX_TIME("AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", null, false),
+    AUTH_MANAGED_IDENTITY_PERMISSION_LEVEL("AppConfig:AuthConfig:ManagedIdentityPermissionLevel", null, false),
+    AUTH_MANAGED_IDENTITY_ENABLED_FOR_WEBSITE_HOSTNAME("AppConfig:AuthConfig:ManagedIdentityEnabledForWebsiteHostname", null, false),
+
     HTTPS_PORT("AppConfig:Https:Port", null, false),
     HTTPS_KEY_STORE("AppConfig:Https:KeyStore", null, false),
     HTTPS_KEY_STORE_PASSWORD("AppConfig:Https:KeyStorePassword", null, true),

@@ -14,6 +14,10 @@ import java.util.Optional;
  */
 public final class SettingsSources {
 
+    /** Set by App Service: the app's name, and its deployment slot ("Production" for none). */
+    public static final String APP_SERVICE_NAME = "WEBSITE_SITE_NAME";
+    public static final String APP_SERVICE_SLOT = "WEBSITE_SLOT_NAME";
+
     private SettingsSources() {
     }
 
@@ -32,11 +36,12 @@ public final class SettingsSources {
         return RawSettings.merge(sources);
     }
 
-    /** The process environment holds much else; only SCEPman-style names are settings. */
+    /** The process environment holds much else; only SCEPman-style names, and where App Service runs us, are settings. */
     private static Map<String, String> appConfigOnly(Map<String, String> environment) {
         Map<String, String> settings = new LinkedHashMap<>();
         environment.forEach((name, value) -> {
-            if (name.toLowerCase(Locale.ROOT).startsWith("appconfig:") || name.toLowerCase(Locale.ROOT).startsWith("appconfig__")) {
+            if (name.toLowerCase(Locale.ROOT).startsWith("appconfig:") || name.toLowerCase(Locale.ROOT).startsWith("appconfig__")
+                    || name.equals(APP_SERVICE_NAME) || name.equals(APP_SERVICE_SLOT)) {
                 settings.put(name, value);
             }
         });

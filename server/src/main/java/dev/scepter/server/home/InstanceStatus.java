@@ -6,6 +6,7 @@ import dev.scepter.server.DirectorySelection;
 import dev.scepter.server.CoreContext;
 import dev.scepter.server.scep.ScepEndpoint;
 import dev.scepter.server.scep.ScepEndpoints;
+import dev.scepter.settings.AzureSignIn;
 import dev.scepter.settings.IgnoredSetting;
 import dev.scepter.settings.Setting;
 import java.security.MessageDigest;
@@ -137,11 +138,32 @@ public final class InstanceStatus {
         }
         issues.add("Intune SCEP validation is not configured: /certsrv/mscep/mscep.dll answers every PKIOperation with a CertRep "
                 + "FAILURE. Intune support comes with the Azure runtime; use /static or /static/aad with other MDMs.");
+        if (core.settings().appServiceName().isPresent()) {
+            AzureSignIn signIn = AzureSignIn.at(core.settings(), clock.instant());
+            if (signIn.installationIncomplete(core.settings())) {
+                issues.add("The installation is incomplete (" + (core.settings().applicationKey().isPresent()
+                        ? "it still signs in with a 1.x application key" : "no switch to the managed identity yet")
+                        + "): run " + completeInstallationCommand());
+            }
+        }
         for (IgnoredSetting ignored : core.settings().ignored()) {
             issues.add(ignored.name() + " (from " + ignored.source() + ") is ignored: "
                     + (ignored.known() ? "a SCEPman setting that this version of Scepter does not use." : "no such setting; check its spelling."));
         }
         return issues;
+    }
+
+    public String azureSignIn() {
+        return AzureSignIn.at(core.settings(), clock.instant()).describe();
+    }
+
+    /** The command that completes this installation; on App Service with this app and slot filled in. */
+    public String completeInstallationCommand() {
+        var settings = core.settings();
+        return settings.appServiceName()
+                .map(app -> "bin/scepter complete-installation --target azure --scepman-app-service-name " + app
+                        + settings.deploymentSlotName().map(slot -> " --deployment-slot-name " + slot).orElse(""))
+                .orElse("bin/scepter complete-installation --data-dir " + core.dataDir());
     }
 
     public String version() {
