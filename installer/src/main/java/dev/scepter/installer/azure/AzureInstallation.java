@@ -1,5 +1,6 @@
 package dev.scepter.installer.azure;
 
+import dev.scepter.installer.AppSettings;
 import dev.scepter.installer.InstallationException;
 import dev.scepter.installer.Reconciler;
 import dev.scepter.installer.Step;

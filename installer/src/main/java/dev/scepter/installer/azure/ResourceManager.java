@@ -2,6 +2,7 @@ package dev.scepter.installer.azure;
 
 import static dev.scepter.installer.azure.AzureRest.Api.ARM;
 
+import dev.scepter.installer.AppSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

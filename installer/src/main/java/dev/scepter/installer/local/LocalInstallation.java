@@ -3,7 +3,9 @@ package dev.scepter.installer.local;
 import dev.scepter.authority.Secrets;
 import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.token.ApiRole;
+import dev.scepter.authority.token.ApiToken;
 import dev.scepter.authority.token.ApiTokens;
+import dev.scepter.installer.AppSettings;
 import dev.scepter.installer.InstallationException;
 import dev.scepter.installer.Reconciler;
 import dev.scepter.installer.Step;
@@ -23,6 +25,8 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +41,13 @@ public final class LocalInstallation {
     public static final String STATIC_CHALLENGE = "static-challenge";
     public static final String ADMIN_TOKEN = "admin-token";
     public static final String EMBEDDED_DATABASE = "scepter.mv.db";
+    public static final String CERTMASTER_CLIENT = "certmaster-client.json";
+    /** What Certificate Master may do through the core's API: request certificates, and search, download, revoke. */
+    static final Set<ApiRole> CERTMASTER_ROLES = EnumSet.of(ApiRole.CSR_REQUEST, ApiRole.MANAGE_ALL);
+    static final String APPLICATION_ID = "AppConfig:AuthConfig:ApplicationId";
+    static final String APPLICATION_KEY = "AppConfig:AuthConfig:ApplicationKey";
+    static final String BACKUP_APPLICATION_ID = "Backup:AppConfig:AuthConfig:ApplicationId";
+    static final String BACKUP_APPLICATION_KEY = "Backup:AppConfig:AuthConfig:ApplicationKey";
     /** Admin tokens are named by a fingerprint of their value: each node sharing a store keeps its own. */
     static final String ADMIN_TOKEN_PREFIX = "admin-";
     private static final String ACTOR = "complete-installation";
@@ -70,7 +81,7 @@ public final class LocalInstallation {
     public boolean complete(boolean whatIf, boolean verbose) throws InstallationException {
         out.println("Scepter local installation in " + dataDir.toAbsolutePath());
         if (verbose) {
-            for (String file : List.of(CA_KEY_STORE, CA_PASSWORD, APP_SETTINGS, STATIC_CHALLENGE, ADMIN_TOKEN, EMBEDDED_DATABASE)) {
+            for (String file : List.of(CA_KEY_STORE, CA_PASSWORD, APP_SETTINGS, STATIC_CHALLENGE, ADMIN_TOKEN, CERTMASTER_CLIENT, EMBEDDED_DATABASE)) {
                 out.println((Files.exists(dataDir.resolve(file)) ? "Found: " : "Missing: ") + file);
             }
             out.println("Database: " + settings.databaseUrl().map(url -> "AppConfig:Database:Url").orElse("embedded H2 in " + EMBEDDED_DATABASE));
@@ -88,12 +99,93 @@ public final class LocalInstallation {
         if (!Files.exists(dataDir.resolve(APP_SETTINGS))) {
             plan.add(new Step("Create " + APP_SETTINGS + " (empty: the settings of this installation go there)",
                     () -> AppSettingsFile.write(dataDir.resolve(APP_SETTINGS), new LinkedHashMap<>())));
+        } else {
+            planOneXMigration(plan);
         }
         if (settings.staticEnabled() && settings.staticRequestPassword().isEmpty() && !Files.exists(dataDir.resolve(STATIC_CHALLENGE))) {
             plan.add(new Step("Create the static SCEP challenge in " + STATIC_CHALLENGE, this::createStaticChallenge));
         }
         planAdminToken(plan);
+        planCertMasterClient(plan);
         return plan;
+    }
+
+    /**
+     * A folder carried over from SCEPman 1.x signs in to Entra ID with an application key. As on
+     * Azure, the key and the application id move to {@code Backup:} settings; locally there is no
+     * managed identity and no SCEPman-api app to switch to, so nothing replaces them.
+     */
+    private void planOneXMigration(List<Step> plan) throws InstallationException {
+        AppSettings current = readAppSettings();
+        if (current.get(APPLICATION_KEY).isEmpty()) {
+            return;
+        }
+        List<String> changes = migrateOneX(current);
+        plan.add(new Step(APP_SETTINGS + ": " + String.join("; ", changes), () -> {
+            AppSettings settings = readAppSettings();
+            migrateOneX(settings);
+            AppSettingsFile.write(dataDir.resolve(APP_SETTINGS), settings.asMap());
+        }));
+    }
+
+    private static List<String> migrateOneX(AppSettings settings) {
+        List<String> changes = new ArrayList<>();
+        for (String[] pair : new String[][] {{APPLICATION_ID, BACKUP_APPLICATION_ID}, {APPLICATION_KEY, BACKUP_APPLICATION_KEY}}) {
+            Optional<String> value = settings.get(pair[0]);
+            if (value.isEmpty()) {
+                continue;
+            }
+            // A backup from an earlier run is the original: never overwrite it.
+            if (settings.get(pair[1]).isEmpty()) {
+                settings.set(pair[1], value.get());
+                changes.add("back up " + pair[0] + " as " + pair[1]);
+            }
+            settings.remove(pair[0]);
+            changes.add("remove " + pair[0] + " (1.x)");
+        }
+        return changes;
+    }
+
+    private AppSettings readAppSettings() throws InstallationException {
+        try {
+            return new AppSettings(AppSettingsFile.read(dataDir.resolve(APP_SETTINGS)), false);
+        } catch (dev.scepter.settings.InvalidSettingException e) {
+            throw new InstallationException(e.getMessage(), e);
+        }
+    }
+
+    /** Certificate Master's own credential for the core's API, with only the roles it needs. */
+    private void planCertMasterClient(List<Step> plan) throws InstallationException {
+        Path file = dataDir.resolve(CERTMASTER_CLIENT);
+        if (!Files.exists(file)) {
+            plan.add(new Step("Create Certificate Master's API credential (roles " + roleNames(CERTMASTER_ROLES) + ") in "
+                    + CERTMASTER_CLIENT, this::createCertMasterClient));
+            return;
+        }
+        String value = CertMasterClient.read(file).token();
+        boolean databaseExists = settings.databaseUrl().isPresent() || Files.exists(dataDir.resolve(EMBEDDED_DATABASE));
+        Optional<ApiToken> registered = databaseExists ? tokens().authenticate(value) : Optional.empty();
+        if (registered.isEmpty()) {
+            plan.add(new Step("Register Certificate Master's API credential of " + CERTMASTER_CLIENT + " in the database",
+                    () -> tokens().register(ACTOR, CertMasterClient.read(file).name(), value, CERTMASTER_ROLES)));
+        } else if (!registered.get().roles().equals(CERTMASTER_ROLES)) {
+            plan.add(new Step("Give Certificate Master's API credential exactly the roles " + roleNames(CERTMASTER_ROLES)
+                    + " (it has " + roleNames(registered.get().roles()) + ")", () -> {
+                        tokens().revoke(ACTOR, registered.get().name());
+                        tokens().register(ACTOR, registered.get().name(), value, CERTMASTER_ROLES);
+                    }));
+        }
+    }
+
+    private void createCertMasterClient() throws Exception {
+        String value = tokens().newValue();
+        String name = "certmaster-" + java.util.HexFormat.of().formatHex(Secrets.sha256(value), 0, 4);
+        CertMasterClient.write(dataDir.resolve(CERTMASTER_CLIENT), new CertMasterClient(name, value, CERTMASTER_ROLES));
+        tokens().register(ACTOR, name, value, CERTMASTER_ROLES);
+    }
+
+    private static String roleNames(Set<ApiRole> roles) {
+        return roles.stream().map(ApiRole::value).sorted().collect(java.util.stream.Collectors.joining(", "));
     }
 
     private void planRootCa(List<Step> plan) throws InstallationException {

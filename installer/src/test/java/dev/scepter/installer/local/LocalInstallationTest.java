@@ -138,8 +138,9 @@ class LocalInstallationTest {
 
         installation(dataDir, settings).complete(false);
 
-        assertThat(printed()).contains("1. Create the static SCEP challenge", "2. Register the admin API token")
-                .doesNotContain("root CA").doesNotContain("3.");
+        assertThat(printed()).contains("1. Create the static SCEP challenge", "2. Register the admin API token",
+                        "3. Register Certificate Master's API credential")
+                .doesNotContain("root CA").doesNotContain("4.");
         JdbcStorage store = JdbcStorage.embedded(dataDir);
         opened.add(store);
         ApiTokens tokens = new ApiTokens(store.apiTokenStore(), store.auditLog(), Clock.systemUTC(), new SecureRandom());
@@ -157,5 +158,63 @@ class LocalInstallationTest {
 
         assertThatThrownBy(() -> installation(dataDir, settings).complete(false))
                 .isInstanceOf(InstallationException.class).hasMessageContaining("ca.p12.password").hasMessageContaining("backup");
+    }
+
+    @Test
+    void certificateMasterGetsItsOwnCredentialWithOnlyTheRolesItNeeds() throws Exception {
+        Path dataDir = parent.resolve("data");
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+        CertMasterClient client = CertMasterClient.read(dataDir.resolve("certmaster-client.json"));
+        assertThat(Files.getPosixFilePermissions(dataDir.resolve("certmaster-client.json")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThat(printed()).doesNotContain(client.token());
+        closeStores();
+        opened.clear();
+
+        JdbcStorage store = JdbcStorage.embedded(dataDir);
+        opened.add(store);
+        ApiTokens tokens = new ApiTokens(store.apiTokenStore(), store.auditLog(), Clock.systemUTC(), new SecureRandom());
+        assertThat(tokens.authenticate(client.token())).hasValueSatisfying(t -> {
+            assertThat(t.name()).isEqualTo(client.name()).startsWith("certmaster-");
+            assertThat(t.roles()).containsExactlyInAnyOrder(ApiRole.CSR_REQUEST, ApiRole.MANAGE_ALL);
+        });
+        // Someone widened it by hand: the next run narrows it again.
+        tokens.revoke("test", client.name());
+        tokens.register("test", client.name(), client.token(), java.util.EnumSet.allOf(ApiRole.class));
+        closeStores();
+        opened.clear();
+
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+        assertThat(printed()).contains("Give Certificate Master's API credential exactly the roles CSR.Request, Manage.All");
+        JdbcStorage again = JdbcStorage.embedded(dataDir);
+        opened.add(again);
+        assertThat(new ApiTokens(again.apiTokenStore(), again.auditLog(), Clock.systemUTC(), new SecureRandom()).authenticate(client.token()))
+                .hasValueSatisfying(t -> assertThat(t.roles()).containsExactlyInAnyOrder(ApiRole.CSR_REQUEST, ApiRole.MANAGE_ALL));
+    }
+
+    @Test
+    void aOneXFolderHasItsApplicationKeyAndIdMovedToBackupsOnce() throws Exception {
+        Path dataDir = Files.createDirectories(parent.resolve("data"));
+        Map<String, String> oneX = new java.util.LinkedHashMap<>();
+        oneX.put("AppConfig:AuthConfig:ApplicationId", "0b5d7a9e-1c33-4f43-9b6e-1f6f3b7c8a11");
+        oneX.put("appconfig:authconfig:applicationkey", "the-1x-secret");
+        oneX.put("BackUp:AppConfig:AuthConfig:ApplicationId", "11111111-2222-3333-4444-555555555555");
+        oneX.put("AppConfig:ValidityPeriodDays", "365");
+        dev.scepter.settings.AppSettingsFile.write(dataDir.resolve("appsettings.json"), oneX);
+
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+
+        Map<String, String> after = dev.scepter.settings.AppSettingsFile.read(dataDir.resolve("appsettings.json"));
+        assertThat(after).containsEntry("Backup:AppConfig:AuthConfig:ApplicationKey", "the-1x-secret")
+                .containsEntry("BackUp:AppConfig:AuthConfig:ApplicationId", "11111111-2222-3333-4444-555555555555")
+                .containsEntry("AppConfig:ValidityPeriodDays", "365")
+                .doesNotContainKeys("AppConfig:AuthConfig:ApplicationId", "appconfig:authconfig:applicationkey");
+        assertThat(printed()).contains("back up AppConfig:AuthConfig:ApplicationKey as Backup:AppConfig:AuthConfig:ApplicationKey")
+                .doesNotContain("the-1x-secret");
+        closeStores();
+        opened.clear();
+
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+        assertThat(printed()).endsWith("No changes.\n");
     }
 }

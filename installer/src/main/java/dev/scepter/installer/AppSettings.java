@@ -1,4 +1,4 @@
-package dev.scepter.installer.azure;
+package dev.scepter.installer;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * An App Service's application settings. Names compare case-insensitively and with {@code __}
+ * An App Service's application settings, or a local installation's {@code appsettings.json}. Names compare case-insensitively and with {@code __}
  * equal to {@code :}, as SCEPman reads them (its module writes {@code BackUp:}, Linux apps need
  * {@code __}); a changed setting keeps the spelling it had, a new one gets the app's spelling.
  */
