@@ -95,6 +95,43 @@ class LauncherContractTest {
     }
 
     @Test
+    void aRunAfterServeFindsNothingToDoBecauseServeUsedTheSameCode(@TempDir Path dir) throws Exception {
+        try (ScepterProcess server = ScepterProcess.start()) {
+            Command.Result after = launcher(dir, "complete-installation", "--data-dir", server.dataDir().toString());
+            assertThat(after.exitCode()).as(after.toString()).isZero();
+            assertThat(after.stdout()).endsWith("No changes.\n");
+            assertThat(server.dataDir().resolve("certmaster-client.json")).exists();
+            Command.Result listed = launcher(dir, "token", "list", "--data-dir", server.dataDir().toString());
+            assertThat(listed.stdout()).containsPattern("certmaster-[0-9a-f]{8}\tCSR.Request,Manage.All");
+        }
+    }
+
+    @Test
+    void aOneXDataFolderIsUpgradedWithBackupsAndASecondRunChangesNothing(@TempDir Path dir) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.writeString(data.resolve("appsettings.json"), """
+                {"AppConfig:AuthConfig:ApplicationId": "0b5d7a9e-1c33-4f43-9b6e-1f6f3b7c8a11",
+                 "AppConfig:AuthConfig:ApplicationKey": "one-x-secret",
+                 "AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize": "2048"}
+                """, StandardCharsets.UTF_8);
+
+        Command.Result whatIf = launcher(dir, "complete-installation", "--data-dir", data.toString(), "--what-if");
+        assertThat(whatIf.stdout()).contains("remove AppConfig:AuthConfig:ApplicationKey (1.x)").doesNotContain("one-x-secret");
+        assertThat(Files.readString(data.resolve("appsettings.json"))).contains("\"AppConfig:AuthConfig:ApplicationKey\"");
+
+        Command.Result upgrade = launcher(dir, "complete-installation", "--data-dir", data.toString());
+        assertThat(upgrade.exitCode()).as(upgrade.toString()).isZero();
+        assertThat(upgrade.stdout()).contains("Done: appsettings.json: back up AppConfig:AuthConfig:ApplicationId as Backup:AppConfig:AuthConfig:ApplicationId")
+                .doesNotContain("one-x-secret");
+        String settings = Files.readString(data.resolve("appsettings.json"));
+        assertThat(settings).contains("\"Backup:AppConfig:AuthConfig:ApplicationKey\"", "one-x-secret", "KeySize")
+                .doesNotContain("\"AppConfig:AuthConfig:ApplicationKey\"");
+
+        Command.Result again = launcher(dir, "complete-installation", "--data-dir", data.toString());
+        assertThat(again.stdout()).endsWith("No changes.\n");
+    }
+
+    @Test
     void tokensAreCreatedListedAndRevokedWhileTheServerRuns(@TempDir Path dir) throws Exception {
         try (ScepterProcess server = ScepterProcess.start()) {
             String data = server.dataDir().toString();
