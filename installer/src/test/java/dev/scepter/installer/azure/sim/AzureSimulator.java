@@ -38,6 +38,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class AzureSimulator implements AutoCloseable {
 
+    static {
+        // The JDK server writes headers and body apart; with Nagle's algorithm each answer waits
+        // for the client's delayed ACK (about 40 ms). Read once, when the server classes load.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     public static final String MICROSOFT_GRAPH_APP_ID = GraphApi.MICROSOFT_GRAPH_APP_ID;
     public static final String INTUNE_APP_ID = GraphApi.INTUNE_APP_ID;
 
