@@ -353,8 +353,9 @@ public final class AzureInstallation {
             warnings.add("No storage account is configured. This is only expected when upgrading from SCEPman 1.x.");
             storageName = options.storageAccountName();
             if (storageName == null) {
-                String suggestion = "stg" + scepmanGroup.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-                suggestion = suggestion.substring(0, Math.min(19, suggestion.length())) + "cm";
+                // As SCEPman's module suggests: stg + the group's letters and digits (at most 19) + cm.
+                String group = scepmanGroup.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+                String suggestion = "stg" + group.substring(0, Math.min(19, group.length())) + "cm";
                 storageName = prompter.ask("Name of the storage account to create (3-24 lower-case letters and digits)", suggestion,
                         "--storage-account-name");
             }

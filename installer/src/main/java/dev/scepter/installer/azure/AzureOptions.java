@@ -17,26 +17,17 @@ public record AzureOptions(String scepmanAppServiceName, String certMasterAppSer
         certMasterAppName = certMasterAppName == null ? DEFAULT_CERTMASTER_APP_NAME : certMasterAppName;
     }
 
-    /** Only the app service's name: what the homepage's command gives. */
+    /** Only the app service's name: what the homepage's command gives. The withers below are for the other options. */
     public static AzureOptions forApp(String scepmanAppServiceName) {
         return new AzureOptions(scepmanAppServiceName, null, null, null, null, false, null, false, false, null, null, null, false);
     }
 
-    public AzureOptions withScepmanAppServiceName(String value) {
-        return new AzureOptions(value, certMasterAppServiceName, scepmanResourceGroup, certMasterResourceGroup, subscriptionId, searchAllSubscriptions, deploymentSlotName, skipAppRoleAssignments, skipCertificateMaster, apiAppName, certMasterAppName, storageAccountName, leastPrivilege);
-    }
 
     public AzureOptions withCertMasterAppServiceName(String value) {
         return new AzureOptions(scepmanAppServiceName, value, scepmanResourceGroup, certMasterResourceGroup, subscriptionId, searchAllSubscriptions, deploymentSlotName, skipAppRoleAssignments, skipCertificateMaster, apiAppName, certMasterAppName, storageAccountName, leastPrivilege);
     }
 
-    public AzureOptions withScepmanResourceGroup(String value) {
-        return new AzureOptions(scepmanAppServiceName, certMasterAppServiceName, value, certMasterResourceGroup, subscriptionId, searchAllSubscriptions, deploymentSlotName, skipAppRoleAssignments, skipCertificateMaster, apiAppName, certMasterAppName, storageAccountName, leastPrivilege);
-    }
 
-    public AzureOptions withCertMasterResourceGroup(String value) {
-        return new AzureOptions(scepmanAppServiceName, certMasterAppServiceName, scepmanResourceGroup, value, subscriptionId, searchAllSubscriptions, deploymentSlotName, skipAppRoleAssignments, skipCertificateMaster, apiAppName, certMasterAppName, storageAccountName, leastPrivilege);
-    }
 
     public AzureOptions withSubscriptionId(String value) {
         return new AzureOptions(scepmanAppServiceName, certMasterAppServiceName, scepmanResourceGroup, certMasterResourceGroup, value, searchAllSubscriptions, deploymentSlotName, skipAppRoleAssignments, skipCertificateMaster, apiAppName, certMasterAppName, storageAccountName, leastPrivilege);
@@ -58,13 +49,7 @@ public record AzureOptions(String scepmanAppServiceName, String certMasterAppSer
         return new AzureOptions(scepmanAppServiceName, certMasterAppServiceName, scepmanResourceGroup, certMasterResourceGroup, subscriptionId, searchAllSubscriptions, deploymentSlotName, skipAppRoleAssignments, value, apiAppName, certMasterAppName, storageAccountName, leastPrivilege);
     }
 
-    public AzureOptions withApiAppName(String value) {
-        return new AzureOptions(scepmanAppServiceName, certMasterAppServiceName, scepmanResourceGroup, certMasterResourceGroup, subscriptionId, searchAllSubscriptions, deploymentSlotName, skipAppRoleAssignments, skipCertificateMaster, value, certMasterAppName, storageAccountName, leastPrivilege);
-    }
 
-    public AzureOptions withCertMasterAppName(String value) {
-        return new AzureOptions(scepmanAppServiceName, certMasterAppServiceName, scepmanResourceGroup, certMasterResourceGroup, subscriptionId, searchAllSubscriptions, deploymentSlotName, skipAppRoleAssignments, skipCertificateMaster, apiAppName, value, storageAccountName, leastPrivilege);
-    }
 
     public AzureOptions withStorageAccountName(String value) {
         return new AzureOptions(scepmanAppServiceName, certMasterAppServiceName, scepmanResourceGroup, certMasterResourceGroup, subscriptionId, searchAllSubscriptions, deploymentSlotName, skipAppRoleAssignments, skipCertificateMaster, apiAppName, certMasterAppName, value, leastPrivilege);
