@@ -58,6 +58,8 @@ public final class LocalInstallation {
     private final Clock clock;
     private final SecureRandom random;
     private final PrintStream out;
+    private JdbcStorage.Inspection inspection;
+    private boolean schemaPending;
 
     /**
      * @param storage opens the store when a step needs it (not before: {@code --what-if} must not create a database)
@@ -86,11 +88,26 @@ public final class LocalInstallation {
             }
             out.println("Database: " + settings.databaseUrl().map(url -> "AppConfig:Database:Url").orElse("embedded H2 in " + EMBEDDED_DATABASE));
         }
-        return new Reconciler(out).run(plan(), whatIf);
+        Reconciler reconciler = new Reconciler(out);
+        boolean changed = reconciler.run(plan(), whatIf);
+        if (schemaPending) {
+            if (whatIf) {
+                out.println("Once the schema is migrated, the API tokens in the database are checked too.");
+            } else {
+                // The tokens could only be read once the schema was current: plan what is left.
+                List<Step> rest = plan();
+                if (!rest.isEmpty()) {
+                    reconciler.run(rest, false);
+                }
+            }
+        }
+        return changed;
     }
 
     /** The steps that the actual state still needs, in order. */
     public List<Step> plan() throws InstallationException {
+        inspection = null;
+        schemaPending = false;
         List<Step> plan = new ArrayList<>();
         if (!Files.isDirectory(dataDir)) {
             plan.add(new Step("Create the data folder " + dataDir.toAbsolutePath(), () -> Files.createDirectories(dataDir)));
@@ -102,6 +119,7 @@ public final class LocalInstallation {
         } else {
             planOneXMigration(plan);
         }
+        planDatabase(plan);
         if (settings.staticEnabled() && settings.staticRequestPassword().isEmpty() && !Files.exists(dataDir.resolve(STATIC_CHALLENGE))) {
             plan.add(new Step("Create the static SCEP challenge in " + STATIC_CHALLENGE, this::createStaticChallenge));
         }
@@ -156,6 +174,9 @@ public final class LocalInstallation {
 
     /** Certificate Master's own credential for the core's API, with only the roles it needs. */
     private void planCertMasterClient(List<Step> plan) throws InstallationException {
+        if (schemaPending) {
+            return;
+        }
         Path file = dataDir.resolve(CERTMASTER_CLIENT);
         if (!Files.exists(file)) {
             plan.add(new Step("Create Certificate Master's API credential (roles " + roleNames(CERTMASTER_ROLES) + ") in "
@@ -163,8 +184,7 @@ public final class LocalInstallation {
             return;
         }
         String value = CertMasterClient.read(file).token();
-        boolean databaseExists = settings.databaseUrl().isPresent() || Files.exists(dataDir.resolve(EMBEDDED_DATABASE));
-        Optional<ApiToken> registered = databaseExists ? tokens().authenticate(value) : Optional.empty();
+        Optional<ApiToken> registered = databaseExists() ? tokens().authenticate(value) : Optional.empty();
         if (registered.isEmpty()) {
             plan.add(new Step("Register Certificate Master's API credential of " + CERTMASTER_CLIENT + " in the database",
                     () -> tokens().register(ACTOR, CertMasterClient.read(file).name(), value, CERTMASTER_ROLES)));
@@ -199,7 +219,7 @@ public final class LocalInstallation {
             }
             return;
         }
-        if (settings.databaseUrl().isPresent() && storage.get().certificateStore().count() > 0) {
+        if (settings.databaseUrl().isPresent() && inspection().certificates() > 0) {
             // Another node created this installation's CA: a second CA would split the fleet.
             throw new InstallationException("The shared database (AppConfig:Database:Url) already holds certificates, "
                     + "but " + keyStore + " is missing. Copy " + CA_KEY_STORE + " and " + CA_PASSWORD
@@ -212,15 +232,48 @@ public final class LocalInstallation {
                 () -> Pkcs12CaSigner.generate(keyStore, password, spec, clock, random)));
     }
 
+    /** The schema is Flyway's; opening the store applies what is pending, so these steps only open it. */
+    private void planDatabase(List<Step> plan) throws InstallationException {
+        if (!databaseExists()) {
+            plan.add(new Step("Create the embedded database " + EMBEDDED_DATABASE + " and its schema", storage::get));
+            return;
+        }
+        List<String> pending = inspection().pendingMigrations();
+        if (!pending.isEmpty()) {
+            schemaPending = true;
+            plan.add(new Step("Migrate the database schema (" + String.join(", ", pending) + ")", storage::get));
+        }
+    }
+
+    private boolean databaseExists() {
+        return settings.databaseUrl().isPresent() || Files.exists(dataDir.resolve(EMBEDDED_DATABASE));
+    }
+
+    /** Reads the database without changing it, once per plan: --what-if must not migrate a schema. */
+    private JdbcStorage.Inspection inspection() throws InstallationException {
+        if (inspection == null) {
+            try {
+                inspection = settings.databaseUrl()
+                        .map(url -> JdbcStorage.inspect(url, settings.databaseUser().orElse(null), settings.databasePassword().orElse(null)))
+                        .orElseGet(() -> JdbcStorage.inspectEmbedded(dataDir));
+            } catch (dev.scepter.store.jdbc.StorageException e) {
+                throw new InstallationException(e.getMessage() + " (AppConfig:Database:Url)", e);
+            }
+        }
+        return inspection;
+    }
+
     private void planAdminToken(List<Step> plan) throws InstallationException {
+        if (schemaPending) {
+            return;
+        }
         Path tokenFile = dataDir.resolve(ADMIN_TOKEN);
         if (!Files.exists(tokenFile)) {
             plan.add(new Step("Create the admin API token (every role) in " + ADMIN_TOKEN, this::createAdminToken));
             return;
         }
-        boolean databaseExists = settings.databaseUrl().isPresent() || Files.exists(dataDir.resolve(EMBEDDED_DATABASE));
         String value = readSecret(tokenFile);
-        if (!databaseExists || !tokens().isRegistered(value)) {
+        if (!databaseExists() || !tokens().isRegistered(value)) {
             plan.add(new Step("Register the admin API token of " + ADMIN_TOKEN + " in the database",
                     () -> registerAdminToken(value)));
         }

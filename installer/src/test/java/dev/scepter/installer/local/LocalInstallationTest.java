@@ -138,9 +138,9 @@ class LocalInstallationTest {
 
         installation(dataDir, settings).complete(false);
 
-        assertThat(printed()).contains("1. Create the static SCEP challenge", "2. Register the admin API token",
-                        "3. Register Certificate Master's API credential")
-                .doesNotContain("root CA").doesNotContain("4.");
+        assertThat(printed()).contains("1. Create the embedded database scepter.mv.db", "2. Create the static SCEP challenge",
+                        "3. Register the admin API token", "4. Register Certificate Master's API credential")
+                .doesNotContain("root CA").doesNotContain("5.");
         JdbcStorage store = JdbcStorage.embedded(dataDir);
         opened.add(store);
         ApiTokens tokens = new ApiTokens(store.apiTokenStore(), store.auditLog(), Clock.systemUTC(), new SecureRandom());
@@ -211,6 +211,29 @@ class LocalInstallationTest {
                 .doesNotContainKeys("AppConfig:AuthConfig:ApplicationId", "appconfig:authconfig:applicationkey");
         assertThat(printed()).contains("back up AppConfig:AuthConfig:ApplicationKey as Backup:AppConfig:AuthConfig:ApplicationKey")
                 .doesNotContain("the-1x-secret");
+        closeStores();
+        opened.clear();
+
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+        assertThat(printed()).endsWith("No changes.\n");
+    }
+
+    @Test
+    void anOlderSchemaIsMigratedByTheRunNotByWhatIfAndTheTokensAreCheckedAfterwards() throws Exception {
+        Path dataDir = Files.createDirectories(parent.resolve("data"));
+        // A database an earlier version left: its schema stops at V3, and it holds no token yet.
+        org.flywaydb.core.Flyway.configure().dataSource("jdbc:h2:file:" + dataDir.resolve("scepter") + ";AUTO_SERVER=TRUE", "sa", "")
+                .locations("classpath:db/migration").target("3").load().migrate();
+
+        installation(dataDir, settings(SMALL_CA)).complete(true);
+        assertThat(printed()).contains("Migrate the database schema (V4 request digest)",
+                "Once the schema is migrated, the API tokens in the database are checked too.");
+        assertThat(dev.scepter.store.jdbc.JdbcStorage.inspectEmbedded(dataDir).pendingMigrations()).as("--what-if migrated nothing")
+                .containsExactly("V4 request digest");
+
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+        assertThat(printed()).contains("Done: Migrate the database schema (V4 request digest)", "Done: Create the admin API token");
+        assertThat(dev.scepter.store.jdbc.JdbcStorage.inspectEmbedded(dataDir).pendingMigrations()).isEmpty();
         closeStores();
         opened.clear();
 

@@ -83,10 +83,53 @@ public final class JdbcStorage implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data folder " + folder, e);
         }
-        Path database = folder.resolve(EMBEDDED_NAME);
-        String url = "jdbc:h2:file:" + database + ";AUTO_SERVER=TRUE";
         Path file = folder.resolve(EMBEDDED_NAME + ".mv.db");
-        return open(url, "sa", "", 5, metadata -> "H2 (embedded, " + file + ")");
+        return open(embeddedUrl(folder), "sa", "", 5, metadata -> "H2 (embedded, " + file + ")");
+    }
+
+    private static String embeddedUrl(Path folder) {
+        return "jdbc:h2:file:" + folder.resolve(EMBEDDED_NAME) + ";AUTO_SERVER=TRUE";
+    }
+
+    /**
+     * What an existing database holds, read without changing it: the schema migrations it still
+     * needs, and how many certificates it records (0 before the schema exists).
+     */
+    public record Inspection(java.util.List<String> pendingMigrations, long certificates) {
+    }
+
+    /** Inspects the embedded database of a data folder, which must exist. */
+    public static Inspection inspectEmbedded(Path dataDir) {
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+        return inspect(embeddedUrl(dataDir.toAbsolutePath().normalize()), "sa", "");
+    }
+
+    /** Inspects the database at a JDBC URL; @throws StorageException when it cannot be reached */
+    public static Inspection inspect(String jdbcUrl, String user, String password) {
+        String shownUrl = redact(jdbcUrl);
+        try {
+            // No pool: Flyway's own connections, then one plain connection to count.
+            java.util.List<String> pending = java.util.Arrays.stream(Flyway.configure()
+                            .dataSource(jdbcUrl, user, password)
+                            .locations("classpath:db/migration")
+                            .failOnMissingLocations(true)
+                            .load().info().pending())
+                    .map(m -> "V" + m.getVersion() + " " + m.getDescription()).toList();
+            long certificates = 0;
+            try (Connection connection = java.sql.DriverManager.getConnection(jdbcUrl, user, password);
+                    var statement = connection.createStatement();
+                    var rows = statement.executeQuery("select count(*) from issued_certificate")) {
+                rows.next();
+                certificates = rows.getLong(1);
+            } catch (SQLException noSchemaYet) {
+                // Before V1 there is no table, and so no certificate.
+            }
+            return new Inspection(pending, certificates);
+        } catch (RuntimeException e) {
+            throw new StorageException("cannot inspect the database at " + shownUrl + ": " + rootMessage(e), e);
+        }
     }
 
     /**
@@ -190,15 +233,18 @@ public final class JdbcStorage implements AutoCloseable {
 
     private static void migrate(DataSource dataSource, String shownUrl) {
         try {
-            Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations("classpath:db/migration")
-                    .failOnMissingLocations(true)
-                    .load()
-                    .migrate();
+            flyway(dataSource).migrate();
         } catch (FlywayException e) {
             throw new StorageException("cannot migrate the database schema at " + shownUrl + ": " + rootMessage(e), e);
         }
+    }
+
+    private static Flyway flyway(DataSource dataSource) {
+        return Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .failOnMissingLocations(true)
+                .load();
     }
 
     private static String describe(String url, DatabaseMetaData metadata) throws SQLException {
