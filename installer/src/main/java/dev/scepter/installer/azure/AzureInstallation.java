@@ -129,6 +129,9 @@ public final class AzureInstallation {
         }
         try {
             discover(true);
+            if (verbose) {
+                details();
+            }
             List<Step> plan = plan();
             warnings.forEach(w -> out.println("WARNING: " + w));
             boolean changed = new Reconciler(out, AzureInstallation::explainFailure).run(plan, whatIf);
@@ -272,6 +275,21 @@ public final class AzureInstallation {
             out.println("Deployment slots: " + cores.stream().filter(c -> c.app.isSlot()).map(c -> c.app.slot()).collect(Collectors.joining(", "))
                     + " (each is updated; production last)");
         }
+    }
+
+    /** What --verbose adds: the identities and resources found, by id. */
+    private void details() {
+        for (Instance instance : instances()) {
+            out.println("  " + instance.label() + ": managed identity " + (instance.app.principalId() == null ? "none" : instance.app.principalId())
+                    + ", " + instance.granted.size() + " app role(s) granted, host " + instance.app.defaultHostName());
+        }
+        out.println("  storage: " + (storage == null ? "none found" : storage.id()) + (tableEndpoint == null ? "" : ", table endpoint " + tableEndpoint));
+        out.println("  key vault: " + (vault == null ? "none configured" : vault.id() + (vault.rbac() ? " (Azure RBAC)" : " (access policies)")));
+        out.println("  " + options.apiAppName() + ": " + (apiApp == null ? "not registered" : "appId " + apiApp.path("appId").asString()));
+        if (!options.skipCertificateMaster()) {
+            out.println("  " + options.certMasterAppName() + ": " + (certMasterApp == null ? "not registered" : "appId " + certMasterApp.path("appId").asString()));
+        }
+        out.println("  Microsoft Graph: " + graphPrincipal.id() + ", Intune API: " + (intunePrincipal == null ? "absent" : intunePrincipal.id()));
     }
 
     private void discoverCertMaster(boolean first) throws AzureCallException, InstallationException {

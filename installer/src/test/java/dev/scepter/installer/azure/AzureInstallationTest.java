@@ -363,7 +363,8 @@ class AzureInstallationTest {
 
         run(core().withCertMasterAppServiceName(PORTAL).withStorageAccountName("stgcontoso"), ADMIN, false, true);
 
-        assertThat(printed()).contains("waiting for Entra ID to replicate a new principal", "Checked: reading the installation again");
+        assertThat(printed()).contains("waiting for Entra ID to replicate a new principal", "Checked: reading the installation again",
+                "  " + CORE + ": managed identity none", "SCEPman-api: not registered", "  GET /arm/subscriptions -> 200");
         assertThat(azure.requests().stream().filter(c -> c.path().equals("/graph/v1.0/applications") && c.status() == 503)).hasSize(2);
     }
 
