@@ -12,6 +12,9 @@ import java.util.Optional;
  */
 public final class AppSettings {
 
+    /** SCEPman's module writes {@code BackUp:}, its documentation says {@code Backup:}; both read the same. */
+    public static final String BACKUP_PREFIX = "Backup:";
+
     private final Map<String, String> values;
     private final boolean linux;
 
@@ -39,6 +42,19 @@ public final class AppSettings {
         Optional<String> existing = spelling(name);
         existing.ifPresent(values::remove);
         return existing.isPresent();
+    }
+
+    /**
+     * Copies a setting to {@code Backup:name}, unless a backup is there already: the first backup
+     * holds the original, which a later run must not replace. @return whether it wrote one
+     */
+    public boolean backUp(String name) {
+        Optional<String> value = get(name);
+        if (value.isEmpty() || get(BACKUP_PREFIX + name).isPresent()) {
+            return false;
+        }
+        set(BACKUP_PREFIX + name, value.get());
+        return true;
     }
 
     public Map<String, String> asMap() {

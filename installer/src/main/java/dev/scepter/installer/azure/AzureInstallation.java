@@ -10,6 +10,7 @@ import dev.scepter.installer.azure.MicrosoftGraph.ServicePrincipal;
 import dev.scepter.installer.azure.ResourceManager.KeyVault;
 import dev.scepter.installer.azure.ResourceManager.StorageAccount;
 import dev.scepter.installer.azure.ResourceManager.Subscription;
+import dev.scepter.settings.Setting;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -33,14 +34,13 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class AzureInstallation {
 
-    static final String APPLICATION_ID = "AppConfig:AuthConfig:ApplicationId";
-    static final String APPLICATION_KEY = "AppConfig:AuthConfig:ApplicationKey";
-    static final String BACKUP_APPLICATION_ID = "Backup:AppConfig:AuthConfig:ApplicationId";
-    static final String BACKUP_APPLICATION_KEY = "Backup:AppConfig:AuthConfig:ApplicationKey";
-    static final String MANAGED_IDENTITY_SINCE = "AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime";
-    static final String MANAGED_IDENTITY_HOST = "AppConfig:AuthConfig:ManagedIdentityEnabledForWebsiteHostname";
-    static final String PERMISSION_LEVEL = "AppConfig:AuthConfig:ManagedIdentityPermissionLevel";
-    static final String TENANT_ID = "AppConfig:AuthConfig:TenantId";
+    // The core's own settings, which it reads (Setting); the others are Certificate Master's or SCEPman's.
+    static final String APPLICATION_ID = Setting.AUTH_APPLICATION_ID.key();
+    static final String APPLICATION_KEY = Setting.AUTH_APPLICATION_KEY.key();
+    static final String MANAGED_IDENTITY_SINCE = Setting.AUTH_MANAGED_IDENTITY_ENABLED_ON_UNIX_TIME.key();
+    static final String MANAGED_IDENTITY_HOST = Setting.AUTH_MANAGED_IDENTITY_ENABLED_FOR_WEBSITE_HOSTNAME.key();
+    static final String PERMISSION_LEVEL = Setting.AUTH_MANAGED_IDENTITY_PERMISSION_LEVEL.key();
+    static final String TENANT_ID = Setting.AUTH_TENANT_ID.key();
     static final String API_SCOPE = "AppConfig:AuthConfig:SCEPmanAPIScope";
     static final String CERTMASTER_URL = "AppConfig:CertMaster:URL";
     static final String DIRECT_CSR = "AppConfig:DirectCSRValidation:Enabled";
@@ -603,22 +603,8 @@ public final class AzureInstallation {
         return Manifests.level(permissionsOf(instance), granted);
     }
 
-    private void planApiApp(List<Step> plan) throws AzureCallException {
-        List<String> missing = new ArrayList<>();
-        if (apiApp == null) {
-            missing.add("register it with the app roles " + Manifests.API_ROLES.stream().map(AppRole::value).collect(Collectors.joining(", ")));
-        } else {
-            List<String> roles = missingRoles(apiApp, Manifests.API_ROLES);
-            if (!roles.isEmpty()) {
-                missing.add("add the app roles " + String.join(", ", roles));
-            }
-        }
-        if (apiApp == null || !MicrosoftGraph.strings(apiApp.path("identifierUris")).contains("api://" + apiApp.path("appId").asString())) {
-            missing.add("set its identifier URI api://{appId}");
-        }
-        if (apiPrincipal == null || !apiPrincipal.appRoleAssignmentRequired()) {
-            missing.add(apiPrincipal == null ? "create its service principal (assignment required)" : "require app role assignment");
-        }
+    private void planApiApp(List<Step> plan) {
+        List<String> missing = missingInRegistration(apiApp, apiPrincipal, Manifests.API_ROLES, null);
         if (!missing.isEmpty()) {
             plan.add(new Step("App registration " + options.apiAppName() + ": " + String.join("; ", missing), () -> {
                 apiApp = ensureApplication(apiApp, options.apiAppName(), Manifests.API_ROLES, null);
@@ -628,47 +614,62 @@ public final class AzureInstallation {
     }
 
     private void planCertMasterApp(List<Step> plan) throws AzureCallException {
-        List<String> missing = new ArrayList<>();
-        if (certMasterApp == null) {
-            missing.add("register it with " + Manifests.CERTMASTER_ROLES.size() + " app roles (Admin.Full among them), sign-in for "
-                    + String.join(", ", redirectUris()) + ", ID tokens and Graph User.Read");
-        } else {
-            List<String> roles = missingRoles(certMasterApp, Manifests.CERTMASTER_ROLES);
-            if (!roles.isEmpty()) {
-                missing.add("add the app roles " + String.join(", ", roles));
-            }
-            List<String> present = MicrosoftGraph.strings(certMasterApp.path("web").path("redirectUris"));
-            List<String> uris = redirectUris().stream().filter(u -> !present.contains(u)).toList();
-            if (!uris.isEmpty()) {
-                missing.add("add the redirect URIs " + String.join(", ", uris));
-            }
-            if (!certMasterApp.path("web").path("implicitGrantSettings").path("enableIdTokenIssuance").asBoolean(false)) {
-                missing.add("issue ID tokens");
-            }
-            if (!requestsUserRead(certMasterApp)) {
-                missing.add("request Graph User.Read");
-            }
-        }
-        if (certMasterApp == null || !MicrosoftGraph.strings(certMasterApp.path("identifierUris")).contains("api://" + certMasterApp.path("appId").asString())) {
-            missing.add("set its identifier URI api://{appId}");
-        }
-        if (certMasterAppPrincipal == null || !certMasterAppPrincipal.appRoleAssignmentRequired()) {
-            missing.add(certMasterAppPrincipal == null ? "create its service principal (assignment required)" : "require app role assignment");
-        }
+        List<String> missing = missingInRegistration(certMasterApp, certMasterAppPrincipal, Manifests.CERTMASTER_ROLES, redirectUris());
         if (!missing.isEmpty()) {
             plan.add(new Step("App registration " + options.certMasterAppName() + ": " + String.join("; ", missing), () -> {
                 certMasterApp = ensureApplication(certMasterApp, options.certMasterAppName(), Manifests.CERTMASTER_ROLES, redirectUris());
                 certMasterAppPrincipal = ensureServicePrincipal(certMasterApp, certMasterAppPrincipal);
             }));
         }
-        if (!options.skipAppRoleAssignments()) {
-            boolean consented = certMasterAppPrincipal != null
-                    && graph.consentedScopes(certMasterAppPrincipal.id(), graphPrincipal.id()).contains("User.Read");
-            if (!consented) {
-                plan.add(new Step("Consent for all users to " + options.certMasterAppName() + " signing them in (Graph User.Read)",
-                        () -> graph.grantConsent(certMasterAppPrincipal.id(), graphPrincipal.id(), "User.Read")));
+        if (!options.skipAppRoleAssignments() && !consentedToUserRead()) {
+            plan.add(new Step("Consent for all users to " + options.certMasterAppName() + " signing them in (Graph User.Read)",
+                    () -> graph.grantConsent(certMasterAppPrincipal.id(), graphPrincipal.id(), "User.Read")));
+        }
+    }
+
+    /**
+     * What an app registration lacks, said for the user; what {@link #ensureApplication} and
+     * {@link #ensureServicePrincipal} add.
+     *
+     * @param redirectUris null for an API that nobody signs in to
+     */
+    private static List<String> missingInRegistration(JsonNode app, ServicePrincipal principal, List<AppRole> roles, List<String> redirectUris) {
+        List<String> missing = new ArrayList<>();
+        if (app == null) {
+            missing.add(redirectUris == null
+                    ? "register it with the app roles " + roles.stream().map(AppRole::value).collect(Collectors.joining(", "))
+                    : "register it with " + roles.size() + " app roles (" + roles.get(0).value() + " among them), sign-in for "
+                            + String.join(", ", redirectUris) + ", ID tokens and Graph User.Read");
+        } else {
+            List<String> absent = missingRoles(app, roles);
+            if (!absent.isEmpty()) {
+                missing.add("add the app roles " + String.join(", ", absent));
+            }
+            if (redirectUris != null) {
+                List<String> present = MicrosoftGraph.strings(app.path("web").path("redirectUris"));
+                List<String> uris = redirectUris.stream().filter(u -> !present.contains(u)).toList();
+                if (!uris.isEmpty()) {
+                    missing.add("add the redirect URIs " + String.join(", ", uris));
+                }
+                if (!app.path("web").path("implicitGrantSettings").path("enableIdTokenIssuance").asBoolean(false)) {
+                    missing.add("issue ID tokens");
+                }
+                if (!requestsUserRead(app)) {
+                    missing.add("request Graph User.Read");
+                }
             }
         }
+        if (app == null || !MicrosoftGraph.strings(app.path("identifierUris")).contains("api://" + app.path("appId").asString())) {
+            missing.add("set its identifier URI api://{appId}");
+        }
+        if (principal == null || !principal.appRoleAssignmentRequired()) {
+            missing.add(principal == null ? "create its service principal (assignment required)" : "require app role assignment");
+        }
+        return missing;
+    }
+
+    private boolean consentedToUserRead() throws AzureCallException {
+        return certMasterAppPrincipal != null && graph.consentedScopes(certMasterAppPrincipal.id(), graphPrincipal.id()).contains("User.Read");
     }
 
     /** Certificate Master may call the core's API to request certificates, and nothing more. */
@@ -822,9 +823,8 @@ public final class AzureInstallation {
                 throw new InstallationException(APPLICATION_ID + " of " + core.label() + " is \"" + oldId.get()
                         + "\", which is no application id (a GUID). Correct or remove it, then run again.");
             }
-            if (settings.get(BACKUP_APPLICATION_ID).isEmpty()) {
-                settings.set(BACKUP_APPLICATION_ID, oldId.get());
-                changes.add("back up " + APPLICATION_ID + " as " + BACKUP_APPLICATION_ID);
+            if (settings.backUp(APPLICATION_ID)) {
+                changes.add("back up " + APPLICATION_ID + " as " + AppSettings.BACKUP_PREFIX + APPLICATION_ID);
             }
             switching = true;
         }
@@ -833,9 +833,8 @@ public final class AzureInstallation {
         }
         Optional<String> key = settings.get(APPLICATION_KEY);
         if (key.isPresent()) {
-            if (settings.get(BACKUP_APPLICATION_KEY).isEmpty()) {
-                settings.set(BACKUP_APPLICATION_KEY, key.get());
-                changes.add("back up " + APPLICATION_KEY + " as " + BACKUP_APPLICATION_KEY);
+            if (settings.backUp(APPLICATION_KEY)) {
+                changes.add("back up " + APPLICATION_KEY + " as " + AppSettings.BACKUP_PREFIX + APPLICATION_KEY);
             }
             settings.remove(APPLICATION_KEY);
             changes.add("remove " + APPLICATION_KEY + " (the managed identity replaces it)");
@@ -957,15 +956,11 @@ public final class AzureInstallation {
                         + "'{\"principalId\":\"" + instance.principal() + "\",\"resourceId\":\"" + key[0] + "\",\"appRoleId\":\"" + key[1] + "\"}'");
             }
         }
-        if (certMaster != null) {
-            boolean consented = certMasterAppPrincipal != null
-                    && graph.consentedScopes(certMasterAppPrincipal.id(), graphPrincipal.id()).contains("User.Read");
-            if (!consented) {
-                String client = certMasterAppPrincipal == null ? UNKNOWN : certMasterAppPrincipal.id();
-                commands.add("# admin consent to Graph User.Read for " + options.certMasterAppName() + "\naz rest --method post --uri "
-                        + rest.base(AzureRest.Api.GRAPH) + "/v1.0/oauth2PermissionGrants --body '{\"clientId\":\"" + client
-                        + "\",\"consentType\":\"AllPrincipals\",\"resourceId\":\"" + graphPrincipal.id() + "\",\"scope\":\"User.Read\"}'");
-            }
+        if (certMaster != null && !consentedToUserRead()) {
+            String client = certMasterAppPrincipal == null ? UNKNOWN : certMasterAppPrincipal.id();
+            commands.add("# admin consent to Graph User.Read for " + options.certMasterAppName() + "\naz rest --method post --uri "
+                    + rest.base(AzureRest.Api.GRAPH) + "/v1.0/oauth2PermissionGrants --body '{\"clientId\":\"" + client
+                    + "\",\"consentType\":\"AllPrincipals\",\"resourceId\":\"" + graphPrincipal.id() + "\",\"scope\":\"User.Read\"}'");
         }
         if (commands.isEmpty()) {
             return;

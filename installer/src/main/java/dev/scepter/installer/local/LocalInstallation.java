@@ -13,6 +13,7 @@ import dev.scepter.keys.Pkcs12CaSigner;
 import dev.scepter.keys.RootCaSpec;
 import dev.scepter.settings.AppSettingsFile;
 import dev.scepter.settings.ScepterSettings;
+import dev.scepter.settings.Setting;
 import dev.scepter.store.jdbc.JdbcStorage;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -44,10 +45,6 @@ public final class LocalInstallation {
     public static final String CERTMASTER_CLIENT = "certmaster-client.json";
     /** What Certificate Master may do through the core's API: request certificates, and search, download, revoke. */
     static final Set<ApiRole> CERTMASTER_ROLES = EnumSet.of(ApiRole.CSR_REQUEST, ApiRole.MANAGE_ALL);
-    static final String APPLICATION_ID = "AppConfig:AuthConfig:ApplicationId";
-    static final String APPLICATION_KEY = "AppConfig:AuthConfig:ApplicationKey";
-    static final String BACKUP_APPLICATION_ID = "Backup:AppConfig:AuthConfig:ApplicationId";
-    static final String BACKUP_APPLICATION_KEY = "Backup:AppConfig:AuthConfig:ApplicationKey";
     /** Admin tokens are named by a fingerprint of their value: each node sharing a store keeps its own. */
     static final String ADMIN_TOKEN_PREFIX = "admin-";
     private static final String ACTOR = "complete-installation";
@@ -135,7 +132,7 @@ public final class LocalInstallation {
      */
     private void planOneXMigration(List<Step> plan) throws InstallationException {
         AppSettings current = readAppSettings();
-        if (current.get(APPLICATION_KEY).isEmpty()) {
+        if (current.get(Setting.AUTH_APPLICATION_KEY.key()).isEmpty()) {
             return;
         }
         List<String> changes = migrateOneX(current);
@@ -148,18 +145,14 @@ public final class LocalInstallation {
 
     private static List<String> migrateOneX(AppSettings settings) {
         List<String> changes = new ArrayList<>();
-        for (String[] pair : new String[][] {{APPLICATION_ID, BACKUP_APPLICATION_ID}, {APPLICATION_KEY, BACKUP_APPLICATION_KEY}}) {
-            Optional<String> value = settings.get(pair[0]);
-            if (value.isEmpty()) {
-                continue;
+        for (Setting oneX : List.of(Setting.AUTH_APPLICATION_ID, Setting.AUTH_APPLICATION_KEY)) {
+            String name = oneX.key();
+            if (settings.backUp(name)) {
+                changes.add("back up " + name + " as " + AppSettings.BACKUP_PREFIX + name);
             }
-            // A backup from an earlier run is the original: never overwrite it.
-            if (settings.get(pair[1]).isEmpty()) {
-                settings.set(pair[1], value.get());
-                changes.add("back up " + pair[0] + " as " + pair[1]);
+            if (settings.remove(name)) {
+                changes.add("remove " + name + " (1.x)");
             }
-            settings.remove(pair[0]);
-            changes.add("remove " + pair[0] + " (1.x)");
         }
         return changes;
     }

@@ -120,9 +120,20 @@ public final class CompleteInstallationCommand implements Callable<Integer> {
     }
 
     private int completeAzure() {
-        try {
+        return reportFailures(() -> {
             var rest = connector.connect(azure.armBaseUri, azure.graphBaseUri, verbose ? System.out : null);
             new AzureInstallation(azure.toOptions(), rest, Prompter.console(), Clock.systemUTC(), System.out, verbose).complete(whatIf);
+        });
+    }
+
+    private interface Installation {
+        void complete() throws InstallationException;
+    }
+
+    /** 0 when complete; 1, with the message on stderr (never a stack trace), when not. */
+    private static int reportFailures(Installation installation) {
+        try {
+            installation.complete();
             return 0;
         } catch (InstallationException e) {
             System.err.println(e.getMessage());
@@ -143,14 +154,8 @@ public final class CompleteInstallationCommand implements Callable<Integer> {
         }
         Memoized<JdbcStorage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings));
         try {
-            new LocalInstallation(data.dataDir(), settings, storage, Clock.systemUTC(), new SecureRandom(), System.out).complete(whatIf, verbose);
-            return 0;
-        } catch (InstallationException e) {
-            System.err.println(e.getMessage());
-            return 1;
-        } catch (RuntimeException e) {
-            System.err.println("complete-installation failed: " + e.getMessage());
-            return 1;
+            return reportFailures(() -> new LocalInstallation(data.dataDir(), settings, storage, Clock.systemUTC(), new SecureRandom(), System.out)
+                    .complete(whatIf, verbose));
         } finally {
             if (storage.isOpen()) {
                 storage.get().close();
