@@ -59,6 +59,9 @@ public final class ScepterSettings {
         bool(Setting.USE_REQUESTED_KEY_USAGES);
         required(Setting.SCEP_RESPONSE_ENCRYPTION_ALGORITHM, this::responseEncryption);
         integer(Setting.CONCURRENT_SCEP_REQUEST_LIMIT, 1, 100_000);
+        bool(Setting.ADD_MICROSOFT_AAD_EXTENSIONS);
+        bool(Setting.ADD_SID_EXTENSION);
+        optional(Setting.AUTH_TENANT_ID, ScepterSettings::guid);
 
         bool(Setting.STATIC_ENABLED);
         optional(Setting.STATIC_REQUEST_PASSWORD, this::challenge);
@@ -67,6 +70,7 @@ public final class ScepterSettings {
         required(Setting.STATIC_DEFAULT_KEY_USAGE, this::keyUsage);
         bool(Setting.STATIC_ALLOW_DYNAMIC_CHALLENGES);
         bool(Setting.STATIC_ALLOW_RENEWALS);
+        bool(Setting.STATIC_ALLOW_REQUESTED_SID_EXTENSION);
         required(Setting.STATIC_REENROLLMENT_ALLOWED_CERTIFICATE_TYPES, this::certificateTypes);
 
         bool(Setting.STATIC_AAD_ENABLED);
@@ -75,6 +79,23 @@ public final class ScepterSettings {
         required(Setting.STATIC_AAD_DEFAULT_EKUS, this::ekus);
         required(Setting.STATIC_AAD_DEFAULT_KEY_USAGE, this::keyUsage);
         bool(Setting.STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES);
+        bool(Setting.STATIC_AAD_ALLOW_REQUESTED_SID_EXTENSION);
+
+        bool(Setting.JAMF_ENABLED);
+        optional(Setting.JAMF_REQUEST_PASSWORD, this::jamfChallenge);
+        optional(Setting.JAMF_VALIDITY_PERIOD_DAYS, v -> wholeNumber(v, 1, 36_500));
+        required(Setting.JAMF_DEFAULT_EKUS, this::ekus);
+        required(Setting.JAMF_DEFAULT_KEY_USAGE, this::keyUsage);
+        bool(Setting.JAMF_ALLOW_DYNAMIC_CHALLENGES);
+        bool(Setting.JAMF_ALLOW_REQUESTED_SID_EXTENSION);
+
+        bool(Setting.DC_ENABLED);
+        optional(Setting.DC_REQUEST_PASSWORD, this::challenge);
+        optional(Setting.DC_VALIDITY_PERIOD_DAYS, v -> wholeNumber(v, 1, 36_500));
+        bool(Setting.DC_ALLOW_DYNAMIC_CHALLENGES);
+        bool(Setting.DC_ALLOW_REQUESTED_SID_EXTENSION);
+
+        bool(Setting.INTUNE_ALLOW_REQUESTED_SID_EXTENSION);
 
         bool(Setting.DB_CSR_ENABLED);
         optional(Setting.DB_CSR_VALIDITY_PERIOD_DAYS, v -> wholeNumber(v, 1, 36_500));
@@ -111,11 +132,9 @@ public final class ScepterSettings {
         optional(Setting.HTTPS_HOST_NAMES, this::list);
         bool(Setting.TRUST_FORWARDED_HEADERS);
 
-        if (Boolean.TRUE.equals(values.get(Setting.STATIC_AAD_ENABLED)) && !values.containsKey(Setting.STATIC_AAD_REQUEST_PASSWORD)
-                && !Boolean.TRUE.equals(values.get(Setting.STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES))) {
-            errors.add(Setting.STATIC_AAD_REQUEST_PASSWORD.key() + ": required when " + Setting.STATIC_AAD_ENABLED.key()
-                    + " is true (unless " + Setting.STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES.key() + " is, and only one-time challenges are used)");
-        }
+        requirePasswordWhenEnabled(Setting.STATIC_AAD_ENABLED, Setting.STATIC_AAD_REQUEST_PASSWORD, Setting.STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES);
+        requirePasswordWhenEnabled(Setting.JAMF_ENABLED, Setting.JAMF_REQUEST_PASSWORD, Setting.JAMF_ALLOW_DYNAMIC_CHALLENGES);
+        requirePasswordWhenEnabled(Setting.DC_ENABLED, Setting.DC_REQUEST_PASSWORD, Setting.DC_ALLOW_DYNAMIC_CHALLENGES);
         if (Boolean.TRUE.equals(values.get(Setting.CRL_ADD_CDP)) && !values.containsKey(Setting.CRL_REQUEST_TOKEN)) {
             errors.add(Setting.CRL_ADD_CDP.key() + ": needs " + Setting.CRL_REQUEST_TOKEN.key() + ", which the CRL's URL carries");
         }
@@ -159,10 +178,6 @@ public final class ScepterSettings {
         return optionalValue(Setting.STATIC_REQUEST_PASSWORD);
     }
 
-    public Optional<Integer> staticValidityPeriodDays() {
-        return optionalValue(Setting.STATIC_VALIDITY_PERIOD_DAYS);
-    }
-
     /** EKU OIDs. */
     public List<String> staticDefaultEkus() {
         return value(Setting.STATIC_DEFAULT_EKUS);
@@ -173,42 +188,41 @@ public final class ScepterSettings {
         return value(Setting.STATIC_DEFAULT_KEY_USAGE);
     }
 
-    /** Whether one-time challenges from {@code POST /api/challenges} work on {@code /scep} and {@code /static}. */
-    public boolean staticAllowDynamicChallenges() {
-        return value(Setting.STATIC_ALLOW_DYNAMIC_CHALLENGES);
+    /**
+     * One SCEP endpoint's settings, read under {@code AppConfig:<section>:}: {@code StaticValidation},
+     * {@code StaticAADValidation}, {@code JamfValidation}, {@code DCValidation} or {@code IntuneValidation}.
+     * A setting SCEPman does not have for that endpoint comes back empty (or {@code false}).
+     */
+    public EndpointSettings endpoint(String section) {
+        return new EndpointSettings(section,
+                this.<Boolean>endpointValue(section, "Enabled").orElse(false),
+                endpointValue(section, "RequestPassword"),
+                endpointValue(section, "ValidityPeriodDays"),
+                endpointValue(section, "DefaultEkus"),
+                endpointValue(section, "DefaultKeyUsage"),
+                this.<Boolean>endpointValue(section, "AllowDynamicChallenges").orElse(false),
+                this.<Boolean>endpointValue(section, "AllowRenewals").orElse(false),
+                this.<List<String>>endpointValue(section, "ReenrollmentAllowedCertificateTypes").orElse(List.of()),
+                this.<Boolean>endpointValue(section, "AllowRequestedSidExtension").orElse(false));
     }
 
-    public boolean staticAllowRenewals() {
-        return value(Setting.STATIC_ALLOW_RENEWALS);
+    private <T> Optional<T> endpointValue(String section, String name) {
+        return Setting.byName("AppConfig:" + section + ":" + name).flatMap(this::optionalValue);
     }
 
-    /** SCEPman's certificate type names ({@code Static}, {@code IntuneDevice}, ...). */
-    public List<String> staticReenrollmentAllowedCertificateTypes() {
-        return value(Setting.STATIC_REENROLLMENT_ALLOWED_CERTIFICATE_TYPES);
+    /** Whether certificates carry Microsoft's Entra tenant and device id extensions ({@code AppConfig:AddMicrosoftAADExtensions}). */
+    public boolean addMicrosoftAadExtensions() {
+        return value(Setting.ADD_MICROSOFT_AAD_EXTENSIONS);
     }
 
-    public boolean staticAadAllowDynamicChallenges() {
-        return value(Setting.STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES);
+    /** Whether certificates of users and devices carry the SID extension from the directory ({@code AppConfig:AddSidExtension}). */
+    public boolean addSidExtension() {
+        return value(Setting.ADD_SID_EXTENSION);
     }
 
-    public boolean staticAadEnabled() {
-        return value(Setting.STATIC_AAD_ENABLED);
-    }
-
-    public Optional<String> staticAadRequestPassword() {
-        return optionalValue(Setting.STATIC_AAD_REQUEST_PASSWORD);
-    }
-
-    public Optional<Integer> staticAadValidityPeriodDays() {
-        return optionalValue(Setting.STATIC_AAD_VALIDITY_PERIOD_DAYS);
-    }
-
-    public List<String> staticAadDefaultEkus() {
-        return value(Setting.STATIC_AAD_DEFAULT_EKUS);
-    }
-
-    public int staticAadDefaultKeyUsage() {
-        return value(Setting.STATIC_AAD_DEFAULT_KEY_USAGE);
+    /** The Entra tenant, written into the tenant id extension. */
+    public Optional<java.util.UUID> tenantId() {
+        return optionalValue(Setting.AUTH_TENANT_ID);
     }
 
     /** Whether {@code POST /api/csr} is served. */
@@ -530,6 +544,34 @@ public final class ScepterSettings {
             throw new IllegalArgumentException("must be 2048, 3072 or 4096");
         }
         return size;
+    }
+
+    private void requirePasswordWhenEnabled(Setting enabled, Setting password, Setting allowDynamic) {
+        if (Boolean.TRUE.equals(values.get(enabled)) && !values.containsKey(password) && !Boolean.TRUE.equals(values.get(allowDynamic))) {
+            errors.add(password.key() + ": required when " + enabled.key() + " is true (unless " + allowDynamic.key()
+                    + " is, and only one-time challenges are used)");
+        }
+    }
+
+    /** Jamf Pro refuses a SCEP challenge longer than 32 characters, so a longer one could never be used. */
+    private String jamfChallenge(String value) {
+        challenge(value);
+        if (value.length() > 32) {
+            throw new IllegalArgumentException("must be at most 32 characters, the most Jamf Pro accepts (this one has "
+                    + value.length() + ")");
+        }
+        return value;
+    }
+
+    private static java.util.UUID guid(String value) {
+        try {
+            if (value.length() == 36) {
+                return java.util.UUID.fromString(value);
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("must be a GUID such as 00000000-0000-0000-0000-000000000000");
     }
 
     private String jdbcUrl(String value) {

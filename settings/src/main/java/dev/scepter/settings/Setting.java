@@ -17,6 +17,9 @@ public enum Setting {
     USE_REQUESTED_KEY_USAGES("AppConfig:UseRequestedKeyUsages", "true", false),
     SCEP_RESPONSE_ENCRYPTION_ALGORITHM("AppConfig:SCEPResponseEncryptionAlgorithm", "2.16.840.1.101.3.4.1.42", false),
     CONCURRENT_SCEP_REQUEST_LIMIT("AppConfig:ConcurrentSCEPRequestLimit", "50", false),
+    ADD_MICROSOFT_AAD_EXTENSIONS("AppConfig:AddMicrosoftAADExtensions", "true", false),
+    ADD_SID_EXTENSION("AppConfig:AddSidExtension", "false", false),
+    AUTH_TENANT_ID("AppConfig:AuthConfig:TenantId", null, false),
 
     STATIC_ENABLED("AppConfig:StaticValidation:Enabled", "true", false),
     STATIC_REQUEST_PASSWORD("AppConfig:StaticValidation:RequestPassword", null, true),
@@ -26,6 +29,7 @@ public enum Setting {
     STATIC_ALLOW_RENEWALS("AppConfig:StaticValidation:AllowRenewals", "false", false),
     STATIC_REENROLLMENT_ALLOWED_CERTIFICATE_TYPES("AppConfig:StaticValidation:ReenrollmentAllowedCertificateTypes", "Static", false),
     STATIC_ALLOW_DYNAMIC_CHALLENGES("AppConfig:StaticValidation:AllowDynamicChallenges", "false", false),
+    STATIC_ALLOW_REQUESTED_SID_EXTENSION("AppConfig:StaticValidation:AllowRequestedSidExtension", "false", false),
 
     STATIC_AAD_ENABLED("AppConfig:StaticAADValidation:Enabled", "false", false),
     STATIC_AAD_REQUEST_PASSWORD("AppConfig:StaticAADValidation:RequestPassword", null, true),
@@ -33,6 +37,23 @@ public enum Setting {
     STATIC_AAD_DEFAULT_EKUS("AppConfig:StaticAADValidation:DefaultEkus", "1.3.6.1.5.5.7.3.2", false),
     STATIC_AAD_DEFAULT_KEY_USAGE("AppConfig:StaticAADValidation:DefaultKeyUsage", "DigitalSignature|KeyEncipherment", false),
     STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES("AppConfig:StaticAADValidation:AllowDynamicChallenges", "false", false),
+    STATIC_AAD_ALLOW_REQUESTED_SID_EXTENSION("AppConfig:StaticAADValidation:AllowRequestedSidExtension", "false", false),
+
+    JAMF_ENABLED("AppConfig:JamfValidation:Enabled", "false", false),
+    JAMF_REQUEST_PASSWORD("AppConfig:JamfValidation:RequestPassword", null, true),
+    JAMF_VALIDITY_PERIOD_DAYS("AppConfig:JamfValidation:ValidityPeriodDays", null, false),
+    JAMF_DEFAULT_EKUS("AppConfig:JamfValidation:DefaultEkus", "1.3.6.1.5.5.7.3.2", false),
+    JAMF_DEFAULT_KEY_USAGE("AppConfig:JamfValidation:DefaultKeyUsage", "DigitalSignature|KeyEncipherment", false),
+    JAMF_ALLOW_DYNAMIC_CHALLENGES("AppConfig:JamfValidation:AllowDynamicChallenges", "false", false),
+    JAMF_ALLOW_REQUESTED_SID_EXTENSION("AppConfig:JamfValidation:AllowRequestedSidExtension", "false", false),
+
+    DC_ENABLED("AppConfig:DCValidation:Enabled", "false", false),
+    DC_REQUEST_PASSWORD("AppConfig:DCValidation:RequestPassword", null, true),
+    DC_VALIDITY_PERIOD_DAYS("AppConfig:DCValidation:ValidityPeriodDays", null, false),
+    DC_ALLOW_DYNAMIC_CHALLENGES("AppConfig:DCValidation:AllowDynamicChallenges", "false", false),
+    DC_ALLOW_REQUESTED_SID_EXTENSION("AppConfig:DCValidation:AllowRequestedSidExtension", "false", false),
+
+    INTUNE_ALLOW_REQUESTED_SID_EXTENSION("AppConfig:IntuneValidation:AllowRequestedSidExtension", "false", false),
 
     DB_CSR_ENABLED("AppConfig:DbCSRValidation:Enabled", "true", false),
     DB_CSR_VALIDITY_PERIOD_DAYS("AppConfig:DbCSRValidation:ValidityPeriodDays", null, false),

@@ -51,6 +51,7 @@ public final class ScepController {
     }
 
     @RequestMapping(path = {"/scep", "/scep/pkiclient.exe", "/static", "/static/pkiclient.exe", "/static/aad", "/static/aad/pkiclient.exe",
+        "/jamf", "/jamf/pkiclient.exe", "/dc", "/dc/pkiclient.exe",
         "/certsrv/mscep/mscep.dll", "/certsrv/mscep/mscep.dll/pkiclient.exe"},
             method = {RequestMethod.GET, RequestMethod.POST})
     public ResponseEntity<byte[]> scep(HttpServletRequest request) throws IOException {
