@@ -2,6 +2,7 @@ package dev.scepter.server;
 
 import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.ca.CaDecrypter;
+import dev.scepter.authority.ca.CaSigner;
 import dev.scepter.authority.crl.CrlIssuer;
 import dev.scepter.authority.directory.EmbeddedDirectory;
 import dev.scepter.authority.enrollment.Binder;
@@ -21,12 +22,14 @@ import dev.scepter.authority.validity.IssuedSerialIndex;
 import dev.scepter.authority.validity.RevocationIndex;
 import dev.scepter.authority.validity.Validity;
 import dev.scepter.installer.local.LocalInstallation;
+import dev.scepter.keys.Pkcs12CaSigner;
 import dev.scepter.protocol.ocsp.IssuerMatcher;
 import dev.scepter.protocol.scep.CertRepEncoder;
 import dev.scepter.protocol.scep.ResponseEncryption;
 import dev.scepter.server.crl.CrlService;
 import dev.scepter.server.ocsp.OcspResponder;
 import dev.scepter.server.scep.ScepEndpointFactory;
+import dev.scepter.server.scep.ScepKeys;
 import dev.scepter.server.scep.ScepEndpoints;
 import dev.scepter.server.scep.ScepLoadLimit;
 import dev.scepter.server.scep.ScepService;
@@ -222,13 +225,34 @@ public class CoreConfiguration {
         return new Renewals(caCertificate, store, validity, clock);
     }
 
+    /**
+     * The CA's own key when it is RSA; otherwise the RA certificate the installation made beside
+     * it, since SCEP's key transport (RFC 8894 section 3.2.2) needs an RSA key.
+     */
     @Bean
-    ScepService scepService(CoreContext core, Enrollment enrollment, Renewals renewals, CertificateStore store, String issuerName) {
-        if (!(core.ca() instanceof CaDecrypter decrypter)) {
-            throw new IllegalStateException("the CA key cannot decrypt SCEP requests: SCEP needs an RSA CA key");
+    ScepKeys scepKeys(CoreContext core) {
+        CaSigner ca = core.ca();
+        if (ScepKeys.isRsa(ca.certificate()) && ca instanceof CaDecrypter decrypter) {
+            return new ScepKeys(ca, decrypter, Optional.empty(), ca.chain());
         }
+        Path raKeyStore = core.dataDir().resolve(LocalInstallation.RA_KEY_STORE);
+        if (!Files.exists(raKeyStore)) {
+            throw new IllegalStateException("The CA key is not RSA, so SCEP needs the RSA RA certificate in " + raKeyStore
+                    + "; run complete-installation to create it.");
+        }
+        try {
+            Pkcs12CaSigner ra = Pkcs12CaSigner.load(raKeyStore, core.dataDir().resolve(LocalInstallation.RA_PASSWORD));
+            return new ScepKeys(ra, ra, Optional.of(ra.certificate()), ca.chain());
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot open the SCEP RA in " + raKeyStore + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Bean
+    ScepService scepService(CoreContext core, Enrollment enrollment, Renewals renewals, CertificateStore store, String issuerName,
+            ScepKeys keys) {
         ResponseEncryption encryption = ResponseEncryption.fromOid(core.settings().scepResponseEncryptionAlgorithm()).orElseThrow();
-        return new ScepService(enrollment, renewals, store, issuerName, decrypter, new CertRepEncoder(core.ca()), encryption);
+        return new ScepService(enrollment, renewals, store, issuerName, keys, new CertRepEncoder(keys.signer()), encryption);
     }
 
     @Bean

@@ -117,8 +117,8 @@ public final class ScepterSettings {
         integer(Setting.STORE_REVOCATION_REFRESH_SECONDS, 1, 3600);
 
         required(Setting.ROOT_SUBJECT, this::distinguishedName);
-        required(Setting.ROOT_KEY_TYPE, this::rsaKeyType);
-        required(Setting.ROOT_KEY_SIZE, this::rsaKeySize);
+        required(Setting.ROOT_KEY_TYPE, this::keyType);
+        bindRootKeySize();
         integer(Setting.ROOT_DAYS_EXPIRES_IN, 1, 36_500);
         bool(Setting.ROOT_ADD_EXTENDED_KEY_USAGE);
 
@@ -297,6 +297,12 @@ public final class ScepterSettings {
         return value(Setting.ROOT_SUBJECT);
     }
 
+    /** {@code RSA} or {@code EC} (the {@code -HSM} variants mean the same key in a local installation). */
+    public String rootKeyType() {
+        return value(Setting.ROOT_KEY_TYPE);
+    }
+
+    /** RSA modulus bits, or the EC curve's size (256, 384, 521 for P-256, P-384, P-521). */
     public int rootKeySize() {
         return value(Setting.ROOT_KEY_SIZE);
     }
@@ -531,19 +537,28 @@ public final class ScepterSettings {
         return value;
     }
 
-    private String rsaKeyType(String value) {
-        if (!value.equalsIgnoreCase("RSA") && !value.equalsIgnoreCase("RSA-HSM")) {
-            throw new IllegalArgumentException("must be RSA or RSA-HSM: SCEP needs an RSA CA key");
-        }
-        return value.toUpperCase(Locale.ROOT);
+    /** Key Vault's key types; a local installation keeps either kind in {@code ca.p12}. */
+    private String keyType(String value) {
+        return switch (value.toUpperCase(Locale.ROOT)) {
+            case "RSA", "RSA-HSM" -> "RSA";
+            case "EC", "EC-HSM" -> "EC";
+            default -> throw new IllegalArgumentException("must be RSA, RSA-HSM, EC or EC-HSM");
+        };
     }
 
-    private int rsaKeySize(String value) {
-        int size = wholeNumber(value, 2048, 4096);
-        if (size != 2048 && size != 3072 && size != 4096) {
-            throw new IllegalArgumentException("must be 2048, 3072 or 4096");
-        }
-        return size;
+    /** The size's meaning, and so its default, follow the key type: 4096 bits for RSA, P-256 for EC. */
+    private void bindRootKeySize() {
+        boolean ec = "EC".equals(values.get(Setting.ROOT_KEY_TYPE));
+        String given = raw.value(Setting.ROOT_KEY_SIZE.key()).filter(v -> !v.isBlank()).orElse(ec ? "256" : "4096");
+        parse(Setting.ROOT_KEY_SIZE, given, v -> {
+            int size = wholeNumber(v, 256, 4096);
+            List<Integer> allowed = ec ? List.of(256, 384, 521) : List.of(2048, 3072, 4096);
+            if (!allowed.contains(size)) {
+                throw new IllegalArgumentException(ec ? "must be 256, 384 or 521 (P-256, P-384, P-521) for an EC key"
+                        : "must be 2048, 3072 or 4096 for an RSA key");
+            }
+            return size;
+        });
     }
 
     private void requirePasswordWhenEnabled(Setting enabled, Setting password, Setting allowDynamic) {

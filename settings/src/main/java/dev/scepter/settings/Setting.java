@@ -93,7 +93,8 @@ public enum Setting {
 
     ROOT_SUBJECT("AppConfig:KeyVaultConfig:RootCertificateConfig:Subject", "CN=Scepter-Root-CA-V1,O=Scepter", false),
     ROOT_KEY_TYPE("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "RSA", false),
-    ROOT_KEY_SIZE("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "4096", false),
+    /** No default of its own: 4096 bits for RSA, P-256 for EC (see {@link ScepterSettings#rootKeySize()}). */
+    ROOT_KEY_SIZE("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", null, false),
     ROOT_DAYS_EXPIRES_IN("AppConfig:KeyVaultConfig:RootCertificateConfig:DaysExpiresIn", "3650", false),
     ROOT_ADD_EXTENDED_KEY_USAGE("AppConfig:KeyVaultConfig:RootCertificateConfig:AddExtendedKeyUsage", "true", false),
 

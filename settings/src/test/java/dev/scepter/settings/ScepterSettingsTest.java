@@ -184,6 +184,20 @@ class ScepterSettingsTest {
     }
 
     @Test
+    void anEcRootKeyTakesACurveSizeAndDefaultsToP256() throws Exception {
+        ScepterSettings ec = ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "EC-HSM")));
+        assertThat(ec.rootKeyType()).isEqualTo("EC");
+        assertThat(ec.rootKeySize()).isEqualTo(256);
+        assertThat(ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "EC",
+                "AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "384"))).rootKeySize()).isEqualTo(384);
+        assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "EC",
+                "AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "4096"))))
+                .hasMessageContaining("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize").hasMessageContaining("P-256");
+        assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "DSA"))))
+                .hasMessageContaining("must be RSA, RSA-HSM, EC or EC-HSM");
+    }
+
+    @Test
     void theTenantIdMustBeAGuid() {
         assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:AuthConfig:TenantId", "contoso"))))
                 .hasMessageContaining("AppConfig:AuthConfig:TenantId");
