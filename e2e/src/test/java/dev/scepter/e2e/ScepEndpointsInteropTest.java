@@ -116,6 +116,17 @@ class ScepEndpointsInteropTest {
         }
     }
 
+    @Test
+    void aJamfChallengeLongerThanJamfCanSendStopsStartUpNamingTheSettingButNotItsValue() {
+        String tooLong = "a-jamf-challenge-of-thirty-three!";
+        ScepterProcess.Refusal refusal = ScepterProcess.startExpectingRefusal(Map.of(
+                "AppConfig__JamfValidation__Enabled", "true",
+                "AppConfig__JamfValidation__RequestPassword", tooLong));
+        assertThat(refusal.exitCode()).as(refusal.log()).isNotZero();
+        assertThat(refusal.log()).contains("AppConfig:JamfValidation:RequestPassword", "at most 32 characters")
+                .doesNotContain(tooLong);
+    }
+
     /** The GUID as SCEPman's serial holds it: .NET Guid.ToByteArray() order, in hex. */
     private static String dotNetHex(UUID id) {
         ByteBuffer out = ByteBuffer.allocate(16);
