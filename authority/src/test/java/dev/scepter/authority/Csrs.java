@@ -25,6 +25,8 @@ public final class Csrs {
     private String dnsName;
     private KeyUsage keyUsage;
     private KeyPurposeId eku;
+    private String uri;
+    private org.bouncycastle.asn1.x509.Extension extra;
 
     private Csrs(KeyPair keyPair) {
         this.keyPair = keyPair;
@@ -49,6 +51,18 @@ public final class Csrs {
         return this;
     }
 
+    /** A SAN URI (beside the DNS name, if any). */
+    public Csrs uri(String value) {
+        this.uri = value;
+        return this;
+    }
+
+    /** Any other requested extension. */
+    public Csrs extension(org.bouncycastle.asn1.x509.Extension value) {
+        this.extra = value;
+        return this;
+    }
+
     public Csrs keyUsage(int bits) {
         this.keyUsage = new KeyUsage(bits);
         return this;
@@ -65,8 +79,18 @@ public final class Csrs {
             builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, new DERPrintableString(challenge));
         }
         ExtensionsGenerator extensions = new ExtensionsGenerator();
+        java.util.List<GeneralName> sans = new java.util.ArrayList<>();
         if (dnsName != null) {
-            extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+            sans.add(new GeneralName(GeneralName.dNSName, dnsName));
+        }
+        if (uri != null) {
+            sans.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri));
+        }
+        if (!sans.isEmpty()) {
+            extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
+        }
+        if (extra != null) {
+            extensions.addExtension(extra);
         }
         if (keyUsage != null) {
             extensions.addExtension(Extension.keyUsage, true, keyUsage);

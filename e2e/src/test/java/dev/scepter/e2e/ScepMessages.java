@@ -134,13 +134,30 @@ final class ScepMessages {
      * enveloped with AES-128 for {@code ca} and signed by the requester's self-signed certificate.
      */
     static PkcsReq pkcsReq(Requester requester, X509Certificate ca, String commonName, String challenge) {
+        return pkcsReq(requester, ca, commonName, challenge, List.of());
+    }
+
+    /**
+     * As {@link #pkcsReq(Requester, X509Certificate, String, String)}, with SAN URIs in the CSR's
+     * extensionRequest (what Intune profiles send as {@code IntuneDeviceId://{{DeviceId}}} and
+     * neither real client can).
+     */
+    static PkcsReq pkcsReq(Requester requester, X509Certificate ca, String commonName, String challenge, List<String> sanUris) {
         try {
             ContentSigner signer = signer(requester.keyPair());
             ASN1Encodable password = DERPrintableString.isPrintableString(challenge)
                     ? new DERPrintableString(challenge) : new DERUTF8String(challenge);
-            PKCS10CertificationRequest csr = new JcaPKCS10CertificationRequestBuilder(name(commonName), requester.keyPair().getPublic())
-                    .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, password)
-                    .build(signer);
+            var builder = new JcaPKCS10CertificationRequestBuilder(name(commonName), requester.keyPair().getPublic())
+                    .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, password);
+            if (!sanUris.isEmpty()) {
+                org.bouncycastle.asn1.x509.ExtensionsGenerator extensions = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
+                extensions.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false,
+                        new org.bouncycastle.asn1.x509.GeneralNames(sanUris.stream().map(uri -> new org.bouncycastle.asn1.x509.GeneralName(
+                                org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier, uri))
+                                .toArray(org.bouncycastle.asn1.x509.GeneralName[]::new)));
+                builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
+            }
+            PKCS10CertificationRequest csr = builder.build(signer);
 
             CMSEnvelopedDataGenerator envelope = new CMSEnvelopedDataGenerator();
             envelope.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(ca).setProvider(BC));

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
@@ -20,12 +21,17 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import javax.crypto.Cipher;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -54,11 +60,13 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
     private final Path keyStoreFile;
     private final PrivateKey privateKey;
     private final X509CertificateHolder certificate;
+    private final java.util.List<X509CertificateHolder> chain;
 
-    private Pkcs12CaSigner(Path keyStoreFile, PrivateKey privateKey, X509CertificateHolder certificate) {
+    private Pkcs12CaSigner(Path keyStoreFile, PrivateKey privateKey, java.util.List<X509CertificateHolder> chain) {
         this.keyStoreFile = keyStoreFile;
         this.privateKey = privateKey;
-        this.certificate = certificate;
+        this.certificate = chain.get(0);
+        this.chain = java.util.List.copyOf(chain);
     }
 
     /** Opens an existing CA. */
@@ -72,8 +80,13 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
         if (!(keyStore.getKey(alias, password) instanceof PrivateKey key)) {
             throw new GeneralSecurityException(keyStoreFile + " holds no private key under alias " + alias);
         }
-        Certificate cert = keyStore.getCertificate(alias);
-        return new Pkcs12CaSigner(keyStoreFile, key, new X509CertificateHolder(cert.getEncoded()));
+        // An intermediate CA's keystore holds its chain up to the root; GetCACert hands that out.
+        Certificate[] stored = keyStore.getCertificateChain(alias);
+        java.util.List<X509CertificateHolder> chain = new java.util.ArrayList<>();
+        for (Certificate cert : stored == null ? new Certificate[] {keyStore.getCertificate(alias)} : stored) {
+            chain.add(new X509CertificateHolder(cert.getEncoded()));
+        }
+        return new Pkcs12CaSigner(keyStoreFile, key, chain);
     }
 
     /**
@@ -82,11 +95,59 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
      */
     public static Pkcs12CaSigner generate(Path keyStoreFile, Path passwordFile, RootCaSpec spec, Clock clock, SecureRandom random)
             throws IOException, GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(spec.keySize(), random);
-        KeyPair keyPair = generator.generateKeyPair();
+        KeyPair keyPair = keyPair(spec.keyType(), spec.keySize(), random);
         X509CertificateHolder certificate = selfSign(keyPair, spec, clock, random);
+        return store(keyStoreFile, passwordFile, keyPair, certificate, random);
+    }
 
+    /**
+     * Generates the SCEP RA of a CA whose key cannot do key transport (an EC CA): an RSA-2048 key
+     * and an end-entity certificate for it, issued by {@code ca} for as long as the CA lives, with
+     * keyEncipherment (clients encrypt their requests to it, RFC 8894 section 2.1) and
+     * digitalSignature (it signs the CertReps). Written like the CA, both files 0600.
+     */
+    public static Pkcs12CaSigner generateScepRa(Path keyStoreFile, Path passwordFile, CaSigner ca, Clock clock, SecureRandom random)
+            throws IOException, GeneralSecurityException {
+        KeyPair keyPair = keyPair("RSA", 2048, random);
+        X509CertificateHolder caCertificate = ca.certificate();
+        RDN[] caCommonName = caCertificate.getSubject().getRDNs(BCStyle.CN);
+        String caLabel = caCommonName.length > 0 ? IETFUtils.valueToString(caCommonName[0].getFirst().getValue())
+                : BCStyle.INSTANCE.toString(caCertificate.getSubject());
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, "SCEP RA of " + caLabel).build();
+        Instant now = clock.instant();
+        byte[] serial = new byte[16];
+        random.nextBytes(serial);
+        serial[0] &= 0x7F;
+        SubjectPublicKeyInfo publicKey = SubjectPublicKeyInfo.getInstance(keyPair.getPublic().getEncoded());
+        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(caCertificate.getSubject(), new BigInteger(1, serial).setBit(120),
+                Date.from(now.minus(Duration.ofHours(1))), caCertificate.getNotAfter(), subject, publicKey);
+        BcX509ExtensionUtils utils = new BcX509ExtensionUtils();
+        try {
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey));
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    utils.createAuthorityKeyIdentifier(caCertificate.getSubjectPublicKeyInfo()));
+            X509CertificateHolder certificate = builder.build(ca.contentSigner(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)));
+            return store(keyStoreFile, passwordFile, keyPair, certificate, random);
+        } catch (IOException | OperatorCreationException e) {
+            throw new GeneralSecurityException("cannot build the SCEP RA certificate", e);
+        }
+    }
+
+    private static KeyPair keyPair(String keyType, int keySize, SecureRandom random) throws GeneralSecurityException {
+        if ("EC".equals(keyType)) {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp" + keySize + "r1"), random);
+            return generator.generateKeyPair();
+        }
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(keySize, random);
+        return generator.generateKeyPair();
+    }
+
+    private static Pkcs12CaSigner store(Path keyStoreFile, Path passwordFile, KeyPair keyPair, X509CertificateHolder certificate,
+            SecureRandom random) throws IOException, GeneralSecurityException {
         char[] password = Secrets.randomText(random, 24).toCharArray();
         KeyStore keyStore = KeyStore.getInstance("PKCS12");
         keyStore.load(null, null);
@@ -96,7 +157,7 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
         try (OutputStream out = newSecretFile(keyStoreFile)) {
             keyStore.store(out, password);
         }
-        return new Pkcs12CaSigner(keyStoreFile, keyPair.getPrivate(), certificate);
+        return new Pkcs12CaSigner(keyStoreFile, keyPair.getPrivate(), java.util.List.of(certificate));
     }
 
     private static X509CertificateHolder selfSign(KeyPair keyPair, RootCaSpec spec, Clock clock, SecureRandom random)
@@ -119,7 +180,7 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
                 builder.addExtension(Extension.extendedKeyUsage, false,
                         new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}));
             }
-            ContentSigner signer = new JcaContentSignerBuilder("SHA256withRSA").build(keyPair.getPrivate());
+            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm("SHA256", keyPair.getPrivate())).build(keyPair.getPrivate());
             return builder.build(signer);
         } catch (IOException | OperatorCreationException e) {
             throw new GeneralSecurityException("cannot build the root CA certificate", e);
@@ -132,15 +193,27 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
     }
 
     @Override
+    public java.util.List<X509CertificateHolder> chain() {
+        return chain;
+    }
+
+    @Override
     public ContentSigner contentSigner(AlgorithmIdentifier digestAlgorithm) throws OperatorCreationException {
         String digest = new DefaultAlgorithmNameFinder().getAlgorithmName(digestAlgorithm).replace("-", "");
-        return new JcaContentSignerBuilder(digest + "withRSA").build(privateKey);
+        return new JcaContentSignerBuilder(signatureAlgorithm(digest, privateKey)).build(privateKey);
+    }
+
+    private static String signatureAlgorithm(String digest, PrivateKey key) {
+        return digest + ("RSA".equals(key.getAlgorithm()) ? "withRSA" : "withECDSA");
     }
 
     @Override
     public byte[] decryptContentEncryptionKey(AlgorithmIdentifier keyEncryptionAlgorithm, byte[] encryptedKey)
             throws GeneralSecurityException {
         // RSA PKCS#1 v1.5 key transport, the only one SCEP clients use (RFC 8894 section 3.2.2).
+        if (!"RSA".equals(privateKey.getAlgorithm())) {
+            throw new InvalidKeyException("a " + privateKey.getAlgorithm() + " key cannot unwrap a key-transport key");
+        }
         Cipher cipher = Cipher.getInstance("RSA/ECB/PKCS1Padding");
         cipher.init(Cipher.DECRYPT_MODE, privateKey);
         return cipher.doFinal(encryptedKey);

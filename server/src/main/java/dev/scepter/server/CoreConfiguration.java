@@ -2,20 +2,16 @@ package dev.scepter.server;
 
 import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.ca.CaDecrypter;
+import dev.scepter.authority.ca.CaSigner;
 import dev.scepter.authority.crl.CrlIssuer;
 import dev.scepter.authority.directory.EmbeddedDirectory;
 import dev.scepter.authority.enrollment.Binder;
-import dev.scepter.authority.enrollment.CertificateType;
-import dev.scepter.authority.enrollment.ChallengeVerifier;
 import dev.scepter.authority.enrollment.Enrollment;
-import dev.scepter.authority.enrollment.EnrollmentEndpoint;
 import dev.scepter.authority.enrollment.OneTimeChallenges;
-import dev.scepter.authority.enrollment.RenewalPolicy;
 import dev.scepter.authority.enrollment.Renewals;
-import dev.scepter.authority.enrollment.StaticChallengeVerifier;
 import dev.scepter.authority.issuance.CertificateIssuer;
-import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.IssuancePolicy;
+import dev.scepter.authority.issuance.MicrosoftExtensions;
 import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.revocation.Revocations;
 import dev.scepter.authority.store.CertificateStore;
@@ -26,18 +22,19 @@ import dev.scepter.authority.validity.IssuedSerialIndex;
 import dev.scepter.authority.validity.RevocationIndex;
 import dev.scepter.authority.validity.Validity;
 import dev.scepter.installer.local.LocalInstallation;
+import dev.scepter.keys.Pkcs12CaSigner;
 import dev.scepter.protocol.ocsp.IssuerMatcher;
 import dev.scepter.protocol.scep.CertRepEncoder;
 import dev.scepter.protocol.scep.ResponseEncryption;
 import dev.scepter.server.crl.CrlService;
 import dev.scepter.server.ocsp.OcspResponder;
-import dev.scepter.server.scep.ScepEndpoint;
+import dev.scepter.server.scep.ScepEndpointFactory;
+import dev.scepter.server.scep.ScepKeys;
 import dev.scepter.server.scep.ScepEndpoints;
 import dev.scepter.server.scep.ScepLoadLimit;
 import dev.scepter.server.scep.ScepService;
 import dev.scepter.server.validity.IndexRefresher;
 import dev.scepter.settings.ScepterSettings;
-import dev.scepter.settings.Setting;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -51,7 +48,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -105,7 +101,10 @@ public class CoreConfiguration {
     @Bean
     Enrollment enrollment(CoreContext core, IssuancePolicy policy, CertificateStore store, SerialNumbers serials, Clock clock,
             CachingDirectory directory, IssuedSerialIndex issued) {
-        Enrollment enrollment = new Enrollment(new CertificateIssuer(core.ca(), policy, clock), store, serials,
+        ScepterSettings settings = core.settings();
+        MicrosoftExtensions microsoft = new MicrosoftExtensions(settings.addMicrosoftAadExtensions(), settings.tenantId(),
+                settings.addSidExtension());
+        Enrollment enrollment = new Enrollment(new CertificateIssuer(core.ca(), policy, clock, microsoft), store, serials,
                 Optional.of(new Binder(directory)));
         enrollment.onIssued(record -> issued.add(record.serialNumber()));
         return enrollment;
@@ -208,47 +207,11 @@ public class CoreConfiguration {
 
     @Bean
     ScepEndpoints scepEndpoints(CoreContext core, OneTimeChallenges oneTimeChallenges) {
-        ScepterSettings settings = core.settings();
-        ChallengeVerifier staticChallenge = settings.staticEnabled()
-                ? new StaticChallengeVerifier(staticChallenge(core))
-                : (challenge, csr) -> false;
-        if (settings.staticAllowDynamicChallenges()) {
-            staticChallenge = staticChallenge.or(oneTimeChallenges);
-        }
-        EndpointProfile profile = new EndpointProfile("static", SerialNumbers.TYPE_STATIC, settings.staticValidityPeriodDays(),
-                settings.staticDefaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(), settings.staticDefaultKeyUsage());
-        RenewalPolicy staticRenewals = new RenewalPolicy(settings.staticAllowRenewals(), settings.staticReenrollmentAllowedCertificateTypes()
-                .stream().map(name -> CertificateType.bySettingName(name).orElseThrow()).collect(java.util.stream.Collectors.toSet()));
-        EnrollmentEndpoint endpoint = new EnrollmentEndpoint(profile, staticChallenge, staticRenewals);
-        String enabledBy = Setting.STATIC_ENABLED.key();
-        EndpointProfile aadProfile = new EndpointProfile("static-aad", SerialNumbers.TYPE_STATIC, settings.staticAadValidityPeriodDays(),
-                settings.staticAadDefaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(), settings.staticAadDefaultKeyUsage(),
-                EndpointProfile.Binding.REQUIRED);
-        ChallengeVerifier aadChallenge = settings.staticAadRequestPassword()
-                .<ChallengeVerifier>map(StaticChallengeVerifier::new).orElse((challenge, csr) -> false);
-        if (settings.staticAadAllowDynamicChallenges()) {
-            aadChallenge = aadChallenge.or(oneTimeChallenges);
-        }
-        // Intune's endpoint is always served (NDES-compatible path), but until the Azure runtime
-        // validates Intune's challenges every PKIOperation gets a CertRep FAILURE.
-        EndpointProfile intuneProfile = new EndpointProfile("intune", Binder.TYPE_INTUNE_DEVICE, Optional.empty(),
-                settings.staticDefaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(), settings.staticDefaultKeyUsage(),
-                EndpointProfile.Binding.REQUIRED);
-        ChallengeVerifier intuneNotConfigured = (challenge, csr) -> false;
-        return new ScepEndpoints(List.of(
-                new ScepEndpoint("/certsrv/mscep/mscep.dll", true, new EnrollmentEndpoint(intuneProfile, intuneNotConfigured),
-                        "AppConfig:IntuneValidation (not available in this version)"),
-                new ScepEndpoint("/scep", settings.staticEnabled(), endpoint, enabledBy),
-                new ScepEndpoint("/static", settings.staticEnabled(), endpoint, enabledBy),
-                new ScepEndpoint("/static/aad", settings.staticAadEnabled(), new EnrollmentEndpoint(aadProfile, aadChallenge),
-                        Setting.STATIC_AAD_ENABLED.key())));
+        return new ScepEndpointFactory(core.settings(), oneTimeChallenges, () -> dataFolderStaticChallenge(core)).endpoints();
     }
 
-    /** {@code AppConfig:StaticValidation:RequestPassword}, else the data folder's {@code static-challenge}. */
-    private static String staticChallenge(CoreContext core) {
-        if (core.settings().staticRequestPassword().isPresent()) {
-            return core.settings().staticRequestPassword().get();
-        }
+    /** The data folder's {@code static-challenge}, made by the local installation. */
+    private static String dataFolderStaticChallenge(CoreContext core) {
         Path file = core.dataDir().resolve(LocalInstallation.STATIC_CHALLENGE);
         try {
             return Files.readString(file, StandardCharsets.UTF_8).strip();
@@ -262,13 +225,34 @@ public class CoreConfiguration {
         return new Renewals(caCertificate, store, validity, clock);
     }
 
+    /**
+     * The CA's own key when it is RSA; otherwise the RA certificate the installation made beside
+     * it, since SCEP's key transport (RFC 8894 section 3.2.2) needs an RSA key.
+     */
     @Bean
-    ScepService scepService(CoreContext core, Enrollment enrollment, Renewals renewals, CertificateStore store, String issuerName) {
-        if (!(core.ca() instanceof CaDecrypter decrypter)) {
-            throw new IllegalStateException("the CA key cannot decrypt SCEP requests: SCEP needs an RSA CA key");
+    ScepKeys scepKeys(CoreContext core) {
+        CaSigner ca = core.ca();
+        if (ScepKeys.isRsa(ca.certificate()) && ca instanceof CaDecrypter decrypter) {
+            return new ScepKeys(ca, decrypter, Optional.empty(), ca.chain());
         }
+        Path raKeyStore = core.dataDir().resolve(LocalInstallation.RA_KEY_STORE);
+        if (!Files.exists(raKeyStore)) {
+            throw new IllegalStateException("The CA key is not RSA, so SCEP needs the RSA RA certificate in " + raKeyStore
+                    + "; run complete-installation to create it.");
+        }
+        try {
+            Pkcs12CaSigner ra = Pkcs12CaSigner.load(raKeyStore, core.dataDir().resolve(LocalInstallation.RA_PASSWORD));
+            return new ScepKeys(ra, ra, Optional.of(ra.certificate()), ca.chain());
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot open the SCEP RA in " + raKeyStore + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Bean
+    ScepService scepService(CoreContext core, Enrollment enrollment, Renewals renewals, CertificateStore store, String issuerName,
+            ScepKeys keys) {
         ResponseEncryption encryption = ResponseEncryption.fromOid(core.settings().scepResponseEncryptionAlgorithm()).orElseThrow();
-        return new ScepService(enrollment, renewals, store, issuerName, decrypter, new CertRepEncoder(core.ca()), encryption);
+        return new ScepService(enrollment, renewals, store, issuerName, keys, new CertRepEncoder(keys.signer()), encryption);
     }
 
     @Bean

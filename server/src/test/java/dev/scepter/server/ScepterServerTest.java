@@ -166,6 +166,18 @@ class ScepterServerTest {
     }
 
     @Test
+    void disabledEndpointsAnswer404ForEveryOperationAndIssueNothing() throws Exception {
+        long before = server.core.storage().certificateStore().count();
+        for (String path : java.util.List.of("/jamf", "/jamf/pkiclient.exe", "/dc", "/dc/pkiclient.exe", "/static/aad")) {
+            assertThat(server.get(path + "?operation=GetCACaps").statusCode()).as(path).isEqualTo(404);
+            assertThat(server.get(path + "?operation=GetCACert").statusCode()).as(path).isEqualTo(404);
+            assertThat(server.post(path + "?operation=PKIOperation", "application/x-pki-message", pkcsReq(CHALLENGE)).statusCode())
+                    .as(path).isEqualTo(404);
+        }
+        assertThat(server.core.storage().certificateStore().count()).isEqualTo(before);
+    }
+
+    @Test
     void theHomepageShowsTheCaAndWhatIsLeftToConfigureButNoSecret() throws Exception {
         HttpResponse<byte[]> response = server.get("/");
         String page = new String(response.body(), StandardCharsets.UTF_8);

@@ -59,6 +59,9 @@ public final class ScepterSettings {
         bool(Setting.USE_REQUESTED_KEY_USAGES);
         required(Setting.SCEP_RESPONSE_ENCRYPTION_ALGORITHM, this::responseEncryption);
         integer(Setting.CONCURRENT_SCEP_REQUEST_LIMIT, 1, 100_000);
+        bool(Setting.ADD_MICROSOFT_AAD_EXTENSIONS);
+        bool(Setting.ADD_SID_EXTENSION);
+        optional(Setting.AUTH_TENANT_ID, ScepterSettings::guid);
 
         bool(Setting.STATIC_ENABLED);
         optional(Setting.STATIC_REQUEST_PASSWORD, this::challenge);
@@ -67,6 +70,7 @@ public final class ScepterSettings {
         required(Setting.STATIC_DEFAULT_KEY_USAGE, this::keyUsage);
         bool(Setting.STATIC_ALLOW_DYNAMIC_CHALLENGES);
         bool(Setting.STATIC_ALLOW_RENEWALS);
+        bool(Setting.STATIC_ALLOW_REQUESTED_SID_EXTENSION);
         required(Setting.STATIC_REENROLLMENT_ALLOWED_CERTIFICATE_TYPES, this::certificateTypes);
 
         bool(Setting.STATIC_AAD_ENABLED);
@@ -75,6 +79,23 @@ public final class ScepterSettings {
         required(Setting.STATIC_AAD_DEFAULT_EKUS, this::ekus);
         required(Setting.STATIC_AAD_DEFAULT_KEY_USAGE, this::keyUsage);
         bool(Setting.STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES);
+        bool(Setting.STATIC_AAD_ALLOW_REQUESTED_SID_EXTENSION);
+
+        bool(Setting.JAMF_ENABLED);
+        optional(Setting.JAMF_REQUEST_PASSWORD, this::jamfChallenge);
+        optional(Setting.JAMF_VALIDITY_PERIOD_DAYS, v -> wholeNumber(v, 1, 36_500));
+        required(Setting.JAMF_DEFAULT_EKUS, this::ekus);
+        required(Setting.JAMF_DEFAULT_KEY_USAGE, this::keyUsage);
+        bool(Setting.JAMF_ALLOW_DYNAMIC_CHALLENGES);
+        bool(Setting.JAMF_ALLOW_REQUESTED_SID_EXTENSION);
+
+        bool(Setting.DC_ENABLED);
+        optional(Setting.DC_REQUEST_PASSWORD, this::challenge);
+        optional(Setting.DC_VALIDITY_PERIOD_DAYS, v -> wholeNumber(v, 1, 36_500));
+        bool(Setting.DC_ALLOW_DYNAMIC_CHALLENGES);
+        bool(Setting.DC_ALLOW_REQUESTED_SID_EXTENSION);
+
+        bool(Setting.INTUNE_ALLOW_REQUESTED_SID_EXTENSION);
 
         bool(Setting.DB_CSR_ENABLED);
         optional(Setting.DB_CSR_VALIDITY_PERIOD_DAYS, v -> wholeNumber(v, 1, 36_500));
@@ -96,8 +117,8 @@ public final class ScepterSettings {
         integer(Setting.STORE_REVOCATION_REFRESH_SECONDS, 1, 3600);
 
         required(Setting.ROOT_SUBJECT, this::distinguishedName);
-        required(Setting.ROOT_KEY_TYPE, this::rsaKeyType);
-        required(Setting.ROOT_KEY_SIZE, this::rsaKeySize);
+        required(Setting.ROOT_KEY_TYPE, this::keyType);
+        bindRootKeySize();
         integer(Setting.ROOT_DAYS_EXPIRES_IN, 1, 36_500);
         bool(Setting.ROOT_ADD_EXTENDED_KEY_USAGE);
 
@@ -105,8 +126,7 @@ public final class ScepterSettings {
         optional(Setting.DATABASE_USER, v -> v);
         optional(Setting.DATABASE_PASSWORD, v -> v);
 
-        optional(Setting.AUTH_TENANT_ID, this::guid);
-        optional(Setting.AUTH_APPLICATION_ID, this::guid);
+        optional(Setting.AUTH_APPLICATION_ID, ScepterSettings::guid);
         optional(Setting.AUTH_APPLICATION_KEY, v -> v);
         optional(Setting.AUTH_MANAGED_IDENTITY_ENABLED_ON_UNIX_TIME, v -> java.time.Instant.ofEpochSecond(wholeNumber(v, 0, Integer.MAX_VALUE)));
         optional(Setting.AUTH_MANAGED_IDENTITY_PERMISSION_LEVEL, v -> wholeNumber(v, -1, 2));
@@ -118,11 +138,9 @@ public final class ScepterSettings {
         optional(Setting.HTTPS_HOST_NAMES, this::list);
         bool(Setting.TRUST_FORWARDED_HEADERS);
 
-        if (Boolean.TRUE.equals(values.get(Setting.STATIC_AAD_ENABLED)) && !values.containsKey(Setting.STATIC_AAD_REQUEST_PASSWORD)
-                && !Boolean.TRUE.equals(values.get(Setting.STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES))) {
-            errors.add(Setting.STATIC_AAD_REQUEST_PASSWORD.key() + ": required when " + Setting.STATIC_AAD_ENABLED.key()
-                    + " is true (unless " + Setting.STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES.key() + " is, and only one-time challenges are used)");
-        }
+        requirePasswordWhenEnabled(Setting.STATIC_AAD_ENABLED, Setting.STATIC_AAD_REQUEST_PASSWORD, Setting.STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES);
+        requirePasswordWhenEnabled(Setting.JAMF_ENABLED, Setting.JAMF_REQUEST_PASSWORD, Setting.JAMF_ALLOW_DYNAMIC_CHALLENGES);
+        requirePasswordWhenEnabled(Setting.DC_ENABLED, Setting.DC_REQUEST_PASSWORD, Setting.DC_ALLOW_DYNAMIC_CHALLENGES);
         if (Boolean.TRUE.equals(values.get(Setting.CRL_ADD_CDP)) && !values.containsKey(Setting.CRL_REQUEST_TOKEN)) {
             errors.add(Setting.CRL_ADD_CDP.key() + ": needs " + Setting.CRL_REQUEST_TOKEN.key() + ", which the CRL's URL carries");
         }
@@ -166,10 +184,6 @@ public final class ScepterSettings {
         return optionalValue(Setting.STATIC_REQUEST_PASSWORD);
     }
 
-    public Optional<Integer> staticValidityPeriodDays() {
-        return optionalValue(Setting.STATIC_VALIDITY_PERIOD_DAYS);
-    }
-
     /** EKU OIDs. */
     public List<String> staticDefaultEkus() {
         return value(Setting.STATIC_DEFAULT_EKUS);
@@ -180,42 +194,41 @@ public final class ScepterSettings {
         return value(Setting.STATIC_DEFAULT_KEY_USAGE);
     }
 
-    /** Whether one-time challenges from {@code POST /api/challenges} work on {@code /scep} and {@code /static}. */
-    public boolean staticAllowDynamicChallenges() {
-        return value(Setting.STATIC_ALLOW_DYNAMIC_CHALLENGES);
+    /**
+     * One SCEP endpoint's settings, read under {@code AppConfig:<section>:}: {@code StaticValidation},
+     * {@code StaticAADValidation}, {@code JamfValidation}, {@code DCValidation} or {@code IntuneValidation}.
+     * A setting SCEPman does not have for that endpoint comes back empty (or {@code false}).
+     */
+    public EndpointSettings endpoint(String section) {
+        return new EndpointSettings(section,
+                this.<Boolean>endpointValue(section, "Enabled").orElse(false),
+                endpointValue(section, "RequestPassword"),
+                endpointValue(section, "ValidityPeriodDays"),
+                endpointValue(section, "DefaultEkus"),
+                endpointValue(section, "DefaultKeyUsage"),
+                this.<Boolean>endpointValue(section, "AllowDynamicChallenges").orElse(false),
+                this.<Boolean>endpointValue(section, "AllowRenewals").orElse(false),
+                this.<List<String>>endpointValue(section, "ReenrollmentAllowedCertificateTypes").orElse(List.of()),
+                this.<Boolean>endpointValue(section, "AllowRequestedSidExtension").orElse(false));
     }
 
-    public boolean staticAllowRenewals() {
-        return value(Setting.STATIC_ALLOW_RENEWALS);
+    private <T> Optional<T> endpointValue(String section, String name) {
+        return Setting.byName("AppConfig:" + section + ":" + name).flatMap(this::optionalValue);
     }
 
-    /** SCEPman's certificate type names ({@code Static}, {@code IntuneDevice}, ...). */
-    public List<String> staticReenrollmentAllowedCertificateTypes() {
-        return value(Setting.STATIC_REENROLLMENT_ALLOWED_CERTIFICATE_TYPES);
+    /** Whether certificates carry Microsoft's Entra tenant and device id extensions ({@code AppConfig:AddMicrosoftAADExtensions}). */
+    public boolean addMicrosoftAadExtensions() {
+        return value(Setting.ADD_MICROSOFT_AAD_EXTENSIONS);
     }
 
-    public boolean staticAadAllowDynamicChallenges() {
-        return value(Setting.STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES);
+    /** Whether certificates of users and devices carry the SID extension from the directory ({@code AppConfig:AddSidExtension}). */
+    public boolean addSidExtension() {
+        return value(Setting.ADD_SID_EXTENSION);
     }
 
-    public boolean staticAadEnabled() {
-        return value(Setting.STATIC_AAD_ENABLED);
-    }
-
-    public Optional<String> staticAadRequestPassword() {
-        return optionalValue(Setting.STATIC_AAD_REQUEST_PASSWORD);
-    }
-
-    public Optional<Integer> staticAadValidityPeriodDays() {
-        return optionalValue(Setting.STATIC_AAD_VALIDITY_PERIOD_DAYS);
-    }
-
-    public List<String> staticAadDefaultEkus() {
-        return value(Setting.STATIC_AAD_DEFAULT_EKUS);
-    }
-
-    public int staticAadDefaultKeyUsage() {
-        return value(Setting.STATIC_AAD_DEFAULT_KEY_USAGE);
+    /** The Entra tenant, written into the tenant id extension. */
+    public Optional<java.util.UUID> tenantId() {
+        return optionalValue(Setting.AUTH_TENANT_ID);
     }
 
     /** Whether {@code POST /api/csr} is served. */
@@ -290,6 +303,12 @@ public final class ScepterSettings {
         return value(Setting.ROOT_SUBJECT);
     }
 
+    /** {@code RSA} or {@code EC} (the {@code -HSM} variants mean the same key in a local installation). */
+    public String rootKeyType() {
+        return value(Setting.ROOT_KEY_TYPE);
+    }
+
+    /** RSA modulus bits, or the EC curve's size (256, 384, 521 for P-256, P-384, P-521). */
     public int rootKeySize() {
         return value(Setting.ROOT_KEY_SIZE);
     }
@@ -312,10 +331,6 @@ public final class ScepterSettings {
 
     public Optional<String> databasePassword() {
         return optionalValue(Setting.DATABASE_PASSWORD);
-    }
-
-    public Optional<java.util.UUID> tenantId() {
-        return optionalValue(Setting.AUTH_TENANT_ID);
     }
 
     /** 2.x: the SCEPman-api app that callers of the API get tokens for; 1.x: the app the core signs in as. */
@@ -432,17 +447,6 @@ public final class ScepterSettings {
             case "false" -> false;
             default -> throw new IllegalArgumentException("must be true or false");
         });
-    }
-
-    private java.util.UUID guid(String value) {
-        try {
-            if (value.strip().length() == 36) {
-                return java.util.UUID.fromString(value.strip());
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("not a GUID (like 6ba7b810-9dad-11d1-80b4-00c04fd430c8)");
     }
 
     private static int wholeNumber(String value, int min, int max) {
@@ -567,19 +571,56 @@ public final class ScepterSettings {
         return value;
     }
 
-    private String rsaKeyType(String value) {
-        if (!value.equalsIgnoreCase("RSA") && !value.equalsIgnoreCase("RSA-HSM")) {
-            throw new IllegalArgumentException("must be RSA or RSA-HSM: SCEP needs an RSA CA key");
-        }
-        return value.toUpperCase(Locale.ROOT);
+    /** Key Vault's key types; a local installation keeps either kind in {@code ca.p12}. */
+    private String keyType(String value) {
+        return switch (value.toUpperCase(Locale.ROOT)) {
+            case "RSA", "RSA-HSM" -> "RSA";
+            case "EC", "EC-HSM" -> "EC";
+            default -> throw new IllegalArgumentException("must be RSA, RSA-HSM, EC or EC-HSM");
+        };
     }
 
-    private int rsaKeySize(String value) {
-        int size = wholeNumber(value, 2048, 4096);
-        if (size != 2048 && size != 3072 && size != 4096) {
-            throw new IllegalArgumentException("must be 2048, 3072 or 4096");
+    /** The size's meaning, and so its default, follow the key type: 4096 bits for RSA, P-256 for EC. */
+    private void bindRootKeySize() {
+        boolean ec = "EC".equals(values.get(Setting.ROOT_KEY_TYPE));
+        String given = raw.value(Setting.ROOT_KEY_SIZE.key()).filter(v -> !v.isBlank()).orElse(ec ? "256" : "4096");
+        parse(Setting.ROOT_KEY_SIZE, given, v -> {
+            int size = wholeNumber(v, 256, 4096);
+            List<Integer> allowed = ec ? List.of(256, 384, 521) : List.of(2048, 3072, 4096);
+            if (!allowed.contains(size)) {
+                throw new IllegalArgumentException(ec ? "must be 256, 384 or 521 (P-256, P-384, P-521) for an EC key"
+                        : "must be 2048, 3072 or 4096 for an RSA key");
+            }
+            return size;
+        });
+    }
+
+    private void requirePasswordWhenEnabled(Setting enabled, Setting password, Setting allowDynamic) {
+        if (Boolean.TRUE.equals(values.get(enabled)) && !values.containsKey(password) && !Boolean.TRUE.equals(values.get(allowDynamic))) {
+            errors.add(password.key() + ": required when " + enabled.key() + " is true (unless " + allowDynamic.key()
+                    + " is, and only one-time challenges are used)");
         }
-        return size;
+    }
+
+    /** Jamf Pro refuses a SCEP challenge longer than 32 characters, so a longer one could never be used. */
+    private String jamfChallenge(String value) {
+        challenge(value);
+        if (value.length() > 32) {
+            throw new IllegalArgumentException("must be at most 32 characters, the most Jamf Pro accepts (this one has "
+                    + value.length() + ")");
+        }
+        return value;
+    }
+
+    private static java.util.UUID guid(String value) {
+        try {
+            if (value.length() == 36) {
+                return java.util.UUID.fromString(value);
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("must be a GUID such as 00000000-0000-0000-0000-000000000000");
     }
 
     private String jdbcUrl(String value) {

@@ -17,6 +17,9 @@ public enum Setting {
     USE_REQUESTED_KEY_USAGES("AppConfig:UseRequestedKeyUsages", "true", false),
     SCEP_RESPONSE_ENCRYPTION_ALGORITHM("AppConfig:SCEPResponseEncryptionAlgorithm", "2.16.840.1.101.3.4.1.42", false),
     CONCURRENT_SCEP_REQUEST_LIMIT("AppConfig:ConcurrentSCEPRequestLimit", "50", false),
+    ADD_MICROSOFT_AAD_EXTENSIONS("AppConfig:AddMicrosoftAADExtensions", "true", false),
+    ADD_SID_EXTENSION("AppConfig:AddSidExtension", "false", false),
+    AUTH_TENANT_ID("AppConfig:AuthConfig:TenantId", null, false),
 
     STATIC_ENABLED("AppConfig:StaticValidation:Enabled", "true", false),
     STATIC_REQUEST_PASSWORD("AppConfig:StaticValidation:RequestPassword", null, true),
@@ -26,6 +29,7 @@ public enum Setting {
     STATIC_ALLOW_RENEWALS("AppConfig:StaticValidation:AllowRenewals", "false", false),
     STATIC_REENROLLMENT_ALLOWED_CERTIFICATE_TYPES("AppConfig:StaticValidation:ReenrollmentAllowedCertificateTypes", "Static", false),
     STATIC_ALLOW_DYNAMIC_CHALLENGES("AppConfig:StaticValidation:AllowDynamicChallenges", "false", false),
+    STATIC_ALLOW_REQUESTED_SID_EXTENSION("AppConfig:StaticValidation:AllowRequestedSidExtension", "false", false),
 
     STATIC_AAD_ENABLED("AppConfig:StaticAADValidation:Enabled", "false", false),
     STATIC_AAD_REQUEST_PASSWORD("AppConfig:StaticAADValidation:RequestPassword", null, true),
@@ -33,6 +37,23 @@ public enum Setting {
     STATIC_AAD_DEFAULT_EKUS("AppConfig:StaticAADValidation:DefaultEkus", "1.3.6.1.5.5.7.3.2", false),
     STATIC_AAD_DEFAULT_KEY_USAGE("AppConfig:StaticAADValidation:DefaultKeyUsage", "DigitalSignature|KeyEncipherment", false),
     STATIC_AAD_ALLOW_DYNAMIC_CHALLENGES("AppConfig:StaticAADValidation:AllowDynamicChallenges", "false", false),
+    STATIC_AAD_ALLOW_REQUESTED_SID_EXTENSION("AppConfig:StaticAADValidation:AllowRequestedSidExtension", "false", false),
+
+    JAMF_ENABLED("AppConfig:JamfValidation:Enabled", "false", false),
+    JAMF_REQUEST_PASSWORD("AppConfig:JamfValidation:RequestPassword", null, true),
+    JAMF_VALIDITY_PERIOD_DAYS("AppConfig:JamfValidation:ValidityPeriodDays", null, false),
+    JAMF_DEFAULT_EKUS("AppConfig:JamfValidation:DefaultEkus", "1.3.6.1.5.5.7.3.2", false),
+    JAMF_DEFAULT_KEY_USAGE("AppConfig:JamfValidation:DefaultKeyUsage", "DigitalSignature|KeyEncipherment", false),
+    JAMF_ALLOW_DYNAMIC_CHALLENGES("AppConfig:JamfValidation:AllowDynamicChallenges", "false", false),
+    JAMF_ALLOW_REQUESTED_SID_EXTENSION("AppConfig:JamfValidation:AllowRequestedSidExtension", "false", false),
+
+    DC_ENABLED("AppConfig:DCValidation:Enabled", "false", false),
+    DC_REQUEST_PASSWORD("AppConfig:DCValidation:RequestPassword", null, true),
+    DC_VALIDITY_PERIOD_DAYS("AppConfig:DCValidation:ValidityPeriodDays", null, false),
+    DC_ALLOW_DYNAMIC_CHALLENGES("AppConfig:DCValidation:AllowDynamicChallenges", "false", false),
+    DC_ALLOW_REQUESTED_SID_EXTENSION("AppConfig:DCValidation:AllowRequestedSidExtension", "false", false),
+
+    INTUNE_ALLOW_REQUESTED_SID_EXTENSION("AppConfig:IntuneValidation:AllowRequestedSidExtension", "false", false),
 
     DB_CSR_ENABLED("AppConfig:DbCSRValidation:Enabled", "true", false),
     DB_CSR_VALIDITY_PERIOD_DAYS("AppConfig:DbCSRValidation:ValidityPeriodDays", null, false),
@@ -72,7 +93,8 @@ public enum Setting {
 
     ROOT_SUBJECT("AppConfig:KeyVaultConfig:RootCertificateConfig:Subject", "CN=Scepter-Root-CA-V1,O=Scepter", false),
     ROOT_KEY_TYPE("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "RSA", false),
-    ROOT_KEY_SIZE("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "4096", false),
+    /** No default of its own: 4096 bits for RSA, P-256 for EC (see {@link ScepterSettings#rootKeySize()}). */
+    ROOT_KEY_SIZE("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", null, false),
     ROOT_DAYS_EXPIRES_IN("AppConfig:KeyVaultConfig:RootCertificateConfig:DaysExpiresIn", "3650", false),
     ROOT_ADD_EXTENDED_KEY_USAGE("AppConfig:KeyVaultConfig:RootCertificateConfig:AddExtendedKeyUsage", "true", false),
 
@@ -80,7 +102,6 @@ public enum Setting {
     DATABASE_USER("AppConfig:Database:User", null, false),
     DATABASE_PASSWORD("AppConfig:Database:Password", null, true),
 
-    AUTH_TENANT_ID("AppConfig:AuthConfig:TenantId", null, false),
     AUTH_APPLICATION_ID("AppConfig:AuthConfig:ApplicationId", null, false),
     AUTH_APPLICATION_KEY("AppConfig:AuthConfig:ApplicationKey", null, true),
     AUTH_MANAGED_IDENTITY_ENABLED_ON_UNIX_TIME("AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", null, false),

@@ -132,4 +132,74 @@ class ScepterSettingsTest {
         assertThat(settings.toString()).doesNotContain("hunter2").contains("jdbc:postgresql://db/x");
         assertThat(List.of(settings.databasePassword().orElseThrow())).containsExactly("hunter2");
     }
+
+    @Test
+    void aJamfChallengeLongerThanJamfAcceptsStopsStartUpNamingTheSettingButNotTheSecret() throws Exception {
+        String tooLong = "x".repeat(33);
+        assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:JamfValidation:Enabled", "true",
+                "AppConfig:JamfValidation:RequestPassword", tooLong))))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("AppConfig:JamfValidation:RequestPassword")
+                .hasMessageContaining("at most 32 characters")
+                .hasMessageNotContaining(tooLong);
+        assertThat(ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:JamfValidation:Enabled", "true",
+                "AppConfig:JamfValidation:RequestPassword", "y".repeat(32)))).endpoint("JamfValidation").requestPassword())
+                .contains("y".repeat(32));
+    }
+
+    @Test
+    void jamfAndDomainControllerEndpointsAreOffByDefaultAndNeedAChallengeWhenOn() throws Exception {
+        ScepterSettings defaults = ScepterSettings.bind(RawSettings.of(Map.of()));
+        assertThat(defaults.endpoint("JamfValidation").enabled()).isFalse();
+        assertThat(defaults.endpoint("DCValidation").enabled()).isFalse();
+        assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:DCValidation:Enabled", "true"))))
+                .hasMessageContaining("AppConfig:DCValidation:RequestPassword: required when AppConfig:DCValidation:Enabled is true");
+        assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:JamfValidation:Enabled", "true"))))
+                .hasMessageContaining("AppConfig:JamfValidation:RequestPassword: required");
+    }
+
+    @Test
+    void anEndpointsSettingsAreReadUnderItsSectionAndThoseItLacksAreEmpty() throws Exception {
+        ScepterSettings settings = ScepterSettings.bind(RawSettings.of(Map.of(
+                "AppConfig:JamfValidation:Enabled", "true",
+                "AppConfig:JamfValidation:RequestPassword", "jamf-secret",
+                "AppConfig:JamfValidation:ValidityPeriodDays", "90",
+                "AppConfig:JamfValidation:DefaultEkus", "ServerAuthentication",
+                "AppConfig:JamfValidation:DefaultKeyUsage", "DigitalSignature",
+                "AppConfig:JamfValidation:AllowDynamicChallenges", "true",
+                "AppConfig:IntuneValidation:AllowRequestedSidExtension", "true")));
+        EndpointSettings jamf = settings.endpoint("JamfValidation");
+        assertThat(jamf.enabled()).isTrue();
+        assertThat(jamf.validityPeriodDays()).contains(90);
+        assertThat(jamf.defaultEkus()).contains(List.of("1.3.6.1.5.5.7.3.1"));
+        assertThat(jamf.defaultKeyUsage()).contains(1 << 7);
+        assertThat(jamf.allowDynamicChallenges()).isTrue();
+        assertThat(jamf.allowRequestedSidExtension()).isFalse();
+        assertThat(jamf.toString()).doesNotContain("jamf-secret");
+        EndpointSettings dc = settings.endpoint("DCValidation");
+        assertThat(dc.defaultEkus()).as("SCEPman's /dc has no DefaultEkus").isEmpty();
+        assertThat(settings.endpoint("IntuneValidation").allowRequestedSidExtension()).isTrue();
+        assertThat(settings.addMicrosoftAadExtensions()).isTrue();
+        assertThat(settings.addSidExtension()).isFalse();
+    }
+
+    @Test
+    void anEcRootKeyTakesACurveSizeAndDefaultsToP256() throws Exception {
+        ScepterSettings ec = ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "EC-HSM")));
+        assertThat(ec.rootKeyType()).isEqualTo("EC");
+        assertThat(ec.rootKeySize()).isEqualTo(256);
+        assertThat(ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "EC",
+                "AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "384"))).rootKeySize()).isEqualTo(384);
+        assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "EC",
+                "AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "4096"))))
+                .hasMessageContaining("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize").hasMessageContaining("P-256");
+        assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "DSA"))))
+                .hasMessageContaining("must be RSA, RSA-HSM, EC or EC-HSM");
+    }
+
+    @Test
+    void theTenantIdMustBeAGuid() {
+        assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:AuthConfig:TenantId", "contoso"))))
+                .hasMessageContaining("AppConfig:AuthConfig:TenantId");
+    }
 }

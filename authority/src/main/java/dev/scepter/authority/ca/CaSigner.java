@@ -23,6 +23,14 @@ public interface CaSigner extends CmsSigner {
     @Override
     ContentSigner contentSigner(AlgorithmIdentifier digestAlgorithm) throws OperatorCreationException;
 
+    /**
+     * The CA certificate and the intermediates above it up to the root, CA first: what a client
+     * needs to build the path (GetCACert hands it out). Just the CA certificate for a root.
+     */
+    default java.util.List<X509CertificateHolder> chain() {
+        return java.util.List.of(certificate());
+    }
+
     /** A short description for the homepage, for example "PKCS#12 file /data/ca.p12". */
     String describe();
 }

@@ -21,6 +21,15 @@ public interface Directory {
     /** The user with this userPrincipalName, resolved at issuance to bind a certificate to the user's GUID. */
     Optional<UUID> findUserByPrincipalName(String userPrincipalName);
 
+    /**
+     * The object's security identifier ({@code S-1-5-21-...}, Entra's onPremisesSecurityIdentifier
+     * or Active Directory's objectSid), for the SID extension ({@code AppConfig:AddSidExtension});
+     * empty when the directory holds none.
+     *
+     * @throws DirectoryUnavailableException when the directory cannot answer now
+     */
+    Optional<String> securityIdentifier(DirectoryObjectType type, UUID objectId);
+
     /** A short description for the homepage, without credentials (for example "LDAP ldaps://dc1.example:636"). */
     String describe();
 }

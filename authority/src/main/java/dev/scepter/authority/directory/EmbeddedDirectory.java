@@ -9,8 +9,17 @@ import java.util.UUID;
  */
 public interface EmbeddedDirectory extends Directory {
 
-    /** A device or user as the embedded directory keeps it. */
-    record Entry(DirectoryObjectType type, UUID objectId, boolean enabled, Optional<String> name) {
+    /**
+     * A device or user as the embedded directory keeps it.
+     *
+     * @param securityIdentifier its SID ({@code S-1-5-21-...}), for certificates' SID extension
+     */
+    record Entry(DirectoryObjectType type, UUID objectId, boolean enabled, Optional<String> name, Optional<String> securityIdentifier) {
+
+        /** An entry without a SID. */
+        public Entry(DirectoryObjectType type, UUID objectId, boolean enabled, Optional<String> name) {
+            this(type, objectId, enabled, name, Optional.empty());
+        }
     }
 
     /** Creates or updates; {@code name} is the device name or, for users, the userPrincipalName. */

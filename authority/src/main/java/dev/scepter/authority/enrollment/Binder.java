@@ -1,6 +1,8 @@
 package dev.scepter.authority.enrollment;
 
 import dev.scepter.authority.directory.Directory;
+import dev.scepter.authority.directory.DirectoryObjectType;
+import dev.scepter.authority.issuance.IssuedFor;
 import dev.scepter.authority.store.DirectoryBinding;
 import dev.scepter.protocol.csr.CertificationRequests;
 import java.util.Locale;
@@ -77,6 +79,12 @@ public final class Binder {
             }
         }
         return Optional.empty();
+    }
+
+    /** The bound object's SID, as the directory knows it. */
+    public Optional<String> securityIdentifier(DirectoryBinding binding) {
+        DirectoryObjectType type = binding.kind() == DirectoryBinding.Kind.USER ? DirectoryObjectType.USER : DirectoryObjectType.DEVICE;
+        return directory.securityIdentifier(type, binding.objectId()).filter(IssuedFor::isSid);
     }
 
     private static Optional<UUID> guid(String text) {

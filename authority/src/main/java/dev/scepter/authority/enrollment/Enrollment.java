@@ -6,6 +6,7 @@ import dev.scepter.authority.enrollment.EnrollmentOutcome.Rejected;
 import dev.scepter.authority.issuance.CertificateIssuer;
 import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.InvalidRequestException;
+import dev.scepter.authority.issuance.IssuedFor;
 import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.store.DirectoryBinding;
@@ -139,7 +140,8 @@ public final class Enrollment {
             try {
                 // A validity the protocol carried, else one the request asks for in Microsoft's name/value pairs.
                 certificate = issuer.issue(request.csr(), endpoint.profile(),
-                        request.requestedValidity().or(() -> CertificationRequests.requestedValidity(request.csr())), serial);
+                        request.requestedValidity().or(() -> CertificationRequests.requestedValidity(request.csr())), serial,
+                        issuedFor(bound.map(Binder.Bound::binding)));
             } catch (InvalidRequestException e) {
                 return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage()));
             }
@@ -157,6 +159,19 @@ public final class Enrollment {
                     record.serialHex(), endpoint.name(), record.subject(), request.transactionId().orElse("-"));
             return new Issued(certificate, record);
         }
+    }
+
+    /** What Microsoft's extensions say about the bound object: its Entra device id, and its SID when wanted. */
+    private IssuedFor issuedFor(Optional<DirectoryBinding> binding) {
+        if (binding.isEmpty()) {
+            return IssuedFor.NOTHING;
+        }
+        // An Intune device id is not the Entra device id that the device id extension names.
+        Optional<java.util.UUID> entraDevice = binding.filter(b -> b.kind() == DirectoryBinding.Kind.DEVICE).map(DirectoryBinding::objectId);
+        Optional<String> sid = issuer.wantsSecurityIdentifier() && binder.isPresent()
+                ? binder.get().securityIdentifier(binding.get())
+                : Optional.empty();
+        return new IssuedFor(entraDevice, sid);
     }
 
     private static Rejected rejected(EnrollmentEndpoint endpoint, EnrollmentRequest request, Rejected rejection) {

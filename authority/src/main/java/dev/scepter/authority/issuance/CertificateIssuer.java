@@ -10,6 +10,7 @@ import java.util.Date;
 import java.util.Objects;
 import java.util.Optional;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AccessDescription;
@@ -26,6 +27,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.OtherName;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -42,15 +44,29 @@ public final class CertificateIssuer {
 
     private static final AlgorithmIdentifier SHA256 = new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256);
 
+    private static final System.Logger LOG = System.getLogger(CertificateIssuer.class.getName());
+
     private final CaSigner ca;
     private final IssuancePolicy policy;
     private final Clock clock;
+    private final MicrosoftExtensions microsoft;
     private final BcX509ExtensionUtils extensionUtils = new BcX509ExtensionUtils();
 
+    /** An issuer that writes none of Microsoft's extensions. */
     public CertificateIssuer(CaSigner ca, IssuancePolicy policy, Clock clock) {
+        this(ca, policy, clock, MicrosoftExtensions.NONE);
+    }
+
+    public CertificateIssuer(CaSigner ca, IssuancePolicy policy, Clock clock, MicrosoftExtensions microsoft) {
         this.ca = Objects.requireNonNull(ca, "ca");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.microsoft = Objects.requireNonNull(microsoft, "microsoft");
+    }
+
+    /** Whether certificates carry the bound object's SID, so enrollment asks the directory for it. */
+    public boolean wantsSecurityIdentifier() {
+        return microsoft.addSidExtension();
     }
 
     /**
@@ -61,11 +77,27 @@ public final class CertificateIssuer {
      */
     public X509CertificateHolder issue(PKCS10CertificationRequest csr, EndpointProfile endpoint,
             Optional<Duration> requestedValidity, BigInteger serialNumber) throws InvalidRequestException {
+        return issue(csr, endpoint, requestedValidity, serialNumber, IssuedFor.NOTHING);
+    }
+
+    /**
+     * Issues a certificate for the request, naming in Microsoft's extensions the directory object
+     * it is for.
+     *
+     * @throws InvalidRequestException when the request cannot become a certificate (no subject nor
+     *                                 SAN, once a SID the endpoint does not allow is dropped)
+     */
+    public X509CertificateHolder issue(PKCS10CertificationRequest csr, EndpointProfile endpoint,
+            Optional<Duration> requestedValidity, BigInteger serialNumber, IssuedFor issuedFor) throws InvalidRequestException {
         preflight(csr);
         Optional<Extensions> requested = CertificationRequests.requestedExtensions(csr);
         X500Name subject = csr.getSubject();
-        Extension san = requested.map(e -> e.getExtension(Extension.subjectAlternativeName)).orElse(null);
+        Extension requestedSan = requested.map(e -> e.getExtension(Extension.subjectAlternativeName)).orElse(null);
         boolean emptySubject = subject.getRDNs().length == 0;
+        GeneralNames san = requestedSan == null ? null : subjectAltNames(requestedSan, endpoint, csr);
+        if (emptySubject && san == null) {
+            throw new InvalidRequestException("the request names no subject and, without the SID it may not ask for, no subject alternative name");
+        }
         Instant now = clock.instant();
         Instant notBefore = now.minus(policy.clockSkew());
         Instant notAfter = now.plus(validity(endpoint, requestedValidity));
@@ -83,9 +115,9 @@ public final class CertificateIssuer {
             builder.addExtension(Extension.extendedKeyUsage, false, extendedKeyUsage(requested, endpoint));
             if (san != null) {
                 // RFC 5280 section 4.2.1.6: with an empty subject the SAN must be critical.
-                builder.addExtension(Extension.subjectAlternativeName, emptySubject || san.isCritical(),
-                        GeneralNames.getInstance(san.getParsedValue()));
+                builder.addExtension(Extension.subjectAlternativeName, emptySubject || requestedSan.isCritical(), san);
             }
+            addMicrosoftExtensions(builder, requested, endpoint, issuedFor, csr);
             builder.addExtension(Extension.subjectKeyIdentifier, false,
                     extensionUtils.createSubjectKeyIdentifier(csr.getSubjectPublicKeyInfo()));
             builder.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier(caCertificate));
@@ -104,6 +136,72 @@ public final class CertificateIssuer {
         } catch (OperatorCreationException e) {
             throw new IllegalStateException("the CA key cannot sign", e);
         }
+    }
+
+    /**
+     * The requested SANs, without SID URIs unless the endpoint allows requested SIDs: Intune does
+     * not check them, and a SID that Windows' strong mapping trusts names an AD account (SCEPman's
+     * "SID spoofing" advisory). Null when nothing is left.
+     */
+    private static GeneralNames subjectAltNames(Extension requestedSan, EndpointProfile endpoint, PKCS10CertificationRequest csr) {
+        GeneralNames names = GeneralNames.getInstance(requestedSan.getParsedValue());
+        if (endpoint.allowRequestedSid()) {
+            return names;
+        }
+        java.util.List<GeneralName> kept = new java.util.ArrayList<>();
+        for (GeneralName name : names.getNames()) {
+            if (isSidUri(name)) {
+                LOG.log(System.Logger.Level.INFO, "Dropped the SID URI {0} requested for \"{1}\" on endpoint {2}: {3} is false",
+                        name.getName(), csr.getSubject(), endpoint.name(), "AllowRequestedSidExtension");
+            } else {
+                kept.add(name);
+            }
+        }
+        return kept.isEmpty() ? null : new GeneralNames(kept.toArray(GeneralName[]::new));
+    }
+
+    private static boolean isSidUri(GeneralName name) {
+        return name.getTagNo() == GeneralName.uniformResourceIdentifier
+                && name.getName().toString().regionMatches(true, 0, MicrosoftExtensions.SID_URI_PREFIX, 0,
+                        MicrosoftExtensions.SID_URI_PREFIX.length());
+    }
+
+    /**
+     * SCEPman's Entra tenant and device id extensions, and the SID extension: the directory's SID
+     * when {@code AddSidExtension} is on, else the one requested where the endpoint allows it.
+     */
+    private void addMicrosoftExtensions(X509v3CertificateBuilder builder, Optional<Extensions> requested, EndpointProfile endpoint,
+            IssuedFor issuedFor, PKCS10CertificationRequest csr) throws CertIOException {
+        if (microsoft.addAadExtensions()) {
+            if (microsoft.tenantId().isPresent()) {
+                builder.addExtension(MicrosoftExtensions.TENANT_ID, false,
+                        new DEROctetString(SerialNumbers.dotNetBytes(microsoft.tenantId().get())));
+            }
+            if (issuedFor.entraDeviceId().isPresent()) {
+                builder.addExtension(MicrosoftExtensions.DEVICE_ID, false,
+                        new DEROctetString(SerialNumbers.dotNetBytes(issuedFor.entraDeviceId().get())));
+            }
+        }
+        Extension requestedSid = requested.map(e -> e.getExtension(MicrosoftExtensions.SID)).orElse(null);
+        if (microsoft.addSidExtension() && issuedFor.securityIdentifier().isPresent()) {
+            builder.addExtension(MicrosoftExtensions.SID, false, sidExtension(issuedFor.securityIdentifier().get()));
+        } else if (requestedSid != null) {
+            if (endpoint.allowRequestedSid()) {
+                builder.addExtension(MicrosoftExtensions.SID, false, requestedSid.getParsedValue());
+            } else {
+                LOG.log(System.Logger.Level.INFO, "Dropped the SID extension requested for \"{0}\" on endpoint {1}: {2} is false",
+                        csr.getSubject(), endpoint.name(), "AllowRequestedSidExtension");
+            }
+        }
+    }
+
+    /** The SID extension's value (KB5014754): GeneralNames { otherName { 1.3.6.1.4.1.311.25.2.1, OCTET STRING "S-1-..." } }. */
+    public static GeneralNames sidExtension(String sid) {
+        if (!IssuedFor.isSid(sid)) {
+            throw new IllegalArgumentException("not a SID in S-1-... form");
+        }
+        return new GeneralNames(new GeneralName(GeneralName.otherName, new OtherName(MicrosoftExtensions.SID_OTHER_NAME,
+                new DEROctetString(sid.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))));
     }
 
     /**

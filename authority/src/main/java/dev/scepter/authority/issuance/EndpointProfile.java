@@ -14,10 +14,13 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
  * @param defaultEkus        EKUs when the request has none or requested ones are not used
  * @param defaultKeyUsage    KeyUsage bits (BouncyCastle {@code KeyUsage} constants) in the same case
  * @param binding            whether issued certificates follow a directory object
+ * @param allowRequestedSid  whether a SID the request asks for (SID extension, or SAN URI
+ *                           {@code tag:microsoft.com,2022-09-14:sid:...}) is kept; otherwise it is dropped
+ *                           ({@code AllowRequestedSidExtension})
  */
 public record EndpointProfile(
         String name, int serialTypeByte, Optional<Integer> validityPeriodDays, List<KeyPurposeId> defaultEkus, int defaultKeyUsage,
-        Binding binding) {
+        Binding binding, boolean allowRequestedSid) {
 
     /** Whether certificates from this endpoint are bound to a directory object. */
     public enum Binding {
@@ -28,6 +31,12 @@ public record EndpointProfile(
          * directory decides the certificate's (SCEPman's static AAD endpoint).
          */
         REQUIRED
+    }
+
+    /** An endpoint that drops requested SIDs. */
+    public EndpointProfile(String name, int serialTypeByte, Optional<Integer> validityPeriodDays, List<KeyPurposeId> defaultEkus,
+            int defaultKeyUsage, Binding binding) {
+        this(name, serialTypeByte, validityPeriodDays, defaultEkus, defaultKeyUsage, binding, false);
     }
 
     /** An endpoint whose certificates are bound to nothing. */

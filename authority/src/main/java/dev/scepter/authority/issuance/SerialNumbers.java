@@ -18,6 +18,8 @@ public final class SerialNumbers {
 
     /** SCEPman's type byte for certificates from a static-challenge endpoint. */
     public static final int TYPE_STATIC = 0x50;
+    /** SCEPman's type byte for domain controller certificates ({@code /dc}). */
+    public static final int TYPE_DOMAIN_CONTROLLER = 0x70;
 
     private static final int LENGTH = 20;
 

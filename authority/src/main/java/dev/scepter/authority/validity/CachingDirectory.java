@@ -66,6 +66,12 @@ public final class CachingDirectory implements Directory {
         return directory.findUserByPrincipalName(userPrincipalName);
     }
 
+    /** Asked at issuance only, so not cached: a SID written into a certificate is the directory's current one. */
+    @Override
+    public Optional<String> securityIdentifier(DirectoryObjectType type, UUID objectId) {
+        return directory.securityIdentifier(type, objectId);
+    }
+
     @Override
     public String describe() {
         return directory.describe();

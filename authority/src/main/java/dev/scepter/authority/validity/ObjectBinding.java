@@ -17,8 +17,11 @@ import java.util.UUID;
 public record ObjectBinding(DirectoryObjectType type, UUID objectId) {
 
     /**
-     * The binding a serial carries, by SCEPman's type byte; empty for unbound types (static,
-     * 0x50/0x51) and for types this version does not issue (Jamf, domain controllers).
+     * The binding a serial carries, by SCEPman's type byte; empty for unbound types: static
+     * (0x50/0x51, also what {@code /jamf} issues until Jamf validation exists), domain controllers
+     * (0x70: {@code /dc} requests name a host, not a directory object, so the bytes after the type
+     * byte are random and must not be read as a GUID; a DC certificate is good until revoked by
+     * hand) and the Jamf types, which this version does not issue.
      */
     public static Optional<ObjectBinding> of(BigInteger serialNumber) {
         OptionalInt found = SerialNumbers.typeByte(serialNumber);
@@ -29,6 +32,7 @@ public record ObjectBinding(DirectoryObjectType type, UUID objectId) {
         Optional<DirectoryObjectType> type = switch (typeByte) {
             case 0x40, 0x41, 0x42 -> Optional.of(DirectoryObjectType.DEVICE);
             case 0x60, 0x61 -> Optional.of(DirectoryObjectType.USER);
+            case 0x70 -> Optional.empty();
             default -> Optional.empty();
         };
         return type.map(t -> new ObjectBinding(t, SerialNumbers.boundObject(serialNumber)));

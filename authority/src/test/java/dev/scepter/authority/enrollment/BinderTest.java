@@ -42,10 +42,27 @@ class BinderTest {
         }
 
         @Override
+        public Optional<String> securityIdentifier(DirectoryObjectType type, UUID objectId) {
+            if (type == DirectoryObjectType.USER && ALICE.equals(objectId)) {
+                return Optional.of("S-1-5-21-1-2-3-1001");
+            }
+            // A directory's garbage must not reach a certificate.
+            return type == DirectoryObjectType.DEVICE ? Optional.of("not a sid") : Optional.empty();
+        }
+
+        @Override
         public String describe() {
             return "test";
         }
     });
+
+    @Test
+    void theBoundObjectsSidComesFromTheDirectoryWhenItIsOne() {
+        assertThat(binder.securityIdentifier(new dev.scepter.authority.store.DirectoryBinding(
+                dev.scepter.authority.store.DirectoryBinding.Kind.USER, ALICE))).contains("S-1-5-21-1-2-3-1001");
+        assertThat(binder.securityIdentifier(new dev.scepter.authority.store.DirectoryBinding(
+                dev.scepter.authority.store.DirectoryBinding.Kind.DEVICE, ALICE))).isEmpty();
+    }
 
     @BeforeAll
     static void key() throws Exception {

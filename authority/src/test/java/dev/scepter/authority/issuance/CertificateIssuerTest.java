@@ -148,4 +148,123 @@ class CertificateIssuerTest {
         assertThatThrownBy(() -> issuer(730, true).issue(Csrs.forKey(device).subject("").build(), staticEndpoint, Optional.empty(), SERIAL))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("no subject");
     }
+
+    // --- Microsoft's extensions and requested SIDs -------------------------------------------------
+
+    private static final java.util.UUID TENANT = java.util.UUID.fromString("8c3a4f33-1f0b-4c5e-9d1a-0a2b3c4d5e6f");
+    private static final java.util.UUID DEVICE = java.util.UUID.fromString("d6b58414-60ed-426b-b382-276a3e8d626d");
+    private static final String SID = "S-1-5-21-1004336348-1177238915-682003330-512";
+    private static final String SID_URI = "tag:microsoft.com,2022-09-14:sid:" + SID;
+
+    private static CertificateIssuer issuer(MicrosoftExtensions microsoft) {
+        return new CertificateIssuer(ca, new IssuancePolicy(730, Duration.ZERO, true, URI.create("https://scepter.example")), CLOCK,
+                microsoft);
+    }
+
+    private static EndpointProfile allowingRequestedSid(boolean allowed) {
+        return new EndpointProfile("static", 0x50, Optional.empty(), List.of(KeyPurposeId.id_kp_clientAuth),
+                KeyUsage.digitalSignature, EndpointProfile.Binding.NONE, allowed);
+    }
+
+    private static String octetsHex(X509CertificateHolder cert, org.bouncycastle.asn1.ASN1ObjectIdentifier oid) {
+        Extension extension = cert.getExtension(oid);
+        return extension == null ? null : org.bouncycastle.util.encoders.Hex.toHexString(
+                org.bouncycastle.asn1.ASN1OctetString.getInstance(extension.getParsedValue()).getOctets());
+    }
+
+    private static List<String> sanUris(X509CertificateHolder cert) {
+        org.bouncycastle.asn1.x509.GeneralNames names = org.bouncycastle.asn1.x509.GeneralNames.fromExtensions(cert.getExtensions(),
+                Extension.subjectAlternativeName);
+        return names == null ? List.of() : java.util.Arrays.stream(names.getNames())
+                .filter(n -> n.getTagNo() == org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier)
+                .map(n -> n.getName().toString()).toList();
+    }
+
+    /** The SID in a SID extension: GeneralNames { otherName { 1.3.6.1.4.1.311.25.2.1, OCTET STRING } }. */
+    private static String sid(X509CertificateHolder cert) {
+        Extension extension = cert.getExtension(MicrosoftExtensions.SID);
+        if (extension == null) {
+            return null;
+        }
+        org.bouncycastle.asn1.x509.GeneralName name = org.bouncycastle.asn1.x509.GeneralNames.getInstance(extension.getParsedValue())
+                .getNames()[0];
+        org.bouncycastle.asn1.x509.OtherName other = org.bouncycastle.asn1.x509.OtherName.getInstance(name.getName());
+        assertThat(other.getTypeID().getId()).isEqualTo("1.3.6.1.4.1.311.25.2.1");
+        return new String(org.bouncycastle.asn1.ASN1OctetString.getInstance(other.getValue()).getOctets(),
+                java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void aadExtensionsCarryTheTenantAndTheEntraDeviceIdInDotNetByteOrder() throws Exception {
+        X509CertificateHolder cert = issuer(new MicrosoftExtensions(true, Optional.of(TENANT), false)).issue(
+                Csrs.forKey(device).subject("CN=" + DEVICE).build(), staticEndpoint, Optional.empty(), SERIAL,
+                new IssuedFor(Optional.of(DEVICE), Optional.empty()));
+        // .NET Guid.ToByteArray(): the first three fields little-endian, as in REFERENCE.md's serial example.
+        assertThat(octetsHex(cert, MicrosoftExtensions.DEVICE_ID)).isEqualTo("1484b5d6ed606b42b382276a3e8d626d");
+        assertThat(octetsHex(cert, MicrosoftExtensions.TENANT_ID)).isEqualTo("334f3a8c0b1f5e4c9d1a0a2b3c4d5e6f");
+        assertThat(cert.getExtension(MicrosoftExtensions.DEVICE_ID).isCritical()).isFalse();
+    }
+
+    @Test
+    void noAadExtensionsWhenTheSettingIsOffOrNothingIsKnown() throws Exception {
+        X509CertificateHolder off = issuer(new MicrosoftExtensions(false, Optional.of(TENANT), false)).issue(
+                Csrs.forKey(device).build(), staticEndpoint, Optional.empty(), SERIAL, new IssuedFor(Optional.of(DEVICE), Optional.empty()));
+        assertThat(off.getExtension(MicrosoftExtensions.DEVICE_ID)).isNull();
+        assertThat(off.getExtension(MicrosoftExtensions.TENANT_ID)).isNull();
+
+        X509CertificateHolder unbound = issuer(new MicrosoftExtensions(true, Optional.empty(), false)).issue(
+                Csrs.forKey(device).build(), staticEndpoint, Optional.empty(), SERIAL, IssuedFor.NOTHING);
+        assertThat(unbound.getExtension(MicrosoftExtensions.DEVICE_ID)).isNull();
+        assertThat(unbound.getExtension(MicrosoftExtensions.TENANT_ID)).isNull();
+    }
+
+    @Test
+    void addSidExtensionWritesTheDirectorysSidInMicrosoftsForm() throws Exception {
+        X509CertificateHolder cert = issuer(new MicrosoftExtensions(false, Optional.empty(), true)).issue(
+                Csrs.forKey(device).build(), staticEndpoint, Optional.empty(), SERIAL, new IssuedFor(Optional.empty(), Optional.of(SID)));
+        assertThat(sid(cert)).isEqualTo(SID);
+        // The DER Microsoft documents for szOID_NTDS_CA_SECURITY_EXT (KB5014754): 30 .. a0 .. 06 0a 2b0601040182371902 01 a0 .. 04 ..
+        String der = org.bouncycastle.util.encoders.Hex.toHexString(cert.getExtension(MicrosoftExtensions.SID).getExtnValue().getOctets());
+        assertThat(der).startsWith("30").contains("060a2b060104018237190201a0").contains(
+                org.bouncycastle.util.encoders.Hex.toHexString(SID.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+
+        X509CertificateHolder off = issuer(new MicrosoftExtensions(false, Optional.empty(), false)).issue(
+                Csrs.forKey(device).build(), staticEndpoint, Optional.empty(), SERIAL, new IssuedFor(Optional.empty(), Optional.of(SID)));
+        assertThat(off.getExtension(MicrosoftExtensions.SID)).isNull();
+    }
+
+    @Test
+    void aRequestedSidIsDroppedUnlessTheEndpointAllowsIt() throws Exception {
+        Extension requestedSid = new Extension(MicrosoftExtensions.SID, false,
+                new org.bouncycastle.asn1.DEROctetString(CertificateIssuer.sidExtension("S-1-5-21-1-2-3-500")));
+        org.bouncycastle.pkcs.PKCS10CertificationRequest csr = Csrs.forKey(device).dnsName("host.example").uri(SID_URI)
+                .extension(requestedSid).build();
+
+        X509CertificateHolder dropped = issuer(MicrosoftExtensions.NONE).issue(csr, allowingRequestedSid(false), Optional.empty(), SERIAL);
+        assertThat(sanUris(dropped)).isEmpty();
+        assertThat(dropped.getExtension(MicrosoftExtensions.SID)).isNull();
+        assertThat(org.bouncycastle.asn1.x509.GeneralNames.fromExtensions(dropped.getExtensions(), Extension.subjectAlternativeName)
+                .getNames()).hasSize(1);
+
+        X509CertificateHolder kept = issuer(MicrosoftExtensions.NONE).issue(csr, allowingRequestedSid(true), Optional.empty(), SERIAL);
+        assertThat(sanUris(kept)).containsExactly(SID_URI);
+        assertThat(sid(kept)).isEqualTo("S-1-5-21-1-2-3-500");
+    }
+
+    @Test
+    void theDirectorysSidWinsOverARequestedOne() throws Exception {
+        Extension requestedSid = new Extension(MicrosoftExtensions.SID, false,
+                new org.bouncycastle.asn1.DEROctetString(CertificateIssuer.sidExtension("S-1-5-21-1-2-3-500")));
+        X509CertificateHolder cert = issuer(new MicrosoftExtensions(false, Optional.empty(), true)).issue(
+                Csrs.forKey(device).extension(requestedSid).build(), allowingRequestedSid(true), Optional.empty(), SERIAL,
+                new IssuedFor(Optional.empty(), Optional.of(SID)));
+        assertThat(sid(cert)).isEqualTo(SID);
+    }
+
+    @Test
+    void aRequestWhoseOnlyNameIsADroppedSidIsRefused() throws Exception {
+        org.bouncycastle.pkcs.PKCS10CertificationRequest csr = Csrs.forKey(device).subject("").uri(SID_URI).build();
+        assertThatThrownBy(() -> issuer(MicrosoftExtensions.NONE).issue(csr, allowingRequestedSid(false), Optional.empty(), SERIAL))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("no subject");
+    }
 }

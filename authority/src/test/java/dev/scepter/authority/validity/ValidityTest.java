@@ -53,6 +53,11 @@ class ValidityTest {
         }
 
         @Override
+        public Optional<String> securityIdentifier(DirectoryObjectType type, UUID objectId) {
+            return Optional.empty();
+        }
+
+        @Override
         public String describe() {
             return "settable";
         }
@@ -160,5 +165,18 @@ class ValidityTest {
         assertThat(ObjectBinding.of(serials.bound(0x61, user))).contains(new ObjectBinding(DirectoryObjectType.USER, user));
         assertThat(ObjectBinding.of(serials.unbound(0x50))).isEmpty();
         assertThat(ObjectBinding.of(BigInteger.TEN)).isEmpty();
+    }
+
+    @Test
+    void aDomainControllerCertificateIsBoundToNothingAndGoodUntilRevokedByHand() {
+        // /dc serials hold random bytes after 0x70: read as a GUID they would name an object no
+        // directory has, and OCSP would call every DC certificate revoked.
+        BigInteger serial = record(serials.unbound(0x70));
+        assertThat(ObjectBinding.of(serial)).isEmpty();
+        assertThat(validity.statusOf(serial)).isEqualTo(new CertificateStatus.Good());
+        assertThat(directory.lookups).hasValue(0);
+        store.revoke(ISSUER, serial, new Revocation(1, NOW, "admin"));
+        revocations.refresh();
+        assertThat(validity.statusOf(serial)).isEqualTo(new CertificateStatus.Revoked(1, NOW));
     }
 }

@@ -67,6 +67,7 @@ public final class LdapDirectory implements Directory, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LdapDirectory.class);
 
+    private static final String OBJECT_SID = "objectSid";
     private static final Duration HEALTH_CHECK_INTERVAL = Duration.ofSeconds(30);
     /** Connections to a failover server are renewed after this, so the pool returns to the first server. */
     private static final Duration FAILOVER_CONNECTION_AGE = Duration.ofMinutes(15);
@@ -178,6 +179,37 @@ public final class LdapDirectory implements Directory, AutoCloseable {
         SearchResultEntry entry = found.get();
         boolean disabled = settings.usesAccountControl() ? accountDisabled(entry, what) : matchesDisabled(entry, what);
         return disabled ? DirectoryAnswer.DISABLED : DirectoryAnswer.ENABLED;
+    }
+
+    /**
+     * Active Directory's {@code objectSid} (binary, MS-DTYP section 2.4.2.2) in its text form, for
+     * the SID extension; empty when the object or the attribute is not there (other servers).
+     */
+    @Override
+    public Optional<String> securityIdentifier(DirectoryObjectType type, UUID objectId) {
+        Filter filter = Filter.createANDFilter(
+                type == DirectoryObjectType.DEVICE ? deviceFilter : userFilter,
+                settings.guidFormat().equalityFilter(settings.guidAttribute(), objectId));
+        String what = type.name().toLowerCase(Locale.ROOT) + " " + objectId;
+        Optional<SearchResultEntry> found = searchOne(settings.baseDn(), SearchScope.SUB, filter, what, OBJECT_SID);
+        return found.map(entry -> entry.getAttributeValueBytes(OBJECT_SID)).flatMap(LdapDirectory::sidText);
+    }
+
+    /** S-{revision}-{48-bit authority, big-endian}-{each 32-bit sub-authority, little-endian}; empty when malformed. */
+    static Optional<String> sidText(byte[] sid) {
+        if (sid == null || sid.length < 8 || sid.length != 8 + 4 * (sid[1] & 0xFF)) {
+            return Optional.empty();
+        }
+        long authority = 0;
+        for (int i = 2; i < 8; i++) {
+            authority = (authority << 8) | (sid[i] & 0xFF);
+        }
+        StringBuilder text = new StringBuilder("S-").append(sid[0] & 0xFF).append('-').append(authority);
+        java.nio.ByteBuffer subAuthorities = java.nio.ByteBuffer.wrap(sid, 8, sid.length - 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        while (subAuthorities.hasRemaining()) {
+            text.append('-').append(Integer.toUnsignedLong(subAuthorities.getInt()));
+        }
+        return Optional.of(text.toString());
     }
 
     @Override

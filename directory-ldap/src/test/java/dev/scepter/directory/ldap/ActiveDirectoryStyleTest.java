@@ -347,4 +347,23 @@ class ActiveDirectoryStyleTest {
         e.printStackTrace(new PrintWriter(out));
         return out.toString();
     }
+
+    @Test
+    void aUsersObjectSidIsReadInItsTextForm() throws Exception {
+        UUID id = UUID.randomUUID();
+        Entry entry = new Entry("CN=sid-user,ou=users," + BASE_DN);
+        entry.addAttribute("objectClass", "top", "user");
+        entry.addAttribute("cn", "sid-user");
+        entry.addAttribute(TestDirectoryServer.binary("objectGUID", GuidFormat.dotNetBytes(id)));
+        // S-1-5-21-1004336348-1177238915-682003330-1172 as Active Directory stores it: revision,
+        // sub-authority count, 48-bit authority big-endian, sub-authorities little-endian.
+        entry.addAttribute(TestDirectoryServer.binary("objectSid",
+                java.util.HexFormat.of().parseHex("010500000000000515000000dcf4dc3b833d2b46828ba62894040000")));
+        server.add(entry);
+        assertThat(directory.securityIdentifier(DirectoryObjectType.USER, id)).contains("S-1-5-21-1004336348-1177238915-682003330-1172");
+        assertThat(directory.securityIdentifier(DirectoryObjectType.USER, UUID.randomUUID())).isEmpty();
+        UUID noSid = addComputer("no-sid", 4096);
+        assertThat(directory.securityIdentifier(DirectoryObjectType.DEVICE, noSid)).isEmpty();
+        assertThat(LdapDirectory.sidText(new byte[] {1, 2, 0})).isEmpty();
+    }
 }

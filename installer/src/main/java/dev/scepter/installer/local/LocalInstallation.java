@@ -38,6 +38,9 @@ public final class LocalInstallation {
 
     public static final String CA_KEY_STORE = "ca.p12";
     public static final String CA_PASSWORD = "ca.p12.password";
+    /** The SCEP RA's key and certificate, beside a CA whose key cannot decrypt SCEP requests (EC). */
+    public static final String RA_KEY_STORE = "ra.p12";
+    public static final String RA_PASSWORD = "ra.p12.password";
     public static final String APP_SETTINGS = "appsettings.json";
     public static final String STATIC_CHALLENGE = "static-challenge";
     public static final String ADMIN_TOKEN = "admin-token";
@@ -80,7 +83,8 @@ public final class LocalInstallation {
     public boolean complete(boolean whatIf, boolean verbose) throws InstallationException {
         out.println("Scepter local installation in " + dataDir.toAbsolutePath());
         if (verbose) {
-            for (String file : List.of(CA_KEY_STORE, CA_PASSWORD, APP_SETTINGS, STATIC_CHALLENGE, ADMIN_TOKEN, CERTMASTER_CLIENT, EMBEDDED_DATABASE)) {
+            for (String file : List.of(CA_KEY_STORE, CA_PASSWORD, RA_KEY_STORE, APP_SETTINGS, STATIC_CHALLENGE, ADMIN_TOKEN, CERTMASTER_CLIENT,
+                    EMBEDDED_DATABASE)) {
                 out.println((Files.exists(dataDir.resolve(file)) ? "Found: " : "Missing: ") + file);
             }
             out.println("Database: " + settings.databaseUrl().map(url -> "AppConfig:Database:Url").orElse("embedded H2 in " + EMBEDDED_DATABASE));
@@ -210,6 +214,7 @@ public final class LocalInstallation {
                         + CA_PASSWORD + " from your backup. A new CA is not created over an existing one, since every "
                         + "certificate it issued would stop being trusted.");
             }
+            planScepRa(plan, false);
             return;
         }
         if (settings.databaseUrl().isPresent() && inspection().certificates() > 0) {
@@ -218,11 +223,46 @@ public final class LocalInstallation {
                     + "but " + keyStore + " is missing. Copy " + CA_KEY_STORE + " and " + CA_PASSWORD
                     + " from a node of this installation into " + dataDir + ", then start again.");
         }
-        RootCaSpec spec = new RootCaSpec(settings.rootSubject(), settings.rootKeySize(), settings.rootDaysExpiresIn(),
+        RootCaSpec spec = new RootCaSpec(settings.rootSubject(), settings.rootKeyType(), settings.rootKeySize(), settings.rootDaysExpiresIn(),
                 settings.rootAddExtendedKeyUsage());
-        plan.add(new Step("Create the root CA \"" + spec.subject() + "\" (RSA " + spec.keySize() + ", " + spec.validityDays()
+        plan.add(new Step("Create the root CA \"" + spec.subject() + "\" (" + spec.describeKey() + ", " + spec.validityDays()
                 + " days) in " + CA_KEY_STORE,
                 () -> Pkcs12CaSigner.generate(keyStore, password, spec, clock, random)));
+        planScepRa(plan, spec.needsScepRa());
+    }
+
+    /**
+     * SCEP clients encrypt their requests to the CA certificate's key by RSA key transport
+     * (RFC 8894 section 3.2.2), which an EC key cannot do: such a CA gets an RSA RA certificate
+     * that decrypts requests and signs the answers (RFC 8894 section 2.1).
+     *
+     * @param newCaNeedsOne whether the CA this plan creates is one that needs an RA
+     */
+    private void planScepRa(List<Step> plan, boolean newCaNeedsOne) throws InstallationException {
+        Path raKeyStore = dataDir.resolve(RA_KEY_STORE);
+        if (Files.exists(raKeyStore)) {
+            return;
+        }
+        Path caKeyStore = dataDir.resolve(CA_KEY_STORE);
+        boolean needed = newCaNeedsOne;
+        if (Files.exists(caKeyStore)) {
+            needed = !caKeyIsRsa(caKeyStore);
+        }
+        if (needed) {
+            plan.add(new Step("Create the SCEP RA certificate (RSA 2048, issued by the CA; it decrypts SCEP requests, "
+                    + "which an EC CA key cannot) in " + RA_KEY_STORE,
+                    () -> Pkcs12CaSigner.generateScepRa(raKeyStore, dataDir.resolve(RA_PASSWORD),
+                            Pkcs12CaSigner.load(caKeyStore, dataDir.resolve(CA_PASSWORD)), clock, random)));
+        }
+    }
+
+    private boolean caKeyIsRsa(Path caKeyStore) throws InstallationException {
+        try {
+            return org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption.equals(Pkcs12CaSigner.load(caKeyStore,
+                    dataDir.resolve(CA_PASSWORD)).certificate().getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm());
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new InstallationException("cannot read the CA in " + caKeyStore + ": " + e.getMessage(), e);
+        }
     }
 
     /** The schema is Flyway's; opening the store applies what is pending, so these steps only open it. */

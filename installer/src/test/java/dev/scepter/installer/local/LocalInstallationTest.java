@@ -226,18 +226,52 @@ class LocalInstallationTest {
                 .locations("classpath:db/migration").target("3").load().migrate();
 
         installation(dataDir, settings(SMALL_CA)).complete(true);
-        assertThat(printed()).contains("Migrate the database schema (V4 request digest)",
+        assertThat(printed()).contains("Migrate the database schema (V4 request digest, V5 directory security identifier)",
                 "Once the schema is migrated, the API tokens in the database are checked too.");
         assertThat(dev.scepter.store.jdbc.JdbcStorage.inspectEmbedded(dataDir).pendingMigrations()).as("--what-if migrated nothing")
-                .containsExactly("V4 request digest");
+                .containsExactly("V4 request digest", "V5 directory security identifier");
 
         installation(dataDir, settings(SMALL_CA)).complete(false);
-        assertThat(printed()).contains("Done: Migrate the database schema (V4 request digest)", "Done: Create the admin API token");
+        assertThat(printed()).contains("Done: Migrate the database schema (V4 request digest, V5 directory security identifier)", "Done: Create the admin API token");
         assertThat(dev.scepter.store.jdbc.JdbcStorage.inspectEmbedded(dataDir).pendingMigrations()).isEmpty();
         closeStores();
         opened.clear();
 
         installation(dataDir, settings(SMALL_CA)).complete(false);
         assertThat(printed()).endsWith("No changes.\n");
+    }
+
+    @Test
+    void anEcCaGetsAnRsaScepRaIssuedByItAndARunAfterThatChangesNothing() throws Exception {
+        Path dataDir = parent.resolve("ec");
+        ScepterSettings settings = settings(Map.of("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "EC",
+                "AppConfig:KeyVaultConfig:RootCertificateConfig:Subject", "CN=EC Root,O=Example"));
+
+        assertThat(installation(dataDir, settings).complete(false)).isTrue();
+        assertThat(printed()).contains("Create the root CA \"CN=EC Root,O=Example\" (EC P-256, 3650 days)",
+                "Create the SCEP RA certificate (RSA 2048");
+        Pkcs12CaSigner ca = Pkcs12CaSigner.load(dataDir.resolve("ca.p12"), dataDir.resolve("ca.p12.password"));
+        Pkcs12CaSigner ra = Pkcs12CaSigner.load(dataDir.resolve("ra.p12"), dataDir.resolve("ra.p12.password"));
+        assertThat(ca.certificate().getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm().getId()).isEqualTo("1.2.840.10045.2.1");
+        X509CertificateHolder raCert = ra.certificate();
+        assertThat(raCert.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm().getId()).isEqualTo("1.2.840.113549.1.1.1");
+        assertThat(raCert.getIssuer()).isEqualTo(ca.certificate().getSubject());
+        assertThat(raCert.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder().build(ca.certificate())))
+                .isTrue();
+        assertThat(BasicConstraints.fromExtensions(raCert.getExtensions()).isCA()).isFalse();
+        assertThat(KeyUsage.fromExtensions(raCert.getExtensions()).hasUsages(KeyUsage.digitalSignature | KeyUsage.keyEncipherment)).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("ra.p12")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("ra.p12.password")))).isEqualTo("rw-------");
+
+        assertThat(installation(dataDir, settings).complete(false)).isFalse();
+        assertThat(printed()).contains("No changes.");
+
+        // A lost RA is made again from the CA that is there; an RSA CA never gets one.
+        Files.delete(dataDir.resolve("ra.p12"));
+        assertThat(installation(dataDir, settings).complete(false)).isTrue();
+        assertThat(dataDir.resolve("ra.p12")).exists();
+        Path rsaDir = parent.resolve("rsa");
+        installation(rsaDir, settings(SMALL_CA)).complete(false);
+        assertThat(rsaDir.resolve("ra.p12")).doesNotExist();
     }
 }

@@ -45,7 +45,10 @@ public final class CsrController {
         this.enabled = core.settings().dbCsrEnabled();
         EndpointProfile profile = new EndpointProfile("api", SerialNumbers.TYPE_STATIC, core.settings().dbCsrValidityPeriodDays(),
                 core.settings().dbCsrDefaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(),
-                KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
+                KeyUsage.digitalSignature | KeyUsage.keyEncipherment, EndpointProfile.Binding.NONE,
+                // Its callers hold tokens an admin created, as SCEPman's Certificate Master does: a
+                // SID they ask for is theirs to vouch for.
+                true);
         this.endpoint = new EnrollmentEndpoint(profile, (challenge, csr) -> true);
     }
 

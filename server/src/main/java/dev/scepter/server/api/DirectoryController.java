@@ -32,7 +32,7 @@ import org.springframework.web.bind.annotation.RestController;
 public final class DirectoryController {
 
     /** The body of a PUT. */
-    public record DirectoryObjectBody(Boolean enabled, String name, String userPrincipalName) {
+    public record DirectoryObjectBody(Boolean enabled, String name, String userPrincipalName, String onPremisesSecurityIdentifier) {
     }
 
     private final DirectorySelection directories;
@@ -67,13 +67,16 @@ public final class DirectoryController {
         if (type == DirectoryObjectType.USER && name.isEmpty()) {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "A user needs \"userPrincipalName\".");
         }
+        Optional<String> sid = Optional.ofNullable(body.onPremisesSecurityIdentifier()).filter(s -> !s.isBlank());
         EmbeddedDirectory embedded = embedded();
         boolean existed = embedded.get(type, objectId).isPresent();
         try {
-            embedded.put(new EmbeddedDirectory.Entry(type, objectId, body.enabled(), name));
+            embedded.put(new EmbeddedDirectory.Entry(type, objectId, body.enabled(), name, sid));
         } catch (IllegalStateException e) {
             // Another user holds this userPrincipalName.
             throw new ApiProblem(HttpStatus.CONFLICT, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, e.getMessage());
         }
         // This node answers from the new state at once; others within their cache bound.
         forget(type, objectId);
@@ -137,6 +140,7 @@ public final class DirectoryController {
         view.put("id", entry.objectId().toString());
         view.put("enabled", entry.enabled());
         entry.name().ifPresent(name -> view.put(entry.type() == DirectoryObjectType.USER ? "userPrincipalName" : "name", name));
+        entry.securityIdentifier().ifPresent(sid -> view.put("onPremisesSecurityIdentifier", sid));
         return view;
     }
 }

@@ -109,6 +109,8 @@ public final class InstanceStatus {
             String kind = switch (endpoint.path()) {
                 case "/static/aad" -> " (static challenge, bound to the directory)";
                 case "/certsrv/mscep/mscep.dll" -> " (Intune: not configured)";
+                case "/jamf" -> " (Jamf Pro, static challenge of at most 32 characters)";
+                case "/dc" -> " (domain controllers, static challenge)";
                 default -> " (static challenge)";
             };
             views.add(new EndpointView("SCEP " + endpoint.path() + kind, baseUrl() + endpoint.path(), endpoint.enabled(), endpoint.setting()));

@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
-import org.bouncycastle.cert.X509CertificateHolder;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -31,26 +30,25 @@ public final class ScepController {
     private static final System.Logger LOG = System.getLogger(ScepController.class.getName());
 
     static final MediaType PKI_MESSAGE = MediaType.parseMediaType("application/x-pki-message");
-    static final MediaType CA_CERT = MediaType.parseMediaType("application/x-x509-ca-cert");
     /** A PKCSReq with an RSA-4096 key is a few KiB; far more is not SCEP. */
     static final int MAX_MESSAGE_BYTES = 256 * 1024;
 
     private final Map<String, ScepEndpoint> endpoints;
     private final ScepService service;
-    private final X509CertificateHolder caCertificate;
+    private final ScepKeys keys;
     private final Semaphore concurrentRequests;
     private final MeterRegistry meters;
 
-    public ScepController(ScepEndpoints endpoints, ScepService service, X509CertificateHolder caCertificate,
-            ScepLoadLimit loadLimit, MeterRegistry meters) {
+    public ScepController(ScepEndpoints endpoints, ScepService service, ScepKeys keys, ScepLoadLimit loadLimit, MeterRegistry meters) {
         this.endpoints = endpoints.byPath();
         this.service = service;
-        this.caCertificate = caCertificate;
+        this.keys = keys;
         this.concurrentRequests = loadLimit.semaphore();
         this.meters = meters;
     }
 
     @RequestMapping(path = {"/scep", "/scep/pkiclient.exe", "/static", "/static/pkiclient.exe", "/static/aad", "/static/aad/pkiclient.exe",
+        "/jamf", "/jamf/pkiclient.exe", "/dc", "/dc/pkiclient.exe",
         "/certsrv/mscep/mscep.dll", "/certsrv/mscep/mscep.dll/pkiclient.exe"},
             method = {RequestMethod.GET, RequestMethod.POST})
     public ResponseEntity<byte[]> scep(HttpServletRequest request) throws IOException {
@@ -74,7 +72,7 @@ public final class ScepController {
                 }
                 case "GetCACert" -> {
                     outcome = "ok";
-                    return ResponseEntity.ok().contentType(CA_CERT).body(caCertificate.getEncoded());
+                    return ResponseEntity.ok().contentType(MediaType.parseMediaType(keys.caCertContentType())).body(keys.caCertBody());
                 }
                 case "PKIOperation" -> {
                     if (!concurrentRequests.tryAcquire()) {

@@ -1,6 +1,5 @@
 package dev.scepter.server.scep;
 
-import dev.scepter.authority.ca.CaDecrypter;
 import dev.scepter.authority.enrollment.Enrollment;
 import dev.scepter.authority.enrollment.EnrollmentOutcome;
 import dev.scepter.authority.enrollment.EnrollmentRequest;
@@ -9,6 +8,7 @@ import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.protocol.scep.CertRepEncoder;
 import dev.scepter.protocol.scep.FailInfo;
+import dev.scepter.protocol.scep.KeyTransportDecryptor;
 import dev.scepter.protocol.scep.MalformedScepMessageException;
 import dev.scepter.protocol.scep.MessageType;
 import dev.scepter.protocol.scep.PkiMessage;
@@ -49,17 +49,23 @@ public final class ScepService {
     private final Renewals renewals;
     private final CertificateStore store;
     private final String issuerName;
-    private final CaDecrypter decrypter;
+    private final KeyTransportDecryptor decrypter;
+    private final Optional<X509CertificateHolder> recipient;
     private final CertRepEncoder encoder;
     private final ResponseEncryption responseEncryption;
 
-    public ScepService(Enrollment enrollment, Renewals renewals, CertificateStore store, String issuerName, CaDecrypter decrypter,
+    /**
+     * @param keys whose key opens the requests' envelopes (the CA's, or an RA's); the encoder
+     *             signs with the same party's key
+     */
+    public ScepService(Enrollment enrollment, Renewals renewals, CertificateStore store, String issuerName, ScepKeys keys,
             CertRepEncoder encoder, ResponseEncryption responseEncryption) {
         this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
         this.renewals = Objects.requireNonNull(renewals, "renewals");
         this.store = Objects.requireNonNull(store, "store");
         this.issuerName = Objects.requireNonNull(issuerName, "issuerName");
-        this.decrypter = Objects.requireNonNull(decrypter, "decrypter");
+        this.decrypter = keys.decrypter();
+        this.recipient = keys.recipient();
         this.encoder = Objects.requireNonNull(encoder, "encoder");
         this.responseEncryption = Objects.requireNonNull(responseEncryption, "responseEncryption");
     }
@@ -82,7 +88,9 @@ public final class ScepService {
         }
         PKCS10CertificationRequest csr;
         try {
-            csr = request.decryptCertificationRequest(decrypter);
+            csr = recipient.isPresent()
+                    ? request.decryptCertificationRequest(decrypter, recipient.get())
+                    : request.decryptCertificationRequest(decrypter);
         } catch (ScepFailure e) {
             return failure(endpoint, request, e.failInfo(), e.getMessage());
         }
@@ -127,7 +135,7 @@ public final class ScepService {
         } else {
             byte[] messageData;
             try {
-                messageData = request.decryptEnvelope(decrypter);
+                messageData = recipient.isPresent() ? request.decryptEnvelope(decrypter, recipient.get()) : request.decryptEnvelope(decrypter);
             } catch (ScepFailure e) {
                 return failure(endpoint, request, e.failInfo(), e.getMessage());
             }

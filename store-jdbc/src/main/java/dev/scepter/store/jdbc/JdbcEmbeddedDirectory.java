@@ -34,21 +34,24 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
     /** Update-then-insert rounds before giving up; more than one is needed only when a concurrent put or delete interferes. */
     private static final int PUT_ATTEMPTS = 5;
 
-    private static final String UPDATE_DEVICE = "update directory_device set name = ?, enabled = ?, updated_at = current_timestamp"
+    private static final String UPDATE_DEVICE = "update directory_device set name = ?, enabled = ?, security_identifier = ?, updated_at = current_timestamp"
             + " where object_id = ?";
-    private static final String INSERT_DEVICE = "insert into directory_device (name, enabled, object_id, updated_at)"
-            + " values (?, ?, ?, current_timestamp)";
-    private static final String GET_DEVICE = "select name, enabled from directory_device where object_id = ?";
+    private static final String INSERT_DEVICE = "insert into directory_device (name, enabled, security_identifier, object_id, updated_at)"
+            + " values (?, ?, ?, ?, current_timestamp)";
+    private static final String GET_DEVICE = "select name, enabled, security_identifier from directory_device where object_id = ?";
     private static final String DELETE_DEVICE = "delete from directory_device where object_id = ?";
 
     private static final String UPDATE_USER = "update directory_user set user_principal_name = ?, user_principal_name_lower = ?,"
-            + " enabled = ?, updated_at = current_timestamp where object_id = ?";
+            + " enabled = ?, security_identifier = ?, updated_at = current_timestamp where object_id = ?";
     private static final String INSERT_USER = "insert into directory_user"
-            + " (user_principal_name, user_principal_name_lower, enabled, object_id, updated_at)"
-            + " values (?, ?, ?, ?, current_timestamp)";
-    private static final String GET_USER = "select user_principal_name as name, enabled from directory_user where object_id = ?";
+            + " (user_principal_name, user_principal_name_lower, enabled, security_identifier, object_id, updated_at)"
+            + " values (?, ?, ?, ?, ?, current_timestamp)";
+    private static final String GET_USER = "select user_principal_name as name, enabled, security_identifier from directory_user where object_id = ?";
     private static final String DELETE_USER = "delete from directory_user where object_id = ?";
     private static final String FIND_USER = "select object_id from directory_user where user_principal_name_lower = ?";
+
+    /** A SID's text form (MS-DTYP section 2.4.2.1), at most 15 sub-authorities: it fits the column. */
+    private static final java.util.regex.Pattern SID = java.util.regex.Pattern.compile("S-1-[0-9]{1,13}(-[0-9]{1,10}){1,15}");
 
     private final Sql sql;
 
@@ -73,6 +76,10 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
         if (name.isPresent() && (name.get().isBlank() || name.get().length() > MAX_NAME_LENGTH)) {
             throw new IllegalArgumentException("a name must not be blank or longer than " + MAX_NAME_LENGTH + " characters");
         }
+        Optional<String> sid = Objects.requireNonNull(entry.securityIdentifier(), "securityIdentifier");
+        if (sid.isPresent() && !SID.matcher(sid.get()).matches()) {
+            throw new IllegalArgumentException("a security identifier looks like S-1-5-21-...");
+        }
         String update = type == DirectoryObjectType.USER ? UPDATE_USER : UPDATE_DEVICE;
         String insert = type == DirectoryObjectType.USER ? INSERT_USER : INSERT_DEVICE;
         Sql.Binder binder = statement -> {
@@ -84,6 +91,7 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
                 statement.setString(index++, name.orElse(null));
             }
             statement.setBoolean(index++, entry.enabled());
+            statement.setString(index++, sid.orElse(null));
             statement.setObject(index, objectId);
         };
         for (int attempt = 1; attempt <= PUT_ATTEMPTS; attempt++) {
@@ -116,7 +124,8 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
         Objects.requireNonNull(objectId, "objectId");
         return sql.queryOne(type == DirectoryObjectType.USER ? GET_USER : GET_DEVICE,
                 statement -> statement.setObject(1, objectId),
-                row -> new Entry(type, objectId, row.getBoolean("enabled"), Optional.ofNullable(row.getString("name"))));
+                row -> new Entry(type, objectId, row.getBoolean("enabled"), Optional.ofNullable(row.getString("name")),
+                        Optional.ofNullable(row.getString("security_identifier"))));
     }
 
     @Override
@@ -129,6 +138,11 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
         } catch (SQLException e) {
             throw Sql.failed(delete, e);
         }
+    }
+
+    @Override
+    public Optional<String> securityIdentifier(DirectoryObjectType type, UUID objectId) {
+        return get(type, objectId).flatMap(Entry::securityIdentifier);
     }
 
     @Override

@@ -544,6 +544,23 @@ public abstract class JdbcStorageContract {
     // --- embedded directory -------------------------------------------------------------------
 
     @Test
+    void theEmbeddedDirectoryKeepsAnObjectsSecurityIdentifierAndRefusesWhatIsNoSid() throws Exception {
+        EmbeddedDirectory directory = storage.embeddedDirectory();
+        UUID user = UUID.randomUUID();
+        String sid = "S-1-5-21-1004336348-1177238915-682003330-1172";
+        directory.put(new Entry(DirectoryObjectType.USER, user, true, Optional.of("sid-" + user + "@example.com"), Optional.of(sid)));
+        assertThat(directory.securityIdentifier(DirectoryObjectType.USER, user)).contains(sid);
+        assertThat(directory.get(DirectoryObjectType.USER, user).orElseThrow().securityIdentifier()).contains(sid);
+        directory.put(new Entry(DirectoryObjectType.USER, user, true, Optional.of("sid-" + user + "@example.com")));
+        assertThat(directory.securityIdentifier(DirectoryObjectType.USER, user)).as("a put without one clears it").isEmpty();
+
+        UUID device = UUID.randomUUID();
+        assertThatThrownBy(() -> directory.put(new Entry(DirectoryObjectType.DEVICE, device, true, Optional.empty(),
+                Optional.of("S-1-5-21-1'; drop table directory_device; --")))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(directory.get(DirectoryObjectType.DEVICE, device)).isEmpty();
+    }
+
+    @Test
     void theEmbeddedDirectoryPutsGetsUpdatesAndDeletesADevice() throws Exception {
         EmbeddedDirectory directory = storage.embeddedDirectory();
         UUID id = UUID.randomUUID();

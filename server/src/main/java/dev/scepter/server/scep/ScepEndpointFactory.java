@@ -1,0 +1,97 @@
+package dev.scepter.server.scep;
+
+import dev.scepter.authority.enrollment.Binder;
+import dev.scepter.authority.enrollment.CertificateType;
+import dev.scepter.authority.enrollment.ChallengeVerifier;
+import dev.scepter.authority.enrollment.EnrollmentEndpoint;
+import dev.scepter.authority.enrollment.OneTimeChallenges;
+import dev.scepter.authority.enrollment.RenewalPolicy;
+import dev.scepter.authority.enrollment.StaticChallengeVerifier;
+import dev.scepter.authority.issuance.CertificateIssuer;
+import dev.scepter.authority.issuance.EndpointProfile;
+import dev.scepter.authority.issuance.SerialNumbers;
+import dev.scepter.settings.EndpointSettings;
+import dev.scepter.settings.ScepterSettings;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.bouncycastle.asn1.x509.KeyUsage;
+
+/**
+ * Builds every SCEP endpoint from its {@code AppConfig:<Section>:*} settings in one place: the
+ * profile (serial type, validity cap, default EKUs and Key Usage, binding, requested SIDs), the
+ * challenge check and the renewal policy.
+ */
+public final class ScepEndpointFactory {
+
+    /** Client Authentication, SCEPman's default where an endpoint has no {@code DefaultEkus}. */
+    static final List<String> CLIENT_AUTH = List.of("1.3.6.1.5.5.7.3.2");
+    /**
+     * What a domain controller's Kerberos certificate needs (the EKUs of Microsoft's "Kerberos
+     * Authentication" template): client and server authentication, smart card logon, KDC
+     * authentication. SCEPman's {@code /dc} has no {@code DefaultEkus} setting, and ScepClient's
+     * {@code newdccert} asks for no EKU, so the endpoint supplies them.
+     */
+    static final List<String> DOMAIN_CONTROLLER_EKUS =
+            List.of("1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1", "1.3.6.1.4.1.311.20.2.2", "1.3.6.1.5.2.3.5");
+    private static final int SIGN_AND_ENCIPHER = KeyUsage.digitalSignature | KeyUsage.keyEncipherment;
+    private static final ChallengeVerifier NOTHING_PASSES = (challenge, csr) -> false;
+
+    private final ScepterSettings settings;
+    private final OneTimeChallenges oneTimeChallenges;
+    private final Supplier<String> dataFolderStaticChallenge;
+
+    /**
+     * @param dataFolderStaticChallenge the data folder's {@code static-challenge}, read only when
+     *                                  {@code /static} is on and no {@code RequestPassword} is set
+     */
+    public ScepEndpointFactory(ScepterSettings settings, OneTimeChallenges oneTimeChallenges, Supplier<String> dataFolderStaticChallenge) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.oneTimeChallenges = Objects.requireNonNull(oneTimeChallenges, "oneTimeChallenges");
+        this.dataFolderStaticChallenge = Objects.requireNonNull(dataFolderStaticChallenge, "dataFolderStaticChallenge");
+    }
+
+    /** Every SCEP path, enabled or not, in homepage order. */
+    public ScepEndpoints endpoints() {
+        EndpointSettings statics = settings.endpoint("StaticValidation");
+        EnrollmentEndpoint staticEndpoint = build("static", SerialNumbers.TYPE_STATIC, EndpointProfile.Binding.NONE, statics,
+                statics.enabled() ? Optional.of(statics.requestPassword().orElseGet(dataFolderStaticChallenge)) : Optional.empty(),
+                CLIENT_AUTH);
+        EndpointSettings aad = settings.endpoint("StaticAADValidation");
+        EndpointSettings jamf = settings.endpoint("JamfValidation");
+        EndpointSettings dc = settings.endpoint("DCValidation");
+        EndpointSettings intune = settings.endpoint("IntuneValidation");
+        return new ScepEndpoints(List.of(
+                // Intune's endpoint is always served (NDES-compatible path), but until the Azure runtime
+                // validates Intune's challenges every PKIOperation gets a CertRep FAILURE.
+                new ScepEndpoint("/certsrv/mscep/mscep.dll", true,
+                        build("intune", Binder.TYPE_INTUNE_DEVICE, EndpointProfile.Binding.REQUIRED, intune, Optional.empty(), CLIENT_AUTH),
+                        "AppConfig:IntuneValidation (not available in this version)"),
+                new ScepEndpoint("/scep", statics.enabled(), staticEndpoint, statics.key("Enabled")),
+                new ScepEndpoint("/static", statics.enabled(), staticEndpoint, statics.key("Enabled")),
+                new ScepEndpoint("/static/aad", aad.enabled(), build("static-aad", SerialNumbers.TYPE_STATIC,
+                        EndpointProfile.Binding.REQUIRED, aad, aad.requestPassword(), CLIENT_AUTH), aad.key("Enabled")),
+                // Jamf's certificates would be bound to Jamf objects (type bytes 0x44...) through Jamf's
+                // API; without it they are static ones, which OCSP reads as bound to nothing.
+                new ScepEndpoint("/jamf", jamf.enabled(), build("jamf", SerialNumbers.TYPE_STATIC,
+                        EndpointProfile.Binding.NONE, jamf, jamf.requestPassword(), CLIENT_AUTH), jamf.key("Enabled")),
+                new ScepEndpoint("/dc", dc.enabled(), build("dc", SerialNumbers.TYPE_DOMAIN_CONTROLLER,
+                        EndpointProfile.Binding.NONE, dc, dc.requestPassword(), DOMAIN_CONTROLLER_EKUS), dc.key("Enabled"))));
+    }
+
+    private EnrollmentEndpoint build(String name, int serialTypeByte, EndpointProfile.Binding binding, EndpointSettings endpoint,
+            Optional<String> staticChallenge, List<String> defaultEkus) {
+        EndpointProfile profile = new EndpointProfile(name, serialTypeByte, endpoint.validityPeriodDays(),
+                endpoint.defaultEkus().orElse(defaultEkus).stream().map(CertificateIssuer::keyPurpose).toList(),
+                endpoint.defaultKeyUsage().orElse(SIGN_AND_ENCIPHER), binding, endpoint.allowRequestedSidExtension());
+        ChallengeVerifier challenge = staticChallenge.<ChallengeVerifier>map(StaticChallengeVerifier::new).orElse(NOTHING_PASSES);
+        if (endpoint.allowDynamicChallenges()) {
+            challenge = challenge.or(oneTimeChallenges);
+        }
+        RenewalPolicy renewals = new RenewalPolicy(endpoint.allowRenewals(), endpoint.reenrollmentAllowedCertificateTypes().stream()
+                .map(type -> CertificateType.bySettingName(type).orElseThrow()).collect(Collectors.toSet()));
+        return new EnrollmentEndpoint(profile, challenge, renewals);
+    }
+}
