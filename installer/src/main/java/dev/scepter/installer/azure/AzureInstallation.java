@@ -70,7 +70,6 @@ public final class AzureInstallation {
     private static final class Instance {
         WebApp app;
         AppSettings settings;
-        boolean created;
         boolean identityPlanned;
         boolean grantsPlanned;
         Set<String> granted = Set.of();
@@ -476,7 +475,6 @@ public final class AzureInstallation {
         WebApp created = arm.createWebApp(production, certMaster.app.resourceGroup(), certMaster.app.name(), settings);
         certMaster.app = created;
         certMaster.settings = arm.appSettings(created);
-        certMaster.created = true;
     }
 
     private void planStorage(List<Step> plan) throws AzureCallException {
@@ -828,7 +826,7 @@ public final class AzureInstallation {
             }
             switching = true;
         }
-        if (set(settings, APPLICATION_ID, apiAppId)) {
+        if (settings.set(APPLICATION_ID, apiAppId)) {
             changes.add(APPLICATION_ID + " = " + options.apiAppName() + "'s application id");
         }
         Optional<String> key = settings.get(APPLICATION_KEY);
@@ -840,19 +838,19 @@ public final class AzureInstallation {
             changes.add("remove " + APPLICATION_KEY + " (the managed identity replaces it)");
             switching = true;
         }
-        if (certMaster != null && set(settings, CERTMASTER_URL, certMasterUrl())) {
+        if (certMaster != null && settings.set(CERTMASTER_URL, certMasterUrl())) {
             changes.add(CERTMASTER_URL + " = " + certMasterUrl());
         }
-        if (certMaster != null && set(settings, DIRECT_CSR, "true")) {
+        if (certMaster != null && settings.set(DIRECT_CSR, "true")) {
             changes.add(DIRECT_CSR + " = true");
         }
         if (tableEndpoint != null || storageName != null) {
             String endpoint = tableEndpoint == null ? UNKNOWN : tableEndpoint;
-            if (set(settings, CORE_TABLE_ENDPOINT, endpoint)) {
+            if (settings.set(CORE_TABLE_ENDPOINT, endpoint)) {
                 changes.add(CORE_TABLE_ENDPOINT + " = " + endpoint);
             }
         }
-        if (set(settings, MANAGED_IDENTITY_HOST, core.app.defaultHostName())) {
+        if (settings.set(MANAGED_IDENTITY_HOST, core.app.defaultHostName())) {
             changes.add(MANAGED_IDENTITY_HOST + " = " + core.app.defaultHostName());
         }
         identityTime(core, settings, switching, changes);
@@ -862,22 +860,22 @@ public final class AzureInstallation {
     private List<String> certMasterSettings(Instance portal, AppSettings settings) throws InstallationException {
         List<String> changes = new ArrayList<>();
         String appId = certMasterApp == null ? UNKNOWN : certMasterApp.path("appId").asString();
-        if (set(settings, APPLICATION_ID, appId)) {
+        if (settings.set(APPLICATION_ID, appId)) {
             changes.add(APPLICATION_ID + " = " + options.certMasterAppName() + "'s application id");
         }
         String scope = "api://" + (apiApp == null ? UNKNOWN : apiApp.path("appId").asString());
-        if (set(settings, API_SCOPE, scope)) {
+        if (settings.set(API_SCOPE, scope)) {
             changes.add(API_SCOPE + " = " + scope);
         }
-        if (set(settings, TENANT_ID, subscription.tenantId())) {
+        if (settings.set(TENANT_ID, subscription.tenantId())) {
             changes.add(TENANT_ID + " = " + subscription.tenantId());
         }
-        if (set(settings, SCEPMAN_URL, scepmanUrl())) {
+        if (settings.set(SCEPMAN_URL, scepmanUrl())) {
             changes.add(SCEPMAN_URL + " = " + scepmanUrl());
         }
         if (tableEndpoint != null || storageName != null) {
             String endpoint = tableEndpoint == null ? UNKNOWN : tableEndpoint;
-            if (set(settings, CERTMASTER_TABLE_ENDPOINT, endpoint)) {
+            if (settings.set(CERTMASTER_TABLE_ENDPOINT, endpoint)) {
                 changes.add(CERTMASTER_TABLE_ENDPOINT + " = " + endpoint);
             }
         }
@@ -892,7 +890,7 @@ public final class AzureInstallation {
      */
     private void identityTime(Instance instance, AppSettings settings, boolean switching, List<String> changes) throws InstallationException {
         int level = permissionLevel(instance);
-        if (set(settings, PERMISSION_LEVEL, String.valueOf(level))) {
+        if (settings.set(PERMISSION_LEVEL, String.valueOf(level))) {
             changes.add(PERMISSION_LEVEL + " = " + level);
         }
         boolean moved = switching || instance.identityPlanned || instance.grantsPlanned || settings.get(MANAGED_IDENTITY_SINCE).isEmpty();
@@ -900,10 +898,6 @@ public final class AzureInstallation {
             settings.set(MANAGED_IDENTITY_SINCE, String.valueOf(clock.instant().getEpochSecond()));
             changes.add(MANAGED_IDENTITY_SINCE + " = the time of this run");
         }
-    }
-
-    private static boolean set(AppSettings settings, String name, String value) {
-        return settings.set(name, value);
     }
 
     private String certMasterUrl() {

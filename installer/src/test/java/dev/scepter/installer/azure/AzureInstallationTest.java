@@ -20,7 +20,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -498,9 +497,5 @@ class AzureInstallationTest {
             values.add(field == null ? item.asString() : item.path(field).asString());
         }
         return values;
-    }
-
-    static Map<String, String> settingsOf(SimSite site) {
-        return site.settings();
     }
 }
