@@ -107,6 +107,29 @@ class LauncherContractTest {
     }
 
     @Test
+    void aRunThatFailsHalfWayKeepsWhatItDidAndTheNextRunCompletesIt(@TempDir Path dir) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.writeString(data.resolve("appsettings.json"), "{\"AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize\": \"2048\"}");
+        // Debris where the database's lock file goes (a restore that went wrong): the database cannot be created.
+        Files.createDirectories(data.resolve("scepter.lock.db").resolve("debris"));
+
+        Command.Result failed = launcher(dir, "complete-installation", "--data-dir", data.toString());
+        assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+        assertThat(failed.stderr()).contains("Failed: Create the embedded database", "run again").doesNotContain("\tat ");
+        assertThat(failed.stdout()).contains("Done: Create the root CA").doesNotContain("Done: Create the static SCEP challenge");
+
+        Files.delete(data.resolve("scepter.lock.db").resolve("debris"));
+        Files.delete(data.resolve("scepter.lock.db"));
+        Command.Result completed = launcher(dir, "complete-installation", "--data-dir", data.toString());
+        assertThat(completed.exitCode()).as(completed.toString()).isZero();
+        assertThat(completed.stdout()).contains("1. Create the embedded database", "2. Create the static SCEP challenge",
+                "3. Create the admin API token", "4. Create Certificate Master's API credential").doesNotContain("root CA")
+                .doesNotContain("  5. ");
+
+        assertThat(launcher(dir, "complete-installation", "--data-dir", data.toString()).stdout()).endsWith("No changes.\n");
+    }
+
+    @Test
     void aOneXDataFolderIsUpgradedWithBackupsAndASecondRunChangesNothing(@TempDir Path dir) throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
         Files.writeString(data.resolve("appsettings.json"), """
