@@ -37,11 +37,10 @@ public final class AppSettings {
         return true;
     }
 
-    /** @return whether the setting was there */
+    /** Removes the setting in every spelling it has; @return whether it was there */
     public boolean remove(String name) {
-        Optional<String> existing = spelling(name);
-        existing.ifPresent(values::remove);
-        return existing.isPresent();
+        String wanted = canonical(name);
+        return values.keySet().removeIf(k -> canonical(k).equals(wanted));
     }
 
     /**

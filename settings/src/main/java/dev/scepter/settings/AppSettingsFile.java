@@ -56,6 +56,12 @@ public final class AppSettingsFile {
         ObjectNode root = JSON.createObjectNode();
         values.forEach(root::put);
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        // Settings hold secrets (challenges, passwords, backed-up keys): the file keeps the mode an
+        // admin gave it, and a new one is the owner's only.
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = Files.exists(file)
+                ? Files.getPosixFilePermissions(file) : java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+        Files.createFile(temp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(mode));
         Files.writeString(temp, JSON.writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -202,4 +202,14 @@ class ScepterSettingsTest {
         assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:AuthConfig:TenantId", "contoso"))))
                 .hasMessageContaining("AppConfig:AuthConfig:TenantId");
     }
+
+    @Test
+    void rewritingTheSettingsFileKeepsItsModeAndANewOneIsTheOwnersOnly() throws Exception {
+        Path file = dataDir.resolve("appsettings.json");
+        AppSettingsFile.write(file, Map.of("AppConfig:ValidityPeriodDays", "365"));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        AppSettingsFile.write(file, Map.of("Backup:AppConfig:AuthConfig:ApplicationKey", "secret"));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r-----");
+    }
 }

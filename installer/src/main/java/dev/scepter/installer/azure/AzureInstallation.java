@@ -320,7 +320,7 @@ public final class AzureInstallation {
         createCertMaster = true;
         String host = certMasterName.toLowerCase(Locale.ROOT) + ".azurewebsites.net";
         certMaster = new Instance(new WebApp(subscription.id(), group, certMasterName, null, production.location(), production.linux(),
-                null, host, List.of(host), production.serverFarmId()), new AppSettings(Map.of(), production.linux()));
+                null, host, List.of(host), production.serverFarmId(), List.of()), new AppSettings(Map.of(), production.linux()));
         if (first) {
             out.println("Certificate Master app service: " + certMasterName + " will be created in resource group " + group
                     + " on the plan of " + production.name());
@@ -345,7 +345,7 @@ public final class AzureInstallation {
         storage = null;
         Optional<String> core = cores.stream().map(c -> c.settings.get(CORE_TABLE_ENDPOINT)).flatMap(Optional::stream).findFirst();
         Optional<String> portal = certMaster == null ? Optional.empty() : certMaster.settings.get(CERTMASTER_TABLE_ENDPOINT);
-        if (core.isPresent() && portal.isPresent() && !core.get().equalsIgnoreCase(portal.get())) {
+        if (core.isPresent() && portal.isPresent() && !withoutTrailingSlash(core.get()).equals(withoutTrailingSlash(portal.get()))) {
             throw new InstallationException("Inconsistent storage: the core uses " + core.get() + " (" + CORE_TABLE_ENDPOINT
                     + ") but Certificate Master uses " + portal.get() + " (" + CERTMASTER_TABLE_ENDPOINT + "). Make them the same, then run again.");
         }
@@ -359,7 +359,8 @@ public final class AzureInstallation {
             accounts.addAll(arm.storageAccounts(subscription.id(), group));
         }
         if (tableEndpoint != null) {
-            storage = accounts.stream().filter(a -> a.tableEndpoint().equalsIgnoreCase(tableEndpoint)).findFirst().orElse(null);
+            String wanted = withoutTrailingSlash(tableEndpoint);
+            storage = accounts.stream().filter(a -> withoutTrailingSlash(a.tableEndpoint()).equals(wanted)).findFirst().orElse(null);
             if (storage == null) {
                 warnings.add("The storage account of " + tableEndpoint + " is in none of the resource groups " + groups
                         + ": its role assignments are not checked.");
@@ -394,9 +395,9 @@ public final class AzureInstallation {
         if (url.isEmpty()) {
             return;
         }
-        String wanted = url.get().replaceAll("/+$", "").toLowerCase(Locale.ROOT);
+        String wanted = withoutTrailingSlash(url.get());
         List<KeyVault> found = arm.keyVaults(subscription.id()).stream()
-                .filter(v -> v.vaultUri().replaceAll("/+$", "").toLowerCase(Locale.ROOT).equals(wanted)).toList();
+                .filter(v -> withoutTrailingSlash(v.vaultUri()).equals(wanted)).toList();
         if (found.size() != 1) {
             throw new InstallationException("Found " + found.size() + " key vaults at " + url.get() + " (" + KEY_VAULT_URL
                     + ") in subscription " + subscription.id() + "; expected exactly one.");
@@ -411,6 +412,7 @@ public final class AzureInstallation {
         if (intunePrincipal == null) {
             warnings.add("Intune is not used in this tenant (no Microsoft Intune API service principal): scep_challenge_provider is not granted.");
         }
+        checkPermissionsAreDefined();
         for (Instance instance : instances()) {
             instance.granted = instance.app.principalId() == null ? Set.of() : graph.appRoleAssignments(instance.app.principalId());
         }
@@ -556,17 +558,41 @@ public final class AzureInstallation {
         return permission.resourceAppId().equals(MicrosoftGraph.INTUNE_APP_ID) ? intunePrincipal : graphPrincipal;
     }
 
-    private String grantKey(Permission permission) throws InstallationException {
+    /** "resourceId appRoleId", as {@link MicrosoftGraph#appRoleAssignments} lists grants; checked in discovery. */
+    private String grantKey(Permission permission) {
         ServicePrincipal resource = resourceOf(permission);
-        String role = resource.appRoleId(permission.value()).orElseThrow(() -> new InstallationException(
-                resource.displayName() + " defines no app role " + permission.value() + " in this tenant."));
-        return resource.id() + " " + role;
+        return resource.id() + " " + resource.appRoleId(permission.value()).orElseThrow();
     }
 
-    private List<Permission> missingPermissions(Instance instance) throws InstallationException {
+    /** Some clouds lack a Graph role (SCEPman's module #76): then the level stays below it; level 0 must exist. */
+    private boolean definedInTenant(Permission permission) {
+        ServicePrincipal resource = resourceOf(permission);
+        return resource != null && resource.appRoleId(permission.value()).isPresent();
+    }
+
+    private void checkPermissionsAreDefined() throws InstallationException {
+        List<Permission> all = new ArrayList<>(Manifests.corePermissions(options.leastPrivilege(), intunePrincipal != null));
+        all.addAll(Manifests.certMasterPermissions());
+        for (Permission p : all) {
+            if (definedInTenant(p)) {
+                continue;
+            }
+            if (p.level() == 0) {
+                throw new InstallationException(resourceOf(p).displayName() + " defines no app role " + p.value()
+                        + " in this tenant, and the core cannot work without it.");
+            }
+            String warning = p.value() + " is not defined in this tenant: the permission level stays below " + p.level() + ".";
+            if (!warnings.contains(warning)) {
+                warnings.add(warning);
+            }
+        }
+    }
+
+    /** The permissions the instance lacks that this tenant defines, so that they can be granted. */
+    private List<Permission> missingPermissions(Instance instance) {
         List<Permission> missing = new ArrayList<>();
         for (Permission p : permissionsOf(instance)) {
-            if (!instance.granted.contains(grantKey(p))) {
+            if (definedInTenant(p) && !instance.granted.contains(grantKey(p))) {
                 missing.add(p);
             }
         }
@@ -595,9 +621,9 @@ public final class AzureInstallation {
     }
 
     /** The permission level the instance has after this run: what it holds, plus what the plan grants. */
-    private int permissionLevel(Instance instance) throws InstallationException {
+    private int permissionLevel(Instance instance) {
         List<Permission> missing = instance.grantsPlanned ? List.of() : missingPermissions(instance);
-        Predicate<Permission> granted = p -> !missing.contains(p);
+        Predicate<Permission> granted = p -> definedInTenant(p) && !missing.contains(p);
         return Manifests.level(permissionsOf(instance), granted);
     }
 
@@ -667,7 +693,8 @@ public final class AzureInstallation {
     }
 
     private boolean consentedToUserRead() throws AzureCallException {
-        return certMasterAppPrincipal != null && graph.consentedScopes(certMasterAppPrincipal.id(), graphPrincipal.id()).contains("User.Read");
+        return certMasterAppPrincipal != null && graph.consentForAll(certMasterAppPrincipal.id(), graphPrincipal.id())
+                .map(grant -> MicrosoftGraph.scopes(grant).contains("User.Read")).orElse(false);
     }
 
     /** Certificate Master may call the core's API to request certificates, and nothing more. */
@@ -725,7 +752,7 @@ public final class AzureInstallation {
             roles.forEach(r -> appRoles.add(r.toGraph()));
             if (redirectUris != null) {
                 body.set("web", web(List.of(), redirectUris));
-                body.set("requiredResourceAccess", userRead(AzureRest.JSON.createArrayNode()));
+                body.set("requiredResourceAccess", withUserRead(AzureRest.JSON.createArrayNode()));
             }
             app = graph.createApplication(body);
         }
@@ -749,9 +776,7 @@ public final class AzureInstallation {
                 changes.set("web", web(present, redirectUris));
             }
             if (!requestsUserRead(app)) {
-                ArrayNode access = AzureRest.JSON.createArrayNode();
-                app.path("requiredResourceAccess").forEach(access::add);
-                changes.set("requiredResourceAccess", userRead(access));
+                changes.set("requiredResourceAccess", withUserRead(app.path("requiredResourceAccess")));
             }
         }
         if (!changes.isEmpty()) {
@@ -770,10 +795,24 @@ public final class AzureInstallation {
         return web;
     }
 
-    private static ArrayNode userRead(ArrayNode access) {
-        ObjectNode graphAccess = access.addObject();
-        graphAccess.put("resourceAppId", MicrosoftGraph.GRAPH_APP_ID);
-        graphAccess.putArray("resourceAccess").addObject().put("id", MicrosoftGraph.USER_READ_SCOPE_ID).put("type", "Scope");
+    /** What the app requests, plus Graph's User.Read: added to its Graph entry when it has one (one entry per API). */
+    private static ArrayNode withUserRead(JsonNode requested) {
+        ArrayNode access = AzureRest.JSON.createArrayNode();
+        boolean added = false;
+        for (JsonNode resource : requested) {
+            ObjectNode copy = (ObjectNode) resource.deepCopy();
+            if (!added && resource.path("resourceAppId").asString("").equals(MicrosoftGraph.GRAPH_APP_ID)) {
+                ArrayNode scopes = copy.withArray("resourceAccess");
+                scopes.addObject().put("id", MicrosoftGraph.USER_READ_SCOPE_ID).put("type", "Scope");
+                added = true;
+            }
+            access.add(copy);
+        }
+        if (!added) {
+            ObjectNode graphAccess = access.addObject();
+            graphAccess.put("resourceAppId", MicrosoftGraph.GRAPH_APP_ID);
+            graphAccess.putArray("resourceAccess").addObject().put("id", MicrosoftGraph.USER_READ_SCOPE_ID).put("type", "Scope");
+        }
         return access;
     }
 
@@ -813,8 +852,17 @@ public final class AzureInstallation {
 
     private List<String> coreSettings(Instance core, AppSettings settings) throws InstallationException {
         List<String> changes = new ArrayList<>();
+        // Switching a 1.x app to an identity that holds no permission yet would cut it off from Graph and Intune.
+        boolean keepOneX = settings.get(APPLICATION_KEY).isPresent() && permissionLevel(core) < 0;
+        if (keepOneX) {
+            String warning = "Kept the 1.x application id and key of " + core.label() + ": its managed identity holds no permission yet. "
+                    + "Run again once the grants are made, to switch it to the managed identity.";
+            if (!warnings.contains(warning)) {
+                warnings.add(warning);
+            }
+        }
         String apiAppId = apiApp == null ? UNKNOWN : apiApp.path("appId").asString();
-        Optional<String> oldId = settings.get(APPLICATION_ID);
+        Optional<String> oldId = keepOneX ? Optional.empty() : settings.get(APPLICATION_ID);
         boolean switching = false;
         if (oldId.isPresent() && !oldId.get().isBlank() && !oldId.get().equalsIgnoreCase(apiAppId)) {
             if (!isGuid(oldId.get())) {
@@ -826,10 +874,10 @@ public final class AzureInstallation {
             }
             switching = true;
         }
-        if (settings.set(APPLICATION_ID, apiAppId)) {
+        if (!keepOneX && settings.set(APPLICATION_ID, apiAppId)) {
             changes.add(APPLICATION_ID + " = " + options.apiAppName() + "'s application id");
         }
-        Optional<String> key = settings.get(APPLICATION_KEY);
+        Optional<String> key = keepOneX ? Optional.empty() : settings.get(APPLICATION_KEY);
         if (key.isPresent()) {
             if (settings.backUp(APPLICATION_KEY)) {
                 changes.add("back up " + APPLICATION_KEY + " as " + AppSettings.BACKUP_PREFIX + APPLICATION_KEY);
@@ -853,7 +901,14 @@ public final class AzureInstallation {
         if (settings.set(MANAGED_IDENTITY_HOST, core.app.defaultHostName())) {
             changes.add(MANAGED_IDENTITY_HOST + " = " + core.app.defaultHostName());
         }
-        identityTime(core, settings, switching, changes);
+        if (keepOneX) {
+            int level = permissionLevel(core);
+            if (settings.set(PERMISSION_LEVEL, String.valueOf(level))) {
+                changes.add(PERMISSION_LEVEL + " = " + level);
+            }
+        } else {
+            identityTime(core, settings, switching, changes);
+        }
         return changes;
     }
 
@@ -870,7 +925,9 @@ public final class AzureInstallation {
         if (settings.set(TENANT_ID, subscription.tenantId())) {
             changes.add(TENANT_ID + " = " + subscription.tenantId());
         }
-        if (settings.set(SCEPMAN_URL, scepmanUrl())) {
+        // Set once, as SCEPman's module does: an admin may point it at a custom domain, or at a slot.
+        if (settings.get(SCEPMAN_URL).isEmpty()) {
+            settings.set(SCEPMAN_URL, scepmanUrl());
             changes.add(SCEPMAN_URL + " = " + scepmanUrl());
         }
         if (tableEndpoint != null || storageName != null) {
@@ -890,10 +947,13 @@ public final class AzureInstallation {
      */
     private void identityTime(Instance instance, AppSettings settings, boolean switching, List<String> changes) throws InstallationException {
         int level = permissionLevel(instance);
-        if (settings.set(PERMISSION_LEVEL, String.valueOf(level))) {
+        boolean levelChanged = settings.set(PERMISSION_LEVEL, String.valueOf(level));
+        if (levelChanged) {
             changes.add(PERMISSION_LEVEL + " = " + level);
         }
-        boolean moved = switching || instance.identityPlanned || instance.grantsPlanned || settings.get(MANAGED_IDENTITY_SINCE).isEmpty();
+        // A changed level means roles were granted (by this run, or by an admin after --skip-app-role-assignments).
+        boolean moved = switching || levelChanged || instance.identityPlanned || instance.grantsPlanned
+                || settings.get(MANAGED_IDENTITY_SINCE).isEmpty();
         if (moved) {
             settings.set(MANAGED_IDENTITY_SINCE, String.valueOf(clock.instant().getEpochSecond()));
             changes.add(MANAGED_IDENTITY_SINCE + " = the time of this run");
@@ -908,6 +968,10 @@ public final class AzureInstallation {
     /** Certificate Master talks to the slot being updated when one is named, else to production. */
     private String scepmanUrl() {
         return options.deploymentSlotName() != null ? cores.get(0).app.url() : production.url();
+    }
+
+    private static String withoutTrailingSlash(String url) {
+        return url.replaceAll("/+$", "").toLowerCase(Locale.ROOT);
     }
 
     private static boolean isGuid(String value) {

@@ -13,7 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -39,6 +41,9 @@ public final class AzureRest {
     /** New principals take seconds to minutes to reach every replica (SCEPman's module retries 10 times). */
     private static final int REPLICATION_RETRIES = 10;
     private static final int POLLS = 60;
+    private static final int MAX_PAGES = 1000;
+    /** Answers that say the request was not processed; only these are safe to repeat for a POST, which creates. */
+    private static final Set<Integer> NOT_PROCESSED = Set.of(429, 503);
 
     private final URI arm;
     private final URI graph;
@@ -67,6 +72,29 @@ public final class AzureRest {
 
     public JsonNode get(Api api, String path) throws AzureCallException {
         return call(api, "GET", path, null, false);
+    }
+
+    /**
+     * A list, whole: ARM ({@code nextLink}) and Graph ({@code @odata.nextLink}) answer large lists
+     * a page at a time.
+     */
+    public List<JsonNode> list(Api api, String path) throws AzureCallException {
+        List<JsonNode> items = new ArrayList<>();
+        JsonNode page = get(api, path);
+        for (int pages = 1; ; pages++) {
+            page.path("value").forEach(items::add);
+            String next = page.path(api == Api.ARM ? "nextLink" : "@odata.nextLink").asString("");
+            if (next.isEmpty()) {
+                return items;
+            }
+            URI nextUri = URI.create(next);
+            if (!nextUri.getHost().equalsIgnoreCase(base(api).getHost()) || pages >= MAX_PAGES) {
+                throw new AzureCallException("GET", path, 200, "UnexpectedNextLink", "the next page is on another host, or there are over " + MAX_PAGES + " pages");
+            }
+            String relative = nextUri.getRawPath().substring(base(api).getRawPath().length())
+                    + (nextUri.getRawQuery() == null ? "" : "?" + nextUri.getRawQuery());
+            page = get(api, relative);
+        }
     }
 
     public JsonNode post(Api api, String path, JsonNode body) throws AzureCallException {
@@ -107,7 +135,8 @@ public final class AzureRest {
                 return parse(response.body());
             }
             AzureCallException error = error(method, uri, response);
-            boolean transientError = TRANSIENT.contains(status) && attempt <= TRANSIENT_RETRIES;
+            boolean repeatable = method.equals("POST") ? NOT_PROCESSED.contains(status) : TRANSIENT.contains(status);
+            boolean transientError = repeatable && attempt <= TRANSIENT_RETRIES;
             boolean notReplicated = awaitPrincipal && isPrincipalNotReplicated(error) && attempt <= REPLICATION_RETRIES;
             if (!transientError && !notReplicated) {
                 throw error;
@@ -185,7 +214,9 @@ public final class AzureRest {
 
     private static boolean isPrincipalNotReplicated(AzureCallException error) {
         return error.code().equals("PrincipalNotFound")
-                || (error.code().equals("Request_ResourceNotFound") && error.detail().contains("does not exist"));
+                || (error.code().equals("Request_ResourceNotFound") && error.detail().contains("does not exist"))
+                // A service principal for an application created a moment ago (NoBackingApplicationObject).
+                || (error.code().equals("Request_BadRequest") && error.detail().contains("valid application object"));
     }
 
     private static AzureCallException error(String method, URI uri, HttpResponse<String> response) {

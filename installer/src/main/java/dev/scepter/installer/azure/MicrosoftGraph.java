@@ -37,9 +37,15 @@ public final class MicrosoftGraph {
         }
     }
 
+    /** The app registration of that name; two of them are an error, since either could be the one in use. */
     public Optional<JsonNode> applicationByName(String displayName) throws AzureCallException {
-        JsonNode found = rest.get(GRAPH, "/v1.0/applications?$filter=" + AzureRest.encode("displayName eq '" + displayName.replace("'", "''") + "'")).path("value");
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        List<JsonNode> found = rest.list(GRAPH, "/v1.0/applications?$filter=" + AzureRest.encode("displayName eq '" + displayName.replace("'", "''") + "'"));
+        if (found.size() > 1) {
+            throw new AzureCallException("GET", "/v1.0/applications", 200, "AmbiguousName", found.size() + " app registrations are named "
+                    + displayName + " (" + found.stream().map(a -> a.path("appId").asString("")).collect(java.util.stream.Collectors.joining(", "))
+                    + "): delete the ones not in use, or name another with --api-app-name / --certmaster-app-name");
+        }
+        return found.stream().findFirst();
     }
 
     public JsonNode createApplication(ObjectNode application) throws AzureCallException {
@@ -51,8 +57,8 @@ public final class MicrosoftGraph {
     }
 
     public Optional<ServicePrincipal> servicePrincipalByAppId(String appId) throws AzureCallException {
-        JsonNode found = rest.get(GRAPH, "/v1.0/servicePrincipals?$filter=" + AzureRest.encode("appId eq '" + appId + "'")).path("value");
-        return found.isEmpty() ? Optional.empty() : Optional.of(servicePrincipal(found.get(0)));
+        return rest.list(GRAPH, "/v1.0/servicePrincipals?$filter=" + AzureRest.encode("appId eq '" + appId + "'")).stream()
+                .findFirst().map(MicrosoftGraph::servicePrincipal);
     }
 
     public ServicePrincipal createServicePrincipal(String appId) throws AzureCallException {
@@ -72,7 +78,7 @@ public final class MicrosoftGraph {
     /** The app role ids granted to a principal, per resource service principal id ("resourceId appRoleId"). */
     public Set<String> appRoleAssignments(String principalId) throws AzureCallException {
         Set<String> granted = new HashSet<>();
-        for (JsonNode a : rest.get(GRAPH, "/v1.0/servicePrincipals/" + principalId + "/appRoleAssignments").path("value")) {
+        for (JsonNode a : rest.list(GRAPH, "/v1.0/servicePrincipals/" + principalId + "/appRoleAssignments")) {
             granted.add(a.path("resourceId").asString("") + " " + a.path("appRoleId").asString(""));
         }
         return granted;
@@ -93,20 +99,33 @@ public final class MicrosoftGraph {
         }
     }
 
-    /** The delegated scopes consented for all users from a client to a resource. */
-    public Set<String> consentedScopes(String clientId, String resourceId) throws AzureCallException {
-        Set<String> scopes = new HashSet<>();
-        for (JsonNode g : rest.get(GRAPH, "/v1.0/oauth2PermissionGrants?$filter=" + AzureRest.encode("clientId eq '" + clientId + "'")).path("value")) {
+    /** The consent for all users from a client to a resource, if there is one. */
+    public Optional<JsonNode> consentForAll(String clientId, String resourceId) throws AzureCallException {
+        for (JsonNode g : rest.list(GRAPH, "/v1.0/oauth2PermissionGrants?$filter=" + AzureRest.encode("clientId eq '" + clientId + "'"))) {
             if (g.path("resourceId").asString("").equals(resourceId) && g.path("consentType").asString("").equals("AllPrincipals")) {
-                scopes.addAll(List.of(g.path("scope").asString("").trim().split("\\s+")));
+                return Optional.of(g);
             }
         }
+        return Optional.empty();
+    }
+
+    static Set<String> scopes(JsonNode grant) {
+        Set<String> scopes = new java.util.LinkedHashSet<>(List.of(grant.path("scope").asString("").trim().split("\\s+")));
         scopes.remove("");
         return scopes;
     }
 
+    /** Consents for all users; an existing consent gains the scope (Graph keeps one grant per client and resource). */
     public void grantConsent(String clientId, String resourceId, String scope) throws AzureCallException {
+        Optional<JsonNode> existing = consentForAll(clientId, resourceId);
         ObjectNode body = AzureRest.object();
+        if (existing.isPresent()) {
+            Set<String> scopes = scopes(existing.get());
+            scopes.add(scope);
+            body.put("scope", String.join(" ", scopes));
+            rest.patch(GRAPH, "/v1.0/oauth2PermissionGrants/" + existing.get().path("id").asString(), body);
+            return;
+        }
         body.put("clientId", clientId);
         body.put("consentType", "AllPrincipals");
         body.put("resourceId", resourceId);

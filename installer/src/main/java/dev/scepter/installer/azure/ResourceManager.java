@@ -45,7 +45,7 @@ public final class ResourceManager {
 
     public List<Subscription> subscriptions() throws AzureCallException {
         List<Subscription> result = new ArrayList<>();
-        for (JsonNode s : rest.get(ARM, "/subscriptions?" + SUBSCRIPTIONS).path("value")) {
+        for (JsonNode s : rest.list(ARM, "/subscriptions?" + SUBSCRIPTIONS)) {
             if (s.path("state").asString("Enabled").equals("Enabled")) {
                 result.add(new Subscription(s.path("subscriptionId").asString(), s.path("displayName").asString(""), s.path("tenantId").asString("")));
             }
@@ -57,7 +57,7 @@ public final class ResourceManager {
         String path = "/subscriptions/" + subscription + (resourceGroup == null ? "" : "/resourceGroups/" + resourceGroup)
                 + "/providers/Microsoft.Web/sites?" + WEB;
         List<WebApp> apps = new ArrayList<>();
-        for (JsonNode site : rest.get(ARM, path).path("value")) {
+        for (JsonNode site : rest.list(ARM, path)) {
             apps.add(WebApp.fromArm(site));
         }
         return apps;
@@ -77,7 +77,7 @@ public final class ResourceManager {
 
     public List<WebApp> slots(WebApp app) throws AzureCallException {
         List<WebApp> slots = new ArrayList<>();
-        for (JsonNode slot : rest.get(ARM, app.armPath() + "/slots?" + WEB).path("value")) {
+        for (JsonNode slot : rest.list(ARM, app.armPath() + "/slots?" + WEB)) {
             slots.add(WebApp.fromArm(slot));
         }
         return slots;
@@ -86,7 +86,15 @@ public final class ResourceManager {
     /** Turns on the system-assigned managed identity; @return the app with its principal id. */
     public WebApp enableSystemIdentity(WebApp app) throws AzureCallException {
         ObjectNode body = AzureRest.object();
-        body.putObject("identity").put("type", "SystemAssigned");
+        ObjectNode identity = body.putObject("identity");
+        if (app.userAssignedIdentities().isEmpty()) {
+            identity.put("type", "SystemAssigned");
+        } else {
+            // "SystemAssigned" alone would remove the user-assigned identities the app may use (for its Key Vault).
+            identity.put("type", "SystemAssigned, UserAssigned");
+            ObjectNode userAssigned = identity.putObject("userAssignedIdentities");
+            app.userAssignedIdentities().forEach(id -> userAssigned.putObject(id));
+        }
         WebApp updated = WebApp.fromArm(rest.patch(ARM, app.armPath() + "?" + WEB, body));
         if (updated.principalId() == null) {
             throw new AzureCallException("PATCH", app.armPath(), 200, "NoIdentity", "the app has no managed identity after enabling it");
@@ -133,8 +141,8 @@ public final class ResourceManager {
 
     public List<StorageAccount> storageAccounts(String subscription, String resourceGroup) throws AzureCallException {
         List<StorageAccount> accounts = new ArrayList<>();
-        for (JsonNode a : rest.get(ARM, "/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup
-                + "/providers/Microsoft.Storage/storageAccounts?" + STORAGE).path("value")) {
+        for (JsonNode a : rest.list(ARM, "/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup
+                + "/providers/Microsoft.Storage/storageAccounts?" + STORAGE)) {
             accounts.add(storageAccount(a));
         }
         return accounts;
@@ -173,9 +181,11 @@ public final class ResourceManager {
     public List<String> roleDefinitions(String scope, String principalId) throws AzureCallException {
         List<String> roles = new ArrayList<>();
         String filter = AzureRest.encode("principalId eq '" + principalId + "'");
-        for (JsonNode a : rest.get(ARM, scope + "/providers/Microsoft.Authorization/roleAssignments?" + AUTHORIZATION + "&$filter=" + filter).path("value")) {
+        for (JsonNode a : rest.list(ARM, scope + "/providers/Microsoft.Authorization/roleAssignments?" + AUTHORIZATION + "&$filter=" + filter)) {
             String assignedAt = a.path("properties").path("scope").asString("");
-            if (scope.toLowerCase().startsWith(assignedAt.toLowerCase())) {
+            String at = assignedAt.toLowerCase(java.util.Locale.ROOT);
+            String here = scope.toLowerCase(java.util.Locale.ROOT);
+            if (here.equals(at) || here.startsWith(at + "/")) {
                 String definition = a.path("properties").path("roleDefinitionId").asString("");
                 roles.add(definition.substring(definition.lastIndexOf('/') + 1));
             }
@@ -201,7 +211,7 @@ public final class ResourceManager {
 
     public List<KeyVault> keyVaults(String subscription) throws AzureCallException {
         List<KeyVault> vaults = new ArrayList<>();
-        for (JsonNode v : rest.get(ARM, "/subscriptions/" + subscription + "/providers/Microsoft.KeyVault/vaults?" + KEY_VAULT).path("value")) {
+        for (JsonNode v : rest.list(ARM, "/subscriptions/" + subscription + "/providers/Microsoft.KeyVault/vaults?" + KEY_VAULT)) {
             JsonNode p = v.path("properties");
             vaults.add(new KeyVault(v.path("id").asString(""), v.path("name").asString(""), p.path("vaultUri").asString(""),
                     p.path("enableRbacAuthorization").asBoolean(false), p.path("accessPolicies")));

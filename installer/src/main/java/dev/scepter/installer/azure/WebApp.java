@@ -9,9 +9,11 @@ import tools.jackson.databind.JsonNode;
  *
  * @param slot the deployment slot's name, or null for the production app
  * @param principalId the system-assigned managed identity, or null when it has none
+ * @param userAssignedIdentities the resource ids of its user-assigned identities, which turning on
+ *     the system-assigned one must keep
  */
 public record WebApp(String subscriptionId, String resourceGroup, String name, String slot, String location, boolean linux,
-        String principalId, String defaultHostName, List<String> hostNames, String serverFarmId) {
+        String principalId, String defaultHostName, List<String> hostNames, String serverFarmId, List<String> userAssignedIdentities) {
 
     static WebApp fromArm(JsonNode site) {
         String id = site.path("id").asString("");
@@ -23,6 +25,8 @@ public record WebApp(String subscriptionId, String resourceGroup, String name, S
         String slot = parts.length > 10 ? parts[10] : null;
         JsonNode identity = site.path("identity");
         String principal = identity.path("principalId").isString() ? identity.path("principalId").asString() : null;
+        List<String> userAssigned = new ArrayList<>();
+        identity.path("userAssignedIdentities").propertyNames().forEach(userAssigned::add);
         JsonNode properties = site.path("properties");
         List<String> hosts = new ArrayList<>();
         JsonNode enabled = properties.path("enabledHostNames").isArray() ? properties.path("enabledHostNames") : properties.path("hostNames");
@@ -34,7 +38,8 @@ public record WebApp(String subscriptionId, String resourceGroup, String name, S
         }
         boolean linux = site.path("kind").asString("").contains("linux") || properties.path("reserved").asBoolean(false);
         return new WebApp(subscription, group, name, slot, site.path("location").asString(""), linux, principal,
-                properties.path("defaultHostName").asString(""), List.copyOf(hosts), properties.path("serverFarmId").asString(""));
+                properties.path("defaultHostName").asString(""), List.copyOf(hosts), properties.path("serverFarmId").asString(""),
+                List.copyOf(userAssigned));
     }
 
     /** The ARM path of the app or slot, without the api-version. */
@@ -57,7 +62,4 @@ public record WebApp(String subscriptionId, String resourceGroup, String name, S
         return "https://" + defaultHostName + "/";
     }
 
-    WebApp withPrincipal(String principal) {
-        return new WebApp(subscriptionId, resourceGroup, name, slot, location, linux, principal, defaultHostName, hostNames, serverFarmId);
-    }
 }

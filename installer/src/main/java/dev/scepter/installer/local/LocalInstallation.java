@@ -60,6 +60,7 @@ public final class LocalInstallation {
     private final PrintStream out;
     private JdbcStorage.Inspection inspection;
     private boolean schemaPending;
+    private final List<String> notices = new ArrayList<>();
 
     /**
      * @param storage opens the store when a step needs it (not before: {@code --what-if} must not create a database)
@@ -90,7 +91,9 @@ public final class LocalInstallation {
             out.println("Database: " + settings.databaseUrl().map(url -> "AppConfig:Database:Url").orElse("embedded H2 in " + EMBEDDED_DATABASE));
         }
         Reconciler reconciler = new Reconciler(out);
-        boolean changed = reconciler.run(plan(), whatIf);
+        List<Step> plan = plan();
+        notices.forEach(notice -> out.println("WARNING: " + notice));
+        boolean changed = reconciler.run(plan, whatIf);
         if (schemaPending) {
             if (whatIf) {
                 out.println("Once the schema is migrated, the API tokens in the database are checked too.");
@@ -109,6 +112,7 @@ public final class LocalInstallation {
     public List<Step> plan() throws InstallationException {
         inspection = null;
         schemaPending = false;
+        notices.clear();
         List<Step> plan = new ArrayList<>();
         if (!Files.isDirectory(dataDir)) {
             plan.add(new Step("Create the data folder " + dataDir.toAbsolutePath(), () -> Files.createDirectories(dataDir)));
@@ -182,7 +186,10 @@ public final class LocalInstallation {
         }
         String value = CertMasterClient.read(file).token();
         Optional<ApiToken> registered = databaseExists() ? tokens().authenticate(value) : Optional.empty();
-        if (registered.isEmpty()) {
+        if (registered.isEmpty() && !mayRestoreTokens()) {
+            notices.add(CERTMASTER_CLIENT + " holds a token the database does not know: it was revoked, or the database was replaced. "
+                    + "It is not restored; delete " + CERTMASTER_CLIENT + " and run again for a new one.");
+        } else if (registered.isEmpty()) {
             plan.add(new Step("Register Certificate Master's API credential of " + CERTMASTER_CLIENT + " in the database",
                     () -> tokens().register(ACTOR, CertMasterClient.read(file).name(), value, CERTMASTER_ROLES)));
         } else if (!registered.get().roles().equals(CERTMASTER_ROLES)) {
@@ -306,10 +313,24 @@ public final class LocalInstallation {
             return;
         }
         String value = readSecret(tokenFile);
-        if (!databaseExists() || !tokens().isRegistered(value)) {
+        if (databaseExists() && tokens().isRegistered(value)) {
+            return;
+        }
+        if (mayRestoreTokens()) {
             plan.add(new Step("Register the admin API token of " + ADMIN_TOKEN + " in the database",
                     () -> registerAdminToken(value)));
+        } else {
+            notices.add(ADMIN_TOKEN + " holds a token the database does not know: it was revoked, or the database was replaced. "
+                    + "It is not restored; delete " + ADMIN_TOKEN + " and run again for a new one.");
         }
+    }
+
+    /**
+     * A token file whose token the database lacks is restored only into a database that holds no
+     * token at all (new, or restored without them): anywhere else it was revoked, and must stay so.
+     */
+    private boolean mayRestoreTokens() {
+        return !databaseExists() || tokens().list().isEmpty();
     }
 
     private void createStaticChallenge() throws Exception {

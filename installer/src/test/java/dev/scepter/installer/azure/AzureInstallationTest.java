@@ -55,6 +55,7 @@ class AzureInstallationTest {
     ByteArrayOutputStream output;
     /** Answers to the questions a terminal would ask, in order; empty means "accept the suggestion". */
     Deque<String> answers;
+    int runs;
     List<String> questions;
 
     @BeforeEach
@@ -123,7 +124,9 @@ class AzureInstallationTest {
             String answer = answers.pop();
             return answer.isEmpty() ? suggestion : answer;
         };
-        return new AzureInstallation(options, rest, terminal, Clock.fixed(NOW, ZoneOffset.UTC), out, verbose).complete(whatIf);
+        // Each run an hour after the last: a time that a run must leave alone is told from one it sets.
+        Clock clock = Clock.fixed(NOW.plusSeconds(3600L * runs++), ZoneOffset.UTC);
+        return new AzureInstallation(options, rest, terminal, clock, out, verbose).complete(whatIf);
     }
 
     String printed() {
@@ -304,6 +307,7 @@ class AzureInstallationTest {
         List<String> settingWrites = azure.writes().stream().filter(c -> c.method().equals("PUT") && c.path().endsWith("/config/appsettings"))
                 .map(c -> c.path()).toList();
         assertThat(settingWrites.get(settingWrites.size() - 1)).endsWith("/sites/" + CORE + "/config/appsettings");
+        assertThat(run(core())).isFalse();
     }
 
     @Test
@@ -319,7 +323,8 @@ class AzureInstallationTest {
         assertThat(core.settings()).doesNotContainKey("AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime");
         assertThat(core.slot("canary").settings()).isEmpty();
         assertThat(azure.appRoleAssignments(core.principalId())).isEmpty();
-        assertThat(azure.site(SUB, RG, PORTAL).settings()).containsEntry("AppConfig:SCEPman:URL", "https://" + staging.defaultHostName() + "/");
+        assertThat(azure.site(SUB, RG, PORTAL).settings()).as("set once, when Certificate Master is made; an admin may have changed it")
+                .containsEntry("AppConfig:SCEPman:URL", "https://" + CORE + ".azurewebsites.net/");
     }
 
     @Test
@@ -362,6 +367,7 @@ class AzureInstallationTest {
 
         run(core().withCertMasterAppServiceName(PORTAL).withStorageAccountName("stgcontoso"), ADMIN, false, true);
 
+        assertThat(printed()).doesNotContain("one-x-secret");
         assertThat(printed()).contains("waiting for Entra ID to replicate a new principal", "Checked: reading the installation again",
                 "  " + CORE + ": managed identity none", "SCEPman-api: not registered", "  GET /arm/subscriptions -> 200");
         assertThat(azure.requests().stream().filter(c -> c.path().equals("/graph/v1.0/applications") && c.status() == 503)).hasSize(2);
@@ -401,7 +407,8 @@ class AzureInstallationTest {
 
         // A Global Administrator then completes it; the time moves, since the permissions changed.
         run(core());
-        assertThat(core.settings()).containsEntry("AppConfig:AuthConfig:ManagedIdentityPermissionLevel", "2");
+        assertThat(core.settings()).containsEntry("AppConfig:AuthConfig:ManagedIdentityPermissionLevel", "2")
+                .containsEntry("AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", String.valueOf(NOW.plusSeconds(3600).getEpochSecond()));
     }
 
     @Test
@@ -472,6 +479,75 @@ class AzureInstallationTest {
             assertThat(p.keys()).doesNotContain("purge", "delete", "backup");
         });
         assertThat(run(core().withSkipCertificateMaster(true))).isFalse();
+    }
+
+    @Test
+    void aOneXAppKeepsItsKeyUntilItsIdentityHoldsPermissions() throws Exception {
+        SimSite core = oneX();
+        azure.addUser("appadmin@contoso.example").grantArmRole("/subscriptions/" + SUB, "Owner").grantEntraRole("Application Administrator");
+        AzureOptions options = core().withCertMasterAppServiceName(PORTAL).withStorageAccountName("stgcontoso");
+
+        run(options.withSkipAppRoleAssignments(true), "appadmin@contoso.example", false, false);
+
+        assertThat(printed()).contains("Kept the 1.x application id and key of " + CORE);
+        assertThat(core.settings()).containsEntry("AppConfig:AuthConfig:ApplicationKey", "one-x-secret")
+                .containsEntry("AppConfig:AuthConfig:ApplicationId", OLD_APP_ID)
+                .containsEntry("AppConfig:AuthConfig:ManagedIdentityPermissionLevel", "-1")
+                .doesNotContainKey("AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime");
+
+        run(options);
+        assertThat(core.settings()).doesNotContainKey("AppConfig:AuthConfig:ApplicationKey")
+                .containsEntry("Backup:AppConfig:AuthConfig:ApplicationKey", "one-x-secret")
+                .containsEntry("AppConfig:AuthConfig:ApplicationId", appId("SCEPman-api"))
+                .containsEntry("AppConfig:AuthConfig:ManagedIdentityPermissionLevel", "2");
+    }
+
+    @Test
+    void turningOnTheSystemIdentityKeepsTheUserAssignedOnes() throws Exception {
+        String userAssigned = "/subscriptions/" + SUB + "/resourceGroups/" + RG + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-kv";
+        SimSite core = withStorage(azure.addWebApp(SUB, RG, CORE, "westeurope", false)).addUserAssignedIdentity(userAssigned);
+
+        run(core().withSkipCertificateMaster(true));
+
+        assertThat(core.principalId()).isNotNull();
+        assertThat(core.userAssignedIdentities()).containsExactly(userAssigned);
+    }
+
+    @Test
+    void aTableEndpointWithoutItsTrailingSlashStillFindsItsAccount() throws Exception {
+        SimSite core = azure.addWebApp(SUB, RG, CORE, "westeurope", false);
+        core.enableSystemIdentity();
+        azure.addStorageAccount(SUB, RG, "stgscepmancontoso");
+        core.settings().put("AppConfig:CertificateStorage:TableStorageEndpoint", "https://STGSCEPMANCONTOSO.table.core.windows.net");
+
+        run(core().withSkipCertificateMaster(true));
+
+        assertThat(printed()).doesNotContain("role assignments are not checked");
+        assertThat(roleDefinitionsOf(core.principalId(), "stgscepmancontoso")).containsExactly(ResourceManager.STORAGE_TABLE_DATA_CONTRIBUTOR);
+    }
+
+    @Test
+    void anExistingConsentGainsUserReadAndTwoRegistrationsOfOneNameAreAnError() throws Exception {
+        freshTwoX();
+        run(core().withSkipAppRoleAssignments(true));  // registers SCEPman-CertMaster, consents to nothing
+        String portalSp = azure.servicePrincipalByAppId(appId("SCEPman-CertMaster")).path("id").asString();
+        String graphSp = azure.servicePrincipalByAppId(AzureSimulator.MICROSOFT_GRAPH_APP_ID).path("id").asString();
+        azure.addPermissionGrant(portalSp, graphSp, "openid");
+
+        run(core());
+
+        assertThat(azure.oauth2PermissionGrants()).singleElement().satisfies(g -> assertThat(g.scope()).isEqualTo("openid User.Read"));
+        assertThat(run(core())).isFalse();
+
+        // Somebody registered a second SCEPman-api by hand: which one the core uses cannot be guessed.
+        String token = azure.token(ADMIN, azure.graphBaseUri() + "/.default");
+        HttpClient http = HttpClient.newBuilder().sslContext(azure.sslContext()).build();
+        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(azure.graphBaseUri() + "/v1.0/applications"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"displayName\":\"SCEPman-api\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        assertThatThrownBy(() -> run(core())).hasMessageContaining("2 app registrations are named SCEPman-api")
+                .hasMessageContaining("--api-app-name");
     }
 
     @Test

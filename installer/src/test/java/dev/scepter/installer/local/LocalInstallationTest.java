@@ -274,4 +274,31 @@ class LocalInstallationTest {
         installation(rsaDir, settings(SMALL_CA)).complete(false);
         assertThat(rsaDir.resolve("ra.p12")).doesNotExist();
     }
+
+    @Test
+    void aRevokedTokenIsNotRestoredFromItsFile() throws Exception {
+        Path dataDir = parent.resolve("data");
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+        String admin = Files.readString(dataDir.resolve("admin-token")).strip();
+        CertMasterClient client = CertMasterClient.read(dataDir.resolve("certmaster-client.json"));
+        closeStores();
+        opened.clear();
+        JdbcStorage store = JdbcStorage.embedded(dataDir);
+        ApiTokens tokens = new ApiTokens(store.apiTokenStore(), store.auditLog(), Clock.systemUTC(), new SecureRandom());
+        String adminName = tokens.authenticate(admin).orElseThrow().name();
+        tokens.revoke("test", adminName);
+        tokens.revoke("test", client.name());
+        tokens.create("test", "someone-else", java.util.EnumSet.of(ApiRole.MANAGE_ALL), java.util.Optional.empty());
+        store.close();
+
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+
+        assertThat(printed()).contains("WARNING: admin-token holds a token the database does not know",
+                "WARNING: certmaster-client.json holds a token the database does not know").endsWith("No changes.\n");
+        JdbcStorage after = JdbcStorage.embedded(dataDir);
+        opened.add(after);
+        ApiTokens check = new ApiTokens(after.apiTokenStore(), after.auditLog(), Clock.systemUTC(), new SecureRandom());
+        assertThat(check.authenticate(admin)).isEmpty();
+        assertThat(check.authenticate(client.token())).isEmpty();
+    }
 }

@@ -304,8 +304,18 @@ final class ArmApi {
         SimSite site = target(request, path, WRITE,
                 slotOf(path) == null ? "Microsoft.Web/sites/write" : "Microsoft.Web/sites/slots/write");
         // Only the identity is simulated; a PATCH of anything else changes nothing.
-        if (wantsSystemIdentity(request.json())) {
+        ObjectNode body = request.json();
+        if (wantsSystemIdentity(body)) {
             site.enableSystemIdentity();
+        }
+        String type = Json.string(Json.object(body, "identity"), "type");
+        if (type != null) {
+            List<String> kept = new ArrayList<>();
+            if (type.toLowerCase(Locale.ROOT).contains("userassigned")) {
+                JsonNode identities = body.path("identity").path("userAssignedIdentities");
+                identities.propertyNames().forEach(kept::add);
+            }
+            site.replaceUserAssigned(kept);
         }
         return SimResponse.ok(site.toJson());
     }

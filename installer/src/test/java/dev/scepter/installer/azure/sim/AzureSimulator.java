@@ -313,6 +313,13 @@ public final class AzureSimulator implements AutoCloseable {
         }
     }
 
+    /** A consent for all users that an admin gave earlier, to a client for a resource's scopes. */
+    public void addPermissionGrant(String clientId, String resourceId, String scope) {
+        synchronized (lock) {
+            graph.seedPermissionGrant(clientId, resourceId, scope);
+        }
+    }
+
     public List<PermissionGrant> oauth2PermissionGrants() {
         synchronized (lock) {
             return graph.permissionGrants();

@@ -87,7 +87,8 @@ final class GraphApi {
                 .on("GET", "/v1.0/servicePrincipals/{id}/appRoleAssignments", this::listAppRoleAssignments)
                 .on("POST", "/v1.0/servicePrincipals/{id}/appRoleAssignments", this::assignAppRole)
                 .on("GET", "/v1.0/oauth2PermissionGrants", this::listPermissionGrants)
-                .on("POST", "/v1.0/oauth2PermissionGrants", this::grantPermission);
+                .on("POST", "/v1.0/oauth2PermissionGrants", this::grantPermission)
+                .on("PATCH", "/v1.0/oauth2PermissionGrants/{id}", this::updatePermissionGrant);
     }
 
     SimResponse handle(SimRequest request) {
@@ -486,6 +487,26 @@ final class GraphApi {
                 allPrincipals ? null : principalId, directory.servicePrincipal(resourceId).id, scope);
         permissionGrants.add(grant);
         return SimResponse.created(grant.toJson());
+    }
+
+    /** Only the scope changes (oauth2PermissionGrant: update): how a consent gains a scope. */
+    private SimResponse updatePermissionGrant(SimRequest request, Matcher path) {
+        requireEntraRole(request, PRIVILEGED_ROLE_ADMINS);
+        String scope = Json.requiredString(request.json(), "scope");
+        for (int i = 0; i < permissionGrants.size(); i++) {
+            PermissionGrant grant = permissionGrants.get(i);
+            if (grant.id().equals(path.group("id"))) {
+                permissionGrants.set(i, new PermissionGrant(grant.id(), grant.clientId(), grant.consentType(), grant.principalId(),
+                        grant.resourceId(), scope));
+                return SimResponse.noContent();
+            }
+        }
+        throw new SimError(404, "Request_ResourceNotFound", "Resource '" + path.group("id") + "' does not exist.");
+    }
+
+    /** Seeds a consent, as an admin's earlier grant in the portal would have made it. */
+    void seedPermissionGrant(String clientId, String resourceId, String scope) {
+        permissionGrants.add(new PermissionGrant(opaqueId(), clientId, "AllPrincipals", null, resourceId, scope));
     }
 
     // ---- shared ----

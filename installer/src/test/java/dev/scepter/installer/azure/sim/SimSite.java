@@ -29,6 +29,7 @@ public final class SimSite {
     private String serverFarmId;
     private boolean httpsOnly = true;
     private String principalId;
+    private final List<String> userAssigned = new ArrayList<>();
 
     private SimSite(Object lock, Directory directory, SimSite parent, String subscriptionId, String resourceGroup,
             String name, String slotName, String location, boolean linux, String serverFarmId) {
@@ -118,6 +119,29 @@ public final class SimSite {
         return settings;
     }
 
+    /** Adds a user-assigned identity by its resource id, as a deployment that uses one for its Key Vault has. */
+    public SimSite addUserAssignedIdentity(String resourceId) {
+        synchronized (lock) {
+            userAssigned.add(resourceId);
+        }
+        return this;
+    }
+
+    /** The user-assigned identities' resource ids. */
+    public List<String> userAssignedIdentities() {
+        synchronized (lock) {
+            return List.copyOf(userAssigned);
+        }
+    }
+
+    /** ARM's identity PATCH replaces the set: a type without UserAssigned drops them, else the body's map is kept. */
+    void replaceUserAssigned(List<String> resourceIds) {
+        synchronized (lock) {
+            userAssigned.clear();
+            userAssigned.addAll(resourceIds);
+        }
+    }
+
     /** The system-assigned identity's principal id; null when the site has none. */
     public String principalId() {
         synchronized (lock) {
@@ -205,11 +229,18 @@ public final class SimSite {
         json.put("type", slotName == null ? "Microsoft.Web/sites" : "Microsoft.Web/sites/slots");
         json.put("location", location);
         json.put("kind", linux ? "app,linux" : "app");
-        if (principalId != null) {
+        if (principalId != null || !userAssigned.isEmpty()) {
             ObjectNode identity = json.putObject("identity");
-            identity.put("type", "SystemAssigned");
-            identity.put("principalId", principalId);
-            identity.put("tenantId", directory.tenantId());
+            identity.put("type", principalId == null ? "UserAssigned"
+                    : userAssigned.isEmpty() ? "SystemAssigned" : "SystemAssigned, UserAssigned");
+            if (principalId != null) {
+                identity.put("principalId", principalId);
+                identity.put("tenantId", directory.tenantId());
+            }
+            if (!userAssigned.isEmpty()) {
+                ObjectNode identities = identity.putObject("userAssignedIdentities");
+                userAssigned.forEach(id -> identities.putObject(id).put("principalId", "user-assigned"));
+            }
         }
         ObjectNode properties = json.putObject("properties");
         properties.put("state", "Running");
