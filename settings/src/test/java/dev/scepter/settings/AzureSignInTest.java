@@ -51,6 +51,16 @@ class AzureSignInTest {
     }
 
     @Test
+    void rightAfterTheSwitchTheBackedUpOneXCredentialsServeUntilTheIdentityIsReady() throws Exception {
+        ScepterSettings s = settings("AppConfig:AuthConfig:ApplicationId", "11111111-2222-4333-8444-555555555555",
+                "BackUp:AppConfig:AuthConfig:ApplicationId", APP, "Backup:AppConfig:AuthConfig:ApplicationKey", "secret",
+                "AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", String.valueOf(SWITCHED.getEpochSecond()));
+        assertThat(AzureSignIn.at(s, SWITCHED.plusSeconds(10)).method()).isEqualTo(Method.APPLICATION_KEY);
+        assertThat(AzureSignIn.at(s, SWITCHED.plusSeconds(60)).method()).isEqualTo(Method.MANAGED_IDENTITY);
+        assertThat(AzureSignIn.at(s, SWITCHED).installationIncomplete(s)).isFalse();
+    }
+
+    @Test
     void aBadApplicationIdOrTimeStopsStartUpNamingTheSetting() {
         assertThatThrownBy(() -> settings("AppConfig:AuthConfig:ApplicationId", "not-a-guid"))
                 .hasMessageContaining("AppConfig:AuthConfig:ApplicationId");
