@@ -88,8 +88,10 @@ public final class AzureRest {
                 return items;
             }
             URI nextUri = URI.create(next);
-            if (!nextUri.getHost().equalsIgnoreCase(base(api).getHost()) || pages >= MAX_PAGES) {
-                throw new AzureCallException("GET", path, 200, "UnexpectedNextLink", "the next page is on another host, or there are over " + MAX_PAGES + " pages");
+            boolean sameApi = nextUri.getHost() != null && nextUri.getHost().equalsIgnoreCase(base(api).getHost())
+                    && nextUri.getRawPath().startsWith(base(api).getRawPath());
+            if (!sameApi || pages >= MAX_PAGES) {
+                throw new AzureCallException("GET", path, 200, "UnexpectedNextLink", "the next page is outside this API, or there are over " + MAX_PAGES + " pages");
             }
             String relative = nextUri.getRawPath().substring(base(api).getRawPath().length())
                     + (nextUri.getRawQuery() == null ? "" : "?" + nextUri.getRawQuery());
