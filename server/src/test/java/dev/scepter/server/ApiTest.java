@@ -157,4 +157,28 @@ class ApiTest {
         assertThat(badReason.statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void aSidTheCallerAsksForIsDroppedSinceATokenNamesNoWindowsAccount() throws Exception {
+        String sidUri = "tag:microsoft.com,2022-09-14:sid:S-1-5-21-1004336348-1177238915-682003330-500";
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        java.security.KeyPair keys = generator.generateKeyPair();
+        org.bouncycastle.asn1.x509.GeneralNames names = new org.bouncycastle.asn1.x509.GeneralNames(new org.bouncycastle.asn1.x509.GeneralName[] {
+            new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.dNSName, "web.example"),
+            new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.uniformResourceIdentifier, sidUri)});
+        org.bouncycastle.asn1.x509.ExtensionsGenerator extensions = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
+        extensions.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false, names);
+        byte[] request = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                new org.bouncycastle.asn1.x500.X500Name("CN=web.example"), keys.getPublic())
+                .addAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate())
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded();
+
+        HttpResponse<byte[]> response = postCsr("csr", request);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        org.bouncycastle.cert.X509CertificateHolder certificate = new org.bouncycastle.cert.X509CertificateHolder(response.body());
+        org.bouncycastle.asn1.x509.GeneralNames issued = org.bouncycastle.asn1.x509.GeneralNames.fromExtensions(certificate.getExtensions(),
+                org.bouncycastle.asn1.x509.Extension.subjectAlternativeName);
+        assertThat(issued.getNames()).extracting(n -> n.getName().toString()).containsExactly("web.example");
+    }
 }

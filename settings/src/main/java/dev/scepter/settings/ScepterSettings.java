@@ -100,6 +100,7 @@ public final class ScepterSettings {
         bool(Setting.DB_CSR_ENABLED);
         optional(Setting.DB_CSR_VALIDITY_PERIOD_DAYS, v -> wholeNumber(v, 1, 36_500));
         required(Setting.DB_CSR_DEFAULT_EKUS, this::ekus);
+        bool(Setting.DB_CSR_ALLOW_REQUESTED_SID_EXTENSION);
 
         bool(Setting.OCSP_USE_AUTHORIZED_RESPONDER);
         required(Setting.OCSP_AUTHORIZED_RESPONDER_VALIDITY_HOURS, v -> positiveDuration(v, java.time.Duration.ofHours(1), 1, 24 * 365));
@@ -242,6 +243,11 @@ public final class ScepterSettings {
 
     public List<String> dbCsrDefaultEkus() {
         return value(Setting.DB_CSR_DEFAULT_EKUS);
+    }
+
+    /** Whether {@code POST /api/csr} keeps a SID its caller asks for (a strong mapping to that account in Windows). */
+    public boolean dbCsrAllowRequestedSid() {
+        return value(Setting.DB_CSR_ALLOW_REQUESTED_SID_EXTENSION);
     }
 
     public boolean ocspUseAuthorizedResponder() {

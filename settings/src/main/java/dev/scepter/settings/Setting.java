@@ -58,6 +58,7 @@ public enum Setting {
     DB_CSR_ENABLED("AppConfig:DbCSRValidation:Enabled", "true", false),
     DB_CSR_VALIDITY_PERIOD_DAYS("AppConfig:DbCSRValidation:ValidityPeriodDays", null, false),
     DB_CSR_DEFAULT_EKUS("AppConfig:DbCSRValidation:DefaultEkus", "1.3.6.1.5.5.7.3.2", false),
+    DB_CSR_ALLOW_REQUESTED_SID_EXTENSION("AppConfig:DbCSRValidation:AllowRequestedSidExtension", "false", false),
 
     OCSP_USE_AUTHORIZED_RESPONDER("AppConfig:OCSP:UseAuthorizedResponder", "true", false),
     OCSP_AUTHORIZED_RESPONDER_VALIDITY_HOURS("AppConfig:OCSP:AuthorizedResponderValidityHours", "24", false),

@@ -123,7 +123,7 @@ public final class Enrollment {
             return Optional.of(earlier.get());
         }
         try {
-            issuer.preflight(request.csr());
+            issuer.preflight(request.csr(), endpoint.profile());
         } catch (InvalidRequestException e) {
             return Optional.of(rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage())));
         }

@@ -89,15 +89,12 @@ public final class CertificateIssuer {
      */
     public X509CertificateHolder issue(PKCS10CertificationRequest csr, EndpointProfile endpoint,
             Optional<Duration> requestedValidity, BigInteger serialNumber, IssuedFor issuedFor) throws InvalidRequestException {
-        preflight(csr);
+        preflight(csr, endpoint);
         Optional<Extensions> requested = CertificationRequests.requestedExtensions(csr);
         X500Name subject = csr.getSubject();
         Extension requestedSan = requested.map(e -> e.getExtension(Extension.subjectAlternativeName)).orElse(null);
         boolean emptySubject = subject.getRDNs().length == 0;
         GeneralNames san = requestedSan == null ? null : subjectAltNames(requestedSan, endpoint, csr);
-        if (emptySubject && san == null) {
-            throw new InvalidRequestException("the request names no subject and, without the SID it may not ask for, no subject alternative name");
-        }
         Instant now = clock.instant();
         Instant notBefore = now.minus(policy.clockSkew());
         Instant notAfter = now.plus(validity(endpoint, requestedValidity));
@@ -143,6 +140,7 @@ public final class CertificateIssuer {
      * not check them, and a SID that Windows' strong mapping trusts names an AD account (SCEPman's
      * "SID spoofing" advisory). Null when nothing is left.
      */
+    /** @param csr the request, to name in the log line of a dropped SID; null to log nothing (a preflight) */
     private static GeneralNames subjectAltNames(Extension requestedSan, EndpointProfile endpoint, PKCS10CertificationRequest csr) {
         GeneralNames names = GeneralNames.getInstance(requestedSan.getParsedValue());
         if (endpoint.allowRequestedSid()) {
@@ -151,8 +149,10 @@ public final class CertificateIssuer {
         java.util.List<GeneralName> kept = new java.util.ArrayList<>();
         for (GeneralName name : names.getNames()) {
             if (isSidUri(name)) {
-                LOG.log(System.Logger.Level.INFO, "Dropped the SID URI {0} requested for \"{1}\" on endpoint {2}: {3} is false",
-                        name.getName(), csr.getSubject(), endpoint.name(), "AllowRequestedSidExtension");
+                if (csr != null) {
+                    LOG.log(System.Logger.Level.INFO, "Dropped the SID URI {0} requested for \"{1}\" on endpoint {2}: {3} is false",
+                            name.getName(), csr.getSubject(), endpoint.name(), "AllowRequestedSidExtension");
+                }
             } else {
                 kept.add(name);
             }
@@ -208,12 +208,19 @@ public final class CertificateIssuer {
      * The checks a request must pass before anything is spent on it (a one-time challenge is used
      * up by the request it authorises): a subject or SAN, and a key we certify.
      */
-    public void preflight(PKCS10CertificationRequest csr) throws InvalidRequestException {
+    public void preflight(PKCS10CertificationRequest csr, EndpointProfile endpoint) throws InvalidRequestException {
         boolean emptySubject = csr.getSubject().getRDNs().length == 0;
-        boolean noSan = CertificationRequests.requestedExtensions(csr)
-                .map(e -> e.getExtension(Extension.subjectAlternativeName)).isEmpty();
-        if (emptySubject && noSan) {
-            throw new InvalidRequestException("the request names no subject and no subject alternative name");
+        Extension requestedSan = CertificationRequests.requestedExtensions(csr)
+                .map(e -> e.getExtension(Extension.subjectAlternativeName)).orElse(null);
+        GeneralNames san;
+        try {
+            san = requestedSan == null ? null : subjectAltNames(requestedSan, endpoint, null);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("the request's subject alternative name cannot be read: " + e.getMessage());
+        }
+        if (emptySubject && san == null) {
+            throw new InvalidRequestException(requestedSan == null ? "the request names no subject and no subject alternative name"
+                    : "the request names no subject and, without the SID it may not ask for, no subject alternative name");
         }
         PublicKeyPolicy.check(csr.getSubjectPublicKeyInfo());
     }

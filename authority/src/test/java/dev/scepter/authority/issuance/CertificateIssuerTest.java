@@ -262,9 +262,24 @@ class CertificateIssuerTest {
     }
 
     @Test
-    void aRequestWhoseOnlyNameIsADroppedSidIsRefused() throws Exception {
+    void aRequestWhoseOnlyNameIsADroppedSidIsRefusedAlreadyByThePreflight() throws Exception {
         org.bouncycastle.pkcs.PKCS10CertificationRequest csr = Csrs.forKey(device).subject("").uri(SID_URI).build();
+        // The preflight runs before a one-time challenge is spent: it must refuse what issuing would.
+        assertThatThrownBy(() -> issuer(MicrosoftExtensions.NONE).preflight(csr, allowingRequestedSid(false)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("no subject");
         assertThatThrownBy(() -> issuer(MicrosoftExtensions.NONE).issue(csr, allowingRequestedSid(false), Optional.empty(), SERIAL))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("no subject");
+    }
+
+    @Test
+    void aSubjectAlternativeNameThatIsNoSequenceIsAnInvalidRequestNotACrash() throws Exception {
+        // An INTEGER where GeneralNames belongs: BouncyCastle throws IllegalArgumentException on reading it.
+        Extension broken = new Extension(Extension.subjectAlternativeName, false,
+                new org.bouncycastle.asn1.DEROctetString(new org.bouncycastle.asn1.ASN1Integer(7).getEncoded()));
+        org.bouncycastle.pkcs.PKCS10CertificationRequest csr = Csrs.forKey(device).extension(broken).build();
+        assertThatThrownBy(() -> issuer(MicrosoftExtensions.NONE).preflight(csr, allowingRequestedSid(false)))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("subject alternative name cannot be read");
+        assertThatThrownBy(() -> issuer(MicrosoftExtensions.NONE).issue(csr, allowingRequestedSid(false), Optional.empty(), SERIAL))
+                .isInstanceOf(InvalidRequestException.class);
     }
 }

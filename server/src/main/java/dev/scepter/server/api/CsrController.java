@@ -46,9 +46,8 @@ public final class CsrController {
         EndpointProfile profile = new EndpointProfile("api", SerialNumbers.TYPE_STATIC, core.settings().dbCsrValidityPeriodDays(),
                 core.settings().dbCsrDefaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(),
                 KeyUsage.digitalSignature | KeyUsage.keyEncipherment, EndpointProfile.Binding.NONE,
-                // Its callers hold tokens an admin created, as SCEPman's Certificate Master does: a
-                // SID they ask for is theirs to vouch for.
-                true);
+                // A token lets its holder ask for certificates, not name any Windows account.
+                core.settings().dbCsrAllowRequestedSid());
         this.endpoint = new EnrollmentEndpoint(profile, (challenge, csr) -> true);
     }
 
