@@ -83,7 +83,18 @@ public final class Binder {
 
     /** The bound object's SID, as the directory knows it. */
     public Optional<String> securityIdentifier(DirectoryBinding binding) {
-        DirectoryObjectType type = binding.kind() == DirectoryBinding.Kind.USER ? DirectoryObjectType.USER : DirectoryObjectType.DEVICE;
+        // The directory is keyed by Entra device and user ids; an Intune device id names no object there.
+        DirectoryObjectType type;
+        switch (binding.kind()) {
+            case USER:
+                type = DirectoryObjectType.USER;
+                break;
+            case DEVICE:
+                type = DirectoryObjectType.DEVICE;
+                break;
+            default:
+                return Optional.empty();
+        }
         return directory.securityIdentifier(type, binding.objectId()).filter(IssuedFor::isSid);
     }
 

@@ -74,7 +74,7 @@ public final class Enrollment {
             return rejected(endpoint, request, new Rejected(Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
         }
         Optional<Binder.Bound> bound = Optional.empty();
-        if (endpoint.profile().binding() == EndpointProfile.Binding.REQUIRED) {
+        if (endpoint.profile().binding().bound()) {
             bound = binder.flatMap(b -> b.bind(request.csr()));
             if (bound.isEmpty()) {
                 return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST,
@@ -141,7 +141,7 @@ public final class Enrollment {
                 // A validity the protocol carried, else one the request asks for in Microsoft's name/value pairs.
                 certificate = issuer.issue(request.csr(), endpoint.profile(),
                         request.requestedValidity().or(() -> CertificationRequests.requestedValidity(request.csr())), serial,
-                        issuedFor(bound.map(Binder.Bound::binding)));
+                        issuedFor(endpoint.profile(), bound.map(Binder.Bound::binding)));
             } catch (InvalidRequestException e) {
                 return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage()));
             }
@@ -161,14 +161,18 @@ public final class Enrollment {
         }
     }
 
-    /** What Microsoft's extensions say about the bound object: its Entra device id, and its SID when wanted. */
-    private IssuedFor issuedFor(Optional<DirectoryBinding> binding) {
+    /**
+     * What Microsoft's extensions say about the bound object: its Entra device id, and its SID when
+     * wanted and the endpoint's challenge vouched for the object (else anyone holding a static
+     * challenge could name an admin's UPN and get a certificate that logs on as that admin).
+     */
+    private IssuedFor issuedFor(EndpointProfile profile, Optional<DirectoryBinding> binding) {
         if (binding.isEmpty()) {
             return IssuedFor.NOTHING;
         }
         // An Intune device id is not the Entra device id that the device id extension names.
         Optional<java.util.UUID> entraDevice = binding.filter(b -> b.kind() == DirectoryBinding.Kind.DEVICE).map(DirectoryBinding::objectId);
-        Optional<String> sid = issuer.wantsSecurityIdentifier() && binder.isPresent()
+        Optional<String> sid = issuer.wantsSecurityIdentifier() && binder.isPresent() && profile.binding() == EndpointProfile.Binding.VOUCHED
                 ? binder.get().securityIdentifier(binding.get())
                 : Optional.empty();
         return new IssuedFor(entraDevice, sid);

@@ -28,9 +28,21 @@ public record EndpointProfile(
         NONE,
         /**
          * Bound to the device or user the request names, which must exist: its state in the
-         * directory decides the certificate's (SCEPman's static AAD endpoint).
+         * directory decides the certificate's (SCEPman's static AAD endpoint). Only a shared
+         * static challenge vouches for the request, so it proves nothing about which object.
          */
-        REQUIRED
+        REQUIRED,
+        /**
+         * Bound to the object the MDM's challenge validation vouches for (Intune checks each
+         * request against the device or user it issued the challenge for). Only such a binding
+         * earns the directory's SID (AddSidExtension): a SID is a Windows logon as that account.
+         */
+        VOUCHED;
+
+        /** Whether the certificate is bound to a directory object at all. */
+        public boolean bound() {
+            return this != NONE;
+        }
     }
 
     /** An endpoint that drops requested SIDs. */

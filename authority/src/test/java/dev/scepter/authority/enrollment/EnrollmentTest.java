@@ -146,4 +146,47 @@ class EnrollmentTest {
         assertThat(verifier.accepts(Optional.empty(), csr)).isFalse();
         assertThat(verifier.toString()).doesNotContain("s3cret");
     }
+
+    @Test
+    void theDirectorysSidIsWrittenOnlyWhereTheChallengeVouchedForTheBoundObject() throws Exception {
+        java.util.UUID admin = java.util.UUID.randomUUID();
+        dev.scepter.authority.directory.Directory directory = new dev.scepter.authority.directory.Directory() {
+            @Override
+            public dev.scepter.authority.directory.DirectoryAnswer lookup(dev.scepter.authority.directory.DirectoryObjectType type, java.util.UUID id) {
+                throw new AssertionError("issuing reads no object state");
+            }
+
+            @Override
+            public Optional<java.util.UUID> findUserByPrincipalName(String upn) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> securityIdentifier(dev.scepter.authority.directory.DirectoryObjectType type, java.util.UUID id) {
+                return admin.equals(id) ? Optional.of("S-1-5-21-1-2-3-500") : Optional.empty();
+            }
+
+            @Override
+            public String describe() {
+                return "test";
+            }
+        };
+        Enrollment withSids = new Enrollment(new CertificateIssuer(ca, new IssuancePolicy(730, Duration.ofDays(1), true,
+                URI.create("http://scepter.test")), Clock.systemUTC(), new dev.scepter.authority.issuance.MicrosoftExtensions(false, Optional.empty(), true)),
+                store, new SerialNumbers(new SecureRandom()), Optional.of(new Binder(directory)));
+        PKCS10CertificationRequest namingTheAdmin = Csrs.forKey(device).subject("CN=" + admin).challenge("s3cret").build();
+
+        // A shared static challenge proves nothing about which object the request names.
+        EnrollmentOutcome claimed = withSids.enroll(endpoint(EndpointProfile.Binding.REQUIRED), request(namingTheAdmin));
+        assertThat(((EnrollmentOutcome.Issued) claimed).certificate().getExtension(dev.scepter.authority.issuance.MicrosoftExtensions.SID)).isNull();
+
+        EnrollmentOutcome vouched = withSids.enroll(endpoint(EndpointProfile.Binding.VOUCHED),
+                new EnrollmentRequest(namingTheAdmin, "127.0.0.1", Optional.of("tx-2"), Optional.empty()));
+        assertThat(((EnrollmentOutcome.Issued) vouched).certificate().getExtension(dev.scepter.authority.issuance.MicrosoftExtensions.SID)).isNotNull();
+    }
+
+    private static EnrollmentEndpoint endpoint(EndpointProfile.Binding binding) {
+        return new EnrollmentEndpoint(new EndpointProfile("bound", 0x40, Optional.empty(), List.of(KeyPurposeId.id_kp_clientAuth),
+                KeyUsage.digitalSignature, binding), new StaticChallengeVerifier("s3cret"));
+    }
 }

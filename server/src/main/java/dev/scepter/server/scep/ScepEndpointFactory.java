@@ -67,7 +67,7 @@ public final class ScepEndpointFactory {
                 // Intune's endpoint is always served (NDES-compatible path), but until the Azure runtime
                 // validates Intune's challenges every PKIOperation gets a CertRep FAILURE.
                 new ScepEndpoint("/certsrv/mscep/mscep.dll", true,
-                        build("intune", Binder.TYPE_INTUNE_DEVICE, EndpointProfile.Binding.REQUIRED, intune, Optional.empty(), CLIENT_AUTH),
+                        build("intune", Binder.TYPE_INTUNE_DEVICE, EndpointProfile.Binding.VOUCHED, intune, Optional.empty(), CLIENT_AUTH),
                         "AppConfig:IntuneValidation (not available in this version)"),
                 new ScepEndpoint("/scep", statics.enabled(), staticEndpoint, statics.key("Enabled")),
                 new ScepEndpoint("/static", statics.enabled(), staticEndpoint, statics.key("Enabled")),
