@@ -95,4 +95,24 @@ class EcCaInteropTest {
         String base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(certificate.getEncoded());
         return Files.writeString(dir.resolve(name), "-----BEGIN CERTIFICATE-----\n" + base64 + "\n-----END CERTIFICATE-----\n");
     }
+
+    @Test
+    void aNodeWhoseRaAnotherCaIssuedRefusesToStartAndSaysWhatToCopy(@TempDir Path dir) throws Exception {
+        Map<String, String> ec = Map.of("AppConfig__KeyVaultConfig__RootCertificateConfig__KeyType", "EC", ScepterProcess.ROOT_KEY_SIZE, "256");
+        Path other = Files.createDirectories(dir.resolve("other"));
+        ScepterProcess.start(ec, other, ScepterProcess.javaExecutable()).close();
+        Path node = Files.createDirectories(dir.resolve("node"));
+        for (String file : List.of("ca.p12", "ca.p12.password")) {
+            Files.copy(server.dataDir().resolve(file), node.resolve(file));
+        }
+        // The RA of another installation: clients would encrypt to a certificate this CA never issued.
+        for (String file : List.of("ra.p12", "ra.p12.password")) {
+            Files.copy(other.resolve(file), node.resolve(file));
+        }
+
+        ScepterProcess.Refusal refusal = ScepterProcess.startExpectingRefusal(ec, node);
+
+        assertThat(refusal.exitCode()).isNotZero();
+        assertThat(refusal.log()).contains("is not a valid certificate of this CA", "copy ra.p12 and ra.p12.password");
+    }
 }

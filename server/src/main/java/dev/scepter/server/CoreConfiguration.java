@@ -240,11 +240,28 @@ public class CoreConfiguration {
             throw new IllegalStateException("The CA key is not RSA, so SCEP needs the RSA RA certificate in " + raKeyStore
                     + "; run complete-installation to create it.");
         }
+        Pkcs12CaSigner ra;
         try {
-            Pkcs12CaSigner ra = Pkcs12CaSigner.load(raKeyStore, core.dataDir().resolve(LocalInstallation.RA_PASSWORD));
-            return new ScepKeys(ra, ra, Optional.of(ra.certificate()), ca.chain());
+            ra = Pkcs12CaSigner.load(raKeyStore, core.dataDir().resolve(LocalInstallation.RA_PASSWORD));
         } catch (IOException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot open the SCEP RA in " + raKeyStore + ": " + e.getMessage(), e);
+        }
+        // An RA left from another CA (ca.p12 restored or replaced) would make every enrollment fail on the client.
+        if (!issuedBy(ra.certificate(), ca.certificate()) || !ra.certificate().isValidOn(new java.util.Date())) {
+            throw new IllegalStateException("The SCEP RA in " + raKeyStore + " is not a valid certificate of this CA ("
+                    + ca.certificate().getSubject() + "): copy ra.p12 and ra.p12.password from a node of this installation, "
+                    + "or move them away and run complete-installation to create a new one.");
+        }
+        return new ScepKeys(ra, ra, Optional.of(ra.certificate()), ca.chain());
+    }
+
+    private static boolean issuedBy(org.bouncycastle.cert.X509CertificateHolder certificate, org.bouncycastle.cert.X509CertificateHolder ca) {
+        try {
+            return certificate.getIssuer().equals(ca.getSubject())
+                    && certificate.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder().build(ca));
+        } catch (org.bouncycastle.operator.OperatorCreationException | org.bouncycastle.cert.CertException
+                | java.security.cert.CertificateException e) {
+            return false;
         }
     }
 

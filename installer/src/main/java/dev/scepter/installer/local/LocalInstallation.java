@@ -228,7 +228,8 @@ public final class LocalInstallation {
             // Another node created this installation's CA: a second CA would split the fleet.
             throw new InstallationException("The shared database (AppConfig:Database:Url) already holds certificates, "
                     + "but " + keyStore + " is missing. Copy " + CA_KEY_STORE + " and " + CA_PASSWORD
-                    + " from a node of this installation into " + dataDir + ", then start again.");
+                    + " (and " + RA_KEY_STORE + " and " + RA_PASSWORD + ", for a CA whose key is not RSA) from a node of this installation into "
+                    + dataDir + ", then start again.");
         }
         RootCaSpec spec = new RootCaSpec(settings.rootSubject(), settings.rootKeyType(), settings.rootKeySize(), settings.rootDaysExpiresIn(),
                 settings.rootAddExtendedKeyUsage());
