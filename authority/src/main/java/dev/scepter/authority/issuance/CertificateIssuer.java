@@ -143,7 +143,9 @@ public final class CertificateIssuer {
     /** @param csr the request, to name in the log line of a dropped SID; null to log nothing (a preflight) */
     private static GeneralNames subjectAltNames(Extension requestedSan, EndpointProfile endpoint, PKCS10CertificationRequest csr) {
         GeneralNames names = GeneralNames.getInstance(requestedSan.getParsedValue());
-        if (endpoint.allowRequestedSid()) {
+        // Intune validates a request's SANs against its profile, so there the SID URI is vouched for
+        // (Microsoft's strong mapping for SCEP); SCEPman passes it through too. Elsewhere nobody checks it.
+        if (endpoint.allowRequestedSid() || endpoint.binding() == EndpointProfile.Binding.VOUCHED) {
             return names;
         }
         java.util.List<GeneralName> kept = new java.util.ArrayList<>();

@@ -252,6 +252,20 @@ class CertificateIssuerTest {
     }
 
     @Test
+    void onIntunesEndpointTheSidUriIntuneValidatedIsKeptButARequestedSidExtensionIsNot() throws Exception {
+        Extension requestedSid = new Extension(MicrosoftExtensions.SID, false,
+                new org.bouncycastle.asn1.DEROctetString(CertificateIssuer.sidExtension("S-1-5-21-1-2-3-500")));
+        org.bouncycastle.pkcs.PKCS10CertificationRequest csr = Csrs.forKey(device).uri(SID_URI).extension(requestedSid).build();
+        EndpointProfile intune = new EndpointProfile("intune", 0x41, Optional.empty(), List.of(KeyPurposeId.id_kp_clientAuth),
+                KeyUsage.digitalSignature, EndpointProfile.Binding.VOUCHED, false);
+
+        X509CertificateHolder cert = issuer(MicrosoftExtensions.NONE).issue(csr, intune, Optional.empty(), SERIAL);
+
+        assertThat(sanUris(cert)).containsExactly(SID_URI);
+        assertThat(cert.getExtension(MicrosoftExtensions.SID)).isNull();
+    }
+
+    @Test
     void theDirectorysSidWinsOverARequestedOne() throws Exception {
         Extension requestedSid = new Extension(MicrosoftExtensions.SID, false,
                 new org.bouncycastle.asn1.DEROctetString(CertificateIssuer.sidExtension("S-1-5-21-1-2-3-500")));
