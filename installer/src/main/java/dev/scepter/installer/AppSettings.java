@@ -1,5 +1,6 @@
 package dev.scepter.installer;
 
+import dev.scepter.settings.Setting;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -11,9 +12,6 @@ import java.util.Optional;
  * {@code __}); a changed setting keeps the spelling it had, a new one gets the app's spelling.
  */
 public final class AppSettings {
-
-    /** SCEPman's module writes {@code BackUp:}, its documentation says {@code Backup:}; both read the same. */
-    public static final String BACKUP_PREFIX = "Backup:";
 
     private final Map<String, String> values;
     private final boolean linux;
@@ -49,10 +47,10 @@ public final class AppSettings {
      */
     public boolean backUp(String name) {
         Optional<String> value = get(name);
-        if (value.isEmpty() || get(BACKUP_PREFIX + name).isPresent()) {
+        if (value.isEmpty() || get(Setting.BACKUP_PREFIX + name).isPresent()) {
             return false;
         }
-        set(BACKUP_PREFIX + name, value.get());
+        set(Setting.BACKUP_PREFIX + name, value.get());
         return true;
     }
 

@@ -36,14 +36,12 @@ public record AzureSignIn(Method method, Optional<Instant> managedIdentityFrom) 
             return new AzureSignIn(Method.APPLICATION_KEY, from);
         }
         // The installer moved the 1.x credentials to backups when it switched; they serve until the identity's roles are ready.
-        if (from.isPresent() && settings.raw(BACKUP_APPLICATION_ID).isPresent() && settings.raw(BACKUP_APPLICATION_KEY).isPresent()) {
+        if (from.isPresent() && settings.raw(Setting.AUTH_APPLICATION_ID.backupKey()).isPresent()
+                && settings.raw(Setting.AUTH_APPLICATION_KEY.backupKey()).isPresent()) {
             return new AzureSignIn(Method.APPLICATION_KEY, from);
         }
         return new AzureSignIn(Method.NONE, from);
     }
-
-    static final String BACKUP_APPLICATION_ID = "Backup:" + Setting.AUTH_APPLICATION_ID.key();
-    static final String BACKUP_APPLICATION_KEY = "Backup:" + Setting.AUTH_APPLICATION_KEY.key();
 
     /** Whether complete-installation still has work: a 1.x key in use, or no switch to the managed identity yet. */
     public boolean installationIncomplete(ScepterSettings settings) {

@@ -115,6 +115,9 @@ public enum Setting {
     HTTPS_HOST_NAMES("AppConfig:Https:HostNames", null, false),
     TRUST_FORWARDED_HEADERS("AppConfig:TrustForwardedHeaders", "false", false);
 
+    /** SCEPman's backups of replaced settings: {@code Backup:} and the name (its module writes {@code BackUp:}; names compare case-insensitively). */
+    public static final String BACKUP_PREFIX = "Backup:";
+
     private static final Map<String, Setting> BY_CANONICAL_NAME =
             Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(s -> RawSettings.canonical(s.key), Function.identity()));
 
@@ -129,6 +132,11 @@ public enum Setting {
     }
 
     /** The setting's name as SCEPman (or, for our own, our docs) spell it. */
+    /** Where complete-installation keeps this setting's replaced value. */
+    public String backupKey() {
+        return BACKUP_PREFIX + key;
+    }
+
     public String key() {
         return key;
     }

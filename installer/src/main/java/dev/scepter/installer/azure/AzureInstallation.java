@@ -870,7 +870,7 @@ public final class AzureInstallation {
                         + "\", which is no application id (a GUID). Correct or remove it, then run again.");
             }
             if (settings.backUp(APPLICATION_ID)) {
-                changes.add("back up " + APPLICATION_ID + " as " + AppSettings.BACKUP_PREFIX + APPLICATION_ID);
+                changes.add("back up " + APPLICATION_ID + " as " + Setting.BACKUP_PREFIX + APPLICATION_ID);
             }
             switching = true;
         }
@@ -880,7 +880,7 @@ public final class AzureInstallation {
         Optional<String> key = keepOneX ? Optional.empty() : settings.get(APPLICATION_KEY);
         if (key.isPresent()) {
             if (settings.backUp(APPLICATION_KEY)) {
-                changes.add("back up " + APPLICATION_KEY + " as " + AppSettings.BACKUP_PREFIX + APPLICATION_KEY);
+                changes.add("back up " + APPLICATION_KEY + " as " + Setting.BACKUP_PREFIX + APPLICATION_KEY);
             }
             settings.remove(APPLICATION_KEY);
             changes.add("remove " + APPLICATION_KEY + " (the managed identity replaces it)");
@@ -901,13 +901,9 @@ public final class AzureInstallation {
         if (settings.set(MANAGED_IDENTITY_HOST, core.app.defaultHostName())) {
             changes.add(MANAGED_IDENTITY_HOST + " = " + core.app.defaultHostName());
         }
-        if (keepOneX) {
-            int level = permissionLevel(core);
-            if (settings.set(PERMISSION_LEVEL, String.valueOf(level))) {
-                changes.add(PERMISSION_LEVEL + " = " + level);
-            }
-        } else {
-            identityTime(core, settings, switching, changes);
+        boolean levelChanged = recordPermissionLevel(core, settings, changes);
+        if (!keepOneX) {
+            identityTime(core, settings, switching || levelChanged, changes);
         }
         return changes;
     }
@@ -936,8 +932,18 @@ public final class AzureInstallation {
                 changes.add(CERTMASTER_TABLE_ENDPOINT + " = " + endpoint);
             }
         }
-        identityTime(portal, settings, false, changes);
+        identityTime(portal, settings, recordPermissionLevel(portal, settings, changes), changes);
         return changes;
+    }
+
+    /** @return whether the level changed, which means roles were granted (by this run, or by an admin after --skip-app-role-assignments) */
+    private boolean recordPermissionLevel(Instance instance, AppSettings settings, List<String> changes) {
+        int level = permissionLevel(instance);
+        boolean changed = settings.set(PERMISSION_LEVEL, String.valueOf(level));
+        if (changed) {
+            changes.add(PERMISSION_LEVEL + " = " + level);
+        }
+        return changed;
     }
 
     /**
@@ -945,15 +951,8 @@ public final class AzureInstallation {
      * new roles have reached its tokens: so it moves only when this run switched the app to its
      * identity or changed its permissions.
      */
-    private void identityTime(Instance instance, AppSettings settings, boolean switching, List<String> changes) throws InstallationException {
-        int level = permissionLevel(instance);
-        boolean levelChanged = settings.set(PERMISSION_LEVEL, String.valueOf(level));
-        if (levelChanged) {
-            changes.add(PERMISSION_LEVEL + " = " + level);
-        }
-        // A changed level means roles were granted (by this run, or by an admin after --skip-app-role-assignments).
-        boolean moved = switching || levelChanged || instance.identityPlanned || instance.grantsPlanned
-                || settings.get(MANAGED_IDENTITY_SINCE).isEmpty();
+    private void identityTime(Instance instance, AppSettings settings, boolean switchedOrGranted, List<String> changes) {
+        boolean moved = switchedOrGranted || instance.identityPlanned || instance.grantsPlanned || settings.get(MANAGED_IDENTITY_SINCE).isEmpty();
         if (moved) {
             settings.set(MANAGED_IDENTITY_SINCE, String.valueOf(clock.instant().getEpochSecond()));
             changes.add(MANAGED_IDENTITY_SINCE + " = the time of this run");

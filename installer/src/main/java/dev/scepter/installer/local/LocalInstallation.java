@@ -156,7 +156,7 @@ public final class LocalInstallation {
         for (Setting oneX : List.of(Setting.AUTH_APPLICATION_ID, Setting.AUTH_APPLICATION_KEY)) {
             String name = oneX.key();
             if (settings.backUp(name)) {
-                changes.add("back up " + name + " as " + AppSettings.BACKUP_PREFIX + name);
+                changes.add("back up " + name + " as " + Setting.BACKUP_PREFIX + name);
             }
             if (settings.remove(name)) {
                 changes.add("remove " + name + " (1.x)");
@@ -203,7 +203,7 @@ public final class LocalInstallation {
 
     private void createCertMasterClient() throws Exception {
         String value = tokens().newValue();
-        String name = "certmaster-" + java.util.HexFormat.of().formatHex(Secrets.sha256(value), 0, 4);
+        String name = tokenName("certmaster-", value);
         CertMasterClient.write(dataDir.resolve(CERTMASTER_CLIENT), new CertMasterClient(name, value, CERTMASTER_ROLES));
         tokens().register(ACTOR, name, value, CERTMASTER_ROLES);
     }
@@ -352,9 +352,13 @@ public final class LocalInstallation {
         tokens().register(ACTOR, adminTokenName(value), value, EnumSet.allOf(ApiRole.class));
     }
 
-    /** {@code admin-} and the first 8 hex digits of the value's SHA-256: stable, distinct per node, no secret. */
     static String adminTokenName(String value) {
-        return ADMIN_TOKEN_PREFIX + java.util.HexFormat.of().formatHex(Secrets.sha256(value), 0, 4);
+        return tokenName(ADMIN_TOKEN_PREFIX, value);
+    }
+
+    /** A prefix and the first 8 hex digits of the value's SHA-256: stable, distinct per node, no secret. */
+    private static String tokenName(String prefix, String value) {
+        return prefix + java.util.HexFormat.of().formatHex(Secrets.sha256(value), 0, 4);
     }
 
     private ApiTokens tokens() {
