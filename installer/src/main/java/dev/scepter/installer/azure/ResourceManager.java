@@ -37,7 +37,7 @@ public final class ResourceManager {
     public record Subscription(String id, String displayName, String tenantId) {
     }
 
-    public record StorageAccount(String id, String name, String resourceGroup, String tableEndpoint) {
+    public record StorageAccount(String id, String name, String tableEndpoint) {
     }
 
     public record KeyVault(String id, String name, String vaultUri, boolean rbac, JsonNode accessPolicies) {
@@ -171,9 +171,7 @@ public final class ResourceManager {
     }
 
     private static StorageAccount storageAccount(JsonNode a) {
-        String id = a.path("id").asString("");
-        String[] parts = id.split("/");
-        return new StorageAccount(id, a.path("name").asString(""), parts.length > 4 ? parts[4] : "",
+        return new StorageAccount(a.path("id").asString(""), a.path("name").asString(""),
                 a.path("properties").path("primaryEndpoints").path("table").asString(""));
     }
 
