@@ -28,10 +28,11 @@ final class StoreRecords {
      * The issued certificate recorded with this serial, as {@code openssl x509 -serial} prints it
      * (upper-case hex, maybe with a leading zero; the store keeps none).
      */
-    static Optional<IssuedCertificateRow> issuedCertificate(Path dataDir, String opensslSerial) throws SQLException {
+    static Optional<IssuedCertificateRow> issuedCertificate(Path dataDir, String opensslSerial) throws SQLException, java.io.IOException {
         String stored = new BigInteger(opensslSerial, 16).toString(16).toUpperCase(Locale.ROOT);
         String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("scepter") + ";AUTO_SERVER=TRUE;IFEXISTS=TRUE";
-        try (Connection connection = DriverManager.getConnection(url, "sa", "");
+        String password = java.nio.file.Files.readString(dataDir.resolve("database-password")).strip();
+        try (Connection connection = DriverManager.getConnection(url, "sa", password);
                 PreparedStatement query = connection.prepareStatement(
                         "select serial_number, subject, endpoint, der from issued_certificate where serial_number = ?")) {
             query.setString(1, stored);

@@ -44,7 +44,8 @@ public final class LocalInstallation {
     public static final String APP_SETTINGS = "appsettings.json";
     public static final String STATIC_CHALLENGE = "static-challenge";
     public static final String ADMIN_TOKEN = "admin-token";
-    public static final String EMBEDDED_DATABASE = "scepter.mv.db";
+    public static final String EMBEDDED_DATABASE = JdbcStorage.EMBEDDED_FILE;
+    public static final String EMBEDDED_DATABASE_PASSWORD = JdbcStorage.EMBEDDED_PASSWORD_FILE;
     public static final String CERTMASTER_CLIENT = "certmaster-client.json";
     /** What Certificate Master may do through the core's API: request certificates, and search, download, revoke. */
     static final Set<ApiRole> CERTMASTER_ROLES = EnumSet.of(ApiRole.CSR_REQUEST, ApiRole.MANAGE_ALL);
@@ -58,15 +59,27 @@ public final class LocalInstallation {
     private final Clock clock;
     private final SecureRandom random;
     private final PrintStream out;
+    private final boolean showSecrets;
     private JdbcStorage.Inspection inspection;
-    private boolean schemaPending;
+    /** The database needs a step (a password, a schema migration) before the tokens in it can be read. */
+    private boolean databasePending;
     private final List<String> notices = new ArrayList<>();
 
-    /**
-     * @param storage opens the store when a step needs it (not before: {@code --what-if} must not create a database)
-     */
+    /** An installation that prints no secret: it names the files that hold them. */
     public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<JdbcStorage> storage, Clock clock,
             SecureRandom random, PrintStream out) {
+        this(dataDir, settings, storage, clock, random, out, false);
+    }
+
+    /**
+     * @param storage     opens the store when a step needs it (not before: {@code --what-if} must not create a database)
+     * @param showSecrets whether a secret it creates is printed once: only to a terminal, since
+     *                    whatever collects the standard output of a service (a container's or
+     *                    systemd's log) keeps it
+     */
+    public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<JdbcStorage> storage, Clock clock,
+            SecureRandom random, PrintStream out, boolean showSecrets) {
+        this.showSecrets = showSecrets;
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.storage = Objects.requireNonNull(storage, "storage");
@@ -85,7 +98,7 @@ public final class LocalInstallation {
         out.println("Scepter local installation in " + dataDir.toAbsolutePath());
         if (verbose) {
             for (String file : List.of(CA_KEY_STORE, CA_PASSWORD, RA_KEY_STORE, APP_SETTINGS, STATIC_CHALLENGE, ADMIN_TOKEN, CERTMASTER_CLIENT,
-                    EMBEDDED_DATABASE)) {
+                    EMBEDDED_DATABASE, EMBEDDED_DATABASE_PASSWORD)) {
                 out.println((Files.exists(dataDir.resolve(file)) ? "Found: " : "Missing: ") + file);
             }
             out.println("Database: " + settings.databaseUrl().map(url -> "AppConfig:Database:Url").orElse("embedded H2 in " + EMBEDDED_DATABASE));
@@ -94,9 +107,9 @@ public final class LocalInstallation {
         List<Step> plan = plan();
         notices.forEach(notice -> out.println("WARNING: " + notice));
         boolean changed = reconciler.run(plan, whatIf);
-        if (schemaPending) {
+        if (databasePending) {
             if (whatIf) {
-                out.println("Once the schema is migrated, the API tokens in the database are checked too.");
+                out.println("Once the database is ready, the API tokens in it are checked too.");
             } else {
                 // The tokens could only be read once the schema was current: plan what is left.
                 List<Step> rest = plan();
@@ -111,11 +124,14 @@ public final class LocalInstallation {
     /** The steps that the actual state still needs, in order. */
     public List<Step> plan() throws InstallationException {
         inspection = null;
-        schemaPending = false;
+        databasePending = false;
         notices.clear();
         List<Step> plan = new ArrayList<>();
         if (!Files.isDirectory(dataDir)) {
-            plan.add(new Step("Create the data folder " + dataDir.toAbsolutePath(), () -> Files.createDirectories(dataDir)));
+            plan.add(new Step("Create the data folder " + dataDir.toAbsolutePath() + " (its owner's only)",
+                    () -> DataFolderModes.create(dataDir)));
+        } else {
+            planPrivateModes(plan);
         }
         planRootCa(plan);
         if (!Files.exists(dataDir.resolve(APP_SETTINGS))) {
@@ -175,7 +191,7 @@ public final class LocalInstallation {
 
     /** Certificate Master's own credential for the core's API, with only the roles it needs. */
     private void planCertMasterClient(List<Step> plan) throws InstallationException {
-        if (schemaPending) {
+        if (databasePending) {
             return;
         }
         Path file = dataDir.resolve(CERTMASTER_CLIENT);
@@ -273,15 +289,35 @@ public final class LocalInstallation {
         }
     }
 
+    /**
+     * Every file of the data folder is its owner's only (0600, folders 0700); the step lists
+     * what it changes, so that an admin sees which modes were wider.
+     */
+    private void planPrivateModes(List<Step> plan) {
+        List<DataFolderModes.Loose> loose = DataFolderModes.loose(dataDir);
+        if (!loose.isEmpty()) {
+            plan.add(new Step("Make the data folder its owner's only (folders 0700, files 0600): "
+                    + String.join(", ", loose.stream().map(DataFolderModes.Loose::describe).toList()),
+                    () -> DataFolderModes.restrict(dataDir)));
+        }
+    }
+
     /** The schema is Flyway's; opening the store applies what is pending, so these steps only open it. */
     private void planDatabase(List<Step> plan) throws InstallationException {
         if (!databaseExists()) {
-            plan.add(new Step("Create the embedded database " + EMBEDDED_DATABASE + " and its schema", storage::get));
+            plan.add(new Step("Create the embedded database " + EMBEDDED_DATABASE + " (its password generated into "
+                    + EMBEDDED_DATABASE_PASSWORD + ") and its schema", storage::get));
             return;
+        }
+        if (settings.databaseUrl().isEmpty() && JdbcStorage.embeddedNeedsPassword(dataDir)) {
+            // Earlier versions made it as "sa" with no password: any account on this machine could open it.
+            plan.add(new Step("Give the embedded database a password (it has none), generated into " + EMBEDDED_DATABASE_PASSWORD,
+                    () -> JdbcStorage.protectEmbedded(dataDir)));
+            databasePending = true;
         }
         List<String> pending = inspection().pendingMigrations();
         if (!pending.isEmpty()) {
-            schemaPending = true;
+            databasePending = true;
             plan.add(new Step("Migrate the database schema (" + String.join(", ", pending) + ")", storage::get));
         }
     }
@@ -305,7 +341,7 @@ public final class LocalInstallation {
     }
 
     private void planAdminToken(List<Step> plan) throws InstallationException {
-        if (schemaPending) {
+        if (databasePending) {
             return;
         }
         Path tokenFile = dataDir.resolve(ADMIN_TOKEN);
@@ -337,14 +373,23 @@ public final class LocalInstallation {
     private void createStaticChallenge() throws Exception {
         String challenge = Secrets.randomText(random, 18);
         Pkcs12CaSigner.writeSecret(dataDir.resolve(STATIC_CHALLENGE), challenge.getBytes(StandardCharsets.UTF_8));
-        out.println("Static SCEP challenge (shown once; kept in " + STATIC_CHALLENGE + "): " + challenge);
+        showOnce("Static SCEP challenge", STATIC_CHALLENGE, challenge);
     }
 
     private void createAdminToken() throws Exception {
         String value = tokens().newValue();
         Pkcs12CaSigner.writeSecret(dataDir.resolve(ADMIN_TOKEN), value.getBytes(StandardCharsets.UTF_8));
         registerAdminToken(value);
-        out.println("Admin API token (shown once; kept in " + ADMIN_TOKEN + "): " + value);
+        showOnce("Admin API token", ADMIN_TOKEN, value);
+    }
+
+    /** A new secret: its value on a terminal, once; elsewhere only the file that keeps it. */
+    private void showOnce(String what, String file, String value) {
+        if (showSecrets) {
+            out.println(what + " (shown once; kept in " + file + "): " + value);
+        } else {
+            out.println(what + ": kept in " + dataDir.toAbsolutePath().resolve(file) + " (its value is printed only to a terminal)");
+        }
     }
 
     private void registerAdminToken(String value) {

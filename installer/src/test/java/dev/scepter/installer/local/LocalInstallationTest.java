@@ -38,6 +38,8 @@ class LocalInstallationTest {
 
     private final List<JdbcStorage> opened = new ArrayList<>();
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    /** Whether the installation runs as on a terminal, where it shows a new secret once. */
+    private boolean terminal;
 
     @AfterEach
     void closeStores() {
@@ -60,7 +62,7 @@ class LocalInstallationTest {
             return store;
         };
         return new LocalInstallation(dataDir, settings, storage, Clock.systemUTC(), new SecureRandom(),
-                new PrintStream(output, true, StandardCharsets.UTF_8));
+                new PrintStream(output, true, StandardCharsets.UTF_8), terminal);
     }
 
     private String printed() {
@@ -81,7 +83,10 @@ class LocalInstallationTest {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve(secret)))).as(secret).isEqualTo("rw-------");
         }
         String token = Files.readString(dataDir.resolve("admin-token")).strip();
-        assertThat(printed()).contains(token).contains(Files.readString(dataDir.resolve("static-challenge")).strip());
+        // Without a terminal the output ends in a log: it names the files, never the values.
+        assertThat(printed()).doesNotContain(token).doesNotContain(Files.readString(dataDir.resolve("static-challenge")).strip())
+                .contains("Admin API token: kept in " + dataDir.toAbsolutePath().resolve("admin-token"),
+                        "Static SCEP challenge: kept in " + dataDir.toAbsolutePath().resolve("static-challenge"));
         byte[] caBefore = Files.readAllBytes(dataDir.resolve("ca.p12"));
         closeStores();
         opened.clear();
@@ -89,6 +94,107 @@ class LocalInstallationTest {
         assertThat(installation(dataDir, settings).complete(false)).isFalse();
         assertThat(printed()).endsWith("No changes.\n").doesNotContain(token);
         assertThat(Files.readAllBytes(dataDir.resolve("ca.p12"))).isEqualTo(caBefore);
+    }
+
+    @Test
+    void onATerminalANewSecretIsShownOnce() throws Exception {
+        Path dataDir = parent.resolve("data");
+        terminal = true;
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+
+        String token = Files.readString(dataDir.resolve("admin-token")).strip();
+        String challenge = Files.readString(dataDir.resolve("static-challenge")).strip();
+        assertThat(printed()).contains("Admin API token (shown once; kept in admin-token): " + token,
+                "Static SCEP challenge (shown once; kept in static-challenge): " + challenge);
+        closeStores();
+        opened.clear();
+
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+        assertThat(printed()).doesNotContain(token).doesNotContain(challenge);
+    }
+
+    @Test
+    void everyFileOfTheDataFolderIsItsOwnersOnly() throws Exception {
+        Path dataDir = parent.resolve("data");
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+
+        assertThat(modeOf(dataDir)).isEqualTo("rwx------");
+        try (var files = Files.list(dataDir)) {
+            for (Path file : files.toList()) {
+                assertThat(modeOf(file)).as(file.getFileName().toString()).isEqualTo("rw-------");
+            }
+        }
+        assertThat(dataDir.resolve("database-password")).isRegularFile();
+    }
+
+    @Test
+    void aFolderWithWiderModesIsRepairedAndThePlanSaysWhatChanged() throws Exception {
+        Path dataDir = parent.resolve("data");
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+        closeStores();
+        opened.clear();
+        // As an earlier version, or a copy with a default umask, left it.
+        Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(dataDir.resolve("scepter.mv.db"), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(dataDir.resolve("appsettings.json"), PosixFilePermissions.fromString("rw-rw-rw-"));
+        Path backups = Files.createDirectory(dataDir.resolve("backups"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwxr-xr-x")));
+        Files.writeString(backups.resolve("old.json"), "{}");
+        Files.setPosixFilePermissions(backups.resolve("old.json"), PosixFilePermissions.fromString("rw-r--r--"));
+        Path elsewhere = Files.writeString(parent.resolve("shared.txt"), "not the data folder's");
+        Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.createSymbolicLink(dataDir.resolve("link"), elsewhere);
+
+        assertThat(installation(dataDir, settings(SMALL_CA)).complete(true)).isTrue();
+        assertThat(printed()).contains("Make the data folder its owner's only (folders 0700, files 0600): ",
+                "the data folder rwxr-xr-x -> rwx------", "scepter.mv.db rw-r--r-- -> rw-------", "appsettings.json rw-rw-rw- -> rw-------",
+                "backups rwxr-xr-x -> rwx------", "backups/old.json rw-r--r-- -> rw-------").doesNotContain("link", "shared.txt");
+        assertThat(modeOf(dataDir)).as("--what-if changed nothing").isEqualTo("rwxr-xr-x");
+
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+        assertThat(printed()).contains("Done: Make the data folder its owner's only");
+        assertThat(modeOf(dataDir)).isEqualTo("rwx------");
+        assertThat(modeOf(dataDir.resolve("scepter.mv.db"))).isEqualTo("rw-------");
+        assertThat(modeOf(dataDir.resolve("appsettings.json"))).isEqualTo("rw-------");
+        assertThat(modeOf(backups)).isEqualTo("rwx------");
+        assertThat(modeOf(backups.resolve("old.json"))).isEqualTo("rw-------");
+        assertThat(modeOf(elsewhere)).as("a link's target is not the data folder's").isEqualTo("rw-r--r--");
+
+        assertThat(installation(dataDir, settings(SMALL_CA)).complete(false)).isFalse();
+    }
+
+    @Test
+    void anEmbeddedDatabaseWithoutAPasswordGetsOneAndKeepsItsData() throws Exception {
+        Path dataDir = parent.resolve("data");
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+        String adminToken = Files.readString(dataDir.resolve("admin-token")).strip();
+        closeStores();
+        opened.clear();
+        // An earlier version's database: user sa with the empty password, and no password file.
+        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("scepter") + ";IFEXISTS=TRUE";
+        String password = Files.readString(dataDir.resolve("database-password")).strip();
+        try (var connection = java.sql.DriverManager.getConnection(url, "sa", password); var statement = connection.createStatement()) {
+            statement.execute("ALTER USER SA SET PASSWORD ''");
+        }
+        Files.delete(dataDir.resolve("database-password"));
+        assertThatThrownBy(() -> JdbcStorage.embedded(dataDir)).hasMessageContaining("run complete-installation");
+
+        installation(dataDir, settings(SMALL_CA)).complete(true);
+        assertThat(printed()).contains("Give the embedded database a password (it has none), generated into database-password");
+        assertThat(dataDir.resolve("database-password")).doesNotExist();
+
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+        assertThat(printed()).contains("Done: Give the embedded database a password");
+        assertThat(modeOf(dataDir.resolve("database-password"))).isEqualTo("rw-------");
+        assertThatThrownBy(() -> java.sql.DriverManager.getConnection(url, "sa", "").close())
+                .as("the empty password is refused").isInstanceOf(java.sql.SQLException.class);
+        assertThat(new ApiTokens(opened.get(0).apiTokenStore(), opened.get(0).auditLog(), Clock.systemUTC(), new SecureRandom())
+                .authenticate(adminToken)).as("the data is kept").isPresent();
+        assertThat(installation(dataDir, settings(SMALL_CA)).complete(false)).isFalse();
+    }
+
+    private static String modeOf(Path path) throws java.io.IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 
     @Test
@@ -227,7 +333,7 @@ class LocalInstallationTest {
 
         installation(dataDir, settings(SMALL_CA)).complete(true);
         assertThat(printed()).contains("Migrate the database schema (V4 request digest, V5 directory security identifier)",
-                "Once the schema is migrated, the API tokens in the database are checked too.");
+                "Once the database is ready, the API tokens in it are checked too.");
         assertThat(dev.scepter.store.jdbc.JdbcStorage.inspectEmbedded(dataDir).pendingMigrations()).as("--what-if migrated nothing")
                 .containsExactly("V4 request digest", "V5 directory security identifier");
 

@@ -41,6 +41,9 @@ public final class ServeCommand implements Callable<Integer> {
             description = "The address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
+    /** Held for the life of the process: the data folder is this process's to serve. */
+    private static ServeLock lock;
+
     @Override
     public Integer call() {
         ScepterSettings settings;
@@ -54,10 +57,25 @@ public final class ServeCommand implements Callable<Integer> {
         settings.ignored().forEach(ignored -> LOG.log(System.Logger.Level.WARNING,
                 "Ignoring setting {0} (from {1}): {2}", ignored.name(), ignored.source(),
                 ignored.known() ? "a SCEPman setting this version does not use" : "no such setting"));
+        try {
+            Optional<ServeLock> acquired = ServeLock.acquire(data.dataDir());
+            if (acquired.isEmpty()) {
+                System.err.println("Scepter cannot start: another Scepter serves the data folder " + data.dataDir() + " ("
+                        + ServeLock.holder(data.dataDir()) + "). Stop it first, or give this one a data folder of its own "
+                        + "(--data-dir); several nodes share a PostgreSQL database, each with its own data folder (docs/operations.md).");
+                return 1;
+            }
+            lock = acquired.get();
+        } catch (IOException e) {
+            System.err.println("Scepter cannot start: cannot lock the data folder " + data.dataDir() + ": " + e.getMessage());
+            return 1;
+        }
         Memoized<JdbcStorage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings));
         try {
             SecureRandom random = new SecureRandom();
-            LocalInstallation installation = new LocalInstallation(data.dataDir(), settings, storage, Clock.systemUTC(), random, System.out);
+            // Secrets are shown on a terminal only: a service's standard output ends in a log.
+            LocalInstallation installation = new LocalInstallation(data.dataDir(), settings, storage, Clock.systemUTC(), random, System.out,
+                    System.console() != null);
             if (!installation.plan().isEmpty()) {
                 installation.complete(false);
             }
@@ -65,7 +83,9 @@ public final class ServeCommand implements Callable<Integer> {
                     data.dataDir().resolve(LocalInstallation.CA_PASSWORD));
             int listenPort = port == 0 ? freePort(host) : port;
             Optional<Directory> directory = ExternalDirectories.open(settings);
-            ScepterServer.start(new CoreContext(data.dataDir(), settings, storage.get(), ca, host, listenPort, directory));
+            CoreContext core = new CoreContext(data.dataDir(), settings, storage.get(), ca, host, listenPort, directory);
+            lock.describe("pid " + ProcessHandle.current().pid() + ", " + core.localUrl() + ", since " + java.time.Instant.now());
+            ScepterServer.start(core);
             return 0;
         } catch (InstallationException e) {
             System.err.println("Scepter cannot start: " + e.getMessage());

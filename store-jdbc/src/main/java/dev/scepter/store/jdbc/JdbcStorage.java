@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The embedded default is an H2 file in the data folder, opened in H2's automatic mixed mode
  * ({@code AUTO_SERVER=TRUE}): the first process to open it serves it to the others, so
- * {@code scepter token create} works while {@code scepter serve} runs.
+ * {@code scepter token create} works while {@code scepter serve} runs. That server listens on
+ * loopback only and admits only who knows the password in {@code database-password}, which only
+ * the data folder's owner can read: another local account could otherwise connect and, for
+ * example, add an API token with every role.
  */
 public final class JdbcStorage implements AutoCloseable {
 
@@ -37,6 +40,14 @@ public final class JdbcStorage implements AutoCloseable {
 
     /** The embedded database's name in the data folder; H2 adds {@code .mv.db}. */
     static final String EMBEDDED_NAME = "scepter";
+    /** The embedded database's file, as H2 names it. */
+    public static final String EMBEDDED_FILE = EMBEDDED_NAME + ".mv.db";
+    /** The embedded database's password (0600), made with the database. */
+    public static final String EMBEDDED_PASSWORD_FILE = "database-password";
+    /** The embedded database's only user: the one that created it, its administrator. */
+    private static final String EMBEDDED_USER = "sa";
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_READ_WRITE =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
 
     private static final Pattern SECRET_PARAMETER =
             Pattern.compile("(?i)((?:password|pwd|sslpassword|sslkey)=)[^&;]*");
@@ -62,11 +73,87 @@ public final class JdbcStorage implements AutoCloseable {
 
     /**
      * Opens (creating it if need be) the H2 database {@code dataDir/scepter.mv.db}, shared with
-     * other processes that open the same folder.
+     * other processes that open the same folder. A new database gets a generated password, kept
+     * in {@code dataDir/database-password} (0600); the database's files are made the owner's only.
      *
-     * @throws StorageException when the database cannot be opened or migrated
+     * @throws StorageException when the database cannot be opened or migrated, or when it exists
+     *                          without its password file
      */
     public static JdbcStorage embedded(Path dataDir) {
+        Path folder = embeddedFolder(dataDir);
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data folder " + folder, e);
+        }
+        Path file = folder.resolve(EMBEDDED_FILE);
+        Path passwordFile = folder.resolve(EMBEDDED_PASSWORD_FILE);
+        String password;
+        if (Files.exists(passwordFile)) {
+            password = readPassword(passwordFile);
+        } else if (!Files.exists(file)) {
+            password = newPassword(passwordFile);
+        } else {
+            throw new StorageException("The embedded database " + file + " has no " + EMBEDDED_PASSWORD_FILE
+                    + " beside it: run complete-installation to give it a password (databases made by earlier versions have none), "
+                    + "or restore " + EMBEDDED_PASSWORD_FILE + " from the backup this database came from.");
+        }
+        JdbcStorage storage = open(embeddedUrl(folder), EMBEDDED_USER, password, 5, metadata -> "H2 (embedded, " + file + ")");
+        restrictEmbeddedFiles(folder);
+        return storage;
+    }
+
+    /** Whether the data folder holds an embedded database that has no password yet (made by an earlier version). */
+    public static boolean embeddedNeedsPassword(Path dataDir) {
+        Path folder = dataDir.toAbsolutePath().normalize();
+        return Files.exists(folder.resolve(EMBEDDED_FILE)) && !Files.exists(folder.resolve(EMBEDDED_PASSWORD_FILE));
+    }
+
+    /**
+     * Gives an embedded database made without a password (by an earlier version, as user
+     * {@code sa} with an empty password) a generated one, kept in {@code database-password}.
+     * The password is written beside the database before the database is changed, so that a crash
+     * in between leaves a password file that opens it either way: the next run sets it again.
+     *
+     * @throws StorageException when the database refuses the empty password (somebody set another)
+     */
+    public static void protectEmbedded(Path dataDir) {
+        Path folder = embeddedFolder(dataDir);
+        Path passwordFile = folder.resolve(EMBEDDED_PASSWORD_FILE);
+        Path pending = folder.resolve(EMBEDDED_PASSWORD_FILE + ".new");
+        String password = Files.exists(pending) ? readPassword(pending) : newPassword(pending);
+        String url = embeddedUrl(folder) + ";IFEXISTS=TRUE";
+        try (Connection connection = connectWithEither(url, password);
+                var statement = connection.createStatement()) {
+            // H2 takes no parameter here; the password is base64url, so it needs no quoting.
+            statement.execute("ALTER USER " + EMBEDDED_USER + " SET PASSWORD '" + password + "'");
+        } catch (SQLException e) {
+            throw new StorageException("cannot set a password on the embedded database in " + folder + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.move(pending, passwordFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the embedded database's password in " + passwordFile
+                    + "; it is in " + pending + ": rename that file to " + EMBEDDED_PASSWORD_FILE, e);
+        }
+        restrictEmbeddedFiles(folder);
+    }
+
+    /** The empty password of an earlier version first; the new one if an interrupted run already set it. */
+    private static Connection connectWithEither(String url, String password) throws SQLException {
+        try {
+            return java.sql.DriverManager.getConnection(url, EMBEDDED_USER, "");
+        } catch (SQLException emptyRefused) {
+            try {
+                return java.sql.DriverManager.getConnection(url, EMBEDDED_USER, password);
+            } catch (SQLException e) {
+                throw new SQLException("it refuses the empty password of earlier versions, and " + EMBEDDED_PASSWORD_FILE
+                        + " is missing: restore " + EMBEDDED_PASSWORD_FILE + " from your backup", emptyRefused);
+            }
+        }
+    }
+
+    private static Path embeddedFolder(Path dataDir) {
         Objects.requireNonNull(dataDir, "dataDir");
         // AUTO_SERVER's TCP listener would bind every interface; other processes of this
         // installation are on this machine, so it listens on loopback only. H2 reads the property
@@ -78,17 +165,57 @@ public final class JdbcStorage implements AutoCloseable {
         if (folder.toString().indexOf(';') >= 0) {
             throw new IllegalArgumentException("the data folder's path must not contain ';': " + folder);
         }
-        try {
-            Files.createDirectories(folder);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data folder " + folder, e);
-        }
-        Path file = folder.resolve(EMBEDDED_NAME + ".mv.db");
-        return open(embeddedUrl(folder), "sa", "", 5, metadata -> "H2 (embedded, " + file + ")");
+        return folder;
     }
 
+    private static String newPassword(Path file) {
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.deleteIfExists(temp);
+            Files.createFile(temp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE));
+            Files.writeString(temp, password + "\n", java.nio.charset.StandardCharsets.UTF_8);
+            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the embedded database's password to " + file, e);
+        }
+        return password;
+    }
+
+    private static String readPassword(Path file) {
+        try {
+            return Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the embedded database's password from " + file, e);
+        }
+    }
+
+    /**
+     * H2 makes its files with the process's umask (often 0644) and makes the lock file anew at
+     * every open: they are the owner's only, like every file of the data folder.
+     */
+    private static void restrictEmbeddedFiles(Path folder) {
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(EMBEDDED_NAME + ".")).toList()) {
+                if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.setPosixFilePermissions(file, OWNER_READ_WRITE);
+                }
+            }
+        } catch (UnsupportedOperationException notPosix) {
+            // No POSIX modes on this file system (Windows): its ACLs are the owner's affair.
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the embedded database's files private in " + folder, e);
+        }
+    }
+
+    /**
+     * No trace file: H2 would make {@code scepter.trace.db} whenever a statement fails, with the
+     * process's umask rather than the data folder's modes; failures reach our log as exceptions.
+     */
     private static String embeddedUrl(Path folder) {
-        return "jdbc:h2:file:" + folder.resolve(EMBEDDED_NAME) + ";AUTO_SERVER=TRUE";
+        return "jdbc:h2:file:" + folder.resolve(EMBEDDED_NAME) + ";AUTO_SERVER=TRUE;TRACE_LEVEL_FILE=0";
     }
 
     /**
@@ -98,12 +225,11 @@ public final class JdbcStorage implements AutoCloseable {
     public record Inspection(java.util.List<String> pendingMigrations, long certificates) {
     }
 
-    /** Inspects the embedded database of a data folder, which must exist. */
+    /** Inspects the embedded database of a data folder, which must exist (with the empty password of earlier versions while it has none). */
     public static Inspection inspectEmbedded(Path dataDir) {
-        if (System.getProperty("h2.bindAddress") == null) {
-            System.setProperty("h2.bindAddress", "127.0.0.1");
-        }
-        return inspect(embeddedUrl(dataDir.toAbsolutePath().normalize()), "sa", "");
+        Path folder = embeddedFolder(dataDir);
+        Path passwordFile = folder.resolve(EMBEDDED_PASSWORD_FILE);
+        return inspect(embeddedUrl(folder), EMBEDDED_USER, Files.exists(passwordFile) ? readPassword(passwordFile) : "");
     }
 
     /** Inspects the database at a JDBC URL; @throws StorageException when it cannot be reached */

@@ -5,6 +5,10 @@ package dev.scepter.store.jdbc;
  * on. Messages name the JDBC URL without credentials, never a password.
  */
 public final class StorageException extends RuntimeException {
+    public StorageException(String message) {
+        super(message);
+    }
+
     public StorageException(String message, Throwable cause) {
         super(message, cause);
     }
