@@ -34,7 +34,7 @@ class LauncherContractTest {
     }
 
     @Test
-    void aSecondStartReusesTheCaAndSecretsAndPrintsNoSecretAgain(@TempDir Path dir) throws Exception {
+    void aSecondStartReusesTheCaAndSecretsAndNeitherPrintsASecret(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
         String firstCa;
         String challenge;
@@ -45,9 +45,11 @@ class LauncherContractTest {
             firstLog = first.log();
         }
         String token = Files.readString(data.resolve("admin-token")).strip();
-        assertThat(firstLog).contains("Create the root CA", "Static SCEP challenge (shown once", "Admin API token (shown once");
-        assertThat(occurrences(firstLog, challenge)).as("the challenge is printed once, when created").isEqualTo(1);
-        assertThat(occurrences(firstLog, token)).as("the admin token is printed once, when created").isEqualTo(1);
+        // Without a terminal (a service's output ends in a log) the files are named, the values never printed.
+        assertThat(firstLog).contains("Create the root CA", "Static SCEP challenge: kept in " + data.toAbsolutePath().resolve("static-challenge"),
+                "Admin API token: kept in " + data.toAbsolutePath().resolve("admin-token"));
+        assertThat(occurrences(firstLog, challenge)).as("the challenge is not printed").isZero();
+        assertThat(occurrences(firstLog, token)).as("the admin token is not printed").isZero();
 
         try (ScepterProcess second = ScepterProcess.start(Map.of(), data, ScepterProcess.javaExecutable())) {
             assertThat(sha1(second.caCertificate().getEncoded())).isEqualTo(firstCa);
@@ -122,9 +124,12 @@ class LauncherContractTest {
         Files.delete(data.resolve("scepter.lock.db"));
         Command.Result completed = launcher(dir, "complete-installation", "--data-dir", data.toString());
         assertThat(completed.exitCode()).as(completed.toString()).isZero();
-        assertThat(completed.stdout()).contains("1. Create the embedded database", "2. Create the static SCEP challenge",
-                "3. Create the admin API token", "4. Create Certificate Master's API credential").doesNotContain("root CA")
-                .doesNotContain("  5. ");
+        // H2 wrote a trace file with the process's umask while it failed to open: the run makes it private first.
+        String plan = completed.stdout().replaceFirst("  1\\. Make the data folder its owner's only [^\\n]*scepter\\.trace\\.db[^\\n]*\\n", "")
+                .replaceAll("  (\\d)\\. ", "  #. ");
+        assertThat(plan).contains("#. Create the embedded database", "#. Create the static SCEP challenge",
+                "#. Create the admin API token", "#. Create Certificate Master's API credential").doesNotContain("root CA");
+        assertThat(plan.split("  #\\. ")).as(completed.stdout()).hasSize(5);
 
         assertThat(launcher(dir, "complete-installation", "--data-dir", data.toString()).stdout()).endsWith("No changes.\n");
     }
