@@ -53,6 +53,15 @@ public final class JdbcStorage implements AutoCloseable {
             Pattern.compile("(?i)((?:password|pwd|sslpassword|sslkey)=)[^&;]*");
     private static final Pattern VERSION = Pattern.compile("\\d+(?:\\.\\d+)*");
 
+    static {
+        // AUTO_SERVER's TCP listener would bind every interface; the other processes of an
+        // installation are on this machine, so it listens on loopback only. H2 reads the property
+        // once, when its classes load: this class loads before it touches H2.
+        if (System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+    }
+
     private final HikariDataSource dataSource;
     private final String description;
     private final JdbcCertificateStore certificateStore;
@@ -155,17 +164,25 @@ public final class JdbcStorage implements AutoCloseable {
 
     private static Path embeddedFolder(Path dataDir) {
         Objects.requireNonNull(dataDir, "dataDir");
-        // AUTO_SERVER's TCP listener would bind every interface; other processes of this
-        // installation are on this machine, so it listens on loopback only. H2 reads the property
-        // once, when its classes load, which this is before.
-        if (System.getProperty("h2.bindAddress") == null) {
-            System.setProperty("h2.bindAddress", "127.0.0.1");
+        String bindAddress = org.h2.engine.SysProperties.BIND_ADDRESS;
+        if (bindAddress == null || !isLoopback(bindAddress)) {
+            // Something loaded H2 before this class could tell it where to listen.
+            throw new IllegalStateException("H2 would serve the embedded database on " + (bindAddress == null ? "every interface" : bindAddress)
+                    + ": set the system property h2.bindAddress=127.0.0.1");
         }
         Path folder = dataDir.toAbsolutePath().normalize();
         if (folder.toString().indexOf(';') >= 0) {
             throw new IllegalArgumentException("the data folder's path must not contain ';': " + folder);
         }
         return folder;
+    }
+
+    private static boolean isLoopback(String address) {
+        try {
+            return java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static String newPassword(Path file) {
