@@ -123,6 +123,17 @@ class RequestRefusalTest {
         assertAnsweredAs(send("GET " + path, "X-Large: " + "a".repeat(20_000)), kind, status);
     }
 
+    /**
+     * A request line Tomcat cannot parse (a character RFC 3986 does not allow in the target) has
+     * no path to answer in the terms of: a plain-text 400, still no HTML. Tomcat's set of allowed
+     * characters is not widened for it.
+     */
+    @ParameterizedTest(name = "{0} -> plain-text 400")
+    @CsvSource({"GET /ocsp/MEow{}", "GET /api/manage/audit|x", "GET /scep?operation=GetCACaps<"})
+    void aRequestLineTomcatCannotParseIsAPlainText400(String requestLine) throws Exception {
+        assertAnsweredAs(send(requestLine), "text", 400);
+    }
+
     @ParameterizedTest(name = "GET {0} reaches the OCSP responder")
     @CsvSource({"/ocsp/MA//AA==", "/ocsp/MA%2F%2FAA%3D%3D", "/ocsp/MA+/AA=="})
     void anOcspGetPathWithSlashesAndEscapesReachesTheResponder(String path) throws Exception {
