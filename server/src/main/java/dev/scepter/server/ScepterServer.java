@@ -34,6 +34,9 @@ public class ScepterServer {
         properties.put("server.error.include-message", "never");
         properties.put("server.error.include-exception", "false");
         properties.put("server.error.whitelabel.enabled", "false");
+        // No filter reads a form or multipart body before the API's bearer token is checked; no route takes either.
+        properties.put("spring.mvc.formcontent.filter.enabled", "false");
+        properties.put("spring.servlet.multipart.enabled", "false");
         properties.put("server.forward-headers-strategy", core.settings().trustForwardedHeaders() ? "framework" : "none");
         properties.put("spring.thymeleaf.cache", "true");
         properties.put("logging.level.root", "WARN");

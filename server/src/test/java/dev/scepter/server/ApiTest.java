@@ -81,7 +81,9 @@ class ApiTest {
             assertThat(response.body()).contains("\"errorMessage\"").doesNotContain("Exception").doesNotContain("dev.scepter");
         }
         if (status == 401) {
-            assertThat(response.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+            // RFC 6750 section 3: a bare challenge without a token, invalid_token for one that was refused.
+            assertThat(response.headers().firstValue("WWW-Authenticate"))
+                    .contains("none".equals(token) ? "Bearer" : "Bearer error=\"invalid_token\"");
         }
     }
 

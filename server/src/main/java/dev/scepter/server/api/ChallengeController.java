@@ -1,22 +1,22 @@
 package dev.scepter.server.api;
 
 import dev.scepter.authority.enrollment.OneTimeChallenges;
-import dev.scepter.authority.token.ApiRole;
-import dev.scepter.authority.token.ApiToken;
-import jakarta.servlet.http.HttpServletRequest;
+import dev.scepter.server.security.ApiCaller;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /api/challenges} (role {@code Challenge.Create}): mints a one-time SCEP challenge,
- * optionally for one subject, for the endpoints whose {@code AllowDynamicChallenges} is true.
+ * {@code POST /api/challenges} (role {@code Challenge.Create}, declared in the route table):
+ * mints a one-time SCEP challenge, optionally for one subject, for the endpoints whose
+ * {@code AllowDynamicChallenges} is true.
  */
 @RestController
 public final class ChallengeController {
@@ -26,16 +26,14 @@ public final class ChallengeController {
     }
 
     private final OneTimeChallenges challenges;
-    private final ApiAuthentication authentication;
 
-    public ChallengeController(OneTimeChallenges challenges, ApiAuthentication authentication) {
+    public ChallengeController(OneTimeChallenges challenges) {
         this.challenges = challenges;
-        this.authentication = authentication;
     }
 
     @PostMapping("/api/challenges")
-    public ResponseEntity<Map<String, Object>> mint(@RequestBody(required = false) ChallengeBody body, HttpServletRequest request) {
-        ApiToken caller = authentication.require(request, ApiRole.CHALLENGE_CREATE);
+    public ResponseEntity<Map<String, Object>> mint(@RequestBody(required = false) ChallengeBody body,
+            @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {
         int minutes = body == null || body.validityMinutes() == null ? (int) OneTimeChallenges.DEFAULT_LIFETIME.toMinutes() : body.validityMinutes();
         if (minutes < 1 || minutes > 30 * 24 * 60) {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "validityMinutes must be from 1 to 43200 (30 days).");

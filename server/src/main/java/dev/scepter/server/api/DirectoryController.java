@@ -4,12 +4,10 @@ import dev.scepter.authority.audit.AuditEvent;
 import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.directory.DirectoryObjectType;
 import dev.scepter.authority.directory.EmbeddedDirectory;
-import dev.scepter.authority.token.ApiRole;
-import dev.scepter.authority.token.ApiToken;
 import dev.scepter.authority.validity.CachingDirectory;
 import dev.scepter.server.DirectorySelection;
 import dev.scepter.server.ocsp.OcspResponder;
-import jakarta.servlet.http.HttpServletRequest;
+import dev.scepter.server.security.ApiCaller;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -38,25 +37,21 @@ public final class DirectoryController {
     private final DirectorySelection directories;
     private final CachingDirectory cache;
     private final OcspResponder responses;
-    private final ApiAuthentication authentication;
     private final AuditLog audit;
     private final Clock clock;
 
-    public DirectoryController(DirectorySelection directories, CachingDirectory cache, OcspResponder responses,
-            ApiAuthentication authentication,
-            AuditLog audit, Clock clock) {
+    public DirectoryController(DirectorySelection directories, CachingDirectory cache, OcspResponder responses, AuditLog audit,
+            Clock clock) {
         this.directories = directories;
         this.cache = cache;
         this.responses = responses;
-        this.authentication = authentication;
         this.audit = audit;
         this.clock = clock;
     }
 
     @PutMapping("/api/directory/{kind}/{id}")
     public ResponseEntity<Map<String, Object>> put(@PathVariable String kind, @PathVariable String id,
-            @RequestBody DirectoryObjectBody body, HttpServletRequest request) {
-        ApiToken caller = authentication.require(request, ApiRole.DIRECTORY_MANAGE);
+            @RequestBody DirectoryObjectBody body, @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {
         DirectoryObjectType type = type(kind);
         UUID objectId = guid(id);
         if (body == null || body.enabled() == null) {
@@ -73,10 +68,13 @@ public final class DirectoryController {
         try {
             embedded.put(new EmbeddedDirectory.Entry(type, objectId, body.enabled(), name, sid));
         } catch (IllegalStateException e) {
-            // Another user holds this userPrincipalName.
-            throw new ApiProblem(HttpStatus.CONFLICT, e.getMessage());
+            // Another user holds this userPrincipalName, or concurrent changes kept interfering.
+            throw new ApiProblem(HttpStatus.CONFLICT, type == DirectoryObjectType.USER
+                    ? "Another user has this userPrincipalName, or the user changed concurrently; check it and try again."
+                    : "The device changed concurrently; try again.");
         } catch (IllegalArgumentException e) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, e.getMessage());
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "A name must not be blank or longer than the directory keeps, and "
+                    + "\"onPremisesSecurityIdentifier\" must be a SID (S-1-5-21-...).");
         }
         // This node answers from the new state at once; others within their cache bound.
         forget(type, objectId);
@@ -87,16 +85,15 @@ public final class DirectoryController {
     }
 
     @GetMapping("/api/directory/{kind}/{id}")
-    public Map<String, Object> get(@PathVariable String kind, @PathVariable String id, HttpServletRequest request) {
-        authentication.require(request, ApiRole.DIRECTORY_MANAGE);
+    public Map<String, Object> get(@PathVariable String kind, @PathVariable String id) {
         DirectoryObjectType type = type(kind);
         return view(embedded().get(type, guid(id))
                 .orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "No such " + type.name().toLowerCase() + ".")));
     }
 
     @DeleteMapping("/api/directory/{kind}/{id}")
-    public ResponseEntity<Void> delete(@PathVariable String kind, @PathVariable String id, HttpServletRequest request) {
-        ApiToken caller = authentication.require(request, ApiRole.DIRECTORY_MANAGE);
+    public ResponseEntity<Void> delete(@PathVariable String kind, @PathVariable String id,
+            @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {
         DirectoryObjectType type = type(kind);
         UUID objectId = guid(id);
         boolean deleted = embedded().delete(type, objectId);

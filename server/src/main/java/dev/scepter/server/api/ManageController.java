@@ -8,9 +8,7 @@ import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.authority.store.RevocationOutcome;
 import dev.scepter.authority.store.SearchPage;
 import dev.scepter.authority.store.SearchQuery;
-import dev.scepter.authority.token.ApiRole;
-import dev.scepter.authority.token.ApiToken;
-import jakarta.servlet.http.HttpServletRequest;
+import dev.scepter.server.security.ApiCaller;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -21,6 +19,7 @@ import java.util.Optional;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -30,7 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * SCEPman's management API: {@code PATCH /api/manage/revoke/{serial}} and
- * {@code GET /api/manage/search} (role {@code Manage.All}), and our {@code GET /api/manage/audit}.
+ * {@code GET /api/manage/search} (role {@code Manage.All}, declared in the route table), and our
+ * {@code GET /api/manage/audit}.
  */
 @RestController
 public final class ManageController {
@@ -42,23 +42,21 @@ public final class ManageController {
     private final Revocations revocations;
     private final CertificateStore store;
     private final AuditLog audit;
-    private final ApiAuthentication authentication;
     private final String issuer;
     private final Clock clock;
 
-    public ManageController(Revocations revocations, CertificateStore store, AuditLog audit, ApiAuthentication authentication,
-            X509CertificateHolder caCertificate, Clock clock) {
+    public ManageController(Revocations revocations, CertificateStore store, AuditLog audit, X509CertificateHolder caCertificate,
+            Clock clock) {
         this.revocations = revocations;
         this.store = store;
         this.audit = audit;
-        this.authentication = authentication;
         this.issuer = BCStyle.INSTANCE.toString(caCertificate.getSubject());
         this.clock = clock;
     }
 
     @PatchMapping("/api/manage/revoke/{serial}")
-    public Map<String, Object> revoke(@PathVariable String serial, @RequestBody(required = false) RevokeBody body, HttpServletRequest request) {
-        ApiToken caller = authentication.require(request, ApiRole.MANAGE_ALL);
+    public Map<String, Object> revoke(@PathVariable String serial, @RequestBody(required = false) RevokeBody body,
+            @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {
         int reason = body == null || body.revocationReason() == null ? 0 : body.revocationReason();
         if (reason < 0 || reason > 10 || reason == 7) {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "revocationReason must be a CRLReason code: 0 to 10, but not 7 (RFC 5280 section 5.3.1).");
@@ -74,15 +72,21 @@ public final class ManageController {
 
     @GetMapping("/api/manage/search")
     public Map<String, Object> search(@RequestParam Optional<String> searchText, @RequestParam Optional<Integer> pageSize,
-            @RequestParam Optional<String> continuationToken, @RequestParam Optional<String> certValidity, HttpServletRequest request) {
-        ApiToken caller = authentication.require(request, ApiRole.MANAGE_ALL);
+            @RequestParam Optional<String> continuationToken, @RequestParam Optional<String> certValidity,
+            @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {
         SearchQuery.Validity validity = certValidity.map(ManageController::validity).orElse(SearchQuery.Validity.ANY);
         int size = pageSize.orElse(50);
         if (size < 1 || size > 1000) {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "pageSize must be from 1 to 1000.");
         }
-        SearchPage page = store.search(issuer, new SearchQuery(searchText.filter(t -> !t.isBlank()), validity, clock.instant(), size,
-                continuationToken.filter(t -> !t.isBlank())));
+        SearchPage page;
+        try {
+            page = store.search(issuer, new SearchQuery(searchText.filter(t -> !t.isBlank()), validity, clock.instant(), size,
+                    continuationToken.filter(t -> !t.isBlank())));
+        } catch (IllegalArgumentException e) {
+            // The store refuses a continuation token it did not give out (the only argument it checks).
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "continuationToken is not one this server gave out; search again without it.");
+        }
         audit.append(new AuditEvent(clock.instant(), caller.name(), "certificate.search", searchText.orElse(""), "success"));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("items", page.items().stream().map(ManageController::item).toList());
@@ -91,8 +95,7 @@ public final class ManageController {
     }
 
     @GetMapping("/api/manage/audit")
-    public List<Map<String, Object>> audit(@RequestParam Optional<Integer> limit, HttpServletRequest request) {
-        authentication.require(request, ApiRole.MANAGE_ALL);
+    public List<Map<String, Object>> audit(@RequestParam Optional<Integer> limit) {
         int size = limit.orElse(100);
         if (size < 1 || size > 1000) {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "limit must be from 1 to 1000.");
