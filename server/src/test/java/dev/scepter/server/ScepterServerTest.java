@@ -68,7 +68,9 @@ class ScepterServerTest {
         HttpResponse<byte[]> response = server.get("/scep?operation=GetCACaps");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(new String(response.body(), StandardCharsets.US_ASCII).split("\n"))
-                .contains("POSTPKIOperation", "Renewal", "SHA-256", "SHA-512", "AES", "DES3", "SCEPStandard");
+                .contains("POSTPKIOperation", "SHA-256", "SHA-512", "AES", "DES3", "SCEPStandard")
+                // AppConfig:StaticValidation:AllowRenewals is off by default: a RenewalReq would be refused (RFC 8894 section 3.5.2).
+                .doesNotContain("Renewal");
     }
 
     @Test
