@@ -162,7 +162,7 @@ class ValidityTest {
         MutableClock moving = new MutableClock(NOW);
         CachingDirectory cached = new CachingDirectory(directory, moving, Duration.ofDays(1));
         List<UUID> asked = new java.util.ArrayList<>();
-        int total = CachingDirectory.MAX_ENTRIES + 1_000;
+        int total = CachingDirectory.MAX_ENTRIES + 500;
         for (int i = 0; i < total; i++) {
             UUID device = UUID.randomUUID();
             asked.add(device);
@@ -173,7 +173,7 @@ class ValidityTest {
         for (UUID recent : asked.subList(total - 1_000, total)) {
             cached.lookup(DirectoryObjectType.DEVICE, recent);
         }
-        assertThat(directory.lookups.get() - before).as("the 1000 most recent answers are still cached").isZero();
+        assertThat(directory.lookups.get() - before).as("the 1000 most recent answers, from before and after the cache filled, are still cached").isZero();
     }
 
     @Test
