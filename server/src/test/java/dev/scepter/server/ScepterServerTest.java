@@ -134,6 +134,11 @@ class ScepterServerTest {
         PkiMessage unknownPoll = send(ScepRequestBuilder.pkcsReq().messageType(dev.scepter.protocol.scep.MessageType.CERT_POLL)
                 .transactionId("tx-never").messageData(issuerAndSubject));
         assertThat(unknownPoll.failInfo()).contains(FailInfo.BAD_CERT_ID);
+        PkiMessage pollElsewhere = PkiMessageDecoder.decode(server.post("/certsrv/mscep/mscep.dll?operation=PKIOperation",
+                "application/x-pki-message", ScepRequestBuilder.pkcsReq().messageType(dev.scepter.protocol.scep.MessageType.CERT_POLL)
+                        .transactionId("tx-poll").messageData(issuerAndSubject).signer(device, deviceSelfSigned)
+                        .recipient(server.core.ca().certificate()).build()).body());
+        assertThat(pollElsewhere.failInfo()).as("polled on an endpoint that did not issue it").contains(FailInfo.BAD_CERT_ID);
 
         byte[] issuerAndSerial = new org.bouncycastle.asn1.cms.IssuerAndSerialNumber(server.core.ca().certificate().getSubject(),
                 certificate.getSerialNumber()).getEncoded();

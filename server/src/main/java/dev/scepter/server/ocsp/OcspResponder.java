@@ -58,7 +58,10 @@ public final class OcspResponder {
     public record Asker(String route, String client) {
     }
 
-    /** Signed responses kept at most; beyond, Caffeine evicts the least useful ones, not all. */
+    /**
+     * Signed responses kept at most; beyond, Caffeine evicts the least useful ones, not all: its
+     * admission policy (W-TinyLFU) keeps answers asked for often through a flood of one-time requests.
+     */
     static final int MAX_CACHED = 50_000;
     /** A long validity for answers that never change: permanent revocations. */
     private static final Duration PERMANENT = Duration.ofDays(7);
@@ -78,6 +81,12 @@ public final class OcspResponder {
      */
     public OcspResponder(IssuerMatcher issuer, Validity validity, DelegatedResponder responder, Timing timing, Clock clock,
             StoreHealth health, ConcurrencyLimit signing) {
+        this(issuer, validity, responder, timing, clock, health, signing, MAX_CACHED);
+    }
+
+    /** @param maxCached signed responses kept at most */
+    public OcspResponder(IssuerMatcher issuer, Validity validity, DelegatedResponder responder, Timing timing, Clock clock,
+            StoreHealth health, ConcurrencyLimit signing, int maxCached) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.validity = Objects.requireNonNull(validity, "validity");
         this.responder = Objects.requireNonNull(responder, "responder");
@@ -86,7 +95,7 @@ public final class OcspResponder {
         this.health = Objects.requireNonNull(health, "health");
         this.signing = Objects.requireNonNull(signing, "signing");
         this.cache = Caffeine.newBuilder()
-                .maximumSize(timing.responseCache().isZero() ? 0 : MAX_CACHED)
+                .maximumSize(timing.responseCache().isZero() ? 0 : maxCached)
                 .expireAfterWrite(timing.responseCache())
                 .ticker(() -> java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .executor(Runnable::run)
@@ -144,12 +153,6 @@ public final class OcspResponder {
     /** A manual revocation on this node: no cached answer may outlive it. */
     public void forgetCachedResponses() {
         cache.invalidateAll();
-    }
-
-    /** Responses cached now (after eviction). */
-    long cachedResponses() {
-        cache.cleanUp();
-        return cache.estimatedSize();
     }
 
     private static Answer tryLater(OcspRequest request, String outcome) {
