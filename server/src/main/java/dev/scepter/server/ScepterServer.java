@@ -38,6 +38,9 @@ public class ScepterServer {
         properties.put("spring.thymeleaf.cache", "true");
         properties.put("logging.level.root", "WARN");
         properties.put("logging.level.dev.scepter", "INFO");
+        // HikariCP logs a stack trace for each pooled connection an outage breaks; the store's
+        // outage is logged once, with its cause, by the index refresher (docs/operations.md).
+        properties.put("logging.level.com.zaxxer.hikari.pool.ProxyConnection", "ERROR");
         properties.put("spring.main.register-shutdown-hook", "true");
         // Slow clients: Tomcat reads request lines and headers without a worker thread, but waits at
         // most this long between their bytes (and between a blocking read's bytes; keep-alive
