@@ -28,6 +28,8 @@ public final class InMemoryCertificateStore implements CertificateStore {
     public final AtomicInteger finds = new AtomicInteger();
     public int collisionsToRaise;
     public Instant now = Instant.now();
+    /** While set, every read by serial counts and fails with it (a store outage). */
+    public volatile RuntimeException failReadsWith;
 
     @Override
     public synchronized void record(IssuedCertificate certificate) {
@@ -46,6 +48,9 @@ public final class InMemoryCertificateStore implements CertificateStore {
     @Override
     public Optional<IssuedCertificate> find(String issuer, BigInteger serialNumber) {
         finds.incrementAndGet();
+        if (failReadsWith != null) {
+            throw failReadsWith;
+        }
         return Optional.ofNullable(records.get(serialNumber)).filter(c -> c.issuer().equals(issuer));
     }
 

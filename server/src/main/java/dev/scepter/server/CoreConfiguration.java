@@ -20,6 +20,7 @@ import dev.scepter.authority.validity.CachingDirectory;
 import dev.scepter.authority.validity.DelegatedResponder;
 import dev.scepter.authority.validity.IssuedSerialIndex;
 import dev.scepter.authority.validity.RevocationIndex;
+import dev.scepter.authority.validity.StoreHealth;
 import dev.scepter.authority.validity.Validity;
 import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.keys.Pkcs12CaSigner;
@@ -27,6 +28,8 @@ import dev.scepter.protocol.ocsp.IssuerMatcher;
 import dev.scepter.protocol.scep.CertRepEncoder;
 import dev.scepter.protocol.scep.ResponseEncryption;
 import dev.scepter.server.crl.CrlService;
+import dev.scepter.server.load.ConcurrencyLimit;
+import dev.scepter.server.load.ShedLog;
 import dev.scepter.server.ocsp.OcspResponder;
 import dev.scepter.server.scep.ScepEndpointFactory;
 import dev.scepter.server.scep.ScepKeys;
@@ -35,6 +38,7 @@ import dev.scepter.server.scep.ScepLoadLimit;
 import dev.scepter.server.scep.ScepService;
 import dev.scepter.server.validity.IndexRefresher;
 import dev.scepter.settings.ScepterSettings;
+import dev.scepter.settings.Setting;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -100,12 +104,12 @@ public class CoreConfiguration {
 
     @Bean
     Enrollment enrollment(CoreContext core, IssuancePolicy policy, CertificateStore store, SerialNumbers serials, Clock clock,
-            CachingDirectory directory, IssuedSerialIndex issued) {
+            CachingDirectory directory, IssuedSerialIndex issued, AuditLog audit) {
         ScepterSettings settings = core.settings();
         MicrosoftExtensions microsoft = new MicrosoftExtensions(settings.addMicrosoftAadExtensions(), settings.tenantId(),
                 settings.addSidExtension());
         Enrollment enrollment = new Enrollment(new CertificateIssuer(core.ca(), policy, clock, microsoft), store, serials,
-                Optional.of(new Binder(directory)));
+                Optional.of(new Binder(directory)), audit, clock);
         enrollment.onIssued(record -> issued.add(record.serialNumber()));
         return enrollment;
     }
@@ -138,8 +142,18 @@ public class CoreConfiguration {
     }
 
     @Bean
-    IssuedSerialIndex issuedSerialIndex(CoreContext core, CertificateStore store, String issuerName, Clock clock) {
-        return new IssuedSerialIndex(store, issuerName, clock, Duration.ofSeconds(core.settings().directoryCacheSeconds()));
+    StoreHealth storeHealth(Clock clock) {
+        return new StoreHealth(clock);
+    }
+
+    @Bean
+    ShedLog shedLog() {
+        return new ShedLog();
+    }
+
+    @Bean
+    IssuedSerialIndex issuedSerialIndex(CoreContext core, CertificateStore store, String issuerName, Clock clock, StoreHealth health) {
+        return new IssuedSerialIndex(store, issuerName, clock, Duration.ofSeconds(core.settings().directoryCacheSeconds()), health);
     }
 
     @Bean
@@ -157,11 +171,12 @@ public class CoreConfiguration {
 
     @Bean
     OcspResponder ocspResponder(CoreContext core, X509CertificateHolder caCertificate, Validity validity, DelegatedResponder responder,
-            Clock clock) {
+            Clock clock, StoreHealth health, ShedLog shedLog) {
         ScepterSettings settings = core.settings();
         return new OcspResponder(new IssuerMatcher(caCertificate), validity, responder, OcspResponder.timing(
                 settings.ocspCacheSecondsIfDeviceExists(), settings.ocspCacheSecondsIfDeviceDisabled(), settings.ocspResponseCacheSeconds()),
-                clock);
+                clock, health, new ConcurrencyLimit(Setting.OCSP_CONCURRENT_SIGNING_LIMIT.key(), settings.ocspConcurrentSigningLimit(),
+                        shedLog));
     }
 
     @Bean
@@ -184,8 +199,8 @@ public class CoreConfiguration {
 
     @Bean(destroyMethod = "close")
     IndexRefresher indexRefresher(CoreContext core, RevocationIndex revocations, IssuedSerialIndex issued, CrlService crls,
-            OcspResponder responder) {
-        IndexRefresher refresher = new IndexRefresher(revocations, issued, crls, responder);
+            OcspResponder responder, StoreHealth health) {
+        IndexRefresher refresher = new IndexRefresher(revocations, issued, crls, responder, health);
         refresher.start(Duration.ofSeconds(core.settings().storeRevocationRefreshSeconds()));
         return refresher;
     }
@@ -273,8 +288,8 @@ public class CoreConfiguration {
     }
 
     @Bean
-    ScepLoadLimit scepLoadLimit(CoreContext core) {
-        return ScepLoadLimit.of(core.settings().concurrentScepRequestLimit());
+    ScepLoadLimit scepLoadLimit(CoreContext core, ShedLog shedLog) {
+        return ScepLoadLimit.of(core.settings().concurrentScepRequestLimit(), shedLog);
     }
 
     @Bean

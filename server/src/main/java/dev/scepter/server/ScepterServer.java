@@ -41,7 +41,18 @@ public class ScepterServer {
         properties.put("spring.thymeleaf.cache", "true");
         properties.put("logging.level.root", "WARN");
         properties.put("logging.level.dev.scepter", "INFO");
+        // HikariCP logs a stack trace for each pooled connection an outage breaks; the store's
+        // outage is logged once, with its cause, by the index refresher (docs/operations.md).
+        properties.put("logging.level.com.zaxxer.hikari.pool.ProxyConnection", "ERROR");
         properties.put("spring.main.register-shutdown-hook", "true");
+        // Slow clients: Tomcat reads request lines and headers without a worker thread, but waits at
+        // most this long between their bytes (and between a blocking read's bytes; keep-alive
+        // connections idle this long are closed). Device POST bodies are read without a thread and
+        // within a whole-body deadline (DeviceBodyFilter); see docs/operations.md.
+        properties.put("server.tomcat.connection-timeout", "10s");
+        properties.put("server.tomcat.keep-alive-timeout", "10s");
+        // No form bodies anywhere: Spring's filter for PUT/PATCH/DELETE forms would read one with a worker thread.
+        properties.put("spring.mvc.formcontent.filter.enabled", "false");
         return properties;
     }
 }

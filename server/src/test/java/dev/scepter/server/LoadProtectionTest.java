@@ -46,6 +46,25 @@ class LoadProtectionTest {
                         .recipient(server.core.ca().certificate()).messageData(csr).transactionId("burst-" + i).build());
             }
             long before = server.core.storage().certificateStore().count();
+            List<String> shedLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.logging.Handler capture = new java.util.logging.Handler() {
+                @Override
+                public void publish(java.util.logging.LogRecord record) {
+                    String line = new java.util.logging.SimpleFormatter().formatMessage(record);
+                    if (line.contains("AppConfig:ConcurrentSCEPRequestLimit")) {
+                        shedLines.add(line);
+                    }
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            java.util.logging.Logger.getLogger("").addHandler(capture);
             CountDownLatch start = new CountDownLatch(1);
             ExecutorService clients = Executors.newFixedThreadPool(REQUESTS);
             List<Future<HttpResponse<byte[]>>> responses = new ArrayList<>();
@@ -76,7 +95,11 @@ class LoadProtectionTest {
                 assertThat(server.core.storage().certificateStore().count() - before).as("every certificate handed out is recorded")
                         .isEqualTo(issued);
                 assertThat(server.text("/metrics")).contains("outcome=\"throttled\"");
+                // Issue 10: a 429 is logged once per client, route and interval, not once per request (nor never).
+                assertThat(shedLines).as("log lines for %d requests shed from one client on one route", shed).hasSize(1);
+                assertThat(shedLines.get(0)).contains("127.0.0.1", "/scep", "429");
             } finally {
+                java.util.logging.Logger.getLogger("").removeHandler(capture);
                 clients.shutdownNow();
                 clients.awaitTermination(10, TimeUnit.SECONDS);
             }

@@ -70,6 +70,12 @@ class RenewalTest {
     }
 
     @Test
+    void getCaCapsAdvertisesRenewalWhereAllowRenewalsIsOn() throws Exception {
+        assertThat(new String(server.get("/scep?operation=GetCACaps").body(), java.nio.charset.StandardCharsets.US_ASCII).split("\n"))
+                .contains("Renewal");
+    }
+
+    @Test
     void aRenewalReqSignedByOurCertificateGetsANewCertificateForTheNewKeyWithoutAChallenge() throws Exception {
         Enrolled old = enroll("CN=renew-me");
         KeyPair next = TestPki.rsa();

@@ -175,6 +175,40 @@ class ScepEndpointsTest {
         assertThat(refused.failInfo()).contains(FailInfo.BAD_REQUEST);
     }
 
+    /**
+     * Issue 10: a PKCSReq issued on /scep and sent again, byte for byte, to another endpoint was
+     * answered SUCCESS with /scep's certificate. Elsewhere it is a new request, judged by that
+     * endpoint's own challenge: Intune's endpoint refuses it as it refuses every request today,
+     * /static/aad (whose challenge this request does not carry) refuses it too.
+     */
+    @Test
+    void aRetransmissionIsAnsweredOnlyOnTheEndpointThatIssuedTheCertificate() throws Exception {
+        KeyPair keys = TestPki.rsa();
+        byte[] request = pkcsReq(keys, "CN=replayed", STATIC);
+        X509CertificateHolder first = issued(send("/scep", request), keys);
+        assertThat(issued(send("/static", request), keys)).as("/static is the same endpoint as /scep").isEqualTo(first);
+
+        PkiMessage intune = send("/certsrv/mscep/mscep.dll", request);
+        assertThat(intune.pkiStatus()).as("Intune's endpoint").contains(PkiStatus.FAILURE);
+        PkiMessage aad = send("/static/aad", request);
+        assertThat(aad.pkiStatus()).as("/static/aad, whose challenge the request does not carry").contains(PkiStatus.FAILURE);
+        assertThat(send("/scep", request).pkiStatus()).as("still answered where it was issued").contains(PkiStatus.SUCCESS);
+    }
+
+    /** docs/api.md: every change is audited; an issuance names who, the serial and the subject. */
+    @Test
+    void everyIssuanceIsInTheAuditTrail() throws Exception {
+        KeyPair keys = TestPki.rsa();
+        X509CertificateHolder certificate = issued(send("/scep", pkcsReq(keys, "CN=audit-me", STATIC)), keys);
+        String serial = certificate.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+        String admin = java.nio.file.Files.readString(server.dataDir.resolve("admin-token")).strip();
+        java.net.http.HttpResponse<String> trail = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                server.url("/api/manage/audit?limit=20")).header("Authorization", "Bearer " + admin).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(trail.statusCode()).as(trail.body()).isEqualTo(200);
+        assertThat(trail.body()).contains("certificate.issue", serial, "CN=audit-me", "endpoint static");
+    }
+
     @Test
     void aStaticChallengeNeverEarnsTheDirectorysSidEvenWithAddSidExtension() throws Exception {
         UUID device = UUID.randomUUID();

@@ -68,7 +68,9 @@ class ScepterServerTest {
         HttpResponse<byte[]> response = server.get("/scep?operation=GetCACaps");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(new String(response.body(), StandardCharsets.US_ASCII).split("\n"))
-                .contains("POSTPKIOperation", "Renewal", "SHA-256", "SHA-512", "AES", "DES3", "SCEPStandard");
+                .contains("POSTPKIOperation", "SHA-256", "SHA-512", "AES", "DES3", "SCEPStandard")
+                // AppConfig:StaticValidation:AllowRenewals is off by default: a RenewalReq would be refused (RFC 8894 section 3.5.2).
+                .doesNotContain("Renewal");
     }
 
     @Test
@@ -132,6 +134,11 @@ class ScepterServerTest {
         PkiMessage unknownPoll = send(ScepRequestBuilder.pkcsReq().messageType(dev.scepter.protocol.scep.MessageType.CERT_POLL)
                 .transactionId("tx-never").messageData(issuerAndSubject));
         assertThat(unknownPoll.failInfo()).contains(FailInfo.BAD_CERT_ID);
+        PkiMessage pollElsewhere = PkiMessageDecoder.decode(server.post("/certsrv/mscep/mscep.dll?operation=PKIOperation",
+                "application/x-pki-message", ScepRequestBuilder.pkcsReq().messageType(dev.scepter.protocol.scep.MessageType.CERT_POLL)
+                        .transactionId("tx-poll").messageData(issuerAndSubject).signer(device, deviceSelfSigned)
+                        .recipient(server.core.ca().certificate()).build()).body());
+        assertThat(pollElsewhere.failInfo()).as("polled on an endpoint that did not issue it").contains(FailInfo.BAD_CERT_ID);
 
         byte[] issuerAndSerial = new org.bouncycastle.asn1.cms.IssuerAndSerialNumber(server.core.ca().certificate().getSubject(),
                 certificate.getSerialNumber()).getEncoded();

@@ -107,6 +107,7 @@ public final class ScepterSettings {
         integer(Setting.OCSP_CACHE_SECONDS_IF_DEVICE_EXISTS, 1, 7 * 24 * 3600);
         integer(Setting.OCSP_CACHE_SECONDS_IF_DEVICE_DISABLED, 1, 7 * 24 * 3600);
         integer(Setting.OCSP_RESPONSE_CACHE_SECONDS, 0, 3600);
+        integer(Setting.OCSP_CONCURRENT_SIGNING_LIMIT, 1, 100_000);
 
         optional(Setting.CRL_REQUEST_TOKEN, this::challenge);
         required(Setting.CRL_SOURCE, v -> oneOf(v, "None", "Storage"));
@@ -268,6 +269,11 @@ public final class ScepterSettings {
 
     public int ocspResponseCacheSeconds() {
         return value(Setting.OCSP_RESPONSE_CACHE_SECONDS);
+    }
+
+    /** OCSP responses evaluated and signed at once; beyond it, tryLater at once. */
+    public int ocspConcurrentSigningLimit() {
+        return value(Setting.OCSP_CONCURRENT_SIGNING_LIMIT);
     }
 
     public Optional<String> crlRequestToken() {

@@ -65,6 +65,7 @@ public enum Setting {
     OCSP_CACHE_SECONDS_IF_DEVICE_EXISTS("AppConfig:OCSP:CacheTimeOutSecondsIfDeviceExists", "600", false),
     OCSP_CACHE_SECONDS_IF_DEVICE_DISABLED("AppConfig:OCSP:CacheTimeOutSecondsIfDeviceIsDisabled", "300", false),
     OCSP_RESPONSE_CACHE_SECONDS("AppConfig:OCSP:ResponseCacheSeconds", "5", false),
+    OCSP_CONCURRENT_SIGNING_LIMIT("AppConfig:OCSP:ConcurrentSigningLimit", "32", false),
 
     CRL_REQUEST_TOKEN("AppConfig:CRL:RequestToken", null, true),
     CRL_SOURCE("AppConfig:CRL:Source", "None", false),

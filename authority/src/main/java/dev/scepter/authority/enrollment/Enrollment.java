@@ -1,5 +1,7 @@
 package dev.scepter.authority.enrollment;
 
+import dev.scepter.authority.audit.AuditEvent;
+import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.enrollment.EnrollmentOutcome.Issued;
 import dev.scepter.authority.enrollment.EnrollmentOutcome.Reason;
 import dev.scepter.authority.enrollment.EnrollmentOutcome.Rejected;
@@ -16,6 +18,7 @@ import dev.scepter.protocol.csr.CertificationRequests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -42,19 +45,22 @@ public final class Enrollment {
     private final CertificateStore store;
     private final SerialNumbers serialNumbers;
     private final Optional<Binder> binder;
+    private final AuditLog audit;
+    private final Clock clock;
     private final List<Consumer<IssuedCertificate>> listeners = new CopyOnWriteArrayList<>();
 
-    /** An enrollment whose endpoints bind to nothing. */
-    public Enrollment(CertificateIssuer issuer, CertificateStore store, SerialNumbers serialNumbers) {
-        this(issuer, store, serialNumbers, Optional.empty());
-    }
-
-    /** @param binder finds the directory object a request is for, for endpoints that bind */
-    public Enrollment(CertificateIssuer issuer, CertificateStore store, SerialNumbers serialNumbers, Optional<Binder> binder) {
+    /**
+     * @param binder finds the directory object a request is for, for endpoints that bind
+     * @param audit  where each issuance is appended (docs/api.md: every change is audited)
+     */
+    public Enrollment(CertificateIssuer issuer, CertificateStore store, SerialNumbers serialNumbers, Optional<Binder> binder,
+            AuditLog audit, Clock clock) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.store = Objects.requireNonNull(store, "store");
         this.serialNumbers = Objects.requireNonNull(serialNumbers, "serialNumbers");
         this.binder = Objects.requireNonNull(binder, "binder");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** Told of each certificate once it is recorded (OCSP's index of issued serials). */
@@ -82,7 +88,7 @@ public final class Enrollment {
                                 + "IntuneDeviceId://{id}, or the UPN of a user the directory knows"));
             }
         }
-        return issueAndRecord(endpoint, request, bound, requestDigest);
+        return issueAndRecord(endpoint, request, bound, requestDigest, Optional.empty());
     }
 
     /**
@@ -97,7 +103,7 @@ public final class Enrollment {
         }
         int typeByte = SerialNumbers.typeByte(previous.serialNumber()).orElseThrow();
         Optional<Binder.Bound> bound = previous.binding().map(binding -> new Binder.Bound(binding, typeByte));
-        EnrollmentOutcome outcome = issueAndRecord(endpoint, request, bound, requestDigest);
+        EnrollmentOutcome outcome = issueAndRecord(endpoint, request, bound, requestDigest, Optional.of(previous));
         if (outcome instanceof Issued issued) {
             LOG.log(System.Logger.Level.INFO, "Renewed the certificate {0} as {1}", previous.serialHex(), issued.record().serialHex());
         }
@@ -114,7 +120,7 @@ public final class Enrollment {
             return Optional.of(rejected(endpoint, request, new Rejected(Reason.BAD_PROOF_OF_POSSESSION,
                     "the request's signature does not verify with its public key")));
         }
-        Optional<Issued> earlier = retransmission(request, requestDigest);
+        Optional<Issued> earlier = retransmission(endpoint, request, requestDigest);
         if (earlier.isPresent()) {
             // RFC 8894 section 3.3.2: a client that lost our answer sends the same request again and
             // gets the same certificate, not a second one (its one-time challenge is spent already).
@@ -131,7 +137,7 @@ public final class Enrollment {
     }
 
     private EnrollmentOutcome issueAndRecord(EnrollmentEndpoint endpoint, EnrollmentRequest request, Optional<Binder.Bound> bound,
-            byte[] requestDigest) {
+            byte[] requestDigest, Optional<IssuedCertificate> renewing) {
         for (int attempt = 1; ; attempt++) {
             BigInteger serial = bound.isPresent()
                     ? serialNumbers.bound(bound.get().serialTypeByte(), bound.get().binding().objectId())
@@ -155,6 +161,7 @@ public final class Enrollment {
                 throw e;
             }
             listeners.forEach(listener -> listener.accept(record));
+            audit(endpoint, request, record, renewing);
             LOG.log(System.Logger.Level.INFO, "Issued a certificate with serial number {0} on endpoint {1} for subject \"{2}\", transaction {3}",
                     record.serialHex(), endpoint.name(), record.subject(), request.transactionId().orElse("-"));
             return new Issued(certificate, record);
@@ -178,20 +185,48 @@ public final class Enrollment {
         return new IssuedFor(entraDevice, sid);
     }
 
+    /**
+     * Appends the issuance to the audit trail: who (the API token, or the endpoint whose challenge
+     * vouched for the request, and the client's address), the serial and the subject. The
+     * certificate is recorded already, with the same facts, and its client waits for it: a trail
+     * that cannot be written now is logged in full, not turned into a failed enrollment.
+     */
+    private void audit(EnrollmentEndpoint endpoint, EnrollmentRequest request, IssuedCertificate record,
+            Optional<IssuedCertificate> renewing) {
+        String actor = request.actor().orElse("endpoint " + endpoint.name() + " (" + request.requester() + ")");
+        String target = record.serialHex() + " subject \"" + record.subject() + "\""
+                + renewing.map(previous -> " renewing " + previous.serialHex()).orElse("");
+        AuditEvent event = new AuditEvent(clock.instant(), actor, renewing.isPresent() ? "certificate.renew" : "certificate.issue", target,
+                "success");
+        try {
+            audit.append(event);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Could not append to the audit trail: {0} {1} {2} {3} at {4}: {5}", event.actor(),
+                    event.action(), event.target(), event.outcome(), event.at(), e.getMessage());
+        }
+    }
+
     private static Rejected rejected(EnrollmentEndpoint endpoint, EnrollmentRequest request, Rejected rejection) {
         LOG.log(System.Logger.Level.INFO, "Refused an enrollment on endpoint {0} for subject \"{1}\", transaction {2}: {3}",
                 endpoint.name(), request.csr().getSubject(), request.transactionId().orElse("-"), rejection.detail());
         return rejection;
     }
 
-    /** The certificate issued earlier for this very request (same transactionID, DER-identical CSR), if any. */
-    private Optional<Issued> retransmission(EnrollmentRequest request, byte[] requestDigest) {
+    /**
+     * The certificate issued earlier for this very request (same transactionID, DER-identical CSR)
+     * on this endpoint, if any. On another endpoint the same bytes are a new request, judged by
+     * that endpoint's own challenge: each endpoint vouches only for what it issued itself, so a
+     * request issued on {@code /scep} and replayed to Intune's endpoint must not come back with
+     * the certificate that {@code /scep}'s challenge let through.
+     */
+    private Optional<Issued> retransmission(EnrollmentEndpoint endpoint, EnrollmentRequest request, byte[] requestDigest) {
         if (request.transactionId().isEmpty()) {
             return Optional.empty();
         }
         String caName = org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.toString(issuer.caName());
         for (IssuedCertificate record : store.findByTransactionId(caName, request.transactionId().get())) {
-            if (record.requestDigest().filter(digest -> java.util.Arrays.equals(digest, requestDigest)).isPresent()) {
+            if (record.endpoint().equals(endpoint.name())
+                    && record.requestDigest().filter(digest -> java.util.Arrays.equals(digest, requestDigest)).isPresent()) {
                 try {
                     return Optional.of(new Issued(new X509CertificateHolder(record.der()), record));
                 } catch (IOException e) {

@@ -1,64 +1,89 @@
 package dev.scepter.authority.validity;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.scepter.authority.directory.Directory;
 import dev.scepter.authority.directory.DirectoryAnswer;
 import dev.scepter.authority.directory.DirectoryObjectType;
+import dev.scepter.authority.directory.DirectoryUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Caches a directory's answers, found and not found, for {@code AppConfig:Directory:CacheSeconds}:
- * a burst of OCSP requests for one device asks the directory once. A directory that cannot
- * answer is not cached, so it is asked again at the next request.
+ * a burst of OCSP requests for one device asks the directory once. At most
+ * {@value #MAX_ENTRIES} answers are kept; beyond, Caffeine evicts the least useful ones, not all.
+ * A directory that cannot answer is not cached, so it is asked again, but not for
+ * {@link #AFTER_FAILURE} after it failed: meanwhile lookups fail at once instead of each waiting
+ * for the directory's own timeout, which would hold a request thread apiece during an outage.
  */
 public final class CachingDirectory implements Directory {
 
     private record Key(DirectoryObjectType type, UUID objectId) {
     }
 
-    private record Cached(DirectoryAnswer answer, Instant until) {
-    }
-
-    private static final int MAX_ENTRIES = 200_000;
+    static final int MAX_ENTRIES = 200_000;
+    /** After the directory failed, lookups fail at once for this long. */
+    static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
 
     private final Directory directory;
     private final Clock clock;
-    private final Duration ttl;
-    private final Map<Key, Cached> answers = new ConcurrentHashMap<>();
+    private final Cache<Key, DirectoryAnswer> answers;
+    private volatile Instant failedAt = Instant.MIN;
 
     public CachingDirectory(Directory directory, Clock clock, Duration ttl) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.ttl = Objects.requireNonNull(ttl, "ttl");
+        Objects.requireNonNull(ttl, "ttl");
+        this.answers = Caffeine.newBuilder()
+                .maximumSize(ttl.isZero() ? 0 : MAX_ENTRIES)
+                .expireAfterWrite(ttl)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .executor(Runnable::run)
+                .build();
     }
 
     @Override
     public DirectoryAnswer lookup(DirectoryObjectType type, UUID objectId) {
         Key key = new Key(type, objectId);
+        DirectoryAnswer cached = answers.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
         Instant now = clock.instant();
-        Cached cached = answers.get(key);
-        if (cached != null && now.isBefore(cached.until())) {
-            return cached.answer();
+        if (now.isBefore(failedAt.plus(AFTER_FAILURE))) {
+            throw new DirectoryUnavailableException(directory.describe() + " failed " + Duration.between(failedAt, now).toMillis()
+                    + " ms ago", null);
         }
-        DirectoryAnswer answer = directory.lookup(type, objectId);
-        if (!ttl.isZero()) {
-            if (answers.size() >= MAX_ENTRIES) {
-                answers.clear();
-            }
-            answers.put(key, new Cached(answer, now.plus(ttl)));
+        DirectoryAnswer answer;
+        try {
+            answer = directory.lookup(type, objectId);
+        } catch (DirectoryUnavailableException e) {
+            failedAt = now;
+            throw e;
+        } catch (RuntimeException e) {
+            // The embedded directory lives in the store: its outage is the directory's.
+            failedAt = now;
+            throw new DirectoryUnavailableException(directory.describe() + " cannot be read", e);
         }
+        answers.put(key, answer);
         return answer;
+    }
+
+    /** Answers kept now (after eviction). */
+    long size() {
+        answers.cleanUp();
+        return answers.estimatedSize();
     }
 
     /** Forgets what it knows of one object: the embedded directory changed it on this node. */
     public void forget(DirectoryObjectType type, UUID objectId) {
-        answers.remove(new Key(type, objectId));
+        answers.invalidate(new Key(type, objectId));
     }
 
     @Override

@@ -61,7 +61,10 @@ public final class DelegatedResponder {
         }
     }
 
+    private static final System.Logger LOG = System.getLogger(DelegatedResponder.class.getName());
     private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+    /** How soon a renewal that failed is tried again. */
+    private static final Duration RETRY_RENEWAL = Duration.ofMinutes(1);
     private static final AlgorithmIdentifier SHA256 = new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256);
 
     private final CaSigner ca;
@@ -101,7 +104,20 @@ public final class DelegatedResponder {
             if (now.isBefore(renewAt)) {
                 return current;
             }
-            current = issue(now);
+            try {
+                current = issue(now);
+            } catch (RuntimeException e) {
+                // The store (where the new certificate is recorded) or the CA key cannot be used
+                // now. A certificate renewed at three quarters of its life still has a quarter
+                // left: sign with it and try again shortly, rather than answer nothing.
+                if (current == null || !now.isBefore(current.certificatesToInclude().get(0).getNotAfter().toInstant())) {
+                    throw e;
+                }
+                LOG.log(System.Logger.Level.WARNING, "Could not renew the OCSP responder certificate, still signing with the current one: "
+                        + e.getMessage());
+                renewAt = now.plus(RETRY_RENEWAL);
+                return current;
+            }
             renewAt = now.plus(lifetime.multipliedBy(3).dividedBy(4));
             return current;
         }

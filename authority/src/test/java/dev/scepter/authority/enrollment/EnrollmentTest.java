@@ -3,6 +3,7 @@ package dev.scepter.authority.enrollment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scepter.authority.Csrs;
+import dev.scepter.authority.InMemoryAuditLog;
 import dev.scepter.authority.InMemoryCertificateStore;
 import dev.scepter.authority.TestCa;
 import dev.scepter.authority.issuance.CertificateIssuer;
@@ -34,9 +35,10 @@ class EnrollmentTest {
     private static KeyPair device;
 
     private final InMemoryCertificateStore store = new InMemoryCertificateStore();
+    private final InMemoryAuditLog audit = new InMemoryAuditLog();
     private final Enrollment enrollment = new Enrollment(new CertificateIssuer(ca,
             new IssuancePolicy(730, Duration.ofDays(1), true, URI.create("http://scepter.test")), Clock.systemUTC()),
-            store, new SerialNumbers(new SecureRandom()));
+            store, new SerialNumbers(new SecureRandom()), Optional.empty(), audit, Clock.systemUTC());
     private final EnrollmentEndpoint staticEndpoint = new EnrollmentEndpoint(new EndpointProfile("static", 0x50, Optional.empty(),
             List.of(KeyPurposeId.id_kp_clientAuth), KeyUsage.digitalSignature), new StaticChallengeVerifier("s3cret"));
 
@@ -109,6 +111,50 @@ class EnrollmentTest {
         assertThat(store.recorded()).hasSize(2);
     }
 
+    /**
+     * RFC 8894 section 3.3.2's answer to a lost CertRep is the endpoint's own: the same bytes on
+     * another endpoint are a new request, judged by that endpoint's challenge (issue 10: a PKCSReq
+     * issued on /scep and replayed to Intune's endpoint got /scep's certificate).
+     */
+    @Test
+    void aRetransmissionIsAnsweredOnlyOnTheEndpointThatIssuedTheCertificate() throws Exception {
+        PKCS10CertificationRequest csr = Csrs.forKey(device).challenge("s3cret").build();
+        EnrollmentOutcome.Issued first = (EnrollmentOutcome.Issued) enrollment.enroll(staticEndpoint, request(csr));
+        EnrollmentEndpoint refusingEverything = new EnrollmentEndpoint(new EndpointProfile("intune", 0x41, Optional.empty(),
+                List.of(KeyPurposeId.id_kp_clientAuth), KeyUsage.digitalSignature), (challenge, request) -> false);
+        EnrollmentEndpoint otherChallenge = new EnrollmentEndpoint(new EndpointProfile("aad", 0x50, Optional.empty(),
+                List.of(KeyPurposeId.id_kp_clientAuth), KeyUsage.digitalSignature), new StaticChallengeVerifier("s3cret"));
+
+        EnrollmentOutcome replayed = enrollment.enroll(refusingEverything, request(csr));
+        assertThat(replayed).as("judged by the other endpoint's challenge").isInstanceOf(EnrollmentOutcome.Rejected.class);
+        EnrollmentOutcome acceptedThere = enrollment.enroll(otherChallenge, request(csr));
+        assertThat(((EnrollmentOutcome.Issued) acceptedThere).certificate().getSerialNumber())
+                .as("a new certificate of that endpoint, not the first one").isNotEqualTo(first.certificate().getSerialNumber());
+        assertThat(((EnrollmentOutcome.Issued) enrollment.enroll(staticEndpoint, request(csr))).certificate())
+                .as("still the first one on its own endpoint").isEqualTo(first.certificate());
+        assertThat(store.recorded()).hasSize(2);
+    }
+
+    @Test
+    void everyIssuanceIsAnAuditEventNamingWhoTheSerialAndTheSubject() throws Exception {
+        PKCS10CertificationRequest csr = Csrs.forKey(device).subject("CN=audited").challenge("s3cret").build();
+        EnrollmentOutcome.Issued issued = (EnrollmentOutcome.Issued) enrollment.enroll(staticEndpoint, request(csr));
+        enrollment.enroll(staticEndpoint, request(csr));
+        enrollment.enroll(staticEndpoint, request(Csrs.forKey(device).subject("CN=refused").challenge("wrong").build()));
+        PKCS10CertificationRequest byToken = Csrs.forKey(device).subject("CN=by-token").build();
+        EnrollmentOutcome.Issued api = (EnrollmentOutcome.Issued) enrollment.enroll(
+                new EnrollmentEndpoint(staticEndpoint.profile(), (challenge, request) -> true),
+                new EnrollmentRequest(byToken, "token ci", Optional.empty(), Optional.empty(), Optional.of("ci")));
+
+        assertThat(audit.events).as("one per certificate issued: not for the retransmission, nor the refusal").hasSize(2);
+        assertThat(audit.events.get(0).actor()).isEqualTo("endpoint static (127.0.0.1)");
+        assertThat(audit.events.get(0).action()).isEqualTo("certificate.issue");
+        assertThat(audit.events.get(0).target()).isEqualTo(issued.record().serialHex() + " subject \"CN=audited\"");
+        assertThat(audit.events.get(0).outcome()).isEqualTo("success");
+        assertThat(audit.events.get(1).actor()).isEqualTo("ci");
+        assertThat(audit.events.get(1).target()).startsWith(api.record().serialHex());
+    }
+
     @Test
     void aValidityRequestedInMicrosoftsNameValuePairsShortensTheCertificate() throws Exception {
         PKCS10CertificationRequest csr = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
@@ -173,7 +219,7 @@ class EnrollmentTest {
         };
         Enrollment withSids = new Enrollment(new CertificateIssuer(ca, new IssuancePolicy(730, Duration.ofDays(1), true,
                 URI.create("http://scepter.test")), Clock.systemUTC(), new dev.scepter.authority.issuance.MicrosoftExtensions(false, Optional.empty(), true)),
-                store, new SerialNumbers(new SecureRandom()), Optional.of(new Binder(directory)));
+                store, new SerialNumbers(new SecureRandom()), Optional.of(new Binder(directory)), audit, Clock.systemUTC());
         PKCS10CertificationRequest namingTheAdmin = Csrs.forKey(device).subject("CN=" + admin).challenge("s3cret").build();
 
         // A shared static challenge proves nothing about which object the request names.

@@ -158,6 +158,38 @@ class ValidityTest {
     }
 
     @Test
+    void theCachingDirectoryKeepsTheMostRecentAnswersWhenFullNotNone() {
+        MutableClock moving = new MutableClock(NOW);
+        CachingDirectory cached = new CachingDirectory(directory, moving, Duration.ofDays(1));
+        List<UUID> asked = new java.util.ArrayList<>();
+        int total = CachingDirectory.MAX_ENTRIES + 500;
+        for (int i = 0; i < total; i++) {
+            UUID device = UUID.randomUUID();
+            asked.add(device);
+            cached.lookup(DirectoryObjectType.DEVICE, device);
+        }
+        assertThat(cached.size()).isLessThanOrEqualTo(CachingDirectory.MAX_ENTRIES);
+        int before = directory.lookups.get();
+        for (UUID recent : asked.subList(total - 1_000, total)) {
+            cached.lookup(DirectoryObjectType.DEVICE, recent);
+        }
+        assertThat(directory.lookups.get() - before).as("the 1000 most recent answers, from before and after the cache filled, are still cached").isZero();
+    }
+
+    @Test
+    void aDirectoryThatFailedIsNotAskedAgainForASecond() {
+        MutableClock moving = new MutableClock(NOW);
+        CachingDirectory cached = new CachingDirectory(directory, moving, Duration.ofSeconds(5));
+        directory.down = true;
+        assertThatThrownBy(() -> cached.lookup(DirectoryObjectType.DEVICE, UUID.randomUUID())).isInstanceOf(DirectoryUnavailableException.class);
+        assertThatThrownBy(() -> cached.lookup(DirectoryObjectType.DEVICE, UUID.randomUUID())).isInstanceOf(DirectoryUnavailableException.class);
+        assertThat(directory.lookups).as("the second lookup fails at once").hasValue(1);
+        directory.down = false;
+        moving.advance(CachingDirectory.AFTER_FAILURE);
+        assertThat(cached.lookup(DirectoryObjectType.DEVICE, UUID.randomUUID())).isEqualTo(DirectoryAnswer.NOT_FOUND);
+    }
+
+    @Test
     void theSerialCarriesTheBindingInScepmansLayout() {
         assertThat(ObjectBinding.of(new BigInteger("4039b3bb1484b5d6ed606b42b382276a3e8d626d", 16)))
                 .contains(new ObjectBinding(DirectoryObjectType.DEVICE, UUID.fromString("d6b58414-60ed-426b-b382-276a3e8d626d")));

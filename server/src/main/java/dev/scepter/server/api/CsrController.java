@@ -62,7 +62,7 @@ public final class CsrController {
         }
         PKCS10CertificationRequest csr = parse(body);
         EnrollmentOutcome outcome = enrollment.enroll(endpoint, new EnrollmentRequest(csr, caller.requester(), Optional.empty(),
-                Optional.empty()));
+                Optional.empty(), Optional.of(caller.name())));
         if (outcome instanceof EnrollmentOutcome.Issued issued) {
             return ResponseEntity.ok().contentType(PKIX_CERT).body(issued.certificate().getEncoded());
         }

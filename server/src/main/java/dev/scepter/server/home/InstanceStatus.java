@@ -2,6 +2,7 @@ package dev.scepter.server.home;
 
 import dev.scepter.authority.directory.DirectoryObjectType;
 import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.validity.StoreHealth;
 import dev.scepter.server.DirectorySelection;
 import dev.scepter.server.CoreContext;
 import dev.scepter.server.scep.ScepEndpoint;
@@ -37,9 +38,12 @@ public final class InstanceStatus {
     private final ScepEndpoints endpoints;
     private final DirectorySelection directories;
     private final Clock clock;
+    private final StoreHealth storeHealth;
 
-    public InstanceStatus(CoreContext core, CertificateStore store, ScepEndpoints endpoints, DirectorySelection directories, Clock clock) {
+    public InstanceStatus(CoreContext core, CertificateStore store, ScepEndpoints endpoints, DirectorySelection directories, Clock clock,
+            StoreHealth storeHealth) {
         this.core = core;
+        this.storeHealth = storeHealth;
         this.store = store;
         this.endpoints = endpoints;
         this.directories = directories;
@@ -56,11 +60,20 @@ public final class InstanceStatus {
         boolean caValid = !now.isBefore(ca.getNotBefore().toInstant()) && !now.isAfter(ca.getNotAfter().toInstant());
         checks.add(new Check("CA", caValid, caValid ? "VALID" : "NOT VALID", "valid until " + ca.getNotAfter().toInstant()
                 + ", key in " + core.ca().describe()));
+        boolean storeReached;
         try {
             long count = store.count();
             checks.add(new Check("Storage", true, "CONNECTED", core.storage().describe() + ", " + count + " certificate(s) recorded"));
+            storeReached = true;
         } catch (RuntimeException e) {
             checks.add(new Check("Storage", false, "NOT CONNECTED", core.storage().describe() + ": not reachable"));
+            storeReached = false;
+            storeHealth.unreachable();
+        }
+        if (!storeReached && directories.embedded().isPresent()) {
+            // The embedded directory lives in the store: asking it would only wait for the pool's timeout a second time.
+            checks.add(new Check("Directory", false, "NOT CONNECTED", directories.directory().describe() + ": its store is not reachable"));
+            return checks;
         }
         try {
             // Any answer, found or not, shows the directory answers; only an outage throws.

@@ -47,15 +47,22 @@ public final class OcspController {
     }
 
     @PostMapping("/ocsp")
-    public ResponseEntity<byte[]> post(HttpServletRequest request) throws IOException {
+    public ResponseEntity<byte[]> post(HttpServletRequest request) {
         Timer.Sample sample = Timer.start(meters);
-        byte[] body = request.getInputStream().readNBytes(MAX_REQUEST_BYTES + 1);
+        byte[] body;
+        try {
+            body = request.getInputStream().readNBytes(MAX_REQUEST_BYTES + 1);
+        } catch (IOException e) {
+            // The body did not arrive whole (the client went away, or was too slow): not an OCSP request.
+            sample.stop(timer("POST", "malformed"));
+            return ResponseEntity.ok().contentType(OCSP_RESPONSE).body(OcspResponseEncoder.malformedRequest());
+        }
         if (body.length > MAX_REQUEST_BYTES) {
             sample.stop(timer("POST", "too-large"));
             return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).contentType(MediaType.TEXT_PLAIN)
                     .body("An OCSP request is far smaller than this.".getBytes());
         }
-        OcspResponder.Answer answer = responder.respond(body);
+        OcspResponder.Answer answer = responder.respond(body, new OcspResponder.Asker("POST /ocsp", request.getRemoteAddr()));
         sample.stop(timer("POST", answer.outcome()));
         return ResponseEntity.ok().contentType(OCSP_RESPONSE).body(answer.response());
     }
@@ -76,7 +83,7 @@ public final class OcspController {
             sample.stop(timer("GET", "malformed"));
             return ResponseEntity.ok().contentType(OCSP_RESPONSE).body(OcspResponseEncoder.malformedRequest());
         }
-        OcspResponder.Answer answer = responder.respond(der);
+        OcspResponder.Answer answer = responder.respond(der, new OcspResponder.Asker("GET /ocsp", request.getRemoteAddr()));
         sample.stop(timer("GET", answer.outcome()));
         ResponseEntity.BodyBuilder response = ResponseEntity.ok().contentType(OCSP_RESPONSE);
         if (answer.thisUpdate().isPresent() && answer.nextUpdate().isPresent() && !answer.hasNonce()) {

@@ -1,9 +1,14 @@
 package dev.scepter.server.ocsp;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.scepter.authority.directory.DirectoryUnavailableException;
+import dev.scepter.authority.store.StoreUnavailableException;
 import dev.scepter.authority.validity.CertificateStatus;
 import dev.scepter.authority.validity.DelegatedResponder;
 import dev.scepter.authority.validity.RevocationReasons;
+import dev.scepter.authority.validity.StatusUnavailableException;
+import dev.scepter.authority.validity.StoreHealth;
 import dev.scepter.authority.validity.Validity;
 import dev.scepter.protocol.ocsp.CertStatus;
 import dev.scepter.protocol.ocsp.CertificateId;
@@ -14,6 +19,7 @@ import dev.scepter.protocol.ocsp.OcspRequestDecoder;
 import dev.scepter.protocol.ocsp.OcspResponseEncoder;
 import dev.scepter.protocol.ocsp.OcspSigningException;
 import dev.scepter.protocol.ocsp.SingleAnswer;
+import dev.scepter.server.load.ConcurrencyLimit;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,15 +27,17 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The OCSP responder as layers (STYLE.md): decode, then a cache of signed responses to requests
- * without a nonce, then the issuer filter, then {@link Validity} for each CertID, then the signer.
- * No HTTP here: {@link OcspController} owns that.
+ * The OCSP responder as layers (STYLE.md): decode, then the store's health, then a cache of signed
+ * responses to requests without a nonce, then the signing bulkhead, then the issuer filter, then
+ * {@link Validity} for each CertID, then the signer. No HTTP here: {@link OcspController} owns that.
+ *
+ * <p>It always answers in OCSP (RFC 6960 section 4.2.1): whatever cannot be told now (the store
+ * unreachable, the directory down, the bulkhead full, a miss beyond the bound on store reads) is
+ * {@code tryLater}; a failure of our own is {@code internalError}; never an HTTP error.
  */
 public final class OcspResponder {
 
@@ -46,7 +54,15 @@ public final class OcspResponder {
     private record Cached(Answer answer, Instant until) {
     }
 
-    private static final int MAX_CACHED = 50_000;
+    /** Where a request came from, for the log of shed requests. */
+    public record Asker(String route, String client) {
+    }
+
+    /**
+     * Signed responses kept at most; beyond, Caffeine evicts the least useful ones, not all: its
+     * admission policy (W-TinyLFU) keeps answers asked for often through a flood of one-time requests.
+     */
+    static final int MAX_CACHED = 50_000;
     /** A long validity for answers that never change: permanent revocations. */
     private static final Duration PERMANENT = Duration.ofDays(7);
 
@@ -55,14 +71,35 @@ public final class OcspResponder {
     private final DelegatedResponder responder;
     private final Timing timing;
     private final Clock clock;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final StoreHealth health;
+    private final ConcurrencyLimit signing;
+    private final Cache<String, Cached> cache;
 
-    public OcspResponder(IssuerMatcher issuer, Validity validity, DelegatedResponder responder, Timing timing, Clock clock) {
+    /**
+     * @param health  while the store is unreachable every answer is tryLater (see {@link StoreHealth})
+     * @param signing {@code AppConfig:OCSP:ConcurrentSigningLimit}: requests evaluated and signed at once
+     */
+    public OcspResponder(IssuerMatcher issuer, Validity validity, DelegatedResponder responder, Timing timing, Clock clock,
+            StoreHealth health, ConcurrencyLimit signing) {
+        this(issuer, validity, responder, timing, clock, health, signing, MAX_CACHED);
+    }
+
+    /** @param maxCached signed responses kept at most */
+    public OcspResponder(IssuerMatcher issuer, Validity validity, DelegatedResponder responder, Timing timing, Clock clock,
+            StoreHealth health, ConcurrencyLimit signing, int maxCached) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.validity = Objects.requireNonNull(validity, "validity");
         this.responder = Objects.requireNonNull(responder, "responder");
         this.timing = Objects.requireNonNull(timing, "timing");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.health = Objects.requireNonNull(health, "health");
+        this.signing = Objects.requireNonNull(signing, "signing");
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(timing.responseCache().isZero() ? 0 : maxCached)
+                .expireAfterWrite(timing.responseCache())
+                .ticker(() -> java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .executor(Runnable::run)
+                .build();
     }
 
     public static Timing timing(int goodSeconds, int onHoldSeconds, int responseCacheSeconds) {
@@ -70,29 +107,43 @@ public final class OcspResponder {
                 Duration.ofSeconds(responseCacheSeconds));
     }
 
-    public Answer respond(byte[] requestDer) {
+    public Answer respond(byte[] requestDer, Asker asker) {
         OcspRequest request;
         try {
             request = OcspRequestDecoder.decode(requestDer);
         } catch (MalformedOcspRequestException e) {
             return new Answer(OcspResponseEncoder.malformedRequest(), "malformed", Optional.empty(), Optional.empty(), false);
         }
+        if (!health.reachable()) {
+            // Revocations made on other nodes cannot reach this one: not even a cached answer is vouched for.
+            return tryLater(request, "store-unreachable");
+        }
         Instant now = clock.instant();
         String key = request.nonce().isEmpty() ? Base64.getEncoder().encodeToString(requestDer) : null;
         if (key != null) {
-            Cached cached = cache.get(key);
+            Cached cached = cache.getIfPresent(key);
             if (cached != null && now.isBefore(cached.until())) {
                 return cached.answer();
             }
         }
-        Answer answer = answer(request, now);
+        if (!signing.tryAcquire(asker.route(), asker.client(), "tryLater")) {
+            return tryLater(request, "shed");
+        }
+        Answer answer;
+        try {
+            answer = answer(request, now);
+        } catch (RuntimeException e) {
+            // A failure of ours, not the client's: said in OCSP's words, the cause to the log.
+            LOG.log(System.Logger.Level.ERROR, "Could not answer an OCSP request", e);
+            return new Answer(OcspResponseEncoder.internalError(), "internal-error", Optional.empty(), Optional.empty(),
+                    request.nonce().isPresent());
+        } finally {
+            signing.release();
+        }
         if (key != null && answer.nextUpdate().isPresent() && !timing.responseCache().isZero()) {
             Instant until = now.plus(timing.responseCache());
             if (answer.nextUpdate().get().isBefore(until)) {
                 until = answer.nextUpdate().get();
-            }
-            if (cache.size() >= MAX_CACHED) {
-                cache.clear();
             }
             cache.put(key, new Cached(answer, until));
         }
@@ -101,7 +152,11 @@ public final class OcspResponder {
 
     /** A manual revocation on this node: no cached answer may outlive it. */
     public void forgetCachedResponses() {
-        cache.clear();
+        cache.invalidateAll();
+    }
+
+    private static Answer tryLater(OcspRequest request, String outcome) {
+        return new Answer(OcspResponseEncoder.tryLater(), outcome, Optional.empty(), Optional.empty(), request.nonce().isPresent());
     }
 
     private Answer answer(OcspRequest request, Instant now) {
@@ -120,9 +175,9 @@ public final class OcspResponder {
             CertificateStatus status;
             try {
                 status = validity.statusOf(id.serialNumber());
-            } catch (DirectoryUnavailableException e) {
-                // A wrong "good" or "revoked" is worse than none: the client retries or falls back.
-                return new Answer(OcspResponseEncoder.tryLater(), "try-later", Optional.empty(), Optional.empty(), request.nonce().isPresent());
+            } catch (DirectoryUnavailableException | StatusUnavailableException | StoreUnavailableException e) {
+                // A wrong "good", "revoked" or "unknown" is worse than none: the client retries or falls back.
+                return tryLater(request, "try-later");
             }
             SingleAnswer single = single(id, status, thisUpdate);
             answers.add(single);
@@ -134,7 +189,13 @@ public final class OcspResponder {
         }
         byte[] response;
         try {
-            DelegatedResponder.Identity identity = responder.identity();
+            DelegatedResponder.Identity identity;
+            try {
+                identity = responder.identity();
+            } catch (StoreUnavailableException e) {
+                // A new responder certificate is recorded before use, and the store cannot take it now.
+                return tryLater(request, "try-later");
+            }
             response = new OcspResponseEncoder(identity.signer(), identity.certificatesToInclude())
                     .successful(answers, request.nonce(), thisUpdate);
         } catch (OcspSigningException | IllegalStateException e) {

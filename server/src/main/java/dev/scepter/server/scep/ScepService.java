@@ -131,7 +131,9 @@ public final class ScepService {
     private Result issuedCertificate(ScepEndpoint endpoint, PkiMessage request) {
         Optional<IssuedCertificate> found;
         if (request.messageType() == MessageType.CERT_POLL) {
-            found = store.findByTransactionId(issuerName, request.transactionId()).stream().findFirst();
+            // Like a retransmission, a poll is answered only by the endpoint that issued the certificate.
+            found = store.findByTransactionId(issuerName, request.transactionId()).stream()
+                    .filter(record -> record.endpoint().equals(endpoint.name())).findFirst();
         } else {
             byte[] messageData;
             try {

@@ -9,6 +9,7 @@ import dev.scepter.authority.store.RevokedCertificate;
 import dev.scepter.authority.store.SearchPage;
 import dev.scepter.authority.store.SearchQuery;
 import dev.scepter.authority.store.SerialNumberCollisionException;
+import dev.scepter.authority.store.StoreUnavailableException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -132,29 +133,43 @@ public final class JdbcCertificateStore implements CertificateStore {
             if (Sql.isUniqueViolation(e)) {
                 throw new SerialNumberCollisionException(certificate.serialNumber(), e);
             }
-            throw Sql.failed(INSERT, e);
+            throw unavailableOr(Sql.failed(INSERT, e));
+        } catch (StorageException e) {
+            throw unavailableOr(e);
         }
     }
 
     @Override
     public Optional<IssuedCertificate> find(String issuer, BigInteger serialNumber) {
-        return sql.queryOne(FIND, statement -> {
-            statement.setString(1, issuer);
-            statement.setString(2, hex(serialNumber));
-        }, JdbcCertificateStore::read);
+        try {
+            return sql.queryOne(FIND, statement -> {
+                statement.setString(1, issuer);
+                statement.setString(2, hex(serialNumber));
+            }, JdbcCertificateStore::read);
+        } catch (StorageException e) {
+            throw unavailableOr(e);
+        }
     }
 
     @Override
     public List<IssuedCertificate> findByTransactionId(String issuer, String transactionId) {
-        return sql.query(FIND_BY_TRANSACTION, statement -> {
-            statement.setString(1, issuer);
-            statement.setString(2, transactionId);
-        }, JdbcCertificateStore::read);
+        try {
+            return sql.query(FIND_BY_TRANSACTION, statement -> {
+                statement.setString(1, issuer);
+                statement.setString(2, transactionId);
+            }, JdbcCertificateStore::read);
+        } catch (StorageException e) {
+            throw unavailableOr(e);
+        }
     }
 
     @Override
     public long count() {
-        return sql.queryOne(COUNT, statement -> { }, row -> row.getLong(1)).orElseThrow();
+        try {
+            return sql.queryOne(COUNT, statement -> { }, row -> row.getLong(1)).orElseThrow();
+        } catch (StorageException e) {
+            throw unavailableOr(e);
+        }
     }
 
     @Override
@@ -173,25 +188,36 @@ public final class JdbcCertificateStore implements CertificateStore {
                 statement.setString(5, serial);
             });
         } catch (SQLException e) {
-            throw Sql.failed(REVOKE, e);
+            throw unavailableOr(Sql.failed(REVOKE, e));
+        } catch (StorageException e) {
+            throw unavailableOr(e);
         }
         if (changed == 1) {
             return RevocationOutcome.REVOKED;
         }
         // A revocation is never undone, so a row that exists now was revoked before this update.
-        boolean exists = sql.queryOne(EXISTS, statement -> {
-            statement.setString(1, issuer);
-            statement.setString(2, serial);
-        }, row -> true).isPresent();
+        boolean exists;
+        try {
+            exists = sql.queryOne(EXISTS, statement -> {
+                statement.setString(1, issuer);
+                statement.setString(2, serial);
+            }, row -> true).isPresent();
+        } catch (StorageException e) {
+            throw unavailableOr(e);
+        }
         return exists ? RevocationOutcome.ALREADY_REVOKED : RevocationOutcome.NOT_FOUND;
     }
 
     @Override
     public List<RevokedCertificate> revocations(String issuer) {
         Objects.requireNonNull(issuer, "issuer");
-        return sql.query(REVOCATIONS, statement -> statement.setString(1, issuer), row -> new RevokedCertificate(
-                new BigInteger(row.getString("serial_number"), 16),
-                new Revocation(row.getShort("revocation_reason"), Sql.getInstant(row, "revoked_at"), row.getString("revoked_by"))));
+        try {
+            return sql.query(REVOCATIONS, statement -> statement.setString(1, issuer), row -> new RevokedCertificate(
+                    new BigInteger(row.getString("serial_number"), 16),
+                    new Revocation(row.getShort("revocation_reason"), Sql.getInstant(row, "revoked_at"), row.getString("revoked_by"))));
+        } catch (StorageException e) {
+            throw unavailableOr(e);
+        }
     }
 
     @Override
@@ -199,14 +225,18 @@ public final class JdbcCertificateStore implements CertificateStore {
         Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(since, "since");
         Sql.RowMapper<BigInteger> serial = row -> new BigInteger(row.getString("serial_number"), 16);
-        if (since.isBefore(EARLIEST)) {
-            return sql.query(SERIALS, statement -> statement.setString(1, issuer), serial);
+        try {
+            if (since.isBefore(EARLIEST)) {
+                return sql.query(SERIALS, statement -> statement.setString(1, issuer), serial);
+            }
+            Instant bound = since.isAfter(LATEST) ? LATEST : since;
+            return sql.query(SERIALS_SINCE, statement -> {
+                statement.setString(1, issuer);
+                Sql.setInstant(statement, 2, bound);
+            }, serial);
+        } catch (StorageException e) {
+            throw unavailableOr(e);
         }
-        Instant bound = since.isAfter(LATEST) ? LATEST : since;
-        return sql.query(SERIALS_SINCE, statement -> {
-            statement.setString(1, issuer);
-            Sql.setInstant(statement, 2, bound);
-        }, serial);
     }
 
     /**
@@ -257,11 +287,16 @@ public final class JdbcCertificateStore implements CertificateStore {
         statementText.append(" order by issued_at desc, serial_number desc fetch first ? rows only");
         parameters.add((statement, index) -> statement.setInt(index, query.pageSize() + 1));
 
-        List<Row> rows = sql.query(statementText.toString(), statement -> {
-            for (int i = 0; i < parameters.size(); i++) {
-                parameters.get(i).bind(statement, i + 1);
-            }
-        }, row -> new Row(read(row), Sql.getInstant(row, "issued_at")));
+        List<Row> rows;
+        try {
+            rows = sql.query(statementText.toString(), statement -> {
+                for (int i = 0; i < parameters.size(); i++) {
+                    parameters.get(i).bind(statement, i + 1);
+                }
+            }, row -> new Row(read(row), Sql.getInstant(row, "issued_at")));
+        } catch (StorageException e) {
+            throw unavailableOr(e);
+        }
 
         if (rows.size() <= query.pageSize()) {
             return new SearchPage(rows.stream().map(Row::certificate).toList(), Optional.empty());
@@ -270,6 +305,34 @@ public final class JdbcCertificateStore implements CertificateStore {
         Row last = page.get(page.size() - 1);
         return new SearchPage(page.stream().map(Row::certificate).toList(),
                 Optional.of(new Position(last.issuedAt(), last.certificate().serialHex()).encode()));
+    }
+
+    /**
+     * A failure to reach the database (no connection within the pool's bound, a connection that
+     * broke, a server shutting down) as {@link StoreUnavailableException}, which the device
+     * protocols answer with "try later"; any other failure as it is.
+     */
+    static RuntimeException unavailableOr(StorageException e) {
+        return isUnreachable(e) ? new StoreUnavailableException("the database cannot be reached: " + e.getMessage(), e) : e;
+    }
+
+    /**
+     * SQLSTATE class 08 (connection exception) and 57P (the server shut down or cannot take
+     * connections yet), the same on PostgreSQL and H2, and the JDBC types for a connection that
+     * failed or a pool that gave none in time (HikariCP's {@code SQLTransientConnectionException}).
+     */
+    static boolean isUnreachable(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof java.sql.SQLTransientConnectionException || cause instanceof java.sql.SQLNonTransientConnectionException
+                    || cause instanceof java.sql.SQLRecoverableException) {
+                return true;
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The serial as stored: upper-case hex without leading zeros. */

@@ -351,7 +351,10 @@ public final class JdbcStorage implements AutoCloseable {
             config.setPassword(password);
         }
         config.setMaximumPoolSize(poolSize);
-        config.setConnectionTimeout(10_000);
+        // Device paths (SCEP, OCSP misses, the probe) wait at most this long for a connection: an
+        // outage is answered in protocol terms within about 2 s, not after Hikari's 30 s default.
+        config.setConnectionTimeout(1_500);
+        config.setValidationTimeout(1_000);
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(config);

@@ -182,10 +182,27 @@ public final class PostgresServer implements AutoCloseable {
                 "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync"));
     }
 
+    /**
+     * Stops the server process at once, keeping its data, as an outage does (clients' connections
+     * break); {@link #startAgain()} brings it back on the same port.
+     */
+    public void stopServer() {
+        run("pg_ctl", List.of("-D", dataDir.toString(), "-m", "immediate", "-w", "stop"));
+    }
+
+    /** Starts the server stopped by {@link #stopServer()} again, on the same port with the same data. */
+    public void startAgain() {
+        runServer();
+    }
+
     private void startServer() {
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        runServer();
+    }
+
+    private void runServer() {
         String options = "-c listen_addresses=127.0.0.1 -p " + port + " -k " + folder
                 + " -c fsync=off -c full_page_writes=off";
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             run("pg_ctl", List.of("-D", dataDir.toString(), "-l", folder.resolve("server.log").toString(),
                     "-w", "-t", "60", "-o", options, "start"));
