@@ -258,9 +258,10 @@ class CrashSafetyTest {
             Set<BigInteger> stored = new CoreApi(server.get()).issuedSerials();
             Set<BigInteger> missing = missing(received.keySet(), stored);
             System.out.printf("CrashSafetyTest %s: after %d kills: clients received %d certificates in %d enrollment attempts; "
-                            + "found in the store %d, missing %d (over the kills: %d missing after a restart)%n",
+                            + "found in the store %d, missing %d (over the kills: %d missing after a restart); the store holds %d "
+                            + "in all%n",
                     backend, KILLS, received.size(), load.attempts().size(), received.size() - missing.size(), missing.size(),
-                    lost.size());
+                    lost.size(), stored.size());
             assertThat(lost).as("certificates clients had received that were missing after a restart:\n%s", String.join("\n", perKill))
                     .isEmpty();
             assertThat(missing).as("serials clients received that the store lacks").isEmpty();
