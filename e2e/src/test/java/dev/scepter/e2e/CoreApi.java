@@ -4,17 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The core's API as an operator's script calls it, with the data folder's {@code admin-token}:
  * the embedded directory, manual revocation, search and audit (docs/api.md).
  */
 final class CoreApi {
+
+    private static final Pattern SERIAL_NUMBER = Pattern.compile("\"serialNumber\"\\s*:\\s*\"([0-9A-Fa-f]+)\"");
+    private static final Pattern CONTINUATION_TOKEN = Pattern.compile("\"continuationToken\"\\s*:\\s*\"([^\"]+)\"");
 
     private final ScepterProcess server;
     private final String token;
@@ -66,6 +75,29 @@ final class CoreApi {
         HttpResponse<byte[]> response = send("GET", "api/manage/search?searchText=" + text, null);
         assertThat(response.statusCode()).as("search %s: %s", text, body(response)).isEqualTo(200);
         return body(response);
+    }
+
+    /**
+     * Every serial number the store holds, read page by page through {@code GET /api/manage/search}
+     * (no search text, {@code certValidity=Any}).
+     */
+    Set<BigInteger> issuedSerials() {
+        Set<BigInteger> serials = new HashSet<>();
+        String token = null;
+        do {
+            String path = "api/manage/search?pageSize=1000&certValidity=Any"
+                    + (token == null ? "" : "&continuationToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+            HttpResponse<byte[]> response = send("GET", path, null);
+            assertThat(response.statusCode()).as("search: %s", body(response)).isEqualTo(200);
+            String page = new String(response.body(), StandardCharsets.UTF_8);
+            Matcher serial = SERIAL_NUMBER.matcher(page);
+            while (serial.find()) {
+                serials.add(new BigInteger(serial.group(1), 16));
+            }
+            Matcher next = CONTINUATION_TOKEN.matcher(page);
+            token = next.find() ? next.group(1) : null;
+        } while (token != null);
+        return serials;
     }
 
     /** {@code GET /api/manage/audit}, as text. */

@@ -56,17 +56,23 @@ public final class ScepterProcess implements AutoCloseable {
     private final Path log;
     private final Process process;
     private final URI baseUrl;
+    /** What {@link #restart()} starts again with. */
+    private final Map<String, String> settings;
+    private final String javaCommand;
     /** The log as it was when the process stopped, kept after the folder is removed. */
     private volatile String logAtClose;
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ScepterProcess(Path workDir, Path dataDir, Path log, Process process, URI baseUrl) {
+    private ScepterProcess(Path workDir, Path dataDir, Path log, Process process, URI baseUrl, Map<String, String> settings,
+            String java) {
         this.workDir = workDir;
         this.dataDir = dataDir;
         this.log = log;
         this.process = process;
         this.baseUrl = baseUrl;
+        this.settings = Map.copyOf(settings);
+        this.javaCommand = java;
     }
 
     /** Starts a server with the test defaults (RSA-2048 root key) and no other setting. */
@@ -90,7 +96,8 @@ public final class ScepterProcess implements AutoCloseable {
     public static ScepterProcess start(Map<String, String> settings, Path dataDir, String java) {
         Launch launch = launch(settings, dataDir, java);
         URI baseUrl = awaitReadyLine(launch);
-        ScepterProcess server = new ScepterProcess(launch.workDir(), launch.dataDir(), launch.log(), launch.process(), baseUrl);
+        ScepterProcess server = new ScepterProcess(launch.workDir(), launch.dataDir(), launch.log(), launch.process(), baseUrl,
+                settings, java);
         synchronized (STARTED) {
             STARTED.add(server);
         }
@@ -301,6 +308,8 @@ public final class ScepterProcess implements AutoCloseable {
     @Override
     public void close() {
         if (logAtClose != null) {
+            // Killed, or closed before: what is left of its folder goes.
+            deleteRecursively(workDir);
             return;
         }
         process.destroy();
@@ -315,6 +324,52 @@ public final class ScepterProcess implements AutoCloseable {
         }
         logAtClose = read(log);
         deleteRecursively(workDir);
+    }
+
+    /** The server process's id, for the test's report. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Ends the server as {@code kill -9} does: SIGKILL, so no shutdown hook runs, nothing is
+     * flushed and the store is not closed. (On Linux {@link Process#destroyForcibly()} sends
+     * SIGKILL; the exit status 137, 128 + 9, shows that it did.) The data folder stays, for
+     * {@link #restart()}; the log stays readable through {@link #log()}.
+     */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("The server (pid " + process.pid() + ") outlived SIGKILL for " + STOP_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (process.exitValue() != 128 + 9) {
+            throw new IllegalStateException("The server (pid " + process.pid() + ") ended with status " + process.exitValue()
+                    + ", not by SIGKILL (137)");
+        }
+        logAtClose = read(log);
+        if (!dataDir.startsWith(workDir)) {
+            deleteRecursively(workDir);
+        }
+    }
+
+    /**
+     * Starts the server again, once this one has ended (killed or closed), on the same data folder
+     * with the same settings: a new process, on a new port. The data folder must be one of the
+     * test's own ({@link #start(Map, Path, String)}), which outlives the process.
+     */
+    public ScepterProcess restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("The server (pid " + process.pid() + ") still runs: kill or close it first");
+        }
+        if (dataDir.startsWith(workDir)) {
+            throw new IllegalStateException("The data folder " + dataDir + " went with the server: start it on a folder of the test's own");
+        }
+        return start(settings, dataDir, javaCommand);
     }
 
     static List<ScepterProcess> startedSince(int index) {

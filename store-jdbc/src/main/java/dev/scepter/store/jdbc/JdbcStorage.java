@@ -228,11 +228,22 @@ public final class JdbcStorage implements AutoCloseable {
     }
 
     /**
+     * {@code WRITE_DELAY=0}: a commit writes its changes to the file before it returns. H2 2.x
+     * (MVStore) otherwise writes committed changes to the file from a background thread, up to
+     * {@code WRITE_DELAY} (500 ms by default) later, so a process killed in between ({@code kill -9},
+     * the kernel's OOM killer, a JVM crash) loses commits whose answers had already left: a
+     * certificate a client holds, a revocation the API confirmed. The write is not followed by an
+     * fsync: the commit survives the process, and the operating system writes it to the disk (see
+     * docs/operations.md, "Durability").
+     */
+    static final String DURABILITY_SETTINGS = ";WRITE_DELAY=0";
+
+    /**
      * No trace file: H2 would make {@code scepter.trace.db} whenever a statement fails, with the
      * process's umask rather than the data folder's modes; failures reach our log as exceptions.
      */
     private static String embeddedUrl(Path folder) {
-        return "jdbc:h2:file:" + folder.resolve(EMBEDDED_NAME) + ";AUTO_SERVER=TRUE;TRACE_LEVEL_FILE=0";
+        return "jdbc:h2:file:" + folder.resolve(EMBEDDED_NAME) + ";AUTO_SERVER=TRUE;TRACE_LEVEL_FILE=0" + DURABILITY_SETTINGS;
     }
 
     /**
