@@ -1,6 +1,10 @@
 package dev.scepter.protocol.csr;
 
+import dev.scepter.protocol.asn1.BerNesting;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,18 +24,98 @@ public final class CertificationRequests {
 
     private static final java.security.Provider BOUNCY_CASTLE = new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
+    /**
+     * The largest request read, in any form. A PKCS#10 with an RSA 4096 key and a few SANs is
+     * about 2 KiB in DER; 64 KiB leaves room for many extensions and PEM's third more.
+     */
+    public static final int MAX_REQUEST_BYTES = 64 * 1024;
+
     private CertificationRequests() {
     }
 
     /**
+     * Decodes a PKCS#10 request (RFC 2986 section 4) as a client sends it: DER, PEM (RFC 7468
+     * section 7, any {@code -----BEGIN ...-----} label) or bare base64, line breaks allowed. The
+     * size and the nesting depth are checked before BouncyCastle parses anything
+     * ({@link BerNesting}), so no input overflows the stack. The request's signature and key are
+     * not judged here: that is the enrollment's proof-of-possession and key policy.
+     *
+     * @throws MalformedCertificationRequestException when the bytes are no such request
+     */
+    public static PKCS10CertificationRequest decode(byte[] body) throws MalformedCertificationRequestException {
+        if (body == null || body.length == 0) {
+            throw new MalformedCertificationRequestException("the request is empty");
+        }
+        if (body.length > MAX_REQUEST_BYTES) {
+            throw new MalformedCertificationRequestException(
+                    "the request is " + body.length + " bytes, more than " + MAX_REQUEST_BYTES);
+        }
+        byte[] der = base64Decoded(body);
+        switch (BerNesting.check(der)) {
+            case NOT_WELL_FORMED:
+                throw new MalformedCertificationRequestException("the request is not DER, PEM or base64");
+            case TOO_DEEP:
+                throw new MalformedCertificationRequestException(
+                        "the request nests deeper than " + BerNesting.MAX_DEPTH + " levels");
+            default:
+                break;
+        }
+        try {
+            return new PKCS10CertificationRequest(der);
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedCertificationRequestException("the request is not a PKCS#10 CertificationRequest", e);
+        }
+    }
+
+    /**
+     * The DER inside PEM armour or bare base64; the body itself when it is neither. DER never
+     * reads as base64: a request of 128 bytes or more starts {@code 0x30 0x81} or {@code 0x30 0x82},
+     * and 0x81 and 0x82 are no ASCII.
+     */
+    private static byte[] base64Decoded(byte[] body) {
+        String text = new String(body, StandardCharsets.ISO_8859_1).strip();
+        StringBuilder base64 = new StringBuilder(text.length());
+        for (String line : text.split("\\R")) {
+            String content = line.strip();
+            if (content.startsWith("-----") && content.endsWith("-----")) {
+                // PEM's encapsulation boundaries (RFC 7468 section 2).
+                continue;
+            }
+            for (int i = 0; i < content.length(); i++) {
+                char c = content.charAt(i);
+                boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                        || c == '+' || c == '/' || c == '=';
+                if (alphabet) {
+                    base64.append(c);
+                } else if (!Character.isWhitespace(c)) {
+                    return body;
+                }
+            }
+        }
+        if (base64.length() == 0) {
+            return body;
+        }
+        try {
+            return Base64.getDecoder().decode(base64.toString());
+        } catch (IllegalArgumentException e) {
+            return body;
+        }
+    }
+
+    /**
      * The challengePassword attribute (RFC 2985 section 5.4.1), which SCEP uses to carry the
-     * enrollment challenge (RFC 8894 section 2.2).
+     * enrollment challenge (RFC 8894 section 2.2). A value that is not text in its own encoding
+     * (a UTF8String of invalid UTF-8) is no challenge.
      */
     public static Optional<String> challengePassword(PKCS10CertificationRequest csr) {
         for (Attribute attribute : csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_challengePassword)) {
             for (ASN1Encodable value : attribute.getAttributeValues()) {
                 if (value instanceof ASN1String text) {
-                    return Optional.of(text.getString());
+                    try {
+                        return Optional.of(text.getString());
+                    } catch (IllegalArgumentException notText) {
+                        // BouncyCastle decodes a UTF8String only when asked, and refuses invalid UTF-8 then.
+                    }
                 }
             }
         }

@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -122,6 +124,32 @@ public record PkiMessage(
             X509CertificateHolder recipientCertificate) throws ScepFailure {
         requireCertificationRequest();
         return certificationRequest(decryptEnvelope(decryptor, recipientCertificate));
+    }
+
+    /**
+     * The IssuerAndSerialNumber of a GetCert or GetCRL (RFC 8894 sections 3.3.4 and 3.3.5),
+     * decrypted with the KeyTransRecipientInfo for {@code recipientCertificate}, or the first one
+     * when it is null. Its nesting is checked before it is parsed ({@link BerNesting}): the
+     * content is whatever a client encrypted for the CA's public certificate.
+     *
+     * @throws ScepFailure badRequest for another message type or content that is no
+     *     IssuerAndSerialNumber, and what {@link #decryptEnvelope(KeyTransportDecryptor)} throws
+     */
+    public IssuerAndSerialNumber decryptIssuerAndSerialNumber(KeyTransportDecryptor decryptor,
+            X509CertificateHolder recipientCertificate) throws ScepFailure {
+        if (messageType != MessageType.GET_CERT && messageType != MessageType.GET_CRL) {
+            throw new ScepFailure(FailInfo.BAD_REQUEST, messageType + " carries no IssuerAndSerialNumber");
+        }
+        byte[] messageData = PkcsPkiEnvelope.decrypt(pkcsPkiEnvelope, Objects.requireNonNull(decryptor, "decryptor"),
+                recipientCertificate);
+        if (messageData.length == 0 || BerNesting.check(messageData) != BerNesting.Verdict.WELL_FORMED) {
+            throw new ScepFailure(FailInfo.BAD_REQUEST, messageType + "'s content is not an IssuerAndSerialNumber");
+        }
+        try {
+            return IssuerAndSerialNumber.getInstance(ASN1Primitive.fromByteArray(messageData));
+        } catch (IOException | RuntimeException e) {
+            throw new ScepFailure(FailInfo.BAD_REQUEST, messageType + "'s content is not an IssuerAndSerialNumber", e);
+        }
     }
 
     private void requireCertificationRequest() throws ScepFailure {
