@@ -1,7 +1,9 @@
 package dev.scepter.protocol.csr;
 
 import dev.scepter.protocol.asn1.BerNesting;
+import dev.scepter.protocol.asn1.X500Names;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -10,12 +12,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.pkcs.Attribute;
+import org.bouncycastle.asn1.pkcs.CertificationRequest;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.operator.ContentVerifier;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
@@ -50,21 +56,48 @@ public final class CertificationRequests {
             throw new MalformedCertificationRequestException(
                     "the request is " + body.length + " bytes, more than " + MAX_REQUEST_BYTES);
         }
-        byte[] der = base64Decoded(body);
+        return decodeDer(base64Decoded(body));
+    }
+
+    /**
+     * Decodes a DER PKCS#10 request, as a SCEP messageData carries it (RFC 8894 section 3.3.1),
+     * with the checks of {@link #decode}. What the enrollment reads must be readable too: the
+     * subject ({@link X500Names}) and the extensionRequest attribute.
+     *
+     * @throws MalformedCertificationRequestException when the bytes are no such request
+     */
+    public static PKCS10CertificationRequest decodeDer(byte[] der) throws MalformedCertificationRequestException {
+        if (der == null || der.length == 0) {
+            throw new MalformedCertificationRequestException("the request is empty");
+        }
         switch (BerNesting.check(der)) {
             case NOT_WELL_FORMED:
-                throw new MalformedCertificationRequestException("the request is not DER, PEM or base64");
+                throw new MalformedCertificationRequestException("the request is not a well-formed DER encoding");
             case TOO_DEEP:
                 throw new MalformedCertificationRequestException(
                         "the request nests deeper than " + BerNesting.MAX_DEPTH + " levels");
             default:
                 break;
         }
+        PKCS10CertificationRequest csr;
         try {
-            return new PKCS10CertificationRequest(der);
+            ASN1Primitive request = ASN1Primitive.fromByteArray(der);
+            // The CertificationRequestInfo as the client signed it, re-encoded without DER's sorting.
+            byte[] signedInfo = ASN1Sequence.getInstance(request).getObjectAt(0).toASN1Primitive().getEncoded(ASN1Encoding.DL);
+            csr = new Received(CertificationRequest.getInstance(request), signedInfo);
         } catch (IOException | RuntimeException e) {
             throw new MalformedCertificationRequestException("the request is not a PKCS#10 CertificationRequest", e);
         }
+        if (!X500Names.readable(csr.getSubject())) {
+            throw new MalformedCertificationRequestException("the request's subject cannot be read");
+        }
+        try {
+            // BouncyCastle parses the extensionRequest attribute (RFC 2985 section 5.4.2) only when asked.
+            csr.getRequestedExtensions();
+        } catch (RuntimeException e) {
+            throw new MalformedCertificationRequestException("the request's extensionRequest cannot be read", e);
+        }
+        return csr;
     }
 
     /**
@@ -168,15 +201,38 @@ public final class CertificationRequests {
         return count > 0 && unit != null ? Optional.of(unit.multipliedBy(count)) : Optional.empty();
     }
 
-    /** Proof of possession: the request is signed by the key it asks a certificate for. */
+    /**
+     * Proof of possession: the request is signed by the key it asks a certificate for. A request
+     * from {@link #decode} or {@link #decodeDer} is checked over the CertificationRequestInfo as it
+     * was sent. BouncyCastle's own check re-encodes it in DER, which sorts the SET OF attributes
+     * (X.690 section 11.6), and strongSwan's {@code pki} sends its challengePassword after its
+     * extensionRequest: its requests with SANs failed the check.
+     */
     public static boolean isSelfSignatureValid(PKCS10CertificationRequest csr) {
         try {
-            return csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
+            ContentVerifier verifier = new JcaContentVerifierProviderBuilder()
                     .setProvider(BOUNCY_CASTLE)
-                    .build(csr.getSubjectPublicKeyInfo()));
+                    .build(csr.getSubjectPublicKeyInfo())
+                    .get(csr.getSignatureAlgorithm());
+            byte[] signedInfo = csr instanceof Received received ? received.signedInfo
+                    : csr.toASN1Structure().getCertificationRequestInfo().getEncoded(ASN1Encoding.DER);
+            try (OutputStream out = verifier.getOutputStream()) {
+                out.write(signedInfo);
+            }
+            return verifier.verify(csr.getSignature());
         } catch (Exception e) {
             // An unreadable key or unknown algorithm is a request we cannot accept, not a server fault.
             return false;
+        }
+    }
+
+    /** A request as it was received: the bytes its signature covers are kept. */
+    private static final class Received extends PKCS10CertificationRequest {
+        private final byte[] signedInfo;
+
+        Received(CertificationRequest request, byte[] signedInfo) {
+            super(request);
+            this.signedInfo = signedInfo;
         }
     }
 }

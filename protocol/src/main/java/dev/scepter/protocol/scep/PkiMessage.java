@@ -1,6 +1,8 @@
 package dev.scepter.protocol.scep;
 
 import dev.scepter.protocol.asn1.BerNesting;
+import dev.scepter.protocol.csr.CertificationRequests;
+import dev.scepter.protocol.csr.MalformedCertificationRequestException;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -159,13 +161,10 @@ public record PkiMessage(
     }
 
     private static PKCS10CertificationRequest certificationRequest(byte[] messageData) throws ScepFailure {
-        if (messageData.length == 0 || BerNesting.check(messageData) != BerNesting.Verdict.WELL_FORMED) {
-            throw new ScepFailure(FailInfo.BAD_REQUEST, "the messageData is not a PKCS#10");
-        }
         try {
-            return new PKCS10CertificationRequest(messageData);
-        } catch (IOException | RuntimeException e) {
-            throw new ScepFailure(FailInfo.BAD_REQUEST, "the messageData is not a PKCS#10", e);
+            return CertificationRequests.decodeDer(messageData);
+        } catch (MalformedCertificationRequestException e) {
+            throw new ScepFailure(FailInfo.BAD_REQUEST, "the messageData is not a PKCS#10: " + e.getMessage(), e);
         }
     }
 

@@ -107,4 +107,48 @@ class CertificationRequestsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> CertificationRequests.decode(new byte[64 * 1024 + 1]))
                 .isInstanceOf(MalformedCertificationRequestException.class).hasMessageContaining("more than 65536");
     }
+
+    /** Found by PkiMessageFuzzTest: the subject's attributes are parsed only when read, and threw then. */
+    @Test
+    void aSubjectThatCannotBeReadIsMalformed() throws Exception {
+        byte[] csr = new JcaPKCS10CertificationRequestBuilder(dev.scepter.protocol.scep.TestPki.unreadableName(), keys.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CertificationRequests.decode(csr))
+                .isInstanceOf(MalformedCertificationRequestException.class).hasMessageContaining("subject cannot be read");
+    }
+
+    /**
+     * Found by CertificationRequestFuzzTest: an extensionRequest whose Extension starts with no OID
+     * decoded, and BouncyCastle threw IllegalStateException when the enrollment asked for it.
+     */
+    @Test
+    void anExtensionRequestThatCannotBeReadIsMalformed() throws Exception {
+        byte[] csr = dev.scepter.protocol.scep.TestPki.csrWithUnreadableExtensionRequest(keys);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CertificationRequests.decode(csr))
+                .isInstanceOf(MalformedCertificationRequestException.class).hasMessageContaining("extensionRequest cannot be read");
+    }
+
+
+    /**
+     * Found by SeedCorpusTest on strongSwan's {@code pki --scep --san}: its attributes are not in
+     * DER order, and BouncyCastle checks the signature over a DER re-encoding, which sorts them.
+     */
+    @Test
+    void aRequestIsVerifiedOverTheAttributesAsSentNotAsDerWouldSortThem() throws Exception {
+        byte[] der = dev.scepter.protocol.scep.TestPki.csrWithAttributesOutOfDerOrder("CN=strongswan sans", keys, "secret");
+        PKCS10CertificationRequest bouncyCastle = new PKCS10CertificationRequest(der);
+        assertThat(bouncyCastle.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder()
+                .build(bouncyCastle.getSubjectPublicKeyInfo()))).as("BouncyCastle's own check").isFalse();
+
+        PKCS10CertificationRequest decoded = CertificationRequests.decode(der);
+        assertThat(CertificationRequests.isSelfSignatureValid(decoded)).isTrue();
+        assertThat(CertificationRequests.challengePassword(decoded)).contains("secret");
+        assertThat(CertificationRequests.requestedExtensions(decoded)).isPresent();
+
+        byte[] tampered = der.clone();
+        tampered[tampered.length - 1] ^= 1;
+        assertThat(CertificationRequests.isSelfSignatureValid(CertificationRequests.decode(tampered))).isFalse();
+    }
 }
