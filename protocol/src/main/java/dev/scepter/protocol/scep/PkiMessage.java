@@ -1,6 +1,7 @@
 package dev.scepter.protocol.scep;
 
 import dev.scepter.protocol.asn1.BerNesting;
+import dev.scepter.protocol.asn1.X500Names;
 import dev.scepter.protocol.csr.CertificationRequests;
 import dev.scepter.protocol.csr.MalformedCertificationRequestException;
 import java.io.IOException;
@@ -147,11 +148,17 @@ public record PkiMessage(
         if (messageData.length == 0 || BerNesting.check(messageData) != BerNesting.Verdict.WELL_FORMED) {
             throw new ScepFailure(FailInfo.BAD_REQUEST, messageType + "'s content is not an IssuerAndSerialNumber");
         }
+        IssuerAndSerialNumber wanted;
         try {
-            return IssuerAndSerialNumber.getInstance(ASN1Primitive.fromByteArray(messageData));
+            wanted = IssuerAndSerialNumber.getInstance(ASN1Primitive.fromByteArray(messageData));
         } catch (IOException | RuntimeException e) {
             throw new ScepFailure(FailInfo.BAD_REQUEST, messageType + "'s content is not an IssuerAndSerialNumber", e);
         }
+        if (!X500Names.readable(wanted.getName())) {
+            // The issuer's name is compared with the CA's as a string.
+            throw new ScepFailure(FailInfo.BAD_REQUEST, messageType + " names an issuer that cannot be read");
+        }
+        return wanted;
     }
 
     private void requireCertificationRequest() throws ScepFailure {

@@ -282,4 +282,15 @@ class MalformedInputTest {
         assertThatThrownBy(() -> message.decryptCertificationRequest(TestPki.caDecryptor()))
                 .isInstanceOfSatisfying(ScepFailure.class, e -> assertThat(e.failInfo()).isEqualTo(FailInfo.BAD_REQUEST));
     }
+
+    /** The server prints a GetCert's issuer name to compare it with the CA's: it must be readable. */
+    @Test
+    void aGetCertNamingAnIssuerThatCannotBeReadIsBadRequest() throws Exception {
+        byte[] issuerAndSerial = new org.bouncycastle.asn1.cms.IssuerAndSerialNumber(TestPki.unreadableName(), java.math.BigInteger.ONE)
+                .getEncoded(ASN1Encoding.DER);
+        PkiMessage message = PkiMessageDecoder.decode(pkcsReq().messageType(MessageType.GET_CERT).messageData(issuerAndSerial).build());
+
+        assertThatThrownBy(() -> message.decryptIssuerAndSerialNumber(TestPki.caDecryptor(), null))
+                .isInstanceOfSatisfying(ScepFailure.class, e -> assertThat(e.failInfo()).isEqualTo(FailInfo.BAD_REQUEST));
+    }
 }
