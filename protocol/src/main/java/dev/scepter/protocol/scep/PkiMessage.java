@@ -1,11 +1,16 @@
 package dev.scepter.protocol.scep;
 
 import dev.scepter.protocol.asn1.BerNesting;
+import dev.scepter.protocol.asn1.X500Names;
+import dev.scepter.protocol.csr.CertificationRequests;
+import dev.scepter.protocol.csr.MalformedCertificationRequestException;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -124,6 +129,38 @@ public record PkiMessage(
         return certificationRequest(decryptEnvelope(decryptor, recipientCertificate));
     }
 
+    /**
+     * The IssuerAndSerialNumber of a GetCert or GetCRL (RFC 8894 sections 3.3.4 and 3.3.5),
+     * decrypted with the KeyTransRecipientInfo for {@code recipientCertificate}, or the first one
+     * when it is null. Its nesting is checked before it is parsed ({@link BerNesting}): the
+     * content is whatever a client encrypted for the CA's public certificate.
+     *
+     * @throws ScepFailure badRequest for another message type or content that is no
+     *     IssuerAndSerialNumber, and what {@link #decryptEnvelope(KeyTransportDecryptor)} throws
+     */
+    public IssuerAndSerialNumber decryptIssuerAndSerialNumber(KeyTransportDecryptor decryptor,
+            X509CertificateHolder recipientCertificate) throws ScepFailure {
+        if (messageType != MessageType.GET_CERT && messageType != MessageType.GET_CRL) {
+            throw new ScepFailure(FailInfo.BAD_REQUEST, messageType + " carries no IssuerAndSerialNumber");
+        }
+        byte[] messageData = PkcsPkiEnvelope.decrypt(pkcsPkiEnvelope, Objects.requireNonNull(decryptor, "decryptor"),
+                recipientCertificate);
+        if (messageData.length == 0 || BerNesting.check(messageData) != BerNesting.Verdict.WELL_FORMED) {
+            throw new ScepFailure(FailInfo.BAD_REQUEST, messageType + "'s content is not an IssuerAndSerialNumber");
+        }
+        IssuerAndSerialNumber wanted;
+        try {
+            wanted = IssuerAndSerialNumber.getInstance(ASN1Primitive.fromByteArray(messageData));
+        } catch (IOException | RuntimeException e) {
+            throw new ScepFailure(FailInfo.BAD_REQUEST, messageType + "'s content is not an IssuerAndSerialNumber", e);
+        }
+        if (!X500Names.readable(wanted.getName())) {
+            // The issuer's name is compared with the CA's as a string.
+            throw new ScepFailure(FailInfo.BAD_REQUEST, messageType + " names an issuer that cannot be read");
+        }
+        return wanted;
+    }
+
     private void requireCertificationRequest() throws ScepFailure {
         if (messageType != MessageType.PKCS_REQ && messageType != MessageType.RENEWAL_REQ) {
             throw new ScepFailure(FailInfo.BAD_REQUEST, messageType + " carries no PKCS#10");
@@ -131,13 +168,10 @@ public record PkiMessage(
     }
 
     private static PKCS10CertificationRequest certificationRequest(byte[] messageData) throws ScepFailure {
-        if (messageData.length == 0 || BerNesting.check(messageData) != BerNesting.Verdict.WELL_FORMED) {
-            throw new ScepFailure(FailInfo.BAD_REQUEST, "the messageData is not a PKCS#10");
-        }
         try {
-            return new PKCS10CertificationRequest(messageData);
-        } catch (IOException | RuntimeException e) {
-            throw new ScepFailure(FailInfo.BAD_REQUEST, "the messageData is not a PKCS#10", e);
+            return CertificationRequests.decodeDer(messageData);
+        } catch (MalformedCertificationRequestException e) {
+            throw new ScepFailure(FailInfo.BAD_REQUEST, "the messageData is not a PKCS#10: " + e.getMessage(), e);
         }
     }
 

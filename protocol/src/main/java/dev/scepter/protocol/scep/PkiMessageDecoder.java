@@ -1,6 +1,7 @@
 package dev.scepter.protocol.scep;
 
 import dev.scepter.protocol.asn1.BerNesting;
+import dev.scepter.protocol.asn1.X500Names;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Iterator;
@@ -111,6 +112,10 @@ public final class PkiMessageDecoder {
             }
         }
         X509CertificateHolder signerCertificate = signerCertificate(signedData, signer);
+        if (!X500Names.readable(signerCertificate.getSubject()) || !X500Names.readable(signerCertificate.getIssuer())) {
+            // The renewal check compares these names, and the CertRep is addressed by them.
+            throw new MalformedScepMessageException("the signer's certificate has a name that cannot be read");
+        }
         return new PkiMessage(
                 messageType,
                 transactionId,

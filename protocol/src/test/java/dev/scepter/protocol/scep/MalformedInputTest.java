@@ -255,4 +255,42 @@ class MalformedInputTest {
         RANDOM.nextBytes(bytes);
         return bytes;
     }
+
+    /**
+     * Found by PkiMessageFuzzTest: BouncyCastle reads a name's attributes only when asked, so a
+     * signer certificate whose subject holds a malformed RDN decoded, and printing the message (or
+     * any name comparison that does not catch, unlike X500Name.equals) threw IllegalArgumentException.
+     */
+    @Test
+    void aSignerCertificateWithAnUnreadableNameIsMalformed() {
+        java.security.KeyPair keys = TestPki.rsa();
+        byte[] request = pkcsReq().signer(keys,
+                TestPki.signedBy(new org.bouncycastle.asn1.x500.X500Name("CN=Some Issuer"), TestPki.unreadableName(), keys, false)).build();
+
+        assertThatThrownBy(() -> PkiMessageDecoder.decode(request))
+                .isExactlyInstanceOf(MalformedScepMessageException.class).hasMessageContaining("name that cannot be read");
+    }
+
+    @Test
+    void aCsrWithAnUnreadableSubjectIsBadRequest() throws Exception {
+        java.security.KeyPair keys = TestPki.rsa();
+        byte[] csr = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(TestPki.unreadableName(), keys.getPublic())
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate()))
+                .getEncoded();
+        PkiMessage message = PkiMessageDecoder.decode(pkcsReq().messageData(csr).build());
+
+        assertThatThrownBy(() -> message.decryptCertificationRequest(TestPki.caDecryptor()))
+                .isInstanceOfSatisfying(ScepFailure.class, e -> assertThat(e.failInfo()).isEqualTo(FailInfo.BAD_REQUEST));
+    }
+
+    /** The server prints a GetCert's issuer name to compare it with the CA's: it must be readable. */
+    @Test
+    void aGetCertNamingAnIssuerThatCannotBeReadIsBadRequest() throws Exception {
+        byte[] issuerAndSerial = new org.bouncycastle.asn1.cms.IssuerAndSerialNumber(TestPki.unreadableName(), java.math.BigInteger.ONE)
+                .getEncoded(ASN1Encoding.DER);
+        PkiMessage message = PkiMessageDecoder.decode(pkcsReq().messageType(MessageType.GET_CERT).messageData(issuerAndSerial).build());
+
+        assertThatThrownBy(() -> message.decryptIssuerAndSerialNumber(TestPki.caDecryptor(), null))
+                .isInstanceOfSatisfying(ScepFailure.class, e -> assertThat(e.failInfo()).isEqualTo(FailInfo.BAD_REQUEST));
+    }
 }

@@ -89,10 +89,29 @@ public final class TestPki {
     }
 
     public static X509CertificateHolder selfSigned(String subject, KeyPair keys, boolean ca) {
+        return selfSigned(new X500Name(subject), keys, ca);
+    }
+
+    /**
+     * A distinguished name of two RDNs whose first holds a [0] tagged NULL where an
+     * AttributeTypeAndValue belongs: BouncyCastle builds it, and throws only when it is read.
+     */
+    public static X500Name unreadableName() {
+        return X500Name.getInstance(new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {
+            new org.bouncycastle.asn1.DERSet(new org.bouncycastle.asn1.DERTaggedObject(0, org.bouncycastle.asn1.DERNull.INSTANCE)),
+            new org.bouncycastle.asn1.x500.RDN(org.bouncycastle.asn1.x500.style.BCStyle.O, new org.bouncycastle.asn1.DERUTF8String("Scepter"))
+        }));
+    }
+
+    public static X509CertificateHolder selfSigned(X500Name name, KeyPair keys, boolean ca) {
+        return signedBy(name, name, keys, ca);
+    }
+
+    /** A certificate for {@code name} that names {@code issuer} as its issuer, signed by {@code keys}. */
+    public static X509CertificateHolder signedBy(X500Name issuer, X500Name name, KeyPair keys, boolean ca) {
         try {
             Instant now = Instant.now();
-            X500Name name = new X500Name(subject);
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
                     BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minus(1, ChronoUnit.HOURS)),
                     Date.from(now.plus(365, ChronoUnit.DAYS)), name, keys.getPublic());
             if (ca) {
@@ -137,5 +156,52 @@ public final class TestPki {
 
     private static String signatureAlgorithm(PrivateKey key) {
         return "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+    }
+
+    /** A signed CSR whose extensionRequest holds an Extension of a [0] tagged NULL and no OID. */
+    public static byte[] csrWithUnreadableExtensionRequest(KeyPair keys) {
+        try {
+            org.bouncycastle.asn1.ASN1Encodable extensions = new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.DERSequence(
+                    new org.bouncycastle.asn1.DERTaggedObject(0, org.bouncycastle.asn1.DERNull.INSTANCE)));
+            return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=x"), keys.getPublic())
+                    .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions)
+                    .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A CSR as strongSwan's {@code pki --scep --san} makes it: the extensionRequest attribute before
+     * the challengePassword, so its SET OF attributes is not in DER order, signed as sent.
+     */
+    public static byte[] csrWithAttributesOutOfDerOrder(String subject, KeyPair keys, String challenge) {
+        try {
+            org.bouncycastle.asn1.x509.ExtensionsGenerator extensions = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
+            extensions.addExtension(Extension.subjectAlternativeName, false, new org.bouncycastle.asn1.x509.GeneralNames(
+                    new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.dNSName, "seed.example.com")));
+            org.bouncycastle.asn1.ASN1EncodableVector attributes = new org.bouncycastle.asn1.ASN1EncodableVector();
+            attributes.add(new org.bouncycastle.asn1.pkcs.Attribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest,
+                    new org.bouncycastle.asn1.DLSet(extensions.generate())));
+            attributes.add(new org.bouncycastle.asn1.pkcs.Attribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword,
+                    new org.bouncycastle.asn1.DLSet(new org.bouncycastle.asn1.DERUTF8String(challenge))));
+            org.bouncycastle.asn1.ASN1EncodableVector info = new org.bouncycastle.asn1.ASN1EncodableVector();
+            info.add(new org.bouncycastle.asn1.ASN1Integer(0));
+            info.add(new X500Name(subject));
+            info.add(org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()));
+            info.add(new org.bouncycastle.asn1.DLTaggedObject(false, 0, new org.bouncycastle.asn1.DLSet(attributes)));
+            byte[] signedInfo = new org.bouncycastle.asn1.DLSequence(info).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DL);
+            java.security.Signature signature = java.security.Signature.getInstance("SHA256withRSA");
+            signature.initSign(keys.getPrivate());
+            signature.update(signedInfo);
+            org.bouncycastle.asn1.ASN1EncodableVector request = new org.bouncycastle.asn1.ASN1EncodableVector();
+            request.add(org.bouncycastle.asn1.ASN1Primitive.fromByteArray(signedInfo));
+            request.add(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(PKCSObjectIdentifiers.sha256WithRSAEncryption,
+                    org.bouncycastle.asn1.DERNull.INSTANCE));
+            request.add(new org.bouncycastle.asn1.DERBitString(signature.sign()));
+            return new org.bouncycastle.asn1.DLSequence(request).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DL);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -7,12 +7,12 @@ import dev.scepter.authority.enrollment.EnrollmentRequest;
 import dev.scepter.authority.issuance.CertificateIssuer;
 import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.SerialNumbers;
+import dev.scepter.protocol.csr.CertificationRequests;
+import dev.scepter.protocol.csr.MalformedCertificationRequestException;
 import dev.scepter.server.CoreContext;
 import dev.scepter.server.security.ApiCaller;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Optional;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -72,24 +72,11 @@ public final class CsrController {
 
     /** DER, as SCEPman's samples send it; PEM and bare base64 are accepted too. */
     private static PKCS10CertificationRequest parse(byte[] body) {
-        byte[] der = body;
-        String text = new String(body, StandardCharsets.US_ASCII).strip();
-        if (text.startsWith("-----BEGIN")) {
-            text = text.replaceAll("-----[A-Z0-9 ]+-----", "");
-        }
-        if (!text.isEmpty() && text.matches("[A-Za-z0-9+/=\\s]+")) {
-            try {
-                der = Base64.getMimeDecoder().decode(text);
-            } catch (IllegalArgumentException e) {
-                der = body;
-            }
-        }
         try {
-            PKCS10CertificationRequest csr = new PKCS10CertificationRequest(der);
-            csr.getSubjectPublicKeyInfo().parsePublicKey();
-            return csr;
-        } catch (IOException | RuntimeException e) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, "The body is not a PKCS#10 certification request (DER or PEM).");
+            return CertificationRequests.decode(body);
+        } catch (MalformedCertificationRequestException e) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST,
+                    "The body is not a PKCS#10 certification request (DER, PEM or base64): " + e.getMessage() + ".");
         }
     }
 }

@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -135,17 +134,11 @@ public final class ScepService {
             found = store.findByTransactionId(issuerName, request.transactionId()).stream()
                     .filter(record -> record.endpoint().equals(endpoint.name())).findFirst();
         } else {
-            byte[] messageData;
-            try {
-                messageData = recipient.isPresent() ? request.decryptEnvelope(decrypter, recipient.get()) : request.decryptEnvelope(decrypter);
-            } catch (ScepFailure e) {
-                return failure(endpoint, request, e.failInfo(), e.getMessage());
-            }
             IssuerAndSerialNumber wanted;
             try {
-                wanted = IssuerAndSerialNumber.getInstance(ASN1Primitive.fromByteArray(messageData));
-            } catch (IOException | RuntimeException e) {
-                return failure(endpoint, request, FailInfo.BAD_REQUEST, "GetCert's content is not an IssuerAndSerialNumber");
+                wanted = request.decryptIssuerAndSerialNumber(decrypter, recipient.orElse(null));
+            } catch (ScepFailure e) {
+                return failure(endpoint, request, e.failInfo(), e.getMessage());
             }
             found = BCStyle.INSTANCE.toString(wanted.getName()).equals(issuerName)
                     ? store.find(issuerName, wanted.getSerialNumber().getValue())
