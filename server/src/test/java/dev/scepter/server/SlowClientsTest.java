@@ -102,14 +102,18 @@ class SlowClientsTest {
                 assertThat(slowest).as("the slowest OCSP answer with %d slow clients open, ms", SLOW_BODIES + SLOW_HEADERS)
                         .isLessThan(PROMPT.toMillis());
 
-                // A body that never ends is cut off: 408 within the whole-body deadline.
-                Socket first = bodies.get(0);
-                first.setSoTimeout((int) Duration.ofSeconds(20).toMillis());
+                // A body that never ends is cut off within the whole-body deadline, in the path's terms:
+                // OCSP's malformedRequest, SCEP's 408.
+                bodies.get(0).setSoTimeout((int) Duration.ofSeconds(20).toMillis());
+                bodies.get(1).setSoTimeout((int) Duration.ofSeconds(20).toMillis());
                 long waited = System.nanoTime();
-                String status = statusLine(first.getInputStream());
-                System.out.printf("SlowClientsTest: a slow body was answered \"%s\" %d ms after the check began%n", status,
-                        Duration.ofNanos(System.nanoTime() - waited).toMillis());
-                assertThat(status).startsWith("HTTP/1.1 408");
+                Answer ocsp = answer(bodies.get(0).getInputStream());
+                Answer scep = answer(bodies.get(1).getInputStream());
+                System.out.printf("SlowClientsTest: slow bodies were answered \"%s\" (OCSP) and \"%s\" (SCEP) %d ms after the check began%n",
+                        ocsp.status(), scep.status(), Duration.ofNanos(System.nanoTime() - waited).toMillis());
+                assertThat(ocsp.status()).startsWith("HTTP/1.1 200");
+                assertThat(new OCSPResp(ocsp.body()).getStatus()).isEqualTo(OCSPResp.MALFORMED_REQUEST);
+                assertThat(scep.status()).startsWith("HTTP/1.1 408");
                 drip.interrupt();
             } finally {
                 for (Socket socket : bodies) {
@@ -120,6 +124,55 @@ class SlowClientsTest {
                 }
             }
         }
+    }
+
+    /**
+     * A body that stops arriving altogether meets Tomcat's read timeout as well as our deadline:
+     * whichever fires, the client gets an answer in its path's terms, never a server error (the
+     * read timeout alone left the container to answer 500, and OCSP internalError).
+     */
+    @Test
+    void aBodyThatStopsArrivingIsTheClientsFaultNotAServerError() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of())) {
+            List<Socket> stalled = new ArrayList<>();
+            try {
+                for (String[] target : new String[][] {{"/ocsp", "application/ocsp-request"},
+                        {"/scep?operation=PKIOperation", "application/x-pki-message"}}) {
+                    Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.core.port());
+                    socket.setSoTimeout((int) Duration.ofSeconds(30).toMillis());
+                    socket.getOutputStream().write(("POST " + target[0] + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + target[1]
+                            + "\r\nContent-Length: 100\r\n\r\n0123456789").getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    stalled.add(socket);
+                }
+                long start = System.nanoTime();
+                Answer ocsp = answer(stalled.get(0).getInputStream());
+                Answer scep = answer(stalled.get(1).getInputStream());
+                long took = Duration.ofNanos(System.nanoTime() - start).toMillis();
+                System.out.printf("SlowClientsTest: stalled bodies answered \"%s\" (OCSP) and \"%s\" (SCEP) after %d ms%n",
+                        ocsp.status(), scep.status(), took);
+                assertThat(ocsp.status()).startsWith("HTTP/1.1 200");
+                assertThat(new OCSPResp(ocsp.body()).getStatus()).isEqualTo(OCSPResp.MALFORMED_REQUEST);
+                assertThat(scep.status()).startsWith("HTTP/1.1 408");
+                assertThat(took).isLessThan(Duration.ofSeconds(15).toMillis());
+            } finally {
+                for (Socket socket : stalled) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
+    /** A response's status line and body, read to the end of the connection. */
+    private record Answer(String status, byte[] body) {
+    }
+
+    private static Answer answer(InputStream in) throws IOException {
+        String raw = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        int end = raw.indexOf("\r\n\r\n");
+        String status = raw.lines().findFirst().orElse("");
+        byte[] body = end < 0 ? new byte[0] : raw.substring(end + 4).getBytes(StandardCharsets.ISO_8859_1);
+        return new Answer(status, body);
     }
 
     /** One OCSP request (POST, or GET with the request in the path); returns how long it took, in ms. */
@@ -145,13 +198,5 @@ class SlowClientsTest {
         } catch (IOException closed) {
             // The server cut it off, as it should in the end.
         }
-    }
-
-    private static String statusLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        for (int c = in.read(); c >= 0 && c != '\r' && c != '\n'; c = in.read()) {
-            line.append((char) c);
-        }
-        return line.toString();
     }
 }

@@ -1,5 +1,6 @@
 package dev.scepter.server.load;
 
+import dev.scepter.server.web.Refusals;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -17,7 +18,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -35,8 +35,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class DeviceBodyFilter implements Filter {
 
-    /** The whole time a device body may take to arrive. A PKCSReq is a few KiB, an OCSP request about 100 bytes. */
-    public static final Duration BODY_DEADLINE = Duration.ofSeconds(10);
+    /**
+     * The whole time a device body may take to arrive. A PKCSReq is a few KiB, an OCSP request
+     * about 100 bytes. Shorter than Tomcat's read timeout ({@code server.tomcat.connection-timeout},
+     * 10 s), so that a body that stops arriving meets this deadline, and its answer, first.
+     */
+    public static final Duration BODY_DEADLINE = Duration.ofSeconds(8);
     private static final String BODY = DeviceBodyFilter.class.getName() + ".body";
 
     private final int maxBytes;
@@ -63,7 +67,7 @@ public final class DeviceBodyFilter implements Filter {
             return;
         }
         if (request.getContentLengthLong() > maxBytes) {
-            refuse(response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, "The body is larger than a device request can be.");
+            refuse(request, response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
             return;
         }
         AsyncContext async = request.startAsync();
@@ -73,17 +77,14 @@ public final class DeviceBodyFilter implements Filter {
             @Override
             public void onTimeout(AsyncEvent event) throws IOException {
                 if (settled.compareAndSet(false, true)) {
-                    refuse(response, HttpServletResponse.SC_REQUEST_TIMEOUT,
-                            "The body did not arrive within " + BODY_DEADLINE.toSeconds() + " s.");
+                    refuse(request, response, HttpServletResponse.SC_REQUEST_TIMEOUT);
                     async.complete();
                 }
             }
 
             @Override
             public void onError(AsyncEvent event) {
-                if (settled.compareAndSet(false, true)) {
-                    async.complete();
-                }
+                settleWithoutBody(request, response, async, settled);
             }
 
             @Override
@@ -124,23 +125,36 @@ public final class DeviceBodyFilter implements Filter {
 
             @Override
             public void onError(Throwable failure) {
-                // The client went away or broke the connection: nobody is left to answer.
-                if (settled.compareAndSet(false, true)) {
-                    async.complete();
-                }
+                settleWithoutBody(request, response, async, settled);
             }
         });
     }
 
-    private static void refuse(HttpServletResponse response, int status, String message) throws IOException {
+    /**
+     * The body did not arrive whole (a read timed out, the client half-closed or broke the
+     * connection). Whoever is still listening learns it was their request, never a server error:
+     * without an answer written here, the container would answer 500.
+     */
+    private static void settleWithoutBody(HttpServletRequest request, HttpServletResponse response, AsyncContext async,
+            AtomicBoolean settled) {
+        if (settled.compareAndSet(false, true)) {
+            try {
+                refuse(request, response, HttpServletResponse.SC_REQUEST_TIMEOUT);
+            } catch (IOException | RuntimeException clientGone) {
+                // Nobody is left to answer.
+            }
+            async.complete();
+        }
+    }
+
+    /** In the path's own terms: OCSP's malformedRequest under /ocsp, a short text elsewhere. */
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, int status) throws IOException {
         if (response.isCommitted()) {
             return;
         }
-        response.setStatus(status);
         // What is left of the body is not read: the connection cannot carry another request.
         response.setHeader("Connection", "close");
-        response.setContentType("text/plain;charset=UTF-8");
-        response.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
+        Refusals.write(request.getRequestURI(), status, response);
     }
 
     /** The request, with the body already read. */

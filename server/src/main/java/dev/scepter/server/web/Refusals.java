@@ -14,12 +14,12 @@ import org.springframework.http.HttpStatus;
  * RFC 6960 section 4.2.1; {@code tryLater} or {@code internalError} for ours), with HTTP 200 as
  * every OCSP answer; a short plain-text answer elsewhere. Never a stack trace or HTML.
  */
-final class Refusals {
+public final class Refusals {
 
     private Refusals() {
     }
 
-    static void write(String rawPath, int status, HttpServletResponse response) throws IOException {
+    public static void write(String rawPath, int status, HttpServletResponse response) throws IOException {
         String path = rawPath == null ? "" : rawPath;
         if (path.equals("/api") || path.startsWith("/api/")) {
             HttpStatus resolved = HttpStatus.resolve(status);
