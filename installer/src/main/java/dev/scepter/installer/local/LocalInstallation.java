@@ -334,7 +334,8 @@ public final class LocalInstallation {
                         .map(url -> JdbcStorage.inspect(url, settings.databaseUser().orElse(null), settings.databasePassword().orElse(null)))
                         .orElseGet(() -> JdbcStorage.inspectEmbedded(dataDir));
             } catch (dev.scepter.store.jdbc.StorageException e) {
-                throw new InstallationException(e.getMessage() + " (AppConfig:Database:Url)", e);
+                throw new InstallationException(e.getMessage() + (settings.databaseUrl().isPresent() ? " (AppConfig:Database:Url)"
+                        : " (the embedded database: its password is in " + EMBEDDED_DATABASE_PASSWORD + ")"), e);
             }
         }
         return inspection;

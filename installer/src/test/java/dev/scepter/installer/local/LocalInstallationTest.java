@@ -193,6 +193,24 @@ class LocalInstallationTest {
         assertThat(installation(dataDir, settings(SMALL_CA)).complete(false)).isFalse();
     }
 
+    @Test
+    void aPasswordChangeInterruptedBeforeItsFileWasKeptIsCompletedByTheNextRun() throws Exception {
+        Path dataDir = parent.resolve("data");
+        installation(dataDir, settings(SMALL_CA)).complete(false);
+        closeStores();
+        opened.clear();
+        // A run that set the database's new password, then died before renaming database-password.new.
+        Files.move(dataDir.resolve("database-password"), dataDir.resolve("database-password.new"));
+
+        assertThat(installation(dataDir, settings(SMALL_CA)).complete(false)).isTrue();
+        assertThat(printed()).contains("Done: Give the embedded database a password");
+        assertThat(dataDir.resolve("database-password")).isRegularFile();
+        assertThat(dataDir.resolve("database-password.new")).doesNotExist();
+        closeStores();
+        opened.clear();
+        assertThat(installation(dataDir, settings(SMALL_CA)).complete(false)).isFalse();
+    }
+
     private static String modeOf(Path path) throws java.io.IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(path, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }

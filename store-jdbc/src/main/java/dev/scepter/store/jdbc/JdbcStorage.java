@@ -91,7 +91,14 @@ public final class JdbcStorage implements AutoCloseable {
     public static JdbcStorage embedded(Path dataDir) {
         Path folder = embeddedFolder(dataDir);
         try {
-            Files.createDirectories(folder);
+            if (!Files.isDirectory(folder)) {
+                Files.createDirectories(folder.getParent());
+                // The data folder is its owner's only (a command may be the first to make it).
+                Files.createDirectory(folder, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            }
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+            // Made meanwhile by another command.
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data folder " + folder, e);
         }
@@ -189,12 +196,19 @@ public final class JdbcStorage implements AutoCloseable {
         byte[] secret = new byte[32];
         new java.security.SecureRandom().nextBytes(secret);
         String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path temp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             Files.deleteIfExists(temp);
             Files.createFile(temp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE));
             Files.writeString(temp, password + "\n", java.nio.charset.StandardCharsets.UTF_8);
-            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            try {
+                // A link, not a rename: it never replaces a password another process kept first.
+                Files.createLink(file, temp);
+            } catch (java.nio.file.FileAlreadyExistsException anotherWasFirst) {
+                return readPassword(file);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the embedded database's password to " + file, e);
         }
@@ -257,7 +271,19 @@ public final class JdbcStorage implements AutoCloseable {
     public static Inspection inspectEmbedded(Path dataDir) {
         Path folder = embeddedFolder(dataDir);
         Path passwordFile = folder.resolve(EMBEDDED_PASSWORD_FILE);
-        return inspect(embeddedUrl(folder), EMBEDDED_USER, Files.exists(passwordFile) ? readPassword(passwordFile) : "");
+        if (Files.exists(passwordFile)) {
+            return inspect(embeddedUrl(folder), EMBEDDED_USER, readPassword(passwordFile));
+        }
+        // No password yet, or a protectEmbedded that stopped between setting it and keeping it.
+        Path pending = folder.resolve(EMBEDDED_PASSWORD_FILE + ".new");
+        if (Files.exists(pending)) {
+            try {
+                return inspect(embeddedUrl(folder), EMBEDDED_USER, readPassword(pending));
+            } catch (StorageException setNotYet) {
+                // The earlier run wrote the password but stopped before the database took it.
+            }
+        }
+        return inspect(embeddedUrl(folder), EMBEDDED_USER, "");
     }
 
     /** Inspects the database at a JDBC URL; @throws StorageException when it cannot be reached */
