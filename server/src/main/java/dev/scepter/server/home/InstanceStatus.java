@@ -39,6 +39,14 @@ public final class InstanceStatus {
     private final DirectorySelection directories;
     private final Clock clock;
     private final StoreHealth storeHealth;
+    /**
+     * The checks, computed at most once a second however many ask: {@code /probe} and the homepage
+     * are public, and each computation counts the store's certificates and asks the directory, so
+     * a flood of probes must not cost a query each (concurrent callers share one computation).
+     */
+    private final com.github.benmanes.caffeine.cache.LoadingCache<Boolean, List<Check>> recentChecks =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofSeconds(1)).maximumSize(1)
+                    .build(unused -> computeChecks());
 
     public InstanceStatus(CoreContext core, CertificateStore store, ScepEndpoints endpoints, DirectorySelection directories, Clock clock,
             StoreHealth storeHealth) {
@@ -54,6 +62,10 @@ public final class InstanceStatus {
     private static final java.util.UUID PROBE_OBJECT = java.util.UUID.fromString("00000000-0000-0000-0000-000000000000");
 
     public List<Check> checks() {
+        return recentChecks.get(Boolean.TRUE);
+    }
+
+    private List<Check> computeChecks() {
         List<Check> checks = new ArrayList<>();
         X509CertificateHolder ca = core.ca().certificate();
         Instant now = clock.instant();
