@@ -35,6 +35,8 @@ public final class CachingDirectory implements Directory {
     private final Clock clock;
     private final Cache<Key, DirectoryAnswer> answers;
     private volatile Instant failedAt = Instant.MIN;
+    /** Counts {@link #forget}s: an answer read before one is not kept after it. */
+    private final java.util.concurrent.atomic.AtomicLong forgotten = new java.util.concurrent.atomic.AtomicLong();
 
     public CachingDirectory(Directory directory, Clock clock, Duration ttl) {
         this.directory = Objects.requireNonNull(directory, "directory");
@@ -60,6 +62,7 @@ public final class CachingDirectory implements Directory {
             throw new DirectoryUnavailableException(directory.describe() + " failed " + Duration.between(failedAt, now).toMillis()
                     + " ms ago", null);
         }
+        long generation = forgotten.get();
         DirectoryAnswer answer;
         try {
             answer = directory.lookup(type, objectId);
@@ -72,6 +75,10 @@ public final class CachingDirectory implements Directory {
             throw new DirectoryUnavailableException(directory.describe() + " cannot be read", e);
         }
         answers.put(key, answer);
+        if (forgotten.get() != generation) {
+            // The object changed while it was read: the answer may be the old one, so it is not kept.
+            answers.invalidate(key);
+        }
         return answer;
     }
 
@@ -83,6 +90,7 @@ public final class CachingDirectory implements Directory {
 
     /** Forgets what it knows of one object: the embedded directory changed it on this node. */
     public void forget(DirectoryObjectType type, UUID objectId) {
+        forgotten.incrementAndGet();
         answers.invalidate(new Key(type, objectId));
     }
 

@@ -177,6 +177,44 @@ class ValidityTest {
     }
 
     @Test
+    void anAnswerReadWhileItsObjectChangedIsNotKept() {
+        UUID device = UUID.randomUUID();
+        CachingDirectory[] cached = new CachingDirectory[1];
+        // The object is disabled (and forgotten, as the API does) while the enabled answer is on its way.
+        Directory racing = new Directory() {
+            @Override
+            public DirectoryAnswer lookup(DirectoryObjectType type, UUID objectId) {
+                DirectoryAnswer read = directory.lookup(type, objectId);
+                directory.answers.put(device, DirectoryAnswer.DISABLED);
+                cached[0].forget(type, objectId);
+                return read;
+            }
+
+            @Override
+            public Optional<UUID> findUserByPrincipalName(String userPrincipalName) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> securityIdentifier(DirectoryObjectType type, UUID objectId) {
+                return Optional.empty();
+            }
+
+            @Override
+            public String describe() {
+                return "racing";
+            }
+        };
+        directory.answers.put(device, DirectoryAnswer.ENABLED);
+        cached[0] = new CachingDirectory(racing, new MutableClock(NOW), Duration.ofSeconds(5));
+
+        assertThat(cached[0].lookup(DirectoryObjectType.DEVICE, device)).isEqualTo(DirectoryAnswer.ENABLED);
+        assertThat(directory.lookup(DirectoryObjectType.DEVICE, device)).isEqualTo(DirectoryAnswer.DISABLED);
+        directory.answers.put(device, DirectoryAnswer.DISABLED);
+        assertThat(cached[0].lookup(DirectoryObjectType.DEVICE, device)).as("the stale answer was not kept").isEqualTo(DirectoryAnswer.DISABLED);
+    }
+
+    @Test
     void aDirectoryThatFailedIsNotAskedAgainForASecond() {
         MutableClock moving = new MutableClock(NOW);
         CachingDirectory cached = new CachingDirectory(directory, moving, Duration.ofSeconds(5));

@@ -59,8 +59,11 @@ public final class OcspResponder {
     }
 
     /**
-     * Signed responses kept at most; beyond, Caffeine evicts the least useful ones, not all: its
-     * admission policy (W-TinyLFU) keeps answers asked for often through a flood of one-time requests.
+     * KiB of signed responses kept at most (about 50 MiB; a response with the responder's
+     * certificate is 1 to 2 KiB); beyond, Caffeine evicts the least useful ones, not all: its
+     * admission policy (W-TinyLFU) keeps answers asked for often through a flood of one-time
+     * requests. Weighed by size, since a client chooses how large its request, and so the
+     * response, is; the key is the request's SHA-256, not the request.
      */
     static final int MAX_CACHED = 50_000;
     /** A long validity for answers that never change: permanent revocations. */
@@ -74,6 +77,8 @@ public final class OcspResponder {
     private final StoreHealth health;
     private final ConcurrencyLimit signing;
     private final Cache<String, Cached> cache;
+    /** Counts {@link #forgetCachedResponses()}: an answer computed before one is not cached after it. */
+    private final java.util.concurrent.atomic.AtomicLong forgotten = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param health  while the store is unreachable every answer is tryLater (see {@link StoreHealth})
@@ -84,7 +89,7 @@ public final class OcspResponder {
         this(issuer, validity, responder, timing, clock, health, signing, MAX_CACHED);
     }
 
-    /** @param maxCached signed responses kept at most */
+    /** @param maxCached KiB of signed responses kept at most */
     public OcspResponder(IssuerMatcher issuer, Validity validity, DelegatedResponder responder, Timing timing, Clock clock,
             StoreHealth health, ConcurrencyLimit signing, int maxCached) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
@@ -95,7 +100,8 @@ public final class OcspResponder {
         this.health = Objects.requireNonNull(health, "health");
         this.signing = Objects.requireNonNull(signing, "signing");
         this.cache = Caffeine.newBuilder()
-                .maximumSize(timing.responseCache().isZero() ? 0 : maxCached)
+                .maximumWeight(timing.responseCache().isZero() ? 0 : maxCached)
+                .weigher((String key, Cached cached) -> 1 + cached.answer().response().length / 1024)
                 .expireAfterWrite(timing.responseCache())
                 .ticker(() -> java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .executor(Runnable::run)
@@ -119,7 +125,7 @@ public final class OcspResponder {
             return tryLater(request, "store-unreachable");
         }
         Instant now = clock.instant();
-        String key = request.nonce().isEmpty() ? Base64.getEncoder().encodeToString(requestDer) : null;
+        String key = request.nonce().isEmpty() ? cacheKey(requestDer) : null;
         if (key != null) {
             Cached cached = cache.getIfPresent(key);
             if (cached != null && now.isBefore(cached.until())) {
@@ -129,6 +135,7 @@ public final class OcspResponder {
         if (!signing.tryAcquire(asker.route(), asker.client(), "tryLater")) {
             return tryLater(request, "shed");
         }
+        long generation = forgotten.get();
         Answer answer;
         try {
             answer = answer(request, now);
@@ -146,12 +153,25 @@ public final class OcspResponder {
                 until = answer.nextUpdate().get();
             }
             cache.put(key, new Cached(answer, until));
+            if (forgotten.get() != generation) {
+                // A revocation landed while this answer was made: it may say good, so it is not kept.
+                cache.invalidate(key);
+            }
         }
         return answer;
     }
 
+    private static String cacheKey(byte[] requestDer) {
+        try {
+            return Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(requestDer));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
     /** A manual revocation on this node: no cached answer may outlive it. */
     public void forgetCachedResponses() {
+        forgotten.incrementAndGet();
         cache.invalidateAll();
     }
 
