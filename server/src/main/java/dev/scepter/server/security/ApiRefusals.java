@@ -78,6 +78,14 @@ final class ApiRefusals implements AuthenticationEntryPoint, AccessDeniedHandler
                         + "semicolons or control characters).");
     }
 
+    void formBody(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        log(System.Logger.Level.DEBUG, request, 415, "a form or multipart body");
+        // The body is not read: the connection cannot carry another request.
+        response.setHeader(HttpHeaders.CONNECTION, "close");
+        ApiProblems.write(request, response, HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "No API route takes a form or multipart body; send JSON (or a CSR to /api/csr).");
+    }
+
     void malformedHeader(HttpServletRequest request, HttpServletResponse response) throws IOException {
         log(System.Logger.Level.DEBUG, request, 400, "malformed Content-Type or Accept");
         ApiProblems.write(request, response, HttpStatus.BAD_REQUEST, "The Content-Type or Accept header is not a media type.");
