@@ -155,7 +155,7 @@ public final class CompleteInstallationCommand implements Callable<Integer> {
         Memoized<JdbcStorage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings));
         try {
             return reportFailures(() -> new LocalInstallation(data.dataDir(), settings, storage, Clock.systemUTC(), new SecureRandom(), System.out,
-                    System.console() != null).complete(whatIf, verbose));
+                    Terminal.attached()).complete(whatIf, verbose));
         } finally {
             if (storage.isOpen()) {
                 storage.get().close();

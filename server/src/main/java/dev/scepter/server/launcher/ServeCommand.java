@@ -75,7 +75,7 @@ public final class ServeCommand implements Callable<Integer> {
             SecureRandom random = new SecureRandom();
             // Secrets are shown on a terminal only: a service's standard output ends in a log.
             LocalInstallation installation = new LocalInstallation(data.dataDir(), settings, storage, Clock.systemUTC(), random, System.out,
-                    System.console() != null);
+                    Terminal.attached());
             if (!installation.plan().isEmpty()) {
                 installation.complete(false);
             }
