@@ -67,7 +67,11 @@ public final class DeviceBodyFilter implements Filter {
             return;
         }
         if (request.getContentLengthLong() > maxBytes) {
-            refuse(request, response, HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+            // As the endpoints themselves answer a body beyond their bound: plain 413 (no protocol message is this large).
+            response.setHeader("Connection", "close");
+            response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
+            response.setContentType("text/plain;charset=UTF-8");
+            response.getOutputStream().write("The body is larger than a device request can be.".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return;
         }
         AsyncContext async = request.startAsync();
