@@ -34,7 +34,8 @@ public class ScepterServer {
         properties.put("server.error.include-message", "never");
         properties.put("server.error.include-exception", "false");
         properties.put("server.error.whitelabel.enabled", "false");
-        // No filter reads a form or multipart body before the API's bearer token is checked; no route takes either.
+        // No filter reads a form or multipart body (with a worker thread, before the API's bearer
+        // token is checked); no route takes either.
         properties.put("spring.mvc.formcontent.filter.enabled", "false");
         properties.put("spring.servlet.multipart.enabled", "false");
         properties.put("server.forward-headers-strategy", core.settings().trustForwardedHeaders() ? "framework" : "none");
@@ -51,8 +52,6 @@ public class ScepterServer {
         // within a whole-body deadline (DeviceBodyFilter); see docs/operations.md.
         properties.put("server.tomcat.connection-timeout", "10s");
         properties.put("server.tomcat.keep-alive-timeout", "10s");
-        // No form bodies anywhere: Spring's filter for PUT/PATCH/DELETE forms would read one with a worker thread.
-        properties.put("spring.mvc.formcontent.filter.enabled", "false");
         return properties;
     }
 }

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * can then neither read a file nor learn the embedded database's port and key from its lock file.
  * Symbolic links are left alone: their targets are not the data folder's to change.
  */
-final class DataFolderModes {
+public final class DataFolderModes {
 
     static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
     static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
@@ -73,8 +73,8 @@ final class DataFolderModes {
         }
     }
 
-    /** Creates the data folder, its owner's alone from the start. */
-    static void create(Path dataDir) throws IOException {
+    /** Creates the data folder, its owner's alone from the start; one made meanwhile by another command is kept. */
+    public static void create(Path dataDir) throws IOException {
         Path absolute = dataDir.toAbsolutePath();
         if (absolute.getParent() != null) {
             Files.createDirectories(absolute.getParent());
@@ -83,6 +83,11 @@ final class DataFolderModes {
             Files.createDirectory(absolute, PosixFilePermissions.asFileAttribute(FOLDER));
         } catch (UnsupportedOperationException notPosix) {
             Files.createDirectory(absolute);
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+            // Made meanwhile (two starts at once): the serve lock decides which of them serves.
+            if (!Files.isDirectory(absolute)) {
+                throw raced;
+            }
         }
     }
 

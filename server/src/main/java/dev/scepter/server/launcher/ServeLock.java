@@ -1,5 +1,6 @@
 package dev.scepter.server.launcher;
 
+import dev.scepter.installer.local.DataFolderModes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -26,12 +27,11 @@ final class ServeLock {
 
     static final String FILE = "serve.lock";
 
+    /** Open for the life of the process: closing it would release the lock. */
     private final FileChannel channel;
-    private final FileLock lock;
 
-    private ServeLock(FileChannel channel, FileLock lock) {
+    private ServeLock(FileChannel channel) {
         this.channel = channel;
-        this.lock = lock;
     }
 
     /**
@@ -42,12 +42,7 @@ final class ServeLock {
      */
     static Optional<ServeLock> acquire(Path dataDir) throws IOException {
         if (!Files.isDirectory(dataDir)) {
-            Files.createDirectories(dataDir.toAbsolutePath().getParent());
-            try {
-                Files.createDirectory(dataDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
-                // Another start made it meanwhile; the lock decides which of the two serves.
-            }
+            DataFolderModes.create(dataDir);
         }
         Path file = dataDir.resolve(FILE);
         FileChannel channel;
@@ -62,7 +57,7 @@ final class ServeLock {
             channel.close();
             return Optional.empty();
         }
-        ServeLock held = new ServeLock(channel, lock);
+        ServeLock held = new ServeLock(channel);
         held.describe("pid " + ProcessHandle.current().pid() + ", starting since " + Instant.now());
         return Optional.of(held);
     }
@@ -86,9 +81,5 @@ final class ServeLock {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + FILE, e);
         }
-    }
-
-    boolean isValid() {
-        return lock.isValid();
     }
 }

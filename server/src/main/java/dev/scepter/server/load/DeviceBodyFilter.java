@@ -18,6 +18,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -71,7 +72,7 @@ public final class DeviceBodyFilter implements Filter {
             response.setHeader("Connection", "close");
             response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
             response.setContentType("text/plain;charset=UTF-8");
-            response.getOutputStream().write("The body is larger than a device request can be.".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            response.getOutputStream().write("The body is larger than a device request can be.".getBytes(StandardCharsets.UTF_8));
             return;
         }
         AsyncContext async = request.startAsync();
@@ -79,11 +80,8 @@ public final class DeviceBodyFilter implements Filter {
         AtomicBoolean settled = new AtomicBoolean();
         async.addListener(new AsyncListener() {
             @Override
-            public void onTimeout(AsyncEvent event) throws IOException {
-                if (settled.compareAndSet(false, true)) {
-                    refuse(request, response, HttpServletResponse.SC_REQUEST_TIMEOUT);
-                    async.complete();
-                }
+            public void onTimeout(AsyncEvent event) {
+                settleWithoutBody(request, response, async, settled);
             }
 
             @Override
@@ -135,8 +133,8 @@ public final class DeviceBodyFilter implements Filter {
     }
 
     /**
-     * The body did not arrive whole (a read timed out, the client half-closed or broke the
-     * connection). Whoever is still listening learns it was their request, never a server error:
+     * The body did not arrive whole (within the deadline; or a read timed out, the client
+     * half-closed or broke the connection). Whoever is still listening learns it was their request, never a server error:
      * without an answer written here, the container would answer 500.
      */
     private static void settleWithoutBody(HttpServletRequest request, HttpServletResponse response, AsyncContext async,
