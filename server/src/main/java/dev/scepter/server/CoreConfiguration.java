@@ -4,7 +4,6 @@ import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.ca.CaDecrypter;
 import dev.scepter.authority.ca.CaSigner;
 import dev.scepter.authority.crl.CrlIssuer;
-import dev.scepter.authority.directory.EmbeddedDirectory;
 import dev.scepter.authority.enrollment.Binder;
 import dev.scepter.authority.enrollment.Enrollment;
 import dev.scepter.authority.enrollment.OneTimeChallenges;
@@ -37,8 +36,14 @@ import dev.scepter.server.scep.ScepEndpoints;
 import dev.scepter.server.scep.ScepLoadLimit;
 import dev.scepter.server.scep.ScepService;
 import dev.scepter.server.validity.IndexRefresher;
-import dev.scepter.settings.ScepterSettings;
+import dev.scepter.settings.AuthSettings;
+import dev.scepter.settings.CrlSettings;
+import dev.scepter.settings.DirectorySettings;
+import dev.scepter.settings.IssuanceSettings;
+import dev.scepter.settings.OcspSettings;
+import dev.scepter.settings.ScepSettings;
 import dev.scepter.settings.Setting;
+import dev.scepter.settings.StoreSettings;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
@@ -86,15 +91,14 @@ public class CoreConfiguration {
     }
 
     @Bean
-    IssuancePolicy issuancePolicy(CoreContext core) {
-        ScepterSettings settings = core.settings();
-        IssuancePolicy withoutCdp = new IssuancePolicy(settings.validityPeriodDays(), Duration.ofMinutes(settings.validityClockSkewMinutes()),
-                settings.useRequestedKeyUsages(), core.baseUrl());
-        if (!settings.crlAddCdp()) {
+    IssuancePolicy issuancePolicy(CoreContext core, IssuanceSettings issuance, CrlSettings crl) {
+        IssuancePolicy withoutCdp = new IssuancePolicy(issuance.validityPeriodDays(), issuance.clockSkew(),
+                issuance.useRequestedKeyUsages(), core.baseUrl());
+        if (!crl.addCdp()) {
             return withoutCdp;
         }
         return new IssuancePolicy(withoutCdp.validityPeriodDays(), withoutCdp.clockSkew(), withoutCdp.useRequestedKeyUsages(),
-                withoutCdp.baseUrl(), Optional.of(withoutCdp.crlUrl(settings.crlRequestToken().orElseThrow())));
+                withoutCdp.baseUrl(), Optional.of(withoutCdp.crlUrl(crl.requestToken().orElseThrow())));
     }
 
     @Bean
@@ -103,11 +107,10 @@ public class CoreConfiguration {
     }
 
     @Bean
-    Enrollment enrollment(CoreContext core, IssuancePolicy policy, CertificateStore store, SerialNumbers serials, Clock clock,
-            CachingDirectory directory, IssuedSerialIndex issued, AuditLog audit) {
-        ScepterSettings settings = core.settings();
-        MicrosoftExtensions microsoft = new MicrosoftExtensions(settings.addMicrosoftAadExtensions(), settings.tenantId(),
-                settings.addSidExtension());
+    Enrollment enrollment(CoreContext core, IssuanceSettings issuance, AuthSettings auth, IssuancePolicy policy, CertificateStore store, SerialNumbers serials,
+            Clock clock, CachingDirectory directory, IssuedSerialIndex issued, AuditLog audit) {
+        MicrosoftExtensions microsoft = new MicrosoftExtensions(issuance.addMicrosoftAadExtensions(), auth.tenantId(),
+                issuance.addSidExtension());
         Enrollment enrollment = new Enrollment(new CertificateIssuer(core.ca(), policy, clock, microsoft), store, serials,
                 Optional.of(new Binder(directory)), audit, clock);
         enrollment.onIssued(record -> issued.add(record.serialNumber()));
@@ -117,18 +120,13 @@ public class CoreConfiguration {
     // --- directory, validity, OCSP, CRL -------------------------------------------------------
 
     @Bean(destroyMethod = "")
-    DirectorySelection directorySelection(CoreContext core) {
-        if ("Embedded".equals(core.settings().directoryType())) {
-            EmbeddedDirectory embedded = core.storage().embeddedDirectory();
-            return new DirectorySelection(embedded, Optional.of(embedded));
-        }
-        return new DirectorySelection(core.directory().orElseThrow(
-                () -> new IllegalStateException("AppConfig:Directory:Type is Ldap but no LDAP directory was opened")), Optional.empty());
+    DirectorySelection directorySelection(CoreContext core, DirectorySettings settings) {
+        return DirectoryFactory.select(settings, () -> core.storage().embeddedDirectory(), core.directory());
     }
 
     @Bean
-    CachingDirectory cachingDirectory(CoreContext core, DirectorySelection directories, Clock clock) {
-        return new CachingDirectory(directories.directory(), clock, Duration.ofSeconds(core.settings().directoryCacheSeconds()));
+    CachingDirectory cachingDirectory(DirectorySettings settings, DirectorySelection directories, Clock clock) {
+        return new CachingDirectory(directories.directory(), clock, Duration.ofSeconds(settings.cacheSeconds()));
     }
 
     @Bean
@@ -152,8 +150,9 @@ public class CoreConfiguration {
     }
 
     @Bean
-    IssuedSerialIndex issuedSerialIndex(CoreContext core, CertificateStore store, String issuerName, Clock clock, StoreHealth health) {
-        return new IssuedSerialIndex(store, issuerName, clock, Duration.ofSeconds(core.settings().directoryCacheSeconds()), health);
+    IssuedSerialIndex issuedSerialIndex(DirectorySettings directory, CertificateStore store, String issuerName, Clock clock,
+            StoreHealth health) {
+        return new IssuedSerialIndex(store, issuerName, clock, Duration.ofSeconds(directory.cacheSeconds()), health);
     }
 
     @Bean
@@ -163,26 +162,25 @@ public class CoreConfiguration {
     }
 
     @Bean
-    DelegatedResponder delegatedResponder(CoreContext core, CertificateStore store, SerialNumbers serials, Clock clock, SecureRandom random) {
-        ScepterSettings settings = core.settings();
-        return new DelegatedResponder(core.ca(), store, serials, clock, random, settings.ocspUseAuthorizedResponder(),
-                settings.ocspAuthorizedResponderValidity(), Duration.ofMinutes(settings.validityClockSkewMinutes()));
+    DelegatedResponder delegatedResponder(CoreContext core, OcspSettings ocsp, IssuanceSettings issuance, CertificateStore store,
+            SerialNumbers serials, Clock clock, SecureRandom random) {
+        return new DelegatedResponder(core.ca(), store, serials, clock, random, ocsp.useAuthorizedResponder(),
+                ocsp.authorizedResponderValidity(), issuance.clockSkew());
     }
 
     @Bean
-    OcspResponder ocspResponder(CoreContext core, X509CertificateHolder caCertificate, Validity validity, DelegatedResponder responder,
+    OcspResponder ocspResponder(OcspSettings ocsp, X509CertificateHolder caCertificate, Validity validity, DelegatedResponder responder,
             Clock clock, StoreHealth health, ShedLog shedLog) {
-        ScepterSettings settings = core.settings();
         return new OcspResponder(new IssuerMatcher(caCertificate), validity, responder, OcspResponder.timing(
-                settings.ocspCacheSecondsIfDeviceExists(), settings.ocspCacheSecondsIfDeviceDisabled(), settings.ocspResponseCacheSeconds()),
-                clock, health, new ConcurrencyLimit(Setting.OCSP_CONCURRENT_SIGNING_LIMIT.key(), settings.ocspConcurrentSigningLimit(),
+                ocsp.cacheSecondsIfDeviceExists(), ocsp.cacheSecondsIfDeviceDisabled(), ocsp.responseCacheSeconds()),
+                clock, health, new ConcurrencyLimit(Setting.OCSP_CONCURRENT_SIGNING_LIMIT.key(), ocsp.concurrentSigningLimit(),
                         shedLog));
     }
 
     @Bean
-    CrlService crlService(CoreContext core, RevocationIndex revocations, Clock clock) {
-        Duration validity = core.settings().crlValidity();
-        return new CrlService(new CrlIssuer(core.ca(), clock, validity), revocations, "Storage".equals(core.settings().crlSource()),
+    CrlService crlService(CoreContext core, CrlSettings crl, RevocationIndex revocations, Clock clock) {
+        Duration validity = crl.validity();
+        return new CrlService(new CrlIssuer(core.ca(), clock, validity), revocations, crl.source() == CrlSettings.Source.STORAGE,
                 validity, clock);
     }
 
@@ -198,10 +196,10 @@ public class CoreConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    IndexRefresher indexRefresher(CoreContext core, RevocationIndex revocations, IssuedSerialIndex issued, CrlService crls,
+    IndexRefresher indexRefresher(StoreSettings store, RevocationIndex revocations, IssuedSerialIndex issued, CrlService crls,
             OcspResponder responder, StoreHealth health) {
         IndexRefresher refresher = new IndexRefresher(revocations, issued, crls, responder, health);
-        refresher.start(Duration.ofSeconds(core.settings().storeRevocationRefreshSeconds()));
+        refresher.start(Duration.ofSeconds(store.revocationRefreshSeconds()));
         return refresher;
     }
 
@@ -221,8 +219,8 @@ public class CoreConfiguration {
     }
 
     @Bean
-    ScepEndpoints scepEndpoints(CoreContext core, OneTimeChallenges oneTimeChallenges) {
-        return new ScepEndpointFactory(core.settings(), oneTimeChallenges, () -> dataFolderStaticChallenge(core)).endpoints();
+    ScepEndpoints scepEndpoints(CoreContext core, ScepSettings scep, OneTimeChallenges oneTimeChallenges) {
+        return new ScepEndpointFactory(scep, oneTimeChallenges, () -> dataFolderStaticChallenge(core)).endpoints();
     }
 
     /** The data folder's {@code static-challenge}, made by the local installation. */
@@ -281,15 +279,15 @@ public class CoreConfiguration {
     }
 
     @Bean
-    ScepService scepService(CoreContext core, Enrollment enrollment, Renewals renewals, CertificateStore store, String issuerName,
+    ScepService scepService(ScepSettings scep, Enrollment enrollment, Renewals renewals, CertificateStore store, String issuerName,
             ScepKeys keys) {
-        ResponseEncryption encryption = ResponseEncryption.fromOid(core.settings().scepResponseEncryptionAlgorithm()).orElseThrow();
+        ResponseEncryption encryption = ResponseEncryption.fromOid(scep.responseEncryptionAlgorithm()).orElseThrow();
         return new ScepService(enrollment, renewals, store, issuerName, keys, new CertRepEncoder(keys.signer()), encryption);
     }
 
     @Bean
-    ScepLoadLimit scepLoadLimit(CoreContext core, ShedLog shedLog) {
-        return ScepLoadLimit.of(core.settings().concurrentScepRequestLimit(), shedLog);
+    ScepLoadLimit scepLoadLimit(ScepSettings scep, ShedLog shedLog) {
+        return ScepLoadLimit.of(scep.concurrentRequestLimit(), shedLog);
     }
 
     @Bean

@@ -38,6 +38,6 @@ public record CoreContext(Path dataDir, ScepterSettings settings, JdbcStorage st
 
     /** {@code AppConfig:BaseUrl}, or the local URL while it is not set. */
     public URI baseUrl() {
-        return settings.baseUrl().orElse(localUrl());
+        return settings.web().baseUrl().orElse(localUrl());
     }
 }

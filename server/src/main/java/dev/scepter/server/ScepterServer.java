@@ -38,7 +38,7 @@ public class ScepterServer {
         // token is checked); no route takes either.
         properties.put("spring.mvc.formcontent.filter.enabled", "false");
         properties.put("spring.servlet.multipart.enabled", "false");
-        properties.put("server.forward-headers-strategy", core.settings().trustForwardedHeaders() ? "framework" : "none");
+        properties.put("server.forward-headers-strategy", core.settings().web().trustForwardedHeaders() ? "framework" : "none");
         properties.put("spring.thymeleaf.cache", "true");
         properties.put("logging.level.root", "WARN");
         properties.put("logging.level.dev.scepter", "INFO");

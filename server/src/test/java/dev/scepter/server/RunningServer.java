@@ -44,7 +44,7 @@ final class RunningServer implements AutoCloseable {
         values.put("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "2048");
         values.putAll(extraSettings);
         ScepterSettings settings = ScepterSettings.bind(RawSettings.of(values));
-        JdbcStorage storage = StorageFactory.open(dataDir, settings);
+        JdbcStorage storage = StorageFactory.open(dataDir, settings.store());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new LocalInstallation(dataDir, settings, () -> storage, Clock.systemUTC(), new SecureRandom(), new PrintStream(out, true))
                 .complete(false);
@@ -53,7 +53,7 @@ final class RunningServer implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        CoreContext core = new CoreContext(dataDir, settings, storage, ca, "127.0.0.1", port, ExternalDirectories.open(settings));
+        CoreContext core = new CoreContext(dataDir, settings, storage, ca, "127.0.0.1", port, DirectoryFactory.openExternal(settings.directory()));
         return new RunningServer(dataDir, core, ScepterServer.start(core), out.toString());
     }
 

@@ -27,25 +27,24 @@ public record AzureSignIn(Method method, Optional<Instant> managedIdentityFrom) 
     /** About the time Entra ID takes to put newly granted roles into an identity's tokens. */
     public static final Duration ROLE_PROPAGATION = Duration.ofSeconds(60);
 
-    public static AzureSignIn at(ScepterSettings settings, Instant now) {
-        Optional<Instant> from = settings.managedIdentityEnabledOn().map(t -> t.plus(ROLE_PROPAGATION));
+    public static AzureSignIn at(AuthSettings auth, Instant now) {
+        Optional<Instant> from = auth.managedIdentityEnabledOn().map(t -> t.plus(ROLE_PROPAGATION));
         if (from.isPresent() && !now.isBefore(from.get())) {
             return new AzureSignIn(Method.MANAGED_IDENTITY, from);
         }
-        if (settings.applicationId().isPresent() && settings.applicationKey().isPresent()) {
+        if (auth.applicationId().isPresent() && auth.applicationKey().isPresent()) {
             return new AzureSignIn(Method.APPLICATION_KEY, from);
         }
         // The installer moved the 1.x credentials to backups when it switched; they serve until the identity's roles are ready.
-        if (from.isPresent() && settings.raw(Setting.AUTH_APPLICATION_ID.backupKey()).isPresent()
-                && settings.raw(Setting.AUTH_APPLICATION_KEY.backupKey()).isPresent()) {
+        if (from.isPresent() && auth.oneXCredentialsBackedUp()) {
             return new AzureSignIn(Method.APPLICATION_KEY, from);
         }
         return new AzureSignIn(Method.NONE, from);
     }
 
     /** Whether complete-installation still has work: a 1.x key in use, or no switch to the managed identity yet. */
-    public boolean installationIncomplete(ScepterSettings settings) {
-        return settings.applicationKey().isPresent() || settings.managedIdentityEnabledOn().isEmpty();
+    public boolean installationIncomplete(AuthSettings auth) {
+        return auth.applicationKey().isPresent() || auth.managedIdentityEnabledOn().isEmpty();
     }
 
     /** For the homepage. */

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 /**
  * Every setting Scepter honours, with its default: the one list that binding, the homepage's list
  * of ignored settings and {@code docs/configuration.md} agree on (a test holds the docs to it).
+ * Their order is the order in which problems with their values are reported.
  */
 public enum Setting {
     BASE_URL("AppConfig:BaseUrl", null, false),
@@ -26,10 +27,10 @@ public enum Setting {
     STATIC_VALIDITY_PERIOD_DAYS("AppConfig:StaticValidation:ValidityPeriodDays", null, false),
     STATIC_DEFAULT_EKUS("AppConfig:StaticValidation:DefaultEkus", "1.3.6.1.5.5.7.3.2", false),
     STATIC_DEFAULT_KEY_USAGE("AppConfig:StaticValidation:DefaultKeyUsage", "DigitalSignature|KeyEncipherment", false),
-    STATIC_ALLOW_RENEWALS("AppConfig:StaticValidation:AllowRenewals", "false", false),
-    STATIC_REENROLLMENT_ALLOWED_CERTIFICATE_TYPES("AppConfig:StaticValidation:ReenrollmentAllowedCertificateTypes", "Static", false),
     STATIC_ALLOW_DYNAMIC_CHALLENGES("AppConfig:StaticValidation:AllowDynamicChallenges", "false", false),
+    STATIC_ALLOW_RENEWALS("AppConfig:StaticValidation:AllowRenewals", "false", false),
     STATIC_ALLOW_REQUESTED_SID_EXTENSION("AppConfig:StaticValidation:AllowRequestedSidExtension", "false", false),
+    STATIC_REENROLLMENT_ALLOWED_CERTIFICATE_TYPES("AppConfig:StaticValidation:ReenrollmentAllowedCertificateTypes", "Static", false),
 
     STATIC_AAD_ENABLED("AppConfig:StaticAADValidation:Enabled", "false", false),
     STATIC_AAD_REQUEST_PASSWORD("AppConfig:StaticAADValidation:RequestPassword", null, true),
@@ -95,7 +96,7 @@ public enum Setting {
 
     ROOT_SUBJECT("AppConfig:KeyVaultConfig:RootCertificateConfig:Subject", "CN=Scepter-Root-CA-V1,O=Scepter", false),
     ROOT_KEY_TYPE("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "RSA", false),
-    /** No default of its own: 4096 bits for RSA, P-256 for EC (see {@link ScepterSettings#rootKeySize()}). */
+    /** No default of its own: 4096 bits for RSA, P-256 for EC (see {@link RootCaSettings#keySize()}). */
     ROOT_KEY_SIZE("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", null, false),
     ROOT_DAYS_EXPIRES_IN("AppConfig:KeyVaultConfig:RootCertificateConfig:DaysExpiresIn", "3650", false),
     ROOT_ADD_EXTENDED_KEY_USAGE("AppConfig:KeyVaultConfig:RootCertificateConfig:AddExtendedKeyUsage", "true", false),

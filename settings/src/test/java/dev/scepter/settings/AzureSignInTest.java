@@ -25,9 +25,9 @@ class AzureSignInTest {
     @Test
     void aOneXInstallationSignsInWithItsApplicationKeyAndIsIncomplete() throws Exception {
         ScepterSettings s = settings("AppConfig:AuthConfig:ApplicationId", APP, "AppConfig:AuthConfig:ApplicationKey", "secret");
-        AzureSignIn signIn = AzureSignIn.at(s, SWITCHED);
+        AzureSignIn signIn = AzureSignIn.at(s.auth(), SWITCHED);
         assertThat(signIn.method()).isEqualTo(Method.APPLICATION_KEY);
-        assertThat(signIn.installationIncomplete(s)).isTrue();
+        assertThat(signIn.installationIncomplete(s.auth())).isTrue();
         assertThat(signIn.describe()).doesNotContain("secret");
     }
 
@@ -35,19 +35,19 @@ class AzureSignInTest {
     void theManagedIdentityIsUsedOnlyOnceItsRolesHadTimeToReachItsTokens() throws Exception {
         ScepterSettings s = settings("AppConfig:AuthConfig:ApplicationId", APP, "AppConfig:AuthConfig:ApplicationKey", "secret",
                 "AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", String.valueOf(SWITCHED.getEpochSecond()));
-        assertThat(AzureSignIn.at(s, SWITCHED.plusSeconds(59)).method()).isEqualTo(Method.APPLICATION_KEY);
-        assertThat(AzureSignIn.at(s, SWITCHED.plusSeconds(60)).method()).isEqualTo(Method.MANAGED_IDENTITY);
-        assertThat(AzureSignIn.at(s, SWITCHED.plusSeconds(60)).managedIdentityFrom()).contains(SWITCHED.plusSeconds(60));
+        assertThat(AzureSignIn.at(s.auth(), SWITCHED.plusSeconds(59)).method()).isEqualTo(Method.APPLICATION_KEY);
+        assertThat(AzureSignIn.at(s.auth(), SWITCHED.plusSeconds(60)).method()).isEqualTo(Method.MANAGED_IDENTITY);
+        assertThat(AzureSignIn.at(s.auth(), SWITCHED.plusSeconds(60)).managedIdentityFrom()).contains(SWITCHED.plusSeconds(60));
     }
 
     @Test
     void aCompletedTwoXInstallationWaitsWithoutAKeyAndThenUsesItsIdentity() throws Exception {
         ScepterSettings s = settings("AppConfig:AuthConfig:ApplicationId", APP,
                 "AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", String.valueOf(SWITCHED.getEpochSecond()));
-        assertThat(AzureSignIn.at(s, SWITCHED).method()).isEqualTo(Method.NONE);
-        assertThat(AzureSignIn.at(s, SWITCHED).describe()).contains("managed identity from");
-        assertThat(AzureSignIn.at(s, SWITCHED.plusSeconds(3600)).method()).isEqualTo(Method.MANAGED_IDENTITY);
-        assertThat(AzureSignIn.at(s, SWITCHED).installationIncomplete(s)).isFalse();
+        assertThat(AzureSignIn.at(s.auth(), SWITCHED).method()).isEqualTo(Method.NONE);
+        assertThat(AzureSignIn.at(s.auth(), SWITCHED).describe()).contains("managed identity from");
+        assertThat(AzureSignIn.at(s.auth(), SWITCHED.plusSeconds(3600)).method()).isEqualTo(Method.MANAGED_IDENTITY);
+        assertThat(AzureSignIn.at(s.auth(), SWITCHED).installationIncomplete(s.auth())).isFalse();
     }
 
     @Test
@@ -55,9 +55,9 @@ class AzureSignInTest {
         ScepterSettings s = settings("AppConfig:AuthConfig:ApplicationId", "11111111-2222-4333-8444-555555555555",
                 "BackUp:AppConfig:AuthConfig:ApplicationId", APP, "Backup:AppConfig:AuthConfig:ApplicationKey", "secret",
                 "AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", String.valueOf(SWITCHED.getEpochSecond()));
-        assertThat(AzureSignIn.at(s, SWITCHED.plusSeconds(10)).method()).isEqualTo(Method.APPLICATION_KEY);
-        assertThat(AzureSignIn.at(s, SWITCHED.plusSeconds(60)).method()).isEqualTo(Method.MANAGED_IDENTITY);
-        assertThat(AzureSignIn.at(s, SWITCHED).installationIncomplete(s)).isFalse();
+        assertThat(AzureSignIn.at(s.auth(), SWITCHED.plusSeconds(10)).method()).isEqualTo(Method.APPLICATION_KEY);
+        assertThat(AzureSignIn.at(s.auth(), SWITCHED.plusSeconds(60)).method()).isEqualTo(Method.MANAGED_IDENTITY);
+        assertThat(AzureSignIn.at(s.auth(), SWITCHED).installationIncomplete(s.auth())).isFalse();
     }
 
     @Test
@@ -70,10 +70,10 @@ class AzureSignInTest {
 
     @Test
     void appServiceTellsWhichAppAndSlotThisIs() throws Exception {
-        assertThat(settings("WEBSITE_SITE_NAME", "scepman-x", "WEBSITE_SLOT_NAME", "Production").deploymentSlotName()).isEmpty();
+        assertThat(settings("WEBSITE_SITE_NAME", "scepman-x", "WEBSITE_SLOT_NAME", "Production").appService().deploymentSlot()).isEmpty();
         ScepterSettings slot = settings("WEBSITE_SITE_NAME", "scepman-x", "WEBSITE_SLOT_NAME", "staging");
-        assertThat(slot.appServiceName()).contains("scepman-x");
-        assertThat(slot.deploymentSlotName()).contains("staging");
+        assertThat(slot.appService().name()).contains("scepman-x");
+        assertThat(slot.appService().deploymentSlot()).contains("staging");
         assertThat(slot.ignored()).isEmpty();
     }
 }

@@ -20,17 +20,17 @@ class ScepterSettingsTest {
     @Test
     void defaultsAreScepmansForNewInstallations() throws Exception {
         ScepterSettings settings = ScepterSettings.bind(RawSettings.of(Map.of()));
-        assertThat(settings.validityPeriodDays()).isEqualTo(730);
-        assertThat(settings.validityClockSkewMinutes()).isEqualTo(1440);
-        assertThat(settings.scepResponseEncryptionAlgorithm()).isEqualTo("2.16.840.1.101.3.4.1.42");
-        assertThat(settings.concurrentScepRequestLimit()).isEqualTo(50);
-        assertThat(settings.staticEnabled()).isTrue();
-        assertThat(settings.staticDefaultEkus()).containsExactly("1.3.6.1.5.5.7.3.2");
-        assertThat(settings.staticDefaultKeyUsage()).isEqualTo((1 << 7) | (1 << 5));
-        assertThat(settings.rootKeySize()).isEqualTo(4096);
-        assertThat(settings.rootDaysExpiresIn()).isEqualTo(3650);
-        assertThat(settings.baseUrl()).isEmpty();
-        assertThat(settings.databaseUrl()).isEmpty();
+        assertThat(settings.issuance().validityPeriodDays()).isEqualTo(730);
+        assertThat(settings.issuance().validityClockSkewMinutes()).isEqualTo(1440);
+        assertThat(settings.scep().responseEncryptionAlgorithm()).isEqualTo("2.16.840.1.101.3.4.1.42");
+        assertThat(settings.scep().concurrentRequestLimit()).isEqualTo(50);
+        assertThat(settings.scep().staticValidation().enabled()).isTrue();
+        assertThat(settings.scep().staticValidation().defaultEkus().orElseThrow()).containsExactly("1.3.6.1.5.5.7.3.2");
+        assertThat(settings.scep().staticValidation().defaultKeyUsage().orElseThrow()).isEqualTo((1 << 7) | (1 << 5));
+        assertThat(settings.rootCa().keySize()).isEqualTo(4096);
+        assertThat(settings.rootCa().daysExpiresIn()).isEqualTo(3650);
+        assertThat(settings.web().baseUrl()).isEmpty();
+        assertThat(settings.store().databaseUrl()).isEmpty();
         assertThat(settings.ignored()).isEmpty();
     }
 
@@ -40,9 +40,9 @@ class ScepterSettingsTest {
                 "appconfig:VALIDITYPERIODDAYS", "200",
                 "AppConfig__StaticValidation__DefaultKeyUsage", "DigitalSignature",
                 "AppConfig__KeyVaultConfig__RootCertificateConfig__KeySize", "2048")));
-        assertThat(settings.validityPeriodDays()).isEqualTo(200);
-        assertThat(settings.staticDefaultKeyUsage()).isEqualTo(1 << 7);
-        assertThat(settings.rootKeySize()).isEqualTo(2048);
+        assertThat(settings.issuance().validityPeriodDays()).isEqualTo(200);
+        assertThat(settings.scep().staticValidation().defaultKeyUsage().orElseThrow()).isEqualTo(1 << 7);
+        assertThat(settings.rootCa().keySize()).isEqualTo(2048);
     }
 
     @Test
@@ -82,9 +82,9 @@ class ScepterSettingsTest {
 
         ScepterSettings settings = ScepterSettings.bind(SettingsSources.load(environment, Optional.of(extra), dataDir));
 
-        assertThat(settings.validityPeriodDays()).isEqualTo(300);
-        assertThat(settings.validityClockSkewMinutes()).isEqualTo(20);
-        assertThat(settings.concurrentScepRequestLimit()).isEqualTo(7);
+        assertThat(settings.issuance().validityPeriodDays()).isEqualTo(300);
+        assertThat(settings.issuance().validityClockSkewMinutes()).isEqualTo(20);
+        assertThat(settings.scep().concurrentRequestLimit()).isEqualTo(7);
         assertThat(settings.ignored()).isEmpty();
     }
 
@@ -130,7 +130,7 @@ class ScepterSettingsTest {
         ScepterSettings settings = ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:Database:Password", "hunter2",
                 "AppConfig:Database:Url", "jdbc:postgresql://db/x")));
         assertThat(settings.toString()).doesNotContain("hunter2").contains("jdbc:postgresql://db/x");
-        assertThat(List.of(settings.databasePassword().orElseThrow())).containsExactly("hunter2");
+        assertThat(List.of(settings.store().databasePassword().orElseThrow())).containsExactly("hunter2");
     }
 
     @Test
@@ -143,15 +143,15 @@ class ScepterSettingsTest {
                 .hasMessageContaining("at most 32 characters")
                 .hasMessageNotContaining(tooLong);
         assertThat(ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:JamfValidation:Enabled", "true",
-                "AppConfig:JamfValidation:RequestPassword", "y".repeat(32)))).endpoint("JamfValidation").requestPassword())
+                "AppConfig:JamfValidation:RequestPassword", "y".repeat(32)))).scep().endpoint("JamfValidation").requestPassword())
                 .contains("y".repeat(32));
     }
 
     @Test
     void jamfAndDomainControllerEndpointsAreOffByDefaultAndNeedAChallengeWhenOn() throws Exception {
         ScepterSettings defaults = ScepterSettings.bind(RawSettings.of(Map.of()));
-        assertThat(defaults.endpoint("JamfValidation").enabled()).isFalse();
-        assertThat(defaults.endpoint("DCValidation").enabled()).isFalse();
+        assertThat(defaults.scep().endpoint("JamfValidation").enabled()).isFalse();
+        assertThat(defaults.scep().endpoint("DCValidation").enabled()).isFalse();
         assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:DCValidation:Enabled", "true"))))
                 .hasMessageContaining("AppConfig:DCValidation:RequestPassword: required when AppConfig:DCValidation:Enabled is true");
         assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:JamfValidation:Enabled", "true"))))
@@ -168,7 +168,7 @@ class ScepterSettingsTest {
                 "AppConfig:JamfValidation:DefaultKeyUsage", "DigitalSignature",
                 "AppConfig:JamfValidation:AllowDynamicChallenges", "true",
                 "AppConfig:IntuneValidation:AllowRequestedSidExtension", "true")));
-        EndpointSettings jamf = settings.endpoint("JamfValidation");
+        EndpointSettings jamf = settings.scep().endpoint("JamfValidation");
         assertThat(jamf.enabled()).isTrue();
         assertThat(jamf.validityPeriodDays()).contains(90);
         assertThat(jamf.defaultEkus()).contains(List.of("1.3.6.1.5.5.7.3.1"));
@@ -176,20 +176,20 @@ class ScepterSettingsTest {
         assertThat(jamf.allowDynamicChallenges()).isTrue();
         assertThat(jamf.allowRequestedSidExtension()).isFalse();
         assertThat(jamf.toString()).doesNotContain("jamf-secret");
-        EndpointSettings dc = settings.endpoint("DCValidation");
+        EndpointSettings dc = settings.scep().endpoint("DCValidation");
         assertThat(dc.defaultEkus()).as("SCEPman's /dc has no DefaultEkus").isEmpty();
-        assertThat(settings.endpoint("IntuneValidation").allowRequestedSidExtension()).isTrue();
-        assertThat(settings.addMicrosoftAadExtensions()).isTrue();
-        assertThat(settings.addSidExtension()).isFalse();
+        assertThat(settings.scep().endpoint("IntuneValidation").allowRequestedSidExtension()).isTrue();
+        assertThat(settings.issuance().addMicrosoftAadExtensions()).isTrue();
+        assertThat(settings.issuance().addSidExtension()).isFalse();
     }
 
     @Test
     void anEcRootKeyTakesACurveSizeAndDefaultsToP256() throws Exception {
         ScepterSettings ec = ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "EC-HSM")));
-        assertThat(ec.rootKeyType()).isEqualTo("EC");
-        assertThat(ec.rootKeySize()).isEqualTo(256);
+        assertThat(ec.rootCa().keyType()).isEqualTo("EC");
+        assertThat(ec.rootCa().keySize()).isEqualTo(256);
         assertThat(ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "EC",
-                "AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "384"))).rootKeySize()).isEqualTo(384);
+                "AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "384"))).rootCa().keySize()).isEqualTo(384);
         assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType", "EC",
                 "AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "4096"))))
                 .hasMessageContaining("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize").hasMessageContaining("P-256");

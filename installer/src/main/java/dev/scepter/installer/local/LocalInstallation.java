@@ -101,7 +101,7 @@ public final class LocalInstallation {
                     EMBEDDED_DATABASE, EMBEDDED_DATABASE_PASSWORD)) {
                 out.println((Files.exists(dataDir.resolve(file)) ? "Found: " : "Missing: ") + file);
             }
-            out.println("Database: " + settings.databaseUrl().map(url -> "AppConfig:Database:Url").orElse("embedded H2 in " + EMBEDDED_DATABASE));
+            out.println("Database: " + settings.store().databaseUrl().map(url -> "AppConfig:Database:Url").orElse("embedded H2 in " + EMBEDDED_DATABASE));
         }
         Reconciler reconciler = new Reconciler(out);
         List<Step> plan = plan();
@@ -141,7 +141,7 @@ public final class LocalInstallation {
             planOneXMigration(plan);
         }
         planDatabase(plan);
-        if (settings.staticEnabled() && settings.staticRequestPassword().isEmpty() && !Files.exists(dataDir.resolve(STATIC_CHALLENGE))) {
+        if (settings.scep().staticValidation().enabled() && settings.scep().staticValidation().requestPassword().isEmpty() && !Files.exists(dataDir.resolve(STATIC_CHALLENGE))) {
             plan.add(new Step("Create the static SCEP challenge in " + STATIC_CHALLENGE, this::createStaticChallenge));
         }
         planAdminToken(plan);
@@ -240,15 +240,15 @@ public final class LocalInstallation {
             planScepRa(plan, false);
             return;
         }
-        if (settings.databaseUrl().isPresent() && inspection().certificates() > 0) {
+        if (settings.store().databaseUrl().isPresent() && inspection().certificates() > 0) {
             // Another node created this installation's CA: a second CA would split the fleet.
             throw new InstallationException("The shared database (AppConfig:Database:Url) already holds certificates, "
                     + "but " + keyStore + " is missing. Copy " + CA_KEY_STORE + " and " + CA_PASSWORD
                     + " (and " + RA_KEY_STORE + " and " + RA_PASSWORD + ", for a CA whose key is not RSA) from a node of this installation into "
                     + dataDir + ", then start again.");
         }
-        RootCaSpec spec = new RootCaSpec(settings.rootSubject(), settings.rootKeyType(), settings.rootKeySize(), settings.rootDaysExpiresIn(),
-                settings.rootAddExtendedKeyUsage());
+        RootCaSpec spec = new RootCaSpec(settings.rootCa().subject(), settings.rootCa().keyType(), settings.rootCa().keySize(),
+                settings.rootCa().daysExpiresIn(), settings.rootCa().addExtendedKeyUsage());
         plan.add(new Step("Create the root CA \"" + spec.subject() + "\" (" + spec.describeKey() + ", " + spec.validityDays()
                 + " days) in " + CA_KEY_STORE,
                 () -> Pkcs12CaSigner.generate(keyStore, password, spec, clock, random)));
@@ -309,7 +309,7 @@ public final class LocalInstallation {
                     + EMBEDDED_DATABASE_PASSWORD + ") and its schema", storage::get));
             return;
         }
-        if (settings.databaseUrl().isEmpty() && JdbcStorage.embeddedNeedsPassword(dataDir)) {
+        if (settings.store().databaseUrl().isEmpty() && JdbcStorage.embeddedNeedsPassword(dataDir)) {
             // Earlier versions made it as "sa" with no password: any account on this machine could open it.
             plan.add(new Step("Give the embedded database a password (it has none), generated into " + EMBEDDED_DATABASE_PASSWORD,
                     () -> JdbcStorage.protectEmbedded(dataDir)));
@@ -323,18 +323,18 @@ public final class LocalInstallation {
     }
 
     private boolean databaseExists() {
-        return settings.databaseUrl().isPresent() || Files.exists(dataDir.resolve(EMBEDDED_DATABASE));
+        return settings.store().databaseUrl().isPresent() || Files.exists(dataDir.resolve(EMBEDDED_DATABASE));
     }
 
     /** Reads the database without changing it, once per plan: --what-if must not migrate a schema. */
     private JdbcStorage.Inspection inspection() throws InstallationException {
         if (inspection == null) {
             try {
-                inspection = settings.databaseUrl()
-                        .map(url -> JdbcStorage.inspect(url, settings.databaseUser().orElse(null), settings.databasePassword().orElse(null)))
+                inspection = settings.store().databaseUrl()
+                        .map(url -> JdbcStorage.inspect(url, settings.store().databaseUser().orElse(null), settings.store().databasePassword().orElse(null)))
                         .orElseGet(() -> JdbcStorage.inspectEmbedded(dataDir));
             } catch (dev.scepter.store.jdbc.StorageException e) {
-                throw new InstallationException(e.getMessage() + (settings.databaseUrl().isPresent() ? " (AppConfig:Database:Url)"
+                throw new InstallationException(e.getMessage() + (settings.store().databaseUrl().isPresent() ? " (AppConfig:Database:Url)"
                         : " (the embedded database: its password is in " + EMBEDDED_DATABASE_PASSWORD + ")"), e);
             }
         }

@@ -1,6 +1,6 @@
 package dev.scepter.installer.local;
 
-import dev.scepter.settings.ScepterSettings;
+import dev.scepter.settings.StoreSettings;
 import dev.scepter.store.jdbc.JdbcStorage;
 import java.nio.file.Path;
 
@@ -10,9 +10,9 @@ public final class StorageFactory {
     private StorageFactory() {
     }
 
-    public static JdbcStorage open(Path dataDir, ScepterSettings settings) {
-        return settings.databaseUrl()
-                .map(url -> JdbcStorage.connect(url, settings.databaseUser().orElse(null), settings.databasePassword().orElse(null)))
+    public static JdbcStorage open(Path dataDir, StoreSettings store) {
+        return store.databaseUrl()
+                .map(url -> JdbcStorage.connect(url, store.databaseUser().orElse(null), store.databasePassword().orElse(null)))
                 .orElseGet(() -> JdbcStorage.embedded(dataDir));
     }
 }

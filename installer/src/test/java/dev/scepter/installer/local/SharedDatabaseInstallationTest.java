@@ -49,7 +49,7 @@ class SharedDatabaseInstallationTest {
                 "AppConfig:Database:Url", postgres.jdbcUrl(),
                 "AppConfig:Database:User", postgres.user(),
                 "AppConfig:Database:Password", postgres.password())));
-        try (JdbcStorage storage = StorageFactory.open(parent.resolve("node-1"), settings)) {
+        try (JdbcStorage storage = StorageFactory.open(parent.resolve("node-1"), settings.store())) {
             install(parent.resolve("node-1"), settings, storage);
             assertThat(parent.resolve("node-1").resolve("scepter.mv.db")).doesNotExist();
             storage.certificateStore().record(new IssuedCertificate(BigInteger.TEN, "CN=Scepter-Root-CA-V1,O=Scepter", "CN=d",

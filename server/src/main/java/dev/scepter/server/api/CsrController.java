@@ -9,8 +9,8 @@ import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.protocol.csr.CertificationRequests;
 import dev.scepter.protocol.csr.MalformedCertificationRequestException;
-import dev.scepter.server.CoreContext;
 import dev.scepter.server.security.ApiCaller;
+import dev.scepter.settings.DbCsrSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.Optional;
@@ -38,14 +38,14 @@ public final class CsrController {
     private final boolean enabled;
     private final EnrollmentEndpoint endpoint;
 
-    public CsrController(CoreContext core, Enrollment enrollment) {
+    public CsrController(DbCsrSettings settings, Enrollment enrollment) {
         this.enrollment = enrollment;
-        this.enabled = core.settings().dbCsrEnabled();
-        EndpointProfile profile = new EndpointProfile("api", SerialNumbers.TYPE_STATIC, core.settings().dbCsrValidityPeriodDays(),
-                core.settings().dbCsrDefaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(),
+        this.enabled = settings.enabled();
+        EndpointProfile profile = new EndpointProfile("api", SerialNumbers.TYPE_STATIC, settings.validityPeriodDays(),
+                settings.defaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(),
                 KeyUsage.digitalSignature | KeyUsage.keyEncipherment, EndpointProfile.Binding.NONE,
                 // A token lets its holder ask for certificates, not name any Windows account.
-                core.settings().dbCsrAllowRequestedSid());
+                settings.allowRequestedSidExtension());
         this.endpoint = new EnrollmentEndpoint(profile, (challenge, csr) -> true);
     }
 

@@ -1,6 +1,6 @@
 package dev.scepter.server.crl;
 
-import dev.scepter.server.CoreContext;
+import dev.scepter.settings.CrlSettings;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -23,8 +23,8 @@ public final class CrlController {
     private final Optional<byte[]> token;
     private final CrlService crls;
 
-    public CrlController(CoreContext core, CrlService crls) {
-        this.token = core.settings().crlRequestToken().map(t -> t.getBytes(StandardCharsets.UTF_8));
+    public CrlController(CrlSettings settings, CrlService crls) {
+        this.token = settings.requestToken().map(t -> t.getBytes(StandardCharsets.UTF_8));
         this.crls = crls;
     }
 

@@ -149,11 +149,11 @@ public final class InstanceStatus {
 
     /** Whether the CRL is served; its URL holds a secret, so the homepage never shows it. */
     public boolean crlServed() {
-        return core.settings().crlRequestToken().isPresent();
+        return core.settings().crl().requestToken().isPresent();
     }
 
     public String crlSource() {
-        return core.settings().crlSource();
+        return core.settings().crl().source().spelling();
     }
 
     /** What an admin still has to look at; empty when nothing is left. */
@@ -165,10 +165,10 @@ public final class InstanceStatus {
         }
         issues.add("Intune SCEP validation is not configured: /certsrv/mscep/mscep.dll answers every PKIOperation with a CertRep "
                 + "FAILURE. Intune support comes with the Azure runtime; use /static or /static/aad with other MDMs.");
-        if (core.settings().appServiceName().isPresent()) {
-            AzureSignIn signIn = AzureSignIn.at(core.settings(), clock.instant());
-            if (signIn.installationIncomplete(core.settings())) {
-                issues.add("The installation is incomplete (" + (core.settings().applicationKey().isPresent()
+        if (core.settings().appService().name().isPresent()) {
+            AzureSignIn signIn = AzureSignIn.at(core.settings().auth(), clock.instant());
+            if (signIn.installationIncomplete(core.settings().auth())) {
+                issues.add("The installation is incomplete (" + (core.settings().auth().applicationKey().isPresent()
                         ? "it still signs in with a 1.x application key" : "no switch to the managed identity yet")
                         + "): run " + completeInstallationCommand());
             }
@@ -181,15 +181,15 @@ public final class InstanceStatus {
     }
 
     public String azureSignIn() {
-        return AzureSignIn.at(core.settings(), clock.instant()).describe();
+        return AzureSignIn.at(core.settings().auth(), clock.instant()).describe();
     }
 
     /** The command that completes this installation; on App Service with this app and slot filled in. */
     public String completeInstallationCommand() {
         var settings = core.settings();
-        return settings.appServiceName()
+        return settings.appService().name()
                 .map(app -> "bin/scepter complete-installation --target azure --scepman-app-service-name " + app
-                        + settings.deploymentSlotName().map(slot -> " --deployment-slot-name " + slot).orElse(""))
+                        + settings.appService().deploymentSlot().map(slot -> " --deployment-slot-name " + slot).orElse(""))
                 .orElse("bin/scepter complete-installation --data-dir " + core.dataDir());
     }
 

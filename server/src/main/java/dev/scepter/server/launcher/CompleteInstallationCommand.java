@@ -152,7 +152,7 @@ public final class CompleteInstallationCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
-        Memoized<JdbcStorage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings));
+        Memoized<JdbcStorage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings.store()));
         try {
             return reportFailures(() -> new LocalInstallation(data.dataDir(), settings, storage, Clock.systemUTC(), new SecureRandom(), System.out,
                     Terminal.attached()).complete(whatIf, verbose));

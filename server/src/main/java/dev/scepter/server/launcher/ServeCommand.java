@@ -6,7 +6,7 @@ import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.installer.local.StorageFactory;
 import dev.scepter.keys.Pkcs12CaSigner;
 import dev.scepter.server.CoreContext;
-import dev.scepter.server.ExternalDirectories;
+import dev.scepter.server.DirectoryFactory;
 import dev.scepter.server.ScepterServer;
 import dev.scepter.settings.InvalidSettingException;
 import dev.scepter.settings.ScepterSettings;
@@ -70,7 +70,7 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("Scepter cannot start: cannot lock the data folder " + data.dataDir() + ": " + e.getMessage());
             return 1;
         }
-        Memoized<JdbcStorage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings));
+        Memoized<JdbcStorage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings.store()));
         try {
             SecureRandom random = new SecureRandom();
             // Secrets are shown on a terminal only: a service's standard output ends in a log.
@@ -82,7 +82,7 @@ public final class ServeCommand implements Callable<Integer> {
             Pkcs12CaSigner ca = Pkcs12CaSigner.load(data.dataDir().resolve(LocalInstallation.CA_KEY_STORE),
                     data.dataDir().resolve(LocalInstallation.CA_PASSWORD));
             int listenPort = port == 0 ? freePort(host) : port;
-            Optional<Directory> directory = ExternalDirectories.open(settings);
+            Optional<Directory> directory = DirectoryFactory.openExternal(settings.directory());
             CoreContext core = new CoreContext(data.dataDir(), settings, storage.get(), ca, host, listenPort, directory);
             lock.describe("pid " + ProcessHandle.current().pid() + ", " + core.localUrl() + ", since " + java.time.Instant.now());
             ScepterServer.start(core);

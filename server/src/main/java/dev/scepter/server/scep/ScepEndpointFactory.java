@@ -11,7 +11,7 @@ import dev.scepter.authority.issuance.CertificateIssuer;
 import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.settings.EndpointSettings;
-import dev.scepter.settings.ScepterSettings;
+import dev.scepter.settings.ScepSettings;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,7 +39,7 @@ public final class ScepEndpointFactory {
     private static final int SIGN_AND_ENCIPHER = KeyUsage.digitalSignature | KeyUsage.keyEncipherment;
     private static final ChallengeVerifier NOTHING_PASSES = (challenge, csr) -> false;
 
-    private final ScepterSettings settings;
+    private final ScepSettings settings;
     private final OneTimeChallenges oneTimeChallenges;
     private final Supplier<String> dataFolderStaticChallenge;
 
@@ -47,7 +47,7 @@ public final class ScepEndpointFactory {
      * @param dataFolderStaticChallenge the data folder's {@code static-challenge}, read only when
      *                                  {@code /static} is on and no {@code RequestPassword} is set
      */
-    public ScepEndpointFactory(ScepterSettings settings, OneTimeChallenges oneTimeChallenges, Supplier<String> dataFolderStaticChallenge) {
+    public ScepEndpointFactory(ScepSettings settings, OneTimeChallenges oneTimeChallenges, Supplier<String> dataFolderStaticChallenge) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.oneTimeChallenges = Objects.requireNonNull(oneTimeChallenges, "oneTimeChallenges");
         this.dataFolderStaticChallenge = Objects.requireNonNull(dataFolderStaticChallenge, "dataFolderStaticChallenge");
@@ -55,14 +55,14 @@ public final class ScepEndpointFactory {
 
     /** Every SCEP path, enabled or not, in homepage order. */
     public ScepEndpoints endpoints() {
-        EndpointSettings statics = settings.endpoint("StaticValidation");
+        EndpointSettings statics = settings.staticValidation();
         EnrollmentEndpoint staticEndpoint = build("static", SerialNumbers.TYPE_STATIC, EndpointProfile.Binding.NONE, statics,
                 statics.enabled() ? Optional.of(statics.requestPassword().orElseGet(dataFolderStaticChallenge)) : Optional.empty(),
                 CLIENT_AUTH);
-        EndpointSettings aad = settings.endpoint("StaticAADValidation");
-        EndpointSettings jamf = settings.endpoint("JamfValidation");
-        EndpointSettings dc = settings.endpoint("DCValidation");
-        EndpointSettings intune = settings.endpoint("IntuneValidation");
+        EndpointSettings aad = settings.staticAadValidation();
+        EndpointSettings jamf = settings.jamfValidation();
+        EndpointSettings dc = settings.dcValidation();
+        EndpointSettings intune = settings.intuneValidation();
         return new ScepEndpoints(List.of(
                 // Intune's endpoint is always served (NDES-compatible path), but until the Azure runtime
                 // validates Intune's challenges every PKIOperation gets a CertRep FAILURE.

@@ -28,12 +28,12 @@ public final class HttpsConnectorCustomizer implements WebServerFactoryCustomize
 
     @Override
     public void customize(TomcatServletWebServerFactory factory) {
-        if (core.settings().httpsPort().isEmpty()) {
+        if (core.settings().web().httpsPort().isEmpty()) {
             return;
         }
         ServerCertificates.KeyStoreFile keyStore = serverCertificates.keyStore();
         Connector connector = new Connector(Http11NioProtocol.class.getName());
-        connector.setPort(core.settings().httpsPort().get());
+        connector.setPort(core.settings().web().httpsPort().get());
         connector.setScheme("https");
         connector.setSecure(true);
         connector.setProperty("address", core.host());

@@ -77,8 +77,8 @@ public final class ServerCertificates {
     }
 
     public KeyStoreFile keyStore() {
-        if (core.settings().httpsKeyStore().isPresent()) {
-            return new KeyStoreFile(core.settings().httpsKeyStore().get(), core.settings().httpsKeyStorePassword().orElseThrow());
+        if (core.settings().web().httpsKeyStore().isPresent()) {
+            return new KeyStoreFile(core.settings().web().httpsKeyStore().get(), core.settings().web().httpsKeyStorePassword().orElseThrow());
         }
         Path file = core.dataDir().resolve(FILE);
         Path passwordFile = core.dataDir().resolve(PASSWORD_FILE);
@@ -95,7 +95,7 @@ public final class ServerCertificates {
 
     /** {@code AppConfig:Https:HostNames}, else the BaseUrl's host and localhost. */
     Set<String> hostNames() {
-        Set<String> names = new LinkedHashSet<>(core.settings().httpsHostNames());
+        Set<String> names = new LinkedHashSet<>(core.settings().web().httpsHostNames());
         if (names.isEmpty()) {
             names.add(core.baseUrl().getHost());
             names.add("localhost");

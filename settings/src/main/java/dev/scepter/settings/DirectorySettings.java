@@ -1,0 +1,51 @@
+package dev.scepter.settings;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Which directory tells whether a certificate's device or user still exists, and how long its
+ * answers are kept ({@code AppConfig:Directory:*}).
+ *
+ * @param type         the directory
+ * @param cacheSeconds how long a directory's answer is used again; 0: never
+ * @param ldap         the {@code AppConfig:LDAP:*} settings given (not blank), by {@link Setting#key()}: the
+ *                     LDAP adapter binds and checks them itself, naming each in its errors
+ */
+public record DirectorySettings(DirectoryType type, int cacheSeconds, Map<String, String> ldap) {
+
+    public DirectorySettings {
+        Objects.requireNonNull(type, "type");
+        ldap = Collections.unmodifiableMap(new LinkedHashMap<>(ldap));
+    }
+
+    static DirectorySettings bind(SettingsBinder binder) {
+        Map<String, String> ldap = new LinkedHashMap<>();
+        for (Setting setting : Setting.values()) {
+            if (setting.key().startsWith("AppConfig:LDAP:")) {
+                binder.given(setting).ifPresent(value -> ldap.put(setting.key(), value));
+            }
+        }
+        return new DirectorySettings(
+                binder.required(Setting.DIRECTORY_TYPE, SettingParsers.oneOf(DirectoryType.values(), DirectoryType::spelling)),
+                binder.wholeNumber(Setting.DIRECTORY_CACHE_SECONDS, 0, 3600),
+                ldap);
+    }
+
+    /** An {@code AppConfig:LDAP:*} setting by name, in any of its spellings; empty when not given. */
+    public Optional<String> ldapSetting(String name) {
+        return Setting.byName(name).map(setting -> ldap.get(setting.key()));
+    }
+
+    @Override
+    public String toString() {
+        // The LDAP bind password is a secret.
+        StringBuilder out = new StringBuilder("DirectorySettings[type=" + type.spelling() + ", cacheSeconds=" + cacheSeconds);
+        ldap.forEach((name, value) -> out.append(", ").append(name).append('=')
+                .append(Setting.byName(name).orElseThrow().isSecret() ? "<hidden>" : value));
+        return out.append(']').toString();
+    }
+}

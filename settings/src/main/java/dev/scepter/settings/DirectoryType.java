@@ -1,0 +1,24 @@
+package dev.scepter.settings;
+
+/**
+ * Where devices and users are looked up ({@code AppConfig:Directory:Type}), spelled as in the
+ * setting. The server's one directory factory switches over it, so a new directory (Entra ID and
+ * Intune through Graph, Jamf) is a new constant here and a new case there.
+ */
+public enum DirectoryType {
+    /** The directory kept in the store, managed through the API. */
+    EMBEDDED("Embedded"),
+    /** An LDAP directory such as Active Directory ({@code AppConfig:LDAP:*}). */
+    LDAP("Ldap");
+
+    private final String spelling;
+
+    DirectoryType(String spelling) {
+        this.spelling = spelling;
+    }
+
+    /** As the setting spells it. */
+    public String spelling() {
+        return spelling;
+    }
+}

@@ -1,0 +1,49 @@
+package dev.scepter.settings;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How clients reach this instance: its public URL, the proxy in front, and HTTPS
+ * ({@code AppConfig:BaseUrl}, {@code AppConfig:TrustForwardedHeaders}, {@code AppConfig:Https:*}).
+ *
+ * @param baseUrl                the URL certificates name (AIA, CDP); empty: the local URL
+ * @param trustForwardedHeaders  whether {@code X-Forwarded-*} from a proxy are believed
+ * @param httpsPort              the HTTPS port besides HTTP; empty: HTTP only
+ * @param httpsKeyStore          a PKCS#12 with the server's own key and certificate; empty: one issued by this CA
+ * @param httpsKeyStorePassword  its password; a secret
+ * @param httpsHostNames         names for the certificate this CA issues itself
+ */
+public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, Optional<Integer> httpsPort, Optional<Path> httpsKeyStore,
+        Optional<String> httpsKeyStorePassword, List<String> httpsHostNames) {
+
+    public WebSettings {
+        httpsHostNames = List.copyOf(httpsHostNames);
+    }
+
+    static WebSettings bind(SettingsBinder binder) {
+        WebSettings web = new WebSettings(
+                binder.optional(Setting.BASE_URL, SettingParsers::absoluteHttpUrl),
+                binder.bool(Setting.TRUST_FORWARDED_HEADERS),
+                binder.optional(Setting.HTTPS_PORT, SettingParsers.wholeNumber(0, 65_535)),
+                binder.optional(Setting.HTTPS_KEY_STORE, SettingParsers::path),
+                binder.optional(Setting.HTTPS_KEY_STORE_PASSWORD, v -> v),
+                binder.optional(Setting.HTTPS_HOST_NAMES, SettingParsers::list).orElse(List.of()));
+        if (web.httpsKeyStore().isPresent() && web.httpsKeyStorePassword().isEmpty()) {
+            binder.reject(Setting.HTTPS_KEY_STORE_PASSWORD, Setting.HTTPS_KEY_STORE_PASSWORD.key() + ": required when "
+                    + Setting.HTTPS_KEY_STORE.key() + " is set");
+        }
+        return web;
+    }
+
+    @Override
+    public String toString() {
+        // The key store's password is a secret.
+        return "WebSettings[baseUrl=" + baseUrl.map(URI::toString).orElse("") + ", trustForwardedHeaders=" + trustForwardedHeaders
+                + ", httpsPort=" + httpsPort.map(String::valueOf).orElse("") + ", httpsKeyStore="
+                + httpsKeyStore.map(Path::toString).orElse("") + ", httpsKeyStorePassword="
+                + httpsKeyStorePassword.map(p -> "<hidden>").orElse("") + ", httpsHostNames=" + httpsHostNames + "]";
+    }
+}
