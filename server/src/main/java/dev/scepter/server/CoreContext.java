@@ -2,8 +2,8 @@ package dev.scepter.server;
 
 import dev.scepter.authority.ca.CaSigner;
 import dev.scepter.authority.directory.Directory;
+import dev.scepter.authority.store.Storage;
 import dev.scepter.settings.ScepterSettings;
-import dev.scepter.store.jdbc.JdbcStorage;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -13,11 +13,11 @@ import java.util.Optional;
  * What the launcher prepared before the web tier starts: settings bound, installation complete,
  * store open, CA key loaded, and the external directory connected when one is configured.
  */
-public record CoreContext(Path dataDir, ScepterSettings settings, JdbcStorage storage, CaSigner ca, String host, int port,
+public record CoreContext(Path dataDir, ScepterSettings settings, Storage storage, CaSigner ca, String host, int port,
         Optional<Directory> directory) {
 
     /** A core on the embedded directory. */
-    public CoreContext(Path dataDir, ScepterSettings settings, JdbcStorage storage, CaSigner ca, String host, int port) {
+    public CoreContext(Path dataDir, ScepterSettings settings, Storage storage, CaSigner ca, String host, int port) {
         this(dataDir, settings, storage, ca, host, port, Optional.empty());
     }
 

@@ -2,6 +2,7 @@ package dev.scepter.installer.local;
 
 import dev.scepter.authority.Secrets;
 import dev.scepter.authority.audit.AuditLog;
+import dev.scepter.authority.store.Storage;
 import dev.scepter.authority.token.ApiRole;
 import dev.scepter.authority.token.ApiToken;
 import dev.scepter.authority.token.ApiTokens;
@@ -55,7 +56,7 @@ public final class LocalInstallation {
 
     private final Path dataDir;
     private final ScepterSettings settings;
-    private final Supplier<JdbcStorage> storage;
+    private final Supplier<? extends Storage> storage;
     private final Clock clock;
     private final SecureRandom random;
     private final PrintStream out;
@@ -66,7 +67,7 @@ public final class LocalInstallation {
     private final List<String> notices = new ArrayList<>();
 
     /** An installation that prints no secret: it names the files that hold them. */
-    public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<JdbcStorage> storage, Clock clock,
+    public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<? extends Storage> storage, Clock clock,
             SecureRandom random, PrintStream out) {
         this(dataDir, settings, storage, clock, random, out, false);
     }
@@ -77,7 +78,7 @@ public final class LocalInstallation {
      *                    whatever collects the standard output of a service (a container's or
      *                    systemd's log) keeps it
      */
-    public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<JdbcStorage> storage, Clock clock,
+    public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<? extends Storage> storage, Clock clock,
             SecureRandom random, PrintStream out, boolean showSecrets) {
         this.showSecrets = showSecrets;
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -408,7 +409,7 @@ public final class LocalInstallation {
     }
 
     private ApiTokens tokens() {
-        JdbcStorage store = storage.get();
+        Storage store = storage.get();
         AuditLog audit = store.auditLog();
         return new ApiTokens(store.apiTokenStore(), audit, clock, random);
     }

@@ -1,16 +1,16 @@
 package dev.scepter.server.launcher;
 
 import dev.scepter.authority.directory.Directory;
+import dev.scepter.authority.store.Storage;
 import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.StorageFactory;
 import dev.scepter.installer.local.LocalInstallation;
-import dev.scepter.installer.local.StorageFactory;
 import dev.scepter.keys.Pkcs12CaSigner;
 import dev.scepter.server.CoreContext;
 import dev.scepter.server.ExternalDirectories;
 import dev.scepter.server.ScepterServer;
 import dev.scepter.settings.InvalidSettingException;
 import dev.scepter.settings.ScepterSettings;
-import dev.scepter.store.jdbc.JdbcStorage;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -70,7 +70,7 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("Scepter cannot start: cannot lock the data folder " + data.dataDir() + ": " + e.getMessage());
             return 1;
         }
-        Memoized<JdbcStorage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings));
+        Memoized<Storage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings));
         try {
             SecureRandom random = new SecureRandom();
             // Secrets are shown on a terminal only: a service's standard output ends in a log.

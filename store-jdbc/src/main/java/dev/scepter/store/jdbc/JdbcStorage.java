@@ -6,6 +6,7 @@ import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.directory.EmbeddedDirectory;
 import dev.scepter.authority.enrollment.OneTimeChallengeStore;
 import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.store.Storage;
 import dev.scepter.authority.token.ApiTokenStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * the data folder's owner can read: another local account could otherwise connect and, for
  * example, add an API token with every role.
  */
-public final class JdbcStorage implements AutoCloseable {
+public final class JdbcStorage implements Storage {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcStorage.class);
 
@@ -326,37 +327,38 @@ public final class JdbcStorage implements AutoCloseable {
         return open(jdbcUrl, user, password, 10, metadata -> describe(jdbcUrl, metadata));
     }
 
+    @Override
     public CertificateStore certificateStore() {
         return certificateStore;
     }
 
+    @Override
     public ApiTokenStore apiTokenStore() {
         return apiTokenStore;
     }
 
+    @Override
     public AuditLog auditLog() {
         return auditLog;
     }
 
     /** The embedded directory, kept in this database: the directory when no external one is configured. */
+    @Override
     public EmbeddedDirectory embeddedDirectory() {
         return embeddedDirectory;
     }
 
-    /** The pool, for health checks and for stores of later features. */
+    @Override
     public OneTimeChallengeStore oneTimeChallengeStore() {
         return oneTimeChallenges;
     }
 
+    /** The pool: this adapter's own, for tests that read the schema and for stores of later features. */
     public DataSource dataSource() {
         return dataSource;
     }
 
-    /**
-     * What the storage is, for the log, the homepage and health: for example
-     * {@code H2 (embedded, /srv/scepter-data/scepter.mv.db)} or
-     * {@code PostgreSQL 15.14 at db.example:5432/scepter}. Never a password.
-     */
+    @Override
     public String describe() {
         return description;
     }
