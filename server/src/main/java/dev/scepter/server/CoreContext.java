@@ -3,6 +3,7 @@ package dev.scepter.server;
 import dev.scepter.authority.ca.CaSigner;
 import dev.scepter.authority.directory.Directory;
 import dev.scepter.authority.store.Storage;
+import dev.scepter.settings.DataFolder;
 import dev.scepter.settings.ScepterSettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -28,6 +29,11 @@ public record CoreContext(Path dataDir, ScepterSettings settings, Storage storag
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(ca, "ca");
         Objects.requireNonNull(host, "host");
+    }
+
+    /** The data folder's files: keys, secrets, the embedded database. */
+    public DataFolder dataFolder() {
+        return new DataFolder(dataDir);
     }
 
     /** The URL a local user reaches: {@code localhost} stands for the wildcard address. */

@@ -9,6 +9,7 @@ import dev.scepter.keys.Pkcs12CaSigner;
 import dev.scepter.server.CoreContext;
 import dev.scepter.server.ExternalDirectories;
 import dev.scepter.server.ScepterServer;
+import dev.scepter.settings.DataFolder;
 import dev.scepter.settings.InvalidSettingException;
 import dev.scepter.settings.ScepterSettings;
 import java.io.IOException;
@@ -79,8 +80,8 @@ public final class ServeCommand implements Callable<Integer> {
             if (!installation.plan().isEmpty()) {
                 installation.complete(false);
             }
-            Pkcs12CaSigner ca = Pkcs12CaSigner.load(data.dataDir().resolve(LocalInstallation.CA_KEY_STORE),
-                    data.dataDir().resolve(LocalInstallation.CA_PASSWORD));
+            DataFolder folder = new DataFolder(data.dataDir());
+            Pkcs12CaSigner ca = Pkcs12CaSigner.load(folder.caKeyStore(), folder.caPassword());
             int listenPort = port == 0 ? freePort(host) : port;
             Optional<Directory> directory = ExternalDirectories.open(settings);
             CoreContext core = new CoreContext(data.dataDir(), settings, storage.get(), ca, host, listenPort, directory);

@@ -41,10 +41,13 @@ public final class JdbcStorage implements Storage {
 
     /** The embedded database's name in the data folder; H2 adds {@code .mv.db}. */
     static final String EMBEDDED_NAME = "scepter";
-    /** The embedded database's file, as H2 names it. */
-    public static final String EMBEDDED_FILE = EMBEDDED_NAME + ".mv.db";
-    /** The embedded database's password (0600), made with the database. */
-    public static final String EMBEDDED_PASSWORD_FILE = "database-password";
+    /**
+     * The embedded database's file, as H2 names it. The data folder's layout (settings'
+     * {@code DataFolder}) names it too, for the installer; the installer's tests hold the two equal.
+     */
+    static final String EMBEDDED_FILE = EMBEDDED_NAME + ".mv.db";
+    /** The embedded database's password (0600), made with the database; named in {@code DataFolder} too. */
+    static final String EMBEDDED_PASSWORD_FILE = "database-password";
     /** The embedded database's only user: the one that created it, its administrator. */
     private static final String EMBEDDED_USER = "sa";
     private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_READ_WRITE =
