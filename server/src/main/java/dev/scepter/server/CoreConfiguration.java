@@ -21,7 +21,6 @@ import dev.scepter.authority.validity.IssuedSerialIndex;
 import dev.scepter.authority.validity.RevocationIndex;
 import dev.scepter.authority.validity.StoreHealth;
 import dev.scepter.authority.validity.Validity;
-import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.keys.Pkcs12CaSigner;
 import dev.scepter.protocol.ocsp.IssuerMatcher;
 import dev.scepter.protocol.scep.CertRepEncoder;
@@ -225,7 +224,7 @@ public class CoreConfiguration {
 
     /** The data folder's {@code static-challenge}, made by the local installation. */
     private static String dataFolderStaticChallenge(CoreContext core) {
-        Path file = core.dataDir().resolve(LocalInstallation.STATIC_CHALLENGE);
+        Path file = core.dataFolder().staticChallenge();
         try {
             return Files.readString(file, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
@@ -248,14 +247,14 @@ public class CoreConfiguration {
         if (ScepKeys.isRsa(ca.certificate()) && ca instanceof CaDecrypter decrypter) {
             return new ScepKeys(ca, decrypter, Optional.empty(), ca.chain());
         }
-        Path raKeyStore = core.dataDir().resolve(LocalInstallation.RA_KEY_STORE);
+        Path raKeyStore = core.dataFolder().raKeyStore();
         if (!Files.exists(raKeyStore)) {
             throw new IllegalStateException("The CA key is not RSA, so SCEP needs the RSA RA certificate in " + raKeyStore
                     + "; run complete-installation to create it.");
         }
         Pkcs12CaSigner ra;
         try {
-            ra = Pkcs12CaSigner.load(raKeyStore, core.dataDir().resolve(LocalInstallation.RA_PASSWORD));
+            ra = Pkcs12CaSigner.load(raKeyStore, core.dataFolder().raPassword());
         } catch (IOException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot open the SCEP RA in " + raKeyStore + ": " + e.getMessage(), e);
         }

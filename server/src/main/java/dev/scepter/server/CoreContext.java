@@ -2,8 +2,9 @@ package dev.scepter.server;
 
 import dev.scepter.authority.ca.CaSigner;
 import dev.scepter.authority.directory.Directory;
+import dev.scepter.authority.store.Storage;
+import dev.scepter.settings.DataFolder;
 import dev.scepter.settings.ScepterSettings;
-import dev.scepter.store.jdbc.JdbcStorage;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -13,11 +14,11 @@ import java.util.Optional;
  * What the launcher prepared before the web tier starts: settings bound, installation complete,
  * store open, CA key loaded, and the external directory connected when one is configured.
  */
-public record CoreContext(Path dataDir, ScepterSettings settings, JdbcStorage storage, CaSigner ca, String host, int port,
+public record CoreContext(Path dataDir, ScepterSettings settings, Storage storage, CaSigner ca, String host, int port,
         Optional<Directory> directory) {
 
     /** A core on the embedded directory. */
-    public CoreContext(Path dataDir, ScepterSettings settings, JdbcStorage storage, CaSigner ca, String host, int port) {
+    public CoreContext(Path dataDir, ScepterSettings settings, Storage storage, CaSigner ca, String host, int port) {
         this(dataDir, settings, storage, ca, host, port, Optional.empty());
     }
 
@@ -28,6 +29,11 @@ public record CoreContext(Path dataDir, ScepterSettings settings, JdbcStorage st
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(ca, "ca");
         Objects.requireNonNull(host, "host");
+    }
+
+    /** The data folder's files: keys, secrets, the embedded database. */
+    public DataFolder dataFolder() {
+        return new DataFolder(dataDir);
     }
 
     /** The URL a local user reaches: {@code localhost} stands for the wildcard address. */

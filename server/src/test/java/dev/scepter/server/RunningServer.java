@@ -1,11 +1,11 @@
 package dev.scepter.server;
 
+import dev.scepter.authority.store.Storage;
+import dev.scepter.installer.StorageFactory;
 import dev.scepter.installer.local.LocalInstallation;
-import dev.scepter.installer.local.StorageFactory;
 import dev.scepter.keys.Pkcs12CaSigner;
 import dev.scepter.settings.RawSettings;
 import dev.scepter.settings.ScepterSettings;
-import dev.scepter.store.jdbc.JdbcStorage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -44,7 +44,7 @@ final class RunningServer implements AutoCloseable {
         values.put("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "2048");
         values.putAll(extraSettings);
         ScepterSettings settings = ScepterSettings.bind(RawSettings.of(values));
-        JdbcStorage storage = StorageFactory.open(dataDir, settings.store());
+        Storage storage = StorageFactory.open(dataDir, settings.store());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new LocalInstallation(dataDir, settings, () -> storage, Clock.systemUTC(), new SecureRandom(), new PrintStream(out, true))
                 .complete(false);

@@ -200,7 +200,7 @@ class ServerOptionsTest {
     /** Who asked for each recorded certificate, as the store has it. */
     private static List<String> requesters(RunningServer server) throws Exception {
         List<String> requesters = new java.util.ArrayList<>();
-        try (var connection = server.core.storage().dataSource().getConnection();
+        try (var connection = ((dev.scepter.store.jdbc.JdbcStorage) server.core.storage()).dataSource().getConnection();
                 var rows = connection.createStatement().executeQuery("select requester from issued_certificate")) {
             while (rows.next()) {
                 requesters.add(rows.getString(1));

@@ -31,7 +31,7 @@ public final class SettingsSources {
             }
             sources.add(Map.entry(settingsFile.get().toString(), AppSettingsFile.read(settingsFile.get())));
         }
-        Path appSettings = dataDir.resolve("appsettings.json");
+        Path appSettings = new DataFolder(dataDir).appSettings();
         sources.add(Map.entry(appSettings.toString(), AppSettingsFile.read(appSettings)));
         return RawSettings.merge(sources);
     }

@@ -1,5 +1,6 @@
 package dev.scepter.installer.local;
 
+import dev.scepter.settings.DataFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,15 +14,12 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The data folder holds the CA key, the database and the installation's secrets, so it is its
- * owner's alone: the folder (and any folder in it) 0700, every file 0600. Another local account
- * can then neither read a file nor learn the embedded database's port and key from its lock file.
- * Symbolic links are left alone: their targets are not the data folder's to change.
+ * Finds and repairs modes in the data folder wider than {@link DataFolder}'s (folders 0700, files
+ * 0600), for a folder made or changed outside Scepter. Another local account can then neither
+ * read a file nor learn the embedded database's port and key from its lock file. Symbolic links
+ * are left alone: their targets are not the data folder's to change.
  */
-public final class DataFolderModes {
-
-    static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
-    static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+final class DataFolderModes {
 
     /** One entry whose mode is not what it should be. */
     record Loose(Path folder, Path path, Set<PosixFilePermission> mode, Set<PosixFilePermission> wanted) {
@@ -73,28 +71,10 @@ public final class DataFolderModes {
         }
     }
 
-    /** Creates the data folder, its owner's alone from the start; one made meanwhile by another command is kept. */
-    public static void create(Path dataDir) throws IOException {
-        Path absolute = dataDir.toAbsolutePath();
-        if (absolute.getParent() != null) {
-            Files.createDirectories(absolute.getParent());
-        }
-        try {
-            Files.createDirectory(absolute, PosixFilePermissions.asFileAttribute(FOLDER));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createDirectory(absolute);
-        } catch (java.nio.file.FileAlreadyExistsException raced) {
-            // Made meanwhile (two starts at once): the serve lock decides which of them serves.
-            if (!Files.isDirectory(absolute)) {
-                throw raced;
-            }
-        }
-    }
-
     private static Set<PosixFilePermission> wanted(Path entry) {
         if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-            return FOLDER;
+            return DataFolder.FOLDER_MODE;
         }
-        return Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS) ? FILE : null;
+        return Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS) ? DataFolder.FILE_MODE : null;
     }
 }

@@ -1,7 +1,19 @@
 package dev.scepter.installer.local;
 
+import static dev.scepter.settings.DataFolder.ADMIN_TOKEN;
+import static dev.scepter.settings.DataFolder.APP_SETTINGS;
+import static dev.scepter.settings.DataFolder.CA_KEY_STORE;
+import static dev.scepter.settings.DataFolder.CA_PASSWORD;
+import static dev.scepter.settings.DataFolder.CERTMASTER_CLIENT;
+import static dev.scepter.settings.DataFolder.EMBEDDED_DATABASE;
+import static dev.scepter.settings.DataFolder.EMBEDDED_DATABASE_PASSWORD;
+import static dev.scepter.settings.DataFolder.RA_KEY_STORE;
+import static dev.scepter.settings.DataFolder.RA_PASSWORD;
+import static dev.scepter.settings.DataFolder.STATIC_CHALLENGE;
+
 import dev.scepter.authority.Secrets;
 import dev.scepter.authority.audit.AuditLog;
+import dev.scepter.authority.store.Storage;
 import dev.scepter.authority.token.ApiRole;
 import dev.scepter.authority.token.ApiToken;
 import dev.scepter.authority.token.ApiTokens;
@@ -12,6 +24,7 @@ import dev.scepter.installer.Step;
 import dev.scepter.keys.Pkcs12CaSigner;
 import dev.scepter.keys.RootCaSpec;
 import dev.scepter.settings.AppSettingsFile;
+import dev.scepter.settings.DataFolder;
 import dev.scepter.settings.ScepterSettings;
 import dev.scepter.settings.Setting;
 import dev.scepter.store.jdbc.JdbcStorage;
@@ -36,17 +49,6 @@ import java.util.function.Supplier;
  */
 public final class LocalInstallation {
 
-    public static final String CA_KEY_STORE = "ca.p12";
-    public static final String CA_PASSWORD = "ca.p12.password";
-    /** The SCEP RA's key and certificate, beside a CA whose key cannot decrypt SCEP requests (EC). */
-    public static final String RA_KEY_STORE = "ra.p12";
-    public static final String RA_PASSWORD = "ra.p12.password";
-    public static final String APP_SETTINGS = "appsettings.json";
-    public static final String STATIC_CHALLENGE = "static-challenge";
-    public static final String ADMIN_TOKEN = "admin-token";
-    public static final String EMBEDDED_DATABASE = JdbcStorage.EMBEDDED_FILE;
-    public static final String EMBEDDED_DATABASE_PASSWORD = JdbcStorage.EMBEDDED_PASSWORD_FILE;
-    public static final String CERTMASTER_CLIENT = "certmaster-client.json";
     /** What Certificate Master may do through the core's API: request certificates, and search, download, revoke. */
     static final Set<ApiRole> CERTMASTER_ROLES = EnumSet.of(ApiRole.CSR_REQUEST, ApiRole.MANAGE_ALL);
     /** Admin tokens are named by a fingerprint of their value: each node sharing a store keeps its own. */
@@ -54,8 +56,9 @@ public final class LocalInstallation {
     private static final String ACTOR = "complete-installation";
 
     private final Path dataDir;
+    private final DataFolder folder;
     private final ScepterSettings settings;
-    private final Supplier<JdbcStorage> storage;
+    private final Supplier<? extends Storage> storage;
     private final Clock clock;
     private final SecureRandom random;
     private final PrintStream out;
@@ -66,7 +69,7 @@ public final class LocalInstallation {
     private final List<String> notices = new ArrayList<>();
 
     /** An installation that prints no secret: it names the files that hold them. */
-    public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<JdbcStorage> storage, Clock clock,
+    public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<? extends Storage> storage, Clock clock,
             SecureRandom random, PrintStream out) {
         this(dataDir, settings, storage, clock, random, out, false);
     }
@@ -77,10 +80,11 @@ public final class LocalInstallation {
      *                    whatever collects the standard output of a service (a container's or
      *                    systemd's log) keeps it
      */
-    public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<JdbcStorage> storage, Clock clock,
+    public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<? extends Storage> storage, Clock clock,
             SecureRandom random, PrintStream out, boolean showSecrets) {
         this.showSecrets = showSecrets;
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
+        this.folder = new DataFolder(dataDir);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.storage = Objects.requireNonNull(storage, "storage");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -97,8 +101,7 @@ public final class LocalInstallation {
     public boolean complete(boolean whatIf, boolean verbose) throws InstallationException {
         out.println("Scepter local installation in " + dataDir.toAbsolutePath());
         if (verbose) {
-            for (String file : List.of(CA_KEY_STORE, CA_PASSWORD, RA_KEY_STORE, APP_SETTINGS, STATIC_CHALLENGE, ADMIN_TOKEN, CERTMASTER_CLIENT,
-                    EMBEDDED_DATABASE, EMBEDDED_DATABASE_PASSWORD)) {
+            for (String file : DataFolder.INSTALLATION_FILES) {
                 out.println((Files.exists(dataDir.resolve(file)) ? "Found: " : "Missing: ") + file);
             }
             out.println("Database: " + settings.store().databaseUrl().map(url -> "AppConfig:Database:Url").orElse("embedded H2 in " + EMBEDDED_DATABASE));
@@ -129,19 +132,19 @@ public final class LocalInstallation {
         List<Step> plan = new ArrayList<>();
         if (!Files.isDirectory(dataDir)) {
             plan.add(new Step("Create the data folder " + dataDir.toAbsolutePath() + " (its owner's only)",
-                    () -> DataFolderModes.create(dataDir)));
+                    folder::create));
         } else {
             planPrivateModes(plan);
         }
         planRootCa(plan);
-        if (!Files.exists(dataDir.resolve(APP_SETTINGS))) {
+        if (!Files.exists(folder.appSettings())) {
             plan.add(new Step("Create " + APP_SETTINGS + " (empty: the settings of this installation go there)",
-                    () -> AppSettingsFile.write(dataDir.resolve(APP_SETTINGS), new LinkedHashMap<>())));
+                    () -> AppSettingsFile.write(folder.appSettings(), new LinkedHashMap<>())));
         } else {
             planOneXMigration(plan);
         }
         planDatabase(plan);
-        if (settings.scep().staticValidation().enabled() && settings.scep().staticValidation().requestPassword().isEmpty() && !Files.exists(dataDir.resolve(STATIC_CHALLENGE))) {
+        if (settings.scep().staticValidation().enabled() && settings.scep().staticValidation().requestPassword().isEmpty() && !Files.exists(folder.staticChallenge())) {
             plan.add(new Step("Create the static SCEP challenge in " + STATIC_CHALLENGE, this::createStaticChallenge));
         }
         planAdminToken(plan);
@@ -163,7 +166,7 @@ public final class LocalInstallation {
         plan.add(new Step(APP_SETTINGS + ": " + String.join("; ", changes), () -> {
             AppSettings settings = readAppSettings();
             migrateOneX(settings);
-            AppSettingsFile.write(dataDir.resolve(APP_SETTINGS), settings.asMap());
+            AppSettingsFile.write(folder.appSettings(), settings.asMap());
         }));
     }
 
@@ -183,7 +186,7 @@ public final class LocalInstallation {
 
     private AppSettings readAppSettings() throws InstallationException {
         try {
-            return new AppSettings(AppSettingsFile.read(dataDir.resolve(APP_SETTINGS)), false);
+            return new AppSettings(AppSettingsFile.read(folder.appSettings()), false);
         } catch (dev.scepter.settings.InvalidSettingException e) {
             throw new InstallationException(e.getMessage(), e);
         }
@@ -194,7 +197,7 @@ public final class LocalInstallation {
         if (databasePending) {
             return;
         }
-        Path file = dataDir.resolve(CERTMASTER_CLIENT);
+        Path file = folder.certMasterClient();
         if (!Files.exists(file)) {
             plan.add(new Step("Create Certificate Master's API credential (roles " + roleNames(CERTMASTER_ROLES) + ") in "
                     + CERTMASTER_CLIENT, this::createCertMasterClient));
@@ -220,7 +223,7 @@ public final class LocalInstallation {
     private void createCertMasterClient() throws Exception {
         String value = tokens().newValue();
         String name = tokenName("certmaster-", value);
-        CertMasterClient.write(dataDir.resolve(CERTMASTER_CLIENT), new CertMasterClient(name, value, CERTMASTER_ROLES));
+        CertMasterClient.write(folder.certMasterClient(), new CertMasterClient(name, value, CERTMASTER_ROLES));
         tokens().register(ACTOR, name, value, CERTMASTER_ROLES);
     }
 
@@ -229,8 +232,8 @@ public final class LocalInstallation {
     }
 
     private void planRootCa(List<Step> plan) throws InstallationException {
-        Path keyStore = dataDir.resolve(CA_KEY_STORE);
-        Path password = dataDir.resolve(CA_PASSWORD);
+        Path keyStore = folder.caKeyStore();
+        Path password = folder.caPassword();
         if (Files.exists(keyStore)) {
             if (!Files.exists(password)) {
                 throw new InstallationException(keyStore + " exists but " + password + " does not: restore "
@@ -263,11 +266,11 @@ public final class LocalInstallation {
      * @param newCaNeedsOne whether the CA this plan creates is one that needs an RA
      */
     private void planScepRa(List<Step> plan, boolean newCaNeedsOne) throws InstallationException {
-        Path raKeyStore = dataDir.resolve(RA_KEY_STORE);
+        Path raKeyStore = folder.raKeyStore();
         if (Files.exists(raKeyStore)) {
             return;
         }
-        Path caKeyStore = dataDir.resolve(CA_KEY_STORE);
+        Path caKeyStore = folder.caKeyStore();
         boolean needed = newCaNeedsOne;
         if (Files.exists(caKeyStore)) {
             needed = !caKeyIsRsa(caKeyStore);
@@ -275,15 +278,15 @@ public final class LocalInstallation {
         if (needed) {
             plan.add(new Step("Create the SCEP RA certificate (RSA 2048, issued by the CA; it decrypts SCEP requests, "
                     + "which an EC CA key cannot) in " + RA_KEY_STORE,
-                    () -> Pkcs12CaSigner.generateScepRa(raKeyStore, dataDir.resolve(RA_PASSWORD),
-                            Pkcs12CaSigner.load(caKeyStore, dataDir.resolve(CA_PASSWORD)), clock, random)));
+                    () -> Pkcs12CaSigner.generateScepRa(raKeyStore, folder.raPassword(),
+                            Pkcs12CaSigner.load(caKeyStore, folder.caPassword()), clock, random)));
         }
     }
 
     private boolean caKeyIsRsa(Path caKeyStore) throws InstallationException {
         try {
             return org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption.equals(Pkcs12CaSigner.load(caKeyStore,
-                    dataDir.resolve(CA_PASSWORD)).certificate().getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm());
+                    folder.caPassword()).certificate().getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm());
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {
             throw new InstallationException("cannot read the CA in " + caKeyStore + ": " + e.getMessage(), e);
         }
@@ -323,7 +326,7 @@ public final class LocalInstallation {
     }
 
     private boolean databaseExists() {
-        return settings.store().databaseUrl().isPresent() || Files.exists(dataDir.resolve(EMBEDDED_DATABASE));
+        return settings.store().databaseUrl().isPresent() || Files.exists(folder.embeddedDatabase());
     }
 
     /** Reads the database without changing it, once per plan: --what-if must not migrate a schema. */
@@ -345,7 +348,7 @@ public final class LocalInstallation {
         if (databasePending) {
             return;
         }
-        Path tokenFile = dataDir.resolve(ADMIN_TOKEN);
+        Path tokenFile = folder.adminToken();
         if (!Files.exists(tokenFile)) {
             plan.add(new Step("Create the admin API token (every role) in " + ADMIN_TOKEN, this::createAdminToken));
             return;
@@ -373,13 +376,13 @@ public final class LocalInstallation {
 
     private void createStaticChallenge() throws Exception {
         String challenge = Secrets.randomText(random, 18);
-        Pkcs12CaSigner.writeSecret(dataDir.resolve(STATIC_CHALLENGE), challenge.getBytes(StandardCharsets.UTF_8));
+        Pkcs12CaSigner.writeSecret(folder.staticChallenge(), challenge.getBytes(StandardCharsets.UTF_8));
         showOnce("Static SCEP challenge", STATIC_CHALLENGE, challenge);
     }
 
     private void createAdminToken() throws Exception {
         String value = tokens().newValue();
-        Pkcs12CaSigner.writeSecret(dataDir.resolve(ADMIN_TOKEN), value.getBytes(StandardCharsets.UTF_8));
+        Pkcs12CaSigner.writeSecret(folder.adminToken(), value.getBytes(StandardCharsets.UTF_8));
         registerAdminToken(value);
         showOnce("Admin API token", ADMIN_TOKEN, value);
     }
@@ -408,7 +411,7 @@ public final class LocalInstallation {
     }
 
     private ApiTokens tokens() {
-        JdbcStorage store = storage.get();
+        Storage store = storage.get();
         AuditLog audit = store.auditLog();
         return new ApiTokens(store.apiTokenStore(), audit, clock, random);
     }

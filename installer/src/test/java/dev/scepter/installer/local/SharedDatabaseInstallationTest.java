@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.authority.store.Storage;
 import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.StorageFactory;
 import dev.scepter.settings.RawSettings;
 import dev.scepter.settings.ScepterSettings;
-import dev.scepter.store.jdbc.JdbcStorage;
 import dev.scepter.store.jdbc.PostgresServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -49,7 +50,7 @@ class SharedDatabaseInstallationTest {
                 "AppConfig:Database:Url", postgres.jdbcUrl(),
                 "AppConfig:Database:User", postgres.user(),
                 "AppConfig:Database:Password", postgres.password())));
-        try (JdbcStorage storage = StorageFactory.open(parent.resolve("node-1"), settings.store())) {
+        try (Storage storage = StorageFactory.open(parent.resolve("node-1"), settings.store())) {
             install(parent.resolve("node-1"), settings, storage);
             assertThat(parent.resolve("node-1").resolve("scepter.mv.db")).doesNotExist();
             storage.certificateStore().record(new IssuedCertificate(BigInteger.TEN, "CN=Scepter-Root-CA-V1,O=Scepter", "CN=d",
@@ -65,7 +66,7 @@ class SharedDatabaseInstallationTest {
         }
     }
 
-    private static void install(Path dataDir, ScepterSettings settings, JdbcStorage storage) throws InstallationException {
+    private static void install(Path dataDir, ScepterSettings settings, Storage storage) throws InstallationException {
         new LocalInstallation(dataDir, settings, () -> storage, Clock.systemUTC(), new SecureRandom(),
                 new PrintStream(new ByteArrayOutputStream(), true)).complete(false);
     }

@@ -1,15 +1,15 @@
 package dev.scepter.server.launcher;
 
+import dev.scepter.authority.store.Storage;
 import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.StorageFactory;
 import dev.scepter.installer.azure.AzureConnector;
 import dev.scepter.installer.azure.AzureInstallation;
 import dev.scepter.installer.azure.AzureOptions;
 import dev.scepter.installer.azure.Prompter;
 import dev.scepter.installer.local.LocalInstallation;
-import dev.scepter.installer.local.StorageFactory;
 import dev.scepter.settings.InvalidSettingException;
 import dev.scepter.settings.ScepterSettings;
-import dev.scepter.store.jdbc.JdbcStorage;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -152,7 +152,7 @@ public final class CompleteInstallationCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
-        Memoized<JdbcStorage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings.store()));
+        Memoized<Storage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings.store()));
         try {
             return reportFailures(() -> new LocalInstallation(data.dataDir(), settings, storage, Clock.systemUTC(), new SecureRandom(), System.out,
                     Terminal.attached()).complete(whatIf, verbose));

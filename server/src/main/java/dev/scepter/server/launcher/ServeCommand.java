@@ -1,16 +1,17 @@
 package dev.scepter.server.launcher;
 
 import dev.scepter.authority.directory.Directory;
+import dev.scepter.authority.store.Storage;
 import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.StorageFactory;
 import dev.scepter.installer.local.LocalInstallation;
-import dev.scepter.installer.local.StorageFactory;
 import dev.scepter.keys.Pkcs12CaSigner;
 import dev.scepter.server.CoreContext;
 import dev.scepter.server.DirectoryFactory;
 import dev.scepter.server.ScepterServer;
+import dev.scepter.settings.DataFolder;
 import dev.scepter.settings.InvalidSettingException;
 import dev.scepter.settings.ScepterSettings;
-import dev.scepter.store.jdbc.JdbcStorage;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -70,7 +71,7 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("Scepter cannot start: cannot lock the data folder " + data.dataDir() + ": " + e.getMessage());
             return 1;
         }
-        Memoized<JdbcStorage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings.store()));
+        Memoized<Storage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings.store()));
         try {
             SecureRandom random = new SecureRandom();
             // Secrets are shown on a terminal only: a service's standard output ends in a log.
@@ -79,8 +80,8 @@ public final class ServeCommand implements Callable<Integer> {
             if (!installation.plan().isEmpty()) {
                 installation.complete(false);
             }
-            Pkcs12CaSigner ca = Pkcs12CaSigner.load(data.dataDir().resolve(LocalInstallation.CA_KEY_STORE),
-                    data.dataDir().resolve(LocalInstallation.CA_PASSWORD));
+            DataFolder folder = new DataFolder(data.dataDir());
+            Pkcs12CaSigner ca = Pkcs12CaSigner.load(folder.caKeyStore(), folder.caPassword());
             int listenPort = port == 0 ? freePort(host) : port;
             Optional<Directory> directory = DirectoryFactory.openExternal(settings.directory());
             CoreContext core = new CoreContext(data.dataDir(), settings, storage.get(), ca, host, listenPort, directory);

@@ -1,6 +1,6 @@
 package dev.scepter.server.launcher;
 
-import dev.scepter.installer.local.DataFolderModes;
+import dev.scepter.settings.DataFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -25,8 +25,6 @@ import java.util.Set;
  */
 final class ServeLock {
 
-    static final String FILE = "serve.lock";
-
     /** Open for the life of the process: closing it would release the lock. */
     private final FileChannel channel;
 
@@ -41,14 +39,15 @@ final class ServeLock {
      * @return the lock, or empty when another process holds it: {@link #holder} says which
      */
     static Optional<ServeLock> acquire(Path dataDir) throws IOException {
+        DataFolder folder = new DataFolder(dataDir);
         if (!Files.isDirectory(dataDir)) {
-            DataFolderModes.create(dataDir);
+            folder.create();
         }
-        Path file = dataDir.resolve(FILE);
+        Path file = folder.serveLock();
         FileChannel channel;
         try {
             channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    PosixFilePermissions.asFileAttribute(DataFolder.FILE_MODE));
         } catch (UnsupportedOperationException notPosix) {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
@@ -65,10 +64,10 @@ final class ServeLock {
     /** What the holder of the data folder's lock wrote about itself. */
     static String holder(Path dataDir) {
         try {
-            String said = Files.readString(dataDir.resolve(FILE), StandardCharsets.UTF_8).strip();
+            String said = Files.readString(new DataFolder(dataDir).serveLock(), StandardCharsets.UTF_8).strip();
             return said.isEmpty() ? "a process that has not said which yet" : said;
         } catch (IOException e) {
-            return "a process whose " + FILE + " cannot be read (" + e.getMessage() + ")";
+            return "a process whose " + DataFolder.SERVE_LOCK + " cannot be read (" + e.getMessage() + ")";
         }
     }
 
@@ -79,7 +78,7 @@ final class ServeLock {
             channel.write(ByteBuffer.wrap((holder + "\n").getBytes(StandardCharsets.UTF_8)), 0);
             channel.force(false);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + FILE, e);
+            throw new UncheckedIOException("cannot write " + DataFolder.SERVE_LOCK, e);
         }
     }
 }

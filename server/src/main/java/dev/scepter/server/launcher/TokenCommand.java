@@ -1,11 +1,11 @@
 package dev.scepter.server.launcher;
 
+import dev.scepter.authority.store.Storage;
 import dev.scepter.authority.token.ApiRole;
 import dev.scepter.authority.token.ApiToken;
 import dev.scepter.authority.token.ApiTokens;
-import dev.scepter.installer.local.StorageFactory;
+import dev.scepter.installer.StorageFactory;
 import dev.scepter.settings.InvalidSettingException;
-import dev.scepter.store.jdbc.JdbcStorage;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +39,7 @@ public final class TokenCommand implements Runnable {
 
     /** Runs an action against the installation's token store, closing it after. */
     static int withTokens(DataDirOptions data, java.util.function.Function<ApiTokens, Integer> action) {
-        try (JdbcStorage storage = StorageFactory.open(data.dataDir(), data.settings().store())) {
+        try (Storage storage = StorageFactory.open(data.dataDir(), data.settings().store())) {
             return action.apply(new ApiTokens(storage.apiTokenStore(), storage.auditLog(), Clock.systemUTC(), new SecureRandom()));
         } catch (InvalidSettingException e) {
             System.err.println(e.getMessage());

@@ -8,6 +8,7 @@ import dev.scepter.authority.enrollment.EnrollmentRequest;
 import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.keys.Pkcs12CaSigner;
 import dev.scepter.server.CoreContext;
+import dev.scepter.settings.DataFolder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -59,8 +60,6 @@ public final class ServerCertificates {
         }
     }
 
-    static final String FILE = "https.p12";
-    static final String PASSWORD_FILE = "https.p12.password";
     private static final Duration RENEW_BEFORE = Duration.ofDays(30);
     private static final System.Logger LOG = System.getLogger(ServerCertificates.class.getName());
 
@@ -80,8 +79,8 @@ public final class ServerCertificates {
         if (core.settings().web().httpsKeyStore().isPresent()) {
             return new KeyStoreFile(core.settings().web().httpsKeyStore().get(), core.settings().web().httpsKeyStorePassword().orElseThrow());
         }
-        Path file = core.dataDir().resolve(FILE);
-        Path passwordFile = core.dataDir().resolve(PASSWORD_FILE);
+        Path file = core.dataFolder().httpsKeyStore();
+        Path passwordFile = core.dataFolder().httpsPassword();
         try {
             Set<String> hostNames = hostNames();
             if (!isUsable(file, passwordFile, hostNames)) {
@@ -139,7 +138,7 @@ public final class ServerCertificates {
         keyStore.setKeyEntry("https", keyPair.getPrivate(), password, new Certificate[] {
             converter.getCertificate(issued.certificate()), converter.getCertificate(core.ca().certificate())});
         Pkcs12CaSigner.writeSecret(passwordFile, new String(password).getBytes(StandardCharsets.UTF_8));
-        Path temp = file.resolveSibling(FILE + ".tmp");
+        Path temp = file.resolveSibling(DataFolder.HTTPS_KEY_STORE + ".tmp");
         try (OutputStream out = Files.newOutputStream(temp)) {
             keyStore.store(out, password);
         }

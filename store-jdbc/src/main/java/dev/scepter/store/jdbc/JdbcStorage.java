@@ -6,6 +6,7 @@ import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.directory.EmbeddedDirectory;
 import dev.scepter.authority.enrollment.OneTimeChallengeStore;
 import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.store.Storage;
 import dev.scepter.authority.token.ApiTokenStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,16 +35,19 @@ import org.slf4j.LoggerFactory;
  * the data folder's owner can read: another local account could otherwise connect and, for
  * example, add an API token with every role.
  */
-public final class JdbcStorage implements AutoCloseable {
+public final class JdbcStorage implements Storage {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcStorage.class);
 
     /** The embedded database's name in the data folder; H2 adds {@code .mv.db}. */
     static final String EMBEDDED_NAME = "scepter";
-    /** The embedded database's file, as H2 names it. */
-    public static final String EMBEDDED_FILE = EMBEDDED_NAME + ".mv.db";
-    /** The embedded database's password (0600), made with the database. */
-    public static final String EMBEDDED_PASSWORD_FILE = "database-password";
+    /**
+     * The embedded database's file, as H2 names it. The data folder's layout (settings'
+     * {@code DataFolder}) names it too, for the installer; the installer's tests hold the two equal.
+     */
+    static final String EMBEDDED_FILE = EMBEDDED_NAME + ".mv.db";
+    /** The embedded database's password (0600), made with the database; named in {@code DataFolder} too. */
+    static final String EMBEDDED_PASSWORD_FILE = "database-password";
     /** The embedded database's only user: the one that created it, its administrator. */
     private static final String EMBEDDED_USER = "sa";
     private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_READ_WRITE =
@@ -326,37 +330,38 @@ public final class JdbcStorage implements AutoCloseable {
         return open(jdbcUrl, user, password, 10, metadata -> describe(jdbcUrl, metadata));
     }
 
+    @Override
     public CertificateStore certificateStore() {
         return certificateStore;
     }
 
+    @Override
     public ApiTokenStore apiTokenStore() {
         return apiTokenStore;
     }
 
+    @Override
     public AuditLog auditLog() {
         return auditLog;
     }
 
     /** The embedded directory, kept in this database: the directory when no external one is configured. */
+    @Override
     public EmbeddedDirectory embeddedDirectory() {
         return embeddedDirectory;
     }
 
-    /** The pool, for health checks and for stores of later features. */
+    @Override
     public OneTimeChallengeStore oneTimeChallengeStore() {
         return oneTimeChallenges;
     }
 
+    /** The pool: this adapter's own, for tests that read the schema and for stores of later features. */
     public DataSource dataSource() {
         return dataSource;
     }
 
-    /**
-     * What the storage is, for the log, the homepage and health: for example
-     * {@code H2 (embedded, /srv/scepter-data/scepter.mv.db)} or
-     * {@code PostgreSQL 15.14 at db.example:5432/scepter}. Never a password.
-     */
+    @Override
     public String describe() {
         return description;
     }
