@@ -2,6 +2,7 @@ package dev.scepter.server;
 
 import dev.scepter.authority.ca.CaSigner;
 import dev.scepter.authority.directory.Directory;
+import dev.scepter.keys.KeyCustody;
 import dev.scepter.settings.ScepterSettings;
 import dev.scepter.store.jdbc.JdbcStorage;
 import java.net.URI;
@@ -11,14 +12,14 @@ import java.util.Optional;
 
 /**
  * What the launcher prepared before the web tier starts: settings bound, installation complete,
- * store open, CA key loaded, and the external directory connected when one is configured.
+ * store open, CA key custody opened, and the external directory connected when one is configured.
  */
-public record CoreContext(Path dataDir, ScepterSettings settings, JdbcStorage storage, CaSigner ca, String host, int port,
+public record CoreContext(Path dataDir, ScepterSettings settings, JdbcStorage storage, KeyCustody keys, String host, int port,
         Optional<Directory> directory) {
 
     /** A core on the embedded directory. */
-    public CoreContext(Path dataDir, ScepterSettings settings, JdbcStorage storage, CaSigner ca, String host, int port) {
-        this(dataDir, settings, storage, ca, host, port, Optional.empty());
+    public CoreContext(Path dataDir, ScepterSettings settings, JdbcStorage storage, KeyCustody keys, String host, int port) {
+        this(dataDir, settings, storage, keys, host, port, Optional.empty());
     }
 
     public CoreContext {
@@ -26,8 +27,13 @@ public record CoreContext(Path dataDir, ScepterSettings settings, JdbcStorage st
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(storage, "storage");
-        Objects.requireNonNull(ca, "ca");
+        Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(host, "host");
+    }
+
+    /** The CA's signer, from the key custody. */
+    public CaSigner ca() {
+        return keys.ca();
     }
 
     /** The URL a local user reaches: {@code localhost} stands for the wildcard address. */

@@ -9,7 +9,9 @@ import dev.scepter.installer.AppSettings;
 import dev.scepter.installer.InstallationException;
 import dev.scepter.installer.Reconciler;
 import dev.scepter.installer.Step;
+import dev.scepter.keys.KeyCustodyFactory;
 import dev.scepter.keys.Pkcs12CaSigner;
+import dev.scepter.keys.Pkcs12KeyCustody;
 import dev.scepter.keys.RootCaSpec;
 import dev.scepter.settings.AppSettingsFile;
 import dev.scepter.settings.ScepterSettings;
@@ -36,11 +38,11 @@ import java.util.function.Supplier;
  */
 public final class LocalInstallation {
 
-    public static final String CA_KEY_STORE = "ca.p12";
-    public static final String CA_PASSWORD = "ca.p12.password";
+    public static final String CA_KEY_STORE = Pkcs12KeyCustody.CA_KEY_STORE;
+    public static final String CA_PASSWORD = Pkcs12KeyCustody.CA_PASSWORD;
     /** The SCEP RA's key and certificate, beside a CA whose key cannot decrypt SCEP requests (EC). */
-    public static final String RA_KEY_STORE = "ra.p12";
-    public static final String RA_PASSWORD = "ra.p12.password";
+    public static final String RA_KEY_STORE = Pkcs12KeyCustody.RA_KEY_STORE;
+    public static final String RA_PASSWORD = Pkcs12KeyCustody.RA_PASSWORD;
     public static final String APP_SETTINGS = "appsettings.json";
     public static final String STATIC_CHALLENGE = "static-challenge";
     public static final String ADMIN_TOKEN = "admin-token";
@@ -251,7 +253,7 @@ public final class LocalInstallation {
                 settings.rootAddExtendedKeyUsage());
         plan.add(new Step("Create the root CA \"" + spec.subject() + "\" (" + spec.describeKey() + ", " + spec.validityDays()
                 + " days) in " + CA_KEY_STORE,
-                () -> Pkcs12CaSigner.generate(keyStore, password, spec, clock, random)));
+                () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random)));
         planScepRa(plan, spec.needsScepRa());
     }
 
@@ -275,15 +277,13 @@ public final class LocalInstallation {
         if (needed) {
             plan.add(new Step("Create the SCEP RA certificate (RSA 2048, issued by the CA; it decrypts SCEP requests, "
                     + "which an EC CA key cannot) in " + RA_KEY_STORE,
-                    () -> Pkcs12CaSigner.generateScepRa(raKeyStore, dataDir.resolve(RA_PASSWORD),
-                            Pkcs12CaSigner.load(caKeyStore, dataDir.resolve(CA_PASSWORD)), clock, random)));
+                    () -> KeyCustodyFactory.open(settings, dataDir).createScepRa(clock, random)));
         }
     }
 
     private boolean caKeyIsRsa(Path caKeyStore) throws InstallationException {
         try {
-            return org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption.equals(Pkcs12CaSigner.load(caKeyStore,
-                    dataDir.resolve(CA_PASSWORD)).certificate().getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm());
+            return !KeyCustodyFactory.open(settings, dataDir).needsScepRa();
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {
             throw new InstallationException("cannot read the CA in " + caKeyStore + ": " + e.getMessage(), e);
         }

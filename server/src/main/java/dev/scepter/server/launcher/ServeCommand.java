@@ -4,7 +4,8 @@ import dev.scepter.authority.directory.Directory;
 import dev.scepter.installer.InstallationException;
 import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.installer.local.StorageFactory;
-import dev.scepter.keys.Pkcs12CaSigner;
+import dev.scepter.keys.KeyCustody;
+import dev.scepter.keys.KeyCustodyFactory;
 import dev.scepter.server.CoreContext;
 import dev.scepter.server.ExternalDirectories;
 import dev.scepter.server.ScepterServer;
@@ -79,11 +80,10 @@ public final class ServeCommand implements Callable<Integer> {
             if (!installation.plan().isEmpty()) {
                 installation.complete(false);
             }
-            Pkcs12CaSigner ca = Pkcs12CaSigner.load(data.dataDir().resolve(LocalInstallation.CA_KEY_STORE),
-                    data.dataDir().resolve(LocalInstallation.CA_PASSWORD));
+            KeyCustody keys = KeyCustodyFactory.open(settings, data.dataDir());
             int listenPort = port == 0 ? freePort(host) : port;
             Optional<Directory> directory = ExternalDirectories.open(settings);
-            CoreContext core = new CoreContext(data.dataDir(), settings, storage.get(), ca, host, listenPort, directory);
+            CoreContext core = new CoreContext(data.dataDir(), settings, storage.get(), keys, host, listenPort, directory);
             lock.describe("pid " + ProcessHandle.current().pid() + ", " + core.localUrl() + ", since " + java.time.Instant.now());
             ScepterServer.start(core);
             return 0;
