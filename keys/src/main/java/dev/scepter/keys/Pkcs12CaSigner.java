@@ -50,8 +50,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The embedded default's CA key: a PKCS#12 file and its password file in the data folder. The
- * key is held in memory for signing and key transport; nothing here hands it out.
+ * A key in a PKCS#12 file and its password file in the data folder (the CA's, or the SCEP RA's).
+ * The key is held in memory for signing and key transport; nothing here hands it out. Opened and
+ * created through {@link KeyCustodyFactory} only.
  */
 public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
 
@@ -70,7 +71,7 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
     }
 
     /** Opens an existing CA. */
-    public static Pkcs12CaSigner load(Path keyStoreFile, Path passwordFile) throws IOException, GeneralSecurityException {
+    static Pkcs12CaSigner load(Path keyStoreFile, Path passwordFile) throws IOException, GeneralSecurityException {
         char[] password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip().toCharArray();
         KeyStore keyStore = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keyStoreFile)) {
@@ -93,7 +94,7 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
      * Generates a new self-signed root CA (RFC 5280 section 4.2.1.9: CA basic constraints,
      * keyCertSign and cRLSign) and writes it with a fresh random password, both files 0600.
      */
-    public static Pkcs12CaSigner generate(Path keyStoreFile, Path passwordFile, RootCaSpec spec, Clock clock, SecureRandom random)
+    static Pkcs12CaSigner generate(Path keyStoreFile, Path passwordFile, RootCaSpec spec, Clock clock, SecureRandom random)
             throws IOException, GeneralSecurityException {
         KeyPair keyPair = keyPair(spec.keyType(), spec.keySize(), random);
         X509CertificateHolder certificate = selfSign(keyPair, spec, clock, random);
@@ -106,7 +107,7 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
      * keyEncipherment (clients encrypt their requests to it, RFC 8894 section 2.1) and
      * digitalSignature (it signs the CertReps). Written like the CA, both files 0600.
      */
-    public static Pkcs12CaSigner generateScepRa(Path keyStoreFile, Path passwordFile, CaSigner ca, Clock clock, SecureRandom random)
+    static Pkcs12CaSigner generateScepRa(Path keyStoreFile, Path passwordFile, CaSigner ca, Clock clock, SecureRandom random)
             throws IOException, GeneralSecurityException {
         KeyPair keyPair = keyPair("RSA", 2048, random);
         X509CertificateHolder caCertificate = ca.certificate();

@@ -1,8 +1,6 @@
 package dev.scepter.server;
 
 import dev.scepter.authority.audit.AuditLog;
-import dev.scepter.authority.ca.CaDecrypter;
-import dev.scepter.authority.ca.CaSigner;
 import dev.scepter.authority.crl.CrlIssuer;
 import dev.scepter.authority.enrollment.Binder;
 import dev.scepter.authority.enrollment.Enrollment;
@@ -21,7 +19,7 @@ import dev.scepter.authority.validity.IssuedSerialIndex;
 import dev.scepter.authority.validity.RevocationIndex;
 import dev.scepter.authority.validity.StoreHealth;
 import dev.scepter.authority.validity.Validity;
-import dev.scepter.keys.Pkcs12CaSigner;
+import dev.scepter.keys.ScepKey;
 import dev.scepter.protocol.ocsp.IssuerMatcher;
 import dev.scepter.protocol.scep.CertRepEncoder;
 import dev.scepter.protocol.scep.ResponseEncryption;
@@ -239,42 +237,13 @@ public class CoreConfiguration {
 
     /**
      * The CA's own key when it is RSA; otherwise the RA certificate the installation made beside
-     * it, since SCEP's key transport (RFC 8894 section 3.2.2) needs an RSA key.
+     * it, since SCEP's key transport (RFC 8894 section 3.2.2) needs an RSA key. The key custody
+     * finds and checks it.
      */
     @Bean
     ScepKeys scepKeys(CoreContext core) {
-        CaSigner ca = core.ca();
-        if (ScepKeys.isRsa(ca.certificate()) && ca instanceof CaDecrypter decrypter) {
-            return new ScepKeys(ca, decrypter, Optional.empty(), ca.chain());
-        }
-        Path raKeyStore = core.dataFolder().raKeyStore();
-        if (!Files.exists(raKeyStore)) {
-            throw new IllegalStateException("The CA key is not RSA, so SCEP needs the RSA RA certificate in " + raKeyStore
-                    + "; run complete-installation to create it.");
-        }
-        Pkcs12CaSigner ra;
-        try {
-            ra = Pkcs12CaSigner.load(raKeyStore, core.dataFolder().raPassword());
-        } catch (IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot open the SCEP RA in " + raKeyStore + ": " + e.getMessage(), e);
-        }
-        // An RA left from another CA (ca.p12 restored or replaced) would make every enrollment fail on the client.
-        if (!issuedBy(ra.certificate(), ca.certificate()) || !ra.certificate().isValidOn(new java.util.Date())) {
-            throw new IllegalStateException("The SCEP RA in " + raKeyStore + " is not a valid certificate of this CA ("
-                    + ca.certificate().getSubject() + "): copy ra.p12 and ra.p12.password from a node of this installation, "
-                    + "or move them away and run complete-installation to create a new one.");
-        }
-        return new ScepKeys(ra, ra, Optional.of(ra.certificate()), ca.chain());
-    }
-
-    private static boolean issuedBy(org.bouncycastle.cert.X509CertificateHolder certificate, org.bouncycastle.cert.X509CertificateHolder ca) {
-        try {
-            return certificate.getIssuer().equals(ca.getSubject())
-                    && certificate.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder().build(ca));
-        } catch (org.bouncycastle.operator.OperatorCreationException | org.bouncycastle.cert.CertException
-                | java.security.cert.CertificateException e) {
-            return false;
-        }
+        ScepKey key = core.keys().scepKey();
+        return new ScepKeys(key.signer(), key.decrypter(), key.raCertificate(), core.ca().chain());
     }
 
     @Bean

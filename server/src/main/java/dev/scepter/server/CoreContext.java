@@ -3,6 +3,7 @@ package dev.scepter.server;
 import dev.scepter.authority.ca.CaSigner;
 import dev.scepter.authority.directory.Directory;
 import dev.scepter.authority.store.Storage;
+import dev.scepter.keys.KeyCustody;
 import dev.scepter.settings.DataFolder;
 import dev.scepter.settings.ScepterSettings;
 import java.net.URI;
@@ -12,14 +13,14 @@ import java.util.Optional;
 
 /**
  * What the launcher prepared before the web tier starts: settings bound, installation complete,
- * store open, CA key loaded, and the external directory connected when one is configured.
+ * store open, CA key custody opened, and the external directory connected when one is configured.
  */
-public record CoreContext(Path dataDir, ScepterSettings settings, Storage storage, CaSigner ca, String host, int port,
+public record CoreContext(Path dataDir, ScepterSettings settings, Storage storage, KeyCustody keys, String host, int port,
         Optional<Directory> directory) {
 
     /** A core on the embedded directory. */
-    public CoreContext(Path dataDir, ScepterSettings settings, Storage storage, CaSigner ca, String host, int port) {
-        this(dataDir, settings, storage, ca, host, port, Optional.empty());
+    public CoreContext(Path dataDir, ScepterSettings settings, Storage storage, KeyCustody keys, String host, int port) {
+        this(dataDir, settings, storage, keys, host, port, Optional.empty());
     }
 
     public CoreContext {
@@ -27,13 +28,18 @@ public record CoreContext(Path dataDir, ScepterSettings settings, Storage storag
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(storage, "storage");
-        Objects.requireNonNull(ca, "ca");
+        Objects.requireNonNull(keys, "keys");
         Objects.requireNonNull(host, "host");
     }
 
     /** The data folder's files: keys, secrets, the embedded database. */
     public DataFolder dataFolder() {
         return new DataFolder(dataDir);
+    }
+
+    /** The CA's signer, from the key custody. */
+    public CaSigner ca() {
+        return keys.ca();
     }
 
     /** The URL a local user reaches: {@code localhost} stands for the wildcard address. */

@@ -3,7 +3,8 @@ package dev.scepter.server;
 import dev.scepter.authority.store.Storage;
 import dev.scepter.installer.StorageFactory;
 import dev.scepter.installer.local.LocalInstallation;
-import dev.scepter.keys.Pkcs12CaSigner;
+import dev.scepter.keys.KeyCustody;
+import dev.scepter.keys.KeyCustodyFactory;
 import dev.scepter.settings.RawSettings;
 import dev.scepter.settings.ScepterSettings;
 import java.io.ByteArrayOutputStream;
@@ -48,12 +49,12 @@ final class RunningServer implements AutoCloseable {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new LocalInstallation(dataDir, settings, () -> storage, Clock.systemUTC(), new SecureRandom(), new PrintStream(out, true))
                 .complete(false);
-        Pkcs12CaSigner ca = Pkcs12CaSigner.load(dataDir.resolve("ca.p12"), dataDir.resolve("ca.p12.password"));
+        KeyCustody keys = KeyCustodyFactory.open(settings, dataDir);
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        CoreContext core = new CoreContext(dataDir, settings, storage, ca, "127.0.0.1", port, DirectoryFactory.openExternal(settings.directory()));
+        CoreContext core = new CoreContext(dataDir, settings, storage, keys, "127.0.0.1", port, DirectoryFactory.openExternal(settings.directory()));
         return new RunningServer(dataDir, core, ScepterServer.start(core), out.toString());
     }
 

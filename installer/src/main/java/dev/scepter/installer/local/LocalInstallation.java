@@ -21,6 +21,7 @@ import dev.scepter.installer.AppSettings;
 import dev.scepter.installer.InstallationException;
 import dev.scepter.installer.Reconciler;
 import dev.scepter.installer.Step;
+import dev.scepter.keys.KeyCustodyFactory;
 import dev.scepter.keys.Pkcs12CaSigner;
 import dev.scepter.keys.RootCaSpec;
 import dev.scepter.settings.AppSettingsFile;
@@ -254,7 +255,7 @@ public final class LocalInstallation {
                 settings.rootCa().daysExpiresIn(), settings.rootCa().addExtendedKeyUsage());
         plan.add(new Step("Create the root CA \"" + spec.subject() + "\" (" + spec.describeKey() + ", " + spec.validityDays()
                 + " days) in " + CA_KEY_STORE,
-                () -> Pkcs12CaSigner.generate(keyStore, password, spec, clock, random)));
+                () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random)));
         planScepRa(plan, spec.needsScepRa());
     }
 
@@ -273,20 +274,18 @@ public final class LocalInstallation {
         Path caKeyStore = folder.caKeyStore();
         boolean needed = newCaNeedsOne;
         if (Files.exists(caKeyStore)) {
-            needed = !caKeyIsRsa(caKeyStore);
+            needed = existingCaNeedsScepRa(caKeyStore);
         }
         if (needed) {
             plan.add(new Step("Create the SCEP RA certificate (RSA 2048, issued by the CA; it decrypts SCEP requests, "
                     + "which an EC CA key cannot) in " + RA_KEY_STORE,
-                    () -> Pkcs12CaSigner.generateScepRa(raKeyStore, folder.raPassword(),
-                            Pkcs12CaSigner.load(caKeyStore, folder.caPassword()), clock, random)));
+                    () -> KeyCustodyFactory.open(settings, dataDir).createScepRa(clock, random)));
         }
     }
 
-    private boolean caKeyIsRsa(Path caKeyStore) throws InstallationException {
+    private boolean existingCaNeedsScepRa(Path caKeyStore) throws InstallationException {
         try {
-            return org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption.equals(Pkcs12CaSigner.load(caKeyStore,
-                    folder.caPassword()).certificate().getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm());
+            return KeyCustodyFactory.open(settings, dataDir).needsScepRa();
         } catch (java.io.IOException | java.security.GeneralSecurityException e) {
             throw new InstallationException("cannot read the CA in " + caKeyStore + ": " + e.getMessage(), e);
         }

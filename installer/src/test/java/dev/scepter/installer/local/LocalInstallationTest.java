@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.scepter.authority.token.ApiRole;
 import dev.scepter.authority.token.ApiTokens;
 import dev.scepter.installer.InstallationException;
-import dev.scepter.keys.Pkcs12CaSigner;
+import dev.scepter.keys.KeyCustody;
+import dev.scepter.keys.KeyCustodyFactory;
 import dev.scepter.settings.RawSettings;
 import dev.scepter.settings.ScepterSettings;
 import dev.scepter.store.jdbc.JdbcStorage;
@@ -220,7 +221,7 @@ class LocalInstallationTest {
         Path dataDir = parent.resolve("data");
         installation(dataDir, settings(SMALL_CA)).complete(false);
 
-        X509CertificateHolder ca = Pkcs12CaSigner.load(dataDir.resolve("ca.p12"), dataDir.resolve("ca.p12.password")).certificate();
+        X509CertificateHolder ca = KeyCustodyFactory.open(KeyCustody.Kind.PKCS12, dataDir).ca().certificate();
         assertThat(ca.getSubject().toString()).isEqualTo("CN=Test Root,O=Example");
         assertThat(ca.getIssuer()).isEqualTo(ca.getSubject());
         assertThat(BasicConstraints.fromExtensions(ca.getExtensions()).isCA()).isTrue();
@@ -374,10 +375,10 @@ class LocalInstallationTest {
         assertThat(installation(dataDir, settings).complete(false)).isTrue();
         assertThat(printed()).contains("Create the root CA \"CN=EC Root,O=Example\" (EC P-256, 3650 days)",
                 "Create the SCEP RA certificate (RSA 2048");
-        Pkcs12CaSigner ca = Pkcs12CaSigner.load(dataDir.resolve("ca.p12"), dataDir.resolve("ca.p12.password"));
-        Pkcs12CaSigner ra = Pkcs12CaSigner.load(dataDir.resolve("ra.p12"), dataDir.resolve("ra.p12.password"));
+        KeyCustody custody = KeyCustodyFactory.open(KeyCustody.Kind.PKCS12, dataDir);
+        dev.scepter.authority.ca.CaSigner ca = custody.ca();
         assertThat(ca.certificate().getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm().getId()).isEqualTo("1.2.840.10045.2.1");
-        X509CertificateHolder raCert = ra.certificate();
+        X509CertificateHolder raCert = custody.scepKey().raCertificate().orElseThrow();
         assertThat(raCert.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm().getId()).isEqualTo("1.2.840.113549.1.1.1");
         assertThat(raCert.getIssuer()).isEqualTo(ca.certificate().getSubject());
         assertThat(raCert.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder().build(ca.certificate())))

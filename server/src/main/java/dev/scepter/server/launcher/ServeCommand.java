@@ -5,7 +5,8 @@ import dev.scepter.authority.store.Storage;
 import dev.scepter.installer.InstallationException;
 import dev.scepter.installer.StorageFactory;
 import dev.scepter.installer.local.LocalInstallation;
-import dev.scepter.keys.Pkcs12CaSigner;
+import dev.scepter.keys.KeyCustody;
+import dev.scepter.keys.KeyCustodyFactory;
 import dev.scepter.server.CoreContext;
 import dev.scepter.server.DirectoryFactory;
 import dev.scepter.server.ScepterServer;
@@ -80,11 +81,10 @@ public final class ServeCommand implements Callable<Integer> {
             if (!installation.plan().isEmpty()) {
                 installation.complete(false);
             }
-            DataFolder folder = new DataFolder(data.dataDir());
-            Pkcs12CaSigner ca = Pkcs12CaSigner.load(folder.caKeyStore(), folder.caPassword());
+            KeyCustody keys = KeyCustodyFactory.open(settings, data.dataDir());
             int listenPort = port == 0 ? freePort(host) : port;
             Optional<Directory> directory = DirectoryFactory.openExternal(settings.directory());
-            CoreContext core = new CoreContext(data.dataDir(), settings, storage.get(), ca, host, listenPort, directory);
+            CoreContext core = new CoreContext(data.dataDir(), settings, storage.get(), keys, host, listenPort, directory);
             lock.describe("pid " + ProcessHandle.current().pid() + ", " + core.localUrl() + ", since " + java.time.Instant.now());
             ScepterServer.start(core);
             return 0;

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 
 /**
@@ -34,11 +33,6 @@ public record ScepKeys(CmsSigner signer, KeyTransportDecryptor decrypter, Option
         if (chain.isEmpty()) {
             throw new IllegalArgumentException("the chain holds at least the CA certificate");
         }
-    }
-
-    /** Whether a key of this certificate can do SCEP's key transport: RSA only (RFC 8894 section 3.2.2). */
-    public static boolean isRsa(X509CertificateHolder certificate) {
-        return PKCSObjectIdentifiers.rsaEncryption.equals(certificate.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm());
     }
 
     /** The GetCACert answer's content type (RFC 8894 section 4.2.1). */

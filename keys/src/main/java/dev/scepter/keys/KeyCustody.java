@@ -1,0 +1,74 @@
+package dev.scepter.keys;
+
+import dev.scepter.authority.ca.CaSigner;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Where the CA's key, and the SCEP RA's beside a CA whose key cannot do key transport, are kept;
+ * opened by {@link KeyCustodyFactory}. It hands out signers and decrypters, never a private key,
+ * so that PKCS#12 files, a PKCS#11 token and Azure Key Vault fit the same way.
+ *
+ * <p>Contract: {@link #ca()} is open and ready to sign when the custody is handed out;
+ * {@link #scepKey()} is the key SCEP clients encrypt their requests to (RFC 8894 section 2.1),
+ * checked against this CA before it is handed out. Nothing here exposes key material.
+ */
+public sealed interface KeyCustody permits Pkcs12KeyCustody {
+
+    /** The kinds of custody; each is one adapter, chosen by the settings. PKCS#12 is the only one today. */
+    enum Kind {
+        /** {@code ca.p12} (and {@code ra.p12}) in the data folder: the embedded default. */
+        PKCS12("PKCS#12 files in the data folder", Optional.empty()),
+        /** Azure Key Vault: the next issue's adapter. SCEPman chooses it by the vault's URL. */
+        KEY_VAULT("Azure Key Vault", Optional.of("AppConfig:KeyVaultConfig:KeyVaultURL")),
+        /** A PKCS#11 token, its key addressed by an RFC 7512 URI: the next issue's adapter. */
+        PKCS11("a PKCS#11 token", Optional.empty());
+
+        private final String description;
+        private final Optional<String> setting;
+
+        Kind(String description, Optional<String> setting) {
+            this.description = description;
+            this.setting = setting;
+        }
+
+        /** What the kind keeps the key in, for messages. */
+        public String description() {
+            return description;
+        }
+
+        /** The setting that names this kind, where there is one. */
+        public Optional<String> setting() {
+            return setting;
+        }
+    }
+
+    /** This custody's kind. */
+    Kind kind();
+
+    /** The CA's signer; a {@link dev.scepter.authority.ca.CaDecrypter} too when its key can unwrap keys (RSA). */
+    CaSigner ca();
+
+    /**
+     * Whether SCEP needs an RA beside this CA: its key is not RSA, and SCEP's key transport
+     * (RFC 8894 section 3.2.2) needs one.
+     */
+    boolean needsScepRa();
+
+    /**
+     * The key SCEP uses (RFC 8894 section 2.1): the CA's own when it is RSA, else the RA's, which
+     * must be a currently valid certificate of this CA.
+     *
+     * @throws IllegalStateException when the RA is missing, unreadable or not this CA's, saying how to fix it
+     */
+    ScepKey scepKey();
+
+    /**
+     * Creates the SCEP RA of this CA: an RSA-2048 key and an end-entity certificate issued by the
+     * CA for as long as the CA lives, with keyEncipherment and digitalSignature.
+     */
+    void createScepRa(Clock clock, SecureRandom random) throws IOException, GeneralSecurityException;
+}

@@ -1,0 +1,81 @@
+package dev.scepter.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scepter.settings.RawSettings;
+import dev.scepter.settings.ScepterSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The one factory: which custody the settings choose, and how a kind without an adapter is refused. */
+class KeyCustodyFactoryTest {
+
+    private static final RootCaSpec SMALL_RSA = new RootCaSpec("CN=Factory Root,O=Example", 2048, 30, true);
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void theSettingsChooseThePkcs12FilesOfTheDataFolder() throws Exception {
+        assertThat(KeyCustodyFactory.kind(settings(Map.of()))).isEqualTo(KeyCustody.Kind.PKCS12);
+
+        KeyCustody created = KeyCustodyFactory.createRootCa(settings(Map.of()), dataDir, SMALL_RSA, Clock.systemUTC(), new SecureRandom());
+        KeyCustody opened = KeyCustodyFactory.open(settings(Map.of()), dataDir);
+
+        assertThat(opened.kind()).isEqualTo(KeyCustody.Kind.PKCS12);
+        assertThat(opened.ca().certificate()).isEqualTo(created.ca().certificate());
+        assertThat(opened.ca().certificate().getSubject().toString()).isEqualTo("CN=Factory Root,O=Example");
+        assertThat(opened.ca().describe()).isEqualTo("PKCS#12 file ca.p12");
+        for (String file : new String[] {"ca.p12", "ca.p12.password"}) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve(file)))).isEqualTo("rw-------");
+        }
+    }
+
+    @Test
+    void scepmansKeyVaultUrlDoesNotChooseKeyVaultWhileThereIsNoAdapter() throws Exception {
+        // A SCEPman configuration names its vault; it must still start on the data folder's key, as before.
+        ScepterSettings scepman = settings(Map.of("AppConfig:KeyVaultConfig:KeyVaultURL", "https://kv-contoso.vault.azure.net/"));
+        assertThat(KeyCustodyFactory.kind(scepman)).isEqualTo(KeyCustody.Kind.PKCS12);
+
+        KeyCustodyFactory.createRootCa(scepman, dataDir, SMALL_RSA, Clock.systemUTC(), new SecureRandom());
+        assertThat(KeyCustodyFactory.open(scepman, dataDir).kind()).isEqualTo(KeyCustody.Kind.PKCS12);
+    }
+
+    @Test
+    void keyVaultIsRefusedNamingItsSettingAndNothingIsWritten() {
+        assertThatThrownBy(() -> KeyCustodyFactory.createRootCa(KeyCustody.Kind.KEY_VAULT, dataDir, SMALL_RSA, Clock.systemUTC(),
+                new SecureRandom()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Key custody KEY_VAULT (Azure Key Vault, chosen by AppConfig:KeyVaultConfig:KeyVaultURL) is not available "
+                        + "in this version: only PKCS12 (PKCS#12 files in the data folder) is.");
+        assertThat(dataDir).isEmptyDirectory();
+        assertThatThrownBy(() -> KeyCustodyFactory.open(KeyCustody.Kind.KEY_VAULT, dataDir))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("AppConfig:KeyVaultConfig:KeyVaultURL");
+    }
+
+    @Test
+    void pkcs11IsRefusedByName() {
+        assertThatThrownBy(() -> KeyCustodyFactory.open(KeyCustody.Kind.PKCS11, dataDir))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Key custody PKCS11 (a PKCS#11 token) is not available in this version: "
+                        + "only PKCS12 (PKCS#12 files in the data folder) is.");
+    }
+
+    @Test
+    void aMissingCaIsAnErrorNamingItsFile() {
+        assertThatThrownBy(() -> KeyCustodyFactory.open(settings(Map.of()), dataDir))
+                .hasMessageContaining("ca.p12");
+    }
+
+    private static ScepterSettings settings(Map<String, String> values) throws Exception {
+        return ScepterSettings.bind(RawSettings.of(values));
+    }
+}
