@@ -33,6 +33,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -86,7 +87,7 @@ public abstract class JdbcStorageContract {
                 List.of("dns:device-1.example", "upn:alice@example.com", "uri:tag:microsoft.com,2022-09-14:sid:S-1-5-21-1"),
                 Instant.parse("2025-03-01T10:15:30Z"), Instant.parse("2026-03-01T10:15:30Z"),
                 "intune", "Intune", Optional.of("4F7A0C19B2D3"),
-                Optional.of(new DirectoryBinding(DirectoryBinding.Kind.INTUNE_DEVICE, UUID.randomUUID())),
+                Optional.of(new DirectoryBinding(DirectoryObjectType.INTUNE_DEVICE, UUID.randomUUID())),
                 Optional.of(new Revocation(1, Instant.parse("2025-04-02T08:00:00.123456Z"), "admin@example.com")),
                 der(1200));
         IssuedCertificate bare = new IssuedCertificate(
@@ -103,11 +104,28 @@ public abstract class JdbcStorageContract {
 
     @Test
     void everyBindingKindRoundTrips() {
-        for (DirectoryBinding.Kind kind : DirectoryBinding.Kind.values()) {
+        for (DirectoryObjectType kind : DirectoryObjectType.values()) {
             IssuedCertificate certificate = withBinding(certificate(serial(0x40)), new DirectoryBinding(kind, UUID.randomUUID()));
             storage.certificateStore().record(certificate);
             assertThat(storage.certificateStore().find(ISSUER, certificate.serialNumber()).orElseThrow().binding())
                     .isEqualTo(certificate.binding());
+        }
+    }
+
+    @Test
+    void eachBindingKindIsStoredAsTheValueRowsHaveHeldSinceTheFirstSchema() throws Exception {
+        // Rows written by earlier versions must stay readable, so a kind's stored value never changes.
+        Map<DirectoryObjectType, String> stored = Map.of(
+                DirectoryObjectType.DEVICE, "DEVICE",
+                DirectoryObjectType.INTUNE_DEVICE, "INTUNE_DEVICE",
+                DirectoryObjectType.USER, "USER",
+                DirectoryObjectType.DOMAIN_CONTROLLER, "DOMAIN_CONTROLLER");
+        assertThat(stored.keySet()).containsExactlyInAnyOrder(DirectoryObjectType.values());
+        for (Map.Entry<DirectoryObjectType, String> kind : stored.entrySet()) {
+            IssuedCertificate certificate = withBinding(certificate(serial(0x40)), new DirectoryBinding(kind.getKey(), UUID.randomUUID()));
+            storage.certificateStore().record(certificate);
+            assertThat(column("select binding_kind from issued_certificate where serial_number = '" + certificate.serialHex() + "'"))
+                    .isEqualTo(kind.getValue());
         }
     }
 
@@ -588,6 +606,27 @@ public abstract class JdbcStorageContract {
         assertThat(directory.get(DirectoryObjectType.DEVICE, id)).isEmpty();
         assertThat(directory.lookup(DirectoryObjectType.DEVICE, id)).isEqualTo(DirectoryAnswer.NOT_FOUND);
         assertThat(directory.lookup(DirectoryObjectType.DEVICE, UUID.randomUUID())).isEqualTo(DirectoryAnswer.NOT_FOUND);
+    }
+
+    @Test
+    void theEmbeddedDirectoryAnswersAnIntuneDeviceIdAsTheDeviceWithThatId() {
+        // It keeps no Intune ids: an Intune-bound (0x41) certificate's id is looked up among its
+        // devices, as it was before the kinds were told apart.
+        EmbeddedDirectory directory = storage.embeddedDirectory();
+        UUID device = UUID.randomUUID();
+        directory.put(new Entry(DirectoryObjectType.DEVICE, device, true, Optional.of("laptop-2"),
+                Optional.of("S-1-5-21-1004336348-1177238915-682003330-1173")));
+        assertThat(directory.lookup(DirectoryObjectType.INTUNE_DEVICE, device)).isEqualTo(DirectoryAnswer.ENABLED);
+        assertThat(directory.securityIdentifier(DirectoryObjectType.INTUNE_DEVICE, device))
+                .isEqualTo(directory.securityIdentifier(DirectoryObjectType.DEVICE, device)).isPresent();
+        directory.put(new Entry(DirectoryObjectType.DEVICE, device, false, Optional.of("laptop-2")));
+        assertThat(directory.lookup(DirectoryObjectType.INTUNE_DEVICE, device)).isEqualTo(DirectoryAnswer.DISABLED);
+        directory.delete(DirectoryObjectType.DEVICE, device);
+        assertThat(directory.lookup(DirectoryObjectType.INTUNE_DEVICE, device)).isEqualTo(DirectoryAnswer.NOT_FOUND);
+
+        UUID user = UUID.randomUUID();
+        directory.put(new Entry(DirectoryObjectType.USER, user, true, Optional.of("intune-" + user + "@example.com")));
+        assertThat(directory.lookup(DirectoryObjectType.INTUNE_DEVICE, user)).as("not among users").isEqualTo(DirectoryAnswer.NOT_FOUND);
     }
 
     @Test
