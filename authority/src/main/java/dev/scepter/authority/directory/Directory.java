@@ -11,7 +11,9 @@ import java.util.UUID;
 public interface Directory {
 
     /**
-     * The object's current state.
+     * The object's current state. Every adapter answers every {@link DirectoryObjectType}: one that
+     * keeps no Intune ids (embedded, LDAP) looks an {@link DirectoryObjectType#INTUNE_DEVICE} up as
+     * a {@link DirectoryObjectType#DEVICE}, as it always has; Microsoft Graph tells them apart.
      *
      * @throws DirectoryUnavailableException when the directory cannot answer now (the caller must
      *                                       not take that for "not found")

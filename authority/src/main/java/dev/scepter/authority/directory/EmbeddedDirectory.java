@@ -5,7 +5,8 @@ import java.util.UUID;
 
 /**
  * The embedded default's own directory: devices and users with an enabled flag, managed through
- * the API (or by an MDM integration that mirrors its inventory into it).
+ * the API (or by an MDM integration that mirrors its inventory into it). It keeps no other kind:
+ * an Intune device id or a domain controller is read and written as the device with that id.
  */
 public interface EmbeddedDirectory extends Directory {
 

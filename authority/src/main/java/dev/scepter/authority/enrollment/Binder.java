@@ -53,7 +53,7 @@ public final class Binder {
                     if (uri.toLowerCase(Locale.ROOT).startsWith(INTUNE_DEVICE_URI)) {
                         Optional<UUID> id = guid(uri.substring(INTUNE_DEVICE_URI.length()));
                         if (id.isPresent()) {
-                            return Optional.of(new Bound(new DirectoryBinding(DirectoryBinding.Kind.INTUNE_DEVICE, id.get()), TYPE_INTUNE_DEVICE));
+                            return Optional.of(new Bound(new DirectoryBinding(DirectoryObjectType.INTUNE_DEVICE, id.get()), TYPE_INTUNE_DEVICE));
                         }
                     }
                 }
@@ -62,7 +62,7 @@ public final class Binder {
         for (RDN rdn : csr.getSubject().getRDNs(BCStyle.CN)) {
             Optional<UUID> id = guid(rdn.getFirst().getValue().toString());
             if (id.isPresent()) {
-                return Optional.of(new Bound(new DirectoryBinding(DirectoryBinding.Kind.DEVICE, id.get()), TYPE_DEVICE));
+                return Optional.of(new Bound(new DirectoryBinding(DirectoryObjectType.DEVICE, id.get()), TYPE_DEVICE));
             }
         }
         if (sans.isPresent()) {
@@ -72,7 +72,7 @@ public final class Binder {
                     if (UPN_OID.equals(other.getTypeID().getId()) && other.getValue() instanceof ASN1String upn) {
                         Optional<UUID> user = directory.findUserByPrincipalName(upn.getString());
                         if (user.isPresent()) {
-                            return Optional.of(new Bound(new DirectoryBinding(DirectoryBinding.Kind.USER, user.get()), TYPE_USER));
+                            return Optional.of(new Bound(new DirectoryBinding(DirectoryObjectType.USER, user.get()), TYPE_USER));
                         }
                     }
                 }
@@ -83,19 +83,14 @@ public final class Binder {
 
     /** The bound object's SID, as the directory knows it. */
     public Optional<String> securityIdentifier(DirectoryBinding binding) {
-        // The directory is keyed by Entra device and user ids; an Intune device id names no object there.
-        DirectoryObjectType type;
-        switch (binding.kind()) {
-            case USER:
-                type = DirectoryObjectType.USER;
-                break;
-            case DEVICE:
-                type = DirectoryObjectType.DEVICE;
-                break;
-            default:
-                return Optional.empty();
-        }
-        return directory.securityIdentifier(type, binding.objectId()).filter(IssuedFor::isSid);
+        boolean named = switch (binding.type()) {
+            case DEVICE, USER -> true;
+            // The directory is keyed by Entra device and user ids; an Intune device id names no object there.
+            case INTUNE_DEVICE, DOMAIN_CONTROLLER -> false;
+        };
+        return named
+                ? directory.securityIdentifier(binding.type(), binding.objectId()).filter(IssuedFor::isSid)
+                : Optional.empty();
     }
 
     private static Optional<UUID> guid(String text) {

@@ -178,7 +178,7 @@ public final class Enrollment {
             return IssuedFor.NOTHING;
         }
         // An Intune device id is not the Entra device id that the device id extension names.
-        Optional<java.util.UUID> entraDevice = binding.filter(b -> b.kind() == DirectoryBinding.Kind.DEVICE).map(DirectoryBinding::objectId);
+        Optional<java.util.UUID> entraDevice = binding.filter(b -> b.type() == dev.scepter.authority.directory.DirectoryObjectType.DEVICE).map(DirectoryBinding::objectId);
         Optional<String> sid = issuer.wantsSecurityIdentifier() && binder.isPresent() && profile.binding() == EndpointProfile.Binding.VOUCHED
                 ? binder.get().securityIdentifier(binding.get())
                 : Optional.empty();

@@ -88,10 +88,15 @@ public final class CachingDirectory implements Directory {
         return answers.estimatedSize();
     }
 
-    /** Forgets what it knows of one object: the embedded directory changed it on this node. */
-    public void forget(DirectoryObjectType type, UUID objectId) {
+    /**
+     * Forgets what it knows of one object, under every kind it was asked by: the embedded directory
+     * changed it on this node, and answers an Intune device id as the device with that id.
+     */
+    public void forget(UUID objectId) {
         forgotten.incrementAndGet();
-        answers.invalidate(new Key(type, objectId));
+        for (DirectoryObjectType type : DirectoryObjectType.values()) {
+            answers.invalidate(new Key(type, objectId));
+        }
     }
 
     @Override

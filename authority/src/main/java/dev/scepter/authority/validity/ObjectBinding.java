@@ -9,9 +9,11 @@ import java.util.UUID;
 
 /**
  * The directory object a serial number names (ARCHITECTURE.md "Data"): read from the serial
- * itself, so OCSP needs no database read to find it.
+ * itself, so OCSP needs no database read to find it. An even type byte carries an Entra device id
+ * or a user's object id, an odd one an Intune id: a device's Intune id differs from its Entra
+ * device id, a user's does not.
  *
- * @param type     device or user
+ * @param type     which kind of object, and so which kind of id {@code objectId} is
  * @param objectId the object's GUID
  */
 public record ObjectBinding(DirectoryObjectType type, UUID objectId) {
@@ -30,7 +32,8 @@ public record ObjectBinding(DirectoryObjectType type, UUID objectId) {
         }
         int typeByte = found.getAsInt();
         Optional<DirectoryObjectType> type = switch (typeByte) {
-            case 0x40, 0x41, 0x42 -> Optional.of(DirectoryObjectType.DEVICE);
+            case 0x40, 0x42 -> Optional.of(DirectoryObjectType.DEVICE);
+            case 0x41 -> Optional.of(DirectoryObjectType.INTUNE_DEVICE);
             case 0x60, 0x61 -> Optional.of(DirectoryObjectType.USER);
             case 0x70 -> Optional.empty();
             default -> Optional.empty();

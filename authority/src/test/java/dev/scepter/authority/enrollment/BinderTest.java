@@ -59,9 +59,39 @@ class BinderTest {
     @Test
     void theBoundObjectsSidComesFromTheDirectoryWhenItIsOne() {
         assertThat(binder.securityIdentifier(new dev.scepter.authority.store.DirectoryBinding(
-                dev.scepter.authority.store.DirectoryBinding.Kind.USER, ALICE))).contains("S-1-5-21-1-2-3-1001");
+                DirectoryObjectType.USER, ALICE))).contains("S-1-5-21-1-2-3-1001");
         assertThat(binder.securityIdentifier(new dev.scepter.authority.store.DirectoryBinding(
-                dev.scepter.authority.store.DirectoryBinding.Kind.DEVICE, ALICE))).isEmpty();
+                DirectoryObjectType.DEVICE, ALICE))).isEmpty();
+    }
+
+    @Test
+    void anIntuneDeviceIdEarnsNoSidEvenFromADirectoryThatWouldAnswerForIt() {
+        // The embedded and LDAP directories read an Intune device id as a device id; a SID is a
+        // Windows logon, so it is written only for the Entra id the directory is keyed by.
+        Binder answeringAll = new Binder(new Directory() {
+            @Override
+            public DirectoryAnswer lookup(DirectoryObjectType type, UUID objectId) {
+                throw new AssertionError("binding reads no object state");
+            }
+
+            @Override
+            public Optional<UUID> findUserByPrincipalName(String userPrincipalName) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> securityIdentifier(DirectoryObjectType type, UUID objectId) {
+                return Optional.of("S-1-5-21-1-2-3-1002");
+            }
+
+            @Override
+            public String describe() {
+                return "answers every kind";
+            }
+        });
+        assertThat(answeringAll.securityIdentifier(new DirectoryBinding(DirectoryObjectType.DEVICE, ALICE))).contains("S-1-5-21-1-2-3-1002");
+        assertThat(answeringAll.securityIdentifier(new DirectoryBinding(DirectoryObjectType.INTUNE_DEVICE, ALICE))).isEmpty();
+        assertThat(answeringAll.securityIdentifier(new DirectoryBinding(DirectoryObjectType.DOMAIN_CONTROLLER, ALICE))).isEmpty();
     }
 
     @BeforeAll
@@ -83,21 +113,21 @@ class BinderTest {
     void anIntuneDeviceIdUriBindsToTheIntuneDeviceWithAnOddTypeByte() throws Exception {
         UUID device = UUID.randomUUID();
         var bound = binder.bind(csr("CN=laptop", new GeneralName(GeneralName.uniformResourceIdentifier, "IntuneDeviceId://" + device)));
-        assertThat(bound).contains(new Binder.Bound(new DirectoryBinding(DirectoryBinding.Kind.INTUNE_DEVICE, device), 0x41));
+        assertThat(bound).contains(new Binder.Bound(new DirectoryBinding(DirectoryObjectType.INTUNE_DEVICE, device), 0x41));
     }
 
     @Test
     void aCommonNameHoldingAGuidBindsToThatDevice() throws Exception {
         UUID device = UUID.randomUUID();
         assertThat(binder.bind(csr("CN=" + device, null)))
-                .contains(new Binder.Bound(new DirectoryBinding(DirectoryBinding.Kind.DEVICE, device), 0x40));
+                .contains(new Binder.Bound(new DirectoryBinding(DirectoryObjectType.DEVICE, device), 0x40));
     }
 
     @Test
     void aUpnSanBindsToTheUserTheDirectoryResolvesItTo() throws Exception {
         GeneralName upn = new GeneralName(GeneralName.otherName,
                 new OtherName(new ASN1ObjectIdentifier("1.3.6.1.4.1.311.20.2.3"), new DERUTF8String("Alice@Example.com")));
-        assertThat(binder.bind(csr("CN=Alice", upn))).contains(new Binder.Bound(new DirectoryBinding(DirectoryBinding.Kind.USER, ALICE), 0x60));
+        assertThat(binder.bind(csr("CN=Alice", upn))).contains(new Binder.Bound(new DirectoryBinding(DirectoryObjectType.USER, ALICE), 0x60));
         GeneralName stranger = new GeneralName(GeneralName.otherName,
                 new OtherName(new ASN1ObjectIdentifier("1.3.6.1.4.1.311.20.2.3"), new DERUTF8String("mallory@example.com")));
         assertThat(binder.bind(csr("CN=Mallory", stranger))).isEmpty();

@@ -94,7 +94,7 @@ public abstract class StorageContract {
                 List.of("dns:device-1.example", "upn:alice@example.com", "uri:tag:microsoft.com,2022-09-14:sid:S-1-5-21-1"),
                 Instant.parse("2025-03-01T10:15:30Z"), Instant.parse("2026-03-01T10:15:30Z"),
                 "intune", "Intune", Optional.of("4F7A0C19B2D3"),
-                Optional.of(new DirectoryBinding(DirectoryBinding.Kind.INTUNE_DEVICE, UUID.randomUUID())),
+                Optional.of(new DirectoryBinding(DirectoryObjectType.INTUNE_DEVICE, UUID.randomUUID())),
                 Optional.of(new Revocation(1, Instant.parse("2025-04-02T08:00:00.123456Z"), "admin@example.com")),
                 der(1200));
         IssuedCertificate bare = new IssuedCertificate(
@@ -111,7 +111,7 @@ public abstract class StorageContract {
 
     @Test
     void everyBindingKindRoundTrips() {
-        for (DirectoryBinding.Kind kind : DirectoryBinding.Kind.values()) {
+        for (DirectoryObjectType kind : DirectoryObjectType.values()) {
             IssuedCertificate certificate = withBinding(certificate(serial(0x40)), new DirectoryBinding(kind, UUID.randomUUID()));
             storage.certificateStore().record(certificate);
             assertThat(storage.certificateStore().find(ISSUER, certificate.serialNumber()).orElseThrow().binding())
@@ -599,6 +599,27 @@ public abstract class StorageContract {
     }
 
     @Test
+    void theEmbeddedDirectoryAnswersAnIntuneDeviceIdAsTheDeviceWithThatId() {
+        // It keeps no Intune ids: an Intune-bound (0x41) certificate's id is looked up among its
+        // devices, as it was before the kinds were told apart.
+        EmbeddedDirectory directory = storage.embeddedDirectory();
+        UUID device = UUID.randomUUID();
+        directory.put(new Entry(DirectoryObjectType.DEVICE, device, true, Optional.of("laptop-2"),
+                Optional.of("S-1-5-21-1004336348-1177238915-682003330-1173")));
+        assertThat(directory.lookup(DirectoryObjectType.INTUNE_DEVICE, device)).isEqualTo(DirectoryAnswer.ENABLED);
+        assertThat(directory.securityIdentifier(DirectoryObjectType.INTUNE_DEVICE, device))
+                .isEqualTo(directory.securityIdentifier(DirectoryObjectType.DEVICE, device)).isPresent();
+        directory.put(new Entry(DirectoryObjectType.DEVICE, device, false, Optional.of("laptop-2")));
+        assertThat(directory.lookup(DirectoryObjectType.INTUNE_DEVICE, device)).isEqualTo(DirectoryAnswer.DISABLED);
+        directory.delete(DirectoryObjectType.DEVICE, device);
+        assertThat(directory.lookup(DirectoryObjectType.INTUNE_DEVICE, device)).isEqualTo(DirectoryAnswer.NOT_FOUND);
+
+        UUID user = UUID.randomUUID();
+        directory.put(new Entry(DirectoryObjectType.USER, user, true, Optional.of("intune-" + user + "@example.com")));
+        assertThat(directory.lookup(DirectoryObjectType.INTUNE_DEVICE, user)).as("not among users").isEqualTo(DirectoryAnswer.NOT_FOUND);
+    }
+
+    @Test
     void theEmbeddedDirectoryFindsAUserByPrincipalNameInAnyCase() {
         EmbeddedDirectory directory = storage.embeddedDirectory();
         UUID alice = UUID.randomUUID();
@@ -852,7 +873,7 @@ public abstract class StorageContract {
         }
     }
 
-    private static IssuedCertificate withBinding(IssuedCertificate c, DirectoryBinding binding) {
+    protected static IssuedCertificate withBinding(IssuedCertificate c, DirectoryBinding binding) {
         return new IssuedCertificate(c.serialNumber(), c.issuer(), c.subject(), c.subjectAltNames(), c.notBefore(),
                 c.notAfter(), c.endpoint(), c.requester(), c.transactionId(), Optional.of(binding), c.revocation(), c.der());
     }

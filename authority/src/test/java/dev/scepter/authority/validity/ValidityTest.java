@@ -36,6 +36,8 @@ class ValidityTest {
     static final class SettableDirectory implements Directory {
         final Map<UUID, DirectoryAnswer> answers = new HashMap<>();
         final AtomicInteger lookups = new AtomicInteger();
+        /** The kinds asked for, in order. */
+        final List<DirectoryObjectType> askedFor = new java.util.concurrent.CopyOnWriteArrayList<>();
         boolean down;
         /** What happens after an answer is read and before it is returned. */
         Runnable whileAnswering = () -> { };
@@ -43,6 +45,7 @@ class ValidityTest {
         @Override
         public DirectoryAnswer lookup(DirectoryObjectType type, UUID objectId) {
             lookups.incrementAndGet();
+            askedFor.add(type);
             if (down) {
                 throw new DirectoryUnavailableException("directory down", null);
             }
@@ -188,7 +191,7 @@ class ValidityTest {
         // The object is disabled (and forgotten, as the API does) while the enabled answer is on its way.
         directory.whileAnswering = () -> {
             directory.answers.put(device, DirectoryAnswer.DISABLED);
-            cached.forget(DirectoryObjectType.DEVICE, device);
+            cached.forget(device);
         };
 
         assertThat(cached.lookup(DirectoryObjectType.DEVICE, device)).isEqualTo(DirectoryAnswer.ENABLED);
@@ -217,6 +220,44 @@ class ValidityTest {
         assertThat(ObjectBinding.of(serials.bound(0x61, user))).contains(new ObjectBinding(DirectoryObjectType.USER, user));
         assertThat(ObjectBinding.of(serials.unbound(0x50))).isEmpty();
         assertThat(ObjectBinding.of(BigInteger.TEN)).isEmpty();
+    }
+
+    @Test
+    void theTypeByteTellsAnIntuneDeviceIdFromAnEntraDeviceId() {
+        // ARCHITECTURE.md "Data": an even type byte binds by Entra device id, an odd one by Intune device id.
+        UUID id = UUID.randomUUID();
+        assertThat(ObjectBinding.of(serials.bound(0x40, id))).contains(new ObjectBinding(DirectoryObjectType.DEVICE, id));
+        assertThat(ObjectBinding.of(serials.bound(0x42, id))).as("Intune non-compliant device, even")
+                .contains(new ObjectBinding(DirectoryObjectType.DEVICE, id));
+        assertThat(ObjectBinding.of(serials.bound(0x41, id))).contains(new ObjectBinding(DirectoryObjectType.INTUNE_DEVICE, id));
+        assertThat(ObjectBinding.of(serials.bound(0x60, id))).contains(new ObjectBinding(DirectoryObjectType.USER, id));
+        assertThat(ObjectBinding.of(serials.bound(0x61, id))).as("Intune's user id is the Entra object id")
+                .contains(new ObjectBinding(DirectoryObjectType.USER, id));
+    }
+
+    @Test
+    void theDirectoryIsAskedForTheKindOfIdTheSerialCarries() {
+        UUID id = UUID.randomUUID();
+        directory.answers.put(id, DirectoryAnswer.ENABLED);
+        assertThat(validity.statusOf(record(serials.bound(0x41, id)))).isEqualTo(new CertificateStatus.Good());
+        assertThat(validity.statusOf(record(serials.bound(0x40, id)))).isEqualTo(new CertificateStatus.Good());
+        assertThat(directory.askedFor).containsExactly(DirectoryObjectType.INTUNE_DEVICE, DirectoryObjectType.DEVICE);
+    }
+
+    @Test
+    void aChangedObjectIsForgottenUnderEveryKindItWasAskedBy() {
+        // The embedded and LDAP directories answer an Intune device id as a device: the API's change
+        // to the device must reach the cached answer for its Intune-bound certificates too.
+        UUID device = UUID.randomUUID();
+        directory.answers.put(device, DirectoryAnswer.ENABLED);
+        CachingDirectory cached = new CachingDirectory(directory, new MutableClock(NOW), Duration.ofMinutes(5));
+        assertThat(cached.lookup(DirectoryObjectType.INTUNE_DEVICE, device)).isEqualTo(DirectoryAnswer.ENABLED);
+        assertThat(cached.lookup(DirectoryObjectType.DEVICE, device)).isEqualTo(DirectoryAnswer.ENABLED);
+
+        directory.answers.put(device, DirectoryAnswer.DISABLED);
+        cached.forget(device);
+        assertThat(cached.lookup(DirectoryObjectType.INTUNE_DEVICE, device)).isEqualTo(DirectoryAnswer.DISABLED);
+        assertThat(cached.lookup(DirectoryObjectType.DEVICE, device)).isEqualTo(DirectoryAnswer.DISABLED);
     }
 
     @Test

@@ -165,10 +165,11 @@ public final class LdapDirectory implements Directory, AutoCloseable {
     public DirectoryAnswer lookup(DirectoryObjectType type, UUID objectId) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(objectId, "objectId");
+        DirectoryObjectType kept = keptAs(type);
         Filter filter = Filter.createANDFilter(
-                type == DirectoryObjectType.DEVICE ? deviceFilter : userFilter,
+                kept == DirectoryObjectType.DEVICE ? deviceFilter : userFilter,
                 settings.guidFormat().equalityFilter(settings.guidAttribute(), objectId));
-        String what = type.name().toLowerCase(Locale.ROOT) + " " + objectId;
+        String what = kept.name().toLowerCase(Locale.ROOT) + " " + objectId;
         String[] attributes = settings.usesAccountControl()
                 ? new String[] {LdapDirectorySettings.ACCOUNT_CONTROL_ATTRIBUTE}
                 : new String[] {NO_ATTRIBUTES};
@@ -187,12 +188,25 @@ public final class LdapDirectory implements Directory, AutoCloseable {
      */
     @Override
     public Optional<String> securityIdentifier(DirectoryObjectType type, UUID objectId) {
+        DirectoryObjectType kept = keptAs(type);
         Filter filter = Filter.createANDFilter(
-                type == DirectoryObjectType.DEVICE ? deviceFilter : userFilter,
+                kept == DirectoryObjectType.DEVICE ? deviceFilter : userFilter,
                 settings.guidFormat().equalityFilter(settings.guidAttribute(), objectId));
-        String what = type.name().toLowerCase(Locale.ROOT) + " " + objectId;
+        String what = kept.name().toLowerCase(Locale.ROOT) + " " + objectId;
         Optional<SearchResultEntry> found = searchOne(settings.baseDn(), SearchScope.SUB, filter, what, OBJECT_SID);
         return found.map(entry -> entry.getAttributeValueBytes(OBJECT_SID)).flatMap(LdapDirectory::sidText);
+    }
+
+    /**
+     * The entries this directory keeps for a kind of id: devices or users. It holds no Intune ids,
+     * so an Intune device id is looked up as a device (as before the kinds were told apart); a
+     * domain controller is a computer object.
+     */
+    private static DirectoryObjectType keptAs(DirectoryObjectType type) {
+        return switch (type) {
+            case DEVICE, INTUNE_DEVICE, DOMAIN_CONTROLLER -> DirectoryObjectType.DEVICE;
+            case USER -> DirectoryObjectType.USER;
+        };
     }
 
     /** S-{revision}-{48-bit authority, big-endian}-{each 32-bit sub-authority, little-endian}; empty when malformed. */

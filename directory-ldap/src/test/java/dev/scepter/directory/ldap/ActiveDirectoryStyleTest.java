@@ -125,6 +125,19 @@ class ActiveDirectoryStyleTest {
     }
 
     @Test
+    void anIntuneDeviceIdIsLookedUpAsAComputerAsBefore() throws Exception {
+        // LDAP keeps no Intune ids: an Intune-bound (0x41) certificate's id is looked up with the
+        // device filter, as it was before the kinds were told apart.
+        UUID enabled = addComputer("PC-3", 4096);
+        UUID disabled = addComputer("PC-4", 4098);
+        UUID alice = addUser("Alice", "alice@example.com", 512);
+
+        assertThat(directory.lookup(DirectoryObjectType.INTUNE_DEVICE, enabled)).isEqualTo(ENABLED);
+        assertThat(directory.lookup(DirectoryObjectType.INTUNE_DEVICE, disabled)).isEqualTo(DISABLED);
+        assertThat(directory.lookup(DirectoryObjectType.INTUNE_DEVICE, alice)).as("not among users").isEqualTo(NOT_FOUND);
+    }
+
+    @Test
     void anObjectWithoutUserAccountControlIsEnabled() throws Exception {
         UUID id = UUID.randomUUID();
         Entry entry = new Entry("CN=PC-2,ou=computers," + BASE_DN);

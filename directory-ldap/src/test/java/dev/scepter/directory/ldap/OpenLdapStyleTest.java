@@ -4,6 +4,7 @@ import static dev.scepter.authority.directory.DirectoryAnswer.DISABLED;
 import static dev.scepter.authority.directory.DirectoryAnswer.ENABLED;
 import static dev.scepter.authority.directory.DirectoryAnswer.NOT_FOUND;
 import static dev.scepter.authority.directory.DirectoryObjectType.DEVICE;
+import static dev.scepter.authority.directory.DirectoryObjectType.INTUNE_DEVICE;
 import static dev.scepter.authority.directory.DirectoryObjectType.USER;
 import static dev.scepter.directory.ldap.TestDirectoryServer.BASE_DN;
 import static dev.scepter.directory.ldap.TestDirectoryServer.BIND_DN;
@@ -93,6 +94,19 @@ class OpenLdapStyleTest {
         assertThat(directory.lookup(USER, alice)).isEqualTo(ENABLED);
         assertThat(directory.lookup(USER, bob)).isEqualTo(DISABLED);
         assertThat(directory.lookup(DEVICE, alice)).isEqualTo(NOT_FOUND);
+    }
+
+    @Test
+    void anIntuneDeviceIdIsLookedUpAsADeviceAsBefore() throws Exception {
+        // LDAP keeps no Intune ids: an Intune-bound (0x41) certificate's id is looked up with the
+        // device filter, as it was before the kinds were told apart.
+        UUID unlocked = addDevice("laptop-1", false);
+        UUID locked = addDevice("laptop-2", true);
+        UUID alice = addUser("alice", "alice@example.com", null);
+
+        assertThat(directory.lookup(INTUNE_DEVICE, unlocked)).isEqualTo(ENABLED);
+        assertThat(directory.lookup(INTUNE_DEVICE, locked)).isEqualTo(DISABLED);
+        assertThat(directory.lookup(INTUNE_DEVICE, alice)).as("not among users").isEqualTo(NOT_FOUND);
     }
 
     @Test

@@ -77,7 +77,7 @@ public final class DirectoryController {
                     + "\"onPremisesSecurityIdentifier\" must be a SID (S-1-5-21-...).");
         }
         // This node answers from the new state at once; others within their cache bound.
-        forget(type, objectId);
+        forget(objectId);
         audit.append(new AuditEvent(clock.instant(), caller.name(), "directory." + kind + ".put",
                 objectId + " enabled=" + body.enabled(), "success"));
         return ResponseEntity.status(existed ? HttpStatus.OK : HttpStatus.CREATED)
@@ -97,7 +97,7 @@ public final class DirectoryController {
         DirectoryObjectType type = type(kind);
         UUID objectId = guid(id);
         boolean deleted = embedded().delete(type, objectId);
-        forget(type, objectId);
+        forget(objectId);
         audit.append(new AuditEvent(clock.instant(), caller.name(), "directory." + kind + ".delete", objectId.toString(),
                 deleted ? "success" : "not found"));
         if (!deleted) {
@@ -107,8 +107,8 @@ public final class DirectoryController {
     }
 
     /** Drops what this node remembers of the object: its directory answer and signed OCSP responses. */
-    private void forget(DirectoryObjectType type, UUID objectId) {
-        cache.forget(type, objectId);
+    private void forget(UUID objectId) {
+        cache.forget(objectId);
         responses.forgetCachedResponses();
     }
 

@@ -145,7 +145,7 @@ public final class ManageController {
         item.put("revokedBy", certificate.revocation().map(r -> r.revokedBy()).orElse(null));
         item.put("requester", certificate.requester());
         item.put("source", certificate.endpoint());
-        item.put("certificateType", certificate.binding().map(b -> b.kind() == dev.scepter.authority.store.DirectoryBinding.Kind.USER
+        item.put("certificateType", certificate.binding().map(b -> b.type() == dev.scepter.authority.directory.DirectoryObjectType.USER
                 ? "User" : "Device").orElse("Static"));
         return item;
     }

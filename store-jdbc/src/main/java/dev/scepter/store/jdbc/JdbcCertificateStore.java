@@ -112,7 +112,7 @@ public final class JdbcCertificateStore implements CertificateStore {
                 statement.setString(8, certificate.requester());
                 statement.setString(9, certificate.transactionId().orElse(null));
                 Optional<DirectoryBinding> binding = certificate.binding();
-                statement.setString(10, binding.map(b -> b.kind().name()).orElse(null));
+                statement.setString(10, binding.map(b -> BindingKindColumn.value(b.type())).orElse(null));
                 if (binding.isPresent()) {
                     statement.setObject(11, binding.get().objectId());
                 } else {
@@ -398,7 +398,7 @@ public final class JdbcCertificateStore implements CertificateStore {
         Optional<DirectoryBinding> binding = bindingKind == null
                 ? Optional.empty()
                 : Optional.of(new DirectoryBinding(
-                        DirectoryBinding.Kind.valueOf(bindingKind), row.getObject("binding_object_id", UUID.class)));
+                        BindingKindColumn.type(bindingKind), row.getObject("binding_object_id", UUID.class)));
         short reason = row.getShort("revocation_reason");
         Optional<Revocation> revocation = row.wasNull()
                 ? Optional.empty()

@@ -67,7 +67,7 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
     @Override
     public void put(Entry entry) {
         Objects.requireNonNull(entry, "entry");
-        DirectoryObjectType type = Objects.requireNonNull(entry.type(), "type");
+        DirectoryObjectType type = keptAs(Objects.requireNonNull(entry.type(), "type"));
         UUID objectId = Objects.requireNonNull(entry.objectId(), "objectId");
         Optional<String> name = Objects.requireNonNull(entry.name(), "name");
         if (type == DirectoryObjectType.USER && name.isEmpty()) {
@@ -120,19 +120,19 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
 
     @Override
     public Optional<Entry> get(DirectoryObjectType type, UUID objectId) {
-        Objects.requireNonNull(type, "type");
+        DirectoryObjectType kept = keptAs(Objects.requireNonNull(type, "type"));
         Objects.requireNonNull(objectId, "objectId");
-        return sql.queryOne(type == DirectoryObjectType.USER ? GET_USER : GET_DEVICE,
+        return sql.queryOne(kept == DirectoryObjectType.USER ? GET_USER : GET_DEVICE,
                 statement -> statement.setObject(1, objectId),
-                row -> new Entry(type, objectId, row.getBoolean("enabled"), Optional.ofNullable(row.getString("name")),
+                row -> new Entry(kept, objectId, row.getBoolean("enabled"), Optional.ofNullable(row.getString("name")),
                         Optional.ofNullable(row.getString("security_identifier"))));
     }
 
     @Override
     public boolean delete(DirectoryObjectType type, UUID objectId) {
-        Objects.requireNonNull(type, "type");
+        DirectoryObjectType kept = keptAs(Objects.requireNonNull(type, "type"));
         Objects.requireNonNull(objectId, "objectId");
-        String delete = type == DirectoryObjectType.USER ? DELETE_USER : DELETE_DEVICE;
+        String delete = kept == DirectoryObjectType.USER ? DELETE_USER : DELETE_DEVICE;
         try {
             return sql.update(delete, statement -> statement.setObject(1, objectId)) > 0;
         } catch (SQLException e) {
@@ -147,11 +147,11 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
 
     @Override
     public DirectoryAnswer lookup(DirectoryObjectType type, UUID objectId) {
-        Objects.requireNonNull(type, "type");
+        DirectoryObjectType kept = keptAs(Objects.requireNonNull(type, "type"));
         Objects.requireNonNull(objectId, "objectId");
         Optional<Boolean> enabled;
         try {
-            enabled = sql.queryOne(type == DirectoryObjectType.USER ? GET_USER : GET_DEVICE,
+            enabled = sql.queryOne(kept == DirectoryObjectType.USER ? GET_USER : GET_DEVICE,
                     statement -> statement.setObject(1, objectId), row -> row.getBoolean("enabled"));
         } catch (StorageException e) {
             throw unavailable(e);
@@ -193,6 +193,18 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
         if (holder.isPresent() && !holder.get().equals(objectId)) {
             throw new IllegalStateException("another user has the userPrincipalName " + name.get(), e);
         }
+    }
+
+    /**
+     * The entries this directory keeps for a kind of id: devices or users. It holds no Intune ids,
+     * so an Intune device id is read as a device id (as before the kinds were told apart), and a
+     * domain controller is a device.
+     */
+    private static DirectoryObjectType keptAs(DirectoryObjectType type) {
+        return switch (type) {
+            case DEVICE, INTUNE_DEVICE, DOMAIN_CONTROLLER -> DirectoryObjectType.DEVICE;
+            case USER -> DirectoryObjectType.USER;
+        };
     }
 
     private static UUID objectId(ResultSet row) throws SQLException {

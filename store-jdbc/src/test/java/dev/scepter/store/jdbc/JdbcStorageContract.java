@@ -3,6 +3,7 @@ package dev.scepter.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scepter.authority.directory.DirectoryObjectType;
+import dev.scepter.authority.store.DirectoryBinding;
 import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.authority.store.StorageContract;
 import java.sql.Connection;
@@ -12,6 +13,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 /**
  * The storage contract on a database behind {@link JdbcStorage}: the hooks that look past the
@@ -21,6 +25,23 @@ public abstract class JdbcStorageContract extends StorageContract {
 
     @Override
     protected abstract JdbcStorage openStorage();
+
+    @Test
+    void eachBindingKindIsStoredAsTheValueRowsHaveHeldSinceTheFirstSchema() throws Exception {
+        // Rows written by earlier versions must stay readable, so a kind's stored value never changes.
+        Map<DirectoryObjectType, String> stored = Map.of(
+                DirectoryObjectType.DEVICE, "DEVICE",
+                DirectoryObjectType.INTUNE_DEVICE, "INTUNE_DEVICE",
+                DirectoryObjectType.USER, "USER",
+                DirectoryObjectType.DOMAIN_CONTROLLER, "DOMAIN_CONTROLLER");
+        assertThat(stored.keySet()).containsExactlyInAnyOrder(DirectoryObjectType.values());
+        for (Map.Entry<DirectoryObjectType, String> kind : stored.entrySet()) {
+            IssuedCertificate certificate = withBinding(certificate(serial(0x40)), new DirectoryBinding(kind.getKey(), UUID.randomUUID()));
+            storage.certificateStore().record(certificate);
+            assertThat(column("select binding_kind from issued_certificate where serial_number = '" + certificate.serialHex() + "'"))
+                    .isEqualTo(kind.getValue());
+        }
+    }
 
     @Override
     protected void setIssuedAt(IssuedCertificate certificate, Instant issuedAt) throws Exception {

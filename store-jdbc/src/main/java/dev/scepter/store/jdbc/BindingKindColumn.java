@@ -1,0 +1,34 @@
+package dev.scepter.store.jdbc;
+
+import dev.scepter.authority.directory.DirectoryObjectType;
+
+/**
+ * {@code issued_certificate.binding_kind}: the names the rows have held since the first schema
+ * (V1), spelled out here so that renaming a {@link DirectoryObjectType} constant cannot make
+ * stored rows unreadable. A new kind gets a new value here, never a changed one.
+ */
+final class BindingKindColumn {
+
+    private BindingKindColumn() {
+    }
+
+    static String value(DirectoryObjectType type) {
+        return switch (type) {
+            case DEVICE -> "DEVICE";
+            case INTUNE_DEVICE -> "INTUNE_DEVICE";
+            case USER -> "USER";
+            case DOMAIN_CONTROLLER -> "DOMAIN_CONTROLLER";
+        };
+    }
+
+    /** @throws IllegalArgumentException for a value no version wrote */
+    static DirectoryObjectType type(String value) {
+        return switch (value) {
+            case "DEVICE" -> DirectoryObjectType.DEVICE;
+            case "INTUNE_DEVICE" -> DirectoryObjectType.INTUNE_DEVICE;
+            case "USER" -> DirectoryObjectType.USER;
+            case "DOMAIN_CONTROLLER" -> DirectoryObjectType.DOMAIN_CONTROLLER;
+            default -> throw new IllegalArgumentException("unknown binding_kind " + value);
+        };
+    }
+}
