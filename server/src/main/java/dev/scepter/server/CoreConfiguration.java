@@ -7,6 +7,7 @@ import dev.scepter.authority.crl.CrlIssuer;
 import dev.scepter.authority.directory.EmbeddedDirectory;
 import dev.scepter.authority.enrollment.Binder;
 import dev.scepter.authority.enrollment.Enrollment;
+import dev.scepter.authority.enrollment.EnrollmentService;
 import dev.scepter.authority.enrollment.OneTimeChallenges;
 import dev.scepter.authority.enrollment.Renewals;
 import dev.scepter.authority.issuance.CertificateIssuer;
@@ -240,6 +241,11 @@ public class CoreConfiguration {
         return new Renewals(caCertificate, store, validity, clock);
     }
 
+    @Bean
+    EnrollmentService enrollmentService(Enrollment enrollment, Renewals renewals, CertificateStore store, String issuerName) {
+        return new EnrollmentService(enrollment, renewals, store, issuerName);
+    }
+
     /**
      * The CA's own key when it is RSA; otherwise the RA certificate the installation made beside
      * it, since SCEP's key transport (RFC 8894 section 3.2.2) needs an RSA key.
@@ -281,10 +287,9 @@ public class CoreConfiguration {
     }
 
     @Bean
-    ScepService scepService(CoreContext core, Enrollment enrollment, Renewals renewals, CertificateStore store, String issuerName,
-            ScepKeys keys) {
+    ScepService scepService(CoreContext core, EnrollmentService enrollments, ScepKeys keys) {
         ResponseEncryption encryption = ResponseEncryption.fromOid(core.settings().scepResponseEncryptionAlgorithm()).orElseThrow();
-        return new ScepService(enrollment, renewals, store, issuerName, keys, new CertRepEncoder(keys.signer()), encryption);
+        return new ScepService(enrollments, keys, new CertRepEncoder(keys.signer()), encryption);
     }
 
     @Bean
