@@ -16,7 +16,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  * @param actor             who answers for the request in the audit trail when it is not the
  *                          endpoint: an API token's name; empty when the endpoint's challenge vouched for it
  * @param signer            the certificate that signed the protocol message, if any (SCEP's
- *                          signerInfo, RFC 8894 section 3.2.1): a certificate of ours makes the
+ *                          signerInfo, RFC 8894 section 3.2): a certificate of ours makes the
  *                          request a renewal ({@link EnrollmentService})
  */
 public record EnrollmentRequest(PKCS10CertificationRequest csr, String requester, Optional<String> transactionId,
