@@ -4,6 +4,7 @@ import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.crl.CrlIssuer;
 import dev.scepter.authority.enrollment.Binder;
 import dev.scepter.authority.enrollment.Enrollment;
+import dev.scepter.authority.enrollment.EnrollmentService;
 import dev.scepter.authority.enrollment.OneTimeChallenges;
 import dev.scepter.authority.enrollment.Renewals;
 import dev.scepter.authority.issuance.CertificateIssuer;
@@ -235,6 +236,11 @@ public class CoreConfiguration {
         return new Renewals(caCertificate, store, validity, clock);
     }
 
+    @Bean
+    EnrollmentService enrollmentService(Enrollment enrollment, Renewals renewals, CertificateStore store, String issuerName) {
+        return new EnrollmentService(enrollment, renewals, store, issuerName);
+    }
+
     /**
      * The CA's own key when it is RSA; otherwise the RA certificate the installation made beside
      * it, since SCEP's key transport (RFC 8894 section 3.2.2) needs an RSA key. The key custody
@@ -247,10 +253,9 @@ public class CoreConfiguration {
     }
 
     @Bean
-    ScepService scepService(ScepSettings scep, Enrollment enrollment, Renewals renewals, CertificateStore store, String issuerName,
-            ScepKeys keys) {
+    ScepService scepService(ScepSettings scep, EnrollmentService enrollments, ScepKeys keys) {
         ResponseEncryption encryption = ResponseEncryption.fromOid(scep.responseEncryptionAlgorithm()).orElseThrow();
-        return new ScepService(enrollment, renewals, store, issuerName, keys, new CertRepEncoder(keys.signer()), encryption);
+        return new ScepService(enrollments, keys, new CertRepEncoder(keys.signer()), encryption);
     }
 
     @Bean

@@ -32,8 +32,9 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509CertificateHolder;
 
 /**
- * The enrollment use case: challenge, then policy and signing, then recording. A certificate
- * leaves only after its record is committed, so nothing issued is ever lost.
+ * The enrollment chain: challenge, then policy and signing, then recording, then the endpoint's
+ * MDM is told. A certificate leaves only after its record is committed, so nothing issued is ever
+ * lost. Protocols enter through {@link EnrollmentService}, which also decides renewals.
  */
 public final class Enrollment {
 
@@ -76,7 +77,7 @@ public final class Enrollment {
         }
         // The checks that need no I/O come first: a one-time challenge is used up by the request it
         // lets through, and only an authorised request may make the directory work (binding by UPN).
-        if (!endpoint.challengeVerifier().accepts(CertificationRequests.challengePassword(request.csr()), request.csr())) {
+        if (!endpoint.challengeVerifier().accepts(EnrollmentContext.of(endpoint, request))) {
             return rejected(endpoint, request, new Rejected(Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
         }
         Optional<Binder.Bound> bound = Optional.empty();
@@ -93,9 +94,10 @@ public final class Enrollment {
 
     /**
      * Renews a certificate that {@link Renewals} authorised: no challenge, and the new
-     * certificate keeps the previous one's directory binding.
+     * certificate keeps the previous one's directory binding. Only {@link EnrollmentService}
+     * calls it, after the authorisation.
      */
-    public EnrollmentOutcome renew(EnrollmentEndpoint endpoint, EnrollmentRequest request, IssuedCertificate previous) {
+    EnrollmentOutcome renew(EnrollmentEndpoint endpoint, EnrollmentRequest request, IssuedCertificate previous) {
         byte[] requestDigest = sha256(request.csr());
         Optional<EnrollmentOutcome> settled = settledBeforeAuthorisation(endpoint, request, requestDigest);
         if (settled.isPresent()) {
@@ -164,6 +166,7 @@ public final class Enrollment {
             audit(endpoint, request, record, renewing);
             LOG.log(System.Logger.Level.INFO, "Issued a certificate with serial number {0} on endpoint {1} for subject \"{2}\", transaction {3}",
                     record.serialHex(), endpoint.name(), record.subject(), request.transactionId().orElse("-"));
+            Notifications.issued(endpoint, request, certificate);
             return new Issued(certificate, record);
         }
     }
@@ -209,6 +212,7 @@ public final class Enrollment {
     private static Rejected rejected(EnrollmentEndpoint endpoint, EnrollmentRequest request, Rejected rejection) {
         LOG.log(System.Logger.Level.INFO, "Refused an enrollment on endpoint {0} for subject \"{1}\", transaction {2}: {3}",
                 endpoint.name(), request.csr().getSubject(), request.transactionId().orElse("-"), rejection.detail());
+        Notifications.refused(endpoint, request, rejection);
         return rejection;
     }
 

@@ -20,6 +20,11 @@ public sealed interface EnrollmentOutcome {
         /** The request is not signed by the key it certifies. */
         BAD_PROOF_OF_POSSESSION,
         /** The request cannot become a certificate under our rules. */
-        BAD_REQUEST
+        BAD_REQUEST,
+        /**
+         * The certificate that signed a renewal does not authorise it ({@link Renewals}): not ours,
+         * not valid now, revoked, or of a type the endpoint does not renew.
+         */
+        RENEWAL_REFUSED
     }
 }

@@ -61,7 +61,8 @@ public final class OneTimeChallenges implements ChallengeVerifier {
 
     /** Accepts an unused, unexpired challenge whose subject (if bound) the request carries, and uses it up. */
     @Override
-    public boolean accepts(Optional<String> challenge, PKCS10CertificationRequest csr) {
+    public boolean accepts(EnrollmentContext enrollment) {
+        Optional<String> challenge = enrollment.challengePassword();
         if (challenge.isEmpty()) {
             return false;
         }
@@ -71,7 +72,7 @@ public final class OneTimeChallenges implements ChallengeVerifier {
         if (stored.isEmpty()) {
             return false;
         }
-        if (stored.get().boundSubject().isPresent() && !names(csr, stored.get().boundSubject().get())) {
+        if (stored.get().boundSubject().isPresent() && !names(enrollment.csr(), stored.get().boundSubject().get())) {
             return false;
         }
         return store.consume(hash, now);

@@ -4,7 +4,6 @@ import dev.scepter.authority.Secrets;
 import java.security.MessageDigest;
 import java.util.Objects;
 import java.util.Optional;
-import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /** One shared challenge for an endpoint, compared in constant time. */
 public final class StaticChallengeVerifier implements ChallengeVerifier {
@@ -20,7 +19,8 @@ public final class StaticChallengeVerifier implements ChallengeVerifier {
     }
 
     @Override
-    public boolean accepts(Optional<String> challenge, PKCS10CertificationRequest csr) {
+    public boolean accepts(EnrollmentContext enrollment) {
+        Optional<String> challenge = enrollment.challengePassword();
         // Comparing digests of equal length keeps the comparison's time independent of where the
         // strings differ and of the secret's length.
         return challenge.isPresent() && MessageDigest.isEqual(expectedDigest, Secrets.sha256(challenge.get()));

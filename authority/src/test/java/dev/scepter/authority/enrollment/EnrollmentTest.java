@@ -121,7 +121,7 @@ class EnrollmentTest {
         PKCS10CertificationRequest csr = Csrs.forKey(device).challenge("s3cret").build();
         EnrollmentOutcome.Issued first = (EnrollmentOutcome.Issued) enrollment.enroll(staticEndpoint, request(csr));
         EnrollmentEndpoint refusingEverything = new EnrollmentEndpoint(new EndpointProfile("intune", 0x41, Optional.empty(),
-                List.of(KeyPurposeId.id_kp_clientAuth), KeyUsage.digitalSignature), (challenge, request) -> false);
+                List.of(KeyPurposeId.id_kp_clientAuth), KeyUsage.digitalSignature), context -> false);
         EnrollmentEndpoint otherChallenge = new EnrollmentEndpoint(new EndpointProfile("aad", 0x50, Optional.empty(),
                 List.of(KeyPurposeId.id_kp_clientAuth), KeyUsage.digitalSignature), new StaticChallengeVerifier("s3cret"));
 
@@ -143,7 +143,7 @@ class EnrollmentTest {
         enrollment.enroll(staticEndpoint, request(Csrs.forKey(device).subject("CN=refused").challenge("wrong").build()));
         PKCS10CertificationRequest byToken = Csrs.forKey(device).subject("CN=by-token").build();
         EnrollmentOutcome.Issued api = (EnrollmentOutcome.Issued) enrollment.enroll(
-                new EnrollmentEndpoint(staticEndpoint.profile(), (challenge, request) -> true),
+                new EnrollmentEndpoint(staticEndpoint.profile(), context -> true),
                 new EnrollmentRequest(byToken, "token ci", Optional.empty(), Optional.empty(), Optional.of("ci")));
 
         assertThat(audit.events).as("one per certificate issued: not for the retransmission, nor the refusal").hasSize(2);
@@ -186,10 +186,10 @@ class EnrollmentTest {
     void staticChallengeComparisonAcceptsOnlyTheExactValue() throws Exception {
         StaticChallengeVerifier verifier = new StaticChallengeVerifier("s3cret");
         PKCS10CertificationRequest csr = Csrs.forKey(device).build();
-        assertThat(verifier.accepts(Optional.of("s3cret"), csr)).isTrue();
-        assertThat(verifier.accepts(Optional.of("s3cret "), csr)).isFalse();
-        assertThat(verifier.accepts(Optional.of("S3CRET"), csr)).isFalse();
-        assertThat(verifier.accepts(Optional.empty(), csr)).isFalse();
+        assertThat(verifier.accepts(EnrollmentContexts.withChallenge(Optional.of("s3cret"), csr))).isTrue();
+        assertThat(verifier.accepts(EnrollmentContexts.withChallenge(Optional.of("s3cret "), csr))).isFalse();
+        assertThat(verifier.accepts(EnrollmentContexts.withChallenge(Optional.of("S3CRET"), csr))).isFalse();
+        assertThat(verifier.accepts(EnrollmentContexts.withChallenge(Optional.empty(), csr))).isFalse();
         assertThat(verifier.toString()).doesNotContain("s3cret");
     }
 

@@ -79,8 +79,8 @@ class OneTimeChallengesTest {
         assertThat(minted.toString()).doesNotContain(minted.value());
         assertThat(store.stored.values()).allSatisfy(s -> assertThat(new String(s.valueHash(), java.nio.charset.StandardCharsets.ISO_8859_1))
                 .doesNotContain(minted.value()));
-        assertThat(challenges.accepts(Optional.of(minted.value()), csr)).isTrue();
-        assertThat(challenges.accepts(Optional.of(minted.value()), csr)).as("a replay").isFalse();
+        assertThat(challenges.accepts(EnrollmentContexts.withChallenge(Optional.of(minted.value()), csr))).isTrue();
+        assertThat(challenges.accepts(EnrollmentContexts.withChallenge(Optional.of(minted.value()), csr))).as("a replay").isFalse();
         assertThat(audited).extracting(AuditEvent::action).containsExactly("challenge.create");
     }
 
@@ -88,14 +88,14 @@ class OneTimeChallengesTest {
     void anExpiredChallengeIsRefused() throws Exception {
         OneTimeChallenges.Minted minted = challenges.mint("ci", Optional.empty(), Duration.ofMinutes(5));
         clock.advance(Duration.ofMinutes(5));
-        assertThat(challenges.accepts(Optional.of(minted.value()), Csrs.forKey(keys).build())).isFalse();
+        assertThat(challenges.accepts(EnrollmentContexts.withChallenge(Optional.of(minted.value()), Csrs.forKey(keys).build()))).isFalse();
     }
 
     @Test
     void aChallengeForOneSubjectIsRefusedForAnotherAndStaysUsableForItsOwn() throws Exception {
         OneTimeChallenges.Minted minted = challenges.mint("ci", Optional.of("device-7"), Duration.ofMinutes(60));
-        assertThat(challenges.accepts(Optional.of(minted.value()), Csrs.forKey(keys).subject("CN=device-8").build())).isFalse();
-        assertThat(challenges.accepts(Optional.of(minted.value()), Csrs.forKey(keys).subject("CN=other").dnsName("DEVICE-7").build())).isTrue();
+        assertThat(challenges.accepts(EnrollmentContexts.withChallenge(Optional.of(minted.value()), Csrs.forKey(keys).subject("CN=device-8").build()))).isFalse();
+        assertThat(challenges.accepts(EnrollmentContexts.withChallenge(Optional.of(minted.value()), Csrs.forKey(keys).subject("CN=other").dnsName("DEVICE-7").build()))).isTrue();
     }
 
     @Test

@@ -1,9 +1,9 @@
 package dev.scepter.server.api;
 
-import dev.scepter.authority.enrollment.Enrollment;
 import dev.scepter.authority.enrollment.EnrollmentEndpoint;
 import dev.scepter.authority.enrollment.EnrollmentOutcome;
 import dev.scepter.authority.enrollment.EnrollmentRequest;
+import dev.scepter.authority.enrollment.EnrollmentService;
 import dev.scepter.authority.issuance.CertificateIssuer;
 import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.SerialNumbers;
@@ -34,19 +34,19 @@ public final class CsrController {
     static final MediaType PKIX_CERT = MediaType.parseMediaType("application/pkix-cert");
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
 
-    private final Enrollment enrollment;
+    private final EnrollmentService enrollments;
     private final boolean enabled;
     private final EnrollmentEndpoint endpoint;
 
-    public CsrController(DbCsrSettings settings, Enrollment enrollment) {
-        this.enrollment = enrollment;
+    public CsrController(DbCsrSettings settings, EnrollmentService enrollments) {
+        this.enrollments = enrollments;
         this.enabled = settings.enabled();
         EndpointProfile profile = new EndpointProfile("api", SerialNumbers.TYPE_STATIC, settings.validityPeriodDays(),
                 settings.defaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(),
                 KeyUsage.digitalSignature | KeyUsage.keyEncipherment, EndpointProfile.Binding.NONE,
                 // A token lets its holder ask for certificates, not name any Windows account.
                 settings.allowRequestedSidExtension());
-        this.endpoint = new EnrollmentEndpoint(profile, (challenge, csr) -> true);
+        this.endpoint = new EnrollmentEndpoint(profile, context -> true);
     }
 
     @PostMapping("/api/csr")
@@ -61,7 +61,7 @@ public final class CsrController {
             throw new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "A certification request is far smaller than this.");
         }
         PKCS10CertificationRequest csr = parse(body);
-        EnrollmentOutcome outcome = enrollment.enroll(endpoint, new EnrollmentRequest(csr, caller.requester(), Optional.empty(),
+        EnrollmentOutcome outcome = enrollments.enroll(endpoint, new EnrollmentRequest(csr, caller.requester(), Optional.empty(),
                 Optional.empty(), Optional.of(caller.name())));
         if (outcome instanceof EnrollmentOutcome.Issued issued) {
             return ResponseEntity.ok().contentType(PKIX_CERT).body(issued.certificate().getEncoded());

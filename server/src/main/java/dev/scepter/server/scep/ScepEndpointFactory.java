@@ -37,7 +37,7 @@ public final class ScepEndpointFactory {
     static final List<String> DOMAIN_CONTROLLER_EKUS =
             List.of("1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1", "1.3.6.1.4.1.311.20.2.2", "1.3.6.1.5.2.3.5");
     private static final int SIGN_AND_ENCIPHER = KeyUsage.digitalSignature | KeyUsage.keyEncipherment;
-    private static final ChallengeVerifier NOTHING_PASSES = (challenge, csr) -> false;
+    private static final ChallengeVerifier NOTHING_PASSES = context -> false;
 
     private final ScepSettings settings;
     private final OneTimeChallenges oneTimeChallenges;

@@ -1,11 +1,8 @@
 package dev.scepter.server.scep;
 
-import dev.scepter.authority.enrollment.Enrollment;
 import dev.scepter.authority.enrollment.EnrollmentOutcome;
 import dev.scepter.authority.enrollment.EnrollmentRequest;
-import dev.scepter.authority.enrollment.Renewals;
-import dev.scepter.authority.store.CertificateStore;
-import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.authority.enrollment.EnrollmentService;
 import dev.scepter.protocol.scep.CertRepEncoder;
 import dev.scepter.protocol.scep.FailInfo;
 import dev.scepter.protocol.scep.KeyTransportDecryptor;
@@ -15,17 +12,16 @@ import dev.scepter.protocol.scep.PkiMessage;
 import dev.scepter.protocol.scep.PkiMessageDecoder;
 import dev.scepter.protocol.scep.ResponseEncryption;
 import dev.scepter.protocol.scep.ScepFailure;
-import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
- * PKIOperation (RFC 8894 section 3.3): decode, authenticate, enroll, answer with a CertRep.
+ * PKIOperation (RFC 8894 section 3.3): decode, authenticate, hand the request to the authority
+ * ({@link EnrollmentService}), answer with a CertRep.
  * Anything the client got wrong is a CertRep FAILURE with its failInfo; only bytes that are not a
  * SCEP message at all are refused outright.
  */
@@ -44,10 +40,7 @@ public final class ScepService {
         }
     }
 
-    private final Enrollment enrollment;
-    private final Renewals renewals;
-    private final CertificateStore store;
-    private final String issuerName;
+    private final EnrollmentService enrollments;
     private final KeyTransportDecryptor decrypter;
     private final Optional<X509CertificateHolder> recipient;
     private final CertRepEncoder encoder;
@@ -57,12 +50,8 @@ public final class ScepService {
      * @param keys whose key opens the requests' envelopes (the CA's, or an RA's); the encoder
      *             signs with the same party's key
      */
-    public ScepService(Enrollment enrollment, Renewals renewals, CertificateStore store, String issuerName, ScepKeys keys,
-            CertRepEncoder encoder, ResponseEncryption responseEncryption) {
-        this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
-        this.renewals = Objects.requireNonNull(renewals, "renewals");
-        this.store = Objects.requireNonNull(store, "store");
-        this.issuerName = Objects.requireNonNull(issuerName, "issuerName");
+    public ScepService(EnrollmentService enrollments, ScepKeys keys, CertRepEncoder encoder, ResponseEncryption responseEncryption) {
+        this.enrollments = Objects.requireNonNull(enrollments, "enrollments");
         this.decrypter = keys.decrypter();
         this.recipient = keys.recipient();
         this.encoder = Objects.requireNonNull(encoder, "encoder");
@@ -93,19 +82,12 @@ public final class ScepService {
         } catch (ScepFailure e) {
             return failure(endpoint, request, e.failInfo(), e.getMessage());
         }
-        EnrollmentRequest enrollmentRequest = new EnrollmentRequest(csr, requester, Optional.of(request.transactionId()), Optional.empty());
-        EnrollmentOutcome outcome;
-        // RFC 8894 section 3.3.1.2: a RenewalReq is signed by the certificate it renews; macOS sends
-        // a PKCSReq signed by it instead. Either is authenticated by that certificate, not a challenge.
-        if (request.messageType() == MessageType.RENEWAL_REQ || renewals.claimsToBeOurs(request.signerCertificate())) {
-            Renewals.Decision decision = renewals.authorise(request.signerCertificate(), endpoint.endpoint().renewals());
-            if (decision instanceof Renewals.Decision.Refused refused) {
-                return failure(endpoint, request, FailInfo.BAD_REQUEST, "renewal refused: " + refused.reason());
-            }
-            outcome = enrollment.renew(endpoint.endpoint(), enrollmentRequest, ((Renewals.Decision.Authorised) decision).previous());
-        } else {
-            outcome = enrollment.enroll(endpoint.endpoint(), enrollmentRequest);
-        }
+        EnrollmentRequest enrollmentRequest = new EnrollmentRequest(csr, requester, Optional.of(request.transactionId()), Optional.empty(),
+                Optional.empty(), Optional.of(request.signerCertificate()));
+        // The authority decides between enrollment and renewal (a PKCSReq signed by a certificate of ours renews, as macOS sends it).
+        EnrollmentOutcome outcome = request.messageType() == MessageType.RENEWAL_REQ
+                ? enrollments.renew(endpoint.endpoint(), enrollmentRequest)
+                : enrollments.enroll(endpoint.endpoint(), enrollmentRequest);
         if (outcome instanceof EnrollmentOutcome.Issued issued) {
             try {
                 return new Result.CertRep(encoder.success(request, List.of(issued.certificate()), responseEncryption), "issued");
@@ -114,25 +96,24 @@ public final class ScepService {
                 return failure(endpoint, request, e.failInfo(), e.getMessage());
             }
         }
-        // Enrollment has logged why it refused.
         EnrollmentOutcome.Rejected rejected = (EnrollmentOutcome.Rejected) outcome;
-        return certRepFailure(request, switch (rejected.reason()) {
-            case BAD_CHALLENGE, BAD_REQUEST -> FailInfo.BAD_REQUEST;
-            case BAD_PROOF_OF_POSSESSION -> FailInfo.BAD_MESSAGE_CHECK;
-        });
+        return switch (rejected.reason()) {
+            // Renewals refuse without logging: the refusal is logged here, with the SCEP path.
+            case RENEWAL_REFUSED -> failure(endpoint, request, FailInfo.BAD_REQUEST, rejected.detail());
+            // Enrollment has logged why it refused.
+            case BAD_CHALLENGE, BAD_REQUEST -> certRepFailure(request, FailInfo.BAD_REQUEST);
+            case BAD_PROOF_OF_POSSESSION -> certRepFailure(request, FailInfo.BAD_MESSAGE_CHECK);
+        };
     }
 
     /**
-     * CertPoll (RFC 8894 section 3.3.3): the certificate issued for this transaction; we never
-     * answer PENDING, so a poll follows only a lost answer. GetCert (section 3.3.4): a certificate
-     * of ours by issuer and serial number.
+     * CertPoll (RFC 8894 section 3.3.3) and GetCert (section 3.3.4): the certificate the
+     * authority finds for the transaction, or for the issuer and serial number.
      */
     private Result issuedCertificate(ScepEndpoint endpoint, PkiMessage request) {
-        Optional<IssuedCertificate> found;
+        Optional<X509CertificateHolder> found;
         if (request.messageType() == MessageType.CERT_POLL) {
-            // Like a retransmission, a poll is answered only by the endpoint that issued the certificate.
-            found = store.findByTransactionId(issuerName, request.transactionId()).stream()
-                    .filter(record -> record.endpoint().equals(endpoint.name())).findFirst();
+            found = enrollments.issuedInTransaction(endpoint.endpoint(), request.transactionId());
         } else {
             IssuerAndSerialNumber wanted;
             try {
@@ -140,18 +121,13 @@ public final class ScepService {
             } catch (ScepFailure e) {
                 return failure(endpoint, request, e.failInfo(), e.getMessage());
             }
-            found = BCStyle.INSTANCE.toString(wanted.getName()).equals(issuerName)
-                    ? store.find(issuerName, wanted.getSerialNumber().getValue())
-                    : Optional.empty();
+            found = enrollments.certificate(wanted.getName(), wanted.getSerialNumber().getValue());
         }
         if (found.isEmpty()) {
             return failure(endpoint, request, FailInfo.BAD_CERT_ID, "no certificate of ours matches the " + request.messageType());
         }
         try {
-            X509CertificateHolder certificate = new X509CertificateHolder(found.get().der());
-            return new Result.CertRep(encoder.success(request, List.of(certificate), responseEncryption), "issued");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return new Result.CertRep(encoder.success(request, List.of(found.get()), responseEncryption), "issued");
         } catch (ScepFailure e) {
             return failure(endpoint, request, e.failInfo(), e.getMessage());
         }

@@ -126,7 +126,7 @@ public final class ServerCertificates {
         PKCS10CertificationRequest csr = csr(keyPair, hostNames);
         EndpointProfile profile = new EndpointProfile("https-listener", 0x50, Optional.empty(),
                 List.of(KeyPurposeId.id_kp_serverAuth), KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
-        EnrollmentOutcome outcome = enrollment.enroll(new EnrollmentEndpoint(profile, (challenge, request) -> true),
+        EnrollmentOutcome outcome = enrollment.enroll(new EnrollmentEndpoint(profile, context -> true),
                 new EnrollmentRequest(csr, "serve", Optional.empty(), Optional.empty()));
         if (!(outcome instanceof EnrollmentOutcome.Issued issued)) {
             throw new GeneralSecurityException("our CA refused the listener's certificate: " + ((EnrollmentOutcome.Rejected) outcome).detail());

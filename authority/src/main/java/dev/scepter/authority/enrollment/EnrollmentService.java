@@ -1,0 +1,98 @@
+package dev.scepter.authority.enrollment;
+
+import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.store.IssuedCertificate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.util.Objects;
+import java.util.Optional;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.cert.X509CertificateHolder;
+
+/**
+ * Where every protocol brings its enrollment requests, decoded and their messages' signatures
+ * verified: SCEP (RFC 8894 PKCSReq, RenewalReq, CertPoll, GetCert), the REST API's
+ * {@code POST /api/csr}, and EST (RFC 7030 simpleenroll, simplereenroll) to come. It decides
+ * between a new enrollment and a renewal and finds issued certificates; the protocol only
+ * encodes the answer.
+ */
+public final class EnrollmentService {
+
+    private final Enrollment enrollment;
+    private final Renewals renewals;
+    private final CertificateStore store;
+    private final String issuerName;
+
+    /**
+     * @param issuerName our CA's name as the store records it ({@link BCStyle})
+     */
+    public EnrollmentService(Enrollment enrollment, Renewals renewals, CertificateStore store, String issuerName) {
+        this.enrollment = Objects.requireNonNull(enrollment, "enrollment");
+        this.renewals = Objects.requireNonNull(renewals, "renewals");
+        this.store = Objects.requireNonNull(store, "store");
+        this.issuerName = Objects.requireNonNull(issuerName, "issuerName");
+    }
+
+    /**
+     * A request for a certificate (SCEP PKCSReq, {@code POST /api/csr}): authorised by the
+     * endpoint's challenge, or, when a certificate of ours signed the message, a renewal
+     * authorised by that certificate. RFC 8894 section 3.3.1.2 has renewals sent as RenewalReq;
+     * macOS sends a PKCSReq signed by the certificate it renews instead.
+     */
+    public EnrollmentOutcome enroll(EnrollmentEndpoint endpoint, EnrollmentRequest request) {
+        if (request.signer().filter(renewals::claimsToBeOurs).isPresent()) {
+            return renew(endpoint, request);
+        }
+        return enrollment.enroll(endpoint, request);
+    }
+
+    /**
+     * A renewal (SCEP RenewalReq, RFC 8894 section 3.3.1.2): authorised by the certificate that
+     * signed the message, which must be ours, valid, good now and of a type the endpoint renews
+     * ({@link Renewals}); no challenge. The new certificate keeps the old one's directory binding.
+     */
+    public EnrollmentOutcome renew(EnrollmentEndpoint endpoint, EnrollmentRequest request) {
+        Renewals.Decision decision = request.signer()
+                .map(signer -> renewals.authorise(signer, endpoint.renewals()))
+                .orElseGet(() -> new Renewals.Decision.Refused("no certificate signed the request"));
+        if (decision instanceof Renewals.Decision.Refused refused) {
+            // The protocol logs the refusal in its own terms, with its path; the MDM hears of it here.
+            EnrollmentOutcome.Rejected rejection = new EnrollmentOutcome.Rejected(EnrollmentOutcome.Reason.RENEWAL_REFUSED,
+                    "renewal refused: " + refused.reason());
+            Notifications.refused(endpoint, request, rejection);
+            return rejection;
+        }
+        return enrollment.renew(endpoint, request, ((Renewals.Decision.Authorised) decision).previous());
+    }
+
+    /**
+     * CertPoll (RFC 8894 section 3.3.3): the certificate this endpoint issued in this transaction.
+     * Nothing is ever left pending, so a poll follows only a lost answer. Like a retransmission,
+     * a poll is answered only by the endpoint that issued the certificate.
+     */
+    public Optional<X509CertificateHolder> issuedInTransaction(EnrollmentEndpoint endpoint, String transactionId) {
+        return store.findByTransactionId(issuerName, transactionId).stream()
+                .filter(record -> record.endpoint().equals(endpoint.name())).findFirst().map(EnrollmentService::certificate);
+    }
+
+    /**
+     * GetCert (RFC 8894 section 3.3.4): a certificate of ours by issuer and serial number; empty
+     * for another issuer's.
+     */
+    public Optional<X509CertificateHolder> certificate(X500Name issuer, BigInteger serialNumber) {
+        if (!BCStyle.INSTANCE.toString(issuer).equals(issuerName)) {
+            return Optional.empty();
+        }
+        return store.find(issuerName, serialNumber).map(EnrollmentService::certificate);
+    }
+
+    private static X509CertificateHolder certificate(IssuedCertificate record) {
+        try {
+            return new X509CertificateHolder(record.der());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

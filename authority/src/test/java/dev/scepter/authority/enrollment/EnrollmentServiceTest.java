@@ -1,0 +1,280 @@
+package dev.scepter.authority.enrollment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scepter.authority.Csrs;
+import dev.scepter.authority.InMemoryAuditLog;
+import dev.scepter.authority.InMemoryCertificateStore;
+import dev.scepter.authority.TestCa;
+import dev.scepter.authority.directory.Directory;
+import dev.scepter.authority.directory.DirectoryAnswer;
+import dev.scepter.authority.directory.DirectoryObjectType;
+import dev.scepter.authority.issuance.CertificateIssuer;
+import dev.scepter.authority.issuance.EndpointProfile;
+import dev.scepter.authority.issuance.IssuancePolicy;
+import dev.scepter.authority.issuance.SerialNumbers;
+import dev.scepter.authority.store.Revocation;
+import dev.scepter.authority.validity.IssuedSerialIndex;
+import dev.scepter.authority.validity.RevocationIndex;
+import dev.scepter.authority.validity.Validity;
+import java.math.BigInteger;
+import java.net.URI;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The decisions a protocol used to make for itself (issue 11): enrollment or renewal, the
+ * certificate of a CertPoll or GetCert, and the MDM told how an enrollment ended.
+ */
+class EnrollmentServiceTest {
+
+    private static TestCa ca;
+    private static KeyPair device;
+    private static X509CertificateHolder selfSigned;
+
+    /** What an {@link MdmNotifier} was told, in order. */
+    static final class RecordingNotifier implements MdmNotifier {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        final List<EnrollmentContext> contexts = new CopyOnWriteArrayList<>();
+        final List<X509CertificateHolder> certificates = new CopyOnWriteArrayList<>();
+        final List<EnrollmentOutcome.Rejected> refusals = new CopyOnWriteArrayList<>();
+        RuntimeException failWith;
+
+        @Override
+        public void issued(EnrollmentContext enrollment, X509CertificateHolder certificate) {
+            calls.add("issued");
+            contexts.add(enrollment);
+            certificates.add(certificate);
+            if (failWith != null) {
+                throw failWith;
+            }
+        }
+
+        @Override
+        public void refused(EnrollmentContext enrollment, EnrollmentOutcome.Rejected refusal) {
+            calls.add("refused");
+            contexts.add(enrollment);
+            refusals.add(refusal);
+            if (failWith != null) {
+                throw failWith;
+            }
+        }
+    }
+
+    private final InMemoryCertificateStore store = new InMemoryCertificateStore();
+    private final InMemoryAuditLog audit = new InMemoryAuditLog();
+    private final String issuerName = "CN=Test Root CA,O=Scepter Tests";
+    private final RevocationIndex revocations = new RevocationIndex(store, issuerName);
+    private final IssuedSerialIndex issuedSerials = new IssuedSerialIndex(store, issuerName, Clock.systemUTC(), Duration.ofSeconds(5));
+    private final Enrollment enrollment = new Enrollment(new CertificateIssuer(ca,
+            new IssuancePolicy(730, Duration.ofDays(1), true, URI.create("http://scepter.test")), Clock.systemUTC()),
+            store, new SerialNumbers(new SecureRandom()), Optional.empty(), audit, Clock.systemUTC());
+    private final EnrollmentService enrollments = new EnrollmentService(enrollment,
+            new Renewals(ca.certificate(), store, new Validity(ca.certificate().getSerialNumber(), revocations, issuedSerials,
+                    new NoDirectory(), Clock.systemUTC()), Clock.systemUTC()),
+            store, issuerName);
+    private final RecordingNotifier notifier = new RecordingNotifier();
+    private final List<EnrollmentContext> verified = new ArrayList<>();
+    private final ChallengeVerifier s3cret = new StaticChallengeVerifier("s3cret");
+    private final EnrollmentEndpoint renewing = endpoint("static", context -> {
+        verified.add(context);
+        return s3cret.accepts(context);
+    }, new RenewalPolicy(true, Set.of(CertificateType.STATIC)));
+    private final EnrollmentEndpoint notRenewing = endpoint("jamf", s3cret, RenewalPolicy.NONE);
+
+    @BeforeAll
+    static void keys() throws Exception {
+        ca = new TestCa(Instant.now().plus(Duration.ofDays(3650)));
+        device = TestCa.rsa();
+        selfSigned = new JcaX509v3CertificateBuilder(new X500Name("CN=device-1"), BigInteger.ONE,
+                Date.from(Instant.now().minus(Duration.ofHours(1))), Date.from(Instant.now().plus(Duration.ofDays(1))),
+                new X500Name("CN=device-1"), device.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(device.getPrivate()));
+    }
+
+    {
+        enrollment.onIssued(record -> issuedSerials.add(record.serialNumber()));
+    }
+
+    private EnrollmentEndpoint endpoint(String name, ChallengeVerifier verifier, RenewalPolicy renewals) {
+        return new EnrollmentEndpoint(new EndpointProfile(name, SerialNumbers.TYPE_STATIC, Optional.empty(),
+                List.of(KeyPurposeId.id_kp_clientAuth), KeyUsage.digitalSignature), verifier, renewals, notifier);
+    }
+
+    private static EnrollmentRequest request(PKCS10CertificationRequest csr, String transactionId, X509CertificateHolder signer) {
+        return new EnrollmentRequest(csr, "192.0.2.7", Optional.of(transactionId), Optional.empty(), Optional.empty(), Optional.of(signer));
+    }
+
+    /** A certificate of ours, issued on {@code /scep}'s endpoint with the challenge. */
+    private EnrollmentOutcome.Issued issuedEarlier() throws Exception {
+        return (EnrollmentOutcome.Issued) enrollments.enroll(renewing,
+                request(Csrs.forKey(device).challenge("s3cret").build(), "tx-first", selfSigned));
+    }
+
+    @Test
+    void aRequestSignedByACertificateOfOursRenewsItWithoutAChallenge() throws Exception {
+        EnrollmentOutcome.Issued previous = issuedEarlier();
+        verified.clear();
+
+        EnrollmentOutcome outcome = enrollments.enroll(renewing, request(Csrs.forKey(device).build(), "tx-renew", previous.certificate()));
+
+        assertThat(outcome).isInstanceOf(EnrollmentOutcome.Issued.class);
+        assertThat(verified).as("a renewal is authorised by the certificate it renews, not a challenge").isEmpty();
+        assertThat(audit.events).extracting(e -> e.action()).containsExactly("certificate.issue", "certificate.renew");
+        assertThat(audit.events.get(1).target()).endsWith("renewing " + previous.record().serialHex());
+    }
+
+    @Test
+    void aRenewalReqIsAuthorisedByItsSignerAndASelfSignedOneIsRefusedWhateverItsChallenge() throws Exception {
+        EnrollmentOutcome.Issued previous = issuedEarlier();
+
+        EnrollmentOutcome renewed = enrollments.renew(renewing, request(Csrs.forKey(device).build(), "tx-2", previous.certificate()));
+        EnrollmentOutcome refused = enrollments.renew(renewing,
+                request(Csrs.forKey(device).challenge("s3cret").build(), "tx-3", selfSigned));
+
+        assertThat(renewed).isInstanceOf(EnrollmentOutcome.Issued.class);
+        assertThat(refused).isEqualTo(new EnrollmentOutcome.Rejected(EnrollmentOutcome.Reason.RENEWAL_REFUSED,
+                "renewal refused: the signing certificate is not one of ours"));
+        assertThat(store.recorded()).hasSize(2);
+    }
+
+    @Test
+    void aSelfSignedPkcsReqIsANewEnrollmentJudgedByTheChallenge() throws Exception {
+        EnrollmentOutcome wrong = enrollments.enroll(renewing, request(Csrs.forKey(device).challenge("guess").build(), "tx-1", selfSigned));
+        EnrollmentOutcome right = enrollments.enroll(renewing, request(Csrs.forKey(device).challenge("s3cret").build(), "tx-2", selfSigned));
+
+        assertThat(wrong).isEqualTo(new EnrollmentOutcome.Rejected(EnrollmentOutcome.Reason.BAD_CHALLENGE,
+                "the challenge password is missing or wrong"));
+        assertThat(right).isInstanceOf(EnrollmentOutcome.Issued.class);
+        assertThat(verified).hasSize(2);
+    }
+
+    @Test
+    void renewalsFollowTheEndpointsPolicyAndTheCertificatesStatus() throws Exception {
+        EnrollmentOutcome.Issued previous = issuedEarlier();
+
+        // As before the move: a request signed by a certificate of ours is a renewal, so an endpoint
+        // that renews nothing refuses it even where its challenge would have let a new one through.
+        EnrollmentOutcome elsewhere = enrollments.enroll(notRenewing,
+                request(Csrs.forKey(device).challenge("s3cret").build(), "tx-2", previous.certificate()));
+        revocations.add(previous.record().serialNumber(), new Revocation(0, Instant.now(), "test"));
+        EnrollmentOutcome revoked = enrollments.enroll(renewing, request(Csrs.forKey(device).build(), "tx-3", previous.certificate()));
+
+        assertThat(elsewhere).isEqualTo(new EnrollmentOutcome.Rejected(EnrollmentOutcome.Reason.RENEWAL_REFUSED,
+                "renewal refused: this endpoint does not renew (AllowRenewals)"));
+        assertThat(revoked).isEqualTo(new EnrollmentOutcome.Rejected(EnrollmentOutcome.Reason.RENEWAL_REFUSED,
+                "renewal refused: the signing certificate is revoked or on hold"));
+        assertThat(store.recorded()).hasSize(1);
+    }
+
+    @Test
+    void aPollFindsTheCertificateOfItsTransactionOnlyOnTheEndpointThatIssuedIt() throws Exception {
+        EnrollmentOutcome.Issued issued = issuedEarlier();
+
+        assertThat(enrollments.issuedInTransaction(renewing, "tx-first")).contains(issued.certificate());
+        assertThat(enrollments.issuedInTransaction(notRenewing, "tx-first")).as("another endpoint's transaction").isEmpty();
+        assertThat(enrollments.issuedInTransaction(renewing, "tx-unknown")).isEmpty();
+    }
+
+    @Test
+    void getCertFindsOurCertificatesByIssuerAndSerialOnly() throws Exception {
+        EnrollmentOutcome.Issued issued = issuedEarlier();
+        BigInteger serial = issued.certificate().getSerialNumber();
+
+        assertThat(enrollments.certificate(ca.certificate().getSubject(), serial)).contains(issued.certificate());
+        assertThat(enrollments.certificate(new X500Name("CN=Someone Else's CA"), serial)).isEmpty();
+        assertThat(enrollments.certificate(ca.certificate().getSubject(), serial.add(BigInteger.ONE))).isEmpty();
+    }
+
+    @Test
+    void theVerifierIsGivenTheWholeEnrollment() throws Exception {
+        PKCS10CertificationRequest csr = Csrs.forKey(device).challenge("s3cret").build();
+
+        enrollments.enroll(renewing, request(csr, "tx-42", selfSigned));
+
+        assertThat(verified).singleElement().satisfies(context -> {
+            assertThat(context.endpoint()).isEqualTo("static");
+            assertThat(context.transactionId()).contains("tx-42");
+            assertThat(context.csr()).isEqualTo(csr);
+            assertThat(context.challengePassword()).contains("s3cret");
+            assertThat(context.requester()).isEqualTo("192.0.2.7");
+            assertThat(context.signer()).contains(selfSigned);
+            assertThat(context.toString()).doesNotContain("s3cret");
+        });
+    }
+
+    @Test
+    void theMdmIsToldOfEachIssuanceOnceAndOfEachRefusalWithItsReason() throws Exception {
+        PKCS10CertificationRequest csr = Csrs.forKey(device).challenge("s3cret").build();
+        EnrollmentOutcome.Issued issued = (EnrollmentOutcome.Issued) enrollments.enroll(renewing, request(csr, "tx-1", selfSigned));
+        enrollments.enroll(renewing, request(csr, "tx-1", selfSigned));
+        EnrollmentOutcome wrong = enrollments.enroll(renewing, request(Csrs.forKey(device).challenge("guess").build(), "tx-2", selfSigned));
+        EnrollmentOutcome notOurs = enrollments.renew(renewing, request(Csrs.forKey(device).build(), "tx-3", selfSigned));
+
+        assertThat(notifier.calls).as("not again for the retransmission").containsExactly("issued", "refused", "refused");
+        assertThat(notifier.certificates).containsExactly(issued.certificate());
+        assertThat(notifier.contexts).extracting(c -> c.transactionId().orElseThrow()).containsExactly("tx-1", "tx-2", "tx-3");
+        assertThat(notifier.contexts.get(0).csr()).isEqualTo(csr);
+        assertThat(notifier.refusals).containsExactly((EnrollmentOutcome.Rejected) wrong, (EnrollmentOutcome.Rejected) notOurs);
+    }
+
+    @Test
+    void aNotifierThatFailsNeitherLosesNorUndoesTheCertificate() throws Exception {
+        notifier.failWith = new IllegalStateException("Intune is down");
+
+        EnrollmentOutcome outcome = enrollments.enroll(renewing,
+                request(Csrs.forKey(device).challenge("s3cret").build(), "tx-1", selfSigned));
+        EnrollmentOutcome refused = enrollments.enroll(renewing,
+                request(Csrs.forKey(device).challenge("guess").build(), "tx-2", selfSigned));
+
+        assertThat(notifier.calls).containsExactly("issued", "refused");
+        assertThat(outcome).isInstanceOf(EnrollmentOutcome.Issued.class);
+        BigInteger serial = ((EnrollmentOutcome.Issued) outcome).certificate().getSerialNumber();
+        assertThat(store.recorded()).extracting(r -> r.serialNumber()).containsExactly(serial);
+        assertThat(issuedSerials.contains(serial)).as("OCSP knows it").isTrue();
+        assertThat(audit.events).extracting(e -> e.action()).containsExactly("certificate.issue");
+        assertThat(refused).isInstanceOf(EnrollmentOutcome.Rejected.class);
+    }
+
+    /** Static certificates are bound to nothing, so renewing them asks no directory. */
+    private static final class NoDirectory implements Directory {
+        @Override
+        public DirectoryAnswer lookup(DirectoryObjectType type, UUID objectId) {
+            throw new AssertionError("no directory lookup for a static certificate");
+        }
+
+        @Override
+        public Optional<UUID> findUserByPrincipalName(String userPrincipalName) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> securityIdentifier(DirectoryObjectType type, UUID objectId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public String describe() {
+            return "none";
+        }
+    }
+}
