@@ -10,7 +10,6 @@ import dev.scepter.installer.azure.Prompter;
 import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.settings.InvalidSettingException;
 import dev.scepter.settings.ScepterSettings;
-import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -41,67 +40,7 @@ public final class CompleteInstallationCommand implements Callable<Integer> {
     DataDirOptions data;
 
     @ArgGroup(exclusive = false, heading = "%nAzure target (--target azure; signs in with az login, Cloud Shell or a managed identity):%n")
-    AzureArgs azure = new AzureArgs();
-
-    static final class AzureArgs {
-        @Option(names = "--scepman-app-service-name", paramLabel = "NAME", description = "The core's app service (asked when missing).")
-        String scepmanAppServiceName;
-
-        @Option(names = "--scepman-resource-group", paramLabel = "GROUP", description = "Its resource group (default: found).")
-        String scepmanResourceGroup;
-
-        @Option(names = "--subscription-id", paramLabel = "ID", description = "Its subscription (default: the only one, or asked).")
-        String subscriptionId;
-
-        @Option(names = "--search-all-subscriptions", description = "Find the subscription by searching all for the app service.")
-        boolean searchAllSubscriptions;
-
-        @Option(names = "--deployment-slot-name", paramLabel = "SLOT", description = "Update only this deployment slot (default: every slot, then production).")
-        String deploymentSlotName;
-
-        @Option(names = "--certmaster-app-service-name", paramLabel = "NAME",
-                description = "Certificate Master's app service (default: found by its settings; created on a 1.x upgrade).")
-        String certMasterAppServiceName;
-
-        @Option(names = "--certmaster-resource-group", paramLabel = "GROUP", description = "Its resource group (default: the core's).")
-        String certMasterResourceGroup;
-
-        @Option(names = "--skip-certificate-master", description = "Leave Certificate Master alone.")
-        boolean skipCertificateMaster;
-
-        @Option(names = "--storage-account-name", paramLabel = "NAME", description = "The storage account to create on a 1.x upgrade (asked when missing).")
-        String storageAccountName;
-
-        @Option(names = "--skip-app-role-assignments",
-                description = "Do not grant Graph and Intune permissions; print what a Privileged Role Administrator must grant.")
-        boolean skipAppRoleAssignments;
-
-        @Option(names = "--least-privilege",
-                description = "Grant Device.Read.All, User.Read.All and Application.Read.All instead of Directory.Read.All.")
-        boolean leastPrivilege;
-
-        @Option(names = "--api-app-name", paramLabel = "NAME", defaultValue = AzureOptions.DEFAULT_API_APP_NAME,
-                description = "The core API's app registration (default: ${DEFAULT-VALUE}).")
-        String apiAppName = AzureOptions.DEFAULT_API_APP_NAME;
-
-        @Option(names = "--certmaster-app-name", paramLabel = "NAME", defaultValue = AzureOptions.DEFAULT_CERTMASTER_APP_NAME,
-                description = "Certificate Master's app registration (default: ${DEFAULT-VALUE}).")
-        String certMasterAppName = AzureOptions.DEFAULT_CERTMASTER_APP_NAME;
-
-        @Option(names = "--graph-base-uri", paramLabel = "URI", defaultValue = "https://graph.microsoft.com",
-                description = "Microsoft Graph (default: ${DEFAULT-VALUE}; national clouds differ).")
-        URI graphBaseUri = URI.create("https://graph.microsoft.com");
-
-        @Option(names = "--arm-base-uri", paramLabel = "URI", defaultValue = "https://management.azure.com",
-                description = "Azure Resource Manager (default: ${DEFAULT-VALUE}).")
-        URI armBaseUri = URI.create("https://management.azure.com");
-
-        AzureOptions toOptions() {
-            return new AzureOptions(scepmanAppServiceName, certMasterAppServiceName, scepmanResourceGroup, certMasterResourceGroup,
-                    subscriptionId, searchAllSubscriptions, deploymentSlotName, skipAppRoleAssignments, skipCertificateMaster,
-                    apiAppName, certMasterAppName, storageAccountName, leastPrivilege);
-        }
-    }
+    AzureOptions azure = new AzureOptions();
 
     private final AzureConnector connector;
 
@@ -121,8 +60,8 @@ public final class CompleteInstallationCommand implements Callable<Integer> {
 
     private int completeAzure() {
         return reportFailures(() -> {
-            var rest = connector.connect(azure.armBaseUri, azure.graphBaseUri, verbose ? System.out : null);
-            new AzureInstallation(azure.toOptions(), rest, Prompter.console(), Clock.systemUTC(), System.out, verbose).complete(whatIf);
+            var rest = connector.connect(azure.armBaseUri(), azure.graphBaseUri(), verbose ? System.out : null);
+            new AzureInstallation(azure, rest, Prompter.console(), Clock.systemUTC(), System.out, verbose).complete(whatIf);
         });
     }
 

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,21 +28,24 @@ class CompleteInstallationCommandTest {
                 "--certmaster-app-name", "cm", "--storage-account-name", "stgx", "--least-privilege",
                 "--graph-base-uri", "https://graph.microsoft.us", "--arm-base-uri", "https://management.usgovcloudapi.net");
 
-        AzureOptions options = command.azure.toOptions();
-        assertThat(options).isEqualTo(new AzureOptions("scepman-x", "scepman-x-cm", "rg", "rg-cm", "sub", true, "staging", true, false,
-                "api", "cm", "stgx", true));
-        assertThat(command.azure.graphBaseUri).hasToString("https://graph.microsoft.us");
-        assertThat(command.azure.armBaseUri).hasToString("https://management.usgovcloudapi.net");
+        AzureOptions options = command.azure;
+        assertThat(options).usingRecursiveComparison().isEqualTo(AzureOptions.forApp("scepman-x").withCertMasterAppServiceName("scepman-x-cm")
+                .withScepmanResourceGroup("rg").withCertMasterResourceGroup("rg-cm").withSubscriptionId("sub").withSearchAllSubscriptions(true)
+                .withDeploymentSlotName("staging").withSkipAppRoleAssignments(true).withSkipCertificateMaster(false).withApiAppName("api")
+                .withCertMasterAppName("cm").withStorageAccountName("stgx").withLeastPrivilege(true)
+                .withGraphBaseUri(URI.create("https://graph.microsoft.us")).withArmBaseUri(URI.create("https://management.usgovcloudapi.net")));
+        assertThat(command.azure.graphBaseUri()).hasToString("https://graph.microsoft.us");
+        assertThat(command.azure.armBaseUri()).hasToString("https://management.usgovcloudapi.net");
     }
 
     @Test
     void theDefaultsAreScepmansAndAzuresPublicCloud() {
         CompleteInstallationCommand command = new CompleteInstallationCommand((arm, graph, verbose) -> null);
         new CommandLine(command).parseArgs("--target", "azure");
-        assertThat(command.azure.toOptions().apiAppName()).isEqualTo("SCEPman-api");
-        assertThat(command.azure.toOptions().certMasterAppName()).isEqualTo("SCEPman-CertMaster");
-        assertThat(command.azure.graphBaseUri).hasToString("https://graph.microsoft.com");
-        assertThat(command.azure.armBaseUri).hasToString("https://management.azure.com");
+        assertThat(command.azure.apiAppName()).isEqualTo("SCEPman-api");
+        assertThat(command.azure.certMasterAppName()).isEqualTo("SCEPman-CertMaster");
+        assertThat(command.azure.graphBaseUri()).hasToString("https://graph.microsoft.com");
+        assertThat(command.azure.armBaseUri()).hasToString("https://management.azure.com");
     }
 
     @Test
