@@ -25,15 +25,15 @@ final class CoreApi {
     private static final Pattern SERIAL_NUMBER = Pattern.compile("\"serialNumber\"\\s*:\\s*\"([0-9A-Fa-f]+)\"");
     private static final Pattern CONTINUATION_TOKEN = Pattern.compile("\"continuationToken\"\\s*:\\s*\"([^\"]+)\"");
 
-    private final ScepterProcess server;
+    private final Scepter server;
     private final String token;
 
-    CoreApi(ScepterProcess server) {
+    CoreApi(Scepter server) {
         this(server, server);
     }
 
     /** Calls {@code server} with the admin token of {@code tokenOf} (nodes sharing a database share tokens). */
-    CoreApi(ScepterProcess server, ScepterProcess tokenOf) {
+    CoreApi(Scepter server, Scepter tokenOf) {
         this.server = server;
         try {
             this.token = Files.readString(tokenOf.dataDir().resolve("admin-token"), StandardCharsets.UTF_8).strip();

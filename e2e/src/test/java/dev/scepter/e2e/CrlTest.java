@@ -16,10 +16,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,38 +28,32 @@ import org.junit.jupiter.api.io.TempDir;
  * ones (a disabled or deleted device) are OCSP's alone, the CRL verifies against the CA, and
  * without the right token, or with none configured, the answer is 404.
  */
-@ExtendWith(PrintServerLogOnFailure.class)
 class CrlTest {
 
     private static final String TOKEN = "crl-e2e-" + UUID.randomUUID();
     private static final String AAD_CHALLENGE = "aad-crl-challenge";
 
-    private static ScepterProcess server;
-    /** No AppConfig:CRL:RequestToken at all. */
-    private static ScepterProcess withoutToken;
+    @RegisterExtension
+    @Order(1)
+    static final ScepterServerExtension server = ScepterServerExtension.withSettings(Map.of(
+            "AppConfig__CRL__RequestToken", TOKEN,
+            "AppConfig__CRL__Source", "Storage",
+            "AppConfig__StaticAADValidation__Enabled", "true",
+            "AppConfig__StaticAADValidation__RequestPassword", AAD_CHALLENGE));
+    /**
+     * No AppConfig:CRL:RequestToken at all. Started after the other: on a 2-core machine, starting
+     * JVMs side by side is slower.
+     */
+    @RegisterExtension
+    @Order(2)
+    static final ScepterServerExtension withoutToken = ScepterServerExtension.withDefaults();
     @TempDir
     static Path shared;
     private static Path caPem;
 
     @BeforeAll
-    static void startServers() {
-        server = ScepterProcess.start(Map.of(
-                "AppConfig__CRL__RequestToken", TOKEN,
-                "AppConfig__CRL__Source", "Storage",
-                "AppConfig__StaticAADValidation__Enabled", "true",
-                "AppConfig__StaticAADValidation__RequestPassword", AAD_CHALLENGE));
-        // One after the other: on a 2-core machine, starting JVMs side by side is slower.
-        withoutToken = ScepterProcess.start();
+    static void writeCaPem() {
         caPem = server.caCertificatePem(shared);
-    }
-
-    @AfterAll
-    static void stopServers() {
-        for (ScepterProcess process : new ScepterProcess[] {server, withoutToken}) {
-            if (process != null) {
-                process.close();
-            }
-        }
     }
 
     @Test

@@ -12,34 +12,20 @@ import java.util.List;
 import java.util.Map;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSSignedData;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An EC root CA (KeyType EC) serves SCEP through the RSA RA certificate the installation made
  * beside it: GetCACert hands out both, and both real clients enroll by encrypting to the RA.
  */
-@ExtendWith(PrintServerLogOnFailure.class)
 class EcCaInteropTest {
 
-    private static ScepterProcess server;
-
-    @BeforeAll
-    static void startServer() {
-        server = ScepterProcess.start(Map.of(
-                "AppConfig__KeyVaultConfig__RootCertificateConfig__KeyType", "EC",
-                ScepterProcess.ROOT_KEY_SIZE, "256"));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ScepterServerExtension server = ScepterServerExtension.withSettings(Map.of(
+            "AppConfig__KeyVaultConfig__RootCertificateConfig__KeyType", "EC",
+            ScepterProcess.ROOT_KEY_SIZE, "256"));
 
     /** GetCACert's certificates, read with openssl's view of a PKCS#7 certs-only answer. */
     private static List<X509CertificateHolder> getCaCert() throws Exception {

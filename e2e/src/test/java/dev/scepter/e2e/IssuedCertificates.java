@@ -24,7 +24,7 @@ final class IssuedCertificates {
      * the serial {@code openssl x509 -serial} prints. {@code client} is the client's run, for the
      * messages.
      */
-    static void assertIssuedAndRecorded(ScepterProcess server, Path dir, Path certificatePem, String commonName, Command.Result client)
+    static void assertIssuedAndRecorded(Scepter server, Path dir, Path certificatePem, String commonName, Command.Result client)
             throws IOException, GeneralSecurityException, SQLException {
         assertThat(client.exitCode()).as("the client's run:\n%s", client).isZero();
         assertThat(certificatePem).as("the client saved no certificate:\n%s", client).isRegularFile();

@@ -12,10 +12,9 @@ import java.util.Base64;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -23,31 +22,23 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Whatever arrives on a SCEP path, the answer is a 4xx or a signed CertRep FAILURE: never a 5xx,
  * never a stack trace, and nothing logged at ERROR.
  */
-@ExtendWith(PrintServerLogOnFailure.class)
 class MalformedRequestTest {
 
     private static final String PKI_MESSAGE = "application/x-pki-message";
 
-    private static ScepterProcess server;
+    @RegisterExtension
+    static final ScepterServerExtension server = ScepterServerExtension.withDefaults();
     private static X509Certificate ca;
     /** A well-formed PKCSReq with the right challenge, to mangle. */
     private static byte[] pkcsReq;
 
     @BeforeAll
-    static void startServer() {
-        server = ScepterProcess.start();
+    static void makeRequest() {
         ca = server.caCertificate();
         pkcsReq = ScepMessages.pkcsReq(ScepMessages.Requester.create("corpus"), ca, "corpus", server.staticChallenge()).der();
     }
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    static Stream<Named<Function<ScepterProcess, HttpRequest>>> badRequests() {
+    static Stream<Named<Function<Scepter, HttpRequest>>> badRequests() {
         return Stream.of(
                 bad("GET message that is not base64", s -> get(s, "scep?operation=PKIOperation&message=this!is!not!base64")),
                 bad("GET message of truncated DER", s -> get(s, "scep?operation=PKIOperation&message="
@@ -73,7 +64,7 @@ class MalformedRequestTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badRequests")
-    void isAnsweredWithA4xxOrACertRepFailureAndNoStackTrace(Function<ScepterProcess, HttpRequest> badRequest) throws Exception {
+    void isAnsweredWithA4xxOrACertRepFailureAndNoStackTrace(Function<Scepter, HttpRequest> badRequest) throws Exception {
         int logMark = server.logMark();
         HttpRequest request = badRequest.apply(server);
 
@@ -95,15 +86,15 @@ class MalformedRequestTest {
         assertThat(server.logSince(logMark)).as("the server log for %s", described).doesNotContain(" ERROR ");
     }
 
-    private static Named<Function<ScepterProcess, HttpRequest>> bad(String name, Function<ScepterProcess, HttpRequest> request) {
+    private static Named<Function<Scepter, HttpRequest>> bad(String name, Function<Scepter, HttpRequest> request) {
         return Named.of(name, request);
     }
 
-    private static HttpRequest get(ScepterProcess server, String pathAndQuery) {
+    private static HttpRequest get(Scepter server, String pathAndQuery) {
         return HttpRequest.newBuilder(server.url(pathAndQuery)).GET().build();
     }
 
-    private static HttpRequest post(ScepterProcess server, String pathAndQuery, String contentType, byte[] body) {
+    private static HttpRequest post(Scepter server, String pathAndQuery, String contentType, byte[] body) {
         return HttpRequest.newBuilder(server.url(pathAndQuery))
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))

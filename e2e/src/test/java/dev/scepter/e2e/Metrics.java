@@ -37,7 +37,7 @@ final class Metrics {
     }
 
     /** How many SCEP PKIOperations ended with {@code outcome} so far. */
-    static double pkiOperations(ScepterProcess server, String outcome) {
+    static double pkiOperations(Scepter server, String outcome) {
         return sum(server.metrics(), "scep_requests_seconds_count", Map.of("operation", "PKIOperation", "outcome", outcome));
     }
 }

@@ -42,7 +42,7 @@ final class OcspFixtures {
     }
 
     /** An unbound certificate from {@code /scep} with the static challenge, in a new folder under {@code dir}. */
-    static Issued enrollStatic(ScepterProcess server, Path dir, String name) throws Exception {
+    static Issued enrollStatic(Scepter server, Path dir, String name) throws Exception {
         Path client = Files.createDirectories(dir.resolve(name));
         Command.Result enrolled = Scepclient.enroll(client, server.url("scep"), server.staticChallenge(), name);
         assertThat(enrolled.exitCode()).as("scepclient on /scep:\n%s", enrolled).isZero();
@@ -56,7 +56,7 @@ final class OcspFixtures {
      * A certificate from {@code /static/aad} bound to {@code device}: the subject CN is the GUID,
      * and the serial carries it (type byte 0x40, three random bytes, the GUID in .NET order).
      */
-    static Issued enrollBound(ScepterProcess server, Path dir, String challenge, UUID device) throws Exception {
+    static Issued enrollBound(Scepter server, Path dir, String challenge, UUID device) throws Exception {
         Path client = Files.createDirectories(dir.resolve("device-" + device));
         Command.Result enrolled = Scepclient.enroll(client, server.url("static/aad"), challenge, device.toString());
         assertThat(enrolled.exitCode()).as("scepclient on /static/aad:\n%s", enrolled).isZero();

@@ -43,10 +43,9 @@ import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
 import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -57,14 +56,16 @@ import org.junit.jupiter.api.io.TempDir;
  * headers) and POST both work, and every response verifies against the CA through the delegated
  * responder certificate it carries. The caches keep their defaults (5 s each, 15 s bound).
  */
-@ExtendWith(PrintServerLogOnFailure.class)
 class OcspInteropTest {
 
     private static final String AAD_CHALLENGE = "aad-e2e-challenge";
     /** CONTRACT.md: the sum of the three caches' defaults. */
     private static final Duration DEFAULT_BOUND = Duration.ofSeconds(15);
 
-    private static ScepterProcess server;
+    @RegisterExtension
+    static final ScepterServerExtension server = ScepterServerExtension.withSettings(Map.of(
+            "AppConfig__StaticAADValidation__Enabled", "true",
+            "AppConfig__StaticAADValidation__RequestPassword", AAD_CHALLENGE));
     private static CoreApi api;
     private static URI ocsp;
 
@@ -73,20 +74,10 @@ class OcspInteropTest {
     private static Path caPem;
 
     @BeforeAll
-    static void startServer() {
-        server = ScepterProcess.start(Map.of(
-                "AppConfig__StaticAADValidation__Enabled", "true",
-                "AppConfig__StaticAADValidation__RequestPassword", AAD_CHALLENGE));
+    static void clients() {
         api = new CoreApi(server);
         ocsp = server.url("ocsp");
         caPem = server.caCertificatePem(shared);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     private static Command.Result ask(Path dir, Path certificate, String... flags) {

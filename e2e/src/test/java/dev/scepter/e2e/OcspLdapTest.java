@@ -10,10 +10,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,53 +23,44 @@ import org.junit.jupiter.api.io.TempDir;
  * revoked (cessationOfOperation) once the object is deleted, each within the cache bound (1 s per
  * cache here: 3 s); and tryLater, never a verdict, while the directory cannot answer.
  */
-@ExtendWith(PrintServerLogOnFailure.class)
 class OcspLdapTest {
 
     private static final String AAD_CHALLENGE = "aad-ldap-challenge";
     /** The three caches at 1 s each. */
     private static final Duration BOUND = Duration.ofSeconds(3);
 
-    private static LdapTestServer ldap;
-    private static ScepterProcess server;
+    @RegisterExtension
+    @Order(1)
+    static final ClassFixture<LdapTestServer> ldap = ClassFixture.of(LdapTestServer::start);
+    @RegisterExtension
+    @Order(2)
+    static final ScepterServerExtension server = ScepterServerExtension.withSettings(() -> Map.ofEntries(
+            Map.entry("AppConfig__StaticAADValidation__Enabled", "true"),
+            Map.entry("AppConfig__StaticAADValidation__RequestPassword", AAD_CHALLENGE),
+            Map.entry("AppConfig__Directory__Type", "Ldap"),
+            Map.entry("AppConfig__LDAP__Urls", ldap.get().url()),
+            Map.entry("AppConfig__LDAP__BaseDn", LdapTestServer.BASE_DN),
+            Map.entry("AppConfig__LDAP__BindDn", LdapTestServer.BIND_DN),
+            Map.entry("AppConfig__LDAP__BindPassword", LdapTestServer.BIND_PASSWORD),
+            Map.entry("AppConfig__LDAP__GuidAttribute", "objectGUID"),
+            Map.entry("AppConfig__LDAP__GuidFormat", "DotNetBinary"),
+            Map.entry("AppConfig__LDAP__DeviceFilter", "(objectClass=computer)"),
+            Map.entry("AppConfig__LDAP__UserFilter", "(&(objectClass=user)(!(objectClass=computer)))"),
+            Map.entry("AppConfig__LDAP__UpnAttribute", "userPrincipalName"),
+            Map.entry("AppConfig__LDAP__ConnectTimeoutSeconds", "2"),
+            Map.entry("AppConfig__LDAP__ResponseTimeoutSeconds", "2"),
+            Map.entry("AppConfig__Directory__CacheSeconds", "1"),
+            Map.entry("AppConfig__OCSP__ResponseCacheSeconds", "1"),
+            Map.entry("AppConfig__Store__RevocationRefreshSeconds", "1")));
     private static URI ocsp;
     @TempDir
     static Path shared;
     private static Path caPem;
 
     @BeforeAll
-    static void start() throws Exception {
-        ldap = LdapTestServer.start();
-        server = ScepterProcess.start(Map.ofEntries(
-                Map.entry("AppConfig__StaticAADValidation__Enabled", "true"),
-                Map.entry("AppConfig__StaticAADValidation__RequestPassword", AAD_CHALLENGE),
-                Map.entry("AppConfig__Directory__Type", "Ldap"),
-                Map.entry("AppConfig__LDAP__Urls", ldap.url()),
-                Map.entry("AppConfig__LDAP__BaseDn", LdapTestServer.BASE_DN),
-                Map.entry("AppConfig__LDAP__BindDn", LdapTestServer.BIND_DN),
-                Map.entry("AppConfig__LDAP__BindPassword", LdapTestServer.BIND_PASSWORD),
-                Map.entry("AppConfig__LDAP__GuidAttribute", "objectGUID"),
-                Map.entry("AppConfig__LDAP__GuidFormat", "DotNetBinary"),
-                Map.entry("AppConfig__LDAP__DeviceFilter", "(objectClass=computer)"),
-                Map.entry("AppConfig__LDAP__UserFilter", "(&(objectClass=user)(!(objectClass=computer)))"),
-                Map.entry("AppConfig__LDAP__UpnAttribute", "userPrincipalName"),
-                Map.entry("AppConfig__LDAP__ConnectTimeoutSeconds", "2"),
-                Map.entry("AppConfig__LDAP__ResponseTimeoutSeconds", "2"),
-                Map.entry("AppConfig__Directory__CacheSeconds", "1"),
-                Map.entry("AppConfig__OCSP__ResponseCacheSeconds", "1"),
-                Map.entry("AppConfig__Store__RevocationRefreshSeconds", "1")));
+    static void clients() {
         ocsp = server.url("ocsp");
         caPem = server.caCertificatePem(shared);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (ldap != null) {
-            ldap.close();
-        }
     }
 
     /** Polls without a nonce, so the response cache is part of what the bound covers. */
@@ -81,18 +72,18 @@ class OcspLdapTest {
     @Test
     void aCertificateFollowsItsComputerObjectInLdap(@TempDir Path dir) throws Exception {
         UUID objectGuid = UUID.randomUUID();
-        String dn = ldap.addComputer("WS-" + objectGuid.toString().substring(0, 8), objectGuid, LdapTestServer.ENABLED);
+        String dn = ldap.get().addComputer("WS-" + objectGuid.toString().substring(0, 8), objectGuid, LdapTestServer.ENABLED);
         OcspFixtures.Issued cert = OcspFixtures.enrollBound(server, dir, AAD_CHALLENGE, objectGuid);
         assertGood(OpensslOcsp.queryCert(dir, ocsp, caPem, cert.pem()), cert.pem());
         assertGood(OpensslOcsp.queryCert(dir, ocsp, caPem, cert.pem(), "-no_nonce"), cert.pem());
 
-        ldap.setUserAccountControl(dn, LdapTestServer.DISABLED);
+        ldap.get().setUserAccountControl(dn, LdapTestServer.DISABLED);
         Duration onHold = await("disabled in LDAP", dir, cert, "revoked", "certificateHold");
 
-        ldap.setUserAccountControl(dn, LdapTestServer.ENABLED);
+        ldap.get().setUserAccountControl(dn, LdapTestServer.ENABLED);
         Duration good = await("enabled in LDAP", dir, cert, "good", null);
 
-        ldap.delete(dn);
+        ldap.get().delete(dn);
         Duration revoked = await("deleted from LDAP", dir, cert, "revoked", "cessationOfOperation");
         System.out.printf("OcspLdapTest: on hold after %d ms, good after %d ms, revoked after %d ms (bound %d s)%n",
                 onHold.toMillis(), good.toMillis(), revoked.toMillis(), BOUND.toSeconds());
@@ -102,11 +93,11 @@ class OcspLdapTest {
     @Test
     void whileLdapIsDownTheAnswerIsTryLaterNotAVerdict(@TempDir Path dir) throws Exception {
         UUID objectGuid = UUID.randomUUID();
-        ldap.addComputer("DOWN-" + objectGuid.toString().substring(0, 8), objectGuid, LdapTestServer.ENABLED);
+        ldap.get().addComputer("DOWN-" + objectGuid.toString().substring(0, 8), objectGuid, LdapTestServer.ENABLED);
         OcspFixtures.Issued cert = OcspFixtures.enrollBound(server, dir, AAD_CHALLENGE, objectGuid);
         assertGood(OpensslOcsp.queryCert(dir, ocsp, caPem, cert.pem()), cert.pem());
 
-        ldap.stopListening();
+        ldap.get().stopListening();
         try {
             // Past the 1 s directory cache, plus the 2 s connect/response time limits.
             long deadline = System.nanoTime() + BOUND.plusSeconds(4).toNanos();
@@ -121,7 +112,7 @@ class OcspLdapTest {
             } while (System.nanoTime() < deadline);
             assertThat(last.output()).as("tryLater while LDAP is down:\n%s", last).contains("Responder Error: trylater (3)");
         } finally {
-            ldap.startListening();
+            ldap.get().startListening();
         }
         OcspFixtures.awaitStatus("LDAP back", BOUND.plusSeconds(4), () -> OpensslOcsp.queryCert(dir, ocsp, caPem, cert.pem()),
                 cert.pem().toString(), new OpensslOcsp.Status("good", Optional.empty()));

@@ -32,11 +32,10 @@ import org.bouncycastle.cert.ocsp.CertificateID;
 import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
 import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -47,14 +46,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * stack trace, nothing logged at ERROR. And the HTTP/1.0 requests without a Host header that Cisco
  * ISE and ClearPass send are answered.
  */
-@ExtendWith(PrintServerLogOnFailure.class)
 class OcspMalformedRequestTest {
 
     private static final String OCSP_REQUEST = "application/ocsp-request";
     /** The whole OCSPResponse for malformedRequest: SEQUENCE { ENUMERATED 1 }, no responseBytes. */
     private static final byte[] MALFORMED_REQUEST = {0x30, 0x03, 0x0a, 0x01, 0x01};
 
-    private static ScepterProcess server;
+    @RegisterExtension
+    static final ScepterServerExtension server = ScepterServerExtension.withDefaults();
     private static X509Certificate ca;
     @TempDir
     static Path shared;
@@ -63,8 +62,7 @@ class OcspMalformedRequestTest {
     private static byte[] opensslRequest;
 
     @BeforeAll
-    static void startServer() throws Exception {
-        server = ScepterProcess.start();
+    static void makeRequest() throws Exception {
         ca = server.caCertificate();
         caPem = server.caCertificatePem(shared);
         Path request = shared.resolve("request.der");
@@ -74,14 +72,7 @@ class OcspMalformedRequestTest {
         opensslRequest = Files.readAllBytes(request);
     }
 
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    static Stream<Named<Function<ScepterProcess, HttpRequest>>> malformed() {
+    static Stream<Named<Function<Scepter, HttpRequest>>> malformed() {
         return Stream.of(
                 bad("POST of random bytes", s -> post(s, OcspFixtures.random(100))),
                 bad("POST of truncated DER of an openssl request", s -> post(s, Arrays.copyOf(opensslRequest, opensslRequest.length / 2))),
@@ -107,7 +98,7 @@ class OcspMalformedRequestTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformed")
-    void isAnsweredMalformedRequestInHttp200WithoutAStackTrace(Function<ScepterProcess, HttpRequest> badRequest) throws Exception {
+    void isAnsweredMalformedRequestInHttp200WithoutAStackTrace(Function<Scepter, HttpRequest> badRequest) throws Exception {
         int logMark = server.logMark();
         HttpRequest request = badRequest.apply(server);
 
@@ -241,16 +232,16 @@ class OcspMalformedRequestTest {
         assertThat(log).as("server log").doesNotContain(" ERROR ").doesNotContain("\tat ").doesNotContain("Exception");
     }
 
-    private static Named<Function<ScepterProcess, HttpRequest>> bad(String name, Function<ScepterProcess, HttpRequest> request) {
+    private static Named<Function<Scepter, HttpRequest>> bad(String name, Function<Scepter, HttpRequest> request) {
         return Named.of(name, request);
     }
 
-    private static HttpRequest post(ScepterProcess server, byte[] body) {
+    private static HttpRequest post(Scepter server, byte[] body) {
         return HttpRequest.newBuilder(server.url("ocsp")).header("Content-Type", OCSP_REQUEST)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
 
-    private static HttpRequest get(ScepterProcess server, String path) {
+    private static HttpRequest get(Scepter server, String path) {
         return HttpRequest.newBuilder(server.url(path)).GET().build();
     }
 

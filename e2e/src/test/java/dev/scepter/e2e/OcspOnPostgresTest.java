@@ -34,13 +34,12 @@ import org.bouncycastle.cert.ocsp.CertificateID;
 import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
 import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,7 +52,6 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Node C, alone on a database of its own, shows that OCSP reads no database per request in the
  * steady state (see {@link #theSteadyStateReadsNoDatabasePerOcspRequest}).
  */
-@ExtendWith(PrintServerLogOnFailure.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OcspOnPostgresTest {
 
@@ -62,11 +60,26 @@ class OcspOnPostgresTest {
     /** Node C's refresh interval: the default. */
     private static final Duration C_REFRESH = Duration.ofSeconds(5);
 
-    private static PostgresServer postgres;
+    @RegisterExtension
+    @Order(1)
+    static final ClassFixture<PostgresServer> postgres = ClassFixture.of(PostgresServer::start);
+    @RegisterExtension
+    @Order(2)
+    static final ScepterServerExtension nodeA = ScepterServerExtension.withSettings(() -> database(postgres.get().jdbcUrl()));
+    /** Node B shares A's CA: without it, it would refuse a database that holds another CA's certificates. */
+    @RegisterExtension
+    @Order(3)
+    static final ScepterServerExtension nodeB = ScepterServerExtension.withSettings(() -> database(postgres.get().jdbcUrl()))
+            .preparingDataFolder(dataB -> {
+                for (String file : List.of("ca.p12", "ca.p12.password")) {
+                    Files.copy(nodeA.dataDir().resolve(file), dataB.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            });
+    // Started one after another: on a 2-core machine, starting JVMs side by side is slower.
+    @RegisterExtension
+    @Order(4)
+    static final ScepterServerExtension nodeC = ScepterServerExtension.withSettings(OcspOnPostgresTest::aloneOnReadsDatabase);
     private static String readsDatabaseUrl;
-    private static ScepterProcess nodeA;
-    private static ScepterProcess nodeB;
-    private static ScepterProcess nodeC;
     @TempDir
     static Path shared;
     private static Path caPem;
@@ -76,24 +89,7 @@ class OcspOnPostgresTest {
     private static long steadyPreparedAt;
 
     @BeforeAll
-    static void start() throws Exception {
-        postgres = PostgresServer.start();
-        readsDatabaseUrl = postgres.createDatabase("ocsp_reads");
-        Map<String, String> onShared = database(postgres.jdbcUrl());
-        nodeA = ScepterProcess.start(onShared, Files.createDirectory(shared.resolve("node-a")), ScepterProcess.javaExecutable());
-        // Node B shares A's CA: without it, it would refuse a database that holds another CA's certificates.
-        Path dataB = Files.createDirectory(shared.resolve("node-b"));
-        for (String file : List.of("ca.p12", "ca.p12.password")) {
-            Files.copy(nodeA.dataDir().resolve(file), dataB.resolve(file), StandardCopyOption.COPY_ATTRIBUTES);
-        }
-        nodeB = ScepterProcess.start(onShared, dataB, ScepterProcess.javaExecutable());
-        // Started one after another: on a 2-core machine, starting JVMs side by side is slower.
-        Map<String, String> alone = database(readsDatabaseUrl);
-        // Every request evaluated (no response cache); directory answers cached across the whole test.
-        alone.put("AppConfig__OCSP__ResponseCacheSeconds", "0");
-        alone.put("AppConfig__Directory__CacheSeconds", "600");
-        alone.put("AppConfig__Store__RevocationRefreshSeconds", Long.toString(C_REFRESH.toSeconds()));
-        nodeC = ScepterProcess.start(alone);
+    static void sharedCaAndSteadyState() throws Exception {
         caPem = nodeA.caCertificatePem(shared);
         assertThat(nodeB.caCertificate()).isEqualTo(nodeA.caCertificate());
         prepareSteadyState();
@@ -113,26 +109,25 @@ class OcspOnPostgresTest {
         steadyPreparedAt = System.nanoTime();
     }
 
+    /** Node C, alone on a database of its own, whose transactions the steady-state test counts. */
+    private static Map<String, String> aloneOnReadsDatabase() {
+        readsDatabaseUrl = postgres.get().createDatabase("ocsp_reads");
+        Map<String, String> alone = database(readsDatabaseUrl);
+        // Every request evaluated (no response cache); directory answers cached across the whole test.
+        alone.put("AppConfig__OCSP__ResponseCacheSeconds", "0");
+        alone.put("AppConfig__Directory__CacheSeconds", "600");
+        alone.put("AppConfig__Store__RevocationRefreshSeconds", Long.toString(C_REFRESH.toSeconds()));
+        return alone;
+    }
+
     private static Map<String, String> database(String url) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("AppConfig__Database__Url", url);
-        settings.put("AppConfig__Database__User", postgres.user());
-        settings.put("AppConfig__Database__Password", postgres.password());
+        settings.put("AppConfig__Database__User", postgres.get().user());
+        settings.put("AppConfig__Database__Password", postgres.get().password());
         settings.put("AppConfig__StaticAADValidation__Enabled", "true");
         settings.put("AppConfig__StaticAADValidation__RequestPassword", AAD_CHALLENGE);
         return settings;
-    }
-
-    @AfterAll
-    static void stop() {
-        for (ScepterProcess node : new ScepterProcess[] {nodeA, nodeB, nodeC}) {
-            if (node != null) {
-                node.close();
-            }
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
     }
 
     /**
@@ -258,7 +253,7 @@ class OcspOnPostgresTest {
         CoreApi apiC = new CoreApi(nodeC);
         double answeredBefore = goodPosts();
 
-        try (Connection counter = DriverManager.getConnection(readsDatabaseUrl, postgres.user(), postgres.password())) {
+        try (Connection counter = DriverManager.getConnection(readsDatabaseUrl, postgres.get().user(), postgres.get().password())) {
             // Quiet since node C was prepared in @BeforeAll (the other tests of this class ran meanwhile).
             OcspFixtures.sleep(QUIET.minus(Duration.ofNanos(System.nanoTime() - steadyPreparedAt)));
             long c0 = transactions(counter);

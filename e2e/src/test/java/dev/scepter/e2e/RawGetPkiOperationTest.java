@@ -11,35 +11,26 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A PKIOperation by GET whose base64 message carries raw, unescaped {@code +} and {@code /}, as
  * clients in the field send it (RFC 8894 section 4.1 asks for percent-encoding; many do not). The
  * request is built on BouncyCastle here, so the test sees the whole CertRep.
  */
-@ExtendWith(PrintServerLogOnFailure.class)
 class RawGetPkiOperationTest {
 
     private static final int ATTEMPTS = 20;
 
-    private static ScepterProcess server;
+    @RegisterExtension
+    static final ScepterServerExtension server = ScepterServerExtension.withDefaults();
     private static X509Certificate ca;
 
     @BeforeAll
-    static void startServer() {
-        server = ScepterProcess.start();
+    static void readCa() {
         ca = caFromGetCACert();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test

@@ -13,10 +13,8 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,31 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code scepclient}; switched off, it answers 404. A request built here carries the SAN URI
  * {@code IntuneDeviceId://<guid>} that Intune profiles send and neither real client can.
  */
-@ExtendWith(PrintServerLogOnFailure.class)
 class ScepEndpointsInteropTest {
 
     private static final String AAD = "aad-challenge";
     private static final String JAMF = "jamf-challenge-of-32-characters!";
     private static final String DC = "dc-challenge";
-    private static ScepterProcess server;
-
-    @BeforeAll
-    static void startServer() {
-        server = ScepterProcess.start(Map.of(
-                "AppConfig__StaticAADValidation__Enabled", "true",
-                "AppConfig__StaticAADValidation__RequestPassword", AAD,
-                "AppConfig__JamfValidation__Enabled", "true",
-                "AppConfig__JamfValidation__RequestPassword", JAMF,
-                "AppConfig__DCValidation__Enabled", "true",
-                "AppConfig__DCValidation__RequestPassword", DC));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ScepterServerExtension server = ScepterServerExtension.withSettings(Map.of(
+            "AppConfig__StaticAADValidation__Enabled", "true",
+            "AppConfig__StaticAADValidation__RequestPassword", AAD,
+            "AppConfig__JamfValidation__Enabled", "true",
+            "AppConfig__JamfValidation__RequestPassword", JAMF,
+            "AppConfig__DCValidation__Enabled", "true",
+            "AppConfig__DCValidation__RequestPassword", DC));
 
     /** Enrolls {@code commonName} at {@code path} with scepclient; returns the serial as openssl prints it. */
     private static String enroll(Path dir, String path, String challenge, String commonName, String endpoint) throws Exception {

@@ -13,10 +13,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,27 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code scepclient}, renewal by the old certificate with strongSwan's {@code pki}, and
  * certificates bound to a device on {@code /static/aad} with both.
  */
-@ExtendWith(PrintServerLogOnFailure.class)
 class ScepLifecycleInteropTest {
 
     private static final String AAD_CHALLENGE = "aad-static-challenge";
-    private static ScepterProcess server;
-
-    @BeforeAll
-    static void startServer() {
-        server = ScepterProcess.start(Map.of(
-                "AppConfig__StaticValidation__AllowDynamicChallenges", "true",
-                "AppConfig__StaticValidation__AllowRenewals", "true",
-                "AppConfig__StaticAADValidation__Enabled", "true",
-                "AppConfig__StaticAADValidation__RequestPassword", AAD_CHALLENGE));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ScepterServerExtension server = ScepterServerExtension.withSettings(Map.of(
+            "AppConfig__StaticValidation__AllowDynamicChallenges", "true",
+            "AppConfig__StaticValidation__AllowRenewals", "true",
+            "AppConfig__StaticAADValidation__Enabled", "true",
+            "AppConfig__StaticAADValidation__RequestPassword", AAD_CHALLENGE));
 
     private static String mintChallenge() throws Exception {
         String admin = Files.readString(server.dataDir().resolve("admin-token"), StandardCharsets.UTF_8).strip();

@@ -3,32 +3,18 @@ package dev.scepter.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * micromdm's scepclient enrolls against the launcher with its defaults (AES-256 responses): the
  * certificate verifies against the CA, names what was asked, and is in the store.
  */
-@ExtendWith(PrintServerLogOnFailure.class)
 class ScepclientEnrollmentTest {
 
-    private static ScepterProcess server;
-
-    @BeforeAll
-    static void startServer() {
-        server = ScepterProcess.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ScepterServerExtension server = ScepterServerExtension.withDefaults();
 
     @Test
     void enrollsOnScepWithTheStaticChallenge(@TempDir Path dir) throws Exception {

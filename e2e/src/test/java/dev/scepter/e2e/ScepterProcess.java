@@ -1,6 +1,5 @@
 package dev.scepter.e2e;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -11,13 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,10 +28,13 @@ import java.util.stream.Stream;
  * of its own choosing, with a fresh data folder: the server exactly as a user starts it.
  *
  * <p>Its standard output and error go to a log file, printed when start-up fails and, through
- * {@link PrintServerLogOnFailure}, when a test fails. {@link #close()} stops the process and removes
- * the folder.
+ * {@link ScepterServerExtension} or {@link PrintServerLogOnFailure}, when a test fails.
+ * {@link #close()} stops the process and removes the folder.
+ *
+ * <p>A test class's server comes from {@link ScepterServerExtension}; a test starts one here when it
+ * needs a server of its own, on a folder it chose, or one it kills and restarts.
  */
-public final class ScepterProcess implements AutoCloseable {
+public final class ScepterProcess implements Scepter, AutoCloseable {
 
     /** Always small root keys in tests: a 4096-bit key takes seconds to make on a 2-core machine. */
     public static final String ROOT_KEY_SIZE = "AppConfig__KeyVaultConfig__RootCertificateConfig__KeySize";
@@ -194,82 +192,18 @@ public final class ScepterProcess implements AutoCloseable {
                 + "; settings " + env + "\n" + logBlock(log));
     }
 
-    /** The server's root, for example {@code http://127.0.0.1:41234/}. */
+    @Override
     public URI baseUrl() {
         return baseUrl;
     }
 
-    /** A path on this server, for example {@code url("scep?operation=GetCACaps")}. */
-    public URI url(String pathAndQuery) {
-        return URI.create(baseUrl + pathAndQuery.replaceFirst("^/", ""));
-    }
-
+    @Override
     public Path dataDir() {
         return dataDir;
     }
 
-    /** The static SCEP challenge the server wrote on first start. */
-    public String staticChallenge() {
-        try {
-            return Files.readString(dataDir.resolve("static-challenge"), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            throw new UncheckedIOException("The server wrote no static-challenge\n" + logBlock(log), e);
-        }
-    }
-
-    /** The CA certificate as the server publishes it on {@code /ca}. */
-    public X509Certificate caCertificate() {
-        HttpResponse<byte[]> response = get("ca");
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET /ca answered " + response.statusCode());
-        }
-        try {
-            return (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(response.body()));
-        } catch (CertificateException e) {
-            throw new IllegalStateException("GET /ca is not a DER certificate", e);
-        }
-    }
-
-    /** The CA certificate written as PEM into {@code dir}, for openssl. */
-    public Path caCertificatePem(Path dir) {
-        try {
-            String pem = "-----BEGIN CERTIFICATE-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(caCertificate().getEncoded())
-                    + "\n-----END CERTIFICATE-----\n";
-            return Files.writeString(dir.resolve("ca.pem"), pem, StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (java.security.cert.CertificateEncodingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The CA certificate written as DER into {@code dir}, for strongSwan's pki. */
-    public Path caCertificateDer(Path dir) {
-        try {
-            return Files.write(dir.resolve("ca.der"), caCertificate().getEncoded());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (java.security.cert.CertificateEncodingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The Prometheus text of {@code /metrics}. */
-    public String metrics() {
-        HttpResponse<byte[]> response = get("metrics");
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET /metrics answered " + response.statusCode());
-        }
-        return new String(response.body(), StandardCharsets.UTF_8);
-    }
-
-    public HttpResponse<byte[]> get(String pathAndQuery) {
-        return send(HttpRequest.newBuilder(url(pathAndQuery)).GET().build());
-    }
-
     /** Sends {@code request}; one without a timeout of its own gets {@link #REQUEST_TIMEOUT}. */
+    @Override
     public HttpResponse<byte[]> send(HttpRequest request) {
         HttpRequest bounded = request.timeout().isPresent() ? request
                 : HttpRequest.newBuilder(request, (name, value) -> true).timeout(REQUEST_TIMEOUT).build();
@@ -284,25 +218,10 @@ public final class ScepterProcess implements AutoCloseable {
     }
 
     /** Everything the server printed so far (or until it was closed). */
+    @Override
     public String log() {
         String closed = logAtClose;
         return closed != null ? closed : read(log);
-    }
-
-    /** A position in the log, for {@link #logSince}. */
-    public int logMark() {
-        return log().length();
-    }
-
-    /** What the server printed since {@code mark}. */
-    public String logSince(int mark) {
-        String all = log();
-        return all.substring(Math.min(mark, all.length()));
-    }
-
-    /** The log framed for a test report. */
-    public String logBlock() {
-        return "----- server log " + baseUrl + " -----\n" + log() + "\n----- end of server log -----";
     }
 
     @Override
@@ -443,7 +362,7 @@ public final class ScepterProcess implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

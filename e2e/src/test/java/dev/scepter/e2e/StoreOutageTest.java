@@ -23,10 +23,9 @@ import org.bouncycastle.cert.ocsp.CertificateID;
 import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
 import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,34 +36,21 @@ import org.junit.jupiter.api.io.TempDir;
  * database is back, without a restart. Before issue 10, OCSP for an unknown serial and SCEP
  * answered HTTP 500 with a JSON body after about 10 s.
  */
-@ExtendWith(PrintServerLogOnFailure.class)
 class StoreOutageTest {
 
     /** "Within about 2 s", with room for openssl's own start on a busy 2-core machine. */
     private static final Duration PROMPT = Duration.ofMillis(2_500);
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(15);
 
-    private static PostgresServer postgres;
-    private static ScepterProcess node;
-
-    @BeforeAll
-    static void start() {
-        postgres = PostgresServer.start();
-        node = ScepterProcess.start(Map.of(
-                "AppConfig__Database__Url", postgres.jdbcUrl(),
-                "AppConfig__Database__User", postgres.user(),
-                "AppConfig__Database__Password", postgres.password()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (node != null) {
-            node.close();
-        }
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
+    @RegisterExtension
+    @Order(1)
+    static final ClassFixture<PostgresServer> postgres = ClassFixture.of(PostgresServer::start);
+    @RegisterExtension
+    @Order(2)
+    static final ScepterServerExtension node = ScepterServerExtension.withSettings(() -> Map.of(
+            "AppConfig__Database__Url", postgres.get().jdbcUrl(),
+            "AppConfig__Database__User", postgres.get().user(),
+            "AppConfig__Database__Password", postgres.get().password()));
 
     @Test
     void duringAnOutageEveryDevicePathAnswersInItsProtocolAndAllRecoversWithoutARestart(@TempDir Path dir) throws Exception {
@@ -81,7 +67,7 @@ class StoreOutageTest {
         ScepMessages.Requester requester = ScepMessages.Requester.create("during-outage");
         byte[] pkcsReq = ScepMessages.pkcsReq(requester, node.caCertificate(), "during-outage", node.staticChallenge()).der();
 
-        postgres.stopServer();
+        postgres.get().stopServer();
         long stoppedAt = System.nanoTime();
 
         Command.Result unknownDuring = timed("OCSP POST, a serial never issued", () ->
@@ -114,7 +100,7 @@ class StoreOutageTest {
         System.out.printf("StoreOutageTest: the outage lasted %d ms when every check had passed%n",
                 Duration.ofNanos(System.nanoTime() - stoppedAt).toMillis());
 
-        postgres.startAgain();
+        postgres.get().startAgain();
         long restartedAt = System.nanoTime();
         Duration goodAfter = OcspFixtures.awaitStatus("OCSP after PostgreSQL is back", RECOVERY_BOUND,
                 () -> OpensslOcsp.queryCert(dir, ocsp, caPem, known.pem()), known.pem().toString(),

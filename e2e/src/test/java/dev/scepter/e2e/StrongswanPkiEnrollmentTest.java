@@ -3,10 +3,8 @@ package dev.scepter.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,22 +17,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * bug): the server advertises it, and this test holds it to that. The CertRep comes back in
  * whatever cipher the server is set to; {@link ResponseEncryptionTest} covers each.
  */
-@ExtendWith(PrintServerLogOnFailure.class)
 class StrongswanPkiEnrollmentTest {
 
-    private static ScepterProcess server;
-
-    @BeforeAll
-    static void startServer() {
-        server = ScepterProcess.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final ScepterServerExtension server = ScepterServerExtension.withDefaults();
 
     @ParameterizedTest(name = "on /{0} with a {1} request")
     @CsvSource({"scep, aes", "static, des3"})
