@@ -3,6 +3,7 @@ package dev.scepter.authority.enrollment;
 import dev.scepter.authority.Secrets;
 import dev.scepter.authority.audit.AuditEvent;
 import dev.scepter.authority.audit.AuditLog;
+import dev.scepter.authority.store.OneTimeChallengeStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

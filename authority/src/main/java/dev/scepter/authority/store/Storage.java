@@ -2,7 +2,6 @@ package dev.scepter.authority.store;
 
 import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.directory.EmbeddedDirectory;
-import dev.scepter.authority.enrollment.OneTimeChallengeStore;
 import dev.scepter.authority.token.ApiTokenStore;
 
 /**

@@ -8,6 +8,7 @@ import dev.scepter.authority.MutableClock;
 import dev.scepter.authority.TestCa;
 import dev.scepter.authority.audit.AuditEvent;
 import dev.scepter.authority.audit.AuditLog;
+import dev.scepter.authority.store.OneTimeChallengeStore;
 import java.nio.ByteBuffer;
 import java.security.KeyPair;
 import java.security.SecureRandom;

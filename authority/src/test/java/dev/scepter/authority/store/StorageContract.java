@@ -937,7 +937,7 @@ public abstract class StorageContract {
         java.time.Instant now = java.time.Instant.parse("2026-11-24T12:00:00Z");
         byte[] hash = new byte[32];
         hash[0] = 7;
-        challenges.save(new dev.scepter.authority.enrollment.OneTimeChallengeStore.Stored(hash, Optional.of("device-1"),
+        challenges.save(new dev.scepter.authority.store.OneTimeChallengeStore.Stored(hash, Optional.of("device-1"),
                 now.plusSeconds(3600)));
 
         assertThat(challenges.findUsable(hash, now)).hasValueSatisfying(c -> assertThat(c.boundSubject()).contains("device-1"));
@@ -955,7 +955,7 @@ public abstract class StorageContract {
         java.time.Instant now = java.time.Instant.now();
         byte[] hash = new byte[32];
         hash[1] = 9;
-        challenges.save(new dev.scepter.authority.enrollment.OneTimeChallengeStore.Stored(hash, Optional.empty(), now.plusSeconds(60)));
+        challenges.save(new dev.scepter.authority.store.OneTimeChallengeStore.Stored(hash, Optional.empty(), now.plusSeconds(60)));
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
         try {
             List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.scepter.server.api;
 
+import dev.scepter.server.web.ApiJson;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;

@@ -1,6 +1,8 @@
 package dev.scepter.server.api;
 
 import dev.scepter.server.security.RequestBodyTooLargeException;
+import dev.scepter.server.web.ApiJson;
+import dev.scepter.server.web.ApiProblems;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
 import org.apache.tomcat.util.http.InvalidParameterException;

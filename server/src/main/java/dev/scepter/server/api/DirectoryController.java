@@ -1,14 +1,9 @@
 package dev.scepter.server.api;
 
-import dev.scepter.authority.audit.AuditEvent;
-import dev.scepter.authority.audit.AuditLog;
+import dev.scepter.authority.directory.DirectoryAdministration;
 import dev.scepter.authority.directory.DirectoryObjectType;
 import dev.scepter.authority.directory.EmbeddedDirectory;
-import dev.scepter.authority.validity.CachingDirectory;
-import dev.scepter.server.DirectorySelection;
-import dev.scepter.server.ocsp.OcspResponder;
 import dev.scepter.server.security.ApiCaller;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -34,19 +29,10 @@ public final class DirectoryController {
     public record DirectoryObjectBody(Boolean enabled, String name, String userPrincipalName, String onPremisesSecurityIdentifier) {
     }
 
-    private final DirectorySelection directories;
-    private final CachingDirectory cache;
-    private final OcspResponder responses;
-    private final AuditLog audit;
-    private final Clock clock;
+    private final DirectoryAdministration directory;
 
-    public DirectoryController(DirectorySelection directories, CachingDirectory cache, OcspResponder responses, AuditLog audit,
-            Clock clock) {
-        this.directories = directories;
-        this.cache = cache;
-        this.responses = responses;
-        this.audit = audit;
-        this.clock = clock;
+    public DirectoryController(DirectoryAdministration directory) {
+        this.directory = directory;
     }
 
     @PutMapping("/api/directory/{kind}/{id}")
@@ -63,10 +49,9 @@ public final class DirectoryController {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "A user needs \"userPrincipalName\".");
         }
         Optional<String> sid = Optional.ofNullable(body.onPremisesSecurityIdentifier()).filter(s -> !s.isBlank());
-        EmbeddedDirectory embedded = embedded();
-        boolean existed = embedded.get(type, objectId).isPresent();
+        DirectoryAdministration.PutOutcome outcome;
         try {
-            embedded.put(new EmbeddedDirectory.Entry(type, objectId, body.enabled(), name, sid));
+            outcome = managed().put(caller.name(), new EmbeddedDirectory.Entry(type, objectId, body.enabled(), name, sid));
         } catch (IllegalStateException e) {
             // Another user holds this userPrincipalName, or concurrent changes kept interfering.
             throw new ApiProblem(HttpStatus.CONFLICT, type == DirectoryObjectType.USER
@@ -77,17 +62,14 @@ public final class DirectoryController {
                     + "\"onPremisesSecurityIdentifier\" must be a SID (S-1-5-21-...).");
         }
         // This node answers from the new state at once; others within their cache bound.
-        forget(objectId);
-        audit.append(new AuditEvent(clock.instant(), caller.name(), "directory." + kind + ".put",
-                objectId + " enabled=" + body.enabled(), "success"));
-        return ResponseEntity.status(existed ? HttpStatus.OK : HttpStatus.CREATED)
-                .body(view(embedded.get(type, objectId).orElseThrow()));
+        return ResponseEntity.status(outcome == DirectoryAdministration.PutOutcome.UPDATED ? HttpStatus.OK : HttpStatus.CREATED)
+                .body(view(directory.get(type, objectId).orElseThrow()));
     }
 
     @GetMapping("/api/directory/{kind}/{id}")
     public Map<String, Object> get(@PathVariable String kind, @PathVariable String id) {
         DirectoryObjectType type = type(kind);
-        return view(embedded().get(type, guid(id))
+        return view(managed().get(type, guid(id))
                 .orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "No such " + type.name().toLowerCase() + ".")));
     }
 
@@ -96,25 +78,18 @@ public final class DirectoryController {
             @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {
         DirectoryObjectType type = type(kind);
         UUID objectId = guid(id);
-        boolean deleted = embedded().delete(type, objectId);
-        forget(objectId);
-        audit.append(new AuditEvent(clock.instant(), caller.name(), "directory." + kind + ".delete", objectId.toString(),
-                deleted ? "success" : "not found"));
+        boolean deleted = managed().delete(caller.name(), type, objectId);
         if (!deleted) {
             throw new ApiProblem(HttpStatus.NOT_FOUND, "No such " + type.name().toLowerCase() + ".");
         }
         return ResponseEntity.noContent().build();
     }
 
-    /** Drops what this node remembers of the object: its directory answer and signed OCSP responses. */
-    private void forget(UUID objectId) {
-        cache.forget(objectId);
-        responses.forgetCachedResponses();
-    }
-
-    private EmbeddedDirectory embedded() {
-        return directories.embedded().orElseThrow(() -> new ApiProblem(HttpStatus.CONFLICT,
-                "The embedded directory is not in use (AppConfig:Directory:Type is not Embedded)."));
+    private DirectoryAdministration managed() {
+        if (!directory.manages()) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "The embedded directory is not in use (AppConfig:Directory:Type is not Embedded).");
+        }
+        return directory;
     }
 
     private static DirectoryObjectType type(String kind) {

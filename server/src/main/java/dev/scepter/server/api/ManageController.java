@@ -1,9 +1,8 @@
 package dev.scepter.server.api;
 
-import dev.scepter.authority.audit.AuditEvent;
-import dev.scepter.authority.audit.AuditLog;
+import dev.scepter.authority.audit.AuditTrail;
+import dev.scepter.authority.inventory.CertificateInventory;
 import dev.scepter.authority.revocation.Revocations;
-import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.authority.store.RevocationOutcome;
 import dev.scepter.authority.store.SearchPage;
@@ -16,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -40,17 +37,14 @@ public final class ManageController {
     }
 
     private final Revocations revocations;
-    private final CertificateStore store;
-    private final AuditLog audit;
-    private final String issuer;
+    private final CertificateInventory inventory;
+    private final AuditTrail audit;
     private final Clock clock;
 
-    public ManageController(Revocations revocations, CertificateStore store, AuditLog audit, X509CertificateHolder caCertificate,
-            Clock clock) {
+    public ManageController(Revocations revocations, CertificateInventory inventory, AuditTrail audit, Clock clock) {
         this.revocations = revocations;
-        this.store = store;
+        this.inventory = inventory;
         this.audit = audit;
-        this.issuer = BCStyle.INSTANCE.toString(caCertificate.getSubject());
         this.clock = clock;
     }
 
@@ -81,13 +75,12 @@ public final class ManageController {
         }
         SearchPage page;
         try {
-            page = store.search(issuer, new SearchQuery(searchText.filter(t -> !t.isBlank()), validity, clock.instant(), size,
+            page = inventory.search(caller.name(), new SearchQuery(searchText.filter(t -> !t.isBlank()), validity, clock.instant(), size,
                     continuationToken.filter(t -> !t.isBlank())));
         } catch (IllegalArgumentException e) {
             // The store refuses a continuation token it did not give out (the only argument it checks).
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "continuationToken is not one this server gave out; search again without it.");
         }
-        audit.append(new AuditEvent(clock.instant(), caller.name(), "certificate.search", searchText.orElse(""), "success"));
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("items", page.items().stream().map(ManageController::item).toList());
         result.put("continuationToken", page.continuationToken().orElse(null));

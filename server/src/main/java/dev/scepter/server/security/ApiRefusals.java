@@ -1,7 +1,7 @@
 package dev.scepter.server.security;
 
 import dev.scepter.authority.token.ApiRole;
-import dev.scepter.server.api.ApiProblems;
+import dev.scepter.server.web.ApiProblems;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.scepter.server.web;
 
 import dev.scepter.protocol.ocsp.OcspResponseEncoder;
-import dev.scepter.server.api.ApiProblems;
+import dev.scepter.server.web.ApiProblems;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.scepter.store.jdbc;
 
-import dev.scepter.authority.enrollment.OneTimeChallengeStore;
+import dev.scepter.authority.store.OneTimeChallengeStore;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;

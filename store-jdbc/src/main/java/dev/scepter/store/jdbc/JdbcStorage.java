@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.directory.EmbeddedDirectory;
-import dev.scepter.authority.enrollment.OneTimeChallengeStore;
+import dev.scepter.authority.store.OneTimeChallengeStore;
 import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.store.Storage;
 import dev.scepter.authority.token.ApiTokenStore;

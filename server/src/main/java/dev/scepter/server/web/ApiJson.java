@@ -1,4 +1,4 @@
-package dev.scepter.server.api;
+package dev.scepter.server.web;
 
 import java.util.Collection;
 import java.util.List;

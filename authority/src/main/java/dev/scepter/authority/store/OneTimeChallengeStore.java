@@ -1,4 +1,4 @@
-package dev.scepter.authority.enrollment;
+package dev.scepter.authority.store;
 
 import java.time.Instant;
 import java.util.Objects;

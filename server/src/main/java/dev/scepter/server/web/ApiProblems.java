@@ -1,4 +1,4 @@
-package dev.scepter.server.api;
+package dev.scepter.server.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,0 +1,116 @@
+package dev.scepter.server;
+
+import static com.tngtech.archunit.base.DescribedPredicate.or;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import dev.scepter.authority.audit.AuditLog;
+import dev.scepter.authority.directory.EmbeddedDirectory;
+import dev.scepter.authority.store.OneTimeChallengeStore;
+import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.store.OneTimeChallengeStore;
+import dev.scepter.authority.store.Storage;
+import dev.scepter.authority.token.ApiTokenStore;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The layering of ARCHITECTURE.md, checked on the main classes of every module (the server sees
+ * them all): backends are adapters that know only the authority's ports, the web tier reaches
+ * the authority's services and never a storage port, and no package needs another that needs it
+ * back. (Protocol and authority stay free of Spring by their poms' enforcer rules.)
+ */
+class ArchitectureTest {
+
+    /** Each backend adapter: it implements ports of {@code authority} and knows no other adapter. */
+    /** The storage ports: what a store adapter implements (their value types, such as a directory entry, are not). */
+    static final List<Class<?>> STORAGE_PORTS = List.of(Storage.class, CertificateStore.class, ApiTokenStore.class,
+            OneTimeChallengeStore.class, EmbeddedDirectory.class, AuditLog.class);
+
+    static final List<String> ADAPTERS = List.of("dev.scepter.store..", "dev.scepter.directory..", "dev.scepter.keys..");
+
+    private static JavaClasses main;
+
+    @BeforeAll
+    static void importMainClasses() {
+        main = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                // The test-jars of protocol and authority hold test classes too.
+                .withImportOption(location -> !location.contains("-tests.jar"))
+                .importPackages("dev.scepter");
+        assertThat(main.containPackage("dev.scepter.store.jdbc")).as("the adapters are on the class path").isTrue();
+        assertThat(main.containPackage("dev.scepter.directory.ldap")).isTrue();
+        assertThat(main.containPackage("dev.scepter.installer.azure")).isTrue();
+    }
+
+    @Test
+    void noAdapterImportsAnotherAdapter() {
+        for (String adapter : ADAPTERS) {
+            String[] others = ADAPTERS.stream().filter(other -> !other.equals(adapter)).toArray(String[]::new);
+            noClasses().that().resideInAPackage(adapter)
+                    .should().dependOnClassesThat().resideInAnyPackage(others)
+                    .because("an adapter implements the authority's ports and needs no other backend")
+                    .check(main);
+        }
+    }
+
+    @Test
+    void theAuthorityAndTheProtocolsKnowNoAdapterAndNoSetting() {
+        String[] outside = Stream.concat(ADAPTERS.stream(), Stream.of("dev.scepter.settings..", "dev.scepter.installer..",
+                "dev.scepter.server..")).toArray(String[]::new);
+        noClasses().that().resideInAnyPackage("dev.scepter.authority..", "dev.scepter.protocol..")
+                .should().dependOnClassesThat().resideInAnyPackage(outside)
+                .because("the CA's rules and the protocols are the ports' side: adapters and settings plug into them")
+                .check(main);
+    }
+
+    @Test
+    void controllersReachTheAuthorityNeverAStore() {
+        controllersNeverReachAStore().check(main);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("dev.scepter.(**)").should().beFreeOfCycles().check(main);
+    }
+
+    @Test
+    void theControllerRuleCatchesAControllerThatHoldsAStore() {
+        JavaClasses leaky = new ClassFileImporter().importClasses(LeakyController.class);
+        assertThatThrownBy(() -> controllersNeverReachAStore().check(leaky)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining(LeakyController.class.getName()).hasMessageContaining(CertificateStore.class.getName());
+    }
+
+    /** What the rule is there to stop: a controller that reads the store itself. */
+    @RestController
+    static final class LeakyController {
+        private final CertificateStore store;
+
+        LeakyController(CertificateStore store) {
+            this.store = store;
+        }
+
+        long count() {
+            return store.count();
+        }
+    }
+
+    static ArchRule controllersNeverReachAStore() {
+        return noClasses().that().areAnnotatedWith(RestController.class).or().areAnnotatedWith(Controller.class)
+                .should().dependOnClassesThat(or(STORAGE_PORTS.stream().map(JavaClass.Predicates::assignableTo).toList()))
+                .orShould().dependOnClassesThat().resideInAnyPackage(ADAPTERS.toArray(String[]::new))
+                .because("the authority's services decide, audit and tell the caches; a controller that writes a store "
+                        + "skips all three");
+    }
+}
