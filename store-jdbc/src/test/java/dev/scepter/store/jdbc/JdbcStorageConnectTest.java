@@ -19,9 +19,9 @@ class JdbcStorageConnectTest {
 
     @Test
     void redactsEverySecretParameterOfAUrl() {
-        assertThat(JdbcStorage.redact("jdbc:h2:file:/x;USER=sa;PASSWORD=secret;AUTO_SERVER=TRUE"))
+        assertThat(MigratedDatabase.redact("jdbc:h2:file:/x;USER=sa;PASSWORD=secret;AUTO_SERVER=TRUE"))
                 .isEqualTo("jdbc:h2:file:/x;USER=sa;PASSWORD=***;AUTO_SERVER=TRUE");
-        assertThat(JdbcStorage.redact("jdbc:postgresql://db/scepter?user=a&password=s&sslpassword=k"))
+        assertThat(MigratedDatabase.redact("jdbc:postgresql://db/scepter?user=a&password=s&sslpassword=k"))
                 .isEqualTo("jdbc:postgresql://db/scepter?user=a&password=***&sslpassword=***");
     }
 

@@ -1,0 +1,160 @@
+package dev.scepter.store.jdbc;
+
+import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.authority.store.SearchPage;
+import dev.scepter.authority.store.SearchQuery;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The certificate search of {@link JdbcCertificateStore}: one statement built from the query's
+ * filters. Newest first ({@code issued_at}, then serial, both descending), paged by keyset rather
+ * than by offset, so a page costs the same however deep it is and rows issued meanwhile neither
+ * repeat nor go missing: the continuation token is the last row's {@code (issued_at, serial)},
+ * base64url-encoded.
+ */
+final class CertificateSearch {
+
+    /** Compared with {@code lower(...) like lower(?) escape '!'}: the escape character PostgreSQL and H2 read alike. */
+    private static final String TEXT_MATCH = " and (lower(serial_number) like lower(?) escape '!'"
+            + " or lower(subject) like lower(?) escape '!'"
+            + " or lower(subject_alt_names) like lower(?) escape '!'"
+            + " or lower(requester) like lower(?) escape '!')";
+
+    private static final String TOKEN_VERSION = "k1";
+    private static final Pattern TOKEN = Pattern.compile(TOKEN_VERSION + ":(-?\\d{1,12}):(\\d{1,9}):([0-9A-F]{1,64})");
+    private static final int MAX_TOKEN_LENGTH = 200;
+
+    private final Sql sql;
+
+    CertificateSearch(Sql sql) {
+        this.sql = sql;
+    }
+
+    /**
+     * One page of the issuer's certificates that match the query.
+     *
+     * @throws IllegalArgumentException when the continuation token is not one this search gave
+     *                                  out; the message may be shown to the client
+     * @throws StorageException         when the database fails
+     */
+    SearchPage page(String issuer, SearchQuery query) {
+        Optional<Position> after = query.continuationToken().map(Position::decode);
+        StringBuilder statementText = new StringBuilder("select " + IssuedCertificateRow.COLUMNS
+                + ", issued_at from issued_certificate where issuer = ?");
+        List<Parameter> parameters = new ArrayList<>();
+        parameters.add((statement, index) -> statement.setString(index, issuer));
+        Optional<String> text = query.text().map(String::strip).filter(t -> !t.isEmpty());
+        if (text.isPresent()) {
+            String pattern = "%" + escapeLike(text.get()) + "%";
+            statementText.append(TEXT_MATCH);
+            for (int i = 0; i < 4; i++) {
+                parameters.add((statement, index) -> statement.setString(index, pattern));
+            }
+        }
+        Instant now = query.now();
+        switch (query.validity()) {
+            case ANY -> { }
+            case ACTIVE -> {
+                statementText.append(" and revocation_reason is null and not_before <= ? and not_after > ?");
+                parameters.add((statement, index) -> Sql.setInstant(statement, index, now));
+                parameters.add((statement, index) -> Sql.setInstant(statement, index, now));
+            }
+            case EXPIRED -> {
+                statementText.append(" and not_after <= ?");
+                parameters.add((statement, index) -> Sql.setInstant(statement, index, now));
+            }
+            case REVOKED -> statementText.append(" and revocation_reason is not null");
+            default -> throw new IllegalStateException("unknown validity " + query.validity());
+        }
+        if (after.isPresent()) {
+            Position position = after.get();
+            // A row value comparison, which both databases take and PostgreSQL answers by seeking the index.
+            statementText.append(" and (issued_at, serial_number) < (?, ?)");
+            parameters.add((statement, index) -> Sql.setInstant(statement, index, position.issuedAt()));
+            parameters.add((statement, index) -> statement.setString(index, position.serialHex()));
+        }
+        // One row more than the page tells whether there is a next page.
+        statementText.append(" order by issued_at desc, serial_number desc fetch first ? rows only");
+        parameters.add((statement, index) -> statement.setInt(index, query.pageSize() + 1));
+
+        List<Row> rows = sql.query(statementText.toString(), statement -> {
+            for (int i = 0; i < parameters.size(); i++) {
+                parameters.get(i).bind(statement, i + 1);
+            }
+        }, row -> new Row(IssuedCertificateRow.read(row), Sql.getInstant(row, "issued_at")));
+
+        if (rows.size() <= query.pageSize()) {
+            return new SearchPage(rows.stream().map(Row::certificate).toList(), Optional.empty());
+        }
+        List<Row> page = rows.subList(0, query.pageSize());
+        Row last = page.get(page.size() - 1);
+        return new SearchPage(page.stream().map(Row::certificate).toList(),
+                Optional.of(new Position(last.issuedAt(), last.certificate().serialHex()).encode()));
+    }
+
+    /** The text with LIKE's wildcards and the escape character escaped, so that it matches literally. */
+    static String escapeLike(String text) {
+        StringBuilder escaped = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '!' || c == '%' || c == '_') {
+                escaped.append('!');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
+    }
+
+    /** A statement parameter whose index is known only once every filter has had its say. */
+    @FunctionalInterface
+    private interface Parameter {
+        void bind(PreparedStatement statement, int index) throws SQLException;
+    }
+
+    private record Row(IssuedCertificate certificate, Instant issuedAt) {
+    }
+
+    /** Where a page stopped: the last row's sort key. */
+    private record Position(Instant issuedAt, String serialHex) {
+
+        String encode() {
+            String plain = TOKEN_VERSION + ":" + issuedAt.getEpochSecond() + ":" + issuedAt.getNano() + ":" + serialHex;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.US_ASCII));
+        }
+
+        /** @throws IllegalArgumentException with a message safe to show the client */
+        static Position decode(String token) {
+            Position position = token.length() <= MAX_TOKEN_LENGTH ? parse(token) : null;
+            if (position == null) {
+                throw new IllegalArgumentException("the continuation token is not valid; start the search again without one");
+            }
+            return position;
+        }
+
+        /** A token from elsewhere (forged, truncated, of another version) parses to nothing rather than failing. */
+        private static Position parse(String token) {
+            try {
+                String plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
+                Matcher parts = TOKEN.matcher(plain);
+                if (!parts.matches()) {
+                    return null;
+                }
+                Instant issuedAt = Instant.ofEpochSecond(Long.parseLong(parts.group(1)), Long.parseLong(parts.group(2)));
+                return issuedAt.isBefore(IssuedCertificateRow.EARLIEST) || issuedAt.isAfter(IssuedCertificateRow.LATEST)
+                        ? null : new Position(issuedAt, parts.group(3));
+            } catch (IllegalArgumentException | DateTimeException e) {
+                return null;
+            }
+        }
+    }
+}
