@@ -351,8 +351,8 @@ class ActiveDirectoryStyleTest {
 
     @Test
     void aServerMessageThatEchoesThePasswordIsRedacted() {
-        assertThat(LdapDirectory.redact("bind failed for s3cret: s3cret", "s3cret")).isEqualTo("bind failed for ***: ***");
-        assertThat(LdapDirectory.redact("anonymous", null)).isEqualTo("anonymous");
+        assertThat(LdapConnectionPools.redact("bind failed for s3cret: s3cret", "s3cret")).isEqualTo("bind failed for ***: ***");
+        assertThat(LdapConnectionPools.redact("anonymous", null)).isEqualTo("anonymous");
     }
 
     private static String stackTrace(Throwable e) {
@@ -377,6 +377,6 @@ class ActiveDirectoryStyleTest {
         assertThat(directory.securityIdentifier(DirectoryObjectType.USER, UUID.randomUUID())).isEmpty();
         UUID noSid = addComputer("no-sid", 4096);
         assertThat(directory.securityIdentifier(DirectoryObjectType.DEVICE, noSid)).isEmpty();
-        assertThat(LdapDirectory.sidText(new byte[] {1, 2, 0})).isEmpty();
+        assertThat(LdapObjectMapping.sidText(new byte[] {1, 2, 0})).isEmpty();
     }
 }

@@ -1,60 +1,45 @@
 package dev.scepter.installer.local;
 
-import static dev.scepter.settings.DataFolder.ADMIN_TOKEN;
 import static dev.scepter.settings.DataFolder.APP_SETTINGS;
 import static dev.scepter.settings.DataFolder.CA_KEY_STORE;
 import static dev.scepter.settings.DataFolder.CA_PASSWORD;
-import static dev.scepter.settings.DataFolder.CERTMASTER_CLIENT;
 import static dev.scepter.settings.DataFolder.EMBEDDED_DATABASE;
-import static dev.scepter.settings.DataFolder.EMBEDDED_DATABASE_PASSWORD;
 import static dev.scepter.settings.DataFolder.RA_KEY_STORE;
 import static dev.scepter.settings.DataFolder.RA_PASSWORD;
-import static dev.scepter.settings.DataFolder.STATIC_CHALLENGE;
 
-import dev.scepter.authority.Secrets;
-import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.store.Storage;
-import dev.scepter.authority.token.ApiRole;
-import dev.scepter.authority.token.ApiToken;
-import dev.scepter.authority.token.ApiTokens;
 import dev.scepter.installer.AppSettings;
 import dev.scepter.installer.InstallationException;
 import dev.scepter.installer.Reconciler;
 import dev.scepter.installer.Step;
 import dev.scepter.keys.KeyCustodyFactory;
-import dev.scepter.keys.Pkcs12CaSigner;
 import dev.scepter.keys.RootCaSpec;
 import dev.scepter.settings.AppSettingsFile;
 import dev.scepter.settings.DataFolder;
+import dev.scepter.settings.InvalidSettingException;
 import dev.scepter.settings.ScepterSettings;
 import dev.scepter.settings.Setting;
-import dev.scepter.store.jdbc.JdbcStorage;
+import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * {@code complete-installation --target local}: the data folder of the embedded default. Reads
  * what is there, plans only what is missing, applies it. {@code serve} runs it first.
+ *
+ * <p>It plans the folder, its keys and its settings file itself; the database and the secrets
+ * kept in it (API tokens) have planners of their own, {@link LocalDatabase} and {@link LocalSecrets}.
  */
 public final class LocalInstallation {
-
-    /** What Certificate Master may do through the core's API: request certificates, and search, download, revoke. */
-    static final Set<ApiRole> CERTMASTER_ROLES = EnumSet.of(ApiRole.CSR_REQUEST, ApiRole.MANAGE_ALL);
-    /** Admin tokens are named by a fingerprint of their value: each node sharing a store keeps its own. */
-    static final String ADMIN_TOKEN_PREFIX = "admin-";
-    private static final String ACTOR = "complete-installation";
 
     private final Path dataDir;
     private final DataFolder folder;
@@ -63,8 +48,7 @@ public final class LocalInstallation {
     private final Clock clock;
     private final SecureRandom random;
     private final PrintStream out;
-    private final boolean showSecrets;
-    private JdbcStorage.Inspection inspection;
+    private final LocalSecrets secrets;
     /** The database needs a step (a password, a schema migration) before the tokens in it can be read. */
     private boolean databasePending;
     private final List<String> notices = new ArrayList<>();
@@ -83,7 +67,6 @@ public final class LocalInstallation {
      */
     public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<? extends Storage> storage, Clock clock,
             SecureRandom random, PrintStream out, boolean showSecrets) {
-        this.showSecrets = showSecrets;
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         this.folder = new DataFolder(dataDir);
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -91,6 +74,7 @@ public final class LocalInstallation {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.out = Objects.requireNonNull(out, "out");
+        this.secrets = new LocalSecrets(dataDir, folder, settings, storage, clock, random, out, showSecrets);
     }
 
     /** Completes the installation; @return whether anything was (or would be) changed. */
@@ -127,9 +111,8 @@ public final class LocalInstallation {
 
     /** The steps that the actual state still needs, in order. */
     public List<Step> plan() throws InstallationException {
-        inspection = null;
-        databasePending = false;
         notices.clear();
+        LocalDatabase database = new LocalDatabase(dataDir, folder, settings, storage);
         List<Step> plan = new ArrayList<>();
         if (!Files.isDirectory(dataDir)) {
             plan.add(new Step("Create the data folder " + dataDir.toAbsolutePath() + " (its owner's only)",
@@ -137,19 +120,16 @@ public final class LocalInstallation {
         } else {
             planPrivateModes(plan);
         }
-        planRootCa(plan);
+        planRootCa(plan, database);
         if (!Files.exists(folder.appSettings())) {
             plan.add(new Step("Create " + APP_SETTINGS + " (empty: the settings of this installation go there)",
                     () -> AppSettingsFile.write(folder.appSettings(), new LinkedHashMap<>())));
         } else {
             planOneXMigration(plan);
         }
-        planDatabase(plan);
-        if (settings.scep().staticValidation().enabled() && settings.scep().staticValidation().requestPassword().isEmpty() && !Files.exists(folder.staticChallenge())) {
-            plan.add(new Step("Create the static SCEP challenge in " + STATIC_CHALLENGE, this::createStaticChallenge));
-        }
-        planAdminToken(plan);
-        planCertMasterClient(plan);
+        database.plan(plan);
+        databasePending = database.pending();
+        secrets.plan(plan, notices, database);
         return plan;
     }
 
@@ -188,51 +168,12 @@ public final class LocalInstallation {
     private AppSettings readAppSettings() throws InstallationException {
         try {
             return new AppSettings(AppSettingsFile.read(folder.appSettings()), false);
-        } catch (dev.scepter.settings.InvalidSettingException e) {
+        } catch (InvalidSettingException e) {
             throw new InstallationException(e.getMessage(), e);
         }
     }
 
-    /** Certificate Master's own credential for the core's API, with only the roles it needs. */
-    private void planCertMasterClient(List<Step> plan) throws InstallationException {
-        if (databasePending) {
-            return;
-        }
-        Path file = folder.certMasterClient();
-        if (!Files.exists(file)) {
-            plan.add(new Step("Create Certificate Master's API credential (roles " + roleNames(CERTMASTER_ROLES) + ") in "
-                    + CERTMASTER_CLIENT, this::createCertMasterClient));
-            return;
-        }
-        String value = CertMasterClient.read(file).token();
-        Optional<ApiToken> registered = databaseExists() ? tokens().authenticate(value) : Optional.empty();
-        if (registered.isEmpty() && !mayRestoreTokens()) {
-            notices.add(CERTMASTER_CLIENT + " holds a token the database does not know: it was revoked, or the database was replaced. "
-                    + "It is not restored; delete " + CERTMASTER_CLIENT + " and run again for a new one.");
-        } else if (registered.isEmpty()) {
-            plan.add(new Step("Register Certificate Master's API credential of " + CERTMASTER_CLIENT + " in the database",
-                    () -> tokens().register(ACTOR, CertMasterClient.read(file).name(), value, CERTMASTER_ROLES)));
-        } else if (!registered.get().roles().equals(CERTMASTER_ROLES)) {
-            plan.add(new Step("Give Certificate Master's API credential exactly the roles " + roleNames(CERTMASTER_ROLES)
-                    + " (it has " + roleNames(registered.get().roles()) + ")", () -> {
-                        tokens().revoke(ACTOR, registered.get().name());
-                        tokens().register(ACTOR, registered.get().name(), value, CERTMASTER_ROLES);
-                    }));
-        }
-    }
-
-    private void createCertMasterClient() throws Exception {
-        String value = tokens().newValue();
-        String name = tokenName("certmaster-", value);
-        CertMasterClient.write(folder.certMasterClient(), new CertMasterClient(name, value, CERTMASTER_ROLES));
-        tokens().register(ACTOR, name, value, CERTMASTER_ROLES);
-    }
-
-    private static String roleNames(Set<ApiRole> roles) {
-        return roles.stream().map(ApiRole::value).sorted().collect(java.util.stream.Collectors.joining(", "));
-    }
-
-    private void planRootCa(List<Step> plan) throws InstallationException {
+    private void planRootCa(List<Step> plan, LocalDatabase database) throws InstallationException {
         Path keyStore = folder.caKeyStore();
         Path password = folder.caPassword();
         if (Files.exists(keyStore)) {
@@ -244,7 +185,7 @@ public final class LocalInstallation {
             planScepRa(plan, false);
             return;
         }
-        if (settings.store().databaseUrl().isPresent() && inspection().certificates() > 0) {
+        if (settings.store().databaseUrl().isPresent() && database.inspection().certificates() > 0) {
             // Another node created this installation's CA: a second CA would split the fleet.
             throw new InstallationException("The shared database (AppConfig:Database:Url) already holds certificates, "
                     + "but " + keyStore + " is missing. Copy " + CA_KEY_STORE + " and " + CA_PASSWORD
@@ -286,7 +227,7 @@ public final class LocalInstallation {
     private boolean existingCaNeedsScepRa(Path caKeyStore) throws InstallationException {
         try {
             return KeyCustodyFactory.open(settings, dataDir).needsScepRa();
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new InstallationException("cannot read the CA in " + caKeyStore + ": " + e.getMessage(), e);
         }
     }
@@ -301,125 +242,6 @@ public final class LocalInstallation {
             plan.add(new Step("Make the data folder its owner's only (folders 0700, files 0600): "
                     + String.join(", ", loose.stream().map(DataFolderModes.Loose::describe).toList()),
                     () -> DataFolderModes.restrict(dataDir)));
-        }
-    }
-
-    /** The schema is Flyway's; opening the store applies what is pending, so these steps only open it. */
-    private void planDatabase(List<Step> plan) throws InstallationException {
-        if (!databaseExists()) {
-            plan.add(new Step("Create the embedded database " + EMBEDDED_DATABASE + " (its password generated into "
-                    + EMBEDDED_DATABASE_PASSWORD + ") and its schema", storage::get));
-            return;
-        }
-        if (settings.store().databaseUrl().isEmpty() && JdbcStorage.embeddedNeedsPassword(dataDir)) {
-            // Earlier versions made it as "sa" with no password: any account on this machine could open it.
-            plan.add(new Step("Give the embedded database a password (it has none), generated into " + EMBEDDED_DATABASE_PASSWORD,
-                    () -> JdbcStorage.protectEmbedded(dataDir)));
-            databasePending = true;
-        }
-        List<String> pending = inspection().pendingMigrations();
-        if (!pending.isEmpty()) {
-            databasePending = true;
-            plan.add(new Step("Migrate the database schema (" + String.join(", ", pending) + ")", storage::get));
-        }
-    }
-
-    private boolean databaseExists() {
-        return settings.store().databaseUrl().isPresent() || Files.exists(folder.embeddedDatabase());
-    }
-
-    /** Reads the database without changing it, once per plan: --what-if must not migrate a schema. */
-    private JdbcStorage.Inspection inspection() throws InstallationException {
-        if (inspection == null) {
-            try {
-                inspection = settings.store().databaseUrl()
-                        .map(url -> JdbcStorage.inspect(url, settings.store().databaseUser().orElse(null), settings.store().databasePassword().orElse(null)))
-                        .orElseGet(() -> JdbcStorage.inspectEmbedded(dataDir));
-            } catch (dev.scepter.store.jdbc.StorageException e) {
-                throw new InstallationException(e.getMessage() + (settings.store().databaseUrl().isPresent() ? " (AppConfig:Database:Url)"
-                        : " (the embedded database: its password is in " + EMBEDDED_DATABASE_PASSWORD + ")"), e);
-            }
-        }
-        return inspection;
-    }
-
-    private void planAdminToken(List<Step> plan) throws InstallationException {
-        if (databasePending) {
-            return;
-        }
-        Path tokenFile = folder.adminToken();
-        if (!Files.exists(tokenFile)) {
-            plan.add(new Step("Create the admin API token (every role) in " + ADMIN_TOKEN, this::createAdminToken));
-            return;
-        }
-        String value = readSecret(tokenFile);
-        if (databaseExists() && tokens().isRegistered(value)) {
-            return;
-        }
-        if (mayRestoreTokens()) {
-            plan.add(new Step("Register the admin API token of " + ADMIN_TOKEN + " in the database",
-                    () -> registerAdminToken(value)));
-        } else {
-            notices.add(ADMIN_TOKEN + " holds a token the database does not know: it was revoked, or the database was replaced. "
-                    + "It is not restored; delete " + ADMIN_TOKEN + " and run again for a new one.");
-        }
-    }
-
-    /**
-     * A token file whose token the database lacks is restored only into a database that holds no
-     * token at all (new, or restored without them): anywhere else it was revoked, and must stay so.
-     */
-    private boolean mayRestoreTokens() {
-        return !databaseExists() || tokens().list().isEmpty();
-    }
-
-    private void createStaticChallenge() throws Exception {
-        String challenge = Secrets.randomText(random, 18);
-        Pkcs12CaSigner.writeSecret(folder.staticChallenge(), challenge.getBytes(StandardCharsets.UTF_8));
-        showOnce("Static SCEP challenge", STATIC_CHALLENGE, challenge);
-    }
-
-    private void createAdminToken() throws Exception {
-        String value = tokens().newValue();
-        Pkcs12CaSigner.writeSecret(folder.adminToken(), value.getBytes(StandardCharsets.UTF_8));
-        registerAdminToken(value);
-        showOnce("Admin API token", ADMIN_TOKEN, value);
-    }
-
-    /** A new secret: its value on a terminal, once; elsewhere only the file that keeps it. */
-    private void showOnce(String what, String file, String value) {
-        if (showSecrets) {
-            out.println(what + " (shown once; kept in " + file + "): " + value);
-        } else {
-            out.println(what + ": kept in " + dataDir.toAbsolutePath().resolve(file) + " (its value is printed only to a terminal)");
-        }
-    }
-
-    private void registerAdminToken(String value) {
-        // Never revokes another admin token: on a shared store it is another node's.
-        tokens().register(ACTOR, adminTokenName(value), value, EnumSet.allOf(ApiRole.class));
-    }
-
-    static String adminTokenName(String value) {
-        return tokenName(ADMIN_TOKEN_PREFIX, value);
-    }
-
-    /** A prefix and the first 8 hex digits of the value's SHA-256: stable, distinct per node, no secret. */
-    private static String tokenName(String prefix, String value) {
-        return prefix + java.util.HexFormat.of().formatHex(Secrets.sha256(value), 0, 4);
-    }
-
-    private ApiTokens tokens() {
-        Storage store = storage.get();
-        AuditLog audit = store.auditLog();
-        return new ApiTokens(store.apiTokenStore(), audit, clock, random);
-    }
-
-    private static String readSecret(Path file) throws InstallationException {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8).strip();
-        } catch (java.io.IOException e) {
-            throw new InstallationException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }

@@ -1,0 +1,86 @@
+package dev.scepter.installer.local;
+
+import static dev.scepter.settings.DataFolder.EMBEDDED_DATABASE;
+import static dev.scepter.settings.DataFolder.EMBEDDED_DATABASE_PASSWORD;
+
+import dev.scepter.authority.store.Storage;
+import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.Step;
+import dev.scepter.settings.DataFolder;
+import dev.scepter.settings.ScepterSettings;
+import dev.scepter.store.jdbc.JdbcStorage;
+import dev.scepter.store.jdbc.StorageException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The database of a local installation as one plan sees it: whether it is there, what it holds,
+ * and the steps that make it current. One instance per plan, so that what it read is read again
+ * for the next plan (after the steps of this one changed it).
+ */
+final class LocalDatabase {
+
+    private final Path dataDir;
+    private final DataFolder folder;
+    private final ScepterSettings settings;
+    private final Supplier<? extends Storage> storage;
+    private JdbcStorage.Inspection inspection;
+    private boolean pending;
+
+    LocalDatabase(Path dataDir, DataFolder folder, ScepterSettings settings, Supplier<? extends Storage> storage) {
+        this.dataDir = dataDir;
+        this.folder = folder;
+        this.settings = settings;
+        this.storage = storage;
+    }
+
+    /** The schema is Flyway's; opening the store applies what is pending, so these steps only open it. */
+    void plan(List<Step> plan) throws InstallationException {
+        if (!exists()) {
+            plan.add(new Step("Create the embedded database " + EMBEDDED_DATABASE + " (its password generated into "
+                    + EMBEDDED_DATABASE_PASSWORD + ") and its schema", storage::get));
+            return;
+        }
+        if (settings.store().databaseUrl().isEmpty() && JdbcStorage.embeddedNeedsPassword(dataDir)) {
+            // Earlier versions made it as "sa" with no password: any account on this machine could open it.
+            plan.add(new Step("Give the embedded database a password (it has none), generated into " + EMBEDDED_DATABASE_PASSWORD,
+                    () -> JdbcStorage.protectEmbedded(dataDir)));
+            pending = true;
+        }
+        List<String> migrations = inspection().pendingMigrations();
+        if (!migrations.isEmpty()) {
+            pending = true;
+            plan.add(new Step("Migrate the database schema (" + String.join(", ", migrations) + ")", storage::get));
+        }
+    }
+
+    /**
+     * Whether the plan has a step (a password, a schema migration) that must run before what the
+     * database holds can be read: the API tokens are planned only after it.
+     */
+    boolean pending() {
+        return pending;
+    }
+
+    /** A shared database always exists; the embedded one once its file does. */
+    boolean exists() {
+        return settings.store().databaseUrl().isPresent() || Files.exists(folder.embeddedDatabase());
+    }
+
+    /** Reads the database without changing it, once per plan: --what-if must not migrate a schema. */
+    JdbcStorage.Inspection inspection() throws InstallationException {
+        if (inspection == null) {
+            try {
+                inspection = settings.store().databaseUrl()
+                        .map(url -> JdbcStorage.inspect(url, settings.store().databaseUser().orElse(null), settings.store().databasePassword().orElse(null)))
+                        .orElseGet(() -> JdbcStorage.inspectEmbedded(dataDir));
+            } catch (StorageException e) {
+                throw new InstallationException(e.getMessage() + (settings.store().databaseUrl().isPresent() ? " (AppConfig:Database:Url)"
+                        : " (the embedded database: its password is in " + EMBEDDED_DATABASE_PASSWORD + ")"), e);
+            }
+        }
+        return inspection;
+    }
+}
