@@ -29,9 +29,19 @@ public final class InstanceStatus {
     public record Check(String component, boolean ok, String state, String detail) {
     }
 
-    /** An endpoint as the homepage lists it. */
-    public record EndpointView(String name, String url, boolean enabled, String enabledBy) {
+    /**
+     * An endpoint as the homepage lists it.
+     *
+     * @param served whether the path answers at all (a disabled one answers 404)
+     * @param state  the badge's word
+     * @param tone   the badge's colour: {@code ok} (green), {@code warn} (amber), {@code off} (grey)
+     * @param note   what the admin should know beside the URL
+     */
+    public record EndpointView(String name, String url, boolean served, String state, String tone, String note) {
     }
+
+    /** The Intune path is served (NDES-compatible) but refuses every PKIOperation until Intune validation is built. */
+    private static final String INTUNE_PATH = "/certsrv/mscep/mscep.dll";
 
     private final CoreContext core;
     private final CertificateStore store;
@@ -133,12 +143,22 @@ public final class InstanceStatus {
         for (ScepEndpoint endpoint : endpoints.all()) {
             String kind = switch (endpoint.path()) {
                 case "/static/aad" -> " (static challenge, bound to the directory)";
-                case "/certsrv/mscep/mscep.dll" -> " (Intune: not configured)";
+                case INTUNE_PATH -> " (Intune)";
                 case "/jamf" -> " (Jamf Pro, static challenge of at most 32 characters)";
                 case "/dc" -> " (domain controllers, static challenge)";
                 default -> " (static challenge)";
             };
-            views.add(new EndpointView("SCEP " + endpoint.path() + kind, baseUrl() + endpoint.path(), endpoint.enabled(), endpoint.setting()));
+            String name = "SCEP " + endpoint.path() + kind;
+            String url = baseUrl() + endpoint.path();
+            if (endpoint.path().equals(INTUNE_PATH)) {
+                views.add(new EndpointView(name, url, endpoint.enabled(), "NOT AVAILABLE", "warn",
+                        "configured, not available in this version: every request is refused (a CertRep FAILURE to every "
+                                + "PKIOperation) until Intune validation (" + endpoint.setting() + ") is built"));
+            } else if (endpoint.enabled()) {
+                views.add(new EndpointView(name, url, true, "ENABLED", "ok", ""));
+            } else {
+                views.add(new EndpointView(name, url, false, "DISABLED", "off", "enable with " + endpoint.setting() + "=true"));
+            }
         }
         return views;
     }

@@ -1,0 +1,30 @@
+package dev.scepter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the homepage tells a new admin about the endpoints and the installation: only what is true. */
+class HomepageTest {
+
+    /** The homepage's table row whose header starts with {@code header}. */
+    static String row(String page, String header) {
+        int start = page.indexOf("<th>" + header);
+        assertThat(start).as("a row for " + header).isNotNegative();
+        return page.substring(start, page.indexOf("</tr>", start));
+    }
+
+    @Test
+    void theIntuneRowSaysEveryRequestIsRefusedAndIsNotGreen() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of())) {
+            String page = new String(server.get("/").body(), StandardCharsets.UTF_8);
+            String intune = row(page, "SCEP /certsrv/mscep/mscep.dll");
+            assertThat(intune).doesNotContain("ENABLED").doesNotContain("badge ok")
+                    .contains("NOT AVAILABLE", "not available in this version", "every request is refused");
+            // The Intune row's new state must not leak into the endpoints that do work.
+            assertThat(row(page, "SCEP /scep ")).contains("badge ok", "ENABLED");
+        }
+    }
+}
