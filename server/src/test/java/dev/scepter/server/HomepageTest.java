@@ -3,6 +3,8 @@ package dev.scepter.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +27,30 @@ class HomepageTest {
                     .contains("NOT AVAILABLE", "not available in this version", "every request is refused");
             // The Intune row's new state must not leak into the endpoints that do work.
             assertThat(row(page, "SCEP /scep ")).contains("badge ok", "ENABLED");
+        }
+    }
+
+    @Test
+    void aCompleteInstallationSuggestsNoInstallerRun() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of())) {
+            String page = new String(server.get("/").body(), StandardCharsets.UTF_8);
+            // What the installer would print for this folder: nothing to do.
+            assertThat(new dev.scepter.installer.local.LocalInstallation(server.dataDir, server.core.settings(), server.core::storage,
+                    java.time.Clock.systemUTC(), new java.security.SecureRandom(), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                    .plan()).isEmpty();
+            assertThat(page).doesNotContain("complete-installation").doesNotContain("The installation is incomplete");
+        }
+    }
+
+    @Test
+    void aMissingSettingsFileAndAWidenedKeyStoreAreNamedWithTheCommandThatFixesThem() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of())) {
+            Files.delete(server.dataDir.resolve("appsettings.json"));
+            Files.setPosixFilePermissions(server.dataDir.resolve("ca.p12"), PosixFilePermissions.fromString("rw-r--r--"));
+            String page = new String(server.get("/").body(), StandardCharsets.UTF_8);
+            String configuration = page.substring(page.indexOf("<h2>Configuration</h2>"));
+            assertThat(configuration).contains("bin/scepter complete-installation --data-dir " + server.dataDir,
+                    "Create appsettings.json", "ca.p12");
         }
     }
 }

@@ -3,6 +3,9 @@ package dev.scepter.server.home;
 import dev.scepter.authority.directory.DirectoryObjectType;
 import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.validity.StoreHealth;
+import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.Step;
+import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.server.DirectorySelection;
 import dev.scepter.server.CoreContext;
 import dev.scepter.server.scep.ScepEndpoint;
@@ -10,8 +13,11 @@ import dev.scepter.server.scep.ScepEndpoints;
 import dev.scepter.settings.AzureSignIn;
 import dev.scepter.settings.IgnoredSetting;
 import dev.scepter.settings.Setting;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -153,7 +159,7 @@ public final class InstanceStatus {
             if (endpoint.path().equals(INTUNE_PATH)) {
                 views.add(new EndpointView(name, url, endpoint.enabled(), "NOT AVAILABLE", "warn",
                         "configured, not available in this version: every request is refused (a CertRep FAILURE to every "
-                                + "PKIOperation) until Intune validation (" + endpoint.setting() + ") is built"));
+                                + "PKIOperation) until Intune validation is built"));
             } else if (endpoint.enabled()) {
                 views.add(new EndpointView(name, url, true, "ENABLED", "ok", ""));
             } else {
@@ -185,13 +191,10 @@ public final class InstanceStatus {
         }
         issues.add("Intune SCEP validation is not configured: /certsrv/mscep/mscep.dll answers every PKIOperation with a CertRep "
                 + "FAILURE. Intune support comes with the Azure runtime; use /static or /static/aad with other MDMs.");
-        if (core.settings().appService().name().isPresent()) {
-            AzureSignIn signIn = AzureSignIn.at(core.settings().auth(), clock.instant());
-            if (signIn.installationIncomplete(core.settings().auth())) {
-                issues.add("The installation is incomplete (" + (core.settings().auth().applicationKey().isPresent()
-                        ? "it still signs in with a 1.x application key" : "no switch to the managed identity yet")
-                        + "): run " + completeInstallationCommand());
-            }
+        if (azureInstallationIncomplete()) {
+            issues.add("The installation is incomplete (" + (core.settings().auth().applicationKey().isPresent()
+                    ? "it still signs in with a 1.x application key" : "no switch to the managed identity yet")
+                    + "): run " + completeInstallationCommand());
         }
         for (IgnoredSetting ignored : core.settings().ignored()) {
             issues.add(ignored.name() + " (from " + ignored.source() + ") is ignored: "
@@ -199,6 +202,52 @@ public final class InstanceStatus {
         }
         return issues;
     }
+
+    private boolean azureInstallationIncomplete() {
+        return core.settings().appService().name().isPresent()
+                && AzureSignIn.at(core.settings().auth(), clock.instant()).installationIncomplete(core.settings().auth());
+    }
+
+    /**
+     * What {@code complete-installation} would do to the data folder now, in its own words: the
+     * local installer's plan, made without applying it. {@code serve} completes the folder before
+     * it starts, so this is empty unless something changed since (a file deleted, a mode widened).
+     * A plan that cannot be made is one item that says how to see why (its message may name the
+     * database's URL, which the public homepage does not show).
+     */
+    public List<String> missingInstallationSteps() {
+        return recentPlan.get(Boolean.TRUE);
+    }
+
+    /**
+     * The plan, made at most every ten seconds: it reads the data folder and opens a connection
+     * to the database, and the homepage is public.
+     */
+    private final com.github.benmanes.caffeine.cache.LoadingCache<Boolean, List<String>> recentPlan =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofSeconds(10)).maximumSize(1)
+                    .build(unused -> planInstallation());
+
+    private List<String> planInstallation() {
+        try {
+            return new LocalInstallation(core.dataDir(), core.settings(), core::storage, clock, new SecureRandom(),
+                    new PrintStream(OutputStream.nullOutputStream())).plan().stream().map(Step::description).toList();
+        } catch (InstallationException | RuntimeException e) {
+            return List.of("The installer cannot plan the data folder " + core.dataDir() + ": run "
+                    + LOCAL_COMMAND_PREFIX + core.dataDir() + " --what-if to see why");
+        }
+    }
+
+    /** Whether anything is missing that {@code complete-installation} adds: the page suggests it only then. */
+    public boolean installationIncomplete() {
+        return azureInstallationIncomplete() || !missingInstallationSteps().isEmpty();
+    }
+
+    /** The command that adds {@link #missingInstallationSteps()}: always the local one, since they are the data folder's. */
+    public String completeLocalInstallationCommand() {
+        return LOCAL_COMMAND_PREFIX + core.dataDir();
+    }
+
+    private static final String LOCAL_COMMAND_PREFIX = "bin/scepter complete-installation --data-dir ";
 
     public String azureSignIn() {
         return AzureSignIn.at(core.settings().auth(), clock.instant()).describe();
@@ -210,7 +259,7 @@ public final class InstanceStatus {
         return settings.appService().name()
                 .map(app -> "bin/scepter complete-installation --target azure --scepman-app-service-name " + app
                         + settings.appService().deploymentSlot().map(slot -> " --deployment-slot-name " + slot).orElse(""))
-                .orElse("bin/scepter complete-installation --data-dir " + core.dataDir());
+                .orElse(LOCAL_COMMAND_PREFIX + core.dataDir());
     }
 
     public String version() {
