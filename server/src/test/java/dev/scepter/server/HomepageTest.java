@@ -53,4 +53,22 @@ class HomepageTest {
                     "Create appsettings.json", "ca.p12");
         }
     }
+
+    @Test
+    void theOcspRespondersOwnCertificatesAreNotCountedAsDevices() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of())) {
+            var id = new org.bouncycastle.cert.ocsp.CertificateID(new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder()
+                    .build().get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1), server.core.ca().certificate(),
+                    java.math.BigInteger.valueOf(42));
+            byte[] request = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).build().getEncoded();
+            assertThat(server.post("/ocsp", "application/ocsp-request", request).statusCode()).isEqualTo(200);
+            // The first answer made the delegated responder's certificate, and recorded it: no device enrolled.
+            long recorded = server.core.storage().certificateStore().count();
+            assertThat(recorded).isPositive();
+
+            String storage = row(new String(server.get("/").body(), StandardCharsets.UTF_8), "Storage");
+            assertThat(storage).contains("0 device certificate(s)", "and " + recorded + " OCSP responder certificate(s) of this instance")
+                    .doesNotContain(recorded + " certificate(s) recorded");
+        }
+    }
 }

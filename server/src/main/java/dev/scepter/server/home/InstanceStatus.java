@@ -2,6 +2,7 @@ package dev.scepter.server.home;
 
 import dev.scepter.authority.directory.DirectoryObjectType;
 import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.validity.DelegatedResponder;
 import dev.scepter.authority.validity.StoreHealth;
 import dev.scepter.installer.InstallationException;
 import dev.scepter.installer.Step;
@@ -90,8 +91,11 @@ public final class InstanceStatus {
                 + ", key in " + core.ca().describe()));
         boolean storeReached;
         try {
-            long count = store.count();
-            checks.add(new Check("Storage", true, "CONNECTED", core.storage().describe() + ", " + count + " certificate(s) recorded"));
+            long responders = store.countByEndpoint(DelegatedResponder.ENDPOINT);
+            long devices = store.count() - responders;
+            checks.add(new Check("Storage", true, "CONNECTED", core.storage().describe() + ", " + devices + " device certificate(s) recorded"
+                    + (responders == 0 ? "" : " (and " + responders
+                            + " OCSP responder certificate(s) of this instance, which signs OCSP answers with them)")));
             storeReached = true;
         } catch (RuntimeException e) {
             checks.add(new Check("Storage", false, "NOT CONNECTED", core.storage().describe() + ": not reachable"));
