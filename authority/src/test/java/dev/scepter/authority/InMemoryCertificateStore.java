@@ -66,6 +66,11 @@ public final class InMemoryCertificateStore implements CertificateStore {
     }
 
     @Override
+    public long countByEndpoint(String endpoint) {
+        return records.values().stream().filter(c -> c.endpoint().equals(endpoint)).count();
+    }
+
+    @Override
     public synchronized RevocationOutcome revoke(String issuer, BigInteger serialNumber, Revocation revocation) {
         IssuedCertificate record = records.get(serialNumber);
         if (record == null || !record.issuer().equals(issuer)) {

@@ -28,6 +28,12 @@ public interface CertificateStore {
     long count();
 
     /**
+     * How many of them were recorded under this {@link IssuedCertificate#endpoint()}, such as the
+     * OCSP responder's own ({@code DelegatedResponder.ENDPOINT}), which are not devices'.
+     */
+    long countByEndpoint(String endpoint);
+
+    /**
      * Revokes a recorded certificate by hand (its first revocation stands: a second is refused,
      * so that the reason and time a relying party saw never change).
      */

@@ -61,6 +61,12 @@ public final class DelegatedResponder {
         }
     }
 
+    /**
+     * The {@code endpoint} its own certificates are recorded under: they sign OCSP responses
+     * (RFC 6960 section 4.2.2.2) and were issued to no device, so device counts leave them out.
+     */
+    public static final String ENDPOINT = "ocsp-responder";
+
     private static final System.Logger LOG = System.getLogger(DelegatedResponder.class.getName());
     private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
     /** How soon a renewal that failed is tried again. */
@@ -152,7 +158,7 @@ public final class DelegatedResponder {
             X509CertificateHolder certificate = builder.build(ca.contentSigner(SHA256));
             store.record(new IssuedCertificate(serial, BCStyle.INSTANCE.toString(certificate.getIssuer()),
                     BCStyle.INSTANCE.toString(certificate.getSubject()), List.of(), certificate.getNotBefore().toInstant(),
-                    certificate.getNotAfter().toInstant(), "ocsp-responder", "node", Optional.empty(), Optional.empty(),
+                    certificate.getNotAfter().toInstant(), ENDPOINT, "node", Optional.empty(), Optional.empty(),
                     Optional.empty(), certificate.getEncoded()));
             CmsSigner signer = new CmsSigner() {
                 @Override

@@ -2,7 +2,11 @@ package dev.scepter.server.home;
 
 import dev.scepter.authority.directory.DirectoryObjectType;
 import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.validity.DelegatedResponder;
 import dev.scepter.authority.validity.StoreHealth;
+import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.Step;
+import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.server.DirectorySelection;
 import dev.scepter.server.CoreContext;
 import dev.scepter.server.scep.ScepEndpoint;
@@ -10,8 +14,11 @@ import dev.scepter.server.scep.ScepEndpoints;
 import dev.scepter.settings.AzureSignIn;
 import dev.scepter.settings.IgnoredSetting;
 import dev.scepter.settings.Setting;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,9 +36,19 @@ public final class InstanceStatus {
     public record Check(String component, boolean ok, String state, String detail) {
     }
 
-    /** An endpoint as the homepage lists it. */
-    public record EndpointView(String name, String url, boolean enabled, String enabledBy) {
+    /**
+     * An endpoint as the homepage lists it.
+     *
+     * @param served whether the path answers at all (a disabled one answers 404)
+     * @param state  the badge's word
+     * @param tone   the badge's colour: {@code ok} (green), {@code warn} (amber), {@code off} (grey)
+     * @param note   what the admin should know beside the URL
+     */
+    public record EndpointView(String name, String url, boolean served, String state, String tone, String note) {
     }
+
+    /** The Intune path is served (NDES-compatible) but refuses every PKIOperation until Intune validation is built. */
+    private static final String INTUNE_PATH = "/certsrv/mscep/mscep.dll";
 
     private final CoreContext core;
     private final CertificateStore store;
@@ -74,8 +91,11 @@ public final class InstanceStatus {
                 + ", key in " + core.ca().describe()));
         boolean storeReached;
         try {
-            long count = store.count();
-            checks.add(new Check("Storage", true, "CONNECTED", core.storage().describe() + ", " + count + " certificate(s) recorded"));
+            long responders = store.countByEndpoint(DelegatedResponder.ENDPOINT);
+            long devices = store.count() - responders;
+            checks.add(new Check("Storage", true, "CONNECTED", core.storage().describe() + ", " + devices + " device certificate(s) recorded"
+                    + (responders == 0 ? "" : " (and " + responders
+                            + " OCSP responder certificate(s) of this instance, which signs OCSP answers with them)")));
             storeReached = true;
         } catch (RuntimeException e) {
             checks.add(new Check("Storage", false, "NOT CONNECTED", core.storage().describe() + ": not reachable"));
@@ -133,12 +153,22 @@ public final class InstanceStatus {
         for (ScepEndpoint endpoint : endpoints.all()) {
             String kind = switch (endpoint.path()) {
                 case "/static/aad" -> " (static challenge, bound to the directory)";
-                case "/certsrv/mscep/mscep.dll" -> " (Intune: not configured)";
+                case INTUNE_PATH -> " (Intune)";
                 case "/jamf" -> " (Jamf Pro, static challenge of at most 32 characters)";
                 case "/dc" -> " (domain controllers, static challenge)";
                 default -> " (static challenge)";
             };
-            views.add(new EndpointView("SCEP " + endpoint.path() + kind, baseUrl() + endpoint.path(), endpoint.enabled(), endpoint.setting()));
+            String name = "SCEP " + endpoint.path() + kind;
+            String url = baseUrl() + endpoint.path();
+            if (endpoint.path().equals(INTUNE_PATH)) {
+                views.add(new EndpointView(name, url, endpoint.enabled(), "NOT AVAILABLE", "warn",
+                        "configured, not available in this version: every request is refused (a CertRep FAILURE to every "
+                                + "PKIOperation) until Intune validation is built"));
+            } else if (endpoint.enabled()) {
+                views.add(new EndpointView(name, url, true, "ENABLED", "ok", ""));
+            } else {
+                views.add(new EndpointView(name, url, false, "DISABLED", "off", "enable with " + endpoint.setting() + "=true"));
+            }
         }
         return views;
     }
@@ -165,13 +195,10 @@ public final class InstanceStatus {
         }
         issues.add("Intune SCEP validation is not configured: /certsrv/mscep/mscep.dll answers every PKIOperation with a CertRep "
                 + "FAILURE. Intune support comes with the Azure runtime; use /static or /static/aad with other MDMs.");
-        if (core.settings().appService().name().isPresent()) {
-            AzureSignIn signIn = AzureSignIn.at(core.settings().auth(), clock.instant());
-            if (signIn.installationIncomplete(core.settings().auth())) {
-                issues.add("The installation is incomplete (" + (core.settings().auth().applicationKey().isPresent()
-                        ? "it still signs in with a 1.x application key" : "no switch to the managed identity yet")
-                        + "): run " + completeInstallationCommand());
-            }
+        if (azureInstallationIncomplete()) {
+            issues.add("The installation is incomplete (" + (core.settings().auth().applicationKey().isPresent()
+                    ? "it still signs in with a 1.x application key" : "no switch to the managed identity yet")
+                    + "): run " + completeInstallationCommand());
         }
         for (IgnoredSetting ignored : core.settings().ignored()) {
             issues.add(ignored.name() + " (from " + ignored.source() + ") is ignored: "
@@ -179,6 +206,52 @@ public final class InstanceStatus {
         }
         return issues;
     }
+
+    private boolean azureInstallationIncomplete() {
+        return core.settings().appService().name().isPresent()
+                && AzureSignIn.at(core.settings().auth(), clock.instant()).installationIncomplete(core.settings().auth());
+    }
+
+    /**
+     * What {@code complete-installation} would do to the data folder now, in its own words: the
+     * local installer's plan, made without applying it. {@code serve} completes the folder before
+     * it starts, so this is empty unless something changed since (a file deleted, a mode widened).
+     * A plan that cannot be made is one item that says how to see why (its message may name the
+     * database's URL, which the public homepage does not show).
+     */
+    public List<String> missingInstallationSteps() {
+        return recentPlan.get(Boolean.TRUE);
+    }
+
+    /**
+     * The plan, made at most every ten seconds: it reads the data folder and opens a connection
+     * to the database, and the homepage is public.
+     */
+    private final com.github.benmanes.caffeine.cache.LoadingCache<Boolean, List<String>> recentPlan =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofSeconds(10)).maximumSize(1)
+                    .build(unused -> planInstallation());
+
+    private List<String> planInstallation() {
+        try {
+            return new LocalInstallation(core.dataDir(), core.settings(), core::storage, clock, new SecureRandom(),
+                    new PrintStream(OutputStream.nullOutputStream())).plan().stream().map(Step::description).toList();
+        } catch (InstallationException | RuntimeException e) {
+            return List.of("The installer cannot plan the data folder " + core.dataDir() + ": run "
+                    + LOCAL_COMMAND_PREFIX + core.dataDir() + " --what-if to see why");
+        }
+    }
+
+    /** Whether anything is missing that {@code complete-installation} adds: the page suggests it only then. */
+    public boolean installationIncomplete() {
+        return azureInstallationIncomplete() || !missingInstallationSteps().isEmpty();
+    }
+
+    /** The command that adds {@link #missingInstallationSteps()}: always the local one, since they are the data folder's. */
+    public String completeLocalInstallationCommand() {
+        return LOCAL_COMMAND_PREFIX + core.dataDir();
+    }
+
+    private static final String LOCAL_COMMAND_PREFIX = "bin/scepter complete-installation --data-dir ";
 
     public String azureSignIn() {
         return AzureSignIn.at(core.settings().auth(), clock.instant()).describe();
@@ -190,7 +263,7 @@ public final class InstanceStatus {
         return settings.appService().name()
                 .map(app -> "bin/scepter complete-installation --target azure --scepman-app-service-name " + app
                         + settings.appService().deploymentSlot().map(slot -> " --deployment-slot-name " + slot).orElse(""))
-                .orElse("bin/scepter complete-installation --data-dir " + core.dataDir());
+                .orElse(LOCAL_COMMAND_PREFIX + core.dataDir());
     }
 
     public String version() {

@@ -39,6 +39,8 @@ public final class JdbcCertificateStore implements CertificateStore {
 
     private static final String COUNT = "select count(*) from issued_certificate";
 
+    private static final String COUNT_BY_ENDPOINT = "select count(*) from issued_certificate where endpoint = ?";
+
     private static final String REVOKE = "update issued_certificate set revocation_reason = ?, revoked_at = ?, revoked_by = ?"
             + " where issuer = ? and serial_number = ? and revocation_reason is null";
 
@@ -102,6 +104,15 @@ public final class JdbcCertificateStore implements CertificateStore {
     public long count() {
         try {
             return sql.queryOne(COUNT, statement -> { }, row -> row.getLong(1)).orElseThrow();
+        } catch (StorageException e) {
+            throw unavailableOr(e);
+        }
+    }
+
+    @Override
+    public long countByEndpoint(String endpoint) {
+        try {
+            return sql.queryOne(COUNT_BY_ENDPOINT, statement -> statement.setString(1, endpoint), row -> row.getLong(1)).orElseThrow();
         } catch (StorageException e) {
             throw unavailableOr(e);
         }

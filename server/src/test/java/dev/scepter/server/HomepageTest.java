@@ -1,0 +1,74 @@
+package dev.scepter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the homepage tells a new admin about the endpoints and the installation: only what is true. */
+class HomepageTest {
+
+    /** The homepage's table row whose header starts with {@code header}. */
+    static String row(String page, String header) {
+        int start = page.indexOf("<th>" + header);
+        assertThat(start).as("a row for " + header).isNotNegative();
+        return page.substring(start, page.indexOf("</tr>", start));
+    }
+
+    @Test
+    void theIntuneRowSaysEveryRequestIsRefusedAndIsNotGreen() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of())) {
+            String page = new String(server.get("/").body(), StandardCharsets.UTF_8);
+            String intune = row(page, "SCEP /certsrv/mscep/mscep.dll");
+            assertThat(intune).doesNotContain("ENABLED").doesNotContain("badge ok")
+                    .contains("NOT AVAILABLE", "not available in this version", "every request is refused");
+            // The Intune row's new state must not leak into the endpoints that do work.
+            assertThat(row(page, "SCEP /scep ")).contains("badge ok", "ENABLED");
+        }
+    }
+
+    @Test
+    void aCompleteInstallationSuggestsNoInstallerRun() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of())) {
+            String page = new String(server.get("/").body(), StandardCharsets.UTF_8);
+            // What the installer would print for this folder: nothing to do.
+            assertThat(new dev.scepter.installer.local.LocalInstallation(server.dataDir, server.core.settings(), server.core::storage,
+                    java.time.Clock.systemUTC(), new java.security.SecureRandom(), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                    .plan()).isEmpty();
+            assertThat(page).doesNotContain("complete-installation").doesNotContain("The installation is incomplete");
+        }
+    }
+
+    @Test
+    void aMissingSettingsFileAndAWidenedKeyStoreAreNamedWithTheCommandThatFixesThem() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of())) {
+            Files.delete(server.dataDir.resolve("appsettings.json"));
+            Files.setPosixFilePermissions(server.dataDir.resolve("ca.p12"), PosixFilePermissions.fromString("rw-r--r--"));
+            String page = new String(server.get("/").body(), StandardCharsets.UTF_8);
+            String configuration = page.substring(page.indexOf("<h2>Configuration</h2>"));
+            assertThat(configuration).contains("bin/scepter complete-installation --data-dir " + server.dataDir,
+                    "Create appsettings.json", "ca.p12");
+        }
+    }
+
+    @Test
+    void theOcspRespondersOwnCertificatesAreNotCountedAsDevices() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of())) {
+            var id = new org.bouncycastle.cert.ocsp.CertificateID(new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder()
+                    .build().get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1), server.core.ca().certificate(),
+                    java.math.BigInteger.valueOf(42));
+            byte[] request = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).build().getEncoded();
+            assertThat(server.post("/ocsp", "application/ocsp-request", request).statusCode()).isEqualTo(200);
+            // The first answer made the delegated responder's certificate, and recorded it: no device enrolled.
+            long recorded = server.core.storage().certificateStore().count();
+            assertThat(recorded).isPositive();
+
+            String storage = row(new String(server.get("/").body(), StandardCharsets.UTF_8), "Storage");
+            assertThat(storage).contains("0 device certificate(s)", "and " + recorded + " OCSP responder certificate(s) of this instance")
+                    .doesNotContain(recorded + " certificate(s) recorded");
+        }
+    }
+}
