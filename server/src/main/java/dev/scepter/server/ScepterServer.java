@@ -45,6 +45,11 @@ public class ScepterServer {
         // HikariCP logs a stack trace for each pooled connection an outage breaks; the store's
         // outage is logged once, with its cause, by the index refresher (docs/operations.md).
         properties.put("logging.level.com.zaxxer.hikari.pool.ProxyConnection", "ERROR");
+        // A context that fails to start is reported by Spring's failure report and by serve's last
+        // line (a taken port by its number and --port); the context's own warning only repeats
+        // "Failed to start bean 'webServerStartStop'".
+        properties.put("logging.level.org.springframework.boot.web.server.servlet.context.AnnotationConfigServletWebServerApplicationContext",
+                "ERROR");
         properties.put("spring.main.register-shutdown-hook", "true");
         // Slow clients: Tomcat reads request lines and headers without a worker thread, but waits at
         // most this long between their bytes (and between a blocking read's bytes; keep-alive

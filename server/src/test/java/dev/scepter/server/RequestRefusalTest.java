@@ -141,4 +141,41 @@ class RequestRefusalTest {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.header("Content-Type")).isEqualTo(OcspResponseEncoder.CONTENT_TYPE);
     }
+
+    private static final String BROWSER_ACCEPT = "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+    /** A browser that opens an unknown page sees a page of ours (not Spring's Whitelabel page), still a 404. */
+    @ParameterizedTest(name = "a browser asking for {0} gets our 404 page")
+    @CsvSource({"/no-such-page", "/scep/no/such/page", "/static/nothing-here"})
+    void aBrowserOnAnUnknownPageGetsOurPage(String path) throws Exception {
+        RawHttp.Response response = send("GET " + path, BROWSER_ACCEPT);
+        assertThat(response.status()).as(response.text()).isEqualTo(404);
+        assertThat(String.valueOf(response.header("Content-Type"))).startsWith("text/html");
+        assertThat(response.text()).contains("<title>404 Not Found - Scepter</title>").contains("<code>" + path + "</code>")
+                .contains("<a href=\"/\">").doesNotContainIgnoringCase("whitelabel").doesNotContain("Exception")
+                .doesNotContain("org.springframework").doesNotContain("dev.scepter");
+        Thread.sleep(50);
+        assertThat(log.requestLines()).as(log.describe()).isLessThanOrEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "the path {0} is shown as text, not markup")
+    @CsvSource({"/%3Cscript%3Ealert(1)%3C/script%3E", "/a%22onmouseover=%22x"})
+    void thePathOnThePageIsEscaped(String path) throws Exception {
+        RawHttp.Response response = send("GET " + path, BROWSER_ACCEPT);
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.text()).doesNotContain("<script>").doesNotContain("\"onmouseover").contains("<code>/");
+    }
+
+    /**
+     * Under /api a browser too gets the API's problem+json: a client reads it, not a person. The
+     * security layer refuses a route it does not know with 403 before MVC looks (so a token cannot
+     * probe which routes exist); that stays.
+     */
+    @ParameterizedTest(name = "{0} -> problem+json")
+    @CsvSource({"/api/no-such-route", "/api/manage/no-such-route"})
+    void anUnknownApiRouteIsAProblemEvenForABrowser(String path) throws Exception {
+        RawHttp.Response response = send("GET " + path, BROWSER_ACCEPT, "Authorization: Bearer TOKEN");
+        assertAnsweredAs(response, "api", 403);
+        assertThat(response.text()).contains("\"instance\":\"" + path + "\"");
+    }
 }

@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.SerializationFeature;
@@ -34,8 +35,11 @@ public final class AppSettingsFile {
         JsonNode root;
         try {
             root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException | JacksonException e) {
-            throw new InvalidSettingException(file + ": not readable as JSON (" + firstLine(e.getMessage()) + ")");
+        } catch (JacksonException e) {
+            throw new InvalidSettingException(file + where(e.getLocation()) + ": not JSON (" + reason(e) + "). Each setting is "
+                    + "\"Name\": \"value\", in double quotes, separated by commas, inside one { }.");
+        } catch (IOException e) {
+            throw new InvalidSettingException(file + ": not readable (" + firstLine(e.getMessage()) + ")");
         }
         if (root == null || !root.isObject()) {
             throw new InvalidSettingException(file + ": must hold one JSON object of setting name to string value");
@@ -64,6 +68,23 @@ public final class AppSettingsFile {
         Files.createFile(temp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(mode));
         Files.writeString(temp, JSON.writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Where the parser stopped, as an editor counts: line and column from 1. */
+    private static String where(TokenStreamLocation location) {
+        return location == null || location.getLineNr() < 1 ? "" : " line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    /** The parser's words without its own location (given before) or class names. */
+    private static String reason(JacksonException e) {
+        String message = firstLine(e.getOriginalMessage());
+        for (String cut : new String[] {" (start marker at", " at [Source", "[Source:"}) {
+            int at = message.indexOf(cut);
+            if (at >= 0) {
+                message = message.substring(0, at);
+            }
+        }
+        return message.strip();
     }
 
     private static String firstLine(String message) {

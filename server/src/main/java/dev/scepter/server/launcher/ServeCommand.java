@@ -21,6 +21,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.springframework.boot.web.server.PortInUseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -91,10 +92,34 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (InstallationException e) {
             System.err.println("Scepter cannot start: " + e.getMessage());
             return 1;
-        } catch (RuntimeException | IOException | java.security.GeneralSecurityException e) {
+        } catch (RuntimeException e) {
+            Optional<PortInUseException> portInUse = cause(e, PortInUseException.class);
+            System.err.println("Scepter cannot start: " + (portInUse.isPresent() ? portInUse(portInUse.get().getPort(), settings) : e.getMessage()));
+            return 1;
+        } catch (IOException | java.security.GeneralSecurityException e) {
             System.err.println("Scepter cannot start: " + e.getMessage());
             return 1;
         }
+    }
+
+    /**
+     * Spring's own words for a taken port end in "Failed to start bean 'webServerStartStop'": say
+     * which port, on which address, and the option or setting that chooses another.
+     */
+    private String portInUse(int inUse, ScepterSettings settings) {
+        boolean https = settings.web().httpsPort().filter(p -> p == inUse).isPresent() && inUse != port;
+        return "port " + inUse + " on " + host + " is in use by another program. Stop that program, or choose another port "
+                + (https ? "for HTTPS with the setting AppConfig:Https:Port." : "with --port (for example --port " + (inUse == 65535 ? 8081 : inUse + 1)
+                + "; --port 0 picks a free one).");
+    }
+
+    private static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return Optional.of(type.cast(cause));
+            }
+        }
+        return Optional.empty();
     }
 
     /** --port 0: the port is chosen here so that AIA URLs and the ready line can name it. */

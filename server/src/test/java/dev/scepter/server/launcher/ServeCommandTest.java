@@ -1,0 +1,52 @@
+package dev.scepter.server.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ServeCommandTest {
+
+    /**
+     * A port another program holds: {@code serve} says which port, and that {@code --port} picks
+     * another, in one line, and exits non-zero; not Spring's "Failed to start bean
+     * 'webServerStartStop'".
+     */
+    @Test
+    void aPortInUseIsNamedWithTheOptionThatChoosesAnother(@TempDir Path dataDir) throws Exception {
+        try (ServerSocket occupier = new ServerSocket()) {
+            occupier.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int port = occupier.getLocalPort();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream originalErr = System.err;
+            PrintStream originalOut = System.out;
+            int exit;
+            try {
+                System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+                System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+                exit = new CommandLine(new ServeCommand()).execute("--data-dir", dataDir.toString(), "--host", "127.0.0.1",
+                        "--port", Integer.toString(port));
+            } finally {
+                System.setErr(originalErr);
+                System.setOut(originalOut);
+            }
+            String said = err.toString(StandardCharsets.UTF_8);
+            String all = out.toString(StandardCharsets.UTF_8) + said;
+            assertThat(exit).as(all).isNotZero();
+            String line = said.lines().filter(l -> l.startsWith("Scepter cannot start")).findFirst().orElse("");
+            assertThat(line).as(all).contains("port " + port).contains("127.0.0.1").contains("in use").contains("--port");
+            // Spring's failure report may come before it in the log; what serve says, and says last, is this line.
+            assertThat(said).doesNotContain("webServerStartStop").doesNotContain("Exception");
+            assertThat(all.strip().lines().reduce((first, second) -> second).orElse("")).isEqualTo(line);
+        }
+    }
+}
