@@ -42,7 +42,8 @@ class ApiHardeningTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = RunningServer.start(Map.of());
+        // POST /api/challenges mints only where an endpoint accepts one-time challenges.
+        server = RunningServer.start(Map.of("AppConfig:StaticValidation:AllowDynamicChallenges", "true"));
         ApiTokens tokens = new ApiTokens(server.core.storage().apiTokenStore(), server.core.storage().auditLog(), Clock.systemUTC(),
                 new SecureRandom());
         TOKENS.put("directory", tokens.create("test", "directory", Set.of(ApiRole.DIRECTORY_MANAGE), Optional.empty()).value());

@@ -26,6 +26,8 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Settings that change how the core listens and what it serves. */
 class ServerOptionsTest {
@@ -64,12 +66,37 @@ class ServerOptionsTest {
 
     @Test
     void oneTimeChallengesAreRefusedWhereTheyAreNotAllowed() throws Exception {
-        try (RunningServer server = RunningServer.start(Map.of())) {
+        // /dc accepts one-time challenges, /scep does not.
+        try (RunningServer server = RunningServer.start(Map.of("AppConfig:DCValidation:Enabled", "true",
+                "AppConfig:DCValidation:RequestPassword", "dc-static-challenge", "AppConfig:DCValidation:AllowDynamicChallenges", "true"))) {
             String admin = java.nio.file.Files.readString(server.dataDir.resolve("admin-token")).strip();
-            String body = new String(server.post("/api/challenges", "application/json", "{}".getBytes(), "Authorization", "Bearer " + admin)
-                    .body(), java.nio.charset.StandardCharsets.UTF_8);
+            HttpResponse<byte[]> minted = server.post("/api/challenges", "application/json", "{}".getBytes(), "Authorization", "Bearer " + admin);
+            assertThat(minted.statusCode()).isEqualTo(201);
+            String body = new String(minted.body(), java.nio.charset.StandardCharsets.UTF_8);
             String challenge = body.replaceAll(".*\"challenge\":\"([^\"]+)\".*", "$1");
             assertThat(status(server, request(server, challenge))).isEqualTo(PkiStatus.FAILURE);
+        }
+    }
+
+    /**
+     * A challenge that no endpoint accepts would fail every enrollment with a bare badRequest, far
+     * from the call that made it: the call itself is refused, naming the setting to turn on.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "the defaults                           | ",
+        "allowed on an endpoint that is off     | AppConfig:DCValidation:AllowDynamicChallenges"})
+    void aChallengeNoEndpointAcceptsIsRefused(String name, String allowed) throws Exception {
+        try (RunningServer server = RunningServer.start(allowed == null ? Map.of() : Map.of(allowed, "true"))) {
+            String admin = java.nio.file.Files.readString(server.dataDir.resolve("admin-token")).strip();
+            HttpResponse<byte[]> refused = server.post("/api/challenges", "application/json", "{}".getBytes(), "Authorization", "Bearer " + admin);
+            String body = new String(refused.body(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(refused.statusCode()).as(body).isEqualTo(409);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(body).contains("AppConfig:StaticValidation:AllowDynamicChallenges", "\"status\":409").doesNotContain("\"challenge\"");
+            String audit = new String(server.get("/api/manage/audit", "Authorization", "Bearer " + admin).body(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(audit).as("no challenge was minted").doesNotContain("challenge.create");
         }
     }
 

@@ -1,9 +1,14 @@
 package dev.scepter.server.api;
 
 import dev.scepter.authority.enrollment.OneTimeChallenges;
+import dev.scepter.server.scep.ScepEndpoint;
+import dev.scepter.server.scep.ScepEndpoints;
 import dev.scepter.server.security.ApiCaller;
+import dev.scepter.settings.EndpointSettings;
+import dev.scepter.settings.ScepSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
@@ -16,7 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /api/challenges} (role {@code Challenge.Create}, declared in the route table):
  * mints a one-time SCEP challenge, optionally for one subject, for the endpoints whose
- * {@code AllowDynamicChallenges} is true.
+ * {@code AllowDynamicChallenges} is true. When no endpoint that serves accepts one, the call is
+ * refused (409) naming the settings: a challenge minted anyway would fail its enrollment with a
+ * bare CertRep badRequest (RFC 8894 section 3.2.1.4.5), far from the cause.
  */
 @RestController
 public final class ChallengeController {
@@ -26,14 +33,33 @@ public final class ChallengeController {
     }
 
     private final OneTimeChallenges challenges;
+    private final List<String> acceptingPaths;
 
-    public ChallengeController(OneTimeChallenges challenges) {
+    public ChallengeController(OneTimeChallenges challenges, ScepEndpoints endpoints, ScepSettings settings) {
         this.challenges = challenges;
+        this.acceptingPaths = acceptingPaths(endpoints, settings);
+    }
+
+    /**
+     * The paths that serve and accept one-time challenges. An endpoint is matched to its settings
+     * by the setting that enables it, so Intune's path, which no setting enables and which issues
+     * nothing in this version, never counts.
+     */
+    static List<String> acceptingPaths(ScepEndpoints endpoints, ScepSettings settings) {
+        return endpoints.all().stream().filter(ScepEndpoint::enabled)
+                .filter(endpoint -> settings.endpoints().stream().filter(EndpointSettings::allowDynamicChallenges)
+                        .anyMatch(section -> section.key("Enabled").equals(endpoint.setting())))
+                .map(ScepEndpoint::path).toList();
     }
 
     @PostMapping("/api/challenges")
     public ResponseEntity<Map<String, Object>> mint(@RequestBody(required = false) ChallengeBody body,
             @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {
+        if (acceptingPaths.isEmpty()) {
+            throw new ApiProblem(HttpStatus.CONFLICT, "No SCEP endpoint accepts one-time challenges: set "
+                    + "AppConfig:StaticValidation:AllowDynamicChallenges (or StaticAADValidation's, JamfValidation's or "
+                    + "DCValidation's) to true on an endpoint that is enabled, and restart.");
+        }
         int minutes = body == null || body.validityMinutes() == null ? (int) OneTimeChallenges.DEFAULT_LIFETIME.toMinutes() : body.validityMinutes();
         if (minutes < 1 || minutes > 30 * 24 * 60) {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "validityMinutes must be from 1 to 43200 (30 days).");
