@@ -1,14 +1,10 @@
 package dev.scepter.server.api;
 
 import dev.scepter.authority.enrollment.OneTimeChallenges;
-import dev.scepter.server.scep.ScepEndpoint;
 import dev.scepter.server.scep.ScepEndpoints;
 import dev.scepter.server.security.ApiCaller;
-import dev.scepter.settings.EndpointSettings;
-import dev.scepter.settings.ScepSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
@@ -33,29 +29,17 @@ public final class ChallengeController {
     }
 
     private final OneTimeChallenges challenges;
-    private final List<String> acceptingPaths;
+    private final boolean anyEndpointAccepts;
 
-    public ChallengeController(OneTimeChallenges challenges, ScepEndpoints endpoints, ScepSettings settings) {
+    public ChallengeController(OneTimeChallenges challenges, ScepEndpoints endpoints) {
         this.challenges = challenges;
-        this.acceptingPaths = acceptingPaths(endpoints, settings);
-    }
-
-    /**
-     * The paths that serve and accept one-time challenges. An endpoint is matched to its settings
-     * by the setting that enables it, so Intune's path, which no setting enables and which issues
-     * nothing in this version, never counts.
-     */
-    static List<String> acceptingPaths(ScepEndpoints endpoints, ScepSettings settings) {
-        return endpoints.all().stream().filter(ScepEndpoint::enabled)
-                .filter(endpoint -> settings.endpoints().stream().filter(EndpointSettings::allowDynamicChallenges)
-                        .anyMatch(section -> section.key("Enabled").equals(endpoint.setting())))
-                .map(ScepEndpoint::path).toList();
+        this.anyEndpointAccepts = endpoints.all().stream().anyMatch(endpoint -> endpoint.enabled() && endpoint.acceptsOneTimeChallenges());
     }
 
     @PostMapping("/api/challenges")
     public ResponseEntity<Map<String, Object>> mint(@RequestBody(required = false) ChallengeBody body,
             @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {
-        if (acceptingPaths.isEmpty()) {
+        if (!anyEndpointAccepts) {
             throw new ApiProblem(HttpStatus.CONFLICT, "No SCEP endpoint accepts one-time challenges: set "
                     + "AppConfig:StaticValidation:AllowDynamicChallenges (or StaticAADValidation's, JamfValidation's or "
                     + "DCValidation's) to true on an endpoint that is enabled, and restart.");

@@ -10,8 +10,10 @@ import java.util.Objects;
  * @param enabled  a disabled endpoint answers 404 and does no work
  * @param endpoint what it issues and how it checks challenges
  * @param setting  the setting that enables it, for the homepage
+ * @param acceptsOneTimeChallenges whether its challenge check takes the API's one-time challenges
+ *                                 ({@code AllowDynamicChallenges})
  */
-public record ScepEndpoint(String path, boolean enabled, EnrollmentEndpoint endpoint, String setting) {
+public record ScepEndpoint(String path, boolean enabled, EnrollmentEndpoint endpoint, String setting, boolean acceptsOneTimeChallenges) {
     public ScepEndpoint {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(endpoint, "endpoint");

@@ -65,20 +65,21 @@ public final class ScepEndpointFactory {
         EndpointSettings intune = settings.intuneValidation();
         return new ScepEndpoints(List.of(
                 // Intune's endpoint is always served (NDES-compatible path), but until the Azure runtime
-                // validates Intune's challenges every PKIOperation gets a CertRep FAILURE.
+                // validates Intune's challenges every PKIOperation gets a CertRep FAILURE (so a one-time
+                // challenge is of no use there).
                 new ScepEndpoint("/certsrv/mscep/mscep.dll", true,
                         build("intune", Binder.TYPE_INTUNE_DEVICE, EndpointProfile.Binding.VOUCHED, intune, Optional.empty(), CLIENT_AUTH),
-                        "AppConfig:IntuneValidation (not available in this version)"),
-                new ScepEndpoint("/scep", statics.enabled(), staticEndpoint, statics.key("Enabled")),
-                new ScepEndpoint("/static", statics.enabled(), staticEndpoint, statics.key("Enabled")),
+                        "AppConfig:IntuneValidation (not available in this version)", false),
+                new ScepEndpoint("/scep", statics.enabled(), staticEndpoint, statics.key("Enabled"), statics.allowDynamicChallenges()),
+                new ScepEndpoint("/static", statics.enabled(), staticEndpoint, statics.key("Enabled"), statics.allowDynamicChallenges()),
                 new ScepEndpoint("/static/aad", aad.enabled(), build("static-aad", SerialNumbers.TYPE_STATIC,
-                        EndpointProfile.Binding.REQUIRED, aad, aad.requestPassword(), CLIENT_AUTH), aad.key("Enabled")),
+                        EndpointProfile.Binding.REQUIRED, aad, aad.requestPassword(), CLIENT_AUTH), aad.key("Enabled"), aad.allowDynamicChallenges()),
                 // Jamf's certificates would be bound to Jamf objects (type bytes 0x44...) through Jamf's
                 // API; without it they are static ones, which OCSP reads as bound to nothing.
                 new ScepEndpoint("/jamf", jamf.enabled(), build("jamf", SerialNumbers.TYPE_STATIC,
-                        EndpointProfile.Binding.NONE, jamf, jamf.requestPassword(), CLIENT_AUTH), jamf.key("Enabled")),
+                        EndpointProfile.Binding.NONE, jamf, jamf.requestPassword(), CLIENT_AUTH), jamf.key("Enabled"), jamf.allowDynamicChallenges()),
                 new ScepEndpoint("/dc", dc.enabled(), build("dc", SerialNumbers.TYPE_DOMAIN_CONTROLLER,
-                        EndpointProfile.Binding.NONE, dc, dc.requestPassword(), DOMAIN_CONTROLLER_EKUS), dc.key("Enabled"))));
+                        EndpointProfile.Binding.NONE, dc, dc.requestPassword(), DOMAIN_CONTROLLER_EKUS), dc.key("Enabled"), dc.allowDynamicChallenges())));
     }
 
     private EnrollmentEndpoint build(String name, int serialTypeByte, EndpointProfile.Binding binding, EndpointSettings endpoint,
