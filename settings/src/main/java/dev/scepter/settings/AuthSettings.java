@@ -15,10 +15,15 @@ import java.util.UUID;
  * @param managedIdentityPermissionLevel the Graph permissions complete-installation granted the identity
  * @param managedIdentityEnabledForWebsiteHostname the host name the switch was made for
  * @param oneXCredentialsBackedUp       whether the installer moved the 1.x id and key to their {@code Backup:} settings
+ * @param signInApplicationId           outside Azure: the app registration the core signs in as (our own setting)
+ * @param signInCertificateFile         outside Azure: that app's certificate and private key (preferred to a secret)
+ * @param signInCertificatePassword     the password of {@code signInCertificateFile}, when it is a PKCS#12 file
+ * @param signInClientSecret            outside Azure: that app's client secret, when it has no certificate
  */
 public record AuthSettings(Optional<UUID> tenantId, Optional<UUID> applicationId, Optional<String> applicationKey,
         Optional<Instant> managedIdentityEnabledOn, Optional<Integer> managedIdentityPermissionLevel,
-        Optional<String> managedIdentityEnabledForWebsiteHostname, boolean oneXCredentialsBackedUp) {
+        Optional<String> managedIdentityEnabledForWebsiteHostname, boolean oneXCredentialsBackedUp, Optional<UUID> signInApplicationId,
+        Optional<java.nio.file.Path> signInCertificateFile, Optional<String> signInCertificatePassword, Optional<String> signInClientSecret) {
 
     static AuthSettings bind(SettingsBinder binder) {
         RawSettings raw = binder.raw();
@@ -31,7 +36,11 @@ public record AuthSettings(Optional<UUID> tenantId, Optional<UUID> applicationId
                 binder.optional(Setting.AUTH_MANAGED_IDENTITY_ENABLED_ON_UNIX_TIME, SettingParsers::unixTime),
                 binder.optional(Setting.AUTH_MANAGED_IDENTITY_PERMISSION_LEVEL, SettingParsers.wholeNumber(-1, 2)),
                 binder.optional(Setting.AUTH_MANAGED_IDENTITY_ENABLED_FOR_WEBSITE_HOSTNAME, v -> v),
-                backedUp);
+                backedUp,
+                binder.optional(Setting.AUTH_SIGN_IN_APPLICATION_ID, SettingParsers::guid),
+                binder.optional(Setting.AUTH_SIGN_IN_CERTIFICATE_FILE, SettingParsers::path),
+                binder.optional(Setting.AUTH_SIGN_IN_CERTIFICATE_PASSWORD, v -> v),
+                binder.optional(Setting.AUTH_SIGN_IN_CLIENT_SECRET, v -> v));
     }
 
     @Override
@@ -42,6 +51,10 @@ public record AuthSettings(Optional<UUID> tenantId, Optional<UUID> applicationId
                 + ", managedIdentityEnabledOn=" + managedIdentityEnabledOn.map(Instant::toString).orElse("")
                 + ", managedIdentityPermissionLevel=" + managedIdentityPermissionLevel.map(String::valueOf).orElse("")
                 + ", managedIdentityEnabledForWebsiteHostname=" + managedIdentityEnabledForWebsiteHostname.orElse("")
-                + ", oneXCredentialsBackedUp=" + oneXCredentialsBackedUp + "]";
+                + ", oneXCredentialsBackedUp=" + oneXCredentialsBackedUp
+                + ", signInApplicationId=" + signInApplicationId.map(UUID::toString).orElse("")
+                + ", signInCertificateFile=" + signInCertificateFile.map(Object::toString).orElse("")
+                + ", signInCertificatePassword=" + signInCertificatePassword.map(k -> "<hidden>").orElse("")
+                + ", signInClientSecret=" + signInClientSecret.map(k -> "<hidden>").orElse("") + "]";
     }
 }

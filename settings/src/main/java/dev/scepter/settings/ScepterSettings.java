@@ -14,10 +14,10 @@ import java.util.stream.Stream;
  */
 public record ScepterSettings(IssuanceSettings issuance, ScepSettings scep, DbCsrSettings dbCsr, OcspSettings ocsp, CrlSettings crl,
         DirectorySettings directory, RootCaSettings rootCa, StoreSettings store, AuthSettings auth, AppServiceSettings appService,
-        WebSettings web, RawSettings raw) {
+        WebSettings web, AzureCloudSettings azureCloud, IntuneSettings intune, JamfSettings jamf, RawSettings raw) {
 
     public ScepterSettings {
-        Stream.of(issuance, scep, dbCsr, ocsp, crl, directory, rootCa, store, auth, appService, web, raw)
+        Stream.of(issuance, scep, dbCsr, ocsp, crl, directory, rootCa, store, auth, appService, web, azureCloud, intune, jamf, raw)
                 .forEach(section -> Objects.requireNonNull(section, "section"));
     }
 
@@ -27,7 +27,7 @@ public record ScepterSettings(IssuanceSettings issuance, ScepSettings scep, DbCs
         ScepterSettings settings = new ScepterSettings(IssuanceSettings.bind(binder), ScepSettings.bind(binder),
                 DbCsrSettings.bind(binder), OcspSettings.bind(binder), CrlSettings.bind(binder), DirectorySettings.bind(binder),
                 RootCaSettings.bind(binder), StoreSettings.bind(binder), AuthSettings.bind(binder), AppServiceSettings.bind(binder),
-                WebSettings.bind(binder), raw);
+                WebSettings.bind(binder), AzureCloudSettings.bind(binder), IntuneSettings.bind(binder), JamfSettings.bind(binder), raw);
         binder.throwIfInvalid();
         return settings;
     }
@@ -45,7 +45,7 @@ public record ScepterSettings(IssuanceSettings issuance, ScepSettings scep, DbCs
     @Override
     public String toString() {
         // Each section hides its own secrets; the raw settings, which hold them too, are left out.
-        return Stream.of(issuance, scep, dbCsr, ocsp, crl, directory, rootCa, store, auth, appService, web).map(Object::toString)
+        return Stream.of(issuance, scep, dbCsr, ocsp, crl, directory, rootCa, store, auth, appService, web, azureCloud, intune, jamf).map(Object::toString)
                 .collect(Collectors.joining(", ", "ScepterSettings[", "]"));
     }
 }

@@ -55,6 +55,26 @@ public enum Setting {
     DC_ALLOW_REQUESTED_SID_EXTENSION("AppConfig:DCValidation:AllowRequestedSidExtension", "false", false),
 
     INTUNE_ALLOW_REQUESTED_SID_EXTENSION("AppConfig:IntuneValidation:AllowRequestedSidExtension", "false", false),
+    INTUNE_VALIDITY_PERIOD_DAYS("AppConfig:IntuneValidation:ValidityPeriodDays", null, false),
+    INTUNE_ALLOW_RENEWALS("AppConfig:IntuneValidation:AllowRenewals", "false", false),
+    INTUNE_REENROLLMENT_ALLOWED_CERTIFICATE_TYPES("AppConfig:IntuneValidation:ReenrollmentAllowedCertificateTypes", "IntuneDevice,IntuneUser", false),
+    INTUNE_DEVICE_DIRECTORY("AppConfig:IntuneValidation:DeviceDirectory", "AADAndIntuneOpportunistic", false),
+    INTUNE_COMPLIANCE_CHECK("AppConfig:IntuneValidation:ComplianceCheck", "Never", false),
+    INTUNE_COMPLIANCE_GRACE_PERIOD_MINUTES("AppConfig:IntuneValidation:ComplianceGracePeriodMinutes", "0", false),
+    INTUNE_REVOKE_CERTIFICATES_ON_WIPE("AppConfig:IntuneValidation:RevokeCertificatesOnWipe", "true", false),
+    INTUNE_WAIT_FOR_SUCCESS_NOTIFICATION_RESPONSE("AppConfig:IntuneValidation:WaitForSuccessNotificationResponse", "true", false),
+    INTUNE_REVOCATION_POLL_SECONDS("AppConfig:IntuneValidation:RevocationPollSeconds", "300", false),
+
+    JAMF_URL("AppConfig:JamfValidation:URL", null, false),
+    JAMF_CLIENT_ID("AppConfig:JamfValidation:ClientID", null, false),
+    JAMF_CLIENT_SECRET("AppConfig:JamfValidation:ClientSecret", null, true),
+    JAMF_API_USERNAME("AppConfig:JamfValidation:APIUsername", null, false),
+    JAMF_API_PASSWORD("AppConfig:JamfValidation:APIPassword", null, true),
+
+    AZURE_AD_ENDPOINT("AppConfig:AzureCloudConfig:AzureADEndpoint", "https://login.microsoftonline.com", false),
+    MS_GRAPH_ENDPOINT("AppConfig:AzureCloudConfig:MSGraphEndpoint", "https://graph.microsoft.com", false),
+    MANAGEMENT_ENDPOINT("AppConfig:AzureCloudConfig:ManagementEndpoint", "https://api.manage.microsoft.com", false),
+    INTUNE_APP_ID("AppConfig:AzureCloudConfig:IntuneAppId", "0000000a-0000-0000-c000-000000000000", false),
 
     DB_CSR_ENABLED("AppConfig:DbCSRValidation:Enabled", "true", false),
     DB_CSR_VALIDITY_PERIOD_DAYS("AppConfig:DbCSRValidation:ValidityPeriodDays", null, false),
@@ -110,6 +130,10 @@ public enum Setting {
     AUTH_MANAGED_IDENTITY_ENABLED_ON_UNIX_TIME("AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", null, false),
     AUTH_MANAGED_IDENTITY_PERMISSION_LEVEL("AppConfig:AuthConfig:ManagedIdentityPermissionLevel", null, false),
     AUTH_MANAGED_IDENTITY_ENABLED_FOR_WEBSITE_HOSTNAME("AppConfig:AuthConfig:ManagedIdentityEnabledForWebsiteHostname", null, false),
+    AUTH_SIGN_IN_APPLICATION_ID("AppConfig:AuthConfig:SignInApplicationId", null, false),
+    AUTH_SIGN_IN_CERTIFICATE_FILE("AppConfig:AuthConfig:SignInCertificateFile", null, false),
+    AUTH_SIGN_IN_CERTIFICATE_PASSWORD("AppConfig:AuthConfig:SignInCertificatePassword", null, true),
+    AUTH_SIGN_IN_CLIENT_SECRET("AppConfig:AuthConfig:SignInClientSecret", null, true),
 
     HTTPS_PORT("AppConfig:Https:Port", null, false),
     HTTPS_KEY_STORE("AppConfig:Https:KeyStore", null, false),
