@@ -4,6 +4,7 @@ import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.token.ApiTokens;
+import dev.scepter.azure.signin.AccessTokens;
 import dev.scepter.server.load.ShedLog;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -30,6 +31,12 @@ public class CoreConfiguration {
     @Bean
     SecureRandom secureRandom() {
         return new SecureRandom();
+    }
+
+    /** How this instance signs in to Microsoft's cloud (Graph, Intune), opened by the launcher. */
+    @Bean
+    AccessTokens accessTokens(CoreContext core) {
+        return core.accessTokens();
     }
 
     @Bean

@@ -1,6 +1,8 @@
 package dev.scepter.server;
 
 import dev.scepter.authority.ca.CaSigner;
+import dev.scepter.azure.signin.AccessTokens;
+import dev.scepter.azure.signin.SignIn;
 import dev.scepter.authority.directory.Directory;
 import dev.scepter.authority.store.Storage;
 import dev.scepter.keys.KeyCustody;
@@ -13,17 +15,19 @@ import java.util.Optional;
 
 /**
  * What the launcher prepared before the web tier starts: settings bound, installation complete,
- * store open, CA key custody opened, and the external directory connected when one is configured.
+ * store open, CA key custody opened, the external directory connected when one is configured, and
+ * the way it signs in to Microsoft's cloud.
  */
 public record CoreContext(Path dataDir, ScepterSettings settings, Storage storage, KeyCustody keys, String host, int port,
-        Optional<Directory> directory) {
+        Optional<Directory> directory, AccessTokens accessTokens) {
 
-    /** A core on the embedded directory. */
+    /** A core on the embedded directory, signed in nowhere. */
     public CoreContext(Path dataDir, ScepterSettings settings, Storage storage, KeyCustody keys, String host, int port) {
-        this(dataDir, settings, storage, keys, host, port, Optional.empty());
+        this(dataDir, settings, storage, keys, host, port, Optional.empty(), SignIn.notConfigured());
     }
 
     public CoreContext {
+        Objects.requireNonNull(accessTokens, "accessTokens");
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(settings, "settings");

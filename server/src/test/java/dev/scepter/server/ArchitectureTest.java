@@ -39,7 +39,7 @@ class ArchitectureTest {
             OneTimeChallengeStore.class, EmbeddedDirectory.class, AuditLog.class);
 
     /** Each backend adapter: it implements ports of {@code authority} and knows no other adapter. */
-    static final List<String> ADAPTERS = List.of("dev.scepter.store..", "dev.scepter.directory..", "dev.scepter.keys..");
+    static final List<String> ADAPTERS = List.of("dev.scepter.store..", "dev.scepter.directory..", "dev.scepter.keys..", "dev.scepter.azure..");
 
     private static JavaClasses main;
 

@@ -54,7 +54,8 @@ final class RunningServer implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        CoreContext core = new CoreContext(dataDir, settings, storage, keys, "127.0.0.1", port, DirectoryFactory.openExternal(settings.directory()));
+        CoreContext core = new CoreContext(dataDir, settings, storage, keys, "127.0.0.1", port, DirectoryFactory.openExternal(settings.directory()),
+                dev.scepter.azure.signin.SignIn.open(settings, java.time.Clock.systemUTC()));
         return new RunningServer(dataDir, core, ScepterServer.start(core), out.toString());
     }
 

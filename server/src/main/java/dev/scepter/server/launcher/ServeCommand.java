@@ -2,6 +2,8 @@ package dev.scepter.server.launcher;
 
 import dev.scepter.authority.directory.Directory;
 import dev.scepter.authority.store.Storage;
+import dev.scepter.azure.signin.AccessTokens;
+import dev.scepter.azure.signin.SignIn;
 import dev.scepter.installer.InstallationException;
 import dev.scepter.installer.StorageFactory;
 import dev.scepter.installer.local.LocalInstallation;
@@ -84,8 +86,9 @@ public final class ServeCommand implements Callable<Integer> {
             }
             KeyCustody keys = KeyCustodyFactory.open(settings, data.dataDir());
             int listenPort = port == 0 ? freePort(host) : port;
+            AccessTokens accessTokens = SignIn.open(settings, Clock.systemUTC());
             Optional<Directory> directory = DirectoryFactory.openExternal(settings.directory());
-            CoreContext core = new CoreContext(data.dataDir(), settings, storage.get(), keys, host, listenPort, directory);
+            CoreContext core = new CoreContext(data.dataDir(), settings, storage.get(), keys, host, listenPort, directory, accessTokens);
             lock.describe("pid " + ProcessHandle.current().pid() + ", " + core.localUrl() + ", since " + java.time.Instant.now());
             ScepterServer.start(core);
             return 0;
