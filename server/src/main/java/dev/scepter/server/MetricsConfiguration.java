@@ -15,6 +15,8 @@ public class MetricsConfiguration {
     @Bean
     PrometheusMeterRegistry meterRegistry() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Tomcat's session meters are always 0 here (the API keeps no session) and carry no description.
+        registry.config().meterFilter(MeterFilter.denyNameStartsWith("tomcat.sessions"));
         // Latency histograms for the protocol endpoints, so that percentiles can be aggregated across nodes.
         registry.config().meterFilter(new MeterFilter() {
             @Override

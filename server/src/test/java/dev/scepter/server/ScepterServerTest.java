@@ -226,6 +226,20 @@ class ScepterServerTest {
     }
 
     @Test
+    void everyMetricSaysWhatItMeasuresInItsHelpText() throws Exception {
+        server.get("/scep?operation=GetCACaps");
+        server.post("/ocsp", "application/ocsp-request", "not OCSP".getBytes());
+
+        String metrics = server.text("/metrics");
+
+        java.util.List<String> families = metrics.lines().filter(line -> line.startsWith("# TYPE ")).map(line -> line.split(" ")[2]).toList();
+        assertThat(families).contains("scep_requests_seconds", "ocsp_requests_seconds");
+        for (String family : families) {
+            assertThat(metrics).as("HELP of " + family).containsPattern("(?m)^# HELP " + family + " \\S.{10,}$");
+        }
+    }
+
+    @Test
     void notAScepMessageIsA400WithoutAStackTrace() throws Exception {
         HttpResponse<byte[]> garbage = server.post("/scep?operation=PKIOperation", "application/x-pki-message", "hello".getBytes());
         HttpResponse<byte[]> json = server.post("/scep?operation=PKIOperation", "application/json", "{}".getBytes());

@@ -101,7 +101,8 @@ public final class OcspController {
     }
 
     private Timer timer(String method, String outcome) {
-        return Timer.builder("ocsp.requests").tag("method", method).tag("outcome", outcome).register(meters);
+        return Timer.builder("ocsp.requests").description("OCSP requests (RFC 6960) by HTTP method and outcome, and how long each took")
+                .tag("method", method).tag("outcome", outcome).register(meters);
     }
 
     private static String sha1(byte[] bytes) {

@@ -139,7 +139,8 @@ public final class ScepController {
                 }
             }
         } finally {
-            sample.stop(meters.timer("scep.requests", "endpoint", endpoint.name(), "operation", known(operation), "outcome", outcome));
+            sample.stop(Timer.builder("scep.requests").description("SCEP requests (RFC 8894) by endpoint, operation and outcome, and how long each took")
+                    .tags("endpoint", endpoint.name(), "operation", known(operation), "outcome", outcome).register(meters));
         }
     }
 
