@@ -1,5 +1,6 @@
 package dev.scepter.server;
 
+import dev.scepter.server.api.OpenApiConfiguration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
@@ -40,6 +41,10 @@ public class ScepterServer {
         properties.put("spring.servlet.multipart.enabled", "false");
         properties.put("server.forward-headers-strategy", core.settings().web().trustForwardedHeaders() ? "framework" : "none");
         properties.put("spring.thymeleaf.cache", "true");
+        // The API's OpenAPI document (OpenApiConfiguration), at one stable path, of /api only.
+        properties.put("springdoc.api-docs.path", OpenApiConfiguration.PATH);
+        properties.put("springdoc.paths-to-match", "/api/**");
+        properties.put("springdoc.writer-with-order-by-keys", "true");
         properties.put("logging.level.root", "WARN");
         properties.put("logging.level.dev.scepter", "INFO");
         // HikariCP logs a stack trace for each pooled connection an outage breaks; the store's

@@ -3,6 +3,8 @@ package dev.scepter.server.api;
 import dev.scepter.authority.enrollment.OneTimeChallenges;
 import dev.scepter.server.scep.ScepEndpoints;
 import dev.scepter.server.security.ApiCaller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,6 +38,9 @@ public final class ChallengeController {
         this.anyEndpointAccepts = endpoints.all().stream().anyMatch(endpoint -> endpoint.enabled() && endpoint.acceptsOneTimeChallenges());
     }
 
+    @Operation(summary = "Mint a one-time SCEP challenge (shown once, stored hashed)")
+    @ApiResponse(responseCode = "201", description = "The challenge, its expiry and the subject it is bound to, if any")
+    @ApiResponse(responseCode = "409", description = "No enabled SCEP endpoint accepts one-time challenges (AllowDynamicChallenges)")
     @PostMapping("/api/challenges")
     public ResponseEntity<Map<String, Object>> mint(@RequestBody(required = false) ChallengeBody body,
             @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {

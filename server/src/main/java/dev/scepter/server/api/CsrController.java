@@ -11,6 +11,9 @@ import dev.scepter.protocol.csr.CertificationRequests;
 import dev.scepter.protocol.csr.MalformedCertificationRequestException;
 import dev.scepter.server.security.ApiCaller;
 import dev.scepter.settings.DbCsrSettings;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.Optional;
@@ -49,6 +52,13 @@ public final class CsrController {
         this.endpoint = new EnrollmentEndpoint(profile, context -> true);
     }
 
+    @Operation(summary = "Issue a certificate from a PKCS#10 certification request",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, description = "DER, PEM or bare base64",
+                    content = {@Content(mediaType = "application/pkcs10"), @Content(mediaType = "application/octet-stream"),
+                            @Content(mediaType = "text/plain")}))
+    @ApiResponse(responseCode = "200", description = "The certificate (DER)", content = @Content(mediaType = "application/pkix-cert"))
+    @ApiResponse(responseCode = "404", description = "REST enrollment is off (AppConfig:DbCSRValidation:Enabled)")
+    @ApiResponse(responseCode = "413", description = "The body is over 64 KiB")
     @PostMapping("/api/csr")
     public ResponseEntity<byte[]> csr(HttpServletRequest request, @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller)
             throws IOException {

@@ -4,6 +4,8 @@ import dev.scepter.authority.directory.DirectoryAdministration;
 import dev.scepter.authority.directory.DirectoryObjectType;
 import dev.scepter.authority.directory.EmbeddedDirectory;
 import dev.scepter.server.security.ApiCaller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +37,10 @@ public final class DirectoryController {
         this.directory = directory;
     }
 
+    @Operation(summary = "Add or change a device or user (kind: devices or users) of the embedded directory")
+    @ApiResponse(responseCode = "201", description = "Added")
+    @ApiResponse(responseCode = "200", description = "Changed")
+    @ApiResponse(responseCode = "404", description = "The embedded directory is not the one in use")
     @PutMapping("/api/directory/{kind}/{id}")
     public ResponseEntity<Map<String, Object>> put(@PathVariable String kind, @PathVariable String id,
             @RequestBody DirectoryObjectBody body, @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {
@@ -66,6 +72,9 @@ public final class DirectoryController {
                 .body(view(directory.get(type, objectId).orElseThrow()));
     }
 
+    @Operation(summary = "Read a device or user of the embedded directory")
+    @ApiResponse(responseCode = "200", description = "The object")
+    @ApiResponse(responseCode = "404", description = "No such object, or the embedded directory is not the one in use")
     @GetMapping("/api/directory/{kind}/{id}")
     public Map<String, Object> get(@PathVariable String kind, @PathVariable String id) {
         DirectoryObjectType type = type(kind);
@@ -73,6 +82,9 @@ public final class DirectoryController {
                 .orElseThrow(() -> new ApiProblem(HttpStatus.NOT_FOUND, "No such " + type.name().toLowerCase() + ".")));
     }
 
+    @Operation(summary = "Delete a device or user: its certificates are revoked for good (OCSP follows)")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(responseCode = "404", description = "No such object, or the embedded directory is not the one in use")
     @DeleteMapping("/api/directory/{kind}/{id}")
     public ResponseEntity<Void> delete(@PathVariable String kind, @PathVariable String id,
             @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {

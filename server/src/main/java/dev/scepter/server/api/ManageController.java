@@ -8,6 +8,8 @@ import dev.scepter.authority.store.RevocationOutcome;
 import dev.scepter.authority.store.SearchPage;
 import dev.scepter.authority.store.SearchQuery;
 import dev.scepter.server.security.ApiCaller;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -48,6 +50,10 @@ public final class ManageController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Revoke a certificate by its serial number (hex), with an RFC 5280 reason code")
+    @ApiResponse(responseCode = "200", description = "Revoked")
+    @ApiResponse(responseCode = "404", description = "No certificate of ours has this serial number (SCEPman's error code 7012)")
+    @ApiResponse(responseCode = "409", description = "Already revoked (SCEPman's error code 5013)")
     @PatchMapping("/api/manage/revoke/{serial}")
     public Map<String, Object> revoke(@PathVariable String serial, @RequestBody(required = false) RevokeBody body,
             @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {
@@ -64,6 +70,8 @@ public final class ManageController {
         };
     }
 
+    @Operation(summary = "Search issued certificates (SCEPman's search: text, validity, pages with a continuation token)")
+    @ApiResponse(responseCode = "200", description = "A page of certificates")
     @GetMapping("/api/manage/search")
     public Map<String, Object> search(@RequestParam Optional<String> searchText, @RequestParam Optional<Integer> pageSize,
             @RequestParam Optional<String> continuationToken, @RequestParam Optional<String> certValidity,
@@ -87,6 +95,8 @@ public final class ManageController {
         return result;
     }
 
+    @Operation(summary = "The newest audit events (who did what, when), at most 1000")
+    @ApiResponse(responseCode = "200", description = "The events, newest first")
     @GetMapping("/api/manage/audit")
     public List<Map<String, Object>> audit(@RequestParam Optional<Integer> limit) {
         int size = limit.orElse(100);
