@@ -78,6 +78,10 @@ public final class AppSettingsFile {
     /** The parser's words without its own location (given before) or class names. */
     private static String reason(JacksonException e) {
         String message = firstLine(e.getOriginalMessage());
+        if (message.startsWith("Trailing token")) {
+            // Jackson names its own feature and classes here; the admin needs to know where the object ended.
+            return "more after the closing } of the settings object";
+        }
         for (String cut : new String[] {" (start marker at", " at [Source", "[Source:"}) {
             int at = message.indexOf(cut);
             if (at >= 0) {

@@ -25,6 +25,10 @@ class AppSettingsFileTest {
         "unquoted name    | {\\n  \"AppConfig:BaseUrl\": \"http://ca.example\",\\n  AppConfig:Other: \"y\"\\n}\\n           | 3 | 3",
         // the file ends before the object does
         "unclosed object  | {\\n  \"AppConfig:BaseUrl\": \"http://ca.example\"\\n                                                 | 3 | 1",
+        // a second object after the first (two files pasted together): the second would be lost
+        "trailing object  | {\\n  \"AppConfig:BaseUrl\": \"http://ca.example\"\\n}\\n{ \"AppConfig:CRL:RequestToken\": \"x\" }  | 4 | 1",
+        // text after the object, as when a note is appended
+        "trailing text    | {\\n  \"AppConfig:BaseUrl\": \"http://ca.example\"\\n} and more\\n                                     | 3 | 3",
     })
     void notJsonIsReportedWithTheFileTheLineAndTheColumn(String what, String content, int line, int column) throws Exception {
         Path file = dir.resolve("appsettings.json");
