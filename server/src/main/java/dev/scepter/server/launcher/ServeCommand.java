@@ -111,9 +111,22 @@ public final class ServeCommand implements Callable<Integer> {
      */
     private String portInUse(int inUse, ScepterSettings settings) {
         boolean https = settings.web().httpsPort().filter(p -> p == inUse).isPresent() && inUse != port;
+        String example = freeNear(inUse).map(free -> "for example --port " + free + ", which is free now; ").orElse("");
         return "port " + inUse + " on " + host + " is in use by another program. Stop that program, or choose another port "
-                + (https ? "for HTTPS with the setting AppConfig:Https:Port." : "with --port (for example --port " + (inUse == 65535 ? 8081 : inUse + 1)
-                + "; --port 0 picks a free one).");
+                + (https ? "for HTTPS with the setting AppConfig:Https:Port." : "with --port (" + example + "--port 0 picks a free one).");
+    }
+
+    /** A port after {@code inUse} that is free on the listening address now, to suggest one that works. */
+    private Optional<Integer> freeNear(int inUse) {
+        for (int candidate = inUse + 1; candidate <= Math.min(65535, inUse + 20); candidate++) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(InetAddress.getByName(host), candidate));
+                return Optional.of(candidate);
+            } catch (IOException taken) {
+                // try the next one
+            }
+        }
+        return Optional.empty();
     }
 
     private static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {

@@ -22,9 +22,12 @@ class ServeCommandTest {
      */
     @Test
     void aPortInUseIsNamedWithTheOptionThatChoosesAnother(@TempDir Path dataDir) throws Exception {
-        try (ServerSocket occupier = new ServerSocket()) {
+        try (ServerSocket occupier = new ServerSocket(); ServerSocket next = new ServerSocket()) {
             occupier.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int port = occupier.getLocalPort();
+            // The next port is taken too: the suggestion must be a port that is free, not port + 1.
+            org.junit.jupiter.api.Assumptions.assumeTrue(port < 65535);
+            next.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port + 1));
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             PrintStream originalErr = System.err;
@@ -44,6 +47,13 @@ class ServeCommandTest {
             assertThat(exit).as(all).isNotZero();
             String line = said.lines().filter(l -> l.startsWith("Scepter cannot start")).findFirst().orElse("");
             assertThat(line).as(all).contains("port " + port).contains("127.0.0.1").contains("in use").contains("--port");
+            java.util.regex.Matcher suggested = java.util.regex.Pattern.compile("for example --port (\\d+)").matcher(line);
+            assertThat(suggested.find()).as(line).isTrue();
+            int suggestion = Integer.parseInt(suggested.group(1));
+            assertThat(suggestion).isNotIn(port, port + 1);
+            try (ServerSocket free = new ServerSocket()) {
+                free.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), suggestion));
+            }
             // Spring's failure report may come before it in the log; what serve says, and says last, is this line.
             assertThat(said).doesNotContain("webServerStartStop").doesNotContain("Exception");
             assertThat(all.strip().lines().reduce((first, second) -> second).orElse("")).isEqualTo(line);
