@@ -110,6 +110,7 @@ public final class InMemoryCertificateStore implements CertificateStore {
         List<IssuedCertificate> matches = records.values().stream()
                 .filter(c -> c.issuer().equals(issuer))
                 .filter(c -> query.text().map(t -> c.subject().toLowerCase().contains(t.toLowerCase())).orElse(true))
+                .filter(c -> !query.excludedEndpoints().contains(c.endpoint()))
                 .limit(query.pageSize())
                 .toList();
         return new SearchPage(matches, Optional.empty());

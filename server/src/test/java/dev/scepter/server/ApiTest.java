@@ -129,6 +129,28 @@ class ApiTest {
     }
 
     @Test
+    void theOcspRespondersOwnCertificatesAreLeftOutOfSearchesUnlessAskedFor() throws Exception {
+        // A device's certificate from the API; the delegated responder's is made and recorded at the first signed OCSP answer.
+        HttpResponse<byte[]> issued = postCsr("csr", csr(2048));
+        assertThat(issued.statusCode()).isEqualTo(200);
+        org.bouncycastle.cert.X509CertificateHolder certificate = new org.bouncycastle.cert.X509CertificateHolder(issued.body());
+        org.bouncycastle.cert.ocsp.CertificateID id = new org.bouncycastle.cert.ocsp.CertificateID(
+                new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().build().get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
+                server.core.ca().certificate(), certificate.getSerialNumber());
+        byte[] ocspRequest = new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).build().getEncoded();
+        HttpResponse<byte[]> ocsp = http.send(HttpRequest.newBuilder(server.url("/ocsp")).header("Content-Type", "application/ocsp-request")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(ocspRequest)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(new org.bouncycastle.cert.ocsp.OCSPResp(ocsp.body()).getStatus()).isZero();
+
+        String byDefault = call("GET", "/api/manage/search?pageSize=1000", "manage", null).body();
+        String withResponders = call("GET", "/api/manage/search?pageSize=1000&includeOcspResponders=true", "manage", null).body();
+
+        assertThat(byDefault).contains("\"CN=api-client\"").doesNotContain("OcspResponder").doesNotContain("\"source\":\"ocsp-responder\"");
+        assertThat(withResponders).contains("\"CN=api-client\"").contains("\"certificateType\":\"OcspResponder\"")
+                .contains("\"source\":\"ocsp-responder\"");
+    }
+
+    @Test
     void aCsrPostedWithACsrRoleGetsItsCertificateRecorded() throws Exception {
         HttpResponse<byte[]> response = postCsr("csr", csr(2048));
         assertThat(response.statusCode()).isEqualTo(200);

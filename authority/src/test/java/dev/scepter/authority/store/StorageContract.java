@@ -414,6 +414,24 @@ public abstract class StorageContract {
     }
 
     @Test
+    void searchLeavesOutTheEndpointsItIsToldTo() {
+        IssuedCertificate device = certificate(serial(0x50), "CN=device", List.of(), "token");
+        IssuedCertificate responder = withEndpoint(certificate(serial(0x50), "CN=Scepter OCSP responder", List.of(), "token"), "ocsp-responder");
+        storage.certificateStore().record(device);
+        storage.certificateStore().record(responder);
+        Instant now = Instant.parse("2025-06-01T00:00:00Z");
+
+        SearchPage all = storage.certificateStore().search(ISSUER, new SearchQuery(Optional.empty(), SearchQuery.Validity.ANY, now, 10,
+                Optional.empty()));
+        SearchPage devices = storage.certificateStore().search(ISSUER, new SearchQuery(Optional.empty(), SearchQuery.Validity.ANY, now, 10,
+                Optional.empty(), java.util.Set.of("ocsp-responder")));
+
+        assertThat(all.items()).extracting(IssuedCertificate::serialNumber).containsExactlyInAnyOrder(device.serialNumber(),
+                responder.serialNumber());
+        assertThat(devices.items()).extracting(IssuedCertificate::serialNumber).containsExactly(device.serialNumber());
+    }
+
+    @Test
     void searchMatchesWildcardsAndTheEscapeCharacterLiterally() {
         IssuedCertificate percent = certificate(serial(0x50), "CN=100% sure", List.of(), "api");
         IssuedCertificate noPercent = certificate(serial(0x50), "CN=1000 sure", List.of(), "api");
@@ -828,6 +846,11 @@ public abstract class StorageContract {
     private static IssuedCertificate withRevocation(IssuedCertificate c, Revocation revocation) {
         return new IssuedCertificate(c.serialNumber(), c.issuer(), c.subject(), c.subjectAltNames(), c.notBefore(),
                 c.notAfter(), c.endpoint(), c.requester(), c.transactionId(), c.binding(), Optional.of(revocation), c.der());
+    }
+
+    private static IssuedCertificate withEndpoint(IssuedCertificate c, String endpoint) {
+        return new IssuedCertificate(c.serialNumber(), c.issuer(), c.subject(), c.subjectAltNames(), c.notBefore(),
+                c.notAfter(), endpoint, c.requester(), c.transactionId(), c.binding(), c.revocation(), c.der());
     }
 
     private static IssuedCertificate withIssuer(IssuedCertificate c, String issuer) {

@@ -7,6 +7,7 @@ import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.authority.store.RevocationOutcome;
 import dev.scepter.authority.store.SearchPage;
 import dev.scepter.authority.store.SearchQuery;
+import dev.scepter.authority.validity.DelegatedResponder;
 import dev.scepter.server.security.ApiCaller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -75,7 +77,7 @@ public final class ManageController {
     @GetMapping("/api/manage/search")
     public Map<String, Object> search(@RequestParam Optional<String> searchText, @RequestParam Optional<Integer> pageSize,
             @RequestParam Optional<String> continuationToken, @RequestParam Optional<String> certValidity,
-            @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {
+            @RequestParam Optional<Boolean> includeOcspResponders, @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {
         SearchQuery.Validity validity = certValidity.map(ManageController::validity).orElse(SearchQuery.Validity.ANY);
         int size = pageSize.orElse(50);
         if (size < 1 || size > 1000) {
@@ -83,8 +85,10 @@ public final class ManageController {
         }
         SearchPage page;
         try {
+            // The responder's own certificates (a new one at every start) are no device's: left out unless asked for.
             page = inventory.search(caller.name(), new SearchQuery(searchText.filter(t -> !t.isBlank()), validity, clock.instant(), size,
-                    continuationToken.filter(t -> !t.isBlank())));
+                    continuationToken.filter(t -> !t.isBlank()),
+                    includeOcspResponders.orElse(false) ? Set.of() : Set.of(DelegatedResponder.ENDPOINT)));
         } catch (IllegalArgumentException e) {
             // The store refuses a continuation token it did not give out (the only argument it checks).
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "continuationToken is not one this server gave out; search again without it.");
@@ -148,8 +152,9 @@ public final class ManageController {
         item.put("revokedBy", certificate.revocation().map(r -> r.revokedBy()).orElse(null));
         item.put("requester", certificate.requester());
         item.put("source", certificate.endpoint());
-        item.put("certificateType", certificate.binding().map(b -> b.type() == dev.scepter.authority.directory.DirectoryObjectType.USER
-                ? "User" : "Device").orElse("Static"));
+        item.put("certificateType", certificate.endpoint().equals(DelegatedResponder.ENDPOINT) ? "OcspResponder"
+                : certificate.binding().map(b -> b.type() == dev.scepter.authority.directory.DirectoryObjectType.USER ? "User" : "Device")
+                        .orElse("Static"));
         return item;
     }
 }

@@ -61,6 +61,10 @@ final class CertificateSearch {
                 parameters.add((statement, index) -> statement.setString(index, pattern));
             }
         }
+        for (String endpoint : query.excludedEndpoints()) {
+            statementText.append(" and endpoint <> ?");
+            parameters.add((statement, index) -> statement.setString(index, endpoint));
+        }
         Instant now = query.now();
         switch (query.validity()) {
             case ANY -> { }
