@@ -63,7 +63,8 @@ public final class EntraIdSimulator {
         this.server = server;
         this.tokens = tokens;
         this.wallClock = wallClock;
-        server.route("POST", "/([^/]+)/oauth2/v2\\.0/token", this::token);
+        // Entra ID echoes the caller's client-request-id, which MSAL4J compares with the one it sent.
+        server.route("POST", "/([^/]+)/oauth2/v2\\.0/token", request -> echo(request, token(request)));
         server.route("GET", "/(?:common|organizations|[^/]+)/discovery/instance", this::instanceDiscovery);
         server.route("GET", "/([^/]+)/v2\\.0/\\.well-known/openid-configuration", this::openIdConfiguration);
     }
@@ -100,6 +101,11 @@ public final class EntraIdSimulator {
     private App app(String tenant, String clientId) {
         return tenants.computeIfAbsent(tenant.toLowerCase(Locale.ROOT), t -> new ConcurrentHashMap<>())
                 .computeIfAbsent(clientId.toLowerCase(Locale.ROOT), c -> new App(ConcurrentHashMap.newKeySet(), new java.util.concurrent.CopyOnWriteArrayList<>()));
+    }
+
+    private static SimServer.Reply echo(SimServer.Request request, SimServer.Reply reply) {
+        String id = request.header("client-request-id");
+        return id == null ? reply : reply.withHeader("client-request-id", id);
     }
 
     private SimServer.Reply token(SimServer.Request request) {
@@ -174,7 +180,7 @@ public final class EntraIdSimulator {
         String x5tS256 = header.path("x5t#S256").asString("");
         X509Certificate signer = null;
         for (X509Certificate certificate : app.certificates()) {
-            if (x5t.equals(thumbprint(certificate, "SHA-1")) || x5tS256.equals(thumbprint(certificate, "SHA-256"))) {
+            if (sameThumbprint(x5t, certificate, "SHA-1") || sameThumbprint(x5tS256, certificate, "SHA-256")) {
                 signer = certificate;
             }
         }
@@ -218,6 +224,22 @@ public final class EntraIdSimulator {
             verifier.update(signed);
             return verifier.verify(signature);
         } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /**
+     * RFC 7515 says base64url; MSAL4J sends plain base64 with padding, and Entra ID takes it: both
+     * spellings of the same digest match.
+     */
+    private static boolean sameThumbprint(String given, X509Certificate certificate, String digest) {
+        if (given.isEmpty()) {
+            return false;
+        }
+        try {
+            byte[] bytes = Base64.getUrlDecoder().decode(given.replace('+', '-').replace('/', '_').replace("=", ""));
+            return MessageDigest.isEqual(bytes, MessageDigest.getInstance(digest).digest(certificate.getEncoded()));
+        } catch (IllegalArgumentException | GeneralSecurityException e) {
             return false;
         }
     }
