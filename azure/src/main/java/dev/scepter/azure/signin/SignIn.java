@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -118,10 +117,5 @@ public final class SignIn {
                 return "not configured";
             }
         };
-    }
-
-    /** For tests of a single method: the same renewing cache over one source, whatever the settings say. */
-    static AccessTokens over(AzureSignIn.Method method, TokenSource source, Clock clock) {
-        return new RenewingAccessTokens(now -> new AzureSignIn(method, Optional.empty(), false, false), Map.of(method, source), clock);
     }
 }

@@ -3,32 +3,20 @@ package dev.scepter.azure.signin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.scepter.azure.sim.EntraIdSimulator;
-import dev.scepter.azure.sim.ManagedIdentitySimulator;
 import dev.scepter.azure.sim.SimServer;
-import dev.scepter.azure.sim.SimTls;
-import dev.scepter.azure.sim.SimTokens;
-import dev.scepter.settings.RawSettings;
-import dev.scepter.settings.ScepterSettings;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Each way in, end to end against the simulators: the right audience, cached, renewed before it expires, and refused when it should be. */
 class SignInTest extends SimulatedCloud {
