@@ -135,7 +135,7 @@ class LauncherContractTest {
     }
 
     @Test
-    void aOneXDataFolderIsUpgradedWithBackupsAndASecondRunChangesNothing(@TempDir Path dir) throws Exception {
+    void aOneXDataFolderKeepsItsKeyUntilAnAppRegistrationReplacesItThenBacksItUpOnce(@TempDir Path dir) throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
         Files.writeString(data.resolve("appsettings.json"), """
                 {"AppConfig:AuthConfig:ApplicationId": "0b5d7a9e-1c33-4f43-9b6e-1f6f3b7c8a11",
@@ -143,6 +143,20 @@ class LauncherContractTest {
                  "AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize": "2048"}
                 """, StandardCharsets.UTF_8);
 
+        // Outside Azure the 1.x key is the only way to sign in: it stays, and the installer says so.
+        Command.Result kept = launcher(dir, "complete-installation", "--data-dir", data.toString());
+        assertThat(kept.exitCode()).as(kept.toString()).isZero();
+        assertThat(kept.stdout()).contains("Keeping AppConfig:AuthConfig:ApplicationId and AppConfig:AuthConfig:ApplicationKey (1.x)")
+                .doesNotContain("remove AppConfig:AuthConfig:ApplicationKey").doesNotContain("one-x-secret");
+        assertThat(Files.readString(data.resolve("appsettings.json"))).contains("\"AppConfig:AuthConfig:ApplicationKey\"", "one-x-secret");
+
+        // An app registration of our own signs in instead: now the key moves to its backup.
+        String withApp = Files.readString(data.resolve("appsettings.json")).replaceFirst("\\{", """
+                {"AppConfig:AuthConfig:TenantId": "6f1c5b1e-8a4e-4c1a-9d61-0c1e2b3a4d5f",
+                 "AppConfig:AuthConfig:SignInApplicationId": "3c2b1a09-8f7e-4d6c-9b5a-493827161504",
+                 "AppConfig:AuthConfig:SignInClientSecret": "app-secret",
+                """);
+        Files.writeString(data.resolve("appsettings.json"), withApp, StandardCharsets.UTF_8);
         Command.Result whatIf = launcher(dir, "complete-installation", "--data-dir", data.toString(), "--what-if");
         assertThat(whatIf.stdout()).contains("remove AppConfig:AuthConfig:ApplicationKey (1.x)").doesNotContain("one-x-secret");
         assertThat(Files.readString(data.resolve("appsettings.json"))).contains("\"AppConfig:AuthConfig:ApplicationKey\"");
@@ -150,7 +164,7 @@ class LauncherContractTest {
         Command.Result upgrade = launcher(dir, "complete-installation", "--data-dir", data.toString());
         assertThat(upgrade.exitCode()).as(upgrade.toString()).isZero();
         assertThat(upgrade.stdout()).contains("Done: appsettings.json: back up AppConfig:AuthConfig:ApplicationId as Backup:AppConfig:AuthConfig:ApplicationId")
-                .doesNotContain("one-x-secret");
+                .doesNotContain("one-x-secret").doesNotContain("app-secret");
         String settings = Files.readString(data.resolve("appsettings.json"));
         assertThat(settings).contains("\"Backup:AppConfig:AuthConfig:ApplicationKey\"", "one-x-secret", "KeySize")
                 .doesNotContain("\"AppConfig:AuthConfig:ApplicationKey\"");

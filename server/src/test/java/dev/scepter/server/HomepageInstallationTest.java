@@ -30,11 +30,14 @@ class HomepageInstallationTest {
         long switched = Instant.now().minusSeconds(3600).getEpochSecond();
         try (RunningServer server = RunningServer.start(Map.of(
                 "WEBSITE_SITE_NAME", "scepman-contoso", "WEBSITE_SLOT_NAME", "Production",
+                // App Service sets these for an app with a managed identity; without them there is none to use.
+                "IDENTITY_ENDPOINT", "http://127.0.0.1:41741/msi/token/", "IDENTITY_HEADER", "identity-header",
                 "AppConfig:BaseUrl", "https://scepman-contoso.azurewebsites.net",
                 "AppConfig:AuthConfig:ApplicationId", "0b5d7a9e-1c33-4f43-9b6e-1f6f3b7c8a11",
                 "AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", String.valueOf(switched)))) {
             String page = new String(server.get("/").body(), StandardCharsets.UTF_8);
-            assertThat(page).contains("managed identity (since " + Instant.ofEpochSecond(switched).plusSeconds(60) + ")");
+            assertThat(page).contains("managed identity (since " + Instant.ofEpochSecond(switched).plusSeconds(60) + ")")
+                    .doesNotContain("identity-header");
             // The installer would print "No changes.": the page suggests no run of it.
             assertThat(page).doesNotContain("The installation is incomplete").doesNotContain("complete-installation");
         }

@@ -17,6 +17,9 @@ public final class SettingsSources {
     /** Set by App Service: the app's name, and its deployment slot ("Production" for none). */
     public static final String APP_SERVICE_NAME = "WEBSITE_SITE_NAME";
     public static final String APP_SERVICE_SLOT = "WEBSITE_SLOT_NAME";
+    /** Set by App Service when the app has a managed identity: its local token endpoint, and the secret header that endpoint wants. */
+    public static final String IDENTITY_ENDPOINT = "IDENTITY_ENDPOINT";
+    public static final String IDENTITY_HEADER = "IDENTITY_HEADER";
 
     private SettingsSources() {
     }
@@ -41,7 +44,8 @@ public final class SettingsSources {
         Map<String, String> settings = new LinkedHashMap<>();
         environment.forEach((name, value) -> {
             if (name.toLowerCase(Locale.ROOT).startsWith("appconfig:") || name.toLowerCase(Locale.ROOT).startsWith("appconfig__")
-                    || name.equals(APP_SERVICE_NAME) || name.equals(APP_SERVICE_SLOT)) {
+                    || name.equals(APP_SERVICE_NAME) || name.equals(APP_SERVICE_SLOT)
+                    || name.equals(IDENTITY_ENDPOINT) || name.equals(IDENTITY_HEADER)) {
                 settings.put(name, value);
             }
         });

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -52,6 +53,8 @@ public final class LocalInstallation {
     /** The database needs a step (a password, a schema migration) before the tokens in it can be read. */
     private boolean databasePending;
     private final List<String> notices = new ArrayList<>();
+    /** What was found and deliberately left as it is, said in the output. */
+    private final List<String> infos = new ArrayList<>();
 
     /** An installation that prints no secret: it names the files that hold them. */
     public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<? extends Storage> storage, Clock clock,
@@ -93,6 +96,7 @@ public final class LocalInstallation {
         }
         Reconciler reconciler = new Reconciler(out);
         List<Step> plan = plan();
+        infos.forEach(out::println);
         notices.forEach(notice -> out.println("WARNING: " + notice));
         boolean changed = reconciler.run(plan, whatIf);
         if (databasePending) {
@@ -112,6 +116,7 @@ public final class LocalInstallation {
     /** The steps that the actual state still needs, in order. */
     public List<Step> plan() throws InstallationException {
         notices.clear();
+        infos.clear();
         LocalDatabase database = new LocalDatabase(dataDir, folder, settings, storage);
         List<Step> plan = new ArrayList<>();
         if (!Files.isDirectory(dataDir)) {
@@ -134,21 +139,43 @@ public final class LocalInstallation {
     }
 
     /**
-     * A folder carried over from SCEPman 1.x signs in to Entra ID with an application key. As on
-     * Azure, the key and the application id move to {@code Backup:} settings; locally there is no
-     * managed identity and no SCEPman-api app to switch to, so nothing replaces them.
+     * A folder carried over from SCEPman 1.x signs in to Entra ID with an application key. The key
+     * and the application id move to {@code Backup:} settings only where something else now signs
+     * in: App Service's managed identity, once {@code complete-installation --target azure}
+     * switched to it, or an app registration of our own ({@code SignInApplicationId}). Anywhere
+     * else the 1.x key is this instance's only way to sign in, so it stays, and the output says so.
      */
     private void planOneXMigration(List<Step> plan) throws InstallationException {
         AppSettings current = readAppSettings();
         if (current.get(Setting.AUTH_APPLICATION_KEY.key()).isEmpty()) {
             return;
         }
+        Optional<String> replacement = oneXReplacement();
+        if (replacement.isEmpty()) {
+            infos.add("Keeping " + Setting.AUTH_APPLICATION_ID.key() + " and " + Setting.AUTH_APPLICATION_KEY.key()
+                    + " (1.x): this instance signs in to Microsoft's cloud with them, and there is no managed identity here to switch to. "
+                    + "To sign in with a certificate instead, see docs/microsoft-cloud.md.");
+            return;
+        }
         List<String> changes = migrateOneX(current);
+        changes.add("the 1.x key is replaced by " + replacement.get());
         plan.add(new Step(APP_SETTINGS + ": " + String.join("; ", changes), () -> {
             AppSettings settings = readAppSettings();
             migrateOneX(settings);
             AppSettingsFile.write(folder.appSettings(), settings.asMap());
         }));
+    }
+
+    /** What signs in once the 1.x key is gone, if anything does. */
+    private Optional<String> oneXReplacement() {
+        var auth = settings.auth();
+        if (auth.signInApplicationId().isPresent() && (auth.signInCertificateFile().isPresent() || auth.signInClientSecret().isPresent())) {
+            return Optional.of("the app registration " + Setting.AUTH_SIGN_IN_APPLICATION_ID.key());
+        }
+        if (settings.appService().identity().isPresent() && auth.managedIdentityEnabledOn().isPresent()) {
+            return Optional.of("App Service's managed identity");
+        }
+        return Optional.empty();
     }
 
     private static List<String> migrateOneX(AppSettings settings) {

@@ -317,30 +317,70 @@ class LocalInstallationTest {
                 .hasValueSatisfying(t -> assertThat(t.roles()).containsExactlyInAnyOrder(ApiRole.CSR_REQUEST, ApiRole.MANAGE_ALL));
     }
 
-    @Test
-    void aOneXFolderHasItsApplicationKeyAndIdMovedToBackupsOnce() throws Exception {
-        Path dataDir = Files.createDirectories(parent.resolve("data"));
+    private static Path oneXFolder(Path dataDir) throws Exception {
+        Files.createDirectories(dataDir);
         Map<String, String> oneX = new java.util.LinkedHashMap<>();
         oneX.put("AppConfig:AuthConfig:ApplicationId", "0b5d7a9e-1c33-4f43-9b6e-1f6f3b7c8a11");
         oneX.put("appconfig:authconfig:applicationkey", "the-1x-secret");
         oneX.put("BackUp:AppConfig:AuthConfig:ApplicationId", "11111111-2222-3333-4444-555555555555");
         oneX.put("AppConfig:ValidityPeriodDays", "365");
         dev.scepter.settings.AppSettingsFile.write(dataDir.resolve("appsettings.json"), oneX);
+        return dataDir;
+    }
+
+    @Test
+    void outsideAzureAOneXFolderKeepsTheApplicationKeyItSignsInWithAndSaysSo() throws Exception {
+        Path dataDir = oneXFolder(parent.resolve("data"));
+        Map<String, String> before = dev.scepter.settings.AppSettingsFile.read(dataDir.resolve("appsettings.json"));
 
         installation(dataDir, settings(SMALL_CA)).complete(false);
+
+        assertThat(dev.scepter.settings.AppSettingsFile.read(dataDir.resolve("appsettings.json"))).isEqualTo(before);
+        assertThat(printed()).contains("Keeping AppConfig:AuthConfig:ApplicationId and AppConfig:AuthConfig:ApplicationKey (1.x): "
+                + "this instance signs in to Microsoft's cloud with them, and there is no managed identity here to switch to")
+                .doesNotContain("remove AppConfig:AuthConfig:ApplicationKey").doesNotContain("the-1x-secret");
+        closeStores();
+        opened.clear();
+        assertThat(installation(dataDir, settings(SMALL_CA)).plan()).as("nothing for serve to do at each start").isEmpty();
+    }
+
+    @Test
+    void aOneXFolderHasItsApplicationKeyAndIdMovedToBackupsOnceWhenAnAppRegistrationOfOurOwnSignsIn() throws Exception {
+        Path dataDir = oneXFolder(parent.resolve("data"));
+        Map<String, String> values = new java.util.HashMap<>(SMALL_CA);
+        values.putAll(Map.of("AppConfig:AuthConfig:TenantId", "6f1c5b1e-8a4e-4c1a-9d61-0c1e2b3a4d5f",
+                "AppConfig:AuthConfig:SignInApplicationId", "3c2b1a09-8f7e-4d6c-9b5a-493827161504",
+                "AppConfig:AuthConfig:SignInCertificateFile", "/etc/scepter/signin.pem"));
+
+        installation(dataDir, settings(values)).complete(false);
 
         Map<String, String> after = dev.scepter.settings.AppSettingsFile.read(dataDir.resolve("appsettings.json"));
         assertThat(after).containsEntry("Backup:AppConfig:AuthConfig:ApplicationKey", "the-1x-secret")
                 .containsEntry("BackUp:AppConfig:AuthConfig:ApplicationId", "11111111-2222-3333-4444-555555555555")
                 .containsEntry("AppConfig:ValidityPeriodDays", "365")
                 .doesNotContainKeys("AppConfig:AuthConfig:ApplicationId", "appconfig:authconfig:applicationkey");
-        assertThat(printed()).contains("back up AppConfig:AuthConfig:ApplicationKey as Backup:AppConfig:AuthConfig:ApplicationKey")
-                .doesNotContain("the-1x-secret");
+        assertThat(printed()).contains("back up AppConfig:AuthConfig:ApplicationKey as Backup:AppConfig:AuthConfig:ApplicationKey",
+                "replaced by the app registration AppConfig:AuthConfig:SignInApplicationId").doesNotContain("the-1x-secret");
         closeStores();
         opened.clear();
 
-        installation(dataDir, settings(SMALL_CA)).complete(false);
+        installation(dataDir, settings(values)).complete(false);
         assertThat(printed()).endsWith("No changes.\n");
+    }
+
+    @Test
+    void onAppServiceWithItsManagedIdentitySwitchedOnTheOneXKeyMovesToItsBackup() throws Exception {
+        Path dataDir = oneXFolder(parent.resolve("data"));
+        Map<String, String> values = new java.util.HashMap<>(SMALL_CA);
+        values.putAll(Map.of("IDENTITY_ENDPOINT", "http://127.0.0.1:41741/msi/token/", "IDENTITY_HEADER", "h",
+                "AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", "1764000000"));
+
+        installation(dataDir, settings(values)).complete(false);
+
+        assertThat(dev.scepter.settings.AppSettingsFile.read(dataDir.resolve("appsettings.json")))
+                .containsEntry("Backup:AppConfig:AuthConfig:ApplicationKey", "the-1x-secret")
+                .doesNotContainKeys("appconfig:authconfig:applicationkey");
+        assertThat(printed()).contains("replaced by App Service's managed identity");
     }
 
     @Test

@@ -209,7 +209,7 @@ public final class InstanceStatus {
 
     private boolean azureInstallationIncomplete() {
         return core.settings().appService().name().isPresent()
-                && AzureSignIn.at(core.settings().auth(), clock.instant()).installationIncomplete(core.settings().auth());
+                && AzureSignIn.at(core.settings(), clock.instant()).installationIncomplete(core.settings().auth());
     }
 
     /**
@@ -254,7 +254,7 @@ public final class InstanceStatus {
     private static final String LOCAL_COMMAND_PREFIX = "bin/scepter complete-installation --data-dir ";
 
     public String azureSignIn() {
-        return AzureSignIn.at(core.settings().auth(), clock.instant()).describe();
+        return AzureSignIn.at(core.settings(), clock.instant()).describe();
     }
 
     /** The command that completes this installation; on App Service with this app and slot filled in. */
