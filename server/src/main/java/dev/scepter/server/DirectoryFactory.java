@@ -2,17 +2,23 @@ package dev.scepter.server;
 
 import dev.scepter.authority.directory.Directory;
 import dev.scepter.authority.directory.EmbeddedDirectory;
+import dev.scepter.azure.graph.GraphDirectory;
+import dev.scepter.azure.signin.AccessTokens;
 import dev.scepter.directory.ldap.LdapDirectory;
 import dev.scepter.directory.ldap.LdapDirectorySettings;
 import dev.scepter.settings.DirectorySettings;
+import dev.scepter.settings.ScepterSettings;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import java.util.function.Supplier;
 
 /**
  * The one place where {@code AppConfig:Directory:Type} becomes a {@link Directory}. A directory
  * outside the store is opened by the launcher before the web tier starts, so that unusable
  * settings stop start-up with their names; the web tier then selects it, or the store's embedded
- * one. A new directory type (Entra ID and Intune through Graph, Jamf) is a case in each switch.
+ * one. A new directory type (Jamf) is a case in each switch.
  */
 public final class DirectoryFactory {
 
@@ -20,18 +26,30 @@ public final class DirectoryFactory {
     }
 
     /**
-     * @return the directory for a type that lives outside the store (an LDAP directory for {@code Ldap});
-     *     empty for {@code Embedded}, which the store holds
+     * @param tokens how this instance signs in to Microsoft Graph (for {@code Graph})
+     * @return the directory for a type that lives outside the store (an LDAP directory for {@code Ldap},
+     *     Entra ID and Intune for {@code Graph}); empty for {@code Embedded}, which the store holds
      * @throws IllegalArgumentException naming the {@code AppConfig:LDAP:*} setting that cannot be used
      */
-    public static Optional<Directory> openExternal(DirectorySettings settings) {
-        return switch (settings.type()) {
+    public static Optional<Directory> openExternal(ScepterSettings settings, AccessTokens tokens) {
+        try {
+            return openExternal(settings, tokens, SSLContext.getDefault());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has a default TLS context", e);
+        }
+    }
+
+    /** @param tls whom Graph's HTTPS client trusts (tests: a simulator's certificate) */
+    public static Optional<Directory> openExternal(ScepterSettings settings, AccessTokens tokens, SSLContext tls) {
+        DirectorySettings directory = settings.directory();
+        return switch (directory.type()) {
             case EMBEDDED -> Optional.empty();
             case LDAP -> {
-                LdapDirectory ldap = LdapDirectory.open(LdapDirectorySettings.fromSettings(settings::ldapSetting));
+                LdapDirectory ldap = LdapDirectory.open(LdapDirectorySettings.fromSettings(directory::ldapSetting));
                 Runtime.getRuntime().addShutdownHook(new Thread(ldap::close, "close-ldap"));
                 yield Optional.of(ldap);
             }
+            case GRAPH -> Optional.of(GraphDirectory.open(settings.azureCloud(), settings.intune(), tokens, tls, Clock.systemUTC()));
         };
     }
 
@@ -48,8 +66,8 @@ public final class DirectoryFactory {
                 EmbeddedDirectory directory = embedded.get();
                 yield new DirectorySelection(directory, Optional.of(directory));
             }
-            case LDAP -> new DirectorySelection(external.orElseThrow(() -> new IllegalStateException(
-                    "AppConfig:Directory:Type is " + settings.type().spelling() + " but no LDAP directory was opened")), Optional.empty());
+            case LDAP, GRAPH -> new DirectorySelection(external.orElseThrow(() -> new IllegalStateException(
+                    "AppConfig:Directory:Type is " + settings.type().spelling() + " but no such directory was opened")), Optional.empty());
         };
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scepter.authority.directory.Directory;
 import dev.scepter.authority.directory.EmbeddedDirectory;
+import dev.scepter.azure.signin.SignIn;
 import dev.scepter.settings.DirectorySettings;
 import dev.scepter.settings.RawSettings;
 import dev.scepter.settings.ScepterSettings;
@@ -29,13 +30,17 @@ class DirectoryFactoryTest {
     }
 
     private static DirectorySettings directory(Map<String, String> values) throws Exception {
-        return ScepterSettings.bind(RawSettings.of(values)).directory();
+        return settings(values).directory();
+    }
+
+    private static ScepterSettings settings(Map<String, String> values) throws Exception {
+        return ScepterSettings.bind(RawSettings.of(values));
     }
 
     @Test
     void theEmbeddedDirectoryIsTheStoresAndNothingIsOpenedForIt() throws Exception {
         DirectorySettings embedded = directory(Map.of());
-        assertThat(DirectoryFactory.openExternal(embedded)).isEmpty();
+        assertThat(DirectoryFactory.openExternal(settings(Map.of()), SignIn.notConfigured())).isEmpty();
         EmbeddedDirectory store = standIn(EmbeddedDirectory.class);
         DirectorySelection selection = DirectoryFactory.select(embedded, () -> store, Optional.empty());
         assertThat(selection.directory()).isSameAs(store);
@@ -56,15 +61,28 @@ class DirectoryFactoryTest {
         assertThat(storeAsked).hasValue(0);
         assertThatThrownBy(() -> DirectoryFactory.select(ldap, () -> standIn(EmbeddedDirectory.class), Optional.empty()))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("AppConfig:Directory:Type is Ldap but no LDAP directory was opened");
+                .hasMessage("AppConfig:Directory:Type is Ldap but no such directory was opened");
     }
 
     @Test
     void unusableLdapSettingsStopTheOpeningNamingTheSetting() throws Exception {
-        assertThatThrownBy(() -> DirectoryFactory.openExternal(directory(Map.of("AppConfig:Directory:Type", "Ldap"))))
+        assertThatThrownBy(() -> DirectoryFactory.openExternal(settings(Map.of("AppConfig:Directory:Type", "Ldap")), SignIn.notConfigured()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AppConfig:LDAP:Urls");
-        assertThatThrownBy(() -> DirectoryFactory.openExternal(directory(Map.of("AppConfig:Directory:Type", "Ldap",
-                "AppConfig__LDAP__Urls", "ldap://127.0.0.1:1", "AppConfig:LDAP:PoolSize", "many"))))
+        assertThatThrownBy(() -> DirectoryFactory.openExternal(settings(Map.of("AppConfig:Directory:Type", "Ldap",
+                "AppConfig__LDAP__Urls", "ldap://127.0.0.1:1", "AppConfig:LDAP:PoolSize", "many")), SignIn.notConfigured()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AppConfig:LDAP:BaseDn");
+    }
+
+    @Test
+    void graphIsOpenedFromTheCloudAndIntuneSettingsWithoutCallingItAndDescribesItsMode() throws Exception {
+        ScepterSettings graph = settings(Map.of("AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", "1700000000",
+                "AppConfig:AzureCloudConfig:MSGraphEndpoint", "https://graph.microsoft.us",
+                "AppConfig:IntuneValidation:DeviceDirectory", "AADAndIntune"));
+        Optional<Directory> opened = DirectoryFactory.openExternal(graph, SignIn.notConfigured());
+        assertThat(opened).get().extracting(Directory::describe)
+                .isEqualTo("Microsoft Graph https://graph.microsoft.us (DeviceDirectory AADAndIntune)");
+        DirectorySelection selection = DirectoryFactory.select(graph.directory(), () -> standIn(EmbeddedDirectory.class), opened);
+        assertThat(selection.directory()).isSameAs(opened.get());
+        assertThat(selection.embedded()).isEmpty();
     }
 }

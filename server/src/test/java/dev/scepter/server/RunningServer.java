@@ -40,6 +40,15 @@ final class RunningServer implements AutoCloseable {
     }
 
     static RunningServer start(Map<String, String> extraSettings) throws Exception {
+        return start(extraSettings, null, null);
+    }
+
+    /**
+     * @param tokens how the core signs in to Microsoft's cloud; null: as its settings say
+     * @param tls    whom its Graph client trusts (a simulator's certificate); null: the JDK's default
+     */
+    static RunningServer start(Map<String, String> extraSettings, dev.scepter.azure.signin.AccessTokens tokens, javax.net.ssl.SSLContext tls)
+            throws Exception {
         Path dataDir = Files.createTempDirectory("scepter-server-test");
         Map<String, String> values = new HashMap<>();
         values.put("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "2048");
@@ -54,8 +63,9 @@ final class RunningServer implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        CoreContext core = new CoreContext(dataDir, settings, storage, keys, "127.0.0.1", port, DirectoryFactory.openExternal(settings.directory()),
-                dev.scepter.azure.signin.SignIn.open(settings, java.time.Clock.systemUTC()));
+        dev.scepter.azure.signin.AccessTokens signIn = tokens != null ? tokens : dev.scepter.azure.signin.SignIn.open(settings, Clock.systemUTC());
+        CoreContext core = new CoreContext(dataDir, settings, storage, keys, "127.0.0.1", port,
+                tls != null ? DirectoryFactory.openExternal(settings, signIn, tls) : DirectoryFactory.openExternal(settings, signIn), signIn);
         return new RunningServer(dataDir, core, ScepterServer.start(core), out.toString());
     }
 

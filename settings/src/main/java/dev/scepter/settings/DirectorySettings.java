@@ -29,10 +29,24 @@ public record DirectorySettings(DirectoryType type, int cacheSeconds, Map<String
                 binder.given(setting).ifPresent(value -> ldap.put(setting.key(), value));
             }
         }
-        return new DirectorySettings(
-                binder.required(Setting.DIRECTORY_TYPE, SettingParsers.oneOf(DirectoryType.values(), DirectoryType::spelling)),
+        DirectoryType type = binder.given(Setting.DIRECTORY_TYPE).isPresent() || !microsoftSignInConfigured(binder)
+                ? binder.required(Setting.DIRECTORY_TYPE, SettingParsers.oneOf(DirectoryType.values(), DirectoryType::spelling))
+                : DirectoryType.GRAPH;
+        return new DirectorySettings(type,
                 binder.wholeNumber(Setting.DIRECTORY_CACHE_SECONDS, 0, 3600),
                 ldap);
+    }
+
+    /**
+     * Whether the settings name a way to sign in to Microsoft's cloud: a managed identity switched
+     * to by complete-installation, SCEPman 1.x's application id and key, or an app registration
+     * outside Azure. SCEPman answers OCSP from Entra ID and Intune then, so Scepter does too unless
+     * {@code AppConfig:Directory:Type} says otherwise.
+     */
+    private static boolean microsoftSignInConfigured(SettingsBinder binder) {
+        return binder.given(Setting.AUTH_MANAGED_IDENTITY_ENABLED_ON_UNIX_TIME).isPresent()
+                || binder.given(Setting.AUTH_APPLICATION_ID).isPresent() && binder.given(Setting.AUTH_APPLICATION_KEY).isPresent()
+                || binder.given(Setting.AUTH_SIGN_IN_APPLICATION_ID).isPresent();
     }
 
     /** An {@code AppConfig:LDAP:*} setting by name, in any of its spellings; empty when not given. */

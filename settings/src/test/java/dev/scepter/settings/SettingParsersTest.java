@@ -41,7 +41,8 @@ class SettingParsersTest {
         SettingParsers.Parser<DirectoryType> type = SettingParsers.oneOf(DirectoryType.values(), DirectoryType::spelling);
         assertThat(type.parse("LDAP")).isEqualTo(DirectoryType.LDAP);
         assertThat(type.parse("embedded")).isEqualTo(DirectoryType.EMBEDDED);
-        assertThatThrownBy(() -> type.parse("Graph")).hasMessage("must be one of Embedded, Ldap");
+        assertThat(type.parse("GRAPH")).isEqualTo(DirectoryType.GRAPH);
+        assertThatThrownBy(() -> type.parse("Jamf")).hasMessage("must be one of Embedded, Ldap, Graph");
         assertThat(SettingParsers.oneOf(CrlSettings.Source.values(), CrlSettings.Source::spelling).parse("storage"))
                 .isEqualTo(CrlSettings.Source.STORAGE);
     }

@@ -29,7 +29,7 @@ class SettingSectionsTest {
                 "AppConfig:CRL:AddCdp", "true",
                 "AppConfig:OCSP:ResponseCacheSeconds", "-1",
                 "AppConfig:DCValidation:Enabled", "true",
-                "AppConfig:Directory:Type", "Graph",
+                "AppConfig:Directory:Type", "Azure",
                 "AppConfig:StaticValidation:ReenrollmentAllowedCertificateTypes", "Laptop",
                 "AppConfig:StaticValidation:AllowDynamicChallenges", "maybe",
                 "AppConfig:ValidityPeriodDays", "0"))
@@ -41,7 +41,7 @@ class SettingSectionsTest {
                         + "(DomainController, Static, IntuneUser, IntuneDevice, JamfUser, JamfUserWithDevice, JamfUserWithComputer, "
                         + "JamfDevice, JamfComputer)\n"
                         + "  AppConfig:OCSP:ResponseCacheSeconds (from test): '-1' must be a whole number from 0 to 3600\n"
-                        + "  AppConfig:Directory:Type (from test): 'Graph' must be one of Embedded, Ldap\n"
+                        + "  AppConfig:Directory:Type (from test): 'Azure' must be one of Embedded, Ldap, Graph\n"
                         + "  AppConfig:DCValidation:RequestPassword: required when AppConfig:DCValidation:Enabled is true "
                         + "(unless AppConfig:DCValidation:AllowDynamicChallenges is, and only one-time challenges are used)\n"
                         + "  AppConfig:CRL:AddCdp: needs AppConfig:CRL:RequestToken, which the CRL's URL carries\n"
@@ -71,6 +71,21 @@ class SettingSectionsTest {
         assertThat(directory.ldapSetting("AppConfig:LDAP:NoSuchSetting")).isEmpty();
         assertThat(directory.toString()).contains("ldap://dc.example").doesNotContain("ldap-secret");
         assertThat(bind().directory().type()).isEqualTo(DirectoryType.EMBEDDED);
+    }
+
+    @Test
+    void theDirectoryIsGraphByDefaultWhenAMicrosoftSignInIsConfiguredSoThatAScepmanConfigurationStartsAsItIs() throws Exception {
+        assertThat(bind("AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", "1700000000").directory().type())
+                .isEqualTo(DirectoryType.GRAPH);
+        assertThat(bind("AppConfig:AuthConfig:ApplicationId", "9c3c4f4e-0d7f-4a39-b1c5-0d7e6b0c1a11",
+                "AppConfig:AuthConfig:ApplicationKey", "key").directory().type()).isEqualTo(DirectoryType.GRAPH);
+        assertThat(bind("AppConfig:AuthConfig:SignInApplicationId", "9c3c4f4e-0d7f-4a39-b1c5-0d7e6b0c1a11").directory().type())
+                .isEqualTo(DirectoryType.GRAPH);
+        assertThat(bind("AppConfig:AuthConfig:ApplicationId", "9c3c4f4e-0d7f-4a39-b1c5-0d7e6b0c1a11").directory().type())
+                .as("2.x: the application id alone names the API's app, not a way to sign in").isEqualTo(DirectoryType.EMBEDDED);
+        assertThat(bind("AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", "1700000000", "AppConfig:Directory:Type", "Embedded")
+                .directory().type()).as("a type given wins").isEqualTo(DirectoryType.EMBEDDED);
+        assertThat(bind("AppConfig:Directory:Type", "graph").directory().type()).isEqualTo(DirectoryType.GRAPH);
     }
 
     @Test

@@ -6,7 +6,8 @@ import java.util.UUID;
 /**
  * The directory that decides whether a bound certificate is still good: the device or user it
  * was issued for must exist and be enabled there. Adapters: the embedded directory (in the
- * store), {@code LdapDirectory} (LDAP/Active Directory); Microsoft Graph later.
+ * store), {@code LdapDirectory} (LDAP/Active Directory), {@code GraphDirectory} (Entra ID and Intune through
+ * Microsoft Graph).
  */
 public interface Directory {
 

@@ -55,8 +55,8 @@ public final class Validity {
         DirectoryAnswer answer = directory.lookup(binding.get().type(), binding.get().objectId());
         return switch (answer) {
             case ENABLED -> new CertificateStatus.Good();
-            case DISABLED -> new CertificateStatus.OnHold(clock.instant());
-            case NOT_FOUND -> new CertificateStatus.Revoked(RevocationReasons.PERMANENT_AUTOMATIC, clock.instant());
+            case DISABLED, NOT_COMPLIANT -> new CertificateStatus.OnHold(clock.instant());
+            case RETIRED, NOT_FOUND -> new CertificateStatus.Revoked(RevocationReasons.PERMANENT_AUTOMATIC, clock.instant());
         };
     }
 }

@@ -113,6 +113,16 @@ class ValidityTest {
     }
 
     @Test
+    void aNonCompliantDeviceIsOnHoldAndARetiredOneRevokedForGood() {
+        UUID device = UUID.randomUUID();
+        BigInteger serial = record(serials.bound(0x41, device));
+        directory.answers.put(device, DirectoryAnswer.NOT_COMPLIANT);
+        assertThat(validity.statusOf(serial)).isEqualTo(new CertificateStatus.OnHold(NOW));
+        directory.answers.put(device, DirectoryAnswer.RETIRED);
+        assertThat(validity.statusOf(serial)).isEqualTo(new CertificateStatus.Revoked(RevocationReasons.PERMANENT_AUTOMATIC, NOW));
+    }
+
+    @Test
     void aManualRevocationWinsOverAnEnabledObject() {
         UUID user = UUID.randomUUID();
         BigInteger serial = record(serials.bound(0x60, user));

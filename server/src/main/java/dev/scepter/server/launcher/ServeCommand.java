@@ -87,7 +87,7 @@ public final class ServeCommand implements Callable<Integer> {
             KeyCustody keys = KeyCustodyFactory.open(settings, data.dataDir());
             int listenPort = port == 0 ? freePort(host) : port;
             AccessTokens accessTokens = SignIn.open(settings, Clock.systemUTC());
-            Optional<Directory> directory = DirectoryFactory.openExternal(settings.directory());
+            Optional<Directory> directory = DirectoryFactory.openExternal(settings, accessTokens);
             CoreContext core = new CoreContext(data.dataDir(), settings, storage.get(), keys, host, listenPort, directory, accessTokens);
             lock.describe("pid " + ProcessHandle.current().pid() + ", " + core.localUrl() + ", since " + java.time.Instant.now());
             ScepterServer.start(core);

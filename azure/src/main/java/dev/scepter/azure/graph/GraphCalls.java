@@ -1,0 +1,273 @@
+package dev.scepter.azure.graph;
+
+import dev.scepter.authority.directory.DirectoryUnavailableException;
+import dev.scepter.azure.http.JsonHttp;
+import dev.scepter.azure.http.ServiceUnavailableException;
+import dev.scepter.azure.signin.AccessTokens;
+import dev.scepter.azure.signin.SignInException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.MissingNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * GET calls to Microsoft Graph v1.0, coalesced: the same call asked for by several threads at once
+ * is sent once, and calls that wait while others are in flight go together in one JSON
+ * {@code $batch} of at most {@value #BATCH_LIMIT} (Graph's limit). Nothing waits on purpose: a
+ * call asked for while fewer than {@code inFlight} calls are out is sent at once, on the asking
+ * thread, alone; only under load do calls queue, and then the next thread to send takes them all.
+ * Graph counts each request in a batch against its throttling limits, so batching saves round
+ * trips and connections, not throttling budget: that is what the single flight and the
+ * directory's cache save.
+ *
+ * <p>Throttled answers: {@link JsonHttp} honours {@code Retry-After} on the call itself; a 429 or
+ * 503 inside a batch is sent again once after its {@code Retry-After} when that is no longer than
+ * the wait an OCSP request thread can afford, else returned as it came. The caller reads every
+ * answer but a well-formed one as "cannot tell now".
+ */
+final class GraphCalls {
+
+    /** Graph's limit of requests in one {@code $batch}. */
+    static final int BATCH_LIMIT = 20;
+
+    /** An answer to one call, from the call itself or from inside a batch. */
+    record Answer(int status, JsonNode body, Optional<Duration> retryAfter) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        /** Graph's error code ({@code error.code}), or the status. */
+        String errorCode() {
+            String code = body.path("error").path("code").asString("");
+            return code.isEmpty() ? "HTTP " + status : code;
+        }
+    }
+
+    private record Pending(String url, CompletableFuture<Answer> answer) {
+    }
+
+    private final URI graph;
+    private final URI version;
+    private final AccessTokens tokens;
+    private final JsonHttp http;
+    private final Duration longestWait;
+    private final Duration callerWait;
+    private final JsonHttp.Sleeper sleeper;
+    private final Semaphore inFlight;
+    private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final Map<String, CompletableFuture<Answer>> asked = new ConcurrentHashMap<>();
+
+    /**
+     * @param graph       Graph's base ({@code https://graph.microsoft.com}), also its tokens' audience
+     * @param longestWait the longest {@code Retry-After} waited for inside a batch
+     * @param callerWait  how long a caller waits for its answer at most, whoever sends it
+     * @param inFlight    calls out at once; more are queued and batched
+     */
+    GraphCalls(URI graph, AccessTokens tokens, JsonHttp http, Duration longestWait, Duration callerWait, JsonHttp.Sleeper sleeper,
+            int inFlight) {
+        this.graph = Objects.requireNonNull(graph, "graph");
+        String base = graph.toString();
+        this.version = URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/v1.0");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        this.http = Objects.requireNonNull(http, "http");
+        this.longestWait = Objects.requireNonNull(longestWait, "longestWait");
+        this.callerWait = Objects.requireNonNull(callerWait, "callerWait");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.inFlight = new Semaphore(inFlight);
+    }
+
+    URI graph() {
+        return graph;
+    }
+
+    /**
+     * Asks for the calls (paths below {@code /v1.0}, with their query) and waits for their answers.
+     *
+     * @return the answers, in the order asked
+     * @throws DirectoryUnavailableException when no answer came: no token, no connection, a timeout,
+     *                                       a batch refused as a whole
+     */
+    List<Answer> get(List<String> urls) {
+        List<CompletableFuture<Answer>> answers = urls.stream().map(this::ask).toList();
+        send();
+        List<Answer> out = new ArrayList<>();
+        long deadline = System.nanoTime() + callerWait.toNanos();
+        for (CompletableFuture<Answer> answer : answers) {
+            try {
+                out.add(answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof DirectoryUnavailableException unavailable ? unavailable
+                        : new DirectoryUnavailableException("Microsoft Graph: " + e.getCause(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new DirectoryUnavailableException("Microsoft Graph did not answer within " + callerWait.toSeconds() + " s", null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DirectoryUnavailableException("interrupted while waiting for Microsoft Graph", e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The next page of a list, from its {@code @odata.nextLink}: a URL Graph made, sent with the
+     * token only when it points at Graph itself.
+     */
+    Answer next(String nextLink) {
+        URI next;
+        try {
+            next = URI.create(nextLink);
+        } catch (IllegalArgumentException e) {
+            throw new DirectoryUnavailableException("Microsoft Graph gave an unusable @odata.nextLink", e);
+        }
+        if (!graph.getScheme().equalsIgnoreCase(String.valueOf(next.getScheme()))
+                || !Objects.equals(next.getRawAuthority(), graph.getRawAuthority())) {
+            throw new DirectoryUnavailableException("Microsoft Graph's @odata.nextLink leaves " + graph.getRawAuthority(), null);
+        }
+        JsonHttp.Response response = call(() -> http.call("GET", next, token(), Map.of(), null));
+        return new Answer(response.status(), response.body(), Optional.empty());
+    }
+
+    private CompletableFuture<Answer> ask(String url) {
+        CompletableFuture<Answer> mine = new CompletableFuture<>();
+        CompletableFuture<Answer> earlier = asked.putIfAbsent(url, mine);
+        if (earlier != null) {
+            return earlier; // the same call is out already: its answer is this one's too
+        }
+        mine.whenComplete((answer, failure) -> asked.remove(url, mine));
+        queue.add(new Pending(url, mine));
+        return mine;
+    }
+
+    /**
+     * Sends what is queued while a call may go out. Whoever queued last and finds a free slot
+     * sends; one that finds none leaves its calls to the threads in flight, which look at the
+     * queue again after they release their slot.
+     */
+    private void send() {
+        while (!queue.isEmpty() && inFlight.tryAcquire()) {
+            try {
+                List<Pending> taken = new ArrayList<>();
+                Pending next;
+                while (taken.size() < BATCH_LIMIT && (next = queue.poll()) != null) {
+                    taken.add(next);
+                }
+                if (!taken.isEmpty()) {
+                    sendNow(taken);
+                }
+            } finally {
+                inFlight.release();
+            }
+        }
+    }
+
+    private void sendNow(List<Pending> taken) {
+        try {
+            if (taken.size() == 1) {
+                Pending only = taken.get(0);
+                URI uri = URI.create(version + only.url());
+                JsonHttp.Response response = call(() -> http.call("GET", uri, token(), Map.of(), null));
+                only.answer().complete(new Answer(response.status(), response.body(), Optional.empty()));
+            } else {
+                batch(taken, true);
+            }
+        } catch (RuntimeException e) {
+            DirectoryUnavailableException unavailable = e instanceof DirectoryUnavailableException d ? d
+                    : new DirectoryUnavailableException("Microsoft Graph: " + e.getMessage(), e);
+            taken.forEach(p -> p.answer().completeExceptionally(unavailable));
+        }
+    }
+
+    /** Sends one {@code $batch}; inner throttled answers are sent again once, when their wait is short. */
+    private void batch(List<Pending> taken, boolean mayRetry) {
+        ObjectNode body = JsonHttp.JSON.createObjectNode();
+        ArrayNode requests = body.putArray("requests");
+        Map<String, Pending> byId = new HashMap<>();
+        for (int i = 0; i < taken.size(); i++) {
+            String id = Integer.toString(i + 1);
+            byId.put(id, taken.get(i));
+            requests.addObject().put("id", id).put("method", "GET").put("url", taken.get(i).url());
+        }
+        JsonHttp.Response response = call(() -> http.call("POST", URI.create(version + "/$batch"), token(), Map.of(), body));
+        JsonNode responses = response.body().path("responses");
+        if (!response.ok() || !responses.isArray()) {
+            throw new DirectoryUnavailableException("Microsoft Graph's $batch answered " + response.status() + " " + response.errorCode(), null);
+        }
+        List<Pending> throttled = new ArrayList<>();
+        Duration wait = Duration.ZERO;
+        for (JsonNode inner : responses) {
+            Pending pending = byId.remove(inner.path("id").asString(""));
+            if (pending == null || !inner.path("status").isInt()) {
+                continue;
+            }
+            int status = inner.path("status").asInt();
+            Optional<Duration> retryAfter = retryAfter(inner.path("headers"));
+            Answer answer = new Answer(status, inner.path("body").isObject() ? inner.path("body") : MissingNode.getInstance(), retryAfter);
+            if ((status == 429 || status == 503) && mayRetry && retryAfter.orElse(Duration.ZERO).compareTo(longestWait) <= 0) {
+                throttled.add(pending);
+                Duration asked = retryAfter.orElse(Duration.ofMillis(200));
+                wait = asked.compareTo(wait) > 0 ? asked : wait;
+            } else {
+                pending.answer().complete(answer);
+            }
+        }
+        byId.values().forEach(p -> p.answer().completeExceptionally(
+                new DirectoryUnavailableException("Microsoft Graph's $batch left a request unanswered", null)));
+        if (!throttled.isEmpty()) {
+            try {
+                sleeper.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DirectoryUnavailableException("interrupted while waiting for Microsoft Graph", e);
+            }
+            if (throttled.size() == 1) {
+                sendNow(throttled);
+            } else {
+                batch(throttled, false);
+            }
+        }
+    }
+
+    private static Optional<Duration> retryAfter(JsonNode headers) {
+        for (var entry : headers.properties()) {
+            if (entry.getKey().equalsIgnoreCase("Retry-After")) {
+                try {
+                    return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(entry.getValue().asString("").trim()))));
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private String token() {
+        return tokens.token(graph);
+    }
+
+    /** A call whose failure to answer at all (no token, no connection, a timeout) is the directory's outage. */
+    private static JsonHttp.Response call(java.util.function.Supplier<JsonHttp.Response> call) {
+        try {
+            return call.get();
+        } catch (SignInException e) {
+            throw new DirectoryUnavailableException("no token for Microsoft Graph: " + e.getMessage(), e);
+        } catch (ServiceUnavailableException e) {
+            throw new DirectoryUnavailableException(e.getMessage(), e);
+        }
+    }
+}

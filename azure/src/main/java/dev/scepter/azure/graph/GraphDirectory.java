@@ -1,0 +1,378 @@
+package dev.scepter.azure.graph;
+
+import dev.scepter.authority.directory.Directory;
+import dev.scepter.authority.directory.DirectoryAnswer;
+import dev.scepter.authority.directory.DirectoryObjectType;
+import dev.scepter.authority.directory.DirectoryUnavailableException;
+import dev.scepter.azure.http.JsonHttp;
+import dev.scepter.azure.signin.AccessTokens;
+import dev.scepter.settings.AzureCloudSettings;
+import dev.scepter.settings.IntuneSettings;
+import dev.scepter.settings.IntuneSettings.DeviceDirectory;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Entra ID and Intune through Microsoft Graph v1.0, as SCEPman reads them for OCSP
+ * (ms_contracts.md 2.1 to 2.3; scepman_features.md 1.5):
+ * <ul>
+ * <li>a user ({@link DirectoryObjectType#USER}, by object id) is good while it exists and
+ * {@code accountEnabled}; disabled: on hold;</li>
+ * <li>a device by Entra device id ({@link DirectoryObjectType#DEVICE}, type bytes 0x40 and 0x42) is
+ * looked up where {@code AppConfig:IntuneValidation:DeviceDirectory} says: Entra ID's devices
+ * ({@code AAD}), Intune's managed devices by {@code azureADDeviceId} ({@code Intune}), or both at
+ * once, where either one that knows it enabled suffices ({@code AADAndIntune},
+ * {@code AADAndIntuneAndEndpointlist}; {@code AADAndIntuneOpportunistic} like {@code AAD} while
+ * Graph refuses the Intune permission);</li>
+ * <li>an Intune device ({@link DirectoryObjectType#INTUNE_DEVICE}, type byte 0x41) is known only to
+ * Intune, so it is looked up there by its Intune id in every mode; a {@code managementState} of a
+ * wipe or retire revokes it for good when {@code RevokeCertificatesOnWipe} (SCEPman applies this
+ * to Intune ids only, and so does this).</li>
+ * </ul>
+ * With {@code ComplianceCheck=Always} a device must also be compliant (Intune's
+ * {@code complianceState}, Entra's {@code isCompliant}), unless it enrolled less than
+ * {@code ComplianceGracePeriodMinutes} ago; otherwise it is on hold.
+ *
+ * <p>Only Graph's own word that an object does not exist (404 {@code Request_ResourceNotFound},
+ * or an empty list for a filter) is {@link DirectoryAnswer#NOT_FOUND}. Every other answer (401,
+ * 403, 429, 5xx, no answer, a body without the properties asked for) is
+ * {@link DirectoryUnavailableException}: OCSP answers tryLater, and a good certificate is never
+ * answered revoked because Graph could not be read (docs/operations.md).
+ */
+public final class GraphDirectory implements Directory {
+
+    /** Intune managementState values that revoke an Intune device's certificates for good (SCEPman's RevokeCertificatesOnWipe list). */
+    static final Set<String> WIPE_OR_RETIRE = Set.of("retirepending", "retirefailed", "wipepending", "wipefailed", "unhealthy",
+            "deletepending", "retireissued", "wipeissued");
+    /** Intune complianceState values that count as compliant: Intune's own grace period is compliance granted. */
+    static final Set<String> COMPLIANT = Set.of("compliant", "ingraceperiod");
+    /** In {@code AADAndIntuneOpportunistic}, how long Intune is left out after Graph refused its permission. */
+    static final Duration OPPORTUNISTIC_RECHECK = Duration.ofMinutes(10);
+    /** Pages of a managed-device filter read at most; one Entra device rarely has more than one Intune record. */
+    static final int MAX_PAGES = 10;
+
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /** One call's limit, from sending to the whole answer. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(4);
+    /** The longest Retry-After an OCSP request thread waits for; a longer one is tryLater. */
+    static final Duration LONGEST_WAIT = Duration.ofSeconds(2);
+    /** Calls sent and throttled calls sent again, in all. */
+    static final int ATTEMPTS = 2;
+    /** How long a lookup waits for its answers at most: two attempts and the wait between. */
+    static final Duration CALLER_WAIT = CALL_TIMEOUT.multipliedBy(ATTEMPTS).plus(LONGEST_WAIT).plusSeconds(1);
+    /** Graph calls out at once; more are queued and sent together in {@code $batch}es. */
+    static final int IN_FLIGHT = 4;
+
+    private static final String DEVICE_SELECT = "$select=id,deviceId,accountEnabled,isCompliant,registrationDateTime";
+    private static final String MANAGED_DEVICE_SELECT = "$select=id,azureADDeviceId,managementState,complianceState,enrolledDateTime";
+    private static final String DEVICE_ROLES = "Device.Read.All or Directory.Read.All";
+    private static final String MANAGED_DEVICE_ROLES = "DeviceManagementManagedDevices.Read.All";
+    private static final String USER_ROLES = "User.Read.All or Directory.Read.All";
+
+    /** One directory's answer about one object, or why it has none. */
+    private record Verdict(DirectoryAnswer answer, String unavailable, boolean forbidden) {
+        static Verdict of(DirectoryAnswer answer) {
+            return new Verdict(answer, null, false);
+        }
+
+        static Verdict unavailable(String why) {
+            return new Verdict(null, why, false);
+        }
+
+        static Verdict forbidden(String why) {
+            return new Verdict(null, why, true);
+        }
+
+        boolean known() {
+            return answer != null;
+        }
+    }
+
+    private final GraphCalls calls;
+    private final IntuneSettings intune;
+    private final Clock clock;
+    private volatile Instant intuneRefusedAt = Instant.MIN;
+
+    GraphDirectory(GraphCalls calls, IntuneSettings intune, Clock clock) {
+        this.calls = Objects.requireNonNull(calls, "calls");
+        this.intune = Objects.requireNonNull(intune, "intune");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * Graph at {@code AppConfig:AzureCloudConfig:MSGraphEndpoint}, signed in through {@code tokens}
+     * with that endpoint as the audience. Nothing is called yet: a Graph that cannot be reached
+     * shows on the homepage and in OCSP's tryLater, not as a failed start.
+     *
+     * @param tls whom the HTTPS client trusts (the JDK's default trust store in production)
+     */
+    public static GraphDirectory open(AzureCloudSettings cloud, IntuneSettings intune, AccessTokens tokens, SSLContext tls, Clock clock) {
+        JsonHttp.Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
+        JsonHttp http = new JsonHttp(JsonHttp.client(tls, CONNECT_TIMEOUT), CALL_TIMEOUT, ATTEMPTS, LONGEST_WAIT, sleeper, clock);
+        return new GraphDirectory(new GraphCalls(cloud.msGraphEndpoint(), tokens, http, LONGEST_WAIT, CALLER_WAIT, sleeper, IN_FLIGHT),
+                intune, clock);
+    }
+
+    @Override
+    public DirectoryAnswer lookup(DirectoryObjectType type, UUID objectId) {
+        return switch (type) {
+            case USER -> user(objectId);
+            case INTUNE_DEVICE -> combine(List.of(managedDevice(calls.get(List.of(managedDevicePath(objectId))).get(0))));
+            // Nothing binds to a domain controller; were it asked, its id would be a device's.
+            case DEVICE, DOMAIN_CONTROLLER -> device(objectId);
+        };
+    }
+
+    private DirectoryAnswer user(UUID objectId) {
+        GraphCalls.Answer answer = calls.get(List.of("/users/" + objectId + "?$select=id,accountEnabled")).get(0);
+        Verdict verdict = single(answer, USER_ROLES);
+        if (verdict != null) {
+            return combine(List.of(verdict));
+        }
+        JsonNode enabled = answer.body().path("accountEnabled");
+        if (!enabled.isBoolean()) {
+            return combine(List.of(Verdict.unavailable("a user without accountEnabled")));
+        }
+        return enabled.asBoolean() ? DirectoryAnswer.ENABLED : DirectoryAnswer.DISABLED;
+    }
+
+    private DirectoryAnswer device(UUID deviceId) {
+        DeviceDirectory mode = intune.deviceDirectory();
+        boolean entra = mode != DeviceDirectory.INTUNE;
+        boolean inIntune = mode != DeviceDirectory.AAD
+                && !(mode == DeviceDirectory.AAD_AND_INTUNE_OPPORTUNISTIC && clock.instant().isBefore(intuneRefusedAt.plus(OPPORTUNISTIC_RECHECK)));
+        List<String> urls = new ArrayList<>();
+        if (entra) {
+            urls.add("/devices(deviceId='" + deviceId + "')?" + DEVICE_SELECT);
+        }
+        if (inIntune) {
+            urls.add("/deviceManagement/managedDevices?$filter=azureADDeviceId%20eq%20'" + deviceId + "'&" + MANAGED_DEVICE_SELECT);
+        }
+        List<GraphCalls.Answer> answers = calls.get(urls);
+        List<Verdict> verdicts = new ArrayList<>();
+        if (entra) {
+            verdicts.add(entraDevice(answers.get(0)));
+        }
+        if (inIntune) {
+            Verdict managed = managedDevicesOf(answers.get(entra ? 1 : 0));
+            if (managed.forbidden() && mode == DeviceDirectory.AAD_AND_INTUNE_OPPORTUNISTIC) {
+                // SCEPman's default mode: without the Intune permission, Entra ID alone decides.
+                intuneRefusedAt = clock.instant();
+            } else {
+                verdicts.add(managed);
+            }
+        }
+        return combine(verdicts);
+    }
+
+    /**
+     * Either directory that knows the object enabled suffices; one that cannot answer leaves the
+     * answer open unless the other said enabled; otherwise the first one's hold or revocation wins
+     * over the other's "not found".
+     */
+    private DirectoryAnswer combine(List<Verdict> verdicts) {
+        if (verdicts.stream().anyMatch(v -> v.answer() == DirectoryAnswer.ENABLED)) {
+            return DirectoryAnswer.ENABLED;
+        }
+        List<Verdict> open = verdicts.stream().filter(v -> !v.known()).toList();
+        if (!open.isEmpty()) {
+            throw new DirectoryUnavailableException("Microsoft Graph cannot tell now: "
+                    + open.stream().map(Verdict::unavailable).collect(Collectors.joining("; ")), null);
+        }
+        return verdicts.stream().map(Verdict::answer).filter(a -> a != DirectoryAnswer.NOT_FOUND).findFirst()
+                .orElse(DirectoryAnswer.NOT_FOUND);
+    }
+
+    private Verdict entraDevice(GraphCalls.Answer answer) {
+        Verdict verdict = single(answer, DEVICE_ROLES);
+        if (verdict != null) {
+            return verdict;
+        }
+        JsonNode enabled = answer.body().path("accountEnabled");
+        if (!enabled.isBoolean()) {
+            return Verdict.unavailable("an Entra device without accountEnabled");
+        }
+        if (!enabled.asBoolean()) {
+            return Verdict.of(DirectoryAnswer.DISABLED);
+        }
+        boolean compliant = answer.body().path("isCompliant").asBoolean(false);
+        return Verdict.of(compliantOrInGrace(compliant, answer.body().path("registrationDateTime")));
+    }
+
+    /** An Intune device by its Intune id: its wipe or retire state counts. */
+    private Verdict managedDevice(GraphCalls.Answer answer) {
+        Verdict verdict = single(answer, MANAGED_DEVICE_ROLES);
+        return verdict != null ? verdict : managedDeviceState(answer.body(), true);
+    }
+
+    /** The Intune records of an Entra device id, page by page until one is enabled. */
+    private Verdict managedDevicesOf(GraphCalls.Answer first) {
+        GraphCalls.Answer page = first;
+        Verdict found = null;
+        for (int pages = 1; ; pages++) {
+            if (!page.ok()) {
+                return failed(page, MANAGED_DEVICE_ROLES);
+            }
+            JsonNode value = page.body().path("value");
+            if (!value.isArray()) {
+                return Verdict.unavailable("a managed-device list without value");
+            }
+            for (JsonNode device : value) {
+                Verdict verdict = managedDeviceState(device, false);
+                if (verdict.answer() == DirectoryAnswer.ENABLED) {
+                    return verdict;
+                }
+                found = found == null || !found.known() ? verdict : found;
+            }
+            String next = page.body().path("@odata.nextLink").asString("");
+            if (next.isEmpty()) {
+                return found != null ? found : Verdict.of(DirectoryAnswer.NOT_FOUND);
+            }
+            if (pages >= MAX_PAGES) {
+                return Verdict.unavailable("more than " + MAX_PAGES + " pages of managed devices for one Entra device id");
+            }
+            page = calls.next(next);
+        }
+    }
+
+    private Verdict managedDeviceState(JsonNode device, boolean byIntuneId) {
+        if (!device.path("id").isString()) {
+            return Verdict.unavailable("a managed device without id");
+        }
+        String state = device.path("managementState").asString("").toLowerCase(Locale.ROOT);
+        if (byIntuneId && intune.revokeCertificatesOnWipe() && WIPE_OR_RETIRE.contains(state)) {
+            return Verdict.of(DirectoryAnswer.RETIRED);
+        }
+        boolean compliant = COMPLIANT.contains(device.path("complianceState").asString("").toLowerCase(Locale.ROOT));
+        return Verdict.of(compliantOrInGrace(compliant, device.path("enrolledDateTime")));
+    }
+
+    private DirectoryAnswer compliantOrInGrace(boolean compliant, JsonNode enrolled) {
+        if (!intune.complianceCheck() || compliant) {
+            return DirectoryAnswer.ENABLED;
+        }
+        try {
+            Instant at = Instant.parse(enrolled.asString(""));
+            if (clock.instant().isBefore(at.plus(intune.complianceGracePeriod()))) {
+                return DirectoryAnswer.ENABLED;
+            }
+        } catch (DateTimeParseException e) {
+            // No enrollment time: no grace period to be within.
+        }
+        return DirectoryAnswer.NOT_COMPLIANT;
+    }
+
+    /** Null for a 2xx answer, else what a single object's answer means. */
+    private static Verdict single(GraphCalls.Answer answer, String roles) {
+        if (answer.ok()) {
+            return null;
+        }
+        if (answer.status() == 404 && "Request_ResourceNotFound".equals(answer.errorCode())) {
+            return Verdict.of(DirectoryAnswer.NOT_FOUND);
+        }
+        return failed(answer, roles);
+    }
+
+    private static Verdict failed(GraphCalls.Answer answer, String roles) {
+        if (answer.status() == 403) {
+            return Verdict.forbidden("Graph refused (403 " + answer.errorCode() + "): this instance needs the application permission " + roles);
+        }
+        return Verdict.unavailable("Graph answered " + answer.status() + " " + answer.errorCode()
+                + answer.retryAfter().map(d -> " (Retry-After " + d.toSeconds() + " s)").orElse(""));
+    }
+
+    @Override
+    public Optional<UUID> findUserByPrincipalName(String userPrincipalName) {
+        GraphCalls.Answer answer = calls.get(List.of("/users/" + URLEncoder.encode(userPrincipalName, StandardCharsets.UTF_8)
+                .replace("+", "%20") + "?$select=id")).get(0);
+        Verdict verdict = single(answer, USER_ROLES);
+        if (verdict != null && verdict.answer() == DirectoryAnswer.NOT_FOUND) {
+            return Optional.empty();
+        }
+        if (verdict != null) {
+            throw new DirectoryUnavailableException("Microsoft Graph cannot resolve the userPrincipalName now: " + verdict.unavailable(), null);
+        }
+        try {
+            return Optional.of(UUID.fromString(answer.body().path("id").asString("")));
+        } catch (IllegalArgumentException e) {
+            throw new DirectoryUnavailableException("Microsoft Graph answered a user without an id", e);
+        }
+    }
+
+    @Override
+    public Optional<String> securityIdentifier(DirectoryObjectType type, UUID objectId) {
+        String path = switch (type) {
+            case USER -> "/users/" + objectId + "?$select=id,onPremisesSecurityIdentifier";
+            case INTUNE_DEVICE -> {
+                // Intune keeps no SID: the device's is its Entra record's.
+                GraphCalls.Answer managed = calls.get(List.of("/deviceManagement/managedDevices/" + objectId + "?$select=id,azureADDeviceId"))
+                        .get(0);
+                Optional<JsonNode> body = body(managed, MANAGED_DEVICE_ROLES);
+                Optional<UUID> entraId = body.flatMap(b -> guid(b.path("azureADDeviceId").asString("")));
+                if (entraId.isEmpty() || entraId.get().equals(new UUID(0, 0))) {
+                    yield null;
+                }
+                yield "/devices(deviceId='" + entraId.get() + "')?$select=id,onPremisesSecurityIdentifier";
+            }
+            case DEVICE, DOMAIN_CONTROLLER -> "/devices(deviceId='" + objectId + "')?$select=id,onPremisesSecurityIdentifier";
+        };
+        if (path == null) {
+            return Optional.empty();
+        }
+        GraphCalls.Answer answer = calls.get(List.of(path)).get(0);
+        return body(answer, type == DirectoryObjectType.USER ? USER_ROLES : DEVICE_ROLES)
+                .map(b -> b.path("onPremisesSecurityIdentifier").asString("")).filter(sid -> !sid.isBlank());
+    }
+
+    /** The body of a found object; empty when Graph says there is none; throws when it cannot tell. */
+    private static Optional<JsonNode> body(GraphCalls.Answer answer, String roles) {
+        Verdict verdict = single(answer, roles);
+        if (verdict == null) {
+            return Optional.of(answer.body());
+        }
+        if (verdict.answer() == DirectoryAnswer.NOT_FOUND) {
+            return Optional.empty();
+        }
+        throw new DirectoryUnavailableException("Microsoft Graph cannot tell now: " + verdict.unavailable(), null);
+    }
+
+    private static Optional<UUID> guid(String text) {
+        try {
+            return Optional.of(UUID.fromString(text));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String managedDevicePath(UUID intuneId) {
+        return "/deviceManagement/managedDevices/" + intuneId + "?" + MANAGED_DEVICE_SELECT;
+    }
+
+    /** For the homepage: Graph's address and how devices are looked up, without credentials. */
+    @Override
+    public String describe() {
+        DeviceDirectory mode = intune.deviceDirectory();
+        StringBuilder out = new StringBuilder("Microsoft Graph ").append(calls.graph()).append(" (DeviceDirectory ").append(mode.spelling());
+        if (intune.complianceCheck()) {
+            out.append(", ComplianceCheck Always, grace period ").append(intune.complianceGracePeriod().toMinutes()).append(" min");
+        }
+        if (mode == DeviceDirectory.AAD_AND_INTUNE_OPPORTUNISTIC && clock.instant().isBefore(intuneRefusedAt.plus(OPPORTUNISTIC_RECHECK))) {
+            out.append("; Intune refused (no DeviceManagementManagedDevices.Read.All): devices from Entra ID only");
+        }
+        return out.append(')').toString();
+    }
+}
