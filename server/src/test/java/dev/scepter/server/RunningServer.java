@@ -40,6 +40,11 @@ final class RunningServer implements AutoCloseable {
     }
 
     static RunningServer start(Map<String, String> extraSettings) throws Exception {
+        return start(extraSettings, null);
+    }
+
+    /** A core that signs in to Microsoft's cloud with {@code accessTokens} (null: as its settings say). */
+    static RunningServer start(Map<String, String> extraSettings, dev.scepter.azure.signin.AccessTokens accessTokens) throws Exception {
         Path dataDir = Files.createTempDirectory("scepter-server-test");
         Map<String, String> values = new HashMap<>();
         values.put("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "2048");
@@ -55,7 +60,7 @@ final class RunningServer implements AutoCloseable {
             port = socket.getLocalPort();
         }
         CoreContext core = new CoreContext(dataDir, settings, storage, keys, "127.0.0.1", port, DirectoryFactory.openExternal(settings.directory()),
-                dev.scepter.azure.signin.SignIn.open(settings, java.time.Clock.systemUTC()));
+                accessTokens != null ? accessTokens : dev.scepter.azure.signin.SignIn.open(settings, java.time.Clock.systemUTC()));
         return new RunningServer(dataDir, core, ScepterServer.start(core), out.toString());
     }
 
