@@ -1,4 +1,4 @@
-package dev.scepter.server.intune;
+package dev.scepter.server;
 
 import dev.scepter.authority.revocation.Revocations;
 import dev.scepter.azure.http.JsonHttp;
@@ -8,8 +8,8 @@ import dev.scepter.azure.intune.IntuneNotifier;
 import dev.scepter.azure.intune.IntuneRevocationPoller;
 import dev.scepter.azure.intune.ScepActions;
 import dev.scepter.azure.signin.AccessTokens;
-import dev.scepter.server.CoreContext;
-import dev.scepter.server.launcher.ScepterVersion;
+import dev.scepter.server.intune.IntuneRevocationSchedule;
+import dev.scepter.server.intune.IntuneValidation;
 import dev.scepter.settings.AzureCloudSettings;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -58,7 +58,7 @@ public class IntuneConfiguration {
                     + "): configure a managed identity or an app registration (docs/configuration.md, Azure sign-in) and grant it "
                     + "Intune's scep_challenge_provider and Graph's Application.Read.All");
         }
-        ScepActions actions = new ScepActions(client.get(), "Scepter/" + ScepterVersion.current());
+        ScepActions actions = new ScepActions(client.get(), "Scepter/" + version());
         return IntuneValidation.configured(client.get(), new IntuneChallengeVerifier(actions),
                 new IntuneNotifier(actions, core.settings().intune().waitForSuccessNotificationResponse(), intuneNotifications));
     }
@@ -90,6 +90,12 @@ public class IntuneConfiguration {
         JsonHttp http = new JsonHttp(JsonHttp.client(tls, CONNECT_TIMEOUT), CALL_TIMEOUT, 3, Duration.ofSeconds(2),
                 duration -> Thread.sleep(duration.toMillis()), clock);
         return Optional.of(new IntuneClient(http, tokens, cloud));
+    }
+
+    /** The jar's version (as {@code --version} prints it), or "development" when run from classes. */
+    private static String version() {
+        String version = IntuneConfiguration.class.getPackage().getImplementationVersion();
+        return version != null ? version : "development";
     }
 
     /** {@code SignIn.notConfigured()} describes itself so; every configured method names itself otherwise. */
