@@ -13,10 +13,12 @@ import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.validity.CachingDirectory;
 import dev.scepter.authority.validity.IssuedSerialIndex;
+import dev.scepter.authority.validity.RevocationIndex;
 import dev.scepter.authority.validity.Validity;
 import dev.scepter.keys.ScepKey;
 import dev.scepter.protocol.scep.CertRepEncoder;
 import dev.scepter.protocol.scep.ResponseEncryption;
+import dev.scepter.server.intune.IntuneValidation;
 import dev.scepter.server.load.ShedLog;
 import dev.scepter.server.scep.ScepEndpointFactory;
 import dev.scepter.server.scep.ScepEndpoints;
@@ -60,12 +62,14 @@ public class EnrollmentConfiguration {
 
     @Bean
     Enrollment enrollment(CoreContext core, IssuanceSettings issuance, AuthSettings auth, IssuancePolicy policy, CertificateStore store, SerialNumbers serials,
-            Clock clock, CachingDirectory directory, IssuedSerialIndex issued, AuditLog audit) {
+            Clock clock, CachingDirectory directory, IssuedSerialIndex issued, AuditLog audit, RevocationIndex revocations) {
         MicrosoftExtensions microsoft = new MicrosoftExtensions(issuance.addMicrosoftAadExtensions(), auth.tenantId(),
                 issuance.addSidExtension());
         Enrollment enrollment = new Enrollment(new CertificateIssuer(core.ca(), policy, clock, microsoft), store, serials,
                 Optional.of(new Binder(directory)), audit, clock);
         enrollment.onIssued(record -> issued.add(record.serialNumber()));
+        // A certificate whose MDM refused its delivery is revoked in the store; OCSP knows at once.
+        enrollment.onRevoked(revoked -> revocations.add(revoked.serialNumber(), revoked.revocation()));
         return enrollment;
     }
 
@@ -75,8 +79,8 @@ public class EnrollmentConfiguration {
     }
 
     @Bean
-    ScepEndpoints scepEndpoints(CoreContext core, ScepSettings scep, OneTimeChallenges oneTimeChallenges) {
-        return new ScepEndpointFactory(scep, oneTimeChallenges, () -> dataFolderStaticChallenge(core)).endpoints();
+    ScepEndpoints scepEndpoints(CoreContext core, ScepSettings scep, OneTimeChallenges oneTimeChallenges, IntuneValidation intune) {
+        return new ScepEndpointFactory(scep, oneTimeChallenges, () -> dataFolderStaticChallenge(core), intune).endpoints();
     }
 
     /** The data folder's {@code static-challenge}, made by the local installation. */

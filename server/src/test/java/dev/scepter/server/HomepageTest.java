@@ -24,7 +24,8 @@ class HomepageTest {
             String page = new String(server.get("/").body(), StandardCharsets.UTF_8);
             String intune = row(page, "SCEP /certsrv/mscep/mscep.dll");
             assertThat(intune).doesNotContain("ENABLED").doesNotContain("badge ok")
-                    .contains("NOT AVAILABLE", "not available in this version", "every request is refused");
+                    .contains("NOT CONFIGURED", "every PKIOperation gets a CertRep FAILURE", "does not sign in to Microsoft",
+                            "scep_challenge_provider");
             // The Intune row's new state must not leak into the endpoints that do work.
             assertThat(row(page, "SCEP /scep ")).contains("badge ok", "ENABLED");
         }

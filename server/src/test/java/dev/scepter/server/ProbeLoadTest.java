@@ -33,7 +33,8 @@ class ProbeLoadTest {
                         return method.invoke(real, arguments);
                     });
             InstanceStatus status = new InstanceStatus(server.core, counting, server.context.getBean(ScepEndpoints.class),
-                    server.context.getBean(DirectorySelection.class), Clock.systemUTC(), new StoreHealth(Clock.systemUTC()));
+                    server.context.getBean(DirectorySelection.class), Clock.systemUTC(), new StoreHealth(Clock.systemUTC()),
+                    server.context.getBean(dev.scepter.server.intune.IntuneValidation.class));
 
             long start = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(8);

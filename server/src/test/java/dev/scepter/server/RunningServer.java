@@ -43,6 +43,11 @@ final class RunningServer implements AutoCloseable {
         return start(extraSettings, null, null);
     }
 
+    /** A core that signs in to Microsoft's cloud with {@code accessTokens} (null: as its settings say). */
+    static RunningServer start(Map<String, String> extraSettings, dev.scepter.azure.signin.AccessTokens accessTokens) throws Exception {
+        return start(extraSettings, accessTokens, null);
+    }
+
     /**
      * @param tokens how the core signs in to Microsoft's cloud; null: as its settings say
      * @param tls    whom its Graph client trusts (a simulator's certificate); null: the JDK's default

@@ -13,6 +13,9 @@ import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.store.DirectoryBinding;
 import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.authority.store.Revocation;
+import dev.scepter.authority.store.RevocationOutcome;
+import dev.scepter.authority.store.RevokedCertificate;
 import dev.scepter.authority.store.SerialNumberCollisionException;
 import dev.scepter.protocol.csr.CertificationRequests;
 import java.io.IOException;
@@ -21,6 +24,7 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,13 +38,19 @@ import org.bouncycastle.cert.X509CertificateHolder;
 /**
  * The enrollment chain: challenge, then policy and signing, then recording, then the endpoint's
  * MDM is told. A certificate leaves only after its record is committed, so nothing issued is ever
- * lost. Protocols enter through {@link EnrollmentService}, which also decides renewals.
+ * lost; and only when the MDM did not refuse its delivery ({@link MdmNotifier}), else it is
+ * revoked at once. Protocols enter through {@link EnrollmentService}, which also decides renewals.
  */
 public final class Enrollment {
 
     private static final System.Logger LOG = System.getLogger(Enrollment.class.getName());
     /** Collisions of 152 random bits do not repeat; a few tries only guard against a broken store. */
     private static final int SERIAL_ATTEMPTS = 3;
+    /**
+     * CRLReason cessationOfOperation (RFC 5280 section 5.3.1): a certificate whose delivery the MDM
+     * refused is not compromised, it is no longer needed for the enrollment it was made for.
+     */
+    static final int WITHHELD_REASON = 5;
 
     private final CertificateIssuer issuer;
     private final CertificateStore store;
@@ -49,6 +59,7 @@ public final class Enrollment {
     private final AuditLog audit;
     private final Clock clock;
     private final List<Consumer<IssuedCertificate>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<RevokedCertificate>> revocationListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param binder finds the directory object a request is for, for endpoints that bind
@@ -69,6 +80,14 @@ public final class Enrollment {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * Told of each certificate revoked because its MDM refused the delivery (the OCSP responder's
+     * revocation index learns of it at once rather than at its next refresh).
+     */
+    public void onRevoked(Consumer<RevokedCertificate> listener) {
+        revocationListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
     public EnrollmentOutcome enroll(EnrollmentEndpoint endpoint, EnrollmentRequest request) {
         byte[] requestDigest = sha256(request.csr());
         Optional<EnrollmentOutcome> settled = settledBeforeAuthorisation(endpoint, request, requestDigest);
@@ -77,7 +96,16 @@ public final class Enrollment {
         }
         // The checks that need no I/O come first: a one-time challenge is used up by the request it
         // lets through, and only an authorised request may make the directory work (binding by UPN).
-        if (!endpoint.challengeVerifier().accepts(EnrollmentContext.of(endpoint, request))) {
+        boolean accepted;
+        try {
+            accepted = endpoint.challengeVerifier().accepts(EnrollmentContext.of(endpoint, request));
+        } catch (VerifierUnavailableException e) {
+            // The MDM could not be asked: it is not told of a refusal it caused (Intune: no failure
+            // notification for the validation's own failures).
+            return refusedWithoutNotice(endpoint, request, new Rejected(Reason.VERIFIER_UNAVAILABLE,
+                    "the service that vouches for the challenge gave no answer"), e.getMessage());
+        }
+        if (!accepted) {
             return rejected(endpoint, request, new Rejected(Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
         }
         Optional<Binder.Bound> bound = Optional.empty();
@@ -166,7 +194,12 @@ public final class Enrollment {
             audit(endpoint, request, record, renewing);
             LOG.log(System.Logger.Level.INFO, "Issued a certificate with serial number {0} on endpoint {1} for subject \"{2}\", transaction {3}",
                     record.serialHex(), endpoint.name(), record.subject(), request.transactionId().orElse("-"));
-            Notifications.issued(endpoint, request, certificate);
+            Optional<String> deliveryRefused = Notifications.issued(endpoint, request, certificate);
+            if (deliveryRefused.isPresent()) {
+                withhold(endpoint, request, record, deliveryRefused.get());
+                return refusedWithoutNotice(endpoint, request, new Rejected(Reason.DELIVERY_REFUSED,
+                        "the certificate was not acknowledged by the MDM and is revoked"), deliveryRefused.get());
+            }
             return new Issued(certificate, record);
         }
     }
@@ -209,6 +242,38 @@ public final class Enrollment {
         }
     }
 
+    /**
+     * Revokes a recorded certificate whose MDM refused its delivery, and audits it with the MDM's
+     * reason. A store that cannot revoke it now fails the request (the protocol answers that the
+     * store is unavailable): the certificate never leaves either way.
+     */
+    private void withhold(EnrollmentEndpoint endpoint, EnrollmentRequest request, IssuedCertificate record, String why) {
+        String actor = request.actor().orElse("endpoint " + endpoint.name() + " (" + request.requester() + ")");
+        Revocation revocation = new Revocation(WITHHELD_REASON, clock.instant(), endpoint.notifier() + ": delivery refused");
+        RevocationOutcome outcome = store.revoke(record.issuer(), record.serialNumber(), revocation);
+        AuditEvent event = new AuditEvent(revocation.revokedAt(), actor, "certificate.revoke",
+                record.serialHex() + " reason " + WITHHELD_REASON + ": not delivered, " + why, outcome.name().toLowerCase(Locale.ROOT));
+        try {
+            audit.append(event);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Could not append to the audit trail: {0} {1} {2} {3} at {4}: {5}", event.actor(),
+                    event.action(), event.target(), event.outcome(), event.at(), e.getMessage());
+        }
+        LOG.log(System.Logger.Level.WARNING, "Revoked the certificate {0} on endpoint {1}, transaction {2}, and did not deliver it: {3}",
+                record.serialHex(), endpoint.name(), request.transactionId().orElse("-"), why);
+        if (outcome == RevocationOutcome.REVOKED) {
+            RevokedCertificate revoked = new RevokedCertificate(record.serialNumber(), revocation);
+            revocationListeners.forEach(listener -> listener.accept(revoked));
+        }
+    }
+
+    /** A refusal the endpoint's MDM caused itself, which it is not told of again. */
+    private static Rejected refusedWithoutNotice(EnrollmentEndpoint endpoint, EnrollmentRequest request, Rejected rejection, String why) {
+        LOG.log(System.Logger.Level.INFO, "Refused an enrollment on endpoint {0} for subject \"{1}\", transaction {2}: {3} ({4})",
+                endpoint.name(), request.csr().getSubject(), request.transactionId().orElse("-"), rejection.detail(), why);
+        return rejection;
+    }
+
     private static Rejected rejected(EnrollmentEndpoint endpoint, EnrollmentRequest request, Rejected rejection) {
         LOG.log(System.Logger.Level.INFO, "Refused an enrollment on endpoint {0} for subject \"{1}\", transaction {2}: {3}",
                 endpoint.name(), request.csr().getSubject(), request.transactionId().orElse("-"), rejection.detail());
@@ -229,7 +294,8 @@ public final class Enrollment {
         }
         String caName = org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.toString(issuer.caName());
         for (IssuedCertificate record : store.findByTransactionId(caName, request.transactionId().get())) {
-            if (record.endpoint().equals(endpoint.name())
+            // A revoked certificate is never handed out again (one whose delivery the MDM refused never left).
+            if (record.endpoint().equals(endpoint.name()) && record.revocation().isEmpty()
                     && record.requestDigest().filter(digest -> java.util.Arrays.equals(digest, requestDigest)).isPresent()) {
                 try {
                     return Optional.of(new Issued(new X509CertificateHolder(record.der()), record));

@@ -25,6 +25,17 @@ public sealed interface EnrollmentOutcome {
          * The certificate that signed a renewal does not authorise it ({@link Renewals}): not ours,
          * not valid now, revoked, or of a type the endpoint does not renew.
          */
-        RENEWAL_REFUSED
+        RENEWAL_REFUSED,
+        /**
+         * The remote service that vouches for each request (Intune's validation API) gave no usable
+         * answer ({@link VerifierUnavailableException}); nothing was issued.
+         */
+        VERIFIER_UNAVAILABLE,
+        /**
+         * The certificate was issued and recorded, but the endpoint's MDM refused its delivery
+         * ({@link DeliveryRefusedException}: Intune's success notification failed); it was revoked
+         * at once and never left.
+         */
+        DELIVERY_REFUSED
     }
 }

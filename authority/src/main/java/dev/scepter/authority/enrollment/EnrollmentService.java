@@ -74,7 +74,8 @@ public final class EnrollmentService {
      */
     public Optional<X509CertificateHolder> issuedInTransaction(EnrollmentEndpoint endpoint, String transactionId) {
         return store.findByTransactionId(issuerName, transactionId).stream()
-                .filter(record -> record.endpoint().equals(endpoint.name())).findFirst().map(EnrollmentService::certificate);
+                // A revoked certificate is not handed out (one whose delivery the MDM refused never left).
+                .filter(record -> record.endpoint().equals(endpoint.name()) && record.revocation().isEmpty()).findFirst().map(EnrollmentService::certificate);
     }
 
     /**

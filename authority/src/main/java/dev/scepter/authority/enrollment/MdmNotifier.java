@@ -11,9 +11,17 @@ import org.bouncycastle.cert.X509CertificateHolder;
  * (a retransmission answered with the same certificate is not a new issuance); {@link #refused}
  * once per refused request, with the refusal the requester gets. Neither is called for a request
  * the protocol refused before it became an enrollment (a message that does not decode or
- * verify). Calls run on the requester's thread, so a notifier keeps them short. A notifier that
- * throws changes nothing: the certificate stays issued and is answered, the refusal stays a
- * refusal; the failure is logged.
+ * verify), nor for a refusal the MDM itself caused (its verifier had no answer,
+ * {@link EnrollmentOutcome.Reason#VERIFIER_UNAVAILABLE}, or it refused a delivery). Calls run on
+ * the requester's thread, so a notifier keeps them short or hands them off.
+ *
+ * <p>A notifier that throws changes nothing, with one exception: the certificate stays issued
+ * and is answered, the refusal stays a refusal, and the failure is logged. The exception is
+ * {@link DeliveryRefusedException} from {@link #issued}, for an MDM whose protocol says the
+ * certificate must not leave without its acknowledgement (Intune with
+ * {@code WaitForSuccessNotificationResponse}): the recorded certificate is then revoked at once,
+ * audited with the reason, and the requester is refused
+ * ({@link EnrollmentOutcome.Reason#DELIVERY_REFUSED}).
  */
 public interface MdmNotifier {
 
@@ -33,7 +41,11 @@ public interface MdmNotifier {
         }
     };
 
-    /** The certificate was issued and recorded for this enrollment. */
+    /**
+     * The certificate was issued and recorded for this enrollment.
+     *
+     * @throws DeliveryRefusedException when the certificate must not be delivered
+     */
     void issued(EnrollmentContext enrollment, X509CertificateHolder certificate);
 
     /** The enrollment was refused; {@code refusal} says why, in words safe to log. */

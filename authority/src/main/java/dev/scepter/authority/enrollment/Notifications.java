@@ -1,11 +1,13 @@
 package dev.scepter.authority.enrollment;
 
+import java.util.Locale;
+import java.util.Optional;
 import org.bouncycastle.cert.X509CertificateHolder;
 
 /**
  * Tells an endpoint's {@link MdmNotifier} how an enrollment ended. What was decided stands
- * whatever the notifier does: a certificate that is recorded is answered, so a notifier that
- * fails is logged, not passed on.
+ * whatever the notifier does, except that a notifier may refuse a certificate's delivery
+ * ({@link DeliveryRefusedException}): any other failure is logged, not passed on.
  */
 final class Notifications {
 
@@ -14,12 +16,19 @@ final class Notifications {
     private Notifications() {
     }
 
-    static void issued(EnrollmentEndpoint endpoint, EnrollmentRequest request, X509CertificateHolder certificate) {
+    /**
+     * @return why the MDM refused the certificate's delivery; empty when it may be delivered
+     */
+    static Optional<String> issued(EnrollmentEndpoint endpoint, EnrollmentRequest request, X509CertificateHolder certificate) {
         EnrollmentContext context = EnrollmentContext.of(endpoint, request);
         try {
             endpoint.notifier().issued(context, certificate);
+            return Optional.empty();
+        } catch (DeliveryRefusedException e) {
+            return Optional.of(e.getMessage() == null ? "the MDM refused the delivery" : e.getMessage());
         } catch (RuntimeException e) {
-            failed(endpoint, context, "issuance of " + certificate.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT), e);
+            failed(endpoint, context, "issuance of " + certificate.getSerialNumber().toString(16).toUpperCase(Locale.ROOT), e);
+            return Optional.empty();
         }
     }
 

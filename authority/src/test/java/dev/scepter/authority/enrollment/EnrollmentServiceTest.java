@@ -255,6 +255,54 @@ class EnrollmentServiceTest {
         assertThat(refused).isInstanceOf(EnrollmentOutcome.Rejected.class);
     }
 
+    /**
+     * Intune's rule (WaitForSuccessNotificationResponse): a certificate whose success notification
+     * fails does not leave. It was recorded, so it is revoked at once and audited with the reason;
+     * the MDM is not told of a refusal it caused; a retransmission or CertPoll of the transaction
+     * does not hand it out after all.
+     */
+    @Test
+    void aNotifierThatRefusesDeliveryHasTheRecordedCertificateRevokedAndTheRequestRefused() throws Exception {
+        notifier.failWith = new DeliveryRefusedException("Intune answered the success notification with HTTP 500");
+        List<Revocation> revokedAtOnce = new CopyOnWriteArrayList<>();
+        enrollment.onRevoked(revoked -> revokedAtOnce.add(revoked.revocation()));
+        PKCS10CertificationRequest csr = Csrs.forKey(device).challenge("s3cret").build();
+
+        EnrollmentOutcome outcome = enrollments.enroll(renewing, request(csr, "tx-1", selfSigned));
+
+        assertThat(outcome).isEqualTo(new EnrollmentOutcome.Rejected(EnrollmentOutcome.Reason.DELIVERY_REFUSED,
+                "the certificate was not acknowledged by the MDM and is revoked"));
+        assertThat(notifier.calls).as("told of the issuance, not of a refusal it caused").containsExactly("issued");
+        assertThat(store.recorded()).hasSize(1);
+        dev.scepter.authority.store.IssuedCertificate record = store.recorded().get(0);
+        assertThat(record.revocation()).hasValueSatisfying(revocation -> assertThat(revocation.reason()).isEqualTo(5));
+        assertThat(revokedAtOnce).containsExactly(record.revocation().orElseThrow());
+        assertThat(audit.events).extracting(e -> e.action()).containsExactly("certificate.issue", "certificate.revoke");
+        assertThat(audit.events.get(1).target()).startsWith(record.serialHex() + " reason 5")
+                .contains("Intune answered the success notification with HTTP 500");
+        assertThat(audit.events.get(1).outcome()).isEqualTo("revoked");
+        assertThat(enrollments.issuedInTransaction(renewing, "tx-1")).as("CertPoll").isEmpty();
+
+        notifier.failWith = null;
+        EnrollmentOutcome again = enrollments.enroll(renewing, request(csr, "tx-1", selfSigned));
+        assertThat(again).as("the retransmission is a new request, not the withheld certificate").isInstanceOf(EnrollmentOutcome.Issued.class);
+        assertThat(((EnrollmentOutcome.Issued) again).record().serialNumber()).isNotEqualTo(record.serialNumber());
+    }
+
+    @Test
+    void aVerifierWithNoAnswerRefusesTheRequestIssuesNothingAndTellsTheMdmNothing() throws Exception {
+        EnrollmentEndpoint down = endpoint("intune", context -> {
+            throw new VerifierUnavailableException("Intune's validateRequest: connection refused", null);
+        }, RenewalPolicy.NONE);
+
+        EnrollmentOutcome outcome = enrollments.enroll(down, request(Csrs.forKey(device).challenge("s3cret").build(), "tx-1", selfSigned));
+
+        assertThat(outcome).isEqualTo(new EnrollmentOutcome.Rejected(EnrollmentOutcome.Reason.VERIFIER_UNAVAILABLE,
+                "the service that vouches for the challenge gave no answer"));
+        assertThat(store.recorded()).isEmpty();
+        assertThat(notifier.calls).isEmpty();
+    }
+
     /** Static certificates are bound to nothing, so renewing them asks no directory. */
     private static final class NoDirectory implements Directory {
         @Override

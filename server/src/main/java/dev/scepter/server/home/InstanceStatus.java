@@ -11,6 +11,7 @@ import dev.scepter.server.DirectorySelection;
 import dev.scepter.server.CoreContext;
 import dev.scepter.server.scep.ScepEndpoint;
 import dev.scepter.server.scep.ScepEndpoints;
+import dev.scepter.server.intune.IntuneValidation;
 import dev.scepter.settings.AzureSignIn;
 import dev.scepter.settings.IgnoredSetting;
 import dev.scepter.settings.Setting;
@@ -47,7 +48,7 @@ public final class InstanceStatus {
     public record EndpointView(String name, String url, boolean served, String state, String tone, String note) {
     }
 
-    /** The Intune path is served (NDES-compatible) but refuses every PKIOperation until Intune validation is built. */
+    /** The Intune path is always served (NDES-compatible); it refuses every PKIOperation until this instance signs in to Microsoft's cloud. */
     private static final String INTUNE_PATH = "/certsrv/mscep/mscep.dll";
 
     private final CoreContext core;
@@ -56,6 +57,7 @@ public final class InstanceStatus {
     private final DirectorySelection directories;
     private final Clock clock;
     private final StoreHealth storeHealth;
+    private final IntuneValidation intune;
     /**
      * The checks, computed at most once a second however many ask: {@code /probe} and the homepage
      * are public, and each computation counts the store's certificates and asks the directory, so
@@ -66,8 +68,9 @@ public final class InstanceStatus {
                     .build(unused -> computeChecks());
 
     public InstanceStatus(CoreContext core, CertificateStore store, ScepEndpoints endpoints, DirectorySelection directories, Clock clock,
-            StoreHealth storeHealth) {
+            StoreHealth storeHealth, IntuneValidation intune) {
         this.core = core;
+        this.intune = intune;
         this.storeHealth = storeHealth;
         this.store = store;
         this.endpoints = endpoints;
@@ -161,9 +164,7 @@ public final class InstanceStatus {
             String name = "SCEP " + endpoint.path() + kind;
             String url = baseUrl() + endpoint.path();
             if (endpoint.path().equals(INTUNE_PATH)) {
-                views.add(new EndpointView(name, url, endpoint.enabled(), "NOT AVAILABLE", "warn",
-                        "configured, not available in this version: every request is refused (a CertRep FAILURE to every "
-                                + "PKIOperation) until Intune validation is built"));
+                views.add(intuneView(name, url));
             } else if (endpoint.enabled()) {
                 views.add(new EndpointView(name, url, true, "ENABLED", "ok", ""));
             } else {
@@ -171,6 +172,21 @@ public final class InstanceStatus {
             }
         }
         return views;
+    }
+
+    /** Intune's row: validated by Intune, or refusing everything and why; Intune's latest failure, if any. */
+    private EndpointView intuneView(String name, String url) {
+        if (!intune.isConfigured()) {
+            return new EndpointView(name, url, true, "NOT CONFIGURED", "warn",
+                    "every PKIOperation gets a CertRep FAILURE: " + intune.note());
+        }
+        java.time.Duration poll = core.settings().intune().revocationPoll();
+        String revocation = poll.isZero() ? "Intune's revocation requests are not polled" + " (AppConfig:IntuneValidation:RevocationPollSeconds=0)"
+                : "Intune's revocation requests polled every " + poll.toSeconds() + " s";
+        String note = "validated by Intune, signed in as " + core.accessTokens().describe() + "; " + revocation
+                + (intune.note().isEmpty() ? "" : "; " + intune.note());
+        return intune.note().isEmpty() ? new EndpointView(name, url, true, "ENABLED", "ok", note)
+                : new EndpointView(name, url, true, "FAILING", "warn", note);
     }
 
     public String ocspUrl() {
@@ -193,8 +209,10 @@ public final class InstanceStatus {
             issues.add(Setting.BASE_URL.key() + " is not set: certificates name " + baseUrl()
                     + " for the CA download and OCSP, which devices elsewhere cannot reach. Set it to this instance's public URL.");
         }
-        issues.add("Intune SCEP validation is not configured: /certsrv/mscep/mscep.dll answers every PKIOperation with a CertRep "
-                + "FAILURE. Intune support comes with the Azure runtime; use /static or /static/aad with other MDMs.");
+        if (!intune.isConfigured()) {
+            issues.add("Intune SCEP validation is not configured: /certsrv/mscep/mscep.dll answers every PKIOperation with a CertRep "
+                    + "FAILURE, because " + intune.note() + ". Use /static or /static/aad with other MDMs.");
+        }
         if (azureInstallationIncomplete()) {
             issues.add("The installation is incomplete (" + (core.settings().auth().applicationKey().isPresent()
                     ? "it still signs in with a 1.x application key" : "no switch to the managed identity yet")

@@ -10,6 +10,7 @@ import dev.scepter.authority.enrollment.StaticChallengeVerifier;
 import dev.scepter.authority.issuance.CertificateIssuer;
 import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.SerialNumbers;
+import dev.scepter.server.intune.IntuneValidation;
 import dev.scepter.settings.EndpointSettings;
 import dev.scepter.settings.ScepSettings;
 import java.util.List;
@@ -42,15 +43,19 @@ public final class ScepEndpointFactory {
     private final ScepSettings settings;
     private final OneTimeChallenges oneTimeChallenges;
     private final Supplier<String> dataFolderStaticChallenge;
+    private final IntuneValidation intuneValidation;
 
     /**
      * @param dataFolderStaticChallenge the data folder's {@code static-challenge}, read only when
      *                                  {@code /static} is on and no {@code RequestPassword} is set
+     * @param intuneValidation          Intune's verifier and notifier for its endpoint, or the reason there are none
      */
-    public ScepEndpointFactory(ScepSettings settings, OneTimeChallenges oneTimeChallenges, Supplier<String> dataFolderStaticChallenge) {
+    public ScepEndpointFactory(ScepSettings settings, OneTimeChallenges oneTimeChallenges, Supplier<String> dataFolderStaticChallenge,
+            IntuneValidation intuneValidation) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.oneTimeChallenges = Objects.requireNonNull(oneTimeChallenges, "oneTimeChallenges");
         this.dataFolderStaticChallenge = Objects.requireNonNull(dataFolderStaticChallenge, "dataFolderStaticChallenge");
+        this.intuneValidation = Objects.requireNonNull(intuneValidation, "intuneValidation");
     }
 
     /** Every SCEP path, enabled or not, in homepage order. */
@@ -63,13 +68,16 @@ public final class ScepEndpointFactory {
         EndpointSettings jamf = settings.jamfValidation();
         EndpointSettings dc = settings.dcValidation();
         EndpointSettings intune = settings.intuneValidation();
+        EnrollmentEndpoint intuneProfile = build("intune", Binder.TYPE_INTUNE_DEVICE, EndpointProfile.Binding.VOUCHED, intune,
+                Optional.empty(), CLIENT_AUTH);
         return new ScepEndpoints(List.of(
-                // Intune's endpoint is always served (NDES-compatible path), but until the Azure runtime
-                // validates Intune's challenges every PKIOperation gets a CertRep FAILURE (so a one-time
-                // challenge is of no use there).
-                new ScepEndpoint("/certsrv/mscep/mscep.dll", true,
-                        build("intune", Binder.TYPE_INTUNE_DEVICE, EndpointProfile.Binding.VOUCHED, intune, Optional.empty(), CLIENT_AUTH),
-                        "AppConfig:IntuneValidation (not available in this version)", false),
+                // Intune's endpoint is always served (NDES-compatible path). Intune vouches for each
+                // request (validateRequest) and hears how it ended; until this instance signs in to
+                // Microsoft's cloud, every PKIOperation gets a CertRep FAILURE (so a one-time challenge
+                // is of no use there).
+                new ScepEndpoint("/certsrv/mscep/mscep.dll", true, new EnrollmentEndpoint(intuneProfile.profile(),
+                        intuneValidation.verifier(), intuneProfile.renewals(), intuneValidation.notifier()),
+                        "AppConfig:IntuneValidation", false),
                 new ScepEndpoint("/scep", statics.enabled(), staticEndpoint, statics.key("Enabled"), statics.allowDynamicChallenges()),
                 new ScepEndpoint("/static", statics.enabled(), staticEndpoint, statics.key("Enabled"), statics.allowDynamicChallenges()),
                 new ScepEndpoint("/static/aad", aad.enabled(), build("static-aad", SerialNumbers.TYPE_STATIC,

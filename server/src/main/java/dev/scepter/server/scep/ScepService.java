@@ -103,6 +103,10 @@ public final class ScepService {
             // Enrollment has logged why it refused.
             case BAD_CHALLENGE, BAD_REQUEST -> certRepFailure(request, FailInfo.BAD_REQUEST);
             case BAD_PROOF_OF_POSSESSION -> certRepFailure(request, FailInfo.BAD_MESSAGE_CHECK);
+            // The MDM that vouches for requests (Intune) gave no answer, or refused the certificate's
+            // delivery: nothing leaves. RFC 8894 has no "try later" failInfo; badRequest ("transaction
+            // not permitted") is what NDES answers, and Intune's devices retry on their own schedule.
+            case VERIFIER_UNAVAILABLE, DELIVERY_REFUSED -> certRepFailure(request, FailInfo.BAD_REQUEST);
         };
     }
 

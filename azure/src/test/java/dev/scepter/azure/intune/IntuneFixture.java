@@ -1,0 +1,57 @@
+package dev.scepter.azure.intune;
+
+import dev.scepter.azure.http.JsonHttp;
+import dev.scepter.azure.signin.AccessTokens;
+import dev.scepter.azure.sim.IntuneSimulator;
+import dev.scepter.azure.sim.SimServer;
+import dev.scepter.azure.sim.SimTls;
+import dev.scepter.azure.sim.SimTokens;
+import dev.scepter.settings.AzureCloudSettings;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Intune simulated on loopback, and a client signed in to it through tokens minted straight from the simulated Entra ID. */
+final class IntuneFixture implements AutoCloseable {
+
+    static final String CLIENT = "scepter-test";
+
+    final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+    final SimTls tls = SimTls.generate();
+    final SimTokens tokens = new SimTokens(now::get);
+    final SimServer graph = SimServer.start("graph", tls);
+    final IntuneSimulator intune = IntuneSimulator.start(tls, tokens, graph, now::get);
+    final IntuneClient client;
+
+    IntuneFixture() {
+        tokens.grant(CLIENT, graph.uri().toString(), IntuneSimulator.GRAPH_ROLE);
+        tokens.grant(CLIENT, IntuneSimulator.INTUNE_AUDIENCE, IntuneSimulator.SCEP_ROLE);
+        AzureCloudSettings cloud = new AzureCloudSettings(URI.create("https://login.microsoftonline.com"), graph.uri(),
+                URI.create(IntuneSimulator.INTUNE_AUDIENCE), UUID.fromString(IntuneSimulator.INTUNE_APP_ID));
+        client = new IntuneClient(new JsonHttp(JsonHttp.client(tls.clientContext(), Duration.ofSeconds(2)), Duration.ofSeconds(2), 1,
+                Duration.ZERO, duration -> { }, Clock.systemUTC()), accessTokens(), cloud);
+    }
+
+    AccessTokens accessTokens() {
+        return new AccessTokens() {
+            @Override
+            public String token(URI resource) {
+                return tokens.mint(CLIENT, resource.toString(), Duration.ofHours(1));
+            }
+
+            @Override
+            public String describe() {
+                return "simulated";
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        intune.close();
+        graph.close();
+    }
+}
