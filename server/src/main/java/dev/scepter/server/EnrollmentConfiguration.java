@@ -75,8 +75,9 @@ public class EnrollmentConfiguration {
     }
 
     @Bean
-    ScepEndpoints scepEndpoints(CoreContext core, ScepSettings scep, OneTimeChallenges oneTimeChallenges) {
-        return new ScepEndpointFactory(scep, oneTimeChallenges, () -> dataFolderStaticChallenge(core)).endpoints();
+    ScepEndpoints scepEndpoints(CoreContext core, ScepSettings scep, OneTimeChallenges oneTimeChallenges, JamfConfiguration.JamfPro jamf) {
+        return new ScepEndpointFactory(scep, oneTimeChallenges, () -> dataFolderStaticChallenge(core),
+                jamf.client().map(dev.scepter.azure.jamf.JamfBinder::new)).endpoints();
     }
 
     /** The data folder's {@code static-challenge}, made by the local installation. */
