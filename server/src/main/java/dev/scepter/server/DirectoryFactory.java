@@ -54,6 +54,14 @@ public final class DirectoryFactory {
     }
 
     /**
+     * The directory OCSP asks: {@code directory} (cached) for its objects, Jamf Pro (cached apart)
+     * for the Jamf kinds when its API is configured ({@link JamfRoutingDirectory}).
+     */
+    public static Directory withJamf(Directory directory, Optional<Directory> jamf) {
+        return new JamfRoutingDirectory(directory, jamf);
+    }
+
+    /**
      * The directory in use.
      *
      * @param embedded the store's directory, asked for only when it is the one in use

@@ -79,8 +79,10 @@ public class EnrollmentConfiguration {
     }
 
     @Bean
-    ScepEndpoints scepEndpoints(CoreContext core, ScepSettings scep, OneTimeChallenges oneTimeChallenges, IntuneValidation intune) {
-        return new ScepEndpointFactory(scep, oneTimeChallenges, () -> dataFolderStaticChallenge(core), intune).endpoints();
+    ScepEndpoints scepEndpoints(CoreContext core, ScepSettings scep, OneTimeChallenges oneTimeChallenges, IntuneValidation intune,
+            JamfConfiguration.JamfPro jamf) {
+        return new ScepEndpointFactory(scep, oneTimeChallenges, () -> dataFolderStaticChallenge(core), intune,
+                jamf.client().map(dev.scepter.azure.jamf.JamfBinder::new)).endpoints();
     }
 
     /** The data folder's {@code static-challenge}, made by the local installation. */

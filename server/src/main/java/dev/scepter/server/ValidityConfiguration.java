@@ -11,6 +11,7 @@ import dev.scepter.authority.validity.IssuedSerialIndex;
 import dev.scepter.authority.validity.RevocationIndex;
 import dev.scepter.authority.validity.StoreHealth;
 import dev.scepter.authority.validity.Validity;
+import dev.scepter.azure.jamf.JamfDirectory;
 import dev.scepter.protocol.ocsp.IssuerMatcher;
 import dev.scepter.server.crl.CrlService;
 import dev.scepter.server.load.ConcurrencyLimit;
@@ -66,8 +67,9 @@ public class ValidityConfiguration {
 
     @Bean
     Validity validity(X509CertificateHolder caCertificate, RevocationIndex revocations, IssuedSerialIndex issued,
-            CachingDirectory directory, Clock clock) {
-        return new Validity(caCertificate.getSerialNumber(), revocations, issued, directory, clock);
+            CachingDirectory directory, DirectorySettings settings, JamfConfiguration.JamfPro jamf, Clock clock) {
+        return new Validity(caCertificate.getSerialNumber(), revocations, issued, DirectoryFactory.withJamf(directory, jamf.client()
+                .map(client -> new CachingDirectory(new JamfDirectory(client), clock, Duration.ofSeconds(settings.cacheSeconds())))), clock);
     }
 
     @Bean

@@ -93,7 +93,8 @@ public final class DirectoryAdministration {
         return switch (type) {
             case DEVICE -> "directory.devices." + verb;
             case USER -> "directory.users." + verb;
-            case INTUNE_DEVICE, DOMAIN_CONTROLLER -> throw new IllegalArgumentException("the embedded directory keeps no " + type);
+            case INTUNE_DEVICE, DOMAIN_CONTROLLER, JAMF_COMPUTER, JAMF_MOBILE_DEVICE, JAMF_USER, JAMF_USER_ON_COMPUTER,
+                    JAMF_USER_ON_MOBILE_DEVICE -> throw new IllegalArgumentException("the embedded directory keeps no " + type);
         };
     }
 }

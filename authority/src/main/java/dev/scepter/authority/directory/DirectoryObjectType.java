@@ -26,5 +26,27 @@ public enum DirectoryObjectType {
      * host, so their certificates (type byte 0x70) are unbound. A stored binding kind since the first
      * schema, so kept.
      */
-    DOMAIN_CONTROLLER
+    DOMAIN_CONTROLLER,
+    /**
+     * A Mac in Jamf Pro, by its Jamf Pro id ({@code $JSSID}; type byte 0x54). Jamf Pro ids are
+     * numbers, carried in the serial as {@link JamfObjectId} lays them out; only Jamf Pro answers for
+     * this and the other Jamf kinds.
+     */
+    JAMF_COMPUTER,
+    /** An iPhone, iPad or Apple TV in Jamf Pro (SCEPman's "Jamf Device", type byte 0x44). */
+    JAMF_MOBILE_DEVICE,
+    /** A user in Jamf Pro (type byte 0x64). */
+    JAMF_USER,
+    /** A user on a Mac: both must exist in Jamf Pro (type byte 0x7C). */
+    JAMF_USER_ON_COMPUTER,
+    /** A user on a mobile device: both must exist in Jamf Pro (type byte 0x6C). */
+    JAMF_USER_ON_MOBILE_DEVICE;
+
+    /** Whether Jamf Pro, not the configured directory, answers for this kind. */
+    public boolean jamf() {
+        return switch (this) {
+            case JAMF_COMPUTER, JAMF_MOBILE_DEVICE, JAMF_USER, JAMF_USER_ON_COMPUTER, JAMF_USER_ON_MOBILE_DEVICE -> true;
+            case DEVICE, INTUNE_DEVICE, USER, DOMAIN_CONTROLLER -> false;
+        };
+    }
 }

@@ -86,7 +86,8 @@ public final class Binder {
         boolean named = switch (binding.type()) {
             case DEVICE, USER -> true;
             // The directory is keyed by Entra device and user ids; an Intune device id names no object there.
-            case INTUNE_DEVICE, DOMAIN_CONTROLLER -> false;
+            case INTUNE_DEVICE, DOMAIN_CONTROLLER, JAMF_COMPUTER, JAMF_MOBILE_DEVICE, JAMF_USER, JAMF_USER_ON_COMPUTER,
+                    JAMF_USER_ON_MOBILE_DEVICE -> false;
         };
         return named
                 ? directory.securityIdentifier(binding.type(), binding.objectId()).filter(IssuedFor::isSid)

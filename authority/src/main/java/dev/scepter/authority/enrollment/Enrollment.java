@@ -109,7 +109,13 @@ public final class Enrollment {
             return rejected(endpoint, request, new Rejected(Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
         }
         Optional<Binder.Bound> bound = Optional.empty();
-        if (endpoint.profile().binding().bound()) {
+        if (endpoint.profile().binding().bound() && endpoint.binder().isPresent()) {
+            ObjectBinder.Result result = endpoint.binder().get().bind(request.csr());
+            if (result instanceof ObjectBinder.Refused refused) {
+                return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, refused.reason()));
+            }
+            bound = Optional.of(((ObjectBinder.Found) result).bound());
+        } else if (endpoint.profile().binding().bound()) {
             bound = binder.flatMap(b -> b.bind(request.csr()));
             if (bound.isEmpty()) {
                 return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST,

@@ -1,6 +1,7 @@
 package dev.scepter.authority.validity;
 
 import dev.scepter.authority.directory.DirectoryObjectType;
+import dev.scepter.authority.directory.JamfObjectId;
 import dev.scepter.authority.issuance.SerialNumbers;
 import java.math.BigInteger;
 import java.util.Optional;
@@ -20,10 +21,11 @@ public record ObjectBinding(DirectoryObjectType type, UUID objectId) {
 
     /**
      * The binding a serial carries, by SCEPman's type byte; empty for unbound types: static
-     * (0x50/0x51, also what {@code /jamf} issues until Jamf validation exists), domain controllers
+     * (0x50/0x51, also what {@code /jamf} issues without Jamf Pro's API), domain controllers
      * (0x70: {@code /dc} requests name a host, not a directory object, so the bytes after the type
      * byte are random and must not be read as a GUID; a DC certificate is good until revoked by
-     * hand) and the Jamf types, which this version does not issue.
+     * hand). The Jamf types (0x44, 0x54, 0x64, 0x6C, 0x7C and their odd twins) bind only when the
+     * bytes are in {@link JamfObjectId}'s layout: a serial SCEPman issued for Jamf is not misread.
      */
     public static Optional<ObjectBinding> of(BigInteger serialNumber) {
         OptionalInt found = SerialNumbers.typeByte(serialNumber);
@@ -31,6 +33,11 @@ public record ObjectBinding(DirectoryObjectType type, UUID objectId) {
             return Optional.empty();
         }
         int typeByte = found.getAsInt();
+        Optional<DirectoryObjectType> jamf = JamfObjectId.kind(typeByte);
+        if (jamf.isPresent()) {
+            UUID objectId = SerialNumbers.boundObject(serialNumber);
+            return JamfObjectId.of(objectId).map(ids -> new ObjectBinding(jamf.get(), objectId));
+        }
         Optional<DirectoryObjectType> type = switch (typeByte) {
             case 0x40, 0x42 -> Optional.of(DirectoryObjectType.DEVICE);
             case 0x41 -> Optional.of(DirectoryObjectType.INTUNE_DEVICE);

@@ -134,6 +134,9 @@ public final class GraphDirectory implements Directory {
             case INTUNE_DEVICE -> combine(List.of(managedDevice(calls.get(List.of(managedDevicePath(objectId))).get(0))));
             // Nothing binds to a domain controller; were it asked, its id would be a device's.
             case DEVICE, DOMAIN_CONTROLLER -> device(objectId);
+            // Jamf Pro answers for its own objects (the server routes them there); Graph keeps none.
+            case JAMF_COMPUTER, JAMF_MOBILE_DEVICE, JAMF_USER, JAMF_USER_ON_COMPUTER, JAMF_USER_ON_MOBILE_DEVICE ->
+                    throw new IllegalArgumentException("Microsoft Graph keeps no Jamf Pro objects (" + type + ")");
         };
     }
 
@@ -329,6 +332,7 @@ public final class GraphDirectory implements Directory {
                 yield "/devices(deviceId='" + entraId.get() + "')?$select=id,onPremisesSecurityIdentifier";
             }
             case DEVICE, DOMAIN_CONTROLLER -> "/devices(deviceId='" + objectId + "')?$select=id,onPremisesSecurityIdentifier";
+            case JAMF_COMPUTER, JAMF_MOBILE_DEVICE, JAMF_USER, JAMF_USER_ON_COMPUTER, JAMF_USER_ON_MOBILE_DEVICE -> null;
         };
         if (path == null) {
             return Optional.empty();

@@ -4,6 +4,7 @@ import dev.scepter.authority.enrollment.Binder;
 import dev.scepter.authority.enrollment.CertificateType;
 import dev.scepter.authority.enrollment.ChallengeVerifier;
 import dev.scepter.authority.enrollment.EnrollmentEndpoint;
+import dev.scepter.authority.enrollment.ObjectBinder;
 import dev.scepter.authority.enrollment.OneTimeChallenges;
 import dev.scepter.authority.enrollment.RenewalPolicy;
 import dev.scepter.authority.enrollment.StaticChallengeVerifier;
@@ -44,18 +45,22 @@ public final class ScepEndpointFactory {
     private final OneTimeChallenges oneTimeChallenges;
     private final Supplier<String> dataFolderStaticChallenge;
     private final IntuneValidation intuneValidation;
+    private final Optional<ObjectBinder> jamf;
 
     /**
      * @param dataFolderStaticChallenge the data folder's {@code static-challenge}, read only when
      *                                  {@code /static} is on and no {@code RequestPassword} is set
      * @param intuneValidation          Intune's verifier and notifier for its endpoint, or the reason there are none
+     * @param jamf                      binds {@code /jamf}'s requests to Jamf Pro's objects, when Jamf Pro's API is
+     *                                  configured ({@code AppConfig:JamfValidation:URL})
      */
     public ScepEndpointFactory(ScepSettings settings, OneTimeChallenges oneTimeChallenges, Supplier<String> dataFolderStaticChallenge,
-            IntuneValidation intuneValidation) {
+            IntuneValidation intuneValidation, Optional<ObjectBinder> jamf) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.oneTimeChallenges = Objects.requireNonNull(oneTimeChallenges, "oneTimeChallenges");
         this.dataFolderStaticChallenge = Objects.requireNonNull(dataFolderStaticChallenge, "dataFolderStaticChallenge");
         this.intuneValidation = Objects.requireNonNull(intuneValidation, "intuneValidation");
+        this.jamf = Objects.requireNonNull(jamf, "jamf");
     }
 
     /** Every SCEP path, enabled or not, in homepage order. */
@@ -82,12 +87,19 @@ public final class ScepEndpointFactory {
                 new ScepEndpoint("/static", statics.enabled(), staticEndpoint, statics.key("Enabled"), statics.allowDynamicChallenges()),
                 new ScepEndpoint("/static/aad", aad.enabled(), build("static-aad", SerialNumbers.TYPE_STATIC,
                         EndpointProfile.Binding.REQUIRED, aad, aad.requestPassword(), CLIENT_AUTH), aad.key("Enabled"), aad.allowDynamicChallenges()),
-                // Jamf's certificates would be bound to Jamf objects (type bytes 0x44...) through Jamf's
-                // API; without it they are static ones, which OCSP reads as bound to nothing.
-                new ScepEndpoint("/jamf", jamf.enabled(), build("jamf", SerialNumbers.TYPE_STATIC,
-                        EndpointProfile.Binding.NONE, jamf, jamf.requestPassword(), CLIENT_AUTH), jamf.key("Enabled"), jamf.allowDynamicChallenges()),
+                // With Jamf Pro's API, Jamf's certificates are bound to the Jamf object the request names
+                // (type bytes 0x44...), which must exist; without it they are static ones, bound to nothing.
+                new ScepEndpoint("/jamf", jamf.enabled(), this.jamf.map(binder -> bound(build("jamf", SerialNumbers.TYPE_STATIC,
+                        EndpointProfile.Binding.REQUIRED, jamf, jamf.requestPassword(), CLIENT_AUTH), binder)).orElseGet(() -> build("jamf",
+                        SerialNumbers.TYPE_STATIC, EndpointProfile.Binding.NONE, jamf, jamf.requestPassword(), CLIENT_AUTH)),
+                        jamf.key("Enabled"), jamf.allowDynamicChallenges()),
                 new ScepEndpoint("/dc", dc.enabled(), build("dc", SerialNumbers.TYPE_DOMAIN_CONTROLLER,
                         EndpointProfile.Binding.NONE, dc, dc.requestPassword(), DOMAIN_CONTROLLER_EKUS), dc.key("Enabled"), dc.allowDynamicChallenges())));
+    }
+
+    private static EnrollmentEndpoint bound(EnrollmentEndpoint endpoint, ObjectBinder binder) {
+        return new EnrollmentEndpoint(endpoint.profile(), endpoint.challengeVerifier(), endpoint.renewals(), endpoint.notifier(),
+                Optional.of(binder));
     }
 
     private EnrollmentEndpoint build(String name, int serialTypeByte, EndpointProfile.Binding binding, EndpointSettings endpoint,

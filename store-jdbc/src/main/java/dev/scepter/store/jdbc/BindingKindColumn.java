@@ -18,6 +18,11 @@ final class BindingKindColumn {
             case INTUNE_DEVICE -> "INTUNE_DEVICE";
             case USER -> "USER";
             case DOMAIN_CONTROLLER -> "DOMAIN_CONTROLLER";
+            case JAMF_COMPUTER -> "JAMF_COMPUTER";
+            case JAMF_MOBILE_DEVICE -> "JAMF_MOBILE_DEVICE";
+            case JAMF_USER -> "JAMF_USER";
+            case JAMF_USER_ON_COMPUTER -> "JAMF_USER_ON_COMPUTER";
+            case JAMF_USER_ON_MOBILE_DEVICE -> "JAMF_USER_ON_MOBILE_DEVICE";
         };
     }
 
@@ -28,6 +33,11 @@ final class BindingKindColumn {
             case "INTUNE_DEVICE" -> DirectoryObjectType.INTUNE_DEVICE;
             case "USER" -> DirectoryObjectType.USER;
             case "DOMAIN_CONTROLLER" -> DirectoryObjectType.DOMAIN_CONTROLLER;
+            case "JAMF_COMPUTER" -> DirectoryObjectType.JAMF_COMPUTER;
+            case "JAMF_MOBILE_DEVICE" -> DirectoryObjectType.JAMF_MOBILE_DEVICE;
+            case "JAMF_USER" -> DirectoryObjectType.JAMF_USER;
+            case "JAMF_USER_ON_COMPUTER" -> DirectoryObjectType.JAMF_USER_ON_COMPUTER;
+            case "JAMF_USER_ON_MOBILE_DEVICE" -> DirectoryObjectType.JAMF_USER_ON_MOBILE_DEVICE;
             default -> throw new IllegalArgumentException("unknown binding_kind " + value);
         };
     }

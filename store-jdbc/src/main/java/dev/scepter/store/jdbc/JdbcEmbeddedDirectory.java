@@ -204,6 +204,9 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
         return switch (type) {
             case DEVICE, INTUNE_DEVICE, DOMAIN_CONTROLLER -> DirectoryObjectType.DEVICE;
             case USER -> DirectoryObjectType.USER;
+            // Jamf Pro answers for its own objects (the server routes them there); this directory keeps none.
+            case JAMF_COMPUTER, JAMF_MOBILE_DEVICE, JAMF_USER, JAMF_USER_ON_COMPUTER, JAMF_USER_ON_MOBILE_DEVICE ->
+                    throw new IllegalArgumentException("this directory keeps no Jamf Pro objects (" + type + ")");
         };
     }
 

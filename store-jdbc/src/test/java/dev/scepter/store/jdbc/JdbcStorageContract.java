@@ -33,7 +33,12 @@ public abstract class JdbcStorageContract extends StorageContract {
                 DirectoryObjectType.DEVICE, "DEVICE",
                 DirectoryObjectType.INTUNE_DEVICE, "INTUNE_DEVICE",
                 DirectoryObjectType.USER, "USER",
-                DirectoryObjectType.DOMAIN_CONTROLLER, "DOMAIN_CONTROLLER");
+                DirectoryObjectType.DOMAIN_CONTROLLER, "DOMAIN_CONTROLLER",
+                DirectoryObjectType.JAMF_COMPUTER, "JAMF_COMPUTER",
+                DirectoryObjectType.JAMF_MOBILE_DEVICE, "JAMF_MOBILE_DEVICE",
+                DirectoryObjectType.JAMF_USER, "JAMF_USER",
+                DirectoryObjectType.JAMF_USER_ON_COMPUTER, "JAMF_USER_ON_COMPUTER",
+                DirectoryObjectType.JAMF_USER_ON_MOBILE_DEVICE, "JAMF_USER_ON_MOBILE_DEVICE");
         assertThat(stored.keySet()).containsExactlyInAnyOrder(DirectoryObjectType.values());
         for (Map.Entry<DirectoryObjectType, String> kind : stored.entrySet()) {
             IssuedCertificate certificate = withBinding(certificate(serial(0x40)), new DirectoryBinding(kind.getKey(), UUID.randomUUID()));

@@ -1,0 +1,17 @@
+package dev.scepter.azure.jamf;
+
+import dev.scepter.azure.http.ServiceUnavailableException;
+
+/**
+ * Jamf Pro gave no usable answer: unreachable, slow, refusing our credentials, or answering with
+ * an error. Never "not found": the caller must not revoke on it. The message names the call and
+ * what to check, never a token or a secret.
+ */
+public final class JamfUnavailableException extends ServiceUnavailableException {
+
+    private static final long serialVersionUID = 1L;
+
+    public JamfUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

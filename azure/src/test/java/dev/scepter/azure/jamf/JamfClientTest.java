@@ -1,0 +1,117 @@
+package dev.scepter.azure.jamf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scepter.azure.sim.JamfSimulator;
+import dev.scepter.azure.sim.SimServer;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** JamfClient against the simulated Jamf Pro: both sign-ins, token reuse and renewal, the lookups, and each failure named. */
+class JamfClientTest {
+
+    private final JamfFixture fixture = new JamfFixture();
+    private final JamfSimulator jamf = fixture.jamf;
+
+    @AfterEach
+    void stop() {
+        fixture.close();
+    }
+
+    @Test
+    void looksUpEachKindByIdUdidAndEmail() {
+        JamfSimulator.Computer mac = jamf.addComputer("5CF418CE-3E46-481C-A171-7ACC9E1E2E7A", "Mac");
+        JamfSimulator.MobileDevice phone = jamf.addMobileDevice("00008030-001A35E40C38802E", "iPhone");
+        JamfSimulator.User user = jamf.addUser("jdoe", "jdoe@example.com");
+        JamfClient client = fixture.client();
+
+        assertThat(client.computerExists(mac.id())).isTrue();
+        assertThat(client.computerExists(mac.id() + 1)).isFalse();
+        assertThat(client.computerByUdid("5cf418ce-3e46-481c-a171-7acc9e1e2e7a")).hasValue(mac.id());
+        assertThat(client.computerByUdid("00000000-0000-0000-0000-000000000000")).isEmpty();
+        assertThat(client.mobileDeviceExists(phone.id())).isTrue();
+        assertThat(client.mobileDeviceByUdid("00008030-001A35E40C38802E")).hasValue(phone.id());
+        assertThat(client.userExists(user.id())).isTrue();
+        assertThat(client.userByEmail("jdoe@example.com")).hasValue(user.id());
+        assertThat(client.userByEmail("nobody@example.com")).isEmpty();
+        jamf.deleteComputer(mac.id());
+        assertThat(client.computerExists(mac.id())).isFalse();
+    }
+
+    @Test
+    void oneTokenServesManyCallsAndIsRenewedBeforeItExpires() {
+        JamfSimulator.Computer mac = jamf.addComputer("5CF418CE-3E46-481C-A171-7ACC9E1E2E7A", "Mac");
+        JamfClient client = fixture.client();
+        for (int i = 0; i < 5; i++) {
+            assertThat(client.computerExists(mac.id())).isTrue();
+        }
+        assertThat(jamf.tokensIssued()).isEqualTo(1);
+        // Ten minutes' lifetime: renewed two minutes ahead, so at 8m30s a new one is asked for before any call fails.
+        fixture.now.set(fixture.now.get().plus(Duration.ofSeconds(510)));
+        assertThat(client.computerExists(mac.id())).isTrue();
+        assertThat(jamf.tokensIssued()).isEqualTo(2);
+        assertThat(jamf.server().requests().stream().filter(r -> r.path().startsWith("/api/v1/computers-inventory")))
+                .allMatch(r -> r.header("Authorization").startsWith("Bearer "));
+    }
+
+    @Test
+    void aTokenJamfNoLongerTakesIsReplacedOnce() {
+        JamfSimulator.Computer mac = jamf.addComputer("5CF418CE-3E46-481C-A171-7ACC9E1E2E7A", "Mac");
+        JamfClient client = fixture.client();
+        assertThat(client.computerExists(mac.id())).isTrue();
+        jamf.invalidateTokens();
+        assertThat(client.computerExists(mac.id())).isTrue();
+        assertThat(jamf.tokensIssued()).isEqualTo(2);
+    }
+
+    @Test
+    void theLegacyAccountSignsInWithBasic() {
+        JamfSimulator.User user = jamf.addUser("jdoe", "jdoe@example.com");
+        JamfClient client = fixture.client(new JamfClient.UserAccount("scepter-api", "account-password-value"), Duration.ofSeconds(2));
+        assertThat(client.userExists(user.id())).isTrue();
+        SimServer.Request signIn = jamf.server().requests().get(0);
+        assertThat(signIn.path()).isEqualTo("/api/v1/auth/token");
+        assertThat(signIn.header("Authorization")).startsWith("Basic ");
+    }
+
+    @Test
+    void wrongCredentialsNameTheSettingsAndNeverTheSecret() {
+        JamfClient client = fixture.client(new JamfClient.ApiClient("scepter", "not-the-secret"), Duration.ofSeconds(2));
+        assertThatThrownBy(() -> client.computerExists(1)).isInstanceOf(JamfUnavailableException.class)
+                .hasMessageContaining("AppConfig:JamfValidation:ClientID and ClientSecret").hasMessageNotContaining("not-the-secret");
+        JamfClient account = fixture.client(new JamfClient.UserAccount("scepter-api", "wrong-password"), Duration.ofSeconds(2));
+        assertThatThrownBy(() -> account.userExists(1)).isInstanceOf(JamfUnavailableException.class)
+                .hasMessageContaining("APIUsername and APIPassword").hasMessageNotContaining("wrong-password");
+    }
+
+    @Test
+    void aMissingPrivilegeIsNamedNotTakenForNotFound() {
+        jamf.addApiClient("narrow", "s", Duration.ofMinutes(10), Set.of(JamfSimulator.READ_COMPUTERS));
+        JamfClient client = fixture.client(new JamfClient.ApiClient("narrow", "s"), Duration.ofSeconds(2));
+        assertThatThrownBy(() -> client.mobileDeviceExists(1)).isInstanceOf(JamfUnavailableException.class)
+                .hasMessageContaining("Read Mobile Devices");
+    }
+
+    @Test
+    void downOrSlowIsUnavailableNeverNotFound() {
+        JamfClient client = fixture.client(new JamfClient.ApiClient("scepter", "client-secret-value"), Duration.ofMillis(500));
+        jamf.server().down(true);
+        assertThatThrownBy(() -> client.computerExists(1)).isInstanceOf(JamfUnavailableException.class).hasMessageContaining("no answer");
+        jamf.server().down(false);
+        jamf.server().silence(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> client.computerExists(1)).isInstanceOf(JamfUnavailableException.class).hasMessageContaining("no answer");
+        jamf.server().silence(Duration.ZERO);
+        jamf.server().throttleNext(1, 503, 30);
+        assertThatThrownBy(() -> client.computerExists(1)).isInstanceOf(JamfUnavailableException.class);
+    }
+
+    @Test
+    void aUdidThatCouldCarryRsqlIsNotSent() {
+        JamfClient client = fixture.client();
+        assertThatThrownBy(() -> client.computerByUdid("x\" or udid==\"*")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(jamf.server().requests()).isEmpty();
+    }
+}
