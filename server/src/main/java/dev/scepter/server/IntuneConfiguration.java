@@ -98,8 +98,7 @@ public class IntuneConfiguration {
         return version != null ? version : "development";
     }
 
-    /** {@code SignIn.notConfigured()} describes itself so; every configured method names itself otherwise. */
     static boolean signsIn(AccessTokens tokens) {
-        return !"not configured".equals(tokens.describe());
+        return tokens.configured();
     }
 }

@@ -47,13 +47,16 @@ import tools.jackson.databind.JsonNode;
  * {@code complianceState}, Entra's {@code isCompliant}), unless it enrolled less than
  * {@code ComplianceGracePeriodMinutes} ago; otherwise it is on hold.
  *
- * <p>Only Graph's own word that an object does not exist (404 {@code Request_ResourceNotFound},
- * or an empty list for a filter) is {@link DirectoryAnswer#NOT_FOUND}. Every other answer (401,
+ * <p>Only Graph's own word that an object does not exist (404 with {@code Request_ResourceNotFound},
+ * the directory's code, or {@code ResourceNotFound}, Intune's; or an empty list for a filter) is {@link DirectoryAnswer#NOT_FOUND}. Every other answer (401,
  * 403, 429, 5xx, no answer, a body without the properties asked for) is
  * {@link DirectoryUnavailableException}: OCSP answers tryLater, and a good certificate is never
  * answered revoked because Graph could not be read (docs/operations.md).
  */
 public final class GraphDirectory implements Directory {
+
+    /** Graph's codes for an object that does not exist: the directory's, and Intune's workloads'. */
+    static final Set<String> NOT_FOUND_CODES = Set.of("Request_ResourceNotFound", "ResourceNotFound");
 
     /** Intune managementState values that revoke an Intune device's certificates for good (SCEPman's RevokeCertificatesOnWipe list). */
     static final Set<String> WIPE_OR_RETIRE = Set.of("retirepending", "retirefailed", "wipepending", "wipefailed", "unhealthy",
@@ -284,7 +287,7 @@ public final class GraphDirectory implements Directory {
         if (answer.ok()) {
             return null;
         }
-        if (answer.status() == 404 && "Request_ResourceNotFound".equals(answer.errorCode())) {
+        if (answer.status() == 404 && NOT_FOUND_CODES.contains(answer.errorCode())) {
             return Verdict.of(DirectoryAnswer.NOT_FOUND);
         }
         return failed(answer, roles);

@@ -20,4 +20,9 @@ public interface AccessTokens {
 
     /** How this instance signs in, for the homepage (for example "managed identity"), without secrets. */
     String describe();
+
+    /** Whether a sign-in method is configured at all ({@link SignIn#notConfigured()} is the one that is not). */
+    default boolean configured() {
+        return true;
+    }
 }

@@ -116,6 +116,11 @@ public final class SignIn {
             public String describe() {
                 return "not configured";
             }
+
+            @Override
+            public boolean configured() {
+                return false;
+            }
         };
     }
 }

@@ -311,7 +311,9 @@ public final class GraphSimulator {
         if ((match = MANAGED_DEVICE.matcher(path)).matches()) {
             return authorized(authorization, MANAGED_DEVICE_ROLES).orElseGet(() -> {
                 ManagedDevice device = guid(MANAGED_DEVICE.matcher(path)).map(managedDevices::get).orElse(null);
-                return device == null ? notFound(path) : SimServer.Reply.json(200, select(device.json(), query, null));
+                // Intune's workloads behind Graph name a missing object with their own code, not the directory's.
+                return device == null ? SimServer.Reply.error(404, "ResourceNotFound", "{\"_version\": 3, \"Message\": \"Resource not found\"}")
+                        : SimServer.Reply.json(200, select(device.json(), query, null));
             });
         }
         if (MANAGED_DEVICES.matcher(path).matches()) {
