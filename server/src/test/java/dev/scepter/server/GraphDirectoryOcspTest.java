@@ -68,7 +68,7 @@ class GraphDirectoryOcspTest {
             UUID device = UUID.randomUUID();
             graph.addDevice(device);
             try (RunningServer scepter = RunningServer.start(Map.of(
-                    "AppConfig:AuthConfig:SignInApplicationId", UUID.randomUUID().toString(),
+                    "AppConfig:Directory:Type", "Graph",
                     "AppConfig:AzureCloudConfig:MSGraphEndpoint", graph.audience(),
                     "AppConfig:IntuneValidation:DeviceDirectory", "AADAndIntuneOpportunistic",
                     "AppConfig:Directory:CacheSeconds", "1",

@@ -79,8 +79,9 @@ class SettingSectionsTest {
                 .isEqualTo(DirectoryType.GRAPH);
         assertThat(bind("AppConfig:AuthConfig:ApplicationId", "9c3c4f4e-0d7f-4a39-b1c5-0d7e6b0c1a11",
                 "AppConfig:AuthConfig:ApplicationKey", "key").directory().type()).isEqualTo(DirectoryType.GRAPH);
-        assertThat(bind("AppConfig:AuthConfig:SignInApplicationId", "9c3c4f4e-0d7f-4a39-b1c5-0d7e6b0c1a11").directory().type())
-                .isEqualTo(DirectoryType.GRAPH);
+        assertThat(bind("AppConfig:AuthConfig:SignInApplicationId", "9c3c4f4e-0d7f-4a39-b1c5-0d7e6b0c1a11",
+                "AppConfig:AuthConfig:TenantId", "72f988bf-86f1-41af-91ab-2d7cd011db47",
+                "AppConfig:AuthConfig:SignInClientSecret", "secret").directory().type()).isEqualTo(DirectoryType.GRAPH);
         assertThat(bind("AppConfig:AuthConfig:ApplicationId", "9c3c4f4e-0d7f-4a39-b1c5-0d7e6b0c1a11").directory().type())
                 .as("2.x: the application id alone names the API's app, not a way to sign in").isEqualTo(DirectoryType.EMBEDDED);
         assertThat(bind("AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", "1700000000", "AppConfig:Directory:Type", "Embedded")

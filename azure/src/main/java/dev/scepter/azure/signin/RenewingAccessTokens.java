@@ -205,4 +205,10 @@ final class RenewingAccessTokens implements AccessTokens {
     public String describe() {
         return decision.apply(clock.instant()).describe();
     }
+
+    /** Configured when the settings make at least one method possible, even one not usable yet (a managed identity whose roles are still on their way). */
+    @Override
+    public boolean configured() {
+        return !sources.isEmpty();
+    }
 }
