@@ -23,6 +23,17 @@ final class Scepclient {
                 "-cn", commonName);
     }
 
+    /** As {@link #enroll(Path, URI, String, String)}, with an organizational unit of the test's choosing (scepclient's default is MDM). */
+    static Command.Result enroll(Path dir, URI scepUrl, String challenge, String commonName, String organizationalUnit) {
+        return Command.run(dir, "scepclient", "-debug",
+                "-server-url", scepUrl.toString(),
+                "-challenge", challenge,
+                "-private-key", dir.resolve("key.pem").toString(),
+                "-certificate", certificate(dir).toString(),
+                "-cn", commonName,
+                "-ou", organizationalUnit);
+    }
+
     static Path certificate(Path dir) {
         return dir.resolve("cert.pem");
     }

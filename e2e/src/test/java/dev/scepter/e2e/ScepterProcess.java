@@ -92,7 +92,20 @@ public final class ScepterProcess implements Scepter, AutoCloseable {
      * start), with the given {@code java} executable.
      */
     public static ScepterProcess start(Map<String, String> settings, Path dataDir, String java) {
-        Launch launch = launch(settings, dataDir, java);
+        return start(settings, dataDir, java, List.of());
+    }
+
+    /**
+     * Starts a server with these settings and JVM options (for example a trust store that holds a
+     * simulator's certificate: {@code -Djavax.net.ssl.trustStore=...}), as {@code SCEPTER_JAVA_OPTS}
+     * passes them to {@code bin/scepter}.
+     */
+    public static ScepterProcess start(Map<String, String> settings, List<String> jvmOptions) {
+        return start(settings, null, javaExecutable(), jvmOptions);
+    }
+
+    private static ScepterProcess start(Map<String, String> settings, Path dataDir, String java, List<String> jvmOptions) {
+        Launch launch = launch(settings, dataDir, java, jvmOptions);
         URI baseUrl = awaitReadyLine(launch);
         ScepterProcess server = new ScepterProcess(launch.workDir(), launch.dataDir(), launch.log(), launch.process(), baseUrl,
                 settings, java);
@@ -116,7 +129,7 @@ public final class ScepterProcess implements Scepter, AutoCloseable {
 
     /** As {@link #startExpectingRefusal(Map)}, on a data folder of the test's own. */
     public static Refusal startExpectingRefusal(Map<String, String> settings, Path ownDataDir) {
-        Launch launch = launch(settings, ownDataDir, javaExecutable());
+        Launch launch = launch(settings, ownDataDir, javaExecutable(), List.of());
         try {
             Instant deadline = Instant.now().plus(START_TIMEOUT);
             while (Instant.now().isBefore(deadline)) {
@@ -138,7 +151,7 @@ public final class ScepterProcess implements Scepter, AutoCloseable {
     private record Launch(Path workDir, Path dataDir, Path log, Process process, Map<String, String> env) {
     }
 
-    private static Launch launch(Map<String, String> settings, Path ownDataDir, String java) {
+    private static Launch launch(Map<String, String> settings, Path ownDataDir, String java, List<String> jvmOptions) {
         Path jar = launcherJar();
         Path workDir;
         Path dataDir;
@@ -154,8 +167,10 @@ public final class ScepterProcess implements Scepter, AutoCloseable {
         env.put(ROOT_KEY_SIZE, "2048");
         env.putAll(settings);
 
-        ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString(),
-                "serve", "--data-dir", dataDir.toString(), "--port", "0", "--host", "127.0.0.1")
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--data-dir", dataDir.toString(), "--port", "0", "--host", "127.0.0.1"));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
