@@ -55,6 +55,7 @@ class MicrosoftCloudInteropTest {
     private static SimTls tls;
     private static SimTokens tokens;
     private static SimServer login;
+    private static EntraIdSimulator entraId;
     private static SimServer graphHost;
     private static GraphSimulator graph;
     private static IntuneSimulator intune;
@@ -70,7 +71,7 @@ class MicrosoftCloudInteropTest {
         tls = SimTls.generate();
         tokens = new SimTokens(Instant::now);
         login = SimServer.start("entra-id", tls);
-        new EntraIdSimulator(login, tokens).addSecret(TENANT, APP, SECRET);
+        entraId = new EntraIdSimulator(login, tokens).addSecret(TENANT, APP, SECRET);
         graphHost = SimServer.start("graph", tls);
         graph = new GraphSimulator(graphHost, tokens, Instant::now);
         intune = IntuneSimulator.start(tls, tokens, graphHost, Instant::now);
@@ -171,6 +172,9 @@ class MicrosoftCloudInteropTest {
                 });
 
         OpensslOcsp.assertStatus(ocsp(issued), issued.pem(), "good", null);
+        // It signed in as the app registration, through the token endpoint, and never logged the secret.
+        assertThat(entraId.tokenRequests()).isNotEmpty().allSatisfy(request -> assertThat(request.path()).isEqualTo("/" + TENANT + "/oauth2/v2.0/token"));
+        assertThat(server.log()).doesNotContain(SECRET);
 
         graph.disableDevice(id);
         await("disabled in Entra ID", issued, "revoked", "certificateHold");
