@@ -167,6 +167,8 @@ public final class GraphDirectory implements Directory {
         }
         if (inIntune) {
             urls.add("/deviceManagement/managedDevices?$filter=azureADDeviceId%20eq%20'" + deviceId + "'&" + MANAGED_DEVICE_SELECT);
+            // A GUID in the CN may be Intune's own id ({{DeviceId}}, as SCEPman's Android profiles use it): asked in the same $batch.
+            urls.add(managedDevicePath(deviceId));
         }
         List<GraphCalls.Answer> answers = calls.get(urls);
         List<Verdict> verdicts = new ArrayList<>();
@@ -174,24 +176,33 @@ public final class GraphDirectory implements Directory {
             verdicts.add(entraDevice(answers.get(0)));
         }
         if (inIntune) {
-            Verdict managed = managedDevicesOf(answers.get(entra ? 1 : 0));
-            if (managed.forbidden() && mode == DeviceDirectory.AAD_AND_INTUNE_OPPORTUNISTIC) {
+            int first = entra ? 1 : 0;
+            List<Verdict> managed = List.of(managedDevicesOf(answers.get(first)), managedDevice(answers.get(first + 1)));
+            if (managed.stream().anyMatch(Verdict::forbidden) && mode == DeviceDirectory.AAD_AND_INTUNE_OPPORTUNISTIC) {
                 // SCEPman's default mode: without the Intune permission, Entra ID alone decides.
                 intuneRefusedAt = clock.instant();
             } else {
-                verdicts.add(managed);
+                verdicts.addAll(managed);
             }
         }
         return combine(verdicts);
     }
 
     /**
-     * Either directory that knows the object enabled suffices; one that cannot answer leaves the
-     * answer open unless the other said enabled; otherwise the first one's hold or revocation wins
-     * over the other's "not found".
+     * Either directory that knows the object suffices for its existence (SCEPman's AADAndIntune),
+     * but what one of them says against it wins over the other's "enabled": a device wiped or
+     * retired in Intune is revoked, one disabled in Entra ID or not compliant is on hold, whatever
+     * the other directory says. One that cannot answer leaves the answer open unless the other
+     * said enabled.
      */
     private DirectoryAnswer combine(List<Verdict> verdicts) {
-        if (verdicts.stream().anyMatch(v -> v.answer() == DirectoryAnswer.ENABLED)) {
+        List<DirectoryAnswer> known = verdicts.stream().filter(Verdict::known).map(Verdict::answer).toList();
+        for (DirectoryAnswer against : List.of(DirectoryAnswer.RETIRED, DirectoryAnswer.DISABLED, DirectoryAnswer.NOT_COMPLIANT)) {
+            if (known.contains(against)) {
+                return against;
+            }
+        }
+        if (known.contains(DirectoryAnswer.ENABLED)) {
             return DirectoryAnswer.ENABLED;
         }
         List<Verdict> open = verdicts.stream().filter(v -> !v.known()).toList();
@@ -199,8 +210,7 @@ public final class GraphDirectory implements Directory {
             throw new DirectoryUnavailableException("Microsoft Graph cannot tell now: "
                     + open.stream().map(Verdict::unavailable).collect(Collectors.joining("; ")), null);
         }
-        return verdicts.stream().map(Verdict::answer).filter(a -> a != DirectoryAnswer.NOT_FOUND).findFirst()
-                .orElse(DirectoryAnswer.NOT_FOUND);
+        return DirectoryAnswer.NOT_FOUND;
     }
 
     private Verdict entraDevice(GraphCalls.Answer answer) {

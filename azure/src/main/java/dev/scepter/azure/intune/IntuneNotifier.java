@@ -68,6 +68,10 @@ public final class IntuneNotifier implements MdmNotifier {
             answer = actions.successNotification(enrollment, thumbprint, serial, expiration, issuer);
         } catch (IntuneUnavailableException e) {
             throw new DeliveryRefusedException("Intune's success notification failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // Microsoft's rule: whatever made the notification fail, the certificate must not leave.
+            throw new DeliveryRefusedException("Intune's success notification could not be sent: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
         }
         if (!answer.success()) {
             throw new DeliveryRefusedException("Intune answered the success notification with " + answer.code()

@@ -116,7 +116,7 @@ public final class IntuneRevocationPoller {
         } catch (NumberFormatException e) {
             return new Result(4002, "not a hexadecimal serial number: " + abbreviate(serialText));
         }
-        if (!requestIssuer.isEmpty() && !requestIssuer.equals(issuerName)) {
+        if (!requestIssuer.isEmpty() && !sameName(requestIssuer, issuerName)) {
             return new Result(4004, "not issued by " + issuerName);
         }
         RevocationOutcome outcome;
@@ -136,5 +136,15 @@ public final class IntuneRevocationPoller {
 
     private static String abbreviate(String text) {
         return text.length() > 64 ? text.substring(0, 64) + "..." : text;
+    }
+
+    /** Distinguished names compared as names (RFC 5280 section 7.1: case and spacing aside), not as strings. */
+    static boolean sameName(String one, String other) {
+        try {
+            return org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.areEqual(new org.bouncycastle.asn1.x500.X500Name(one),
+                    new org.bouncycastle.asn1.x500.X500Name(other));
+        } catch (IllegalArgumentException notAName) {
+            return false;
+        }
     }
 }

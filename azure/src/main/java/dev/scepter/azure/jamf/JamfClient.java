@@ -3,6 +3,7 @@ package dev.scepter.azure.jamf;
 import dev.scepter.azure.http.JsonHttp;
 import dev.scepter.azure.http.ServiceUnavailableException;
 import dev.scepter.settings.JamfSettings;
+import dev.scepter.settings.Setting;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -203,7 +204,15 @@ public final class JamfClient {
         }
         return switch (response.status()) {
             case 200 -> Optional.of(response.body());
-            case 404 -> Optional.empty();
+            case 404 -> {
+                // Only Jamf Pro's own word is "no such object": its API's error body. A proxy's or a
+                // maintenance page's 404 would otherwise revoke every Jamf certificate for good. The
+                // Classic API (users) answers its 404 with a page of its own, so a path there is taken as is.
+                if (pathAndQuery.startsWith("/api/") && response.body().path("httpStatus").asInt(0) != 404) {
+                    throw unavailable(call + " answered 404 without Jamf Pro's error body: check " + Setting.JAMF_URL.key());
+                }
+                yield Optional.empty();
+            }
             case 401 -> throw unavailable(call + " answered 401 with a fresh token: check " + credentialSettings());
             case 403 -> throw unavailable(call + " answered 403: the API role needs the privilege \"" + privilege + "\"");
             default -> throw unavailable(call + " answered HTTP " + response.status());

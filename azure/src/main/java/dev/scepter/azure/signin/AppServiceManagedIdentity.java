@@ -51,10 +51,20 @@ final class AppServiceManagedIdentity implements TokenSource {
         this.secrets = secrets;
     }
 
+    /**
+     * The resource as its service principal names it, with the trailing slash: a managed identity
+     * asks for {@code https://api.manage.microsoft.com/} (ms_contracts.md 1.2), and Entra ID
+     * accepts Graph's and Key Vault's names with the slash too.
+     */
+    static String resourceName(URI resource) {
+        String name = resource.toString();
+        return name.endsWith("/") ? name : name + "/";
+    }
+
     @Override
     public Token fetch(URI resource) {
         URI endpoint = identity.endpoint();
-        String query = "resource=" + URLEncoder.encode(resource.toString(), StandardCharsets.UTF_8) + "&api-version=" + API_VERSION;
+        String query = "resource=" + URLEncoder.encode(resourceName(resource), StandardCharsets.UTF_8) + "&api-version=" + API_VERSION;
         URI uri = URI.create(endpoint + (endpoint.getRawQuery() == null ? "?" : "&") + query);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header(HEADER, identity.header())
                 .header("Accept", "application/json").GET().build();

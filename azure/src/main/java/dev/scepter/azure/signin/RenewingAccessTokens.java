@@ -52,6 +52,7 @@ final class RenewingAccessTokens implements AccessTokens {
         private CompletableFuture<Token> renewal;
         private Instant nextAttempt = Instant.MIN;
         private boolean failureLogged;
+        private SignInException lastFailure;
     }
 
     private final Function<Instant, AzureSignIn> decision;
@@ -91,6 +92,11 @@ final class RenewingAccessTokens implements AccessTokens {
             if (usable && (entry.renewal != null || now.isBefore(entry.nextAttempt))) {
                 return current.value();
             }
+            if (!usable && entry.renewal == null && now.isBefore(entry.nextAttempt) && entry.lastFailure != null) {
+                // The identity platform failed moments ago: fail at once rather than hold another
+                // request thread (an OCSP or SCEP request) for a sign-in that will most likely fail too.
+                throw new SignInException(entry.lastFailure.getMessage() + " (tried again from " + entry.nextAttempt + ")", null);
+            }
             if (entry.renewal == null) {
                 entry.renewal = new CompletableFuture<>();
                 renewHere = true;
@@ -115,6 +121,7 @@ final class RenewingAccessTokens implements AccessTokens {
             synchronized (entry) {
                 entry.renewal = null;
                 entry.nextAttempt = after.plus(RETRY_AFTER_FAILURE);
+                entry.lastFailure = failure;
                 tell = !entry.failureLogged;
                 entry.failureLogged = true;
             }

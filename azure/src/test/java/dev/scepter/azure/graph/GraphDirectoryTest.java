@@ -80,7 +80,23 @@ class GraphDirectoryTest {
     }
 
     @Test
-    void withBothDirectoriesEitherOneThatKnowsTheDeviceEnabledSuffices() {
+    void aCertificateWhoseCnIsTheIntuneDeviceIdFollowsThatManagedDevice() {
+        for (DeviceDirectory mode : List.of(DeviceDirectory.INTUNE, DeviceDirectory.AAD_AND_INTUNE)) {
+            GraphFixture fixture = new GraphFixture();
+            try (fixture) {
+                GraphDirectory directory = fixture.grantAll().directory(mode);
+                UUID intuneId = UUID.randomUUID();
+                fixture.graph.addManagedDevice(intuneId, UUID.randomUUID());
+                // Bound as a device by the GUID in its CN ({{DeviceId}}): neither Entra nor Intune's azureADDeviceId knows it.
+                assertThat(directory.lookup(DEVICE, intuneId)).as(mode + ": known to Intune by its own id").isEqualTo(ENABLED);
+                fixture.graph.deleteManagedDevice(intuneId);
+                assertThat(directory.lookup(DEVICE, intuneId)).as(mode + ": deleted from Intune").isEqualTo(NOT_FOUND);
+            }
+        }
+    }
+
+    @Test
+    void withBothDirectoriesEitherOneThatKnowsTheDeviceSufficesButADisabledEntraDeviceIsOnHold() {
         for (DeviceDirectory mode : List.of(DeviceDirectory.AAD_AND_INTUNE, DeviceDirectory.AAD_AND_INTUNE_AND_ENDPOINTLIST,
                 DeviceDirectory.AAD_AND_INTUNE_OPPORTUNISTIC)) {
             GraphFixture both = new GraphFixture();
@@ -91,7 +107,8 @@ class GraphDirectoryTest {
                 UUID intuneId = UUID.randomUUID();
                 both.graph.addManagedDevice(intuneId, device);
                 both.graph.disableDevice(device);
-                assertThat(directory.lookup(DEVICE, device)).as(mode + ": disabled in Entra, known to Intune").isEqualTo(ENABLED);
+                // Disabling a lost device in Entra ID is the admin's standard act: it holds even while Intune still knows the device.
+                assertThat(directory.lookup(DEVICE, device)).as(mode + ": disabled in Entra, known to Intune").isEqualTo(DISABLED);
                 both.graph.deleteDevice(device);
                 assertThat(directory.lookup(DEVICE, device)).as(mode + ": deleted in Entra, known to Intune").isEqualTo(ENABLED);
                 both.graph.addDevice(device).accountEnabled = false;
@@ -314,7 +331,8 @@ class GraphDirectoryTest {
         fixture.graph.throttleInnerNext(2, 1);
         assertThat(directory.lookup(DEVICE, device)).isEqualTo(ENABLED);
         assertThat(fixture.slept).contains(Duration.ofSeconds(1));
-        assertThat(fixture.graph.innerRequests()).as("two, then the same two again").isEqualTo(4);
+        assertThat(fixture.graph.innerRequests()).as("three (Entra device, managed device by Entra id and by own id), then the two throttled again")
+                .isEqualTo(5);
 
         UUID gone = UUID.randomUUID();
         fixture.graph.throttleInnerNext(2, 30);

@@ -109,6 +109,18 @@ class JamfClientTest {
     }
 
     @Test
+    void aNotFoundWithoutJamfProsErrorBodyIsUnavailableNotADeletion() {
+        JamfClient client = fixture.client();
+        JamfSimulator.Computer mac = jamf.addComputer("0F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0", "Mac");
+        assertThat(client.computerExists(mac.id())).isTrue();
+        // A proxy's or a maintenance page's 404, not Jamf Pro's {"httpStatus":404,...}: never read as "deleted".
+        jamf.server().throttleNext(1, 404, 0);
+        assertThatThrownBy(() -> client.computerExists(mac.id())).isInstanceOf(JamfUnavailableException.class)
+                .hasMessageContaining("AppConfig:JamfValidation:URL");
+        assertThat(client.computerExists(mac.id())).isTrue();
+    }
+
+    @Test
     void aUdidThatCouldCarryRsqlIsNotSent() {
         JamfClient client = fixture.client();
         assertThatThrownBy(() -> client.computerByUdid("x\" or udid==\"*")).isInstanceOf(IllegalArgumentException.class);

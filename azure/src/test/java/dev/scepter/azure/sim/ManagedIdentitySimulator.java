@@ -76,6 +76,10 @@ public final class ManagedIdentitySimulator {
         if (resource == null || resource.isBlank()) {
             return error(400, "The resource parameter is required.");
         }
+        if (resource.equals("https://api.manage.microsoft.com")) {
+            // The Intune API's service principal is named with the slash (ms_contracts.md 1.2); without it there is no such resource.
+            return error(400, "AADSTS500011: The resource principal named https://api.manage.microsoft.com was not found in the tenant.");
+        }
         String token = tokens.mint(clientId, resource, tokenLifetime);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", token);
