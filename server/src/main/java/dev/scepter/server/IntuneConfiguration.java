@@ -89,7 +89,7 @@ public class IntuneConfiguration {
         }
         JsonHttp http = new JsonHttp(JsonHttp.client(tls, CONNECT_TIMEOUT), CALL_TIMEOUT, 3, Duration.ofSeconds(2),
                 duration -> Thread.sleep(duration.toMillis()), clock);
-        return Optional.of(new IntuneClient(http, tokens, cloud));
+        return Optional.of(new IntuneClient(http, tokens, cloud, clock));
     }
 
     /** The jar's version (as {@code --version} prints it), or "development" when run from classes. */

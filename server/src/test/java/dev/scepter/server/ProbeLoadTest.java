@@ -34,7 +34,8 @@ class ProbeLoadTest {
                     });
             InstanceStatus status = new InstanceStatus(server.core, counting, server.context.getBean(ScepEndpoints.class),
                     server.context.getBean(DirectorySelection.class), Clock.systemUTC(), new StoreHealth(Clock.systemUTC()),
-                    server.context.getBean(dev.scepter.server.intune.IntuneValidation.class));
+                    server.context.getBean(dev.scepter.server.intune.IntuneValidation.class),
+                    server.context.getBean(dev.scepter.server.home.CloudConnections.class));
 
             long start = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(8);

@@ -4,6 +4,9 @@ import dev.scepter.authority.directory.Directory;
 import dev.scepter.authority.directory.DirectoryAnswer;
 import dev.scepter.authority.directory.DirectoryObjectType;
 import dev.scepter.authority.directory.DirectoryUnavailableException;
+import dev.scepter.azure.connection.Connection;
+import dev.scepter.azure.connection.ConnectionStatus;
+import dev.scepter.azure.connection.Outcomes;
 import dev.scepter.azure.http.JsonHttp;
 import dev.scepter.azure.signin.AccessTokens;
 import dev.scepter.settings.AzureCloudSettings;
@@ -53,7 +56,7 @@ import tools.jackson.databind.JsonNode;
  * {@link DirectoryUnavailableException}: OCSP answers tryLater, and a good certificate is never
  * answered revoked because Graph could not be read (docs/operations.md).
  */
-public final class GraphDirectory implements Directory {
+public final class GraphDirectory implements Directory, Connection {
 
     /** Graph's codes for an object that does not exist: the directory's, and Intune's workloads'. */
     static final Set<String> NOT_FOUND_CODES = Set.of("Request_ResourceNotFound", "ResourceNotFound");
@@ -86,6 +89,32 @@ public final class GraphDirectory implements Directory {
     private static final String MANAGED_DEVICE_ROLES = "DeviceManagementManagedDevices.Read.All";
     private static final String USER_ROLES = "User.Read.All or Directory.Read.All";
 
+    /** What this directory reads through Graph, each with its own application permission: a row each on the homepage. */
+    enum Reading {
+        ENTRA_DEVICES("Entra ID devices", DEVICE_ROLES, "/devices(deviceId='" + new UUID(0, 0) + "')?$select=id"),
+        INTUNE_DEVICES("Intune managed devices", MANAGED_DEVICE_ROLES, "/deviceManagement/managedDevices/" + new UUID(0, 0) + "?$select=id"),
+        USERS("users", USER_ROLES, "/users/" + new UUID(0, 0) + "?$select=id");
+
+        final String label;
+        final String roles;
+        /** The lightest call that shows the permission works: an object no directory holds, answered 404. */
+        final String probe;
+
+        Reading(String label, String roles, String probe) {
+            this.label = label;
+            this.roles = roles;
+            this.probe = probe;
+        }
+
+        String row() {
+            return "Graph (" + label + ")";
+        }
+
+        static Reading of(String url) {
+            return url.startsWith("/devices") ? ENTRA_DEVICES : url.startsWith("/users") ? USERS : INTUNE_DEVICES;
+        }
+    }
+
     /** One directory's answer about one object, or why it has none. */
     private record Verdict(DirectoryAnswer answer, String unavailable, boolean forbidden) {
         static Verdict of(DirectoryAnswer answer) {
@@ -109,11 +138,13 @@ public final class GraphDirectory implements Directory {
     private final IntuneSettings intune;
     private final Clock clock;
     private volatile Instant intuneRefusedAt = Instant.MIN;
+    private final Outcomes<Reading> outcomes;
 
     GraphDirectory(GraphCalls calls, IntuneSettings intune, Clock clock) {
         this.calls = Objects.requireNonNull(calls, "calls");
         this.intune = Objects.requireNonNull(intune, "intune");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.outcomes = new Outcomes<>(clock);
     }
 
     /**
@@ -134,7 +165,7 @@ public final class GraphDirectory implements Directory {
     public DirectoryAnswer lookup(DirectoryObjectType type, UUID objectId) {
         return switch (type) {
             case USER -> user(objectId);
-            case INTUNE_DEVICE -> combine(List.of(managedDevice(calls.get(List.of(managedDevicePath(objectId))).get(0))));
+            case INTUNE_DEVICE -> combine(List.of(managedDevice(get(List.of(managedDevicePath(objectId))).get(0))));
             // Nothing binds to a domain controller; were it asked, its id would be a device's.
             case DEVICE, DOMAIN_CONTROLLER -> device(objectId);
             // Jamf Pro answers for its own objects (the server routes them there); Graph keeps none.
@@ -144,7 +175,7 @@ public final class GraphDirectory implements Directory {
     }
 
     private DirectoryAnswer user(UUID objectId) {
-        GraphCalls.Answer answer = calls.get(List.of("/users/" + objectId + "?$select=id,accountEnabled")).get(0);
+        GraphCalls.Answer answer = get(List.of("/users/" + objectId + "?$select=id,accountEnabled")).get(0);
         Verdict verdict = single(answer, USER_ROLES);
         if (verdict != null) {
             return combine(List.of(verdict));
@@ -170,7 +201,7 @@ public final class GraphDirectory implements Directory {
             // A GUID in the CN may be Intune's own id ({{DeviceId}}, as SCEPman's Android profiles use it): asked in the same $batch.
             urls.add(managedDevicePath(deviceId));
         }
-        List<GraphCalls.Answer> answers = calls.get(urls);
+        List<GraphCalls.Answer> answers = get(urls);
         List<Verdict> verdicts = new ArrayList<>();
         if (entra) {
             verdicts.add(entraDevice(answers.get(0)));
@@ -261,7 +292,7 @@ public final class GraphDirectory implements Directory {
             if (pages >= MAX_PAGES) {
                 return Verdict.unavailable("more than " + MAX_PAGES + " pages of managed devices for one Entra device id");
             }
-            page = calls.next(next);
+            page = next(next);
         }
     }
 
@@ -313,7 +344,7 @@ public final class GraphDirectory implements Directory {
 
     @Override
     public Optional<UUID> findUserByPrincipalName(String userPrincipalName) {
-        GraphCalls.Answer answer = calls.get(List.of("/users/" + URLEncoder.encode(userPrincipalName, StandardCharsets.UTF_8)
+        GraphCalls.Answer answer = get(List.of("/users/" + URLEncoder.encode(userPrincipalName, StandardCharsets.UTF_8)
                 .replace("+", "%20") + "?$select=id")).get(0);
         Verdict verdict = single(answer, USER_ROLES);
         if (verdict != null && verdict.answer() == DirectoryAnswer.NOT_FOUND) {
@@ -335,7 +366,7 @@ public final class GraphDirectory implements Directory {
             case USER -> "/users/" + objectId + "?$select=id,onPremisesSecurityIdentifier";
             case INTUNE_DEVICE -> {
                 // Intune keeps no SID: the device's is its Entra record's.
-                GraphCalls.Answer managed = calls.get(List.of("/deviceManagement/managedDevices/" + objectId + "?$select=id,azureADDeviceId"))
+                GraphCalls.Answer managed = get(List.of("/deviceManagement/managedDevices/" + objectId + "?$select=id,azureADDeviceId"))
                         .get(0);
                 Optional<JsonNode> body = body(managed, MANAGED_DEVICE_ROLES);
                 Optional<UUID> entraId = body.flatMap(b -> guid(b.path("azureADDeviceId").asString("")));
@@ -350,7 +381,7 @@ public final class GraphDirectory implements Directory {
         if (path == null) {
             return Optional.empty();
         }
-        GraphCalls.Answer answer = calls.get(List.of(path)).get(0);
+        GraphCalls.Answer answer = get(List.of(path)).get(0);
         return body(answer, type == DirectoryObjectType.USER ? USER_ROLES : DEVICE_ROLES)
                 .map(b -> b.path("onPremisesSecurityIdentifier").asString("")).filter(sid -> !sid.isBlank());
     }
@@ -365,6 +396,100 @@ public final class GraphDirectory implements Directory {
             return Optional.empty();
         }
         throw new DirectoryUnavailableException("Microsoft Graph cannot tell now: " + verdict.unavailable(), null);
+    }
+
+    /** Graph's answers to these calls; what each taught about its reading is kept for {@link #check()}. */
+    private List<GraphCalls.Answer> get(List<String> urls) {
+        List<GraphCalls.Answer> answers;
+        try {
+            answers = calls.get(urls);
+        } catch (DirectoryUnavailableException e) {
+            urls.stream().map(Reading::of).distinct().forEach(reading -> outcomes.record(reading,
+                    ConnectionStatus.notConnected(reading.row(), unanswered(e), Optional.empty())));
+            throw e;
+        }
+        for (int i = 0; i < answers.size(); i++) {
+            Reading reading = Reading.of(urls.get(i));
+            outcomes.record(reading, statusOf(reading, answers.get(i)));
+        }
+        return answers;
+    }
+
+    /** The next page of Intune's managed devices. */
+    private GraphCalls.Answer next(String nextLink) {
+        try {
+            GraphCalls.Answer answer = calls.next(nextLink);
+            outcomes.record(Reading.INTUNE_DEVICES, statusOf(Reading.INTUNE_DEVICES, answer));
+            return answer;
+        } catch (DirectoryUnavailableException e) {
+            outcomes.record(Reading.INTUNE_DEVICES, ConnectionStatus.notConnected(Reading.INTUNE_DEVICES.row(), unanswered(e), Optional.empty()));
+            throw e;
+        }
+    }
+
+    /** Why a call got no answer, said as Graph's: a connection's failure names only the call it failed. */
+    private static String unanswered(DirectoryUnavailableException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.startsWith("Microsoft Graph") || message.startsWith("no token") ? message : "no answer from Microsoft Graph: " + message;
+    }
+
+    private ConnectionStatus statusOf(Reading reading, GraphCalls.Answer answer) {
+        if (answer.ok() || answer.status() == 404 && NOT_FOUND_CODES.contains(answer.errorCode())) {
+            return ConnectionStatus.connected(reading.row(), "Microsoft Graph " + calls.graph() + " answers");
+        }
+        if (answer.status() == 403) {
+            return ConnectionStatus.notConnected(reading.row(), "Graph refused (403 " + answer.errorCode()
+                    + "): this instance needs the application permission " + reading.roles + ", with admin consent", Optional.of(reading.roles));
+        }
+        if (answer.status() == 429) {
+            // Graph answers and the permission works; lookups meanwhile answer tryLater, which is not an outage.
+            return ConnectionStatus.connected(reading.row(), "Microsoft Graph answers, but throttles this instance (429"
+                    + answer.retryAfter().map(d -> ", Retry-After " + d.toSeconds() + " s").orElse("") + ")");
+        }
+        return ConnectionStatus.notConnected(reading.row(), "Graph answered " + answer.status() + " " + answer.errorCode(), Optional.empty());
+    }
+
+    /**
+     * A row for each directory this instance reads through Graph: those its {@code DeviceDirectory}
+     * asks for devices, and any other it has asked since it started (users, Intune devices by
+     * their Intune id). What a lookup taught in the last {@link Connection#RECENT} stands; the
+     * others are asked about an object no directory holds, all in one call.
+     */
+    @Override
+    public List<ConnectionStatus> check() {
+        DeviceDirectory mode = intune.deviceDirectory();
+        List<Reading> shown = new ArrayList<>();
+        for (Reading reading : Reading.values()) {
+            boolean required = switch (reading) {
+                case ENTRA_DEVICES -> mode != DeviceDirectory.INTUNE;
+                case INTUNE_DEVICES -> mode != DeviceDirectory.AAD;
+                case USERS -> false;
+            };
+            if (required || outcomes.asked(reading)) {
+                shown.add(reading);
+            }
+        }
+        List<Reading> unknown = shown.stream().filter(reading -> outcomes.recent(reading).isEmpty()).toList();
+        if (!unknown.isEmpty()) {
+            try {
+                get(unknown.stream().map(reading -> reading.probe).toList());
+            } catch (DirectoryUnavailableException e) {
+                // Recorded for each reading asked.
+            }
+        }
+        List<ConnectionStatus> rows = new ArrayList<>();
+        for (Reading reading : shown) {
+            ConnectionStatus status = outcomes.latest(reading).map(Outcomes.Seen::status)
+                    .orElseGet(() -> ConnectionStatus.notConnected(reading.row(), "Microsoft Graph gave no answer", Optional.empty()));
+            if (reading == Reading.INTUNE_DEVICES && mode == DeviceDirectory.AAD_AND_INTUNE_OPPORTUNISTIC && status.missingPermission().isPresent()) {
+                // SCEPman's default mode goes on without Intune: Entra ID alone decides, which is not an outage.
+                status = new ConnectionStatus(status.name(), ConnectionStatus.State.NOT_CONFIGURED, "Graph refuses Intune's managed devices, "
+                        + "so devices are looked up in Entra ID only (AADAndIntuneOpportunistic); grant " + MANAGED_DEVICE_ROLES
+                        + " to add Intune", status.missingPermission());
+            }
+            rows.add(status);
+        }
+        return rows;
     }
 
     private static Optional<UUID> guid(String text) {

@@ -1,11 +1,15 @@
 package dev.scepter.azure.intune;
 
+import dev.scepter.azure.connection.Connection;
+import dev.scepter.azure.connection.ConnectionStatus;
+import dev.scepter.azure.connection.Outcomes;
 import dev.scepter.azure.http.JsonHttp;
 import dev.scepter.azure.http.ServiceUnavailableException;
 import dev.scepter.azure.signin.AccessTokens;
 import dev.scepter.azure.signin.SignInException;
 import dev.scepter.settings.AzureCloudSettings;
 import java.net.URI;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +35,10 @@ public final class IntuneClient {
     public static final String SCEP_VALIDATION_SERVICE = "ScepRequestValidationFEService";
     /** The service that hands out revocation requests (ms_contracts.md 1.5). */
     public static final String PKI_CONNECTOR_SERVICE = "PkiConnectorFEService";
+    /** The Intune API's application permission both services demand. */
+    static final String SCEP_PERMISSION = "scep_challenge_provider";
+    /** The Graph application permission service discovery demands. */
+    static final String DISCOVERY_PERMISSION = "Application.Read.All";
 
     private final JsonHttp http;
     private final AccessTokens tokens;
@@ -39,8 +47,15 @@ public final class IntuneClient {
     private final String intuneAppId;
     private volatile Map<String, URI> services;
     private volatile Optional<String> lastFailure = Optional.empty();
+    /** Each service's latest call, by lower-case provider name. */
+    private final Outcomes<String> served;
 
     public IntuneClient(JsonHttp http, AccessTokens tokens, AzureCloudSettings cloud) {
+        this(http, tokens, cloud, Clock.systemUTC());
+    }
+
+    public IntuneClient(JsonHttp http, AccessTokens tokens, AzureCloudSettings cloud, Clock clock) {
+        this.served = new Outcomes<>(clock);
         this.http = Objects.requireNonNull(http, "http");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.graph = withoutTrailingSlash(cloud.msGraphEndpoint());
@@ -56,6 +71,18 @@ public final class IntuneClient {
      *                                    answered an HTTP error or no JSON
      */
     public JsonNode post(String service, String action, String apiVersion, JsonNode body) {
+        String key = service.toLowerCase(Locale.ROOT);
+        try {
+            JsonNode answer = postOnce(service, action, apiVersion, body);
+            served.record(key, ConnectionStatus.connected(service, service + " answered " + action));
+            return answer;
+        } catch (IntuneUnavailableException e) {
+            served.record(key, ConnectionStatus.notConnected(service, e.getMessage(), e.missingPermission()));
+            throw e;
+        }
+    }
+
+    private JsonNode postOnce(String service, String action, String apiVersion, JsonNode body) {
         URI base = service(service);
         String call = service + " " + action;
         JsonHttp.Response response;
@@ -75,9 +102,10 @@ public final class IntuneClient {
             }
         }
         if (!response.ok()) {
-            throw failure(call + " answered " + response.errorCode() + (response.status() == 401 || response.status() == 403
+            boolean refused = response.status() == 401 || response.status() == 403;
+            throw failure(call + " answered " + response.errorCode() + (refused
                     ? ": this instance's identity needs the Intune application permission scep_challenge_provider, with admin consent"
-                    : ""), null);
+                    : ""), null, refused ? SCEP_PERMISSION : null);
         }
         if (!response.body().isObject()) {
             throw failure(call + " answered HTTP " + response.status() + " without a JSON object", null);
@@ -97,6 +125,43 @@ public final class IntuneClient {
         return http.call("POST", URI.create(withoutTrailingSlash(base) + "/" + action), token, Map.of("api-version", apiVersion), body);
     }
 
+    /**
+     * A service's connection, for the homepage and the probe, under the row's name. Its latest call
+     * within {@link Connection#RECENT} says it. Otherwise, nothing is sent to Intune (no call of
+     * its services is harmless to make): a token for Intune's API and the service's discovery (from
+     * what is known, else one Graph call) must work, and a refusal of the latest call (its
+     * permission) stands until Intune accepts a call again, since nothing else would show it.
+     */
+    public ConnectionStatus check(String name, String service) {
+        String key = service.toLowerCase(Locale.ROOT);
+        Optional<Outcomes.Seen> recent = served.recent(key);
+        if (recent.isPresent()) {
+            return recent.get().status().named(name).withReason(recent.get().status().reason() + " (at " + recent.get().at() + ")");
+        }
+        Optional<Outcomes.Seen> latest = served.latest(key);
+        // Both services demand scep_challenge_provider: either one's refusal stands for this one too,
+        // unless this one answered since.
+        Optional<Outcomes.Seen> refusal = java.util.stream.Stream.of(SCEP_VALIDATION_SERVICE, PKI_CONNECTOR_SERVICE)
+                .flatMap(other -> served.latest(other.toLowerCase(Locale.ROOT)).stream())
+                .filter(seen -> seen.status().missingPermission().filter(SCEP_PERMISSION::equals).isPresent())
+                .filter(seen -> latest.isEmpty() || !latest.get().at().isAfter(seen.at()))
+                .max(java.util.Comparator.comparing(Outcomes.Seen::at));
+        if (refusal.isPresent()) {
+            return refusal.get().status().named(name).withReason(refusal.get().status().reason() + " (at " + refusal.get().at()
+                    + "; shown until Intune accepts a call again)");
+        }
+        URI base;
+        try {
+            token(intuneAudience, "Intune");
+            base = service(service);
+        } catch (IntuneUnavailableException e) {
+            return ConnectionStatus.notConnected(name, e.getMessage(), e.missingPermission());
+        }
+        String reason = service + " found through service discovery at " + base.getHost() + ", and a token for Intune's API";
+        return ConnectionStatus.connected(name, latest.map(seen -> reason + "; its latest call, at " + seen.at() + ": " + seen.status().reason())
+                .orElse(reason));
+    }
+
     /** The base URL of an Intune service, discovered through Graph when not known yet. */
     URI service(String providerName) {
         Map<String, URI> known = services;
@@ -109,7 +174,7 @@ public final class IntuneClient {
             services = null; // a consent granted since shows on the next call
             throw failure("Intune's service discovery lists no " + providerName + ": grant this instance's identity the Graph "
                     + "application permission Application.Read.All and the Intune permission scep_challenge_provider, with admin "
-                    + "consent, and check that the tenant has Intune", null);
+                    + "consent, and check that the tenant has Intune", null, SCEP_PERMISSION + ", " + DISCOVERY_PERMISSION);
         }
         return uri;
     }
@@ -127,10 +192,10 @@ public final class IntuneClient {
                 throw failure("Intune's service discovery on Microsoft Graph: no answer (" + e.getMessage() + ")", e);
             }
             if (!response.ok()) {
+                boolean refused = response.status() == 401 || response.status() == 403;
                 throw failure("Intune's service discovery on Microsoft Graph answered " + response.errorCode()
-                        + (response.status() == 401 || response.status() == 403
-                                ? ": this instance's identity needs the Graph application permission Application.Read.All, with admin consent"
-                                : ""), null);
+                        + (refused ? ": this instance's identity needs the Graph application permission Application.Read.All, with admin consent"
+                                : ""), null, refused ? DISCOVERY_PERMISSION : null);
             }
             for (JsonNode endpoint : response.body().path("value")) {
                 String name = endpoint.path("providerName").asString("");
@@ -158,8 +223,12 @@ public final class IntuneClient {
     }
 
     private IntuneUnavailableException failure(String message, Throwable cause) {
+        return failure(message, cause, null);
+    }
+
+    private IntuneUnavailableException failure(String message, Throwable cause, String missingPermission) {
         lastFailure = Optional.of(message);
-        return new IntuneUnavailableException(message, cause);
+        return new IntuneUnavailableException(message, cause, missingPermission);
     }
 
     private static URI withoutTrailingSlash(URI uri) {

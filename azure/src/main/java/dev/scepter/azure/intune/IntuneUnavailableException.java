@@ -1,5 +1,7 @@
 package dev.scepter.azure.intune;
 
+import java.util.Optional;
+
 /**
  * Intune gave no usable answer: its service could not be found or reached, a token could not be
  * had, or it answered with an HTTP error or a body that is not its protocol. The message says
@@ -10,7 +12,20 @@ public class IntuneUnavailableException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    private final String missingPermission;
+
     public IntuneUnavailableException(String message, Throwable cause) {
+        this(message, cause, null);
+    }
+
+    /** @param missingPermission the permission the refusal points at, by name; null when it is not a refusal */
+    public IntuneUnavailableException(String message, Throwable cause, String missingPermission) {
         super(message, cause);
+        this.missingPermission = missingPermission;
+    }
+
+    /** The permission Intune or Graph refused for, when the failure is a refusal (401, 403, a service not listed). */
+    public Optional<String> missingPermission() {
+        return Optional.ofNullable(missingPermission);
     }
 }

@@ -1,5 +1,8 @@
 package dev.scepter.azure.jamf;
 
+import dev.scepter.azure.connection.Connection;
+import dev.scepter.azure.connection.ConnectionStatus;
+import dev.scepter.azure.connection.Outcomes;
 import dev.scepter.azure.http.JsonHttp;
 import dev.scepter.azure.http.ServiceUnavailableException;
 import dev.scepter.settings.JamfSettings;
@@ -85,6 +88,8 @@ public final class JamfClient {
     private final Duration timeout;
     private final Clock clock;
     private Token token;
+    /** Each privilege's latest read. */
+    private final Outcomes<String> reads;
 
     /**
      * @param base    the Jamf Pro URL ({@code https://example.jamfcloud.com}), with or without a trailing slash
@@ -97,6 +102,7 @@ public final class JamfClient {
         this.http = Objects.requireNonNull(http, "http");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.reads = new Outcomes<>(clock);
     }
 
     /**
@@ -117,6 +123,48 @@ public final class JamfClient {
     /** For the homepage and messages: the instance, never a credential. */
     public String describe() {
         return "Jamf Pro " + base;
+    }
+
+    /** The homepage's row. */
+    static final String CONNECTION = "Jamf Pro";
+    /** A UDID and an address no device or user has: reading them shows sign-in and privilege work, and finds nothing. */
+    private static final String NO_UDID = "00000000-0000-0000-0000-000000000000";
+    private static final String NO_EMAIL = "nobody@scepter.invalid";
+
+    /**
+     * Jamf Pro's connection, for the homepage and the probe: signed in, and each read privilege
+     * (Read Computers, Read Mobile Devices, Read Users) working. A privilege read in the last
+     * {@link Connection#RECENT} stands as read; the others are read once, looking for an object
+     * that is not there.
+     */
+    public ConnectionStatus check() {
+        java.util.List<ConnectionStatus> failing = new java.util.ArrayList<>();
+        for (String privilege : java.util.List.of("Read Computers", "Read Mobile Devices", "Read Users")) {
+            if (reads.recent(privilege).isEmpty()) {
+                try {
+                    switch (privilege) {
+                        case "Read Computers" -> computerByUdid(NO_UDID);
+                        case "Read Mobile Devices" -> mobileDeviceByUdid(NO_UDID);
+                        default -> userByEmail(NO_EMAIL);
+                    }
+                } catch (AmbiguousException e) {
+                    // An answer all the same.
+                } catch (JamfUnavailableException e) {
+                    if (e.missingPrivilege().isEmpty()) {
+                        // Not signed in, or no answer: the other reads would only say it again.
+                        failing.add(ConnectionStatus.notConnected(CONNECTION, e.getMessage(), Optional.empty()));
+                        break;
+                    }
+                }
+            }
+            reads.latest(privilege).map(Outcomes.Seen::status).filter(status -> !status.ok()).ifPresent(failing::add);
+        }
+        if (failing.isEmpty()) {
+            return ConnectionStatus.connected(CONNECTION, describe() + " answers: signed in, reads computers, mobile devices and users");
+        }
+        String missing = String.join(", ", failing.stream().flatMap(status -> status.missingPermission().stream()).toList());
+        return ConnectionStatus.notConnected(CONNECTION, String.join("; ", failing.stream().map(ConnectionStatus::reason).distinct().toList()),
+                missing.isEmpty() ? Optional.empty() : Optional.of(missing));
     }
 
     /** Whether the computer with this Jamf Pro id exists. */
@@ -193,8 +241,20 @@ public final class JamfClient {
         }
     }
 
-    /** The body of a 200; empty for a 404 (no such object); anything else is Jamf Pro being unavailable. */
+    /** {@link #read}, its outcome kept for {@link #check()}. */
     private Optional<JsonNode> get(String pathAndQuery, String privilege) {
+        try {
+            Optional<JsonNode> found = read(pathAndQuery, privilege);
+            reads.record(privilege, ConnectionStatus.connected(CONNECTION, describe() + " answers"));
+            return found;
+        } catch (JamfUnavailableException e) {
+            reads.record(privilege, ConnectionStatus.notConnected(CONNECTION, e.getMessage(), e.missingPrivilege()));
+            throw e;
+        }
+    }
+
+    /** The body of a 200; empty for a 404 (no such object); anything else is Jamf Pro being unavailable. */
+    private Optional<JsonNode> read(String pathAndQuery, String privilege) {
         URI uri = URI.create(base + pathAndQuery);
         String call = "GET " + pathAndQuery.replaceFirst("\\?.*", "");
         JsonHttp.Response response = send(uri, bearer(false), call);
@@ -214,7 +274,8 @@ public final class JamfClient {
                 yield Optional.empty();
             }
             case 401 -> throw unavailable(call + " answered 401 with a fresh token: check " + credentialSettings());
-            case 403 -> throw unavailable(call + " answered 403: the API role needs the privilege \"" + privilege + "\"");
+            case 403 -> throw new JamfUnavailableException(describe() + ": " + call + " answered 403: the API role needs the privilege \""
+                    + privilege + "\"", null, privilege);
             default -> throw unavailable(call + " answered HTTP " + response.status());
         };
     }

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.springframework.stereotype.Component;
@@ -33,8 +34,26 @@ import org.springframework.stereotype.Component;
 @Component
 public final class InstanceStatus {
 
-    /** One component's health; {@code state} is the word the homepage shows for it. */
-    public record Check(String component, boolean ok, String state, String detail) {
+    /**
+     * One component's health; {@code state} is the word the homepage shows for it.
+     *
+     * @param tone              the badge's colour: {@code ok} (green), {@code bad} (red), {@code off} (grey)
+     * @param missingPermission the permission a service refused, by name; empty when none
+     */
+    public record Check(String component, boolean ok, String state, String detail, String tone, String missingPermission) {
+        public Check(String component, boolean ok, String state, String detail) {
+            this(component, ok, state, detail, ok ? "ok" : "bad", "");
+        }
+
+        static Check of(dev.scepter.azure.connection.ConnectionStatus connection) {
+            String tone = switch (connection.state()) {
+                case CONNECTED -> "ok";
+                case NOT_CONNECTED -> "bad";
+                case NOT_CONFIGURED -> "off";
+            };
+            return new Check(connection.name(), connection.ok(), connection.state().words(), connection.reason(), tone,
+                    connection.missingPermission().orElse(""));
+        }
     }
 
     /**
@@ -58,6 +77,7 @@ public final class InstanceStatus {
     private final Clock clock;
     private final StoreHealth storeHealth;
     private final IntuneValidation intune;
+    private final CloudConnections cloud;
     /**
      * The checks, computed at most once a second however many ask: {@code /probe} and the homepage
      * are public, and each computation counts the store's certificates and asks the directory, so
@@ -68,8 +88,9 @@ public final class InstanceStatus {
                     .build(unused -> computeChecks());
 
     public InstanceStatus(CoreContext core, CertificateStore store, ScepEndpoints endpoints, DirectorySelection directories, Clock clock,
-            StoreHealth storeHealth, IntuneValidation intune) {
+            StoreHealth storeHealth, IntuneValidation intune, CloudConnections cloud) {
         this.core = core;
+        this.cloud = cloud;
         this.intune = intune;
         this.storeHealth = storeHealth;
         this.store = store;
@@ -105,19 +126,31 @@ public final class InstanceStatus {
             storeReached = false;
             storeHealth.unreachable();
         }
+        checks.add(directory(storeReached));
+        cloud.statuses().stream().map(Check::of).forEach(checks::add);
+        return checks;
+    }
+
+    private Check directory(boolean storeReached) {
+        String described = directories.directory().describe();
+        Optional<List<dev.scepter.azure.connection.ConnectionStatus>> graph = cloud.directoryRows();
+        if (graph.isPresent()) {
+            // Graph's own rows say it, checked at most every 30 s: a lookup here would be a Graph call per probe.
+            boolean connected = graph.get().stream().allMatch(dev.scepter.azure.connection.ConnectionStatus::ok);
+            return new Check("Directory", connected, connected ? "CONNECTED" : "NOT CONNECTED",
+                    described + (connected ? "" : ": see the Graph rows"));
+        }
         if (!storeReached && directories.embedded().isPresent()) {
             // The embedded directory lives in the store: asking it would only wait for the pool's timeout a second time.
-            checks.add(new Check("Directory", false, "NOT CONNECTED", directories.directory().describe() + ": its store is not reachable"));
-            return checks;
+            return new Check("Directory", false, "NOT CONNECTED", described + ": its store is not reachable");
         }
         try {
             // Any answer, found or not, shows the directory answers; only an outage throws.
             directories.directory().lookup(DirectoryObjectType.DEVICE, PROBE_OBJECT);
-            checks.add(new Check("Directory", true, "CONNECTED", directories.directory().describe()));
+            return new Check("Directory", true, "CONNECTED", described);
         } catch (RuntimeException e) {
-            checks.add(new Check("Directory", false, "NOT CONNECTED", directories.directory().describe() + ": not reachable"));
+            return new Check("Directory", false, "NOT CONNECTED", described + ": not reachable");
         }
-        return checks;
     }
 
     public boolean healthy() {

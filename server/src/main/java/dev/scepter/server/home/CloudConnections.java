@@ -1,0 +1,163 @@
+package dev.scepter.server.home;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.scepter.azure.connection.Connection;
+import dev.scepter.azure.connection.ConnectionStatus;
+import dev.scepter.azure.intune.IntuneClient;
+import dev.scepter.azure.signin.AccessTokens;
+import dev.scepter.azure.signin.SignInException;
+import dev.scepter.server.CoreContext;
+import dev.scepter.server.DirectorySelection;
+import dev.scepter.server.JamfConfiguration;
+import dev.scepter.server.intune.IntuneRevocationSchedule;
+import dev.scepter.server.intune.IntuneValidation;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.springframework.stereotype.Component;
+
+/**
+ * The connections to Microsoft's cloud and Jamf Pro that this instance is configured to use, as
+ * the homepage and {@code /probe} show them: Microsoft sign-in, Graph (one row per directory it
+ * reads), Intune validation, Intune revocation, Jamf Pro. One that is not configured has no row.
+ *
+ * <p>A load balancer probes every few seconds, and each of these would be a call to Microsoft or
+ * Jamf Pro: the rows are checked at most every {@link Connection#RECENT}, in the background once
+ * there are rows to show (only the first asker waits), and each check reuses what the component's
+ * own calls taught it. A check that does not end within {@link #LONGEST_WAIT} shows as not
+ * connected; it goes on, and its end shows at the next refresh (one check per connection at a time).
+ */
+@Component
+public final class CloudConnections implements AutoCloseable {
+
+    /** How long the rows wait for a check: a service slower than this fails the requests that wait for it too. */
+    static final Duration LONGEST_WAIT = Duration.ofSeconds(10);
+    static final String SIGN_IN = "Microsoft sign-in";
+    /** The group of rows the Graph directory gives, which the Directory row sums up. */
+    static final String GRAPH = "Graph";
+
+    /** A connection and the name its rows go by while it has not answered. */
+    private record Named(String name, Connection connection) {
+    }
+
+    private final List<Named> connections;
+    private final ExecutorService checks = Executors.newCachedThreadPool(daemon("connection-check"));
+    private final ExecutorService refresher = Executors.newSingleThreadExecutor(daemon("connection-refresh"));
+    private final Map<String, CompletableFuture<List<ConnectionStatus>>> running = new ConcurrentHashMap<>();
+    private final LoadingCache<Boolean, Map<String, List<ConnectionStatus>>> recent;
+
+    public CloudConnections(CoreContext core, AccessTokens tokens, DirectorySelection directories, IntuneValidation intune,
+            IntuneRevocationSchedule revocations, JamfConfiguration.JamfPro jamf) {
+        List<Named> configured = new ArrayList<>();
+        if (tokens.configured()) {
+            var cloud = core.settings().azureCloud();
+            configured.add(new Named(SIGN_IN, signIn(tokens, List.of(cloud.msGraphEndpoint(), cloud.managementEndpoint()))));
+        }
+        if (directories.directory() instanceof Connection graph) {
+            configured.add(new Named(GRAPH, graph));
+        }
+        intune.client().ifPresent(client -> {
+            configured.add(new Named("Intune validation",
+                    () -> List.of(client.check("Intune validation", IntuneClient.SCEP_VALIDATION_SERVICE))));
+            if (revocations.polling()) {
+                configured.add(new Named("Intune revocation",
+                        () -> List.of(client.check("Intune revocation", IntuneClient.PKI_CONNECTOR_SERVICE))));
+            }
+        });
+        jamf.client().ifPresent(client -> configured.add(new Named("Jamf Pro", () -> List.of(client.check()))));
+        this.connections = List.copyOf(configured);
+        this.recent = Caffeine.newBuilder().refreshAfterWrite(Connection.RECENT).maximumSize(1).executor(refresher)
+                .build(unused -> checkAll());
+    }
+
+    /** The rows, in the order above; empty when nothing is configured. */
+    public List<ConnectionStatus> statuses() {
+        if (connections.isEmpty()) {
+            return List.of();
+        }
+        return recent.get(Boolean.TRUE).values().stream().flatMap(List::stream).toList();
+    }
+
+    /** The Graph directory's rows, when Graph is the directory: the Directory row is theirs, without a lookup of its own. */
+    public Optional<List<ConnectionStatus>> directoryRows() {
+        if (connections.stream().noneMatch(named -> named.name().equals(GRAPH))) {
+            return Optional.empty();
+        }
+        return Optional.of(recent.get(Boolean.TRUE).getOrDefault(GRAPH, List.of()));
+    }
+
+    private Map<String, List<ConnectionStatus>> checkAll() {
+        Map<String, CompletableFuture<List<ConnectionStatus>>> started = new LinkedHashMap<>();
+        for (Named named : connections) {
+            // One check per connection at a time: one that hangs is waited for again, not started again.
+            started.put(named.name(), running.compute(named.name(), (name, previous) -> previous != null && !previous.isDone() ? previous
+                    : CompletableFuture.supplyAsync(named.connection()::check, checks)));
+        }
+        long deadline = System.nanoTime() + LONGEST_WAIT.toNanos();
+        Map<String, List<ConnectionStatus>> rows = new LinkedHashMap<>();
+        started.forEach((name, check) -> rows.put(name, await(name, check, deadline)));
+        return rows;
+    }
+
+    private static List<ConnectionStatus> await(String name, CompletableFuture<List<ConnectionStatus>> check, long deadline) {
+        try {
+            return check.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return List.of(ConnectionStatus.notConnected(name, "no answer within " + LONGEST_WAIT.toSeconds() + " s", Optional.empty()));
+        } catch (ExecutionException e) {
+            // A check's own failure: its class only, since a message from deep inside a client is not known to be free of secrets.
+            return List.of(ConnectionStatus.notConnected(name, "the check failed: " + e.getCause().getClass().getSimpleName(), Optional.empty()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of(ConnectionStatus.notConnected(name, "interrupted while checking", Optional.empty()));
+        }
+    }
+
+    /**
+     * Signed in when a token can be had for each audience this instance calls. Tokens are kept and
+     * renewed by the sign-in itself, so this asks Entra ID only when a token is due anyway (and not
+     * again for a while after a failure).
+     */
+    private static Connection signIn(AccessTokens tokens, List<URI> audiences) {
+        return () -> {
+            for (URI audience : audiences) {
+                try {
+                    tokens.token(audience);
+                } catch (SignInException e) {
+                    return List.of(ConnectionStatus.notConnected(SIGN_IN, "no token for " + audience + ": " + e.getMessage(), Optional.empty()));
+                } catch (RuntimeException e) {
+                    return List.of(ConnectionStatus.notConnected(SIGN_IN, "no token for " + audience + ": " + e.getClass().getSimpleName(),
+                            Optional.empty()));
+                }
+            }
+            return List.of(ConnectionStatus.connected(SIGN_IN, tokens.describe() + ": tokens for "
+                    + String.join(" and ", audiences.stream().map(URI::toString).toList())));
+        };
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void close() {
+        refresher.shutdownNow();
+        checks.shutdownNow();
+    }
+}
