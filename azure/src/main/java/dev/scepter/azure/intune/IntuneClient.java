@@ -155,6 +155,12 @@ public final class IntuneClient {
             token(intuneAudience, "Intune");
             base = service(service);
         } catch (IntuneUnavailableException e) {
+            if (e.tenantWithoutIntune()) {
+                // A tenant without Intune is a fact, not an outage: the probe must not fail (and an App Service health check
+                // must not recycle the instance) for an endpoint nobody there can use.
+                return new ConnectionStatus(name, ConnectionStatus.State.NOT_CONFIGURED, e.getMessage()
+                        + "; every request on Intune's SCEP path gets a CertRep FAILURE", java.util.Optional.empty());
+            }
             return ConnectionStatus.notConnected(name, e.getMessage(), e.missingPermission());
         }
         String reason = service + " found through service discovery at " + base.getHost() + ", and a token for Intune's API";
@@ -190,6 +196,10 @@ public final class IntuneClient {
                 response = http.call("GET", next, token, Map.of(), null);
             } catch (ServiceUnavailableException e) {
                 throw failure("Intune's service discovery on Microsoft Graph: no answer (" + e.getMessage() + ")", e);
+            }
+            if (response.status() == 404) {
+                throw failure("this tenant has no Microsoft Intune: Microsoft Graph knows no service principal for Intune's API (appId "
+                        + intuneAppId + ")", null).tenantWithoutIntune(true);
             }
             if (!response.ok()) {
                 boolean refused = response.status() == 401 || response.status() == 403;

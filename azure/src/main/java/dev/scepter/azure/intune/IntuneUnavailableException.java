@@ -14,6 +14,8 @@ public class IntuneUnavailableException extends RuntimeException {
 
     private final String missingPermission;
 
+    private boolean tenantWithoutIntune;
+
     public IntuneUnavailableException(String message, Throwable cause) {
         this(message, cause, null);
     }
@@ -22,6 +24,20 @@ public class IntuneUnavailableException extends RuntimeException {
     public IntuneUnavailableException(String message, Throwable cause, String missingPermission) {
         super(message, cause);
         this.missingPermission = missingPermission;
+    }
+
+    /**
+     * Whether the tenant has no Intune at all: Graph knows no service principal for Intune's API
+     * (service discovery answers 404). Nothing to fix on this instance; the Intune endpoint simply
+     * has no one to ask.
+     */
+    public boolean tenantWithoutIntune() {
+        return tenantWithoutIntune;
+    }
+
+    IntuneUnavailableException tenantWithoutIntune(boolean value) {
+        this.tenantWithoutIntune = value;
+        return this;
     }
 
     /** The permission Intune or Graph refused for, when the failure is a refusal (401, 403, a service not listed). */

@@ -55,4 +55,18 @@ class IntuneConnectionTest {
             assertThat(fixture.client.check("Intune revocation", IntuneClient.PKI_CONNECTOR_SERVICE).state()).isEqualTo(State.CONNECTED);
         }
     }
+
+    @Test
+    void aTenantWithoutIntuneIsNotConfiguredAndDoesNotFailTheProbe() {
+        try (IntuneFixture fixture = new IntuneFixture()) {
+            fixture.intune.tenantHasIntune(false);
+            ConnectionStatus row = validation(fixture);
+            assertThat(row.state()).isEqualTo(State.NOT_CONFIGURED);
+            assertThat(row.ok()).isTrue();
+            assertThat(row.reason()).contains("no Microsoft Intune");
+
+            fixture.intune.tenantHasIntune(true);
+            assertThat(validation(fixture).state()).as("once the tenant has Intune, discovery is asked again").isEqualTo(State.CONNECTED);
+        }
+    }
 }

@@ -83,6 +83,7 @@ public final class IntuneSimulator implements AutoCloseable {
     private final Map<String, String> nextCode = new ConcurrentHashMap<>();
     private final Map<String, Integer> nextStatus = new ConcurrentHashMap<>();
     private final Set<String> listed = ConcurrentHashMap.newKeySet();
+    private volatile boolean tenantHasIntune = true;
 
     private IntuneSimulator(SimServer intune, SimServer graph, SimTokens tokens, Supplier<Instant> clock) {
         this.intune = intune;
@@ -131,6 +132,11 @@ public final class IntuneSimulator implements AutoCloseable {
         nextStatus.put(action, status);
     }
 
+    /** The tenant has no Intune (or gets it): Graph then knows no service principal with Intune's application id. */
+    public void tenantHasIntune(boolean has) {
+        this.tenantHasIntune = has;
+    }
+
     /** Service discovery stops (or starts again) listing a service, as when the tenant lacks it or a consent is missing. */
     public void listService(String providerName, boolean listed) {
         if (listed) {
@@ -176,7 +182,7 @@ public final class IntuneSimulator implements AutoCloseable {
             return refused.get();
         }
         String appId = request.group(1) != null ? request.group(1) : request.group(2);
-        if (!INTUNE_APP_ID.equalsIgnoreCase(appId)) {
+        if (!INTUNE_APP_ID.equalsIgnoreCase(appId) || !tenantHasIntune) {
             return SimServer.Reply.error(404, "Request_ResourceNotFound", "Resource '" + appId + "' does not exist.");
         }
         List<Map<String, Object>> value = new ArrayList<>();
