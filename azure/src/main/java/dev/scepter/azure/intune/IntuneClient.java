@@ -152,8 +152,10 @@ public final class IntuneClient {
         }
         URI base;
         try {
-            token(intuneAudience, "Intune");
+            // Discovery first: in a tenant without Intune, Entra ID refuses a token for Intune's API too (AADSTS500011),
+            // and only discovery's 404 tells that the tenant has no Intune rather than that something is broken.
             base = service(service);
+            token(intuneAudience, "Intune");
         } catch (IntuneUnavailableException e) {
             if (e.tenantWithoutIntune()) {
                 // A tenant without Intune is a fact, not an outage: the probe must not fail (and an App Service health check

@@ -63,7 +63,7 @@ public final class CloudConnections implements AutoCloseable {
         List<Named> configured = new ArrayList<>();
         if (tokens.configured()) {
             var cloud = core.settings().azureCloud();
-            configured.add(new Named(SIGN_IN, signIn(tokens, List.of(cloud.msGraphEndpoint(), cloud.managementEndpoint()))));
+            configured.add(new Named(SIGN_IN, signIn(tokens, List.of(cloud.msGraphEndpoint()))));
         }
         if (directories.directory() instanceof Connection graph) {
             configured.add(new Named(GRAPH, graph));
@@ -78,7 +78,10 @@ public final class CloudConnections implements AutoCloseable {
         });
         jamf.client().ifPresent(client -> configured.add(new Named("Jamf Pro", () -> List.of(client.check()))));
         this.connections = List.copyOf(configured);
-        this.recent = Caffeine.newBuilder().refreshAfterWrite(Connection.RECENT).maximumSize(1).executor(refresher)
+        // Refreshed in the background while asked for; after a quiet spell longer than a few refreshes, an answer is
+        // too old to show, and the next request waits for a fresh check instead.
+        this.recent = Caffeine.newBuilder().refreshAfterWrite(Connection.RECENT).expireAfterWrite(Connection.RECENT.multipliedBy(4))
+                .maximumSize(1).executor(refresher)
                 .build(unused -> checkAll());
     }
 
