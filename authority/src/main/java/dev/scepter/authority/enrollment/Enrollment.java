@@ -2,6 +2,7 @@ package dev.scepter.authority.enrollment;
 
 import dev.scepter.authority.audit.AuditEvent;
 import dev.scepter.authority.audit.AuditLog;
+import dev.scepter.authority.directory.DirectoryUnavailableException;
 import dev.scepter.authority.enrollment.EnrollmentOutcome.Issued;
 import dev.scepter.authority.enrollment.EnrollmentOutcome.Reason;
 import dev.scepter.authority.enrollment.EnrollmentOutcome.Rejected;
@@ -108,6 +109,21 @@ public final class Enrollment {
         if (!accepted) {
             return rejected(endpoint, request, new Rejected(Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
         }
+        try {
+            return bindAndIssue(endpoint, request, requestDigest);
+        } catch (DirectoryUnavailableException e) {
+            if (endpoint.notifier() == MdmNotifier.NONE) {
+                throw e;
+            }
+            // The MDM vouched for this request and waits to hear how it ended (Intune: a validated
+            // request is answered by a success or a failure notification); an outage that left the
+            // protocol's own "come back later" unanswered would leave it waiting for ever.
+            return rejected(endpoint, request, new Rejected(Reason.DIRECTORY_UNAVAILABLE,
+                    "the directory cannot be reached now; enroll again later"));
+        }
+    }
+
+    private EnrollmentOutcome bindAndIssue(EnrollmentEndpoint endpoint, EnrollmentRequest request, byte[] requestDigest) {
         Optional<Binder.Bound> bound = Optional.empty();
         if (endpoint.profile().binding().bound() && endpoint.binder().isPresent()) {
             ObjectBinder.Result result = endpoint.binder().get().bind(request.csr());

@@ -106,7 +106,9 @@ public final class ScepService {
             // The MDM that vouches for requests (Intune) gave no answer, or refused the certificate's
             // delivery: nothing leaves. RFC 8894 has no "try later" failInfo; badRequest ("transaction
             // not permitted") is what NDES answers, and Intune's devices retry on their own schedule.
-            case VERIFIER_UNAVAILABLE, DELIVERY_REFUSED -> certRepFailure(request, FailInfo.BAD_REQUEST);
+            // A directory outage after Intune validated the request is refused the same way: Intune has
+            // been told (failureNotification), and its devices report an HTTP 5xx as an error, not a delay.
+            case VERIFIER_UNAVAILABLE, DELIVERY_REFUSED, DIRECTORY_UNAVAILABLE -> certRepFailure(request, FailInfo.BAD_REQUEST);
         };
     }
 
