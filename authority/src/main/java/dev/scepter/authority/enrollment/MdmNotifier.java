@@ -12,7 +12,10 @@ import org.bouncycastle.cert.X509CertificateHolder;
  * once per refused request, with the refusal the requester gets. Neither is called for a request
  * the protocol refused before it became an enrollment (a message that does not decode or
  * verify), nor for a refusal the MDM itself caused (its verifier had no answer,
- * {@link EnrollmentOutcome.Reason#VERIFIER_UNAVAILABLE}, or it refused a delivery). Calls run on
+ * {@link EnrollmentOutcome.Reason#VERIFIER_UNAVAILABLE}, or it refused a delivery). A directory
+ * outage after the challenge was accepted is, on an endpoint with a notifier, a refusal it is told
+ * of ({@link EnrollmentOutcome.Reason#DIRECTORY_UNAVAILABLE}) rather than an exception for the
+ * protocol: an MDM that vouched for a request waits to hear how it ended. Calls run on
  * the requester's thread, so a notifier keeps them short or hands them off.
  *
  * <p>A notifier that throws changes nothing, with one exception: the certificate stays issued
