@@ -6,6 +6,7 @@ import dev.scepter.azure.signin.AccessTokens;
 import dev.scepter.azure.signin.SignInException;
 import dev.scepter.settings.AzureCloudSettings;
 import java.net.URI;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -56,20 +57,30 @@ public final class IntuneClient {
      *                                    answered an HTTP error or no JSON
      */
     public JsonNode post(String service, String action, String apiVersion, JsonNode body) {
-        URI base = service(service);
+        return post(service, action, apiVersion, body, null);
+    }
+
+    /**
+     * {@link #post(String, String, String, JsonNode)}, answered by {@code deadline} or not at all:
+     * discovery, the call and any second attempt share that time.
+     *
+     * @param deadline when the caller stops waiting (a SCEP enrollment's Intune budget), or null for none
+     */
+    public JsonNode post(String service, String action, String apiVersion, JsonNode body, Instant deadline) {
         String call = service + " " + action;
+        URI base = service(service, deadline);
         JsonHttp.Response response;
         try {
-            response = send(base, action, apiVersion, body);
+            response = send(base, action, apiVersion, body, deadline);
         } catch (ServiceUnavailableException first) {
             // Intune may have moved: discover again, and send once more if the service now lives elsewhere.
             services = null;
-            URI again = service(service);
+            URI again = service(service, deadline);
             if (again.equals(base)) {
                 throw failure(call + ": no answer (" + first.getMessage() + ")", first);
             }
             try {
-                response = send(again, action, apiVersion, body);
+                response = send(again, action, apiVersion, body, deadline);
             } catch (ServiceUnavailableException second) {
                 throw failure(call + ": no answer (" + second.getMessage() + ")", second);
             }
@@ -91,17 +102,22 @@ public final class IntuneClient {
         return lastFailure;
     }
 
-    private JsonHttp.Response send(URI base, String action, String apiVersion, JsonNode body) {
+    private JsonHttp.Response send(URI base, String action, String apiVersion, JsonNode body, Instant deadline) {
         String token = token(intuneAudience, "Intune");
         // Microsoft's library names the Intune API by its resource URL; headers as in its PostRequest.
-        return http.call("POST", URI.create(withoutTrailingSlash(base) + "/" + action), token, Map.of("api-version", apiVersion), body);
+        return http.call("POST", URI.create(withoutTrailingSlash(base) + "/" + action), token, Map.of("api-version", apiVersion), body,
+                deadline);
     }
 
     /** The base URL of an Intune service, discovered through Graph when not known yet. */
     URI service(String providerName) {
+        return service(providerName, null);
+    }
+
+    private URI service(String providerName, Instant deadline) {
         Map<String, URI> known = services;
         if (known == null) {
-            known = discover();
+            known = discover(deadline);
             services = known;
         }
         URI uri = known.get(providerName.toLowerCase(Locale.ROOT));
@@ -114,7 +130,7 @@ public final class IntuneClient {
         return uri;
     }
 
-    private Map<String, URI> discover() {
+    private Map<String, URI> discover(Instant deadline) {
         String token = token(graph, "Microsoft Graph");
         URI next = URI.create(graph + "/v1.0/servicePrincipals(appId='" + intuneAppId + "')/endpoints");
         Map<String, URI> found = new HashMap<>();
@@ -122,7 +138,7 @@ public final class IntuneClient {
         for (int page = 0; next != null && page < 10; page++) {
             JsonHttp.Response response;
             try {
-                response = http.call("GET", next, token, Map.of(), null);
+                response = http.call("GET", next, token, Map.of(), null, deadline);
             } catch (ServiceUnavailableException e) {
                 throw failure("Intune's service discovery on Microsoft Graph: no answer (" + e.getMessage() + ")", e);
             }

@@ -11,6 +11,7 @@ import dev.scepter.authority.directory.DirectoryAnswer;
 import dev.scepter.authority.directory.DirectoryObjectType;
 import dev.scepter.authority.enrollment.Binder;
 import dev.scepter.authority.enrollment.Enrollment;
+import dev.scepter.authority.enrollment.EnrollmentContext;
 import dev.scepter.authority.enrollment.EnrollmentEndpoint;
 import dev.scepter.authority.enrollment.EnrollmentOutcome;
 import dev.scepter.authority.enrollment.EnrollmentOutcome.Reason;
@@ -216,6 +217,21 @@ class IntuneScepTest {
         assertThat(failure.field("hResult").asLong()).isEqualTo(-2147467259L);
         assertThat(failure.field("errorDescription").asString()).startsWith("the request names no directory object").hasSizeLessThanOrEqualTo(255);
         assertThat(failure.field("callerInfo").asString()).isEqualTo("Scepter/test");
+    }
+
+    @Test
+    void aValidationCountsForItsOwnRequestOnlyNotForAnotherThatReusesItsTransactionId() throws Exception {
+        PKCS10CertificationRequest validatedCsr = csr(challenge());
+        EnrollmentContext validated = new EnrollmentContext("intune", Optional.of("tx-1"), validatedCsr, Optional.empty(), "192.0.2.7",
+                Optional.empty(), Optional.empty());
+        assertThat(actions.validateRequest(validated).success()).isTrue();
+
+        PKCS10CertificationRequest another = Csrs.forKey(TestCa.rsa()).subject("CN=" + deviceId).uri(sanUri).build();
+        assertThat(actions.validated(new EnrollmentContext("intune", Optional.of("tx-1"), another, Optional.empty(), "198.51.100.9",
+                Optional.empty(), Optional.empty()))).as("another client's request in the same transaction").isFalse();
+        assertThat(actions.validated(new EnrollmentContext("static", Optional.of("tx-1"), validatedCsr, Optional.empty(), "192.0.2.7",
+                Optional.empty(), Optional.empty()))).as("the same request on another endpoint").isFalse();
+        assertThat(actions.validated(validated)).isTrue();
     }
 
     /** Intune devices are bound by their SAN URI; no look-up is needed. */
