@@ -25,6 +25,10 @@ import tools.jackson.databind.JsonNode;
  * map is kept until a call fails to connect (Intune moves a tenant's services between hosts, as
  * Microsoft's library assumes when it clears its map on {@code UnknownHostException}); the call is
  * then sent once more to a freshly discovered URL.
+ *
+ * <p>A 401 from Intune or Graph means the token was not taken (expired early, revoked): it is
+ * forgotten ({@link AccessTokens#invalidate}) and the call sent once more with a fresh one; a
+ * second 401 is reported as the missing permission it then most likely is.
  */
 public final class IntuneClient {
 
@@ -103,10 +107,17 @@ public final class IntuneClient {
     }
 
     private JsonHttp.Response send(URI base, String action, String apiVersion, JsonNode body, Instant deadline) {
-        String token = token(intuneAudience, "Intune");
+        URI uri = URI.create(withoutTrailingSlash(base) + "/" + action);
         // Microsoft's library names the Intune API by its resource URL; headers as in its PostRequest.
-        return http.call("POST", URI.create(withoutTrailingSlash(base) + "/" + action), token, Map.of("api-version", apiVersion), body,
+        JsonHttp.Response response = http.call("POST", uri, token(intuneAudience, "Intune"), Map.of("api-version", apiVersion), body,
                 deadline);
+        if (response.status() == 401) {
+            // A token Intune no longer takes (expired early, revoked): once more with a fresh one,
+            // before a missing permission is concluded.
+            tokens.invalidate(intuneAudience);
+            response = http.call("POST", uri, token(intuneAudience, "Intune"), Map.of("api-version", apiVersion), body, deadline);
+        }
+        return response;
     }
 
     /** The base URL of an Intune service, discovered through Graph when not known yet. */
@@ -132,6 +143,7 @@ public final class IntuneClient {
 
     private Map<String, URI> discover(Instant deadline) {
         String token = token(graph, "Microsoft Graph");
+        boolean freshToken = false;
         URI next = URI.create(graph + "/v1.0/servicePrincipals(appId='" + intuneAppId + "')/endpoints");
         Map<String, URI> found = new HashMap<>();
         // Graph pages long lists (@odata.nextLink); a few pages at most.
@@ -139,6 +151,12 @@ public final class IntuneClient {
             JsonHttp.Response response;
             try {
                 response = http.call("GET", next, token, Map.of(), null, deadline);
+                if (response.status() == 401 && !freshToken) {
+                    tokens.invalidate(graph);
+                    token = token(graph, "Microsoft Graph");
+                    freshToken = true;
+                    response = http.call("GET", next, token, Map.of(), null, deadline);
+                }
             } catch (ServiceUnavailableException e) {
                 throw failure("Intune's service discovery on Microsoft Graph: no answer (" + e.getMessage() + ")", e);
             }

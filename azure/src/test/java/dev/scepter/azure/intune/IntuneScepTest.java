@@ -22,6 +22,7 @@ import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.IssuancePolicy;
 import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.azure.signin.AccessTokens;
 import dev.scepter.azure.sim.IntuneSimulator;
 import dev.scepter.azure.sim.SimServer;
 import java.net.URI;
@@ -232,6 +233,40 @@ class IntuneScepTest {
         assertThat(actions.validated(new EnrollmentContext("static", Optional.of("tx-1"), validatedCsr, Optional.empty(), "192.0.2.7",
                 Optional.empty(), Optional.empty()))).as("the same request on another endpoint").isFalse();
         assertThat(actions.validated(validated)).isTrue();
+    }
+
+    @Test
+    void aTokenIntuneAnswers401ToIsForgottenAndTheCallSentOnceMoreWithAFreshOne() throws Exception {
+        java.util.Map<String, String> kept = new java.util.concurrent.ConcurrentHashMap<>();
+        List<URI> invalidated = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AccessTokens keeping = new AccessTokens() {
+            @Override
+            public String token(URI resource) {
+                return kept.computeIfAbsent(resource.toString(), r -> fixture.tokens.mint(IntuneFixture.CLIENT, r, Duration.ofMinutes(10)));
+            }
+
+            @Override
+            public void invalidate(URI resource) {
+                invalidated.add(resource);
+                kept.remove(resource.toString());
+            }
+
+            @Override
+            public String describe() {
+                return "keeping";
+            }
+        };
+        ScepActions keepingActions = new ScepActions(fixture.client(keeping), "Scepter/test");
+        EnrollmentContext request = new EnrollmentContext("intune", Optional.of("tx-1"), csr(challenge()), Optional.empty(), "192.0.2.7",
+                Optional.empty(), Optional.empty());
+        assertThat(keepingActions.validateRequest(request).success()).isTrue();
+        // The kept Intune token has expired early as far as Intune is concerned (revoked, say).
+        fixture.now.set(fixture.now.get().plus(Duration.ofMinutes(11)));
+        EnrollmentContext again = new EnrollmentContext("intune", Optional.of("tx-2"), csr(challenge()), Optional.empty(), "192.0.2.7",
+                Optional.empty(), Optional.empty());
+
+        assertThat(keepingActions.validateRequest(again).success()).isTrue();
+        assertThat(invalidated).containsExactly(URI.create(IntuneSimulator.INTUNE_AUDIENCE));
     }
 
     /** Intune devices are bound by their SAN URI; no look-up is needed. */
