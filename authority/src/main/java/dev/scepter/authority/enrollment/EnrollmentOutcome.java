@@ -43,6 +43,12 @@ public sealed interface EnrollmentOutcome {
          * ({@link DeliveryRefusedException}: Intune's success notification failed); it was revoked
          * at once and never left.
          */
-        DELIVERY_REFUSED
+        DELIVERY_REFUSED,
+        /**
+         * A retransmission of a request whose certificate is recorded but awaits its MDM's
+         * decision on this node (Intune's success notification under way): nothing is handed out
+         * yet; the protocol says "pending", and a later poll or retransmission gets the outcome.
+         */
+        DELIVERY_PENDING
     }
 }

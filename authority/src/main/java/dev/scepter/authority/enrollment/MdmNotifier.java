@@ -24,7 +24,9 @@ import org.bouncycastle.cert.X509CertificateHolder;
  * certificate must not leave without its acknowledgement (Intune with
  * {@code WaitForSuccessNotificationResponse}): the recorded certificate is then revoked at once,
  * audited with the reason, and the requester is refused
- * ({@link EnrollmentOutcome.Reason#DELIVERY_REFUSED}).
+ * ({@link EnrollmentOutcome.Reason#DELIVERY_REFUSED}). While {@link #issued} runs, a
+ * retransmission or a poll of the same transaction on this node gets
+ * {@link EnrollmentOutcome.Reason#DELIVERY_PENDING}, not the certificate.
  */
 public interface MdmNotifier {
 

@@ -109,6 +109,8 @@ public final class ScepService {
             // A directory outage after Intune validated the request is refused the same way: Intune has
             // been told (failureNotification), and its devices report an HTTP 5xx as an error, not a delay.
             case VERIFIER_UNAVAILABLE, DELIVERY_REFUSED, DIRECTORY_UNAVAILABLE -> certRepFailure(request, FailInfo.BAD_REQUEST);
+            // RFC 8894 section 3.3.2.3: the client polls (CertPoll) until Intune's answer decided it.
+            case DELIVERY_PENDING -> new Result.CertRep(encoder.pending(request), "pending");
         };
     }
 
@@ -119,6 +121,9 @@ public final class ScepService {
     private Result issuedCertificate(ScepEndpoint endpoint, PkiMessage request) {
         Optional<X509CertificateHolder> found;
         if (request.messageType() == MessageType.CERT_POLL) {
+            if (enrollments.awaitsDelivery(endpoint.endpoint(), request.transactionId())) {
+                return new Result.CertRep(encoder.pending(request), "pending");
+            }
             found = enrollments.issuedInTransaction(endpoint.endpoint(), request.transactionId());
         } else {
             IssuerAndSerialNumber wanted;
