@@ -197,6 +197,32 @@ class IntuneEndpointTest {
     }
 
     @Test
+    void aSlowIntuneHoldsAnEnrollmentNoLongerThanItsBudgetAndTheDeviceGetsACertRepFailure() throws Exception {
+        UUID device = UUID.randomUUID();
+        byte[] request = pkcsReq(TestPki.rsa(), device, challengeFor(device));
+        // Every Intune answer comes after 17 s, inside each call's 20 s timeout: the validation is
+        // answered, and so would the success notification be, 34 s after the request, but for the
+        // 30 s that the whole enrollment may wait for Intune.
+        intune.server().silence(Duration.ofSeconds(17));
+        long started = System.nanoTime();
+        PkiMessage certRep;
+        try {
+            certRep = send(request);
+        } finally {
+            intune.server().silence(Duration.ZERO);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(certRep.pkiStatus()).contains(PkiStatus.FAILURE);
+        assertThat(certRep.failInfo()).contains(FailInfo.BAD_REQUEST);
+        assertThat(took).as("30 s for Intune, and a margin for the rest").isLessThan(Duration.ofSeconds(45));
+        assertThat(server.core.storage().certificateStore()
+                .findByTransactionId(server.core.ca().certificate().getSubject().toString(), certRep.transactionId()))
+                .as("issued after the validation, withheld when the notification ran out of time")
+                .allSatisfy(withheld -> assertThat(withheld.revocation()).isPresent());
+    }
+
+    @Test
     void aRevocationRequestFromIntuneRevokesTheCertificateForOcspAndItsResultIsUploaded() throws Exception {
         UUID device = UUID.randomUUID();
         server.context.getBean(DirectoryAdministration.class).put("test",

@@ -2,6 +2,7 @@ package dev.scepter.authority.enrollment;
 
 import dev.scepter.authority.audit.AuditEvent;
 import dev.scepter.authority.audit.AuditLog;
+import dev.scepter.authority.directory.DirectoryUnavailableException;
 import dev.scepter.authority.enrollment.EnrollmentOutcome.Issued;
 import dev.scepter.authority.enrollment.EnrollmentOutcome.Reason;
 import dev.scepter.authority.enrollment.EnrollmentOutcome.Rejected;
@@ -60,6 +61,12 @@ public final class Enrollment {
     private final Clock clock;
     private final List<Consumer<IssuedCertificate>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<RevokedCertificate>> revocationListeners = new CopyOnWriteArrayList<>();
+    /**
+     * Serials recorded on this node whose MDM has not yet decided their delivery: a retransmission
+     * or a poll of their transaction must not hand them out before it has (Intune's
+     * WaitForSuccessNotificationResponse). Node-local: another node sees the record as issued.
+     */
+    private final java.util.Set<BigInteger> awaitingDelivery = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param binder finds the directory object a request is for, for endpoints that bind
@@ -108,6 +115,21 @@ public final class Enrollment {
         if (!accepted) {
             return rejected(endpoint, request, new Rejected(Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
         }
+        try {
+            return bindAndIssue(endpoint, request, requestDigest);
+        } catch (DirectoryUnavailableException e) {
+            if (endpoint.notifier() == MdmNotifier.NONE) {
+                throw e;
+            }
+            // The MDM vouched for this request and waits to hear how it ended (Intune: a validated
+            // request is answered by a success or a failure notification); an outage that left the
+            // protocol's own "come back later" unanswered would leave it waiting for ever.
+            return rejected(endpoint, request, new Rejected(Reason.DIRECTORY_UNAVAILABLE,
+                    "the directory cannot be reached now; enroll again later"));
+        }
+    }
+
+    private EnrollmentOutcome bindAndIssue(EnrollmentEndpoint endpoint, EnrollmentRequest request, byte[] requestDigest) {
         Optional<Binder.Bound> bound = Optional.empty();
         if (endpoint.profile().binding().bound() && endpoint.binder().isPresent()) {
             ObjectBinder.Result result = endpoint.binder().get().bind(request.csr());
@@ -156,13 +178,23 @@ public final class Enrollment {
             return Optional.of(rejected(endpoint, request, new Rejected(Reason.BAD_PROOF_OF_POSSESSION,
                     "the request's signature does not verify with its public key")));
         }
-        Optional<Issued> earlier = retransmission(endpoint, request, requestDigest);
+        Optional<IssuedCertificate> earlier = retransmission(endpoint, request, requestDigest);
+        if (earlier.isPresent() && awaitingDelivery.contains(earlier.get().serialNumber())) {
+            // The first request still waits for the MDM's word on this certificate: not yet.
+            LOG.log(System.Logger.Level.INFO, "A retransmission of transaction {0} came while the certificate {1} awaits its MDM''s decision",
+                    request.transactionId().orElseThrow(), earlier.get().serialHex());
+            return Optional.of(new Rejected(Reason.DELIVERY_PENDING, "the certificate awaits the MDM's acknowledgement; poll again"));
+        }
         if (earlier.isPresent()) {
             // RFC 8894 section 3.3.2: a client that lost our answer sends the same request again and
             // gets the same certificate, not a second one (its one-time challenge is spent already).
             LOG.log(System.Logger.Level.INFO, "Answered a retransmission of transaction {0} with the certificate {1}",
-                    request.transactionId().orElseThrow(), earlier.get().record().serialHex());
-            return Optional.of(earlier.get());
+                    request.transactionId().orElseThrow(), earlier.get().serialHex());
+            try {
+                return Optional.of(new Issued(new X509CertificateHolder(earlier.get().der()), earlier.get()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("a recorded certificate cannot be read: " + earlier.get().serialHex(), e);
+            }
         }
         try {
             issuer.preflight(request.csr(), endpoint.profile());
@@ -188,26 +220,42 @@ public final class Enrollment {
                 return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage()));
             }
             IssuedCertificate record = record(certificate, endpoint, request, bound.map(Binder.Bound::binding), requestDigest);
+            // Marked before it is recorded, so that no retransmission or poll sees it undecided.
+            awaitingDelivery.add(record.serialNumber());
             try {
                 store.record(record);
             } catch (SerialNumberCollisionException e) {
+                awaitingDelivery.remove(record.serialNumber());
                 if (attempt < SERIAL_ATTEMPTS) {
                     continue;
                 }
                 throw e;
+            } catch (RuntimeException e) {
+                awaitingDelivery.remove(record.serialNumber());
+                throw e;
             }
-            listeners.forEach(listener -> listener.accept(record));
-            audit(endpoint, request, record, renewing);
-            LOG.log(System.Logger.Level.INFO, "Issued a certificate with serial number {0} on endpoint {1} for subject \"{2}\", transaction {3}",
-                    record.serialHex(), endpoint.name(), record.subject(), request.transactionId().orElse("-"));
-            Optional<String> deliveryRefused = Notifications.issued(endpoint, request, certificate);
-            if (deliveryRefused.isPresent()) {
-                withhold(endpoint, request, record, deliveryRefused.get());
-                return refusedWithoutNotice(endpoint, request, new Rejected(Reason.DELIVERY_REFUSED,
-                        "the certificate was not acknowledged by the MDM and is revoked"), deliveryRefused.get());
+            try {
+                return delivered(endpoint, request, record, certificate, renewing);
+            } finally {
+                awaitingDelivery.remove(record.serialNumber());
             }
-            return new Issued(certificate, record);
         }
+    }
+
+    /** After the record is committed: listeners, audit, then the MDM decides whether the certificate leaves. */
+    private EnrollmentOutcome delivered(EnrollmentEndpoint endpoint, EnrollmentRequest request, IssuedCertificate record,
+            X509CertificateHolder certificate, Optional<IssuedCertificate> renewing) {
+        listeners.forEach(listener -> listener.accept(record));
+        audit(endpoint, request, record, renewing);
+        LOG.log(System.Logger.Level.INFO, "Issued a certificate with serial number {0} on endpoint {1} for subject \"{2}\", transaction {3}",
+                record.serialHex(), endpoint.name(), record.subject(), request.transactionId().orElse("-"));
+        Optional<String> deliveryRefused = Notifications.issued(endpoint, request, certificate);
+        if (deliveryRefused.isPresent()) {
+            withhold(endpoint, request, record, deliveryRefused.get());
+            return refusedWithoutNotice(endpoint, request, new Rejected(Reason.DELIVERY_REFUSED,
+                    "the certificate was not acknowledged by the MDM and is revoked"), deliveryRefused.get());
+        }
+        return new Issued(certificate, record);
     }
 
     /**
@@ -288,13 +336,26 @@ public final class Enrollment {
     }
 
     /**
+     * Whether a certificate this endpoint recorded in this transaction awaits its MDM's decision on
+     * this node (a CertPoll is then answered PENDING, not with the certificate).
+     */
+    boolean awaitsDelivery(EnrollmentEndpoint endpoint, String transactionId) {
+        if (awaitingDelivery.isEmpty()) {
+            return false;
+        }
+        String caName = BCStyle.INSTANCE.toString(issuer.caName());
+        return store.findByTransactionId(caName, transactionId).stream()
+                .anyMatch(record -> record.endpoint().equals(endpoint.name()) && awaitingDelivery.contains(record.serialNumber()));
+    }
+
+    /**
      * The certificate issued earlier for this very request (same transactionID, DER-identical CSR)
      * on this endpoint, if any. On another endpoint the same bytes are a new request, judged by
      * that endpoint's own challenge: each endpoint vouches only for what it issued itself, so a
      * request issued on {@code /scep} and replayed to Intune's endpoint must not come back with
      * the certificate that {@code /scep}'s challenge let through.
      */
-    private Optional<Issued> retransmission(EnrollmentEndpoint endpoint, EnrollmentRequest request, byte[] requestDigest) {
+    private Optional<IssuedCertificate> retransmission(EnrollmentEndpoint endpoint, EnrollmentRequest request, byte[] requestDigest) {
         if (request.transactionId().isEmpty()) {
             return Optional.empty();
         }
@@ -303,11 +364,7 @@ public final class Enrollment {
             // A revoked certificate is never handed out again (one whose delivery the MDM refused never left).
             if (record.endpoint().equals(endpoint.name()) && record.revocation().isEmpty()
                     && record.requestDigest().filter(digest -> java.util.Arrays.equals(digest, requestDigest)).isPresent()) {
-                try {
-                    return Optional.of(new Issued(new X509CertificateHolder(record.der()), record));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("a recorded certificate cannot be read: " + record.serialHex(), e);
-                }
+                return Optional.of(record);
             }
         }
         return Optional.empty();

@@ -32,10 +32,23 @@ public sealed interface EnrollmentOutcome {
          */
         VERIFIER_UNAVAILABLE,
         /**
+         * The directory could not be reached while the request was bound or its certificate built,
+         * after an MDM vouched for it; the MDM is told, nothing was issued. Elsewhere such an
+         * outage is not a refusal but passes as {@code DirectoryUnavailableException}, which the
+         * protocol answers with its own "come back later".
+         */
+        DIRECTORY_UNAVAILABLE,
+        /**
          * The certificate was issued and recorded, but the endpoint's MDM refused its delivery
          * ({@link DeliveryRefusedException}: Intune's success notification failed); it was revoked
          * at once and never left.
          */
-        DELIVERY_REFUSED
+        DELIVERY_REFUSED,
+        /**
+         * A retransmission of a request whose certificate is recorded but awaits its MDM's
+         * decision on this node (Intune's success notification under way): nothing is handed out
+         * yet; the protocol says "pending", and a later poll or retransmission gets the outcome.
+         */
+        DELIVERY_PENDING
     }
 }

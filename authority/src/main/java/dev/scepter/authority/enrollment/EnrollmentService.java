@@ -69,13 +69,22 @@ public final class EnrollmentService {
 
     /**
      * CertPoll (RFC 8894 section 3.3.3): the certificate this endpoint issued in this transaction.
-     * Nothing is ever left pending, so a poll follows only a lost answer. Like a retransmission,
+     * A poll follows a lost answer, or a "pending" given while the MDM decided the certificate's
+     * delivery ({@link #awaitsDelivery}, asked first). Like a retransmission,
      * a poll is answered only by the endpoint that issued the certificate.
      */
     public Optional<X509CertificateHolder> issuedInTransaction(EnrollmentEndpoint endpoint, String transactionId) {
         return store.findByTransactionId(issuerName, transactionId).stream()
                 // A revoked certificate is not handed out (one whose delivery the MDM refused never left).
                 .filter(record -> record.endpoint().equals(endpoint.name()) && record.revocation().isEmpty()).findFirst().map(EnrollmentService::certificate);
+    }
+
+    /**
+     * Whether this endpoint's certificate in this transaction is recorded but awaits its MDM's
+     * decision on this node: a CertPoll is then answered "pending", not with the certificate.
+     */
+    public boolean awaitsDelivery(EnrollmentEndpoint endpoint, String transactionId) {
+        return enrollment.awaitsDelivery(endpoint, transactionId);
     }
 
     /**

@@ -12,7 +12,10 @@ import org.bouncycastle.cert.X509CertificateHolder;
  * once per refused request, with the refusal the requester gets. Neither is called for a request
  * the protocol refused before it became an enrollment (a message that does not decode or
  * verify), nor for a refusal the MDM itself caused (its verifier had no answer,
- * {@link EnrollmentOutcome.Reason#VERIFIER_UNAVAILABLE}, or it refused a delivery). Calls run on
+ * {@link EnrollmentOutcome.Reason#VERIFIER_UNAVAILABLE}, or it refused a delivery). A directory
+ * outage after the challenge was accepted is, on an endpoint with a notifier, a refusal it is told
+ * of ({@link EnrollmentOutcome.Reason#DIRECTORY_UNAVAILABLE}) rather than an exception for the
+ * protocol: an MDM that vouched for a request waits to hear how it ended. Calls run on
  * the requester's thread, so a notifier keeps them short or hands them off.
  *
  * <p>A notifier that throws changes nothing, with one exception: the certificate stays issued
@@ -21,7 +24,9 @@ import org.bouncycastle.cert.X509CertificateHolder;
  * certificate must not leave without its acknowledgement (Intune with
  * {@code WaitForSuccessNotificationResponse}): the recorded certificate is then revoked at once,
  * audited with the reason, and the requester is refused
- * ({@link EnrollmentOutcome.Reason#DELIVERY_REFUSED}).
+ * ({@link EnrollmentOutcome.Reason#DELIVERY_REFUSED}). While {@link #issued} runs, a
+ * retransmission or a poll of the same transaction on this node gets
+ * {@link EnrollmentOutcome.Reason#DELIVERY_PENDING}, not the certificate.
  */
 public interface MdmNotifier {
 

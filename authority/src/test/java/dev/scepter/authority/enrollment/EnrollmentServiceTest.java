@@ -290,6 +290,43 @@ class EnrollmentServiceTest {
     }
 
     @Test
+    void whileTheMdmDecidesTheDeliveryARetransmissionIsPendingAndAPollGetsNothingAfterwardsTheCertificate() throws Exception {
+        PKCS10CertificationRequest csr = Csrs.forKey(device).challenge("s3cret").build();
+        List<EnrollmentOutcome> retransmitted = new ArrayList<>();
+        List<Boolean> pollPending = new ArrayList<>();
+        List<Optional<X509CertificateHolder>> polled = new ArrayList<>();
+        EnrollmentEndpoint[] deciding = new EnrollmentEndpoint[1];
+        MdmNotifier slowMdm = new MdmNotifier() {
+            @Override
+            public void issued(EnrollmentContext enrollment, X509CertificateHolder certificate) {
+                // The client gave up waiting and sends its request again, or polls, while the MDM decides.
+                retransmitted.add(enrollments.enroll(deciding[0], request(csr, "tx-1", selfSigned)));
+                pollPending.add(enrollments.awaitsDelivery(deciding[0], "tx-1"));
+                polled.add(enrollments.awaitsDelivery(deciding[0], "tx-1") ? Optional.empty()
+                        : enrollments.issuedInTransaction(deciding[0], "tx-1"));
+            }
+
+            @Override
+            public void refused(EnrollmentContext enrollment, EnrollmentOutcome.Rejected refusal) {
+            }
+        };
+        deciding[0] = new EnrollmentEndpoint(renewing.profile(), s3cret, RenewalPolicy.NONE, slowMdm);
+
+        EnrollmentOutcome first = enrollments.enroll(deciding[0], request(csr, "tx-1", selfSigned));
+
+        assertThat(first).isInstanceOf(EnrollmentOutcome.Issued.class);
+        assertThat(retransmitted).singleElement().isInstanceOfSatisfying(EnrollmentOutcome.Rejected.class,
+                pending -> assertThat(pending.reason()).isEqualTo(EnrollmentOutcome.Reason.DELIVERY_PENDING));
+        assertThat(pollPending).containsExactly(true);
+        assertThat(polled).containsExactly(Optional.empty());
+        assertThat(enrollments.awaitsDelivery(deciding[0], "tx-1")).as("decided").isFalse();
+        EnrollmentOutcome later = enrollments.enroll(deciding[0], request(csr, "tx-1", selfSigned));
+        assertThat(((EnrollmentOutcome.Issued) later).record().serialNumber())
+                .isEqualTo(((EnrollmentOutcome.Issued) first).record().serialNumber());
+        assertThat(store.recorded()).hasSize(1);
+    }
+
+    @Test
     void aVerifierWithNoAnswerRefusesTheRequestIssuesNothingAndTellsTheMdmNothing() throws Exception {
         EnrollmentEndpoint down = endpoint("intune", context -> {
             throw new VerifierUnavailableException("Intune's validateRequest: connection refused", null);

@@ -231,6 +231,49 @@ class EnrollmentTest {
         assertThat(((EnrollmentOutcome.Issued) vouched).certificate().getExtension(dev.scepter.authority.issuance.MicrosoftExtensions.SID)).isNotNull();
     }
 
+    @Test
+    void aDirectoryOutageAfterTheMdmVouchedIsARefusalTheMdmIsToldOfAndElsewhereStaysAnOutage() throws Exception {
+        dev.scepter.authority.directory.Directory down = new dev.scepter.authority.directory.Directory() {
+            @Override
+            public dev.scepter.authority.directory.DirectoryAnswer lookup(dev.scepter.authority.directory.DirectoryObjectType type, java.util.UUID id) {
+                throw new AssertionError("issuing reads no object state");
+            }
+
+            @Override
+            public Optional<java.util.UUID> findUserByPrincipalName(String upn) {
+                throw new dev.scepter.authority.directory.DirectoryUnavailableException("Microsoft Graph did not answer", null);
+            }
+
+            @Override
+            public Optional<String> securityIdentifier(dev.scepter.authority.directory.DirectoryObjectType type, java.util.UUID id) {
+                throw new dev.scepter.authority.directory.DirectoryUnavailableException("Microsoft Graph did not answer", null);
+            }
+
+            @Override
+            public String describe() {
+                return "test";
+            }
+        };
+        Enrollment withSids = new Enrollment(new CertificateIssuer(ca, new IssuancePolicy(730, Duration.ofDays(1), true,
+                URI.create("http://scepter.test")), Clock.systemUTC(), new dev.scepter.authority.issuance.MicrosoftExtensions(false, Optional.empty(), true)),
+                store, new SerialNumbers(new SecureRandom()), Optional.of(new Binder(down)), audit, Clock.systemUTC());
+        PKCS10CertificationRequest request = Csrs.forKey(device).subject("CN=" + java.util.UUID.randomUUID()).challenge("s3cret").build();
+        EnrollmentServiceTest.RecordingNotifier mdm = new EnrollmentServiceTest.RecordingNotifier();
+        EnrollmentEndpoint vouched = endpoint(EndpointProfile.Binding.VOUCHED);
+        EnrollmentEndpoint withMdm = new EnrollmentEndpoint(vouched.profile(), vouched.challengeVerifier(), RenewalPolicy.NONE, mdm);
+
+        EnrollmentOutcome outcome = withSids.enroll(withMdm, request(request));
+
+        assertThat(outcome).isInstanceOfSatisfying(EnrollmentOutcome.Rejected.class,
+                rejected -> assertThat(rejected.reason()).isEqualTo(EnrollmentOutcome.Reason.DIRECTORY_UNAVAILABLE));
+        assertThat(mdm.calls).containsExactly("refused");
+        assertThat(mdm.refusals.get(0).reason()).isEqualTo(EnrollmentOutcome.Reason.DIRECTORY_UNAVAILABLE);
+        assertThat(store.findByTransactionId(ca.certificate().getSubject().toString(), "tx-1")).as("nothing issued").isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> withSids.enroll(vouched, request(request)))
+                .as("without an MDM waiting, the protocol answers the outage itself")
+                .isInstanceOf(dev.scepter.authority.directory.DirectoryUnavailableException.class);
+    }
+
     private static EnrollmentEndpoint endpoint(EndpointProfile.Binding binding) {
         return new EnrollmentEndpoint(new EndpointProfile("bound", 0x40, Optional.empty(), List.of(KeyPurposeId.id_kp_clientAuth),
                 KeyUsage.digitalSignature, binding), new StaticChallengeVerifier("s3cret"));

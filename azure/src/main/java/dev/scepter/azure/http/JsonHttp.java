@@ -100,7 +100,18 @@ public final class JsonHttp {
      * @throws ServiceUnavailableException when no answer came (refused, reset, timed out)
      */
     public Response call(String method, URI uri, String bearer, Map<String, String> headers, JsonNode body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
+        return call(method, uri, bearer, headers, body, null);
+    }
+
+    /**
+     * Sends a JSON call that must be answered by {@code deadline}: its timeout and any wait before
+     * sending it again end there (a SCEP request waits for Intune no longer than its enrollment may).
+     *
+     * @param deadline when the caller stops waiting, or null for no limit but the call's timeout
+     * @throws ServiceUnavailableException when no answer came by then
+     */
+    public Response call(String method, URI uri, String bearer, Map<String, String> headers, JsonNode body, Instant deadline) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeLeft(method, uri, deadline))
                 .header("Accept", "application/json")
                 .header("client-request-id", UUID.randomUUID().toString());
         if (bearer != null) {
@@ -113,18 +124,27 @@ public final class JsonHttp {
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        return send(request.build());
+        return send(request.build(), deadline);
     }
 
     /** Sends a prepared request (a form post, for example), with the same retries. */
     public Response send(HttpRequest request) {
+        return send(request, null);
+    }
+
+    private Response send(HttpRequest request, Instant deadline) {
         for (int attempt = 1; ; attempt++) {
+            if (attempt > 1 && deadline != null) {
+                // Sent again: only for what is left of the caller's time.
+                request = HttpRequest.newBuilder(request, (name, value) -> true)
+                        .timeout(timeLeft(request.method(), request.uri(), deadline)).build();
+            }
             Response response = once(request);
             if (response.status() != THROTTLED && response.status() != UNAVAILABLE || attempt >= attempts) {
                 return response;
             }
             Duration wait = retryAfter(response.headers(), clock.instant()).orElse(Duration.ofMillis(200L * attempt));
-            if (wait.compareTo(longestWait) > 0) {
+            if (wait.compareTo(longestWait) > 0 || deadline != null && !clock.instant().plus(wait).isBefore(deadline)) {
                 return response;
             }
             try {
@@ -134,6 +154,18 @@ public final class JsonHttp {
                 return response;
             }
         }
+    }
+
+    /** This call's timeout, shortened to what is left before the deadline. */
+    private Duration timeLeft(String method, URI uri, Instant deadline) {
+        if (deadline == null) {
+            return timeout;
+        }
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new ServiceUnavailableException(method + " " + withoutQuery(uri) + ": not sent, the caller's time is up", null);
+        }
+        return left.compareTo(timeout) < 0 ? left : timeout;
     }
 
     private Response once(HttpRequest request) {

@@ -10,6 +10,7 @@ import dev.scepter.azure.signin.SignInException;
 import dev.scepter.settings.AzureCloudSettings;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +29,10 @@ import tools.jackson.databind.JsonNode;
  * map is kept until a call fails to connect (Intune moves a tenant's services between hosts, as
  * Microsoft's library assumes when it clears its map on {@code UnknownHostException}); the call is
  * then sent once more to a freshly discovered URL.
+ *
+ * <p>A 401 from Intune or Graph means the token was not taken (expired early, revoked): it is
+ * forgotten ({@link AccessTokens#invalidate}) and the call sent once more with a fresh one; a
+ * second 401 is reported as the missing permission it then most likely is.
  */
 public final class IntuneClient {
 
@@ -71,9 +76,20 @@ public final class IntuneClient {
      *                                    answered an HTTP error or no JSON
      */
     public JsonNode post(String service, String action, String apiVersion, JsonNode body) {
+        return post(service, action, apiVersion, body, null);
+    }
+
+    /**
+     * {@link #post(String, String, String, JsonNode)}, answered by {@code deadline} or not at all:
+     * discovery, the call and any second attempt share that time. Each outcome is remembered for
+     * the homepage's and the probe's row of the service.
+     *
+     * @param deadline when the caller stops waiting (a SCEP enrollment's Intune budget), or null for none
+     */
+    public JsonNode post(String service, String action, String apiVersion, JsonNode body, Instant deadline) {
         String key = service.toLowerCase(Locale.ROOT);
         try {
-            JsonNode answer = postOnce(service, action, apiVersion, body);
+            JsonNode answer = postOnce(service, action, apiVersion, body, deadline);
             served.record(key, ConnectionStatus.connected(service, service + " answered " + action));
             return answer;
         } catch (IntuneUnavailableException e) {
@@ -82,21 +98,21 @@ public final class IntuneClient {
         }
     }
 
-    private JsonNode postOnce(String service, String action, String apiVersion, JsonNode body) {
-        URI base = service(service);
+    private JsonNode postOnce(String service, String action, String apiVersion, JsonNode body, Instant deadline) {
         String call = service + " " + action;
+        URI base = service(service, deadline);
         JsonHttp.Response response;
         try {
-            response = send(base, action, apiVersion, body);
+            response = send(base, action, apiVersion, body, deadline);
         } catch (ServiceUnavailableException first) {
             // Intune may have moved: discover again, and send once more if the service now lives elsewhere.
             services = null;
-            URI again = service(service);
+            URI again = service(service, deadline);
             if (again.equals(base)) {
                 throw failure(call + ": no answer (" + first.getMessage() + ")", first);
             }
             try {
-                response = send(again, action, apiVersion, body);
+                response = send(again, action, apiVersion, body, deadline);
             } catch (ServiceUnavailableException second) {
                 throw failure(call + ": no answer (" + second.getMessage() + ")", second);
             }
@@ -119,10 +135,18 @@ public final class IntuneClient {
         return lastFailure;
     }
 
-    private JsonHttp.Response send(URI base, String action, String apiVersion, JsonNode body) {
-        String token = token(intuneAudience, "Intune");
+    private JsonHttp.Response send(URI base, String action, String apiVersion, JsonNode body, Instant deadline) {
+        URI uri = URI.create(withoutTrailingSlash(base) + "/" + action);
         // Microsoft's library names the Intune API by its resource URL; headers as in its PostRequest.
-        return http.call("POST", URI.create(withoutTrailingSlash(base) + "/" + action), token, Map.of("api-version", apiVersion), body);
+        JsonHttp.Response response = http.call("POST", uri, token(intuneAudience, "Intune"), Map.of("api-version", apiVersion), body,
+                deadline);
+        if (response.status() == 401) {
+            // A token Intune no longer takes (expired early, revoked): once more with a fresh one,
+            // before a missing permission is concluded.
+            tokens.invalidate(intuneAudience);
+            response = http.call("POST", uri, token(intuneAudience, "Intune"), Map.of("api-version", apiVersion), body, deadline);
+        }
+        return response;
     }
 
     /**
@@ -172,9 +196,13 @@ public final class IntuneClient {
 
     /** The base URL of an Intune service, discovered through Graph when not known yet. */
     URI service(String providerName) {
+        return service(providerName, null);
+    }
+
+    private URI service(String providerName, Instant deadline) {
         Map<String, URI> known = services;
         if (known == null) {
-            known = discover();
+            known = discover(deadline);
             services = known;
         }
         URI uri = known.get(providerName.toLowerCase(Locale.ROOT));
@@ -187,15 +215,22 @@ public final class IntuneClient {
         return uri;
     }
 
-    private Map<String, URI> discover() {
+    private Map<String, URI> discover(Instant deadline) {
         String token = token(graph, "Microsoft Graph");
+        boolean freshToken = false;
         URI next = URI.create(graph + "/v1.0/servicePrincipals(appId='" + intuneAppId + "')/endpoints");
         Map<String, URI> found = new HashMap<>();
         // Graph pages long lists (@odata.nextLink); a few pages at most.
         for (int page = 0; next != null && page < 10; page++) {
             JsonHttp.Response response;
             try {
-                response = http.call("GET", next, token, Map.of(), null);
+                response = http.call("GET", next, token, Map.of(), null, deadline);
+                if (response.status() == 401 && !freshToken) {
+                    tokens.invalidate(graph);
+                    token = token(graph, "Microsoft Graph");
+                    freshToken = true;
+                    response = http.call("GET", next, token, Map.of(), null, deadline);
+                }
             } catch (ServiceUnavailableException e) {
                 throw failure("Intune's service discovery on Microsoft Graph: no answer (" + e.getMessage() + ")", e);
             }

@@ -5,7 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.scepter.authority.enrollment.EnrollmentContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,9 +24,17 @@ import tools.jackson.databind.node.ObjectNode;
  * each with {@code {"code", "errorDescription"}}; {@code code == "Success"} (in any letter case, as
  * other clients compare it) is the only success.
  *
- * <p>It also remembers which transactions Intune validated: only those are Intune's to be told
+ * <p>It also remembers which requests Intune validated: only those are Intune's to be told
  * about. A renewal (authorised by the certificate it renews) and a request refused before it was
- * validated are unknown to Intune, and notifying it of them would fail.
+ * validated are unknown to Intune, and notifying it of them would fail. A validation is remembered
+ * for its endpoint, transaction and the request's exact bytes: another client that reuses the
+ * transactionID with a request of its own has not been validated.
+ *
+ * <p>One enrollment waits for Intune at most {@link #ENROLLMENT_BUDGET} in all: the validation
+ * starts it, and the success notification gets what is left (each call's own timeout, a second
+ * attempt after discovering Intune again, and waits for throttling included). When it is spent,
+ * the call fails as if Intune had not answered, so a silent Intune costs a SCEP request thread
+ * half a minute, not several.
  */
 public final class ScepActions {
 
@@ -30,6 +43,12 @@ public final class ScepActions {
     static final String SUCCESS = "Success";
     /** Notifications follow the validation within one request; an hour is far more than any SCEP exchange takes. */
     private static final Duration REMEMBERED = Duration.ofHours(1);
+    /** How long one enrollment waits for Intune's answers in all (docs/configuration.md). */
+    public static final Duration ENROLLMENT_BUDGET = Duration.ofSeconds(30);
+
+    /** A request Intune validated, and when its enrollment stops waiting for Intune. */
+    private record Validated(Instant deadline) {
+    }
 
     /** Intune's answer. */
     public record Answer(String code, String errorDescription) {
@@ -40,14 +59,23 @@ public final class ScepActions {
 
     private final IntuneClient client;
     private final String callerInfo;
-    private final Cache<String, Boolean> validated = Caffeine.newBuilder().expireAfterWrite(REMEMBERED).maximumSize(100_000).build();
+    private final Clock clock;
+    private final Duration budget;
+    private final Cache<String, Validated> validated = Caffeine.newBuilder().expireAfterWrite(REMEMBERED).maximumSize(100_000).build();
 
     /**
      * @param callerInfo who calls, as Intune logs it ({@code Scepter/<version>}; Microsoft's {@code PROVIDER_NAME_AND_VERSION})
      */
     public ScepActions(IntuneClient client, String callerInfo) {
+        this(client, callerInfo, Clock.systemUTC(), ENROLLMENT_BUDGET);
+    }
+
+    /** @param budget how long one enrollment waits for Intune in all (tests shorten it) */
+    ScepActions(IntuneClient client, String callerInfo, Clock clock, Duration budget) {
         this.client = Objects.requireNonNull(client, "client");
         this.callerInfo = Objects.requireNonNull(callerInfo, "callerInfo");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.budget = Objects.requireNonNull(budget, "budget");
     }
 
     public IntuneClient client() {
@@ -61,17 +89,37 @@ public final class ScepActions {
      * @throws IntuneUnavailableException when Intune gave no usable answer
      */
     Answer validateRequest(EnrollmentContext enrollment) {
+        Instant deadline = clock.instant().plus(budget);
         ObjectNode request = body("request", enrollment);
-        Answer answer = call("ScepActions/validateRequest", "request", request);
+        Answer answer = call("ScepActions/validateRequest", "request", request, deadline);
         if (answer.success()) {
-            enrollment.transactionId().ifPresent(id -> validated.put(id, Boolean.TRUE));
+            key(enrollment).ifPresent(key -> validated.put(key, new Validated(deadline)));
         }
         return answer;
     }
 
-    /** Whether Intune validated this transaction on this node lately. */
+    /** Whether Intune validated this very request (endpoint, transaction, request bytes) on this node lately. */
     boolean validated(EnrollmentContext enrollment) {
-        return enrollment.transactionId().map(id -> validated.getIfPresent(id) != null).orElse(false);
+        return key(enrollment).map(key -> validated.getIfPresent(key) != null).orElse(false);
+    }
+
+    /** When this enrollment stops waiting for Intune, and forgets its validation: each is notified once. */
+    private Instant deadlineOf(EnrollmentContext enrollment) {
+        Optional<String> key = key(enrollment);
+        Validated known = key.map(validated::getIfPresent).orElse(null);
+        key.ifPresent(validated::invalidate);
+        return known != null ? known.deadline() : clock.instant().plus(budget);
+    }
+
+    private static Optional<String> key(EnrollmentContext enrollment) {
+        return enrollment.transactionId().map(id -> {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(enrollment.csr().getEncoded());
+                return enrollment.endpoint() + "\n" + id + "\n" + HexFormat.of().formatHex(digest);
+            } catch (IOException | NoSuchAlgorithmException e) {
+                throw new IllegalStateException("cannot digest a request we decoded", e);
+            }
+        });
     }
 
     /** {@code ScepActions/successNotification}. */
@@ -85,8 +133,7 @@ public final class ScepActions {
         // Nullable extras of Microsoft's library, for an ADCS-style "host\CA" name we do not have.
         notification.putNull("caConfiguration");
         notification.putNull("certificateAuthority");
-        enrollment.transactionId().ifPresent(validated::invalidate);
-        return call("ScepActions/successNotification", "notification", notification);
+        return call("ScepActions/successNotification", "notification", notification, deadlineOf(enrollment));
     }
 
     /** {@code ScepActions/failureNotification}. */
@@ -95,8 +142,10 @@ public final class ScepActions {
         notification.put("hResult", hResult);
         notification.put("errorDescription", errorDescription.length() > 255 ? errorDescription.substring(0, 255) : errorDescription);
         notification.put("callerInfo", callerInfo);
-        enrollment.transactionId().ifPresent(validated::invalidate);
-        return call("ScepActions/failureNotification", "notification", notification);
+        deadlineOf(enrollment);
+        // Sent in the background, after the device has its answer: a budget of its own, so that a
+        // queue of notifications waiting for a silent Intune still drains.
+        return call("ScepActions/failureNotification", "notification", notification, clock.instant().plus(budget));
     }
 
     private ObjectNode body(String wrapper, EnrollmentContext enrollment) {
@@ -113,10 +162,10 @@ public final class ScepActions {
         return inner;
     }
 
-    private Answer call(String action, String wrapper, ObjectNode inner) {
+    private Answer call(String action, String wrapper, ObjectNode inner, Instant deadline) {
         ObjectNode body = inner.objectNode();
         body.set(wrapper, inner);
-        JsonNode answer = client.post(IntuneClient.SCEP_VALIDATION_SERVICE, action, API_VERSION, body);
+        JsonNode answer = client.post(IntuneClient.SCEP_VALIDATION_SERVICE, action, API_VERSION, body, deadline);
         Optional<String> code = Optional.of(answer.path("code").asString("")).filter(c -> !c.isEmpty());
         if (code.isEmpty()) {
             throw new IntuneUnavailableException(IntuneClient.SCEP_VALIDATION_SERVICE + " " + action + " answered without a code", null);

@@ -18,6 +18,14 @@ public interface AccessTokens {
      */
     String token(URI resource);
 
+    /**
+     * Forgets the token kept for this resource, so that the next {@link #token} asks the identity
+     * platform again: the service answered 401 to it (revoked, or expired early), so it must not be
+     * handed out again.
+     */
+    default void invalidate(URI resource) {
+    }
+
     /** How this instance signs in, for the homepage (for example "managed identity"), without secrets. */
     String describe();
 

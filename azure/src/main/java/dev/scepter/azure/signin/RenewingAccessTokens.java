@@ -109,6 +109,20 @@ final class RenewingAccessTokens implements AccessTokens {
         return renew(source, resource, key, entry, current, renewal);
     }
 
+    /**
+     * Drops the current method's token for this audience; a renewal under way is left to finish
+     * (its token is new). A sign-in that failed lately is not tried again sooner for it.
+     */
+    @Override
+    public void invalidate(URI resource) {
+        Entry entry = entries.get(new Key(decision.apply(clock.instant()).method(), audience(resource)));
+        if (entry != null) {
+            synchronized (entry) {
+                entry.current = null;
+            }
+        }
+    }
+
     private String renew(TokenSource source, URI resource, Key key, Entry entry, Token current, CompletableFuture<Token> renewal) {
         Token fresh;
         try {

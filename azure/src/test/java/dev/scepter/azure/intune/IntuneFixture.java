@@ -29,10 +29,15 @@ final class IntuneFixture implements AutoCloseable {
     IntuneFixture() {
         tokens.grant(CLIENT, graph.uri().toString(), IntuneSimulator.GRAPH_ROLE);
         tokens.grant(CLIENT, IntuneSimulator.INTUNE_AUDIENCE, IntuneSimulator.SCEP_ROLE);
+        client = client(accessTokens());
+    }
+
+    /** A client signed in with these tokens. */
+    IntuneClient client(AccessTokens signIn) {
         AzureCloudSettings cloud = new AzureCloudSettings(URI.create("https://login.microsoftonline.com"), graph.uri(),
                 URI.create(IntuneSimulator.INTUNE_AUDIENCE), UUID.fromString(IntuneSimulator.INTUNE_APP_ID));
-        client = new IntuneClient(new JsonHttp(JsonHttp.client(tls.clientContext(), Duration.ofSeconds(2)), Duration.ofSeconds(2), 1,
-                Duration.ZERO, duration -> { }, Clock.systemUTC()), accessTokens(), cloud);
+        return new IntuneClient(new JsonHttp(JsonHttp.client(tls.clientContext(), Duration.ofSeconds(2)), Duration.ofSeconds(2), 1,
+                Duration.ZERO, duration -> { }, Clock.systemUTC()), signIn, cloud);
     }
 
     AccessTokens accessTokens() {

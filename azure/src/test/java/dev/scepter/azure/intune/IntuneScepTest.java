@@ -11,6 +11,7 @@ import dev.scepter.authority.directory.DirectoryAnswer;
 import dev.scepter.authority.directory.DirectoryObjectType;
 import dev.scepter.authority.enrollment.Binder;
 import dev.scepter.authority.enrollment.Enrollment;
+import dev.scepter.authority.enrollment.EnrollmentContext;
 import dev.scepter.authority.enrollment.EnrollmentEndpoint;
 import dev.scepter.authority.enrollment.EnrollmentOutcome;
 import dev.scepter.authority.enrollment.EnrollmentOutcome.Reason;
@@ -21,6 +22,7 @@ import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.IssuancePolicy;
 import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.azure.signin.AccessTokens;
 import dev.scepter.azure.sim.IntuneSimulator;
 import dev.scepter.azure.sim.SimServer;
 import java.net.URI;
@@ -216,6 +218,55 @@ class IntuneScepTest {
         assertThat(failure.field("hResult").asLong()).isEqualTo(-2147467259L);
         assertThat(failure.field("errorDescription").asString()).startsWith("the request names no directory object").hasSizeLessThanOrEqualTo(255);
         assertThat(failure.field("callerInfo").asString()).isEqualTo("Scepter/test");
+    }
+
+    @Test
+    void aValidationCountsForItsOwnRequestOnlyNotForAnotherThatReusesItsTransactionId() throws Exception {
+        PKCS10CertificationRequest validatedCsr = csr(challenge());
+        EnrollmentContext validated = new EnrollmentContext("intune", Optional.of("tx-1"), validatedCsr, Optional.empty(), "192.0.2.7",
+                Optional.empty(), Optional.empty());
+        assertThat(actions.validateRequest(validated).success()).isTrue();
+
+        PKCS10CertificationRequest another = Csrs.forKey(TestCa.rsa()).subject("CN=" + deviceId).uri(sanUri).build();
+        assertThat(actions.validated(new EnrollmentContext("intune", Optional.of("tx-1"), another, Optional.empty(), "198.51.100.9",
+                Optional.empty(), Optional.empty()))).as("another client's request in the same transaction").isFalse();
+        assertThat(actions.validated(new EnrollmentContext("static", Optional.of("tx-1"), validatedCsr, Optional.empty(), "192.0.2.7",
+                Optional.empty(), Optional.empty()))).as("the same request on another endpoint").isFalse();
+        assertThat(actions.validated(validated)).isTrue();
+    }
+
+    @Test
+    void aTokenIntuneAnswers401ToIsForgottenAndTheCallSentOnceMoreWithAFreshOne() throws Exception {
+        java.util.Map<String, String> kept = new java.util.concurrent.ConcurrentHashMap<>();
+        List<URI> invalidated = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AccessTokens keeping = new AccessTokens() {
+            @Override
+            public String token(URI resource) {
+                return kept.computeIfAbsent(resource.toString(), r -> fixture.tokens.mint(IntuneFixture.CLIENT, r, Duration.ofMinutes(10)));
+            }
+
+            @Override
+            public void invalidate(URI resource) {
+                invalidated.add(resource);
+                kept.remove(resource.toString());
+            }
+
+            @Override
+            public String describe() {
+                return "keeping";
+            }
+        };
+        ScepActions keepingActions = new ScepActions(fixture.client(keeping), "Scepter/test");
+        EnrollmentContext request = new EnrollmentContext("intune", Optional.of("tx-1"), csr(challenge()), Optional.empty(), "192.0.2.7",
+                Optional.empty(), Optional.empty());
+        assertThat(keepingActions.validateRequest(request).success()).isTrue();
+        // The kept Intune token has expired early as far as Intune is concerned (revoked, say).
+        fixture.now.set(fixture.now.get().plus(Duration.ofMinutes(11)));
+        EnrollmentContext again = new EnrollmentContext("intune", Optional.of("tx-2"), csr(challenge()), Optional.empty(), "192.0.2.7",
+                Optional.empty(), Optional.empty());
+
+        assertThat(keepingActions.validateRequest(again).success()).isTrue();
+        assertThat(invalidated).containsExactly(URI.create(IntuneSimulator.INTUNE_AUDIENCE));
     }
 
     /** Intune devices are bound by their SAN URI; no look-up is needed. */

@@ -63,6 +63,21 @@ class SignInTest extends SimulatedCloud {
     }
 
     @Test
+    void aTokenTheServiceRefusedIsForgottenAndTheNextCallSignsInAgain() throws Exception {
+        entra.addSecret(TENANT, APP, "the-client-secret");
+        AccessTokens signIn = open(settings("AppConfig:AuthConfig:SignInApplicationId", APP, "AppConfig:AuthConfig:SignInClientSecret",
+                "the-client-secret"));
+        String refused = signIn.token(GRAPH);
+        String intune = signIn.token(INTUNE);
+
+        signIn.invalidate(URI.create("https://graph.microsoft.com/"));
+
+        assertThat(signIn.token(GRAPH)).isNotEqualTo(refused);
+        assertThat(signIn.token(INTUNE)).as("another audience's token is kept").isEqualTo(intune);
+        assertThat(entra.tokenRequests()).hasSize(3);
+    }
+
+    @Test
     void aPemCertificateSignsInWithAVerifiedClientAssertionAndNoSecret() throws Exception {
         TestCertificates certificate = TestCertificates.rsa();
         entra.addCertificate(TENANT, APP, certificate.certificate());

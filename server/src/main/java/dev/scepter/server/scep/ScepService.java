@@ -106,7 +106,11 @@ public final class ScepService {
             // The MDM that vouches for requests (Intune) gave no answer, or refused the certificate's
             // delivery: nothing leaves. RFC 8894 has no "try later" failInfo; badRequest ("transaction
             // not permitted") is what NDES answers, and Intune's devices retry on their own schedule.
-            case VERIFIER_UNAVAILABLE, DELIVERY_REFUSED -> certRepFailure(request, FailInfo.BAD_REQUEST);
+            // A directory outage after Intune validated the request is refused the same way: Intune has
+            // been told (failureNotification), and its devices report an HTTP 5xx as an error, not a delay.
+            case VERIFIER_UNAVAILABLE, DELIVERY_REFUSED, DIRECTORY_UNAVAILABLE -> certRepFailure(request, FailInfo.BAD_REQUEST);
+            // RFC 8894 section 3.3.2.3: the client polls (CertPoll) until Intune's answer decided it.
+            case DELIVERY_PENDING -> new Result.CertRep(encoder.pending(request), "pending");
         };
     }
 
@@ -117,6 +121,9 @@ public final class ScepService {
     private Result issuedCertificate(ScepEndpoint endpoint, PkiMessage request) {
         Optional<X509CertificateHolder> found;
         if (request.messageType() == MessageType.CERT_POLL) {
+            if (enrollments.awaitsDelivery(endpoint.endpoint(), request.transactionId())) {
+                return new Result.CertRep(encoder.pending(request), "pending");
+            }
             found = enrollments.issuedInTransaction(endpoint.endpoint(), request.transactionId());
         } else {
             IssuerAndSerialNumber wanted;
