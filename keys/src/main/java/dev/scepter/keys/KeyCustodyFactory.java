@@ -2,6 +2,7 @@ package dev.scepter.keys;
 
 import dev.scepter.settings.DataFolder;
 import dev.scepter.settings.ScepterSettings;
+import dev.scepter.settings.Setting;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -21,28 +22,40 @@ public final class KeyCustodyFactory {
     }
 
     /**
-     * The kind the settings choose: PKCS#12 files in the data folder, the only kind this version
-     * has. SCEPman's {@code AppConfig:KeyVaultConfig:KeyVaultURL} does not choose Key Vault yet:
-     * it stays an ignored setting (warned about at start), so that a SCEPman configuration
-     * starts on the data folder's key as it always did. The Key Vault and PKCS#11 adapters read
-     * their settings here.
+     * The kind the settings choose: a PKCS#11 token when {@code AppConfig:KeyVaultConfig:Pkcs11:Library}
+     * names its module, else PKCS#12 files in the data folder. SCEPman's
+     * {@code AppConfig:KeyVaultConfig:KeyVaultURL} does not choose Key Vault yet: it stays an
+     * ignored setting (warned about at start), so that a SCEPman configuration starts on the data
+     * folder's key as it always did.
      */
     public static KeyCustody.Kind kind(ScepterSettings settings) {
         Objects.requireNonNull(settings, "settings");
-        return KeyCustody.Kind.PKCS12;
+        return settings.raw().value(Setting.PKCS11_LIBRARY.key()).filter(value -> !value.isBlank()).isPresent()
+                ? KeyCustody.Kind.PKCS11 : KeyCustody.Kind.PKCS12;
     }
 
-    /** Opens the existing CA in the custody the settings choose. */
+    /**
+     * Opens the existing CA in the custody the settings choose.
+     *
+     * @throws IllegalStateException when the custody cannot be opened for a reason the settings
+     *                               can fix (a PKCS#11 PIN that is wrong, a token that is missing), naming the setting
+     */
     public static KeyCustody open(ScepterSettings settings, Path dataDir) throws IOException, GeneralSecurityException {
-        return open(kind(settings), dataDir);
+        KeyCustody.Kind kind = kind(settings);
+        if (kind == KeyCustody.Kind.PKCS11) {
+            return Pkcs11KeyCustody.open(pkcs11(settings));
+        }
+        return open(kind, dataDir);
     }
 
-    /** Opens the existing CA in the given kind of custody. */
+    /** Opens the existing CA in the given kind of custody, for the kinds that need no settings but the data folder. */
     public static KeyCustody open(KeyCustody.Kind kind, Path dataDir) throws IOException, GeneralSecurityException {
         Objects.requireNonNull(dataDir, "dataDir");
         return switch (kind) {
             case PKCS12 -> Pkcs12KeyCustody.open(new DataFolder(dataDir));
-            case KEY_VAULT, PKCS11 -> throw unavailable(kind);
+            case PKCS11 -> throw new IllegalStateException("A PKCS#11 token is opened from its settings ("
+                    + Setting.PKCS11_LIBRARY.key() + " and the others of docs/configuration.md), not from the data folder.");
+            case KEY_VAULT -> throw unavailable(kind);
         };
     }
 
@@ -53,7 +66,16 @@ public final class KeyCustodyFactory {
      */
     public static KeyCustody createRootCa(ScepterSettings settings, Path dataDir, RootCaSpec spec, Clock clock, SecureRandom random)
             throws IOException, GeneralSecurityException {
-        return createRootCa(kind(settings), dataDir, spec, clock, random);
+        KeyCustody.Kind kind = kind(settings);
+        if (kind == KeyCustody.Kind.PKCS11) {
+            // Generated in the token, where it stays; the certificate is stored beside it.
+            return Pkcs11KeyCustody.createRootCa(pkcs11(settings), spec, clock, random);
+        }
+        return createRootCa(kind, dataDir, spec, clock, random);
+    }
+
+    private static Pkcs11Settings pkcs11(ScepterSettings settings) {
+        return Pkcs11Settings.bind(settings.raw()).orElseThrow();
     }
 
     /** Creates a new self-signed root CA in the given kind of custody. */
@@ -63,7 +85,9 @@ public final class KeyCustodyFactory {
         Objects.requireNonNull(spec, "spec");
         return switch (kind) {
             case PKCS12 -> Pkcs12KeyCustody.createRootCa(new DataFolder(dataDir), spec, clock, random);
-            case KEY_VAULT, PKCS11 -> throw unavailable(kind);
+            case PKCS11 -> throw new IllegalStateException("A root CA in a PKCS#11 token is created from its settings ("
+                    + Setting.PKCS11_LIBRARY.key() + " and the others of docs/configuration.md).");
+            case KEY_VAULT -> throw unavailable(kind);
         };
     }
 
@@ -71,6 +95,6 @@ public final class KeyCustodyFactory {
         return new IllegalStateException("Key custody " + kind + " (" + kind.description()
                 + kind.setting().map(setting -> ", chosen by " + setting).orElse("")
                 + ") is not available in this version: only " + KeyCustody.Kind.PKCS12 + " ("
-                + KeyCustody.Kind.PKCS12.description() + ") is.");
+                + KeyCustody.Kind.PKCS12.description() + ") and " + KeyCustody.Kind.PKCS11 + " (" + KeyCustody.Kind.PKCS11.description() + ") are.");
     }
 }

@@ -54,7 +54,7 @@ class KeyCustodyFactoryTest {
                 new SecureRandom()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("Key custody KEY_VAULT (Azure Key Vault, chosen by AppConfig:KeyVaultConfig:KeyVaultURL) is not available "
-                        + "in this version: only PKCS12 (PKCS#12 files in the data folder) is.");
+                        + "in this version: only PKCS12 (PKCS#12 files in the data folder) and PKCS11 (a PKCS#11 token) are.");
         assertThat(dataDir).isEmptyDirectory();
         assertThatThrownBy(() -> KeyCustodyFactory.open(KeyCustody.Kind.KEY_VAULT, dataDir))
                 .isInstanceOf(IllegalStateException.class)
@@ -62,11 +62,11 @@ class KeyCustodyFactoryTest {
     }
 
     @Test
-    void pkcs11IsRefusedByName() {
+    void aTokenIsNotOpenedFromTheDataFolder() {
         assertThatThrownBy(() -> KeyCustodyFactory.open(KeyCustody.Kind.PKCS11, dataDir))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("Key custody PKCS11 (a PKCS#11 token) is not available in this version: "
-                        + "only PKCS12 (PKCS#12 files in the data folder) is.");
+                .hasMessageContaining("A PKCS#11 token is opened from its settings (AppConfig:KeyVaultConfig:Pkcs11:Library");
+        assertThat(dataDir).isEmptyDirectory();
     }
 
     @Test
