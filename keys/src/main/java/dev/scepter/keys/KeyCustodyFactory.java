@@ -4,11 +4,13 @@ import dev.scepter.settings.DataFolder;
 import dev.scepter.settings.ScepterSettings;
 import dev.scepter.settings.Setting;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one place where the CA's key custody is chosen and opened: the server opens it at start,
@@ -46,6 +48,43 @@ public final class KeyCustodyFactory {
             return Pkcs11KeyCustody.open(pkcs11(settings));
         }
         return open(kind, dataDir);
+    }
+
+    /**
+     * The existing CA in the custody the settings choose, or empty when that custody holds none
+     * yet (no {@code ca.p12}; no key with its certificate under the token's key label), which is
+     * when {@code complete-installation} creates one.
+     *
+     * @throws IllegalStateException when the custody cannot be looked into for a reason the
+     *                               settings can fix, naming the setting
+     */
+    public static Optional<KeyCustody> find(ScepterSettings settings, Path dataDir) throws IOException, GeneralSecurityException {
+        KeyCustody.Kind kind = kind(settings);
+        if (kind == KeyCustody.Kind.PKCS11) {
+            return Pkcs11KeyCustody.find(pkcs11(settings)).map(KeyCustody.class::cast);
+        }
+        if (kind == KeyCustody.Kind.PKCS12 && !Files.exists(new DataFolder(dataDir).caKeyStore())) {
+            return Optional.empty();
+        }
+        return Optional.of(open(kind, dataDir));
+    }
+
+    /**
+     * Where the settings put the CA key, for an administrator: the data folder's {@code ca.p12},
+     * or the token's slot and key label (never the PIN).
+     */
+    public static String location(ScepterSettings settings) {
+        KeyCustody.Kind kind = kind(settings);
+        if (kind == KeyCustody.Kind.PKCS11) {
+            Pkcs11Settings token = pkcs11(settings);
+            return "the PKCS#11 token in " + token.describe() + ", key label '" + token.keyLabel() + "'";
+        }
+        return kind == KeyCustody.Kind.PKCS12 ? DataFolder.CA_KEY_STORE : kind.description();
+    }
+
+    /** The label of the SCEP RA in the token the settings choose, for a CA whose key is not RSA; empty outside a token. */
+    public static Optional<String> tokenRaLabel(ScepterSettings settings) {
+        return kind(settings) == KeyCustody.Kind.PKCS11 ? Optional.of(pkcs11(settings).raLabel()) : Optional.empty();
     }
 
     /** Opens the existing CA in the given kind of custody, for the kinds that need no settings but the data folder. */

@@ -69,15 +69,20 @@ public final class Pkcs11KeyCustody implements KeyCustody {
     }
 
     static Pkcs11KeyCustody open(Pkcs11Settings settings) throws GeneralSecurityException {
+        return find(settings).orElseThrow(() -> new IllegalStateException("The PKCS#11 token in " + settings.describe()
+                + " holds no key with its certificate labelled '" + settings.keyLabel() + "' (" + Setting.PKCS11_KEY_LABEL.key()
+                + "): run complete-installation to create the root CA in the token, or name the CA key's label."));
+    }
+
+    /**
+     * The CA in the token, or empty when the token holds no key with its certificate under the
+     * label: the one case the installer creates a root CA for. Every other failure (the PIN, the
+     * token) is an {@link IllegalStateException} naming the setting.
+     */
+    static Optional<Pkcs11KeyCustody> find(Pkcs11Settings settings) throws GeneralSecurityException {
         Provider provider = provider(settings);
         KeyStore keyStore = logIn(settings, provider);
-        Optional<Pkcs11CaSigner> ca = entry(settings, provider, keyStore, settings.keyLabel());
-        if (ca.isEmpty()) {
-            throw new IllegalStateException("The PKCS#11 token in " + settings.describe() + " holds no key with its certificate labelled '"
-                    + settings.keyLabel() + "' (" + Setting.PKCS11_KEY_LABEL.key() + "): run complete-installation to create the root CA "
-                    + "in the token, or name the CA key's label.");
-        }
-        return new Pkcs11KeyCustody(settings, provider, keyStore, ca.get());
+        return entry(settings, provider, keyStore, settings.keyLabel()).map(ca -> new Pkcs11KeyCustody(settings, provider, keyStore, ca));
     }
 
     static Pkcs11KeyCustody createRootCa(Pkcs11Settings settings, RootCaSpec spec, Clock clock, SecureRandom random)

@@ -17,26 +17,26 @@ import java.util.regex.Pattern;
  * after it (SoftHSM2 reads its token folder once, in C_Initialize), so a pool of tokens is
  * initialised up front and each test takes a fresh one.
  */
-final class SoftHsm {
+public final class SoftHsm {
 
-    static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
-    static final String SO_PIN = "87654321";
+    public static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
+    public static final String SO_PIN = "87654321";
     private static final Pattern SLOT = Pattern.compile("reassigned to slot (\\d+)");
     private static final AtomicInteger TOKENS = new AtomicInteger();
     private static final int POOL_SIZE = 24;
     private static final List<Token> POOL = new java.util.ArrayList<>();
-    static final String PIN = "1234";
+    public static final String PIN = "1234";
     private static Path tokenDir;
 
     /** A token just initialised: its label, slot id and user PIN. */
-    record Token(String label, long slot, String pin) {
+    public record Token(String label, long slot, String pin) {
     }
 
     private SoftHsm() {
     }
 
     /** A fresh token, never used before in this run, with user PIN {@link #PIN}. */
-    static synchronized Token newToken() throws IOException, InterruptedException {
+    public static synchronized Token newToken() throws IOException, InterruptedException {
         if (POOL.isEmpty()) {
             if (tokenDir != null) {
                 throw new IllegalStateException("the pool of " + POOL_SIZE + " SoftHSM2 tokens is used up: make it larger");
@@ -65,7 +65,7 @@ final class SoftHsm {
         }
         String conf = System.getenv("SOFTHSM2_CONF");
         if (conf == null) {
-            throw new IllegalStateException("SOFTHSM2_CONF is not set: surefire sets it for this module (keys/pom.xml)");
+            throw new IllegalStateException("SOFTHSM2_CONF is not set: surefire sets it for the modules whose tests use SoftHSM2 (keys/pom.xml, installer/pom.xml)");
         }
         Path confFile = Path.of(conf);
         Files.createDirectories(confFile.getParent());
