@@ -90,10 +90,14 @@ public final class LocalInstallation {
     public boolean complete(boolean whatIf, boolean verbose) throws InstallationException {
         out.println("Scepter local installation in " + dataDir.toAbsolutePath());
         if (verbose) {
+            boolean inToken = KeyCustodyFactory.kind(settings) == KeyCustody.Kind.PKCS11;
             for (String file : DataFolder.INSTALLATION_FILES) {
-                out.println((Files.exists(dataDir.resolve(file)) ? "Found: " : "Missing: ") + file);
+                // With the key in a token, a missing ca.p12 is as it should be: not listed as missing.
+                if (!inToken || !List.of(CA_KEY_STORE, CA_PASSWORD, RA_KEY_STORE).contains(file)) {
+                    out.println((Files.exists(dataDir.resolve(file)) ? "Found: " : "Missing: ") + file);
+                }
             }
-            if (KeyCustodyFactory.kind(settings) == KeyCustody.Kind.PKCS11) {
+            if (inToken) {
                 try {
                     out.println("CA key: " + KeyCustodyFactory.location(settings));
                 } catch (IllegalStateException e) {
