@@ -39,6 +39,18 @@ class KeyCustodyFactoryTest {
     }
 
     @Test
+    void findIsEmptyUntilTheDataFolderHoldsACaAndThenFindsIt() throws Exception {
+        assertThat(KeyCustodyFactory.find(settings(Map.of()), dataDir)).isEmpty();
+        assertThat(KeyCustodyFactory.location(settings(Map.of()))).isEqualTo("ca.p12");
+
+        KeyCustody created = KeyCustodyFactory.createRootCa(settings(Map.of()), dataDir, SMALL_RSA, Clock.systemUTC(), new SecureRandom());
+
+        assertThat(KeyCustodyFactory.find(settings(Map.of()), dataDir)).get()
+                .satisfies(found -> assertThat(found.ca().certificate()).isEqualTo(created.ca().certificate()));
+        assertThat(KeyCustodyFactory.tokenRaLabel(settings(Map.of()))).isEmpty();
+    }
+
+    @Test
     void scepmansKeyVaultUrlDoesNotChooseKeyVaultWhileThereIsNoAdapter() throws Exception {
         // A SCEPman configuration names its vault; it must still start on the data folder's key, as before.
         ScepterSettings scepman = settings(Map.of("AppConfig:KeyVaultConfig:KeyVaultURL", "https://kv-contoso.vault.azure.net/"));
