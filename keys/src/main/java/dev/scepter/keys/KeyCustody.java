@@ -16,16 +16,16 @@ import java.util.Optional;
  * {@link #scepKey()} is the key SCEP clients encrypt their requests to (RFC 8894 section 2.1),
  * checked against this CA before it is handed out. Nothing here exposes key material.
  */
-public sealed interface KeyCustody permits Pkcs12KeyCustody {
+public sealed interface KeyCustody permits Pkcs12KeyCustody, Pkcs11KeyCustody {
 
-    /** The kinds of custody; each is one adapter, chosen by the settings. PKCS#12 is the only one today. */
+    /** The kinds of custody; each is one adapter, chosen by the settings.  */
     enum Kind {
         /** {@code ca.p12} (and {@code ra.p12}) in the data folder: the embedded default. */
         PKCS12("PKCS#12 files in the data folder", Optional.empty()),
         /** Azure Key Vault: the next issue's adapter. SCEPman chooses it by the vault's URL. */
         KEY_VAULT("Azure Key Vault", Optional.of("AppConfig:KeyVaultConfig:KeyVaultURL")),
-        /** A PKCS#11 token, its key addressed by an RFC 7512 URI: the next issue's adapter. */
-        PKCS11("a PKCS#11 token", Optional.empty());
+        /** A PKCS#11 token through the JDK's SunPKCS11 provider, chosen by the token's module. */
+        PKCS11("a PKCS#11 token", Optional.of("AppConfig:KeyVaultConfig:Pkcs11:Library"));
 
         private final String description;
         private final Optional<String> setting;

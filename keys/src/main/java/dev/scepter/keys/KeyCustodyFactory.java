@@ -2,12 +2,15 @@ package dev.scepter.keys;
 
 import dev.scepter.settings.DataFolder;
 import dev.scepter.settings.ScepterSettings;
+import dev.scepter.settings.Setting;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one place where the CA's key custody is chosen and opened: the server opens it at start,
@@ -21,28 +24,77 @@ public final class KeyCustodyFactory {
     }
 
     /**
-     * The kind the settings choose: PKCS#12 files in the data folder, the only kind this version
-     * has. SCEPman's {@code AppConfig:KeyVaultConfig:KeyVaultURL} does not choose Key Vault yet:
-     * it stays an ignored setting (warned about at start), so that a SCEPman configuration
-     * starts on the data folder's key as it always did. The Key Vault and PKCS#11 adapters read
-     * their settings here.
+     * The kind the settings choose: a PKCS#11 token when {@code AppConfig:KeyVaultConfig:Pkcs11:Library}
+     * names its module, else PKCS#12 files in the data folder. SCEPman's
+     * {@code AppConfig:KeyVaultConfig:KeyVaultURL} does not choose Key Vault yet: it stays an
+     * ignored setting (warned about at start), so that a SCEPman configuration starts on the data
+     * folder's key as it always did.
      */
     public static KeyCustody.Kind kind(ScepterSettings settings) {
         Objects.requireNonNull(settings, "settings");
-        return KeyCustody.Kind.PKCS12;
+        return settings.raw().value(Setting.PKCS11_LIBRARY.key()).filter(value -> !value.isBlank()).isPresent()
+                ? KeyCustody.Kind.PKCS11 : KeyCustody.Kind.PKCS12;
     }
 
-    /** Opens the existing CA in the custody the settings choose. */
+    /**
+     * Opens the existing CA in the custody the settings choose.
+     *
+     * @throws IllegalStateException when the custody cannot be opened for a reason the settings
+     *                               can fix (a PKCS#11 PIN that is wrong, a token that is missing), naming the setting
+     */
     public static KeyCustody open(ScepterSettings settings, Path dataDir) throws IOException, GeneralSecurityException {
-        return open(kind(settings), dataDir);
+        KeyCustody.Kind kind = kind(settings);
+        if (kind == KeyCustody.Kind.PKCS11) {
+            return Pkcs11KeyCustody.open(pkcs11(settings));
+        }
+        return open(kind, dataDir);
     }
 
-    /** Opens the existing CA in the given kind of custody. */
+    /**
+     * The existing CA in the custody the settings choose, or empty when that custody holds none
+     * yet (no {@code ca.p12}; no key with its certificate under the token's key label), which is
+     * when {@code complete-installation} creates one.
+     *
+     * @throws IllegalStateException when the custody cannot be looked into for a reason the
+     *                               settings can fix, naming the setting
+     */
+    public static Optional<KeyCustody> find(ScepterSettings settings, Path dataDir) throws IOException, GeneralSecurityException {
+        KeyCustody.Kind kind = kind(settings);
+        if (kind == KeyCustody.Kind.PKCS11) {
+            return Pkcs11KeyCustody.find(pkcs11(settings)).map(KeyCustody.class::cast);
+        }
+        if (kind == KeyCustody.Kind.PKCS12 && !Files.exists(new DataFolder(dataDir).caKeyStore())) {
+            return Optional.empty();
+        }
+        return Optional.of(open(kind, dataDir));
+    }
+
+    /**
+     * Where the settings put the CA key, for an administrator: the data folder's {@code ca.p12},
+     * or the token's slot and key label (never the PIN).
+     */
+    public static String location(ScepterSettings settings) {
+        KeyCustody.Kind kind = kind(settings);
+        if (kind == KeyCustody.Kind.PKCS11) {
+            Pkcs11Settings token = pkcs11(settings);
+            return "the PKCS#11 token in " + token.describe() + ", key label '" + token.keyLabel() + "'";
+        }
+        return kind == KeyCustody.Kind.PKCS12 ? DataFolder.CA_KEY_STORE : kind.description();
+    }
+
+    /** The label of the SCEP RA in the token the settings choose, for a CA whose key is not RSA; empty outside a token. */
+    public static Optional<String> tokenRaLabel(ScepterSettings settings) {
+        return kind(settings) == KeyCustody.Kind.PKCS11 ? Optional.of(pkcs11(settings).raLabel()) : Optional.empty();
+    }
+
+    /** Opens the existing CA in the given kind of custody, for the kinds that need no settings but the data folder. */
     public static KeyCustody open(KeyCustody.Kind kind, Path dataDir) throws IOException, GeneralSecurityException {
         Objects.requireNonNull(dataDir, "dataDir");
         return switch (kind) {
             case PKCS12 -> Pkcs12KeyCustody.open(new DataFolder(dataDir));
-            case KEY_VAULT, PKCS11 -> throw unavailable(kind);
+            case PKCS11 -> throw new IllegalStateException("A PKCS#11 token is opened from its settings ("
+                    + Setting.PKCS11_LIBRARY.key() + " and the others of docs/configuration.md), not from the data folder.");
+            case KEY_VAULT -> throw unavailable(kind);
         };
     }
 
@@ -53,7 +105,16 @@ public final class KeyCustodyFactory {
      */
     public static KeyCustody createRootCa(ScepterSettings settings, Path dataDir, RootCaSpec spec, Clock clock, SecureRandom random)
             throws IOException, GeneralSecurityException {
-        return createRootCa(kind(settings), dataDir, spec, clock, random);
+        KeyCustody.Kind kind = kind(settings);
+        if (kind == KeyCustody.Kind.PKCS11) {
+            // Generated in the token, where it stays; the certificate is stored beside it.
+            return Pkcs11KeyCustody.createRootCa(pkcs11(settings), spec, clock, random);
+        }
+        return createRootCa(kind, dataDir, spec, clock, random);
+    }
+
+    private static Pkcs11Settings pkcs11(ScepterSettings settings) {
+        return Pkcs11Settings.bind(settings.raw()).orElseThrow();
     }
 
     /** Creates a new self-signed root CA in the given kind of custody. */
@@ -63,7 +124,9 @@ public final class KeyCustodyFactory {
         Objects.requireNonNull(spec, "spec");
         return switch (kind) {
             case PKCS12 -> Pkcs12KeyCustody.createRootCa(new DataFolder(dataDir), spec, clock, random);
-            case KEY_VAULT, PKCS11 -> throw unavailable(kind);
+            case PKCS11 -> throw new IllegalStateException("A root CA in a PKCS#11 token is created from its settings ("
+                    + Setting.PKCS11_LIBRARY.key() + " and the others of docs/configuration.md).");
+            case KEY_VAULT -> throw unavailable(kind);
         };
     }
 
@@ -71,6 +134,6 @@ public final class KeyCustodyFactory {
         return new IllegalStateException("Key custody " + kind + " (" + kind.description()
                 + kind.setting().map(setting -> ", chosen by " + setting).orElse("")
                 + ") is not available in this version: only " + KeyCustody.Kind.PKCS12 + " ("
-                + KeyCustody.Kind.PKCS12.description() + ") is.");
+                + KeyCustody.Kind.PKCS12.description() + ") and " + KeyCustody.Kind.PKCS11 + " (" + KeyCustody.Kind.PKCS11.description() + ") are.");
     }
 }

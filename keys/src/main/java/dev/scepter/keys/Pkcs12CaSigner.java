@@ -97,7 +97,13 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
     static Pkcs12CaSigner generate(Path keyStoreFile, Path passwordFile, RootCaSpec spec, Clock clock, SecureRandom random)
             throws IOException, GeneralSecurityException {
         KeyPair keyPair = keyPair(spec.keyType(), spec.keySize(), random);
-        X509CertificateHolder certificate = selfSign(keyPair, spec, clock, random);
+        X509CertificateHolder certificate;
+        try {
+            certificate = selfSign(keyPair.getPublic(),
+                    new JcaContentSignerBuilder(signatureAlgorithm("SHA256", keyPair.getPrivate())).build(keyPair.getPrivate()), spec, clock, random);
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException("cannot build the root CA certificate", e);
+        }
         return store(keyStoreFile, passwordFile, keyPair, certificate, random);
     }
 
@@ -110,6 +116,16 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
     static Pkcs12CaSigner generateScepRa(Path keyStoreFile, Path passwordFile, CaSigner ca, Clock clock, SecureRandom random)
             throws IOException, GeneralSecurityException {
         KeyPair keyPair = keyPair("RSA", 2048, random);
+        return store(keyStoreFile, passwordFile, keyPair, scepRaCertificate(keyPair.getPublic(), ca, clock, random), random);
+    }
+
+    /**
+     * The SCEP RA's certificate for {@code publicKey}, issued by {@code ca} for as long as the CA
+     * lives: keyEncipherment (clients encrypt their requests to it, RFC 8894 section 2.1) and
+     * digitalSignature (it signs the CertReps). Shared by every custody.
+     */
+    static X509CertificateHolder scepRaCertificate(java.security.PublicKey publicKey, CaSigner ca, Clock clock, SecureRandom random)
+            throws GeneralSecurityException {
         X509CertificateHolder caCertificate = ca.certificate();
         RDN[] caCommonName = caCertificate.getSubject().getRDNs(BCStyle.CN);
         String caLabel = caCommonName.length > 0 ? IETFUtils.valueToString(caCommonName[0].getFirst().getValue())
@@ -119,18 +135,17 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
         byte[] serial = new byte[16];
         random.nextBytes(serial);
         serial[0] &= 0x7F;
-        SubjectPublicKeyInfo publicKey = SubjectPublicKeyInfo.getInstance(keyPair.getPublic().getEncoded());
+        SubjectPublicKeyInfo publicKeyInfo = SubjectPublicKeyInfo.getInstance(publicKey.getEncoded());
         X509v3CertificateBuilder builder = new X509v3CertificateBuilder(caCertificate.getSubject(), new BigInteger(1, serial).setBit(120),
-                Date.from(now.minus(Duration.ofHours(1))), caCertificate.getNotAfter(), subject, publicKey);
+                Date.from(now.minus(Duration.ofHours(1))), caCertificate.getNotAfter(), subject, publicKeyInfo);
         BcX509ExtensionUtils utils = new BcX509ExtensionUtils();
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
-            builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey));
+            builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKeyInfo));
             builder.addExtension(Extension.authorityKeyIdentifier, false,
                     utils.createAuthorityKeyIdentifier(caCertificate.getSubjectPublicKeyInfo()));
-            X509CertificateHolder certificate = builder.build(ca.contentSigner(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)));
-            return store(keyStoreFile, passwordFile, keyPair, certificate, random);
+            return builder.build(ca.contentSigner(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)));
         } catch (IOException | OperatorCreationException e) {
             throw new GeneralSecurityException("cannot build the SCEP RA certificate", e);
         }
@@ -161,14 +176,18 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
         return new Pkcs12CaSigner(keyStoreFile, keyPair.getPrivate(), java.util.List.of(certificate));
     }
 
-    private static X509CertificateHolder selfSign(KeyPair keyPair, RootCaSpec spec, Clock clock, SecureRandom random)
-            throws GeneralSecurityException {
+    /**
+     * A self-signed root CA certificate for {@code publicKey} (RFC 5280 section 4.2.1.9: CA basic
+     * constraints, keyCertSign and cRLSign), signed by {@code signer}, its own key wherever that is kept.
+     */
+    static X509CertificateHolder selfSign(java.security.PublicKey publicKeyOfCa, ContentSigner signer, RootCaSpec spec, Clock clock,
+            SecureRandom random) throws GeneralSecurityException {
         X500Name subject = new X500Name(spec.subject());
         Instant now = clock.instant();
         byte[] serial = new byte[16];
         random.nextBytes(serial);
         serial[0] &= 0x7F;
-        SubjectPublicKeyInfo publicKey = SubjectPublicKeyInfo.getInstance(keyPair.getPublic().getEncoded());
+        SubjectPublicKeyInfo publicKey = SubjectPublicKeyInfo.getInstance(publicKeyOfCa.getEncoded());
         X509v3CertificateBuilder builder = new X509v3CertificateBuilder(subject, new BigInteger(1, serial).setBit(120),
                 Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(spec.validityDays()))), subject, publicKey);
         BcX509ExtensionUtils utils = new BcX509ExtensionUtils();
@@ -181,9 +200,8 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
                 builder.addExtension(Extension.extendedKeyUsage, false,
                         new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth}));
             }
-            ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm("SHA256", keyPair.getPrivate())).build(keyPair.getPrivate());
             return builder.build(signer);
-        } catch (IOException | OperatorCreationException e) {
+        } catch (IOException e) {
             throw new GeneralSecurityException("cannot build the root CA certificate", e);
         }
     }
@@ -204,7 +222,7 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
         return new JcaContentSignerBuilder(signatureAlgorithm(digest, privateKey)).build(privateKey);
     }
 
-    private static String signatureAlgorithm(String digest, PrivateKey key) {
+    static String signatureAlgorithm(String digest, PrivateKey key) {
         return digest + ("RSA".equals(key.getAlgorithm()) ? "withRSA" : "withECDSA");
     }
 

@@ -89,11 +89,11 @@ public final class Pkcs12KeyCustody implements KeyCustody {
     }
 
     /** Whether a key of this certificate can do SCEP's key transport: RSA only (RFC 8894 section 3.2.2). */
-    private static boolean isRsa(X509CertificateHolder certificate) {
+    static boolean isRsa(X509CertificateHolder certificate) {
         return PKCSObjectIdentifiers.rsaEncryption.equals(certificate.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm());
     }
 
-    private static boolean issuedBy(X509CertificateHolder certificate, X509CertificateHolder issuer) {
+    static boolean issuedBy(X509CertificateHolder certificate, X509CertificateHolder issuer) {
         try {
             return certificate.getIssuer().equals(issuer.getSubject())
                     && certificate.isSignatureValid(new JcaContentVerifierProviderBuilder().build(issuer));

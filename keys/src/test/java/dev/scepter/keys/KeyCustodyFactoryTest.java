@@ -39,6 +39,18 @@ class KeyCustodyFactoryTest {
     }
 
     @Test
+    void findIsEmptyUntilTheDataFolderHoldsACaAndThenFindsIt() throws Exception {
+        assertThat(KeyCustodyFactory.find(settings(Map.of()), dataDir)).isEmpty();
+        assertThat(KeyCustodyFactory.location(settings(Map.of()))).isEqualTo("ca.p12");
+
+        KeyCustody created = KeyCustodyFactory.createRootCa(settings(Map.of()), dataDir, SMALL_RSA, Clock.systemUTC(), new SecureRandom());
+
+        assertThat(KeyCustodyFactory.find(settings(Map.of()), dataDir)).get()
+                .satisfies(found -> assertThat(found.ca().certificate()).isEqualTo(created.ca().certificate()));
+        assertThat(KeyCustodyFactory.tokenRaLabel(settings(Map.of()))).isEmpty();
+    }
+
+    @Test
     void scepmansKeyVaultUrlDoesNotChooseKeyVaultWhileThereIsNoAdapter() throws Exception {
         // A SCEPman configuration names its vault; it must still start on the data folder's key, as before.
         ScepterSettings scepman = settings(Map.of("AppConfig:KeyVaultConfig:KeyVaultURL", "https://kv-contoso.vault.azure.net/"));
@@ -54,7 +66,7 @@ class KeyCustodyFactoryTest {
                 new SecureRandom()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("Key custody KEY_VAULT (Azure Key Vault, chosen by AppConfig:KeyVaultConfig:KeyVaultURL) is not available "
-                        + "in this version: only PKCS12 (PKCS#12 files in the data folder) is.");
+                        + "in this version: only PKCS12 (PKCS#12 files in the data folder) and PKCS11 (a PKCS#11 token) are.");
         assertThat(dataDir).isEmptyDirectory();
         assertThatThrownBy(() -> KeyCustodyFactory.open(KeyCustody.Kind.KEY_VAULT, dataDir))
                 .isInstanceOf(IllegalStateException.class)
@@ -62,11 +74,11 @@ class KeyCustodyFactoryTest {
     }
 
     @Test
-    void pkcs11IsRefusedByName() {
+    void aTokenIsNotOpenedFromTheDataFolder() {
         assertThatThrownBy(() -> KeyCustodyFactory.open(KeyCustody.Kind.PKCS11, dataDir))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("Key custody PKCS11 (a PKCS#11 token) is not available in this version: "
-                        + "only PKCS12 (PKCS#12 files in the data folder) is.");
+                .hasMessageContaining("A PKCS#11 token is opened from its settings (AppConfig:KeyVaultConfig:Pkcs11:Library");
+        assertThat(dataDir).isEmptyDirectory();
     }
 
     @Test

@@ -29,36 +29,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the PKCS#12 custody hands out: signers whose signatures the certificates verify, and
- * decrypters that open what a SCEP client encrypts to the CA or its RA (RFC 8894 sections 2.1, 3.2.2).
+ * The key contract on PKCS#12 files in the data folder, and what is particular to them: the RA's
+ * files, their permissions, and an RA copied from another CA.
  */
-class Pkcs12KeyCustodyTest {
-
-    private static final AlgorithmIdentifier SHA256 = new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256);
-    private static final RootCaSpec RSA_CA = new RootCaSpec("CN=RSA Root,O=Example", 2048, 30, false);
-    private static final RootCaSpec EC_CA = new RootCaSpec("CN=EC Root,O=Example", "EC", 256, 30, false);
+class Pkcs12KeyCustodyTest extends KeyCustodyContractTest {
 
     @TempDir
     Path dataDir;
 
     @Test
-    void anRsaCaSignsWhatItsCertificateVerifiesAndIsItsOwnScepKey() throws Exception {
-        KeyCustody custody = create(RSA_CA);
-
-        assertThat(custody.needsScepRa()).isFalse();
-        assertSignsVerifiably(custody.ca(), custody.ca().certificate());
-        ScepKey scep = custody.scepKey();
-        assertThat(scep.raCertificate()).isEmpty();
-        assertThat(scep.signer().certificate()).isEqualTo(custody.ca().certificate());
-        assertDecryptsScepRequestsTo(scep, custody.ca().certificate());
-    }
-
-    @Test
-    void anEcCaSignsButNeedsAnRaForScepUntilOneIsCreated() throws Exception {
+    void anEcCaKeepsItsScepRaInTheDataFolder() throws Exception {
         KeyCustody custody = create(EC_CA);
 
-        assertThat(custody.needsScepRa()).isTrue();
-        assertSignsVerifiably(custody.ca(), custody.ca().certificate());
         assertThatThrownBy(custody::scepKey).isInstanceOf(IllegalStateException.class)
                 .hasMessage("The CA key is not RSA, so SCEP needs the RSA RA certificate in " + dataDir.resolve("ra.p12")
                         + "; run complete-installation to create it.");
@@ -68,14 +50,7 @@ class Pkcs12KeyCustodyTest {
         for (String file : new String[] {"ra.p12", "ra.p12.password"}) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve(file)))).isEqualTo("rw-------");
         }
-        ScepKey scep = KeyCustodyFactory.open(KeyCustody.Kind.PKCS12, dataDir).scepKey();
-        X509CertificateHolder ra = scep.raCertificate().orElseThrow();
-        assertThat(ra.getIssuer()).isEqualTo(custody.ca().certificate().getSubject());
-        assertThat(ra.isSignatureValid(new JcaContentVerifierProviderBuilder().build(custody.ca().certificate()))).isTrue();
-        assertThat(KeyUsage.fromExtensions(ra.getExtensions()).hasUsages(KeyUsage.digitalSignature | KeyUsage.keyEncipherment)).isTrue();
-        assertThat(scep.signer().certificate()).isEqualTo(ra);
-        assertSignsVerifiably(scep.signer(), ra);
-        assertDecryptsScepRequestsTo(scep, ra);
+        assertThat(reopen().scepKey().raCertificate()).isPresent();
     }
 
     @Test
@@ -93,16 +68,6 @@ class Pkcs12KeyCustodyTest {
                 .hasMessageContaining("copy ra.p12 and ra.p12.password");
     }
 
-    @Test
-    void anExpiredRaIsRefused() throws Exception {
-        // A CA of 30 days made two months ago: its RA lived as long as the CA, and ended with it.
-        Clock then = Clock.fixed(Instant.now().minus(Duration.ofDays(60)), ZoneOffset.UTC);
-        KeyCustody custody = KeyCustodyFactory.createRootCa(KeyCustody.Kind.PKCS12, dataDir, EC_CA, then, new SecureRandom());
-        custody.createScepRa(then, new SecureRandom());
-
-        assertThatThrownBy(custody::scepKey).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("is not a valid certificate of this CA");
-    }
 
     @Test
     void anUnreadableRaIsAnErrorNamingItsFile() throws Exception {
@@ -116,34 +81,19 @@ class Pkcs12KeyCustodyTest {
                 .hasMessageStartingWith("cannot open the SCEP RA in " + dataDir.resolve("ra.p12") + ": ");
     }
 
-    private KeyCustody create(RootCaSpec spec) throws Exception {
-        return KeyCustodyFactory.createRootCa(KeyCustody.Kind.PKCS12, dataDir, spec, Clock.systemUTC(), new SecureRandom());
+    @Override
+    KeyCustody create(RootCaSpec spec) throws Exception {
+        return create(spec, Clock.systemUTC());
     }
 
-    private static void assertSignsVerifiably(CmsSigner signer, X509CertificateHolder certificate) throws Exception {
-        byte[] data = "to be signed".getBytes(StandardCharsets.UTF_8);
-        ContentSigner contentSigner = signer.contentSigner(SHA256);
-        try (OutputStream out = contentSigner.getOutputStream()) {
-            out.write(data);
-        }
-        byte[] signature = contentSigner.getSignature();
-        ContentVerifier verifier = new JcaContentVerifierProviderBuilder().build(certificate).get(contentSigner.getAlgorithmIdentifier());
-        try (OutputStream out = verifier.getOutputStream()) {
-            out.write(data);
-        }
-        assertThat(verifier.verify(signature)).isTrue();
-        // A signature over other data must not verify: the check above can fail.
-        ContentVerifier other = new JcaContentVerifierProviderBuilder().build(certificate).get(contentSigner.getAlgorithmIdentifier());
-        try (OutputStream out = other.getOutputStream()) {
-            out.write("something else".getBytes(StandardCharsets.UTF_8));
-        }
-        assertThat(other.verify(signature)).isFalse();
+    @Override
+    KeyCustody create(RootCaSpec spec, Clock clock) throws Exception {
+        return KeyCustodyFactory.createRootCa(KeyCustody.Kind.PKCS12, dataDir, spec, clock, new SecureRandom());
     }
 
-    /** A PKCSReq built by an independent encoder, encrypted to {@code recipient}, opens to the client's CSR. */
-    private static void assertDecryptsScepRequestsTo(ScepKey scep, X509CertificateHolder recipient) throws Exception {
-        byte[] request = ScepRequestBuilder.pkcsReq().recipient(recipient).build();
-        assertThat(PkiMessageDecoder.decode(request).decryptCertificationRequest(scep.decrypter(), recipient).getEncoded())
-                .isEqualTo(TestPki.CSR.getEncoded());
+    @Override
+    KeyCustody reopen() throws Exception {
+        return KeyCustodyFactory.open(KeyCustody.Kind.PKCS12, dataDir);
     }
+
 }

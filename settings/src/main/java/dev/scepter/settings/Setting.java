@@ -121,6 +121,14 @@ public enum Setting {
     ROOT_DAYS_EXPIRES_IN("AppConfig:KeyVaultConfig:RootCertificateConfig:DaysExpiresIn", "3650", false),
     ROOT_ADD_EXTENDED_KEY_USAGE("AppConfig:KeyVaultConfig:RootCertificateConfig:AddExtendedKeyUsage", "true", false),
 
+    // Bound by the keys module itself (Pkcs11Settings), which names each in its errors; listed here
+    // so that they are known, documented and never reported as ignored. Library chooses the token.
+    PKCS11_LIBRARY("AppConfig:KeyVaultConfig:Pkcs11:Library", null, false),
+    PKCS11_SLOT("AppConfig:KeyVaultConfig:Pkcs11:Slot", null, false),
+    PKCS11_KEY_LABEL("AppConfig:KeyVaultConfig:Pkcs11:KeyLabel", "scepter-ca", false),
+    PKCS11_PIN_FILE("AppConfig:KeyVaultConfig:Pkcs11:PinFile", null, false),
+    PKCS11_PIN("AppConfig:KeyVaultConfig:Pkcs11:Pin", null, true),
+
     DATABASE_URL("AppConfig:Database:Url", null, false),
     DATABASE_USER("AppConfig:Database:User", null, false),
     DATABASE_PASSWORD("AppConfig:Database:Password", null, true),

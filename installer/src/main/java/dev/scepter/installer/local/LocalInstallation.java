@@ -12,6 +12,7 @@ import dev.scepter.installer.AppSettings;
 import dev.scepter.installer.InstallationException;
 import dev.scepter.installer.Reconciler;
 import dev.scepter.installer.Step;
+import dev.scepter.keys.KeyCustody;
 import dev.scepter.keys.KeyCustodyFactory;
 import dev.scepter.keys.RootCaSpec;
 import dev.scepter.settings.AppSettingsFile;
@@ -89,8 +90,19 @@ public final class LocalInstallation {
     public boolean complete(boolean whatIf, boolean verbose) throws InstallationException {
         out.println("Scepter local installation in " + dataDir.toAbsolutePath());
         if (verbose) {
+            boolean inToken = KeyCustodyFactory.kind(settings) == KeyCustody.Kind.PKCS11;
             for (String file : DataFolder.INSTALLATION_FILES) {
-                out.println((Files.exists(dataDir.resolve(file)) ? "Found: " : "Missing: ") + file);
+                // With the key in a token, a missing ca.p12 is as it should be: not listed as missing.
+                if (!inToken || !List.of(CA_KEY_STORE, CA_PASSWORD, RA_KEY_STORE).contains(file)) {
+                    out.println((Files.exists(dataDir.resolve(file)) ? "Found: " : "Missing: ") + file);
+                }
+            }
+            if (inToken) {
+                try {
+                    out.println("CA key: " + KeyCustodyFactory.location(settings));
+                } catch (IllegalStateException e) {
+                    throw new InstallationException(e.getMessage(), e);
+                }
             }
             out.println("Database: " + settings.store().databaseUrl().map(url -> "AppConfig:Database:Url").orElse("embedded H2 in " + EMBEDDED_DATABASE));
         }
@@ -201,6 +213,10 @@ public final class LocalInstallation {
     }
 
     private void planRootCa(List<Step> plan, LocalDatabase database) throws InstallationException {
+        if (KeyCustodyFactory.kind(settings) == KeyCustody.Kind.PKCS11) {
+            planRootCaInToken(plan, database);
+            return;
+        }
         Path keyStore = folder.caKeyStore();
         Path password = folder.caPassword();
         if (Files.exists(keyStore)) {
@@ -219,12 +235,75 @@ public final class LocalInstallation {
                     + " (and " + RA_KEY_STORE + " and " + RA_PASSWORD + ", for a CA whose key is not RSA) from a node of this installation into "
                     + dataDir + ", then start again.");
         }
-        RootCaSpec spec = new RootCaSpec(settings.rootCa().subject(), settings.rootCa().keyType(), settings.rootCa().keySize(),
-                settings.rootCa().daysExpiresIn(), settings.rootCa().addExtendedKeyUsage());
+        RootCaSpec spec = rootCaSpec();
         plan.add(new Step("Create the root CA \"" + spec.subject() + "\" (" + spec.describeKey() + ", " + spec.validityDays()
                 + " days) in " + CA_KEY_STORE,
                 () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random)));
         planScepRa(plan, spec.needsScepRa());
+    }
+
+    /**
+     * The CA key in a PKCS#11 token ({@code AppConfig:KeyVaultConfig:Pkcs11:Library}): the token is
+     * looked into on every run, a root CA is created in it (the key generated there, never leaving
+     * it) only when no key with its certificate carries the key label. A wrong PIN or a missing
+     * token stops the run with the setting to fix, before anything is planned.
+     */
+    private void planRootCaInToken(List<Step> plan, LocalDatabase database) throws InstallationException {
+        String location;
+        Optional<KeyCustody> existing;
+        try {
+            location = KeyCustodyFactory.location(settings);
+            existing = KeyCustodyFactory.find(settings, dataDir);
+        } catch (IllegalStateException | IOException | GeneralSecurityException e) {
+            throw new InstallationException(e.getMessage(), e);
+        }
+        if (existing.isPresent()) {
+            if (existing.get().needsScepRa() && !scepRaReady(existing.get())) {
+                plan.add(scepRaInToken());
+            }
+            return;
+        }
+        if (Files.exists(folder.caKeyStore())) {
+            // Creating a second CA in the token would leave every certificate of the first untrusted.
+            throw new InstallationException(Setting.PKCS11_LIBRARY.key() + " puts the CA key in " + location + ", which holds no CA, but "
+                    + folder.caKeyStore() + " holds this installation's CA. Scepter does not move a CA key into a token: remove the "
+                    + "Pkcs11 settings to keep using " + CA_KEY_STORE + ", or move " + CA_KEY_STORE + " and " + CA_PASSWORD
+                    + " away to create a new CA in the token.");
+        }
+        if (settings.store().databaseUrl().isPresent() && database.inspection().certificates() > 0) {
+            throw new InstallationException("The shared database (AppConfig:Database:Url) already holds certificates, but " + location
+                    + " holds no CA. Point " + Setting.PKCS11_SLOT.key() + " and " + Setting.PKCS11_KEY_LABEL.key()
+                    + " at the token and label that hold this installation's CA key, then start again.");
+        }
+        RootCaSpec spec = rootCaSpec();
+        plan.add(new Step("Create the root CA \"" + spec.subject() + "\" (" + spec.describeKey() + ", " + spec.validityDays()
+                + " days) in " + location + " (the key is generated in the token and never leaves it)",
+                () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random)));
+        if (spec.needsScepRa()) {
+            plan.add(scepRaInToken());
+        }
+    }
+
+    private Step scepRaInToken() {
+        String label = KeyCustodyFactory.tokenRaLabel(settings).orElseThrow();
+        return new Step("Create the SCEP RA certificate (RSA 2048, issued by the CA; it decrypts SCEP requests, which an EC CA key "
+                + "cannot) in the token, labelled '" + label + "'",
+                () -> KeyCustodyFactory.open(settings, dataDir).createScepRa(clock, random));
+    }
+
+    /** Whether the token's RA is there and a valid certificate of this CA; {@link KeyCustody#scepKey()} says why not. */
+    private static boolean scepRaReady(KeyCustody custody) {
+        try {
+            custody.scepKey();
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    private RootCaSpec rootCaSpec() {
+        return new RootCaSpec(settings.rootCa().subject(), settings.rootCa().keyType(), settings.rootCa().keySize(),
+                settings.rootCa().daysExpiresIn(), settings.rootCa().addExtendedKeyUsage());
     }
 
     /**

@@ -1,0 +1,144 @@
+package dev.scepter.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scepter.settings.RawSettings;
+import dev.scepter.settings.ScepterSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Key;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.security.Security;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPrivateCrtKeySpec;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The key contract on a real SoftHSM2 token through SunPKCS11, chosen by the settings as the
+ * server and the installer choose it; and what is particular to a token: the key cannot be
+ * exported, and a wrong PIN or a missing token stops with a message naming the setting.
+ */
+class SoftHsmKeyCustodyTest extends KeyCustodyContractTest {
+
+    private static final String LIBRARY = "AppConfig:KeyVaultConfig:Pkcs11:Library";
+
+    @TempDir
+    Path dataDir;
+
+    private SoftHsm.Token token;
+    private Map<String, String> values;
+
+    @BeforeEach
+    void initialiseToken() throws Exception {
+        token = SoftHsm.newToken();
+        Path pinFile = dataDir.resolve("pin");
+        Files.writeString(pinFile, token.pin() + "\n", StandardCharsets.UTF_8);
+        values = new HashMap<>(Map.of(LIBRARY, SoftHsm.LIBRARY.toString(),
+                "AppConfig:KeyVaultConfig:Pkcs11:Slot", String.valueOf(token.slot()),
+                "AppConfig:KeyVaultConfig:Pkcs11:PinFile", pinFile.toString()));
+    }
+
+    @Override
+    KeyCustody create(RootCaSpec spec) throws Exception {
+        return create(spec, Clock.systemUTC());
+    }
+
+    @Override
+    KeyCustody create(RootCaSpec spec, Clock clock) throws Exception {
+        return KeyCustodyFactory.createRootCa(settings(), dataDir, spec, clock, new SecureRandom());
+    }
+
+    @Override
+    KeyCustody reopen() throws Exception {
+        return KeyCustodyFactory.open(settings(), dataDir);
+    }
+
+    @Test
+    void theLibrarySettingChoosesTheTokenAndNothingIsWrittenToTheDataFolder() throws Exception {
+        assertThat(KeyCustodyFactory.kind(settings())).isEqualTo(KeyCustody.Kind.PKCS11);
+        KeyCustody custody = create(RSA_CA);
+
+        assertThat(custody.kind()).isEqualTo(KeyCustody.Kind.PKCS11);
+        assertThat(custody.ca().describe()).isEqualTo("PKCS#11 token in slot " + token.slot() + " of libsofthsm2.so, key label scepter-ca");
+        try (var files = Files.list(dataDir)) {
+            assertThat(files.map(path -> path.getFileName().toString())).containsExactly("pin");
+        }
+    }
+
+    @Test
+    void theKeyIsGeneratedSensitiveAndCannotBeExported() throws Exception {
+        create(RSA_CA);
+
+        // Logged in independently, as anyone holding the PIN could: the key is a handle, its value stays in the token.
+        Provider provider = Security.getProvider("SunPKCS11").configure("--name = export-check\nlibrary = " + SoftHsm.LIBRARY
+                + "\nslot = " + token.slot() + "\n");
+        KeyStore keyStore = KeyStore.getInstance("PKCS11", provider);
+        keyStore.load(null, token.pin().toCharArray());
+        Key key = keyStore.getKey("scepter-ca", null);
+        assertThat(key).isInstanceOf(PrivateKey.class);
+        assertThat(key.getEncoded()).isNull();
+        KeyFactory factory = KeyFactory.getInstance("RSA", provider);
+        assertThatThrownBy(() -> factory.getKeySpec(key, RSAPrivateCrtKeySpec.class)).isNotNull();
+        assertThatThrownBy(() -> factory.getKeySpec(key, PKCS8EncodedKeySpec.class)).isNotNull();
+    }
+
+    @Test
+    void anExistingKeyLabelIsNeverReplaced() throws Exception {
+        KeyCustody first = create(RSA_CA);
+
+        assertThatThrownBy(() -> create(RSA_CA)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already holds an object labelled 'scepter-ca' (AppConfig:KeyVaultConfig:Pkcs11:KeyLabel)");
+        assertThat(reopen().ca().certificate()).isEqualTo(first.ca().certificate());
+    }
+
+    @Test
+    void aWrongPinStopsNamingTheSetting() throws Exception {
+        // On a token this process never logged in to: a token session stays logged in, as a server's does.
+        values.remove("AppConfig:KeyVaultConfig:Pkcs11:PinFile");
+        values.put("AppConfig:KeyVaultConfig:Pkcs11:Pin", "9999");
+
+        assertThatThrownBy(this::reopen).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("refused the PIN of AppConfig:KeyVaultConfig:Pkcs11:PinFile (or AppConfig:KeyVaultConfig:Pkcs11:Pin)")
+                .hasMessageNotContaining("9999");
+    }
+
+    @Test
+    void aMissingTokenStopsNamingTheSetting() throws Exception {
+        values.put("AppConfig:KeyVaultConfig:Pkcs11:Slot", "4242");
+
+        assertThatThrownBy(this::reopen).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("Cannot open the PKCS#11 token in slot 4242 of libsofthsm2.so (" + LIBRARY
+                        + ", AppConfig:KeyVaultConfig:Pkcs11:Slot)");
+    }
+
+    @Test
+    void aTokenWithoutTheCaKeyNamesTheKeyLabel() throws Exception {
+        assertThatThrownBy(this::reopen).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("holds no key with its certificate labelled 'scepter-ca' (AppConfig:KeyVaultConfig:Pkcs11:KeyLabel)");
+    }
+
+    @Test
+    void aMissingPinOrLibraryIsNamed() {
+        values.remove("AppConfig:KeyVaultConfig:Pkcs11:PinFile");
+        assertThatThrownBy(this::reopen).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("set AppConfig:KeyVaultConfig:Pkcs11:PinFile");
+        values.put(LIBRARY, dataDir.resolve("nowhere.so").toString());
+        assertThatThrownBy(this::reopen).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith(LIBRARY + " names " + dataDir.resolve("nowhere.so") + ", which is not a file");
+    }
+
+    private ScepterSettings settings() throws Exception {
+        return ScepterSettings.bind(RawSettings.of(values));
+    }
+}
