@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -291,6 +292,54 @@ class GraphDirectoryTest {
             assertThat(fixture.graph.calls() - calls).as("20 lookups of one user at once").isLessThanOrEqualTo(2);
         } finally {
             threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void whileGraphIsSilentEveryConcurrentCallerReturnsWithinItsOwnWaitAndThoseBeyondTheQueueAtOnce() throws Exception {
+        // One slot, 300 ms per attempt: a caller waits 900 ms. Graph answers nothing for 10 s.
+        GraphDirectory directory = fixture.grantAll().directory(GraphFixture.intune(DeviceDirectory.AAD, false, Duration.ZERO, true),
+                Duration.ofMillis(300), 1);
+        Duration callerWait = Duration.ofMillis(900);
+        int queueLimit = GraphCalls.BATCH_LIMIT * GraphCalls.QUEUED_ROUNDS;
+        int callers = queueLimit + 3 * GraphCalls.BATCH_LIMIT;
+        fixture.server.silence(Duration.ofSeconds(10));
+        ExecutorService threads = Executors.newFixedThreadPool(callers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Long>> waited = new ArrayList<>();
+            List<Future<String>> outcomes = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                CompletableFuture<Long> took = new CompletableFuture<>();
+                waited.add(took);
+                outcomes.add(threads.submit(() -> {
+                    start.await();
+                    long begun = System.nanoTime();
+                    try {
+                        return "answered " + directory.lookup(USER, UUID.randomUUID());
+                    } catch (DirectoryUnavailableException e) {
+                        return e.getMessage().contains("not keeping up") ? "refused" : "unavailable";
+                    } finally {
+                        took.complete(Duration.ofNanos(System.nanoTime() - begun).toMillis());
+                    }
+                }));
+            }
+            start.countDown();
+            List<String> seen = new ArrayList<>();
+            for (Future<String> outcome : outcomes) {
+                seen.add(outcome.get());
+            }
+            long longest = 0;
+            for (Future<Long> took : waited) {
+                longest = Math.max(longest, took.get());
+            }
+            assertThat(seen).as("never an answer from a silent Graph").allMatch(o -> o.equals("refused") || o.equals("unavailable"));
+            assertThat(seen).as("callers beyond the queue (less the batch being sent) fail at once").contains("refused");
+            assertThat(longest).as("the longest wait of %s callers, in ms", callers)
+                    .isLessThanOrEqualTo(callerWait.plusMillis(700).toMillis());
+        } finally {
+            threads.shutdownNow();
+            fixture.server.silence(Duration.ZERO);
         }
     }
 
