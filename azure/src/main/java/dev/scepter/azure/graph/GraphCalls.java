@@ -184,7 +184,7 @@ final class GraphCalls {
                 || !Objects.equals(next.getRawAuthority(), graph.getRawAuthority())) {
             throw new DirectoryUnavailableException("Microsoft Graph's @odata.nextLink leaves " + graph.getRawAuthority(), null);
         }
-        JsonHttp.Response response = call(() -> http.call("GET", next, token(), Map.of(), null));
+        JsonHttp.Response response = authorized(token -> http.call("GET", next, token, Map.of(), null));
         return new Answer(response.status(), response.body(), Optional.empty());
     }
 
@@ -265,7 +265,7 @@ final class GraphCalls {
             if (taken.size() == 1) {
                 Pending only = taken.get(0);
                 URI uri = URI.create(version + only.url());
-                JsonHttp.Response response = call(() -> http.call("GET", uri, token(), Map.of(), null));
+                JsonHttp.Response response = authorized(token -> http.call("GET", uri, token, Map.of(), null));
                 only.answer().complete(new Answer(response.status(), response.body(), Optional.empty()));
             } else {
                 batch(taken, true);
@@ -287,7 +287,7 @@ final class GraphCalls {
             byId.put(id, taken.get(i));
             requests.addObject().put("id", id).put("method", "GET").put("url", taken.get(i).url());
         }
-        JsonHttp.Response response = call(() -> http.call("POST", URI.create(version + "/$batch"), token(), Map.of(), body));
+        JsonHttp.Response response = authorized(token -> http.call("POST", URI.create(version + "/$batch"), token, Map.of(), body));
         JsonNode responses = response.body().path("responses");
         if (!response.ok() || !responses.isArray()) {
             throw new DirectoryUnavailableException("Microsoft Graph's $batch answered " + response.status() + " " + response.errorCode(), null);
@@ -340,12 +340,22 @@ final class GraphCalls {
         return Optional.empty();
     }
 
-    private String token() {
-        return tokens.token(graph);
+    /**
+     * A call with the kept token; a 401 to it (revoked, or expired early) is sent again once with a
+     * fresh one, and then Graph is taken at its word.
+     */
+    private JsonHttp.Response authorized(java.util.function.Function<String, JsonHttp.Response> send) {
+        String token = call(() -> tokens.token(graph));
+        JsonHttp.Response response = call(() -> send.apply(token));
+        if (response.status() == 401) {
+            tokens.invalidate(graph, token);
+            response = call(() -> send.apply(tokens.token(graph)));
+        }
+        return response;
     }
 
     /** A call whose failure to answer at all (no token, no connection, a timeout) is the directory's outage. */
-    private static JsonHttp.Response call(java.util.function.Supplier<JsonHttp.Response> call) {
+    private static <T> T call(java.util.function.Supplier<T> call) {
         try {
             return call.get();
         } catch (SignInException e) {

@@ -109,6 +109,22 @@ final class RenewingAccessTokens implements AccessTokens {
         return renew(source, resource, key, entry, current, renewal);
     }
 
+    @Override
+    public void invalidate(URI resource, String token) {
+        AzureSignIn signIn = decision.apply(clock.instant());
+        Entry entry = entries.get(new Key(signIn.method(), audience(resource)));
+        if (entry == null) {
+            return;
+        }
+        synchronized (entry) {
+            if (entry.current != null && entry.current.value().equals(token)) {
+                entry.current = null;
+                // The refusal is news: the next caller signs in now, not after an earlier failure's pause.
+                entry.nextAttempt = Instant.MIN;
+            }
+        }
+    }
+
     private String renew(TokenSource source, URI resource, Key key, Entry entry, Token current, CompletableFuture<Token> renewal) {
         Token fresh;
         try {

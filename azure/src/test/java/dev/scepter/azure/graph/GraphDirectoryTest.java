@@ -416,6 +416,32 @@ class GraphDirectoryTest {
     }
 
     @Test
+    void aTokenGraphRefusesBeforeItExpiresIsReplacedOnceThenGraphIsTakenAtItsWord() {
+        GraphDirectory directory = fixture.grantAll().directory(DeviceDirectory.AAD_AND_INTUNE);
+        UUID device = UUID.randomUUID();
+        fixture.graph.addDevice(device);
+        UUID user = UUID.randomUUID();
+        fixture.graph.addUser(user, "ada@contoso.example");
+        assertThat(directory.lookup(DEVICE, device)).isEqualTo(ENABLED);
+        long calls = fixture.graph.calls();
+
+        fixture.tokens.forgetIssued();
+        assertThat(directory.lookup(DEVICE, device)).as("a $batch refused with 401, sent again with a new token").isEqualTo(ENABLED);
+        fixture.tokens.forgetIssued();
+        assertThat(directory.lookup(USER, user)).as("a single call refused with 401, sent again").isEqualTo(ENABLED);
+        assertThat(fixture.graph.calls() - calls).isEqualTo(4);
+
+        fixture.accessTokens = new GraphFixture.SimAccessTokens(fixture.tokens, fixture.clock, false, Duration.ofHours(1));
+        GraphDirectory stuck = fixture.directory(DeviceDirectory.AAD);
+        assertThat(stuck.lookup(USER, user)).isEqualTo(ENABLED);
+        fixture.tokens.forgetIssued();
+        long before = fixture.graph.calls();
+        assertThatThrownBy(() -> stuck.lookup(USER, user)).as("refused again: an outage, not an answer")
+                .isInstanceOf(DirectoryUnavailableException.class).hasMessageContaining("401");
+        assertThat(fixture.graph.calls() - before).as("sent again once, not more").isEqualTo(2);
+    }
+
+    @Test
     void answersGraphDidNotMeanAsAnswersAreOutagesAndA404IsNotFoundOnlyWithGraphsOwnCode() {
         try (SimServer odd = SimServer.start("odd-graph", fixture.tls)) {
             UUID object = UUID.randomUUID();

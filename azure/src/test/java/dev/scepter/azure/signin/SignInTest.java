@@ -63,6 +63,22 @@ class SignInTest extends SimulatedCloud {
     }
 
     @Test
+    void aTokenTheServiceRefusedIsForgottenOnceAndOnlyWhileItIsTheOneKept() throws Exception {
+        entra.addSecret(TENANT, APP, "the-client-secret");
+        AccessTokens signIn = open(settings("AppConfig:AuthConfig:SignInApplicationId", APP, "AppConfig:AuthConfig:SignInClientSecret",
+                "the-client-secret"));
+        String first = signIn.token(GRAPH);
+        signIn.invalidate(GRAPH, "not-the-kept-token");
+        assertThat(signIn.token(GRAPH)).isEqualTo(first);
+        signIn.invalidate(URI.create("https://graph.microsoft.com"), first);
+        String second = signIn.token(GRAPH);
+        assertThat(second).isNotEqualTo(first);
+        signIn.invalidate(GRAPH, first);
+        assertThat(signIn.token(GRAPH)).as("a refusal of a token already replaced signs in no more").isEqualTo(second);
+        assertThat(entra.tokenRequests()).hasSize(2);
+    }
+
+    @Test
     void aPemCertificateSignsInWithAVerifiedClientAssertionAndNoSecret() throws Exception {
         TestCertificates certificate = TestCertificates.rsa();
         entra.addCertificate(TENANT, APP, certificate.certificate());
