@@ -135,11 +135,14 @@ final class GraphCalls {
         // The wait starts when the caller asks: time spent queued is its time too.
         long deadline = System.nanoTime() + callerWait.toNanos();
         List<CompletableFuture<Answer>> answers = new ArrayList<>();
+        List<Pending> mine = new ArrayList<>();
         try {
             for (String url : urls) {
-                answers.add(ask(url, deadline));
+                answers.add(ask(url, deadline, mine));
             }
         } finally {
+            // Queued together, so that a sender takes them into one batch rather than the first alone.
+            queue.addAll(mine);
             send();
         }
         try {
@@ -188,7 +191,8 @@ final class GraphCalls {
         return new Answer(response.status(), response.body(), Optional.empty());
     }
 
-    private CompletableFuture<Answer> ask(String url, long deadline) {
+    /** @param toQueue where a call not yet asked for is added, for the caller to queue */
+    private CompletableFuture<Answer> ask(String url, long deadline, List<Pending> toQueue) {
         // An answered call may still be in the map for a moment (its sender removes it): it is an older answer, not this one's.
         Pending earlier = asked.get(url);
         if (earlier != null && !earlier.answer().isDone()) {
@@ -205,7 +209,7 @@ final class GraphCalls {
             return join(earlier, deadline);
         }
         mine.answer().whenComplete((answer, failure) -> asked.remove(url, mine));
-        queue.add(mine);
+        toQueue.add(mine);
         return mine.answer();
     }
 
