@@ -7,6 +7,7 @@ import dev.scepter.azure.signin.AccessTokens;
 import dev.scepter.directory.ldap.LdapDirectory;
 import dev.scepter.directory.ldap.LdapDirectorySettings;
 import dev.scepter.settings.DirectorySettings;
+import dev.scepter.settings.DirectoryType;
 import dev.scepter.settings.ScepterSettings;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -23,6 +24,27 @@ import java.util.function.Supplier;
 public final class DirectoryFactory {
 
     private DirectoryFactory() {
+    }
+
+    /**
+     * Refuses a directory type that switched from {@code Embedded} to {@code Graph} only because a
+     * Microsoft sign-in setting appeared (complete-installation's azure target, or an admin, sets
+     * {@code ManagedIdentityEnabledOnUnixTime}) while the embedded directory still keeps devices or
+     * users. Certificates bound to those would be looked up in Entra ID, answer NOT_FOUND there
+     * and be revoked for good; switching directories is the admin's choice, made by naming one.
+     *
+     * @param embedded the store's directory, asked only when the type is Graph by default
+     * @throws IllegalStateException naming {@code AppConfig:Directory:Type} and both choices
+     */
+    public static void refuseUnchosenSwitchToGraph(DirectorySettings settings, Supplier<EmbeddedDirectory> embedded) {
+        if (settings.type() != DirectoryType.GRAPH || settings.typeGiven() || embedded.get().isEmpty()) {
+            return;
+        }
+        throw new IllegalStateException("AppConfig:Directory:Type is not set, so a Microsoft sign-in setting makes it Graph, "
+                + "but the embedded directory still keeps devices or users that certificates may be bound to; asked in Entra ID "
+                + "instead, they would not be found and their certificates would be revoked for good. Set AppConfig:Directory:Type "
+                + "explicitly: Embedded to keep the embedded directory, or Graph to switch to Entra ID and Intune knowingly "
+                + "(docs/configuration.md, \"Directory and caches\").");
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.scepter.authority.directory.Directory;
 import dev.scepter.authority.directory.EmbeddedDirectory;
 import dev.scepter.azure.signin.SignIn;
 import dev.scepter.settings.DirectorySettings;
+import dev.scepter.settings.DirectoryType;
 import dev.scepter.settings.RawSettings;
 import dev.scepter.settings.ScepterSettings;
 import java.lang.reflect.Proxy;
@@ -84,5 +85,42 @@ class DirectoryFactoryTest {
         DirectorySelection selection = DirectoryFactory.select(graph.directory(), () -> standIn(EmbeddedDirectory.class), opened);
         assertThat(selection.directory()).isSameAs(opened.get());
         assertThat(selection.embedded()).isEmpty();
+    }
+
+    /** An embedded directory that only says whether it keeps anything. */
+    private static EmbeddedDirectory keeping(boolean anything, AtomicInteger asked) {
+        return EmbeddedDirectory.class.cast(Proxy.newProxyInstance(EmbeddedDirectory.class.getClassLoader(),
+                new Class<?>[] {EmbeddedDirectory.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("isEmpty")) {
+                        asked.incrementAndGet();
+                        return !anything;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                }));
+    }
+
+    @Test
+    void graphOnlyByDefaultIsRefusedWhileTheEmbeddedDirectoryKeepsObjects() throws Exception {
+        DirectorySettings byDefault = directory(Map.of("AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", "1700000000"));
+        assertThat(byDefault.type()).isEqualTo(DirectoryType.GRAPH);
+        AtomicInteger asked = new AtomicInteger();
+        assertThatThrownBy(() -> DirectoryFactory.refuseUnchosenSwitchToGraph(byDefault, () -> keeping(true, asked)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Set AppConfig:Directory:Type explicitly: Embedded to keep the embedded directory, or Graph");
+        assertThat(asked).hasValue(1);
+        DirectoryFactory.refuseUnchosenSwitchToGraph(byDefault, () -> keeping(false, asked));
+        assertThat(asked).as("an empty embedded directory: a SCEPman configuration starts as it is").hasValue(2);
+    }
+
+    @Test
+    void anExplicitDirectoryTypeIsTheAdminsChoiceAndTheStoreIsNotAsked() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        for (String type : new String[] {"Graph", "Embedded"}) {
+            DirectorySettings chosen = directory(Map.of("AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", "1700000000",
+                    "AppConfig:Directory:Type", type));
+            DirectoryFactory.refuseUnchosenSwitchToGraph(chosen, () -> keeping(true, asked));
+        }
+        DirectoryFactory.refuseUnchosenSwitchToGraph(directory(Map.of()), () -> keeping(true, asked));
+        assertThat(asked).hasValue(0);
     }
 }

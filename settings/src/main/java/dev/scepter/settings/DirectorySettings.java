@@ -14,8 +14,10 @@ import java.util.Optional;
  * @param cacheSeconds how long a directory's answer is used again; 0: never
  * @param ldap         the {@code AppConfig:LDAP:*} settings given (not blank), by {@link Setting#key()}: the
  *                     LDAP adapter binds and checks them itself, naming each in its errors
+ * @param typeGiven    whether {@code AppConfig:Directory:Type} was given; when not, the type follows
+ *                     the Microsoft sign-in settings, which an admin may set for another reason
  */
-public record DirectorySettings(DirectoryType type, int cacheSeconds, Map<String, String> ldap) {
+public record DirectorySettings(DirectoryType type, int cacheSeconds, Map<String, String> ldap, boolean typeGiven) {
 
     public DirectorySettings {
         Objects.requireNonNull(type, "type");
@@ -29,12 +31,13 @@ public record DirectorySettings(DirectoryType type, int cacheSeconds, Map<String
                 binder.given(setting).ifPresent(value -> ldap.put(setting.key(), value));
             }
         }
-        DirectoryType type = binder.given(Setting.DIRECTORY_TYPE).isPresent() || !microsoftSignInConfigured(binder)
+        boolean typeGiven = binder.given(Setting.DIRECTORY_TYPE).isPresent();
+        DirectoryType type = typeGiven || !microsoftSignInConfigured(binder)
                 ? binder.required(Setting.DIRECTORY_TYPE, SettingParsers.oneOf(DirectoryType.values(), DirectoryType::spelling))
                 : DirectoryType.GRAPH;
         return new DirectorySettings(type,
                 binder.wholeNumber(Setting.DIRECTORY_CACHE_SECONDS, 0, 3600),
-                ldap);
+                ldap, typeGiven);
     }
 
     /**
@@ -57,7 +60,8 @@ public record DirectorySettings(DirectoryType type, int cacheSeconds, Map<String
     @Override
     public String toString() {
         // The LDAP bind password is a secret.
-        StringBuilder out = new StringBuilder("DirectorySettings[type=" + type.spelling() + ", cacheSeconds=" + cacheSeconds);
+        StringBuilder out = new StringBuilder("DirectorySettings[type=" + type.spelling() + (typeGiven ? "" : " (by default)")
+                + ", cacheSeconds=" + cacheSeconds);
         ldap.forEach((name, value) -> out.append(", ").append(name).append('=')
                 .append(Setting.byName(name).orElseThrow().isSecret() ? "<hidden>" : value));
         return out.append(']').toString();

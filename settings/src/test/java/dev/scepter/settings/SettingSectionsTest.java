@@ -87,6 +87,9 @@ class SettingSectionsTest {
         assertThat(bind("AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", "1700000000", "AppConfig:Directory:Type", "Embedded")
                 .directory().type()).as("a type given wins").isEqualTo(DirectoryType.EMBEDDED);
         assertThat(bind("AppConfig:Directory:Type", "graph").directory().type()).isEqualTo(DirectoryType.GRAPH);
+        assertThat(bind("AppConfig:Directory:Type", "graph").directory().typeGiven()).isTrue();
+        assertThat(bind("AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime", "1700000000").directory().typeGiven())
+                .as("Graph by default only: start-up checks the embedded directory").isFalse();
     }
 
     @Test

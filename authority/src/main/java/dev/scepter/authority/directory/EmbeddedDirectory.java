@@ -30,4 +30,12 @@ public interface EmbeddedDirectory extends Directory {
 
     /** @return whether it existed */
     boolean delete(DirectoryObjectType type, UUID objectId);
+
+    /**
+     * Whether it keeps no device and no user: certificates bound while it was in use then have
+     * nothing here to stay good by, so another directory cannot revoke what this one vouched for.
+     *
+     * @throws DirectoryUnavailableException when the store cannot answer
+     */
+    boolean isEmpty();
 }

@@ -113,6 +113,11 @@ class DirectoryAdministrationTest {
         }
 
         @Override
+        public boolean isEmpty() {
+            return entries.isEmpty();
+        }
+
+        @Override
         public DirectoryAnswer lookup(DirectoryObjectType type, UUID objectId) {
             return get(type, objectId).map(e -> e.enabled() ? DirectoryAnswer.ENABLED : DirectoryAnswer.DISABLED)
                     .orElse(DirectoryAnswer.NOT_FOUND);

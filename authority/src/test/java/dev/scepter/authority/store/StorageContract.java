@@ -617,6 +617,20 @@ public abstract class StorageContract {
     }
 
     @Test
+    void theEmbeddedDirectoryIsEmptyUntilItKeepsADeviceOrAUser() {
+        EmbeddedDirectory directory = storage.embeddedDirectory();
+        assertThat(directory.isEmpty()).isTrue();
+        UUID user = UUID.randomUUID();
+        directory.put(new Entry(DirectoryObjectType.USER, user, false, Optional.of("empty-" + user + "@example.com")));
+        assertThat(directory.isEmpty()).as("a disabled user is kept too").isFalse();
+        directory.delete(DirectoryObjectType.USER, user);
+        assertThat(directory.isEmpty()).isTrue();
+        UUID device = UUID.randomUUID();
+        directory.put(new Entry(DirectoryObjectType.DEVICE, device, true, Optional.empty()));
+        assertThat(directory.isEmpty()).isFalse();
+    }
+
+    @Test
     void theEmbeddedDirectoryAnswersAnIntuneDeviceIdAsTheDeviceWithThatId() {
         // It keeps no Intune ids: an Intune-bound (0x41) certificate's id is looked up among its
         // devices, as it was before the kinds were told apart.

@@ -18,9 +18,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.MissingNode;
@@ -30,11 +34,15 @@ import tools.jackson.databind.node.ObjectNode;
  * GET calls to Microsoft Graph v1.0, coalesced: the same call asked for by several threads at once
  * is sent once, and calls that wait while others are in flight go together in one JSON
  * {@code $batch} of at most {@value #BATCH_LIMIT} (Graph's limit). Nothing waits on purpose: a
- * call asked for while fewer than {@code inFlight} calls are out is sent at once, on the asking
- * thread, alone; only under load do calls queue, and then the next thread to send takes them all.
- * Graph counts each request in a batch against its throttling limits, so batching saves round
- * trips and connections, not throttling budget: that is what the single flight and the
- * directory's cache save.
+ * call asked for while fewer than {@code inFlight} calls are out is sent at once, alone; only under
+ * load do calls queue, and then the next sender takes up to a batch of them. Graph counts each
+ * request in a batch against its throttling limits, so batching saves round trips and connections,
+ * not throttling budget: that is what the single flight and the directory's cache save.
+ *
+ * <p>Calls are sent by senders of their own, never by the asking thread: an OCSP request thread
+ * waits for its answers until its deadline, set when it asks, and no longer, however slow Graph is
+ * and however many calls others queued. The queue is bounded; beyond it a call fails at once
+ * (OCSP answers {@code tryLater}), and a queued call whose callers all gave up is not sent.
  *
  * <p>Throttled answers: {@link JsonHttp} honours {@code Retry-After} on the call itself; a 429 or
  * 503 inside a batch is sent again once after its {@code Retry-After} when that is no longer than
@@ -59,8 +67,24 @@ final class GraphCalls {
         }
     }
 
-    private record Pending(String url, CompletableFuture<Answer> answer) {
+    /**
+     * A call asked for, with the latest deadline of its callers (a caller asking for the same call
+     * later waits on it too, and longer).
+     */
+    private record Pending(String url, CompletableFuture<Answer> answer, AtomicLong deadline) {
+        boolean abandoned(long now) {
+            return now - deadline.get() > 0;
+        }
     }
+
+    /** Calls queued beyond what the senders send in a few rounds would wait past their callers' deadline in an outage anyway. */
+    static final int QUEUED_ROUNDS = 4;
+
+    private static final ExecutorService SENDERS = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "graph-calls");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final URI graph;
     private final URI version;
@@ -70,14 +94,17 @@ final class GraphCalls {
     private final Duration callerWait;
     private final JsonHttp.Sleeper sleeper;
     private final Semaphore inFlight;
+    private final int queueLimit;
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
-    private final Map<String, CompletableFuture<Answer>> asked = new ConcurrentHashMap<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final Map<String, Pending> asked = new ConcurrentHashMap<>();
 
     /**
      * @param graph       Graph's base ({@code https://graph.microsoft.com}), also its tokens' audience
      * @param longestWait the longest {@code Retry-After} waited for inside a batch
      * @param callerWait  how long a caller waits for its answer at most, whoever sends it
-     * @param inFlight    calls out at once; more are queued and batched
+     * @param inFlight    calls out at once; more are queued and batched, up to {@value #QUEUED_ROUNDS}
+     *                    rounds of full batches
      */
     GraphCalls(URI graph, AccessTokens tokens, JsonHttp http, Duration longestWait, Duration callerWait, JsonHttp.Sleeper sleeper,
             int inFlight) {
@@ -90,6 +117,7 @@ final class GraphCalls {
         this.callerWait = Objects.requireNonNull(callerWait, "callerWait");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.inFlight = new Semaphore(inFlight);
+        this.queueLimit = inFlight * BATCH_LIMIT * QUEUED_ROUNDS;
     }
 
     URI graph() {
@@ -100,14 +128,34 @@ final class GraphCalls {
      * Asks for the calls (paths below {@code /v1.0}, with their query) and waits for their answers.
      *
      * @return the answers, in the order asked
-     * @throws DirectoryUnavailableException when no answer came: no token, no connection, a timeout,
-     *                                       a batch refused as a whole
+     * @throws DirectoryUnavailableException when no answer came within the caller's wait: no token, no
+     *                                       connection, a timeout, a batch refused as a whole, a full queue
      */
     List<Answer> get(List<String> urls) {
-        List<CompletableFuture<Answer>> answers = urls.stream().map(this::ask).toList();
-        send();
-        List<Answer> out = new ArrayList<>();
+        // The wait starts when the caller asks: time spent queued is its time too.
         long deadline = System.nanoTime() + callerWait.toNanos();
+        List<CompletableFuture<Answer>> answers = new ArrayList<>();
+        List<Pending> mine = new ArrayList<>();
+        try {
+            for (String url : urls) {
+                answers.add(ask(url, deadline, mine));
+            }
+        } finally {
+            // Queued together, so that a sender takes them into one batch rather than the first alone.
+            queue.addAll(mine);
+            send();
+        }
+        try {
+            // All of them, failed or not: a call of this caller's is not left out to answer the next one from an older Graph.
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // told apart below, call by call
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DirectoryUnavailableException("interrupted while waiting for Microsoft Graph", e);
+        }
+        List<Answer> out = new ArrayList<>();
         for (CompletableFuture<Answer> answer : answers) {
             try {
                 out.add(answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
@@ -139,41 +187,81 @@ final class GraphCalls {
                 || !Objects.equals(next.getRawAuthority(), graph.getRawAuthority())) {
             throw new DirectoryUnavailableException("Microsoft Graph's @odata.nextLink leaves " + graph.getRawAuthority(), null);
         }
-        JsonHttp.Response response = call(() -> http.call("GET", next, token(), Map.of(), null));
+        JsonHttp.Response response = authorized(token -> http.call("GET", next, token, Map.of(), null));
         return new Answer(response.status(), response.body(), Optional.empty());
     }
 
-    private CompletableFuture<Answer> ask(String url) {
-        CompletableFuture<Answer> mine = new CompletableFuture<>();
-        CompletableFuture<Answer> earlier = asked.putIfAbsent(url, mine);
-        if (earlier != null) {
-            return earlier; // the same call is out already: its answer is this one's too
+    /** @param toQueue where a call not yet asked for is added, for the caller to queue */
+    private CompletableFuture<Answer> ask(String url, long deadline, List<Pending> toQueue) {
+        // An answered call may still be in the map for a moment (its sender removes it): it is an older answer, not this one's.
+        Pending earlier = asked.get(url);
+        if (earlier != null && !earlier.answer().isDone()) {
+            return join(earlier, deadline); // the same call is out already: its answer is this one's too
         }
-        mine.whenComplete((answer, failure) -> asked.remove(url, mine));
-        queue.add(new Pending(url, mine));
-        return mine;
+        if (queued.incrementAndGet() > queueLimit) {
+            queued.decrementAndGet();
+            throw new DirectoryUnavailableException("Microsoft Graph is not keeping up: " + queueLimit + " calls are waiting", null);
+        }
+        Pending mine = new Pending(url, new CompletableFuture<>(), new AtomicLong(deadline));
+        earlier = asked.compute(url, (key, current) -> current != null && !current.answer().isDone() ? current : mine);
+        if (earlier != mine) {
+            queued.decrementAndGet();
+            return join(earlier, deadline);
+        }
+        mine.answer().whenComplete((answer, failure) -> asked.remove(url, mine));
+        toQueue.add(mine);
+        return mine.answer();
+    }
+
+    private static CompletableFuture<Answer> join(Pending pending, long deadline) {
+        pending.deadline().accumulateAndGet(deadline, (a, b) -> b - a > 0 ? b : a);
+        return pending.answer();
     }
 
     /**
-     * Sends what is queued while a call may go out. Whoever queued last and finds a free slot
-     * sends; one that finds none leaves its calls to the threads in flight, which look at the
-     * queue again after they release their slot.
+     * Starts a sender when calls are queued and a slot is free. One that finds no free slot leaves
+     * its calls to the senders in flight, which look at the queue again after they release theirs.
      */
     private void send() {
-        while (!queue.isEmpty() && inFlight.tryAcquire()) {
+        if (!queue.isEmpty() && inFlight.tryAcquire()) {
             try {
-                List<Pending> taken = new ArrayList<>();
-                Pending next;
-                while (taken.size() < BATCH_LIMIT && (next = queue.poll()) != null) {
-                    taken.add(next);
-                }
-                if (!taken.isEmpty()) {
+                SENDERS.execute(this::drain);
+            } catch (RuntimeException e) {
+                inFlight.release();
+                throw new DirectoryUnavailableException("cannot send calls to Microsoft Graph: " + e, e);
+            }
+        }
+    }
+
+    /** A sender: holds a slot while it sends what is queued, a batch at a time. */
+    private void drain() {
+        do {
+            try {
+                List<Pending> taken;
+                while (!(taken = take()).isEmpty()) {
                     sendNow(taken);
                 }
             } finally {
                 inFlight.release();
             }
+            // A call queued while this slot was held may have found none free: look again.
+        } while (!queue.isEmpty() && inFlight.tryAcquire());
+    }
+
+    /** Up to a batch of queued calls that some caller still waits for. */
+    private List<Pending> take() {
+        List<Pending> taken = new ArrayList<>();
+        Pending next;
+        while (taken.size() < BATCH_LIMIT && (next = queue.poll()) != null) {
+            queued.decrementAndGet();
+            if (next.abandoned(System.nanoTime())) {
+                next.answer().completeExceptionally(new DirectoryUnavailableException(
+                        "Microsoft Graph did not answer within " + callerWait.toSeconds() + " s", null));
+            } else {
+                taken.add(next);
+            }
         }
+        return taken;
     }
 
     private void sendNow(List<Pending> taken) {
@@ -181,7 +269,7 @@ final class GraphCalls {
             if (taken.size() == 1) {
                 Pending only = taken.get(0);
                 URI uri = URI.create(version + only.url());
-                JsonHttp.Response response = call(() -> http.call("GET", uri, token(), Map.of(), null));
+                JsonHttp.Response response = authorized(token -> http.call("GET", uri, token, Map.of(), null));
                 only.answer().complete(new Answer(response.status(), response.body(), Optional.empty()));
             } else {
                 batch(taken, true);
@@ -203,7 +291,7 @@ final class GraphCalls {
             byId.put(id, taken.get(i));
             requests.addObject().put("id", id).put("method", "GET").put("url", taken.get(i).url());
         }
-        JsonHttp.Response response = call(() -> http.call("POST", URI.create(version + "/$batch"), token(), Map.of(), body));
+        JsonHttp.Response response = authorized(token -> http.call("POST", URI.create(version + "/$batch"), token, Map.of(), body));
         JsonNode responses = response.body().path("responses");
         if (!response.ok() || !responses.isArray()) {
             throw new DirectoryUnavailableException("Microsoft Graph's $batch answered " + response.status() + " " + response.errorCode(), null);
@@ -256,12 +344,22 @@ final class GraphCalls {
         return Optional.empty();
     }
 
-    private String token() {
-        return tokens.token(graph);
+    /**
+     * A call with the kept token; a 401 to it (revoked, or expired early) is sent again once with a
+     * fresh one, and then Graph is taken at its word.
+     */
+    private JsonHttp.Response authorized(java.util.function.Function<String, JsonHttp.Response> send) {
+        String token = call(() -> tokens.token(graph));
+        JsonHttp.Response response = call(() -> send.apply(token));
+        if (response.status() == 401) {
+            tokens.invalidate(graph, token);
+            response = call(() -> send.apply(tokens.token(graph)));
+        }
+        return response;
     }
 
     /** A call whose failure to answer at all (no token, no connection, a timeout) is the directory's outage. */
-    private static JsonHttp.Response call(java.util.function.Supplier<JsonHttp.Response> call) {
+    private static <T> T call(java.util.function.Supplier<T> call) {
         try {
             return call.get();
         } catch (SignInException e) {

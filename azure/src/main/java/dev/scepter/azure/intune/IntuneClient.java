@@ -138,12 +138,12 @@ public final class IntuneClient {
     private JsonHttp.Response send(URI base, String action, String apiVersion, JsonNode body, Instant deadline) {
         URI uri = URI.create(withoutTrailingSlash(base) + "/" + action);
         // Microsoft's library names the Intune API by its resource URL; headers as in its PostRequest.
-        JsonHttp.Response response = http.call("POST", uri, token(intuneAudience, "Intune"), Map.of("api-version", apiVersion), body,
-                deadline);
+        String token = token(intuneAudience, "Intune");
+        JsonHttp.Response response = http.call("POST", uri, token, Map.of("api-version", apiVersion), body, deadline);
         if (response.status() == 401) {
             // A token Intune no longer takes (expired early, revoked): once more with a fresh one,
             // before a missing permission is concluded.
-            tokens.invalidate(intuneAudience);
+            tokens.invalidate(intuneAudience, token);
             response = http.call("POST", uri, token(intuneAudience, "Intune"), Map.of("api-version", apiVersion), body, deadline);
         }
         return response;
@@ -226,7 +226,7 @@ public final class IntuneClient {
             try {
                 response = http.call("GET", next, token, Map.of(), null, deadline);
                 if (response.status() == 401 && !freshToken) {
-                    tokens.invalidate(graph);
+                    tokens.invalidate(graph, token);
                     token = token(graph, "Microsoft Graph");
                     freshToken = true;
                     response = http.call("GET", next, token, Map.of(), null, deadline);

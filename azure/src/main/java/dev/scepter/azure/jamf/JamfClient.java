@@ -20,6 +20,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
@@ -31,7 +35,10 @@ import tools.jackson.databind.JsonNode;
  * client credentials at {@code POST /api/oauth/token}) or, legacy, as a user
  * ({@code APIUsername}/{@code APIPassword}: HTTP Basic at {@code POST /api/v1/auth/token}). The
  * bearer token is kept and renewed before it expires (a fifth of its lifetime ahead, at most five
- * minutes), and once more when Jamf Pro answers 401 to it. No token, secret or password is ever
+ * minutes), and once more when Jamf Pro answers 401 to it. One sign-in is out at a time: threads
+ * that need a token meanwhile wait for its result, at most one call's timeout; after a failed
+ * sign-in, calls fail at once for {@link #RETRY_AFTER_FAILURE} (as the Microsoft sign-in does), so
+ * an outage does not hold every OCSP request thread in turn. No token, secret or password is ever
  * part of a message.
  *
  * <p>Calls: {@code GET /api/v1/computers-inventory/{id}} and {@code /api/v1/computers-inventory}
@@ -72,8 +79,11 @@ public final class JamfClient {
         }
     }
 
-    private record Token(String value, Instant renewAt) {
+    private record Token(String value, Instant renewAt, Instant expires) {
     }
+
+    /** How long calls fail at once after a failed sign-in, before one is tried again. */
+    static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
 
     /** The longest a token is renewed ahead of its expiry. */
     static final Duration MOST_AHEAD = Duration.ofMinutes(5);
@@ -87,7 +97,12 @@ public final class JamfClient {
     private final JsonHttp http;
     private final Duration timeout;
     private final Clock clock;
+    private final Object tokenLock = new Object();
+    /** Guarded by {@link #tokenLock}, as are the three below. */
     private Token token;
+    private CompletableFuture<Token> signingIn;
+    private Instant nextAttempt = Instant.MIN;
+    private JamfUnavailableException lastFailure;
     /** Each privilege's latest read. */
     private final Outcomes<String> reads;
 
@@ -257,10 +272,11 @@ public final class JamfClient {
     private Optional<JsonNode> read(String pathAndQuery, String privilege) {
         URI uri = URI.create(base + pathAndQuery);
         String call = "GET " + pathAndQuery.replaceFirst("\\?.*", "");
-        JsonHttp.Response response = send(uri, bearer(false), call);
+        String bearer = bearer(null);
+        JsonHttp.Response response = send(uri, bearer, call);
         if (response.status() == 401) {
             // Revoked, or expired early: one fresh token, then Jamf Pro is taken at its word.
-            response = send(uri, bearer(true), call);
+            response = send(uri, bearer(bearer), call);
         }
         return switch (response.status()) {
             case 200 -> Optional.of(response.body());
@@ -288,11 +304,72 @@ public final class JamfClient {
         }
     }
 
-    private synchronized String bearer(boolean fresh) {
-        if (fresh || token == null || !clock.instant().isBefore(token.renewAt())) {
-            token = signIn();
+    /**
+     * A token to call with: the kept one, or one from a sign-in, this thread's or another's.
+     *
+     * @param refused a token Jamf Pro just answered 401 to, or null: a token other than it will do
+     */
+    private String bearer(String refused) {
+        CompletableFuture<Token> flight;
+        boolean mine = false;
+        Instant now = clock.instant();
+        synchronized (tokenLock) {
+            boolean kept = token != null && (refused == null ? now.isBefore(token.renewAt()) : !token.value().equals(refused));
+            if (kept) {
+                return token.value();
+            }
+            if (signingIn == null && now.isBefore(nextAttempt)) {
+                // Jamf Pro refused or did not answer moments ago: a token still good serves; else fail at once.
+                if (refused == null && token != null && now.isBefore(token.expires())) {
+                    return token.value();
+                }
+                throw new JamfUnavailableException(lastFailure.getMessage() + " (tried again from " + nextAttempt + ")", null);
+            }
+            if (signingIn == null) {
+                signingIn = new CompletableFuture<>();
+                mine = true;
+            }
+            flight = signingIn;
         }
-        return token.value();
+        return mine ? signInFor(flight) : await(flight);
+    }
+
+    private String signInFor(CompletableFuture<Token> flight) {
+        try {
+            Token fresh = signIn();
+            synchronized (tokenLock) {
+                token = fresh;
+                signingIn = null;
+                nextAttempt = Instant.MIN;
+                lastFailure = null;
+            }
+            flight.complete(fresh);
+            return fresh.value();
+        } catch (RuntimeException e) {
+            JamfUnavailableException failure = e instanceof JamfUnavailableException j ? j
+                    : unavailable("signing in failed: " + e.getClass().getSimpleName(), e);
+            synchronized (tokenLock) {
+                signingIn = null;
+                nextAttempt = clock.instant().plus(RETRY_AFTER_FAILURE);
+                lastFailure = failure;
+            }
+            flight.completeExceptionally(failure);
+            throw failure;
+        }
+    }
+
+    /** Another thread's sign-in: its result, waited for no longer than one call may take. */
+    private String await(CompletableFuture<Token> flight) {
+        try {
+            return flight.get(timeout.toNanos(), TimeUnit.NANOSECONDS).value();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof JamfUnavailableException j ? j : unavailable("signing in failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw unavailable("signing in takes longer than " + timeout.toMillis() + " ms", null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("interrupted while waiting for a token", e);
+        }
     }
 
     private Token signIn() {
@@ -343,7 +420,7 @@ public final class JamfClient {
         }
         Duration lifetime = expires.isAfter(now) ? Duration.between(now, expires) : Duration.ZERO;
         Duration ahead = lifetime.dividedBy(5);
-        return new Token(value, expires.minus(ahead.compareTo(MOST_AHEAD) > 0 ? MOST_AHEAD : ahead));
+        return new Token(value, expires.minus(ahead.compareTo(MOST_AHEAD) > 0 ? MOST_AHEAD : ahead), expires);
     }
 
     private String credentialSettings() {

@@ -19,11 +19,12 @@ public interface AccessTokens {
     String token(URI resource);
 
     /**
-     * Forgets the token kept for this resource, so that the next {@link #token} asks the identity
-     * platform again: the service answered 401 to it (revoked, or expired early), so it must not be
-     * handed out again.
+     * Forgets {@code token} for this resource when it is the one kept: the service refused it (401)
+     * before it expired (revoked, or Entra ID's keys rolled), so the next {@link #token} signs in
+     * again. A token already replaced is left alone: several callers refused at once cause one
+     * sign-in, not one each. Implementations without a kept token ignore it.
      */
-    default void invalidate(URI resource) {
+    default void invalidate(URI resource, String token) {
     }
 
     /** How this instance signs in, for the homepage (for example "managed identity"), without secrets. */

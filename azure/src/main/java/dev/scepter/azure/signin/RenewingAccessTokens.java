@@ -109,16 +109,18 @@ final class RenewingAccessTokens implements AccessTokens {
         return renew(source, resource, key, entry, current, renewal);
     }
 
-    /**
-     * Drops the current method's token for this audience; a renewal under way is left to finish
-     * (its token is new). A sign-in that failed lately is not tried again sooner for it.
-     */
     @Override
-    public void invalidate(URI resource) {
-        Entry entry = entries.get(new Key(decision.apply(clock.instant()).method(), audience(resource)));
-        if (entry != null) {
-            synchronized (entry) {
+    public void invalidate(URI resource, String token) {
+        AzureSignIn signIn = decision.apply(clock.instant());
+        Entry entry = entries.get(new Key(signIn.method(), audience(resource)));
+        if (entry == null) {
+            return;
+        }
+        synchronized (entry) {
+            if (entry.current != null && entry.current.value().equals(token)) {
                 entry.current = null;
+                // The refusal is news: the next caller signs in now, not after an earlier failure's pause.
+                entry.nextAttempt = Instant.MIN;
             }
         }
     }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -295,6 +296,54 @@ class GraphDirectoryTest {
     }
 
     @Test
+    void whileGraphIsSilentEveryConcurrentCallerReturnsWithinItsOwnWaitAndThoseBeyondTheQueueAtOnce() throws Exception {
+        // One slot, 300 ms per attempt: a caller waits 900 ms. Graph answers nothing for 10 s.
+        GraphDirectory directory = fixture.grantAll().directory(GraphFixture.intune(DeviceDirectory.AAD, false, Duration.ZERO, true),
+                Duration.ofMillis(300), 1);
+        Duration callerWait = Duration.ofMillis(900);
+        int queueLimit = GraphCalls.BATCH_LIMIT * GraphCalls.QUEUED_ROUNDS;
+        int callers = queueLimit + 3 * GraphCalls.BATCH_LIMIT;
+        fixture.server.silence(Duration.ofSeconds(10));
+        ExecutorService threads = Executors.newFixedThreadPool(callers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Long>> waited = new ArrayList<>();
+            List<Future<String>> outcomes = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                CompletableFuture<Long> took = new CompletableFuture<>();
+                waited.add(took);
+                outcomes.add(threads.submit(() -> {
+                    start.await();
+                    long begun = System.nanoTime();
+                    try {
+                        return "answered " + directory.lookup(USER, UUID.randomUUID());
+                    } catch (DirectoryUnavailableException e) {
+                        return e.getMessage().contains("not keeping up") ? "refused" : "unavailable";
+                    } finally {
+                        took.complete(Duration.ofNanos(System.nanoTime() - begun).toMillis());
+                    }
+                }));
+            }
+            start.countDown();
+            List<String> seen = new ArrayList<>();
+            for (Future<String> outcome : outcomes) {
+                seen.add(outcome.get());
+            }
+            long longest = 0;
+            for (Future<Long> took : waited) {
+                longest = Math.max(longest, took.get());
+            }
+            assertThat(seen).as("never an answer from a silent Graph").allMatch(o -> o.equals("refused") || o.equals("unavailable"));
+            assertThat(seen).as("callers beyond the queue (less the batch being sent) fail at once").contains("refused");
+            assertThat(longest).as("the longest wait of %s callers, in ms", callers)
+                    .isLessThanOrEqualTo(callerWait.plusMillis(700).toMillis());
+        } finally {
+            threads.shutdownNow();
+            fixture.server.silence(Duration.ZERO);
+        }
+    }
+
+    @Test
     void aThrottlingStormOrAnOutageIsNeverNotFoundAndWaitsNoLongerThanAnOcspRequestAffords() {
         GraphDirectory directory = fixture.grantAll().directory(DeviceDirectory.AAD_AND_INTUNE);
         UUID gone = UUID.randomUUID();
@@ -364,6 +413,32 @@ class GraphDirectoryTest {
         fixture.accessTokens.refuse = true;
         assertThatThrownBy(() -> renewing.lookup(USER, gone)).isInstanceOf(DirectoryUnavailableException.class)
                 .hasMessageContaining("no token for Microsoft Graph");
+    }
+
+    @Test
+    void aTokenGraphRefusesBeforeItExpiresIsReplacedOnceThenGraphIsTakenAtItsWord() {
+        GraphDirectory directory = fixture.grantAll().directory(DeviceDirectory.AAD_AND_INTUNE);
+        UUID device = UUID.randomUUID();
+        fixture.graph.addDevice(device);
+        UUID user = UUID.randomUUID();
+        fixture.graph.addUser(user, "ada@contoso.example");
+        assertThat(directory.lookup(DEVICE, device)).isEqualTo(ENABLED);
+        long calls = fixture.graph.calls();
+
+        fixture.tokens.forgetIssued();
+        assertThat(directory.lookup(DEVICE, device)).as("a $batch refused with 401, sent again with a new token").isEqualTo(ENABLED);
+        fixture.tokens.forgetIssued();
+        assertThat(directory.lookup(USER, user)).as("a single call refused with 401, sent again").isEqualTo(ENABLED);
+        assertThat(fixture.graph.calls() - calls).isEqualTo(4);
+
+        fixture.accessTokens = new GraphFixture.SimAccessTokens(fixture.tokens, fixture.clock, false, Duration.ofHours(1));
+        GraphDirectory stuck = fixture.directory(DeviceDirectory.AAD);
+        assertThat(stuck.lookup(USER, user)).isEqualTo(ENABLED);
+        fixture.tokens.forgetIssued();
+        long before = fixture.graph.calls();
+        assertThatThrownBy(() -> stuck.lookup(USER, user)).as("refused again: an outage, not an answer")
+                .isInstanceOf(DirectoryUnavailableException.class).hasMessageContaining("401");
+        assertThat(fixture.graph.calls() - before).as("sent again once, not more").isEqualTo(2);
     }
 
     @Test

@@ -80,6 +80,14 @@ final class GraphFixture implements AutoCloseable {
             return token;
         }
 
+        /** As a real sign-in: the refused token is forgotten, unless this one keeps its first token whatever happens. */
+        @Override
+        public synchronized void invalidate(URI resource, String refused) {
+            if (renew && refused.equals(token)) {
+                token = null;
+            }
+        }
+
         @Override
         public String describe() {
             return "simulated";

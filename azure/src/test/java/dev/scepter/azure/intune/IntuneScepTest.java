@@ -246,7 +246,7 @@ class IntuneScepTest {
             }
 
             @Override
-            public void invalidate(URI resource) {
+            public void invalidate(URI resource, String refused) {
                 invalidated.add(resource);
                 kept.remove(resource.toString());
             }

@@ -6,6 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.scepter.azure.sim.JamfSimulator;
 import dev.scepter.azure.sim.SimServer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -106,6 +113,54 @@ class JamfClientTest {
         jamf.server().silence(Duration.ZERO);
         jamf.server().throttleNext(1, 503, 30);
         assertThatThrownBy(() -> client.computerExists(1)).isInstanceOf(JamfUnavailableException.class);
+    }
+
+    @Test
+    void duringAnOutageConcurrentLookupsShareOneSignInAndThenFailAtOnceUntilItIsTriedAgain() throws Exception {
+        Duration timeout = Duration.ofMillis(500);
+        JamfClient client = fixture.client(new JamfClient.ApiClient("scepter", "client-secret-value"), timeout);
+        jamf.server().silence(Duration.ofSeconds(3));
+        int callers = 16;
+        ExecutorService threads = Executors.newFixedThreadPool(callers);
+        try {
+            List<Long> waited = wave(client, threads, callers);
+            assertThat(jamf.server().arrivals("/api/oauth/token")).as("one sign-in for %s lookups", callers).isEqualTo(1);
+            assertThat(Collections.max(waited)).as("the longest wait, in ms: about one timeout").isLessThan(timeout.toMillis() + 700);
+
+            waited = wave(client, threads, callers);
+            assertThat(jamf.server().arrivals("/api/oauth/token")).as("none tried again within 30 s").isEqualTo(1);
+            assertThat(Collections.max(waited)).as("failing at once, in ms").isLessThan(300);
+
+            jamf.server().silence(Duration.ZERO);
+            fixture.now.set(fixture.now.get().plus(JamfClient.RETRY_AFTER_FAILURE).plusSeconds(1));
+            JamfSimulator.Computer mac = jamf.addComputer("5CF418CE-3E46-481C-A171-7ACC9E1E2E7A", "Mac");
+            assertThat(client.computerExists(mac.id())).as("signed in again after 30 s").isTrue();
+            assertThat(jamf.server().arrivals("/api/oauth/token")).isEqualTo(2);
+        } finally {
+            threads.shutdownNow();
+            jamf.server().silence(Duration.ZERO);
+        }
+    }
+
+    /** Lookups at once, each of which Jamf Pro cannot answer; how long each waited, in ms. */
+    private static List<Long> wave(JamfClient client, ExecutorService threads, int callers) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Long>> waits = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            long id = i + 1;
+            waits.add(threads.submit(() -> {
+                start.await();
+                long begun = System.nanoTime();
+                assertThatThrownBy(() -> client.computerExists(id)).isInstanceOf(JamfUnavailableException.class);
+                return Duration.ofNanos(System.nanoTime() - begun).toMillis();
+            }));
+        }
+        start.countDown();
+        List<Long> waited = new ArrayList<>();
+        for (Future<Long> wait : waits) {
+            waited.add(wait.get());
+        }
+        return waited;
     }
 
     @Test

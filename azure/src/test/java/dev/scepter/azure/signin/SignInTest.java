@@ -63,6 +63,22 @@ class SignInTest extends SimulatedCloud {
     }
 
     @Test
+    void aTokenTheServiceRefusedIsForgottenOnceAndOnlyWhileItIsTheOneKept() throws Exception {
+        entra.addSecret(TENANT, APP, "the-client-secret");
+        AccessTokens signIn = open(settings("AppConfig:AuthConfig:SignInApplicationId", APP, "AppConfig:AuthConfig:SignInClientSecret",
+                "the-client-secret"));
+        String first = signIn.token(GRAPH);
+        signIn.invalidate(GRAPH, "not-the-kept-token");
+        assertThat(signIn.token(GRAPH)).isEqualTo(first);
+        signIn.invalidate(URI.create("https://graph.microsoft.com"), first);
+        String second = signIn.token(GRAPH);
+        assertThat(second).isNotEqualTo(first);
+        signIn.invalidate(GRAPH, first);
+        assertThat(signIn.token(GRAPH)).as("a refusal of a token already replaced signs in no more").isEqualTo(second);
+        assertThat(entra.tokenRequests()).hasSize(2);
+    }
+
+    @Test
     void aTokenTheServiceRefusedIsForgottenAndTheNextCallSignsInAgain() throws Exception {
         entra.addSecret(TENANT, APP, "the-client-secret");
         AccessTokens signIn = open(settings("AppConfig:AuthConfig:SignInApplicationId", APP, "AppConfig:AuthConfig:SignInClientSecret",
@@ -70,7 +86,7 @@ class SignInTest extends SimulatedCloud {
         String refused = signIn.token(GRAPH);
         String intune = signIn.token(INTUNE);
 
-        signIn.invalidate(URI.create("https://graph.microsoft.com/"));
+        signIn.invalidate(URI.create("https://graph.microsoft.com/"), refused);
 
         assertThat(signIn.token(GRAPH)).isNotEqualTo(refused);
         assertThat(signIn.token(INTUNE)).as("another audience's token is kept").isEqualTo(intune);

@@ -99,6 +99,7 @@ public final class SimServer implements AutoCloseable {
     private final AtomicInteger throttleNext = new AtomicInteger();
     private volatile Reply throttle;
     private volatile boolean down;
+    private final Map<String, Long> arrivals = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Duration silence = Duration.ZERO;
 
     private SimServer(String name, HttpsServer server) {
@@ -158,10 +159,19 @@ public final class SimServer implements AutoCloseable {
         this.silence = silence;
     }
 
+    /**
+     * How many requests for this path arrived, answered or not: unlike {@link #requests()}, it
+     * counts those a silent or down service never answers.
+     */
+    public long arrivals(String path) {
+        return arrivals.getOrDefault(path, 0L);
+    }
+
     private void exchange(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getRawPath();
+            arrivals.merge(path, 1L, Long::sum);
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
             if (down) {
                 return; // closed without a status line

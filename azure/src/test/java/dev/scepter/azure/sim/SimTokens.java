@@ -59,6 +59,11 @@ public final class SimTokens {
         roles.getOrDefault(clientId + " " + audience(audience), Set.of()).remove(role);
     }
 
+    /** Every token issued so far is refused from now on (revoked, or the signing keys rolled): 401 before it expires. */
+    public void forgetIssued() {
+        issued.clear();
+    }
+
     public Optional<Grant> grantOf(String token) {
         return Optional.ofNullable(issued.get(token));
     }

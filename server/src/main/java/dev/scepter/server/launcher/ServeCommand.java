@@ -86,6 +86,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             KeyCustody keys = KeyCustodyFactory.open(settings, data.dataDir());
             int listenPort = port == 0 ? freePort(host) : port;
+            DirectoryFactory.refuseUnchosenSwitchToGraph(settings.directory(), () -> storage.get().embeddedDirectory());
             AccessTokens accessTokens = SignIn.open(settings, Clock.systemUTC());
             Optional<Directory> directory = DirectoryFactory.openExternal(settings, accessTokens);
             CoreContext core = new CoreContext(data.dataDir(), settings, storage.get(), keys, host, listenPort, directory, accessTokens);

@@ -2,13 +2,23 @@ package dev.scepter.server.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scepter.authority.directory.DirectoryObjectType;
+import dev.scepter.authority.directory.EmbeddedDirectory;
+import dev.scepter.authority.store.Storage;
+import dev.scepter.installer.StorageFactory;
+import dev.scepter.settings.RawSettings;
+import dev.scepter.settings.ScepterSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -58,5 +68,37 @@ class ServeCommandTest {
             assertThat(said).doesNotContain("webServerStartStop").doesNotContain("Exception");
             assertThat(all.strip().lines().reduce((first, second) -> second).orElse("")).isEqualTo(line);
         }
+    }
+
+    /**
+     * An instance that used the embedded directory, once a Microsoft sign-in setting appears
+     * without {@code AppConfig:Directory:Type}: {@code serve} stops before asking Graph, naming the
+     * setting and both choices.
+     */
+    @Test
+    void graphOnlyByDefaultOverAnEmbeddedDirectoryThatKeepsDevicesStopsStartUpNamingTheSetting(@TempDir Path dataDir) throws Exception {
+        ScepterSettings plain = ScepterSettings.bind(RawSettings.of(Map.of()));
+        try (Storage storage = StorageFactory.open(dataDir, plain.store())) {
+            storage.embeddedDirectory().put(new EmbeddedDirectory.Entry(DirectoryObjectType.DEVICE, UUID.randomUUID(), true, Optional.of("laptop")));
+        }
+        Path settings = dataDir.resolve("azure-settings.json");
+        Files.writeString(settings, "{\"AppConfig:AuthConfig:ManagedIdentityEnabledOnUnixTime\": \"1700000000\"}");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream originalErr = System.err;
+        PrintStream originalOut = System.out;
+        int exit;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            exit = new CommandLine(new ServeCommand()).execute("--data-dir", dataDir.toString(), "--settings", settings.toString(),
+                    "--host", "127.0.0.1", "--port", "0");
+        } finally {
+            System.setErr(originalErr);
+            System.setOut(originalOut);
+        }
+        String said = err.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(said).isEqualTo(1);
+        assertThat(said).as(said).contains("Scepter cannot start: AppConfig:Directory:Type is not set")
+                .contains("Embedded to keep the embedded directory, or Graph to switch");
     }
 }

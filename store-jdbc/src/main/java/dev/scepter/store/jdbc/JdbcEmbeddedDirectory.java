@@ -48,6 +48,8 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
             + " values (?, ?, ?, ?, ?, current_timestamp)";
     private static final String GET_USER = "select user_principal_name as name, enabled, security_identifier from directory_user where object_id = ?";
     private static final String DELETE_USER = "delete from directory_user where object_id = ?";
+    private static final String ANY_DEVICE = "select object_id from directory_device fetch first 1 rows only";
+    private static final String ANY_USER = "select object_id from directory_user fetch first 1 rows only";
     private static final String FIND_USER = "select object_id from directory_user where user_principal_name_lower = ?";
 
     /** A SID's text form (MS-DTYP section 2.4.2.1), at most 15 sub-authorities: it fits the column. */
@@ -164,6 +166,16 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
         Objects.requireNonNull(userPrincipalName, "userPrincipalName");
         try {
             return findUser(lowerCase(userPrincipalName));
+        } catch (StorageException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public boolean isEmpty() {
+        try {
+            return sql.queryOne(ANY_DEVICE, statement -> { }, JdbcEmbeddedDirectory::objectId).isEmpty()
+                    && sql.queryOne(ANY_USER, statement -> { }, JdbcEmbeddedDirectory::objectId).isEmpty();
         } catch (StorageException e) {
             throw unavailable(e);
         }
