@@ -76,13 +76,27 @@ public final class InMemoryCertificateStore implements CertificateStore {
         if (record == null || !record.issuer().equals(issuer)) {
             return RevocationOutcome.NOT_FOUND;
         }
-        if (record.revocation().isPresent()) {
+        if (record.revocation().filter(r -> !r.isDeliveryHold()).isPresent()) {
             return RevocationOutcome.ALREADY_REVOKED;
         }
-        records.put(serialNumber, new IssuedCertificate(record.serialNumber(), record.issuer(), record.subject(), record.subjectAltNames(),
-                record.notBefore(), record.notAfter(), record.endpoint(), record.requester(), record.transactionId(), record.binding(),
-                Optional.of(revocation), record.der(), record.requestDigest()));
+        records.put(serialNumber, withRevocation(record, Optional.of(revocation)));
         return RevocationOutcome.REVOKED;
+    }
+
+    @Override
+    public synchronized boolean release(String issuer, BigInteger serialNumber) {
+        IssuedCertificate record = records.get(serialNumber);
+        if (record == null || !record.issuer().equals(issuer) || record.revocation().filter(Revocation::isDeliveryHold).isEmpty()) {
+            return false;
+        }
+        records.put(serialNumber, withRevocation(record, Optional.empty()));
+        return true;
+    }
+
+    private static IssuedCertificate withRevocation(IssuedCertificate record, Optional<Revocation> revocation) {
+        return new IssuedCertificate(record.serialNumber(), record.issuer(), record.subject(), record.subjectAltNames(),
+                record.notBefore(), record.notAfter(), record.endpoint(), record.requester(), record.transactionId(), record.binding(),
+                revocation, record.der(), record.requestDigest());
     }
 
     @Override
