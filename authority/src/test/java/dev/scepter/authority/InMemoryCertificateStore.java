@@ -30,6 +30,8 @@ public final class InMemoryCertificateStore implements CertificateStore {
     public Instant now = Instant.now();
     /** While set, every read by serial counts and fails with it (a store outage). */
     public volatile RuntimeException failReadsWith;
+    /** While set, every revocation and release fails with it (a store that went away after recording). */
+    public volatile RuntimeException failRevocationsWith;
 
     @Override
     public synchronized void record(IssuedCertificate certificate) {
@@ -72,6 +74,9 @@ public final class InMemoryCertificateStore implements CertificateStore {
 
     @Override
     public synchronized RevocationOutcome revoke(String issuer, BigInteger serialNumber, Revocation revocation) {
+        if (failRevocationsWith != null) {
+            throw failRevocationsWith;
+        }
         IssuedCertificate record = records.get(serialNumber);
         if (record == null || !record.issuer().equals(issuer)) {
             return RevocationOutcome.NOT_FOUND;
@@ -85,6 +90,9 @@ public final class InMemoryCertificateStore implements CertificateStore {
 
     @Override
     public synchronized boolean release(String issuer, BigInteger serialNumber) {
+        if (failRevocationsWith != null) {
+            throw failRevocationsWith;
+        }
         IssuedCertificate record = records.get(serialNumber);
         if (record == null || !record.issuer().equals(issuer) || record.revocation().filter(Revocation::isDeliveryHold).isEmpty()) {
             return false;
