@@ -30,6 +30,8 @@ public final class InMemoryCertificateStore implements CertificateStore {
     public Instant now = Instant.now();
     /** While set, every read by serial counts and fails with it (a store outage). */
     public volatile RuntimeException failReadsWith;
+    /** While set, every revocation and release fails with it (a store that went away after recording). */
+    public volatile RuntimeException failRevocationsWith;
 
     @Override
     public synchronized void record(IssuedCertificate certificate) {
@@ -72,17 +74,37 @@ public final class InMemoryCertificateStore implements CertificateStore {
 
     @Override
     public synchronized RevocationOutcome revoke(String issuer, BigInteger serialNumber, Revocation revocation) {
+        if (failRevocationsWith != null) {
+            throw failRevocationsWith;
+        }
         IssuedCertificate record = records.get(serialNumber);
         if (record == null || !record.issuer().equals(issuer)) {
             return RevocationOutcome.NOT_FOUND;
         }
-        if (record.revocation().isPresent()) {
+        if (record.revocation().filter(r -> !r.isDeliveryHold()).isPresent()) {
             return RevocationOutcome.ALREADY_REVOKED;
         }
-        records.put(serialNumber, new IssuedCertificate(record.serialNumber(), record.issuer(), record.subject(), record.subjectAltNames(),
-                record.notBefore(), record.notAfter(), record.endpoint(), record.requester(), record.transactionId(), record.binding(),
-                Optional.of(revocation), record.der(), record.requestDigest()));
+        records.put(serialNumber, withRevocation(record, Optional.of(revocation)));
         return RevocationOutcome.REVOKED;
+    }
+
+    @Override
+    public synchronized boolean release(String issuer, BigInteger serialNumber) {
+        if (failRevocationsWith != null) {
+            throw failRevocationsWith;
+        }
+        IssuedCertificate record = records.get(serialNumber);
+        if (record == null || !record.issuer().equals(issuer) || record.revocation().filter(Revocation::isDeliveryHold).isEmpty()) {
+            return false;
+        }
+        records.put(serialNumber, withRevocation(record, Optional.empty()));
+        return true;
+    }
+
+    private static IssuedCertificate withRevocation(IssuedCertificate record, Optional<Revocation> revocation) {
+        return new IssuedCertificate(record.serialNumber(), record.issuer(), record.subject(), record.subjectAltNames(),
+                record.notBefore(), record.notAfter(), record.endpoint(), record.requester(), record.transactionId(), record.binding(),
+                revocation, record.der(), record.requestDigest());
     }
 
     @Override

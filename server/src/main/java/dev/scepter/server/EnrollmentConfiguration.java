@@ -18,8 +18,10 @@ import dev.scepter.authority.validity.Validity;
 import dev.scepter.keys.ScepKey;
 import dev.scepter.protocol.scep.CertRepEncoder;
 import dev.scepter.protocol.scep.ResponseEncryption;
+import dev.scepter.server.crl.CrlService;
 import dev.scepter.server.intune.IntuneValidation;
 import dev.scepter.server.load.ShedLog;
+import dev.scepter.server.ocsp.OcspResponder;
 import dev.scepter.server.scep.ScepEndpointFactory;
 import dev.scepter.server.scep.ScepEndpoints;
 import dev.scepter.server.scep.ScepKeys;
@@ -62,14 +64,26 @@ public class EnrollmentConfiguration {
 
     @Bean
     Enrollment enrollment(CoreContext core, IssuanceSettings issuance, AuthSettings auth, IssuancePolicy policy, CertificateStore store, SerialNumbers serials,
-            Clock clock, CachingDirectory directory, IssuedSerialIndex issued, AuditLog audit, RevocationIndex revocations) {
+            Clock clock, CachingDirectory directory, IssuedSerialIndex issued, AuditLog audit, RevocationIndex revocations,
+            OcspResponder responder, CrlService crls) {
         MicrosoftExtensions microsoft = new MicrosoftExtensions(issuance.addMicrosoftAadExtensions(), auth.tenantId(),
                 issuance.addSidExtension());
         Enrollment enrollment = new Enrollment(new CertificateIssuer(core.ca(), policy, clock, microsoft), store, serials,
                 Optional.of(new Binder(directory)), audit, clock);
         enrollment.onIssued(record -> issued.add(record.serialNumber()));
-        // A certificate whose MDM refused its delivery is revoked in the store; OCSP knows at once.
-        enrollment.onRevoked(revoked -> revocations.add(revoked.serialNumber(), revoked.revocation()));
+        // A certificate on its delivery hold, or revoked because its MDM refused the delivery, and
+        // one whose hold is lifted: this node's OCSP and CRL know at once, other nodes at their
+        // next refresh (cached OCSP answers there live at most AppConfig:OCSP:ResponseCacheSeconds).
+        enrollment.onRevoked(revoked -> {
+            revocations.add(revoked.serialNumber(), revoked.revocation());
+            responder.forgetCachedResponses();
+            crls.revocationsChanged();
+        });
+        enrollment.onReleased(serial -> {
+            revocations.release(serial);
+            responder.forgetCachedResponses();
+            crls.revocationsChanged();
+        });
         return enrollment;
     }
 

@@ -150,6 +150,9 @@ class IntuneEndpointTest {
     @Test
     void anIntuneDeviceEnrollsValidatedByIntuneAndIntuneIsNotifiedWithTheSerialAndThumbprint() throws Exception {
         UUID device = UUID.randomUUID();
+        // Known to the directory, so that OCSP's answer turns on the delivery hold alone.
+        server.context.getBean(DirectoryAdministration.class).put("test",
+                new EmbeddedDirectory.Entry(DirectoryObjectType.DEVICE, device, true, Optional.empty()));
         KeyPair keys = TestPki.rsa();
         byte[] request = pkcsReq(keys, device, challengeFor(device));
 
@@ -164,6 +167,8 @@ class IntuneEndpointTest {
         assertThat(success.field("certificateThumbprint").asString()).isEqualTo(
                 HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-1").digest(certificate.getEncoded())));
         assertThat(success.field("callerInfo").asString()).startsWith("Scepter/");
+        assertThat(record(certificate.getSerialNumber()).revocation()).as("the delivery hold is lifted").isEmpty();
+        assertThat(ocsp(certificate.getSerialNumber()).getCertStatus()).as("good once Intune acknowledged it").isNull();
     }
 
     @Test
@@ -193,7 +198,12 @@ class IntuneEndpointTest {
         assertThat(certRep.failInfo()).contains(FailInfo.BAD_REQUEST);
         IssuedCertificate withheld = server.core.storage().certificateStore()
                 .findByTransactionId(server.core.ca().certificate().getSubject().toString(), certRep.transactionId()).get(0);
-        assertThat(withheld.revocation()).isPresent();
+        assertThat(withheld.revocation()).hasValueSatisfying(revocation -> {
+            assertThat(revocation.reason()).as("cessationOfOperation, not the delivery hold").isEqualTo(5);
+            assertThat(revocation.isDeliveryHold()).isFalse();
+        });
+        assertThat(ocsp(withheld.serialNumber()).getCertStatus()).isInstanceOfSatisfying(RevokedStatus.class,
+                revoked -> assertThat(revoked.getRevocationReason()).isEqualTo(5));
     }
 
     @Test

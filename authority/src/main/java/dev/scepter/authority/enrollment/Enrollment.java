@@ -61,12 +61,7 @@ public final class Enrollment {
     private final Clock clock;
     private final List<Consumer<IssuedCertificate>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<RevokedCertificate>> revocationListeners = new CopyOnWriteArrayList<>();
-    /**
-     * Serials recorded on this node whose MDM has not yet decided their delivery: a retransmission
-     * or a poll of their transaction must not hand them out before it has (Intune's
-     * WaitForSuccessNotificationResponse). Node-local: another node sees the record as issued.
-     */
-    private final java.util.Set<BigInteger> awaitingDelivery = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final List<Consumer<BigInteger>> releaseListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param binder finds the directory object a request is for, for endpoints that bind
@@ -88,11 +83,17 @@ public final class Enrollment {
     }
 
     /**
-     * Told of each certificate revoked because its MDM refused the delivery (the OCSP responder's
-     * revocation index learns of it at once rather than at its next refresh).
+     * Told of each certificate recorded on a delivery hold ({@link Revocation#deliveryHold}) and
+     * of each revoked because its MDM refused the delivery (the OCSP responder's revocation index
+     * learns of it at once rather than at its next refresh).
      */
     public void onRevoked(Consumer<RevokedCertificate> listener) {
         revocationListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Told of each certificate whose delivery hold was lifted: its MDM acknowledged the delivery. */
+    public void onReleased(Consumer<BigInteger> listener) {
+        releaseListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     public EnrollmentOutcome enroll(EnrollmentEndpoint endpoint, EnrollmentRequest request) {
@@ -179,8 +180,9 @@ public final class Enrollment {
                     "the request's signature does not verify with its public key")));
         }
         Optional<IssuedCertificate> earlier = retransmission(endpoint, request, requestDigest);
-        if (earlier.isPresent() && awaitingDelivery.contains(earlier.get().serialNumber())) {
-            // The first request still waits for the MDM's word on this certificate: not yet.
+        if (earlier.isPresent() && awaitsDelivery(earlier.get())) {
+            // The MDM has not acknowledged this certificate (its request waits for it, on this node or
+            // another, or never got it): it does not leave before it has.
             LOG.log(System.Logger.Level.INFO, "A retransmission of transaction {0} came while the certificate {1} awaits its MDM''s decision",
                     request.transactionId().orElseThrow(), earlier.get().serialHex());
             return Optional.of(new Rejected(Reason.DELIVERY_PENDING, "the certificate awaits the MDM's acknowledgement; poll again"));
@@ -219,33 +221,36 @@ public final class Enrollment {
             } catch (InvalidRequestException e) {
                 return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage()));
             }
-            IssuedCertificate record = record(certificate, endpoint, request, bound.map(Binder.Bound::binding), requestDigest);
-            // Marked before it is recorded, so that no retransmission or poll sees it undecided.
-            awaitingDelivery.add(record.serialNumber());
+            IssuedCertificate record = record(certificate, endpoint, request, bound.map(Binder.Bound::binding), requestDigest,
+                    Optional.empty());
+            // An MDM that acknowledges deliveries gets the certificate recorded on hold in the same
+            // write: until it answers, no node vouches for it, and if it never answers (a crash, a
+            // withholding revocation the store refused) the hold stays.
+            Optional<Revocation> hold = endpoint.notifier().holdsDelivery()
+                    ? Optional.of(Revocation.deliveryHold(clock.instant()))
+                    : Optional.empty();
             try {
-                store.record(record);
+                store.record(hold.isPresent()
+                        ? record(certificate, endpoint, request, bound.map(Binder.Bound::binding), requestDigest, hold)
+                        : record);
             } catch (SerialNumberCollisionException e) {
-                awaitingDelivery.remove(record.serialNumber());
                 if (attempt < SERIAL_ATTEMPTS) {
                     continue;
                 }
                 throw e;
-            } catch (RuntimeException e) {
-                awaitingDelivery.remove(record.serialNumber());
-                throw e;
             }
-            try {
-                return delivered(endpoint, request, record, certificate, renewing);
-            } finally {
-                awaitingDelivery.remove(record.serialNumber());
-            }
+            return delivered(endpoint, request, record, certificate, renewing, hold);
         }
     }
 
     /** After the record is committed: listeners, audit, then the MDM decides whether the certificate leaves. */
     private EnrollmentOutcome delivered(EnrollmentEndpoint endpoint, EnrollmentRequest request, IssuedCertificate record,
-            X509CertificateHolder certificate, Optional<IssuedCertificate> renewing) {
+            X509CertificateHolder certificate, Optional<IssuedCertificate> renewing, Optional<Revocation> hold) {
         listeners.forEach(listener -> listener.accept(record));
+        hold.ifPresent(onHold -> {
+            RevokedCertificate held = new RevokedCertificate(record.serialNumber(), onHold);
+            revocationListeners.forEach(listener -> listener.accept(held));
+        });
         audit(endpoint, request, record, renewing);
         LOG.log(System.Logger.Level.INFO, "Issued a certificate with serial number {0} on endpoint {1} for subject \"{2}\", transaction {3}",
                 record.serialHex(), endpoint.name(), record.subject(), request.transactionId().orElse("-"));
@@ -255,7 +260,25 @@ public final class Enrollment {
             return refusedWithoutNotice(endpoint, request, new Rejected(Reason.DELIVERY_REFUSED,
                     "the certificate was not acknowledged by the MDM and is revoked"), deliveryRefused.get());
         }
+        if (hold.isPresent()) {
+            release(endpoint, request, record);
+        }
         return new Issued(certificate, record);
+    }
+
+    /**
+     * Lifts the delivery hold once the MDM acknowledged the delivery. A store that cannot lift it
+     * now fails the request (the protocol answers that the store is unavailable): a certificate
+     * that stays on hold does not leave.
+     */
+    private void release(EnrollmentEndpoint endpoint, EnrollmentRequest request, IssuedCertificate record) {
+        if (store.release(record.issuer(), record.serialNumber())) {
+            releaseListeners.forEach(listener -> listener.accept(record.serialNumber()));
+            return;
+        }
+        // Revoked by hand while the MDM decided: that revocation stands, and OCSP says so.
+        LOG.log(System.Logger.Level.WARNING, "The certificate {0} on endpoint {1}, transaction {2}, was revoked while its MDM decided "
+                + "its delivery; delivered as revoked", record.serialHex(), endpoint.name(), request.transactionId().orElse("-"));
     }
 
     /**
@@ -336,16 +359,17 @@ public final class Enrollment {
     }
 
     /**
-     * Whether a certificate this endpoint recorded in this transaction awaits its MDM's decision on
-     * this node (a CertPoll is then answered PENDING, not with the certificate).
+     * Whether a certificate this endpoint recorded in this transaction is on its delivery hold,
+     * on any node (a CertPoll is then answered PENDING, not with the certificate).
      */
     boolean awaitsDelivery(EnrollmentEndpoint endpoint, String transactionId) {
-        if (awaitingDelivery.isEmpty()) {
-            return false;
-        }
         String caName = BCStyle.INSTANCE.toString(issuer.caName());
         return store.findByTransactionId(caName, transactionId).stream()
-                .anyMatch(record -> record.endpoint().equals(endpoint.name()) && awaitingDelivery.contains(record.serialNumber()));
+                .anyMatch(record -> record.endpoint().equals(endpoint.name()) && awaitsDelivery(record));
+    }
+
+    private static boolean awaitsDelivery(IssuedCertificate record) {
+        return record.revocation().filter(Revocation::isDeliveryHold).isPresent();
     }
 
     /**
@@ -361,8 +385,9 @@ public final class Enrollment {
         }
         String caName = org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.toString(issuer.caName());
         for (IssuedCertificate record : store.findByTransactionId(caName, request.transactionId().get())) {
-            // A revoked certificate is never handed out again (one whose delivery the MDM refused never left).
-            if (record.endpoint().equals(endpoint.name()) && record.revocation().isEmpty()
+            // A revoked certificate is never handed out again (one whose delivery the MDM refused never
+            // left); one on its delivery hold is found, and answered "pending".
+            if (record.endpoint().equals(endpoint.name()) && (record.revocation().isEmpty() || awaitsDelivery(record))
                     && record.requestDigest().filter(digest -> java.util.Arrays.equals(digest, requestDigest)).isPresent()) {
                 return Optional.of(record);
             }
@@ -379,7 +404,7 @@ public final class Enrollment {
     }
 
     private static IssuedCertificate record(X509CertificateHolder certificate, EnrollmentEndpoint endpoint, EnrollmentRequest request,
-            Optional<DirectoryBinding> binding, byte[] requestDigest) {
+            Optional<DirectoryBinding> binding, byte[] requestDigest, Optional<Revocation> revocation) {
         try {
             return new IssuedCertificate(
                     certificate.getSerialNumber(),
@@ -392,7 +417,7 @@ public final class Enrollment {
                     request.requester(),
                     request.transactionId(),
                     binding,
-                    Optional.empty(),
+                    revocation,
                     certificate.getEncoded(),
                     Optional.of(requestDigest));
         } catch (IOException e) {

@@ -80,8 +80,9 @@ public final class EnrollmentService {
     }
 
     /**
-     * Whether this endpoint's certificate in this transaction is recorded but awaits its MDM's
-     * decision on this node: a CertPoll is then answered "pending", not with the certificate.
+     * Whether this endpoint's certificate in this transaction is recorded but on its delivery hold
+     * (its MDM has not acknowledged it, {@link MdmNotifier#holdsDelivery()}), whichever node
+     * recorded it: a CertPoll is then answered "pending", not with the certificate.
      */
     public boolean awaitsDelivery(EnrollmentEndpoint endpoint, String transactionId) {
         return enrollment.awaitsDelivery(endpoint, transactionId);

@@ -24,9 +24,11 @@ import org.bouncycastle.cert.X509CertificateHolder;
  * certificate must not leave without its acknowledgement (Intune with
  * {@code WaitForSuccessNotificationResponse}): the recorded certificate is then revoked at once,
  * audited with the reason, and the requester is refused
- * ({@link EnrollmentOutcome.Reason#DELIVERY_REFUSED}). While {@link #issued} runs, a
- * retransmission or a poll of the same transaction on this node gets
- * {@link EnrollmentOutcome.Reason#DELIVERY_PENDING}, not the certificate.
+ * ({@link EnrollmentOutcome.Reason#DELIVERY_REFUSED}). A notifier that {@link #holdsDelivery()}
+ * has the certificate recorded on a delivery hold (certificateHold) that is lifted only once
+ * {@link #issued} returns: until then OCSP does not vouch for it, and a retransmission or a poll
+ * of the same transaction, on any node, gets {@link EnrollmentOutcome.Reason#DELIVERY_PENDING},
+ * not the certificate.
  */
 public interface MdmNotifier {
 
@@ -45,6 +47,15 @@ public interface MdmNotifier {
             return "MdmNotifier.NONE";
         }
     };
+
+    /**
+     * Whether {@link #issued} waits for the MDM's acknowledgement of the delivery (Intune's
+     * {@code WaitForSuccessNotificationResponse}): the certificate is then recorded on hold until it
+     * returns.
+     */
+    default boolean holdsDelivery() {
+        return false;
+    }
 
     /**
      * The certificate was issued and recorded for this enrollment.

@@ -35,9 +35,18 @@ public interface CertificateStore {
 
     /**
      * Revokes a recorded certificate by hand (its first revocation stands: a second is refused,
-     * so that the reason and time a relying party saw never change).
+     * so that the reason and time a relying party saw never change). A {@link Revocation#deliveryHold}
+     * is no revocation in that sense: a revocation replaces it, in the same conditional write.
      */
     RevocationOutcome revoke(String issuer, BigInteger serialNumber, Revocation revocation);
+
+    /**
+     * Lifts a {@link Revocation#deliveryHold} once the MDM acknowledged the delivery, atomically:
+     * a certificate revoked or held by anyone else is left as it is.
+     *
+     * @return whether a delivery hold was lifted
+     */
+    boolean release(String issuer, BigInteger serialNumber);
 
     /** Every certificate of this issuer revoked by hand: the CRL, and the OCSP responders' in-memory set. */
     List<RevokedCertificate> revocations(String issuer);

@@ -47,6 +47,14 @@ public final class RevocationIndex {
         revoked.put(serialNumber, revocation);
     }
 
+    /**
+     * A delivery hold this node just lifted in the store ({@code CertificateStore#release}); any
+     * other revocation of the serial stays.
+     */
+    public void release(BigInteger serialNumber) {
+        revoked.computeIfPresent(serialNumber, (serial, revocation) -> revocation.isDeliveryHold() ? null : revocation);
+    }
+
     public Optional<Revocation> find(BigInteger serialNumber) {
         return Optional.ofNullable(revoked.get(serialNumber));
     }

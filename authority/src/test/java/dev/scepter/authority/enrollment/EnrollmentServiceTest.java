@@ -14,6 +14,7 @@ import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.IssuancePolicy;
 import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.store.Revocation;
+import dev.scepter.authority.validity.CertificateStatus;
 import dev.scepter.authority.validity.IssuedSerialIndex;
 import dev.scepter.authority.validity.RevocationIndex;
 import dev.scepter.authority.validity.Validity;
@@ -32,6 +33,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -58,12 +60,31 @@ class EnrollmentServiceTest {
         final List<X509CertificateHolder> certificates = new CopyOnWriteArrayList<>();
         final List<EnrollmentOutcome.Rejected> refusals = new CopyOnWriteArrayList<>();
         RuntimeException failWith;
+        /** Thrown from {@link #issued}, past every handler: the process dies while the MDM decides. */
+        Error crashWith;
+        /** Waits for the MDM's acknowledgement, as Intune's WaitForSuccessNotificationResponse. */
+        boolean holds;
+        /** What the store said of the certificate while the MDM was asked. */
+        final List<Optional<Revocation>> recordedWhileAsked = new CopyOnWriteArrayList<>();
+        InMemoryCertificateStore store;
+
+        @Override
+        public boolean holdsDelivery() {
+            return holds;
+        }
 
         @Override
         public void issued(EnrollmentContext enrollment, X509CertificateHolder certificate) {
             calls.add("issued");
             contexts.add(enrollment);
             certificates.add(certificate);
+            if (store != null) {
+                recordedWhileAsked.add(store.find(BCStyle.INSTANCE.toString(certificate.getIssuer()), certificate.getSerialNumber())
+                        .orElseThrow().revocation());
+            }
+            if (crashWith != null) {
+                throw crashWith;
+            }
             if (failWith != null) {
                 throw failWith;
             }
@@ -113,6 +134,10 @@ class EnrollmentServiceTest {
 
     {
         enrollment.onIssued(record -> issuedSerials.add(record.serialNumber()));
+        // As the server wires it: OCSP's revocation set learns of holds, withholdings and releases at once.
+        enrollment.onRevoked(revoked -> revocations.add(revoked.serialNumber(), revoked.revocation()));
+        enrollment.onReleased(revocations::release);
+        notifier.store = store;
     }
 
     private EnrollmentEndpoint endpoint(String name, ChallengeVerifier verifier, RenewalPolicy renewals) {
@@ -298,6 +323,11 @@ class EnrollmentServiceTest {
         EnrollmentEndpoint[] deciding = new EnrollmentEndpoint[1];
         MdmNotifier slowMdm = new MdmNotifier() {
             @Override
+            public boolean holdsDelivery() {
+                return true;
+            }
+
+            @Override
             public void issued(EnrollmentContext enrollment, X509CertificateHolder certificate) {
                 // The client gave up waiting and sends its request again, or polls, while the MDM decides.
                 retransmitted.add(enrollments.enroll(deciding[0], request(csr, "tx-1", selfSigned)));
@@ -317,13 +347,88 @@ class EnrollmentServiceTest {
         assertThat(first).isInstanceOf(EnrollmentOutcome.Issued.class);
         assertThat(retransmitted).singleElement().isInstanceOfSatisfying(EnrollmentOutcome.Rejected.class,
                 pending -> assertThat(pending.reason()).isEqualTo(EnrollmentOutcome.Reason.DELIVERY_PENDING));
-        assertThat(pollPending).containsExactly(true);
+        assertThat(pollPending).as("decided from the record, so on every node").containsExactly(true);
         assertThat(polled).containsExactly(Optional.empty());
         assertThat(enrollments.awaitsDelivery(deciding[0], "tx-1")).as("decided").isFalse();
         EnrollmentOutcome later = enrollments.enroll(deciding[0], request(csr, "tx-1", selfSigned));
         assertThat(((EnrollmentOutcome.Issued) later).record().serialNumber())
                 .isEqualTo(((EnrollmentOutcome.Issued) first).record().serialNumber());
         assertThat(store.recorded()).hasSize(1);
+    }
+
+    private Validity validity() {
+        return new Validity(ca.certificate().getSerialNumber(), revocations, issuedSerials, new NoDirectory(), Clock.systemUTC());
+    }
+
+    @Test
+    void aHoldingMdmHasTheCertificateRecordedOnHoldUntilItAcknowledgesThenReleased() throws Exception {
+        notifier.holds = true;
+        List<BigInteger> released = new CopyOnWriteArrayList<>();
+        enrollment.onReleased(released::add);
+
+        EnrollmentOutcome.Issued issued = (EnrollmentOutcome.Issued) enrollments.enroll(renewing,
+                request(Csrs.forKey(device).challenge("s3cret").build(), "tx-1", selfSigned));
+
+        assertThat(notifier.recordedWhileAsked).singleElement()
+                .satisfies(hold -> assertThat(hold).hasValueSatisfying(r -> assertThat(r.isDeliveryHold()).isTrue()));
+        BigInteger serial = issued.record().serialNumber();
+        assertThat(released).containsExactly(serial);
+        assertThat(store.find(issuerName, serial).orElseThrow().revocation()).isEmpty();
+        assertThat(validity().statusOf(serial)).isInstanceOf(CertificateStatus.Good.class);
+        assertThat(enrollments.issuedInTransaction(renewing, "tx-1")).contains(issued.certificate());
+    }
+
+    @Test
+    void aHoldingMdmThatRefusesHasTheHoldReplacedByTheWithholdingRevocation() throws Exception {
+        notifier.holds = true;
+        notifier.failWith = new DeliveryRefusedException("Intune answered the success notification with HTTP 500");
+
+        EnrollmentOutcome outcome = enrollments.enroll(renewing, request(Csrs.forKey(device).challenge("s3cret").build(), "tx-1", selfSigned));
+
+        assertThat(outcome).isInstanceOfSatisfying(EnrollmentOutcome.Rejected.class,
+                rejected -> assertThat(rejected.reason()).isEqualTo(EnrollmentOutcome.Reason.DELIVERY_REFUSED));
+        BigInteger serial = store.recorded().get(0).serialNumber();
+        assertThat(store.find(issuerName, serial).orElseThrow().revocation()).hasValueSatisfying(r -> {
+            assertThat(r.reason()).isEqualTo(5);
+            assertThat(r.isDeliveryHold()).isFalse();
+        });
+        assertThat(validity().statusOf(serial)).isInstanceOfSatisfying(CertificateStatus.Revoked.class,
+                revoked -> assertThat(revoked.reason()).isEqualTo(5));
+        assertThat(enrollments.awaitsDelivery(renewing, "tx-1")).isFalse();
+    }
+
+    @Test
+    void aWithholdingTheStoreRefusesOrACrashWhileTheMdmDecidesLeavesTheCertificateOnHoldOnEveryNode() throws Exception {
+        notifier.holds = true;
+        notifier.failWith = new DeliveryRefusedException("Intune answered the success notification with HTTP 500");
+        PKCS10CertificationRequest csr = Csrs.forKey(device).challenge("s3cret").build();
+        store.failRevocationsWith = new IllegalStateException("the store went away");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> enrollments.enroll(renewing, request(csr, "tx-1", selfSigned)))
+                .hasMessage("the store went away");
+        store.failRevocationsWith = null;
+        notifier.failWith = null;
+        notifier.crashWith = new Error("the process dies");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> enrollments.enroll(renewing,
+                request(Csrs.forKey(device).challenge("s3cret").build(), "tx-2", selfSigned))).hasMessage("the process dies");
+
+        assertThat(store.recorded()).hasSize(2).allSatisfy(record -> {
+            assertThat(record.revocation()).hasValueSatisfying(r -> assertThat(r.isDeliveryHold()).isTrue());
+            assertThat(validity().statusOf(record.serialNumber())).as("not good on this node").isInstanceOf(CertificateStatus.Revoked.class);
+        });
+        // Another node sharing the store: its OCSP reads the hold, its SCEP answers "pending".
+        RevocationIndex otherNodes = new RevocationIndex(store, issuerName);
+        otherNodes.refresh();
+        assertThat(store.recorded()).allSatisfy(record -> assertThat(otherNodes.find(record.serialNumber()))
+                .hasValueSatisfying(r -> assertThat(r.reason()).isEqualTo(6)));
+        Enrollment otherNode = new Enrollment(new CertificateIssuer(ca,
+                new IssuancePolicy(730, Duration.ofDays(1), true, URI.create("http://scepter.test")), Clock.systemUTC()),
+                store, new SerialNumbers(new SecureRandom()), Optional.empty(), audit, Clock.systemUTC());
+        notifier.crashWith = null;
+        assertThat(otherNode.enroll(renewing, request(csr, "tx-1", selfSigned))).isInstanceOfSatisfying(EnrollmentOutcome.Rejected.class,
+                pending -> assertThat(pending.reason()).isEqualTo(EnrollmentOutcome.Reason.DELIVERY_PENDING));
+        assertThat(otherNode.awaitsDelivery(renewing, "tx-2")).isTrue();
+        assertThat(store.recorded()).as("nothing issued again").hasSize(2);
     }
 
     @Test

@@ -286,6 +286,49 @@ public abstract class StorageContract {
     }
 
     @Test
+    void aDeliveryHoldRecordedWithTheCertificateIsReleasedOnceAndOnlyIt() {
+        Revocation hold = Revocation.deliveryHold(Instant.parse("2025-06-01T10:00:00Z"));
+        IssuedCertificate released = certificate(serial(0x50));
+        IssuedCertificate held = withRevocation(released, hold);
+        IssuedCertificate revokedByHand = certificate(serial(0x50));
+        IssuedCertificate heldByHand = certificate(serial(0x50));
+        for (IssuedCertificate certificate : List.of(held, revokedByHand, heldByHand)) {
+            storage.certificateStore().record(certificate);
+        }
+        Revocation byAdmin = new Revocation(1, Instant.parse("2025-06-01T10:00:00Z"), "admin@example.com");
+        Revocation holdByAdmin = new Revocation(6, Instant.parse("2025-06-01T10:00:00Z"), "admin@example.com");
+        storage.certificateStore().revoke(ISSUER, revokedByHand.serialNumber(), byAdmin);
+        storage.certificateStore().revoke(ISSUER, heldByHand.serialNumber(), holdByAdmin);
+
+        assertThat(storage.certificateStore().find(ISSUER, held.serialNumber()).orElseThrow().revocation()).contains(hold);
+        assertThat(storage.certificateStore().revocations(ISSUER)).contains(new RevokedCertificate(held.serialNumber(), hold));
+        assertThat(storage.certificateStore().release("CN=Other CA", held.serialNumber())).isFalse();
+        assertThat(storage.certificateStore().release(ISSUER, held.serialNumber())).isTrue();
+        assertThat(storage.certificateStore().release(ISSUER, held.serialNumber())).isFalse();
+        assertThat(storage.certificateStore().release(ISSUER, revokedByHand.serialNumber())).isFalse();
+        assertThat(storage.certificateStore().release(ISSUER, heldByHand.serialNumber())).isFalse();
+        assertThat(storage.certificateStore().release(ISSUER, serial(0x50))).isFalse();
+
+        assertSameRecord(storage.certificateStore().find(ISSUER, held.serialNumber()).orElseThrow(), released);
+        assertThat(storage.certificateStore().revocations(ISSUER)).containsExactlyInAnyOrder(
+                new RevokedCertificate(revokedByHand.serialNumber(), byAdmin), new RevokedCertificate(heldByHand.serialNumber(), holdByAdmin));
+    }
+
+    @Test
+    void aRevocationReplacesADeliveryHoldAndIsNotReleased() {
+        IssuedCertificate held = withRevocation(certificate(serial(0x50)), Revocation.deliveryHold(Instant.parse("2025-06-01T10:00:00Z")));
+        storage.certificateStore().record(held);
+        Revocation withheld = new Revocation(5, Instant.parse("2025-06-01T10:00:01Z"), "IntuneNotifier: delivery refused");
+
+        assertThat(storage.certificateStore().revoke(ISSUER, held.serialNumber(), withheld)).isEqualTo(RevocationOutcome.REVOKED);
+        assertThat(storage.certificateStore().release(ISSUER, held.serialNumber())).isFalse();
+
+        assertThat(storage.certificateStore().find(ISSUER, held.serialNumber()).orElseThrow().revocation()).contains(withheld);
+        assertThat(storage.certificateStore().revoke(ISSUER, held.serialNumber(), Revocation.deliveryHold(Instant.now())))
+                .isEqualTo(RevocationOutcome.ALREADY_REVOKED);
+    }
+
+    @Test
     void revokingAnUnknownSerialOrAnotherIssuersSerialFindsNothing() {
         IssuedCertificate mine = certificate(serial(0x50));
         storage.certificateStore().record(mine);

@@ -79,6 +79,12 @@ public final class IntuneNotifier implements MdmNotifier {
         }
     }
 
+    /** With {@code WaitForSuccessNotificationResponse}: the certificate is on hold until Intune's answer. */
+    @Override
+    public boolean holdsDelivery() {
+        return waitForSuccessNotificationResponse;
+    }
+
     @Override
     public void refused(EnrollmentContext enrollment, EnrollmentOutcome.Rejected refusal) {
         if (!actions.validated(enrollment)) {

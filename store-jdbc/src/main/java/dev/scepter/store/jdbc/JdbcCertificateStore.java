@@ -42,7 +42,10 @@ public final class JdbcCertificateStore implements CertificateStore {
     private static final String COUNT_BY_ENDPOINT = "select count(*) from issued_certificate where endpoint = ?";
 
     private static final String REVOKE = "update issued_certificate set revocation_reason = ?, revoked_at = ?, revoked_by = ?"
-            + " where issuer = ? and serial_number = ? and revocation_reason is null";
+            + " where issuer = ? and serial_number = ? and (revocation_reason is null or (revocation_reason = 6 and revoked_by = ?))";
+
+    private static final String RELEASE = "update issued_certificate set revocation_reason = null, revoked_at = null, revoked_by = null"
+            + " where issuer = ? and serial_number = ? and revocation_reason = 6 and revoked_by = ?";
 
     private static final String EXISTS = "select 1 from issued_certificate where issuer = ? and serial_number = ?";
 
@@ -132,6 +135,7 @@ public final class JdbcCertificateStore implements CertificateStore {
                 statement.setString(3, revocation.revokedBy());
                 statement.setString(4, issuer);
                 statement.setString(5, serial);
+                statement.setString(6, Revocation.AWAITING_DELIVERY);
             });
         } catch (SQLException e) {
             throw unavailableOr(Sql.failed(REVOKE, e));
@@ -141,7 +145,7 @@ public final class JdbcCertificateStore implements CertificateStore {
         if (changed == 1) {
             return RevocationOutcome.REVOKED;
         }
-        // A revocation is never undone, so a row that exists now was revoked before this update.
+        // A revocation is never undone (only a delivery hold is lifted), so a row that exists now was revoked before this update.
         boolean exists;
         try {
             exists = sql.queryOne(EXISTS, statement -> {
@@ -152,6 +156,23 @@ public final class JdbcCertificateStore implements CertificateStore {
             throw unavailableOr(e);
         }
         return exists ? RevocationOutcome.ALREADY_REVOKED : RevocationOutcome.NOT_FOUND;
+    }
+
+    @Override
+    public boolean release(String issuer, BigInteger serialNumber) {
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(serialNumber, "serialNumber");
+        try {
+            return sql.update(RELEASE, statement -> {
+                statement.setString(1, issuer);
+                statement.setString(2, IssuedCertificateRow.hex(serialNumber));
+                statement.setString(3, Revocation.AWAITING_DELIVERY);
+            }) == 1;
+        } catch (SQLException e) {
+            throw unavailableOr(Sql.failed(RELEASE, e));
+        } catch (StorageException e) {
+            throw unavailableOr(e);
+        }
     }
 
     @Override
