@@ -84,7 +84,7 @@ public final class InMemoryCertificateStore implements CertificateStore {
         if (record.revocation().filter(r -> !r.isDeliveryHold()).isPresent()) {
             return RevocationOutcome.ALREADY_REVOKED;
         }
-        records.put(serialNumber, withRevocation(record, Optional.of(revocation)));
+        records.put(serialNumber, record.withRevocation(Optional.of(revocation)));
         return RevocationOutcome.REVOKED;
     }
 
@@ -97,14 +97,8 @@ public final class InMemoryCertificateStore implements CertificateStore {
         if (record == null || !record.issuer().equals(issuer) || record.revocation().filter(Revocation::isDeliveryHold).isEmpty()) {
             return false;
         }
-        records.put(serialNumber, withRevocation(record, Optional.empty()));
+        records.put(serialNumber, record.withRevocation(Optional.empty()));
         return true;
-    }
-
-    private static IssuedCertificate withRevocation(IssuedCertificate record, Optional<Revocation> revocation) {
-        return new IssuedCertificate(record.serialNumber(), record.issuer(), record.subject(), record.subjectAltNames(),
-                record.notBefore(), record.notAfter(), record.endpoint(), record.requester(), record.transactionId(), record.binding(),
-                revocation, record.der(), record.requestDigest());
     }
 
     @Override

@@ -69,9 +69,13 @@ public final class Pkcs11KeyCustody implements KeyCustody {
     }
 
     static Pkcs11KeyCustody open(Pkcs11Settings settings) throws GeneralSecurityException {
-        return find(settings).orElseThrow(() -> new IllegalStateException("The PKCS#11 token in " + settings.describe()
+        return find(settings).orElseThrow(() -> missing(settings));
+    }
+
+    private static IllegalStateException missing(Pkcs11Settings settings) {
+        return new IllegalStateException("The PKCS#11 token in " + settings.describe()
                 + " holds no key with its certificate labelled '" + settings.keyLabel() + "' (" + Setting.PKCS11_KEY_LABEL.key()
-                + "): run complete-installation to create the root CA in the token, or name the CA key's label."));
+                + "): run complete-installation to create the root CA in the token, or name the CA key's label.");
     }
 
     /**
@@ -81,7 +85,11 @@ public final class Pkcs11KeyCustody implements KeyCustody {
      */
     static Optional<Pkcs11KeyCustody> find(Pkcs11Settings settings) throws GeneralSecurityException {
         Provider provider = provider(settings);
-        KeyStore keyStore = logIn(settings, provider);
+        return inToken(settings, provider, logIn(settings, provider));
+    }
+
+    private static Optional<Pkcs11KeyCustody> inToken(Pkcs11Settings settings, Provider provider, KeyStore keyStore)
+            throws GeneralSecurityException {
         return entry(settings, provider, keyStore, settings.keyLabel()).map(ca -> new Pkcs11KeyCustody(settings, provider, keyStore, ca));
     }
 
@@ -100,7 +108,8 @@ public final class Pkcs11KeyCustody implements KeyCustody {
             throw new GeneralSecurityException("cannot sign the root CA certificate in the token", e);
         }
         store(keyStore, settings.keyLabel(), keyPair.getPrivate(), certificate);
-        return open(settings);
+        // Read back through the session already logged in: a second provider would log in to the token again.
+        return inToken(settings, provider, keyStore).orElseThrow(() -> missing(settings));
     }
 
     @Override

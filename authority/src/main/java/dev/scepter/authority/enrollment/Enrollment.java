@@ -221,8 +221,7 @@ public final class Enrollment {
             } catch (InvalidRequestException e) {
                 return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage()));
             }
-            IssuedCertificate record = record(certificate, endpoint, request, bound.map(Binder.Bound::binding), requestDigest,
-                    Optional.empty());
+            IssuedCertificate record = record(certificate, endpoint, request, bound.map(Binder.Bound::binding), requestDigest);
             // An MDM that acknowledges deliveries gets the certificate recorded on hold in the same
             // write: until it answers, no node vouches for it, and if it never answers (a crash, a
             // withholding revocation the store refused) the hold stays.
@@ -230,9 +229,7 @@ public final class Enrollment {
                     ? Optional.of(Revocation.deliveryHold(clock.instant()))
                     : Optional.empty();
             try {
-                store.record(hold.isPresent()
-                        ? record(certificate, endpoint, request, bound.map(Binder.Bound::binding), requestDigest, hold)
-                        : record);
+                store.record(record.withRevocation(hold));
             } catch (SerialNumberCollisionException e) {
                 if (attempt < SERIAL_ATTEMPTS) {
                     continue;
@@ -404,7 +401,7 @@ public final class Enrollment {
     }
 
     private static IssuedCertificate record(X509CertificateHolder certificate, EnrollmentEndpoint endpoint, EnrollmentRequest request,
-            Optional<DirectoryBinding> binding, byte[] requestDigest, Optional<Revocation> revocation) {
+            Optional<DirectoryBinding> binding, byte[] requestDigest) {
         try {
             return new IssuedCertificate(
                     certificate.getSerialNumber(),
@@ -417,7 +414,7 @@ public final class Enrollment {
                     request.requester(),
                     request.transactionId(),
                     binding,
-                    revocation,
+                    Optional.empty(),
                     certificate.getEncoded(),
                     Optional.of(requestDigest));
         } catch (IOException e) {

@@ -73,6 +73,12 @@ public record IssuedCertificate(
         return der.clone();
     }
 
+    /** This record with another revocation state (a delivery hold, none once it is lifted). */
+    public IssuedCertificate withRevocation(Optional<Revocation> other) {
+        return new IssuedCertificate(serialNumber, issuer, subject, subjectAltNames, notBefore, notAfter, endpoint, requester,
+                transactionId, binding, other, der, requestDigest);
+    }
+
     /** The serial in the form {@code openssl x509 -serial} prints and our API paths use: upper-case hex. */
     public String serialHex() {
         return serialNumber.toString(16).toUpperCase(java.util.Locale.ROOT);
