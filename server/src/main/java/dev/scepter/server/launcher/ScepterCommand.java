@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code bin/scepter}: the one entry point. */
 @Command(name = "scepter", mixinStandardHelpOptions = true, versionProvider = ScepterVersion.class,
         description = "Scepter: a certificate authority for MDM-managed devices and users (SCEP, OCSP, CRL, REST).",
-        subcommands = {ServeCommand.class, CompleteInstallationCommand.class, TokenCommand.class})
+        subcommands = {ServeCommand.class, CompleteInstallationCommand.class, TokenCommand.class, ProbeCommand.class})
 public final class ScepterCommand implements Runnable {
 
     @CommandLine.Spec
