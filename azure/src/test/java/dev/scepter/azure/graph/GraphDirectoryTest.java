@@ -442,6 +442,27 @@ class GraphDirectoryTest {
     }
 
     @Test
+    void a401InsideABatchDropsTheTokenAndIsSentOnceMoreWithANewOne() {
+        GraphDirectory directory = fixture.grantAll().directory(DeviceDirectory.AAD_AND_INTUNE);
+        UUID device = UUID.randomUUID();
+        fixture.graph.addDevice(device);
+        String first = fixture.accessTokens.token(java.net.URI.create(fixture.graph.audience()));
+
+        fixture.graph.refuseInnerNext(3);
+        assertThat(directory.lookup(DEVICE, device)).as("the batch's three requests refused, then sent again").isEqualTo(ENABLED);
+        assertThat(fixture.accessTokens.invalidated).as("the refused token dropped, once for the whole batch").containsExactly(first);
+        assertThat(fixture.accessTokens.token(java.net.URI.create(fixture.graph.audience()))).isNotEqualTo(first);
+        assertThat(fixture.graph.innerRequests()).as("three, then the same three again").isEqualTo(6);
+
+        UUID other = UUID.randomUUID();
+        fixture.graph.addDevice(other);
+        fixture.graph.refuseInnerNext(6);
+        assertThatThrownBy(() -> directory.lookup(DEVICE, other)).as("refused again: an outage, not an answer, and no third try")
+                .isInstanceOf(DirectoryUnavailableException.class).hasMessageContaining("401");
+        assertThat(fixture.graph.innerRequests()).isEqualTo(12);
+    }
+
+    @Test
     void answersGraphDidNotMeanAsAnswersAreOutagesAndA404IsNotFoundOnlyWithGraphsOwnCode() {
         try (SimServer odd = SimServer.start("odd-graph", fixture.tls)) {
             UUID object = UUID.randomUUID();
