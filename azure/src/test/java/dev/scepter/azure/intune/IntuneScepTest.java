@@ -269,6 +269,46 @@ class IntuneScepTest {
         assertThat(invalidated).containsExactly(URI.create(IntuneSimulator.INTUNE_AUDIENCE));
     }
 
+    @Test
+    void aSignInSlowerThanTheEnrollmentsBudgetCountsAgainstItAndTheDeviceGetsItsAnswerInTime() throws Exception {
+        java.util.concurrent.CountDownLatch signedIn = new java.util.concurrent.CountDownLatch(1);
+        AccessTokens slowForIntune = new AccessTokens() {
+            @Override
+            public String token(URI resource) {
+                if (resource.toString().equals(IntuneSimulator.INTUNE_AUDIENCE)) {
+                    try {
+                        // The identity platform retrying: far longer than the enrollment's budget.
+                        signedIn.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return fixture.tokens.mint(IntuneFixture.CLIENT, resource.toString(), Duration.ofHours(1));
+            }
+
+            @Override
+            public String describe() {
+                return "slow";
+            }
+        };
+        ScepActions budgeted = new ScepActions(fixture.client(slowForIntune), "Scepter/test", Clock.systemUTC(), Duration.ofSeconds(1));
+        EnrollmentEndpoint endpoint = new EnrollmentEndpoint(new EndpointProfile("intune", Binder.TYPE_INTUNE_DEVICE, Optional.empty(),
+                List.of(KeyPurposeId.id_kp_clientAuth), KeyUsage.digitalSignature, EndpointProfile.Binding.VOUCHED),
+                new IntuneChallengeVerifier(budgeted), RenewalPolicy.NONE, new IntuneNotifier(budgeted, true, background::add));
+        try {
+            long started = System.nanoTime();
+            EnrollmentOutcome outcome = enroll(endpoint, csr(challenge()), "tx-1");
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(outcome).extracting(o -> ((EnrollmentOutcome.Rejected) o).reason()).isEqualTo(Reason.VERIFIER_UNAVAILABLE);
+            assertThat(took).as("the budget of 1 s, not the sign-in's time").isLessThan(Duration.ofSeconds(3));
+            assertThat(store.recorded()).isEmpty();
+            assertThat(intune.validations()).as("no token, no call").isEmpty();
+        } finally {
+            signedIn.countDown();
+        }
+    }
+
     /** Intune devices are bound by their SAN URI; no look-up is needed. */
     private static final class NoDirectory implements Directory {
         @Override
