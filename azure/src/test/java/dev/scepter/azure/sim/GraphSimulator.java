@@ -137,6 +137,7 @@ public final class GraphSimulator {
     private final AtomicInteger innerRequests = new AtomicInteger();
     private volatile long innerRetryAfterSeconds = 1;
     private volatile int pageSize = 100;
+    private volatile Set<String> leftOut = Set.of();
 
     /**
      * Attaches Graph's routes to {@code server} (the Intune helper's service discovery may share the
@@ -238,6 +239,11 @@ public final class GraphSimulator {
      */
     public void refuseInnerNext(int count) {
         refuseInnerNext.set(count);
+    }
+
+    /** Objects are answered without these properties, asked for or not (as an API version that does not have them). */
+    public void leaveOut(String... properties) {
+        leftOut = Set.of(properties);
     }
 
     /** Managed devices per page of a {@code $filter} answer. */
@@ -391,7 +397,8 @@ public final class GraphSimulator {
     }
 
     /** {@code $select}: only the properties named (Graph adds none); without it, the default set when there is one. */
-    private static Map<String, Object> select(Map<String, Object> json, Map<String, String> query, List<String> defaults) {
+    private Map<String, Object> select(Map<String, Object> json, Map<String, String> query, List<String> defaults) {
+        json.keySet().removeAll(leftOut);
         String select = query.get("$select");
         List<String> names = select != null ? Arrays.stream(select.split(",")).map(String::trim).toList() : defaults;
         if (names == null) {
