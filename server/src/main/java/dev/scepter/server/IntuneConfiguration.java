@@ -92,7 +92,7 @@ public class IntuneConfiguration {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("no TLS in this JVM", e);
         }
-        JsonHttp http = new JsonHttp(JsonHttp.client(tls, CONNECT_TIMEOUT), CALL_TIMEOUT, 3, Duration.ofSeconds(2),
+        JsonHttp http = new JsonHttp(JsonHttp.client(tls, CONNECT_TIMEOUT), CALL_TIMEOUT, IntuneClient.ATTEMPTS, IntuneClient.LONGEST_WAIT,
                 duration -> Thread.sleep(duration.toMillis()), clock);
         return Optional.of(new IntuneClient(http, tokens, cloud, clock));
     }

@@ -45,6 +45,10 @@ public final class IntuneClient {
     static final String SCEP_PERMISSION = "scep_challenge_provider";
     /** The Graph application permission service discovery demands. */
     static final String DISCOVERY_PERMISSION = "Application.Read.All";
+    /** Tries of one call that Intune throttles (429) or has unavailable (503): the first and two more. */
+    public static final int ATTEMPTS = 3;
+    /** The longest {@code Retry-After} waited for before a try again; a longer one fails the call. */
+    public static final Duration LONGEST_WAIT = Duration.ofSeconds(2);
 
     private final JsonHttp http;
     private final AccessTokens tokens;

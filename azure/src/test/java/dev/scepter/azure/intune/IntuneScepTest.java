@@ -176,7 +176,8 @@ class IntuneScepTest {
     void withWaitForSuccessNotificationResponseAFailedNotificationWithholdsAndRevokesTheCertificate() throws Exception {
         intune.answerNext("successNotification", "Unknown");
         EnrollmentOutcome refusedByCode = enroll(endpoint(true), csr(challenge()), "tx-1");
-        intune.failNext("successNotification", 503);
+        // Unavailable at each of production's attempts.
+        intune.failNext("successNotification", 503, IntuneClient.ATTEMPTS);
         EnrollmentOutcome refusedByStatus = enroll(endpoint(true), csr(challenge()), "tx-2");
 
         assertThat(refusedByCode).extracting(o -> ((EnrollmentOutcome.Rejected) o).reason()).isEqualTo(Reason.DELIVERY_REFUSED);
@@ -188,6 +189,18 @@ class IntuneScepTest {
         assertThat(audit.events.get(1).target()).contains("Intune answered the success notification with Unknown");
         assertThat(intune.notifications()).extracting(IntuneSimulator.Notification::action)
                 .as("no failure notification for the notification's own failure").containsOnly("successNotification");
+    }
+
+    @Test
+    void aSuccessNotificationIntuneHadUnavailableOnceIsSentAgainAfterItsRetryAfterAndTheCertificateLeaves() throws Exception {
+        intune.failNext("successNotification", 503);
+
+        EnrollmentOutcome outcome = enroll(endpoint(true), csr(challenge()), "tx-1");
+
+        assertThat(outcome).isInstanceOf(EnrollmentOutcome.Issued.class);
+        assertThat(fixture.slept).containsExactly(Duration.ofSeconds(1));
+        assertThat(intune.server().requests()).filteredOn(r -> r.path().endsWith("/successNotification")).hasSize(2);
+        assertThat(store.recorded()).extracting(IssuedCertificate::revocation).containsExactly(Optional.empty());
     }
 
     @Test
