@@ -49,7 +49,7 @@ public final class InstanceStatus {
             String tone = switch (connection.state()) {
                 case CONNECTED -> "ok";
                 case NOT_CONNECTED -> "bad";
-                case NOT_CONFIGURED -> "off";
+                case NOT_CONFIGURED, CHECKING -> "off";
             };
             return new Check(connection.name(), connection.ok(), connection.state().words(), connection.reason(), tone,
                     connection.missingPermission().orElse(""));
@@ -137,6 +137,9 @@ public final class InstanceStatus {
         if (graph.isPresent()) {
             // Graph's own rows say it, checked at most every 30 s: a lookup here would be a Graph call per probe.
             boolean connected = graph.get().stream().allMatch(dev.scepter.azure.connection.ConnectionStatus::ok);
+            if (connected && graph.get().stream().anyMatch(row -> row.state() == dev.scepter.azure.connection.ConnectionStatus.State.CHECKING)) {
+                return new Check("Directory", true, "CHECKING", described + ": see the Graph rows", "off", "");
+            }
             return new Check("Directory", connected, connected ? "CONNECTED" : "NOT CONNECTED",
                     described + (connected ? "" : ": see the Graph rows"));
         }
