@@ -1,6 +1,7 @@
 package dev.scepter.server.home;
 
 import dev.scepter.authority.directory.DirectoryObjectType;
+import dev.scepter.authority.directory.DirectoryUnavailableException;
 import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.validity.DelegatedResponder;
 import dev.scepter.authority.validity.StoreHealth;
@@ -151,6 +152,11 @@ public final class InstanceStatus {
             // Any answer, found or not, shows the directory answers; only an outage throws.
             directories.directory().lookup(DirectoryObjectType.DEVICE, PROBE_OBJECT);
             return new Check("Directory", true, "CONNECTED", described);
+        } catch (DirectoryUnavailableException e) {
+            // The adapters word these for an admin and keep secrets out (LdapConnectionPools.failure):
+            // the cause is what the admin needs to fix it.
+            String why = e.getMessage() == null ? "not reachable" : e.getMessage();
+            return new Check("Directory", false, "NOT CONNECTED", why.startsWith(described) ? why : described + ": " + why);
         } catch (RuntimeException e) {
             return new Check("Directory", false, "NOT CONNECTED", described + ": not reachable");
         }
