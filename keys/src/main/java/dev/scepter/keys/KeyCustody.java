@@ -16,13 +16,13 @@ import java.util.Optional;
  * {@link #scepKey()} is the key SCEP clients encrypt their requests to (RFC 8894 section 2.1),
  * checked against this CA before it is handed out. Nothing here exposes key material.
  */
-public sealed interface KeyCustody permits Pkcs12KeyCustody, Pkcs11KeyCustody {
+public sealed interface KeyCustody permits Pkcs12KeyCustody, Pkcs11KeyCustody, KeyVaultKeyCustody {
 
     /** The kinds of custody; each is one adapter, chosen by the settings.  */
     enum Kind {
         /** {@code ca.p12} (and {@code ra.p12}) in the data folder: the embedded default. */
         PKCS12("PKCS#12 files in the data folder", Optional.empty()),
-        /** Azure Key Vault: the next issue's adapter. SCEPman chooses it by the vault's URL. */
+        /** Azure Key Vault, chosen by the vault's URL as SCEPman chooses it. */
         KEY_VAULT("Azure Key Vault", Optional.of("AppConfig:KeyVaultConfig:KeyVaultURL")),
         /** A PKCS#11 token through the JDK's SunPKCS11 provider, chosen by the token's module. */
         PKCS11("a PKCS#11 token", Optional.of("AppConfig:KeyVaultConfig:Pkcs11:Library"));

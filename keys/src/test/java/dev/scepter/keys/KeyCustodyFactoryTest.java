@@ -51,22 +51,20 @@ class KeyCustodyFactoryTest {
     }
 
     @Test
-    void scepmansKeyVaultUrlDoesNotChooseKeyVaultWhileThereIsNoAdapter() throws Exception {
-        // A SCEPman configuration names its vault; it must still start on the data folder's key, as before.
+    void scepmansKeyVaultUrlChoosesKeyVault() throws Exception {
+        // As in SCEPman: a configuration that names its vault keeps the CA key there (KeyVaultKeyCustodyTest uses it).
         ScepterSettings scepman = settings(Map.of("AppConfig:KeyVaultConfig:KeyVaultURL", "https://kv-contoso.vault.azure.net/"));
-        assertThat(KeyCustodyFactory.kind(scepman)).isEqualTo(KeyCustody.Kind.PKCS12);
-
-        KeyCustodyFactory.createRootCa(scepman, dataDir, SMALL_RSA, Clock.systemUTC(), new SecureRandom());
-        assertThat(KeyCustodyFactory.open(scepman, dataDir).kind()).isEqualTo(KeyCustody.Kind.PKCS12);
+        assertThat(KeyCustodyFactory.kind(scepman)).isEqualTo(KeyCustody.Kind.KEY_VAULT);
+        assertThat(KeyCustodyFactory.location(scepman)).isEqualTo("Azure Key Vault https://kv-contoso.vault.azure.net/, certificate 'Scepter-Root-CA-V1'");
     }
 
     @Test
-    void keyVaultIsRefusedNamingItsSettingAndNothingIsWritten() {
+    void keyVaultIsNotOpenedFromTheDataFolderAndNothingIsWritten() {
         assertThatThrownBy(() -> KeyCustodyFactory.createRootCa(KeyCustody.Kind.KEY_VAULT, dataDir, SMALL_RSA, Clock.systemUTC(),
                 new SecureRandom()))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("Key custody KEY_VAULT (Azure Key Vault, chosen by AppConfig:KeyVaultConfig:KeyVaultURL) is not available "
-                        + "in this version: only PKCS12 (PKCS#12 files in the data folder) and PKCS11 (a PKCS#11 token) are.");
+                .hasMessage("A root CA in Azure Key Vault is created from its settings (AppConfig:KeyVaultConfig:KeyVaultURL and the others "
+                        + "of docs/configuration.md).");
         assertThat(dataDir).isEmptyDirectory();
         assertThatThrownBy(() -> KeyCustodyFactory.open(KeyCustody.Kind.KEY_VAULT, dataDir))
                 .isInstanceOf(IllegalStateException.class)

@@ -14,6 +14,7 @@ import dev.scepter.installer.Reconciler;
 import dev.scepter.installer.Step;
 import dev.scepter.keys.KeyCustody;
 import dev.scepter.keys.KeyCustodyFactory;
+import dev.scepter.keys.KeyVaultSettings;
 import dev.scepter.keys.RootCaSpec;
 import dev.scepter.settings.AppSettingsFile;
 import dev.scepter.settings.DataFolder;
@@ -90,7 +91,7 @@ public final class LocalInstallation {
     public boolean complete(boolean whatIf, boolean verbose) throws InstallationException {
         out.println("Scepter local installation in " + dataDir.toAbsolutePath());
         if (verbose) {
-            boolean inToken = KeyCustodyFactory.kind(settings) == KeyCustody.Kind.PKCS11;
+            boolean inToken = KeyCustodyFactory.kind(settings) != KeyCustody.Kind.PKCS12;
             for (String file : DataFolder.INSTALLATION_FILES) {
                 // With the key in a token, a missing ca.p12 is as it should be: not listed as missing.
                 if (!inToken || !List.of(CA_KEY_STORE, CA_PASSWORD, RA_KEY_STORE).contains(file)) {
@@ -213,7 +214,8 @@ public final class LocalInstallation {
     }
 
     private void planRootCa(List<Step> plan, LocalDatabase database) throws InstallationException {
-        if (KeyCustodyFactory.kind(settings) == KeyCustody.Kind.PKCS11) {
+        if (KeyCustodyFactory.kind(settings) != KeyCustody.Kind.PKCS12) {
+            // A PKCS#11 token or Azure Key Vault: looked into on every run, the same way.
             planRootCaInToken(plan, database);
             return;
         }
@@ -249,6 +251,7 @@ public final class LocalInstallation {
      * token stops the run with the setting to fix, before anything is planned.
      */
     private void planRootCaInToken(List<Step> plan, LocalDatabase database) throws InstallationException {
+        boolean vault = KeyCustodyFactory.kind(settings) == KeyCustody.Kind.KEY_VAULT;
         String location;
         Optional<KeyCustody> existing;
         try {
@@ -265,19 +268,22 @@ public final class LocalInstallation {
         }
         if (Files.exists(folder.caKeyStore())) {
             // Creating a second CA in the token would leave every certificate of the first untrusted.
-            throw new InstallationException(Setting.PKCS11_LIBRARY.key() + " puts the CA key in " + location + ", which holds no CA, but "
-                    + folder.caKeyStore() + " holds this installation's CA. Scepter does not move a CA key into a token: remove the "
-                    + "Pkcs11 settings to keep using " + CA_KEY_STORE + ", or move " + CA_KEY_STORE + " and " + CA_PASSWORD
+            String setting = KeyCustodyFactory.kind(settings).setting().orElseThrow();
+            throw new InstallationException(setting + " puts the CA key in " + location + ", which holds no CA, but "
+                    + folder.caKeyStore() + " holds this installation's CA. Scepter does not move a CA key there: remove "
+                    + setting + " to keep using " + CA_KEY_STORE + ", or move " + CA_KEY_STORE + " and " + CA_PASSWORD
                     + " away to create a new CA in the token.");
         }
         if (settings.store().databaseUrl().isPresent() && database.inspection().certificates() > 0) {
             throw new InstallationException("The shared database (AppConfig:Database:Url) already holds certificates, but " + location
-                    + " holds no CA. Point " + Setting.PKCS11_SLOT.key() + " and " + Setting.PKCS11_KEY_LABEL.key()
-                    + " at the token and label that hold this installation's CA key, then start again.");
+                    + " holds no CA. " + (vault ? "Point " + Setting.KEY_VAULT_URL.key() + " and " + Setting.ROOT_CERTIFICATE_NAME.key()
+                    + " at the vault and certificate that hold" : "Point " + Setting.PKCS11_SLOT.key() + " and " + Setting.PKCS11_KEY_LABEL.key()
+                    + " at the token and label that hold") + " this installation's CA key, then start again.");
         }
         RootCaSpec spec = rootCaSpec();
         plan.add(new Step("Create the root CA \"" + spec.subject() + "\" (" + spec.describeKey() + ", " + spec.validityDays()
-                + " days) in " + location + " (the key is generated in the token and never leaves it)",
+                + " days) in " + location + (vault ? " (the key is made in the vault and never leaves it)"
+                        : " (the key is generated in the token and never leaves it)"),
                 () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random)));
         if (spec.needsScepRa()) {
             plan.add(scepRaInToken());
@@ -285,9 +291,10 @@ public final class LocalInstallation {
     }
 
     private Step scepRaInToken() {
-        String label = KeyCustodyFactory.tokenRaLabel(settings).orElseThrow();
+        String where = KeyCustodyFactory.tokenRaLabel(settings).map(label -> "in the token, labelled '" + label + "'")
+                .orElseGet(() -> "in Key Vault, certificate '" + KeyVaultSettings.bind(settings.raw()).orElseThrow().raCertificateName() + "'");
         return new Step("Create the SCEP RA certificate (RSA 2048, issued by the CA; it decrypts SCEP requests, which an EC CA key "
-                + "cannot) in the token, labelled '" + label + "'",
+                + "cannot) " + where,
                 () -> KeyCustodyFactory.open(settings, dataDir).createScepRa(clock, random));
     }
 
