@@ -117,8 +117,9 @@ final class KeyVaultClient {
         URI withVersion = URI.create(uri + "?api-version=" + API_VERSION);
         for (int attempt = 1; ; attempt++) {
             JsonHttp.Response response;
+            String token = token(what);
             try {
-                response = http.call(method, withVersion, token(what), Map.of(), body);
+                response = http.call(method, withVersion, token, Map.of(), body);
             } catch (ServiceUnavailableException e) {
                 throw new KeyVaultUnavailableException("Key Vault " + vault + " did not answer to " + what + ": " + e.getMessage(), e);
             }
@@ -127,7 +128,7 @@ final class KeyVaultClient {
             }
             if (response.status() == 401 && attempt == 1) {
                 challenged(response);
-                tokens.invalidate(audience);
+                tokens.invalidate(audience, token);
                 continue;
             }
             throw failure(response, what);
