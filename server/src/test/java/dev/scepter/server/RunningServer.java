@@ -1,10 +1,10 @@
 package dev.scepter.server;
 
 import dev.scepter.authority.store.Storage;
+import dev.scepter.installer.KeyCustodyFactory;
 import dev.scepter.installer.StorageFactory;
 import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.keys.KeyCustody;
-import dev.scepter.keys.KeyCustodyFactory;
 import dev.scepter.settings.RawSettings;
 import dev.scepter.settings.ScepterSettings;
 import java.io.ByteArrayOutputStream;

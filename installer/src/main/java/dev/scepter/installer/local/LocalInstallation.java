@@ -8,13 +8,13 @@ import static dev.scepter.settings.DataFolder.RA_KEY_STORE;
 import static dev.scepter.settings.DataFolder.RA_PASSWORD;
 
 import dev.scepter.authority.store.Storage;
+import dev.scepter.azure.keyvault.KeyVaultAccess;
 import dev.scepter.installer.AppSettings;
 import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.KeyCustodyFactory;
 import dev.scepter.installer.Reconciler;
 import dev.scepter.installer.Step;
 import dev.scepter.keys.KeyCustody;
-import dev.scepter.keys.KeyCustodyFactory;
-import dev.scepter.keys.KeyVaultSettings;
 import dev.scepter.keys.RootCaSpec;
 import dev.scepter.settings.AppSettingsFile;
 import dev.scepter.settings.DataFolder;
@@ -52,6 +52,8 @@ public final class LocalInstallation {
     private final SecureRandom random;
     private final PrintStream out;
     private final LocalSecrets secrets;
+    /** Key Vault through the caller's sign-in (the server's one), or one of its own made when first needed. */
+    private final Supplier<KeyVaultAccess> vault;
     /** The database needs a step (a password, a schema migration) before the tokens in it can be read. */
     private boolean databasePending;
     private final List<String> notices = new ArrayList<>();
@@ -72,6 +74,13 @@ public final class LocalInstallation {
      */
     public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<? extends Storage> storage, Clock clock,
             SecureRandom random, PrintStream out, boolean showSecrets) {
+        this(dataDir, settings, storage, clock, random, out, showSecrets, KeyCustodyFactory.ownSignIn(settings));
+    }
+
+    /** @param vault how Key Vault is reached, when the settings put the CA key there: the caller's sign-in, not a second one */
+    public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<? extends Storage> storage, Clock clock,
+            SecureRandom random, PrintStream out, boolean showSecrets, Supplier<KeyVaultAccess> vault) {
+        this.vault = Objects.requireNonNull(vault, "vault");
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         this.folder = new DataFolder(dataDir);
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -240,7 +249,7 @@ public final class LocalInstallation {
         RootCaSpec spec = rootCaSpec();
         plan.add(new Step("Create the root CA \"" + spec.subject() + "\" (" + spec.describeKey() + ", " + spec.validityDays()
                 + " days) in " + CA_KEY_STORE,
-                () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random)));
+                () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random, vault)));
         planScepRa(plan, spec.needsScepRa());
     }
 
@@ -251,12 +260,12 @@ public final class LocalInstallation {
      * token stops the run with the setting to fix, before anything is planned.
      */
     private void planRootCaInToken(List<Step> plan, LocalDatabase database) throws InstallationException {
-        boolean vault = KeyCustodyFactory.kind(settings) == KeyCustody.Kind.KEY_VAULT;
+        boolean inVault = KeyCustodyFactory.kind(settings) == KeyCustody.Kind.KEY_VAULT;
         String location;
         Optional<KeyCustody> existing;
         try {
             location = KeyCustodyFactory.location(settings);
-            existing = KeyCustodyFactory.find(settings, dataDir);
+            existing = KeyCustodyFactory.find(settings, dataDir, vault);
         } catch (IllegalStateException | IOException | GeneralSecurityException e) {
             throw new InstallationException(e.getMessage(), e);
         }
@@ -276,26 +285,25 @@ public final class LocalInstallation {
         }
         if (settings.store().databaseUrl().isPresent() && database.inspection().certificates() > 0) {
             throw new InstallationException("The shared database (AppConfig:Database:Url) already holds certificates, but " + location
-                    + " holds no CA. " + (vault ? "Point " + Setting.KEY_VAULT_URL.key() + " and " + Setting.ROOT_CERTIFICATE_NAME.key()
+                    + " holds no CA. " + (inVault ? "Point " + Setting.KEY_VAULT_URL.key() + " and " + Setting.ROOT_CERTIFICATE_NAME.key()
                     + " at the vault and certificate that hold" : "Point " + Setting.PKCS11_SLOT.key() + " and " + Setting.PKCS11_KEY_LABEL.key()
                     + " at the token and label that hold") + " this installation's CA key, then start again.");
         }
         RootCaSpec spec = rootCaSpec();
         plan.add(new Step("Create the root CA \"" + spec.subject() + "\" (" + spec.describeKey() + ", " + spec.validityDays()
-                + " days) in " + location + (vault ? " (the key is made in the vault and never leaves it)"
+                + " days) in " + location + (inVault ? " (the key is made in the vault and never leaves it)"
                         : " (the key is generated in the token and never leaves it)"),
-                () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random)));
+                () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random, vault)));
         if (spec.needsScepRa()) {
             plan.add(scepRaInToken());
         }
     }
 
     private Step scepRaInToken() {
-        String where = KeyCustodyFactory.tokenRaLabel(settings).map(label -> "in the token, labelled '" + label + "'")
-                .orElseGet(() -> "in Key Vault, certificate '" + KeyVaultSettings.bind(settings.raw()).orElseThrow().raCertificateName() + "'");
+        String where = KeyCustodyFactory.raLocation(settings);
         return new Step("Create the SCEP RA certificate (RSA 2048, issued by the CA; it decrypts SCEP requests, which an EC CA key "
                 + "cannot) " + where,
-                () -> KeyCustodyFactory.open(settings, dataDir).createScepRa(clock, random));
+                () -> KeyCustodyFactory.open(settings, dataDir, vault).createScepRa(clock, random));
     }
 
     /** Whether the token's RA is there and a valid certificate of this CA; {@link KeyCustody#scepKey()} says why not. */
@@ -333,13 +341,13 @@ public final class LocalInstallation {
         if (needed) {
             plan.add(new Step("Create the SCEP RA certificate (RSA 2048, issued by the CA; it decrypts SCEP requests, "
                     + "which an EC CA key cannot) in " + RA_KEY_STORE,
-                    () -> KeyCustodyFactory.open(settings, dataDir).createScepRa(clock, random)));
+                    () -> KeyCustodyFactory.open(settings, dataDir, vault).createScepRa(clock, random)));
         }
     }
 
     private boolean existingCaNeedsScepRa(Path caKeyStore) throws InstallationException {
         try {
-            return KeyCustodyFactory.open(settings, dataDir).needsScepRa();
+            return KeyCustodyFactory.open(settings, dataDir, vault).needsScepRa();
         } catch (IOException | GeneralSecurityException e) {
             throw new InstallationException("cannot read the CA in " + caKeyStore + ": " + e.getMessage(), e);
         }

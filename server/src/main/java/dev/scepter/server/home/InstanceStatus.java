@@ -5,6 +5,7 @@ import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.validity.DelegatedResponder;
 import dev.scepter.authority.validity.StoreHealth;
 import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.KeyCustodyFactory;
 import dev.scepter.installer.Step;
 import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.server.DirectorySelection;
@@ -284,8 +285,9 @@ public final class InstanceStatus {
 
     private List<String> planInstallation() {
         try {
+            // The server's sign-in: a CA key in Key Vault is looked into with it, not with a sign-in of the page's own.
             return new LocalInstallation(core.dataDir(), core.settings(), core::storage, clock, new SecureRandom(),
-                    new PrintStream(OutputStream.nullOutputStream())).plan().stream().map(Step::description).toList();
+                    new PrintStream(OutputStream.nullOutputStream()), false, KeyCustodyFactory.signedIn(core.accessTokens())).plan().stream().map(Step::description).toList();
         } catch (InstallationException | RuntimeException e) {
             return List.of("The installer cannot plan the data folder " + core.dataDir() + ": run "
                     + LOCAL_COMMAND_PREFIX + core.dataDir() + " --what-if to see why");

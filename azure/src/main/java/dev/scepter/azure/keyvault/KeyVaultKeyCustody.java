@@ -1,8 +1,13 @@
-package dev.scepter.keys;
+package dev.scepter.azure.keyvault;
 
 import dev.scepter.authority.ca.CaSigner;
+import dev.scepter.azure.connection.Connection;
+import dev.scepter.azure.connection.ConnectionStatus;
 import dev.scepter.azure.http.JsonHttp;
-import dev.scepter.azure.signin.AccessTokens;
+import dev.scepter.keys.CaCertificates;
+import dev.scepter.keys.KeyCustody;
+import dev.scepter.keys.RootCaSpec;
+import dev.scepter.keys.ScepKey;
 import dev.scepter.settings.Setting;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -20,8 +25,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -37,7 +42,7 @@ import tools.jackson.databind.JsonNode;
  * public half is read. The SCEP RA of a CA whose key is not RSA is a second certificate object,
  * {@code <CertificateName>-scep-ra}, made the same way. Nothing is written to the data folder.
  */
-public final class KeyVaultKeyCustody implements KeyCustody {
+public final class KeyVaultKeyCustody implements KeyCustody, Connection {
 
     /** One Key Vault call's limit, from sending to the whole answer. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
@@ -55,10 +60,36 @@ public final class KeyVaultKeyCustody implements KeyCustody {
         this.ca = ca;
     }
 
-    /** The client of the vault the settings name, signed in with {@code tokens}, trusting {@code tls}. */
-    static KeyVaultClient client(KeyVaultSettings settings, AccessTokens tokens, SSLContext tls, JsonHttp.Sleeper sleeper, Clock clock) {
-        JsonHttp http = new JsonHttp(JsonHttp.client(tls, CALL_TIMEOUT), CALL_TIMEOUT, ATTEMPTS, LONGEST_WAIT, sleeper, clock);
-        return new KeyVaultClient(settings.vaultUrl(), settings.audience(), Setting.KEY_VAULT_ENDPOINT.key(), tokens, http);
+    /** The client of the vault the settings name, reached through {@code access}. */
+    static KeyVaultClient client(KeyVaultSettings settings, KeyVaultAccess access) {
+        JsonHttp http = new JsonHttp(JsonHttp.client(access.tls(), CALL_TIMEOUT), CALL_TIMEOUT, ATTEMPTS, LONGEST_WAIT, access.sleeper(),
+                access.clock());
+        return new KeyVaultClient(settings.vaultUrl(), settings.audience(), Setting.KEY_VAULT_ENDPOINT.key(), access.tokens(), http,
+                access.clock());
+    }
+
+    /**
+     * The CA in the vault the settings name.
+     *
+     * @throws IllegalStateException when the vault holds no such certificate, or refuses this
+     *                               instance, naming the setting or the permission to fix
+     */
+    public static KeyVaultKeyCustody open(KeyVaultSettings settings, KeyVaultAccess access) throws GeneralSecurityException {
+        return open(settings, client(settings, access));
+    }
+
+    /** {@link #find(KeyVaultSettings, KeyVaultClient)} through {@code access}. */
+    public static Optional<KeyVaultKeyCustody> find(KeyVaultSettings settings, KeyVaultAccess access) throws GeneralSecurityException {
+        return find(settings, client(settings, access));
+    }
+
+    /**
+     * A new root CA in the vault: a certificate object whose key the vault makes (RSA-HSM or
+     * EC-HSM when {@code RootCertificateConfig:KeyType} says so), self-signed with that key and merged.
+     */
+    public static KeyVaultKeyCustody createRootCa(KeyVaultSettings settings, KeyVaultAccess access, RootCaSpec spec, Clock clock,
+            SecureRandom random) throws GeneralSecurityException {
+        return createRootCa(settings, client(settings, access), spec, clock, random);
     }
 
     static KeyVaultKeyCustody open(KeyVaultSettings settings, KeyVaultClient vault) throws GeneralSecurityException {
@@ -87,7 +118,7 @@ public final class KeyVaultKeyCustody implements KeyCustody {
         PublicKey publicKey = publicKey(vault.key(name).orElseThrow(() -> new GeneralSecurityException("the key " + name + " just made is gone")));
         X509CertificateHolder certificate;
         try {
-            certificate = Pkcs12CaSigner.selfSign(publicKey, KeyVaultCaSigner.contentSigner(vault, kid,
+            certificate = CaCertificates.selfSigned(publicKey, KeyVaultCaSigner.contentSigner(vault, kid,
                     SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()), new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)),
                     spec, clock, random);
             vault.merge(name, certificate.getEncoded());
@@ -109,7 +140,7 @@ public final class KeyVaultKeyCustody implements KeyCustody {
 
     @Override
     public boolean needsScepRa() {
-        return !Pkcs12KeyCustody.isRsa(ca.certificate());
+        return !CaCertificates.isRsa(ca.certificate());
     }
 
     @Override
@@ -129,7 +160,7 @@ public final class KeyVaultKeyCustody implements KeyCustody {
                     + "' in Key Vault " + settings.vaultUrl() + "; run complete-installation to create it.");
         }
         X509CertificateHolder certificate = ra.get().certificate();
-        if (!Pkcs12KeyCustody.issuedBy(certificate, ca.certificate()) || !certificate.isValidOn(new Date())) {
+        if (!CaCertificates.issuedBy(certificate, ca.certificate()) || !certificate.isValidOn(new Date())) {
             throw new IllegalStateException("The SCEP RA certificate '" + settings.raCertificateName() + "' in Key Vault is not a valid "
                     + "certificate of this CA (" + ca.certificate().getSubject() + "): run complete-installation to make a new version of it.");
         }
@@ -142,7 +173,7 @@ public final class KeyVaultKeyCustody implements KeyCustody {
         String name = settings.raCertificateName();
         createKey(vault, name, "CN=SCEP RA", "RSA", 2048);
         PublicKey publicKey = publicKey(vault.key(name).orElseThrow(() -> new GeneralSecurityException("the key " + name + " just made is gone")));
-        vault.merge(name, Pkcs12CaSigner.scepRaCertificate(publicKey, ca, clock, random).getEncoded());
+        vault.merge(name, CaCertificates.scepRa(publicKey, ca, clock, random).getEncoded());
     }
 
     /** Makes a certificate object pending with a new key; the key's identifier (with its version). */
@@ -193,6 +224,28 @@ public final class KeyVaultKeyCustody implements KeyCustody {
     private static BigInteger unsigned(JsonNode jwk, String field) {
         return new BigInteger(1, Base64.getUrlDecoder().decode(jwk.path(field).asString("")));
     }
+
+    /**
+     * Whether the vault answers this instance's key operations: what the CA's own calls of the
+     * last {@link Connection#RECENT} taught, else one read of the key's public half (the lightest
+     * call the role that signs may make). Throttled, refused (with the role to grant) or silent
+     * is NOT CONNECTED with its reason.
+     */
+    @Override
+    public List<ConnectionStatus> check() {
+        if (vault.recent().isEmpty()) {
+            try {
+                vault.key(settings.certificateName());
+            } catch (RuntimeException e) {
+                // The call recorded its outcome, which is the answer.
+            }
+        }
+        ConnectionStatus seen = vault.recent().orElseGet(() -> ConnectionStatus.notConnected(ROW, "no answer", Optional.empty()));
+        return List.of(seen.named(ROW).withReason(settings.describe() + ": " + seen.reason()));
+    }
+
+    /** The name of the custody's connection row. */
+    public static final String ROW = "Azure Key Vault";
 
     @Override
     public String toString() {

@@ -1,7 +1,8 @@
-package dev.scepter.keys;
+package dev.scepter.azure.keyvault;
 
 import dev.scepter.authority.ca.CaDecrypter;
 import dev.scepter.authority.ca.CaSigner;
+import dev.scepter.keys.CaCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,12 +15,12 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.nist.NISTNamedCurves;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.DefaultAlgorithmNameFinder;
@@ -47,7 +48,7 @@ final class KeyVaultCaSigner implements CaSigner, CaDecrypter {
         this.kid = Objects.requireNonNull(kid, "kid");
         this.certificate = Objects.requireNonNull(certificate, "certificate");
         this.description = Objects.requireNonNull(description, "description");
-        this.rsa = Pkcs12KeyCustody.isRsa(certificate);
+        this.rsa = CaCertificates.isRsa(certificate);
     }
 
     @Override

@@ -1,4 +1,6 @@
-package dev.scepter.keys;
+package dev.scepter.azure.keyvault;
+
+import dev.scepter.authority.ca.CaKeyUnavailableException;
 
 /**
  * Key Vault did not do what the CA key was asked for now: no answer, throttled (429) or
@@ -6,7 +8,7 @@ package dev.scepter.keys;
  * client that the CA is busy (CertRep FAILURE, OCSP {@code tryLater}) rather than failing for good.
  * The message names the vault and the operation, never a token.
  */
-public final class KeyVaultUnavailableException extends RuntimeException {
+public final class KeyVaultUnavailableException extends CaKeyUnavailableException {
 
     private static final long serialVersionUID = 1L;
 

@@ -1,4 +1,4 @@
-package dev.scepter.keys;
+package dev.scepter.azure.keyvault;
 
 import dev.scepter.settings.RawSettings;
 import dev.scepter.settings.Setting;

@@ -1,10 +1,13 @@
-package dev.scepter.keys;
+package dev.scepter.azure.keyvault;
 
+import dev.scepter.azure.connection.ConnectionStatus;
+import dev.scepter.azure.connection.Outcomes;
 import dev.scepter.azure.http.JsonHttp;
 import dev.scepter.azure.http.ServiceUnavailableException;
 import dev.scepter.azure.signin.AccessTokens;
 import dev.scepter.azure.signin.SignInException;
 import java.net.URI;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class KeyVaultClient {
 
     static final String API_VERSION = "7.4";
+    private static final String ROW = KeyVaultKeyCustody.ROW;
     private static final Pattern RESOURCE = Pattern.compile("resource=\"([^\"]*)\"");
 
     private final URI vault;
@@ -33,19 +37,27 @@ final class KeyVaultClient {
     private final String audienceSetting;
     private final AccessTokens tokens;
     private final JsonHttp http;
+    /** What the latest call taught about the vault, for the homepage's row without a call of its own. */
+    private final Outcomes<URI> outcomes;
 
     /**
      * @param vault           the vault's URL ({@code https://kv-contoso.vault.azure.net/})
      * @param audience        the audience of Key Vault's tokens
      * @param audienceSetting the setting the audience comes from, for a message when the vault asks for another
      */
-    KeyVaultClient(URI vault, URI audience, String audienceSetting, AccessTokens tokens, JsonHttp http) {
+    KeyVaultClient(URI vault, URI audience, String audienceSetting, AccessTokens tokens, JsonHttp http, Clock clock) {
         String base = Objects.requireNonNull(vault, "vault").toString();
         this.vault = URI.create(base.endsWith("/") ? base : base + "/");
         this.audience = Objects.requireNonNull(audience, "audience");
         this.audienceSetting = Objects.requireNonNull(audienceSetting, "audienceSetting");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.http = Objects.requireNonNull(http, "http");
+        this.outcomes = new Outcomes<>(clock);
+    }
+
+    /** The latest call's outcome, when it came within {@link dev.scepter.azure.connection.Connection#RECENT}. */
+    Optional<ConnectionStatus> recent() {
+        return outcomes.recent(vault).map(Outcomes.Seen::status);
     }
 
     URI vault() {
@@ -121,9 +133,11 @@ final class KeyVaultClient {
             try {
                 response = http.call(method, withVersion, token, Map.of(), body);
             } catch (ServiceUnavailableException e) {
+                outcomes.record(vault, ConnectionStatus.notConnected(ROW, "no answer (" + e.getMessage() + ")", Optional.empty()));
                 throw new KeyVaultUnavailableException("Key Vault " + vault + " did not answer to " + what + ": " + e.getMessage(), e);
             }
             if (response.ok() || response.status() == 404 && notFoundIsAnswer) {
+                outcomes.record(vault, ConnectionStatus.connected(ROW, "answers"));
                 return response;
             }
             if (response.status() == 401 && attempt == 1) {
@@ -131,7 +145,9 @@ final class KeyVaultClient {
                 tokens.invalidate(audience, token);
                 continue;
             }
-            throw failure(response, what);
+            RuntimeException failure = failure(response, what);
+            outcomes.record(vault, outcome(response, what));
+            throw failure;
         }
     }
 
@@ -139,6 +155,7 @@ final class KeyVaultClient {
         try {
             return tokens.token(audience);
         } catch (SignInException e) {
+            outcomes.record(vault, ConnectionStatus.notConnected(ROW, "no token for " + audience + ": " + e.getMessage(), Optional.empty()));
             throw new KeyVaultUnavailableException("No token for Key Vault (" + audience + ") to " + what + ": " + e.getMessage(), e);
         }
     }
@@ -159,11 +176,35 @@ final class KeyVaultClient {
                     + response.headers().firstValue("Retry-After").map(s -> ", Retry-After " + s + " s").orElse("")
                     + ") and did not " + what + " in time: " + detail);
             case 401, 403 -> new IllegalStateException("Key Vault " + vault + " refused to " + what + " (HTTP " + response.status() + ", " + detail
-                    + "): grant this instance's identity the keys permissions get, sign and unwrapKey and the certificates "
-                    + "permissions get and create (or the role Key Vault Crypto Officer and Key Vault Certificates Officer).");
+                    + "): grant this instance's identity the role " + role(what) + " on the vault (with access policies instead: the keys "
+                    + "permissions get, sign and unwrapKey and the certificates permissions get and create).");
             default -> new KeyVaultUnavailableException("Key Vault " + vault + " did not " + what + " (HTTP " + response.status() + ", "
                     + detail + ")");
         };
+    }
+
+    /** The row's words for a failed call: throttled, refused (with the role that allows it) or failing. */
+    private static ConnectionStatus outcome(JsonHttp.Response response, String what) {
+        String retryAfter = response.headers().firstValue("Retry-After").map(s -> ", Retry-After " + s + " s").orElse("");
+        return switch (response.status()) {
+            case 429 -> ConnectionStatus.notConnected(ROW, "throttled (HTTP 429" + retryAfter + ") on " + what, Optional.empty());
+            case 503 -> ConnectionStatus.notConnected(ROW, "unavailable (HTTP 503" + retryAfter + ") on " + what, Optional.empty());
+            case 401, 403 -> ConnectionStatus.notConnected(ROW, "refused to " + what + " (HTTP " + response.status() + ", "
+                    + response.errorCode() + ")", Optional.of(role(what)));
+            default -> ConnectionStatus.notConnected(ROW, "failed to " + what + " (HTTP " + response.status() + ")", Optional.empty());
+        };
+    }
+
+    /**
+     * The Azure RBAC role whose data actions allow {@code what}: serving needs Key Vault Crypto
+     * User (get, sign, unwrapKey on keys); reading the certificate object Key Vault Certificate
+     * User; creating the CA (complete-installation) Key Vault Certificates Officer.
+     */
+    static String role(String what) {
+        if (what.startsWith("create the certificate") || what.startsWith("merge the certificate")) {
+            return "Key Vault Certificates Officer";
+        }
+        return what.startsWith("get the certificate") ? "Key Vault Certificate User" : "Key Vault Crypto User";
     }
 
     private static String keyName(String kid) {

@@ -1,17 +1,19 @@
-package dev.scepter.keys;
+package dev.scepter.azure.keyvault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.scepter.azure.connection.ConnectionStatus;
 import dev.scepter.azure.signin.AccessTokens;
 import dev.scepter.azure.sim.KeyVaultSimulator;
 import dev.scepter.azure.sim.SimServer;
 import dev.scepter.azure.sim.SimTls;
 import dev.scepter.azure.sim.SimTokens;
+import dev.scepter.keys.KeyCustody;
+import dev.scepter.keys.KeyCustodyContractTest;
+import dev.scepter.keys.RootCaSpec;
 import dev.scepter.settings.RawSettings;
-import dev.scepter.settings.ScepterSettings;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -28,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The key contract on the Key Vault simulator (HTTPS on loopback, challenge authentication, the
- * REST contract of ms_contracts.md 4.2), chosen by {@code KeyVaultURL} as the server and the
- * installer choose it; and what is particular to Key Vault: the key is only ever used, never read;
+ * REST contract of ms_contracts.md 4.2), bound from {@code KeyVaultURL} as the installer's factory
+ * binds it; and what is particular to Key Vault: the key is only ever used, never read;
  * throttling is waited out as {@code Retry-After} says, within bounds; an unavailable vault is a
  * clear exception at once, not a hang; a wrong audience or a missing permission names what to fix.
  */
@@ -67,42 +69,40 @@ class KeyVaultKeyCustodyTest extends KeyCustodyContractTest {
     }
 
     @Override
-    KeyCustody create(RootCaSpec spec) throws Exception {
+    protected KeyCustody create(RootCaSpec spec) throws Exception {
         return create(spec, Clock.systemUTC());
     }
 
     @Override
-    KeyCustody create(RootCaSpec spec, Clock clock) throws Exception {
-        return KeyCustodyFactory.createRootCa(settings(), dataDir, spec, clock, new SecureRandom(), cloud());
+    protected KeyCustody create(RootCaSpec spec, Clock clock) throws Exception {
+        return KeyVaultKeyCustody.createRootCa(settings(), access(), spec, clock, new SecureRandom());
     }
 
     @Override
-    KeyCustody reopen() throws Exception {
-        return KeyCustodyFactory.open(settings(), dataDir, cloud());
+    protected KeyCustody reopen() throws Exception {
+        return KeyVaultKeyCustody.open(settings(), access());
     }
 
-    private KeyCustodyFactory.Cloud cloud() {
-        return new KeyCustodyFactory.Cloud(tokens, tls.clientContext(), waits::add, Clock.systemUTC());
+    private KeyVaultAccess access() {
+        return new KeyVaultAccess(tokens, tls.clientContext(), waits::add, Clock.systemUTC());
     }
 
-    private ScepterSettings settings() throws Exception {
-        return ScepterSettings.bind(RawSettings.of(values));
+    private KeyVaultSettings settings() {
+        return KeyVaultSettings.bind(RawSettings.of(values)).orElseThrow();
     }
 
     @Test
-    void theVaultUrlChoosesKeyVaultTheCaIsACertificateObjectAndNothingIsWrittenToTheDataFolder() throws Exception {
-        assertThat(KeyCustodyFactory.kind(settings())).isEqualTo(KeyCustody.Kind.KEY_VAULT);
-        assertThat(KeyCustodyFactory.find(settings(), dataDir, cloud())).isEmpty();
+    void theCaIsACertificateObjectOfTheVaultAndNothingIsWrittenToTheDataFolder() throws Exception {
+        assertThat(KeyVaultKeyCustody.find(settings(), access())).isEmpty();
 
         KeyCustody custody = create(RSA_CA);
 
         assertThat(custody.kind()).isEqualTo(KeyCustody.Kind.KEY_VAULT);
         assertThat(custody.ca().describe()).isEqualTo("Key Vault " + vault.vaultUrl() + "/, certificate Scepter-Root-CA-V1");
-        assertThat(KeyCustodyFactory.location(settings())).isEqualTo("Azure Key Vault " + vault.vaultUrl() + "/, certificate 'Scepter-Root-CA-V1'");
         // The certificate's key is the vault's: the CA certificate carries the public key the vault holds.
         assertThat(custody.ca().certificate().getSubjectPublicKeyInfo().getEncoded())
                 .isEqualTo(vault.publicKey("Scepter-Root-CA-V1").getEncoded());
-        assertThat(KeyCustodyFactory.find(settings(), dataDir, cloud())).isPresent();
+        assertThat(KeyVaultKeyCustody.find(settings(), access())).isPresent();
         assertThat(dataDir).isEmptyDirectory();
         assertThat(tokenAudiences).isNotEmpty().allMatch(audience -> audience.equals(URI.create("https://vault.azure.net")));
     }
@@ -201,16 +201,6 @@ class KeyVaultKeyCustodyTest extends KeyCustodyContractTest {
         assertThatThrownBy(() -> create(RSA_CA)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("already holds a certificate named 'Scepter-Root-CA-V1'");
         assertThat(reopen().ca().certificate()).isEqualTo(first);
-    }
-
-    @Test
-    void aVaultAndATokenTogetherAreRefused() throws Exception {
-        Path library = Files.createFile(dataDir.resolve("libtoken.so"));
-        values.put("AppConfig:KeyVaultConfig:Pkcs11:Library", library.toString());
-
-        assertThatThrownBy(() -> KeyCustodyFactory.kind(settings())).isInstanceOf(IllegalStateException.class)
-                .hasMessage("AppConfig:KeyVaultConfig:KeyVaultURL puts the CA key in Azure Key Vault and "
-                        + "AppConfig:KeyVaultConfig:Pkcs11:Library in a PKCS#11 token: set only the one that holds it.");
     }
 
     @Test
