@@ -137,7 +137,7 @@ final class KeyVaultClient {
                 throw new KeyVaultUnavailableException("Key Vault " + vault + " did not answer to " + what + ": " + e.getMessage(), e);
             }
             if (response.ok() || response.status() == 404 && notFoundIsAnswer) {
-                outcomes.record(vault, ConnectionStatus.connected(ROW, "answers"));
+                answered(uri);
                 return response;
             }
             if (response.status() == 401 && attempt == 1) {
@@ -181,6 +181,17 @@ final class KeyVaultClient {
             default -> new KeyVaultUnavailableException("Key Vault " + vault + " did not " + what + " (HTTP " + response.status() + ", "
                     + detail + ")");
         };
+    }
+
+    /**
+     * A read that succeeds does not clear a recent failure of sign or unwrapKey: Key Vault throttles
+     * cryptographic operations apart from reads, and the CA row is about whether the key signs.
+     */
+    private void answered(URI uri) {
+        boolean keyOperation = uri.getPath().endsWith("/sign") || uri.getPath().endsWith("/unwrapkey");
+        if (keyOperation || recent().filter(status -> !status.ok()).isEmpty()) {
+            outcomes.record(vault, ConnectionStatus.connected(ROW, "answers"));
+        }
     }
 
     /** The row's words for a failed call: throttled, refused (with the role that allows it) or failing. */

@@ -210,4 +210,35 @@ class KeyVaultKeyCustodyTest extends KeyCustodyContractTest {
         assertThatThrownBy(this::reopen).isInstanceOf(IllegalStateException.class)
                 .hasMessage("AppConfig:KeyVaultConfig:KeyVaultURL must be an https:// URL, not 'http://kv-contoso.vault.azure.net/'.");
     }
+
+    @Test
+    void theConnectionRowSaysWhetherTheVaultSignsAndWhyNot() throws Exception {
+        KeyVaultKeyCustody custody = (KeyVaultKeyCustody) create(RSA_CA);
+        assertThat(custody.check()).singleElement().satisfies(row -> {
+            assertThat(row.state()).isEqualTo(ConnectionStatus.State.CONNECTED);
+            assertThat(row.name()).isEqualTo("Azure Key Vault");
+            assertThat(row.reason()).isEqualTo("Key Vault " + vault.vaultUrl() + "/, certificate Scepter-Root-CA-V1: answers");
+        });
+
+        vault.throttle("sign", 1, 429, 60);
+        assertThatThrownBy(() -> assertSignsVerifiably(custody.ca(), custody.ca().certificate()))
+                .isInstanceOf(KeyVaultUnavailableException.class);
+        int requests = server.requests().size();
+
+        // What the failed signature taught is the answer: no call of the check's own, and a read does not hide it.
+        assertThat(custody.check()).singleElement().satisfies(row -> {
+            assertThat(row.state()).isEqualTo(ConnectionStatus.State.NOT_CONNECTED);
+            assertThat(row.reason()).contains("throttled (HTTP 429, Retry-After 60 s) on sign with the key Scepter-Root-CA-V1/");
+        });
+        assertThat(server.requests()).hasSize(requests);
+
+        vault.deny("sign");
+        assertThatThrownBy(() -> assertSignsVerifiably(custody.ca(), custody.ca().certificate())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("grant this instance's identity the role Key Vault Crypto User on the vault");
+        assertThat(custody.check()).singleElement().satisfies(row -> {
+            assertThat(row.state()).isEqualTo(ConnectionStatus.State.NOT_CONNECTED);
+            assertThat(row.reason()).contains("refused to sign with the key Scepter-Root-CA-V1/").contains("HTTP 403, Forbidden");
+            assertThat(row.missingPermission()).contains("Key Vault Crypto User");
+        });
+    }
 }

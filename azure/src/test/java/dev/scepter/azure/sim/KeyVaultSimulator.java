@@ -67,6 +67,11 @@ public final class KeyVaultSimulator {
     /** Certificates created with issuer Unknown and not merged yet: name to the version of their new key. */
     private final Map<String, String> pending = new ConcurrentHashMap<>();
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
+    /** Per operation: how many more of it are throttled, and with which status and Retry-After. */
+    private final Map<String, Throttle> throttled = new ConcurrentHashMap<>();
+
+    private record Throttle(AtomicInteger left, int status, long retryAfterSeconds) {
+    }
     private final Map<String, AtomicInteger> operations = new ConcurrentHashMap<>();
 
     public KeyVaultSimulator(SimServer server, SimTokens tokens) {
@@ -106,6 +111,15 @@ public final class KeyVaultSimulator {
     /** Operations of this kind ({@code get}, {@code sign}, {@code unwrapkey}, {@code decrypt}, {@code create}, ...) now answer 403. */
     public void deny(String operation) {
         denied.add(operation);
+    }
+
+    /**
+     * The next {@code count} operations of this kind ({@code sign}, {@code unwrapkey}, ...) answer
+     * {@code status} (429 or 503) with {@code Retry-After}, as Key Vault does when one kind of
+     * operation is over its quota; the others go on.
+     */
+    public void throttle(String operation, int count, int status, long retryAfterSeconds) {
+        throttled.put(operation, new Throttle(new AtomicInteger(count), status, retryAfterSeconds));
     }
 
     /** How many operations of this kind were answered with 200 so far. */
@@ -148,6 +162,11 @@ public final class KeyVaultSimulator {
         if (denied.contains(operation)) {
             return SimServer.Reply.error(403, "Forbidden", "The user, group or application does not have keys " + operation
                     + " permission on key vault.");
+        }
+        Throttle throttle = throttled.get(operation);
+        if (throttle != null && throttle.left().getAndDecrement() > 0) {
+            return SimServer.Reply.error(throttle.status(), throttle.status() == 429 ? "Throttled" : "ServiceUnavailable",
+                    "Operations per second for this vault exceeded.").withHeader("Retry-After", String.valueOf(throttle.retryAfterSeconds()));
         }
         SimServer.Reply reply = answer.get();
         if (reply.status() / 100 == 2) {

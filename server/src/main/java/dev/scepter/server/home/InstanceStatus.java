@@ -112,8 +112,7 @@ public final class InstanceStatus {
         X509CertificateHolder ca = core.ca().certificate();
         Instant now = clock.instant();
         boolean caValid = !now.isBefore(ca.getNotBefore().toInstant()) && !now.isAfter(ca.getNotAfter().toInstant());
-        checks.add(new Check("CA", caValid, caValid ? "VALID" : "NOT VALID", "valid until " + ca.getNotAfter().toInstant()
-                + ", key in " + core.ca().describe()));
+        checks.add(caCheck(ca, caValid));
         boolean storeReached;
         try {
             long responders = store.countByEndpoint(DelegatedResponder.ENDPOINT);
@@ -130,6 +129,23 @@ public final class InstanceStatus {
         checks.add(directory(storeReached));
         cloud.statuses().stream().map(Check::of).forEach(checks::add);
         return checks;
+    }
+
+    /**
+     * The CA: whether its certificate is valid now, its key's custody, and, for a key kept by a
+     * service (Azure Key Vault), whether that service answers: NOT CONNECTED with the reason
+     * (throttled, refused with the role to grant, silent), for then nothing can be issued or signed.
+     */
+    private Check caCheck(X509CertificateHolder ca, boolean caValid) {
+        String detail = "valid until " + ca.getNotAfter().toInstant() + ", key in " + core.keys().kind().description() + " ("
+                + core.ca().describe() + ")";
+        Optional<dev.scepter.azure.connection.ConnectionStatus> service = cloud.caKeyRow();
+        if (service.isEmpty() || !caValid) {
+            return new Check("CA", caValid, caValid ? "VALID" : "NOT VALID", detail);
+        }
+        dev.scepter.azure.connection.ConnectionStatus vault = service.get();
+        return new Check("CA", vault.ok(), vault.state().words(), detail + ": " + vault.reason(), vault.ok() ? "ok" : "bad",
+                vault.missingPermission().orElse(""));
     }
 
     private Check directory(boolean storeReached) {
