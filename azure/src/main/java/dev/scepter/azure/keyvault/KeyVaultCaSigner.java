@@ -18,6 +18,7 @@ import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.nist.NISTNamedCurves;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -36,6 +37,9 @@ import org.bouncycastle.operator.RuntimeOperatorException;
  * signature is one Key Vault operation, counted against the vault's quota.
  */
 final class KeyVaultCaSigner implements CaSigner, CaDecrypter {
+
+    private static final java.util.Set<ASN1ObjectIdentifier> SHA2 = java.util.Set.of(NISTObjectIdentifiers.id_sha256,
+            NISTObjectIdentifiers.id_sha384, NISTObjectIdentifiers.id_sha512);
 
     private final KeyVaultClient vault;
     private final String kid;
@@ -97,6 +101,12 @@ final class KeyVaultCaSigner implements CaSigner, CaDecrypter {
                 return rsa ? signature : derSignature(signature);
             }
         };
+    }
+
+    /** Key Vault signs SHA-256, SHA-384 and SHA-512 digests (RS256 to RS512); it has no SHA-1. */
+    @Override
+    public boolean hashes(AlgorithmIdentifier digestAlgorithm) {
+        return SHA2.contains(digestAlgorithm.getAlgorithm());
     }
 
     @Override
