@@ -8,6 +8,7 @@ import dev.scepter.azure.sim.KeyVaultSimulator;
 import dev.scepter.azure.sim.SimServer;
 import dev.scepter.azure.sim.SimTls;
 import dev.scepter.azure.sim.SimTokens;
+import java.net.URLDecoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -112,6 +113,10 @@ class KeyVaultInteropTest {
                 .matches("/(keys|certificates)/" + CA_NAME + "(/.*)?"));
         assertThat(entraId.tokenRequests()).isNotEmpty()
                 .allSatisfy(request -> assertThat(request.path()).isEqualTo("/" + TENANT + "/oauth2/v2.0/token"));
+        // One sign-in per process: the installation that made the CA, the CA key and the homepage share its token cache,
+        // so the vault's token was asked for once (a sign-in of their own each asked for it again).
+        assertThat(entraId.tokenRequests()).filteredOn(request -> URLDecoder.decode(request.bodyText(), StandardCharsets.UTF_8)
+                .contains(KeyVaultSimulator.AUDIENCE + "/.default")).hasSize(1);
         assertThat(server.log()).doesNotContain(SECRET);
 
         String home = new String(server.get("").body(), StandardCharsets.UTF_8);
