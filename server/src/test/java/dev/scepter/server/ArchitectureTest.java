@@ -77,12 +77,24 @@ class ArchitectureTest {
     @Test
     void noAdapterImportsAnotherAdapter() {
         for (String adapter : ADAPTERS) {
-            String[] others = ADAPTERS.stream().filter(other -> !other.equals(adapter)).toArray(String[]::new);
-            noClasses().that().resideInAPackage(adapter)
-                    .should().dependOnClassesThat(resideInAnyPackage(others).and(not(belongToAnyOf(KEY_CUSTODY_SEAM.toArray(Class<?>[]::new)))))
-                    .because("an adapter implements the authority's ports (and the key custody's seam) and needs no other backend")
-                    .check(main);
+            knowsNoOtherAdapter(adapter).check(main);
         }
+    }
+
+    @Test
+    void theSeamLetsAnAdapterUseKeyCustodyButNotAnotherAdaptersClass() {
+        JavaClasses fixture = new ClassFileImporter().importClasses(dev.scepter.azure.archfixture.ReachesTheFileCustody.class);
+
+        assertThatThrownBy(() -> knowsNoOtherAdapter("dev.scepter.azure..").check(fixture)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining(dev.scepter.keys.Pkcs12KeyCustody.class.getName())
+                .hasMessageNotContaining("<" + KeyCustody.class.getName() + ">");
+    }
+
+    static ArchRule knowsNoOtherAdapter(String adapter) {
+        String[] others = ADAPTERS.stream().filter(other -> !other.equals(adapter)).toArray(String[]::new);
+        return noClasses().that().resideInAPackage(adapter)
+                .should().dependOnClassesThat(resideInAnyPackage(others).and(not(belongToAnyOf(KEY_CUSTODY_SEAM.toArray(Class<?>[]::new)))))
+                .because("an adapter implements the authority's ports (and the key custody's seam) and needs no other backend");
     }
 
     @Test
