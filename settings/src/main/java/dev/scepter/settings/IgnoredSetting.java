@@ -31,7 +31,6 @@ public record IgnoredSetting(String name, String source, boolean known) {
             "AppConfig:CertMaster:URL", "AppConfig:DirectCSRValidation:Enabled", "AppConfig:DirectCSRValidation:DefaultEkus",
             "AppConfig:DirectCSRValidation:ValidityPeriodDays", "AppConfig:DbCSRValidation:AllowRenewals",
             "AppConfig:DbCSRValidation:ReenrollmentAllowedCertificateTypes",
-            "AppConfig:KeyVaultConfig:KeyVaultURL", "AppConfig:KeyVaultConfig:RootCertificateConfig:CertificateName",
             "AppConfig:AuthConfig:TenantName", "AppConfig:AuthConfig:HomeTenantId", "AppConfig:AuthConfig:HomeApplicationId",
             "AppConfig:AuthConfig:SCEPmanAPIScope")
             .map(RawSettings::canonical).collect(Collectors.toUnmodifiableSet());

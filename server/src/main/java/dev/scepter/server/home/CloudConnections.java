@@ -34,7 +34,8 @@ import org.springframework.stereotype.Component;
 /**
  * The connections to Microsoft's cloud and Jamf Pro that this instance is configured to use, as
  * the homepage and {@code /probe} show them: Microsoft sign-in, Graph (one row per directory it
- * reads), Intune validation, Intune revocation, Jamf Pro. One that is not configured has no row.
+ * reads), Intune validation, Intune revocation, Jamf Pro, and the CA key's Azure Key Vault (shown in
+ * the CA row). One that is not configured has no row.
  *
  * <p>A load balancer probes every few seconds, and each of these would be a call to Microsoft or
  * Jamf Pro: the rows are checked at most every {@link Connection#RECENT}, always in the background,
@@ -54,6 +55,8 @@ public final class CloudConnections implements AutoCloseable {
     static final String SIGN_IN = "Microsoft sign-in";
     /** The group of rows the Graph directory gives, which the Directory row sums up. */
     static final String GRAPH = "Graph";
+    /** The CA key's service (Azure Key Vault), which the CA row shows rather than a row of its own. */
+    static final String CA_KEY = "CA key";
 
     /** A connection and the name its rows go by while it has not answered. */
     record Named(String name, Connection connection) {
@@ -96,6 +99,10 @@ public final class CloudConnections implements AutoCloseable {
             }
         });
         jamf.client().ifPresent(client -> configured.add(new Named("Jamf Pro", () -> List.of(client.check()))));
+        // A custody that is a remote service (Key Vault) says whether it answers; local files and tokens are not checked here.
+        if (core.keys() instanceof Connection caKey) {
+            configured.add(new Named(CA_KEY, caKey));
+        }
         return configured;
     }
 
@@ -107,12 +114,21 @@ public final class CloudConnections implements AutoCloseable {
         refresh();
     }
 
-    /** The rows, in the order above; empty when nothing is configured. Never waits for a check. */
+    /** The rows, in the order above, but the CA key's; empty when nothing is configured. Never waits for a check. */
     public List<ConnectionStatus> statuses() {
         if (connections.isEmpty()) {
             return List.of();
         }
-        return rows().values().stream().flatMap(List::stream).toList();
+        return rows().entrySet().stream().filter(group -> !group.getKey().equals(CA_KEY))
+                .flatMap(group -> group.getValue().stream()).toList();
+    }
+
+    /** Whether the CA key's service answers, when the key is kept by one (Azure Key Vault): the CA row shows it. */
+    public Optional<ConnectionStatus> caKeyRow() {
+        if (connections.stream().noneMatch(named -> named.name().equals(CA_KEY))) {
+            return Optional.empty();
+        }
+        return rows().getOrDefault(CA_KEY, List.of()).stream().findFirst();
     }
 
     /** The Graph directory's rows, when Graph is the directory: the Directory row is theirs, without a lookup of its own. */

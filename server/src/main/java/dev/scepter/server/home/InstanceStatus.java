@@ -6,6 +6,7 @@ import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.validity.DelegatedResponder;
 import dev.scepter.authority.validity.StoreHealth;
 import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.KeyCustodyFactory;
 import dev.scepter.installer.Step;
 import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.server.DirectorySelection;
@@ -112,8 +113,7 @@ public final class InstanceStatus {
         X509CertificateHolder ca = core.ca().certificate();
         Instant now = clock.instant();
         boolean caValid = !now.isBefore(ca.getNotBefore().toInstant()) && !now.isAfter(ca.getNotAfter().toInstant());
-        checks.add(new Check("CA", caValid, caValid ? "VALID" : "NOT VALID", "valid until " + ca.getNotAfter().toInstant()
-                + ", key in " + core.ca().describe()));
+        checks.add(caCheck(ca, caValid));
         boolean storeReached;
         try {
             long responders = store.countByEndpoint(DelegatedResponder.ENDPOINT);
@@ -130,6 +130,23 @@ public final class InstanceStatus {
         checks.add(directory(storeReached));
         cloud.statuses().stream().map(Check::of).forEach(checks::add);
         return checks;
+    }
+
+    /**
+     * The CA: whether its certificate is valid now, its key's custody, and, for a key kept by a
+     * service (Azure Key Vault), whether that service answers: NOT CONNECTED with the reason
+     * (throttled, refused with the role to grant, silent), for then nothing can be issued or signed.
+     */
+    private Check caCheck(X509CertificateHolder ca, boolean caValid) {
+        String detail = "valid until " + ca.getNotAfter().toInstant() + ", key in " + core.keys().kind().description() + " ("
+                + core.ca().describe() + ")";
+        Optional<dev.scepter.azure.connection.ConnectionStatus> service = cloud.caKeyRow();
+        if (service.isEmpty() || !caValid) {
+            return new Check("CA", caValid, caValid ? "VALID" : "NOT VALID", detail);
+        }
+        dev.scepter.azure.connection.ConnectionStatus vault = service.get();
+        return new Check("CA", vault.ok(), vault.state().words(), detail + ": " + vault.reason(), vault.ok() ? "ok" : "bad",
+                vault.missingPermission().orElse(""));
     }
 
     private Check directory(boolean storeReached) {
@@ -293,8 +310,9 @@ public final class InstanceStatus {
 
     private List<String> planInstallation() {
         try {
+            // The server's sign-in: a CA key in Key Vault is looked into with it, not with a sign-in of the page's own.
             return new LocalInstallation(core.dataDir(), core.settings(), core::storage, clock, new SecureRandom(),
-                    new PrintStream(OutputStream.nullOutputStream())).plan().stream().map(Step::description).toList();
+                    new PrintStream(OutputStream.nullOutputStream()), false, KeyCustodyFactory.signedIn(core.accessTokens())).plan().stream().map(Step::description).toList();
         } catch (InstallationException | RuntimeException e) {
             return List.of("The installer cannot plan the data folder " + core.dataDir() + ": run "
                     + LOCAL_COMMAND_PREFIX + core.dataDir() + " --what-if to see why");
