@@ -119,19 +119,22 @@ public final class TableStorage implements Storage {
      * @return the tables it created
      */
     public java.util.List<String> createTablesIfMissing() {
+        java.util.List<String> created = new java.util.ArrayList<>();
+        for (String table : missingTables()) {
+            Tables.call(guard, table, () -> service.createTableIfNotExists(table));
+            created.add(table);
+        }
+        return created;
+    }
+
+    /** The tables this storage keeps that the account does not have yet; reads, changes nothing. */
+    public java.util.List<String> missingTables() {
         java.util.Set<String> present = new java.util.HashSet<>();
         Tables.call(guard, "tables", () -> {
             service.listTables().forEach(table -> present.add(table.getName()));
             return null;
         });
-        java.util.List<String> created = new java.util.ArrayList<>();
-        for (String table : Tables.ALL) {
-            if (!present.contains(table)) {
-                Tables.call(guard, table, () -> service.createTableIfNotExists(table));
-                created.add(table);
-            }
-        }
-        return created;
+        return Tables.ALL.stream().filter(table -> !present.contains(table)).toList();
     }
 
     @Override

@@ -133,11 +133,13 @@ final class Tables {
         if (e instanceof TableServiceException service && service.getResponse() != null) {
             int status = service.getResponse().getStatusCode();
             String code = service.getValue() != null && service.getValue().getErrorCode() != null ? service.getValue().getErrorCode().toString() : null;
-            reason = status == 404 && "TableNotFound".equals(code)
+            // The callers take an entity's 404 as "not found" themselves: a 404 that reaches here is the table's.
+            reason = status == 404
                     ? "the table " + table + " does not exist (complete-installation creates it)"
                     : "HTTP " + status + (code != null ? " " + code : "");
         } else if (e instanceof HttpResponseException http && http.getResponse() != null) {
-            reason = "HTTP " + http.getResponse().getStatusCode();
+            int status = http.getResponse().getStatusCode();
+            reason = status == 404 ? "the table " + table + " does not exist (complete-installation creates it)" : "HTTP " + status;
         } else {
             reason = rootMessage(e);
         }

@@ -75,7 +75,9 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("Scepter cannot start: cannot lock the data folder " + data.dataDir() + ": " + e.getMessage());
             return 1;
         }
-        Memoized<Storage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings.store()));
+        // One sign-in for the instance: Table Storage (when it is the store), Graph, Intune and Key Vault share it.
+        Memoized<AccessTokens> signIn = new Memoized<>(() -> SignIn.open(settings, Clock.systemUTC()));
+        Memoized<Storage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings, signIn));
         try {
             SecureRandom random = new SecureRandom();
             // Secrets are shown on a terminal only: a service's standard output ends in a log.
@@ -87,7 +89,7 @@ public final class ServeCommand implements Callable<Integer> {
             KeyCustody keys = KeyCustodyFactory.open(settings, data.dataDir());
             int listenPort = port == 0 ? freePort(host) : port;
             DirectoryFactory.refuseUnchosenSwitchToGraph(settings.directory(), () -> storage.get().embeddedDirectory());
-            AccessTokens accessTokens = SignIn.open(settings, Clock.systemUTC());
+            AccessTokens accessTokens = signIn.get();
             Optional<Directory> directory = DirectoryFactory.openExternal(settings, accessTokens);
             CoreContext core = new CoreContext(data.dataDir(), settings, storage.get(), keys, host, listenPort, directory, accessTokens);
             lock.describe("pid " + ProcessHandle.current().pid() + ", " + core.localUrl() + ", since " + java.time.Instant.now());
