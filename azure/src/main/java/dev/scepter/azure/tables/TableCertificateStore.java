@@ -104,7 +104,7 @@ final class TableCertificateStore implements CertificateStore {
                     return RevocationOutcome.REVOKED;
                 }
             }
-            throw new IllegalStateException("the certificate kept changing under the revocation");
+            throw new dev.scepter.authority.store.StoreUnavailableException("the certificate kept changing under the revocation; try again", null);
         });
     }
 
@@ -124,7 +124,7 @@ final class TableCertificateStore implements CertificateStore {
                     return true;
                 }
             }
-            throw new IllegalStateException("the certificate kept changing under the release");
+            throw new dev.scepter.authority.store.StoreUnavailableException("the certificate kept changing under the release; try again", null);
         });
     }
 

@@ -166,8 +166,25 @@ final class Tables {
         } catch (Refusal e) {
             throw e.answer;
         } catch (RuntimeException e) {
-            throw unavailable(table, e);
+            // Only what Table Storage or the way to it did is an outage; a fault of ours stays one, not a "try later".
+            if (isOutage(e)) {
+                throw unavailable(table, e);
+            }
+            throw e;
         }
+    }
+
+    /** Whether the failure came from the service or the network: an answer of Azure's, an I/O failure, a timeout. */
+    static boolean isOutage(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof com.azure.core.exception.AzureException || cause instanceof java.io.IOException
+                    || cause instanceof java.io.UncheckedIOException || cause instanceof java.util.concurrent.TimeoutException
+                    || cause instanceof StoreUnavailableException) {
+                return true;
+            }
+        }
+        // Reactor's block() says a timeout with a bare IllegalStateException.
+        return failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).startsWith("Timeout on blocking read");
     }
 
     /** The caller's own answer, thrown from inside {@link #call} (a collision, a name taken, a bad value). */
