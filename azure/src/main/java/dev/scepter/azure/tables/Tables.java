@@ -42,10 +42,7 @@ final class Tables {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == '/' || c == '\\' || c == '#' || c == '?' || c == '%' || c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-                key.append('%').append(String.format("%02X", (int) c & 0xff));
-                if (c > 0xff) {
-                    throw new IllegalArgumentException("not a key character: U+" + Integer.toHexString(c));
-                }
+                key.append('%').append(String.format("%02X", (int) c));
             } else {
                 key.append(c);
             }

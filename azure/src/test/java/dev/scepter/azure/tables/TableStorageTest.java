@@ -55,6 +55,25 @@ class TableStorageTest {
     }
 
     @Test
+    void anIssuerWithCharactersTableStorageRefusesInKeysIsKeptAndFound() {
+        // Table Storage refuses / \\ # ? in keys; a DN may hold them.
+        String issuer = "CN=Lab/CA #2?,O=100% Test\\, Inc.";
+        assertThat(Tables.key(issuer)).isEqualTo("CN=Lab%2FCA %232%3F,O=100%25 Test%5C, Inc.");
+        try (AzuriteServer azurite = AzuriteServer.startInMemory(workspace);
+                TableStorage storage = TableStorage.connect(azurite.connectionString())) {
+            storage.createTablesIfMissing();
+            IssuedCertificate certificate = new IssuedCertificate(BigInteger.TWO, issuer, "CN=x", List.of(), Instant.parse("2025-01-01T00:00:00Z"),
+                    Instant.parse("2026-01-01T00:00:00Z"), "api", "t", Optional.empty(), Optional.empty(), Optional.empty(), new byte[] {0x30});
+            storage.certificateStore().record(certificate);
+
+            assertThat(storage.certificateStore().find(issuer, BigInteger.TWO)).hasValueSatisfying(found -> assertThat(found.issuer()).isEqualTo(issuer));
+            assertThat(storage.certificateStore().revoke(issuer, BigInteger.TWO, new Revocation(0, Instant.now(), "admin")))
+                    .isEqualTo(RevocationOutcome.REVOKED);
+            assertThat(storage.certificateStore().revocations(issuer)).hasSize(1);
+        }
+    }
+
+    @Test
     void twoNodesOnOneAccountSeeEachOthersWritesAndAChallengeIsConsumedOnceAcrossThem() throws Exception {
         try (AzuriteServer azurite = AzuriteServer.startInMemory(workspace);
                 TableStorage nodeA = TableStorage.connect(azurite.connectionString());
