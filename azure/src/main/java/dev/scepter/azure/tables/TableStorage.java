@@ -76,7 +76,7 @@ public final class TableStorage implements Storage {
         Objects.requireNonNull(connectionString, "connectionString");
         TableServiceClient service;
         try {
-            service = builder().connectionString(connectionString).buildClient();
+            service = builder(null).connectionString(connectionString).buildClient();
         } catch (RuntimeException e) {
             // The SDK's message may quote the string, and with it the account key.
             throw new IllegalArgumentException("not a storage connection string (AccountName, AccountKey and TableEndpoint or"
@@ -90,12 +90,21 @@ public final class TableStorage implements Storage {
      * signing in as this instance.
      */
     public static TableStorage open(URI tableEndpoint, AccessTokens signIn) {
+        try {
+            return open(tableEndpoint, signIn, javax.net.ssl.SSLContext.getDefault());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no default TLS context", e);
+        }
+    }
+
+    /** @param tls whom to trust on HTTPS (tests: an Azurite with a certificate of their own) */
+    public static TableStorage open(URI tableEndpoint, AccessTokens signIn, javax.net.ssl.SSLContext tls) {
         Objects.requireNonNull(tableEndpoint, "tableEndpoint");
         Objects.requireNonNull(signIn, "signIn");
         TokenCredential credential = request -> Mono.fromCallable(() ->
-                // Tokens are renewed well before they expire by AccessTokens; this one is asked for at every call.
+                // AccessTokens keeps and renews the token itself; the SDK asks again when this one says it expires.
                 new AccessToken(signIn.token(STORAGE_RESOURCE), OffsetDateTime.now().plusMinutes(5)));
-        TableServiceClient service = builder().endpoint(tableEndpoint.toString()).credential(credential).buildClient();
+        TableServiceClient service = builder(tls).endpoint(tableEndpoint.toString()).credential(credential).buildClient();
         return opened(new TableStorage(service, Clock.systemUTC()));
     }
 
@@ -104,12 +113,15 @@ public final class TableStorage implements Storage {
         return storage;
     }
 
-    private static TableServiceClientBuilder builder() {
-        HttpClient http = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT))
-                .responseTimeout(RESPONSE_TIMEOUT).build();
+    private static TableServiceClientBuilder builder(javax.net.ssl.SSLContext tls) {
+        java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+        if (tls != null) {
+            jdk.sslContext(tls);
+        }
+        HttpClient http = new JdkHttpClientBuilder(jdk).responseTimeout(RESPONSE_TIMEOUT).build();
         RetryOptions retry = new RetryOptions(new ExponentialBackoffOptions().setMaxRetries(2)
                 .setBaseDelay(Duration.ofMillis(200)).setMaxDelay(Duration.ofSeconds(2)));
-        return new TableServiceClientBuilder().httpClient(http).retryOptions(retry);
+        return new TableServiceClientBuilder().httpClient(http).retryOptions(retry).addPolicy(new XmlErrorAnswers());
     }
 
     /**

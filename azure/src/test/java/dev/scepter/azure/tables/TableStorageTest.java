@@ -144,6 +144,12 @@ class TableStorageTest {
                 TableStorage storage = TableStorage.connect(azurite.connectionString())) {
             assertThat(storage.describe()).isEqualTo("Azure Table Storage at " + azurite.tableEndpoint())
                     .doesNotContain(AzuriteServer.ACCOUNT_KEY);
+            // A wrong key is refused (403, in XML): an outage with its reason, never an error the caller does not expect.
+            String wrongKey = azurite.connectionString().replace(AzuriteServer.ACCOUNT_KEY, "d3Jvbmcta2V5LXdyb25nLWtleQ==");
+            try (TableStorage refused = TableStorage.connect(wrongKey)) {
+                assertThatThrownBy(() -> refused.certificateStore().count()).isInstanceOf(StoreUnavailableException.class)
+                        .hasMessageContaining("HTTP 403").hasMessageNotContaining("d3Jvbmcta2V5LXdyb25nLWtleQ==");
+            }
         }
         String broken = "AccountName=x;AccountKey=c2VjcmV0LWtleQ==;Nonsense";
         assertThatThrownBy(() -> TableStorage.connect(broken)).isInstanceOf(IllegalArgumentException.class)
