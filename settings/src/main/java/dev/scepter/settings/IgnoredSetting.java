@@ -21,7 +21,7 @@ public record IgnoredSetting(String name, String source, boolean known) {
     /** SCEPman's settings (its documentation's list) that this version of Scepter does not use. */
     private static final Set<String> SCEPMAN_SETTINGS = Stream.of(
             "AppConfig:LicenseKey", "AppConfig:RemoteDebug", "AppConfig:AnonymousHomePageAccess",
-            "AppConfig:CertificateStorage:TableStorageEndpoint", "AppConfig:EnableCertificateStorage",
+            "AppConfig:EnableCertificateStorage",
             "AppConfig:IntuneValidation:UntoleratedUserRisks", "AppConfig:IntuneValidation:UserRiskCheck",
             "AppConfig:IntuneValidation:EnableCertificateStorage",
             "AppConfig:JamfValidation:EnableCertificateStorage",

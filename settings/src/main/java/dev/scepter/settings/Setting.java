@@ -139,6 +139,8 @@ public enum Setting {
     DATABASE_URL("AppConfig:Database:Url", null, false),
     DATABASE_USER("AppConfig:Database:User", null, false),
     DATABASE_PASSWORD("AppConfig:Database:Password", null, true),
+    TABLE_STORAGE_ENDPOINT("AppConfig:CertificateStorage:TableStorageEndpoint", null, false),
+    TABLE_STORAGE_CONNECTION_STRING("AppConfig:CertificateStorage:ConnectionString", null, true),
 
     AUTH_APPLICATION_ID("AppConfig:AuthConfig:ApplicationId", null, false),
     AUTH_APPLICATION_KEY("AppConfig:AuthConfig:ApplicationKey", null, true),

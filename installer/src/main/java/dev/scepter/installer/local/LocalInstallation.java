@@ -114,7 +114,8 @@ public final class LocalInstallation {
                     throw new InstallationException(e.getMessage(), e);
                 }
             }
-            out.println("Database: " + settings.store().databaseUrl().map(url -> "AppConfig:Database:Url").orElse("embedded H2 in " + EMBEDDED_DATABASE));
+            out.println("Database: " + (settings.store().tableStorage() ? "Azure Table Storage"
+                    : settings.store().databaseUrl().map(url -> "AppConfig:Database:Url").orElse("embedded H2 in " + EMBEDDED_DATABASE)));
         }
         Reconciler reconciler = new Reconciler(out);
         List<Step> plan = plan();
@@ -239,9 +240,9 @@ public final class LocalInstallation {
             planScepRa(plan, false);
             return;
         }
-        if (settings.store().databaseUrl().isPresent() && database.inspection().certificates() > 0) {
+        if (database.shared() && database.certificates() > 0) {
             // Another node created this installation's CA: a second CA would split the fleet.
-            throw new InstallationException("The shared database (AppConfig:Database:Url) already holds certificates, "
+            throw new InstallationException(database.sharedName() + " already holds certificates, "
                     + "but " + keyStore + " is missing. Copy " + CA_KEY_STORE + " and " + CA_PASSWORD
                     + " (and " + RA_KEY_STORE + " and " + RA_PASSWORD + ", for a CA whose key is not RSA) from a node of this installation into "
                     + dataDir + ", then start again.");
@@ -283,8 +284,8 @@ public final class LocalInstallation {
                     + setting + " to keep using " + CA_KEY_STORE + ", or move " + CA_KEY_STORE + " and " + CA_PASSWORD
                     + " away to create a new CA in the token.");
         }
-        if (settings.store().databaseUrl().isPresent() && database.inspection().certificates() > 0) {
-            throw new InstallationException("The shared database (AppConfig:Database:Url) already holds certificates, but " + location
+        if (database.shared() && database.certificates() > 0) {
+            throw new InstallationException(database.sharedName() + " already holds certificates, but " + location
                     + " holds no CA. " + (inVault ? "Point " + Setting.KEY_VAULT_URL.key() + " and " + Setting.ROOT_CERTIFICATE_NAME.key()
                     + " at the vault and certificate that hold" : "Point " + Setting.PKCS11_SLOT.key() + " and " + Setting.PKCS11_KEY_LABEL.key()
                     + " at the token and label that hold") + " this installation's CA key, then start again.");

@@ -123,7 +123,9 @@ public final class InstanceStatus {
                             + " OCSP responder certificate(s) of this instance, which signs OCSP answers with them)")));
             storeReached = true;
         } catch (RuntimeException e) {
-            checks.add(new Check("Storage", false, "NOT CONNECTED", core.storage().describe() + ": not reachable"));
+            // A store's unavailability says why (refused, timed out, a table missing) and never carries a credential.
+            String reason = e instanceof dev.scepter.authority.store.StoreUnavailableException ? ": " + e.getMessage() : "";
+            checks.add(new Check("Storage", false, "NOT CONNECTED", core.storage().describe() + ": not reachable" + reason));
             storeReached = false;
             storeHealth.unreachable();
         }

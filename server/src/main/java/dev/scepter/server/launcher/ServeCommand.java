@@ -77,11 +77,12 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("Scepter cannot start: cannot lock the data folder " + data.dataDir() + ": " + e.getMessage());
             return 1;
         }
-        Memoized<Storage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings.store()));
+        Memoized<AccessTokens> signIn = new Memoized<>(() -> SignIn.open(settings, Clock.systemUTC()));
+        Memoized<Storage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings, signIn));
         try {
             SecureRandom random = new SecureRandom();
-            // One sign-in per process: Key Vault (the CA key), Graph and Intune share its credential and token cache.
-            AccessTokens accessTokens = SignIn.open(settings, Clock.systemUTC());
+            // One sign-in per process: Key Vault (the CA key), Table Storage, Graph and Intune share its credential and token cache.
+            AccessTokens accessTokens = signIn.get();
             Supplier<KeyVaultAccess> vault = KeyCustodyFactory.signedIn(accessTokens);
             // Secrets are shown on a terminal only: a service's standard output ends in a log.
             LocalInstallation installation = new LocalInstallation(data.dataDir(), settings, storage, Clock.systemUTC(), random, System.out,
