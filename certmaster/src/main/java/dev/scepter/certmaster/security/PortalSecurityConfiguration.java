@@ -2,6 +2,7 @@ package dev.scepter.certmaster.security;
 
 import dev.scepter.certmaster.CertMasterOptions;
 import jakarta.servlet.SessionCookieConfig;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.SessionTrackingMode;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -9,6 +10,7 @@ import java.util.EnumSet;
 import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
@@ -17,7 +19,8 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
@@ -42,6 +45,8 @@ public class PortalSecurityConfiguration {
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
             + "frame-ancestors 'none'; base-uri 'none'";
     public static final String SESSION_COOKIE = "CERTMASTER_SESSION";
+    /** A request attribute: the refusal was for a missing or wrong CSRF token. */
+    public static final String CSRF_REFUSED = "dev.scepter.certmaster.csrfRefused";
 
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -63,9 +68,15 @@ public class PortalSecurityConfiguration {
             throws Exception {
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(accounts);
         passwords.setPasswordEncoder(encoder);
-        AccessDeniedHandlerImpl denied = new AccessDeniedHandlerImpl();
-        denied.setErrorPage("/denied");
-        http.authenticationProvider(new ThrottledAuthenticationProvider(passwords, throttle))
+        // One page for both refusals, saying which: a missing role, or a form without its CSRF token.
+        AccessDeniedHandler denied = (request, response, exception) -> {
+            request.setAttribute(CSRF_REFUSED, exception instanceof CsrfException);
+            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+            request.getRequestDispatcher("/denied").forward(request, response);
+        };
+        // The manager of this chain alone: a parent (Spring's global one, from the accounts bean)
+        // would check the password again after the throttle refused, and so undo it.
+        http.authenticationManager(new ProviderManager(new ThrottledAuthenticationProvider(passwords, throttle)))
                 .authorizeHttpRequests(authorize -> {
                     authorize.requestMatchers(PortalRoutes.PUBLIC.toArray(String[]::new)).permitAll();
                     for (PortalRoute route : PortalRoutes.all()) {

@@ -2,6 +2,8 @@ package dev.scepter.certmaster.web;
 
 import dev.scepter.certmaster.security.PortalRoute;
 import dev.scepter.certmaster.security.PortalRoutes;
+import dev.scepter.certmaster.security.PortalSecurityConfiguration;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -12,6 +14,7 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
 
 /** The start page, the sign-in page and the page for a role that is missing. */
 @Controller
@@ -35,9 +38,11 @@ public class PortalController {
         return "signin";
     }
 
-    @GetMapping("/denied")
-    public String denied(HttpServletResponse response) {
+    /** Every method: a refused POST is forwarded here as it came. */
+    @RequestMapping("/denied")
+    public String denied(HttpServletRequest request, HttpServletResponse response, Model model) {
         response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        model.addAttribute("csrf", Boolean.TRUE.equals(request.getAttribute(PortalSecurityConfiguration.CSRF_REFUSED)));
         return "denied";
     }
 
