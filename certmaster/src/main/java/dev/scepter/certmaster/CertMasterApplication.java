@@ -51,6 +51,9 @@ public class CertMasterApplication {
         properties.put("server.error.include-exception", "false");
         properties.put("server.error.whitelabel.enabled", "false");
         properties.put("spring.thymeleaf.cache", "true");
+        // A folder of its own: beside the core, the core's templates (its home.html) are on the same class path.
+        properties.put("spring.thymeleaf.prefix", "classpath:/certmaster/templates/");
+        properties.put("spring.web.resources.static-locations", "classpath:/certmaster/static/");
         // A CSR is a few KiB; nothing else is uploaded.
         properties.put("spring.servlet.multipart.max-file-size", "64KB");
         properties.put("spring.servlet.multipart.max-request-size", "128KB");

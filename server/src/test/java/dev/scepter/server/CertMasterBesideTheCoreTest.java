@@ -60,6 +60,10 @@ class CertMasterBesideTheCoreTest {
         // Back to the page asked for before the sign-in (Spring Security marks it with ?continue).
         assertThat(signIn.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("/certmaster/").doesNotContain("error"));
 
+        // The portal's own pages, not the core's of the same name on the shared class path.
+        assertThat(get("/certmaster/").body()).contains("Welcome, <span>admin</span>");
+        assertThat(get("/certmaster/css/portal.css").statusCode()).isEqualTo(200);
+
         HttpResponse<String> issued = post("/certmaster/csr", Map.of("pem", pem(csr("CN=portal.example.test", 2048)), "_csrf", csrf("/certmaster/csr")));
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
         Matcher serial = SERIAL.matcher(issued.body());
