@@ -40,7 +40,7 @@ class CertMasterBesideTheCoreTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = RunningServer.start(Map.of());
+        server = RunningServer.start(Map.of()).awaitCertMaster();
     }
 
     @AfterAll

@@ -47,7 +47,7 @@ class CertMasterCommandTest {
 
     @Test
     void aloneItSignsInItsAdminAndSearchesTheCoreByUrl(@TempDir Path portalFolder) throws Exception {
-        try (RunningServer core = RunningServer.start(Map.of())) {
+        try (RunningServer core = RunningServer.start(Map.of()).awaitCertMaster()) {
             Path clientFile = portalFolder.resolve("certmaster-client.json");
             Files.copy(core.dataDir.resolve("certmaster-client.json"), clientFile);
             CertMasterCommand command = new CertMasterCommand();
