@@ -55,12 +55,17 @@ public final class CertMasterMount {
                 throw e;
             }
         }, null);
-        host.addChild(context);
-        if (failure[0] != null) {
-            throw failure[0];
+        RuntimeException addFailure = null;
+        try {
+            host.addChild(context);
+        } catch (RuntimeException e) {
+            addFailure = e;
         }
-        if (started[0] == null) {
-            throw new IllegalStateException("Certificate Master did not start beside the core (see the log)");
+        if (failure[0] != null || addFailure != null || started[0] == null) {
+            // A context that failed to start would answer 404 under /certmaster for good: it goes.
+            host.removeChild(context);
+            throw failure[0] != null ? failure[0] : addFailure != null ? addFailure
+                    : new IllegalStateException("Certificate Master did not start beside the core (see the log)");
         }
         ConfigurableApplicationContext application = started[0];
         context.addLifecycleListener(event -> {
