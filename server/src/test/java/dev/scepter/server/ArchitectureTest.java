@@ -69,7 +69,7 @@ class ArchitectureTest {
                 .importPackages("dev.scepter");
         // Every module's classes, or a rule could pass for want of what it checks.
         for (String module : List.of("protocol.scep", "authority.enrollment", "keys", "settings", "store.jdbc", "directory.ldap",
-                "azure.keyvault", "installer.azure", "server.api")) {
+                "azure.keyvault", "installer.azure", "server.api", "certmaster.web")) {
             assertThat(main.containPackage("dev.scepter." + module)).as("dev.scepter." + module + " is imported").isTrue();
         }
     }
@@ -104,6 +104,16 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage("dev.scepter.authority..", "dev.scepter.protocol..")
                 .should().dependOnClassesThat().resideInAnyPackage(outside)
                 .because("the CA's rules and the protocols are the ports' side: adapters and settings plug into them")
+                .check(main);
+    }
+
+    @Test
+    void certificateMasterKnowsTheCoreByItsHttpApiOnly() {
+        noClasses().that().resideInAPackage("dev.scepter.certmaster..")
+                .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe("Scepter classes outside Certificate Master",
+                        (JavaClass target) -> target.getPackageName().startsWith("dev.scepter.")
+                                && !target.getPackageName().startsWith("dev.scepter.certmaster")))
+                .because("the portal runs alone too, on another machine: it reaches the CA through the API, with its own token and roles")
                 .check(main);
     }
 

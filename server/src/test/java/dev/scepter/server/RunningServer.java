@@ -111,6 +111,18 @@ final class RunningServer implements AutoCloseable {
         return new String(get(pathAndQuery).body(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** Waits until Certificate Master, which starts after the core is ready, serves its sign-in page. */
+    RunningServer awaitCertMaster() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (get("/certmaster/signin").statusCode() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Certificate Master did not start within 60 s");
+            }
+            Thread.sleep(200);
+        }
+        return this;
+    }
+
     @Override
     public void close() {
         context.close();
