@@ -199,6 +199,47 @@ class KeyVaultCaTest {
         }
     }
 
+    @Test
+    void aRoleRemovedWhileServingIsTryLaterForSCEPAndTheApiNot500() throws Exception {
+        vault.deny("sign");
+        try {
+            // The CertRep FAILURE would be signed by the same refused key: the one answer left is 503 with Retry-After.
+            HttpResponse<byte[]> scep = server.post("/scep?operation=PKIOperation", "application/x-pki-message", request("tx-vault-403"));
+
+            assertThat(scep.statusCode()).isEqualTo(503);
+            assertThat(scep.headers().firstValue("Retry-After")).isPresent();
+            assertThat(new String(scep.body(), StandardCharsets.UTF_8)).isEqualTo("The CA key cannot be used now; retry later.");
+
+            HttpResponse<String> api = http.send(HttpRequest.newBuilder(server.url("/api/csr")).header("Content-Type", "application/pkcs10")
+                    .header("Authorization", "Bearer " + csrToken).POST(HttpRequest.BodyPublishers.ofByteArray(csr("CN=api-vault-403"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(api.statusCode()).isEqualTo(503);
+            assertThat(api.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(api.body()).contains("The CA key cannot be used now").doesNotContain("Exception").doesNotContain(vault.vaultUrl());
+        } finally {
+            vault.allow("sign");
+        }
+        assertThat(enroll("tx-vault-403").pkiStatus()).contains(PkiStatus.SUCCESS);
+    }
+
+    @Test
+    void anEnvelopeTheVaultCannotUnwrapIsTheClientsBadMessageCheck() throws Exception {
+        // Encrypted for another key: Key Vault answers 400 to the unwrap, the client's fault and not the vault's outage.
+        byte[] csr = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=tx-vault-junk"), DEVICE.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(DEVICE.getPrivate())).getEncoded();
+        byte[] junk = ScepRequestBuilder.pkcsReq().signer(DEVICE, TestPki.selfSigned("CN=tx-vault-junk", DEVICE, false))
+                .recipient(TestPki.STRANGER_CERT).messageData(csr).transactionId("tx-vault-junk").build();
+        int unwraps = vault.count("unwrapkey");
+
+        HttpResponse<byte[]> response = server.post("/scep?operation=PKIOperation", "application/x-pki-message", junk);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        PkiMessage certRep = PkiMessageDecoder.decode(response.body());
+        assertThat(certRep.pkiStatus()).contains(PkiStatus.FAILURE);
+        assertThat(certRep.failInfo()).contains(FailInfo.BAD_MESSAGE_CHECK);
+        assertThat(vault.count("unwrapkey")).isEqualTo(unwraps);
+    }
+
     private PkiMessage enroll(String transactionId) throws Exception {
         HttpResponse<byte[]> response = server.post("/scep?operation=PKIOperation", "application/x-pki-message", request(transactionId));
         assertThat(response.statusCode()).isEqualTo(200);
