@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1String;
@@ -159,7 +160,7 @@ final class ScepLoad {
             CMSEnvelopedDataGenerator envelope = new CMSEnvelopedDataGenerator();
             envelope.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(recipient));
             byte[] enveloped = envelope.generate(new CMSProcessableByteArray(csr.getEncoded()),
-                    new JceCMSContentEncryptorBuilder(cipher).build()).getEncoded();
+                    new JceCMSContentEncryptorBuilder(cipher).build()).toASN1Structure().getEncoded(ASN1Encoding.DER);
 
             X509CertificateHolder signer = new JcaX509v3CertificateBuilder(new X500Name("CN=" + cn), BigInteger.valueOf(i + 1),
                     Date.from(Instant.now().minusSeconds(3600)), Date.from(Instant.now().plusSeconds(86_400)), new X500Name("CN=" + cn),
@@ -177,7 +178,9 @@ final class ScepLoad {
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
                     .build(new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate()), signer));
             signed.addCertificates(new CollectionStore<>(List.of(signer)));
-            byte[] body = signed.generate(new CMSProcessableByteArray(enveloped), true).getEncoded();
+            // DER, not BC's default BER: micromdm's PKCS#7 parser digests a chunked (indefinite-length)
+            // eContent differently and answers "message digest mismatch".
+            byte[] body = signed.generate(new CMSProcessableByteArray(enveloped), true).toASN1Structure().getEncoded(ASN1Encoding.DER);
             prepared.add(new Prepared(pair, transactionId, nonce, body));
         }
         return prepared;
