@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The container image that {@code -Dscepter.image} builds (docs/container.md), run by a real container
+ * The container image that {@code -Dscepter.image} builds (docs/operations.md, "Running in a container"), run by a real container
  * engine, Debian's podman: it starts as a non-root user on a fresh volume, its health check asks
  * {@code /probe}, and micromdm's scepclient enrolls against it from outside the container.
  *

@@ -92,7 +92,7 @@ class StoreOutageTest {
 
         HttpResponse<byte[]> probe = timed("/probe", () -> node.get("probe"));
         assertThat(probe.statusCode()).isEqualTo(503);
-        assertThat(new String(probe.body(), StandardCharsets.UTF_8)).contains("Storage: FAILING");
+        assertThat(new String(probe.body(), StandardCharsets.UTF_8)).contains("Storage: NOT CONNECTED");
 
         Path client = Files.createDirectories(dir.resolve("scepclient-during"));
         Command.Result scepclient = Scepclient.enroll(client, node.url("scep"), node.staticChallenge(), "scepclient-during");

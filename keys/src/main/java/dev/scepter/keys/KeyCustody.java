@@ -9,20 +9,26 @@ import java.util.Optional;
 
 /**
  * Where the CA's key, and the SCEP RA's beside a CA whose key cannot do key transport, are kept;
- * opened by {@link KeyCustodyFactory}. It hands out signers and decrypters, never a private key,
- * so that PKCS#12 files, a PKCS#11 token and Azure Key Vault fit the same way.
+ * opened by the installer's {@code KeyCustodyFactory}, the one place that chooses among them. It
+ * hands out signers and decrypters, never a private key, so that PKCS#12 files, a PKCS#11 token
+ * and Azure Key Vault fit the same way.
  *
  * <p>Contract: {@link #ca()} is open and ready to sign when the custody is handed out;
  * {@link #scepKey()} is the key SCEP clients encrypt their requests to (RFC 8894 section 2.1),
  * checked against this CA before it is handed out. Nothing here exposes key material.
+ *
+ * <p>Not sealed: a custody is an adapter, and an adapter of another module implements it (Azure
+ * Key Vault lives in {@code azure}, which has the sign-in and HTTP it needs, and this module must
+ * not know {@code azure}: no adapter imports another). Sealing it to this module's two would put
+ * the vault back here. What stays exhaustive is {@link Kind}, which the factory switches on.
  */
-public sealed interface KeyCustody permits Pkcs12KeyCustody, Pkcs11KeyCustody {
+public interface KeyCustody {
 
     /** The kinds of custody; each is one adapter, chosen by the settings.  */
     enum Kind {
         /** {@code ca.p12} (and {@code ra.p12}) in the data folder: the embedded default. */
         PKCS12("PKCS#12 files in the data folder", Optional.empty()),
-        /** Azure Key Vault: the next issue's adapter. SCEPman chooses it by the vault's URL. */
+        /** Azure Key Vault, chosen by the vault's URL as SCEPman chooses it. */
         KEY_VAULT("Azure Key Vault", Optional.of("AppConfig:KeyVaultConfig:KeyVaultURL")),
         /** A PKCS#11 token through the JDK's SunPKCS11 provider, chosen by the token's module. */
         PKCS11("a PKCS#11 token", Optional.of("AppConfig:KeyVaultConfig:Pkcs11:Library"));

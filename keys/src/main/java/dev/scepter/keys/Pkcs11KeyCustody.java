@@ -68,7 +68,7 @@ public final class Pkcs11KeyCustody implements KeyCustody {
         this.ca = ca;
     }
 
-    static Pkcs11KeyCustody open(Pkcs11Settings settings) throws GeneralSecurityException {
+    public static Pkcs11KeyCustody open(Pkcs11Settings settings) throws GeneralSecurityException {
         return find(settings).orElseThrow(() -> missing(settings));
     }
 
@@ -83,7 +83,7 @@ public final class Pkcs11KeyCustody implements KeyCustody {
      * label: the one case the installer creates a root CA for. Every other failure (the PIN, the
      * token) is an {@link IllegalStateException} naming the setting.
      */
-    static Optional<Pkcs11KeyCustody> find(Pkcs11Settings settings) throws GeneralSecurityException {
+    public static Optional<Pkcs11KeyCustody> find(Pkcs11Settings settings) throws GeneralSecurityException {
         Provider provider = provider(settings);
         return inToken(settings, provider, logIn(settings, provider));
     }
@@ -93,7 +93,7 @@ public final class Pkcs11KeyCustody implements KeyCustody {
         return entry(settings, provider, keyStore, settings.keyLabel()).map(ca -> new Pkcs11KeyCustody(settings, provider, keyStore, ca));
     }
 
-    static Pkcs11KeyCustody createRootCa(Pkcs11Settings settings, RootCaSpec spec, Clock clock, SecureRandom random)
+    public static Pkcs11KeyCustody createRootCa(Pkcs11Settings settings, RootCaSpec spec, Clock clock, SecureRandom random)
             throws GeneralSecurityException {
         Provider provider = provider(settings);
         KeyStore keyStore = logIn(settings, provider);

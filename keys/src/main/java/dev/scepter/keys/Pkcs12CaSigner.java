@@ -52,7 +52,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * A key in a PKCS#12 file and its password file in the data folder (the CA's, or the SCEP RA's).
  * The key is held in memory for signing and key transport; nothing here hands it out. Opened and
- * created through {@link KeyCustodyFactory} only.
+ * created through {@link Pkcs12KeyCustody} only.
  */
 public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
 

@@ -33,11 +33,13 @@ public final class Pkcs12KeyCustody implements KeyCustody {
         this.ca = Objects.requireNonNull(ca, "ca");
     }
 
-    static Pkcs12KeyCustody open(DataFolder folder) throws IOException, GeneralSecurityException {
+    /** The CA of {@code ca.p12} in the data folder (and its SCEP RA in {@code ra.p12}, when asked). */
+    public static Pkcs12KeyCustody open(DataFolder folder) throws IOException, GeneralSecurityException {
         return new Pkcs12KeyCustody(folder, Pkcs12CaSigner.load(folder.caKeyStore(), folder.caPassword()));
     }
 
-    static Pkcs12KeyCustody createRootCa(DataFolder folder, RootCaSpec spec, Clock clock, SecureRandom random)
+    /** A new root CA in {@code ca.p12} with a fresh random password in {@code ca.p12.password}, both 0600. */
+    public static Pkcs12KeyCustody createRootCa(DataFolder folder, RootCaSpec spec, Clock clock, SecureRandom random)
             throws IOException, GeneralSecurityException {
         return new Pkcs12KeyCustody(folder, Pkcs12CaSigner.generate(folder.caKeyStore(), folder.caPassword(), spec, clock, random));
     }

@@ -31,19 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What every key custody hands out, whatever keeps the key: signers whose signatures the
  * certificates verify, and decrypters that open what a SCEP client encrypts to the CA or its RA
- * (RFC 8894 sections 2.1, 3.2.2). Each adapter's test extends this.
+ * (RFC 8894 sections 2.1, 3.2.2). Each adapter's test extends this, in this module or another
+ * (Key Vault's, in azure).
  */
-abstract class KeyCustodyContractTest {
+public abstract class KeyCustodyContractTest {
 
-    static final AlgorithmIdentifier SHA256 = new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256);
-    static final RootCaSpec RSA_CA = new RootCaSpec("CN=RSA Root,O=Example", 2048, 30, false);
-    static final RootCaSpec EC_CA = new RootCaSpec("CN=EC Root,O=Example", "EC", 256, 30, false);
+    protected static final AlgorithmIdentifier SHA256 = new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256);
+    protected static final RootCaSpec RSA_CA = new RootCaSpec("CN=RSA Root,O=Example", 2048, 30, false);
+    protected static final RootCaSpec EC_CA = new RootCaSpec("CN=EC Root,O=Example", "EC", 256, 30, false);
 
     /** Creates a new root CA in a fresh, empty custody of the kind under test. */
-    abstract KeyCustody create(RootCaSpec spec) throws Exception;
+    protected abstract KeyCustody create(RootCaSpec spec) throws Exception;
 
     /** Opens again what {@link #create} made, as a restarted server does. */
-    abstract KeyCustody reopen() throws Exception;
+    protected abstract KeyCustody reopen() throws Exception;
 
     @Test
     void anRsaCaSignsWhatItsCertificateVerifiesAndIsItsOwnScepKey() throws Exception {
@@ -103,9 +104,9 @@ abstract class KeyCustodyContractTest {
     }
 
     /** Creates a root CA as if at {@code clock}'s time. */
-    abstract KeyCustody create(RootCaSpec spec, Clock clock) throws Exception;
+    protected abstract KeyCustody create(RootCaSpec spec, Clock clock) throws Exception;
 
-    static void assertSignsVerifiably(CmsSigner signer, X509CertificateHolder certificate) throws Exception {
+    protected static void assertSignsVerifiably(CmsSigner signer, X509CertificateHolder certificate) throws Exception {
         byte[] data = "to be signed".getBytes(StandardCharsets.UTF_8);
         ContentSigner contentSigner = signer.contentSigner(SHA256);
         try (OutputStream out = contentSigner.getOutputStream()) {
@@ -126,7 +127,7 @@ abstract class KeyCustodyContractTest {
     }
 
     /** A PKCSReq built by an independent encoder, encrypted to {@code recipient}, opens to the client's CSR. */
-    static void assertDecryptsScepRequestsTo(ScepKey scep, X509CertificateHolder recipient) throws Exception {
+    protected static void assertDecryptsScepRequestsTo(ScepKey scep, X509CertificateHolder recipient) throws Exception {
         byte[] request = ScepRequestBuilder.pkcsReq().recipient(recipient).build();
         assertThat(PkiMessageDecoder.decode(request).decryptCertificationRequest(scep.decrypter(), recipient).getEncoded())
                 .isEqualTo(TestPki.CSR.getEncoded());

@@ -7,6 +7,7 @@ import dev.scepter.protocol.scep.CmsSigner;
 import dev.scepter.protocol.scep.PkiMessageDecoder;
 import dev.scepter.protocol.scep.ScepRequestBuilder;
 import dev.scepter.protocol.scep.TestPki;
+import dev.scepter.settings.DataFolder;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ class Pkcs12KeyCustodyTest extends KeyCustodyContractTest {
     void anRaOfAnotherCaIsRefusedWithWhatToDo() throws Exception {
         KeyCustody custody = create(EC_CA);
         Path other = Files.createDirectory(dataDir.resolve("other"));
-        KeyCustody otherCa = KeyCustodyFactory.createRootCa(KeyCustody.Kind.PKCS12, other, EC_CA, Clock.systemUTC(), new SecureRandom());
+        KeyCustody otherCa = Pkcs12KeyCustody.createRootCa(new DataFolder(other), EC_CA, Clock.systemUTC(), new SecureRandom());
         otherCa.createScepRa(Clock.systemUTC(), new SecureRandom());
         for (String file : new String[] {"ra.p12", "ra.p12.password"}) {
             Files.copy(other.resolve(file), dataDir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
@@ -82,18 +83,18 @@ class Pkcs12KeyCustodyTest extends KeyCustodyContractTest {
     }
 
     @Override
-    KeyCustody create(RootCaSpec spec) throws Exception {
+    protected KeyCustody create(RootCaSpec spec) throws Exception {
         return create(spec, Clock.systemUTC());
     }
 
     @Override
-    KeyCustody create(RootCaSpec spec, Clock clock) throws Exception {
-        return KeyCustodyFactory.createRootCa(KeyCustody.Kind.PKCS12, dataDir, spec, clock, new SecureRandom());
+    protected KeyCustody create(RootCaSpec spec, Clock clock) throws Exception {
+        return Pkcs12KeyCustody.createRootCa(new DataFolder(dataDir), spec, clock, new SecureRandom());
     }
 
     @Override
-    KeyCustody reopen() throws Exception {
-        return KeyCustodyFactory.open(KeyCustody.Kind.PKCS12, dataDir);
+    protected KeyCustody reopen() throws Exception {
+        return Pkcs12KeyCustody.open(new DataFolder(dataDir));
     }
 
 }

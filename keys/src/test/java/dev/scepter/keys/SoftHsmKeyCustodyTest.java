@@ -50,23 +50,23 @@ class SoftHsmKeyCustodyTest extends KeyCustodyContractTest {
     }
 
     @Override
-    KeyCustody create(RootCaSpec spec) throws Exception {
+    protected KeyCustody create(RootCaSpec spec) throws Exception {
         return create(spec, Clock.systemUTC());
     }
 
     @Override
-    KeyCustody create(RootCaSpec spec, Clock clock) throws Exception {
-        return KeyCustodyFactory.createRootCa(settings(), dataDir, spec, clock, new SecureRandom());
+    protected KeyCustody create(RootCaSpec spec, Clock clock) throws Exception {
+        return Pkcs11KeyCustody.createRootCa(token(), spec, clock, new SecureRandom());
     }
 
     @Override
-    KeyCustody reopen() throws Exception {
-        return KeyCustodyFactory.open(settings(), dataDir);
+    protected KeyCustody reopen() throws Exception {
+        return Pkcs11KeyCustody.open(token());
     }
 
     @Test
     void theLibrarySettingChoosesTheTokenAndNothingIsWrittenToTheDataFolder() throws Exception {
-        assertThat(KeyCustodyFactory.kind(settings())).isEqualTo(KeyCustody.Kind.PKCS11);
+        assertThat(Pkcs11Settings.bind(settings().raw())).isPresent();
         KeyCustody custody = create(RSA_CA);
 
         assertThat(custody.kind()).isEqualTo(KeyCustody.Kind.PKCS11);
@@ -140,5 +140,9 @@ class SoftHsmKeyCustodyTest extends KeyCustodyContractTest {
 
     private ScepterSettings settings() throws Exception {
         return ScepterSettings.bind(RawSettings.of(values));
+    }
+
+    private Pkcs11Settings token() throws Exception {
+        return Pkcs11Settings.bind(settings().raw()).orElseThrow();
     }
 }

@@ -1,6 +1,7 @@
 package dev.scepter.server;
 
 import dev.scepter.authority.revocation.Revocations;
+import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.azure.http.JsonHttp;
 import dev.scepter.azure.intune.IntuneChallengeVerifier;
 import dev.scepter.azure.intune.IntuneClient;
@@ -10,11 +11,13 @@ import dev.scepter.azure.intune.ScepActions;
 import dev.scepter.azure.signin.AccessTokens;
 import dev.scepter.server.intune.IntuneRevocationSchedule;
 import dev.scepter.server.intune.IntuneValidation;
+import dev.scepter.server.scep.ScepEndpointFactory;
 import dev.scepter.settings.AzureCloudSettings;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -66,10 +69,12 @@ public class IntuneConfiguration {
     /** Intune's revocation requests, polled while signed in and {@code RevocationPollSeconds} is not 0. */
     @Bean(destroyMethod = "close")
     IntuneRevocationSchedule intuneRevocationSchedule(CoreContext core, IntuneValidation validation, Revocations revocations,
-            String issuerName) {
+            CertificateStore store, String issuerName) {
         Duration every = core.settings().intune().revocationPoll();
+        // Intune revokes only what it enrolled: certificates recorded by Intune's SCEP endpoint.
         Optional<IntuneRevocationPoller> poller = every.isZero() ? Optional.empty()
-                : validation.client().map(client -> new IntuneRevocationPoller(client, revocations, issuerName));
+                : validation.client().map(client -> new IntuneRevocationPoller(client, revocations, store, issuerName,
+                        Set.of(ScepEndpointFactory.INTUNE_ENDPOINT)));
         IntuneRevocationSchedule schedule = new IntuneRevocationSchedule(poller);
         // The first poll soon after start-up, not a whole period later.
         schedule.start(every.compareTo(FIRST_POLL) < 0 ? every : FIRST_POLL, every);
@@ -87,7 +92,7 @@ public class IntuneConfiguration {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("no TLS in this JVM", e);
         }
-        JsonHttp http = new JsonHttp(JsonHttp.client(tls, CONNECT_TIMEOUT), CALL_TIMEOUT, 3, Duration.ofSeconds(2),
+        JsonHttp http = new JsonHttp(JsonHttp.client(tls, CONNECT_TIMEOUT), CALL_TIMEOUT, IntuneClient.ATTEMPTS, IntuneClient.LONGEST_WAIT,
                 duration -> Thread.sleep(duration.toMillis()), clock);
         return Optional.of(new IntuneClient(http, tokens, cloud, clock));
     }

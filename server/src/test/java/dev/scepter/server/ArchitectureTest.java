@@ -1,6 +1,9 @@
 package dev.scepter.server;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.base.DescribedPredicate.or;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,6 +20,10 @@ import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.store.OneTimeChallengeStore;
 import dev.scepter.authority.store.Storage;
 import dev.scepter.authority.token.ApiTokenStore;
+import dev.scepter.keys.CaCertificates;
+import dev.scepter.keys.KeyCustody;
+import dev.scepter.keys.RootCaSpec;
+import dev.scepter.keys.ScepKey;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +48,16 @@ class ArchitectureTest {
     /** Each backend adapter: it implements ports of {@code authority} and knows no other adapter. */
     static final List<String> ADAPTERS = List.of("dev.scepter.store..", "dev.scepter.directory..", "dev.scepter.keys..", "dev.scepter.azure..");
 
+    /**
+     * The key custody's seam: a port that {@code keys} publishes beside its own two custodies, so
+     * that a custody of another module (Azure Key Vault, in {@code azure}) is built on it without
+     * knowing them. Only these types: an adapter that reached {@code Pkcs12KeyCustody} or a
+     * PKCS#11 class would still break the rule. The installer's {@code KeyCustodyFactory}, which
+     * sees every adapter, chooses among them.
+     */
+    static final List<Class<?>> KEY_CUSTODY_SEAM = List.of(KeyCustody.class, KeyCustody.Kind.class, ScepKey.class, RootCaSpec.class,
+            CaCertificates.class);
+
     private static JavaClasses main;
 
     @BeforeAll
@@ -52,7 +69,7 @@ class ArchitectureTest {
                 .importPackages("dev.scepter");
         // Every module's classes, or a rule could pass for want of what it checks.
         for (String module : List.of("protocol.scep", "authority.enrollment", "keys", "settings", "store.jdbc", "directory.ldap",
-                "installer.azure", "server.api")) {
+                "azure.keyvault", "installer.azure", "server.api", "certmaster.web")) {
             assertThat(main.containPackage("dev.scepter." + module)).as("dev.scepter." + module + " is imported").isTrue();
         }
     }
@@ -60,12 +77,24 @@ class ArchitectureTest {
     @Test
     void noAdapterImportsAnotherAdapter() {
         for (String adapter : ADAPTERS) {
-            String[] others = ADAPTERS.stream().filter(other -> !other.equals(adapter)).toArray(String[]::new);
-            noClasses().that().resideInAPackage(adapter)
-                    .should().dependOnClassesThat().resideInAnyPackage(others)
-                    .because("an adapter implements the authority's ports and needs no other backend")
-                    .check(main);
+            knowsNoOtherAdapter(adapter).check(main);
         }
+    }
+
+    @Test
+    void theSeamLetsAnAdapterUseKeyCustodyButNotAnotherAdaptersClass() {
+        JavaClasses fixture = new ClassFileImporter().importClasses(dev.scepter.azure.archfixture.ReachesTheFileCustody.class);
+
+        assertThatThrownBy(() -> knowsNoOtherAdapter("dev.scepter.azure..").check(fixture)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining(dev.scepter.keys.Pkcs12KeyCustody.class.getName())
+                .hasMessageNotContaining("<" + KeyCustody.class.getName() + ">");
+    }
+
+    static ArchRule knowsNoOtherAdapter(String adapter) {
+        String[] others = ADAPTERS.stream().filter(other -> !other.equals(adapter)).toArray(String[]::new);
+        return noClasses().that().resideInAPackage(adapter)
+                .should().dependOnClassesThat(resideInAnyPackage(others).and(not(belongToAnyOf(KEY_CUSTODY_SEAM.toArray(Class<?>[]::new)))))
+                .because("an adapter implements the authority's ports (and the key custody's seam) and needs no other backend");
     }
 
     @Test
@@ -75,6 +104,16 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage("dev.scepter.authority..", "dev.scepter.protocol..")
                 .should().dependOnClassesThat().resideInAnyPackage(outside)
                 .because("the CA's rules and the protocols are the ports' side: adapters and settings plug into them")
+                .check(main);
+    }
+
+    @Test
+    void certificateMasterKnowsTheCoreByItsHttpApiOnly() {
+        noClasses().that().resideInAPackage("dev.scepter.certmaster..")
+                .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe("Scepter classes outside Certificate Master",
+                        (JavaClass target) -> target.getPackageName().startsWith("dev.scepter.")
+                                && !target.getPackageName().startsWith("dev.scepter.certmaster")))
+                .because("the portal runs alone too, on another machine: it reaches the CA through the API, with its own token and roles")
                 .check(main);
     }
 

@@ -51,7 +51,8 @@ class DirectoryOutageTest {
             assertThat(ocspStatus(server, bound.getSerialNumber())).as("bound: the directory must answer").isEqualTo(OCSPResp.TRY_LATER);
             assertThat(ocspStatus(server, unbound.getSerialNumber())).as("unbound: no directory needed").isEqualTo(OCSPResp.SUCCESSFUL);
             assertThat(server.get("/probe").statusCode()).isEqualTo(503);
-            assertThat(server.text("/")).contains("Directory", "NOT CONNECTED");
+            // The cause, so the admin knows what to fix: nothing listens on the port.
+            assertThat(server.text("/")).contains("Directory", "NOT CONNECTED", "127.0.0.1:" + closedPort, "connect error");
         }
     }
 

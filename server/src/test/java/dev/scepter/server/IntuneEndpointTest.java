@@ -51,6 +51,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The Intune endpoint through SCEP, signed in to a simulated Intune: requests validated, then
@@ -169,6 +170,43 @@ class IntuneEndpointTest {
         assertThat(success.field("callerInfo").asString()).startsWith("Scepter/");
         assertThat(record(certificate.getSerialNumber()).revocation()).as("the delivery hold is lifted").isEmpty();
         assertThat(ocsp(certificate.getSerialNumber()).getCertStatus()).as("good once Intune acknowledged it").isNull();
+    }
+
+    /**
+     * WaitForSuccessNotificationResponse (the default): between issuance and Intune's answer the
+     * certificate is on its delivery hold, and OCSP says so (revoked, certificateHold), never good;
+     * once Intune answered Success it is good (docs/configuration.md).
+     */
+    @Test
+    void whileIntuneHasNotAnsweredTheSuccessNotificationOcspAnswersCertificateHoldThenGood() throws Exception {
+        UUID device = UUID.randomUUID();
+        server.context.getBean(DirectoryAdministration.class).put("test",
+                new EmbeddedDirectory.Entry(DirectoryObjectType.DEVICE, device, true, Optional.empty()));
+        KeyPair keys = TestPki.rsa();
+        byte[] request = pkcsReq(keys, device, challengeFor(device));
+        IntuneSimulator.Hold hold = intune.holdNext("successNotification");
+        java.util.concurrent.CompletableFuture<PkiMessage> certRep = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return send(request);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        BigInteger serial;
+        try {
+            JsonNode notification = hold.awaitArrival(Duration.ofSeconds(20)).path("notification");
+            serial = new BigInteger(notification.path("certificateSerialNumber").asString(), 16);
+
+            assertThat(ocsp(serial).getCertStatus()).as("issued, awaiting Intune's acknowledgement")
+                    .isInstanceOfSatisfying(RevokedStatus.class, held -> assertThat(held.getRevocationReason()).isEqualTo(6));
+            assertThat(certRep).as("the device still waits").isNotDone();
+        } finally {
+            hold.release();
+        }
+
+        X509CertificateHolder certificate = issued(certRep.get(30, java.util.concurrent.TimeUnit.SECONDS), keys);
+        assertThat(certificate.getSerialNumber()).isEqualTo(serial);
+        assertThat(ocsp(serial).getCertStatus()).as("good once Intune acknowledged it, at once on this instance").isNull();
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.scepter.server;
 
 import dev.scepter.authority.store.Storage;
+import dev.scepter.installer.KeyCustodyFactory;
 import dev.scepter.installer.StorageFactory;
 import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.keys.KeyCustody;
-import dev.scepter.keys.KeyCustodyFactory;
 import dev.scepter.settings.RawSettings;
 import dev.scepter.settings.ScepterSettings;
 import java.io.ByteArrayOutputStream;
@@ -54,6 +54,15 @@ final class RunningServer implements AutoCloseable {
      */
     static RunningServer start(Map<String, String> extraSettings, dev.scepter.azure.signin.AccessTokens tokens, javax.net.ssl.SSLContext tls)
             throws Exception {
+        return start(extraSettings, tokens, tls, null);
+    }
+
+    /**
+     * @param vault how the CA key's Azure Key Vault is reached (a simulator's access), for settings that put the key there;
+     *              null: the core's own sign-in and the JDK's trust, as the server does
+     */
+    static RunningServer start(Map<String, String> extraSettings, dev.scepter.azure.signin.AccessTokens tokens, javax.net.ssl.SSLContext tls,
+            java.util.function.Supplier<dev.scepter.azure.keyvault.KeyVaultAccess> vault) throws Exception {
         Path dataDir = Files.createTempDirectory("scepter-server-test");
         Map<String, String> values = new HashMap<>();
         values.put("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "2048");
@@ -61,14 +70,16 @@ final class RunningServer implements AutoCloseable {
         ScepterSettings settings = ScepterSettings.bind(RawSettings.of(values));
         Storage storage = StorageFactory.open(dataDir, settings.store());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new LocalInstallation(dataDir, settings, () -> storage, Clock.systemUTC(), new SecureRandom(), new PrintStream(out, true))
+        // One sign-in, as ServeCommand has: the installation and the custody reach Key Vault with it.
+        dev.scepter.azure.signin.AccessTokens signIn = tokens != null ? tokens : dev.scepter.azure.signin.SignIn.open(settings, Clock.systemUTC());
+        java.util.function.Supplier<dev.scepter.azure.keyvault.KeyVaultAccess> keyVault = vault != null ? vault : KeyCustodyFactory.signedIn(signIn);
+        new LocalInstallation(dataDir, settings, () -> storage, Clock.systemUTC(), new SecureRandom(), new PrintStream(out, true), false, keyVault)
                 .complete(false);
-        KeyCustody keys = KeyCustodyFactory.open(settings, dataDir);
+        KeyCustody keys = KeyCustodyFactory.open(settings, dataDir, keyVault);
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        dev.scepter.azure.signin.AccessTokens signIn = tokens != null ? tokens : dev.scepter.azure.signin.SignIn.open(settings, Clock.systemUTC());
         CoreContext core = new CoreContext(dataDir, settings, storage, keys, "127.0.0.1", port,
                 tls != null ? DirectoryFactory.openExternal(settings, signIn, tls) : DirectoryFactory.openExternal(settings, signIn), signIn);
         return new RunningServer(dataDir, core, ScepterServer.start(core), out.toString());
@@ -98,6 +109,18 @@ final class RunningServer implements AutoCloseable {
 
     String text(String pathAndQuery) throws Exception {
         return new String(get(pathAndQuery).body(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Waits until Certificate Master, which starts after the core is ready, serves its sign-in page. */
+    RunningServer awaitCertMaster() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (get("/certmaster/signin").statusCode() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Certificate Master did not start within 60 s");
+            }
+            Thread.sleep(200);
+        }
+        return this;
     }
 
     @Override

@@ -203,7 +203,7 @@ class ScepterServerTest {
     void theProbeIsHealthyWhileTheStoreAnswers() throws Exception {
         HttpResponse<byte[]> response = server.get("/probe");
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("CA: OK", "Storage: OK");
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).contains("CA: VALID", "Storage: CONNECTED");
     }
 
     @Test

@@ -112,7 +112,7 @@ class ServerOptionsTest {
 
             HttpResponse<byte[]> probe = server.get("/probe");
             assertThat(probe.statusCode()).isEqualTo(503);
-            assertThat(new String(probe.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("Storage: FAILING", "CA: OK");
+            assertThat(new String(probe.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("Storage: NOT CONNECTED", "CA: VALID");
             assertThat(server.text("/")).contains("NOT CONNECTED", "DEGRADED");
         }
     }

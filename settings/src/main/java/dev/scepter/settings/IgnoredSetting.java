@@ -21,7 +21,7 @@ public record IgnoredSetting(String name, String source, boolean known) {
     /** SCEPman's settings (its documentation's list) that this version of Scepter does not use. */
     private static final Set<String> SCEPMAN_SETTINGS = Stream.of(
             "AppConfig:LicenseKey", "AppConfig:RemoteDebug", "AppConfig:AnonymousHomePageAccess",
-            "AppConfig:CertificateStorage:TableStorageEndpoint", "AppConfig:EnableCertificateStorage",
+            "AppConfig:EnableCertificateStorage",
             "AppConfig:IntuneValidation:UntoleratedUserRisks", "AppConfig:IntuneValidation:UserRiskCheck",
             "AppConfig:IntuneValidation:EnableCertificateStorage",
             "AppConfig:JamfValidation:EnableCertificateStorage",
@@ -31,7 +31,6 @@ public record IgnoredSetting(String name, String source, boolean known) {
             "AppConfig:CertMaster:URL", "AppConfig:DirectCSRValidation:Enabled", "AppConfig:DirectCSRValidation:DefaultEkus",
             "AppConfig:DirectCSRValidation:ValidityPeriodDays", "AppConfig:DbCSRValidation:AllowRenewals",
             "AppConfig:DbCSRValidation:ReenrollmentAllowedCertificateTypes",
-            "AppConfig:KeyVaultConfig:KeyVaultURL", "AppConfig:KeyVaultConfig:RootCertificateConfig:CertificateName",
             "AppConfig:AuthConfig:TenantName", "AppConfig:AuthConfig:HomeTenantId", "AppConfig:AuthConfig:HomeApplicationId",
             "AppConfig:AuthConfig:SCEPmanAPIScope")
             .map(RawSettings::canonical).collect(Collectors.toUnmodifiableSet());

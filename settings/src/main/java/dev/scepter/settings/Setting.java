@@ -75,6 +75,8 @@ public enum Setting {
     MS_GRAPH_ENDPOINT("AppConfig:AzureCloudConfig:MSGraphEndpoint", "https://graph.microsoft.com", false),
     MANAGEMENT_ENDPOINT("AppConfig:AzureCloudConfig:ManagementEndpoint", "https://api.manage.microsoft.com", false),
     INTUNE_APP_ID("AppConfig:AzureCloudConfig:IntuneAppId", "0000000a-0000-0000-c000-000000000000", false),
+    /** Key Vault's token audience; bound by the keys module (KeyVaultSettings), used when KeyVaultURL is set. */
+    KEY_VAULT_ENDPOINT("AppConfig:AzureCloudConfig:KeyVaultEndpoint", "https://vault.azure.net", false),
 
     DB_CSR_ENABLED("AppConfig:DbCSRValidation:Enabled", "true", false),
     DB_CSR_VALIDITY_PERIOD_DAYS("AppConfig:DbCSRValidation:ValidityPeriodDays", null, false),
@@ -121,6 +123,11 @@ public enum Setting {
     ROOT_DAYS_EXPIRES_IN("AppConfig:KeyVaultConfig:RootCertificateConfig:DaysExpiresIn", "3650", false),
     ROOT_ADD_EXTENDED_KEY_USAGE("AppConfig:KeyVaultConfig:RootCertificateConfig:AddExtendedKeyUsage", "true", false),
 
+    // Bound by the keys module itself (KeyVaultSettings), which names each in its errors; the URL
+    // chooses Key Vault for the CA key, as in SCEPman.
+    KEY_VAULT_URL("AppConfig:KeyVaultConfig:KeyVaultURL", null, false),
+    ROOT_CERTIFICATE_NAME("AppConfig:KeyVaultConfig:RootCertificateConfig:CertificateName", "Scepter-Root-CA-V1", false),
+
     // Bound by the keys module itself (Pkcs11Settings), which names each in its errors; listed here
     // so that they are known, documented and never reported as ignored. Library chooses the token.
     PKCS11_LIBRARY("AppConfig:KeyVaultConfig:Pkcs11:Library", null, false),
@@ -132,6 +139,8 @@ public enum Setting {
     DATABASE_URL("AppConfig:Database:Url", null, false),
     DATABASE_USER("AppConfig:Database:User", null, false),
     DATABASE_PASSWORD("AppConfig:Database:Password", null, true),
+    TABLE_STORAGE_ENDPOINT("AppConfig:CertificateStorage:TableStorageEndpoint", null, false),
+    TABLE_STORAGE_CONNECTION_STRING("AppConfig:CertificateStorage:ConnectionString", null, true),
 
     AUTH_APPLICATION_ID("AppConfig:AuthConfig:ApplicationId", null, false),
     AUTH_APPLICATION_KEY("AppConfig:AuthConfig:ApplicationKey", null, true),

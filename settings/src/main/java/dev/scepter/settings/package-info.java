@@ -24,7 +24,7 @@
  * Intune get their own sections ({@code GraphSettings}, {@code IntuneSettings}; a new
  * {@link dev.scepter.settings.DirectoryType} constant picks Graph as the directory), Key Vault a
  * {@code KeyVaultSettings} beside {@link dev.scepter.settings.RootCaSettings} (from
- * {@code AppConfig:KeyVaultConfig:*}), and Table Storage joins {@link dev.scepter.settings.StoreSettings}
- * ({@code AppConfig:CertificateStorage:TableStorageEndpoint}), which the storage factory reads.
+ * {@code AppConfig:KeyVaultConfig:*}), and Table Storage is in {@link dev.scepter.settings.StoreSettings}
+ * ({@code AppConfig:CertificateStorage:*}), which the storage factory reads.
  */
 package dev.scepter.settings;

@@ -2,6 +2,7 @@ package dev.scepter.authority.enrollment;
 
 import dev.scepter.authority.audit.AuditEvent;
 import dev.scepter.authority.audit.AuditLog;
+import dev.scepter.authority.ca.CaKeyUnavailableException;
 import dev.scepter.authority.directory.DirectoryUnavailableException;
 import dev.scepter.authority.enrollment.EnrollmentOutcome.Issued;
 import dev.scepter.authority.enrollment.EnrollmentOutcome.Reason;
@@ -127,7 +128,21 @@ public final class Enrollment {
             // protocol's own "come back later" unanswered would leave it waiting for ever.
             return rejected(endpoint, request, new Rejected(Reason.DIRECTORY_UNAVAILABLE,
                     "the directory cannot be reached now; enroll again later"));
+        } catch (CaKeyUnavailableException e) {
+            return caKeyUnavailable(endpoint, request, e);
         }
+    }
+
+    /**
+     * The CA key did not sign (nothing was recorded): an MDM that vouched for the request is told,
+     * as for a directory outage; without one the exception goes on to the protocol, whose "try
+     * later" it is.
+     */
+    private static EnrollmentOutcome caKeyUnavailable(EnrollmentEndpoint endpoint, EnrollmentRequest request, CaKeyUnavailableException e) {
+        if (endpoint.notifier() == MdmNotifier.NONE) {
+            throw e;
+        }
+        return rejected(endpoint, request, new Rejected(Reason.CA_KEY_UNAVAILABLE, "the CA key cannot sign now; enroll again later"));
     }
 
     private EnrollmentOutcome bindAndIssue(EnrollmentEndpoint endpoint, EnrollmentRequest request, byte[] requestDigest) {
@@ -162,7 +177,12 @@ public final class Enrollment {
         }
         int typeByte = SerialNumbers.typeByte(previous.serialNumber()).orElseThrow();
         Optional<Binder.Bound> bound = previous.binding().map(binding -> new Binder.Bound(binding, typeByte));
-        EnrollmentOutcome outcome = issueAndRecord(endpoint, request, bound, requestDigest, Optional.of(previous));
+        EnrollmentOutcome outcome;
+        try {
+            outcome = issueAndRecord(endpoint, request, bound, requestDigest, Optional.of(previous));
+        } catch (CaKeyUnavailableException e) {
+            return caKeyUnavailable(endpoint, request, e);
+        }
         if (outcome instanceof Issued issued) {
             LOG.log(System.Logger.Level.INFO, "Renewed the certificate {0} as {1}", previous.serialHex(), issued.record().serialHex());
         }

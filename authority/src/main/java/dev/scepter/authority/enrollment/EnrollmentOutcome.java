@@ -39,6 +39,13 @@ public sealed interface EnrollmentOutcome {
          */
         DIRECTORY_UNAVAILABLE,
         /**
+         * The CA's key could not sign now ({@link dev.scepter.authority.ca.CaKeyUnavailableException}:
+         * a key service throttling or unavailable) after an MDM vouched for the request; the MDM is
+         * told, nothing was issued. Elsewhere it passes as the exception, which each protocol
+         * answers with its own "come back later".
+         */
+        CA_KEY_UNAVAILABLE,
+        /**
          * The certificate was issued and recorded, but the endpoint's MDM refused its delivery
          * ({@link DeliveryRefusedException}: Intune's success notification failed); it was revoked
          * at once and never left.

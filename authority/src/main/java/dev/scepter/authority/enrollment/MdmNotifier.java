@@ -18,11 +18,13 @@ import org.bouncycastle.cert.X509CertificateHolder;
  * protocol: an MDM that vouched for a request waits to hear how it ended. Calls run on
  * the requester's thread, so a notifier keeps them short or hands them off.
  *
- * <p>A notifier that throws changes nothing, with one exception: the certificate stays issued
- * and is answered, the refusal stays a refusal, and the failure is logged. The exception is
- * {@link DeliveryRefusedException} from {@link #issued}, for an MDM whose protocol says the
- * certificate must not leave without its acknowledgement (Intune with
- * {@code WaitForSuccessNotificationResponse}): the recorded certificate is then revoked at once,
+ * <p>A notifier that throws changes nothing, with two exceptions: the certificate stays issued
+ * and is answered, the refusal stays a refusal, and the notification is logged as not delivered
+ * (without the exception's message, which may carry what was being sent). The exceptions are
+ * {@link DeliveryRefusedException} from {@link #issued}, and any exception from {@link #issued}
+ * of a notifier that {@link #holdsDelivery()}: its MDM's protocol says the certificate must not
+ * leave without its acknowledgement (Intune with {@code WaitForSuccessNotificationResponse}), and a
+ * notification that failed was not acknowledged. The recorded certificate is then revoked at once,
  * audited with the reason, and the requester is refused
  * ({@link EnrollmentOutcome.Reason#DELIVERY_REFUSED}). A notifier that {@link #holdsDelivery()}
  * has the certificate recorded on a delivery hold (certificateHold) that is lifted only once

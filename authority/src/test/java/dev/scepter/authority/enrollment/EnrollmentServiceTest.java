@@ -398,6 +398,27 @@ class EnrollmentServiceTest {
     }
 
     @Test
+    void aHoldingMdmWhoseNotifierFailsWithoutRefusingHasNotAcknowledgedSoTheCertificateIsWithheld() throws Exception {
+        notifier.holds = true;
+        notifier.failWith = new IllegalStateException("POST https://intune.example/x Authorization: Bearer eyJ0eXAiOiJKV1QiLCJhbGciOi");
+        List<BigInteger> released = new CopyOnWriteArrayList<>();
+        enrollment.onReleased(released::add);
+
+        EnrollmentOutcome outcome = enrollments.enroll(renewing, request(Csrs.forKey(device).challenge("s3cret").build(), "tx-1", selfSigned));
+
+        assertThat(outcome).isInstanceOfSatisfying(EnrollmentOutcome.Rejected.class,
+                rejected -> assertThat(rejected.reason()).isEqualTo(EnrollmentOutcome.Reason.DELIVERY_REFUSED));
+        BigInteger serial = store.recorded().get(0).serialNumber();
+        assertThat(released).as("the hold is not lifted").isEmpty();
+        assertThat(validity().statusOf(serial)).isInstanceOfSatisfying(CertificateStatus.Revoked.class,
+                revoked -> assertThat(revoked.reason()).isEqualTo(5));
+        assertThat(enrollments.issuedInTransaction(renewing, "tx-1")).as("CertPoll").isEmpty();
+        assertThat(audit.events).extracting(e -> e.action()).containsExactly("certificate.issue", "certificate.revoke");
+        assertThat(audit.events.get(1).target()).contains("IllegalStateException").doesNotContain("eyJ").doesNotContain("Bearer");
+        assertThat(notifier.calls).as("not told of a refusal it caused").containsExactly("issued");
+    }
+
+    @Test
     void aWithholdingTheStoreRefusesOrACrashWhileTheMdmDecidesLeavesTheCertificateOnHoldOnEveryNode() throws Exception {
         notifier.holds = true;
         notifier.failWith = new DeliveryRefusedException("Intune answered the success notification with HTTP 500");

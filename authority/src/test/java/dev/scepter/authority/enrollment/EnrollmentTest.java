@@ -274,6 +274,45 @@ class EnrollmentTest {
                 .isInstanceOf(dev.scepter.authority.directory.DirectoryUnavailableException.class);
     }
 
+    @Test
+    void aCaKeyThatCannotSignAfterTheMdmVouchedIsARefusalTheMdmIsToldOfAndElsewhereStaysAnOutage() throws Exception {
+        // As Key Vault's key while the vault throttles.
+        dev.scepter.authority.ca.CaSigner throttled = new dev.scepter.authority.ca.CaSigner() {
+            @Override
+            public org.bouncycastle.cert.X509CertificateHolder certificate() {
+                return ca.certificate();
+            }
+
+            @Override
+            public org.bouncycastle.operator.ContentSigner contentSigner(org.bouncycastle.asn1.x509.AlgorithmIdentifier digestAlgorithm) {
+                throw new dev.scepter.authority.ca.CaKeyUnavailableException("Key Vault is throttling (HTTP 429)");
+            }
+
+            @Override
+            public String describe() {
+                return "a throttled vault";
+            }
+        };
+        Enrollment inVault = new Enrollment(new CertificateIssuer(throttled, new IssuancePolicy(730, Duration.ofDays(1), true,
+                URI.create("http://scepter.test")), Clock.systemUTC()), store, new SerialNumbers(new SecureRandom()), Optional.empty(), audit, Clock.systemUTC());
+        PKCS10CertificationRequest request = Csrs.forKey(device).subject("CN=vault-throttled").challenge("s3cret").build();
+        EnrollmentServiceTest.RecordingNotifier mdm = new EnrollmentServiceTest.RecordingNotifier();
+        EnrollmentEndpoint plain = endpoint(EndpointProfile.Binding.NONE);
+        EnrollmentEndpoint withMdm = new EnrollmentEndpoint(plain.profile(), plain.challengeVerifier(), RenewalPolicy.NONE, mdm);
+        long before = store.count();
+
+        EnrollmentOutcome outcome = inVault.enroll(withMdm, request(request));
+
+        assertThat(outcome).isInstanceOfSatisfying(EnrollmentOutcome.Rejected.class,
+                rejected -> assertThat(rejected.reason()).isEqualTo(EnrollmentOutcome.Reason.CA_KEY_UNAVAILABLE));
+        assertThat(mdm.calls).containsExactly("refused");
+        assertThat(store.count()).as("nothing issued").isEqualTo(before);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> inVault.enroll(plain, request(request)))
+                .as("without an MDM waiting, the protocol answers the outage itself")
+                .isInstanceOf(dev.scepter.authority.ca.CaKeyUnavailableException.class);
+        assertThat(store.count()).isEqualTo(before);
+    }
+
     private static EnrollmentEndpoint endpoint(EndpointProfile.Binding binding) {
         return new EnrollmentEndpoint(new EndpointProfile("bound", 0x40, Optional.empty(), List.of(KeyPurposeId.id_kp_clientAuth),
                 KeyUsage.digitalSignature, binding), new StaticChallengeVerifier("s3cret"));

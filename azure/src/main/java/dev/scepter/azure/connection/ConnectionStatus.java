@@ -20,7 +20,9 @@ public record ConnectionStatus(String name, State state, String reason, Optional
         /** The service cannot be reached, refuses the sign-in, or refuses a permission: what depends on it fails. */
         NOT_CONNECTED,
         /** Configured not to be used (or left out, as Intune in AADAndIntuneOpportunistic without its permission). */
-        NOT_CONFIGURED;
+        NOT_CONFIGURED,
+        /** Not checked yet: the first check since start-up is under way. Not a failure: nothing is known to be down. */
+        CHECKING;
 
         /** The badge's words. */
         public String words() {
@@ -41,6 +43,11 @@ public record ConnectionStatus(String name, State state, String reason, Optional
 
     public static ConnectionStatus notConnected(String name, String reason, Optional<String> missingPermission) {
         return new ConnectionStatus(name, State.NOT_CONNECTED, reason, missingPermission);
+    }
+
+    /** A row whose first check is under way. */
+    public static ConnectionStatus checking(String name) {
+        return new ConnectionStatus(name, State.CHECKING, "not checked yet: the first check since start-up is under way", Optional.empty());
     }
 
     /** Whether this row lets the probe pass: only a connection that is configured and down fails it. */

@@ -46,8 +46,9 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Throttled answers: {@link JsonHttp} honours {@code Retry-After} on the call itself; a 429 or
  * 503 inside a batch is sent again once after its {@code Retry-After} when that is no longer than
- * the wait an OCSP request thread can afford, else returned as it came. The caller reads every
- * answer but a well-formed one as "cannot tell now".
+ * the wait an OCSP request thread can afford, else returned as it came. A 401 inside a batch is
+ * treated as a 401 to the call itself: the token is dropped and the call sent once more with a new
+ * one. The caller reads every answer but a well-formed one as "cannot tell now".
  */
 final class GraphCalls {
 
@@ -291,12 +292,17 @@ final class GraphCalls {
             byId.put(id, taken.get(i));
             requests.addObject().put("id", id).put("method", "GET").put("url", taken.get(i).url());
         }
-        JsonHttp.Response response = authorized(token -> http.call("POST", URI.create(version + "/$batch"), token, Map.of(), body));
+        String[] sent = new String[1];
+        JsonHttp.Response response = authorized(token -> {
+            sent[0] = token;
+            return http.call("POST", URI.create(version + "/$batch"), token, Map.of(), body);
+        });
         JsonNode responses = response.body().path("responses");
         if (!response.ok() || !responses.isArray()) {
             throw new DirectoryUnavailableException("Microsoft Graph's $batch answered " + response.status() + " " + response.errorCode(), null);
         }
         List<Pending> throttled = new ArrayList<>();
+        List<Pending> refused = new ArrayList<>();
         Duration wait = Duration.ZERO;
         for (JsonNode inner : responses) {
             Pending pending = byId.remove(inner.path("id").asString(""));
@@ -306,7 +312,9 @@ final class GraphCalls {
             int status = inner.path("status").asInt();
             Optional<Duration> retryAfter = retryAfter(inner.path("headers"));
             Answer answer = new Answer(status, inner.path("body").isObject() ? inner.path("body") : MissingNode.getInstance(), retryAfter);
-            if ((status == 429 || status == 503) && mayRetry && retryAfter.orElse(Duration.ZERO).compareTo(longestWait) <= 0) {
+            if (status == 401 && mayRetry) {
+                refused.add(pending);
+            } else if ((status == 429 || status == 503) && mayRetry && retryAfter.orElse(Duration.ZERO).compareTo(longestWait) <= 0) {
                 throttled.add(pending);
                 Duration asked = retryAfter.orElse(Duration.ofMillis(200));
                 wait = asked.compareTo(wait) > 0 ? asked : wait;
@@ -316,6 +324,13 @@ final class GraphCalls {
         }
         byId.values().forEach(p -> p.answer().completeExceptionally(
                 new DirectoryUnavailableException("Microsoft Graph's $batch left a request unanswered", null)));
+        if (!refused.isEmpty()) {
+            // The workload behind Graph (Intune's, for managed devices) checks the token itself and may refuse
+            // what the batch endpoint accepted: as for a 401 to the call itself, drop it and ask once more.
+            tokens.invalidate(graph, sent[0]);
+        }
+        List<Pending> again = new ArrayList<>(refused);
+        again.addAll(throttled);
         if (!throttled.isEmpty()) {
             try {
                 sleeper.sleep(wait);
@@ -323,11 +338,21 @@ final class GraphCalls {
                 Thread.currentThread().interrupt();
                 throw new DirectoryUnavailableException("interrupted while waiting for Microsoft Graph", e);
             }
-            if (throttled.size() == 1) {
-                sendNow(throttled);
-            } else {
-                batch(throttled, false);
-            }
+        }
+        if (!again.isEmpty()) {
+            sendAgain(again);
+        }
+    }
+
+    /** Sends once more what a batch answered 401 or throttled: alone when it is one, else in a batch that is not retried again. */
+    private void sendAgain(List<Pending> again) {
+        if (again.size() == 1) {
+            Pending only = again.get(0);
+            URI uri = URI.create(version + only.url());
+            JsonHttp.Response response = call(() -> http.call("GET", uri, call(() -> tokens.token(graph)), Map.of(), null));
+            only.answer().complete(new Answer(response.status(), response.body(), Optional.empty()));
+        } else {
+            batch(again, false);
         }
     }
 

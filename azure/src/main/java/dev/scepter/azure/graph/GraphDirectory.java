@@ -48,7 +48,9 @@ import tools.jackson.databind.JsonNode;
  * </ul>
  * With {@code ComplianceCheck=Always} a device must also be compliant (Intune's
  * {@code complianceState}, Entra's {@code isCompliant}), unless it enrolled less than
- * {@code ComplianceGracePeriodMinutes} ago; otherwise it is on hold.
+ * {@code ComplianceGracePeriodMinutes} ago; otherwise it is on hold. An answer without the
+ * compliance property (or, within a grace period, the enrollment time) says nothing either way:
+ * {@link DirectoryUnavailableException}, as for any answer without the properties asked for.
  *
  * <p>Only Graph's own word that an object does not exist (404 with {@code Request_ResourceNotFound},
  * the directory's code, or {@code ResourceNotFound}, Intune's; or an empty list for a filter) is {@link DirectoryAnswer#NOT_FOUND}. Every other answer (401,
@@ -256,8 +258,7 @@ public final class GraphDirectory implements Directory, Connection {
         if (!enabled.asBoolean()) {
             return Verdict.of(DirectoryAnswer.DISABLED);
         }
-        boolean compliant = answer.body().path("isCompliant").asBoolean(false);
-        return Verdict.of(compliantOrInGrace(compliant, answer.body().path("registrationDateTime")));
+        return compliantOrInGrace("an Entra device", answer.body(), "isCompliant", "registrationDateTime");
     }
 
     /** An Intune device by its Intune id: its wipe or retire state counts. */
@@ -304,23 +305,46 @@ public final class GraphDirectory implements Directory, Connection {
         if (byIntuneId && intune.revokeCertificatesOnWipe() && WIPE_OR_RETIRE.contains(state)) {
             return Verdict.of(DirectoryAnswer.RETIRED);
         }
-        boolean compliant = COMPLIANT.contains(device.path("complianceState").asString("").toLowerCase(Locale.ROOT));
-        return Verdict.of(compliantOrInGrace(compliant, device.path("enrolledDateTime")));
+        return compliantOrInGrace("a managed device", device, "complianceState", "enrolledDateTime");
     }
 
-    private DirectoryAnswer compliantOrInGrace(boolean compliant, JsonNode enrolled) {
-        if (!intune.complianceCheck() || compliant) {
-            return DirectoryAnswer.ENABLED;
+    /**
+     * With {@code ComplianceCheck=Always}: enabled when compliant or within the grace period from
+     * {@code since}, else on hold. An answer without the property asked for is no answer: the
+     * device cannot be told compliant or not, and OCSP says tryLater rather than put a device on
+     * hold because Graph left a field out (docs/configuration.md). A property present with null is
+     * Graph's word: Entra's {@code isCompliant} is null for a device no MDM manages, which is not
+     * compliant, and a null enrollment time leaves no grace period to be within.
+     */
+    private Verdict compliantOrInGrace(String what, JsonNode object, String complianceProperty, String sinceProperty) {
+        if (!intune.complianceCheck()) {
+            return Verdict.of(DirectoryAnswer.ENABLED);
+        }
+        JsonNode compliance = object.path(complianceProperty);
+        if (compliance.isMissingNode()) {
+            return Verdict.unavailable(what + " without " + complianceProperty);
+        }
+        boolean compliant = compliance.isBoolean() ? compliance.asBoolean()
+                : COMPLIANT.contains(compliance.asString("").toLowerCase(Locale.ROOT));
+        if (compliant) {
+            return Verdict.of(DirectoryAnswer.ENABLED);
+        }
+        if (intune.complianceGracePeriod().isZero()) {
+            return Verdict.of(DirectoryAnswer.NOT_COMPLIANT);
+        }
+        JsonNode since = object.path(sinceProperty);
+        if (since.isMissingNode()) {
+            return Verdict.unavailable(what + " without " + sinceProperty + ", needed for ComplianceGracePeriodMinutes");
         }
         try {
-            Instant at = Instant.parse(enrolled.asString(""));
+            Instant at = Instant.parse(since.asString(""));
             if (clock.instant().isBefore(at.plus(intune.complianceGracePeriod()))) {
-                return DirectoryAnswer.ENABLED;
+                return Verdict.of(DirectoryAnswer.ENABLED);
             }
         } catch (DateTimeParseException e) {
             // No enrollment time: no grace period to be within.
         }
-        return DirectoryAnswer.NOT_COMPLIANT;
+        return Verdict.of(DirectoryAnswer.NOT_COMPLIANT);
     }
 
     /** Null for a 2xx answer, else what a single object's answer means. */

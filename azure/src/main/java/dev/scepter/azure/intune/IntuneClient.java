@@ -10,6 +10,7 @@ import dev.scepter.azure.signin.SignInException;
 import dev.scepter.settings.AzureCloudSettings;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
@@ -44,6 +45,10 @@ public final class IntuneClient {
     static final String SCEP_PERMISSION = "scep_challenge_provider";
     /** The Graph application permission service discovery demands. */
     static final String DISCOVERY_PERMISSION = "Application.Read.All";
+    /** Tries of one call that Intune throttles (429) or has unavailable (503): the first and two more. */
+    public static final int ATTEMPTS = 3;
+    /** The longest {@code Retry-After} waited for before a try again; a longer one fails the call. */
+    public static final Duration LONGEST_WAIT = Duration.ofSeconds(2);
 
     private final JsonHttp http;
     private final AccessTokens tokens;
@@ -54,6 +59,18 @@ public final class IntuneClient {
     private volatile Optional<String> lastFailure = Optional.empty();
     /** Each service's latest call, by lower-case provider name. */
     private final Outcomes<String> served;
+    private final Clock clock;
+
+    /**
+     * Where a caller with a deadline has its token fetched: a sign-in may take far longer than an
+     * enrollment's budget (the identity platform's retries; another caller's renewal is waited for up
+     * to 90 s), and the caller stops waiting at its deadline while the sign-in goes on for the next.
+     */
+    private static final java.util.concurrent.ExecutorService SIGN_IN = java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "intune-sign-in");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public IntuneClient(JsonHttp http, AccessTokens tokens, AzureCloudSettings cloud) {
         this(http, tokens, cloud, Clock.systemUTC());
@@ -61,6 +78,7 @@ public final class IntuneClient {
 
     public IntuneClient(JsonHttp http, AccessTokens tokens, AzureCloudSettings cloud, Clock clock) {
         this.served = new Outcomes<>(clock);
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.http = Objects.requireNonNull(http, "http");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.graph = withoutTrailingSlash(cloud.msGraphEndpoint());
@@ -138,13 +156,13 @@ public final class IntuneClient {
     private JsonHttp.Response send(URI base, String action, String apiVersion, JsonNode body, Instant deadline) {
         URI uri = URI.create(withoutTrailingSlash(base) + "/" + action);
         // Microsoft's library names the Intune API by its resource URL; headers as in its PostRequest.
-        String token = token(intuneAudience, "Intune");
+        String token = token(intuneAudience, "Intune", deadline);
         JsonHttp.Response response = http.call("POST", uri, token, Map.of("api-version", apiVersion), body, deadline);
         if (response.status() == 401) {
             // A token Intune no longer takes (expired early, revoked): once more with a fresh one,
             // before a missing permission is concluded.
             tokens.invalidate(intuneAudience, token);
-            response = http.call("POST", uri, token(intuneAudience, "Intune"), Map.of("api-version", apiVersion), body, deadline);
+            response = http.call("POST", uri, token(intuneAudience, "Intune", deadline), Map.of("api-version", apiVersion), body, deadline);
         }
         return response;
     }
@@ -216,7 +234,7 @@ public final class IntuneClient {
     }
 
     private Map<String, URI> discover(Instant deadline) {
-        String token = token(graph, "Microsoft Graph");
+        String token = token(graph, "Microsoft Graph", deadline);
         boolean freshToken = false;
         URI next = URI.create(graph + "/v1.0/servicePrincipals(appId='" + intuneAppId + "')/endpoints");
         Map<String, URI> found = new HashMap<>();
@@ -227,7 +245,7 @@ public final class IntuneClient {
                 response = http.call("GET", next, token, Map.of(), null, deadline);
                 if (response.status() == 401 && !freshToken) {
                     tokens.invalidate(graph, token);
-                    token = token(graph, "Microsoft Graph");
+                    token = token(graph, "Microsoft Graph", deadline);
                     freshToken = true;
                     response = http.call("GET", next, token, Map.of(), null, deadline);
                 }
@@ -262,10 +280,38 @@ public final class IntuneClient {
     }
 
     private String token(URI audience, String service) {
+        return token(audience, service, null);
+    }
+
+    /** A token, had by {@code deadline} (when there is one) or not at all: signing in counts against the caller's budget too. */
+    private String token(URI audience, String service, Instant deadline) {
+        if (deadline == null) {
+            try {
+                return tokens.token(audience);
+            } catch (SignInException e) {
+                throw failure("no token for " + service + ": " + e.getMessage(), e);
+            }
+        }
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isNegative() || left.isZero()) {
+            throw failure("no token for " + service + ": the enrollment's time for Intune is spent", null);
+        }
+        java.util.concurrent.Future<String> token = SIGN_IN.submit(() -> tokens.token(audience));
         try {
-            return tokens.token(audience);
-        } catch (SignInException e) {
-            throw failure("no token for " + service + ": " + e.getMessage(), e);
+            return token.get(left.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SignInException signIn) {
+                throw failure("no token for " + service + ": " + signIn.getMessage(), signIn);
+            }
+            throw failure("no token for " + service + ": " + cause.getClass().getSimpleName(), cause);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // Not cancelled: the sign-in goes on and keeps its token for the next caller.
+            throw failure("no token for " + service + " within the enrollment's time for Intune (signing in takes longer than "
+                    + Math.max(1, left.toSeconds()) + " s)", null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure("interrupted while signing in for " + service, e);
         }
     }
 

@@ -70,8 +70,8 @@ public final class IntuneNotifier implements MdmNotifier {
             throw new DeliveryRefusedException("Intune's success notification failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             // Microsoft's rule: whatever made the notification fail, the certificate must not leave.
-            throw new DeliveryRefusedException("Intune's success notification could not be sent: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
+            // Only its kind: the message of an exception not of ours may carry what was being sent, and this one is audited.
+            throw new DeliveryRefusedException("Intune's success notification could not be sent: " + e.getClass().getSimpleName(), e);
         }
         if (!answer.success()) {
             throw new DeliveryRefusedException("Intune answered the success notification with " + answer.code()
@@ -105,6 +105,10 @@ public final class IntuneNotifier implements MdmNotifier {
                 } catch (IntuneUnavailableException e) {
                     LOG.log(System.Logger.Level.WARNING, "Could not send Intune the {0} notification of transaction {1}: {2}", what,
                             enrollment.transactionId().orElse("-"), e.getMessage());
+                } catch (RuntimeException e) {
+                    // Not one of ours: its message may carry what was being sent, so only its kind is logged.
+                    LOG.log(System.Logger.Level.WARNING, "Could not send Intune the {0} notification of transaction {1}: not delivered ({2})",
+                            what, enrollment.transactionId().orElse("-"), e.getClass().getName());
                 }
             });
         } catch (RejectedExecutionException e) {

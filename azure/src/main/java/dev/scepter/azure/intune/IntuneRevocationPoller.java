@@ -1,12 +1,16 @@
 package dev.scepter.azure.intune;
 
 import dev.scepter.authority.revocation.Revocations;
+import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.authority.store.RevocationOutcome;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -25,6 +29,11 @@ import tools.jackson.databind.node.ObjectNode;
  * one; 4101 our store could not be reached (retryable). {@code succeeded} is true exactly with 0.
  * A store that keeps the first revocation makes several nodes polling at once safe: each request
  * revokes its certificate once, whichever node takes it.
+ *
+ * <p>Intune speaks only for what it enrolled: a certificate is revoked at its request only when
+ * its record says it was issued through an Intune endpoint. Any other serial of this CA (a
+ * static, Jamf or API certificate) is not Intune's to revoke, whatever a request names: it is
+ * answered 4004, as a certificate Intune did not enroll here, and logged.
  */
 public final class IntuneRevocationPoller {
 
@@ -44,15 +53,22 @@ public final class IntuneRevocationPoller {
 
     private final IntuneClient client;
     private final Revocations revocations;
+    private final CertificateStore store;
     private final String issuerName;
+    private final Set<String> intuneEndpoints;
 
     /**
-     * @param issuerName our CA's name, as the success notifications name it ({@code issuingCertificateAuthority})
+     * @param store           where each named certificate's record is read, to tell who issued it
+     * @param issuerName      our CA's name, as the success notifications name it ({@code issuingCertificateAuthority})
+     * @param intuneEndpoints the enrollment endpoints through which Intune enrolls (their names, as records carry them)
      */
-    public IntuneRevocationPoller(IntuneClient client, Revocations revocations, String issuerName) {
+    public IntuneRevocationPoller(IntuneClient client, Revocations revocations, CertificateStore store, String issuerName,
+            Set<String> intuneEndpoints) {
         this.client = Objects.requireNonNull(client, "client");
         this.revocations = Objects.requireNonNull(revocations, "revocations");
+        this.store = Objects.requireNonNull(store, "store");
         this.issuerName = Objects.requireNonNull(issuerName, "issuerName");
+        this.intuneEndpoints = Set.copyOf(intuneEndpoints);
     }
 
     /**
@@ -119,6 +135,20 @@ public final class IntuneRevocationPoller {
         if (!requestIssuer.isEmpty() && !sameName(requestIssuer, issuerName)) {
             return new Result(4004, "not issued by " + issuerName);
         }
+        String serialHex = serial.toString(16).toUpperCase(Locale.ROOT);
+        Optional<IssuedCertificate> record;
+        try {
+            record = store.find(issuerName, serial);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not read {0} for Intune''s revocation request: {1}", serialHex, e.getClass().getName());
+            return new Result(4101, "the certificate store cannot be reached; try again");
+        }
+        // An unknown serial goes on to be revoked and so audited as not found, like every attempt on ours.
+        if (record.isPresent() && !intuneEndpoints.contains(record.get().endpoint())) {
+            LOG.log(System.Logger.Level.WARNING, "Intune asked to revoke {0}, which was issued through endpoint {1}, not Intune''s: skipped",
+                    serialHex, record.get().endpoint());
+            return new Result(4004, "no certificate with serial number " + serialHex + " that Intune enrolled here");
+        }
         RevocationOutcome outcome;
         try {
             outcome = revocations.revoke(ACTOR, serial, CESSATION_OF_OPERATION, null);
@@ -129,7 +159,7 @@ public final class IntuneRevocationPoller {
         }
         return switch (outcome) {
             case REVOKED -> new Result(0, null);
-            case NOT_FOUND -> new Result(4004, "no certificate with serial number " + serial.toString(16).toUpperCase(Locale.ROOT));
+            case NOT_FOUND -> new Result(4004, "no certificate with serial number " + serialHex);
             case ALREADY_REVOKED -> new Result(4005, "already revoked");
         };
     }

@@ -32,7 +32,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>One enrollment waits for Intune at most {@link #ENROLLMENT_BUDGET} in all: the validation
  * starts it, and the success notification gets what is left (each call's own timeout, a second
- * attempt after discovering Intune again, and waits for throttling included). When it is spent,
+ * attempt after discovering Intune again, waits for throttling, and signing in for the tokens
+ * included). When it is spent,
  * the call fails as if Intune had not answered, so a silent Intune costs a SCEP request thread
  * half a minute, not several.
  */

@@ -214,6 +214,34 @@ class GraphDirectoryTest {
     }
 
     @Test
+    void withComplianceCheckAnAnswerWithoutTheComplianceFieldsIsTryLaterNotOnHold() {
+        GraphDirectory intune = fixture.grantAll().directory(GraphFixture.intune(DeviceDirectory.INTUNE, true, Duration.ofMinutes(60), true));
+        GraphDirectory aad = fixture.directory(GraphFixture.intune(DeviceDirectory.AAD, true, Duration.ZERO, true));
+        GraphDirectory never = fixture.directory(GraphFixture.intune(DeviceDirectory.INTUNE, false, Duration.ZERO, true));
+        UUID intuneId = UUID.randomUUID();
+        UUID entraId = UUID.randomUUID();
+        fixture.graph.addManagedDevice(intuneId, entraId).complianceState = "noncompliant";
+        fixture.graph.addDevice(entraId);
+        fixture.clock.advance(Duration.ofMinutes(61));
+
+        fixture.graph.leaveOut("complianceState", "isCompliant");
+        assertThatThrownBy(() -> intune.lookup(INTUNE_DEVICE, intuneId)).isInstanceOf(DirectoryUnavailableException.class)
+                .hasMessageContaining("complianceState");
+        assertThatThrownBy(() -> intune.lookup(DEVICE, entraId)).isInstanceOf(DirectoryUnavailableException.class);
+        assertThatThrownBy(() -> aad.lookup(DEVICE, entraId)).isInstanceOf(DirectoryUnavailableException.class)
+                .hasMessageContaining("isCompliant");
+        assertThat(never.lookup(INTUNE_DEVICE, intuneId)).as("ComplianceCheck=Never does not need them").isEqualTo(ENABLED);
+
+        fixture.graph.leaveOut("enrolledDateTime");
+        assertThatThrownBy(() -> intune.lookup(INTUNE_DEVICE, intuneId)).as("non-compliant, and the grace period cannot be told")
+                .isInstanceOf(DirectoryUnavailableException.class).hasMessageContaining("enrolledDateTime");
+
+        fixture.graph.leaveOut();
+        assertThat(intune.lookup(INTUNE_DEVICE, intuneId)).isEqualTo(NOT_COMPLIANT);
+        assertThat(aad.lookup(DEVICE, entraId)).as("isCompliant null: no MDM manages it, so not compliant").isEqualTo(NOT_COMPLIANT);
+    }
+
+    @Test
     void inAadModeComplianceIsEntrasIsCompliantWithTheGracePeriodFromRegistration() {
         GraphDirectory directory = fixture.grantAll().directory(GraphFixture.intune(DeviceDirectory.AAD, true, Duration.ofMinutes(30), true));
         UUID device = UUID.randomUUID();
@@ -439,6 +467,27 @@ class GraphDirectoryTest {
         assertThatThrownBy(() -> stuck.lookup(USER, user)).as("refused again: an outage, not an answer")
                 .isInstanceOf(DirectoryUnavailableException.class).hasMessageContaining("401");
         assertThat(fixture.graph.calls() - before).as("sent again once, not more").isEqualTo(2);
+    }
+
+    @Test
+    void a401InsideABatchDropsTheTokenAndIsSentOnceMoreWithANewOne() {
+        GraphDirectory directory = fixture.grantAll().directory(DeviceDirectory.AAD_AND_INTUNE);
+        UUID device = UUID.randomUUID();
+        fixture.graph.addDevice(device);
+        String first = fixture.accessTokens.token(java.net.URI.create(fixture.graph.audience()));
+
+        fixture.graph.refuseInnerNext(3);
+        assertThat(directory.lookup(DEVICE, device)).as("the batch's three requests refused, then sent again").isEqualTo(ENABLED);
+        assertThat(fixture.accessTokens.invalidated).as("the refused token dropped, once for the whole batch").containsExactly(first);
+        assertThat(fixture.accessTokens.token(java.net.URI.create(fixture.graph.audience()))).isNotEqualTo(first);
+        assertThat(fixture.graph.innerRequests()).as("three, then the same three again").isEqualTo(6);
+
+        UUID other = UUID.randomUUID();
+        fixture.graph.addDevice(other);
+        fixture.graph.refuseInnerNext(6);
+        assertThatThrownBy(() -> directory.lookup(DEVICE, other)).as("refused again: an outage, not an answer, and no third try")
+                .isInstanceOf(DirectoryUnavailableException.class).hasMessageContaining("401");
+        assertThat(fixture.graph.innerRequests()).isEqualTo(12);
     }
 
     @Test

@@ -60,6 +60,8 @@ final class GraphFixture implements AutoCloseable {
         private String token;
         private Instant expires = Instant.MIN;
         volatile boolean refuse;
+        /** Tokens the caller said were refused, in order. */
+        final List<String> invalidated = new CopyOnWriteArrayList<>();
 
         SimAccessTokens(SimTokens tokens, Clock clock, boolean renew, Duration lifetime) {
             this.tokens = tokens;
@@ -83,6 +85,7 @@ final class GraphFixture implements AutoCloseable {
         /** As a real sign-in: the refused token is forgotten, unless this one keeps its first token whatever happens. */
         @Override
         public synchronized void invalidate(URI resource, String refused) {
+            invalidated.add(refused);
             if (renew && refused.equals(token)) {
                 token = null;
             }

@@ -14,7 +14,10 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Intune simulated on loopback, and a client signed in to it through tokens minted straight from the simulated Entra ID. */
+/**
+ * Intune simulated on loopback, and a client signed in to it through tokens minted straight from
+ * the simulated Entra ID, calling as production does (its attempts and Retry-After waits).
+ */
 final class IntuneFixture implements AutoCloseable {
 
     static final String CLIENT = "scepter-test";
@@ -25,6 +28,8 @@ final class IntuneFixture implements AutoCloseable {
     final SimServer graph = SimServer.start("graph", tls);
     final IntuneSimulator intune = IntuneSimulator.start(tls, tokens, graph, now::get);
     final IntuneClient client;
+    /** Retry-After waits, recorded rather than slept: production's retries at no cost in time. */
+    final java.util.List<Duration> slept = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     IntuneFixture() {
         tokens.grant(CLIENT, graph.uri().toString(), IntuneSimulator.GRAPH_ROLE);
@@ -36,8 +41,8 @@ final class IntuneFixture implements AutoCloseable {
     IntuneClient client(AccessTokens signIn) {
         AzureCloudSettings cloud = new AzureCloudSettings(URI.create("https://login.microsoftonline.com"), graph.uri(),
                 URI.create(IntuneSimulator.INTUNE_AUDIENCE), UUID.fromString(IntuneSimulator.INTUNE_APP_ID));
-        return new IntuneClient(new JsonHttp(JsonHttp.client(tls.clientContext(), Duration.ofSeconds(2)), Duration.ofSeconds(2), 1,
-                Duration.ZERO, duration -> { }, Clock.systemUTC()), signIn, cloud);
+        return new IntuneClient(new JsonHttp(JsonHttp.client(tls.clientContext(), Duration.ofSeconds(2)), Duration.ofSeconds(2),
+                IntuneClient.ATTEMPTS, IntuneClient.LONGEST_WAIT, slept::add, Clock.systemUTC()), signIn, cloud);
     }
 
     AccessTokens accessTokens() {

@@ -29,7 +29,7 @@ class IntuneRevocationPollerTest {
     private final InMemoryAuditLog audit = new InMemoryAuditLog();
     private final RevocationIndex index = new RevocationIndex(store, ISSUER);
     private final IntuneRevocationPoller poller = new IntuneRevocationPoller(fixture.client,
-            new Revocations(store, ISSUER, index, audit, Clock.systemUTC()), ISSUER);
+            new Revocations(store, ISSUER, index, audit, Clock.systemUTC()), store, ISSUER, java.util.Set.of("intune"));
 
     @AfterEach
     void stop() {
@@ -37,8 +37,12 @@ class IntuneRevocationPollerTest {
     }
 
     private void record(BigInteger serial) {
+        record(serial, "intune");
+    }
+
+    private void record(BigInteger serial, String endpoint) {
         store.record(new IssuedCertificate(serial, ISSUER, "CN=device", List.of(), Instant.now(), Instant.now().plusSeconds(3600),
-                "intune", "192.0.2.7", Optional.of("tx"), Optional.empty(), Optional.empty(), new byte[] {1}));
+                endpoint, "192.0.2.7", Optional.of("tx"), Optional.empty(), Optional.empty(), new byte[] {1}));
     }
 
     private JsonNode resultFor(String context) {
@@ -92,6 +96,32 @@ class IntuneRevocationPollerTest {
         assertThat(resultFor(again).path("succeeded").asBoolean()).isFalse();
         assertThat(idle).isEqualTo(new IntuneRevocationPoller.Poll(0, 0, 0));
         assertThat(store.find(ISSUER, OURS).orElseThrow().revocation().orElseThrow().reason()).isEqualTo(5);
+    }
+
+    @Test
+    void aCertificateOfOursThatIntuneDidNotEnrollIsNotIntunesToRevoke() {
+        BigInteger jamf = new BigInteger("44aa00112233445566778899aabbccddeeff0011", 16);
+        BigInteger api = new BigInteger("10aa00112233445566778899aabbccddeeff0011", 16);
+        record(jamf, "jamf");
+        record(api, "api");
+        record(OURS);
+        String forJamf = intune.requestRevocation(jamf.toString(16).toUpperCase(java.util.Locale.ROOT), ISSUER);
+        String forApi = intune.requestRevocation(api.toString(16), ISSUER);
+        String forOurs = intune.requestRevocation(OURS.toString(16), ISSUER);
+
+        IntuneRevocationPoller.Poll poll = poller.pollOnce();
+
+        assertThat(poll).isEqualTo(new IntuneRevocationPoller.Poll(3, 1, 2));
+        assertThat(store.find(ISSUER, jamf).orElseThrow().revocation()).isEmpty();
+        assertThat(store.find(ISSUER, api).orElseThrow().revocation()).isEmpty();
+        assertThat(index.find(jamf)).isEmpty();
+        assertThat(store.find(ISSUER, OURS).orElseThrow().revocation()).isPresent();
+        assertThat(resultFor(forJamf).path("errorCode").asString()).isEqualTo("4004");
+        assertThat(resultFor(forJamf).path("succeeded").asBoolean()).isFalse();
+        assertThat(resultFor(forApi).path("errorCode").asString()).isEqualTo("4004");
+        assertThat(resultFor(forOurs).path("errorCode").asString()).isEqualTo("0");
+        assertThat(audit.events).as("only the Intune certificate was revoked").extracting(e -> e.target())
+                .containsExactly(OURS.toString(16).toUpperCase(java.util.Locale.ROOT) + " reason 5");
     }
 
     @Test

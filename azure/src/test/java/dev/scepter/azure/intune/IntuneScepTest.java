@@ -176,7 +176,8 @@ class IntuneScepTest {
     void withWaitForSuccessNotificationResponseAFailedNotificationWithholdsAndRevokesTheCertificate() throws Exception {
         intune.answerNext("successNotification", "Unknown");
         EnrollmentOutcome refusedByCode = enroll(endpoint(true), csr(challenge()), "tx-1");
-        intune.failNext("successNotification", 503);
+        // Unavailable at each of production's attempts.
+        intune.failNext("successNotification", 503, IntuneClient.ATTEMPTS);
         EnrollmentOutcome refusedByStatus = enroll(endpoint(true), csr(challenge()), "tx-2");
 
         assertThat(refusedByCode).extracting(o -> ((EnrollmentOutcome.Rejected) o).reason()).isEqualTo(Reason.DELIVERY_REFUSED);
@@ -188,6 +189,18 @@ class IntuneScepTest {
         assertThat(audit.events.get(1).target()).contains("Intune answered the success notification with Unknown");
         assertThat(intune.notifications()).extracting(IntuneSimulator.Notification::action)
                 .as("no failure notification for the notification's own failure").containsOnly("successNotification");
+    }
+
+    @Test
+    void aSuccessNotificationIntuneHadUnavailableOnceIsSentAgainAfterItsRetryAfterAndTheCertificateLeaves() throws Exception {
+        intune.failNext("successNotification", 503);
+
+        EnrollmentOutcome outcome = enroll(endpoint(true), csr(challenge()), "tx-1");
+
+        assertThat(outcome).isInstanceOf(EnrollmentOutcome.Issued.class);
+        assertThat(fixture.slept).containsExactly(Duration.ofSeconds(1));
+        assertThat(intune.server().requests()).filteredOn(r -> r.path().endsWith("/successNotification")).hasSize(2);
+        assertThat(store.recorded()).extracting(IssuedCertificate::revocation).containsExactly(Optional.empty());
     }
 
     @Test
@@ -267,6 +280,46 @@ class IntuneScepTest {
 
         assertThat(keepingActions.validateRequest(again).success()).isTrue();
         assertThat(invalidated).containsExactly(URI.create(IntuneSimulator.INTUNE_AUDIENCE));
+    }
+
+    @Test
+    void aSignInSlowerThanTheEnrollmentsBudgetCountsAgainstItAndTheDeviceGetsItsAnswerInTime() throws Exception {
+        java.util.concurrent.CountDownLatch signedIn = new java.util.concurrent.CountDownLatch(1);
+        AccessTokens slowForIntune = new AccessTokens() {
+            @Override
+            public String token(URI resource) {
+                if (resource.toString().equals(IntuneSimulator.INTUNE_AUDIENCE)) {
+                    try {
+                        // The identity platform retrying: far longer than the enrollment's budget.
+                        signedIn.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return fixture.tokens.mint(IntuneFixture.CLIENT, resource.toString(), Duration.ofHours(1));
+            }
+
+            @Override
+            public String describe() {
+                return "slow";
+            }
+        };
+        ScepActions budgeted = new ScepActions(fixture.client(slowForIntune), "Scepter/test", Clock.systemUTC(), Duration.ofSeconds(1));
+        EnrollmentEndpoint endpoint = new EnrollmentEndpoint(new EndpointProfile("intune", Binder.TYPE_INTUNE_DEVICE, Optional.empty(),
+                List.of(KeyPurposeId.id_kp_clientAuth), KeyUsage.digitalSignature, EndpointProfile.Binding.VOUCHED),
+                new IntuneChallengeVerifier(budgeted), RenewalPolicy.NONE, new IntuneNotifier(budgeted, true, background::add));
+        try {
+            long started = System.nanoTime();
+            EnrollmentOutcome outcome = enroll(endpoint, csr(challenge()), "tx-1");
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(outcome).extracting(o -> ((EnrollmentOutcome.Rejected) o).reason()).isEqualTo(Reason.VERIFIER_UNAVAILABLE);
+            assertThat(took).as("the budget of 1 s, not the sign-in's time").isLessThan(Duration.ofSeconds(3));
+            assertThat(store.recorded()).isEmpty();
+            assertThat(intune.validations()).as("no token, no call").isEmpty();
+        } finally {
+            signedIn.countDown();
+        }
     }
 
     /** Intune devices are bound by their SAN URI; no look-up is needed. */

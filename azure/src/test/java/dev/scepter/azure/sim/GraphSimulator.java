@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  * (paged with {@code @odata.nextLink}), users by object id or userPrincipalName, and JSON
  * {@code $batch} (at most 20 requests, each answered as the single call would be). Each call checks
  * the token's audience and the app roles Graph demands for it, through {@link SimTokens}. Faults:
- * the {@link SimServer}'s (throttling, down, silence) and 429s inside a batch.
+ * the {@link SimServer}'s (throttling, down, silence), and 429s and 401s inside a batch.
  */
 public final class GraphSimulator {
 
@@ -132,10 +132,12 @@ public final class GraphSimulator {
     private final Map<UUID, ManagedDevice> managedDevices = new ConcurrentHashMap<>();
     private final Map<UUID, User> users = new ConcurrentHashMap<>();
     private final AtomicInteger throttleInnerNext = new AtomicInteger();
+    private final AtomicInteger refuseInnerNext = new AtomicInteger();
     private final AtomicInteger batches = new AtomicInteger();
     private final AtomicInteger innerRequests = new AtomicInteger();
     private volatile long innerRetryAfterSeconds = 1;
     private volatile int pageSize = 100;
+    private volatile Set<String> leftOut = Set.of();
 
     /**
      * Attaches Graph's routes to {@code server} (the Intune helper's service discovery may share the
@@ -231,6 +233,19 @@ public final class GraphSimulator {
         throttleInnerNext.set(count);
     }
 
+    /**
+     * The next {@code count} requests inside batches are answered 401 {@code InvalidAuthenticationToken},
+     * as a workload behind Graph answers a token it no longer accepts while the batch endpoint took it.
+     */
+    public void refuseInnerNext(int count) {
+        refuseInnerNext.set(count);
+    }
+
+    /** Objects are answered without these properties, asked for or not (as an API version that does not have them). */
+    public void leaveOut(String... properties) {
+        leftOut = Set.of(properties);
+    }
+
     /** Managed devices per page of a {@code $filter} answer. */
     public void pageSize(int pageSize) {
         this.pageSize = pageSize;
@@ -275,6 +290,8 @@ public final class GraphSimulator {
             SimServer.Reply reply;
             if (id.isEmpty() || method.isEmpty() || !url.startsWith("/")) {
                 reply = SimServer.Reply.error(400, "BadRequest", "Each batch request needs id, method and a relative url.");
+            } else if (refuseInnerNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                reply = SimServer.Reply.error(401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.");
             } else if (throttleInnerNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 reply = SimServer.Reply.error(429, "TooManyRequests", "simulated throttling")
                         .withHeader("Retry-After", Long.toString(innerRetryAfterSeconds));
@@ -380,7 +397,8 @@ public final class GraphSimulator {
     }
 
     /** {@code $select}: only the properties named (Graph adds none); without it, the default set when there is one. */
-    private static Map<String, Object> select(Map<String, Object> json, Map<String, String> query, List<String> defaults) {
+    private Map<String, Object> select(Map<String, Object> json, Map<String, String> query, List<String> defaults) {
+        json.keySet().removeAll(leftOut);
         String select = query.get("$select");
         List<String> names = select != null ? Arrays.stream(select.split(",")).map(String::trim).toList() : defaults;
         if (names == null) {

@@ -36,7 +36,8 @@ import tools.jackson.databind.JsonNode;
  * it and answers {@code Success} or the code Intune would ({@code ChallengePasswordMissing},
  * {@code ChallengeDeserializationError}, {@code ChallengeExpired}, {@code SubjectNameMismatch},
  * {@code SubjectAltNameMismatch}, {@code CertificateRequestDecodingFailed}); notifications are
- * recorded with their bodies and answered {@code Success} only for a validated transaction;
+ * recorded with their bodies, checked field by field (a malformed one is answered 400) and
+ * answered {@code Success} only for a validated transaction and its very request;
  * revocation requests wait until a CA downloads them and uploads a result. Every call checks the
  * token (audience, expiry, role {@code scep_challenge_provider}; Graph: {@code Application.Read.All})
  * and the {@code api-version}. Faults: a code for the next call of an action, an HTTP status for it,
@@ -64,6 +65,25 @@ public final class IntuneSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * A call of an action held before it is answered: the test sees it arrive, looks around (OCSP,
+     * the store) while the CA waits for Intune, then lets Intune answer.
+     */
+    public static final class Hold {
+        private final java.util.concurrent.CompletableFuture<JsonNode> arrived = new java.util.concurrent.CompletableFuture<>();
+        private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+        /** The held call's body, once it came. */
+        public JsonNode awaitArrival(Duration within) throws Exception {
+            return arrived.get(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        /** Intune answers the held call now. */
+        public void release() {
+            released.countDown();
+        }
+    }
+
     /** A revocation request Intune holds for the CA. */
     public record RevocationRequest(String requestContext, String serialNumber, String issuerName) {
     }
@@ -74,7 +94,9 @@ public final class IntuneSimulator implements AutoCloseable {
     private final Supplier<Instant> clock;
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Challenge> challenges = new ConcurrentHashMap<>();
-    private final Set<String> validatedTransactions = ConcurrentHashMap.newKeySet();
+    /** Each validated transaction's certificate request, as it was validated: its notification must carry the same. */
+    private final Map<String, String> validatedTransactions = new ConcurrentHashMap<>();
+    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
     private final List<JsonNode> validations = new CopyOnWriteArrayList<>();
     private final List<Notification> notifications = new CopyOnWriteArrayList<>();
     private final Map<String, RevocationRequest> pendingRevocations = new LinkedHashMap<>();
@@ -82,6 +104,7 @@ public final class IntuneSimulator implements AutoCloseable {
     private final List<JsonNode> uploadedResults = new CopyOnWriteArrayList<>();
     private final Map<String, String> nextCode = new ConcurrentHashMap<>();
     private final Map<String, Integer> nextStatus = new ConcurrentHashMap<>();
+    private final Map<String, Integer> nextStatusTimes = new ConcurrentHashMap<>();
     private final Set<String> listed = ConcurrentHashMap.newKeySet();
     private volatile boolean tenantHasIntune = true;
 
@@ -129,7 +152,20 @@ public final class IntuneSimulator implements AutoCloseable {
 
     /** The next call of {@code action} answers this HTTP status with Intune's error shape. */
     public void failNext(String action, int status) {
+        failNext(action, status, 1);
+    }
+
+    /** The next {@code times} calls of {@code action} answer this HTTP status (a client's retries meet it too). */
+    public void failNext(String action, int status, int times) {
+        nextStatusTimes.put(action, times);
         nextStatus.put(action, status);
+    }
+
+    /** The next call of {@code action} is recorded, then answered only once the test releases it. */
+    public Hold holdNext(String action) {
+        Hold hold = new Hold();
+        holds.put(action, hold);
+        return hold;
     }
 
     /** The tenant has no Intune (or gets it): Graph then knows no service principal with Intune's application id. */
@@ -214,9 +250,20 @@ public final class IntuneSimulator implements AutoCloseable {
         if (request.header("client-request-id") == null) {
             return Optional.of(SimServer.Reply.error(400, "MissingActivityId", "client-request-id is required"));
         }
-        Integer status = nextStatus.remove(action);
+        Integer status = nextStatus.get(action);
         if (status != null) {
-            return Optional.of(SimServer.Reply.error(status, "InternalServerError", "simulated failure"));
+            if (nextStatusTimes.merge(action, -1, Integer::sum) <= 0) {
+                nextStatus.remove(action);
+                nextStatusTimes.remove(action);
+            }
+            // Intune's error codes by status, as its gateway answers them.
+            String code = switch (status) {
+                case 503 -> "ServiceUnavailable";
+                case 429 -> "TooManyRequests";
+                default -> "InternalServerError";
+            };
+            SimServer.Reply reply = SimServer.Reply.error(status, code, "simulated failure");
+            return Optional.of(status == 503 || status == 429 ? reply.withHeader("Retry-After", "1") : reply);
         }
         return Optional.empty();
     }
@@ -236,15 +283,89 @@ public final class IntuneSimulator implements AutoCloseable {
                 code = validate(inner);
             }
             if (code.equals("Success")) {
-                validatedTransactions.add(inner.path("transactionId").asString(""));
+                validatedTransactions.put(inner.path("transactionId").asString(""), inner.path("certificateRequest").asString(""));
             }
         } else {
             notifications.add(new Notification(action, body));
+            Optional<String> malformed = malformed(action, body.path("notification"));
+            if (malformed.isPresent()) {
+                return SimServer.Reply.error(400, "BadRequest", "notification: " + malformed.get());
+            }
             if (code == null) {
-                code = validatedTransactions.remove(body.path("notification").path("transactionId").asString("")) ? "Success" : "Unknown";
+                JsonNode notification = body.path("notification");
+                String validated = validatedTransactions.remove(notification.path("transactionId").asString(""));
+                code = validated != null && validated.equals(notification.path("certificateRequest").asString("")) ? "Success" : "Unknown";
+            }
+        }
+        Hold hold = holds.remove(action);
+        if (hold != null) {
+            hold.arrived.complete(body);
+            try {
+                hold.released.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         return SimServer.Reply.json(200, Map.of("code", code, "errorDescription", code.equals("Success") ? "" : "simulated: " + code));
+    }
+
+    private static final java.util.regex.Pattern THUMBPRINT = java.util.regex.Pattern.compile("[0-9A-F]{40}");
+    private static final java.util.regex.Pattern SERIAL = java.util.regex.Pattern.compile("[0-9A-F]{1,40}");
+    /** Intune's example {@code 2018-06-11T16:11:20.0904778Z}: ISO 8601 in UTC. */
+    private static final java.util.regex.Pattern EXPIRATION = java.util.regex.Pattern.compile(
+            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,7})?Z");
+
+    /**
+     * What is wrong with a notification's fields (ms_contracts.md 1.4), if anything: every field of
+     * the contract present and well-formed, as Intune's gateway deserialises them.
+     */
+    private static Optional<String> malformed(String action, JsonNode notification) {
+        if (!notification.isObject()) {
+            return Optional.of("no notification object");
+        }
+        if (notification.path("transactionId").asString("").isEmpty()) {
+            return Optional.of("transactionId missing");
+        }
+        try {
+            Base64.getDecoder().decode(notification.path("certificateRequest").asString(""));
+        } catch (IllegalArgumentException e) {
+            return Optional.of("certificateRequest is not Base64");
+        }
+        if (notification.path("certificateRequest").asString("").isEmpty()) {
+            return Optional.of("certificateRequest missing");
+        }
+        if (notification.path("callerInfo").asString("").isEmpty()) {
+            return Optional.of("callerInfo missing");
+        }
+        if (action.equals("successNotification")) {
+            if (!THUMBPRINT.matcher(notification.path("certificateThumbprint").asString("")).matches()) {
+                return Optional.of("certificateThumbprint is not 40 upper-case hex digits (SHA-1)");
+            }
+            if (!SERIAL.matcher(notification.path("certificateSerialNumber").asString("")).matches()) {
+                return Optional.of("certificateSerialNumber is not upper-case hex");
+            }
+            String expiration = notification.path("certificateExpirationDateUtc").asString("");
+            if (!EXPIRATION.matcher(expiration).matches()) {
+                return Optional.of("certificateExpirationDateUtc is not ISO 8601 in UTC: " + expiration);
+            }
+            if (notification.path("issuingCertificateAuthority").asString("").isEmpty()) {
+                return Optional.of("issuingCertificateAuthority missing");
+            }
+            for (String nullable : List.of("caConfiguration", "certificateAuthority")) {
+                if (!notification.path(nullable).isMissingNode() && !notification.path(nullable).isNull()
+                        && !notification.path(nullable).isString()) {
+                    return Optional.of(nullable + " is neither a string nor null");
+                }
+            }
+        } else {
+            if (!notification.path("hResult").isIntegralNumber()) {
+                return Optional.of("hResult is not a number");
+            }
+            if (notification.path("errorDescription").asString("").length() > 255) {
+                return Optional.of("errorDescription is longer than 255 characters");
+            }
+        }
+        return Optional.empty();
     }
 
     private String validate(JsonNode request) {

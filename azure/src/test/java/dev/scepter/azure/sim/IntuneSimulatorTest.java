@@ -10,6 +10,7 @@ import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.bouncycastle.asn1.DERPrintableString;
@@ -98,20 +99,61 @@ class IntuneSimulatorTest {
                 .statusCode()).as("without scep_challenge_provider").isEqualTo(403);
     }
 
+    private static String success(String transaction, String csr, String thumbprint, String expiration) {
+        return "{\"notification\":{\"transactionId\":\"" + transaction + "\",\"certificateRequest\":\"" + csr
+                + "\",\"certificateThumbprint\":\"" + thumbprint + "\",\"certificateSerialNumber\":\"41AB01\","
+                + "\"certificateExpirationDateUtc\":\"" + expiration + "\",\"issuingCertificateAuthority\":\"CN=Our CA\","
+                + "\"callerInfo\":\"test\",\"caConfiguration\":null,\"certificateAuthority\":null}}";
+    }
+
     @Test
-    void notificationsAreRecordedAndSucceedOnlyForAValidatedTransaction() throws Exception {
+    void notificationsAreRecordedAndSucceedOnlyForAValidatedTransactionAndItsVeryRequest() throws Exception {
         tokens.grant("ca", IntuneSimulator.INTUNE_AUDIENCE, IntuneSimulator.SCEP_ROLE);
         String token = tokens.mint("ca", IntuneSimulator.INTUNE_AUDIENCE, Duration.ofHours(1));
         String challenge = intune.challengeFor("CN=device-1", Optional.empty(), Duration.ofMinutes(60));
-        validate(token, "tx-1", csr("CN=device-1", challenge));
+        String validated = csr("CN=device-1", challenge);
+        validate(token, "tx-1", validated);
+        validate(token, "tx-2", csr("CN=device-1", challenge));
         URI success = URI.create(intune.validationServiceUri() + "/ScepActions/successNotification");
+        String thumbprint = "0123456789ABCDEF0123456789ABCDEF01234567";
+        String expiration = "2027-06-11T16:11:20.0904778Z";
 
-        String known = send("POST", success, token, "2018-02-20", "{\"notification\":{\"transactionId\":\"tx-1\"}}").body();
-        String unknown = send("POST", success, token, "2018-02-20", "{\"notification\":{\"transactionId\":\"tx-9\"}}").body();
+        String known = send("POST", success, token, "2018-02-20", success("tx-1", validated, thumbprint, expiration)).body();
+        String unknown = send("POST", success, token, "2018-02-20", success("tx-9", validated, thumbprint, expiration)).body();
+        String otherRequest = send("POST", success, token, "2018-02-20", success("tx-2", validated, thumbprint, expiration)).body();
 
         assertThat(SimServer.JSON.readTree(known).path("code").asString()).isEqualTo("Success");
         assertThat(SimServer.JSON.readTree(unknown).path("code").asString()).isEqualTo("Unknown");
-        assertThat(intune.notifications()).extracting(n -> n.field("transactionId").asString()).containsExactly("tx-1", "tx-9");
+        assertThat(SimServer.JSON.readTree(otherRequest).path("code").asString()).as("not the request validated in tx-2").isEqualTo("Unknown");
+        assertThat(intune.notifications()).extracting(n -> n.field("transactionId").asString()).containsExactly("tx-1", "tx-9", "tx-2");
+    }
+
+    @Test
+    void aNotificationWhoseFieldsBreakTheContractIsRefused() throws Exception {
+        tokens.grant("ca", IntuneSimulator.INTUNE_AUDIENCE, IntuneSimulator.SCEP_ROLE);
+        String token = tokens.mint("ca", IntuneSimulator.INTUNE_AUDIENCE, Duration.ofHours(1));
+        String csr = csr("CN=device-1", "any");
+        URI success = URI.create(intune.validationServiceUri() + "/ScepActions/successNotification");
+        URI failure = URI.create(intune.validationServiceUri() + "/ScepActions/failureNotification");
+        String thumbprint = "0123456789ABCDEF0123456789ABCDEF01234567";
+
+        Map<String, String> broken = new java.util.LinkedHashMap<>();
+        broken.put("certificateThumbprint", success("tx-1", csr, thumbprint.toLowerCase(java.util.Locale.ROOT), "2027-06-11T16:11:20.0904778Z"));
+        broken.put("certificateExpirationDateUtc", success("tx-1", csr, thumbprint, "11/06/2027 16:11"));
+        broken.put("transactionId", success("", csr, thumbprint, "2027-06-11T16:11:20Z"));
+        broken.put("certificateRequest", success("tx-1", "not base64!", thumbprint, "2027-06-11T16:11:20Z"));
+        for (Map.Entry<String, String> each : broken.entrySet()) {
+            HttpResponse<String> response = send("POST", success, token, "2018-02-20", each.getValue());
+            assertThat(response.statusCode()).as(each.getKey()).isEqualTo(400);
+            assertThat(response.body()).as(each.getKey()).contains(each.getKey());
+        }
+        HttpResponse<String> noHResult = send("POST", failure, token, "2018-02-20", "{\"notification\":{\"transactionId\":\"tx-1\","
+                + "\"certificateRequest\":\"" + csr + "\",\"hResult\":\"E_FAIL\",\"errorDescription\":\"x\",\"callerInfo\":\"test\"}}");
+        assertThat(noHResult.statusCode()).isEqualTo(400);
+        assertThat(noHResult.body()).contains("hResult");
+        HttpResponse<String> wellFormed = send("POST", failure, token, "2018-02-20", "{\"notification\":{\"transactionId\":\"tx-1\","
+                + "\"certificateRequest\":\"" + csr + "\",\"hResult\":-2147467259,\"errorDescription\":\"x\",\"callerInfo\":\"test\"}}");
+        assertThat(wellFormed.statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -4,10 +4,13 @@ import static dev.scepter.settings.DataFolder.EMBEDDED_DATABASE;
 import static dev.scepter.settings.DataFolder.EMBEDDED_DATABASE_PASSWORD;
 
 import dev.scepter.authority.store.Storage;
+import dev.scepter.authority.store.StoreUnavailableException;
+import dev.scepter.azure.tables.TableStorage;
 import dev.scepter.installer.InstallationException;
 import dev.scepter.installer.Step;
 import dev.scepter.settings.DataFolder;
 import dev.scepter.settings.ScepterSettings;
+import dev.scepter.settings.Setting;
 import dev.scepter.store.jdbc.JdbcStorage;
 import dev.scepter.store.jdbc.StorageException;
 import java.nio.file.Files;
@@ -28,6 +31,8 @@ final class LocalDatabase {
     private final Supplier<? extends Storage> storage;
     private JdbcStorage.Inspection inspection;
     private boolean pending;
+    /** The tables this plan creates, when the storage is Azure Table Storage. */
+    private List<String> missingTables;
 
     LocalDatabase(Path dataDir, DataFolder folder, ScepterSettings settings, Supplier<? extends Storage> storage) {
         this.dataDir = dataDir;
@@ -38,6 +43,10 @@ final class LocalDatabase {
 
     /** The schema is Flyway's; opening the store applies what is pending, so these steps only open it. */
     void plan(List<Step> plan) throws InstallationException {
+        if (settings.store().tableStorage()) {
+            planTables(plan);
+            return;
+        }
         if (!exists()) {
             plan.add(new Step("Create the embedded database " + EMBEDDED_DATABASE + " (its password generated into "
                     + EMBEDDED_DATABASE_PASSWORD + ") and its schema", storage::get));
@@ -56,6 +65,66 @@ final class LocalDatabase {
         }
     }
 
+    /** Azure Table Storage has no schema: its tables are created when missing, and the others left as they are. */
+    private void planTables(List<Step> plan) throws InstallationException {
+        List<String> missing = missingTables();
+        if (!missing.isEmpty()) {
+            TableStorage tables = tables();
+            plan.add(new Step("Create the tables " + String.join(", ", missing) + " in " + tables.describe(),
+                    tables::createTablesIfMissing));
+        }
+    }
+
+    /** The tables the account lacks, read once per plan. */
+    private List<String> missingTables() throws InstallationException {
+        if (missingTables == null) {
+            try {
+                missingTables = tables().missingTables();
+            } catch (StoreUnavailableException e) {
+                throw new InstallationException(e.getMessage() + " (" + tableSetting() + ")", e);
+            }
+        }
+        return missingTables;
+    }
+
+    private TableStorage tables() {
+        if (!(storage.get() instanceof TableStorage tables)) {
+            throw new IllegalStateException("the settings name Azure Table Storage, but the storage opened is " + storage.get().describe());
+        }
+        return tables;
+    }
+
+    private String tableSetting() {
+        return settings.store().tableStorageEndpoint().isPresent()
+                ? Setting.TABLE_STORAGE_ENDPOINT.key() : Setting.TABLE_STORAGE_CONNECTION_STRING.key();
+    }
+
+    /** Whether other nodes may share this storage, and so may have created this installation's CA already. */
+    boolean shared() {
+        return settings.store().databaseUrl().isPresent() || settings.store().tableStorage();
+    }
+
+    /** The shared storage, as a sentence's subject names it. */
+    String sharedName() {
+        return settings.store().tableStorage() ? "The shared Azure Table Storage (" + tableSetting() + ")"
+                : "The shared database (AppConfig:Database:Url)";
+    }
+
+    /** How many certificates the shared storage holds. */
+    long certificates() throws InstallationException {
+        if (settings.store().tableStorage()) {
+            if (missingTables().contains("Certificates")) {
+                return 0;
+            }
+            try {
+                return storage.get().certificateStore().count();
+            } catch (StoreUnavailableException e) {
+                throw new InstallationException(e.getMessage() + " (" + tableSetting() + ")", e);
+            }
+        }
+        return inspection().certificates();
+    }
+
     /**
      * Whether the plan has a step (a password, a schema migration) that must run before what the
      * database holds can be read: the API tokens are planned only after it.
@@ -66,7 +135,7 @@ final class LocalDatabase {
 
     /** A shared database always exists; the embedded one once its file does. */
     boolean exists() {
-        return settings.store().databaseUrl().isPresent() || Files.exists(folder.embeddedDatabase());
+        return shared() || Files.exists(folder.embeddedDatabase());
     }
 
     /** Reads the database without changing it, once per plan: --what-if must not migrate a schema. */

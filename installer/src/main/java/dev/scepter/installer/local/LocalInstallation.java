@@ -8,12 +8,13 @@ import static dev.scepter.settings.DataFolder.RA_KEY_STORE;
 import static dev.scepter.settings.DataFolder.RA_PASSWORD;
 
 import dev.scepter.authority.store.Storage;
+import dev.scepter.azure.keyvault.KeyVaultAccess;
 import dev.scepter.installer.AppSettings;
 import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.KeyCustodyFactory;
 import dev.scepter.installer.Reconciler;
 import dev.scepter.installer.Step;
 import dev.scepter.keys.KeyCustody;
-import dev.scepter.keys.KeyCustodyFactory;
 import dev.scepter.keys.RootCaSpec;
 import dev.scepter.settings.AppSettingsFile;
 import dev.scepter.settings.DataFolder;
@@ -51,6 +52,8 @@ public final class LocalInstallation {
     private final SecureRandom random;
     private final PrintStream out;
     private final LocalSecrets secrets;
+    /** Key Vault through the caller's sign-in (the server's one), or one of its own made when first needed. */
+    private final Supplier<KeyVaultAccess> vault;
     /** The database needs a step (a password, a schema migration) before the tokens in it can be read. */
     private boolean databasePending;
     private final List<String> notices = new ArrayList<>();
@@ -71,6 +74,13 @@ public final class LocalInstallation {
      */
     public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<? extends Storage> storage, Clock clock,
             SecureRandom random, PrintStream out, boolean showSecrets) {
+        this(dataDir, settings, storage, clock, random, out, showSecrets, KeyCustodyFactory.ownSignIn(settings));
+    }
+
+    /** @param vault how Key Vault is reached, when the settings put the CA key there: the caller's sign-in, not a second one */
+    public LocalInstallation(Path dataDir, ScepterSettings settings, Supplier<? extends Storage> storage, Clock clock,
+            SecureRandom random, PrintStream out, boolean showSecrets, Supplier<KeyVaultAccess> vault) {
+        this.vault = Objects.requireNonNull(vault, "vault");
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
         this.folder = new DataFolder(dataDir);
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -90,7 +100,7 @@ public final class LocalInstallation {
     public boolean complete(boolean whatIf, boolean verbose) throws InstallationException {
         out.println("Scepter local installation in " + dataDir.toAbsolutePath());
         if (verbose) {
-            boolean inToken = KeyCustodyFactory.kind(settings) == KeyCustody.Kind.PKCS11;
+            boolean inToken = KeyCustodyFactory.kind(settings) != KeyCustody.Kind.PKCS12;
             for (String file : DataFolder.INSTALLATION_FILES) {
                 // With the key in a token, a missing ca.p12 is as it should be: not listed as missing.
                 if (!inToken || !List.of(CA_KEY_STORE, CA_PASSWORD, RA_KEY_STORE).contains(file)) {
@@ -104,7 +114,8 @@ public final class LocalInstallation {
                     throw new InstallationException(e.getMessage(), e);
                 }
             }
-            out.println("Database: " + settings.store().databaseUrl().map(url -> "AppConfig:Database:Url").orElse("embedded H2 in " + EMBEDDED_DATABASE));
+            out.println("Database: " + (settings.store().tableStorage() ? "Azure Table Storage"
+                    : settings.store().databaseUrl().map(url -> "AppConfig:Database:Url").orElse("embedded H2 in " + EMBEDDED_DATABASE)));
         }
         Reconciler reconciler = new Reconciler(out);
         List<Step> plan = plan();
@@ -213,7 +224,8 @@ public final class LocalInstallation {
     }
 
     private void planRootCa(List<Step> plan, LocalDatabase database) throws InstallationException {
-        if (KeyCustodyFactory.kind(settings) == KeyCustody.Kind.PKCS11) {
+        if (KeyCustodyFactory.kind(settings) != KeyCustody.Kind.PKCS12) {
+            // A PKCS#11 token or Azure Key Vault: looked into on every run, the same way.
             planRootCaInToken(plan, database);
             return;
         }
@@ -228,9 +240,9 @@ public final class LocalInstallation {
             planScepRa(plan, false);
             return;
         }
-        if (settings.store().databaseUrl().isPresent() && database.inspection().certificates() > 0) {
+        if (database.shared() && database.certificates() > 0) {
             // Another node created this installation's CA: a second CA would split the fleet.
-            throw new InstallationException("The shared database (AppConfig:Database:Url) already holds certificates, "
+            throw new InstallationException(database.sharedName() + " already holds certificates, "
                     + "but " + keyStore + " is missing. Copy " + CA_KEY_STORE + " and " + CA_PASSWORD
                     + " (and " + RA_KEY_STORE + " and " + RA_PASSWORD + ", for a CA whose key is not RSA) from a node of this installation into "
                     + dataDir + ", then start again.");
@@ -238,7 +250,7 @@ public final class LocalInstallation {
         RootCaSpec spec = rootCaSpec();
         plan.add(new Step("Create the root CA \"" + spec.subject() + "\" (" + spec.describeKey() + ", " + spec.validityDays()
                 + " days) in " + CA_KEY_STORE,
-                () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random)));
+                () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random, vault)));
         planScepRa(plan, spec.needsScepRa());
     }
 
@@ -249,11 +261,12 @@ public final class LocalInstallation {
      * token stops the run with the setting to fix, before anything is planned.
      */
     private void planRootCaInToken(List<Step> plan, LocalDatabase database) throws InstallationException {
+        boolean inVault = KeyCustodyFactory.kind(settings) == KeyCustody.Kind.KEY_VAULT;
         String location;
         Optional<KeyCustody> existing;
         try {
             location = KeyCustodyFactory.location(settings);
-            existing = KeyCustodyFactory.find(settings, dataDir);
+            existing = KeyCustodyFactory.find(settings, dataDir, vault);
         } catch (IllegalStateException | IOException | GeneralSecurityException e) {
             throw new InstallationException(e.getMessage(), e);
         }
@@ -265,30 +278,33 @@ public final class LocalInstallation {
         }
         if (Files.exists(folder.caKeyStore())) {
             // Creating a second CA in the token would leave every certificate of the first untrusted.
-            throw new InstallationException(Setting.PKCS11_LIBRARY.key() + " puts the CA key in " + location + ", which holds no CA, but "
-                    + folder.caKeyStore() + " holds this installation's CA. Scepter does not move a CA key into a token: remove the "
-                    + "Pkcs11 settings to keep using " + CA_KEY_STORE + ", or move " + CA_KEY_STORE + " and " + CA_PASSWORD
+            String setting = KeyCustodyFactory.kind(settings).setting().orElseThrow();
+            throw new InstallationException(setting + " puts the CA key in " + location + ", which holds no CA, but "
+                    + folder.caKeyStore() + " holds this installation's CA. Scepter does not move a CA key there: remove "
+                    + setting + " to keep using " + CA_KEY_STORE + ", or move " + CA_KEY_STORE + " and " + CA_PASSWORD
                     + " away to create a new CA in the token.");
         }
-        if (settings.store().databaseUrl().isPresent() && database.inspection().certificates() > 0) {
-            throw new InstallationException("The shared database (AppConfig:Database:Url) already holds certificates, but " + location
-                    + " holds no CA. Point " + Setting.PKCS11_SLOT.key() + " and " + Setting.PKCS11_KEY_LABEL.key()
-                    + " at the token and label that hold this installation's CA key, then start again.");
+        if (database.shared() && database.certificates() > 0) {
+            throw new InstallationException(database.sharedName() + " already holds certificates, but " + location
+                    + " holds no CA. " + (inVault ? "Point " + Setting.KEY_VAULT_URL.key() + " and " + Setting.ROOT_CERTIFICATE_NAME.key()
+                    + " at the vault and certificate that hold" : "Point " + Setting.PKCS11_SLOT.key() + " and " + Setting.PKCS11_KEY_LABEL.key()
+                    + " at the token and label that hold") + " this installation's CA key, then start again.");
         }
         RootCaSpec spec = rootCaSpec();
         plan.add(new Step("Create the root CA \"" + spec.subject() + "\" (" + spec.describeKey() + ", " + spec.validityDays()
-                + " days) in " + location + " (the key is generated in the token and never leaves it)",
-                () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random)));
+                + " days) in " + location + (inVault ? " (the key is made in the vault and never leaves it)"
+                        : " (the key is generated in the token and never leaves it)"),
+                () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random, vault)));
         if (spec.needsScepRa()) {
             plan.add(scepRaInToken());
         }
     }
 
     private Step scepRaInToken() {
-        String label = KeyCustodyFactory.tokenRaLabel(settings).orElseThrow();
+        String where = KeyCustodyFactory.raLocation(settings);
         return new Step("Create the SCEP RA certificate (RSA 2048, issued by the CA; it decrypts SCEP requests, which an EC CA key "
-                + "cannot) in the token, labelled '" + label + "'",
-                () -> KeyCustodyFactory.open(settings, dataDir).createScepRa(clock, random));
+                + "cannot) " + where,
+                () -> KeyCustodyFactory.open(settings, dataDir, vault).createScepRa(clock, random));
     }
 
     /** Whether the token's RA is there and a valid certificate of this CA; {@link KeyCustody#scepKey()} says why not. */
@@ -326,13 +342,13 @@ public final class LocalInstallation {
         if (needed) {
             plan.add(new Step("Create the SCEP RA certificate (RSA 2048, issued by the CA; it decrypts SCEP requests, "
                     + "which an EC CA key cannot) in " + RA_KEY_STORE,
-                    () -> KeyCustodyFactory.open(settings, dataDir).createScepRa(clock, random)));
+                    () -> KeyCustodyFactory.open(settings, dataDir, vault).createScepRa(clock, random)));
         }
     }
 
     private boolean existingCaNeedsScepRa(Path caKeyStore) throws InstallationException {
         try {
-            return KeyCustodyFactory.open(settings, dataDir).needsScepRa();
+            return KeyCustodyFactory.open(settings, dataDir, vault).needsScepRa();
         } catch (IOException | GeneralSecurityException e) {
             throw new InstallationException("cannot read the CA in " + caKeyStore + ": " + e.getMessage(), e);
         }

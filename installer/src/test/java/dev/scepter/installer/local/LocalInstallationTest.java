@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.scepter.authority.token.ApiRole;
 import dev.scepter.authority.token.ApiTokens;
 import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.KeyCustodyFactory;
 import dev.scepter.keys.KeyCustody;
-import dev.scepter.keys.KeyCustodyFactory;
+import dev.scepter.keys.Pkcs12KeyCustody;
+import dev.scepter.settings.DataFolder;
 import dev.scepter.settings.RawSettings;
 import dev.scepter.settings.ScepterSettings;
 import dev.scepter.store.jdbc.JdbcStorage;
@@ -221,7 +223,7 @@ class LocalInstallationTest {
         Path dataDir = parent.resolve("data");
         installation(dataDir, settings(SMALL_CA)).complete(false);
 
-        X509CertificateHolder ca = KeyCustodyFactory.open(KeyCustody.Kind.PKCS12, dataDir).ca().certificate();
+        X509CertificateHolder ca = Pkcs12KeyCustody.open(new DataFolder(dataDir)).ca().certificate();
         assertThat(ca.getSubject().toString()).isEqualTo("CN=Test Root,O=Example");
         assertThat(ca.getIssuer()).isEqualTo(ca.getSubject());
         assertThat(BasicConstraints.fromExtensions(ca.getExtensions()).isCA()).isTrue();
@@ -415,7 +417,7 @@ class LocalInstallationTest {
         assertThat(installation(dataDir, settings).complete(false)).isTrue();
         assertThat(printed()).contains("Create the root CA \"CN=EC Root,O=Example\" (EC P-256, 3650 days)",
                 "Create the SCEP RA certificate (RSA 2048");
-        KeyCustody custody = KeyCustodyFactory.open(KeyCustody.Kind.PKCS12, dataDir);
+        KeyCustody custody = Pkcs12KeyCustody.open(new DataFolder(dataDir));
         dev.scepter.authority.ca.CaSigner ca = custody.ca();
         assertThat(ca.certificate().getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm().getId()).isEqualTo("1.2.840.10045.2.1");
         X509CertificateHolder raCert = custody.scepKey().raCertificate().orElseThrow();

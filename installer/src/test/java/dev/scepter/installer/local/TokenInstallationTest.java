@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.KeyCustodyFactory;
 import dev.scepter.keys.KeyCustody;
-import dev.scepter.keys.KeyCustodyFactory;
 import dev.scepter.keys.ScepKey;
 import dev.scepter.keys.SoftHsm;
 import dev.scepter.settings.RawSettings;

@@ -140,7 +140,7 @@ public final class CertRepEncoder {
         Objects.requireNonNull(encryption, "encryption");
         byte[] envelope = envelope(messageData, request.signerCertificate(), encryption);
         return sign(envelope, PkiStatus.SUCCESS, null, request.transactionId(), request.senderNonce(),
-                answeredDigest(request.digestAlgorithm()));
+                answeredDigest(request.digestAlgorithm(), signer));
     }
 
     /**
@@ -153,7 +153,7 @@ public final class CertRepEncoder {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(failInfo, "failInfo");
         return sign(new byte[0], PkiStatus.FAILURE, failInfo, request.transactionId(), request.senderNonce(),
-                answeredDigest(request.digestAlgorithm()));
+                answeredDigest(request.digestAlgorithm(), signer));
     }
 
     /**
@@ -178,7 +178,7 @@ public final class CertRepEncoder {
     public byte[] pending(PkiMessage request) {
         Objects.requireNonNull(request, "request");
         return sign(new byte[0], PkiStatus.PENDING, null, request.transactionId(), request.senderNonce(),
-                answeredDigest(request.digestAlgorithm()));
+                answeredDigest(request.digestAlgorithm(), signer));
     }
 
     /** The EnvelopedData of RFC 8894 section 3.2.2, with a KeyTransRecipientInfo for {@code recipient}. */
@@ -229,6 +229,12 @@ public final class CertRepEncoder {
         } catch (OperatorCreationException | CMSException | IOException | RuntimeException e) {
             throw new CertRepSigningException("cannot sign a CertRep as " + certificate.getSubject(), e);
         }
+    }
+
+    /** {@link #answeredDigest(AlgorithmIdentifier)}, or SHA-256 when the signer cannot hash with it (Key Vault and SHA-1). */
+    static AlgorithmIdentifier answeredDigest(AlgorithmIdentifier requested, CmsSigner signer) {
+        AlgorithmIdentifier answered = answeredDigest(requested);
+        return signer.hashes(answered) ? answered : sha256();
     }
 
     /** The request's digest when it is SHA-1 or SHA-2, else SHA-256 (MD5, or one unknown). */

@@ -28,6 +28,16 @@ public interface CmsSigner {
     ContentSigner contentSigner(AlgorithmIdentifier digestAlgorithm) throws OperatorCreationException;
 
     /**
+     * Whether this signer can hash with {@code digestAlgorithm}. A key kept by a service may sign
+     * SHA-2 digests only (Azure Key Vault: SHA-256, -384, -512, no SHA-1): a CertRep is then
+     * hashed with SHA-256 even for a client that signed with SHA-1, which every SCEP client seen
+     * verifies, rather than not answered at all.
+     */
+    default boolean hashes(AlgorithmIdentifier digestAlgorithm) {
+        return true;
+    }
+
+    /**
      * A signer for a key the JVM can use directly; RSA keys sign with PKCS#1 v1.5, EC keys with
      * ECDSA. No provider is named, so the JCA picks one that accepts the key.
      */

@@ -109,6 +109,39 @@ class CertRepEncoderTest {
         }
     }
 
+    @Test
+    void aSignerThatCannotHashWithSha1AnswersASha1ClientWithSha256ThatStillVerifies() throws Exception {
+        CmsSigner ca = TestPki.caSigner();
+        // As Key Vault's key: SHA-2 only.
+        CmsSigner sha2Only = new CmsSigner() {
+            @Override
+            public org.bouncycastle.cert.X509CertificateHolder certificate() {
+                return ca.certificate();
+            }
+
+            @Override
+            public org.bouncycastle.operator.ContentSigner contentSigner(org.bouncycastle.asn1.x509.AlgorithmIdentifier digestAlgorithm)
+                    throws org.bouncycastle.operator.OperatorCreationException {
+                assertThat(digestAlgorithm.getAlgorithm()).isNotEqualTo(OIWObjectIdentifiers.idSHA1);
+                return ca.contentSigner(digestAlgorithm);
+            }
+
+            @Override
+            public boolean hashes(org.bouncycastle.asn1.x509.AlgorithmIdentifier digestAlgorithm) {
+                return !OIWObjectIdentifiers.idSHA1.equals(digestAlgorithm.getAlgorithm());
+            }
+        };
+        CertRepEncoder encoder = new CertRepEncoder(sha2Only, Clock.fixed(NOW, ZoneOffset.UTC), new SecureRandom());
+        PkiMessage request = PkiMessageDecoder.decode(pkcsReq().digest("SHA1").build());
+
+        for (byte[] certRep : List.of(encoder.success(request, List.of(TestPki.ISSUED_CERT), ResponseEncryption.AES_128_CBC),
+                encoder.failure(request, FailInfo.BAD_REQUEST), encoder.pending(request))) {
+            ClientView reply = ClientView.read(certRep);
+            assertThat(reply.signer.getDigestAlgOID()).isEqualTo("2.16.840.1.101.3.4.2.1");
+            assertThat(PkiMessageDecoder.decode(certRep).signatureValid()).isTrue();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(FailInfo.class)
     void failureCarriesTheFailInfoAndNoEnvelope(FailInfo failInfo) throws Exception {

@@ -1,5 +1,6 @@
 package dev.scepter.server.api;
 
+import dev.scepter.authority.ca.CaKeyUnavailableException;
 import dev.scepter.server.security.RequestBodyTooLargeException;
 import dev.scepter.server.web.ApiJson;
 import dev.scepter.server.web.ApiProblems;
@@ -36,6 +37,9 @@ import tools.jackson.core.JacksonException;
 public class ApiProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final System.Logger LOG = System.getLogger(ApiProblemHandler.class.getName());
+
+    /** How long a client waits before it asks again when the CA key is unavailable: Key Vault's throttling lasts seconds. */
+    static final String RETRY_AFTER_SECONDS = "10";
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> problem(ApiProblem problem) {
@@ -76,8 +80,25 @@ public class ApiProblemHandler extends ResponseEntityExceptionHandler {
                 .body(detail(HttpStatus.BAD_REQUEST, "The request holds a value this server cannot use.", null));
     }
 
+    /**
+     * The CA key could not sign now (Key Vault throttling or unavailable): nothing was issued,
+     * and the same request may succeed later. Not a fault of ours nor of the client's.
+     */
+    @ExceptionHandler(CaKeyUnavailableException.class)
+    ResponseEntity<ProblemDetail> caKeyUnavailable(CaKeyUnavailableException e) {
+        // The message names the vault and the operation, never a token; it stays in the log.
+        LOG.log(System.Logger.Level.WARNING, "API request not served, the CA key cannot be used now: {0}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(detail(HttpStatus.SERVICE_UNAVAILABLE, "The CA key cannot be used now; nothing was issued. Retry later.", null));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, NativeWebRequest request) {
+        Optional<CaKeyUnavailableException> caKey = cause(e, CaKeyUnavailableException.class);
+        if (caKey.isPresent()) {
+            return caKeyUnavailable(caKey.get());
+        }
         HttpServletRequest servlet = request.getNativeRequest(HttpServletRequest.class);
         // One line for the operator; the stack trace at debug level, for when it is needed.
         StackTraceElement where = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;

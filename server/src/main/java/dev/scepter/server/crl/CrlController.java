@@ -1,12 +1,16 @@
 package dev.scepter.server.crl;
 
+import dev.scepter.authority.ca.CaKeyUnavailableException;
 import dev.scepter.settings.CrlSettings;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Optional;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -18,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public final class CrlController {
 
+    private static final System.Logger LOG = System.getLogger(CrlController.class.getName());
     private static final MediaType PKIX_CRL = MediaType.parseMediaType("application/pkix-crl");
 
     private final Optional<byte[]> token;
@@ -44,6 +49,14 @@ public final class CrlController {
         String body = "-----BEGIN X509 CRL-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                 .encodeToString(crls.current()) + "\n-----END X509 CRL-----\n";
         return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/x-pem-file")).body(body);
+    }
+
+    /** No CRL is held and the CA key cannot sign one now: come back later, not a fault of ours. */
+    @ExceptionHandler(CaKeyUnavailableException.class)
+    public ResponseEntity<String> caKeyUnavailable(CaKeyUnavailableException e) {
+        LOG.log(System.Logger.Level.WARNING, "No CRL served, the CA key cannot be used now: {0}", e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "30").contentType(MediaType.TEXT_PLAIN)
+                .body("The CA key cannot sign a CRL now; retry later.");
     }
 
     /** Constant time: the token is a secret. */

@@ -1,7 +1,5 @@
 package dev.scepter.server.home;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.scepter.azure.connection.Connection;
 import dev.scepter.azure.connection.ConnectionStatus;
 import dev.scepter.azure.intune.IntuneClient;
@@ -14,6 +12,7 @@ import dev.scepter.server.intune.IntuneRevocationSchedule;
 import dev.scepter.server.intune.IntuneValidation;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,20 +23,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * The connections to Microsoft's cloud and Jamf Pro that this instance is configured to use, as
  * the homepage and {@code /probe} show them: Microsoft sign-in, Graph (one row per directory it
- * reads), Intune validation, Intune revocation, Jamf Pro. One that is not configured has no row.
+ * reads), Intune validation, Intune revocation, Jamf Pro, and the CA key's Azure Key Vault (shown in
+ * the CA row). One that is not configured has no row.
  *
  * <p>A load balancer probes every few seconds, and each of these would be a call to Microsoft or
- * Jamf Pro: the rows are checked at most every {@link Connection#RECENT}, in the background once
- * there are rows to show (only the first asker waits), and each check reuses what the component's
- * own calls taught it. A check that does not end within {@link #LONGEST_WAIT} shows as not
- * connected; it goes on, and its end shows at the next refresh (one check per connection at a time).
+ * Jamf Pro: the rows are checked at most every {@link Connection#RECENT}, always in the background,
+ * and each check reuses what the component's own calls taught it. No request waits for a check: it
+ * gets the rows as last checked, and when they are older than {@link Connection#RECENT} (after a
+ * quiet spell) a check starts and the rows say when they were checked and that they are being
+ * checked again. Before the first check has ended (moments after start-up, which starts it) the
+ * rows say {@code CHECKING}, which does not fail the probe. A check that does not end within
+ * {@link #LONGEST_WAIT} shows as not connected; it goes on, and its end shows at the next refresh
+ * (one check per connection at a time).
  */
 @Component
 public final class CloudConnections implements AutoCloseable {
@@ -47,18 +55,32 @@ public final class CloudConnections implements AutoCloseable {
     static final String SIGN_IN = "Microsoft sign-in";
     /** The group of rows the Graph directory gives, which the Directory row sums up. */
     static final String GRAPH = "Graph";
+    /** The CA key's service (Azure Key Vault), which the CA row shows rather than a row of its own. */
+    static final String CA_KEY = "CA key";
 
     /** A connection and the name its rows go by while it has not answered. */
-    private record Named(String name, Connection connection) {
+    record Named(String name, Connection connection) {
+    }
+
+    /** The rows of the latest check that ended, and when it ended. */
+    private record Checked(Map<String, List<ConnectionStatus>> rows, Instant at, long atNanos) {
     }
 
     private final List<Named> connections;
+    private final Duration fresh;
     private final ExecutorService checks = Executors.newCachedThreadPool(daemon("connection-check"));
     private final ExecutorService refresher = Executors.newSingleThreadExecutor(daemon("connection-refresh"));
     private final Map<String, CompletableFuture<List<ConnectionStatus>>> running = new ConcurrentHashMap<>();
-    private final LoadingCache<Boolean, Map<String, List<ConnectionStatus>>> recent;
+    private final AtomicReference<Checked> latest = new AtomicReference<>();
+    private final AtomicBoolean refreshing = new AtomicBoolean();
 
+    @Autowired
     public CloudConnections(CoreContext core, AccessTokens tokens, DirectorySelection directories, IntuneValidation intune,
+            IntuneRevocationSchedule revocations, JamfConfiguration.JamfPro jamf) {
+        this(configured(core, tokens, directories, intune, revocations, jamf), Connection.RECENT);
+    }
+
+    private static List<Named> configured(CoreContext core, AccessTokens tokens, DirectorySelection directories, IntuneValidation intune,
             IntuneRevocationSchedule revocations, JamfConfiguration.JamfPro jamf) {
         List<Named> configured = new ArrayList<>();
         if (tokens.configured()) {
@@ -77,20 +99,36 @@ public final class CloudConnections implements AutoCloseable {
             }
         });
         jamf.client().ifPresent(client -> configured.add(new Named("Jamf Pro", () -> List.of(client.check()))));
-        this.connections = List.copyOf(configured);
-        // Refreshed in the background while asked for; after a quiet spell longer than a few refreshes, an answer is
-        // too old to show, and the next request waits for a fresh check instead.
-        this.recent = Caffeine.newBuilder().refreshAfterWrite(Connection.RECENT).expireAfterWrite(Connection.RECENT.multipliedBy(4))
-                .maximumSize(1).executor(refresher)
-                .build(unused -> checkAll());
+        // A custody that is a remote service (Key Vault) says whether it answers; local files and tokens are not checked here.
+        if (core.keys() instanceof Connection caKey) {
+            configured.add(new Named(CA_KEY, caKey));
+        }
+        return configured;
     }
 
-    /** The rows, in the order above; empty when nothing is configured. */
+    /** @param fresh how long a check's rows are shown as they are, before a request starts the next check */
+    CloudConnections(List<Named> connections, Duration fresh) {
+        this.connections = List.copyOf(connections);
+        this.fresh = fresh;
+        // Checked from the start, so that the first page after start-up most likely has rows to show.
+        refresh();
+    }
+
+    /** The rows, in the order above, but the CA key's; empty when nothing is configured. Never waits for a check. */
     public List<ConnectionStatus> statuses() {
         if (connections.isEmpty()) {
             return List.of();
         }
-        return recent.get(Boolean.TRUE).values().stream().flatMap(List::stream).toList();
+        return rows().entrySet().stream().filter(group -> !group.getKey().equals(CA_KEY))
+                .flatMap(group -> group.getValue().stream()).toList();
+    }
+
+    /** Whether the CA key's service answers, when the key is kept by one (Azure Key Vault): the CA row shows it. */
+    public Optional<ConnectionStatus> caKeyRow() {
+        if (connections.stream().noneMatch(named -> named.name().equals(CA_KEY))) {
+            return Optional.empty();
+        }
+        return rows().getOrDefault(CA_KEY, List.of()).stream().findFirst();
     }
 
     /** The Graph directory's rows, when Graph is the directory: the Directory row is theirs, without a lookup of its own. */
@@ -98,7 +136,44 @@ public final class CloudConnections implements AutoCloseable {
         if (connections.stream().noneMatch(named -> named.name().equals(GRAPH))) {
             return Optional.empty();
         }
-        return Optional.of(recent.get(Boolean.TRUE).getOrDefault(GRAPH, List.of()));
+        return Optional.of(rows().getOrDefault(GRAPH, List.of()));
+    }
+
+    /** The latest check's rows, at once; a check is started when they are older than {@code fresh}, or there are none yet. */
+    private Map<String, List<ConnectionStatus>> rows() {
+        Checked checked = latest.get();
+        if (checked != null && System.nanoTime() - checked.atNanos() <= fresh.toNanos()) {
+            return checked.rows();
+        }
+        refresh();
+        Map<String, List<ConnectionStatus>> rows = new LinkedHashMap<>();
+        if (checked == null) {
+            connections.forEach(named -> rows.put(named.name(), List.of(ConnectionStatus.checking(named.name()))));
+            return rows;
+        }
+        // The state as last known stands (a probe keeps its answer) until the check under way says otherwise.
+        String when = " (checked at " + checked.at() + "; being checked again)";
+        checked.rows().forEach((name, statuses) -> rows.put(name, statuses.stream()
+                .map(status -> status.withReason(status.reason() + when)).toList()));
+        return rows;
+    }
+
+    /** Starts a check of every connection in the background, unless one is under way. */
+    private void refresh() {
+        if (!refreshing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            refresher.execute(() -> {
+                try {
+                    latest.set(new Checked(checkAll(), Instant.now(), System.nanoTime()));
+                } finally {
+                    refreshing.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            refreshing.set(false); // closing
+        }
     }
 
     private Map<String, List<ConnectionStatus>> checkAll() {

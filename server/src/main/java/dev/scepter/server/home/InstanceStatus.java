@@ -1,10 +1,12 @@
 package dev.scepter.server.home;
 
 import dev.scepter.authority.directory.DirectoryObjectType;
+import dev.scepter.authority.directory.DirectoryUnavailableException;
 import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.validity.DelegatedResponder;
 import dev.scepter.authority.validity.StoreHealth;
 import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.KeyCustodyFactory;
 import dev.scepter.installer.Step;
 import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.server.DirectorySelection;
@@ -49,7 +51,7 @@ public final class InstanceStatus {
             String tone = switch (connection.state()) {
                 case CONNECTED -> "ok";
                 case NOT_CONNECTED -> "bad";
-                case NOT_CONFIGURED -> "off";
+                case NOT_CONFIGURED, CHECKING -> "off";
             };
             return new Check(connection.name(), connection.ok(), connection.state().words(), connection.reason(), tone,
                     connection.missingPermission().orElse(""));
@@ -111,8 +113,7 @@ public final class InstanceStatus {
         X509CertificateHolder ca = core.ca().certificate();
         Instant now = clock.instant();
         boolean caValid = !now.isBefore(ca.getNotBefore().toInstant()) && !now.isAfter(ca.getNotAfter().toInstant());
-        checks.add(new Check("CA", caValid, caValid ? "VALID" : "NOT VALID", "valid until " + ca.getNotAfter().toInstant()
-                + ", key in " + core.ca().describe()));
+        checks.add(caCheck(ca, caValid));
         boolean storeReached;
         try {
             long responders = store.countByEndpoint(DelegatedResponder.ENDPOINT);
@@ -122,7 +123,9 @@ public final class InstanceStatus {
                             + " OCSP responder certificate(s) of this instance, which signs OCSP answers with them)")));
             storeReached = true;
         } catch (RuntimeException e) {
-            checks.add(new Check("Storage", false, "NOT CONNECTED", core.storage().describe() + ": not reachable"));
+            // A store's unavailability says why (refused, timed out, a table missing) and never carries a credential.
+            String reason = e instanceof dev.scepter.authority.store.StoreUnavailableException ? ": " + e.getMessage() : "";
+            checks.add(new Check("Storage", false, "NOT CONNECTED", core.storage().describe() + ": not reachable" + reason));
             storeReached = false;
             storeHealth.unreachable();
         }
@@ -131,12 +134,32 @@ public final class InstanceStatus {
         return checks;
     }
 
+    /**
+     * The CA: whether its certificate is valid now, its key's custody, and, for a key kept by a
+     * service (Azure Key Vault), whether that service answers: NOT CONNECTED with the reason
+     * (throttled, refused with the role to grant, silent), for then nothing can be issued or signed.
+     */
+    private Check caCheck(X509CertificateHolder ca, boolean caValid) {
+        String detail = "valid until " + ca.getNotAfter().toInstant() + ", key in " + core.keys().kind().description() + " ("
+                + core.ca().describe() + ")";
+        Optional<dev.scepter.azure.connection.ConnectionStatus> service = cloud.caKeyRow();
+        if (service.isEmpty() || !caValid) {
+            return new Check("CA", caValid, caValid ? "VALID" : "NOT VALID", detail);
+        }
+        dev.scepter.azure.connection.ConnectionStatus vault = service.get();
+        return new Check("CA", vault.ok(), vault.state().words(), detail + ": " + vault.reason(), vault.ok() ? "ok" : "bad",
+                vault.missingPermission().orElse(""));
+    }
+
     private Check directory(boolean storeReached) {
         String described = directories.directory().describe();
         Optional<List<dev.scepter.azure.connection.ConnectionStatus>> graph = cloud.directoryRows();
         if (graph.isPresent()) {
             // Graph's own rows say it, checked at most every 30 s: a lookup here would be a Graph call per probe.
             boolean connected = graph.get().stream().allMatch(dev.scepter.azure.connection.ConnectionStatus::ok);
+            if (connected && graph.get().stream().anyMatch(row -> row.state() == dev.scepter.azure.connection.ConnectionStatus.State.CHECKING)) {
+                return new Check("Directory", true, "CHECKING", described + ": see the Graph rows", "off", "");
+            }
             return new Check("Directory", connected, connected ? "CONNECTED" : "NOT CONNECTED",
                     described + (connected ? "" : ": see the Graph rows"));
         }
@@ -148,6 +171,11 @@ public final class InstanceStatus {
             // Any answer, found or not, shows the directory answers; only an outage throws.
             directories.directory().lookup(DirectoryObjectType.DEVICE, PROBE_OBJECT);
             return new Check("Directory", true, "CONNECTED", described);
+        } catch (DirectoryUnavailableException e) {
+            // The adapters word these for an admin and keep secrets out (LdapConnectionPools.failure):
+            // the cause is what the admin needs to fix it.
+            String why = e.getMessage() == null ? "not reachable" : e.getMessage();
+            return new Check("Directory", false, "NOT CONNECTED", why.startsWith(described) ? why : described + ": " + why);
         } catch (RuntimeException e) {
             return new Check("Directory", false, "NOT CONNECTED", described + ": not reachable");
         }
@@ -284,8 +312,9 @@ public final class InstanceStatus {
 
     private List<String> planInstallation() {
         try {
+            // The server's sign-in: a CA key in Key Vault is looked into with it, not with a sign-in of the page's own.
             return new LocalInstallation(core.dataDir(), core.settings(), core::storage, clock, new SecureRandom(),
-                    new PrintStream(OutputStream.nullOutputStream())).plan().stream().map(Step::description).toList();
+                    new PrintStream(OutputStream.nullOutputStream()), false, KeyCustodyFactory.signedIn(core.accessTokens())).plan().stream().map(Step::description).toList();
         } catch (InstallationException | RuntimeException e) {
             return List.of("The installer cannot plan the data folder " + core.dataDir() + ": run "
                     + LOCAL_COMMAND_PREFIX + core.dataDir() + " --what-if to see why");

@@ -91,7 +91,7 @@ public final class CompleteInstallationCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 2;
         }
-        Memoized<Storage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings.store()));
+        Memoized<Storage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings));
         try {
             return reportFailures(() -> new LocalInstallation(data.dataDir(), settings, storage, Clock.systemUTC(), new SecureRandom(), System.out,
                     Terminal.attached()).complete(whatIf, verbose));

@@ -2,13 +2,14 @@ package dev.scepter.server.launcher;
 
 import dev.scepter.authority.directory.Directory;
 import dev.scepter.authority.store.Storage;
+import dev.scepter.azure.keyvault.KeyVaultAccess;
 import dev.scepter.azure.signin.AccessTokens;
 import dev.scepter.azure.signin.SignIn;
 import dev.scepter.installer.InstallationException;
+import dev.scepter.installer.KeyCustodyFactory;
 import dev.scepter.installer.StorageFactory;
 import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.keys.KeyCustody;
-import dev.scepter.keys.KeyCustodyFactory;
 import dev.scepter.server.CoreContext;
 import dev.scepter.server.DirectoryFactory;
 import dev.scepter.server.ScepterServer;
@@ -23,6 +24,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.springframework.boot.web.server.PortInUseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,19 +77,22 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("Scepter cannot start: cannot lock the data folder " + data.dataDir() + ": " + e.getMessage());
             return 1;
         }
-        Memoized<Storage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings.store()));
+        Memoized<AccessTokens> signIn = new Memoized<>(() -> SignIn.open(settings, Clock.systemUTC()));
+        Memoized<Storage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings, signIn));
         try {
             SecureRandom random = new SecureRandom();
+            // One sign-in per process: Key Vault (the CA key), Table Storage, Graph and Intune share its credential and token cache.
+            AccessTokens accessTokens = signIn.get();
+            Supplier<KeyVaultAccess> vault = KeyCustodyFactory.signedIn(accessTokens);
             // Secrets are shown on a terminal only: a service's standard output ends in a log.
             LocalInstallation installation = new LocalInstallation(data.dataDir(), settings, storage, Clock.systemUTC(), random, System.out,
-                    Terminal.attached());
+                    Terminal.attached(), vault);
             if (!installation.plan().isEmpty()) {
                 installation.complete(false);
             }
-            KeyCustody keys = KeyCustodyFactory.open(settings, data.dataDir());
+            KeyCustody keys = KeyCustodyFactory.open(settings, data.dataDir(), vault);
             int listenPort = port == 0 ? freePort(host) : port;
             DirectoryFactory.refuseUnchosenSwitchToGraph(settings.directory(), () -> storage.get().embeddedDirectory());
-            AccessTokens accessTokens = SignIn.open(settings, Clock.systemUTC());
             Optional<Directory> directory = DirectoryFactory.openExternal(settings, accessTokens);
             CoreContext core = new CoreContext(data.dataDir(), settings, storage.get(), keys, host, listenPort, directory, accessTokens);
             lock.describe("pid " + ProcessHandle.current().pid() + ", " + core.localUrl() + ", since " + java.time.Instant.now());

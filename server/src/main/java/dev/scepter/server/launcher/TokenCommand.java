@@ -39,7 +39,7 @@ public final class TokenCommand implements Runnable {
 
     /** Runs an action against the installation's token store, closing it after. */
     static int withTokens(DataDirOptions data, java.util.function.Function<ApiTokens, Integer> action) {
-        try (Storage storage = StorageFactory.open(data.dataDir(), data.settings().store())) {
+        try (Storage storage = StorageFactory.open(data.dataDir(), data.settings())) {
             return action.apply(new ApiTokens(storage.apiTokenStore(), storage.auditLog(), Clock.systemUTC(), new SecureRandom()));
         } catch (InvalidSettingException e) {
             System.err.println(e.getMessage());

@@ -2,6 +2,7 @@ package dev.scepter.server.ocsp;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.scepter.authority.ca.CaKeyUnavailableException;
 import dev.scepter.authority.directory.DirectoryUnavailableException;
 import dev.scepter.authority.store.StoreUnavailableException;
 import dev.scepter.authority.validity.CertificateStatus;
@@ -212,8 +213,10 @@ public final class OcspResponder {
             DelegatedResponder.Identity identity;
             try {
                 identity = responder.identity();
-            } catch (StoreUnavailableException e) {
-                // A new responder certificate is recorded before use, and the store cannot take it now.
+            } catch (StoreUnavailableException | CaKeyUnavailableException e) {
+                // A new responder certificate is recorded before use, and the store cannot take it now; or
+                // there is none yet and the CA key cannot sign one now (Key Vault throttling). Once there is
+                // one, its key is local and answers need no CA key: a failed renewal keeps the current one.
                 return tryLater(request, "try-later");
             }
             response = new OcspResponseEncoder(identity.signer(), identity.certificatesToInclude())

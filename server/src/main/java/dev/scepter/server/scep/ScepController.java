@@ -1,5 +1,6 @@
 package dev.scepter.server.scep;
 
+import dev.scepter.authority.ca.CaKeyUnavailableException;
 import dev.scepter.authority.directory.DirectoryUnavailableException;
 import dev.scepter.authority.store.StoreUnavailableException;
 import dev.scepter.authority.validity.StatusUnavailableException;
@@ -123,13 +124,16 @@ public final class ScepController {
                         if (!isOutage(e)) {
                             throw e;
                         }
-                        if (!(e instanceof DirectoryUnavailableException)) {
+                        boolean caKey = causedBy(e, CaKeyUnavailableException.class);
+                        if (!(e instanceof DirectoryUnavailableException) && !caKey) {
                             storeHealth.unreachable();
                         }
-                        shedLog.shed(e instanceof DirectoryUnavailableException ? "The directory cannot be reached"
-                                : "The store cannot be reached", endpoint.path(), request.getRemoteAddr(), "503");
+                        // A CA key that cannot sign cannot sign a CertRep FAILURE either (ScepService tried):
+                        // the one answer left is HTTP's "come back later".
+                        shedLog.shed(caKey ? "The CA key cannot be used" : e instanceof DirectoryUnavailableException
+                                ? "The directory cannot be reached" : "The store cannot be reached", endpoint.path(), request.getRemoteAddr(), "503");
                         outcome = "unavailable";
-                        return unavailable();
+                        return caKey ? unavailable("The CA key cannot be used now; retry later.") : unavailable();
                     } finally {
                         concurrentRequests.release();
                     }
@@ -207,19 +211,31 @@ public final class ScepController {
     }
 
     private static ResponseEntity<byte[]> unavailable() {
+        return unavailable("The certificate store cannot be reached now; retry later.");
+    }
+
+    private static ResponseEntity<byte[]> unavailable(String why) {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
-                .contentType(MediaType.TEXT_PLAIN)
-                .body("The certificate store cannot be reached now; retry later.".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                .contentType(MediaType.TEXT_PLAIN).body(why.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
-     * Whether a failure is an outage of the store or the directory (retrying later may succeed),
+     * Whether a failure is an outage of the store, the directory or the CA key's service (retrying later may succeed),
      * as opposed to a fault of ours. Adapters that do not say so in the ports' terms are read by
      * their JDBC cause: a connection that failed, or none given in time.
      */
     static boolean isOutage(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof StoreUnavailableException || cause instanceof StatusUnavailableException
+            if (cause instanceof StoreUnavailableException || cause instanceof StatusUnavailableException || cause instanceof CaKeyUnavailableException
                     || cause instanceof DirectoryUnavailableException || cause instanceof java.sql.SQLTransientException
                     || cause instanceof java.sql.SQLRecoverableException || cause instanceof java.sql.SQLNonTransientConnectionException) {
                 return true;

@@ -28,6 +28,9 @@ import org.bouncycastle.asn1.x509.KeyUsage;
  */
 public final class ScepEndpointFactory {
 
+    /** The name of Intune's endpoint, as its certificates' records carry it (Intune's revocation requests apply to these only). */
+    public static final String INTUNE_ENDPOINT = "intune";
+
     /** Client Authentication, SCEPman's default where an endpoint has no {@code DefaultEkus}. */
     static final List<String> CLIENT_AUTH = List.of("1.3.6.1.5.5.7.3.2");
     /**
@@ -73,7 +76,7 @@ public final class ScepEndpointFactory {
         EndpointSettings jamf = settings.jamfValidation();
         EndpointSettings dc = settings.dcValidation();
         EndpointSettings intune = settings.intuneValidation();
-        EnrollmentEndpoint intuneProfile = build("intune", Binder.TYPE_INTUNE_DEVICE, EndpointProfile.Binding.VOUCHED, intune,
+        EnrollmentEndpoint intuneProfile = build(INTUNE_ENDPOINT, Binder.TYPE_INTUNE_DEVICE, EndpointProfile.Binding.VOUCHED, intune,
                 Optional.empty(), CLIENT_AUTH);
         return new ScepEndpoints(List.of(
                 // Intune's endpoint is always served (NDES-compatible path). Intune vouches for each

@@ -1,5 +1,6 @@
 package dev.scepter.server.scep;
 
+import dev.scepter.authority.ca.CaKeyUnavailableException;
 import dev.scepter.authority.enrollment.EnrollmentOutcome;
 import dev.scepter.authority.enrollment.EnrollmentRequest;
 import dev.scepter.authority.enrollment.EnrollmentService;
@@ -81,13 +82,24 @@ public final class ScepService {
                     : request.decryptCertificationRequest(decrypter);
         } catch (ScepFailure e) {
             return failure(endpoint, request, e.failInfo(), e.getMessage());
+        } catch (CaKeyUnavailableException e) {
+            // Not the client's envelope: the CA key could not unwrap it now (the decryptor's own failure passes through).
+            return failure(endpoint, request, FailInfo.BAD_REQUEST, "the CA key cannot decrypt now: " + e.getMessage());
         }
         EnrollmentRequest enrollmentRequest = new EnrollmentRequest(csr, requester, Optional.of(request.transactionId()), Optional.empty(),
                 Optional.empty(), Optional.of(request.signerCertificate()));
         // The authority decides between enrollment and renewal (a PKCSReq signed by a certificate of ours renews, as macOS sends it).
-        EnrollmentOutcome outcome = request.messageType() == MessageType.RENEWAL_REQ
-                ? enrollments.renew(endpoint.endpoint(), enrollmentRequest)
-                : enrollments.enroll(endpoint.endpoint(), enrollmentRequest);
+        EnrollmentOutcome outcome;
+        try {
+            outcome = request.messageType() == MessageType.RENEWAL_REQ
+                    ? enrollments.renew(endpoint.endpoint(), enrollmentRequest)
+                    : enrollments.enroll(endpoint.endpoint(), enrollmentRequest);
+        } catch (CaKeyUnavailableException e) {
+            // Nothing was issued. RFC 8894 has no "try later" failInfo: badRequest, as for the other
+            // outages below; the CertRep is signed by the same key, and if that fails too the
+            // controller answers 503 with Retry-After (a CertRep cannot be unsigned).
+            return failure(endpoint, request, FailInfo.BAD_REQUEST, "the CA key cannot sign now: " + e.getMessage());
+        }
         if (outcome instanceof EnrollmentOutcome.Issued issued) {
             try {
                 return new Result.CertRep(encoder.success(request, List.of(issued.certificate()), responseEncryption), "issued");
@@ -108,7 +120,8 @@ public final class ScepService {
             // not permitted") is what NDES answers, and Intune's devices retry on their own schedule.
             // A directory outage after Intune validated the request is refused the same way: Intune has
             // been told (failureNotification), and its devices report an HTTP 5xx as an error, not a delay.
-            case VERIFIER_UNAVAILABLE, DELIVERY_REFUSED, DIRECTORY_UNAVAILABLE -> certRepFailure(request, FailInfo.BAD_REQUEST);
+            // So is a CA key that could not sign (Key Vault throttling) after Intune validated the request.
+            case VERIFIER_UNAVAILABLE, DELIVERY_REFUSED, DIRECTORY_UNAVAILABLE, CA_KEY_UNAVAILABLE -> certRepFailure(request, FailInfo.BAD_REQUEST);
             // RFC 8894 section 3.3.2.3: the client polls (CertPoll) until Intune's answer decided it.
             case DELIVERY_PENDING -> new Result.CertRep(encoder.pending(request), "pending");
         };
@@ -131,6 +144,8 @@ public final class ScepService {
                 wanted = request.decryptIssuerAndSerialNumber(decrypter, recipient.orElse(null));
             } catch (ScepFailure e) {
                 return failure(endpoint, request, e.failInfo(), e.getMessage());
+            } catch (CaKeyUnavailableException e) {
+                return failure(endpoint, request, FailInfo.BAD_REQUEST, "the CA key cannot decrypt now: " + e.getMessage());
             }
             found = enrollments.certificate(wanted.getName(), wanted.getSerialNumber().getValue());
         }

@@ -1,0 +1,223 @@
+package dev.scepter.azure.tables;
+
+import com.azure.data.tables.TableClient;
+import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableEntityUpdateMode;
+import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.authority.store.Revocation;
+import dev.scepter.authority.store.RevocationOutcome;
+import dev.scepter.authority.store.RevokedCertificate;
+import dev.scepter.authority.store.SearchPage;
+import dev.scepter.authority.store.SearchQuery;
+import dev.scepter.authority.store.SerialNumberCollisionException;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@link CertificateStore} on the {@code Certificates} table ({@link CertificateEntity}). A record
+ * is an insert that Table Storage refuses (409) when the serial is taken; a revocation and a
+ * release are conditional updates on the entity's ETag, retried when another node changed it in
+ * between, so of concurrent revocations exactly one wins, on every node sharing the account.
+ */
+final class TableCertificateStore implements CertificateStore {
+
+    /** Rounds of read-then-conditional-update before giving up; more than one only when other writers interfere. */
+    private static final int UPDATE_ATTEMPTS = 10;
+
+    /** Edm.DateTime's range: a bound outside it means everything, or nothing. */
+    private static final Instant EARLIEST = Instant.parse("1601-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+    private final TableClient table;
+    private final Tables.Guard guard;
+    private final Clock clock;
+    private final TableCertificateSearch search;
+
+    TableCertificateStore(TableClient table, Tables.Guard guard, Clock clock) {
+        this.table = table;
+        this.guard = guard;
+        this.clock = clock;
+        this.search = new TableCertificateSearch();
+    }
+
+    @Override
+    public void record(IssuedCertificate certificate) {
+        TableEntity entity = CertificateEntity.of(certificate, clock.instant());
+        call(() -> {
+            try {
+                table.createEntity(entity);
+            } catch (RuntimeException e) {
+                if (Tables.status(e, 409)) {
+                    throw Tables.refuse(new SerialNumberCollisionException(certificate.serialNumber(), e));
+                }
+                throw e;
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<IssuedCertificate> find(String issuer, BigInteger serialNumber) {
+        return call(() -> get(issuer, serialNumber).map(CertificateEntity::read));
+    }
+
+    @Override
+    public List<IssuedCertificate> findByTransactionId(String issuer, String transactionId) {
+        String filter = Tables.eq("PartitionKey", CertificateEntity.partition(issuer)) + " and "
+                + Tables.eq(CertificateEntity.TRANSACTION_ID, transactionId);
+        return call(() -> Tables.list(table, filter, null).stream().map(CertificateEntity::read).toList());
+    }
+
+    @Override
+    public long count() {
+        return call(() -> (long) Tables.list(table, null, List.of("PartitionKey")).size());
+    }
+
+    @Override
+    public long countByEndpoint(String endpoint) {
+        return call(() -> (long) Tables.list(table, Tables.eq(CertificateEntity.ENDPOINT, endpoint), List.of("PartitionKey")).size());
+    }
+
+    @Override
+    public RevocationOutcome revoke(String issuer, BigInteger serialNumber, Revocation revocation) {
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(serialNumber, "serialNumber");
+        Objects.requireNonNull(revocation, "revocation");
+        return call(() -> {
+            for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+                Optional<TableEntity> found = get(issuer, serialNumber);
+                if (found.isEmpty()) {
+                    return RevocationOutcome.NOT_FOUND;
+                }
+                TableEntity entity = found.get();
+                Optional<Revocation> current = CertificateEntity.revocation(entity);
+                // The first revocation stands; only a delivery hold gives way to one.
+                if (current.isPresent() && !current.get().isDeliveryHold()) {
+                    return RevocationOutcome.ALREADY_REVOKED;
+                }
+                if (current.isPresent() && revocation.isDeliveryHold()) {
+                    return RevocationOutcome.ALREADY_REVOKED;
+                }
+                CertificateEntity.setRevocation(entity, Optional.of(revocation));
+                if (updateIfUnchanged(entity)) {
+                    return RevocationOutcome.REVOKED;
+                }
+            }
+            throw new dev.scepter.authority.store.StoreUnavailableException("the certificate kept changing under the revocation; try again", null);
+        });
+    }
+
+    @Override
+    public boolean release(String issuer, BigInteger serialNumber) {
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(serialNumber, "serialNumber");
+        return call(() -> {
+            for (int attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+                Optional<TableEntity> found = get(issuer, serialNumber);
+                if (found.isEmpty() || !CertificateEntity.revocation(found.get()).map(Revocation::isDeliveryHold).orElse(false)) {
+                    return false;
+                }
+                TableEntity entity = found.get();
+                CertificateEntity.setRevocation(entity, Optional.empty());
+                if (updateIfUnchanged(entity)) {
+                    return true;
+                }
+            }
+            throw new dev.scepter.authority.store.StoreUnavailableException("the certificate kept changing under the release; try again", null);
+        });
+    }
+
+    @Override
+    public List<RevokedCertificate> revocations(String issuer) {
+        Objects.requireNonNull(issuer, "issuer");
+        String filter = Tables.eq("PartitionKey", CertificateEntity.partition(issuer)) + " and " + CertificateEntity.REVOKED + " eq true";
+        return call(() -> Tables.list(table, filter, List.of("RowKey", CertificateEntity.REVOCATION_REASON,
+                        CertificateEntity.REVOCATION_DATE, CertificateEntity.REVOKED_BY)).stream()
+                .map(entity -> new RevokedCertificate(CertificateEntity.serial(entity), CertificateEntity.revocation(entity).orElseThrow()))
+                .toList());
+    }
+
+    @Override
+    public List<BigInteger> serialNumbersRecordedSince(String issuer, Instant since) {
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(since, "since");
+        if (since.isAfter(LATEST)) {
+            return List.of();
+        }
+        // The index refresher asks every few seconds for what is new: Table Storage filters by the time, so the
+        // answer is the few rows since, not the partition. Azurite compares such times to the millisecond only
+        // (never excluding a row it should keep), so the exact bound is applied here again.
+        String filter = Tables.eq("PartitionKey", CertificateEntity.partition(issuer)) + (since.isBefore(EARLIEST) ? ""
+                : " and " + CertificateEntity.RECORDED_AT + " ge datetime'" + DateTimeFormatter.ISO_INSTANT.format(
+                        since.truncatedTo(ChronoUnit.MICROS).plusNanos(since.getNano() % 1000 == 0 ? 0 : 1000)) + "'");
+        return call(() -> Tables.list(table, filter, List.of("RowKey", CertificateEntity.RECORDED_AT)).stream()
+                .filter(entity -> !Tables.instant(entity, CertificateEntity.RECORDED_AT).isBefore(since))
+                .map(CertificateEntity::serial)
+                .toList());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException when the continuation token is not one this store gave
+     *                                  out; the message may be shown to the client
+     */
+    @Override
+    public SearchPage search(String issuer, SearchQuery query) {
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(query, "query");
+        TableCertificateSearch.Position after = query.continuationToken().map(TableCertificateSearch.Position::decode).orElse(null);
+        List<TableEntity> partition = call(() -> Tables.list(table, Tables.eq("PartitionKey", CertificateEntity.partition(issuer)), null));
+        return search.page(partition, query, after);
+    }
+
+    /** Sets when a certificate was recorded: for tests, which cannot wait for the clock. */
+    void setRecordedAt(String issuer, BigInteger serialNumber, Instant recordedAt) {
+        call(() -> {
+            TableEntity entity = new TableEntity(CertificateEntity.partition(issuer), CertificateEntity.row(serialNumber));
+            entity.addProperty(CertificateEntity.RECORDED_AT, Tables.time(recordedAt));
+            table.updateEntity(entity, TableEntityUpdateMode.MERGE);
+            return null;
+        });
+    }
+
+    private Optional<TableEntity> get(String issuer, BigInteger serialNumber) {
+        try {
+            return Optional.of(table.getEntity(CertificateEntity.partition(issuer), CertificateEntity.row(serialNumber)));
+        } catch (RuntimeException e) {
+            if (Tables.status(e, 404) && !isTableMissing(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The update, if nobody changed the entity since it was read (its ETag); false when somebody did. */
+    private boolean updateIfUnchanged(TableEntity entity) {
+        try {
+            table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null, null);
+            return true;
+        } catch (RuntimeException e) {
+            if (Tables.status(e, 412)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    static boolean isTableMissing(RuntimeException e) {
+        return e instanceof com.azure.data.tables.models.TableServiceException service && service.getValue() != null
+                && service.getValue().getErrorCode() != null && "TableNotFound".equals(service.getValue().getErrorCode().toString());
+    }
+
+    private <T> T call(java.util.function.Supplier<T> work) {
+        return Tables.call(guard, Tables.CERTIFICATES, work);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.scepter.certmaster.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** One certificate as the core's search returns it (SCEPman's management API item). */
+public record CertificateSummary(String serialNumber, String subject, List<String> sans, Instant issuanceDate, Instant expirationDate,
+        Optional<Instant> revocationDate, Optional<Integer> revocationReason, Optional<String> revokedBy, String requester,
+        String source, String certificateType) {
+
+    /** Its state now: revoked wins over expired, as a relying party sees it (OCSP answers revoked). */
+    public String status(Instant now) {
+        if (revocationDate.isPresent()) {
+            return "Revoked";
+        }
+        if (now.isBefore(issuanceDate)) {
+            return "Not yet valid";
+        }
+        return now.isBefore(expirationDate) ? "Valid" : "Expired";
+    }
+
+    public boolean revoked() {
+        return revocationDate.isPresent();
+    }
+
+    /** The RFC 5280 CRLReason in words (section 5.3.1). */
+    public Optional<String> revocationReasonName() {
+        return revocationReason.map(RevocationReason::name);
+    }
+}

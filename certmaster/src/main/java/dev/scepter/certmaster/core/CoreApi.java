@@ -1,0 +1,159 @@
+package dev.scepter.certmaster.core;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The core's HTTP API as the portal uses it: REST enrollment ({@code POST /api/csr}), SCEPman's
+ * management API ({@code GET /api/manage/search}, {@code PATCH /api/manage/revoke/{serial}}) and
+ * the CA certificate ({@code GET /ca}). Always with the portal's own token; the signed-in person
+ * is named to the core as the revoker, as SCEPman's Certificate Master does.
+ */
+public final class CoreApi {
+
+    /** A page of the search and where the next one starts, if there is one. */
+    public record SearchResult(List<CertificateSummary> items, Optional<String> continuationToken) {
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final URI base;
+    private final CoreCredential credential;
+    private final HttpClient http;
+
+    public CoreApi(URI coreUrl, CoreCredential credential) {
+        String text = coreUrl.toString();
+        this.base = URI.create(text.endsWith("/") ? text : text + "/");
+        this.credential = credential;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    public URI coreUrl() {
+        return base;
+    }
+
+    /** Issues a certificate for a PKCS#10 request (DER or PEM); its DER encoding. */
+    public byte[] issue(byte[] certificationRequest) {
+        HttpRequest request = authorized("api/csr").header("Content-Type", "application/pkcs10")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(certificationRequest)).build();
+        return expect(request, 200);
+    }
+
+    /** The CA's certificate (DER), for the chain a download carries. */
+    public byte[] caCertificate() {
+        return expect(HttpRequest.newBuilder(base.resolve("ca")).timeout(TIMEOUT).GET().build(), 200);
+    }
+
+    public SearchResult search(String text, String validity, Optional<String> continuationToken, int pageSize) {
+        Map<String, String> query = new LinkedHashMap<>();
+        if (text != null && !text.isBlank()) {
+            query.put("searchText", text.strip());
+        }
+        query.put("certValidity", validity);
+        query.put("pageSize", Integer.toString(pageSize));
+        continuationToken.filter(token -> !token.isBlank()).ifPresent(token -> query.put("continuationToken", token));
+        String queryText = query.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        JsonNode page = json(expect(authorized("api/manage/search?" + queryText).GET().build(), 200));
+        List<CertificateSummary> items = new ArrayList<>();
+        page.path("items").forEach(item -> items.add(summary(item)));
+        return new SearchResult(items, text(page.path("continuationToken")));
+    }
+
+    /** The certificate with exactly this serial number (hex), if the core has it. */
+    public Optional<CertificateSummary> find(String serialHex) {
+        // The search matches the serial as text; the exact one is picked from what it finds.
+        SearchResult result = search(serialHex, "Any", Optional.empty(), 100);
+        return result.items().stream().filter(item -> item.serialNumber().equalsIgnoreCase(serialHex)).findFirst();
+    }
+
+    /** Revokes; {@code revoker} is the signed-in person, recorded by the core as "{revoker} through API user {portal}". */
+    public void revoke(String serialHex, int reason, String revoker) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("revocationReason", reason);
+        body.put("revoker", revoker);
+        HttpRequest request = authorized("api/manage/revoke/" + URLEncoder.encode(serialHex, StandardCharsets.UTF_8))
+                .header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
+        expect(request, 200);
+    }
+
+    private HttpRequest.Builder authorized(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Authorization", "Bearer " + credential.token());
+    }
+
+    private byte[] expect(HttpRequest request, int status) {
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new CoreUnavailable("The CA's API at " + base + " does not answer: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CoreUnavailable("Interrupted while waiting for the CA's API", e);
+        }
+        if (response.statusCode() == status) {
+            return response.body();
+        }
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            // The portal's own credential is wrong or lacks a role: an operator's matter, not the user's.
+            throw new CoreUnavailable("The CA's API refused Certificate Master's credential " + credential.name() + " (HTTP "
+                    + response.statusCode() + "); check certmaster-client.json and its roles (CSR.Request, Manage.All).", null);
+        }
+        if (response.statusCode() >= 400 && response.statusCode() < 500) {
+            throw new CoreRefusal(response.statusCode(), problemDetail(response.body()).orElse("The CA refused the request (HTTP "
+                    + response.statusCode() + ")."));
+        }
+        throw new CoreUnavailable("The CA's API answered HTTP " + response.statusCode() + problemDetail(response.body()).map(d -> ": " + d).orElse(""),
+                null);
+    }
+
+    private static Optional<String> problemDetail(byte[] body) {
+        try {
+            JsonNode problem = JSON.readTree(body);
+            return text(problem.path("detail")).or(() -> text(problem.path("title")));
+        } catch (JacksonException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static JsonNode json(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (JacksonException e) {
+            throw new CoreUnavailable("The CA's API answered something that is not JSON", e);
+        }
+    }
+
+    private static CertificateSummary summary(JsonNode item) {
+        List<String> sans = new ArrayList<>();
+        item.path("sans").forEach(san -> sans.add(san.asString("")));
+        return new CertificateSummary(item.path("serialNumber").asString(""), item.path("subject").asString(""), List.copyOf(sans),
+                Instant.parse(item.path("issuanceDate").asString()), Instant.parse(item.path("expirationDate").asString()),
+                text(item.path("revocationDate")).map(Instant::parse),
+                item.path("revocationReason").isNumber() ? Optional.of(item.path("revocationReason").asInt()) : Optional.empty(),
+                text(item.path("revokedBy")), item.path("requester").asString(""), item.path("source").asString(""),
+                item.path("certificateType").asString(""));
+    }
+
+    private static Optional<String> text(JsonNode node) {
+        return node.isString() && !node.asString().isEmpty() ? Optional.of(node.asString()) : Optional.empty();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.scepter.certmaster.security;
+
+import static dev.scepter.certmaster.security.PortalRoles.ADMIN_FULL;
+import static dev.scepter.certmaster.security.PortalRoles.MANAGE_ALL;
+import static dev.scepter.certmaster.security.PortalRoles.MANAGE_ALL_READ;
+import static dev.scepter.certmaster.security.PortalRoles.REQUEST_ALL;
+import static dev.scepter.certmaster.security.PortalRoles.REQUEST_ALL_CSR;
+
+import java.util.List;
+import java.util.Set;
+import org.springframework.http.HttpMethod;
+
+/**
+ * Every portal route and its roles, in one place, as the API's route table: the security
+ * configuration reads it and refuses whatever is not here; {@code PortalRouteTest} fails for a
+ * handler that is not here. Admin.Full may do everything (SCEPman: "including future features").
+ */
+public final class PortalRoutes {
+
+    /** The pages that need no sign-in: the sign-in page itself, its stylesheet, and the error pages. */
+    public static final List<String> PUBLIC = List.of("/signin", "/css/**", "/denied", "/error");
+
+    private static final Set<String> ANY_ROLE = PortalRoles.ALL;
+    /** A CSR says nothing reliable about its kind before the core reads it: the roles for any kind. */
+    private static final Set<String> SUBMIT_CSR = Set.of(ADMIN_FULL, REQUEST_ALL, REQUEST_ALL_CSR);
+    private static final Set<String> SEARCH = Set.of(ADMIN_FULL, MANAGE_ALL, MANAGE_ALL_READ);
+    private static final Set<String> REVOKE = Set.of(ADMIN_FULL, MANAGE_ALL);
+
+    private static final List<PortalRoute> ROUTES = List.of(
+            new PortalRoute(HttpMethod.GET, "/", ANY_ROLE),
+            new PortalRoute(HttpMethod.GET, "/csr", SUBMIT_CSR),
+            new PortalRoute(HttpMethod.POST, "/csr", SUBMIT_CSR),
+            new PortalRoute(HttpMethod.GET, "/csr/issued/{serial}/{format}", SUBMIT_CSR),
+            new PortalRoute(HttpMethod.GET, "/certificates", SEARCH),
+            new PortalRoute(HttpMethod.GET, "/certificates/{serial}", SEARCH),
+            new PortalRoute(HttpMethod.POST, "/certificates/{serial}/revoke", REVOKE));
+
+    private PortalRoutes() {
+    }
+
+    public static List<PortalRoute> all() {
+        return ROUTES;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.scepter.certmaster.security;
+
+import dev.scepter.certmaster.CertMasterOptions;
+import jakarta.servlet.SessionCookieConfig;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.SessionTrackingMode;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.EnumSet;
+import org.springframework.boot.web.servlet.ServletContextInitializer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+
+/**
+ * Sign-in and authorisation for every page, in one place.
+ *
+ * <ul>
+ *   <li>Form sign-in against the local accounts ({@link LocalAccounts}), limited by the
+ *       {@link SignInThrottle}; OIDC will add a second way in beside it.</li>
+ *   <li>Each route's roles come from {@link PortalRoutes}; a route not there is refused to
+ *       everyone, so a new page is unreachable until its roles are declared.</li>
+ *   <li>CSRF tokens on every POST (Spring Security's default; Thymeleaf adds the field to each
+ *       form), the session cookie HttpOnly and SameSite=Strict (Tomcat adds Secure on HTTPS),
+ *       only a cookie carries the session (never the URL), and a Content-Security-Policy that
+ *       allows nothing but this origin's stylesheet: the pages have no script.</li>
+ * </ul>
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSecurity
+public class PortalSecurityConfiguration {
+
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'";
+    public static final String SESSION_COOKIE = "CERTMASTER_SESSION";
+    /** A request attribute: the refusal was for a missing or wrong CSRF token. */
+    public static final String CSRF_REFUSED = "dev.scepter.certmaster.csrfRefused";
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+    }
+
+    @Bean
+    UserDetailsService localAccounts(CertMasterOptions options, PasswordEncoder encoder) {
+        return new InMemoryUserDetailsManager(LocalAccounts.open(options.dataDir(), encoder, new SecureRandom()));
+    }
+
+    @Bean
+    SignInThrottle signInThrottle() {
+        return new SignInThrottle(Clock.systemUTC());
+    }
+
+    @Bean
+    SecurityFilterChain portalFilterChain(HttpSecurity http, UserDetailsService accounts, PasswordEncoder encoder, SignInThrottle throttle)
+            throws Exception {
+        DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(accounts);
+        passwords.setPasswordEncoder(encoder);
+        // One page for both refusals, saying which: a missing role, or a form without its CSRF token.
+        AccessDeniedHandler denied = (request, response, exception) -> {
+            request.setAttribute(CSRF_REFUSED, exception instanceof CsrfException);
+            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+            request.getRequestDispatcher("/denied").forward(request, response);
+        };
+        // The manager of this chain alone: a parent (Spring's global one, from the accounts bean)
+        // would check the password again after the throttle refused, and so undo it.
+        http.authenticationManager(new ProviderManager(new ThrottledAuthenticationProvider(passwords, throttle)))
+                .authorizeHttpRequests(authorize -> {
+                    authorize.requestMatchers(PortalRoutes.PUBLIC.toArray(String[]::new)).permitAll();
+                    for (PortalRoute route : PortalRoutes.all()) {
+                        authorize.requestMatchers(PathPatternRequestMatcher.withDefaults().matcher(route.method(), route.pattern()))
+                                .hasAnyAuthority(route.roles().toArray(String[]::new));
+                    }
+                    authorize.anyRequest().denyAll();
+                })
+                .formLogin(form -> form.loginPage("/signin").loginProcessingUrl("/signin").defaultSuccessUrl("/", false)
+                        .failureHandler((request, response, exception) -> response.sendRedirect(request.getContextPath()
+                                + (exception instanceof SignInThrottledException ? "/signin?throttled" : "/signin?error"))))
+                .logout(logout -> logout.logoutUrl("/signout").logoutSuccessUrl("/signin?signedout")
+                        .deleteCookies(SESSION_COOKIE))
+                .httpBasic(basic -> basic.disable())
+                .exceptionHandling(exceptions -> exceptions.accessDeniedHandler(denied))
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .frameOptions(frame -> frame.deny())
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)));
+        return http.build();
+    }
+
+    /** The session cookie, in both modes (alone, and as a context beside the core). */
+    @Bean
+    ServletContextInitializer sessionCookie() {
+        return servletContext -> {
+            servletContext.setSessionTrackingModes(EnumSet.of(SessionTrackingMode.COOKIE));
+            SessionCookieConfig cookie = servletContext.getSessionCookieConfig();
+            cookie.setName(SESSION_COOKIE);
+            cookie.setHttpOnly(true);
+            cookie.setAttribute("SameSite", "Strict");
+        };
+    }
+}

@@ -1,0 +1,167 @@
+package dev.scepter.certmaster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The portal alone against a simulated core: first start, sign-in, CSR submission, search and revocation. */
+class CertMasterTest {
+
+    private static RunningPortal portal;
+    private Browser browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        portal = RunningPortal.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        portal.close();
+    }
+
+    @BeforeEach
+    void signIn() throws Exception {
+        browser = portal.browser();
+        HttpResponse<String> signIn = browser.signIn("admin", portal.adminPassword());
+        assertThat(signIn.statusCode()).isEqualTo(302);
+        assertThat(signIn.headers().firstValue("Location")).hasValueSatisfying(location -> assertThat(location).doesNotContain("error"));
+    }
+
+    @Test
+    void theFirstStartMakesAnAdminWhosePasswordIsInAnOwnerOnlyFileAndHashedInTheAccounts() throws Exception {
+        Path passwordFile = portal.dataDir.resolve("certmaster-admin-password");
+        Path accounts = portal.dataDir.resolve("certmaster-users.json");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(accounts))).isEqualTo("rw-------");
+        String stored = Files.readString(accounts, StandardCharsets.UTF_8);
+        assertThat(stored).contains("\"admin\"", "{bcrypt}", "Admin.Full").doesNotContain(portal.adminPassword());
+        assertThat(portal.adminPassword()).hasSizeGreaterThanOrEqualTo(20);
+    }
+
+    @Test
+    void theHomePageGreetsTheSignedInAdminWithCookieAndHeadersThatKeepTheSessionSafe() throws Exception {
+        HttpResponse<String> home = browser.get("/");
+        assertThat(home.statusCode()).isEqualTo(200);
+        assertThat(home.body()).contains("Welcome, <span>admin</span>", "Submit a CSR", "Find certificates");
+        assertThat(home.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
+                assertThat(csp).contains("default-src 'none'", "form-action 'self'", "frame-ancestors 'none'"));
+        assertThat(home.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+
+        HttpResponse<String> signInPage = portal.browser().get("/signin");
+        assertThat(signInPage.headers().allValues("Set-Cookie")).anySatisfy(cookie ->
+                assertThat(cookie).startsWith("CERTMASTER_SESSION=").contains("HttpOnly", "SameSite=Strict").doesNotContain("Secure"));
+    }
+
+    @Test
+    void aPastedCsrGoesToTheCoreWithThePortalsTokenAndTheCertificateDownloadsInEachForm() throws Exception {
+        String pem = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----";
+        HttpResponse<String> issued = browser.postMultipart("/csr", Map.of("pem", pem, "_csrf", browser.csrf("/csr")), null, null);
+        assertThat(issued.statusCode()).isEqualTo(200);
+        assertThat(issued.body()).contains("Certificate issued", CoreSimulator.SERIAL, "CN=www.example.test");
+        CoreSimulator.Call call = portal.core.calls("POST", "/api/csr").get(portal.core.calls("POST", "/api/csr").size() - 1);
+        assertThat(call.authorization()).isEqualTo("Bearer portal-secret-token");
+        assertThat(call.text()).isEqualTo(pem);
+
+        HttpResponse<byte[]> der = browser.download("/csr/issued/" + CoreSimulator.SERIAL + "/der");
+        assertThat(der.body()).isEqualTo(CoreSimulator.resource("leaf.cer"));
+        assertThat(der.headers().firstValue("Content-Disposition")).hasValueSatisfying(d -> assertThat(d).contains("attachment"));
+        String chain = new String(browser.download("/csr/issued/" + CoreSimulator.SERIAL + "/chain").body(), StandardCharsets.US_ASCII);
+        assertThat(chain.split("-----BEGIN CERTIFICATE-----", -1)).hasSize(3);
+        assertThat(new String(browser.download("/csr/issued/" + CoreSimulator.SERIAL + "/pem").body(), StandardCharsets.US_ASCII))
+                .startsWith("-----BEGIN CERTIFICATE-----\n").endsWith("-----END CERTIFICATE-----\n");
+        // Another session cannot fetch what this one had issued.
+        Browser other = portal.browser();
+        other.signIn("admin", portal.adminPassword());
+        assertThat(other.download("/csr/issued/" + CoreSimulator.SERIAL + "/der").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anUploadedDerCsrGoesToTheCoreAsItIs() throws Exception {
+        byte[] der = {0x30, 0x03, 0x02, 0x01, 0x00};
+        HttpResponse<String> issued = browser.postMultipart("/csr", Map.of("_csrf", browser.csrf("/csr")), "file", der);
+        assertThat(issued.statusCode()).isEqualTo(200);
+        assertThat(portal.core.calls("POST", "/api/csr")).last().satisfies(call -> assertThat(call.body()).isEqualTo(der));
+    }
+
+    @Test
+    void whatTheCoreRefusesIsSaidOnTheFormInItsWords() throws Exception {
+        portal.core.csrProblem = "The request cannot be issued: RSA keys need at least 2048 bits, this one has 1024.";
+        try {
+            HttpResponse<String> refused = browser.postMultipart("/csr", Map.of("pem", "weak", "_csrf", browser.csrf("/csr")), null, null);
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(refused.body()).contains("RSA keys need at least 2048 bits, this one has 1024.").doesNotContain("Certificate issued");
+        } finally {
+            portal.core.csrProblem = null;
+        }
+    }
+
+    @Test
+    void anEmptyFormIsAnsweredOnThePageWithoutAskingTheCore() throws Exception {
+        int before = portal.core.calls("POST", "/api/csr").size();
+        HttpResponse<String> refused = browser.postMultipart("/csr", Map.of("pem", " ", "_csrf", browser.csrf("/csr")), null, null);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("Paste a certification request");
+        assertThat(portal.core.calls("POST", "/api/csr")).hasSize(before);
+    }
+
+    @Test
+    void aFormWithoutItsCsrfTokenChangesNothingAndSaysWhy() throws Exception {
+        int before = portal.core.calls("PATCH", "/api/manage/revoke").size();
+        HttpResponse<String> refused = browser.post("/certificates/" + CoreSimulator.SERIAL + "/revoke", Map.of("reason", "1"));
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("This form has expired or did not come from Certificate Master");
+        assertThat(portal.core.calls("PATCH", "/api/manage/revoke")).hasSize(before);
+    }
+
+    @Test
+    void searchFindsTheCertificateAndRevocationNamesTheSignedInAdminToTheCore() throws Exception {
+        HttpResponse<String> search = browser.get("/certificates?q=example&validity=Active");
+        assertThat(search.statusCode()).isEqualTo(200);
+        assertThat(search.body()).contains(CoreSimulator.SERIAL, "CN=www.example.test");
+        assertThat(portal.core.calls("GET", "/api/manage/search")).last().satisfies(call -> {
+            assertThat(call.pathAndQuery()).contains("searchText=example", "certValidity=Active");
+            assertThat(call.authorization()).isEqualTo("Bearer portal-secret-token");
+        });
+
+        String detailPath = "/certificates/" + CoreSimulator.SERIAL;
+        assertThat(browser.get(detailPath).body()).contains("Valid", "dns:www.example.test", "Revoke this certificate");
+        HttpResponse<String> revoked = browser.post(detailPath + "/revoke", Map.of("reason", "1", "_csrf", browser.csrf(detailPath)));
+        assertThat(revoked.statusCode()).isEqualTo(302);
+        assertThat(portal.core.calls("PATCH", "/api/manage/revoke/" + CoreSimulator.SERIAL)).singleElement()
+                .satisfies(call -> assertThat(call.text()).isEqualTo("{\"revocationReason\":1,\"revoker\":\"admin\"}"));
+        HttpResponse<String> after = browser.get(detailPath);
+        assertThat(after.body()).contains("Revoked (Key compromise)", "admin through API user certmaster").doesNotContain("Revoke this certificate");
+
+        // Revoked twice (another admin was quicker): the core's 409 in words.
+        HttpResponse<String> again = browser.post(detailPath + "/revoke", Map.of("reason", "4", "_csrf", browser.csrf("/csr")));
+        assertThat(again.statusCode()).isEqualTo(302);
+        assertThat(browser.get(detailPath).body()).contains("The certificate is already revoked.");
+    }
+
+    @Test
+    void aReasonOutsideTheListIsRefusedWithoutAskingTheCore() throws Exception {
+        int before = portal.core.calls("PATCH", "/api/manage/revoke").size();
+        String detailPath = "/certificates/" + CoreSimulator.SERIAL;
+        browser.post(detailPath + "/revoke", Map.of("reason", "7", "_csrf", browser.csrf("/csr")));
+        assertThat(browser.get(detailPath).body()).contains("Choose one of the listed reasons.");
+        assertThat(portal.core.calls("PATCH", "/api/manage/revoke")).hasSize(before);
+    }
+
+    @Test
+    void anUnknownSerialIsANotFoundPage() throws Exception {
+        HttpResponse<String> missing = browser.get("/certificates/ABCDEF");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("No such certificate", "ABCDEF");
+        assertThat(browser.get("/certificates/not-hex").statusCode()).isEqualTo(404);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.scepter.server.certmaster;
+
+import dev.scepter.certmaster.CertMasterMount;
+import dev.scepter.certmaster.CertMasterOptions;
+import dev.scepter.server.CoreContext;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.servlet.context.ServletWebServerInitializedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Certificate Master at {@code /certmaster/} on the core's port: a web application of its own in
+ * the same Tomcat, which calls the core's API over loopback with {@code certmaster-client.json}'s
+ * token, as it would from another machine. Without that file (an installation that does not use
+ * the portal) it is not served.
+ *
+ * <p>It starts after the core is ready, in a thread of its own: SCEP and OCSP do not wait for the
+ * admin portal, and a portal that cannot start (a broken accounts file) is logged, not a CA that
+ * does not start. It logs "Certificate Master ready" when it serves.
+ */
+@Component
+public class CertMasterBesideTheCore {
+
+    private static final System.Logger LOG = System.getLogger(CertMasterBesideTheCore.class.getName());
+
+    private final CoreContext core;
+    private volatile WebServer webServer;
+
+    public CertMasterBesideTheCore(CoreContext core) {
+        this.core = core;
+    }
+
+    @EventListener
+    public void webServerStarted(ServletWebServerInitializedEvent event) {
+        webServer = event.getWebServer();
+    }
+
+    @EventListener
+    public void coreReady(ApplicationReadyEvent event) {
+        Path clientFile = core.dataFolder().certMasterClient();
+        if (!Files.exists(clientFile) || !(webServer instanceof TomcatWebServer tomcat)) {
+            return;
+        }
+        CertMasterOptions options = new CertMasterOptions(loopbackUrl(core.host(), tomcat.getPort()), clientFile, core.dataDir());
+        Thread start = new Thread(() -> {
+            try {
+                CertMasterMount.mount(tomcat.getTomcat().getHost(), options);
+                LOG.log(System.Logger.Level.INFO, "Certificate Master ready: {0}certmaster/", core.localUrl());
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.ERROR, "Certificate Master did not start; the core serves on without it: {0}", rootMessage(e));
+            }
+        }, "certmaster-start");
+        start.setDaemon(true);
+        start.start();
+    }
+
+    /** The core as the portal reaches it: over loopback when it listens on every address. */
+    static URI loopbackUrl(String host, int port) {
+        String reachable = switch (host) {
+            case "0.0.0.0" -> "127.0.0.1";
+            case "::", "[::]" -> "[::1]";
+            default -> host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        };
+        return URI.create("http://" + reachable + ":" + port + "/");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.scepter.server.launcher;
+
+import dev.scepter.certmaster.CertMasterApplication;
+import dev.scepter.certmaster.CertMasterOptions;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/scepter certmaster}: Certificate Master alone, in front of a core that runs
+ * elsewhere (or here). It needs the core's URL and the portal's credential file; nothing of the
+ * core's data folder.
+ */
+@Command(name = "certmaster", mixinStandardHelpOptions = true,
+        description = {"Runs Certificate Master, the admin portal, alone: at http://HOST:PORT/certmaster/, calling the core's API at --core-url.",
+            "bin/scepter serve already serves it at /certmaster/ on its own port; this is for a portal on a machine of its own."})
+public final class CertMasterCommand implements Callable<Integer> {
+
+    @Option(names = "--core-url", required = true, paramLabel = "URL",
+            description = "The core's base URL, for example https://ca.example.com/ (its API is at URL/api/...).")
+    URI coreUrl;
+
+    @Option(names = "--client-file", required = true, paramLabel = "FILE",
+            description = "Certificate Master's API credential: certmaster-client.json from the core's data folder (keep it 0600).")
+    Path clientFile;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where the portal keeps its accounts (certmaster-users.json) and writes the first admin password "
+                    + "(certmaster-admin-password); default: the folder of --client-file.")
+    Path dataDir;
+
+    @Option(names = "--port", defaultValue = "8081", paramLabel = "PORT", description = "The HTTP port (default: ${DEFAULT-VALUE}); 0 picks a free one.")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+            description = "The address to listen on (default: ${DEFAULT-VALUE}; put a TLS reverse proxy in front for other machines).")
+    String host;
+
+    private ConfigurableApplicationContext context;
+
+    /** The running portal once {@link #call()} started it (for a test that starts it in its JVM and stops it after). */
+    public java.util.Optional<ConfigurableApplicationContext> running() {
+        return java.util.Optional.ofNullable(context);
+    }
+
+    @Override
+    public Integer call() {
+        if (!coreUrl.isAbsolute() || !("http".equals(coreUrl.getScheme()) || "https".equals(coreUrl.getScheme()))) {
+            System.err.println("Certificate Master cannot start: --core-url must be an http or https URL, not " + coreUrl + ".");
+            return 2;
+        }
+        if (!Files.isReadable(clientFile)) {
+            System.err.println("Certificate Master cannot start: cannot read --client-file " + clientFile
+                    + " (certmaster-client.json from the core's data folder).");
+            return 2;
+        }
+        Path folder = (dataDir != null ? dataDir : clientFile.toAbsolutePath().getParent()).toAbsolutePath().normalize();
+        try {
+            context = CertMasterApplication.runAlone(
+                    new CertMasterOptions(coreUrl, clientFile.toAbsolutePath().normalize(), folder), host, port);
+            context.registerShutdownHook();
+            int listening = ((WebServerApplicationContext) context).getWebServer().getPort();
+            System.out.println("Certificate Master ready: http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + listening
+                    + CertMasterOptions.CONTEXT_PATH + "/");
+            System.out.flush();
+            return 0;
+        } catch (RuntimeException e) {
+            System.err.println("Certificate Master cannot start: " + rootMessage(e));
+            return 1;
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() != null ? cause.getMessage() : e.getMessage();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.scepter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.CookieManager;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Certificate Master served by the core at {@code /certmaster/}, calling the real core's API over
+ * loopback: the admin made on first start signs in, has a CSR issued, finds it and revokes it, and
+ * the core records the admin as the revoker.
+ */
+class CertMasterBesideTheCoreTest {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+    private static final Pattern SERIAL = Pattern.compile("id=\"serial\">([0-9A-F]+)<");
+
+    private static RunningServer server;
+    private final HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
+            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = RunningServer.start(Map.of()).awaitCertMaster();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void theAdminSignsInHasACsrIssuedFindsItAndRevokesItThroughTheCoresApi() throws Exception {
+        HttpResponse<String> anonymous = get("/certmaster/");
+        assertThat(anonymous.statusCode()).isEqualTo(302);
+        assertThat(anonymous.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/certmaster/signin"));
+
+        String password = Files.readString(server.dataDir.resolve("certmaster-admin-password"), StandardCharsets.UTF_8).strip();
+        HttpResponse<String> signIn = post("/certmaster/signin", Map.of("username", "admin", "password", password,
+                "_csrf", csrf("/certmaster/signin")));
+        // Back to the page asked for before the sign-in (Spring Security marks it with ?continue).
+        assertThat(signIn.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("/certmaster/").doesNotContain("error"));
+
+        // The portal's own pages, not the core's of the same name on the shared class path.
+        assertThat(get("/certmaster/").body()).contains("Welcome, <span>admin</span>");
+        assertThat(get("/certmaster/css/portal.css").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> issued = post("/certmaster/csr", Map.of("pem", pem(csr("CN=portal.example.test", 2048)), "_csrf", csrf("/certmaster/csr")));
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        Matcher serial = SERIAL.matcher(issued.body());
+        assertThat(serial.find()).as(issued.body()).isTrue();
+        String serialHex = serial.group(1);
+
+        assertThat(get("/certmaster/certificates?q=portal.example.test").body()).contains(serialHex, "CN=portal.example.test");
+        String detail = "/certmaster/certificates/" + serialHex;
+        HttpResponse<String> revoked = post(detail + "/revoke", Map.of("reason", "4", "_csrf", csrf(detail)));
+        assertThat(revoked.statusCode()).isEqualTo(302);
+        assertThat(get(detail).body()).contains("Revoked (Superseded)", "admin through API user ");
+
+        String adminToken = Files.readString(server.dataDir.resolve("admin-token"), StandardCharsets.UTF_8).strip();
+        String audit = new String(server.get("/api/manage/audit", "Authorization", "Bearer " + adminToken).body(), StandardCharsets.UTF_8);
+        assertThat(audit).contains(serialHex);
+    }
+
+    @Test
+    void aWeakKeyIsRefusedOnThePageInTheCoresWordsAndNothingIsIssued() throws Exception {
+        String password = Files.readString(server.dataDir.resolve("certmaster-admin-password"), StandardCharsets.UTF_8).strip();
+        post("/certmaster/signin", Map.of("username", "admin", "password", password, "_csrf", csrf("/certmaster/signin")));
+        HttpResponse<String> refused = post("/certmaster/csr", Map.of("pem", pem(csr("CN=weak.example.test", 1024)), "_csrf", csrf("/certmaster/csr")));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("RSA key has 1024 bits; at least 2048 are required").doesNotContain("Certificate issued");
+        HttpResponse<String> notACsr = post("/certmaster/csr", Map.of("pem", "hello", "_csrf", csrf("/certmaster/csr")));
+        assertThat(notACsr.statusCode()).isEqualTo(400);
+        assertThat(notACsr.body()).contains("is not a PKCS#10 certification request");
+        assertThat(get("/certmaster/certificates?q=weak.example.test").body()).contains("No certificate matches.");
+    }
+
+    private static byte[] csr(String subject, int bits) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(bits);
+        KeyPair keys = generator.generateKeyPair();
+        return new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded();
+    }
+
+    private static String pem(byte[] der) {
+        return "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END CERTIFICATE REQUEST-----\n";
+    }
+
+    private String csrf(String path) throws Exception {
+        Matcher matcher = CSRF.matcher(get(path).body());
+        assertThat(matcher.find()).as("a CSRF field on " + path).isTrue();
+        return matcher.group(1);
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return browser.send(HttpRequest.newBuilder(server.url(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, Map<String, String> fields) throws Exception {
+        String form = fields.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return browser.send(HttpRequest.newBuilder(server.url(path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+}

@@ -1,0 +1,100 @@
+package dev.scepter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scepter.server.launcher.CertMasterCommand;
+import dev.scepter.server.launcher.ScepterCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code bin/scepter certmaster}: the portal alone, in front of a core it reaches by URL. */
+class CertMasterCommandTest {
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    @Test
+    void helpNamesTheCoreUrlAndTheClientFile() {
+        Run help = run(new CertMasterCommand(), "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("--core-url", "--client-file", "--data-dir", "--port", "certmaster-client.json");
+        assertThat(run(new ScepterCommand(), "--help").out()).contains("certmaster");
+    }
+
+    @Test
+    void aMissingClientFileOrABadUrlIsSaidInOneLine(@TempDir Path folder) {
+        Run missing = run(new CertMasterCommand(), "--core-url", "http://127.0.0.1:1/", "--client-file", folder.resolve("none.json").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("cannot read --client-file").contains("none.json");
+        Run relative = run(new CertMasterCommand(), "--core-url", "ca.example.com", "--client-file", folder.toString());
+        assertThat(relative.exit()).isEqualTo(2);
+        assertThat(relative.err()).contains("--core-url must be an http or https URL");
+    }
+
+    @Test
+    void aloneItSignsInItsAdminAndSearchesTheCoreByUrl(@TempDir Path portalFolder) throws Exception {
+        try (RunningServer core = RunningServer.start(Map.of()).awaitCertMaster()) {
+            Path clientFile = portalFolder.resolve("certmaster-client.json");
+            Files.copy(core.dataDir.resolve("certmaster-client.json"), clientFile);
+            CertMasterCommand command = new CertMasterCommand();
+            Run started = run(command, "--core-url", core.url("/").toString(), "--client-file", clientFile.toString(),
+                    "--host", "127.0.0.1", "--port", "0");
+            try {
+                assertThat(started.exit()).as(started.err()).isZero();
+                Matcher ready = Pattern.compile("Certificate Master ready: (http://127\\.0\\.0\\.1:\\d+/certmaster/)").matcher(started.out());
+                assertThat(ready.find()).as(started.out()).isTrue();
+                // Its accounts live in its own folder (the client file's), not the core's.
+                assertThat(portalFolder.resolve("certmaster-admin-password")).exists();
+                HttpClient http = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).connectTimeout(Duration.ofSeconds(5)).build();
+                String base = ready.group(1);
+                HttpResponse<String> signInPage = http.send(HttpRequest.newBuilder(URI.create(base + "signin")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(signInPage.body());
+                assertThat(csrf.find()).isTrue();
+                String password = Files.readString(portalFolder.resolve("certmaster-admin-password"), StandardCharsets.UTF_8).strip();
+                String form = "username=admin&password=" + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8) + "&_csrf=" + csrf.group(1);
+                http.send(HttpRequest.newBuilder(URI.create(base + "signin")).header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+                // The search goes to the core with the portal's token: an empty CA answers with no certificate, not an error.
+                HttpResponse<String> search = http.send(HttpRequest.newBuilder(URI.create(base + "certificates")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
+                assertThat(search.body()).contains("No certificate matches.");
+            } finally {
+                command.running().ifPresent(org.springframework.context.ConfigurableApplicationContext::close);
+            }
+        }
+    }
+
+    private static Run run(Object command, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        int exit;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            CommandLine commandLine = new CommandLine(command);
+            exit = commandLine.execute(args);
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}
