@@ -46,7 +46,8 @@ public class CertMasterBesideTheCore {
         if (!Files.exists(clientFile) || !(webServer instanceof TomcatWebServer tomcat)) {
             return;
         }
-        CertMasterOptions options = new CertMasterOptions(loopbackUrl(core.host(), tomcat.getPort()), clientFile, core.dataDir());
+        CertMasterOptions options = new CertMasterOptions(loopbackUrl(core.host(), tomcat.getPort()), clientFile, core.dataDir(),
+                core.settings().web().trustForwardedHeaders());
         Thread start = new Thread(() -> {
             try {
                 CertMasterMount.mount(tomcat.getTomcat().getHost(), options);

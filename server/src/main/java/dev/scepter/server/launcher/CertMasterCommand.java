@@ -41,6 +41,12 @@ public final class CertMasterCommand implements Callable<Integer> {
             description = "The address to listen on (default: ${DEFAULT-VALUE}; put a TLS reverse proxy in front for other machines).")
     String host;
 
+    @Option(names = "--trust-forwarded-headers",
+            description = "Behind a reverse proxy that sets X-Forwarded-For and X-Forwarded-Proto: believe them, so that sign-in limits "
+                    + "count the client's address (not the proxy's) and the session cookie is Secure behind HTTPS. "
+                    + "Only when that proxy is the sole way in.")
+    boolean trustForwardedHeaders;
+
     private ConfigurableApplicationContext context;
 
     /** The running portal once {@link #call()} started it (for a test that starts it in its JVM and stops it after). */
@@ -62,7 +68,7 @@ public final class CertMasterCommand implements Callable<Integer> {
         Path folder = (dataDir != null ? dataDir : clientFile.toAbsolutePath().getParent()).toAbsolutePath().normalize();
         try {
             context = CertMasterApplication.runAlone(
-                    new CertMasterOptions(coreUrl, clientFile.toAbsolutePath().normalize(), folder), host, port);
+                    new CertMasterOptions(coreUrl, clientFile.toAbsolutePath().normalize(), folder, trustForwardedHeaders), host, port);
             context.registerShutdownHook();
             int listening = ((WebServerApplicationContext) context).getWebServer().getPort();
             System.out.println("Certificate Master ready: http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + listening
