@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 public final class CertMasterCommand implements Callable<Integer> {
 
     @Option(names = "--core-url", required = true, paramLabel = "URL",
-            description = "The core's base URL, for example https://ca.example.com/ (its API is at URL/api/...).")
+            description = "The core's base URL, for example https://ca.example.com/ (its API is at URL/api/...); "
+                    + "https unless the core is on this machine (localhost, 127.0.0.1, [::1]).")
     URI coreUrl;
 
     @Option(names = "--client-file", required = true, paramLabel = "FILE",
@@ -60,6 +61,12 @@ public final class CertMasterCommand implements Callable<Integer> {
             System.err.println("Certificate Master cannot start: --core-url must be an http or https URL, not " + coreUrl + ".");
             return 2;
         }
+        if ("http".equals(coreUrl.getScheme()) && !loopback(coreUrl.getHost())) {
+            // The portal sends its bearer token (CSR.Request and Manage.All) with every call.
+            System.err.println("Certificate Master cannot start: --core-url " + coreUrl + " is plain http to another machine, which would send "
+                    + "the portal's API token in cleartext; use https (http only for localhost, 127.0.0.1 or [::1]).");
+            return 2;
+        }
         if (!Files.isReadable(clientFile)) {
             System.err.println("Certificate Master cannot start: cannot read --client-file " + clientFile
                     + " (certmaster-client.json from the core's data folder).");
@@ -79,6 +86,16 @@ public final class CertMasterCommand implements Callable<Integer> {
             System.err.println("Certificate Master cannot start: " + rootMessage(e));
             return 1;
         }
+    }
+
+    /** A loopback address by its name or literal alone: no name is looked up. */
+    public static boolean loopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String name = host.toLowerCase(java.util.Locale.ROOT);
+        return name.equals("localhost") || name.matches("127(\\.\\d{1,3}){3}") || name.equals("[::1]")
+                || name.equals("[0:0:0:0:0:0:0:1]");
     }
 
     private static String rootMessage(Throwable e) {
