@@ -95,6 +95,11 @@ class CertMasterBesideTheCoreTest {
     }
 
     @Test
+    void itIsServedByDefault() {
+        assertThat(server.context.getBean(dev.scepter.server.certmaster.CertMasterBesideTheCore.class).willServe()).isTrue();
+    }
+
+    @Test
     void withoutTrustForwardedHeadersAForwardedProtoDoesNotMakeTheCookieSecure() throws Exception {
         assertThat(CertMasterBehindAProxyTest.sessionCookie(server, "https")).contains("CERTMASTER_SESSION=").doesNotContain("Secure");
     }
