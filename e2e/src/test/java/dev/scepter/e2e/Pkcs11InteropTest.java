@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The built launcher with the CA key in a real SoftHSM2 token (AppConfig:KeyVaultConfig:Pkcs11:*):
@@ -126,16 +128,19 @@ class Pkcs11InteropTest {
                 .doesNotContain("\tat ").doesNotContain("9999");
     }
 
-    @Test
-    void aSlotWithoutATokenStopsTheStartWithAMessageNamingTheSetting() {
-        // No slot of this SoftHSM2 has that id: SoftHSM2 numbers the free slot by the token count, and its tokens by their serial.
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"a slot id the module does not have", "the slot whose token was never initialised"})
+    void aSlotWithoutTheTokenStopsTheStartWithAMessageNamingTheSetting(String which) {
+        // SoftHSM2 numbers its tokens by their serial and the free slot by the token count: 4242 is neither here.
+        long slot = which.startsWith("a slot id") ? 4242 : token.uninitialisedSlot();
         Map<String, String> settings = new HashMap<>(token.settings(UNUSED_PIN));
-        settings.put("AppConfig__KeyVaultConfig__Pkcs11__Slot", "4242");
+        settings.put("AppConfig__KeyVaultConfig__Pkcs11__Slot", String.valueOf(slot));
 
         ScepterProcess.Refusal refusal = ScepterProcess.startExpectingRefusal(settings);
 
         assertThat(refusal.exitCode()).isNotZero();
-        assertThat(refusal.log()).contains("Scepter cannot start", "slot 4242 of libsofthsm2.so", "AppConfig:KeyVaultConfig:Pkcs11:Slot")
+        assertThat(refusal.log())
+                .contains("Scepter cannot start", "slot " + slot + " of libsofthsm2.so", "AppConfig:KeyVaultConfig:Pkcs11:Slot")
                 .doesNotContain("\tat ").doesNotContain(UNUSED_PIN);
     }
 
