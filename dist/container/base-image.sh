@@ -52,9 +52,25 @@ for p in "${packages[@]}"; do
   echo "$p $version" >> "$work/packages"
 done
 rm -rf "$rootfs/usr/share/doc" "$rootfs/usr/share/lintian" "$rootfs/usr/share/locale"
+# Debian 13 and later ship these only under /usr and leave the top-level links to base-files, which
+# this image does not hold: without /lib64, no program finds its loader.
+for d in bin lib lib64 sbin; do
+  if [ ! -e "$rootfs/$d" ] && [ -d "$rootfs/usr/$d" ]; then
+    ln -s "usr/$d" "$rootfs/$d"
+  fi
+done
 
 "$java_home/bin/jlink" --add-modules "$modules" --output "$rootfs/opt/java" \
   --strip-debug --no-man-pages --no-header-files --compress=2
+
+# The Java launcher's loader must be in the image, or nothing in it starts (readelf: binutils).
+if command -v readelf >/dev/null; then
+  interpreter="$(readelf -l "$rootfs/opt/java/bin/java" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')"
+  [ -n "$interpreter" ] && [ -e "$rootfs$interpreter" ] || {
+    echo "base-image.sh: the image has no ${interpreter:-program interpreter} (the loader java needs); is libc6 unpacked with its top-level links?" >&2
+    exit 1
+  }
+fi
 
 mkdir -p "$rootfs/etc" "$rootfs/tmp" "$rootfs/data"
 printf 'root:x:0:0:root:/root:/sbin/nologin\nscepter:x:%d:%d:Scepter:/data:/sbin/nologin\n' "$uid" "$uid" > "$rootfs/etc/passwd"
@@ -74,7 +90,7 @@ diff_id="sha256:$(sha256sum "$layer" | cut -d' ' -f1)"
 cat > "$work/config.json" <<EOF
 {"architecture":"$(dpkg --print-architecture)","os":"linux","created":"1970-01-01T00:00:01Z",
  "config":{"User":"$uid:$uid","Env":["PATH=/opt/java/bin:/usr/bin:/bin","JAVA_HOME=/opt/java"],"WorkingDir":"/data",
-  "Healthcheck":{"Test":["CMD","java","-XX:TieredStopAtLevel=1","-XX:+UseSerialGC","-Xshare:auto","-cp","@/app/jib-classpath-file","dev.scepter.server.launcher.ScepterCommand","probe"],
+  "Healthcheck":{"Test":["CMD","java","-Xmx32m","-XX:TieredStopAtLevel=1","-XX:+UseSerialGC","-Xshare:auto","-cp","@/app/jib-classpath-file","dev.scepter.server.launcher.ScepterCommand","probe"],
    "Interval":30000000000,"Timeout":10000000000,"StartPeriod":60000000000,"Retries":3}},
  "rootfs":{"type":"layers","diff_ids":["$diff_id"]},
  "history":[{"created":"1970-01-01T00:00:01Z","created_by":"dist/container/base-image.sh: $(tr '\n' ' ' < "$work/packages")and a jlink runtime"}]}

@@ -7,6 +7,8 @@ import java.util.Map;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
@@ -21,6 +23,16 @@ public class CertMasterApplication {
     @Bean
     CoreApi coreApi(CertMasterOptions options) {
         return new CoreApi(options.coreUrl(), CoreCredential.read(options.clientFile()));
+    }
+
+    /** Alone behind a proxy: the valve in the context of the portal's own Tomcat (beside the core, {@link CertMasterMount} adds it). */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> forwardedHeaders(CertMasterOptions options) {
+        return factory -> {
+            if (options.trustForwardedHeaders()) {
+                factory.addContextCustomizers(context -> context.getPipeline().addValve(ForwardedHeaders.valve()));
+            }
+        };
     }
 
     /** The portal with a web server of its own, at {@code http://host:port/certmaster/}. */

@@ -38,6 +38,10 @@ public final class CertMasterMount {
         sessions.setPathname(null);
         context.setManager(sessions);
         context.setUseHttpOnly(true);
+        if (options.trustForwardedHeaders()) {
+            // The core's ForwardedHeaderFilter is in the core's context only: this one needs its own.
+            context.getPipeline().addValve(ForwardedHeaders.valve());
+        }
         ErrorPage errors = new ErrorPage();
         errors.setLocation("/error");
         context.addErrorPage(errors);

@@ -4,15 +4,24 @@ import java.net.URI;
 import java.nio.file.Path;
 
 /**
- * Where the portal finds the core and its own files.
+ * Where the portal finds the core and its own files, and whether a proxy stands in front.
  *
- * @param coreUrl    the core's base URL, which the portal calls over HTTP (loopback when embedded)
- * @param clientFile {@code certmaster-client.json}: the portal's bearer token for the core's API
- * @param dataDir    where the portal keeps its accounts ({@code certmaster-users.json}) and writes
- *                   the first admin password
+ * @param coreUrl               the core's base URL, which the portal calls over HTTP (loopback when embedded)
+ * @param clientFile            {@code certmaster-client.json}: the portal's bearer token for the core's API
+ * @param dataDir               where the portal keeps its accounts ({@code certmaster-users.json}) and writes
+ *                              the first admin password
+ * @param trustForwardedHeaders whether {@code X-Forwarded-For}, {@code -Proto}, {@code -Host} and
+ *                              {@code -Port} are believed ({@link ForwardedHeaders}): behind a reverse proxy
+ *                              that sets them, the client's address (for the sign-in limits) and HTTPS
+ *                              (for the {@code Secure} session cookie) are the client's, not the proxy's
  */
-public record CertMasterOptions(URI coreUrl, Path clientFile, Path dataDir) {
+public record CertMasterOptions(URI coreUrl, Path clientFile, Path dataDir, boolean trustForwardedHeaders) {
 
     /** The path the portal is served under, alone or beside the core. */
     public static final String CONTEXT_PATH = "/certmaster";
+
+    /** Without a proxy in front. */
+    public CertMasterOptions(URI coreUrl, Path clientFile, Path dataDir) {
+        this(coreUrl, clientFile, dataDir, false);
+    }
 }

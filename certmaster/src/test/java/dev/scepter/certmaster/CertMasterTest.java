@@ -52,7 +52,8 @@ class CertMasterTest {
     void theHomePageGreetsTheSignedInAdminWithCookieAndHeadersThatKeepTheSessionSafe() throws Exception {
         HttpResponse<String> home = browser.get("/");
         assertThat(home.statusCode()).isEqualTo(200);
-        assertThat(home.body()).contains("Welcome, <span>admin</span>", "Submit a CSR", "Find certificates");
+        assertThat(home.body()).contains("Welcome, <span>admin</span>", "Submit a CSR", "Find certificates")
+                .contains("Your roles: <span>Admin.Full</span>").doesNotContain("FACTOR_");
         assertThat(home.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
                 assertThat(csp).contains("default-src 'none'", "form-action 'self'", "frame-ancestors 'none'"));
         assertThat(home.headers().firstValue("X-Frame-Options")).hasValue("DENY");

@@ -34,6 +34,10 @@ final class RunningPortal implements AutoCloseable {
     }
 
     static RunningPortal start(String users) throws Exception {
+        return start(users, false);
+    }
+
+    static RunningPortal start(String users, boolean trustForwardedHeaders) throws Exception {
         CoreSimulator core = new CoreSimulator();
         Path dataDir = Files.createTempDirectory("certmaster-test");
         Path clientFile = dataDir.resolve("certmaster-client.json");
@@ -42,7 +46,7 @@ final class RunningPortal implements AutoCloseable {
         if (users != null) {
             Files.writeString(dataDir.resolve("certmaster-users.json"), users, StandardCharsets.UTF_8);
         }
-        ConfigurableApplicationContext context = CertMasterApplication.runAlone(new CertMasterOptions(core.url(), clientFile, dataDir),
+        ConfigurableApplicationContext context = CertMasterApplication.runAlone(new CertMasterOptions(core.url(), clientFile, dataDir, trustForwardedHeaders),
                 "127.0.0.1", 0);
         return new RunningPortal(core, dataDir, context);
     }

@@ -52,4 +52,45 @@ class SignInThrottleTest {
         throttle.failed("admin", "10.0.0.1");
         assertThat(throttle.blocked("admin", "10.0.0.1")).isFalse();
     }
+
+    @Test
+    void aGuessSpreadOverManyAddressesIsSlowedPerAccountButOnlyBriefly() {
+        // Ten failures from ten addresses: no address reaches its own limit, and the account is not slowed yet.
+        for (int i = 0; i < SignInThrottle.ACCOUNT_FREE_FAILURES; i++) {
+            throttle.failed("admin", "198.51.100." + i);
+        }
+        assertThat(throttle.blocked("admin", "203.0.113.9")).isFalse();
+        throttle.failed("admin", "198.51.100.200");
+        assertThat(throttle.blocked("admin", "203.0.113.9")).as("from any address").isTrue();
+        assertThat(throttle.blocked("other", "203.0.113.9")).as("other accounts are not slowed").isFalse();
+        now = now.plus(Duration.ofSeconds(2));
+        assertThat(throttle.blocked("admin", "203.0.113.9")).isFalse();
+
+        // Each further failure doubles the wait, up to the short cap and never beyond it.
+        for (int i = 0; i < 20; i++) {
+            throttle.failed("admin", "198.51.100." + (100 + i));
+        }
+        now = now.plus(SignInThrottle.MAX_BACKOFF.minusSeconds(1));
+        assertThat(throttle.blocked("admin", "203.0.113.9")).isTrue();
+        now = now.plus(Duration.ofSeconds(1));
+        assertThat(throttle.blocked("admin", "203.0.113.9")).as("the owner is kept out at most MAX_BACKOFF").isFalse();
+
+        // A successful sign-in from one address does not reset the account-wide count.
+        throttle.succeeded("admin", "203.0.113.9");
+        throttle.failed("admin", "198.51.100.250");
+        assertThat(throttle.blocked("admin", "203.0.113.9")).isTrue();
+
+        // Failures older than the account window are forgotten.
+        now = now.plus(SignInThrottle.ACCOUNT_WINDOW);
+        assertThat(throttle.blocked("admin", "203.0.113.9")).isFalse();
+    }
+
+    @Test
+    void theBackoffDoublesFromTwoSecondsToItsCap() {
+        assertThat(SignInThrottle.backoff(1)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(SignInThrottle.backoff(2)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(SignInThrottle.backoff(4)).isEqualTo(Duration.ofSeconds(16));
+        assertThat(SignInThrottle.backoff(5)).isEqualTo(SignInThrottle.MAX_BACKOFF);
+        assertThat(SignInThrottle.backoff(1000)).isEqualTo(SignInThrottle.MAX_BACKOFF);
+    }
 }

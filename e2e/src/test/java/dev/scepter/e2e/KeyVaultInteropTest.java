@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * registration's secret is the sign-in, not a managed identity). Its first start's installation
  * creates the root CA in the vault; then certificates, the CRL and the OCSP responder's
  * certificate are signed there and SCEP envelopes unwrapped there. Real clients check the results:
- * scepclient, {@code openssl ocsp}, {@code openssl crl}. A vault that throttles gives the client
+ * scepclient, strongSwan's {@code pki --scep}, {@code openssl ocsp}, {@code openssl crl}. A vault that throttles gives the client
  * a protocol's answer: the certificate after Scepter waited out {@code Retry-After}, or a CertRep
  * FAILURE, never a 5xx; OCSP keeps answering.
  */
@@ -142,6 +142,22 @@ class KeyVaultInteropTest {
         assertThat(text.output()).as("%s", text).contains("verify OK");
         assertThat(text.stdout()).as("%s", text).contains("Serial Number: " + revoked.serialHex())
                 .doesNotContain("Serial Number: " + issued.serialHex());
+    }
+
+    @Test
+    void strongswanPkiEnrollsThroughTheVaultAndOpensslOcspSaysGood(@TempDir Path work) throws Exception {
+        int unwraps = vault.count("unwrapkey");
+        int signs = vault.count("sign");
+        // pki envelopes its request with AES to the CA's RSA key: the vault unwraps the content key and signs the certificate.
+        Path key = StrongswanPki.generateKey(work);
+        Command.Result client = StrongswanPki.scep(work, server.url("scep"), key, server.caCertificateDer(work),
+                "C=US, O=Scepter e2e, CN=vault-pki", server.staticChallenge(), "aes");
+
+        Path certificate = StrongswanPki.certificate(work);
+        IssuedCertificates.assertIssuedAndRecorded(server, work, certificate, "vault-pki", client);
+        assertThat(vault.count("unwrapkey")).isGreaterThan(unwraps);
+        assertThat(vault.count("sign")).isGreaterThan(signs);
+        OpensslOcsp.assertGood(OpensslOcsp.queryCert(work, server.url("ocsp"), caPem, certificate), certificate);
     }
 
     @Test

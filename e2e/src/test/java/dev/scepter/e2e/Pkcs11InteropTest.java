@@ -14,16 +14,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The built launcher with the CA key in a real SoftHSM2 token (AppConfig:KeyVaultConfig:Pkcs11:*):
  * its first start creates the root CA in the token, and then every signature (certificates,
  * the CRL, the OCSP responder's certificate) and the SCEP envelope's key transport go through the
- * token. Real clients check the results: scepclient, {@code openssl ocsp}, {@code openssl crl}.
+ * token. Real clients check the results: scepclient, strongSwan's {@code pki --scep},
+ * {@code openssl ocsp}, {@code openssl crl}.
  */
 class Pkcs11InteropTest {
 
     private static final String CRL_TOKEN = "crl-hsm-" + UUID.randomUUID();
+    /** A PIN start-up never reaches (it stops at the token first), so it must never be printed either. */
+    private static final String UNUSED_PIN = "pin-" + UUID.randomUUID();
     private static Path hsmFolder;
     private static SoftHsmToken token;
 
@@ -81,6 +86,18 @@ class Pkcs11InteropTest {
     }
 
     @Test
+    void strongswanPkiEnrollsThroughTheTokenAndOpensslOcspSaysGood(@TempDir Path dir) throws Exception {
+        // pki envelopes its request with AES to the CA's RSA key: the token unwraps the content key and signs the certificate.
+        Path key = StrongswanPki.generateKey(dir);
+        Command.Result client = StrongswanPki.scep(dir, server.url("scep"), key, server.caCertificateDer(dir),
+                "C=US, O=Scepter e2e, CN=hsm-pki", server.staticChallenge(), "aes");
+
+        Path certificate = StrongswanPki.certificate(dir);
+        IssuedCertificates.assertIssuedAndRecorded(server, dir, certificate, "hsm-pki", client);
+        OpensslOcsp.assertGood(OpensslOcsp.queryCert(dir, server.url("ocsp"), caPem, certificate), certificate);
+    }
+
+    @Test
     void aRevocationThroughTheApiIsListedByTheCrlTheTokenSigned(@TempDir Path dir) throws Exception {
         OcspFixtures.Issued revoked = OcspFixtures.enrollStatic(server, dir, "hsm-revoked");
         OcspFixtures.Issued kept = OcspFixtures.enrollStatic(server, dir, "hsm-kept");
@@ -109,5 +126,34 @@ class Pkcs11InteropTest {
         assertThat(refusal.exitCode()).isNotZero();
         assertThat(refusal.log()).contains("Scepter cannot start", "refused the PIN", "AppConfig:KeyVaultConfig:Pkcs11:Pin")
                 .doesNotContain("\tat ").doesNotContain("9999");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"a slot id the module does not have", "the slot whose token was never initialised"})
+    void aSlotWithoutTheTokenStopsTheStartWithAMessageNamingTheSetting(String which) {
+        // SoftHSM2 numbers its tokens by their serial and the free slot by the token count: 4242 is neither here.
+        long slot = which.startsWith("a slot id") ? 4242 : token.uninitialisedSlot();
+        Map<String, String> settings = new HashMap<>(token.settings(UNUSED_PIN));
+        settings.put("AppConfig__KeyVaultConfig__Pkcs11__Slot", String.valueOf(slot));
+
+        ScepterProcess.Refusal refusal = ScepterProcess.startExpectingRefusal(settings);
+
+        assertThat(refusal.exitCode()).isNotZero();
+        assertThat(refusal.log())
+                .contains("Scepter cannot start", "slot " + slot + " of libsofthsm2.so", "AppConfig:KeyVaultConfig:Pkcs11:Slot")
+                .doesNotContain("\tat ").doesNotContain(UNUSED_PIN);
+    }
+
+    @Test
+    void aModulePathThatIsNoFileStopsTheStartWithAMessageNamingTheSetting() {
+        Path missing = hsmFolder.resolve("libsofthsm2-not-installed.so");
+        Map<String, String> settings = new HashMap<>(token.settings(UNUSED_PIN));
+        settings.put("AppConfig__KeyVaultConfig__Pkcs11__Library", missing.toString());
+
+        ScepterProcess.Refusal refusal = ScepterProcess.startExpectingRefusal(settings);
+
+        assertThat(refusal.exitCode()).isNotZero();
+        assertThat(refusal.log()).contains("Scepter cannot start", "AppConfig:KeyVaultConfig:Pkcs11:Library", missing.toString())
+                .doesNotContain("\tat ").doesNotContain(UNUSED_PIN);
     }
 }

@@ -94,6 +94,16 @@ class CertMasterBesideTheCoreTest {
         assertThat(get("/certmaster/certificates?q=weak.example.test").body()).contains("No certificate matches.");
     }
 
+    @Test
+    void itIsServedByDefault() {
+        assertThat(server.context.getBean(dev.scepter.server.certmaster.CertMasterBesideTheCore.class).willServe()).isTrue();
+    }
+
+    @Test
+    void withoutTrustForwardedHeadersAForwardedProtoDoesNotMakeTheCookieSecure() throws Exception {
+        assertThat(CertMasterBehindAProxyTest.sessionCookie(server, "https")).contains("CERTMASTER_SESSION=").doesNotContain("Secure");
+    }
+
     private static byte[] csr(String subject, int bits) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(bits);

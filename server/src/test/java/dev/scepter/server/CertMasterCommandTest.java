@@ -46,6 +46,32 @@ class CertMasterCommandTest {
     }
 
     @Test
+    void plainHttpToAnotherMachineIsRefusedForItWouldSendTheTokenInCleartext(@TempDir Path folder) throws Exception {
+        Path clientFile = Files.writeString(folder.resolve("certmaster-client.json"), "{}");
+        Run remote = run(new CertMasterCommand(), "--core-url", "http://ca.example.test/", "--client-file", clientFile.toString());
+        assertThat(remote.exit()).isEqualTo(2);
+        assertThat(remote.err()).contains("--core-url http://ca.example.test/", "cleartext", "https");
+        Run address = run(new CertMasterCommand(), "--core-url", "http://192.0.2.10:8080/", "--client-file", clientFile.toString());
+        assertThat(address.exit()).isEqualTo(2);
+        assertThat(address.err()).contains("--core-url");
+        // A name that merely starts like loopback is not loopback.
+        Run lookalike = run(new CertMasterCommand(), "--core-url", "http://127.0.0.1.example.test/", "--client-file", clientFile.toString());
+        assertThat(lookalike.exit()).isEqualTo(2);
+        assertThat(lookalike.err()).contains("cleartext");
+    }
+
+    @Test
+    void loopbackIsKnownByItsNameOrLiteral() {
+        assertThat(CertMasterCommand.loopback("localhost")).isTrue();
+        assertThat(CertMasterCommand.loopback("127.0.0.1")).isTrue();
+        assertThat(CertMasterCommand.loopback("127.1.2.3")).isTrue();
+        assertThat(CertMasterCommand.loopback("[::1]")).isTrue();
+        assertThat(CertMasterCommand.loopback("128.0.0.1")).isFalse();
+        assertThat(CertMasterCommand.loopback("ca.example.test")).isFalse();
+        assertThat(CertMasterCommand.loopback(null)).isFalse();
+    }
+
+    @Test
     void aloneItSignsInItsAdminAndSearchesTheCoreByUrl(@TempDir Path portalFolder) throws Exception {
         try (RunningServer core = RunningServer.start(Map.of()).awaitCertMaster()) {
             Path clientFile = portalFolder.resolve("certmaster-client.json");

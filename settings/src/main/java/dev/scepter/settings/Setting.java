@@ -156,7 +156,9 @@ public enum Setting {
     HTTPS_KEY_STORE("AppConfig:Https:KeyStore", null, false),
     HTTPS_KEY_STORE_PASSWORD("AppConfig:Https:KeyStorePassword", null, true),
     HTTPS_HOST_NAMES("AppConfig:Https:HostNames", null, false),
-    TRUST_FORWARDED_HEADERS("AppConfig:TrustForwardedHeaders", "false", false);
+    TRUST_FORWARDED_HEADERS("AppConfig:TrustForwardedHeaders", "false", false),
+    // Ours: SCEPman runs Certificate Master as an App Service of its own. Beside the core, the portal is on the core's public port.
+    CERT_MASTER_ENABLED("AppConfig:CertMaster:Enabled", "true", false);
 
     /** SCEPman's backups of replaced settings: {@code Backup:} and the name (its module writes {@code BackUp:}; names compare case-insensitively). */
     public static final String BACKUP_PREFIX = "Backup:";

@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param httpsKeyStore          a PKCS#12 with the server's own key and certificate; empty: one issued by this CA
  * @param httpsKeyStorePassword  its password; a secret
  * @param httpsHostNames         names for the certificate this CA issues itself
+ * @param certMasterEnabled      whether {@code serve} serves Certificate Master at {@code /certmaster/} on its
+ *                               port ({@code AppConfig:CertMaster:Enabled}, default true)
  */
 public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, Optional<Integer> httpsPort, Optional<Path> httpsKeyStore,
-        Optional<String> httpsKeyStorePassword, List<String> httpsHostNames) {
+        Optional<String> httpsKeyStorePassword, List<String> httpsHostNames, boolean certMasterEnabled) {
 
     public WebSettings {
         httpsHostNames = List.copyOf(httpsHostNames);
@@ -30,7 +32,8 @@ public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, 
                 binder.optional(Setting.HTTPS_PORT, SettingParsers.wholeNumber(0, 65_535)),
                 binder.optional(Setting.HTTPS_KEY_STORE, SettingParsers::path),
                 binder.optional(Setting.HTTPS_KEY_STORE_PASSWORD, v -> v),
-                binder.optional(Setting.HTTPS_HOST_NAMES, SettingParsers::list).orElse(List.of()));
+                binder.optional(Setting.HTTPS_HOST_NAMES, SettingParsers::list).orElse(List.of()),
+                binder.bool(Setting.CERT_MASTER_ENABLED));
         if (web.httpsKeyStore().isPresent() && web.httpsKeyStorePassword().isEmpty()) {
             binder.reject(Setting.HTTPS_KEY_STORE_PASSWORD, Setting.HTTPS_KEY_STORE_PASSWORD.key() + ": required when "
                     + Setting.HTTPS_KEY_STORE.key() + " is set");
@@ -44,6 +47,7 @@ public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, 
         return "WebSettings[baseUrl=" + baseUrl.map(URI::toString).orElse("") + ", trustForwardedHeaders=" + trustForwardedHeaders
                 + ", httpsPort=" + httpsPort.map(String::valueOf).orElse("") + ", httpsKeyStore="
                 + httpsKeyStore.map(Path::toString).orElse("") + ", httpsKeyStorePassword="
-                + httpsKeyStorePassword.map(p -> "<hidden>").orElse("") + ", httpsHostNames=" + httpsHostNames + "]";
+                + httpsKeyStorePassword.map(p -> "<hidden>").orElse("") + ", httpsHostNames=" + httpsHostNames
+                + ", certMasterEnabled=" + certMasterEnabled + "]";
     }
 }

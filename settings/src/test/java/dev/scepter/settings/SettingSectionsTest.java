@@ -133,4 +133,14 @@ class SettingSectionsTest {
         assertThat(settings.web().httpsKeyStorePassword()).contains("secret-https");
         assertThat(settings.auth().applicationKey()).contains("secret-app");
     }
+
+    @Test
+    void certificateMasterBesideTheCoreIsOnUnlessTurnedOffAndABadValueIsNamed() throws Exception {
+        assertThat(bind().web().certMasterEnabled()).isTrue();
+        assertThat(bind("AppConfig:CertMaster:Enabled", "false").web().certMasterEnabled()).isFalse();
+        assertThatThrownBy(() -> bind("AppConfig:CertMaster:Enabled", "off"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("AppConfig:CertMaster:Enabled")
+                .hasMessageContaining("must be true or false");
+    }
 }

@@ -97,6 +97,12 @@ final class GraphCalls {
     private final Semaphore inFlight;
     private final int queueLimit;
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+    /**
+     * Held while a caller queues its calls and while a sender takes a batch: a sender still
+     * draining from an earlier caller would otherwise take the first of a caller's calls alone,
+     * and its others into a second batch (twice the calls against Graph's limits).
+     */
+    private final Object queueing = new Object();
     private final AtomicInteger queued = new AtomicInteger();
     private final Map<String, Pending> asked = new ConcurrentHashMap<>();
 
@@ -143,7 +149,9 @@ final class GraphCalls {
             }
         } finally {
             // Queued together, so that a sender takes them into one batch rather than the first alone.
-            queue.addAll(mine);
+            synchronized (queueing) {
+                queue.addAll(mine);
+            }
             send();
         }
         try {
@@ -252,16 +260,16 @@ final class GraphCalls {
     /** Up to a batch of queued calls that some caller still waits for. */
     private List<Pending> take() {
         List<Pending> taken = new ArrayList<>();
-        Pending next;
-        while (taken.size() < BATCH_LIMIT && (next = queue.poll()) != null) {
-            queued.decrementAndGet();
-            if (next.abandoned(System.nanoTime())) {
-                next.answer().completeExceptionally(new DirectoryUnavailableException(
-                        "Microsoft Graph did not answer within " + callerWait.toSeconds() + " s", null));
-            } else {
-                taken.add(next);
+        List<Pending> abandoned = new ArrayList<>();
+        synchronized (queueing) {
+            Pending next;
+            while (taken.size() < BATCH_LIMIT && (next = queue.poll()) != null) {
+                queued.decrementAndGet();
+                (next.abandoned(System.nanoTime()) ? abandoned : taken).add(next);
             }
         }
+        abandoned.forEach(next -> next.answer().completeExceptionally(new DirectoryUnavailableException(
+                "Microsoft Graph did not answer within " + callerWait.toSeconds() + " s", null)));
         return taken;
     }
 

@@ -33,7 +33,8 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
  *   <li>Each route's roles come from {@link PortalRoutes}; a route not there is refused to
  *       everyone, so a new page is unreachable until its roles are declared.</li>
  *   <li>CSRF tokens on every POST (Spring Security's default; Thymeleaf adds the field to each
- *       form), the session cookie HttpOnly and SameSite=Strict (Tomcat adds Secure on HTTPS),
+ *       form), the session cookie HttpOnly and SameSite=Strict (Tomcat adds Secure on HTTPS, and behind a
+ *       trusted proxy on its {@code X-Forwarded-Proto: https}: {@code ForwardedHeaders}),
  *       only a cookie carries the session (never the URL), and a Content-Security-Policy that
  *       allows nothing but this origin's stylesheet: the pages have no script.</li>
  * </ul>

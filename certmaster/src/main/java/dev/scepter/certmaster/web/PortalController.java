@@ -1,5 +1,6 @@
 package dev.scepter.certmaster.web;
 
+import dev.scepter.certmaster.security.PortalRoles;
 import dev.scepter.certmaster.security.PortalRoute;
 import dev.scepter.certmaster.security.PortalRoutes;
 import dev.scepter.certmaster.security.PortalSecurityConfiguration;
@@ -24,7 +25,8 @@ public class PortalController {
     public String home(Authentication user, Model model) {
         Set<String> roles = roles(user);
         model.addAttribute("user", user.getName());
-        model.addAttribute("roles", roles.stream().sorted().toList());
+        // Only SCEPman's role names: Spring Security adds authorities of its own (FACTOR_PASSWORD) that are no role.
+        model.addAttribute("roles", roles.stream().filter(PortalRoles.ALL::contains).sorted().toList());
         model.addAttribute("maySubmitCsr", allowed(roles, HttpMethod.POST, "/csr"));
         model.addAttribute("maySearch", allowed(roles, HttpMethod.GET, "/certificates"));
         return "home";

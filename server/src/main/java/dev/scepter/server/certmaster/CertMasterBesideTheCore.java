@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * Certificate Master at {@code /certmaster/} on the core's port: a web application of its own in
  * the same Tomcat, which calls the core's API over loopback with {@code certmaster-client.json}'s
  * token, as it would from another machine. Without that file (an installation that does not use
- * the portal) it is not served.
+ * the portal), or with {@code AppConfig:CertMaster:Enabled=false} (the portal is on the core's
+ * public port, and not every installation wants it there), it is not served.
  *
  * <p>It starts after the core is ready, in a thread of its own: SCEP and OCSP do not wait for the
  * admin portal, and a portal that cannot start (a broken accounts file) is logged, not a CA that
@@ -42,11 +43,16 @@ public class CertMasterBesideTheCore {
 
     @EventListener
     public void coreReady(ApplicationReadyEvent event) {
-        Path clientFile = core.dataFolder().certMasterClient();
-        if (!Files.exists(clientFile) || !(webServer instanceof TomcatWebServer tomcat)) {
+        if (!core.settings().web().certMasterEnabled()) {
+            LOG.log(System.Logger.Level.INFO, "Certificate Master is not served: AppConfig:CertMaster:Enabled is false");
             return;
         }
-        CertMasterOptions options = new CertMasterOptions(loopbackUrl(core.host(), tomcat.getPort()), clientFile, core.dataDir());
+        Path clientFile = core.dataFolder().certMasterClient();
+        if (!willServe() || !(webServer instanceof TomcatWebServer tomcat)) {
+            return;
+        }
+        CertMasterOptions options = new CertMasterOptions(loopbackUrl(core.host(), tomcat.getPort()), clientFile, core.dataDir(),
+                core.settings().web().trustForwardedHeaders());
         Thread start = new Thread(() -> {
             try {
                 CertMasterMount.mount(tomcat.getTomcat().getHost(), options);
@@ -57,6 +63,11 @@ public class CertMasterBesideTheCore {
         }, "certmaster-start");
         start.setDaemon(true);
         start.start();
+    }
+
+    /** Whether the portal is served beside the core: unless turned off, and only with its credential. */
+    public boolean willServe() {
+        return core.settings().web().certMasterEnabled() && Files.exists(core.dataFolder().certMasterClient());
     }
 
     /** The core as the portal reaches it: over loopback when it listens on every address. */

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 public final class CertMasterCommand implements Callable<Integer> {
 
     @Option(names = "--core-url", required = true, paramLabel = "URL",
-            description = "The core's base URL, for example https://ca.example.com/ (its API is at URL/api/...).")
+            description = "The core's base URL, for example https://ca.example.com/ (its API is at URL/api/...); "
+                    + "https unless the core is on this machine (localhost, 127.0.0.1, [::1]).")
     URI coreUrl;
 
     @Option(names = "--client-file", required = true, paramLabel = "FILE",
@@ -41,6 +42,12 @@ public final class CertMasterCommand implements Callable<Integer> {
             description = "The address to listen on (default: ${DEFAULT-VALUE}; put a TLS reverse proxy in front for other machines).")
     String host;
 
+    @Option(names = "--trust-forwarded-headers",
+            description = "Behind a reverse proxy that sets X-Forwarded-For and X-Forwarded-Proto: believe them, so that sign-in limits "
+                    + "count the client's address (not the proxy's) and the session cookie is Secure behind HTTPS. "
+                    + "Only when that proxy is the sole way in.")
+    boolean trustForwardedHeaders;
+
     private ConfigurableApplicationContext context;
 
     /** The running portal once {@link #call()} started it (for a test that starts it in its JVM and stops it after). */
@@ -54,6 +61,12 @@ public final class CertMasterCommand implements Callable<Integer> {
             System.err.println("Certificate Master cannot start: --core-url must be an http or https URL, not " + coreUrl + ".");
             return 2;
         }
+        if ("http".equals(coreUrl.getScheme()) && !loopback(coreUrl.getHost())) {
+            // The portal sends its bearer token (CSR.Request and Manage.All) with every call.
+            System.err.println("Certificate Master cannot start: --core-url " + coreUrl + " is plain http to another machine, which would send "
+                    + "the portal's API token in cleartext; use https (http only for localhost, 127.0.0.1 or [::1]).");
+            return 2;
+        }
         if (!Files.isReadable(clientFile)) {
             System.err.println("Certificate Master cannot start: cannot read --client-file " + clientFile
                     + " (certmaster-client.json from the core's data folder).");
@@ -62,7 +75,7 @@ public final class CertMasterCommand implements Callable<Integer> {
         Path folder = (dataDir != null ? dataDir : clientFile.toAbsolutePath().getParent()).toAbsolutePath().normalize();
         try {
             context = CertMasterApplication.runAlone(
-                    new CertMasterOptions(coreUrl, clientFile.toAbsolutePath().normalize(), folder), host, port);
+                    new CertMasterOptions(coreUrl, clientFile.toAbsolutePath().normalize(), folder, trustForwardedHeaders), host, port);
             context.registerShutdownHook();
             int listening = ((WebServerApplicationContext) context).getWebServer().getPort();
             System.out.println("Certificate Master ready: http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + listening
@@ -73,6 +86,16 @@ public final class CertMasterCommand implements Callable<Integer> {
             System.err.println("Certificate Master cannot start: " + rootMessage(e));
             return 1;
         }
+    }
+
+    /** A loopback address by its name or literal alone: no name is looked up. */
+    public static boolean loopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String name = host.toLowerCase(java.util.Locale.ROOT);
+        return name.equals("localhost") || name.matches("127(\\.\\d{1,3}){3}") || name.equals("[::1]")
+                || name.equals("[0:0:0:0:0:0:0:1]");
     }
 
     private static String rootMessage(Throwable e) {

@@ -31,7 +31,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Runs the core service: SCEP, homepage, probe, metrics.",
+        description = {"Runs the core service: SCEP, OCSP, CRL, the REST API, the homepage, probe and metrics, and Certificate Master at /certmaster/.",
             "On an empty or incomplete data folder it first completes the local installation (as complete-installation --target local)."})
 public final class ServeCommand implements Callable<Integer> {
 

@@ -1,0 +1,30 @@
+package dev.scepter.bench;
+
+import java.util.Arrays;
+
+/**
+ * The Java half of {@code bin/scepter-bench}: fixtures built before a clock starts, and the SCEP
+ * load generator. The script does the rest (servers, peers, wrk, the table).
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "ocsp-fixture" -> OcspFixture.run(Options.parse(rest));
+            case "scep-load" -> ScepLoad.run(Options.parse(rest));
+            default -> usage();
+        }
+    }
+
+    private static void usage() {
+        System.err.println("usage: scepter-bench.jar ocsp-fixture|scep-load --option value ... (see bin/scepter-bench)");
+        System.exit(2);
+    }
+}
