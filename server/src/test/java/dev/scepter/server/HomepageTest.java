@@ -32,6 +32,18 @@ class HomepageTest {
     }
 
     @Test
+    void theHomepageLinksCertificateMasterWhileItIsServedAndSaysWhenItIsNot() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of())) {
+            String page = new String(server.get("/").body(), StandardCharsets.UTF_8);
+            assertThat(page).contains("<a href=\"/certmaster/\">").doesNotContain("AppConfig:CertMaster:Enabled is false");
+        }
+        try (RunningServer server = RunningServer.start(Map.of("AppConfig:CertMaster:Enabled", "false"))) {
+            String page = new String(server.get("/").body(), StandardCharsets.UTF_8);
+            assertThat(page).doesNotContain("<a href=\"/certmaster/\">").contains("AppConfig:CertMaster:Enabled is false");
+        }
+    }
+
+    @Test
     void aCompleteInstallationSuggestsNoInstallerRun() throws Exception {
         try (RunningServer server = RunningServer.start(Map.of())) {
             String page = new String(server.get("/").body(), StandardCharsets.UTF_8);

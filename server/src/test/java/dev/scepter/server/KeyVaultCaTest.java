@@ -182,12 +182,17 @@ class KeyVaultCaTest {
             assertThat(ocspStatus(issued)).isEqualTo("good");
             assertThat(vault.count("sign")).isEqualTo(signs);
 
-            // The homepage's CA row: the vault throttles (the API's call taught it), and the probe fails. Rows are
+            // The homepage's CA row: the vault throttles (the API's calls teach it), and the probe fails. Rows are
             // checked in the background at most every 30 s and a page never waits for one: it shows by the next check.
+            // The check reuses a call's outcome younger than 30 s, else asks the vault itself (which reads the key,
+            // unthrottled here): so requests go on failing meanwhile, as they do while a vault throttles.
             String home = server.text("/");
-            long shown = System.nanoTime() + java.time.Duration.ofSeconds(45).toNanos();
+            long shown = System.nanoTime() + java.time.Duration.ofSeconds(75).toNanos();
             while (!home.contains("throttled (HTTP 429, Retry-After 60 s)") && System.nanoTime() < shown) {
-                Thread.sleep(500);
+                Thread.sleep(1000);
+                assertThat(http.send(HttpRequest.newBuilder(server.url("/api/csr")).header("Content-Type", "application/pkcs10")
+                        .header("Authorization", "Bearer " + csrToken).POST(HttpRequest.BodyPublishers.ofByteArray(csr("CN=api-vault"))).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
                 home = server.text("/");
             }
             assertThat(home).contains("Azure Key Vault", "NOT CONNECTED", "throttled (HTTP 429, Retry-After 60 s)");
@@ -197,6 +202,47 @@ class KeyVaultCaTest {
         } finally {
             vault.throttle("sign", 0, 429, 60);
         }
+    }
+
+    @Test
+    void aRoleRemovedWhileServingIsTryLaterForSCEPAndTheApiNot500() throws Exception {
+        vault.deny("sign");
+        try {
+            // The CertRep FAILURE would be signed by the same refused key: the one answer left is 503 with Retry-After.
+            HttpResponse<byte[]> scep = server.post("/scep?operation=PKIOperation", "application/x-pki-message", request("tx-vault-403"));
+
+            assertThat(scep.statusCode()).isEqualTo(503);
+            assertThat(scep.headers().firstValue("Retry-After")).isPresent();
+            assertThat(new String(scep.body(), StandardCharsets.UTF_8)).isEqualTo("The CA key cannot be used now; retry later.");
+
+            HttpResponse<String> api = http.send(HttpRequest.newBuilder(server.url("/api/csr")).header("Content-Type", "application/pkcs10")
+                    .header("Authorization", "Bearer " + csrToken).POST(HttpRequest.BodyPublishers.ofByteArray(csr("CN=api-vault-403"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(api.statusCode()).isEqualTo(503);
+            assertThat(api.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(api.body()).contains("The CA key cannot be used now").doesNotContain("Exception").doesNotContain(vault.vaultUrl());
+        } finally {
+            vault.allow("sign");
+        }
+        assertThat(enroll("tx-vault-403").pkiStatus()).contains(PkiStatus.SUCCESS);
+    }
+
+    @Test
+    void anEnvelopeTheVaultCannotUnwrapIsTheClientsBadMessageCheck() throws Exception {
+        // Encrypted for another key: Key Vault answers 400 to the unwrap, the client's fault and not the vault's outage.
+        byte[] csr = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=tx-vault-junk"), DEVICE.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(DEVICE.getPrivate())).getEncoded();
+        byte[] junk = ScepRequestBuilder.pkcsReq().signer(DEVICE, TestPki.selfSigned("CN=tx-vault-junk", DEVICE, false))
+                .recipient(TestPki.STRANGER_CERT).messageData(csr).transactionId("tx-vault-junk").build();
+        int unwraps = vault.count("unwrapkey");
+
+        HttpResponse<byte[]> response = server.post("/scep?operation=PKIOperation", "application/x-pki-message", junk);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        PkiMessage certRep = PkiMessageDecoder.decode(response.body());
+        assertThat(certRep.pkiStatus()).contains(PkiStatus.FAILURE);
+        assertThat(certRep.failInfo()).contains(FailInfo.BAD_MESSAGE_CHECK);
+        assertThat(vault.count("unwrapkey")).isEqualTo(unwraps);
     }
 
     private PkiMessage enroll(String transactionId) throws Exception {

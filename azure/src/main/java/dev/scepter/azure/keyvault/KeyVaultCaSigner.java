@@ -113,6 +113,7 @@ final class KeyVaultCaSigner implements CaSigner, CaDecrypter {
     public byte[] decryptContentEncryptionKey(AlgorithmIdentifier keyEncryptionAlgorithm, byte[] encryptedKey)
             throws GeneralSecurityException {
         // RSA PKCS#1 v1.5 key transport, the only one SCEP clients use (RFC 8894 section 3.2.2): unwrapKey in the vault.
+        // A key Key Vault cannot unwrap (400) is a BadPaddingException: the codec answers badMessageCheck.
         if (!rsa) {
             throw new InvalidKeyException("an EC key cannot unwrap a key-transport key");
         }

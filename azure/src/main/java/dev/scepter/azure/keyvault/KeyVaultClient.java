@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.BadPaddingException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -25,6 +26,11 @@ import tools.jackson.databind.node.ObjectNode;
  * it names another audience, that is a wrong setting and is said so, else the token is renewed and
  * the call sent once more. Throttling (429, 503 with {@code Retry-After}) is waited out by
  * {@link JsonHttp} within its bounds; what remains is a {@link KeyVaultUnavailableException}.
+ *
+ * <p>A refusal (401, 403, or a challenge for another audience) is an {@link IllegalStateException}
+ * naming what to fix while the instance starts or installs, and a {@link KeyVaultRefusedException}
+ * while it serves (sign, unwrapKey): a role removed from a running instance is then answered in
+ * each protocol's "try later" terms, never as a fault of the server's.
  */
 final class KeyVaultClient {
 
@@ -66,23 +72,35 @@ final class KeyVaultClient {
 
     /** The key's JWK ({@code kid}, {@code kty}, and {@code n}/{@code e} or {@code crv}/{@code x}/{@code y}): never a private part. */
     Optional<JsonNode> key(String name) {
-        JsonHttp.Response response = call("GET", vault.resolve("keys/" + name), null, "get the key " + name, true);
+        JsonHttp.Response response = call("GET", vault.resolve("keys/" + name), null, "get the key " + name, false, 404);
         return response.status() == 404 ? Optional.empty() : Optional.of(response.body().path("key"));
     }
 
     /** Signs a digest with the key {@code kid} ({@code alg} RS256, ES256, ...); the signature as Key Vault gives it (raw r||s for EC). */
     byte[] sign(String kid, String alg, byte[] digest) {
-        return operate(kid, "sign", alg, digest);
+        return value(operate(kid, "sign", alg, digest), "sign", kid);
     }
 
-    /** Unwraps a key-transport key with the key {@code kid} ({@code alg} RSA1_5 for SCEP's PKCS#1 v1.5 envelopes). */
-    byte[] unwrapKey(String kid, String alg, byte[] wrapped) {
-        return operate(kid, "unwrapkey", alg, wrapped);
+    /**
+     * Unwraps a key-transport key with the key {@code kid} ({@code alg} RSA1_5 for SCEP's PKCS#1
+     * v1.5 envelopes).
+     *
+     * @throws BadPaddingException when Key Vault answers 400: the wrapped key is the client's (a
+     *                             junk or foreign envelope), so the vault is not at fault and its
+     *                             row is left as it was; anyone can send such an envelope
+     */
+    byte[] unwrapKey(String kid, String alg, byte[] wrapped) throws BadPaddingException {
+        JsonHttp.Response response = operate(kid, "unwrapkey", alg, wrapped, 400);
+        if (response.status() == 400) {
+            throw new BadPaddingException("Key Vault cannot unwrap this key-transport key with " + keyName(kid) + " (HTTP 400, "
+                    + response.errorCode() + ")");
+        }
+        return value(response, "unwrapkey", kid);
     }
 
     /** The certificate object: {@code cer} (base64 DER) and {@code kid}, the key it belongs to; empty when there is none. */
     Optional<JsonNode> certificate(String name) {
-        JsonHttp.Response response = call("GET", vault.resolve("certificates/" + name), null, "get the certificate " + name, true);
+        JsonHttp.Response response = call("GET", vault.resolve("certificates/" + name), null, "get the certificate " + name, false, 404);
         return response.status() == 404 ? Optional.empty() : Optional.of(response.body());
     }
 
@@ -114,10 +132,14 @@ final class KeyVaultClient {
         call("POST", vault.resolve("certificates/" + name + "/pending/merge"), body, "merge the certificate " + name, false);
     }
 
-    private byte[] operate(String kid, String operation, String alg, byte[] value) {
+    /** A key operation: what a serving instance asks of the vault for each certificate, CRL and SCEP message. */
+    private JsonHttp.Response operate(String kid, String operation, String alg, byte[] value, int... answers) {
         ObjectNode body = JsonHttp.JSON.createObjectNode().put("alg", alg)
                 .put("value", Base64.getUrlEncoder().withoutPadding().encodeToString(value));
-        JsonHttp.Response response = call("POST", URI.create(kid + "/" + operation), body, operation + " with " + keyName(kid), false);
+        return call("POST", URI.create(kid + "/" + operation), body, operation + " with " + keyName(kid), true, answers);
+    }
+
+    private byte[] value(JsonHttp.Response response, String operation, String kid) {
         String result = response.body().path("value").asString("");
         if (result.isEmpty()) {
             throw new KeyVaultUnavailableException("Key Vault's answer to " + operation + " with " + keyName(kid) + " has no value");
@@ -125,7 +147,13 @@ final class KeyVaultClient {
         return Base64.getUrlDecoder().decode(result);
     }
 
-    private JsonHttp.Response call(String method, URI uri, JsonNode body, String what, boolean notFoundIsAnswer) {
+    /**
+     * @param serving whether a serving instance's client waits on the call (refusals are then a
+     *                {@link KeyVaultRefusedException}, not a start-up's {@link IllegalStateException})
+     * @param answers statuses besides 2xx that are the caller's to read (404: none such; 400 on
+     *                unwrapKey: the client's envelope); they leave the vault's row as it was
+     */
+    private JsonHttp.Response call(String method, URI uri, JsonNode body, String what, boolean serving, int... answers) {
         URI withVersion = URI.create(uri + "?api-version=" + API_VERSION);
         for (int attempt = 1; ; attempt++) {
             JsonHttp.Response response;
@@ -136,16 +164,27 @@ final class KeyVaultClient {
                 outcomes.record(vault, ConnectionStatus.notConnected(ROW, "no answer (" + e.getMessage() + ")", Optional.empty()));
                 throw new KeyVaultUnavailableException("Key Vault " + vault + " did not answer to " + what + ": " + e.getMessage(), e);
             }
-            if (response.ok() || response.status() == 404 && notFoundIsAnswer) {
+            if (response.ok()) {
                 answered(uri);
                 return response;
             }
+            if (java.util.Arrays.stream(answers).anyMatch(status -> status == response.status())) {
+                if (response.status() == 404) {
+                    answered(uri);
+                }
+                return response;
+            }
             if (response.status() == 401 && attempt == 1) {
-                challenged(response);
+                Optional<String> wrongAudience = wrongAudience(response);
+                if (wrongAudience.isPresent()) {
+                    outcomes.record(vault, ConnectionStatus.notConnected(ROW, "wants tokens for another audience than " + audience
+                            + " (" + audienceSetting + ")", Optional.empty()));
+                    throw serving ? new KeyVaultRefusedException(wrongAudience.get()) : new IllegalStateException(wrongAudience.get());
+                }
                 tokens.invalidate(audience, token);
                 continue;
             }
-            RuntimeException failure = failure(response, what);
+            RuntimeException failure = failure(response, what, serving);
             outcomes.record(vault, outcome(response, what));
             throw failure;
         }
@@ -161,23 +200,27 @@ final class KeyVaultClient {
     }
 
     /** Key Vault's challenge names the audience it wants; another than ours is a setting to fix, not a token to renew. */
-    private void challenged(JsonHttp.Response response) {
+    private Optional<String> wrongAudience(JsonHttp.Response response) {
         Matcher resource = RESOURCE.matcher(response.headers().firstValue("WWW-Authenticate").orElse(""));
         if (resource.find() && !strip(resource.group(1)).equalsIgnoreCase(strip(audience.toString()))) {
-            throw new IllegalStateException("Key Vault " + vault + " wants tokens for " + resource.group(1) + ", and this instance asks for "
+            return Optional.of("Key Vault " + vault + " wants tokens for " + resource.group(1) + ", and this instance asks for "
                     + audience + " (" + audienceSetting + "): set it to " + resource.group(1) + ".");
         }
+        return Optional.empty();
     }
 
-    private RuntimeException failure(JsonHttp.Response response, String what) {
+    private RuntimeException failure(JsonHttp.Response response, String what, boolean serving) {
         String detail = response.errorCode() + ": " + response.body().path("error").path("message").asString("");
         return switch (response.status()) {
             case 429, 503 -> new KeyVaultUnavailableException("Key Vault " + vault + " is throttling or unavailable (HTTP " + response.status()
                     + response.headers().firstValue("Retry-After").map(s -> ", Retry-After " + s + " s").orElse("")
                     + ") and did not " + what + " in time: " + detail);
-            case 401, 403 -> new IllegalStateException("Key Vault " + vault + " refused to " + what + " (HTTP " + response.status() + ", " + detail
-                    + "): grant this instance's identity the role " + role(what) + " on the vault (with access policies instead: the keys "
-                    + "permissions get, sign and unwrapKey and the certificates permissions get and create).");
+            case 401, 403 -> {
+                String refused = "Key Vault " + vault + " refused to " + what + " (HTTP " + response.status() + ", " + detail
+                        + "): grant this instance's identity the role " + role(what) + " on the vault (with access policies instead: the keys "
+                        + "permissions get, sign and unwrapKey and the certificates permissions get and create).";
+                yield serving ? new KeyVaultRefusedException(refused) : new IllegalStateException(refused);
+            }
             default -> new KeyVaultUnavailableException("Key Vault " + vault + " did not " + what + " (HTTP " + response.status() + ", "
                     + detail + ")");
         };

@@ -124,6 +124,8 @@ public final class KeyVaultKeyCustody implements KeyCustody, Connection {
             vault.merge(name, certificate.getEncoded());
         } catch (OperatorCreationException | IOException e) {
             throw new GeneralSecurityException("cannot sign the root CA certificate in Key Vault", e);
+        } catch (KeyVaultRefusedException e) {
+            throw installing(e);
         }
         return open(settings, vault);
     }
@@ -173,7 +175,16 @@ public final class KeyVaultKeyCustody implements KeyCustody, Connection {
         String name = settings.raCertificateName();
         createKey(vault, name, "CN=SCEP RA", "RSA", 2048);
         PublicKey publicKey = publicKey(vault.key(name).orElseThrow(() -> new GeneralSecurityException("the key " + name + " just made is gone")));
-        vault.merge(name, CaCertificates.scepRa(publicKey, ca, clock, random).getEncoded());
+        try {
+            vault.merge(name, CaCertificates.scepRa(publicKey, ca, clock, random).getEncoded());
+        } catch (KeyVaultRefusedException e) {
+            throw installing(e);
+        }
+    }
+
+    /** The installation signs with the key as a serving instance does; a refusal there is a setting to fix, said as start-up says it. */
+    private static IllegalStateException installing(KeyVaultRefusedException refused) {
+        return new IllegalStateException(refused.getMessage(), refused);
     }
 
     /** Makes a certificate object pending with a new key; the key's identifier (with its version). */

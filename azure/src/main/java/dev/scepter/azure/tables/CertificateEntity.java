@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -44,6 +45,10 @@ final class CertificateEntity {
     static final String REQUEST_SHA256 = "RequestSha256";
     /** When this store recorded it (the SQL stores' {@code issued_at}); Table Storage's own Timestamp moves on every update. */
     static final String RECORDED_AT = "RecordedAt";
+
+    /** The columns the certificate search matches, orders and filters on: all but the DER, the request digest and the binding. */
+    static final List<String> SEARCHED = List.of("PartitionKey", "RowKey", ISSUER, SUBJECT, SUBJECT_ALT_NAMES, REQUESTER, VALID_FROM,
+            EXPIRATION_DATE, ENDPOINT, REVOCATION_REASON, REVOCATION_DATE, REVOKED_BY, RECORDED_AT);
 
     private CertificateEntity() {
     }
@@ -103,6 +108,15 @@ final class CertificateEntity {
     }
 
     static IssuedCertificate read(TableEntity entity) {
+        return read(entity, Objects.requireNonNull(Tables.bytes(entity, CERTIFICATE), "the certificate's DER"));
+    }
+
+    /** A row read with the {@link #SEARCHED} columns only, for the search to match: its DER is empty. */
+    static IssuedCertificate searched(TableEntity entity) {
+        return read(entity, new byte[0]);
+    }
+
+    private static IssuedCertificate read(TableEntity entity, byte[] der) {
         String names = Tables.string(entity, SUBJECT_ALT_NAMES);
         List<String> subjectAltNames = names == null || names.isEmpty() ? List.of() : Arrays.asList(names.split("\n", -1));
         Optional<DirectoryBinding> binding = Optional.ofNullable(Tables.string(entity, BINDING_KIND))
@@ -119,7 +133,7 @@ final class CertificateEntity {
                 Optional.ofNullable(Tables.string(entity, TRANSACTION_ID)),
                 binding,
                 revocation(entity),
-                Tables.bytes(entity, CERTIFICATE),
+                der,
                 Optional.ofNullable(Tables.bytes(entity, REQUEST_SHA256)));
     }
 

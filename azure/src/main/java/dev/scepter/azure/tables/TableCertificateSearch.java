@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  * newest first: so the issuer's partition is read (following Table Storage's own continuation
  * tokens) and filtered and ordered here. Pages are keyed like the SQL stores' ({@code RecordedAt},
  * then serial, both descending), with a token of the same form, so rows recorded meanwhile neither
- * repeat nor go missing. The cost grows with the issuer's certificates, not with the page.
+ * repeat nor go missing. The cost grows with the issuer's certificates, not with the page: the
+ * partition is read without the DERs ({@link CertificateEntity#SEARCHED}), which the store fetches
+ * for the page's rows only.
  */
 final class TableCertificateSearch {
 
@@ -41,7 +43,7 @@ final class TableCertificateSearch {
                 && text.map(t -> containsText(certificate, t)).orElse(true)
                 && hasValidity(certificate, query.validity(), query.now());
         List<Row> rows = partition.stream()
-                .map(entity -> new Row(CertificateEntity.read(entity), Tables.instant(entity, CertificateEntity.RECORDED_AT)))
+                .map(entity -> new Row(CertificateEntity.searched(entity), Tables.instant(entity, CertificateEntity.RECORDED_AT)))
                 .filter(row -> matches.test(row.certificate()))
                 .filter(row -> after == null || NEWEST_FIRST.compare(row, new Row(null, after.recordedAt(), after.serialHex())) > 0)
                 .sorted(NEWEST_FIRST)

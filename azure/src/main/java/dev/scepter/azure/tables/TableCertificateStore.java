@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -61,6 +62,7 @@ final class TableCertificateStore implements CertificateStore {
             }
             return null;
         });
+        counted = null;
     }
 
     @Override
@@ -75,10 +77,31 @@ final class TableCertificateStore implements CertificateStore {
         return call(() -> Tables.list(table, filter, null).stream().map(CertificateEntity::read).toList());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Table Storage cannot count: every row's key is read. The homepage asks on every load, so
+     * the number is kept {@link #COUNT_KEPT}; a certificate this node records clears it, those of
+     * other nodes show within that time.
+     */
     @Override
     public long count() {
-        return call(() -> (long) Tables.list(table, null, List.of("PartitionKey")).size());
+        Counted kept = counted;
+        Instant now = clock.instant();
+        if (kept != null && now.isBefore(kept.at().plus(COUNT_KEPT))) {
+            return kept.count();
+        }
+        long count = call(() -> (long) Tables.list(table, null, List.of("PartitionKey")).size());
+        counted = new Counted(count, now);
+        return count;
     }
+
+    static final java.time.Duration COUNT_KEPT = java.time.Duration.ofSeconds(30);
+
+    private record Counted(long count, Instant at) {
+    }
+
+    private volatile Counted counted;
 
     @Override
     public long countByEndpoint(String endpoint) {
@@ -174,8 +197,33 @@ final class TableCertificateStore implements CertificateStore {
         Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(query, "query");
         TableCertificateSearch.Position after = query.continuationToken().map(TableCertificateSearch.Position::decode).orElse(null);
-        List<TableEntity> partition = call(() -> Tables.list(table, Tables.eq("PartitionKey", CertificateEntity.partition(issuer)), null));
-        return search.page(partition, query, after);
+        // The partition is read without the DER (and the other columns the search does not look at): the DERs
+        // are fetched for the page's rows only, the bulk of what a search would otherwise carry.
+        List<TableEntity> partition = call(() -> Tables.list(table, Tables.eq("PartitionKey", CertificateEntity.partition(issuer)),
+                CertificateEntity.SEARCHED));
+        SearchPage page = search.page(partition, query, after);
+        List<BigInteger> serials = page.items().stream().map(IssuedCertificate::serialNumber).toList();
+        Map<BigInteger, IssuedCertificate> whole = call(() -> whole(issuer, serials));
+        // A row deleted between the two reads cannot be: the store never deletes a certificate.
+        return new SearchPage(serials.stream().map(serial -> Objects.requireNonNull(whole.get(serial), "certificate " + serial)).toList(),
+                page.continuationToken());
+    }
+
+    /**
+     * Table Storage allows 15 comparisons in one filter: the page's rows are read by their row
+     * keys in groups of {@value #ROWS_PER_FILTER} (with the partition's comparison), not one call each.
+     */
+    private static final int ROWS_PER_FILTER = 14;
+
+    private Map<BigInteger, IssuedCertificate> whole(String issuer, List<BigInteger> serials) {
+        Map<BigInteger, IssuedCertificate> whole = new java.util.HashMap<>();
+        for (int from = 0; from < serials.size(); from += ROWS_PER_FILTER) {
+            String rows = serials.subList(from, Math.min(serials.size(), from + ROWS_PER_FILTER)).stream()
+                    .map(serial -> Tables.eq("RowKey", CertificateEntity.row(serial))).collect(java.util.stream.Collectors.joining(" or "));
+            Tables.list(table, Tables.eq("PartitionKey", CertificateEntity.partition(issuer)) + " and (" + rows + ")", null).stream()
+                    .map(CertificateEntity::read).forEach(certificate -> whole.put(certificate.serialNumber(), certificate));
+        }
+        return whole;
     }
 
     /** Sets when a certificate was recorded: for tests, which cannot wait for the clock. */

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -167,13 +168,22 @@ final class Tables {
             if (isOutage(e)) {
                 throw unavailable(table, e);
             }
-            throw e;
+            throw refusedRequest(table, e).<RuntimeException>map(refused -> refused).orElse(e);
         }
     }
 
-    /** Whether the failure came from the service or the network: an answer of Azure's, an I/O failure, a timeout. */
+    /**
+     * Whether the failure came from the service or the network: an I/O failure, a timeout, an
+     * answer that says "later" (408, 429, 5xx), or one about this instance's access that an
+     * administrator fixes outside the code (401, 403; 404 for a table not created yet). Any other
+     * 4xx (400 for an entity too large or a bad filter, 405, 413, ...) is a request of ours that
+     * Table Storage will refuse however often it is sent: a bug, not a "try later".
+     */
     static boolean isOutage(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof HttpResponseException http && http.getResponse() != null) {
+                return outageStatus(http.getResponse().getStatusCode());
+            }
             if (cause instanceof com.azure.core.exception.AzureException || cause instanceof java.io.IOException
                     || cause instanceof java.io.UncheckedIOException || cause instanceof java.util.concurrent.TimeoutException
                     || cause instanceof StoreUnavailableException) {
@@ -182,6 +192,35 @@ final class Tables {
         }
         // Reactor's block() says a timeout with a bare IllegalStateException.
         return failure instanceof IllegalStateException && String.valueOf(failure.getMessage()).startsWith("Timeout on blocking read");
+    }
+
+    static boolean outageStatus(int status) {
+        return status == 408 || status == 429 || status >= 500 || status == 401 || status == 403 || status == 404;
+    }
+
+    /**
+     * A request Table Storage refused as malformed, as a fault of ours: the table, the status and
+     * the service's error code and message, and no cause (its request line may carry a SAS).
+     */
+    static Optional<IllegalStateException> refusedRequest(String table, RuntimeException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof HttpResponseException http && http.getResponse() != null) {
+                int status = http.getResponse().getStatusCode();
+                String detail = "";
+                if (http instanceof TableServiceException service && service.getValue() != null) {
+                    detail = (service.getValue().getErrorCode() != null ? " " + service.getValue().getErrorCode() : "")
+                            + (service.getValue().getErrorMessage() != null ? ": " + firstLine(service.getValue().getErrorMessage()) : "");
+                }
+                return Optional.of(new IllegalStateException("Azure Table Storage refused a request of Scepter's (" + table + "): HTTP "
+                        + status + detail + " (a fault of Scepter's, not an outage: retrying will not help; please report it)"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String firstLine(String message) {
+        int end = message.indexOf('\n');
+        return (end < 0 ? message : message.substring(0, end)).strip();
     }
 
     /** The caller's own answer, thrown from inside {@link #call} (a collision, a name taken, a bad value). */

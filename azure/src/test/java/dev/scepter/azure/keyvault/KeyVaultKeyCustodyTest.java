@@ -3,6 +3,7 @@ package dev.scepter.azure.keyvault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.scepter.authority.ca.CaKeyUnavailableException;
 import dev.scepter.azure.connection.ConnectionStatus;
 import dev.scepter.azure.signin.AccessTokens;
 import dev.scepter.azure.sim.KeyVaultSimulator;
@@ -48,13 +49,14 @@ class KeyVaultKeyCustodyTest extends KeyCustodyContractTest {
     private final KeyVaultSimulator vault = new KeyVaultSimulator(server, simTokens);
     private final List<Duration> waits = new CopyOnWriteArrayList<>();
     private final List<URI> tokenAudiences = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean wrongTokens = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<String, String> values = new HashMap<>(Map.of(VAULT_URL, vault.vaultUrl() + "/"));
 
     private final AccessTokens tokens = new AccessTokens() {
         @Override
         public String token(URI resource) {
             tokenAudiences.add(resource);
-            return simTokens.mint("scepter", resource.toString(), Duration.ofHours(1));
+            return simTokens.mint("scepter", wrongTokens.get() ? "https://storage.azure.com" : resource.toString(), Duration.ofHours(1));
         }
 
         @Override
@@ -180,15 +182,56 @@ class KeyVaultKeyCustodyTest extends KeyCustodyContractTest {
     }
 
     @Test
-    void aMissingPermissionNamesThePermissionsToGrant() throws Exception {
+    void aPermissionRemovedWhileServingIsTheKeyUnavailableNamingThePermissionsToGrant() throws Exception {
         KeyCustody custody = create(RSA_CA);
         vault.deny("sign");
+        vault.deny("unwrapkey");
 
+        // Not an IllegalStateException: the protocols answer a CaKeyUnavailableException as "try later", anything else as a 500.
         assertThatThrownBy(() -> assertSignsVerifiably(custody.ca(), custody.ca().certificate()))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(KeyVaultRefusedException.class)
+                .isInstanceOf(CaKeyUnavailableException.class)
                 .hasMessageContaining("refused to sign with the key Scepter-Root-CA-V1/")
                 .hasMessageContaining("HTTP 403")
                 .hasMessageContaining("keys permissions get, sign and unwrapKey");
+        assertThatThrownBy(() -> custody.scepKey().decrypter().decryptContentEncryptionKey(null, new byte[256]))
+                .isInstanceOf(KeyVaultRefusedException.class)
+                .hasMessageContaining("refused to unwrapkey with the key Scepter-Root-CA-V1/");
+    }
+
+    @Test
+    void tokensTheVaultNoLongerTakesWhileServingAreTheKeyUnavailable() throws Exception {
+        KeyCustody custody = create(RSA_CA);
+        // The sign-in now gives tokens the vault refuses (401 again after the renewed token): the key cannot be used.
+        wrongTokens.set(true);
+
+        assertThatThrownBy(() -> assertSignsVerifiably(custody.ca(), custody.ca().certificate()))
+                .isInstanceOf(KeyVaultRefusedException.class)
+                .hasMessageContaining("refused to sign with the key Scepter-Root-CA-V1/")
+                .hasMessageContaining("HTTP 401");
+    }
+
+    @Test
+    void anInstallationThatMayNotSignSaysSoAsStartUpDoes() {
+        vault.deny("sign");
+
+        assertThatThrownBy(() -> create(RSA_CA)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("refused to sign with the key Scepter-Root-CA-V1/")
+                .hasMessageContaining("HTTP 403");
+    }
+
+    @Test
+    void anEnvelopeTheVaultCannotUnwrapIsTheClientsNotTheVaultsOutage() throws Exception {
+        KeyVaultKeyCustody custody = (KeyVaultKeyCustody) create(RSA_CA);
+        assertThat(custody.check()).singleElement().satisfies(row -> assertThat(row.state()).isEqualTo(ConnectionStatus.State.CONNECTED));
+
+        // 256 bytes of zeros: no PKCS#1 v1.5 block under the CA's key, and Key Vault answers 400.
+        assertThatThrownBy(() -> custody.scepKey().decrypter().decryptContentEncryptionKey(null, new byte[256]))
+                .isInstanceOf(javax.crypto.BadPaddingException.class)
+                .hasMessageContaining("HTTP 400");
+
+        assertThat(custody.check()).singleElement().satisfies(row -> assertThat(row.state()).isEqualTo(ConnectionStatus.State.CONNECTED));
+        assertThat(waits).isEmpty();
     }
 
     @Test
@@ -233,7 +276,7 @@ class KeyVaultKeyCustodyTest extends KeyCustodyContractTest {
         assertThat(server.requests()).hasSize(requests);
 
         vault.deny("sign");
-        assertThatThrownBy(() -> assertSignsVerifiably(custody.ca(), custody.ca().certificate())).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> assertSignsVerifiably(custody.ca(), custody.ca().certificate())).isInstanceOf(KeyVaultRefusedException.class)
                 .hasMessageContaining("grant this instance's identity the role Key Vault Crypto User on the vault");
         assertThat(custody.check()).singleElement().satisfies(row -> {
             assertThat(row.state()).isEqualTo(ConnectionStatus.State.NOT_CONNECTED);

@@ -113,6 +113,11 @@ public final class KeyVaultSimulator {
         denied.add(operation);
     }
 
+    /** Operations of this kind are allowed again, as when the role is granted back. */
+    public void allow(String operation) {
+        denied.remove(operation);
+    }
+
     /**
      * The next {@code count} operations of this kind ({@code sign}, {@code unwrapkey}, ...) answer
      * {@code status} (429 or 503) with {@code Retry-After}, as Key Vault does when one kind of

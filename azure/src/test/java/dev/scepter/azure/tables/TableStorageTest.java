@@ -156,6 +156,79 @@ class TableStorageTest {
                 .hasMessageNotContaining("c2VjcmV0LWtleQ==").hasMessageContaining("connection string");
     }
 
+    @Test
+    void aSearchReadsThePartitionWithoutTheDersAndFetchesThoseOfThePageOnly() {
+        try (AzuriteServer azurite = AzuriteServer.startInMemory(workspace);
+                TableStorage storage = TableStorage.connect(azurite.connectionString())) {
+            storage.createTablesIfMissing();
+            for (int serial = 1; serial <= 20; serial++) {
+                storage.certificateStore().record(certificate(BigInteger.valueOf(serial)));
+            }
+            List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+            com.azure.data.tables.TableClient observed = new com.azure.data.tables.TableClientBuilder().connectionString(azurite.connectionString())
+                    .tableName(Tables.CERTIFICATES).addPolicy((context, next) -> {
+                        queries.add(java.net.URLDecoder.decode(String.valueOf(context.getHttpRequest().getUrl().getQuery()),
+                                java.nio.charset.StandardCharsets.UTF_8));
+                        return next.process();
+                    }).buildClient();
+            TableCertificateStore store = new TableCertificateStore(observed, new Tables.Guard(), java.time.Clock.systemUTC());
+
+            var page = store.search(ISSUER, new dev.scepter.authority.store.SearchQuery(Optional.of("laptop"),
+                    dev.scepter.authority.store.SearchQuery.Validity.ANY, Instant.now(), 15, Optional.empty()));
+
+            assertThat(page.items()).hasSize(15).allSatisfy(found -> assertThat(found.der()).containsExactly(0x30, 0x03, 0x02, 0x01, 0x01));
+            assertThat(page.continuationToken()).isPresent();
+            // The partition without its DERs, then the page's 15 rows by row key: 14 and 1.
+            assertThat(queries).hasSize(3);
+            assertThat(queries.get(0)).contains("$select=").doesNotContain("Certificate,").doesNotContain(",Certificate");
+            assertThat(queries.get(1)).doesNotContain("$select").contains("RowKey eq ");
+        }
+    }
+
+    @Test
+    void theCountIsKeptThirtySecondsAndARecordOfThisNodeShowsAtOnce() {
+        try (AzuriteServer azurite = AzuriteServer.startInMemory(workspace);
+                TableStorage other = TableStorage.connect(azurite.connectionString())) {
+            other.createTablesIfMissing();
+            other.certificateStore().record(certificate(BigInteger.ONE));
+            List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+            com.azure.data.tables.TableClient observed = new com.azure.data.tables.TableClientBuilder().connectionString(azurite.connectionString())
+                    .tableName(Tables.CERTIFICATES).addPolicy((context, next) -> {
+                        queries.add(String.valueOf(context.getHttpRequest().getUrl().getQuery()));
+                        return next.process();
+                    }).buildClient();
+            java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(Instant.now());
+            java.time.Clock clock = new java.time.Clock() {
+                @Override
+                public java.time.ZoneId getZone() {
+                    return java.time.ZoneOffset.UTC;
+                }
+
+                @Override
+                public java.time.Clock withZone(java.time.ZoneId zone) {
+                    return this;
+                }
+
+                @Override
+                public Instant instant() {
+                    return now.get();
+                }
+            };
+            TableCertificateStore store = new TableCertificateStore(observed, new Tables.Guard(), clock);
+
+            assertThat(store.count()).isEqualTo(1);
+            assertThat(store.count()).isEqualTo(1);
+            assertThat(queries).as("the homepage's second load within 30 s reads no table").hasSize(1);
+
+            store.record(certificate(BigInteger.TWO));
+            assertThat(store.count()).as("this node's record shows at once").isEqualTo(2);
+            other.certificateStore().record(certificate(BigInteger.TEN));
+            assertThat(store.count()).as("another node's within 30 s").isEqualTo(2);
+            now.set(now.get().plus(TableCertificateStore.COUNT_KEPT));
+            assertThat(store.count()).isEqualTo(3);
+        }
+    }
+
     private static IssuedCertificate certificate(BigInteger serial) {
         return new IssuedCertificate(serial, ISSUER, "CN=laptop", List.of("dns:laptop.example", "dns:laptop", "upn:alice@example.com"),
                 Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"), "intune", "Intune", Optional.of("T1"),

@@ -1,5 +1,6 @@
 package dev.scepter.server.home;
 
+import dev.scepter.server.certmaster.CertMasterBesideTheCore;
 import java.io.IOException;
 import java.util.stream.Collectors;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -19,16 +20,19 @@ public final class HomeController {
 
     private final InstanceStatus status;
     private final X509CertificateHolder caCertificate;
+    private final CertMasterBesideTheCore certMaster;
 
-    public HomeController(InstanceStatus status, X509CertificateHolder caCertificate) {
+    public HomeController(InstanceStatus status, X509CertificateHolder caCertificate, CertMasterBesideTheCore certMaster) {
         this.status = status;
         this.caCertificate = caCertificate;
+        this.certMaster = certMaster;
     }
 
     @GetMapping("/")
     public String home(Model model) {
         model.addAttribute("status", status);
         model.addAttribute("checks", status.checks());
+        model.addAttribute("certMaster", certMaster.willServe());
         return "home";
     }
 
