@@ -3,18 +3,14 @@ package dev.scepter.azure.tables;
 import com.azure.data.tables.models.TableEntity;
 import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.authority.store.SearchPage;
+import dev.scepter.authority.store.SearchPosition;
 import dev.scepter.authority.store.SearchQuery;
-import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The certificate search on Table Storage. Table Storage filters by equality and ranges and
@@ -28,16 +24,11 @@ import java.util.regex.Pattern;
  */
 final class TableCertificateSearch {
 
-    private static final String TOKEN_VERSION = "k1";
-    private static final Pattern TOKEN = Pattern.compile(TOKEN_VERSION + ":(-?\\d{1,12}):(\\d{1,9}):([0-9A-F]{1,64})");
-    private static final int MAX_TOKEN_LENGTH = 200;
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private static final Comparator<Row> NEWEST_FIRST = Comparator.comparing(Row::recordedAt)
             .thenComparing(Row::serialHex).reversed();
 
-    SearchPage page(List<TableEntity> partition, SearchQuery query, Position after) {
+    SearchPage page(List<TableEntity> partition, SearchQuery query, SearchPosition after) {
         Optional<String> text = query.text().map(String::strip).filter(t -> !t.isEmpty()).map(t -> t.toLowerCase(Locale.ROOT));
         Predicate<IssuedCertificate> matches = certificate -> !query.excludedEndpoints().contains(certificate.endpoint())
                 && text.map(t -> containsText(certificate, t)).orElse(true)
@@ -55,7 +46,7 @@ final class TableCertificateSearch {
         List<Row> page = rows.subList(0, query.pageSize());
         Row last = page.get(page.size() - 1);
         return new SearchPage(page.stream().map(Row::certificate).toList(),
-                Optional.of(new Position(last.recordedAt(), last.serialHex()).encode()));
+                Optional.of(new SearchPosition(last.recordedAt(), last.serialHex()).encode()));
     }
 
     private static boolean containsText(IssuedCertificate certificate, String lowerCaseText) {
@@ -82,39 +73,6 @@ final class TableCertificateSearch {
     private record Row(IssuedCertificate certificate, Instant recordedAt, String serialHex) {
         Row(IssuedCertificate certificate, Instant recordedAt) {
             this(certificate, recordedAt, certificate.serialHex());
-        }
-    }
-
-    /** Where a page stopped: the last row's sort key. */
-    record Position(Instant recordedAt, String serialHex) {
-
-        String encode() {
-            String plain = TOKEN_VERSION + ":" + recordedAt.getEpochSecond() + ":" + recordedAt.getNano() + ":" + serialHex;
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.US_ASCII));
-        }
-
-        /** @throws IllegalArgumentException with a message safe to show the client */
-        static Position decode(String token) {
-            Position position = token.length() <= MAX_TOKEN_LENGTH ? parse(token) : null;
-            if (position == null) {
-                throw new IllegalArgumentException("the continuation token is not valid; start the search again without one");
-            }
-            return position;
-        }
-
-        /** A token from elsewhere (forged, truncated, of another version) parses to nothing rather than failing. */
-        private static Position parse(String token) {
-            try {
-                String plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
-                Matcher parts = TOKEN.matcher(plain);
-                if (!parts.matches()) {
-                    return null;
-                }
-                Instant recordedAt = Instant.ofEpochSecond(Long.parseLong(parts.group(1)), Long.parseLong(parts.group(2)));
-                return recordedAt.isBefore(EARLIEST) || recordedAt.isAfter(LATEST) ? null : new Position(recordedAt, parts.group(3));
-            } catch (IllegalArgumentException | DateTimeException e) {
-                return null;
-            }
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.scepter.authority.store.Revocation;
 import dev.scepter.authority.store.RevocationOutcome;
 import dev.scepter.authority.store.RevokedCertificate;
 import dev.scepter.authority.store.SearchPage;
+import dev.scepter.authority.store.SearchPosition;
 import dev.scepter.authority.store.SearchQuery;
 import dev.scepter.authority.store.SerialNumberCollisionException;
 import java.math.BigInteger;
@@ -196,7 +197,7 @@ final class TableCertificateStore implements CertificateStore {
     public SearchPage search(String issuer, SearchQuery query) {
         Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(query, "query");
-        TableCertificateSearch.Position after = query.continuationToken().map(TableCertificateSearch.Position::decode).orElse(null);
+        SearchPosition after = query.continuationToken().map(SearchPosition::decode).orElse(null);
         // The partition is read without the DER (and the other columns the search does not look at): the DERs
         // are fetched for the page's rows only, the bulk of what a search would otherwise carry.
         List<TableEntity> partition = call(() -> Tables.list(table, Tables.eq("PartitionKey", CertificateEntity.partition(issuer)),

@@ -2,18 +2,14 @@ package dev.scepter.store.jdbc;
 
 import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.authority.store.SearchPage;
+import dev.scepter.authority.store.SearchPosition;
 import dev.scepter.authority.store.SearchQuery;
-import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The certificate search of {@link JdbcCertificateStore}: one statement built from the query's
@@ -30,9 +26,6 @@ final class CertificateSearch {
             + " or lower(subject_alt_names) like lower(?) escape '!'"
             + " or lower(requester) like lower(?) escape '!')";
 
-    private static final String TOKEN_VERSION = "k1";
-    private static final Pattern TOKEN = Pattern.compile(TOKEN_VERSION + ":(-?\\d{1,12}):(\\d{1,9}):([0-9A-F]{1,64})");
-    private static final int MAX_TOKEN_LENGTH = 200;
 
     private final Sql sql;
 
@@ -48,7 +41,7 @@ final class CertificateSearch {
      * @throws StorageException         when the database fails
      */
     SearchPage page(String issuer, SearchQuery query) {
-        Optional<Position> after = query.continuationToken().map(Position::decode);
+        Optional<SearchPosition> after = query.continuationToken().map(SearchPosition::decode);
         StringBuilder statementText = new StringBuilder("select " + IssuedCertificateRow.COLUMNS
                 + ", issued_at from issued_certificate where issuer = ?");
         List<Parameter> parameters = new ArrayList<>();
@@ -81,10 +74,10 @@ final class CertificateSearch {
             default -> throw new IllegalStateException("unknown validity " + query.validity());
         }
         if (after.isPresent()) {
-            Position position = after.get();
+            SearchPosition position = after.get();
             // A row value comparison, which both databases take and PostgreSQL answers by seeking the index.
             statementText.append(" and (issued_at, serial_number) < (?, ?)");
-            parameters.add((statement, index) -> Sql.setInstant(statement, index, position.issuedAt()));
+            parameters.add((statement, index) -> Sql.setInstant(statement, index, position.recordedAt()));
             parameters.add((statement, index) -> statement.setString(index, position.serialHex()));
         }
         // One row more than the page tells whether there is a next page.
@@ -103,7 +96,7 @@ final class CertificateSearch {
         List<Row> page = rows.subList(0, query.pageSize());
         Row last = page.get(page.size() - 1);
         return new SearchPage(page.stream().map(Row::certificate).toList(),
-                Optional.of(new Position(last.issuedAt(), last.certificate().serialHex()).encode()));
+                Optional.of(new SearchPosition(last.issuedAt(), last.certificate().serialHex()).encode()));
     }
 
     /** The text with LIKE's wildcards and the escape character escaped, so that it matches literally. */
@@ -126,39 +119,5 @@ final class CertificateSearch {
     }
 
     private record Row(IssuedCertificate certificate, Instant issuedAt) {
-    }
-
-    /** Where a page stopped: the last row's sort key. */
-    private record Position(Instant issuedAt, String serialHex) {
-
-        String encode() {
-            String plain = TOKEN_VERSION + ":" + issuedAt.getEpochSecond() + ":" + issuedAt.getNano() + ":" + serialHex;
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.US_ASCII));
-        }
-
-        /** @throws IllegalArgumentException with a message safe to show the client */
-        static Position decode(String token) {
-            Position position = token.length() <= MAX_TOKEN_LENGTH ? parse(token) : null;
-            if (position == null) {
-                throw new IllegalArgumentException("the continuation token is not valid; start the search again without one");
-            }
-            return position;
-        }
-
-        /** A token from elsewhere (forged, truncated, of another version) parses to nothing rather than failing. */
-        private static Position parse(String token) {
-            try {
-                String plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.US_ASCII);
-                Matcher parts = TOKEN.matcher(plain);
-                if (!parts.matches()) {
-                    return null;
-                }
-                Instant issuedAt = Instant.ofEpochSecond(Long.parseLong(parts.group(1)), Long.parseLong(parts.group(2)));
-                return issuedAt.isBefore(IssuedCertificateRow.EARLIEST) || issuedAt.isAfter(IssuedCertificateRow.LATEST)
-                        ? null : new Position(issuedAt, parts.group(3));
-            } catch (IllegalArgumentException | DateTimeException e) {
-                return null;
-            }
-        }
     }
 }
