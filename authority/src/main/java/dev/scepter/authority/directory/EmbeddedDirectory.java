@@ -1,7 +1,9 @@
 package dev.scepter.authority.directory;
 
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The embedded default's own directory: devices and users with an enabled flag, managed through
@@ -21,6 +23,50 @@ public interface EmbeddedDirectory extends Directory {
         public Entry(DirectoryObjectType type, UUID objectId, boolean enabled, Optional<String> name) {
             this(type, objectId, enabled, name, Optional.empty());
         }
+
+        /** The longest name kept, in characters. */
+        public static final int MAX_NAME_LENGTH = 1024;
+        // A SID's text form (MS-DTYP section 2.4.2.1), at most 15 sub-authorities: it fits the stores' columns.
+        private static final Pattern SID = Pattern.compile("S-1-[0-9]{1,13}(-[0-9]{1,10}){1,15}");
+
+        /**
+         * What every adapter checks before it keeps an entry.
+         *
+         * @return the kind it is kept as ({@link #keptAs})
+         * @throws IllegalArgumentException when a user has no userPrincipalName, a name is blank or longer than
+         *                                  {@value #MAX_NAME_LENGTH} characters, the SID is none, or the kind is Jamf Pro's
+         */
+        public DirectoryObjectType checked() {
+            DirectoryObjectType kept = keptAs(Objects.requireNonNull(type, "type"));
+            Objects.requireNonNull(objectId, "objectId");
+            Objects.requireNonNull(name, "name");
+            if (kept == DirectoryObjectType.USER && name.isEmpty()) {
+                throw new IllegalArgumentException("a user needs its userPrincipalName as the name");
+            }
+            if (name.isPresent() && (name.get().isBlank() || name.get().length() > MAX_NAME_LENGTH)) {
+                throw new IllegalArgumentException("a name must not be blank or longer than " + MAX_NAME_LENGTH + " characters");
+            }
+            Objects.requireNonNull(securityIdentifier, "securityIdentifier");
+            if (securityIdentifier.isPresent() && !SID.matcher(securityIdentifier.get()).matches()) {
+                throw new IllegalArgumentException("a security identifier looks like S-1-5-21-...");
+            }
+            return kept;
+        }
+    }
+
+    /**
+     * The kind an object is kept as: an Intune device id or a domain controller is the device with
+     * that id; Jamf Pro answers for its own objects (the server routes them there), this directory keeps none.
+     *
+     * @throws IllegalArgumentException for a Jamf Pro kind
+     */
+    static DirectoryObjectType keptAs(DirectoryObjectType type) {
+        return switch (type) {
+            case DEVICE, INTUNE_DEVICE, DOMAIN_CONTROLLER -> DirectoryObjectType.DEVICE;
+            case USER -> DirectoryObjectType.USER;
+            case JAMF_COMPUTER, JAMF_MOBILE_DEVICE, JAMF_USER, JAMF_USER_ON_COMPUTER, JAMF_USER_ON_MOBILE_DEVICE ->
+                    throw new IllegalArgumentException("this directory keeps no Jamf Pro objects (" + type + ")");
+        };
     }
 
     /** Creates or updates; {@code name} is the device name or, for users, the userPrincipalName. */

@@ -20,7 +20,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * {@link EmbeddedDirectory} on the {@code EmbeddedDirectory} table, so nodes sharing the account
@@ -38,9 +37,7 @@ final class TableEmbeddedDirectory implements EmbeddedDirectory {
     static final String USERS = "USER";
     static final String USER_ROW = "id:";
     private static final String CLAIM_ROW = "upn:";
-    private static final int MAX_NAME_LENGTH = 1024;
     private static final int PUT_ATTEMPTS = 10;
-    private static final Pattern SID = Pattern.compile("S-1-[0-9]{1,13}(-[0-9]{1,10}){1,15}");
 
     private final TableClient table;
     private final Tables.Guard guard;
@@ -59,19 +56,10 @@ final class TableEmbeddedDirectory implements EmbeddedDirectory {
     @Override
     public void put(Entry entry) {
         Objects.requireNonNull(entry, "entry");
-        DirectoryObjectType type = keptAs(Objects.requireNonNull(entry.type(), "type"));
-        UUID objectId = Objects.requireNonNull(entry.objectId(), "objectId");
-        Optional<String> name = Objects.requireNonNull(entry.name(), "name");
-        if (type == DirectoryObjectType.USER && name.isEmpty()) {
-            throw new IllegalArgumentException("a user needs its userPrincipalName as the name");
-        }
-        if (name.isPresent() && (name.get().isBlank() || name.get().length() > MAX_NAME_LENGTH)) {
-            throw new IllegalArgumentException("a name must not be blank or longer than " + MAX_NAME_LENGTH + " characters");
-        }
-        Optional<String> sid = Objects.requireNonNull(entry.securityIdentifier(), "securityIdentifier");
-        if (sid.isPresent() && !SID.matcher(sid.get()).matches()) {
-            throw new IllegalArgumentException("a security identifier looks like S-1-5-21-...");
-        }
+        DirectoryObjectType type = entry.checked();
+        UUID objectId = entry.objectId();
+        Optional<String> name = entry.name();
+        Optional<String> sid = entry.securityIdentifier();
         store(() -> {
             if (type == DirectoryObjectType.DEVICE) {
                 TableEntity device = new TableEntity(DEVICES, objectId.toString());
@@ -139,7 +127,7 @@ final class TableEmbeddedDirectory implements EmbeddedDirectory {
 
     @Override
     public Optional<Entry> get(DirectoryObjectType type, UUID objectId) {
-        DirectoryObjectType kept = keptAs(Objects.requireNonNull(type, "type"));
+        DirectoryObjectType kept = EmbeddedDirectory.keptAs(Objects.requireNonNull(type, "type"));
         Objects.requireNonNull(objectId, "objectId");
         return store(() -> entity(kept, objectId).map(entity -> new Entry(kept, objectId, Tables.bool(entity, "Enabled"),
                 Optional.ofNullable(Tables.string(entity, "Name")), Optional.ofNullable(Tables.string(entity, "SecurityIdentifier")))));
@@ -147,7 +135,7 @@ final class TableEmbeddedDirectory implements EmbeddedDirectory {
 
     @Override
     public boolean delete(DirectoryObjectType type, UUID objectId) {
-        DirectoryObjectType kept = keptAs(Objects.requireNonNull(type, "type"));
+        DirectoryObjectType kept = EmbeddedDirectory.keptAs(Objects.requireNonNull(type, "type"));
         Objects.requireNonNull(objectId, "objectId");
         return store(() -> {
             for (int attempt = 0; attempt < PUT_ATTEMPTS; attempt++) {
@@ -238,15 +226,6 @@ final class TableEmbeddedDirectory implements EmbeddedDirectory {
     }
 
     /** As the SQL directory: no Intune ids kept, so an Intune device id is a device id; a domain controller is a device. */
-    private static DirectoryObjectType keptAs(DirectoryObjectType type) {
-        return switch (type) {
-            case DEVICE, INTUNE_DEVICE, DOMAIN_CONTROLLER -> DirectoryObjectType.DEVICE;
-            case USER -> DirectoryObjectType.USER;
-            case JAMF_COMPUTER, JAMF_MOBILE_DEVICE, JAMF_USER, JAMF_USER_ON_COMPUTER, JAMF_USER_ON_MOBILE_DEVICE ->
-                    throw new IllegalArgumentException("this directory keeps no Jamf Pro objects (" + type + ")");
-        };
-    }
-
     private static String lowerCase(String userPrincipalName) {
         return userPrincipalName.toLowerCase(Locale.ROOT);
     }

@@ -28,9 +28,6 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
 
     static final String DESCRIPTION = "embedded (in the store)";
 
-    /** The columns' width. */
-    static final int MAX_NAME_LENGTH = 1024;
-
     /** Update-then-insert rounds before giving up; more than one is needed only when a concurrent put or delete interferes. */
     private static final int PUT_ATTEMPTS = 5;
 
@@ -52,9 +49,6 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
     private static final String ANY_USER = "select object_id from directory_user fetch first 1 rows only";
     private static final String FIND_USER = "select object_id from directory_user where user_principal_name_lower = ?";
 
-    /** A SID's text form (MS-DTYP section 2.4.2.1), at most 15 sub-authorities: it fits the column. */
-    private static final java.util.regex.Pattern SID = java.util.regex.Pattern.compile("S-1-[0-9]{1,13}(-[0-9]{1,10}){1,15}");
-
     private final Sql sql;
 
     public JdbcEmbeddedDirectory(DataSource dataSource) {
@@ -63,25 +57,16 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
 
     /**
      * @throws IllegalArgumentException when a user has no userPrincipalName, or a name is blank or
-     *                                  longer than {@value #MAX_NAME_LENGTH} characters
+     *                                  longer than {@value Entry#MAX_NAME_LENGTH} characters
      * @throws IllegalStateException    when another user has the same userPrincipalName (in any case)
      */
     @Override
     public void put(Entry entry) {
         Objects.requireNonNull(entry, "entry");
-        DirectoryObjectType type = keptAs(Objects.requireNonNull(entry.type(), "type"));
-        UUID objectId = Objects.requireNonNull(entry.objectId(), "objectId");
-        Optional<String> name = Objects.requireNonNull(entry.name(), "name");
-        if (type == DirectoryObjectType.USER && name.isEmpty()) {
-            throw new IllegalArgumentException("a user needs its userPrincipalName as the name");
-        }
-        if (name.isPresent() && (name.get().isBlank() || name.get().length() > MAX_NAME_LENGTH)) {
-            throw new IllegalArgumentException("a name must not be blank or longer than " + MAX_NAME_LENGTH + " characters");
-        }
-        Optional<String> sid = Objects.requireNonNull(entry.securityIdentifier(), "securityIdentifier");
-        if (sid.isPresent() && !SID.matcher(sid.get()).matches()) {
-            throw new IllegalArgumentException("a security identifier looks like S-1-5-21-...");
-        }
+        DirectoryObjectType type = entry.checked();
+        UUID objectId = entry.objectId();
+        Optional<String> name = entry.name();
+        Optional<String> sid = entry.securityIdentifier();
         String update = type == DirectoryObjectType.USER ? UPDATE_USER : UPDATE_DEVICE;
         String insert = type == DirectoryObjectType.USER ? INSERT_USER : INSERT_DEVICE;
         Sql.Binder binder = statement -> {
@@ -122,7 +107,7 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
 
     @Override
     public Optional<Entry> get(DirectoryObjectType type, UUID objectId) {
-        DirectoryObjectType kept = keptAs(Objects.requireNonNull(type, "type"));
+        DirectoryObjectType kept = EmbeddedDirectory.keptAs(Objects.requireNonNull(type, "type"));
         Objects.requireNonNull(objectId, "objectId");
         return sql.queryOne(kept == DirectoryObjectType.USER ? GET_USER : GET_DEVICE,
                 statement -> statement.setObject(1, objectId),
@@ -132,7 +117,7 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
 
     @Override
     public boolean delete(DirectoryObjectType type, UUID objectId) {
-        DirectoryObjectType kept = keptAs(Objects.requireNonNull(type, "type"));
+        DirectoryObjectType kept = EmbeddedDirectory.keptAs(Objects.requireNonNull(type, "type"));
         Objects.requireNonNull(objectId, "objectId");
         String delete = kept == DirectoryObjectType.USER ? DELETE_USER : DELETE_DEVICE;
         try {
@@ -149,7 +134,7 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
 
     @Override
     public DirectoryAnswer lookup(DirectoryObjectType type, UUID objectId) {
-        DirectoryObjectType kept = keptAs(Objects.requireNonNull(type, "type"));
+        DirectoryObjectType kept = EmbeddedDirectory.keptAs(Objects.requireNonNull(type, "type"));
         Objects.requireNonNull(objectId, "objectId");
         Optional<Boolean> enabled;
         try {
@@ -212,16 +197,6 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
      * so an Intune device id is read as a device id (as before the kinds were told apart), and a
      * domain controller is a device.
      */
-    private static DirectoryObjectType keptAs(DirectoryObjectType type) {
-        return switch (type) {
-            case DEVICE, INTUNE_DEVICE, DOMAIN_CONTROLLER -> DirectoryObjectType.DEVICE;
-            case USER -> DirectoryObjectType.USER;
-            // Jamf Pro answers for its own objects (the server routes them there); this directory keeps none.
-            case JAMF_COMPUTER, JAMF_MOBILE_DEVICE, JAMF_USER, JAMF_USER_ON_COMPUTER, JAMF_USER_ON_MOBILE_DEVICE ->
-                    throw new IllegalArgumentException("this directory keeps no Jamf Pro objects (" + type + ")");
-        };
-    }
-
     private static UUID objectId(ResultSet row) throws SQLException {
         return row.getObject("object_id", UUID.class);
     }
