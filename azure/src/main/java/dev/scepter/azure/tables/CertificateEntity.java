@@ -5,6 +5,7 @@ import dev.scepter.authority.directory.DirectoryObjectType;
 import dev.scepter.authority.store.DirectoryBinding;
 import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.authority.store.Revocation;
+import dev.scepter.authority.store.StoredBindingKind;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Arrays;
@@ -83,7 +84,7 @@ final class CertificateEntity {
         entity.addProperty(ENDPOINT, certificate.endpoint());
         certificate.transactionId().ifPresent(id -> entity.addProperty(TRANSACTION_ID, id));
         certificate.binding().ifPresent(binding -> {
-            entity.addProperty(BINDING_KIND, bindingKind(binding.type()));
+            entity.addProperty(BINDING_KIND, StoredBindingKind.value(binding.type()));
             entity.addProperty(BINDING_OBJECT_ID, binding.objectId().toString());
         });
         setRevocation(entity, certificate.revocation());
@@ -154,27 +155,11 @@ final class CertificateEntity {
                 .map(name -> name.substring(prefix.length())).collect(Collectors.joining(","));
     }
 
-    /** The stored value of a binding kind: the same names the SQL stores keep, which never change. */
-    static String bindingKind(DirectoryObjectType type) {
-        return switch (type) {
-            case DEVICE -> "DEVICE";
-            case INTUNE_DEVICE -> "INTUNE_DEVICE";
-            case USER -> "USER";
-            case DOMAIN_CONTROLLER -> "DOMAIN_CONTROLLER";
-            case JAMF_COMPUTER -> "JAMF_COMPUTER";
-            case JAMF_MOBILE_DEVICE -> "JAMF_MOBILE_DEVICE";
-            case JAMF_USER -> "JAMF_USER";
-            case JAMF_USER_ON_COMPUTER -> "JAMF_USER_ON_COMPUTER";
-            case JAMF_USER_ON_MOBILE_DEVICE -> "JAMF_USER_ON_MOBILE_DEVICE";
-        };
-    }
-
     private static DirectoryObjectType bindingKind(String stored) {
-        for (DirectoryObjectType type : DirectoryObjectType.values()) {
-            if (bindingKind(type).equals(stored)) {
-                return type;
-            }
+        try {
+            return StoredBindingKind.type(stored);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("a certificate is bound to a kind this version does not know: " + stored, e);
         }
-        throw new IllegalStateException("a certificate is bound to a kind this version does not know: " + stored);
     }
 }

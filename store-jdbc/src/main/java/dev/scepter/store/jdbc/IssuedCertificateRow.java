@@ -3,6 +3,7 @@ package dev.scepter.store.jdbc;
 import dev.scepter.authority.store.DirectoryBinding;
 import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.authority.store.Revocation;
+import dev.scepter.authority.store.StoredBindingKind;
 import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -60,7 +61,7 @@ final class IssuedCertificateRow {
             statement.setString(8, certificate.requester());
             statement.setString(9, certificate.transactionId().orElse(null));
             Optional<DirectoryBinding> binding = certificate.binding();
-            statement.setString(10, binding.map(b -> BindingKindColumn.value(b.type())).orElse(null));
+            statement.setString(10, binding.map(b -> StoredBindingKind.value(b.type())).orElse(null));
             if (binding.isPresent()) {
                 statement.setObject(11, binding.get().objectId());
             } else {
@@ -85,7 +86,7 @@ final class IssuedCertificateRow {
         Optional<DirectoryBinding> binding = bindingKind == null
                 ? Optional.empty()
                 : Optional.of(new DirectoryBinding(
-                        BindingKindColumn.type(bindingKind), row.getObject("binding_object_id", UUID.class)));
+                        StoredBindingKind.type(bindingKind), row.getObject("binding_object_id", UUID.class)));
         short reason = row.getShort("revocation_reason");
         Optional<Revocation> revocation = row.wasNull()
                 ? Optional.empty()

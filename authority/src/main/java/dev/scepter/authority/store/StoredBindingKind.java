@@ -1,18 +1,19 @@
-package dev.scepter.store.jdbc;
+package dev.scepter.authority.store;
 
 import dev.scepter.authority.directory.DirectoryObjectType;
 
 /**
- * {@code issued_certificate.binding_kind}: the names the rows have held since the first schema
- * (V1), spelled out here so that renaming a {@link DirectoryObjectType} constant cannot make
- * stored rows unreadable. A new kind gets a new value here, never a changed one.
+ * How every store writes a {@link DirectoryBinding}'s kind (the SQL stores' {@code
+ * issued_certificate.binding_kind} since the first schema, V1, and Table Storage's {@code
+ * BindingKind}): spelled out here so that renaming a {@link DirectoryObjectType} constant cannot
+ * make stored records unreadable. A new kind gets a new value here, never a changed one.
  */
-final class BindingKindColumn {
+public final class StoredBindingKind {
 
-    private BindingKindColumn() {
+    private StoredBindingKind() {
     }
 
-    static String value(DirectoryObjectType type) {
+    public static String value(DirectoryObjectType type) {
         return switch (type) {
             case DEVICE -> "DEVICE";
             case INTUNE_DEVICE -> "INTUNE_DEVICE";
@@ -27,7 +28,7 @@ final class BindingKindColumn {
     }
 
     /** @throws IllegalArgumentException for a value no version wrote */
-    static DirectoryObjectType type(String value) {
+    public static DirectoryObjectType type(String value) {
         return switch (value) {
             case "DEVICE" -> DirectoryObjectType.DEVICE;
             case "INTUNE_DEVICE" -> DirectoryObjectType.INTUNE_DEVICE;
