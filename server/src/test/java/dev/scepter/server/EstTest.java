@@ -182,6 +182,15 @@ class EstTest {
         assertThat(EstCodec.readCertsOnly(response.body())).containsExactlyElementsOf(server.core.ca().chain());
     }
 
+    @ParameterizedTest(name = "POST {0}")
+    @CsvSource({"/.well-known/est/fullcmc", "/.well-known/est/serverkeygen", "/.well-known/est/a/b/simpleenroll"})
+    void whatIsNotServedIsNotFound(String path) throws Exception {
+        HttpResponse<byte[]> response = server.post(path, EstCodec.PKCS10, csr(rsa(), "CN=est-not-served", null));
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).doesNotContain("Exception");
+    }
+
     @Test
     void csrattrsNamesTheSignatureAlgorithmsWeLike() throws Exception {
         HttpResponse<byte[]> response = server.get("/.well-known/est/csrattrs");
