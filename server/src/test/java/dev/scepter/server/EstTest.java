@@ -213,11 +213,14 @@ class EstTest {
         issued(post(http, server.url("/.well-known/est/routers/simpleenroll"), "Bearer " + TOKENS.get("db"), csr(rsa(), "CN=est-label", null)));
     }
 
+    /** Credentials and the role are checked before the body is read: without them a malformed body is 401 or 403, not 400. */
     @ParameterizedTest(name = "{0} token, {1} -> {2}")
     @CsvSource({
         "none,   good,        401",
         "forged, good,        401",
         "manage, good,        403",
+        "none,   malformed,   401",
+        "manage, malformed,   403",
         "db,     malformed,   400",
         "db,     certificate, 400",
         "self,   other-user,  403",

@@ -89,6 +89,7 @@ public final class EstController {
     public ResponseEntity<?> simpleenroll(HttpServletRequest request, @PathVariable(required = false) String label) {
         return answer(request, label, () -> {
             EstCaller caller = caller(request);
+            enrollment.admit(caller, false);
             PKCS10CertificationRequest csr = csr(request);
             return certificate(enrollment.enroll(caller, csr, request.getRemoteAddr(), label));
         });
@@ -99,6 +100,7 @@ public final class EstController {
     public ResponseEntity<?> simplereenroll(HttpServletRequest request, @PathVariable(required = false) String label) {
         return answer(request, label, () -> {
             EstCaller caller = caller(request);
+            enrollment.admit(caller, true);
             PKCS10CertificationRequest csr = csr(request);
             return certificate(enrollment.reenroll(caller, csr, label));
         });

@@ -58,6 +58,10 @@ final class EstEnrollment {
     private static final List<KeyPurposeId> CLIENT_AUTH = List.of(KeyPurposeId.id_kp_clientAuth);
     private static final int SIGN_AND_ENCIPHER = KeyUsage.digitalSignature | KeyUsage.keyEncipherment;
     private static final ChallengeVerifier VOUCHED_FOR = context -> true;
+    private static final String NO_CREDENTIALS = "simpleenroll needs a bearer token (CSR.Request.Db or CSR.SelfService), HTTP Basic "
+            + "with a one-time challenge as the password, or a client certificate of ours over mutual TLS.";
+    private static final String NO_CERTIFICATE_TO_RENEW = "simplereenroll needs the certificate being renewed, presented over "
+            + "mutual TLS on the HTTPS listener (AppConfig:Https:ClientCertificateMode Optional).";
 
     private final EnrollmentService enrollments;
     private final Renewals renewals;
@@ -84,6 +88,27 @@ final class EstEnrollment {
         this.acceptsOneTimeChallenges = settings.allowDynamicChallenges();
     }
 
+    /**
+     * What can be refused before the body is read, so that a caller without credentials, or
+     * without the role, never has its body parsed: no credentials at all for {@code simpleenroll},
+     * no client certificate for {@code simplereenroll}, a token without either enrollment role.
+     */
+    void admit(EstCaller caller, boolean reenroll) {
+        if (reenroll) {
+            if (caller.clientCertificate().isEmpty()) {
+                throw new EstRefusal(HttpStatus.FORBIDDEN, NO_CERTIFICATE_TO_RENEW);
+            }
+            return;
+        }
+        if (caller instanceof EstCaller.Anonymous && caller.clientCertificate().isEmpty()) {
+            throw new EstRefusal(HttpStatus.UNAUTHORIZED, NO_CREDENTIALS);
+        }
+        if (caller instanceof EstCaller.Token token && !token.token().roles().contains(ApiRole.CSR_REQUEST_DB)
+                && !token.token().roles().contains(ApiRole.CSR_SELF_SERVICE)) {
+            throw new EstRefusal(HttpStatus.FORBIDDEN, "The token lacks the role this needs: CSR.Request.Db or CSR.SelfService.");
+        }
+    }
+
     /** {@code simpleenroll} (RFC 7030 section 4.2.1). */
     X509CertificateHolder enroll(EstCaller caller, PKCS10CertificationRequest csr, String clientAddress, String label) {
         String via = via(label);
@@ -100,9 +125,7 @@ final class EstEnrollment {
                     new EnrollmentRequest(csr, via + " " + clientAddress, Optional.empty(), Optional.empty())), HttpStatus.UNAUTHORIZED);
         }
         return enrollWithCertificate(caller.clientCertificate()
-                .orElseThrow(() -> new EstRefusal(HttpStatus.UNAUTHORIZED, "simpleenroll needs a bearer token (CSR.Request.Db or "
-                        + "CSR.SelfService), HTTP Basic with a one-time challenge as the password, or a client certificate of ours "
-                        + "over mutual TLS.")), csr, via);
+                .orElseThrow(() -> new EstRefusal(HttpStatus.UNAUTHORIZED, NO_CREDENTIALS)), csr, via);
     }
 
     private X509CertificateHolder enrollWithToken(EstCaller.Token caller, PKCS10CertificationRequest csr, String via) {
@@ -139,9 +162,8 @@ final class EstEnrollment {
 
     /** {@code simplereenroll} (RFC 7030 section 4.2.2). */
     X509CertificateHolder reenroll(EstCaller caller, PKCS10CertificationRequest csr, String label) {
-        X509CertificateHolder current = caller.clientCertificate().orElseThrow(() -> new EstRefusal(HttpStatus.FORBIDDEN,
-                "simplereenroll needs the certificate being renewed, presented over mutual TLS on the HTTPS listener "
-                        + "(AppConfig:Https:ClientCertificateMode Optional)."));
+        X509CertificateHolder current = caller.clientCertificate()
+                .orElseThrow(() -> new EstRefusal(HttpStatus.FORBIDDEN, NO_CERTIFICATE_TO_RENEW));
         // RFC 7030 section 4.2.2: the Subject and SubjectAltName are those of the certificate being renewed.
         if (!current.getSubject().equals(csr.getSubject()) || !sameSubjectAltNames(current, csr)) {
             throw new EstRefusal(HttpStatus.BAD_REQUEST, "A re-enrollment asks for the subject and subject alternative names of the "
