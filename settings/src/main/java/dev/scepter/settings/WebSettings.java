@@ -17,9 +17,39 @@ import java.util.Optional;
  * @param httpsHostNames         names for the certificate this CA issues itself
  * @param certMasterEnabled      whether {@code serve} serves Certificate Master at {@code /certmaster/} on its
  *                               port ({@code AppConfig:CertMaster:Enabled}, default true)
+ * @param httpsClientCertificates whether the HTTPS listener asks clients for a certificate (EST's mutual TLS)
  */
 public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, Optional<Integer> httpsPort, Optional<Path> httpsKeyStore,
-        Optional<String> httpsKeyStorePassword, List<String> httpsHostNames, boolean certMasterEnabled) {
+        Optional<String> httpsKeyStorePassword, List<String> httpsHostNames, boolean certMasterEnabled,
+        ClientCertificateMode httpsClientCertificates) {
+
+    /** {@code AppConfig:Https:ClientCertificateMode}, named after App Service's client certificate modes. */
+    public enum ClientCertificateMode {
+        /** No client certificate is asked for. */
+        IGNORE("Ignore"),
+        /**
+         * The TLS handshake asks for one (TLS "want"): a client may send none; one it sends must chain
+         * to our CA, and its key must sign the handshake.
+         */
+        OPTIONAL("Optional");
+
+        private final String spelling;
+
+        ClientCertificateMode(String spelling) {
+            this.spelling = spelling;
+        }
+
+        public String spelling() {
+            return spelling;
+        }
+    }
+
+    /** Without client certificates. */
+    public WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, Optional<Integer> httpsPort, Optional<Path> httpsKeyStore,
+            Optional<String> httpsKeyStorePassword, List<String> httpsHostNames, boolean certMasterEnabled) {
+        this(baseUrl, trustForwardedHeaders, httpsPort, httpsKeyStore, httpsKeyStorePassword, httpsHostNames, certMasterEnabled,
+                ClientCertificateMode.IGNORE);
+    }
 
     public WebSettings {
         httpsHostNames = List.copyOf(httpsHostNames);
@@ -33,7 +63,9 @@ public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, 
                 binder.optional(Setting.HTTPS_KEY_STORE, SettingParsers::path),
                 binder.optional(Setting.HTTPS_KEY_STORE_PASSWORD, v -> v),
                 binder.optional(Setting.HTTPS_HOST_NAMES, SettingParsers::list).orElse(List.of()),
-                binder.bool(Setting.CERT_MASTER_ENABLED));
+                binder.bool(Setting.CERT_MASTER_ENABLED),
+                binder.required(Setting.HTTPS_CLIENT_CERTIFICATE_MODE,
+                        SettingParsers.oneOf(ClientCertificateMode.values(), ClientCertificateMode::spelling)));
         if (web.httpsKeyStore().isPresent() && web.httpsKeyStorePassword().isEmpty()) {
             binder.reject(Setting.HTTPS_KEY_STORE_PASSWORD, Setting.HTTPS_KEY_STORE_PASSWORD.key() + ": required when "
                     + Setting.HTTPS_KEY_STORE.key() + " is set");
@@ -48,6 +80,6 @@ public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, 
                 + ", httpsPort=" + httpsPort.map(String::valueOf).orElse("") + ", httpsKeyStore="
                 + httpsKeyStore.map(Path::toString).orElse("") + ", httpsKeyStorePassword="
                 + httpsKeyStorePassword.map(p -> "<hidden>").orElse("") + ", httpsHostNames=" + httpsHostNames
-                + ", certMasterEnabled=" + certMasterEnabled + "]";
+                + ", certMasterEnabled=" + certMasterEnabled + ", httpsClientCertificates=" + httpsClientCertificates.spelling() + "]";
     }
 }
