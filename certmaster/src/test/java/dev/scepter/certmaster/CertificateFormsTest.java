@@ -258,8 +258,13 @@ class CertificateFormsTest {
                 "_csrf", csrOnly.csrf("/csr")), null, null);
         assertThat(asRequested.statusCode()).isEqualTo(403);
         assertThat(portal.core.calls("POST", "/api/csr")).hasSize(before);
-        HttpResponse<String> server = csrOnly.postMultipart("/csr", Map.of("kind", "Server", "pem", "-----BEGIN CERTIFICATE REQUEST-----",
-                "_csrf", csrOnly.csrf("/csr")), null, null);
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        java.security.KeyPair keys = generator.generateKeyPair();
+        byte[] request = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                new org.bouncycastle.asn1.x500.X500Name("CN=csr.example.test"), keys.getPublic())
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())).getEncoded();
+        HttpResponse<String> server = csrOnly.postMultipart("/csr", Map.of("kind", "Server", "_csrf", csrOnly.csrf("/csr")), "file", request);
         assertThat(server.statusCode()).isEqualTo(200);
         assertThat(portal.core.calls("POST", "/api/csr")).last().satisfies(call -> assertThat(call.pathAndQuery()).isEqualTo("/api/csr?kind=Server"));
     }
