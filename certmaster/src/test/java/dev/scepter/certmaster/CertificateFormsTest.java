@@ -46,6 +46,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 class CertificateFormsTest {
 
     private static final Pattern PASSWORD = Pattern.compile("<code id=\"password\">([^<]+)</code>");
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+    private static final Pattern TICKET = Pattern.compile("name=\"ticket\" value=\"([^\"]+)\"");
     private static final Pattern FILE = Pattern.compile("id=\"download-key\" href=\"data:([^;]+);base64,([^\"]+)\" download=\"([^\"]+)\"");
 
     private static RunningPortal portal;
@@ -66,10 +68,20 @@ class CertificateFormsTest {
     record Delivered(String password, String mediaType, byte[] file, String fileName, String page) {
     }
 
-    private static Delivered issue(Browser browser, String form, Map<String, String> fields) throws Exception {
+    /** The form's fields with the CSRF token and the one-use ticket of a freshly opened form. */
+    private static Map<String, String> opened(Browser browser, String form, Map<String, String> fields) throws Exception {
+        String page = browser.get(form).body();
+        Matcher csrf = CSRF.matcher(page);
+        Matcher ticket = TICKET.matcher(page);
+        assertThat(csrf.find() && ticket.find()).as(page).isTrue();
         Map<String, String> all = new HashMap<>(fields);
-        all.put("_csrf", browser.csrf(form));
-        HttpResponse<String> page = browser.post(form, all);
+        all.put("_csrf", csrf.group(1));
+        all.put("ticket", ticket.group(1));
+        return all;
+    }
+
+    private static Delivered issue(Browser browser, String form, Map<String, String> fields) throws Exception {
+        HttpResponse<String> page = browser.post(form, opened(browser, form, fields));
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
         assertThat(page.headers().firstValue("Cache-Control")).hasValueSatisfying(c -> assertThat(c).contains("no-store"));
         Matcher password = PASSWORD.matcher(page.body());
@@ -227,14 +239,26 @@ class CertificateFormsTest {
     void whatTheCoreRefusesIsSaidOnTheForm() throws Exception {
         portal.core.csrProblem = "The request cannot be issued: a Server certificate lives from 1 to 200 days here, not 300.";
         try {
-            Map<String, String> fields = new HashMap<>(serverForm("pkcs12"));
-            fields.put("_csrf", admin.csrf("/forms/server"));
-            HttpResponse<String> page = admin.post("/forms/server", fields);
+            HttpResponse<String> page = admin.post("/forms/server", opened(admin, "/forms/server", serverForm("pkcs12")));
             assertThat(page.statusCode()).isEqualTo(400);
             assertThat(page.body()).contains("from 1 to 200 days here").doesNotContain("id=\"password\"");
         } finally {
             portal.core.csrProblem = null;
         }
+    }
+
+    @Test
+    void theSameFormSentTwiceIssuesOnce() throws Exception {
+        Map<String, String> fields = opened(admin, "/forms/server", serverForm("pkcs12"));
+        int before = portal.core.calls("POST", "/api/csr").size();
+        assertThat(admin.post("/forms/server", fields).statusCode()).isEqualTo(200);
+        HttpResponse<String> again = admin.post("/forms/server", fields);
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("This form was sent already").doesNotContain("id=\"password\"");
+        Map<String, String> noTicket = new HashMap<>(fields);
+        noTicket.remove("ticket");
+        assertThat(admin.post("/forms/server", noTicket).statusCode()).isEqualTo(409);
+        assertThat(portal.core.calls("POST", "/api/csr")).hasSize(before + 1);
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 
 /**
  * The certificate forms: the key is made here, on the portal's server, a CSR from it goes to the
@@ -51,28 +52,34 @@ public class FormsController {
     }
 
     @GetMapping({SERVER, CLIENT, USER, CODE_SIGNING, SMIME})
-    public String form(HttpServletRequest request, Model model) {
+    public String form(HttpServletRequest request, HttpSession session, Model model) {
         FormKind kind = kind(request);
-        show(model, kind, FormInput.blank(kind), null);
+        show(model, kind, FormInput.blank(kind), null, ticket(session));
         return "form";
     }
 
     @PostMapping({SERVER, CLIENT, USER, CODE_SIGNING, SMIME})
-    public String issue(HttpServletRequest request, @ModelAttribute FormInput input, HttpSession session, HttpServletResponse response,
-            Model model) {
+    public String issue(HttpServletRequest request, @ModelAttribute FormInput input,
+            @RequestParam(name = "ticket", required = false) String ticket, HttpSession session, HttpServletResponse response, Model model) {
         FormKind kind = kind(request);
         FormInput.Checked checked;
         try {
             checked = input.check(kind);
         } catch (FormInput.Refused refused) {
-            return refuse(kind, input, refused.getMessage(), response, model);
+            return refuse(kind, input, refused.getMessage(), session, response, model);
+        }
+        if (!tickets(session).use(ticket)) {
+            response.setStatus(HttpServletResponse.SC_CONFLICT);
+            show(model, kind, input, "This form was sent already (a reload or a second click), so nothing more was issued. "
+                    + "Send it again to issue another certificate with another key.", ticket(session));
+            return "form";
         }
         KeyPair keys = checked.key().generate(random);
         byte[] der;
         try {
             der = core.issue(checked.certificationRequest(keys), Optional.of(kind.coreKind()), Optional.of(checked.validityDays()));
         } catch (CoreRefusal refusal) {
-            return refuse(kind, input, refusal.detail(), response, model);
+            return refuse(kind, input, refusal.detail(), session, response, model);
         }
         X509Certificate certificate = IssuedCertificates.parse(der);
         X509Certificate ca = IssuedCertificates.parse(core.caCertificate());
@@ -90,13 +97,27 @@ public class FormsController {
         return "form-issued";
     }
 
-    private static String refuse(FormKind kind, FormInput input, String message, HttpServletResponse response, Model model) {
+    private String refuse(FormKind kind, FormInput input, String message, HttpSession session, HttpServletResponse response, Model model) {
         response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
-        show(model, kind, input, message);
+        show(model, kind, input, message, ticket(session));
         return "form";
     }
 
-    private static void show(Model model, FormKind kind, FormInput input, String error) {
+    private String ticket(HttpSession session) {
+        return tickets(session).issue(random);
+    }
+
+    private static FormTickets tickets(HttpSession session) {
+        FormTickets tickets = (FormTickets) session.getAttribute(FormTickets.SESSION_ATTRIBUTE);
+        if (tickets == null) {
+            tickets = new FormTickets();
+            session.setAttribute(FormTickets.SESSION_ATTRIBUTE, tickets);
+        }
+        return tickets;
+    }
+
+    private static void show(Model model, FormKind kind, FormInput input, String error, String ticket) {
+        model.addAttribute("ticket", ticket);
         model.addAttribute("kind", kind);
         model.addAttribute("input", input);
         model.addAttribute("keys", KeyChoice.values());
