@@ -30,8 +30,23 @@ final class CoreSimulator implements AutoCloseable {
     volatile String csrProblem;
     volatile boolean revoked;
     private final HttpServer server;
+    /** The CA that signs what is asked for with a kind, as the core would: a real certificate for the request's key. */
+    private final java.security.KeyPair caKeys;
+    private final org.bouncycastle.cert.X509CertificateHolder caCertificate;
 
     CoreSimulator() throws IOException {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            caKeys = generator.generateKeyPair();
+            org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=Simulated Core CA");
+            caCertificate = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.ONE,
+                    new java.util.Date(), new java.util.Date(System.currentTimeMillis() + 86_400_000L * 3650), name, caKeys.getPublic())
+                    .addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true, new org.bouncycastle.asn1.x509.BasicConstraints(true))
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate()));
+        } catch (java.security.GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.start();
@@ -59,10 +74,15 @@ final class CoreSimulator implements AutoCloseable {
         calls.add(new Call(exchange.getRequestMethod(), path, exchange.getRequestHeaders().getFirst("Authorization"), body));
         String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
         if (route.equals("GET /ca")) {
-            send(exchange, 200, "application/pkix-cert", resource("ca.cer"));
+            send(exchange, 200, "application/pkix-cert", caCertificate.getEncoded());
+        } else if (route.equals("GET /api/manage/crl")) {
+            send(exchange, 200, "application/pkix-crl", crl());
         } else if (route.equals("POST /api/csr")) {
+            String query = exchange.getRequestURI().getRawQuery();
             if (csrProblem != null) {
                 problem(exchange, 400, csrProblem);
+            } else if (query != null && query.contains("kind=")) {
+                send(exchange, 200, "application/pkix-cert", sign(body, query));
             } else {
                 send(exchange, 200, "application/pkix-cert", resource("leaf.cer"));
             }
@@ -82,6 +102,40 @@ final class CoreSimulator implements AutoCloseable {
             }
         } else {
             problem(exchange, 404, "Not found.");
+        }
+    }
+
+    /** Signs the request as the core does for a kind: its subject and SANs, the usages it asks for, the lifetime asked for. */
+    private byte[] sign(byte[] der, String query) throws IOException {
+        try {
+            org.bouncycastle.pkcs.PKCS10CertificationRequest csr = new org.bouncycastle.pkcs.PKCS10CertificationRequest(der);
+            java.util.regex.Matcher days = java.util.regex.Pattern.compile("validityDays=(\\d+)").matcher(query);
+            long lifetime = 86_400_000L * (days.find() ? Integer.parseInt(days.group(1)) : 30);
+            java.math.BigInteger serial = new java.math.BigInteger(64, new java.security.SecureRandom()).setBit(62);
+            org.bouncycastle.cert.X509v3CertificateBuilder builder = new org.bouncycastle.cert.X509v3CertificateBuilder(
+                    caCertificate.getSubject(), serial, new java.util.Date(), new java.util.Date(System.currentTimeMillis() + lifetime),
+                    csr.getSubject(), csr.getSubjectPublicKeyInfo());
+            for (org.bouncycastle.asn1.pkcs.Attribute attribute : csr.getAttributes(
+                    org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
+                org.bouncycastle.asn1.x509.Extensions extensions = org.bouncycastle.asn1.x509.Extensions.getInstance(attribute.getAttrValues().getObjectAt(0));
+                for (org.bouncycastle.asn1.ASN1ObjectIdentifier oid : extensions.getExtensionOIDs()) {
+                    builder.addExtension(extensions.getExtension(oid));
+                }
+            }
+            return builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate()))
+                    .getEncoded();
+        } catch (org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private byte[] crl() throws IOException {
+        try {
+            return new org.bouncycastle.cert.X509v2CRLBuilder(caCertificate.getSubject(), new java.util.Date())
+                    .setNextUpdate(new java.util.Date(System.currentTimeMillis() + 3_600_000L))
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())).getEncoded();
+        } catch (org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IOException(e);
         }
     }
 

@@ -51,7 +51,20 @@ public final class CoreApi {
 
     /** Issues a certificate for a PKCS#10 request (DER or PEM); its DER encoding. */
     public byte[] issue(byte[] certificationRequest) {
-        HttpRequest request = authorized("api/csr").header("Content-Type", "application/pkcs10")
+        return issue(certificationRequest, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Issues a certificate of a kind ({@code POST /api/csr?kind=&validityDays=}): the core's
+     * rules for the kind decide KU, EKU and the longest lifetime; without a kind, the request's.
+     */
+    public byte[] issue(byte[] certificationRequest, Optional<String> kind, Optional<Integer> validityDays) {
+        Map<String, String> query = new LinkedHashMap<>();
+        kind.ifPresent(k -> query.put("kind", k));
+        validityDays.ifPresent(days -> query.put("validityDays", Integer.toString(days)));
+        String queryText = query.isEmpty() ? "" : "?" + query.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        HttpRequest request = authorized("api/csr" + queryText).header("Content-Type", "application/pkcs10")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(certificationRequest)).build();
         return expect(request, 200);
     }
@@ -59,6 +72,11 @@ public final class CoreApi {
     /** The CA's certificate (DER), for the chain a download carries. */
     public byte[] caCertificate() {
         return expect(HttpRequest.newBuilder(base.resolve("ca")).timeout(TIMEOUT).GET().build(), 200);
+    }
+
+    /** The CA's current CRL (DER), through the management API ({@code GET /api/manage/crl}). */
+    public byte[] crl() {
+        return expect(authorized("api/manage/crl").GET().build(), 200);
     }
 
     public SearchResult search(String text, String validity, Optional<String> continuationToken, int pageSize) {
