@@ -138,6 +138,98 @@ class SoftHsmKeyCustodyTest extends KeyCustodyContractTest {
                 .hasMessageStartingWith(LIBRARY + " names " + dataDir.resolve("nowhere.so") + ", which is not a file");
     }
 
+    @Test
+    void repeatedOpensShareOneProviderAndTheLastCloseLogsTheTokenOut() throws Exception {
+        create(RSA_CA).close();
+        int providers = Pkcs11Token.providersMade();
+        java.util.List<Pkcs11KeyCustody> opened = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            opened.add(Pkcs11KeyCustody.open(token()));
+        }
+
+        assertThat(Pkcs11Token.providersMade()).as("providers made by five opens of a token that has one").isEqualTo(providers);
+        assertThat(opened).extracting(Pkcs11KeyCustody::provider).containsOnly(opened.get(0).provider());
+        Pkcs11KeyCustody last = opened.remove(4);
+        opened.forEach(Pkcs11KeyCustody::close);
+        opened.get(0).close();
+        // Another custody still open: the token stays logged in for it.
+        assertSignsVerifiably(last.ca(), last.ca().certificate());
+
+        last.close();
+        assertThatThrownBy(() -> assertSignsVerifiably(last.ca(), last.ca().certificate()))
+                .as("a key of a token whose last custody closed").isNotNull();
+        // Opened again: logged in again through the same provider.
+        try (KeyCustody again = reopen()) {
+            assertSignsVerifiably(again.ca(), again.ca().certificate());
+        }
+        assertThat(Pkcs11Token.providersMade()).isEqualTo(providers);
+    }
+
+    @Test
+    void aTokenInUseRefusesAnotherPinAsItRefusesOneWhenNotLoggedIn() throws Exception {
+        try (KeyCustody custody = create(RSA_CA)) {
+            values.remove("AppConfig:KeyVaultConfig:Pkcs11:PinFile");
+            values.put("AppConfig:KeyVaultConfig:Pkcs11:Pin", "9999");
+
+            // The token, logged in for the custody, would take any PIN: the process holds it to the one it logged in with.
+            assertThatThrownBy(this::reopen).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("refused the PIN of AppConfig:KeyVaultConfig:Pkcs11:PinFile");
+        }
+    }
+
+    @Test
+    void aRootCaThatFailsAfterItsKeyWasGeneratedLeavesNoKeyInTheTokenAndARetrySucceeds() throws Exception {
+        long objects = SoftHsm.objects();
+
+        // The clock is read for the certificate, after the key pair was generated in the token.
+        assertThatThrownBy(() -> create(EC_CA, BROKEN_CLOCK)).hasMessageContaining("clock broken");
+
+        assertThat(SoftHsm.objects()).as("token objects after the failed root CA").isEqualTo(objects);
+        assertThatThrownBy(this::reopen).hasMessageContaining("holds no key with its certificate labelled 'scepter-ca'");
+        KeyCustody created = create(EC_CA);
+        assertThat(reopen().ca().certificate()).isEqualTo(created.ca().certificate());
+        assertThat(SoftHsm.objects()).as("the CA's key and certificate").isEqualTo(objects + 2);
+    }
+
+    @Test
+    void aFailedRaReplacementKeepsTheOldRaAndLeavesNothingBehind() throws Exception {
+        KeyCustody custody = create(EC_CA);
+        custody.createScepRa(Clock.systemUTC(), new SecureRandom());
+        var ra = custody.scepKey().raCertificate().orElseThrow();
+        long objects = SoftHsm.objects();
+
+        assertThatThrownBy(() -> custody.createScepRa(BROKEN_CLOCK, new SecureRandom())).hasMessageContaining("clock broken");
+
+        assertThat(custody.scepKey().raCertificate()).contains(ra);
+        assertThat(reopen().scepKey().raCertificate()).contains(ra);
+        assertThat(SoftHsm.objects()).as("token objects after the failed replacement").isEqualTo(objects);
+        assertDecryptsScepRequestsTo(custody.scepKey(), ra);
+
+        custody.createScepRa(Clock.systemUTC(), new SecureRandom());
+        var replaced = reopen().scepKey().raCertificate().orElseThrow();
+        assertThat(replaced).isNotEqualTo(ra);
+        assertThat(SoftHsm.objects()).as("the new RA took the old one's place").isEqualTo(objects);
+        assertDecryptsScepRequestsTo(reopen().scepKey(), replaced);
+    }
+
+    /** A clock that fails when read. */
+    private static final Clock BROKEN_CLOCK = new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            throw new IllegalStateException("clock broken");
+        }
+    };
+
     private ScepterSettings settings() throws Exception {
         return ScepterSettings.bind(RawSettings.of(values));
     }
