@@ -3,6 +3,7 @@ package dev.scepter.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.scepter.authority.ca.CaKeyUnavailableException;
 import dev.scepter.settings.RawSettings;
 import dev.scepter.settings.ScepterSettings;
 import java.nio.charset.StandardCharsets;
@@ -156,8 +157,13 @@ class SoftHsmKeyCustodyTest extends KeyCustodyContractTest {
         assertSignsVerifiably(last.ca(), last.ca().certificate());
 
         last.close();
+        // Logged out: a try-later for the caller (a CertRep FAILURE, a 503), as a token pulled out while serving is.
         assertThatThrownBy(() -> assertSignsVerifiably(last.ca(), last.ca().certificate()))
-                .as("a key of a token whose last custody closed").isNotNull();
+                .as("a key of a token whose last custody closed").isInstanceOf(CaKeyUnavailableException.class)
+                .hasMessageStartingWith("The PKCS#11 token in slot " + token.slot() + " of libsofthsm2.so, key label scepter-ca did not sign");
+        assertThatThrownBy(() -> ((dev.scepter.authority.ca.CaDecrypter) last.ca()).decryptContentEncryptionKey(
+                new org.bouncycastle.asn1.x509.AlgorithmIdentifier(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption),
+                new byte[256])).isInstanceOf(CaKeyUnavailableException.class).hasMessageContaining("did not decrypt");
         // Opened again: logged in again through the same provider.
         try (KeyCustody again = reopen()) {
             assertSignsVerifiably(again.ca(), again.ca().certificate());
