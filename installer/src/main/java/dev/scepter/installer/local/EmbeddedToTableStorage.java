@@ -5,6 +5,7 @@ import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.authority.store.Revocation;
 import dev.scepter.authority.store.RevocationOutcome;
+import dev.scepter.authority.store.SerialNumberCollisionException;
 import dev.scepter.authority.store.Storage;
 import dev.scepter.store.jdbc.JdbcStorage;
 import java.io.IOException;
@@ -86,8 +87,12 @@ final class EmbeddedToTableStorage {
                 inEmbedded++;
                 Optional<IssuedCertificate> there = table.find(issuer, serial);
                 if (there.isEmpty()) {
-                    table.record(certificate);
-                    copied++;
+                    try {
+                        table.record(certificate);
+                        copied++;
+                    } catch (SerialNumberCollisionException e) {
+                        // Another node sharing the data folder (App Service scaled out) copied it a moment before: checked below.
+                    }
                 } else if (isRevocation(certificate.revocation()) && !isRevocation(there.get().revocation())) {
                     // Revoked in H2 after an earlier, interrupted copy: the revocation is what matters most.
                     if (table.revoke(issuer, serial, certificate.revocation().get()) == RevocationOutcome.REVOKED) {
@@ -121,7 +126,12 @@ final class EmbeddedToTableStorage {
                 + " already there, " + revocationsAdded + " revocations added; all " + checked + " checked in Table Storage; " + entries
                 + " devices and users of the embedded directory.\n"
                 + "The embedded database stays as a backup. Delete this file to copy again (certificates already there are left as they are).\n";
-        Files.writeString(dataDir.resolve(MARKER), summary, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            Files.writeString(dataDir.resolve(MARKER), summary, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // Another node sharing the data folder finished the same copy first.
+            return new Copied(inEmbedded, copied, revocationsAdded);
+        }
         try {
             Files.setPosixFilePermissions(dataDir.resolve(MARKER), PosixFilePermissions.fromString("rw-------"));
         } catch (UnsupportedOperationException e) {
