@@ -198,6 +198,40 @@ class SoftHsmKeyCustodyTest extends KeyCustodyContractTest {
     }
 
     @Test
+    void aPendingKeyThatACrashedRunLeftIsDeletedByTheNextRun() throws Exception {
+        // What a run that died between generating the CA key and certifying it leaves: a key labelled scepter-ca-pending.
+        Pkcs11Token held = Pkcs11Token.acquire(token());
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC", held.provider());
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            java.security.KeyPair left = generator.generateKeyPair();
+            java.security.KeyPairGenerator software = java.security.KeyPairGenerator.getInstance("EC");
+            software.initialize(256);
+            org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=left behind");
+            var certificate = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.TWO,
+                    new java.util.Date(), new java.util.Date(System.currentTimeMillis() + 86_400_000L), name, left.getPublic())
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                            .build(software.generateKeyPair().getPrivate()));
+            held.keyStore().setKeyEntry("scepter-ca-pending", left.getPrivate(), null,
+                    new java.security.cert.Certificate[] {new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(certificate)});
+        } finally {
+            held.release();
+        }
+        long objects = SoftHsm.objects();
+
+        KeyCustody created = create(EC_CA);
+
+        assertThat(SoftHsm.objects()).as("the left key and its certificate gone, the CA's key and certificate made").isEqualTo(objects);
+        Pkcs11Token again = Pkcs11Token.acquire(token());
+        try {
+            assertThat(java.util.Collections.list(again.keyStore().aliases())).containsExactly("scepter-ca");
+        } finally {
+            again.release();
+        }
+        assertThat(reopen().ca().certificate()).isEqualTo(created.ca().certificate());
+    }
+
+    @Test
     void aFailedRaReplacementKeepsTheOldRaAndLeavesNothingBehind() throws Exception {
         KeyCustody custody = create(EC_CA);
         custody.createScepRa(Clock.systemUTC(), new SecureRandom());
