@@ -56,6 +56,8 @@ public final class JdbcCertificateStore implements CertificateStore {
 
     private static final String SERIALS_SINCE = SERIALS + " and issued_at >= ?";
 
+    private static final String ISSUERS = "select distinct issuer from issued_certificate order by issuer";
+
     private final Sql sql;
     private final CertificateSearch search;
 
@@ -182,6 +184,15 @@ public final class JdbcCertificateStore implements CertificateStore {
             return sql.query(REVOCATIONS, statement -> statement.setString(1, issuer), row -> new RevokedCertificate(
                     IssuedCertificateRow.serial(row),
                     new Revocation(row.getShort("revocation_reason"), Sql.getInstant(row, "revoked_at"), row.getString("revoked_by"))));
+        } catch (StorageException e) {
+            throw unavailableOr(e);
+        }
+    }
+
+    /** Every issuer that has certificates recorded here (a CA renewed under another name is a second one): for copying them elsewhere. */
+    public List<String> issuers() {
+        try {
+            return sql.query(ISSUERS, statement -> { }, row -> row.getString(1));
         } catch (StorageException e) {
             throw unavailableOr(e);
         }
