@@ -49,7 +49,7 @@ final class CertificateEntity {
 
     /** The columns the certificate search matches, orders and filters on: all but the DER, the request digest and the binding. */
     static final List<String> SEARCHED = List.of("PartitionKey", "RowKey", ISSUER, SUBJECT, SUBJECT_ALT_NAMES, REQUESTER, VALID_FROM,
-            EXPIRATION_DATE, ENDPOINT, REVOCATION_REASON, REVOCATION_DATE, REVOKED_BY, RECORDED_AT);
+            EXPIRATION_DATE, ENDPOINT, REVOCATION_REASON, REVOCATION_DATE, REVOKED_BY, RECORDED_AT, BINDING_KIND, BINDING_OBJECT_ID);
 
     private CertificateEntity() {
     }
