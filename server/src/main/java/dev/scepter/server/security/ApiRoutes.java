@@ -30,6 +30,7 @@ public final class ApiRoutes {
             route(HttpMethod.DELETE, "/api/directory/{kind}/{id}", DIRECTORY_MANAGE),
             route(HttpMethod.PATCH, "/api/manage/revoke/{serial}", MANAGE_ALL),
             route(HttpMethod.GET, "/api/manage/search", MANAGE_ALL),
+            route(HttpMethod.GET, "/api/manage/certificates/{serial}", MANAGE_ALL),
             route(HttpMethod.GET, "/api/manage/audit", MANAGE_ALL));
 
     private ApiRoutes() {
