@@ -33,7 +33,10 @@ public final class PortalRoutes {
             new PortalRoute(HttpMethod.GET, "/csr/issued/{serial}/{format}", SUBMIT_CSR),
             new PortalRoute(HttpMethod.GET, "/certificates", SEARCH),
             new PortalRoute(HttpMethod.GET, "/certificates/{serial}", SEARCH),
-            new PortalRoute(HttpMethod.POST, "/certificates/{serial}/revoke", REVOKE));
+            new PortalRoute(HttpMethod.POST, "/certificates/{serial}/revoke", REVOKE),
+            new PortalRoute(HttpMethod.GET, "/certificates/export.csv", SEARCH),
+            new PortalRoute(HttpMethod.POST, "/certificates/revoke", REVOKE),
+            new PortalRoute(HttpMethod.GET, "/expiring", SEARCH));
 
     private PortalRoutes() {
     }
