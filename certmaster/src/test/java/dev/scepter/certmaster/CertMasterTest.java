@@ -220,8 +220,8 @@ class CertMasterTest {
         String csv = new String(export.body(), StandardCharsets.UTF_8);
         String[] lines = csv.replace("\uFEFF", "").split("\r\n");
         assertThat(lines).hasSize(3);
-        assertThat(lines[0]).startsWith("\"serialNumber\",\"subject\"");
-        assertThat(lines[1]).startsWith("\"" + CoreSimulator.SERIAL + "\",\"CN=www.example.test\"");
+        assertThat(lines[0]).startsWith("\"serialNumber\",\"thumbprint\",\"subject\"");
+        assertThat(lines[1]).startsWith("\"" + CoreSimulator.SERIAL + "\",\"\",\"CN=www.example.test\"");
         assertThat(lines[2]).contains("\"'=HYPERLINK(\"\"http://evil.example\"\")\"", "\"'@SUM(1+1)\"", "\"'+paged\"",
                 "\"d6b58414-60ed-426b-b382-276a3e8d626d\"");
         assertThat(portal.core.calls("GET", "/api/manage/search")).last()

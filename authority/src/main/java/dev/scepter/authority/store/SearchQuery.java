@@ -9,7 +9,7 @@ import java.util.UUID;
 /**
  * A search of recorded certificates, as SCEPman's management API takes it.
  *
- * @param text              matched, case-insensitively, against serial, subject, SANs, requester and the bound object's GUID
+ * @param text              matched, case-insensitively, against serial, subject, SANs, requester, the bound object's GUID and the SHA-1 thumbprint
  * @param validity          which certificates by their state at {@code now}
  * @param now               the time "active" and "expired" are judged at
  * @param pageSize          at most this many (1 to 1000)

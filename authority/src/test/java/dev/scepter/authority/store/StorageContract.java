@@ -537,6 +537,18 @@ public abstract class StorageContract {
     }
 
     @Test
+    void searchMatchesTheSha1ThumbprintInAnyCase() {
+        IssuedCertificate one = certificate(serial(0x50));
+        IssuedCertificate other = certificate(serial(0x50));
+        storage.certificateStore().record(one);
+        storage.certificateStore().record(other);
+
+        assertThat(one.thumbprint()).matches("[0-9A-F]{40}");
+        assertThat(searchText(one.thumbprint())).containsExactly(one.serialNumber());
+        assertThat(searchText(one.thumbprint().substring(3, 30).toLowerCase(java.util.Locale.ROOT))).containsExactly(one.serialNumber());
+    }
+
+    @Test
     void searchFiltersByEndpointKindExpiryAndBoundObject() {
         UUID alicesLaptop = UUID.randomUUID();
         UUID bob = UUID.randomUUID();

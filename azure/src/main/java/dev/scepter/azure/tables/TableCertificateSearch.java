@@ -35,7 +35,8 @@ final class TableCertificateSearch {
         List<Row> all = partition.stream()
                 .map(entity -> new Row(CertificateEntity.searched(entity), Tables.instant(entity, CertificateEntity.RECORDED_AT)))
                 .toList();
-        Predicate<IssuedCertificate> matches = matcher(query, all.stream().map(Row::certificate).toList());
+        Map<java.math.BigInteger, String> thumbprints = thumbprints(partition);
+        Predicate<IssuedCertificate> matches = matcher(query, all.stream().map(Row::certificate).toList(), thumbprints);
         List<Row> rows = all.stream()
                 .filter(row -> matches.test(row.certificate()))
                 .filter(row -> after == null || NEWEST_FIRST.compare(row, new Row(null, after.recordedAt(), after.serialHex())) > 0)
@@ -54,16 +55,18 @@ final class TableCertificateSearch {
     /** How many of the partition's certificates match the query, by endpoint (the SQL stores' grouped count). */
     Map<String, Long> countByEndpoint(List<TableEntity> partition, SearchQuery query) {
         List<IssuedCertificate> all = partition.stream().map(CertificateEntity::searched).toList();
-        Predicate<IssuedCertificate> matches = matcher(query, all);
+        Predicate<IssuedCertificate> matches = matcher(query, all, thumbprints(partition));
         return all.stream().filter(matches)
                 .collect(Collectors.groupingBy(IssuedCertificate::endpoint, TreeMap::new, Collectors.counting()));
     }
 
     /** The query's conditions over the partition's certificates ({@code all}, which successors are looked for in). */
-    private static Predicate<IssuedCertificate> matcher(SearchQuery query, List<IssuedCertificate> all) {
+    private static Predicate<IssuedCertificate> matcher(SearchQuery query, List<IssuedCertificate> all,
+            Map<java.math.BigInteger, String> thumbprints) {
         Optional<String> text = query.text().map(String::strip).filter(t -> !t.isEmpty()).map(t -> t.toLowerCase(Locale.ROOT));
         Predicate<IssuedCertificate> matches = certificate -> !query.excludedEndpoints().contains(certificate.endpoint())
-                && text.map(t -> containsText(certificate, t)).orElse(true)
+                && text.map(t -> containsText(certificate, t)
+                        || lower(thumbprints.getOrDefault(certificate.serialNumber(), "")).contains(t)).orElse(true)
                 && hasValidity(certificate, query.validity(), query.now())
                 && query.filters().matches(certificate);
         if (!query.filters().withoutSuccessor()) {
@@ -78,6 +81,18 @@ final class TableCertificateSearch {
     /** What a successor must share with a certificate: its bound object, or (unbound) its subject and endpoint. */
     private static Object object(IssuedCertificate certificate) {
         return certificate.binding().<Object>map(b -> b.objectId()).orElse(List.of(certificate.subject(), certificate.endpoint()));
+    }
+
+    /** The rows' thumbprints by serial (rows recorded before the column was written have none). */
+    private static Map<java.math.BigInteger, String> thumbprints(List<TableEntity> partition) {
+        Map<java.math.BigInteger, String> thumbprints = new java.util.HashMap<>();
+        for (TableEntity entity : partition) {
+            String thumbprint = Tables.string(entity, CertificateEntity.THUMBPRINT);
+            if (thumbprint != null) {
+                thumbprints.put(new java.math.BigInteger(entity.getRowKey(), 16), thumbprint);
+            }
+        }
+        return thumbprints;
     }
 
     private static boolean containsText(IssuedCertificate certificate, String lowerCaseText) {

@@ -184,7 +184,8 @@ public final class CoreApi {
                 text(item.path("revocationDate")).map(Instant::parse),
                 item.path("revocationReason").isNumber() ? Optional.of(item.path("revocationReason").asInt()) : Optional.empty(),
                 text(item.path("revokedBy")), item.path("requester").asString(""), item.path("source").asString(""),
-                item.path("certificateType").asString(""), text(item.path("boundObject").path("id")));
+                item.path("certificateType").asString(""), text(item.path("boundObject").path("id")),
+                text(item.path("thumbprint")));
     }
 
     private static Optional<String> text(JsonNode node) {

@@ -26,7 +26,7 @@ public class CertificateExportController {
     /** The most certificates one export holds: a narrower search exports the rest. */
     static final int MAX_ROWS = 10_000;
     static final int PAGE_SIZE = 500;
-    static final List<String> HEADER = List.of("serialNumber", "subject", "sans", "state", "issuanceDate", "expirationDate", "revocationDate",
+    static final List<String> HEADER = List.of("serialNumber", "thumbprint", "subject", "sans", "state", "issuanceDate", "expirationDate", "revocationDate",
             "revocationReason", "revokedBy", "requester", "source", "certificateType", "boundObject");
 
     private final CoreApi core;
@@ -68,7 +68,7 @@ public class CertificateExportController {
                     out.flush();
                     return;
                 }
-                out.write(row(List.of(c.serialNumber(), c.subject(), String.join(" ", c.sans()), c.status(now), c.issuanceDate().toString(),
+                out.write(row(List.of(c.serialNumber(), c.thumbprint().orElse(""), c.subject(), String.join(" ", c.sans()), c.status(now), c.issuanceDate().toString(),
                         c.expirationDate().toString(), c.revocationDate().map(Instant::toString).orElse(""),
                         c.revocationReasonName().orElse(""), c.revokedBy().orElse(""), c.requester(), c.source(), c.certificateType(),
                         c.boundObject().orElse(""))));

@@ -210,6 +210,7 @@ public final class ManageController {
         item.put("source", certificate.endpoint());
         item.put("certificateType", certificate.endpoint().equals(DelegatedResponder.ENDPOINT) ? "OcspResponder"
                 : CertificateKind.of(certificate).apiName());
+        item.put("thumbprint", certificate.thumbprint());
         item.put("boundObject", certificate.binding().map(b -> Map.of("type", b.type().name(), "id", b.objectId().toString()))
                 .orElse(null));
         return item;

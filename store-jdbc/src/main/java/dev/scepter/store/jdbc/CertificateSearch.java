@@ -28,8 +28,9 @@ final class CertificateSearch {
             + " or lower(subject) like lower(?) escape '!'"
             + " or lower(subject_alt_names) like lower(?) escape '!'"
             + " or lower(requester) like lower(?) escape '!'"
-            + " or lower(cast(binding_object_id as varchar(36))) like lower(?) escape '!')";
-    private static final int TEXT_COLUMNS = 5;
+            + " or lower(cast(binding_object_id as varchar(36))) like lower(?) escape '!'"
+            + " or lower(thumbprint) like lower(?) escape '!')";
+    private static final int TEXT_COLUMNS = 6;
 
     /**
      * No unrevoked certificate of the same issuer that expires later for the same object (the same
