@@ -107,6 +107,9 @@ class CertificateInsightTest {
 
         assertThat(detail.path("status").path("ocspStatus").asString()).isEqualTo("revoked");
         assertThat(detail.path("status").path("source").asString()).isEqualTo("MANUAL");
+        assertThat(detail.path("certificate").path("thumbprint").asString()).isEqualTo(server1.thumbprint());
+        assertThat(serials("/api/manage/search?searchText=" + server1.thumbprint().substring(0, 20).toLowerCase(java.util.Locale.ROOT)))
+                .containsExactly(server1.serialHex());
         assertThat(detail.path("status").path("revokedBy").asString()).contains("alice@example.com");
         assertThat(detail.path("status").path("explanation").asString()).contains("Revoked by hand", "alice@example.com", "keyCompromise");
         assertThat(send("GET", "/api/manage/certificates/50ABCDEF0123", manage, null).statusCode()).isEqualTo(404);
@@ -176,7 +179,9 @@ class CertificateInsightTest {
 
     private static IssuedCertificate record(BigInteger serial, String subject, Instant notBefore, Instant notAfter, DirectoryBinding binding,
             String endpoint) {
+        // Stand-in DER, different for each (the thumbprint is its SHA-1).
         byte[] der = new byte[100];
+        new SecureRandom().nextBytes(der);
         der[0] = 0x30;
         IssuedCertificate certificate = new IssuedCertificate(serial, issuer, subject, List.of(), notBefore, notAfter, endpoint, "test",
                 Optional.empty(), Optional.ofNullable(binding), Optional.empty(), der);
