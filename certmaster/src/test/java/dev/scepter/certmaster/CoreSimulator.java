@@ -25,6 +25,8 @@ final class CoreSimulator implements AutoCloseable {
     }
 
     static final String SERIAL = "5CE97E";
+    /** The continuation token of a search with {@code endpoint=paged}, whose second page is hostile to spreadsheets. */
+    static final String SECOND_PAGE = "page-2";
 
     final List<Call> calls = new CopyOnWriteArrayList<>();
     volatile String csrProblem;
@@ -86,13 +88,27 @@ final class CoreSimulator implements AutoCloseable {
             } else {
                 send(exchange, 200, "application/pkix-cert", resource("leaf.cer"));
             }
+        } else if (route.equals("GET /api/manage/search") && path.contains("continuationToken=" + SECOND_PAGE)) {
+            // The second page of a paged search: fields a spreadsheet would run as formulas.
+            String hostile = "{\"serialNumber\":\"ABC123\",\"subject\":\"=HYPERLINK(\\\"http://evil.example\\\")\",\"sans\":[\"dns:-x.example\"],"
+                    + "\"issuanceDate\":\"2026-01-01T00:00:00Z\",\"expirationDate\":\"2026-02-01T00:00:00Z\",\"revocationDate\":null,"
+                    + "\"revocationReason\":null,\"revokedBy\":null,\"requester\":\"@SUM(1+1)\",\"source\":\"+paged\","
+                    + "\"certificateType\":\"Device\",\"boundObject\":{\"type\":\"DEVICE\",\"id\":\"d6b58414-60ed-426b-b382-276a3e8d626d\"}}";
+            send(exchange, 200, "application/json", ("{\"items\":[" + hostile + "],\"continuationToken\":null}").getBytes(StandardCharsets.UTF_8));
         } else if (route.equals("GET /api/manage/search")) {
-            String item = "{\"serialNumber\":\"" + SERIAL + "\",\"subject\":\"CN=www.example.test\",\"sans\":[\"dns:www.example.test\"],"
-                    + "\"issuanceDate\":\"2026-01-01T00:00:00Z\",\"expirationDate\":\"2099-01-01T00:00:00Z\","
-                    + (revoked ? "\"revocationDate\":\"2026-06-01T00:00:00Z\",\"revocationReason\":1,\"revokedBy\":\"admin through API user certmaster\","
-                            : "\"revocationDate\":null,\"revocationReason\":null,\"revokedBy\":null,")
-                    + "\"requester\":\"certmaster\",\"source\":\"api\",\"certificateType\":\"Static\"}";
-            send(exchange, 200, "application/json", ("{\"items\":[" + item + "],\"continuationToken\":null}").getBytes(StandardCharsets.UTF_8));
+            String next = path.contains("endpoint=paged") ? "\"" + SECOND_PAGE + "\"" : "null";
+            send(exchange, 200, "application/json", ("{\"items\":[" + item() + "],\"continuationToken\":" + next + "}")
+                    .getBytes(StandardCharsets.UTF_8));
+        } else if (route.equals("GET /api/manage/certificates/" + SERIAL)) {
+            String status = revoked
+                    ? "{\"ocspStatus\":\"revoked\",\"source\":\"MANUAL\",\"reasonCode\":1,\"reason\":\"keyCompromise\","
+                            + "\"revokedBy\":\"admin through API user certmaster\",\"expired\":false,\"explanation\":\"Revoked by hand on"
+                            + " 2026-06-01T00:00:00Z by admin through API user certmaster, reason keyCompromise. A manual revocation is final.\"}"
+                    : "{\"ocspStatus\":\"good\",\"source\":\"UNBOUND\",\"expired\":false,\"explanation\":\"Good: bound to no device"
+                            + " or user, so it stays good until it is revoked by hand or expires.\"}";
+            String history = "[" + item().replace("}", ",\"replaces\":null,\"replacedBy\":null,\"renewalMissed\":false}") + "]";
+            send(exchange, 200, "application/json", ("{\"certificate\":" + item() + ",\"status\":" + status + ",\"history\":" + history
+                    + ",\"historyComplete\":true}").getBytes(StandardCharsets.UTF_8));
         } else if (route.equals("PATCH /api/manage/revoke/" + SERIAL)) {
             if (revoked) {
                 problem(exchange, 409, "The certificate is already revoked.");
@@ -137,6 +153,14 @@ final class CoreSimulator implements AutoCloseable {
         } catch (org.bouncycastle.operator.OperatorCreationException e) {
             throw new IOException(e);
         }
+    }
+
+    private String item() {
+        return "{\"serialNumber\":\"" + SERIAL + "\",\"subject\":\"CN=www.example.test\",\"sans\":[\"dns:www.example.test\"],"
+                + "\"issuanceDate\":\"2026-01-01T00:00:00Z\",\"expirationDate\":\"2099-01-01T00:00:00Z\","
+                + (revoked ? "\"revocationDate\":\"2026-06-01T00:00:00Z\",\"revocationReason\":1,\"revokedBy\":\"admin through API user certmaster\","
+                        : "\"revocationDate\":null,\"revocationReason\":null,\"revokedBy\":null,")
+                + "\"requester\":\"certmaster\",\"source\":\"api\",\"certificateType\":\"Static\",\"boundObject\":null}";
     }
 
     private static void problem(HttpExchange exchange, int status, String detail) throws IOException {

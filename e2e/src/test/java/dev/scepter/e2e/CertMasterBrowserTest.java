@@ -125,14 +125,30 @@ class CertMasterBrowserTest {
         screenshot("05-search");
 
         results.findElement(By.linkText(serial)).click();
-        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Valid");
+        // The live status is OCSP's answer, explained by the core.
+        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Good");
+        assertThat(browser.findElement(By.id("explanation")).getText()).contains("bound to no device or user");
+        assertThat(browser.findElement(By.id("history")).getText()).contains(serial);
         screenshot("06-detail");
+        String detailUrl = browser.getCurrentUrl();
+
+        // Expiring within ten years without a successor: the new certificate, under its endpoint.
+        browser.findElement(By.linkText("Expiring")).click();
+        browser.findElement(By.id("days")).clear();
+        browser.findElement(By.id("days")).sendKeys("3650");
+        browser.findElement(By.id("show")).click();
+        assertThat(browser.findElement(By.id("total")).getText()).contains("expire within 3650 days without a successor");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("Endpoint api", serial, "CN=browser.example.test (unbound)");
+        screenshot("06b-expiring");
+        browser.get(detailUrl);
         new Select(browser.findElement(By.id("reason"))).selectByVisibleText("Key compromise");
         browser.findElement(By.id("revoke")).click();
         assertThat(browser.findElement(By.id("message")).getText()).startsWith("Revoked (Key compromise)");
         assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Revoked");
         assertThat(browser.findElement(By.id("revocation")).getText()).contains("admin through API user");
+        assertThat(browser.findElement(By.id("explanation")).getText()).contains("Revoked by hand", "admin through API user", "keyCompromise");
         screenshot("07-revoked");
+
 
         OpensslOcsp.assertStatus(OpensslOcsp.queryCert(work, server.url("ocsp"), caPem, pem), pem, "revoked", "keyCompromise");
 

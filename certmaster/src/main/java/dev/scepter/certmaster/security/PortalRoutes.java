@@ -42,7 +42,10 @@ public final class PortalRoutes {
             new PortalRoute(HttpMethod.GET, "/crl", ANY_ROLE),
             new PortalRoute(HttpMethod.GET, "/certificates", SEARCH),
             new PortalRoute(HttpMethod.GET, "/certificates/{serial}", SEARCH),
-            new PortalRoute(HttpMethod.POST, "/certificates/{serial}/revoke", REVOKE));
+            new PortalRoute(HttpMethod.POST, "/certificates/{serial}/revoke", REVOKE),
+            new PortalRoute(HttpMethod.GET, "/certificates/export.csv", SEARCH),
+            new PortalRoute(HttpMethod.POST, "/certificates/revoke", REVOKE),
+            new PortalRoute(HttpMethod.GET, "/expiring", SEARCH));
 
     private PortalRoutes() {
     }

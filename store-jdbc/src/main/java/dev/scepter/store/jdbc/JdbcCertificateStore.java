@@ -13,6 +13,7 @@ import java.math.BigInteger;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -223,6 +224,17 @@ public final class JdbcCertificateStore implements CertificateStore {
      * @throws IllegalArgumentException when the continuation token is not one this store gave
      *                                  out; the message may be shown to the client
      */
+    @Override
+    public Map<String, Long> countMatchingByEndpoint(String issuer, SearchQuery query) {
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(query, "query");
+        try {
+            return search.countByEndpoint(issuer, query);
+        } catch (StorageException e) {
+            throw unavailableOr(e);
+        }
+    }
+
     @Override
     public SearchPage search(String issuer, SearchQuery query) {
         Objects.requireNonNull(issuer, "issuer");
