@@ -18,6 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERIA5String;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -27,6 +33,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.OtherName;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -80,6 +87,28 @@ class CertMasterApiTest {
         }
         String algorithm = keys.getPublic().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
         return builder.build(new JcaContentSignerBuilder(algorithm).build(keys.getPrivate())).getEncoded();
+    }
+
+    /** A request with exactly these extensions, however malformed. */
+    private static byte[] csr(KeyPair keys, String subject, Extension... extensions) throws Exception {
+        ExtensionsGenerator generator = new ExtensionsGenerator();
+        for (Extension extension : extensions) {
+            generator.addExtension(extension);
+        }
+        return new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic())
+                .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, generator.generate())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded();
+    }
+
+    private static GeneralName upn(String principal) {
+        return new GeneralName(GeneralName.otherName, new OtherName(new ASN1ObjectIdentifier("1.3.6.1.4.1.311.20.2.3"),
+                new DERUTF8String(principal)));
+    }
+
+    private static KeyPair ec() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
     }
 
     private static KeyPair rsa() throws Exception {
@@ -163,6 +192,69 @@ class CertMasterApiTest {
         HttpResponse<byte[]> badNumber = post("?kind=Server&validityDays=many", server1);
         assertThat(badNumber.statusCode()).isEqualTo(400);
         assertThat(issued()).hasSize(before);
+    }
+
+    @Test
+    void aKindRefusesNamesOfAnotherTypeAndMalformedNamesAndNothingIsIssued() throws Exception {
+        int before = issued().size();
+        KeyPair keys = rsa();
+        // A Request.Client.Csr holder asking for a clientAuth certificate that logs on as someone else (ESC1).
+        HttpResponse<byte[]> impostor = post("?kind=Client", csr(keys, "CN=laptop", List.of(upn("administrator@corp.example"))));
+        assertThat(impostor.statusCode()).isEqualTo(400);
+        assertThat(impostor.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(text(impostor)).contains("a Client certificate cannot have a user principal name among its subject alternative names"
+                + " (it may have DNS names)");
+        Map<String, GeneralName> badServerNames = Map.of(
+                "\\\"*\\\" is not a fully qualified DNS name", new GeneralName(GeneralName.dNSName, "*"),
+                "is a wildcard over a top-level domain", new GeneralName(GeneralName.dNSName, "*.com"),
+                "is not a DNS name", new GeneralName(GeneralName.dNSName, new DERIA5String("www.example.test\0.evil.test")),
+                "the IP address 0.0.0.0 is unspecified", new GeneralName(GeneralName.iPAddress, "0.0.0.0"),
+                "the IP address 255.255.255.255 is the broadcast address", new GeneralName(GeneralName.iPAddress, "255.255.255.255"),
+                "a Server certificate cannot have the e-mail address", new GeneralName(GeneralName.rfc822Name, "web@example.test"));
+        for (Map.Entry<String, GeneralName> bad : badServerNames.entrySet()) {
+            HttpResponse<byte[]> response = post("?kind=Server", csr(keys, "CN=www.example.test",
+                    List.of(new GeneralName(GeneralName.dNSName, "www.example.test"), bad.getValue())));
+            assertThat(response.statusCode()).as(bad.getKey()).isEqualTo(400);
+            assertThat(text(response)).as(bad.getKey()).contains(bad.getKey());
+        }
+        HttpResponse<byte[]> signer = post("?kind=CodeSigning", csr(keys, "CN=Build", List.of(new GeneralName(GeneralName.dNSName, "build.example.test"))));
+        assertThat(text(signer)).contains("a CodeSigning certificate cannot have the DNS name");
+        assertThat(issued()).hasSize(before);
+    }
+
+    @Test
+    void anExtendedKeyUsageThatIsNoListOfOidsIsA400InWordsAndNothingIsIssued() throws Exception {
+        int before = issued().size();
+        byte[] request = csr(rsa(), "CN=www.example.test",
+                new Extension(Extension.subjectAlternativeName, false, new DEROctetString(new GeneralNames(
+                        new GeneralName(GeneralName.dNSName, "www.example.test")).getEncoded())),
+                new Extension(Extension.extendedKeyUsage, false, new DEROctetString(new DERSequence(new ASN1Integer(1)).getEncoded())));
+
+        HttpResponse<byte[]> response = post("?kind=Server", request);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(text(response)).contains("The request cannot be issued: the request's Extended Key Usage cannot be read: it must be a"
+                + " SEQUENCE of OBJECT IDENTIFIERs (RFC 5280 section 4.2.1.12).");
+        assertThat(issued()).hasSize(before);
+    }
+
+    @Test
+    void aUserWhoseCertificateProtectsMailOnAnEcKeyCanBeEncryptedTo() throws Exception {
+        GeneralNames names = new GeneralNames(new GeneralName[] {upn("alice@corp.example"),
+                new GeneralName(GeneralName.rfc822Name, "alice@example.test")});
+        HttpResponse<byte[]> response = post("?kind=User", csr(ec(), "CN=Alice", List.of(names.getNames()), KeyPurposeId.id_kp_emailProtection));
+
+        assertThat(response.statusCode()).as(text(response)).isEqualTo(200);
+        X509CertificateHolder certificate = new X509CertificateHolder(response.body());
+        assertThat(ExtendedKeyUsage.fromExtensions(certificate.getExtensions()).getUsages())
+                .containsExactly(KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_emailProtection);
+        // RFC 8551 and RFC 5753: mail is encrypted to an EC key by key agreement.
+        assertThat(KeyUsage.fromExtensions(certificate.getExtensions()).hasUsages(KeyUsage.digitalSignature | KeyUsage.keyAgreement)).isTrue();
+        assertThat(GeneralNames.fromExtensions(certificate.getExtensions(), Extension.subjectAlternativeName)).isEqualTo(names);
+
+        HttpResponse<byte[]> withoutMail = post("?kind=User", csr(ec(), "CN=Alice", List.of(upn("alice@corp.example"))));
+        assertThat(KeyUsage.fromExtensions(new X509CertificateHolder(withoutMail.body()).getExtensions()).getBytes()[0] & 0xFF)
+                .isEqualTo(KeyUsage.digitalSignature);
     }
 
     @Test

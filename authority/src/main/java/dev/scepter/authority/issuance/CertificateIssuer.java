@@ -108,8 +108,9 @@ public final class CertificateIssuer {
                 Date.from(notBefore), Date.from(notAfter), subject, csr.getSubjectPublicKeyInfo());
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.keyUsage, true, keyUsage(requested, endpoint, csr));
-            builder.addExtension(Extension.extendedKeyUsage, false, extendedKeyUsage(requested, endpoint));
+            ExtendedKeyUsage extendedKeyUsage = extendedKeyUsage(requested, endpoint);
+            builder.addExtension(Extension.keyUsage, true, keyUsage(requested, endpoint, csr, extendedKeyUsage));
+            builder.addExtension(Extension.extendedKeyUsage, false, extendedKeyUsage);
             if (san != null) {
                 // RFC 5280 section 4.2.1.6: with an empty subject the SAN must be critical.
                 builder.addExtension(Extension.subjectAlternativeName, emptySubject || requestedSan.isCritical(), san);
@@ -162,7 +163,8 @@ public final class CertificateIssuer {
         return kept.isEmpty() ? null : new GeneralNames(kept.toArray(GeneralName[]::new));
     }
 
-    private static boolean isSidUri(GeneralName name) {
+    /** Whether the name is a SID URI, which {@code AllowRequestedSidExtension} keeps or drops. */
+    static boolean isSidUri(GeneralName name) {
         return name.getTagNo() == GeneralName.uniformResourceIdentifier
                 && name.getName().toString().regionMatches(true, 0, MicrosoftExtensions.SID_URI_PREFIX, 0,
                         MicrosoftExtensions.SID_URI_PREFIX.length());
@@ -247,9 +249,10 @@ public final class CertificateIssuer {
         return validity;
     }
 
-    private KeyUsage keyUsage(Optional<Extensions> requested, EndpointProfile endpoint, PKCS10CertificationRequest csr) {
+    private KeyUsage keyUsage(Optional<Extensions> requested, EndpointProfile endpoint, PKCS10CertificationRequest csr,
+            ExtendedKeyUsage extendedKeyUsage) {
         if (endpoint.kind().isPresent()) {
-            return new KeyUsage(endpoint.kind().get().keyUsage(csr.getSubjectPublicKeyInfo()));
+            return new KeyUsage(endpoint.kind().get().keyUsage(csr.getSubjectPublicKeyInfo(), extendedKeyUsage));
         }
         if (policy.useRequestedKeyUsages() && requested.isPresent()) {
             KeyUsage fromRequest = KeyUsage.fromExtensions(requested.get());
