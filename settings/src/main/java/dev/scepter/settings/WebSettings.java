@@ -17,9 +17,11 @@ import java.util.Optional;
  * @param httpsHostNames         names for the certificate this CA issues itself
  * @param certMasterEnabled      whether {@code serve} serves Certificate Master at {@code /certmaster/} on its
  *                               port ({@code AppConfig:CertMaster:Enabled}, default true)
+ * @param certMasterSignIn       how people sign in to it ({@code AppConfig:CertMaster:Oidc:*}, {@code :LocalAccounts:Enabled})
  */
 public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, Optional<Integer> httpsPort, Optional<Path> httpsKeyStore,
-        Optional<String> httpsKeyStorePassword, List<String> httpsHostNames, boolean certMasterEnabled) {
+        Optional<String> httpsKeyStorePassword, List<String> httpsHostNames, boolean certMasterEnabled,
+        CertMasterSignIn certMasterSignIn) {
 
     public WebSettings {
         httpsHostNames = List.copyOf(httpsHostNames);
@@ -33,7 +35,8 @@ public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, 
                 binder.optional(Setting.HTTPS_KEY_STORE, SettingParsers::path),
                 binder.optional(Setting.HTTPS_KEY_STORE_PASSWORD, v -> v),
                 binder.optional(Setting.HTTPS_HOST_NAMES, SettingParsers::list).orElse(List.of()),
-                binder.bool(Setting.CERT_MASTER_ENABLED));
+                binder.bool(Setting.CERT_MASTER_ENABLED),
+                CertMasterSignIn.bind(binder));
         if (web.httpsKeyStore().isPresent() && web.httpsKeyStorePassword().isEmpty()) {
             binder.reject(Setting.HTTPS_KEY_STORE_PASSWORD, Setting.HTTPS_KEY_STORE_PASSWORD.key() + ": required when "
                     + Setting.HTTPS_KEY_STORE.key() + " is set");
@@ -48,6 +51,6 @@ public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, 
                 + ", httpsPort=" + httpsPort.map(String::valueOf).orElse("") + ", httpsKeyStore="
                 + httpsKeyStore.map(Path::toString).orElse("") + ", httpsKeyStorePassword="
                 + httpsKeyStorePassword.map(p -> "<hidden>").orElse("") + ", httpsHostNames=" + httpsHostNames
-                + ", certMasterEnabled=" + certMasterEnabled + "]";
+                + ", certMasterEnabled=" + certMasterEnabled + ", certMasterSignIn=" + certMasterSignIn + "]";
     }
 }

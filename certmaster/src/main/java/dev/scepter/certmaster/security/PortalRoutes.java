@@ -17,8 +17,11 @@ import org.springframework.http.HttpMethod;
  */
 public final class PortalRoutes {
 
-    /** The pages that need no sign-in: the sign-in page itself, its stylesheet, and the error pages. */
-    public static final List<String> PUBLIC = List.of("/signin", "/css/**", "/denied", "/error");
+    /**
+     * The pages that need no sign-in: the sign-in page itself, its stylesheet, the error pages, and
+     * the two ends of an OIDC sign-in (the way to the provider, and its answer).
+     */
+    public static final List<String> PUBLIC = List.of("/signin", "/css/**", "/denied", "/error", "/oauth2/authorization/*", "/signin-oidc");
 
     private static final Set<String> ANY_ROLE = PortalRoles.ALL;
     /** A CSR says nothing reliable about its kind before the core reads it: the roles for any kind. */
