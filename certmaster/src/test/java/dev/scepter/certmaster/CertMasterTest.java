@@ -72,6 +72,8 @@ class CertMasterTest {
         CoreSimulator.Call call = portal.core.calls("POST", "/api/csr").get(portal.core.calls("POST", "/api/csr").size() - 1);
         assertThat(call.authorization()).isEqualTo("Bearer portal-secret-token");
         assertThat(call.text()).isEqualTo(pem);
+        // The signed-in person goes to the core as the requester, for it to record.
+        assertThat(call.pathAndQuery()).isEqualTo("/api/csr?requester=admin");
 
         HttpResponse<byte[]> der = browser.download("/csr/issued/" + CoreSimulator.SERIAL + "/der");
         assertThat(der.body()).isEqualTo(CoreSimulator.resource("leaf.cer"));

@@ -34,6 +34,7 @@ class ApiTest {
         TOKENS.put("directory", tokens.create("test", "directory", Set.of(ApiRole.DIRECTORY_MANAGE), Optional.empty()).value());
         TOKENS.put("manage", tokens.create("test", "manage", Set.of(ApiRole.MANAGE_ALL), Optional.empty()).value());
         TOKENS.put("csr", tokens.create("test", "csr", Set.of(ApiRole.CSR_REQUEST), Optional.empty()).value());
+        TOKENS.put("csr-db", tokens.create("test", "csr-db", Set.of(ApiRole.CSR_REQUEST_DB), Optional.empty()).value());
         TOKENS.put("forged", "sct_" + "A".repeat(43));
     }
 
@@ -113,8 +114,33 @@ class ApiTest {
         assertThat(taken.statusCode()).as(taken.body()).isEqualTo(409);
     }
 
+    @Test
+    void onlyACallerWithCsrRequestMayNameThePersonItIssuesForAndTheCoreRecordsAndAuditsThem() throws Exception {
+        HttpResponse<byte[]> issued = postCsr("csr", csr(2048), "?requester=alice%40example.com");
+        assertThat(issued.statusCode()).isEqualTo(200);
+        java.math.BigInteger serial = new org.bouncycastle.cert.X509CertificateHolder(issued.body()).getSerialNumber();
+        String hex = serial.toString(16).toUpperCase(java.util.Locale.ROOT);
+        String found = call("GET", "/api/manage/search?searchText=" + hex, "manage", null).body();
+        assertThat(found).contains("\"requester\":\"alice@example.com through API user csr\"");
+        assertThat(call("GET", "/api/manage/audit", "manage", null).body()).contains("alice@example.com through API user csr");
+
+        int before = call("GET", "/api/manage/search?pageSize=1000", "manage", null).body().split("serialNumber", -1).length;
+        HttpResponse<byte[]> notTrusted = postCsr("csr-db", csr(2048), "?requester=alice%40example.com");
+        assertThat(notTrusted.statusCode()).isEqualTo(403);
+        assertThat(new String(notTrusted.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("Only a caller with the role CSR.Request");
+        HttpResponse<byte[]> twoLines = postCsr("csr", csr(2048), "?requester=alice%0Aadmin");
+        assertThat(twoLines.statusCode()).isEqualTo(400);
+        assertThat(call("GET", "/api/manage/search?pageSize=1000", "manage", null).body().split("serialNumber", -1)).hasSize(before);
+        // Without a name, a CSR.Request.Db client issues as itself.
+        assertThat(postCsr("csr-db", csr(2048)).statusCode()).isEqualTo(200);
+    }
+
     private HttpResponse<byte[]> postCsr(String token, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(server.url("/api/csr")).header("Content-Type", "application/pkcs10")
+        return postCsr(token, body, "");
+    }
+
+    private HttpResponse<byte[]> postCsr(String token, byte[] body, String query) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.url("/api/csr" + query)).header("Content-Type", "application/pkcs10")
                 .header("Authorization", "Bearer " + TOKENS.get(token)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }

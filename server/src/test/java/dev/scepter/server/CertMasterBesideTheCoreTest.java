@@ -72,6 +72,8 @@ class CertMasterBesideTheCoreTest {
 
         assertThat(get("/certmaster/certificates?q=portal.example.test").body()).contains(serialHex, "CN=portal.example.test");
         String detail = "/certmaster/certificates/" + serialHex;
+        // The signed-in person is the requester the core records, not only the portal's credential.
+        assertThat(get(detail).body()).contains("admin through API user certmaster");
         HttpResponse<String> revoked = post(detail + "/revoke", Map.of("reason", "4", "_csrf", csrf(detail)));
         assertThat(revoked.statusCode()).isEqualTo(302);
         assertThat(get(detail).body()).contains("Revoked (Superseded)", "admin through API user ");

@@ -49,9 +49,13 @@ public final class CoreApi {
         return base;
     }
 
-    /** Issues a certificate for a PKCS#10 request (DER or PEM); its DER encoding. */
-    public byte[] issue(byte[] certificationRequest) {
-        HttpRequest request = authorized("api/csr").header("Content-Type", "application/pkcs10")
+    /**
+     * Issues a certificate for a PKCS#10 request (DER or PEM); its DER encoding. {@code requester}
+     * is the signed-in person, recorded by the core as "{requester} through API user {portal}" (the
+     * core takes it from a caller with CSR.Request only).
+     */
+    public byte[] issue(byte[] certificationRequest, String requester) {
+        HttpRequest request = authorized("api/csr?requester=" + URLEncoder.encode(requester, StandardCharsets.UTF_8)).header("Content-Type", "application/pkcs10")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(certificationRequest)).build();
         return expect(request, 200);
     }

@@ -45,7 +45,7 @@ public class CsrSubmissionController {
     }
 
     @PostMapping("/csr")
-    public String submit(@RequestParam(name = "pem", required = false) String pem, @RequestParam(name = "file", required = false) MultipartFile file,
+    public String submit(org.springframework.security.core.Authentication user, @RequestParam(name = "pem", required = false) String pem, @RequestParam(name = "file", required = false) MultipartFile file,
             HttpSession session, HttpServletResponse response, Model model) throws IOException {
         byte[] request;
         if (file != null && !file.isEmpty()) {
@@ -60,7 +60,8 @@ public class CsrSubmissionController {
         }
         byte[] der;
         try {
-            der = core.issue(request);
+            // The signed-in person, recorded by the core as "{person} through API user {portal}".
+            der = core.issue(request, user.getName());
         } catch (CoreRefusal refusal) {
             return refuse(refusal.detail(), pem, response, model);
         }
