@@ -167,4 +167,19 @@ class CertMasterTest {
         assertThat(missing.body()).contains("No such certificate", "ABCDEF");
         assertThat(browser.get("/certificates/not-hex").statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void theAuditPageShowsTheCoresTrailSearchedByTextAndEscaped() throws Exception {
+        HttpResponse<String> all = browser.get("/audit");
+        assertThat(all.statusCode()).isEqualTo(200);
+        assertThat(all.body()).contains("admin through API user certmaster", "certificate.revoke", "certificate.issue", "2026-06-01 00:00:00")
+                // What a device put in its subject is text on the page, never markup.
+                .contains("CN=&lt;b&gt;device&lt;/b&gt;").doesNotContain("<b>device</b>");
+        assertThat(portal.core.calls("GET", "/api/manage/audit")).last()
+                .satisfies(call -> assertThat(call.pathAndQuery()).isEqualTo("/api/manage/audit?limit=1000"));
+        HttpResponse<String> revocations = browser.get("/audit?q=REVOKE");
+        assertThat(revocations.body()).contains("certificate.revoke").doesNotContain("certificate.issue");
+        assertThat(browser.get("/audit?q=nothing-like-this").body()).contains("No event matches.");
+        assertThat(browser.get("/").body()).contains("Audit trail");
+    }
 }

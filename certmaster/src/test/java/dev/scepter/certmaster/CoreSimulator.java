@@ -66,6 +66,12 @@ final class CoreSimulator implements AutoCloseable {
             } else {
                 send(exchange, 200, "application/pkix-cert", resource("leaf.cer"));
             }
+        } else if (route.equals("GET /api/manage/audit")) {
+            String events = "[{\"at\":\"2026-06-01T00:00:00Z\",\"actor\":\"admin through API user certmaster\",\"action\":\"certificate.revoke\","
+                    + "\"target\":\"" + SERIAL + " reason 1\",\"outcome\":\"revoked\"},"
+                    + "{\"at\":\"2026-05-01T00:00:00Z\",\"actor\":\"endpoint static (token x)\",\"action\":\"certificate.issue\","
+                    + "\"target\":\"0B subject \\\"CN=<b>device</b>\\\"\",\"outcome\":\"success\"}]";
+            send(exchange, 200, "application/json", events.getBytes(StandardCharsets.UTF_8));
         } else if (route.equals("GET /api/manage/search")) {
             String item = "{\"serialNumber\":\"" + SERIAL + "\",\"subject\":\"CN=www.example.test\",\"sans\":[\"dns:www.example.test\"],"
                     + "\"issuanceDate\":\"2026-01-01T00:00:00Z\",\"expirationDate\":\"2099-01-01T00:00:00Z\","

@@ -91,6 +91,8 @@ class OidcSignInTest {
         assertThat(refused.body()).contains("Not allowed");
         assertThat(portal.core.calls("PATCH", "/api/manage/revoke")).hasSize(before);
         assertThat(reader.get(portal.base() + "/csr").statusCode()).isEqualTo(403);
+        // A read-only auditor reads the audit trail.
+        assertThat(reader.get(portal.base() + "/audit").body()).contains("certificate.revoke");
     }
 
     @Test

@@ -80,7 +80,8 @@ class CertMasterBesideTheCoreTest {
 
         String adminToken = Files.readString(server.dataDir.resolve("admin-token"), StandardCharsets.UTF_8).strip();
         String audit = new String(server.get("/api/manage/audit", "Authorization", "Bearer " + adminToken).body(), StandardCharsets.UTF_8);
-        assertThat(audit).contains(serialHex);
+        assertThat(audit).contains(serialHex).contains("\"actor\":\"admin through API user certmaster\",\"action\":\"certificate.revoke\"")
+                .contains("\"actor\":\"admin through API user certmaster\",\"action\":\"certificate.issue\"");
     }
 
     @Test

@@ -99,6 +99,23 @@ public final class CoreApi {
         expect(request, 200);
     }
 
+    /** The newest events of the core's audit trail, at most {@code limit} (1 to 1000), newest first. */
+    public List<AuditEntry> audit(int limit) {
+        JsonNode events = json(expect(authorized("api/manage/audit?limit=" + limit).GET().build(), 200));
+        List<AuditEntry> entries = new ArrayList<>();
+        for (JsonNode event : events) {
+            Instant at;
+            try {
+                at = Instant.parse(event.path("at").asString(""));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new CoreUnavailable("The CA's API answered an audit event without a valid time: " + e.getParsedString(), e);
+            }
+            entries.add(new AuditEntry(at, event.path("actor").asString(""), event.path("action").asString(""),
+                    event.path("target").asString(""), event.path("outcome").asString("")));
+        }
+        return entries;
+    }
+
     private HttpRequest.Builder authorized(String path) {
         return HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Authorization", "Bearer " + credential.token());
     }

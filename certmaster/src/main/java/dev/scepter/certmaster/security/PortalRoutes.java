@@ -36,7 +36,9 @@ public final class PortalRoutes {
             new PortalRoute(HttpMethod.GET, "/csr/issued/{serial}/{format}", SUBMIT_CSR),
             new PortalRoute(HttpMethod.GET, "/certificates", SEARCH),
             new PortalRoute(HttpMethod.GET, "/certificates/{serial}", SEARCH),
-            new PortalRoute(HttpMethod.POST, "/certificates/{serial}/revoke", REVOKE));
+            new PortalRoute(HttpMethod.POST, "/certificates/{serial}/revoke", REVOKE),
+            // Who did what is for those who may see every certificate, the read-only auditors included.
+            new PortalRoute(HttpMethod.GET, "/audit", SEARCH));
 
     private PortalRoutes() {
     }

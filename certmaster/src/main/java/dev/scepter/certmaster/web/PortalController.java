@@ -37,6 +37,7 @@ public class PortalController {
         model.addAttribute("roles", roles.stream().filter(PortalRoles.ALL::contains).sorted().toList());
         model.addAttribute("maySubmitCsr", allowed(roles, HttpMethod.POST, "/csr"));
         model.addAttribute("maySearch", allowed(roles, HttpMethod.GET, "/certificates"));
+        model.addAttribute("mayAudit", allowed(roles, HttpMethod.GET, "/audit"));
         return "home";
     }
 
