@@ -6,9 +6,11 @@ import static dev.scepter.certmaster.security.PortalRoles.MANAGE_ALL_READ;
 import static dev.scepter.certmaster.security.PortalRoles.REQUEST_ALL;
 import static dev.scepter.certmaster.security.PortalRoles.REQUEST_ALL_CSR;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Set;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
  * Every portal route and its roles, in one place, as the API's route table: the security
@@ -45,5 +47,12 @@ public final class PortalRoutes {
 
     public static List<PortalRoute> all() {
         return ROUTES;
+    }
+
+    /** Whether a route (by any method) or a public page has this request's path. */
+    public static boolean declares(HttpServletRequest request) {
+        PathPatternRequestMatcher.Builder matchers = PathPatternRequestMatcher.withDefaults();
+        return ROUTES.stream().anyMatch(route -> matchers.matcher(route.pattern()).matches(request))
+                || PUBLIC.stream().anyMatch(pattern -> matchers.matcher(pattern).matches(request));
     }
 }

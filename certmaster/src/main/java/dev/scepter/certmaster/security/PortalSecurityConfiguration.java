@@ -75,6 +75,12 @@ public class PortalSecurityConfiguration {
         passwords.setPasswordEncoder(encoder);
         // One page for both refusals, saying which: a missing role, or a form without its CSRF token.
         AccessDeniedHandler denied = (request, response, exception) -> {
+            if (!(exception instanceof CsrfException) && !PortalRoutes.declares(request)) {
+                // Signed in, at a path no route has (by any method): "Not found", as a typo deserves. Still refused:
+                // nothing ran. Without a session the sign-in page comes first, so the answer tells strangers nothing.
+                response.sendError(HttpServletResponse.SC_NOT_FOUND);
+                return;
+            }
             request.setAttribute(CSRF_REFUSED, exception instanceof CsrfException);
             response.setStatus(HttpServletResponse.SC_FORBIDDEN);
             request.getRequestDispatcher("/denied").forward(request, response);
