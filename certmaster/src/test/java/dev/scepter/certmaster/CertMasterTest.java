@@ -182,4 +182,14 @@ class CertMasterTest {
         assertThat(browser.get("/audit?q=nothing-like-this").body()).contains("No event matches.");
         assertThat(browser.get("/").body()).contains("Audit trail");
     }
+
+    @Test
+    void signInsGoToTheCoresAuditTrailWithTheNameTheWayAndTheAddressButNoPassword() throws Exception {
+        portal.browser().signIn("admin", "not-the-password");
+        assertThat(portal.core.calls("POST", "/api/manage/audit/sign-in")).extracting(CoreSimulator.Call::text)
+                .contains("{\"user\":\"admin\",\"method\":\"password\",\"address\":\"127.0.0.1\",\"succeeded\":true,\"reason\":\"\"}",
+                        "{\"user\":\"admin\",\"method\":\"password\",\"address\":\"127.0.0.1\",\"succeeded\":false,"
+                                + "\"reason\":\"BadCredentialsException\"}")
+                .allSatisfy(text -> assertThat(text).doesNotContain("not-the-password"));
+    }
 }

@@ -66,6 +66,9 @@ final class CoreSimulator implements AutoCloseable {
             } else {
                 send(exchange, 200, "application/pkix-cert", resource("leaf.cer"));
             }
+        } else if (route.equals("POST /api/manage/audit/sign-in")) {
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
         } else if (route.equals("GET /api/manage/audit")) {
             String events = "[{\"at\":\"2026-06-01T00:00:00Z\",\"actor\":\"admin through API user certmaster\",\"action\":\"certificate.revoke\","
                     + "\"target\":\"" + SERIAL + " reason 1\",\"outcome\":\"revoked\"},"

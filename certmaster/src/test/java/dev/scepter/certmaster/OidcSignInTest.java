@@ -112,6 +112,8 @@ class OidcSignInTest {
             assertThat(answer.statusCode()).as(user).isEqualTo(200);
             assertThat(client.lastUrl).as(user).endsWith("/certmaster/signin?oidcerror");
             assertThat(answer.body()).as(user).contains("did not succeed");
+            assertThat(portal.core.calls("POST", "/api/manage/audit/sign-in")).last().as(user)
+                    .satisfies(call -> assertThat(call.text()).contains("\"method\":\"oidc\"", "\"succeeded\":false", "invalid_id_token"));
             assertThat(client.get(portal.base() + "/").statusCode()).as(user).isEqualTo(302);
             assertThat(client.get(portal.base() + "/certificates").headers().firstValue("Location")).as(user)
                     .hasValueSatisfying(location -> assertThat(location).endsWith("/certmaster/signin"));

@@ -2,6 +2,7 @@ package dev.scepter.server;
 
 import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.audit.AuditTrail;
+import dev.scepter.authority.audit.PortalSignIns;
 import dev.scepter.authority.directory.DirectoryAdministration;
 import dev.scepter.authority.inventory.CertificateInventory;
 import dev.scepter.authority.store.CertificateStore;
@@ -22,6 +23,11 @@ class AdministrationConfiguration {
     @Bean
     CertificateInventory certificateInventory(CertificateStore store, String issuerName, AuditLog audit, Clock clock) {
         return new CertificateInventory(store, issuerName, audit, clock);
+    }
+
+    @Bean
+    PortalSignIns portalSignIns(AuditLog audit, Clock clock) {
+        return new PortalSignIns(audit, clock);
     }
 
     @Bean

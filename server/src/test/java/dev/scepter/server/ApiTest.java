@@ -135,6 +135,23 @@ class ApiTest {
         assertThat(postCsr("csr-db", csr(2048)).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void thePortalReportsSignInsToTheTrailAndNoOtherCallerMay() throws Exception {
+        String signIn = "{\"user\":\"bob@example.com\",\"method\":\"oidc\",\"address\":\"192.0.2.7\",\"succeeded\":false,"
+                + "\"reason\":\"invalid_id_token\"}";
+        assertThat(call("POST", "/api/manage/audit/sign-in", "csr", signIn).statusCode()).isEqualTo(204);
+        assertThat(call("GET", "/api/manage/audit", "manage", null).body())
+                .contains("\"actor\":\"bob@example.com through API user csr\",\"action\":\"certmaster.sign-in\","
+                        + "\"target\":\"oidc from 192.0.2.7: invalid_id_token\",\"outcome\":\"refused\"");
+        assertThat(call("POST", "/api/manage/audit/sign-in", "manage", signIn).statusCode()).isEqualTo(403);
+        assertThat(call("POST", "/api/manage/audit/sign-in", "csr-db", signIn).statusCode()).isEqualTo(403);
+        HttpResponse<String> badMethod = call("POST", "/api/manage/audit/sign-in", "csr", signIn.replace("oidc", "magic"));
+        assertThat(badMethod.statusCode()).isEqualTo(400);
+        assertThat(badMethod.body()).contains("method must be password or oidc");
+        assertThat(call("POST", "/api/manage/audit/sign-in", "csr", signIn.replace("bob@example.com", "bob\\nadmin")).statusCode()).isEqualTo(400);
+        assertThat(call("POST", "/api/manage/audit/sign-in", "csr", "{\"user\":\"bob\"}").statusCode()).isEqualTo(400);
+    }
+
     private HttpResponse<byte[]> postCsr(String token, byte[] body) throws Exception {
         return postCsr(token, body, "");
     }

@@ -83,7 +83,10 @@ class CertMasterBesideTheCoreTest {
         // The person behind the portal's credential (certmaster-XXXX) is who issued and revoked.
         assertThat(audit).contains(serialHex)
                 .containsPattern("\"actor\":\"admin through API user certmaster-[0-9a-f]+\",\"action\":\"certificate\\.revoke\"")
-                .containsPattern("\"actor\":\"admin through API user certmaster-[0-9a-f]+\",\"action\":\"certificate\\.issue\"");
+                .containsPattern("\"actor\":\"admin through API user certmaster-[0-9a-f]+\",\"action\":\"certificate\\.issue\"")
+                // And the sign-in before them, with the way and the address.
+                .containsPattern("\"actor\":\"admin through API user certmaster-[0-9a-f]+\",\"action\":\"certmaster\\.sign-in\","
+                        + "\"target\":\"password from 127\\.0\\.0\\.1\",\"outcome\":\"success\"");
     }
 
     @Test

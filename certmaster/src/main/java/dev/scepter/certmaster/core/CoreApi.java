@@ -116,6 +116,18 @@ public final class CoreApi {
         return entries;
     }
 
+    /** Reports a sign-in to the core's audit trail ({@code POST /api/manage/audit/sign-in}, the portal's CSR.Request). */
+    public void reportSignIn(String user, String method, String address, boolean succeeded, String reason) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("user", user);
+        body.put("method", method);
+        body.put("address", address);
+        body.put("succeeded", succeeded);
+        body.put("reason", reason);
+        expect(authorized("api/manage/audit/sign-in").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(), 204);
+    }
+
     private HttpRequest.Builder authorized(String path) {
         return HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Authorization", "Bearer " + credential.token());
     }

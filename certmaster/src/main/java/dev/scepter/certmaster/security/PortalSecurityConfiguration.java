@@ -1,6 +1,7 @@
 package dev.scepter.certmaster.security;
 
 import dev.scepter.certmaster.CertMasterOptions;
+import dev.scepter.certmaster.core.CoreApi;
 import jakarta.servlet.SessionCookieConfig;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.SessionTrackingMode;
@@ -70,7 +71,8 @@ public class PortalSecurityConfiguration {
 
     @Bean
     SecurityFilterChain portalFilterChain(HttpSecurity http, CertMasterOptions options, UserDetailsService accounts, PasswordEncoder encoder,
-            SignInThrottle throttle) throws Exception {
+            SignInThrottle throttle, CoreApi core) throws Exception {
+        SignInLog signIns = new SignInLog(core);
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(accounts);
         passwords.setPasswordEncoder(encoder);
         // One page for both refusals, saying which: a missing role, or a form without its CSRF token.
@@ -114,9 +116,9 @@ public class PortalSecurityConfiguration {
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)));
         if (options.localAccounts()) {
             http.formLogin(form -> form.loginPage("/signin").loginProcessingUrl("/signin")
-                    .successHandler(signedIn("password"))
+                    .successHandler(signedIn(signIns, "password"))
                     .failureHandler((request, response, exception) -> {
-                        SignInLog.failed(request, "password", request.getParameter("username"), exception);
+                        signIns.failed(request, "password", request.getParameter("username"), exception);
                         response.sendRedirect(request.getContextPath()
                                 + (exception instanceof SignInThrottledException ? "/signin?throttled" : "/signin?error"));
                     }));
@@ -127,21 +129,21 @@ public class PortalSecurityConfiguration {
                     .clientRegistrationRepository(provider)
                     .redirectionEndpoint(redirect -> redirect.baseUri(OidcProvider.REDIRECT_PATH))
                     .userInfoEndpoint(user -> user.oidcUserService(new OidcRoles()))
-                    .successHandler(signedIn("OIDC"))
+                    .successHandler(signedIn(signIns, "OIDC"))
                     .failureHandler((request, response, exception) -> {
-                        SignInLog.failed(request, "OIDC", null, exception);
+                        signIns.failed(request, "OIDC", null, exception);
                         response.sendRedirect(request.getContextPath() + "/signin?oidcerror");
                     }));
         }
         return http.build();
     }
 
-    private static org.springframework.security.web.authentication.AuthenticationSuccessHandler signedIn(String how) {
+    private static org.springframework.security.web.authentication.AuthenticationSuccessHandler signedIn(SignInLog signIns, String how) {
         org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler next =
                 new org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler();
         next.setDefaultTargetUrl("/");
         return (request, response, authentication) -> {
-            SignInLog.succeeded(request, how, authentication);
+            signIns.succeeded(request, how, authentication);
             next.onAuthenticationSuccess(request, response, authentication);
         };
     }
