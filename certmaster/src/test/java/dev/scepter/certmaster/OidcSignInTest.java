@@ -184,7 +184,12 @@ class OidcSignInTest {
 
         /** The portal's link to the provider, its sign-in form, and back: the page where the portal leaves the user. */
         HttpResponse<String> signIn(String user) throws IOException, InterruptedException {
-            HttpResponse<String> providerSignIn = follow(get(portal.base() + "/oauth2/authorization/oidc"));
+            HttpResponse<String> toProvider = get(portal.base() + "/oauth2/authorization/oidc");
+            // The authorization-code flow with PKCE (S256), a nonce for the ID token and a state for the answer.
+            assertThat(toProvider.headers().firstValue("Location")).hasValueSatisfying(location -> assertThat(location)
+                    .startsWith(provider.issuer() + "/oauth2/authorize?").contains("response_type=code", "code_challenge=",
+                            "code_challenge_method=S256", "nonce=", "state=", "scope=openid"));
+            HttpResponse<String> providerSignIn = follow(toProvider);
             assertThat(lastUrl).startsWith(provider.issuer() + "/login");
             Matcher csrf = CSRF.matcher(providerSignIn.body());
             assertThat(csrf.find()).as("the provider's sign-in form").isTrue();

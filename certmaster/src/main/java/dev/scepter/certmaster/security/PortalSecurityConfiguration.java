@@ -125,8 +125,14 @@ public class PortalSecurityConfiguration {
         }
         if (options.oidc().isPresent()) {
             OidcProvider provider = new OidcProvider(options.oidc().get());
+            // PKCE for this confidential client too (OAuth 2.0 Security BCP): a stolen code is of no use without the verifier.
+            org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver resolver =
+                    new org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver(provider, "/oauth2/authorization");
+            resolver.setAuthorizationRequestCustomizer(
+                    org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers.withPkce());
             http.oauth2Login(oidc -> oidc.loginPage("/signin")
                     .clientRegistrationRepository(provider)
+                    .authorizationEndpoint(authorization -> authorization.authorizationRequestResolver(resolver))
                     .redirectionEndpoint(redirect -> redirect.baseUri(OidcProvider.REDIRECT_PATH))
                     .userInfoEndpoint(user -> user.oidcUserService(new OidcRoles()))
                     .successHandler(signedIn(signIns, "OIDC"))
