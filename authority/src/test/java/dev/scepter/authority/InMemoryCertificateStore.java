@@ -127,8 +127,20 @@ public final class InMemoryCertificateStore implements CertificateStore {
                 .filter(c -> c.issuer().equals(issuer))
                 .filter(c -> query.text().map(t -> c.subject().toLowerCase().contains(t.toLowerCase())).orElse(true))
                 .filter(c -> !query.excludedEndpoints().contains(c.endpoint()))
+                .filter(c -> query.filters().matches(c))
                 .limit(query.pageSize())
                 .toList();
         return new SearchPage(matches, Optional.empty());
+    }
+
+    /** The same subset of the search's rules, counted by endpoint. */
+    @Override
+    public java.util.Map<String, Long> countMatchingByEndpoint(String issuer, SearchQuery query) {
+        return records.values().stream()
+                .filter(c -> c.issuer().equals(issuer))
+                .filter(c -> !query.excludedEndpoints().contains(c.endpoint()))
+                .filter(c -> query.filters().matches(c))
+                .collect(java.util.stream.Collectors.groupingBy(IssuedCertificate::endpoint, java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()));
     }
 }

@@ -81,7 +81,8 @@ final class ScepLoad {
     private static final ASN1ObjectIdentifier TRANSACTION_ID = new ASN1ObjectIdentifier("2.16.840.1.113733.1.9.7");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Prepared(KeyPair keys, String transactionId, byte[] senderNonce, byte[] body) {
+    /** A PKCSReq ready to send: its body, and what checking the answer needs. */
+    record Prepared(KeyPair keys, String transactionId, byte[] senderNonce, byte[] body) {
     }
 
     private record Sent(Prepared request, int status, byte[] response, long nanos) {
@@ -150,7 +151,7 @@ final class ScepLoad {
         return (X509Certificate) certificates.iterator().next();
     }
 
-    private static List<Prepared> prepare(int count, List<KeyPair> keys, X509Certificate recipient, String challenge,
+    static List<Prepared> prepare(int count, List<KeyPair> keys, X509Certificate recipient, String challenge,
             ASN1ObjectIdentifier cipher, String label) throws Exception {
         List<Prepared> prepared = new ArrayList<>(count);
         String run = Long.toHexString(RANDOM.nextLong());

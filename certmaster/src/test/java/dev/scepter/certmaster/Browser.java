@@ -56,6 +56,17 @@ final class Browser {
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A form with the fields and, besides them, one more value of a repeated field (a second checkbox of the same name). */
+    HttpResponse<String> post(String path, Map<String, String> fields, String repeatedField, String secondValue)
+            throws IOException, InterruptedException {
+        String form = fields.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&")) + "&" + URLEncoder.encode(repeatedField, StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(secondValue, StandardCharsets.UTF_8);
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** A multipart form with text fields and one file. */
     HttpResponse<String> postMultipart(String path, Map<String, String> fields, String fileField, byte[] file)
             throws IOException, InterruptedException {

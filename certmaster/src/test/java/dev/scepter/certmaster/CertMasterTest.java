@@ -31,6 +31,7 @@ class CertMasterTest {
 
     @BeforeEach
     void signIn() throws Exception {
+        portal.core.revoked = false;
         browser = portal.browser();
         HttpResponse<String> signIn = browser.signIn("admin", portal.adminPassword());
         assertThat(signIn.statusCode()).isEqualTo(302);
@@ -138,9 +139,10 @@ class CertMasterTest {
 
         String detailPath = "/certificates/" + CoreSimulator.SERIAL;
         assertThat(browser.get(detailPath).body()).contains("Valid", "dns:www.example.test", "Revoke this certificate");
+        int revocationsBefore = portal.core.calls("PATCH", "/api/manage/revoke/" + CoreSimulator.SERIAL).size();
         HttpResponse<String> revoked = browser.post(detailPath + "/revoke", Map.of("reason", "1", "_csrf", browser.csrf(detailPath)));
         assertThat(revoked.statusCode()).isEqualTo(302);
-        assertThat(portal.core.calls("PATCH", "/api/manage/revoke/" + CoreSimulator.SERIAL)).singleElement()
+        assertThat(portal.core.calls("PATCH", "/api/manage/revoke/" + CoreSimulator.SERIAL)).hasSize(revocationsBefore + 1).last()
                 .satisfies(call -> assertThat(call.text()).isEqualTo("{\"revocationReason\":1,\"revoker\":\"admin\"}"));
         HttpResponse<String> after = browser.get(detailPath);
         assertThat(after.body()).contains("Revoked (Key compromise)", "admin through API user certmaster").doesNotContain("Revoke this certificate");
@@ -191,5 +193,80 @@ class CertMasterTest {
                         "{\"user\":\"admin\",\"method\":\"password\",\"address\":\"127.0.0.1\",\"succeeded\":false,"
                                 + "\"reason\":\"BadCredentialsException\"}")
                 .allSatisfy(text -> assertThat(text).doesNotContain("not-the-password"));
+    }
+
+    @Test
+    void theSearchPassesItsFiltersToTheCoreAndRefusesBadOnesOnThePage() throws Exception {
+        HttpResponse<String> search = browser.get("/certificates?q=laptop&validity=Active&type=Device&endpoint=intune&expires=14");
+        assertThat(search.statusCode()).isEqualTo(200);
+        assertThat(portal.core.calls("GET", "/api/manage/search")).last().satisfies(call -> assertThat(call.pathAndQuery())
+                .contains("searchText=laptop", "certValidity=Active", "certType=Device", "endpoint=intune", "expiresWithinDays=14"));
+        assertThat(search.body()).contains("Export CSV", "Revoke selected");
+
+        int before = portal.core.calls.size();
+        HttpResponse<String> bad = browser.get("/certificates?expires=soon");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("Expires within: a number of days from 0 to 3650.");
+        assertThat(portal.core.calls).hasSize(before);
+    }
+
+    @Test
+    void theDetailShowsTheCoresReasonInWordsAndTheHistory() throws Exception {
+        HttpResponse<String> detail = browser.get("/certificates/" + CoreSimulator.SERIAL);
+        assertThat(detail.body()).contains("Status now:", "Good", "Good: bound to no device or user", "Every certificate of this subject");
+        assertThat(portal.core.calls("GET", "/api/manage/certificates/" + CoreSimulator.SERIAL)).isNotEmpty();
+    }
+
+    @Test
+    void severalAreRevokedWithOneReasonAndEachOutcomeIsSaid() throws Exception {
+        HttpResponse<String> result = browser.post("/certificates/revoke",
+                Map.of("serial", CoreSimulator.SERIAL, "reason", "4", "_csrf", browser.csrf("/csr")), "serial", "ABCDEF");
+        assertThat(result.statusCode()).isEqualTo(200);
+        assertThat(result.body()).contains("1</span> revoked, <span>1</span> not", "Revoked (Superseded)", "Not found.");
+        assertThat(portal.core.calls("PATCH", "/api/manage/revoke/" + CoreSimulator.SERIAL)).last()
+                .satisfies(call -> assertThat(call.text()).isEqualTo("{\"revocationReason\":4,\"revoker\":\"admin\"}"));
+        assertThat(portal.core.calls("PATCH", "/api/manage/revoke/ABCDEF")).last()
+                .satisfies(call -> assertThat(call.text()).contains("\"revoker\":\"admin\""));
+
+        int before = portal.core.calls.size();
+        HttpResponse<String> none = browser.post("/certificates/revoke", Map.of("reason", "4", "_csrf", browser.csrf("/csr")));
+        assertThat(none.statusCode()).isEqualTo(400);
+        assertThat(none.body()).contains("Select at least one certificate.");
+        HttpResponse<String> badReason = browser.post("/certificates/revoke", Map.of("serial", "ABCDEF", "reason", "7", "_csrf",
+                browser.csrf("/csr")));
+        assertThat(badReason.body()).contains("Choose one of the listed reasons.");
+        assertThat(portal.core.calls).hasSize(before);
+    }
+
+    @Test
+    void theCsvExportHoldsEveryPageAndDefusesFormulas() throws Exception {
+        HttpResponse<byte[]> export = browser.download("/certificates/export.csv?endpoint=paged&validity=Any");
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(export.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+        assertThat(export.headers().firstValue("Content-Disposition")).hasValueSatisfying(d -> assertThat(d).contains("attachment"));
+        String csv = new String(export.body(), StandardCharsets.UTF_8);
+        String[] lines = csv.replace("\uFEFF", "").split("\r\n");
+        assertThat(lines).hasSize(3);
+        assertThat(lines[0]).startsWith("\"serialNumber\",\"thumbprint\",\"subject\"");
+        assertThat(lines[1]).startsWith("\"" + CoreSimulator.SERIAL + "\",\"\",\"CN=www.example.test\"");
+        assertThat(lines[2]).contains("\"'=HYPERLINK(\"\"http://evil.example\"\")\"", "\"'@SUM(1+1)\"", "\"'+paged\"",
+                "\"d6b58414-60ed-426b-b382-276a3e8d626d\"");
+        assertThat(portal.core.calls("GET", "/api/manage/search")).last()
+                .satisfies(call -> assertThat(call.pathAndQuery()).contains("continuationToken=" + CoreSimulator.SECOND_PAGE));
+    }
+
+    @Test
+    void theExpiryPageAsksForActiveCertificatesWithoutSuccessorAndGroupsThemByEndpoint() throws Exception {
+        HttpResponse<String> page = browser.get("/expiring?days=14");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Endpoint <span>api</span>", "CN=www.example.test (unbound)", CoreSimulator.SERIAL);
+        assertThat(portal.core.calls("GET", "/api/manage/search")).last().satisfies(call -> assertThat(call.pathAndQuery())
+                .contains("certValidity=Active", "expiresWithinDays=14", "withoutSuccessor=true"));
+
+        int before = portal.core.calls.size();
+        HttpResponse<String> bad = browser.get("/expiring?days=-3");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("Days: a number from 0 to 3650.");
+        assertThat(portal.core.calls).hasSize(before);
     }
 }

@@ -25,13 +25,30 @@ final class CoreSimulator implements AutoCloseable {
     }
 
     static final String SERIAL = "5CE97E";
+    /** The continuation token of a search with {@code endpoint=paged}, whose second page is hostile to spreadsheets. */
+    static final String SECOND_PAGE = "page-2";
 
     final List<Call> calls = new CopyOnWriteArrayList<>();
     volatile String csrProblem;
     volatile boolean revoked;
     private final HttpServer server;
+    /** The CA that signs what is asked for with a kind, as the core would: a real certificate for the request's key. */
+    private final java.security.KeyPair caKeys;
+    private final org.bouncycastle.cert.X509CertificateHolder caCertificate;
 
     CoreSimulator() throws IOException {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            caKeys = generator.generateKeyPair();
+            org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=Simulated Core CA");
+            caCertificate = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.ONE,
+                    new java.util.Date(), new java.util.Date(System.currentTimeMillis() + 86_400_000L * 3650), name, caKeys.getPublic())
+                    .addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true, new org.bouncycastle.asn1.x509.BasicConstraints(true))
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate()));
+        } catch (java.security.GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.start();
@@ -59,10 +76,15 @@ final class CoreSimulator implements AutoCloseable {
         calls.add(new Call(exchange.getRequestMethod(), path, exchange.getRequestHeaders().getFirst("Authorization"), body));
         String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
         if (route.equals("GET /ca")) {
-            send(exchange, 200, "application/pkix-cert", resource("ca.cer"));
+            send(exchange, 200, "application/pkix-cert", caCertificate.getEncoded());
+        } else if (route.equals("GET /api/manage/crl")) {
+            send(exchange, 200, "application/pkix-crl", crl());
         } else if (route.equals("POST /api/csr")) {
+            String query = exchange.getRequestURI().getRawQuery();
             if (csrProblem != null) {
                 problem(exchange, 400, csrProblem);
+            } else if (query != null && query.contains("kind=")) {
+                send(exchange, 200, "application/pkix-cert", sign(body, query));
             } else {
                 send(exchange, 200, "application/pkix-cert", resource("leaf.cer"));
             }
@@ -75,13 +97,27 @@ final class CoreSimulator implements AutoCloseable {
                     + "{\"at\":\"2026-05-01T00:00:00Z\",\"actor\":\"endpoint static (token x)\",\"action\":\"certificate.issue\","
                     + "\"target\":\"0B subject \\\"CN=<b>device</b>\\\"\",\"outcome\":\"success\"}]";
             send(exchange, 200, "application/json", events.getBytes(StandardCharsets.UTF_8));
+        } else if (route.equals("GET /api/manage/search") && path.contains("continuationToken=" + SECOND_PAGE)) {
+            // The second page of a paged search: fields a spreadsheet would run as formulas.
+            String hostile = "{\"serialNumber\":\"ABC123\",\"subject\":\"=HYPERLINK(\\\"http://evil.example\\\")\",\"sans\":[\"dns:-x.example\"],"
+                    + "\"issuanceDate\":\"2026-01-01T00:00:00Z\",\"expirationDate\":\"2026-02-01T00:00:00Z\",\"revocationDate\":null,"
+                    + "\"revocationReason\":null,\"revokedBy\":null,\"requester\":\"@SUM(1+1)\",\"source\":\"+paged\","
+                    + "\"certificateType\":\"Device\",\"boundObject\":{\"type\":\"DEVICE\",\"id\":\"d6b58414-60ed-426b-b382-276a3e8d626d\"}}";
+            send(exchange, 200, "application/json", ("{\"items\":[" + hostile + "],\"continuationToken\":null}").getBytes(StandardCharsets.UTF_8));
         } else if (route.equals("GET /api/manage/search")) {
-            String item = "{\"serialNumber\":\"" + SERIAL + "\",\"subject\":\"CN=www.example.test\",\"sans\":[\"dns:www.example.test\"],"
-                    + "\"issuanceDate\":\"2026-01-01T00:00:00Z\",\"expirationDate\":\"2099-01-01T00:00:00Z\","
-                    + (revoked ? "\"revocationDate\":\"2026-06-01T00:00:00Z\",\"revocationReason\":1,\"revokedBy\":\"admin through API user certmaster\","
-                            : "\"revocationDate\":null,\"revocationReason\":null,\"revokedBy\":null,")
-                    + "\"requester\":\"certmaster\",\"source\":\"api\",\"certificateType\":\"Static\"}";
-            send(exchange, 200, "application/json", ("{\"items\":[" + item + "],\"continuationToken\":null}").getBytes(StandardCharsets.UTF_8));
+            String next = path.contains("endpoint=paged") ? "\"" + SECOND_PAGE + "\"" : "null";
+            send(exchange, 200, "application/json", ("{\"items\":[" + item() + "],\"continuationToken\":" + next + "}")
+                    .getBytes(StandardCharsets.UTF_8));
+        } else if (route.equals("GET /api/manage/certificates/" + SERIAL)) {
+            String status = revoked
+                    ? "{\"ocspStatus\":\"revoked\",\"source\":\"MANUAL\",\"reasonCode\":1,\"reason\":\"keyCompromise\","
+                            + "\"revokedBy\":\"admin through API user certmaster\",\"expired\":false,\"explanation\":\"Revoked by hand on"
+                            + " 2026-06-01T00:00:00Z by admin through API user certmaster, reason keyCompromise. A manual revocation is final.\"}"
+                    : "{\"ocspStatus\":\"good\",\"source\":\"UNBOUND\",\"expired\":false,\"explanation\":\"Good: bound to no device"
+                            + " or user, so it stays good until it is revoked by hand or expires.\"}";
+            String history = "[" + item().replace("}", ",\"replaces\":null,\"replacedBy\":null,\"renewalMissed\":false}") + "]";
+            send(exchange, 200, "application/json", ("{\"certificate\":" + item() + ",\"status\":" + status + ",\"history\":" + history
+                    + ",\"historyComplete\":true}").getBytes(StandardCharsets.UTF_8));
         } else if (route.equals("PATCH /api/manage/revoke/" + SERIAL)) {
             if (revoked) {
                 problem(exchange, 409, "The certificate is already revoked.");
@@ -92,6 +128,48 @@ final class CoreSimulator implements AutoCloseable {
         } else {
             problem(exchange, 404, "Not found.");
         }
+    }
+
+    /** Signs the request as the core does for a kind: its subject and SANs, the usages it asks for, the lifetime asked for. */
+    private byte[] sign(byte[] der, String query) throws IOException {
+        try {
+            org.bouncycastle.pkcs.PKCS10CertificationRequest csr = new org.bouncycastle.pkcs.PKCS10CertificationRequest(der);
+            java.util.regex.Matcher days = java.util.regex.Pattern.compile("validityDays=(\\d+)").matcher(query);
+            long lifetime = 86_400_000L * (days.find() ? Integer.parseInt(days.group(1)) : 30);
+            java.math.BigInteger serial = new java.math.BigInteger(64, new java.security.SecureRandom()).setBit(62);
+            org.bouncycastle.cert.X509v3CertificateBuilder builder = new org.bouncycastle.cert.X509v3CertificateBuilder(
+                    caCertificate.getSubject(), serial, new java.util.Date(), new java.util.Date(System.currentTimeMillis() + lifetime),
+                    csr.getSubject(), csr.getSubjectPublicKeyInfo());
+            for (org.bouncycastle.asn1.pkcs.Attribute attribute : csr.getAttributes(
+                    org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
+                org.bouncycastle.asn1.x509.Extensions extensions = org.bouncycastle.asn1.x509.Extensions.getInstance(attribute.getAttrValues().getObjectAt(0));
+                for (org.bouncycastle.asn1.ASN1ObjectIdentifier oid : extensions.getExtensionOIDs()) {
+                    builder.addExtension(extensions.getExtension(oid));
+                }
+            }
+            return builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate()))
+                    .getEncoded();
+        } catch (org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private byte[] crl() throws IOException {
+        try {
+            return new org.bouncycastle.cert.X509v2CRLBuilder(caCertificate.getSubject(), new java.util.Date())
+                    .setNextUpdate(new java.util.Date(System.currentTimeMillis() + 3_600_000L))
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())).getEncoded();
+        } catch (org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private String item() {
+        return "{\"serialNumber\":\"" + SERIAL + "\",\"subject\":\"CN=www.example.test\",\"sans\":[\"dns:www.example.test\"],"
+                + "\"issuanceDate\":\"2026-01-01T00:00:00Z\",\"expirationDate\":\"2099-01-01T00:00:00Z\","
+                + (revoked ? "\"revocationDate\":\"2026-06-01T00:00:00Z\",\"revocationReason\":1,\"revokedBy\":\"admin through API user certmaster\","
+                        : "\"revocationDate\":null,\"revocationReason\":null,\"revokedBy\":null,")
+                + "\"requester\":\"certmaster\",\"source\":\"api\",\"certificateType\":\"Static\",\"boundObject\":null}";
     }
 
     private static void problem(HttpExchange exchange, int status, String detail) throws IOException {

@@ -33,6 +33,8 @@ class PortalRouteTest {
         ACCOUNTS.put("reader", Set.of("Manage.All.Read"));
         ACCOUNTS.put("requester", Set.of("Request.All.Csr"));
         ACCOUNTS.put("nobody", Set.of());
+        ACCOUNTS.put("server-former", Set.of("Request.Server.Form"));
+        ACCOUNTS.put("server-csr", Set.of("Request.Server.Csr"));
     }
 
     private static RunningPortal portal;

@@ -15,6 +15,8 @@ final class RunningPortal implements AutoCloseable {
               {"name": "reader", "password": "{noop}reader-password", "roles": ["Manage.All.Read"]},
               {"name": "requester", "password": "{noop}requester-password", "roles": ["Request.All.Csr"]},
               {"name": "nobody", "password": "{noop}nobody-password", "roles": []},
+              {"name": "server-former", "password": "{noop}server-former-password", "roles": ["Request.Server.Form"]},
+              {"name": "server-csr", "password": "{noop}server-csr-password", "roles": ["Request.Server.Csr"]},
               {"name": "guesser", "password": "{noop}guesser-password", "roles": ["Admin.Full"]}
             ]}""";
 

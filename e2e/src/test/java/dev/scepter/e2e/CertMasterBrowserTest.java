@@ -125,14 +125,30 @@ class CertMasterBrowserTest {
         screenshot("05-search");
 
         results.findElement(By.linkText(serial)).click();
-        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Valid");
+        // The live status is OCSP's answer, explained by the core.
+        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Good");
+        assertThat(browser.findElement(By.id("explanation")).getText()).contains("bound to no device or user");
+        assertThat(browser.findElement(By.id("history")).getText()).contains(serial);
         screenshot("06-detail");
+        String detailUrl = browser.getCurrentUrl();
+
+        // Expiring within ten years without a successor: the new certificate, under its endpoint.
+        browser.findElement(By.linkText("Expiring")).click();
+        browser.findElement(By.id("days")).clear();
+        browser.findElement(By.id("days")).sendKeys("3650");
+        browser.findElement(By.id("show")).click();
+        assertThat(browser.findElement(By.id("total")).getText()).contains("expire within 3650 days without a successor");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("Endpoint api", serial, "CN=browser.example.test (unbound)");
+        screenshot("06b-expiring");
+        browser.get(detailUrl);
         new Select(browser.findElement(By.id("reason"))).selectByVisibleText("Key compromise");
         browser.findElement(By.id("revoke")).click();
         assertThat(browser.findElement(By.id("message")).getText()).startsWith("Revoked (Key compromise)");
         assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Revoked");
         assertThat(browser.findElement(By.id("revocation")).getText()).contains("admin through API user");
+        assertThat(browser.findElement(By.id("explanation")).getText()).contains("Revoked by hand", "admin through API user", "keyCompromise");
         screenshot("07-revoked");
+
 
         OpensslOcsp.assertStatus(OpensslOcsp.queryCert(work, server.url("ocsp"), caPem, pem), pem, "revoked", "keyCompromise");
 
@@ -142,6 +158,57 @@ class CertMasterBrowserTest {
         browser.findElement(By.id("submit")).click();
         assertThat(browser.findElement(By.id("error")).getText()).contains("not a PKCS#10 certification request");
         screenshot("08-not-a-csr");
+    }
+
+    @Test
+    void theAdminIssuesATlsServerCertificateFromTheFormAndOpensTheDownloadedPkcs12WithTheShownPassword() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(Long.getLong("scepter.startTimeoutSeconds", 60)).toNanos();
+        while (server.get("certmaster/signin").statusCode() != 200) {
+            assertThat(System.nanoTime()).as("Certificate Master serves in time\n" + server.log()).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        browser.get(server.url("certmaster/").toString());
+        if (browser.getCurrentUrl().endsWith("/certmaster/signin")) {
+            String password = Files.readString(server.dataDir().resolve("certmaster-admin-password"), StandardCharsets.UTF_8).strip();
+            browser.findElement(By.id("username")).sendKeys("admin");
+            browser.findElement(By.id("password")).sendKeys(password);
+            browser.findElement(By.id("signin")).click();
+        }
+        browser.findElement(By.id("form-server")).click();
+        browser.findElement(By.id("names")).sendKeys("web.example.test\n*.web.example.test\n192.0.2.10");
+        browser.findElement(By.id("clientAuth")).click();
+        WebElement lifetime = browser.findElement(By.id("validityDays"));
+        lifetime.clear();
+        lifetime.sendKeys("90");
+        screenshot("10-form-server");
+        browser.findElement(By.id("submit")).click();
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Certificate issued");
+        String password = browser.findElement(By.id("password")).getText();
+        String serial = browser.findElement(By.id("serial")).getText();
+        assertThat(password).hasSize(24);
+        screenshot("11-form-issued");
+
+        // The file is a data: link on the page: the browser saves it without asking the server again.
+        browser.findElement(By.id("download-key")).click();
+        Path p12 = awaitDownload(".p12");
+        Path certificate = work.resolve("form.pem");
+        Command.Result opened = Command.run(work, "openssl", "pkcs12", "-in", p12.toString(), "-passin", "pass:" + password, "-nokeys",
+                "-clcerts", "-out", certificate.toString());
+        assertThat(opened.exitCode()).as(opened.toString()).isZero();
+        assertThat(Openssl.serial(work, certificate)).isEqualToIgnoringCase(serial);
+        assertThat(Command.run(work, "openssl", "x509", "-in", certificate.toString(), "-noout", "-ext", "subjectAltName,extendedKeyUsage")
+                .stdout()).contains("DNS:web.example.test", "DNS:*.web.example.test", "IP Address:192.0.2.10",
+                        "TLS Web Server Authentication", "TLS Web Client Authentication");
+        Path caPem = server.caCertificatePem(work);
+        assertThat(Openssl.verify(work, caPem, certificate).exitCode()).isZero();
+        assertThat(Command.run(work, "openssl", "pkcs12", "-in", p12.toString(), "-passin", "pass:wrong-password", "-nokeys").exitCode())
+                .isNotZero();
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(p12)) {
+            store.load(in, password.toCharArray());
+        }
+        assertThat(store.isKeyEntry(store.aliases().nextElement())).isTrue();
+        OpensslOcsp.assertGood(OpensslOcsp.queryCert(work, server.url("ocsp"), caPem, certificate), certificate);
     }
 
     private static Path awaitDownload(String suffix) {

@@ -74,6 +74,20 @@ class Pkcs11InteropTest {
         assertThat(home.statusCode()).isEqualTo(200);
         assertThat(new String(home.body(), StandardCharsets.UTF_8))
                 .contains("PKCS#11 token in slot " + token.slot() + " of libsofthsm2.so, key label scepter-ca");
+        // The CA row says whether the token signs now (checked in the background; CHECKING until the first check ends).
+        String page = "";
+        for (int i = 0; i < 60 && !page.contains("the token signs"); i++) {
+            if (i > 0) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            page = new String(server.get("").body(), StandardCharsets.UTF_8);
+        }
+        assertThat(page).contains("key label scepter-ca): the token signs");
     }
 
     @Test

@@ -21,8 +21,12 @@ import java.util.Optional;
  * Key Vault lives in {@code azure}, which has the sign-in and HTTP it needs, and this module must
  * not know {@code azure}: no adapter imports another). Sealing it to this module's two would put
  * the vault back here. What stays exhaustive is {@link Kind}, which the factory switches on.
+ *
+ * <p>Lifecycle: whoever opens a custody closes it when done (the server when it stops, the
+ * installer after each use), and a closed custody's signers must not be used again. A PKCS#11
+ * token stays logged in while a custody of it is open; the files and the vault hold nothing.
  */
-public interface KeyCustody {
+public interface KeyCustody extends AutoCloseable {
 
     /** The kinds of custody; each is one adapter, chosen by the settings.  */
     enum Kind {
@@ -77,4 +81,9 @@ public interface KeyCustody {
      * CA for as long as the CA lives, with keyEncipherment and digitalSignature.
      */
     void createScepRa(Clock clock, SecureRandom random) throws IOException, GeneralSecurityException;
+
+    /** Releases what the custody holds (a token's login); idempotent. The default holds nothing. */
+    @Override
+    default void close() {
+    }
 }

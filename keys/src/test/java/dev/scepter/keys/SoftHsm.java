@@ -49,6 +49,17 @@ public final class SoftHsm {
         return POOL.remove(0);
     }
 
+    /**
+     * How many objects the tokens of this run hold (SoftHSM2's file store keeps one
+     * {@code .object} file per token object): a key or certificate left behind shows here, where
+     * SunPKCS11's key store, which lists only keys with their certificate, does not show it.
+     */
+    public static synchronized long objects() throws IOException {
+        try (var files = Files.walk(tokenDir)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".object")).count();
+        }
+    }
+
     private static Token initToken() throws IOException, InterruptedException {
         String label = "scepter-test-" + TOKENS.incrementAndGet();
         String out = run(List.of("softhsm2-util", "--init-token", "--free", "--label", label, "--so-pin", SO_PIN, "--pin", PIN));

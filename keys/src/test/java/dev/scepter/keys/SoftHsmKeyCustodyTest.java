@@ -3,6 +3,7 @@ package dev.scepter.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.scepter.authority.ca.CaKeyUnavailableException;
 import dev.scepter.settings.RawSettings;
 import dev.scepter.settings.ScepterSettings;
 import java.nio.charset.StandardCharsets;
@@ -137,6 +138,137 @@ class SoftHsmKeyCustodyTest extends KeyCustodyContractTest {
         assertThatThrownBy(this::reopen).isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith(LIBRARY + " names " + dataDir.resolve("nowhere.so") + ", which is not a file");
     }
+
+    @Test
+    void repeatedOpensShareOneProviderAndTheLastCloseLogsTheTokenOut() throws Exception {
+        create(RSA_CA).close();
+        int providers = Pkcs11Token.providersMade();
+        java.util.List<Pkcs11KeyCustody> opened = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            opened.add(Pkcs11KeyCustody.open(token()));
+        }
+
+        assertThat(Pkcs11Token.providersMade()).as("providers made by five opens of a token that has one").isEqualTo(providers);
+        assertThat(opened).extracting(Pkcs11KeyCustody::provider).containsOnly(opened.get(0).provider());
+        Pkcs11KeyCustody last = opened.remove(4);
+        opened.forEach(Pkcs11KeyCustody::close);
+        opened.get(0).close();
+        // Another custody still open: the token stays logged in for it.
+        assertSignsVerifiably(last.ca(), last.ca().certificate());
+
+        last.close();
+        // Logged out: a try-later for the caller (a CertRep FAILURE, a 503), as a token pulled out while serving is.
+        assertThatThrownBy(() -> assertSignsVerifiably(last.ca(), last.ca().certificate()))
+                .as("a key of a token whose last custody closed").isInstanceOf(CaKeyUnavailableException.class)
+                .hasMessageStartingWith("The PKCS#11 token in slot " + token.slot() + " of libsofthsm2.so, key label scepter-ca did not sign");
+        assertThatThrownBy(() -> ((dev.scepter.authority.ca.CaDecrypter) last.ca()).decryptContentEncryptionKey(
+                new org.bouncycastle.asn1.x509.AlgorithmIdentifier(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption),
+                new byte[256])).isInstanceOf(CaKeyUnavailableException.class).hasMessageContaining("did not decrypt");
+        // Opened again: logged in again through the same provider.
+        try (KeyCustody again = reopen()) {
+            assertSignsVerifiably(again.ca(), again.ca().certificate());
+        }
+        assertThat(Pkcs11Token.providersMade()).isEqualTo(providers);
+    }
+
+    @Test
+    void aTokenInUseRefusesAnotherPinAsItRefusesOneWhenNotLoggedIn() throws Exception {
+        try (KeyCustody custody = create(RSA_CA)) {
+            values.remove("AppConfig:KeyVaultConfig:Pkcs11:PinFile");
+            values.put("AppConfig:KeyVaultConfig:Pkcs11:Pin", "9999");
+
+            // The token, logged in for the custody, would take any PIN: the process holds it to the one it logged in with.
+            assertThatThrownBy(this::reopen).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("refused the PIN of AppConfig:KeyVaultConfig:Pkcs11:PinFile");
+        }
+    }
+
+    @Test
+    void aRootCaThatFailsAfterItsKeyWasGeneratedLeavesNoKeyInTheTokenAndARetrySucceeds() throws Exception {
+        long objects = SoftHsm.objects();
+
+        // The clock is read for the certificate, after the key pair was generated in the token.
+        assertThatThrownBy(() -> create(EC_CA, BROKEN_CLOCK)).hasMessageContaining("clock broken");
+
+        assertThat(SoftHsm.objects()).as("token objects after the failed root CA").isEqualTo(objects);
+        assertThatThrownBy(this::reopen).hasMessageContaining("holds no key with its certificate labelled 'scepter-ca'");
+        KeyCustody created = create(EC_CA);
+        assertThat(reopen().ca().certificate()).isEqualTo(created.ca().certificate());
+        assertThat(SoftHsm.objects()).as("the CA's key and certificate").isEqualTo(objects + 2);
+    }
+
+    @Test
+    void aPendingKeyThatACrashedRunLeftIsDeletedByTheNextRun() throws Exception {
+        // What a run that died between generating the CA key and certifying it leaves: a key labelled scepter-ca-pending.
+        Pkcs11Token held = Pkcs11Token.acquire(token());
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC", held.provider());
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            java.security.KeyPair left = generator.generateKeyPair();
+            java.security.KeyPairGenerator software = java.security.KeyPairGenerator.getInstance("EC");
+            software.initialize(256);
+            org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=left behind");
+            var certificate = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.TWO,
+                    new java.util.Date(), new java.util.Date(System.currentTimeMillis() + 86_400_000L), name, left.getPublic())
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                            .build(software.generateKeyPair().getPrivate()));
+            held.keyStore().setKeyEntry("scepter-ca-pending", left.getPrivate(), null,
+                    new java.security.cert.Certificate[] {new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(certificate)});
+        } finally {
+            held.release();
+        }
+        long objects = SoftHsm.objects();
+
+        KeyCustody created = create(EC_CA);
+
+        assertThat(SoftHsm.objects()).as("the left key and its certificate gone, the CA's key and certificate made").isEqualTo(objects);
+        Pkcs11Token again = Pkcs11Token.acquire(token());
+        try {
+            assertThat(java.util.Collections.list(again.keyStore().aliases())).containsExactly("scepter-ca");
+        } finally {
+            again.release();
+        }
+        assertThat(reopen().ca().certificate()).isEqualTo(created.ca().certificate());
+    }
+
+    @Test
+    void aFailedRaReplacementKeepsTheOldRaAndLeavesNothingBehind() throws Exception {
+        KeyCustody custody = create(EC_CA);
+        custody.createScepRa(Clock.systemUTC(), new SecureRandom());
+        var ra = custody.scepKey().raCertificate().orElseThrow();
+        long objects = SoftHsm.objects();
+
+        assertThatThrownBy(() -> custody.createScepRa(BROKEN_CLOCK, new SecureRandom())).hasMessageContaining("clock broken");
+
+        assertThat(custody.scepKey().raCertificate()).contains(ra);
+        assertThat(reopen().scepKey().raCertificate()).contains(ra);
+        assertThat(SoftHsm.objects()).as("token objects after the failed replacement").isEqualTo(objects);
+        assertDecryptsScepRequestsTo(custody.scepKey(), ra);
+
+        custody.createScepRa(Clock.systemUTC(), new SecureRandom());
+        var replaced = reopen().scepKey().raCertificate().orElseThrow();
+        assertThat(replaced).isNotEqualTo(ra);
+        assertThat(SoftHsm.objects()).as("the new RA took the old one's place").isEqualTo(objects);
+        assertDecryptsScepRequestsTo(reopen().scepKey(), replaced);
+    }
+
+    /** A clock that fails when read. */
+    private static final Clock BROKEN_CLOCK = new Clock() {
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            throw new IllegalStateException("clock broken");
+        }
+    };
 
     private ScepterSettings settings() throws Exception {
         return ScepterSettings.bind(RawSettings.of(values));

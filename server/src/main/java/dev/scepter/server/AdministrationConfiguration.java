@@ -7,7 +7,9 @@ import dev.scepter.authority.directory.DirectoryAdministration;
 import dev.scepter.authority.inventory.CertificateInventory;
 import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.validity.CachingDirectory;
+import dev.scepter.server.metrics.ExpiryGauges;
 import dev.scepter.server.ocsp.OcspResponder;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -23,6 +25,13 @@ class AdministrationConfiguration {
     @Bean
     CertificateInventory certificateInventory(CertificateStore store, String issuerName, AuditLog audit, Clock clock) {
         return new CertificateInventory(store, issuerName, audit, clock);
+    }
+
+    @Bean(destroyMethod = "close")
+    ExpiryGauges expiryGauges(CertificateInventory inventory, MeterRegistry registry, Clock clock) {
+        ExpiryGauges gauges = new ExpiryGauges(inventory, registry, clock);
+        gauges.start(ExpiryGauges.DEFAULT_REFRESH);
+        return gauges;
     }
 
     @Bean

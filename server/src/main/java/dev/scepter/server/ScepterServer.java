@@ -3,6 +3,7 @@ package dev.scepter.server;
 import dev.scepter.server.api.OpenApiConfiguration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.beans.factory.support.DefaultSingletonBeanRegistry;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -17,7 +18,14 @@ public class ScepterServer {
         application.setBannerMode(org.springframework.boot.Banner.Mode.OFF);
         application.setLogStartupInfo(false);
         application.setDefaultProperties(properties(core));
-        application.addInitializers(context -> context.getBeanFactory().registerSingleton("coreContext", core));
+        application.addInitializers(context -> {
+            context.getBeanFactory().registerSingleton("coreContext", core);
+            // The CA key's custody closes with the context, after the web server has stopped taking requests
+            // (beans are destroyed last): a PKCS#11 token is logged out then, not left to the process's end.
+            if (context.getBeanFactory() instanceof DefaultSingletonBeanRegistry registry) {
+                registry.registerDisposableBean("caKeyCustody", core.keys()::close);
+            }
+        });
         application.addListeners((ApplicationReadyEvent event) -> {
             // The one line scripts and tests wait for: the server answers from now on.
             System.out.println("Scepter ready: " + core.localUrl());

@@ -136,6 +136,24 @@ class ApiTest {
     }
 
     @Test
+    void theKindItsLifetimeAndTheRequesterGoTogetherAsCertificateMasterSendsThem() throws Exception {
+        HttpResponse<byte[]> issued = postCsr("csr", csr(2048), "?kind=Client&validityDays=30&requester=carol%40example.com");
+        assertThat(issued.statusCode()).as(new String(issued.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(200);
+        org.bouncycastle.cert.X509CertificateHolder certificate = new org.bouncycastle.cert.X509CertificateHolder(issued.body());
+        // The kind's rules decided the usage and the lifetime asked for ...
+        assertThat(org.bouncycastle.asn1.x509.ExtendedKeyUsage.fromExtensions(certificate.getExtensions()).getUsages())
+                .containsExactly(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth);
+        long days = java.time.Duration.between(certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant()).toDays();
+        assertThat(days).isBetween(29L, 31L);
+        // ... and the core recorded the person, not only its caller.
+        String hex = certificate.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+        assertThat(call("GET", "/api/manage/search?searchText=" + hex, "manage", null).body())
+                .contains("\"requester\":\"carol@example.com through API user csr\"");
+        // A CSR.Request.Db client may ask for a kind, but not name a person with it.
+        assertThat(postCsr("csr-db", csr(2048), "?kind=Client&validityDays=30&requester=carol%40example.com").statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void thePortalReportsSignInsToTheTrailAndNoOtherCallerMay() throws Exception {
         String signIn = "{\"user\":\"bob@example.com\",\"method\":\"oidc\",\"address\":\"192.0.2.7\",\"succeeded\":false,"
                 + "\"reason\":\"invalid_id_token\"}";

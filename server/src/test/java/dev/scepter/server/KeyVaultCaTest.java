@@ -245,6 +245,30 @@ class KeyVaultCaTest {
         assertThat(vault.count("unwrapkey")).isEqualTo(unwraps);
     }
 
+    @Test
+    void aRequestWhoseSignatureDoesNotVerifyNeverReachesTheVault() throws Exception {
+        // Addressed to the vault's CA, so opening it would be an unwrapKey; signed by a key that is not its certificate's.
+        byte[] csr = csr("CN=tx-vault-forged");
+        KeyPair other = TestPki.rsa();
+        byte[] forged = ScepRequestBuilder.pkcsReq().signer(DEVICE, TestPki.selfSigned("CN=tx-vault-forged", other, false))
+                .recipient(server.core.ca().certificate()).messageData(csr).transactionId("tx-vault-forged").build();
+        int unwraps = vault.count("unwrapkey");
+
+        HttpResponse<byte[]> response = server.post("/scep?operation=PKIOperation", "application/x-pki-message", forged);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        PkiMessage certRep = PkiMessageDecoder.decode(response.body());
+        assertThat(certRep.pkiStatus()).contains(PkiStatus.FAILURE);
+        assertThat(certRep.failInfo()).contains(FailInfo.BAD_MESSAGE_CHECK);
+        assertThat(vault.count("unwrapkey")).as("unwrapKey calls for a request whose signature does not verify").isEqualTo(unwraps);
+
+        // The same junk, signed as it claims to be: its signature verifies, so the envelope is opened (one unwrapKey).
+        byte[] signedJunk = ScepRequestBuilder.pkcsReq().signer(DEVICE, TestPki.selfSigned("CN=tx-vault-signed-junk", DEVICE, false))
+                .recipient(server.core.ca().certificate()).messageData(csr).transactionId("tx-vault-signed-junk").build();
+        assertThat(server.post("/scep?operation=PKIOperation", "application/x-pki-message", signedJunk).statusCode()).isEqualTo(200);
+        assertThat(vault.count("unwrapkey")).isEqualTo(unwraps + 1);
+    }
+
     private PkiMessage enroll(String transactionId) throws Exception {
         HttpResponse<byte[]> response = server.post("/scep?operation=PKIOperation", "application/x-pki-message", request(transactionId));
         assertThat(response.statusCode()).isEqualTo(200);

@@ -13,7 +13,35 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import dev.scepter.authority.revocation.Revocations;
+import dev.scepter.authority.store.CertificateStore;
+import dev.scepter.authority.store.IssuedCertificate;
+import java.math.BigInteger;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Date;
+import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.ocsp.CertID;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.RevokedStatus;
+import org.bouncycastle.cert.ocsp.SingleResp;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
@@ -55,10 +83,20 @@ class OcspResponderTest {
                 maxCached);
     }
 
-    /** A request without a nonce, made distinct by its requestorName. */
+    /**
+     * A request without a nonce for the CA itself and a certificate of another issuer with serial
+     * {@code n}: a key of the response cache of its own (its CertIDs differ), answered with a
+     * nextUpdate (good, and unknown for the foreign one), so cached.
+     */
     private static byte[] request(int n) throws Exception {
-        return new OCSPReqBuilder().setRequestorName(new GeneralName(new X500Name("CN=relying-party-" + n))).addRequest(caItself)
-                .build().getEncoded();
+        CertificateID foreign = new CertificateID(new CertID(CertificateID.HASH_SHA1, new DEROctetString(new byte[20]),
+                new DEROctetString(new byte[20]), new ASN1Integer(n)));
+        return new OCSPReqBuilder().addRequest(caItself).addRequest(foreign).build().getEncoded();
+    }
+
+    private static CertificateID caItself(AlgorithmIdentifier hash) throws Exception {
+        return new CertificateID(new JcaDigestCalculatorProviderBuilder().build().get(hash), server.core.ca().certificate(),
+                server.core.ca().certificate().getSerialNumber());
     }
 
     private static byte[] withNonce() throws Exception {
@@ -72,9 +110,10 @@ class OcspResponderTest {
 
     @Test
     void aFloodOfOneTimeRequestsDoesNotEvictTheAnswersAskedForOften() throws Exception {
-        int max = 100;
-        OcspResponder responder = responder(new StoreHealth(Clock.systemUTC()),
-                new ConcurrencyLimit("AppConfig:OCSP:ConcurrentSigningLimit", 4, new ShedLog()), max);
+        ConcurrencyLimit signing = new ConcurrencyLimit("AppConfig:OCSP:ConcurrentSigningLimit", 4, new ShedLog());
+        // Room for 100 answers: the cache is weighed in KiB, 1 + the size of an answer.
+        int max = 100 * (1 + responder(new StoreHealth(Clock.systemUTC()), signing, 0).respond(request(0), ASKER).response().length / 1024);
+        OcspResponder responder = responder(new StoreHealth(Clock.systemUTC()), signing, max);
         // A cache in use: Caffeine starts counting how often entries are asked for once it is half full.
         for (int n = 500; n < 500 + max; n++) {
             responder.respond(request(n), ASKER);
@@ -124,5 +163,144 @@ class OcspResponderTest {
         assertThat(status(responder.respond(withNonce(), ASKER))).isEqualTo(OCSPResp.TRY_LATER);
         health.refreshed();
         assertThat(responder.respond(request(1), ASKER)).as("recovered, and the cache kept").isSameAs(cached);
+    }
+
+    @Test
+    void requestsForTheSameCertificateEncodedDifferentlyShareOneCachedAnswer() throws Exception {
+        OcspResponder responder = responder(new StoreHealth(Clock.systemUTC()),
+                new ConcurrencyLimit("AppConfig:OCSP:ConcurrentSigningLimit", 4, new ShedLog()), 100);
+        byte[] plain = new OCSPReqBuilder().addRequest(caItself).build().getEncoded();
+        OcspResponder.Answer first = responder.respond(plain, ASKER);
+        assertThat(status(first)).isEqualTo(OCSPResp.SUCCESSFUL);
+        KeyPair relyingParty = initialized(KeyPairGenerator.getInstance("EC")).generateKeyPair();
+        X509CertificateHolder relyingPartyCertificate = new JcaX509v3CertificateBuilder(new X500Name("CN=relying party"), BigInteger.TEN,
+                new Date(), new Date(System.currentTimeMillis() + 3_600_000), new X500Name("CN=relying party"), relyingParty.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(relyingParty.getPrivate()));
+        Map<String, byte[]> variants = Map.of(
+                "with a requestorName", new OCSPReqBuilder().setRequestorName(new GeneralName(new X500Name("CN=relying party")))
+                        .addRequest(caItself).build().getEncoded(),
+                "with an extension other than the nonce (acceptable response types, RFC 6960 section 4.4.3)", new OCSPReqBuilder()
+                        .setRequestExtensions(new Extensions(new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_response, false,
+                                new DERSequence(OCSPObjectIdentifiers.id_pkix_ocsp_basic).getEncoded())))
+                        .addRequest(caItself).build().getEncoded(),
+                "signed by the relying party", new OCSPReqBuilder().setRequestorName(new GeneralName(new X500Name("CN=relying party")))
+                        .addRequest(caItself).build(new JcaContentSignerBuilder("SHA256withECDSA").build(relyingParty.getPrivate()),
+                                new X509CertificateHolder[] {relyingPartyCertificate}).getEncoded());
+        variants.forEach((what, der) -> {
+            assertThat(der).as(what).isNotEqualTo(plain);
+            assertThat(responder.respond(der, new OcspResponder.Asker("GET /ocsp", "192.0.2.8"))).as(what).isSameAs(first);
+        });
+    }
+
+    private static KeyPairGenerator initialized(KeyPairGenerator generator) throws Exception {
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator;
+    }
+
+    @Test
+    void overHttpAGetAndAPostOfDifferentRequestsForOneCertificateGetTheSameSignedBytes() throws Exception {
+        // A certificate no other test here asks about over HTTP: SHA-384 CertIDs.
+        CertificateID sha384 = caItself(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha384, DERNull.INSTANCE));
+        byte[] posted = new OCSPReqBuilder().addRequest(sha384).build().getEncoded();
+        byte[] gotten = new OCSPReqBuilder().setRequestorName(new GeneralName(new X500Name("CN=relying party"))).addRequest(sha384)
+                .build().getEncoded();
+        byte[] viaPost = server.post("/ocsp", "application/ocsp-request", posted).body();
+        byte[] viaGet = server.get("/ocsp/" + URLEncoder.encode(Base64.getEncoder().encodeToString(gotten), StandardCharsets.US_ASCII))
+                .body();
+        assertThat(new OCSPResp(viaPost).getStatus()).isEqualTo(OCSPResp.SUCCESSFUL);
+        // The delegated responder signs with ECDSA (P-256): two signings of one answer differ in their bytes.
+        assertThat(viaGet).as("the POST's answer, from the cache").isEqualTo(viaPost);
+    }
+
+    @Test
+    void eachHashAlgorithmAndEachSpellingOfItsParametersIsAnEntryOfItsOwn() throws Exception {
+        OcspResponder responder = responder(new StoreHealth(Clock.systemUTC()),
+                new ConcurrencyLimit("AppConfig:OCSP:ConcurrentSigningLimit", 4, new ShedLog()), 100);
+        List<CertificateID> ids = List.of(caItself,
+                caItself(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256, DERNull.INSTANCE)),
+                caItself(new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256)));
+        List<OcspResponder.Answer> answers = new ArrayList<>();
+        for (CertificateID id : ids) {
+            byte[] der = new OCSPReqBuilder().addRequest(id).build().getEncoded();
+            OcspResponder.Answer answer = responder.respond(der, ASKER);
+            assertThat(responder.respond(der, ASKER)).as("cached").isSameAs(answer);
+            SingleResp[] singles = ((BasicOCSPResp) new OCSPResp(answer.response()).getResponseObject()).getResponses();
+            assertThat(singles).hasSize(1);
+            assertThat(singles[0].getCertID().toASN1Primitive()).as("the CertID echoed as sent").isEqualTo(id.toASN1Primitive());
+            answers.add(answer);
+        }
+        assertThat(answers).doesNotHaveDuplicates();
+        assertThat(answers.get(0)).isNotSameAs(answers.get(1));
+        assertThat(answers.get(1)).isNotSameAs(answers.get(2));
+    }
+
+    @Test
+    void requestsWithANonceAreNeverAnsweredFromTheCacheNorFillIt() throws Exception {
+        OcspResponder responder = responder(new StoreHealth(Clock.systemUTC()),
+                new ConcurrencyLimit("AppConfig:OCSP:ConcurrentSigningLimit", 4, new ShedLog()), 100);
+        byte[] plain = new OCSPReqBuilder().addRequest(caItself).build().getEncoded();
+        OcspResponder.Answer withNonce = responder.respond(withNonce(), ASKER);
+        OcspResponder.Answer again = responder.respond(withNonce(), ASKER);
+        assertThat(again).isNotSameAs(withNonce);
+        assertThat(again.response()).as("signed anew").isNotEqualTo(withNonce.response());
+        OcspResponder.Answer cached = responder.respond(plain, ASKER);
+        assertThat(cached).isNotSameAs(withNonce).isNotSameAs(again);
+        assertThat(((BasicOCSPResp) new OCSPResp(cached.response()).getResponseObject())
+                .getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce)).as("no nonce in the answer to a request without one").isNull();
+        assertThat(responder.respond(withNonce(), ASKER)).as("a cached answer exists, and a nonce still gets its own")
+                .isNotSameAs(cached);
+    }
+
+    @Test
+    void aRevocationReachesTheNextAnswerThoughTheGoodOneWasCached() throws Exception {
+        // The running core's responder, which its Revocations tell.
+        OcspResponder responder = server.context.getBean(OcspResponder.class);
+        BigInteger serial = recordCertificate();
+        CertificateID id = new CertificateID(new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
+                server.core.ca().certificate(), serial);
+        byte[] der = new OCSPReqBuilder().addRequest(id).build().getEncoded();
+        OcspResponder.Answer good = responder.respond(der, ASKER);
+        assertThat(good.outcome()).isEqualTo("good");
+        assertThat(responder.respond(der, ASKER)).as("cached").isSameAs(good);
+        server.context.getBean(Revocations.class).revoke("test", serial, 1 /* keyCompromise */, null);
+        OcspResponder.Answer revoked = responder.respond(der, ASKER);
+        assertThat(revoked.outcome()).isEqualTo("revoked");
+        SingleResp single = ((BasicOCSPResp) new OCSPResp(revoked.response()).getResponseObject()).getResponses()[0];
+        assertThat(single.getCertStatus()).isInstanceOf(RevokedStatus.class);
+        // And one for the same certificate spelled otherwise: the entry is per certificate, not per request.
+        byte[] otherwise = new OCSPReqBuilder().setRequestorName(new GeneralName(new X500Name("CN=relying party"))).addRequest(id)
+                .build().getEncoded();
+        assertThat(responder.respond(otherwise, ASKER)).isSameAs(revoked);
+    }
+
+    /** A static-endpoint certificate (type byte 0x50, bound to nothing) recorded as issued by the CA. */
+    private static BigInteger recordCertificate() throws Exception {
+        byte[] bytes = new byte[20];
+        new java.security.SecureRandom().nextBytes(bytes);
+        bytes[0] = 0x50;
+        BigInteger serial = new BigInteger(1, bytes);
+        KeyPair key = initialized(KeyPairGenerator.getInstance("EC")).generateKeyPair();
+        X500Name issuer = server.core.ca().certificate().getSubject();
+        Instant notBefore = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+        Instant notAfter = notBefore.plus(Duration.ofDays(30));
+        // Signed by a throwaway key: OCSP never reads the DER.
+        byte[] der = new JcaX509v3CertificateBuilder(issuer, serial, Date.from(notBefore), Date.from(notAfter), new X500Name("CN=cached"),
+                key.getPublic()).build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())).getEncoded();
+        server.context.getBean(CertificateStore.class).record(new IssuedCertificate(serial, server.context.getBean("issuerName", String.class),
+                "CN=cached", Collections.emptyList(), notBefore, notAfter, "static", "challenge", Optional.empty(), Optional.empty(),
+                Optional.empty(), der));
+        return serial;
+    }
+
+    @Test
+    void theCacheKeepsNoMoreThanItsBound() throws Exception {
+        int max = 50;
+        OcspResponder responder = responder(new StoreHealth(Clock.systemUTC()),
+                new ConcurrencyLimit("AppConfig:OCSP:ConcurrentSigningLimit", 4, new ShedLog()), max);
+        for (int n = 0; n < 10 * max; n++) {
+            assertThat(status(responder.respond(request(n), ASKER))).isEqualTo(OCSPResp.SUCCESSFUL);
+        }
+        assertThat(responder.cachedKiB()).as("KiB of responses cached after %d distinct answers", 10 * max).isPositive()
+                .isLessThanOrEqualTo(max);
     }
 }

@@ -62,6 +62,12 @@ class RouteTableTest {
             "GET /dc", "POST /dc", "GET /dc/pkiclient.exe", "POST /dc/pkiclient.exe",
             "GET /certsrv/mscep/mscep.dll", "POST /certsrv/mscep/mscep.dll",
             "GET /certsrv/mscep/mscep.dll/pkiclient.exe", "POST /certsrv/mscep/mscep.dll/pkiclient.exe",
+            // EST (RFC 7030): cacerts and csrattrs are anonymous; the enroll paths check a bearer token,
+            // a one-time challenge (HTTP Basic) or a client certificate themselves (EstController).
+            "GET /.well-known/est/cacerts", "GET /.well-known/est/{label}/cacerts",
+            "GET /.well-known/est/csrattrs", "GET /.well-known/est/{label}/csrattrs",
+            "POST /.well-known/est/simpleenroll", "POST /.well-known/est/{label}/simpleenroll",
+            "POST /.well-known/est/simplereenroll", "POST /.well-known/est/{label}/simplereenroll",
             "* /error");
 
     private static RunningServer server;

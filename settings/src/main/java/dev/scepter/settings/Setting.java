@@ -82,6 +82,10 @@ public enum Setting {
     DB_CSR_VALIDITY_PERIOD_DAYS("AppConfig:DbCSRValidation:ValidityPeriodDays", null, false),
     DB_CSR_DEFAULT_EKUS("AppConfig:DbCSRValidation:DefaultEkus", "1.3.6.1.5.5.7.3.2", false),
     DB_CSR_ALLOW_REQUESTED_SID_EXTENSION("AppConfig:DbCSRValidation:AllowRequestedSidExtension", "false", false),
+    // Ours: EST's HTTP Basic takes a one-time challenge (POST /api/challenges) as its password.
+    DB_CSR_ALLOW_DYNAMIC_CHALLENGES("AppConfig:DbCSRValidation:AllowDynamicChallenges", "false", false),
+    DB_CSR_ALLOW_RENEWALS("AppConfig:DbCSRValidation:AllowRenewals", "false", false),
+    DB_CSR_REENROLLMENT_ALLOWED_CERTIFICATE_TYPES("AppConfig:DbCSRValidation:ReenrollmentAllowedCertificateTypes", "Static", false),
 
     OCSP_USE_AUTHORIZED_RESPONDER("AppConfig:OCSP:UseAuthorizedResponder", "true", false),
     OCSP_AUTHORIZED_RESPONDER_VALIDITY_HOURS("AppConfig:OCSP:AuthorizedResponderValidityHours", "24", false),
@@ -156,6 +160,8 @@ public enum Setting {
     HTTPS_KEY_STORE("AppConfig:Https:KeyStore", null, false),
     HTTPS_KEY_STORE_PASSWORD("AppConfig:Https:KeyStorePassword", null, true),
     HTTPS_HOST_NAMES("AppConfig:Https:HostNames", null, false),
+    // Ours, after App Service's "client certificate mode": Ignore, or Optional (asked for, checked against our CA when sent).
+    HTTPS_CLIENT_CERTIFICATE_MODE("AppConfig:Https:ClientCertificateMode", "Ignore", false),
     TRUST_FORWARDED_HEADERS("AppConfig:TrustForwardedHeaders", "false", false),
     // Ours: SCEPman runs Certificate Master as an App Service of its own. Beside the core, the portal is on the core's public port.
     CERT_MASTER_ENABLED("AppConfig:CertMaster:Enabled", "true", false),

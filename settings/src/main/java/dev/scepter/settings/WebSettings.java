@@ -18,10 +18,32 @@ import java.util.Optional;
  * @param certMasterEnabled      whether {@code serve} serves Certificate Master at {@code /certmaster/} on its
  *                               port ({@code AppConfig:CertMaster:Enabled}, default true)
  * @param certMasterSignIn       how people sign in to it ({@code AppConfig:CertMaster:Oidc:*}, {@code :LocalAccounts:Enabled})
+ * @param httpsClientCertificates whether the HTTPS listener asks clients for a certificate (EST's mutual TLS)
  */
 public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, Optional<Integer> httpsPort, Optional<Path> httpsKeyStore,
         Optional<String> httpsKeyStorePassword, List<String> httpsHostNames, boolean certMasterEnabled,
-        CertMasterSignIn certMasterSignIn) {
+        CertMasterSignIn certMasterSignIn, ClientCertificateMode httpsClientCertificates) {
+
+    /** {@code AppConfig:Https:ClientCertificateMode}, named after App Service's client certificate modes. */
+    public enum ClientCertificateMode {
+        /** No client certificate is asked for. */
+        IGNORE("Ignore"),
+        /**
+         * The TLS handshake asks for one (TLS "want"): a client may send none; one it sends must chain
+         * to our CA, and its key must sign the handshake.
+         */
+        OPTIONAL("Optional");
+
+        private final String spelling;
+
+        ClientCertificateMode(String spelling) {
+            this.spelling = spelling;
+        }
+
+        public String spelling() {
+            return spelling;
+        }
+    }
 
     public WebSettings {
         httpsHostNames = List.copyOf(httpsHostNames);
@@ -36,7 +58,9 @@ public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, 
                 binder.optional(Setting.HTTPS_KEY_STORE_PASSWORD, v -> v),
                 binder.optional(Setting.HTTPS_HOST_NAMES, SettingParsers::list).orElse(List.of()),
                 binder.bool(Setting.CERT_MASTER_ENABLED),
-                CertMasterSignIn.bind(binder));
+                CertMasterSignIn.bind(binder),
+                binder.required(Setting.HTTPS_CLIENT_CERTIFICATE_MODE,
+                        SettingParsers.oneOf(ClientCertificateMode.values(), ClientCertificateMode::spelling)));
         if (web.httpsKeyStore().isPresent() && web.httpsKeyStorePassword().isEmpty()) {
             binder.reject(Setting.HTTPS_KEY_STORE_PASSWORD, Setting.HTTPS_KEY_STORE_PASSWORD.key() + ": required when "
                     + Setting.HTTPS_KEY_STORE.key() + " is set");
@@ -51,6 +75,7 @@ public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, 
                 + ", httpsPort=" + httpsPort.map(String::valueOf).orElse("") + ", httpsKeyStore="
                 + httpsKeyStore.map(Path::toString).orElse("") + ", httpsKeyStorePassword="
                 + httpsKeyStorePassword.map(p -> "<hidden>").orElse("") + ", httpsHostNames=" + httpsHostNames
-                + ", certMasterEnabled=" + certMasterEnabled + ", certMasterSignIn=" + certMasterSignIn + "]";
+                + ", certMasterEnabled=" + certMasterEnabled + ", certMasterSignIn=" + certMasterSignIn
+                + ", httpsClientCertificates=" + httpsClientCertificates.spelling() + "]";
     }
 }

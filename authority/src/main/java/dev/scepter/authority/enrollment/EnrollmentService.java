@@ -14,7 +14,7 @@ import org.bouncycastle.cert.X509CertificateHolder;
 /**
  * Where every protocol brings its enrollment requests, decoded and their messages' signatures
  * verified: SCEP (RFC 8894 PKCSReq, RenewalReq, CertPoll, GetCert), the REST API's
- * {@code POST /api/csr}, and EST (RFC 7030 simpleenroll, simplereenroll) to come. It decides
+ * {@code POST /api/csr}, and EST (RFC 7030 simpleenroll, simplereenroll). It decides
  * between a new enrollment and a renewal and finds issued certificates; the protocol only
  * encodes the answer.
  */

@@ -108,7 +108,7 @@ public final class CertificateIssuer {
                 Date.from(notBefore), Date.from(notAfter), subject, csr.getSubjectPublicKeyInfo());
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            builder.addExtension(Extension.keyUsage, true, keyUsage(requested, endpoint));
+            builder.addExtension(Extension.keyUsage, true, keyUsage(requested, endpoint, csr));
             builder.addExtension(Extension.extendedKeyUsage, false, extendedKeyUsage(requested, endpoint));
             if (san != null) {
                 // RFC 5280 section 4.2.1.6: with an empty subject the SAN must be critical.
@@ -225,6 +225,9 @@ public final class CertificateIssuer {
                     : "the request names no subject and, without the SID it may not ask for, no subject alternative name");
         }
         PublicKeyPolicy.check(csr.getSubjectPublicKeyInfo());
+        if (endpoint.kind().isPresent()) {
+            endpoint.kind().get().check(csr);
+        }
     }
 
     /** The issuing CA's name, as recorded. */
@@ -244,7 +247,10 @@ public final class CertificateIssuer {
         return validity;
     }
 
-    private KeyUsage keyUsage(Optional<Extensions> requested, EndpointProfile endpoint) {
+    private KeyUsage keyUsage(Optional<Extensions> requested, EndpointProfile endpoint, PKCS10CertificationRequest csr) {
+        if (endpoint.kind().isPresent()) {
+            return new KeyUsage(endpoint.kind().get().keyUsage(csr.getSubjectPublicKeyInfo()));
+        }
         if (policy.useRequestedKeyUsages() && requested.isPresent()) {
             KeyUsage fromRequest = KeyUsage.fromExtensions(requested.get());
             if (fromRequest != null) {
@@ -254,7 +260,11 @@ public final class CertificateIssuer {
         return new KeyUsage(endpoint.defaultKeyUsage());
     }
 
-    private ExtendedKeyUsage extendedKeyUsage(Optional<Extensions> requested, EndpointProfile endpoint) {
+    private ExtendedKeyUsage extendedKeyUsage(Optional<Extensions> requested, EndpointProfile endpoint) throws InvalidRequestException {
+        if (endpoint.kind().isPresent()) {
+            // The kind decides, whatever AppConfig:UseRequestedKeyUsages says; preflight refused what it does not allow.
+            return endpoint.kind().get().extendedKeyUsage(requested);
+        }
         if (policy.useRequestedKeyUsages() && requested.isPresent()) {
             ExtendedKeyUsage fromRequest = ExtendedKeyUsage.fromExtensions(requested.get());
             if (fromRequest != null && fromRequest.size() > 0) {

@@ -17,10 +17,12 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
  * @param allowRequestedSid  whether a SID the request asks for (SID extension, or SAN URI
  *                           {@code tag:microsoft.com,2022-09-14:sid:...}) is kept; otherwise it is dropped
  *                           ({@code AllowRequestedSidExtension})
+ * @param kind               the kind of certificate asked for ({@code POST /api/csr?kind=}), whose rules then
+ *                           decide KU and EKU instead of the request and the defaults; empty for the endpoint's own
  */
 public record EndpointProfile(
         String name, int serialTypeByte, Optional<Integer> validityPeriodDays, List<KeyPurposeId> defaultEkus, int defaultKeyUsage,
-        Binding binding, boolean allowRequestedSid) {
+        Binding binding, boolean allowRequestedSid, Optional<CertificateKind> kind) {
 
     /** Whether certificates from this endpoint are bound to a directory object. */
     public enum Binding {
@@ -45,6 +47,18 @@ public record EndpointProfile(
         }
     }
 
+    /** An endpoint that issues what its requests and defaults say, of no particular kind. */
+    public EndpointProfile(String name, int serialTypeByte, Optional<Integer> validityPeriodDays, List<KeyPurposeId> defaultEkus,
+            int defaultKeyUsage, Binding binding, boolean allowRequestedSid) {
+        this(name, serialTypeByte, validityPeriodDays, defaultEkus, defaultKeyUsage, binding, allowRequestedSid, Optional.empty());
+    }
+
+    /** This endpoint issuing certificates of one kind, capped at {@code validityPeriodDays}. */
+    public EndpointProfile ofKind(CertificateKind certificateKind, int capDays) {
+        return new EndpointProfile(name, serialTypeByte, Optional.of(capDays), defaultEkus, defaultKeyUsage, binding, allowRequestedSid,
+                Optional.of(certificateKind));
+    }
+
     /** An endpoint that drops requested SIDs. */
     public EndpointProfile(String name, int serialTypeByte, Optional<Integer> validityPeriodDays, List<KeyPurposeId> defaultEkus,
             int defaultKeyUsage, Binding binding) {
@@ -65,5 +79,6 @@ public record EndpointProfile(
         Objects.requireNonNull(validityPeriodDays, "validityPeriodDays");
         defaultEkus = List.copyOf(defaultEkus);
         Objects.requireNonNull(binding, "binding");
+        Objects.requireNonNull(kind, "kind");
     }
 }

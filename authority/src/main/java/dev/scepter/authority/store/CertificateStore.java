@@ -3,6 +3,7 @@ package dev.scepter.authority.store;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -56,4 +57,11 @@ public interface CertificateStore {
 
     /** A page of certificates matching the query, newest first. */
     SearchPage search(String issuer, SearchQuery query);
+
+    /**
+     * How many of the issuer's certificates match the query (its page size and continuation token
+     * aside), by {@link IssuedCertificate#endpoint()}: endpoints without any are left out. The
+     * expiry gauges ask this, so an adapter answers it without reading every certificate's DER.
+     */
+    Map<String, Long> countMatchingByEndpoint(String issuer, SearchQuery query);
 }

@@ -79,6 +79,20 @@ public record IssuedCertificate(
                 transactionId, binding, other, der, requestDigest);
     }
 
+    /** The certificate's SHA-1 thumbprint, upper-case hex: what Windows' certificate dialog and SCEPman show. */
+    public String thumbprint() {
+        return thumbprint(der);
+    }
+
+    /** The SHA-1 thumbprint of a DER encoding, upper-case hex. */
+    public static String thumbprint(byte[] der) {
+        try {
+            return java.util.HexFormat.of().withUpperCase().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(der));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-1", e);
+        }
+    }
+
     /** The serial in the form {@code openssl x509 -serial} prints and our API paths use: upper-case hex. */
     public String serialHex() {
         return serialNumber.toString(16).toUpperCase(java.util.Locale.ROOT);

@@ -30,6 +30,11 @@ public final class Validity {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** The directory that decides bound certificates, in words without credentials (its {@code describe()}). */
+    public String directoryDescription() {
+        return directory.describe();
+    }
+
     /**
      * The status of the certificate with this serial from our CA.
      *
@@ -37,26 +42,44 @@ public final class Validity {
      *         object's directory cannot answer: no answer is better than a wrong one
      */
     public CertificateStatus statusOf(BigInteger serialNumber) {
+        return decide(serialNumber).status();
+    }
+
+    /**
+     * The status of the certificate with this serial and the rule that decided it: {@link
+     * #statusOf}'s answer, explained.
+     *
+     * @throws dev.scepter.authority.directory.DirectoryUnavailableException when the bound
+     *         object's directory cannot answer
+     */
+    public StatusDecision decide(BigInteger serialNumber) {
         if (serialNumber.equals(caSerialNumber)) {
             // Relying parties such as Palo Alto ask about the CA certificate itself.
-            return new CertificateStatus.Good();
+            return decision(new CertificateStatus.Good(), StatusDecision.Source.CA_CERTIFICATE, Optional.empty(), Optional.empty());
         }
         Optional<Revocation> manual = revocations.find(serialNumber);
         if (manual.isPresent()) {
-            return new CertificateStatus.Revoked(manual.get().reason(), manual.get().revokedAt());
+            return new StatusDecision(new CertificateStatus.Revoked(manual.get().reason(), manual.get().revokedAt()),
+                    StatusDecision.Source.MANUAL, manual, ObjectBinding.of(serialNumber), Optional.empty());
         }
         if (!issued.contains(serialNumber)) {
-            return new CertificateStatus.Unknown();
+            return decision(new CertificateStatus.Unknown(), StatusDecision.Source.NOT_ISSUED, Optional.empty(), Optional.empty());
         }
         Optional<ObjectBinding> binding = ObjectBinding.of(serialNumber);
         if (binding.isEmpty()) {
-            return new CertificateStatus.Good();
+            return decision(new CertificateStatus.Good(), StatusDecision.Source.UNBOUND, Optional.empty(), Optional.empty());
         }
         DirectoryAnswer answer = directory.lookup(binding.get().type(), binding.get().objectId());
-        return switch (answer) {
+        CertificateStatus status = switch (answer) {
             case ENABLED -> new CertificateStatus.Good();
             case DISABLED, NOT_COMPLIANT -> new CertificateStatus.OnHold(clock.instant());
             case RETIRED, NOT_FOUND -> new CertificateStatus.Revoked(RevocationReasons.PERMANENT_AUTOMATIC, clock.instant());
         };
+        return decision(status, StatusDecision.Source.DIRECTORY, binding, Optional.of(answer));
+    }
+
+    private static StatusDecision decision(CertificateStatus status, StatusDecision.Source source, Optional<ObjectBinding> binding,
+            Optional<DirectoryAnswer> answer) {
+        return new StatusDecision(status, source, Optional.empty(), binding, answer);
     }
 }

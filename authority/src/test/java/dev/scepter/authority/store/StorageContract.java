@@ -525,6 +525,129 @@ public abstract class StorageContract {
     }
 
     @Test
+    void searchMatchesTheBoundObjectsGuidAsText() {
+        UUID device = UUID.fromString("d6b58414-60ed-426b-b382-276a3e8d626d");
+        IssuedCertificate bound = withBinding(certificate(serial(0x40)), new DirectoryBinding(DirectoryObjectType.DEVICE, device));
+        IssuedCertificate unbound = certificate(serial(0x50));
+        storage.certificateStore().record(bound);
+        storage.certificateStore().record(unbound);
+
+        assertThat(searchText("276A3E8D626D")).containsExactly(bound.serialNumber());
+        assertThat(searchText(device.toString())).containsExactly(bound.serialNumber());
+    }
+
+    @Test
+    void searchMatchesTheSha1ThumbprintInAnyCase() {
+        IssuedCertificate one = certificate(serial(0x50));
+        IssuedCertificate other = certificate(serial(0x50));
+        storage.certificateStore().record(one);
+        storage.certificateStore().record(other);
+
+        assertThat(one.thumbprint()).matches("[0-9A-F]{40}");
+        assertThat(searchText(one.thumbprint())).containsExactly(one.serialNumber());
+        assertThat(searchText(one.thumbprint().substring(3, 30).toLowerCase(java.util.Locale.ROOT))).containsExactly(one.serialNumber());
+    }
+
+    @Test
+    void searchFiltersByEndpointKindExpiryAndBoundObject() {
+        UUID alicesLaptop = UUID.randomUUID();
+        UUID bob = UUID.randomUUID();
+        Instant now = Instant.parse("2025-06-01T00:00:00Z");
+        IssuedCertificate laptop = withBinding(withEndpoint(certificate(serial(0x40), "CN=laptop", now.minus(Duration.ofDays(300)),
+                now.plus(Duration.ofDays(5))), "scep"), new DirectoryBinding(DirectoryObjectType.DEVICE, alicesLaptop));
+        IssuedCertificate intune = withBinding(withEndpoint(certificate(serial(0x41), "CN=laptop-intune", now.minus(Duration.ofDays(10)),
+                now.plus(Duration.ofDays(40))), "intune"), new DirectoryBinding(DirectoryObjectType.INTUNE_DEVICE, alicesLaptop));
+        IssuedCertificate user = withBinding(withEndpoint(certificate(serial(0x60), "CN=bob", now.minus(Duration.ofDays(10)),
+                now.plus(Duration.ofDays(20))), "intune"), new DirectoryBinding(DirectoryObjectType.USER, bob));
+        IssuedCertificate jamfUser = withBinding(withEndpoint(certificate(serial(0x64), "CN=bob-jamf", now.minus(Duration.ofDays(10)),
+                now.plus(Duration.ofDays(400))), "jamf"), new DirectoryBinding(DirectoryObjectType.JAMF_USER, bob));
+        IssuedCertificate dc = withEndpoint(certificate(serial(0x70), "CN=dc1", now.minus(Duration.ofDays(10)), now.plus(Duration.ofDays(6))),
+                "dc");
+        IssuedCertificate server = certificate(serial(0x50), "CN=www", now.minus(Duration.ofDays(10)), now.plus(Duration.ofDays(29)));
+        for (IssuedCertificate certificate : List.of(laptop, intune, user, jamfUser, dc, server)) {
+            storage.certificateStore().record(certificate);
+        }
+
+        assertThat(filtered(now, new SearchQuery.Filters(Set.of("intune"), Set.of(), Optional.empty(), Optional.empty(), false)))
+                .containsExactlyInAnyOrder("CN=laptop-intune", "CN=bob");
+        assertThat(filtered(now, new SearchQuery.Filters(Set.of("intune", "dc"), Set.of(), Optional.empty(), Optional.empty(), false)))
+                .containsExactlyInAnyOrder("CN=laptop-intune", "CN=bob", "CN=dc1");
+        assertThat(filtered(now, kinds(CertificateKind.DEVICE))).containsExactlyInAnyOrder("CN=laptop", "CN=laptop-intune");
+        assertThat(filtered(now, kinds(CertificateKind.USER))).containsExactlyInAnyOrder("CN=bob", "CN=bob-jamf");
+        assertThat(filtered(now, kinds(CertificateKind.DC))).containsExactly("CN=dc1");
+        assertThat(filtered(now, kinds(CertificateKind.STATIC))).containsExactly("CN=www");
+        assertThat(filtered(now, kinds(CertificateKind.STATIC, CertificateKind.DC))).containsExactlyInAnyOrder("CN=www", "CN=dc1");
+        assertThat(filtered(now, new SearchQuery.Filters(Set.of(), Set.of(), Optional.of(now.plus(Duration.ofDays(7))), Optional.empty(),
+                false))).containsExactlyInAnyOrder("CN=laptop", "CN=dc1");
+        // The bound is exclusive: a certificate that ends exactly at it is not before it.
+        assertThat(filtered(now, new SearchQuery.Filters(Set.of(), Set.of(), Optional.of(now.plus(Duration.ofDays(6))), Optional.empty(),
+                false))).containsExactly("CN=laptop");
+        assertThat(filtered(now, new SearchQuery.Filters(Set.of(), Set.of(), Optional.empty(), Optional.of(bob), false)))
+                .containsExactlyInAnyOrder("CN=bob", "CN=bob-jamf");
+        assertThat(filtered(now, new SearchQuery.Filters(Set.of("intune"), Set.of(CertificateKind.USER), Optional.empty(), Optional.of(bob),
+                false))).containsExactly("CN=bob");
+        assertThat(filtered(now, new SearchQuery.Filters(Set.of(), Set.of(), Optional.empty(), Optional.of(UUID.randomUUID()), false)))
+                .isEmpty();
+    }
+
+    @Test
+    void searchFindsCertificatesWithoutSuccessorAndCountsThemByEndpoint() {
+        Instant now = Instant.parse("2025-06-01T00:00:00Z");
+        UUID renewed = UUID.randomUUID();
+        UUID forgotten = UUID.randomUUID();
+        UUID revokedRenewal = UUID.randomUUID();
+        DirectoryBinding renewedDevice = new DirectoryBinding(DirectoryObjectType.DEVICE, renewed);
+        IssuedCertificate oldOfRenewed = withBinding(withEndpoint(certificate(serial(0x40), "CN=renewed", now.minus(Duration.ofDays(360)),
+                now.plus(Duration.ofDays(5))), "intune"), renewedDevice);
+        // The successor may be bound by another id type of the same object, and come from another endpoint.
+        IssuedCertificate newOfRenewed = withBinding(withEndpoint(certificate(serial(0x41), "CN=renewed", now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(365))), "scep"), new DirectoryBinding(DirectoryObjectType.INTUNE_DEVICE, renewed));
+        IssuedCertificate onlyOfForgotten = withBinding(withEndpoint(certificate(serial(0x40), "CN=forgotten", now.minus(Duration.ofDays(360)),
+                now.plus(Duration.ofDays(3))), "intune"), new DirectoryBinding(DirectoryObjectType.DEVICE, forgotten));
+        IssuedCertificate oldOfRevokedRenewal = withBinding(withEndpoint(certificate(serial(0x40), "CN=revoked-renewal",
+                now.minus(Duration.ofDays(360)), now.plus(Duration.ofDays(20))), "intune"),
+                new DirectoryBinding(DirectoryObjectType.DEVICE, revokedRenewal));
+        IssuedCertificate revokedNew = withBinding(withEndpoint(certificate(serial(0x40), "CN=revoked-renewal", now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(365))), "intune"), new DirectoryBinding(DirectoryObjectType.DEVICE, revokedRenewal));
+        IssuedCertificate oldServer = certificate(serial(0x50), "CN=www", now.minus(Duration.ofDays(360)), now.plus(Duration.ofDays(10)));
+        IssuedCertificate newServer = certificate(serial(0x50), "CN=www", now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(90)));
+        IssuedCertificate lonelyServer = certificate(serial(0x50), "CN=api", now.minus(Duration.ofDays(360)), now.plus(Duration.ofDays(10)));
+        // The same subject from another endpoint is another thing: no successor.
+        IssuedCertificate otherEndpointsApi = withEndpoint(certificate(serial(0x50), "CN=api", now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(90))), "static");
+        IssuedCertificate expiredLongAgo = withBinding(withEndpoint(certificate(serial(0x40), "CN=gone", now.minus(Duration.ofDays(400)),
+                now.minus(Duration.ofDays(30))), "intune"), new DirectoryBinding(DirectoryObjectType.DEVICE, UUID.randomUUID()));
+        for (IssuedCertificate certificate : List.of(oldOfRenewed, newOfRenewed, onlyOfForgotten, oldOfRevokedRenewal, revokedNew, oldServer,
+                newServer, lonelyServer, otherEndpointsApi, expiredLongAgo)) {
+            storage.certificateStore().record(certificate);
+        }
+        storage.certificateStore().revoke(ISSUER, revokedNew.serialNumber(), new Revocation(1, now.minus(Duration.ofHours(1)), "admin"));
+
+        SearchQuery.Filters expiringAlone = new SearchQuery.Filters(Set.of(), Set.of(), Optional.of(now.plus(Duration.ofDays(30))),
+                Optional.empty(), true);
+        SearchQuery query = new SearchQuery(Optional.empty(), SearchQuery.Validity.ACTIVE, now, 1000, Optional.empty(), Set.of(),
+                expiringAlone);
+        assertThat(storage.certificateStore().search(ISSUER, query).items()).extracting(IssuedCertificate::serialNumber)
+                .containsExactlyInAnyOrder(onlyOfForgotten.serialNumber(), oldOfRevokedRenewal.serialNumber(), lonelyServer.serialNumber());
+        assertThat(storage.certificateStore().countMatchingByEndpoint(ISSUER, query)).isEqualTo(java.util.Map.of("intune", 2L, "api", 1L));
+        SearchQuery withinAWeek = query.withFilters(new SearchQuery.Filters(Set.of(), Set.of(), Optional.of(now.plus(Duration.ofDays(7))),
+                Optional.empty(), true));
+        assertThat(storage.certificateStore().countMatchingByEndpoint(ISSUER, withinAWeek)).isEqualTo(java.util.Map.of("intune", 1L));
+        assertThat(storage.certificateStore().countMatchingByEndpoint(ISSUER, withinAWeek.withFilters(SearchQuery.Filters.NONE)))
+                .isEqualTo(java.util.Map.of("intune", 3L, "scep", 1L, "api", 3L, "static", 1L));
+        assertThat(storage.certificateStore().countMatchingByEndpoint("CN=Other CA", query)).isEmpty();
+    }
+
+    private List<String> filtered(Instant now, SearchQuery.Filters filters) {
+        return storage.certificateStore().search(ISSUER, new SearchQuery(Optional.empty(), SearchQuery.Validity.ANY, now, 1000,
+                Optional.empty(), Set.of(), filters)).items().stream().map(IssuedCertificate::subject).toList();
+    }
+
+    private static SearchQuery.Filters kinds(CertificateKind... kinds) {
+        return new SearchQuery.Filters(Set.of(), Set.of(kinds), Optional.empty(), Optional.empty(), false);
+    }
+
+    @Test
     void searchPagesNewestFirstAndTheTokenReachesEveryRowOnce() throws Exception {
         List<IssuedCertificate> certificates = new ArrayList<>();
         for (int i = 0; i < 6; i++) {

@@ -44,12 +44,15 @@ final class CertificateEntity {
     static final String REVOKED_BY = "RevokedBy";
     static final String CERTIFICATE = "Certificate";
     static final String REQUEST_SHA256 = "RequestSha256";
+    /** The SHA-1 thumbprint, upper-case hex, for the search (written since the search matches it; older rows have none). */
+    static final String THUMBPRINT = "Thumbprint";
     /** When this store recorded it (the SQL stores' {@code issued_at}); Table Storage's own Timestamp moves on every update. */
     static final String RECORDED_AT = "RecordedAt";
 
-    /** The columns the certificate search matches, orders and filters on: all but the DER, the request digest and the binding. */
+    /** The columns the certificate search matches, orders and filters on: all but the DER and the request digest. */
     static final List<String> SEARCHED = List.of("PartitionKey", "RowKey", ISSUER, SUBJECT, SUBJECT_ALT_NAMES, REQUESTER, VALID_FROM,
-            EXPIRATION_DATE, ENDPOINT, REVOCATION_REASON, REVOCATION_DATE, REVOKED_BY, RECORDED_AT);
+            EXPIRATION_DATE, ENDPOINT, REVOCATION_REASON, REVOCATION_DATE, REVOKED_BY, RECORDED_AT, BINDING_KIND, BINDING_OBJECT_ID,
+            THUMBPRINT);
 
     private CertificateEntity() {
     }
@@ -89,6 +92,7 @@ final class CertificateEntity {
         });
         setRevocation(entity, certificate.revocation());
         entity.addProperty(CERTIFICATE, certificate.der());
+        entity.addProperty(THUMBPRINT, certificate.thumbprint());
         certificate.requestDigest().ifPresent(digest -> entity.addProperty(REQUEST_SHA256, digest));
         entity.addProperty(RECORDED_AT, Tables.time(recordedAt));
         return entity;

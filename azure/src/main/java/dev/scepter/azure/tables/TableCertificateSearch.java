@@ -9,6 +9,9 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -29,12 +32,12 @@ final class TableCertificateSearch {
             .thenComparing(Row::serialHex).reversed();
 
     SearchPage page(List<TableEntity> partition, SearchQuery query, SearchPosition after) {
-        Optional<String> text = query.text().map(String::strip).filter(t -> !t.isEmpty()).map(t -> t.toLowerCase(Locale.ROOT));
-        Predicate<IssuedCertificate> matches = certificate -> !query.excludedEndpoints().contains(certificate.endpoint())
-                && text.map(t -> containsText(certificate, t)).orElse(true)
-                && hasValidity(certificate, query.validity(), query.now());
-        List<Row> rows = partition.stream()
+        List<Row> all = partition.stream()
                 .map(entity -> new Row(CertificateEntity.searched(entity), Tables.instant(entity, CertificateEntity.RECORDED_AT)))
+                .toList();
+        Map<java.math.BigInteger, String> thumbprints = thumbprints(partition);
+        Predicate<IssuedCertificate> matches = matcher(query, all.stream().map(Row::certificate).toList(), thumbprints);
+        List<Row> rows = all.stream()
                 .filter(row -> matches.test(row.certificate()))
                 .filter(row -> after == null || NEWEST_FIRST.compare(row, new Row(null, after.recordedAt(), after.serialHex())) > 0)
                 .sorted(NEWEST_FIRST)
@@ -49,11 +52,55 @@ final class TableCertificateSearch {
                 Optional.of(new SearchPosition(last.recordedAt(), last.serialHex()).encode()));
     }
 
+    /** How many of the partition's certificates match the query, by endpoint (the SQL stores' grouped count). */
+    Map<String, Long> countByEndpoint(List<TableEntity> partition, SearchQuery query) {
+        List<IssuedCertificate> all = partition.stream().map(CertificateEntity::searched).toList();
+        Predicate<IssuedCertificate> matches = matcher(query, all, thumbprints(partition));
+        return all.stream().filter(matches)
+                .collect(Collectors.groupingBy(IssuedCertificate::endpoint, TreeMap::new, Collectors.counting()));
+    }
+
+    /** The query's conditions over the partition's certificates ({@code all}, which successors are looked for in). */
+    private static Predicate<IssuedCertificate> matcher(SearchQuery query, List<IssuedCertificate> all,
+            Map<java.math.BigInteger, String> thumbprints) {
+        Optional<String> text = query.text().map(String::strip).filter(t -> !t.isEmpty()).map(t -> t.toLowerCase(Locale.ROOT));
+        Predicate<IssuedCertificate> matches = certificate -> !query.excludedEndpoints().contains(certificate.endpoint())
+                && text.map(t -> containsText(certificate, t)
+                        || lower(thumbprints.getOrDefault(certificate.serialNumber(), "")).contains(t)).orElse(true)
+                && hasValidity(certificate, query.validity(), query.now())
+                && query.filters().matches(certificate);
+        if (!query.filters().withoutSuccessor()) {
+            return matches;
+        }
+        // Successors are looked for among the same object's certificates only, grouped once.
+        Map<Object, List<IssuedCertificate>> byObject = all.stream().collect(Collectors.groupingBy(TableCertificateSearch::object));
+        return matches.and(certificate -> byObject.getOrDefault(object(certificate), List.of()).stream()
+                .noneMatch(later -> SearchQuery.Filters.succeeds(later, certificate)));
+    }
+
+    /** What a successor must share with a certificate: its bound object, or (unbound) its subject and endpoint. */
+    private static Object object(IssuedCertificate certificate) {
+        return certificate.binding().<Object>map(b -> b.objectId()).orElse(List.of(certificate.subject(), certificate.endpoint()));
+    }
+
+    /** The rows' thumbprints by serial (rows recorded before the column was written have none). */
+    private static Map<java.math.BigInteger, String> thumbprints(List<TableEntity> partition) {
+        Map<java.math.BigInteger, String> thumbprints = new java.util.HashMap<>();
+        for (TableEntity entity : partition) {
+            String thumbprint = Tables.string(entity, CertificateEntity.THUMBPRINT);
+            if (thumbprint != null) {
+                thumbprints.put(new java.math.BigInteger(entity.getRowKey(), 16), thumbprint);
+            }
+        }
+        return thumbprints;
+    }
+
     private static boolean containsText(IssuedCertificate certificate, String lowerCaseText) {
         return lower(certificate.serialHex()).contains(lowerCaseText)
                 || lower(certificate.subject()).contains(lowerCaseText)
                 || lower(String.join("\n", certificate.subjectAltNames())).contains(lowerCaseText)
-                || lower(certificate.requester()).contains(lowerCaseText);
+                || lower(certificate.requester()).contains(lowerCaseText)
+                || certificate.binding().map(b -> b.objectId().toString().contains(lowerCaseText)).orElse(false);
     }
 
     /** The SQL stores' rules: active is unrevoked and within validity at {@code now}; expired ignores revocation. */

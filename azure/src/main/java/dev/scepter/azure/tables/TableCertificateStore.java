@@ -210,6 +210,15 @@ final class TableCertificateStore implements CertificateStore {
                 page.continuationToken());
     }
 
+    @Override
+    public Map<String, Long> countMatchingByEndpoint(String issuer, SearchQuery query) {
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(query, "query");
+        List<TableEntity> partition = call(() -> Tables.list(table, Tables.eq("PartitionKey", CertificateEntity.partition(issuer)),
+                CertificateEntity.SEARCHED));
+        return search.countByEndpoint(partition, query);
+    }
+
     /**
      * Table Storage allows 15 comparisons in one filter: the page's rows are read by their row
      * keys in groups of {@value #ROWS_PER_FILTER} (with the partition's comparison), not one call each.

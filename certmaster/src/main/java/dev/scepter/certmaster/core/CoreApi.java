@@ -21,9 +21,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The core's HTTP API as the portal uses it: REST enrollment ({@code POST /api/csr}), SCEPman's
- * management API ({@code GET /api/manage/search}, {@code PATCH /api/manage/revoke/{serial}}) and
+ * management API ({@code GET /api/manage/search}, {@code PATCH /api/manage/revoke/{serial}}), the
+ * core's {@code GET /api/manage/certificates/{serial}} (status in words, history) and
  * the CA certificate ({@code GET /ca}). Always with the portal's own token; the signed-in person
- * is named to the core as the revoker, as SCEPman's Certificate Master does.
+ * is named to the core as the revoker, as SCEPman's Certificate Master does, and as the requester.
  */
 public final class CoreApi {
 
@@ -52,10 +53,18 @@ public final class CoreApi {
     /**
      * Issues a certificate for a PKCS#10 request (DER or PEM); its DER encoding. {@code requester}
      * is the signed-in person, recorded by the core as "{requester} through API user {portal}" (the
-     * core takes it from a caller with CSR.Request only).
+     * core takes it from a caller with CSR.Request only). With a kind
+     * ({@code POST /api/csr?kind=&validityDays=&requester=}) the core's rules for the kind decide KU,
+     * EKU and the longest lifetime; without one, the request's.
      */
-    public byte[] issue(byte[] certificationRequest, String requester) {
-        HttpRequest request = authorized("api/csr?requester=" + URLEncoder.encode(requester, StandardCharsets.UTF_8)).header("Content-Type", "application/pkcs10")
+    public byte[] issue(byte[] certificationRequest, Optional<String> kind, Optional<Integer> validityDays, String requester) {
+        Map<String, String> query = new LinkedHashMap<>();
+        kind.ifPresent(k -> query.put("kind", k));
+        validityDays.ifPresent(days -> query.put("validityDays", Integer.toString(days)));
+        query.put("requester", requester);
+        String queryText = "?" + query.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        HttpRequest request = authorized("api/csr" + queryText).header("Content-Type", "application/pkcs10")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(certificationRequest)).build();
         return expect(request, 200);
     }
@@ -65,15 +74,32 @@ public final class CoreApi {
         return expect(HttpRequest.newBuilder(base.resolve("ca")).timeout(TIMEOUT).GET().build(), 200);
     }
 
+    /** The CA's current CRL (DER), through the management API ({@code GET /api/manage/crl}). */
+    public byte[] crl() {
+        return expect(authorized("api/manage/crl").GET().build(), 200);
+    }
+
     public SearchResult search(String text, String validity, Optional<String> continuationToken, int pageSize) {
-        Map<String, String> query = new LinkedHashMap<>();
-        if (text != null && !text.isBlank()) {
-            query.put("searchText", text.strip());
+        return search(SearchFilters.of(text, validity), continuationToken, pageSize);
+    }
+
+    /** A page of the core's search with these filters. */
+    public SearchResult search(SearchFilters filters, Optional<String> continuationToken, int pageSize) {
+        List<Map.Entry<String, String>> query = new ArrayList<>();
+        if (!filters.text().isBlank()) {
+            query.add(Map.entry("searchText", filters.text()));
         }
-        query.put("certValidity", validity);
-        query.put("pageSize", Integer.toString(pageSize));
-        continuationToken.filter(token -> !token.isBlank()).ifPresent(token -> query.put("continuationToken", token));
-        String queryText = query.entrySet().stream()
+        query.add(Map.entry("certValidity", filters.validity()));
+        filters.types().forEach(type -> query.add(Map.entry("certType", type)));
+        filters.endpoints().forEach(endpoint -> query.add(Map.entry("endpoint", endpoint)));
+        filters.expiresWithinDays().ifPresent(days -> query.add(Map.entry("expiresWithinDays", days.toString())));
+        filters.boundObject().ifPresent(id -> query.add(Map.entry("boundObject", id)));
+        if (filters.withoutSuccessor()) {
+            query.add(Map.entry("withoutSuccessor", "true"));
+        }
+        query.add(Map.entry("pageSize", Integer.toString(pageSize)));
+        continuationToken.filter(token -> !token.isBlank()).ifPresent(token -> query.add(Map.entry("continuationToken", token)));
+        String queryText = query.stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
         JsonNode page = json(expect(authorized("api/manage/search?" + queryText).GET().build(), 200));
         List<CertificateSummary> items = new ArrayList<>();
@@ -83,9 +109,30 @@ public final class CoreApi {
 
     /** The certificate with exactly this serial number (hex), if the core has it. */
     public Optional<CertificateSummary> find(String serialHex) {
-        // The search matches the serial as text; the exact one is picked from what it finds.
-        SearchResult result = search(serialHex, "Any", Optional.empty(), 100);
-        return result.items().stream().filter(item -> item.serialNumber().equalsIgnoreCase(serialHex)).findFirst();
+        return certificate(serialHex).map(CertificateDetail::certificate);
+    }
+
+    /** The certificate with this serial (hex), its live status and its history, as the core explains them; empty when it has none. */
+    public Optional<CertificateDetail> certificate(String serialHex) {
+        JsonNode detail;
+        try {
+            detail = json(expect(authorized("api/manage/certificates/" + URLEncoder.encode(serialHex, StandardCharsets.UTF_8)).GET().build(),
+                    200));
+        } catch (CoreRefusal refusal) {
+            if (refusal.status() == 404) {
+                return Optional.empty();
+            }
+            throw refusal;
+        }
+        JsonNode status = detail.path("status");
+        List<CertificateDetail.HistoryEntry> history = new ArrayList<>();
+        detail.path("history").forEach(entry -> history.add(new CertificateDetail.HistoryEntry(summary(entry), text(entry.path("replaces")),
+                text(entry.path("replacedBy")), entry.path("renewalMissed").asBoolean(false))));
+        return Optional.of(new CertificateDetail(summary(detail.path("certificate")),
+                new CertificateDetail.Status(status.path("ocspStatus").asString(""), status.path("source").asString(""),
+                        text(status.path("reason")), text(status.path("revokedBy")), status.path("explanation").asString(""),
+                        status.path("expired").asBoolean(false)),
+                history, detail.path("historyComplete").asBoolean(true)));
     }
 
     /** Revokes; {@code revoker} is the signed-in person, recorded by the core as "{revoker} through API user {portal}". */
@@ -183,7 +230,8 @@ public final class CoreApi {
                 text(item.path("revocationDate")).map(Instant::parse),
                 item.path("revocationReason").isNumber() ? Optional.of(item.path("revocationReason").asInt()) : Optional.empty(),
                 text(item.path("revokedBy")), item.path("requester").asString(""), item.path("source").asString(""),
-                item.path("certificateType").asString(""));
+                item.path("certificateType").asString(""), text(item.path("boundObject").path("id")),
+                text(item.path("thumbprint")));
     }
 
     private static Optional<String> text(JsonNode node) {

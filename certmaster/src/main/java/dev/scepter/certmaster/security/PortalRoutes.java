@@ -3,10 +3,11 @@ package dev.scepter.certmaster.security;
 import static dev.scepter.certmaster.security.PortalRoles.ADMIN_FULL;
 import static dev.scepter.certmaster.security.PortalRoles.MANAGE_ALL;
 import static dev.scepter.certmaster.security.PortalRoles.MANAGE_ALL_READ;
-import static dev.scepter.certmaster.security.PortalRoles.REQUEST_ALL;
-import static dev.scepter.certmaster.security.PortalRoles.REQUEST_ALL_CSR;
 
+import dev.scepter.certmaster.forms.FormKind;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.springframework.http.HttpMethod;
@@ -26,23 +27,61 @@ public final class PortalRoutes {
     public static final List<String> PUBLIC = List.of("/signin", "/css/**", "/denied", "/error", "/oauth2/authorization/*", "/signin-oidc");
 
     private static final Set<String> ANY_ROLE = PortalRoles.ALL;
-    /** A CSR says nothing reliable about its kind before the core reads it: the roles for any kind. */
-    private static final Set<String> SUBMIT_CSR = Set.of(ADMIN_FULL, REQUEST_ALL, REQUEST_ALL_CSR);
+    /**
+     * The CSR page and its POST: the CSR roles of any kind; the handler then checks those of the
+     * kind the person chose ({@code CsrSubmissionController}), which the core enforces on the request.
+     */
+    private static final Set<String> SUBMIT_CSR = union(List.of("All", "Client", "User", "CodeSigning", "Server"), true);
+    /** A certificate this session had issued, from a form or a CSR: any request role. */
+    private static final Set<String> ISSUED = union(List.of("All", "Client", "User", "CodeSigning", "Server"), true, false);
     private static final Set<String> SEARCH = Set.of(ADMIN_FULL, MANAGE_ALL, MANAGE_ALL_READ);
     private static final Set<String> REVOKE = Set.of(ADMIN_FULL, MANAGE_ALL);
 
-    private static final List<PortalRoute> ROUTES = List.of(
+    private static final List<PortalRoute> ROUTES = routes(
             new PortalRoute(HttpMethod.GET, "/", ANY_ROLE),
             new PortalRoute(HttpMethod.GET, "/csr", SUBMIT_CSR),
             new PortalRoute(HttpMethod.POST, "/csr", SUBMIT_CSR),
-            new PortalRoute(HttpMethod.GET, "/csr/issued/{serial}/{format}", SUBMIT_CSR),
+            new PortalRoute(HttpMethod.GET, "/csr/issued/{serial}/{format}", ISSUED),
+            // The CA's certificate and CRL are public matters; any signed-in role may fetch them here.
+            new PortalRoute(HttpMethod.GET, "/ca/{format}", ANY_ROLE),
+            new PortalRoute(HttpMethod.GET, "/crl", ANY_ROLE),
             new PortalRoute(HttpMethod.GET, "/certificates", SEARCH),
             new PortalRoute(HttpMethod.GET, "/certificates/{serial}", SEARCH),
             new PortalRoute(HttpMethod.POST, "/certificates/{serial}/revoke", REVOKE),
+            new PortalRoute(HttpMethod.GET, "/certificates/export.csv", SEARCH),
+            new PortalRoute(HttpMethod.POST, "/certificates/revoke", REVOKE),
+            new PortalRoute(HttpMethod.GET, "/expiring", SEARCH),
             // Who did what is for those who may see every certificate, the read-only auditors included.
             new PortalRoute(HttpMethod.GET, "/audit", SEARCH));
 
     private PortalRoutes() {
+    }
+
+    /** The routes above, then each form's page and POST with its kind's form roles. */
+    private static List<PortalRoute> routes(PortalRoute... fixed) {
+        List<PortalRoute> routes = new ArrayList<>(List.of(fixed));
+        for (FormKind kind : FormKind.values()) {
+            routes.add(new PortalRoute(HttpMethod.GET, kind.path(), PortalRoles.formRoles(kind.roleKind())));
+            routes.add(new PortalRoute(HttpMethod.POST, kind.path(), PortalRoles.formRoles(kind.roleKind())));
+        }
+        return List.copyOf(routes);
+    }
+
+    private static Set<String> union(List<String> kinds, boolean csr) {
+        return union(kinds, csr, !csr);
+    }
+
+    private static Set<String> union(List<String> kinds, boolean csr, boolean form) {
+        Set<String> roles = new HashSet<>();
+        for (String kind : kinds) {
+            if (csr) {
+                roles.addAll(PortalRoles.csrRoles(kind));
+            }
+            if (form) {
+                roles.addAll(PortalRoles.formRoles(kind));
+            }
+        }
+        return Set.copyOf(roles);
     }
 
     public static List<PortalRoute> all() {

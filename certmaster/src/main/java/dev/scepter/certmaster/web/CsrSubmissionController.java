@@ -2,17 +2,22 @@ package dev.scepter.certmaster.web;
 
 import dev.scepter.certmaster.core.CoreApi;
 import dev.scepter.certmaster.core.CoreRefusal;
+import dev.scepter.certmaster.forms.FormKind;
+import dev.scepter.certmaster.security.PortalRoles;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -25,6 +30,10 @@ import org.springframework.web.multipart.MultipartFile;
  * CSR submission: a PKCS#10 request pasted (PEM) or uploaded (DER or PEM) goes to the core's
  * REST enrollment as it is; the core decides what is carried over (subject, SANs, KU, EKU) and
  * refuses what it will not sign (a weak key, a bad signature), in words shown on the page.
+ * The person chooses the kind (server, client, ...): the page checks their role for that kind
+ * ({@code Request.<kind>} or {@code .Csr}) and the core issues by the kind's rules, refusing a
+ * request that asks for usages outside it. "As the request says" (KU and EKU from the request,
+ * the core's defaults otherwise) needs {@code Request.All} or {@code Request.All.Csr}.
  */
 @Controller
 public class CsrSubmissionController {
@@ -40,13 +49,37 @@ public class CsrSubmissionController {
     }
 
     @GetMapping("/csr")
-    public String form() {
+    public String form(Authentication user, Model model) {
+        offer(user, model, null);
         return "csr";
     }
 
+    /** The kinds this person may submit, and whether "as the request says". */
+    private static void offer(Authentication user, Model model, String chosen) {
+        Set<String> roles = PortalController.roles(user);
+        model.addAttribute("asRequested", PortalRoles.csrRoles("All").stream().anyMatch(roles::contains));
+        model.addAttribute("kinds", Arrays.stream(FormKind.values())
+                .filter(kind -> PortalRoles.csrRoles(kind.roleKind()).stream().anyMatch(roles::contains)).toList());
+        model.addAttribute("chosenKind", chosen == null ? "" : chosen);
+    }
+
     @PostMapping("/csr")
-    public String submit(org.springframework.security.core.Authentication user, @RequestParam(name = "pem", required = false) String pem, @RequestParam(name = "file", required = false) MultipartFile file,
+    public String submit(@RequestParam(name = "pem", required = false) String pem, @RequestParam(name = "file", required = false) MultipartFile file,
+            @RequestParam(name = "kind", required = false, defaultValue = "") String kindName, Authentication user,
             HttpSession session, HttpServletResponse response, Model model) throws IOException {
+        offer(user, model, kindName);
+        Optional<FormKind> kind = kindName.isEmpty() ? Optional.empty() : FormKind.byCoreKind(kindName);
+        if (!kindName.isEmpty() && kind.isEmpty()) {
+            return refuse("Choose one of the listed kinds.", pem, response, model);
+        }
+        Set<String> needed = PortalRoles.csrRoles(kind.map(FormKind::roleKind).orElse("All"));
+        if (needed.stream().noneMatch(PortalController.roles(user)::contains)) {
+            response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+            model.addAttribute("error", "Your account lacks the role for " + kind.map(k -> k.title() + " certificates")
+                    .orElse("requests whose usages the request decides") + ": one of " + String.join(", ", needed.stream().sorted().toList()) + ".");
+            model.addAttribute("pem", pem);
+            return "csr";
+        }
         byte[] request;
         if (file != null && !file.isEmpty()) {
             request = file.getBytes();
@@ -61,7 +94,7 @@ public class CsrSubmissionController {
         byte[] der;
         try {
             // The signed-in person, recorded by the core as "{person} through API user {portal}".
-            der = core.issue(request, user.getName());
+            der = core.issue(request, kind.map(FormKind::coreKind), Optional.empty(), user.getName());
         } catch (CoreRefusal refusal) {
             return refuse(refusal.detail(), pem, response, model);
         }

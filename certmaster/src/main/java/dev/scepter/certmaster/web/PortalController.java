@@ -38,6 +38,8 @@ public class PortalController {
         model.addAttribute("maySubmitCsr", allowed(roles, HttpMethod.POST, "/csr"));
         model.addAttribute("maySearch", allowed(roles, HttpMethod.GET, "/certificates"));
         model.addAttribute("mayAudit", allowed(roles, HttpMethod.GET, "/audit"));
+        model.addAttribute("forms", java.util.Arrays.stream(dev.scepter.certmaster.forms.FormKind.values())
+                .filter(kind -> allowed(roles, HttpMethod.POST, kind.path())).toList());
         return "home";
     }
 

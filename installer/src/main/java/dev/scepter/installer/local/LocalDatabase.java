@@ -15,6 +15,7 @@ import dev.scepter.store.jdbc.JdbcStorage;
 import dev.scepter.store.jdbc.StorageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -73,6 +74,38 @@ final class LocalDatabase {
             plan.add(new Step("Create the tables " + String.join(", ", missing) + " in " + tables.describe(),
                     tables::createTablesIfMissing));
         }
+        planCopyFromEmbedded(plan);
+    }
+
+    /**
+     * An installation that kept its certificates in the embedded H2 database before it used Table
+     * Storage does not lose them in the switch: they are copied into the table once (idempotent,
+     * checked, H2 kept as a backup), before this instance serves from the table.
+     */
+    private void planCopyFromEmbedded(List<Step> plan) throws InstallationException {
+        if (!EmbeddedToTableStorage.pending(dataDir, folder.embeddedDatabase())) {
+            return;
+        }
+        long certificates;
+        try {
+            certificates = JdbcStorage.inspectEmbedded(dataDir).certificates();
+        } catch (StorageException e) {
+            throw new InstallationException("The settings put the certificates in Azure Table Storage (" + tableSetting() + "), and "
+                    + folder.embeddedDatabase() + " holds those this installation recorded before, but it cannot be read to copy them: "
+                    + e.getMessage() + ". Move it out of the data folder to start without them.", e);
+        }
+        if (certificates == 0) {
+            return;
+        }
+        plan.add(new Step("Copy the " + certificates + " certificates of the embedded database " + EMBEDDED_DATABASE
+                + " (with their revocations, and the embedded directory's devices and users) into Azure Table Storage, check each there,"
+                + " and keep " + EMBEDDED_DATABASE
+                + " as a backup (once: " + EmbeddedToTableStorage.MARKER + " records it)",
+                () -> {
+                    try (JdbcStorage embedded = JdbcStorage.embedded(dataDir)) {
+                        EmbeddedToTableStorage.copy(dataDir, embedded, tables(), Clock.systemUTC());
+                    }
+                }));
     }
 
     /** The tables the account lacks, read once per plan. */

@@ -250,7 +250,7 @@ public final class LocalInstallation {
         RootCaSpec spec = rootCaSpec();
         plan.add(new Step("Create the root CA \"" + spec.subject() + "\" (" + spec.describeKey() + ", " + spec.validityDays()
                 + " days) in " + CA_KEY_STORE,
-                () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random, vault)));
+                () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random, vault).close()));
         planScepRa(plan, spec.needsScepRa());
     }
 
@@ -271,8 +271,11 @@ public final class LocalInstallation {
             throw new InstallationException(e.getMessage(), e);
         }
         if (existing.isPresent()) {
-            if (existing.get().needsScepRa() && !scepRaReady(existing.get())) {
-                plan.add(scepRaInToken());
+            // Looked into and closed again: the homepage plans on every check, and a token's login is not held for that.
+            try (KeyCustody custody = existing.get()) {
+                if (custody.needsScepRa() && !scepRaReady(custody)) {
+                    plan.add(scepRaInToken());
+                }
             }
             return;
         }
@@ -294,7 +297,7 @@ public final class LocalInstallation {
         plan.add(new Step("Create the root CA \"" + spec.subject() + "\" (" + spec.describeKey() + ", " + spec.validityDays()
                 + " days) in " + location + (inVault ? " (the key is made in the vault and never leaves it)"
                         : " (the key is generated in the token and never leaves it)"),
-                () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random, vault)));
+                () -> KeyCustodyFactory.createRootCa(settings, dataDir, spec, clock, random, vault).close()));
         if (spec.needsScepRa()) {
             plan.add(scepRaInToken());
         }
@@ -304,7 +307,7 @@ public final class LocalInstallation {
         String where = KeyCustodyFactory.raLocation(settings);
         return new Step("Create the SCEP RA certificate (RSA 2048, issued by the CA; it decrypts SCEP requests, which an EC CA key "
                 + "cannot) " + where,
-                () -> KeyCustodyFactory.open(settings, dataDir, vault).createScepRa(clock, random));
+                this::createScepRa);
     }
 
     /** Whether the token's RA is there and a valid certificate of this CA; {@link KeyCustody#scepKey()} says why not. */
@@ -342,13 +345,20 @@ public final class LocalInstallation {
         if (needed) {
             plan.add(new Step("Create the SCEP RA certificate (RSA 2048, issued by the CA; it decrypts SCEP requests, "
                     + "which an EC CA key cannot) in " + RA_KEY_STORE,
-                    () -> KeyCustodyFactory.open(settings, dataDir, vault).createScepRa(clock, random)));
+                    this::createScepRa));
+        }
+    }
+
+    /** Opens the custody for this step only: a token's login is not held past it. */
+    private void createScepRa() throws IOException, GeneralSecurityException {
+        try (KeyCustody custody = KeyCustodyFactory.open(settings, dataDir, vault)) {
+            custody.createScepRa(clock, random);
         }
     }
 
     private boolean existingCaNeedsScepRa(Path caKeyStore) throws InstallationException {
-        try {
-            return KeyCustodyFactory.open(settings, dataDir, vault).needsScepRa();
+        try (KeyCustody custody = KeyCustodyFactory.open(settings, dataDir, vault)) {
+            return custody.needsScepRa();
         } catch (IOException | GeneralSecurityException e) {
             throw new InstallationException("cannot read the CA in " + caKeyStore + ": " + e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package dev.scepter.server.api;
 import dev.scepter.authority.enrollment.OneTimeChallenges;
 import dev.scepter.server.scep.ScepEndpoints;
 import dev.scepter.server.security.ApiCaller;
+import dev.scepter.settings.DbCsrSettings;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.Duration;
@@ -33,9 +34,10 @@ public final class ChallengeController {
     private final OneTimeChallenges challenges;
     private final boolean anyEndpointAccepts;
 
-    public ChallengeController(OneTimeChallenges challenges, ScepEndpoints endpoints) {
+    public ChallengeController(OneTimeChallenges challenges, ScepEndpoints endpoints, DbCsrSettings est) {
         this.challenges = challenges;
-        this.anyEndpointAccepts = endpoints.all().stream().anyMatch(endpoint -> endpoint.enabled() && endpoint.acceptsOneTimeChallenges());
+        this.anyEndpointAccepts = endpoints.all().stream().anyMatch(endpoint -> endpoint.enabled() && endpoint.acceptsOneTimeChallenges())
+                || est.enabled() && est.allowDynamicChallenges();
     }
 
     @Operation(summary = "Mint a one-time SCEP challenge (shown once, stored hashed)")
@@ -47,7 +49,8 @@ public final class ChallengeController {
         if (!anyEndpointAccepts) {
             throw new ApiProblem(HttpStatus.CONFLICT, "No SCEP endpoint accepts one-time challenges: set "
                     + "AppConfig:StaticValidation:AllowDynamicChallenges (or StaticAADValidation's, JamfValidation's or "
-                    + "DCValidation's) to true on an endpoint that is enabled, and restart.");
+                    + "DCValidation's) to true on an endpoint that is enabled, or AppConfig:DbCSRValidation:AllowDynamicChallenges "
+                    + "for EST, and restart.");
         }
         int minutes = body == null || body.validityMinutes() == null ? (int) OneTimeChallenges.DEFAULT_LIFETIME.toMinutes() : body.validityMinutes();
         if (minutes < 1 || minutes > 30 * 24 * 60) {

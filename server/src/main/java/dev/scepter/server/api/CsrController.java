@@ -5,7 +5,10 @@ import dev.scepter.authority.enrollment.EnrollmentOutcome;
 import dev.scepter.authority.enrollment.EnrollmentRequest;
 import dev.scepter.authority.enrollment.EnrollmentService;
 import dev.scepter.authority.issuance.CertificateIssuer;
+import dev.scepter.authority.issuance.CertificateKind;
 import dev.scepter.authority.issuance.EndpointProfile;
+import dev.scepter.authority.issuance.InvalidRequestException;
+import dev.scepter.authority.issuance.IssuancePolicy;
 import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.token.ApiRole;
 import dev.scepter.protocol.csr.CertificationRequests;
@@ -18,6 +21,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -32,7 +36,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /api/csr}: a PKCS#10 request in, the DER certificate out, through the same
  * enrollment as SCEP (the token authenticates the caller instead of a challenge). Subject, SANs,
- * Key Usage and Extended Key Usage are taken from the request; nothing else is.
+ * Key Usage and Extended Key Usage are taken from the request; nothing else is. With
+ * {@code ?kind=} the kind's rules ({@link CertificateKind}) decide KU, EKU and the longest
+ * lifetime instead, and {@code ?validityDays=} asks for a lifetime within it.
  */
 @RestController
 public final class CsrController {
@@ -43,10 +49,13 @@ public final class CsrController {
     private final EnrollmentService enrollments;
     private final boolean enabled;
     private final EnrollmentEndpoint endpoint;
+    /** The installation's cap for this API: AppConfig:ValidityPeriodDays, or DbCSRValidation's where smaller. */
+    private final int capDays;
 
-    public CsrController(DbCsrSettings settings, EnrollmentService enrollments) {
+    public CsrController(DbCsrSettings settings, IssuancePolicy policy, EnrollmentService enrollments) {
         this.enrollments = enrollments;
         this.enabled = settings.enabled();
+        this.capDays = Math.min(policy.validityPeriodDays(), settings.validityPeriodDays().orElse(Integer.MAX_VALUE));
         EndpointProfile profile = new EndpointProfile("api", SerialNumbers.TYPE_STATIC, settings.validityPeriodDays(),
                 settings.defaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(),
                 KeyUsage.digitalSignature | KeyUsage.keyEncipherment, EndpointProfile.Binding.NONE,
@@ -60,11 +69,16 @@ public final class CsrController {
                     content = {@Content(mediaType = "application/pkcs10"), @Content(mediaType = "application/octet-stream"),
                             @Content(mediaType = "text/plain")}))
     @ApiResponse(responseCode = "200", description = "The certificate (DER)", content = @Content(mediaType = "application/pkix-cert"))
-    @ApiResponse(responseCode = "403", description = "requester given by a caller without CSR.Request")
+    @ApiResponse(responseCode = "403", description = "requester given by a caller without CSR.Request, or a kind the token may not ask for")
     @ApiResponse(responseCode = "404", description = "REST enrollment is off (AppConfig:DbCSRValidation:Enabled)")
     @ApiResponse(responseCode = "413", description = "The body is over 64 KiB")
     @PostMapping("/api/csr")
     public ResponseEntity<byte[]> csr(HttpServletRequest request, @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller,
+            @Parameter(description = "The kind of certificate: Server, Client, User, CodeSigning or SMime; it decides KU, EKU and the "
+                    + "longest lifetime. Without it, KU and EKU come from the request.")
+            @RequestParam(name = "kind", required = false) String kindName,
+            @Parameter(description = "The lifetime in days, within the kind's maximum (only with kind)")
+            @RequestParam(name = "validityDays", required = false) Integer validityDays,
             @Parameter(description = "The person the caller issues for (Certificate Master's signed-in user), recorded as "
                     + "\"{requester} through API user {caller}\"; only a caller with CSR.Request (the portal's role) may name one")
             @RequestParam Optional<String> requester) throws IOException {
@@ -78,14 +92,31 @@ public final class CsrController {
             recordedRequester = person + " through API user " + caller.name();
             actor = Optional.of(recordedRequester);
         }
+        EnrollmentEndpoint issuing = endpoint;
+        Optional<Duration> validity = Optional.empty();
+        if (kindName != null) {
+            CertificateKind kind = CertificateKind.byName(kindName).orElseThrow(() -> new ApiProblem(HttpStatus.BAD_REQUEST,
+                    "\"kind\" must be one of " + CertificateKind.names() + "."));
+            if (!kind.mayBeRequestedBy(caller.roles())) {
+                throw new ApiProblem(HttpStatus.FORBIDDEN, "This token may not ask for " + kind.wireName() + " certificates.");
+            }
+            try {
+                validity = Optional.of(kind.validity(Optional.ofNullable(validityDays), capDays));
+            } catch (InvalidRequestException e) {
+                throw new ApiProblem(HttpStatus.BAD_REQUEST, "The request cannot be issued: " + e.getMessage() + ".");
+            }
+            issuing = new EnrollmentEndpoint(endpoint.profile().ofKind(kind, capDays), endpoint.challengeVerifier());
+        } else if (validityDays != null) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "\"validityDays\" needs \"kind\": the kind decides the longest lifetime.");
+        }
         // The security layer cuts the stream off at the route's limit (the same 64 KiB); this keeps the handler safe on its own.
         byte[] body = request.getInputStream().readNBytes(MAX_REQUEST_BYTES + 1);
         if (body.length > MAX_REQUEST_BYTES) {
             throw new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "A certification request is far smaller than this.");
         }
         PKCS10CertificationRequest csr = parse(body);
-        EnrollmentOutcome outcome = enrollments.enroll(endpoint, new EnrollmentRequest(csr, recordedRequester, Optional.empty(),
-                Optional.empty(), actor));
+        EnrollmentOutcome outcome = enrollments.enroll(issuing, new EnrollmentRequest(csr, recordedRequester, Optional.empty(),
+                validity, actor));
         if (outcome instanceof EnrollmentOutcome.Issued issued) {
             return ResponseEntity.ok().contentType(PKIX_CERT).body(issued.certificate().getEncoded());
         }

@@ -3,6 +3,7 @@ package dev.scepter.server.api;
 import dev.scepter.authority.audit.AuditTrail;
 import dev.scepter.authority.inventory.CertificateInventory;
 import dev.scepter.authority.revocation.Revocations;
+import dev.scepter.authority.store.CertificateKind;
 import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.authority.store.RevocationOutcome;
 import dev.scepter.authority.store.SearchPage;
@@ -13,12 +14,15 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.math.BigInteger;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -72,23 +76,32 @@ public final class ManageController {
         };
     }
 
-    @Operation(summary = "Search issued certificates (SCEPman's search: text, validity, pages with a continuation token)")
+    /** The most days {@code expiresWithinDays} takes: ten years, beyond any certificate's validity. */
+    static final int MAX_EXPIRY_DAYS = 3650;
+
+    @Operation(summary = "Search issued certificates: SCEPman's search (text, validity, certType, pages with a continuation token)"
+            + " and our filters (endpoint, expiry, bound object, no successor)")
     @ApiResponse(responseCode = "200", description = "A page of certificates")
     @GetMapping("/api/manage/search")
     public Map<String, Object> search(@RequestParam Optional<String> searchText, @RequestParam Optional<Integer> pageSize,
             @RequestParam Optional<String> continuationToken, @RequestParam Optional<String> certValidity,
+            @RequestParam Optional<List<String>> certType, @RequestParam Optional<List<String>> endpoint,
+            @RequestParam Optional<Integer> expiresWithinDays, @RequestParam Optional<String> boundObject,
+            @RequestParam Optional<Boolean> withoutSuccessor,
             @RequestParam Optional<Boolean> includeOcspResponders, @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {
         SearchQuery.Validity validity = certValidity.map(ManageController::validity).orElse(SearchQuery.Validity.ANY);
         int size = pageSize.orElse(50);
         if (size < 1 || size > 1000) {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "pageSize must be from 1 to 1000.");
         }
+        Instant now = clock.instant();
+        SearchQuery.Filters filters = filters(certType, endpoint, expiresWithinDays, boundObject, withoutSuccessor, now);
         SearchPage page;
         try {
             // The responder's own certificates (a new one at every start) are no device's: left out unless asked for.
-            page = inventory.search(caller.name(), new SearchQuery(searchText.filter(t -> !t.isBlank()), validity, clock.instant(), size,
+            page = inventory.search(caller.name(), new SearchQuery(searchText.filter(t -> !t.isBlank()), validity, now, size,
                     continuationToken.filter(t -> !t.isBlank()),
-                    includeOcspResponders.orElse(false) ? Set.of() : Set.of(DelegatedResponder.ENDPOINT)));
+                    includeOcspResponders.orElse(false) ? Set.of() : Set.of(DelegatedResponder.ENDPOINT), filters));
         } catch (IllegalArgumentException e) {
             // The store refuses a continuation token it did not give out (the only argument it checks).
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "continuationToken is not one this server gave out; search again without it.");
@@ -97,6 +110,49 @@ public final class ManageController {
         result.put("items", page.items().stream().map(ManageController::item).toList());
         result.put("continuationToken", page.continuationToken().orElse(null));
         return result;
+    }
+
+    /** Our filters beyond SCEPman's, each checked: a bad value is a 400 that names the parameter. */
+    private static SearchQuery.Filters filters(Optional<List<String>> certType, Optional<List<String>> endpoint,
+            Optional<Integer> expiresWithinDays, Optional<String> boundObject, Optional<Boolean> withoutSuccessor, Instant now) {
+        Set<CertificateKind> kinds = new java.util.HashSet<>();
+        for (String type : certType.orElse(List.of())) {
+            if (type.isBlank() || type.equalsIgnoreCase("Any")) {
+                kinds.clear();
+                break;
+            }
+            kinds.add(CertificateKind.parse(type.strip())
+                    .orElseThrow(() -> new ApiProblem(HttpStatus.BAD_REQUEST, "certType must be Static, DC, User, Device or Any.")));
+        }
+        Set<String> endpoints = new java.util.HashSet<>();
+        for (String name : endpoint.orElse(List.of())) {
+            if (!name.isBlank()) {
+                if (name.length() > 200) {
+                    throw new ApiProblem(HttpStatus.BAD_REQUEST, "endpoint is at most 200 characters.");
+                }
+                endpoints.add(name.strip());
+            }
+        }
+        if (endpoints.size() > 20) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "At most 20 endpoints.");
+        }
+        Optional<Instant> expiresBefore = Optional.empty();
+        if (expiresWithinDays.isPresent()) {
+            int days = expiresWithinDays.get();
+            if (days < 0 || days > MAX_EXPIRY_DAYS) {
+                throw new ApiProblem(HttpStatus.BAD_REQUEST, "expiresWithinDays must be from 0 to " + MAX_EXPIRY_DAYS + ".");
+            }
+            expiresBefore = Optional.of(now.plus(Duration.ofDays(days)));
+        }
+        Optional<UUID> object = boundObject.filter(t -> !t.isBlank()).map(ManageController::guid);
+        return new SearchQuery.Filters(endpoints, kinds, expiresBefore, object, withoutSuccessor.orElse(false));
+    }
+
+    private static UUID guid(String text) {
+        if (!text.strip().matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "boundObject is a GUID (8-4-4-4-12 hexadecimal digits).");
+        }
+        return UUID.fromString(text.strip());
     }
 
     @Operation(summary = "The newest audit events (who did what, when), at most 1000")
@@ -128,18 +184,18 @@ public final class ManageController {
     }
 
     /** Serials are hexadecimal without separators, read case-insensitively (as openssl x509 -serial prints them). */
-    private static BigInteger serial(String text) {
+    static BigInteger serial(String text) {
         if (!text.matches("[0-9a-fA-F]{1,64}")) {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "A serial number is hexadecimal, without separators.");
         }
         return new BigInteger(text, 16);
     }
 
-    private static String hex(BigInteger serial) {
+    static String hex(BigInteger serial) {
         return serial.toString(16).toUpperCase(Locale.ROOT);
     }
 
-    private static Map<String, Object> item(IssuedCertificate certificate) {
+    static Map<String, Object> item(IssuedCertificate certificate) {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("serialNumber", certificate.serialHex());
         item.put("subject", certificate.subject());
@@ -153,8 +209,10 @@ public final class ManageController {
         item.put("requester", certificate.requester());
         item.put("source", certificate.endpoint());
         item.put("certificateType", certificate.endpoint().equals(DelegatedResponder.ENDPOINT) ? "OcspResponder"
-                : certificate.binding().map(b -> b.type() == dev.scepter.authority.directory.DirectoryObjectType.USER ? "User" : "Device")
-                        .orElse("Static"));
+                : CertificateKind.of(certificate).apiName());
+        item.put("thumbprint", certificate.thumbprint());
+        item.put("boundObject", certificate.binding().map(b -> Map.of("type", b.type().name(), "id", b.objectId().toString()))
+                .orElse(null));
         return item;
     }
 }

@@ -41,6 +41,16 @@ public final class CrlController {
         return ResponseEntity.ok().contentType(PKIX_CRL).body(crls.current());
     }
 
+    /**
+     * The current CRL for a caller with {@code Manage.All} (Certificate Master's download): the
+     * token authenticates instead of {@code AppConfig:CRL:RequestToken}, which need not be set.
+     */
+    @io.swagger.v3.oas.annotations.Operation(summary = "The current CRL (DER), whether or not AppConfig:CRL:RequestToken is set")
+    @GetMapping("/api/manage/crl")
+    public ResponseEntity<byte[]> forManagers() {
+        return ResponseEntity.ok().contentType(PKIX_CRL).body(crls.current());
+    }
+
     @GetMapping("/crl/pem/{token}")
     public ResponseEntity<String> pem(@PathVariable("token") String presented) {
         if (!authorised(presented)) {

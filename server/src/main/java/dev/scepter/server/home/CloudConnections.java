@@ -99,9 +99,11 @@ public final class CloudConnections implements AutoCloseable {
             }
         });
         jamf.client().ifPresent(client -> configured.add(new Named("Jamf Pro", () -> List.of(client.check()))));
-        // A custody that is a remote service (Key Vault) says whether it answers; local files and tokens are not checked here.
+        // A custody that is a remote service (Key Vault) says whether it answers; a PKCS#11 token whether it signs; files are not checked.
         if (core.keys() instanceof Connection caKey) {
             configured.add(new Named(CA_KEY, caKey));
+        } else if (core.keys().kind() == dev.scepter.keys.KeyCustody.Kind.PKCS11) {
+            configured.add(new Named(CA_KEY, new TokenConnection(core.ca())));
         }
         return configured;
     }

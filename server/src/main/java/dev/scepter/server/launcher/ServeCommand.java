@@ -91,12 +91,18 @@ public final class ServeCommand implements Callable<Integer> {
                 installation.complete(false);
             }
             KeyCustody keys = KeyCustodyFactory.open(settings, data.dataDir(), vault);
-            int listenPort = port == 0 ? freePort(host) : port;
-            DirectoryFactory.refuseUnchosenSwitchToGraph(settings.directory(), () -> storage.get().embeddedDirectory());
-            Optional<Directory> directory = DirectoryFactory.openExternal(settings, accessTokens);
-            CoreContext core = new CoreContext(data.dataDir(), settings, storage.get(), keys, host, listenPort, directory, accessTokens);
-            lock.describe("pid " + ProcessHandle.current().pid() + ", " + core.localUrl() + ", since " + java.time.Instant.now());
-            ScepterServer.start(core);
+            try {
+                int listenPort = port == 0 ? freePort(host) : port;
+                DirectoryFactory.refuseUnchosenSwitchToGraph(settings.directory(), () -> storage.get().embeddedDirectory());
+                Optional<Directory> directory = DirectoryFactory.openExternal(settings, accessTokens);
+                CoreContext core = new CoreContext(data.dataDir(), settings, storage.get(), keys, host, listenPort, directory, accessTokens);
+                lock.describe("pid " + ProcessHandle.current().pid() + ", " + core.localUrl() + ", since " + java.time.Instant.now());
+                ScepterServer.start(core);
+            } catch (RuntimeException | IOException e) {
+                // The server did not start: a PKCS#11 token's login is released (a started server closes it when it stops).
+                keys.close();
+                throw e;
+            }
             return 0;
         } catch (InstallationException e) {
             System.err.println("Scepter cannot start: " + e.getMessage());

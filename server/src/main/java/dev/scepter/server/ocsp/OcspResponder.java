@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,8 +62,8 @@ public final class OcspResponder {
      * KiB of signed responses kept at most (about 50 MiB; a response with the responder's
      * certificate is 1 to 2 KiB); beyond, Caffeine evicts the least useful ones, not all: its
      * admission policy (W-TinyLFU) keeps answers asked for often through a flood of one-time
-     * requests. Weighed by size, since a client chooses how large its request, and so the
-     * response, is; the key is the request's SHA-256, not the request.
+     * requests. Weighed by size, since a client chooses how many CertIDs its request holds (up to
+     * {@link OcspRequestDecoder#MAX_REQUESTS}), and so how large the response is.
      */
     static final int MAX_CACHED = 50_000;
     /** A long validity for answers that never change: permanent revocations. */
@@ -77,7 +76,10 @@ public final class OcspResponder {
     private final Clock clock;
     private final StoreHealth health;
     private final ConcurrencyLimit signing;
-    private final Cache<String, Cached> cache;
+    /**
+     * Keyed by what decides the answer: the request's CertIDs, in its order (see {@link #cacheKey}).
+     */
+    private final Cache<List<CertificateId>, Cached> cache;
     /** Counts {@link #forgetCachedResponses()}: an answer computed before one is not cached after it. */
     private final java.util.concurrent.atomic.AtomicLong forgotten = new java.util.concurrent.atomic.AtomicLong();
 
@@ -102,7 +104,7 @@ public final class OcspResponder {
         this.signing = Objects.requireNonNull(signing, "signing");
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(timing.responseCache().isZero() ? 0 : maxCached)
-                .weigher((String key, Cached cached) -> 1 + cached.answer().response().length / 1024)
+                .weigher((List<CertificateId> key, Cached cached) -> 1 + cached.answer().response().length / 1024)
                 .expireAfterWrite(timing.responseCache())
                 .ticker(() -> java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .executor(Runnable::run)
@@ -126,7 +128,7 @@ public final class OcspResponder {
             return tryLater(request, "store-unreachable");
         }
         Instant now = clock.instant();
-        String key = request.nonce().isEmpty() ? cacheKey(requestDer) : null;
+        List<CertificateId> key = request.nonce().isEmpty() ? cacheKey(request) : null;
         if (key != null) {
             Cached cached = cache.getIfPresent(key);
             if (cached != null && now.isBefore(cached.until())) {
@@ -162,12 +164,24 @@ public final class OcspResponder {
         return answer;
     }
 
-    private static String cacheKey(byte[] requestDer) {
-        try {
-            return Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(requestDer));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+    /**
+     * What a response to a request without a nonce depends on, besides the time and the state of
+     * the store and directory: its CertIDs (RFC 6960 section 4.1.1), each echoed in the answer
+     * exactly as sent, in the request's order. Nothing else of the request reaches the response
+     * ({@link OcspRequest} keeps nothing else): so a GET and a POST of the same request, one with
+     * a requestorName, a signature or extensions other than the nonce and one without, or the
+     * same request in BER and in DER, share one entry. Two CertIDs of one certificate with
+     * different hash algorithms, or with NULL and absent algorithm parameters, are different
+     * keys, as their answers are different bytes ({@link CertificateId#equals}).
+     */
+    static List<CertificateId> cacheKey(OcspRequest request) {
+        return request.certificateIds();
+    }
+
+    /** KiB of signed responses cached now, after eviction: never more than the bound it was built with. */
+    public long cachedKiB() {
+        cache.cleanUp();
+        return cache.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0L)).orElse(0L);
     }
 
     /** A manual revocation on this node: no cached answer may outlive it. */

@@ -233,7 +233,7 @@ public final class ScepController {
      * as opposed to a fault of ours. Adapters that do not say so in the ports' terms are read by
      * their JDBC cause: a connection that failed, or none given in time.
      */
-    static boolean isOutage(Throwable failure) {
+    public static boolean isOutage(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof StoreUnavailableException || cause instanceof StatusUnavailableException || cause instanceof CaKeyUnavailableException
                     || cause instanceof DirectoryUnavailableException || cause instanceof java.sql.SQLTransientException

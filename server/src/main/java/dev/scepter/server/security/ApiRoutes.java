@@ -30,7 +30,10 @@ public final class ApiRoutes {
             route(HttpMethod.DELETE, "/api/directory/{kind}/{id}", DIRECTORY_MANAGE),
             route(HttpMethod.PATCH, "/api/manage/revoke/{serial}", MANAGE_ALL),
             route(HttpMethod.GET, "/api/manage/search", MANAGE_ALL),
+            route(HttpMethod.GET, "/api/manage/certificates/{serial}", MANAGE_ALL),
             route(HttpMethod.GET, "/api/manage/audit", MANAGE_ALL),
+            // The CRL for Certificate Master's download, with or without AppConfig:CRL:RequestToken.
+            route(HttpMethod.GET, "/api/manage/crl", MANAGE_ALL),
             // Only the role SCEPman keeps for Certificate Master speaks for people: it may report their sign-ins.
             route(HttpMethod.POST, "/api/manage/audit/sign-in", CSR_REQUEST));
 

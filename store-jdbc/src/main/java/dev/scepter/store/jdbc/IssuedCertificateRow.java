@@ -28,8 +28,9 @@ final class IssuedCertificateRow {
             + " endpoint, requester, transaction_id, binding_kind, binding_object_id,"
             + " revocation_reason, revoked_at, revoked_by, der, request_sha256";
 
-    static final String INSERT = "insert into issued_certificate (" + COLUMNS + ")"
-            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** {@link #COLUMNS} and the thumbprint, which only the search reads (V7). */
+    static final String INSERT = "insert into issued_certificate (" + COLUMNS + ", thumbprint)"
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /**
      * Times outside these are not bound as parameters (PostgreSQL keeps 4713 BC to 294276 AD):
@@ -77,6 +78,7 @@ final class IssuedCertificateRow {
             statement.setString(14, revocation.map(Revocation::revokedBy).orElse(null));
             statement.setBytes(15, certificate.der());
             statement.setBytes(16, certificate.requestDigest().orElse(null));
+            statement.setString(17, IssuedCertificate.thumbprint(certificate.der()));
         };
     }
 

@@ -13,6 +13,7 @@ import java.math.BigInteger;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -55,6 +56,8 @@ public final class JdbcCertificateStore implements CertificateStore {
     private static final String SERIALS = "select serial_number from issued_certificate where issuer = ?";
 
     private static final String SERIALS_SINCE = SERIALS + " and issued_at >= ?";
+
+    private static final String ISSUERS = "select distinct issuer from issued_certificate order by issuer";
 
     private final Sql sql;
     private final CertificateSearch search;
@@ -187,6 +190,15 @@ public final class JdbcCertificateStore implements CertificateStore {
         }
     }
 
+    /** Every issuer that has certificates recorded here (a CA renewed under another name is a second one): for copying them elsewhere. */
+    public List<String> issuers() {
+        try {
+            return sql.query(ISSUERS, statement -> { }, row -> row.getString(1));
+        } catch (StorageException e) {
+            throw unavailableOr(e);
+        }
+    }
+
     @Override
     public List<BigInteger> serialNumbersRecordedSince(String issuer, Instant since) {
         Objects.requireNonNull(issuer, "issuer");
@@ -212,6 +224,17 @@ public final class JdbcCertificateStore implements CertificateStore {
      * @throws IllegalArgumentException when the continuation token is not one this store gave
      *                                  out; the message may be shown to the client
      */
+    @Override
+    public Map<String, Long> countMatchingByEndpoint(String issuer, SearchQuery query) {
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(query, "query");
+        try {
+            return search.countByEndpoint(issuer, query);
+        } catch (StorageException e) {
+            throw unavailableOr(e);
+        }
+    }
+
     @Override
     public SearchPage search(String issuer, SearchQuery query) {
         Objects.requireNonNull(issuer, "issuer");

@@ -47,6 +47,9 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
     private static final String DELETE_USER = "delete from directory_user where object_id = ?";
     private static final String ANY_DEVICE = "select object_id from directory_device fetch first 1 rows only";
     private static final String ANY_USER = "select object_id from directory_user fetch first 1 rows only";
+    private static final String ALL_DEVICES = "select object_id, name, enabled, security_identifier from directory_device order by object_id";
+    private static final String ALL_USERS = "select object_id, user_principal_name as name, enabled, security_identifier from directory_user"
+            + " order by object_id";
     private static final String FIND_USER = "select object_id from directory_user where user_principal_name_lower = ?";
 
     private final Sql sql;
@@ -103,6 +106,17 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
         }
         throw new IllegalStateException("could not store the " + type.name().toLowerCase(Locale.ROOT) + " " + objectId
                 + ": concurrent changes to it kept interfering; try again");
+    }
+
+    /** Every entry, devices then users: for copying the directory elsewhere. */
+    public java.util.List<Entry> entries() {
+        java.util.List<Entry> entries = new java.util.ArrayList<>();
+        for (DirectoryObjectType type : java.util.List.of(DirectoryObjectType.DEVICE, DirectoryObjectType.USER)) {
+            entries.addAll(sql.query(type == DirectoryObjectType.USER ? ALL_USERS : ALL_DEVICES, statement -> { },
+                    row -> new Entry(type, row.getObject("object_id", UUID.class), row.getBoolean("enabled"),
+                            Optional.ofNullable(row.getString("name")), Optional.ofNullable(row.getString("security_identifier")))));
+        }
+        return entries;
     }
 
     @Override

@@ -127,6 +127,11 @@ public final class JdbcStorage implements Storage {
         return new JdbcStorage(database);
     }
 
+    /** The issuers this database has certificates of. */
+    public java.util.List<String> issuers() {
+        return certificateStore.issuers();
+    }
+
     @Override
     public CertificateStore certificateStore() {
         return certificateStore;
@@ -140,6 +145,11 @@ public final class JdbcStorage implements Storage {
     @Override
     public AuditLog auditLog() {
         return auditLog;
+    }
+
+    /** Every device and user of the embedded directory in this database. */
+    public java.util.List<EmbeddedDirectory.Entry> directoryEntries() {
+        return embeddedDirectory.entries();
     }
 
     /** The embedded directory, kept in this database: the directory when no external one is configured. */

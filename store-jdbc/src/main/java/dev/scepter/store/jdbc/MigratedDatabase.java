@@ -88,6 +88,7 @@ record MigratedDatabase(HikariDataSource pool, String description) {
             java.util.List<String> pending = java.util.Arrays.stream(Flyway.configure()
                             .dataSource(jdbcUrl, user, password)
                             .locations("classpath:db/migration")
+                            .javaMigrations(new V7__Thumbprint())
                             .failOnMissingLocations(true)
                             .load().info().pending())
                     .map(m -> "V" + m.getVersion() + " " + m.getDescription()).toList();
@@ -118,6 +119,7 @@ record MigratedDatabase(HikariDataSource pool, String description) {
         return Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                            .javaMigrations(new V7__Thumbprint())
                 .failOnMissingLocations(true)
                 .load();
     }

@@ -1,0 +1,209 @@
+package dev.scepter.server.est;
+
+import dev.scepter.authority.enrollment.CertificateType;
+import dev.scepter.authority.enrollment.ChallengeVerifier;
+import dev.scepter.authority.enrollment.EnrollmentContext;
+import dev.scepter.authority.enrollment.EnrollmentEndpoint;
+import dev.scepter.authority.enrollment.EnrollmentOutcome;
+import dev.scepter.authority.enrollment.EnrollmentRequest;
+import dev.scepter.authority.enrollment.EnrollmentService;
+import dev.scepter.authority.enrollment.OneTimeChallenges;
+import dev.scepter.authority.enrollment.RenewalPolicy;
+import dev.scepter.authority.enrollment.Renewals;
+import dev.scepter.authority.enrollment.SelfServiceRules;
+import dev.scepter.authority.issuance.CertificateIssuer;
+import dev.scepter.authority.issuance.EndpointProfile;
+import dev.scepter.authority.issuance.SerialNumbers;
+import dev.scepter.authority.token.ApiRole;
+import dev.scepter.protocol.csr.CertificationRequests;
+import dev.scepter.settings.DbCsrSettings;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.springframework.http.HttpStatus;
+
+/**
+ * EST's enrollments (RFC 7030 sections 4.2.1 and 4.2.2), decided by the authority's
+ * {@link EnrollmentService} as SCEP's and {@code POST /api/csr}'s are: who may enroll, on which
+ * endpoint profile, and how a refusal reads in HTTP. Certificates are recorded before they leave
+ * (and OCSP answers for them) because the enrollment chain does so for every protocol.
+ *
+ * <ul>
+ *   <li>{@code simpleenroll} with a bearer token: {@code CSR.Request.Db} issues what the request
+ *       asks for, under {@code AppConfig:DbCSRValidation:*}; {@code CSR.SelfService} alone issues
+ *       only a Client Authentication certificate for the caller ({@link SelfServiceRules}).</li>
+ *   <li>{@code simpleenroll} with HTTP Basic: the password is a one-time challenge
+ *       ({@code POST /api/challenges}), used up by the request it lets through, where
+ *       {@code AppConfig:DbCSRValidation:AllowDynamicChallenges} is true.</li>
+ *   <li>{@code simpleenroll} with a client certificate of ours (mutual TLS), good now: a new
+ *       certificate for the same subject (another key for the same device).</li>
+ *   <li>{@code simplereenroll}: the certificate being renewed, over mutual TLS, authorises the
+ *       request as a SCEP RenewalReq's signer does ({@link Renewals}), gated by
+ *       {@code AllowRenewals} and {@code ReenrollmentAllowedCertificateTypes}; the new certificate
+ *       keeps the old one's directory binding.</li>
+ * </ul>
+ */
+final class EstEnrollment {
+
+    /** The endpoint name EST's certificates are recorded with. */
+    static final String ENDPOINT = "est";
+    private static final List<KeyPurposeId> CLIENT_AUTH = List.of(KeyPurposeId.id_kp_clientAuth);
+    private static final int SIGN_AND_ENCIPHER = KeyUsage.digitalSignature | KeyUsage.keyEncipherment;
+    private static final ChallengeVerifier VOUCHED_FOR = context -> true;
+    private static final String NO_CREDENTIALS = "simpleenroll needs a bearer token (CSR.Request.Db or CSR.SelfService), HTTP Basic "
+            + "with a one-time challenge as the password, or a client certificate of ours over mutual TLS.";
+    private static final String NO_CERTIFICATE_TO_RENEW = "simplereenroll needs the certificate being renewed, presented over "
+            + "mutual TLS on the HTTPS listener (AppConfig:Https:ClientCertificateMode Optional).";
+
+    private final EnrollmentService enrollments;
+    private final Renewals renewals;
+    private final OneTimeChallenges oneTimeChallenges;
+    private final EndpointProfile profile;
+    private final EndpointProfile selfServiceProfile;
+    private final RenewalPolicy renewalPolicy;
+    private final RenewalPolicy anyCertificateOfOurs;
+    private final boolean acceptsOneTimeChallenges;
+
+    EstEnrollment(DbCsrSettings settings, EnrollmentService enrollments, Renewals renewals, OneTimeChallenges oneTimeChallenges) {
+        this.enrollments = Objects.requireNonNull(enrollments, "enrollments");
+        this.renewals = Objects.requireNonNull(renewals, "renewals");
+        this.oneTimeChallenges = Objects.requireNonNull(oneTimeChallenges, "oneTimeChallenges");
+        this.profile = new EndpointProfile(ENDPOINT, SerialNumbers.TYPE_STATIC, settings.validityPeriodDays(),
+                settings.defaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(), SIGN_AND_ENCIPHER,
+                EndpointProfile.Binding.NONE, settings.allowRequestedSidExtension());
+        // Self-service: Client Authentication only, and never a SID the caller names.
+        this.selfServiceProfile = new EndpointProfile(ENDPOINT, SerialNumbers.TYPE_STATIC, settings.validityPeriodDays(), CLIENT_AUTH,
+                SIGN_AND_ENCIPHER, EndpointProfile.Binding.NONE, false);
+        this.renewalPolicy = new RenewalPolicy(settings.allowRenewals(), settings.reenrollmentAllowedCertificateTypes().stream()
+                .map(type -> CertificateType.bySettingName(type).orElseThrow()).collect(Collectors.toSet()));
+        this.anyCertificateOfOurs = new RenewalPolicy(true, EnumSet.allOf(CertificateType.class));
+        this.acceptsOneTimeChallenges = settings.allowDynamicChallenges();
+    }
+
+    /**
+     * What can be refused before the body is read, so that a caller without credentials, or
+     * without the role, never has its body parsed: no credentials at all for {@code simpleenroll},
+     * no client certificate for {@code simplereenroll}, a token without either enrollment role.
+     */
+    void admit(EstCaller caller, boolean reenroll) {
+        if (reenroll) {
+            if (caller.clientCertificate().isEmpty()) {
+                throw new EstRefusal(HttpStatus.FORBIDDEN, NO_CERTIFICATE_TO_RENEW);
+            }
+            return;
+        }
+        if (caller instanceof EstCaller.Anonymous && caller.clientCertificate().isEmpty()) {
+            throw new EstRefusal(HttpStatus.UNAUTHORIZED, NO_CREDENTIALS);
+        }
+        if (caller instanceof EstCaller.Token token && !token.token().roles().contains(ApiRole.CSR_REQUEST_DB)
+                && !token.token().roles().contains(ApiRole.CSR_SELF_SERVICE)) {
+            throw new EstRefusal(HttpStatus.FORBIDDEN, "The token lacks the role this needs: CSR.Request.Db or CSR.SelfService.");
+        }
+    }
+
+    /** {@code simpleenroll} (RFC 7030 section 4.2.1). */
+    X509CertificateHolder enroll(EstCaller caller, PKCS10CertificationRequest csr, String clientAddress, String label) {
+        String via = via(label);
+        if (caller instanceof EstCaller.Token token) {
+            return enrollWithToken(token, csr, via);
+        }
+        if (caller instanceof EstCaller.Challenge challenge) {
+            if (!acceptsOneTimeChallenges) {
+                throw new EstRefusal(HttpStatus.UNAUTHORIZED, "HTTP Basic takes a one-time challenge only where "
+                        + "AppConfig:DbCSRValidation:AllowDynamicChallenges is true; use a bearer token.");
+            }
+            return issued(enrollments.enroll(
+                    new EnrollmentEndpoint(profile, context -> oneTimeChallenges.accepts(withChallenge(context, challenge.password()))),
+                    new EnrollmentRequest(csr, via + " " + clientAddress, Optional.empty(), Optional.empty())), HttpStatus.UNAUTHORIZED);
+        }
+        return enrollWithCertificate(caller.clientCertificate()
+                .orElseThrow(() -> new EstRefusal(HttpStatus.UNAUTHORIZED, NO_CREDENTIALS)), csr, via);
+    }
+
+    private X509CertificateHolder enrollWithToken(EstCaller.Token caller, PKCS10CertificationRequest csr, String via) {
+        String name = caller.token().name();
+        EnrollmentRequest request = new EnrollmentRequest(csr, via + " token " + name, Optional.empty(), Optional.empty(), Optional.of(name));
+        if (caller.token().roles().contains(ApiRole.CSR_REQUEST_DB)) {
+            return issued(enrollments.enroll(new EnrollmentEndpoint(profile, VOUCHED_FOR), request), HttpStatus.FORBIDDEN);
+        }
+        if (caller.token().roles().contains(ApiRole.CSR_SELF_SERVICE)) {
+            EnrollmentOutcome outcome = enrollments.enroll(new EnrollmentEndpoint(selfServiceProfile, new SelfServiceRules()), request);
+            if (outcome instanceof EnrollmentOutcome.Rejected rejected && rejected.reason() == EnrollmentOutcome.Reason.BAD_CHALLENGE) {
+                throw new EstRefusal(HttpStatus.FORBIDDEN, "Self-service (CSR.SelfService) issues only a Client Authentication "
+                        + "certificate whose subject CN or UPN SAN is the caller (" + name + ").");
+            }
+            return issued(outcome, HttpStatus.FORBIDDEN);
+        }
+        throw new EstRefusal(HttpStatus.FORBIDDEN, "The token lacks the role this needs: CSR.Request.Db or CSR.SelfService.");
+    }
+
+    /** A certificate of ours, good now, asks for another certificate for its own subject. */
+    private X509CertificateHolder enrollWithCertificate(X509CertificateHolder certificate, PKCS10CertificationRequest csr, String via) {
+        if (renewals.authorise(certificate, anyCertificateOfOurs) instanceof Renewals.Decision.Refused refused) {
+            throw new EstRefusal(HttpStatus.FORBIDDEN, "The client certificate does not authorise an enrollment: " + refused.reason() + ".");
+        }
+        if (!certificate.getSubject().equals(csr.getSubject())) {
+            throw new EstRefusal(HttpStatus.FORBIDDEN, "A client certificate enrolls only for its own subject (" + certificate.getSubject()
+                    + "); the request names " + csr.getSubject() + ".");
+        }
+        String serial = certificate.getSerialNumber().toString(16);
+        return issued(enrollments.enroll(new EnrollmentEndpoint(profile, VOUCHED_FOR),
+                new EnrollmentRequest(csr, via + " certificate " + serial, Optional.empty(), Optional.empty(),
+                        Optional.of("certificate " + serial))), HttpStatus.FORBIDDEN);
+    }
+
+    /** {@code simplereenroll} (RFC 7030 section 4.2.2). */
+    X509CertificateHolder reenroll(EstCaller caller, PKCS10CertificationRequest csr, String label) {
+        X509CertificateHolder current = caller.clientCertificate()
+                .orElseThrow(() -> new EstRefusal(HttpStatus.FORBIDDEN, NO_CERTIFICATE_TO_RENEW));
+        // RFC 7030 section 4.2.2: the Subject and SubjectAltName are those of the certificate being renewed.
+        if (!current.getSubject().equals(csr.getSubject()) || !sameSubjectAltNames(current, csr)) {
+            throw new EstRefusal(HttpStatus.BAD_REQUEST, "A re-enrollment asks for the subject and subject alternative names of the "
+                    + "certificate being renewed (RFC 7030 section 4.2.2).");
+        }
+        String serial = current.getSerialNumber().toString(16);
+        return issued(enrollments.renew(new EnrollmentEndpoint(profile, context -> false, renewalPolicy),
+                new EnrollmentRequest(csr, via(label) + " certificate " + serial, Optional.empty(), Optional.empty(),
+                        Optional.of("certificate " + serial), Optional.of(current))), HttpStatus.FORBIDDEN);
+    }
+
+    private static boolean sameSubjectAltNames(X509CertificateHolder certificate, PKCS10CertificationRequest csr) {
+        GeneralNames had = certificate.getExtensions() == null ? null
+                : GeneralNames.fromExtensions(certificate.getExtensions(), Extension.subjectAlternativeName);
+        GeneralNames asked = CertificationRequests.requestedExtensions(csr)
+                .map(extensions -> GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName)).orElse(null);
+        return Objects.equals(had, asked);
+    }
+
+    /** The certificate, or the refusal in HTTP's terms; {@code refusedAs} is the status of an authorisation refused. */
+    private static X509CertificateHolder issued(EnrollmentOutcome outcome, HttpStatus refusedAs) {
+        if (outcome instanceof EnrollmentOutcome.Issued issued) {
+            return issued.certificate();
+        }
+        EnrollmentOutcome.Rejected rejected = (EnrollmentOutcome.Rejected) outcome;
+        HttpStatus status = switch (rejected.reason()) {
+            case BAD_REQUEST, BAD_PROOF_OF_POSSESSION -> HttpStatus.BAD_REQUEST;
+            case BAD_CHALLENGE, RENEWAL_REFUSED -> refusedAs;
+            default -> HttpStatus.SERVICE_UNAVAILABLE;
+        };
+        throw new EstRefusal(status, "The request cannot be issued: " + rejected.detail() + ".");
+    }
+
+    private static EnrollmentContext withChallenge(EnrollmentContext context, String challenge) {
+        return new EnrollmentContext(context.endpoint(), context.transactionId(), context.csr(), Optional.of(challenge), context.requester(),
+                context.actor(), context.signer());
+    }
+
+    /** As the record's requester says where the request came in: {@code est} or {@code est/label}. */
+    private static String via(String label) {
+        return label == null ? ENDPOINT : ENDPOINT + "/" + label;
+    }
+}

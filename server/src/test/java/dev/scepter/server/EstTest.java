@@ -1,0 +1,316 @@
+package dev.scepter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scepter.authority.enrollment.OneTimeChallenges;
+import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.authority.token.ApiRole;
+import dev.scepter.authority.token.ApiTokens;
+import dev.scepter.protocol.est.EstCodec;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * EST (RFC 7030) on the core: the anonymous paths, simpleenroll with each way to authenticate,
+ * and simplereenroll over mutual TLS on the HTTPS listener, as a table of refusals and the paths
+ * that issue (recorded in the store before they leave).
+ */
+class EstTest {
+
+    private static RunningServer server;
+    private static int httpsPort;
+    private static final Map<String, String> TOKENS = new HashMap<>();
+    private static OneTimeChallenges challenges;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            httpsPort = socket.getLocalPort();
+        }
+        server = RunningServer.start(Map.of("AppConfig:DbCSRValidation:AllowRenewals", "true",
+                "AppConfig:DbCSRValidation:AllowDynamicChallenges", "true",
+                "AppConfig:Https:Port", String.valueOf(httpsPort), "AppConfig:Https:ClientCertificateMode", "Optional"));
+        ApiTokens tokens = new ApiTokens(server.core.storage().apiTokenStore(), server.core.storage().auditLog(), Clock.systemUTC(),
+                new SecureRandom());
+        TOKENS.put("db", tokens.create("test", "est-db", Set.of(ApiRole.CSR_REQUEST_DB), Optional.empty()).value());
+        TOKENS.put("self", tokens.create("test", "alice@contoso.example", Set.of(ApiRole.CSR_SELF_SERVICE), Optional.empty()).value());
+        TOKENS.put("manage", tokens.create("test", "manage", Set.of(ApiRole.MANAGE_ALL), Optional.empty()).value());
+        TOKENS.put("forged", "sct_" + "A".repeat(43));
+        challenges = server.context.getBean(OneTimeChallenges.class);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    record Keyed(KeyPair keys, X509CertificateHolder certificate) {
+    }
+
+    private static KeyPair rsa() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+    }
+
+    private static byte[] csr(KeyPair keys, String subject, KeyPurposeId eku) throws Exception {
+        PKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic());
+        if (eku != null) {
+            ExtensionsGenerator extensions = new ExtensionsGenerator();
+            extensions.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku));
+            builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
+        }
+        return Base64.getMimeEncoder().encode(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded());
+    }
+
+    private HttpResponse<byte[]> post(HttpClient client, URI url, String authorization, byte[] body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).header("Content-Type", EstCodec.PKCS10)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpResponse<byte[]> enroll(String token, byte[] body) throws Exception {
+        return post(http, server.url("/.well-known/est/simpleenroll"), token == null ? null : "Bearer " + TOKENS.get(token), body);
+    }
+
+    private static X509CertificateHolder issued(HttpResponse<byte[]> response) throws Exception {
+        assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                assertThat(type.replace(" ", "")).isEqualToIgnoringCase("application/pkcs7-mime;smime-type=certs-only"));
+        assertThat(response.headers().firstValue("Content-Transfer-Encoding")).contains("base64");
+        List<X509CertificateHolder> certificates = EstCodec.readCertsOnly(response.body());
+        assertThat(certificates).hasSize(1);
+        X509CertificateHolder certificate = certificates.get(0);
+        assertThat(certificate.isSignatureValid(new JcaContentVerifierProviderBuilder().build(server.core.ca().certificate()))).isTrue();
+        Optional<IssuedCertificate> record = server.core.storage().certificateStore()
+                .find(org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.toString(certificate.getIssuer()), certificate.getSerialNumber());
+        assertThat(record).as("recorded before it left").hasValueSatisfying(r -> {
+            assertThat(r.der()).isEqualTo(certificateBytes(certificate));
+            assertThat(r.endpoint()).isEqualTo("est");
+        });
+        return certificate;
+    }
+
+    private static byte[] certificateBytes(X509CertificateHolder certificate) {
+        try {
+            return certificate.getEncoded();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private Keyed enrolled(String subject) throws Exception {
+        KeyPair keys = rsa();
+        return new Keyed(keys, issued(enroll("db", csr(keys, subject, null))));
+    }
+
+    /** A client of the HTTPS listener that trusts our CA and, when given, presents {@code client}. */
+    private static HttpClient https(Keyed client) throws Exception {
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", converter.getCertificate(server.core.ca().certificate()));
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        if (client != null) {
+            keys.setKeyEntry("client", client.keys().getPrivate(), "x".toCharArray(),
+                    new Certificate[] {converter.getCertificate(client.certificate()), converter.getCertificate(server.core.ca().certificate())});
+        }
+        keyManagers.init(keys, "x".toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), new SecureRandom());
+        return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private static URI httpsUrl(String path) {
+        return URI.create("https://127.0.0.1:" + httpsPort + path);
+    }
+
+    @ParameterizedTest(name = "GET {0}")
+    @CsvSource({"/.well-known/est/cacerts", "/.well-known/est/devices/cacerts"})
+    void cacertsIsTheChainAnonymously(String path) throws Exception {
+        HttpResponse<byte[]> response = server.get(path);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/pkcs7-mime"));
+        assertThat(EstCodec.readCertsOnly(response.body())).containsExactlyElementsOf(server.core.ca().chain());
+    }
+
+    @ParameterizedTest(name = "POST {0}")
+    @CsvSource({"/.well-known/est/fullcmc", "/.well-known/est/serverkeygen", "/.well-known/est/a/b/simpleenroll"})
+    void whatIsNotServedIsNotFound(String path) throws Exception {
+        HttpResponse<byte[]> response = server.post(path, EstCodec.PKCS10, csr(rsa(), "CN=est-not-served", null));
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(new String(response.body(), StandardCharsets.UTF_8)).doesNotContain("Exception");
+    }
+
+    @Test
+    void csrattrsNamesTheSignatureAlgorithmsWeLike() throws Exception {
+        HttpResponse<byte[]> response = server.get("/.well-known/est/csrattrs");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/csrattrs");
+        ASN1Sequence attributes = ASN1Sequence.getInstance(Base64.getDecoder().decode(response.body()));
+        assertThat(attributes.toArray()).contains(PKCSObjectIdentifiers.sha256WithRSAEncryption, new ASN1ObjectIdentifier("1.2.840.10045.4.3.2"));
+    }
+
+    @Test
+    void aTokenWithCsrRequestDbEnrollsAndTheCertificateIsRecorded() throws Exception {
+        X509CertificateHolder certificate = issued(enroll("db", csr(rsa(), "CN=est-db-device", null)));
+
+        assertThat(certificate.getSubject()).isEqualTo(new X500Name("CN=est-db-device"));
+    }
+
+    @Test
+    void aLabelReachesTheSameCa() throws Exception {
+        issued(post(http, server.url("/.well-known/est/routers/simpleenroll"), "Bearer " + TOKENS.get("db"), csr(rsa(), "CN=est-label", null)));
+    }
+
+    /** Credentials and the role are checked before the body is read: without them a malformed body is 401 or 403, not 400. */
+    @ParameterizedTest(name = "{0} token, {1} -> {2}")
+    @CsvSource({
+        "none,   good,        401",
+        "forged, good,        401",
+        "manage, good,        403",
+        "none,   malformed,   401",
+        "manage, malformed,   403",
+        "db,     malformed,   400",
+        "db,     certificate, 400",
+        "self,   other-user,  403",
+        "self,   server-auth, 403",
+    })
+    void simpleenrollRefusals(String token, String body, int status) throws Exception {
+        KeyPair keys = rsa();
+        byte[] request = switch (body) {
+            case "good" -> csr(keys, "CN=est-refused", null);
+            case "malformed" -> "this is not a csr".getBytes(StandardCharsets.US_ASCII);
+            case "certificate" -> Base64.getEncoder().encode(server.core.ca().certificate().getEncoded());
+            case "other-user" -> csr(keys, "CN=bob@contoso.example", null);
+            case "server-auth" -> csr(keys, "CN=alice@contoso.example", KeyPurposeId.id_kp_serverAuth);
+            default -> throw new IllegalArgumentException(body);
+        };
+        HttpResponse<byte[]> response = enroll("none".equals(token) ? null : token, request);
+
+        String text = new String(response.body(), StandardCharsets.UTF_8);
+        assertThat(response.statusCode()).as(text).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(text).contains("\"errorMessage\"").doesNotContain("Exception").doesNotContain("dev.scepter");
+        if (status == 401) {
+            assertThat(response.headers().allValues("WWW-Authenticate")).anySatisfy(v -> assertThat(v).startsWith("Bearer"))
+                    .anySatisfy(v -> assertThat(v).startsWith("Basic"));
+        }
+    }
+
+    @Test
+    void selfServiceIssuesAClientAuthenticationCertificateForTheCaller() throws Exception {
+        X509CertificateHolder certificate = issued(enroll("self", csr(rsa(), "CN=alice@contoso.example", null)));
+
+        assertThat(ExtendedKeyUsage.fromExtensions(certificate.getExtensions()).getUsages()).containsExactly(KeyPurposeId.id_kp_clientAuth);
+    }
+
+    @Test
+    void aOneTimeChallengeAsTheBasicPasswordEnrollsOnce() throws Exception {
+        String challenge = challenges.mint("test", Optional.empty(), Duration.ofMinutes(5)).value();
+        String basic = "Basic " + Base64.getEncoder().encodeToString(("device:" + challenge).getBytes(StandardCharsets.UTF_8));
+
+        issued(post(http, server.url("/.well-known/est/simpleenroll"), basic, csr(rsa(), "CN=est-basic", null)));
+        HttpResponse<byte[]> again = post(http, server.url("/.well-known/est/simpleenroll"), basic, csr(rsa(), "CN=est-basic-2", null));
+
+        assertThat(again.statusCode()).as("a challenge is good for one certificate").isEqualTo(401);
+        assertThat(again.headers().allValues("WWW-Authenticate")).anySatisfy(v -> assertThat(v).startsWith("Basic"));
+    }
+
+    @Test
+    void simplereenrollOverMutualTlsRenewsTheCertificatePresented() throws Exception {
+        Keyed old = enrolled("CN=est-renew-me");
+        KeyPair newKeys = rsa();
+
+        X509CertificateHolder renewed = issued(post(https(old), httpsUrl("/.well-known/est/simplereenroll"), null,
+                csr(newKeys, "CN=est-renew-me", null)));
+
+        assertThat(renewed.getSubject()).isEqualTo(old.certificate().getSubject());
+        assertThat(renewed.getSerialNumber()).isNotEqualTo(old.certificate().getSerialNumber());
+        assertThat(renewed.getSubjectPublicKeyInfo().getEncoded()).isEqualTo(newKeys.getPublic().getEncoded());
+    }
+
+    @Test
+    void simplereenrollRefusesWithoutACertificateForAnotherSubjectAndWhenRevoked() throws Exception {
+        Keyed old = enrolled("CN=est-refused-renewal");
+
+        assertThat(post(https(null), httpsUrl("/.well-known/est/simplereenroll"), null, csr(rsa(), "CN=est-refused-renewal", null))
+                .statusCode()).as("no client certificate").isEqualTo(403);
+        assertThat(post(http, server.url("/.well-known/est/simplereenroll"), "Bearer " + TOKENS.get("db"),
+                csr(rsa(), "CN=est-refused-renewal", null)).statusCode()).as("a token renews nothing").isEqualTo(403);
+        assertThat(post(https(old), httpsUrl("/.well-known/est/simplereenroll"), null, csr(rsa(), "CN=someone-else", null))
+                .statusCode()).as("RFC 7030 section 4.2.2: the same subject").isEqualTo(400);
+
+        HttpResponse<String> revoked = http.send(HttpRequest.newBuilder(server.url("/api/manage/revoke/"
+                        + old.certificate().getSerialNumber().toString(16))).header("Authorization", "Bearer " + TOKENS.get("manage"))
+                .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString("{\"revocationReason\": 1}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+
+        HttpResponse<byte[]> refused = post(https(old), httpsUrl("/.well-known/est/simplereenroll"), null,
+                csr(rsa(), "CN=est-refused-renewal", null));
+        assertThat(refused.statusCode()).as(new String(refused.body(), StandardCharsets.UTF_8)).isEqualTo(403);
+        assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("revoked");
+    }
+
+    @Test
+    void aClientCertificateOfOursEnrollsForItsOwnSubjectOnly() throws Exception {
+        Keyed device = enrolled("CN=est-mtls-device");
+
+        issued(post(https(device), httpsUrl("/.well-known/est/simpleenroll"), null, csr(rsa(), "CN=est-mtls-device", null)));
+        assertThat(post(https(device), httpsUrl("/.well-known/est/simpleenroll"), null, csr(rsa(), "CN=est-mtls-other", null)).statusCode())
+                .isEqualTo(403);
+        assertThat(post(https(null), httpsUrl("/.well-known/est/simpleenroll"), null, csr(rsa(), "CN=est-mtls-device", null)).statusCode())
+                .as("neither credentials nor a certificate").isEqualTo(401);
+    }
+}
