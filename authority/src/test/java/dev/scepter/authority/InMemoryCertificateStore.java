@@ -108,9 +108,9 @@ public final class InMemoryCertificateStore implements CertificateStore {
     }
 
     @Override
-    public List<BigInteger> serialNumbersRecordedSince(String issuer, Instant since) {
-        return records.values().stream().filter(c -> c.issuer().equals(issuer) && !recordedAt.get(c.serialNumber()).isBefore(since))
-                .map(IssuedCertificate::serialNumber).toList();
+    public void forEachSerialRecordedSince(String issuer, Instant since, java.util.function.Consumer<BigInteger> visitor) {
+        records.values().stream().filter(c -> c.issuer().equals(issuer) && !recordedAt.get(c.serialNumber()).isBefore(since))
+                .map(IssuedCertificate::serialNumber).toList().forEach(visitor);
     }
 
     /**

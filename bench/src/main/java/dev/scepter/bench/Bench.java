@@ -18,13 +18,14 @@ public final class Bench {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "ocsp-fixture" -> OcspFixture.run(Options.parse(rest));
+            case "million" -> MillionFixture.run(Options.parse(rest));
             case "scep-load" -> ScepLoad.run(Options.parse(rest));
             default -> usage();
         }
     }
 
     private static void usage() {
-        System.err.println("usage: scepter-bench.jar ocsp-fixture|scep-load --option value ... (see bin/scepter-bench)");
+        System.err.println("usage: scepter-bench.jar ocsp-fixture|million|scep-load --option value ... (see bin/scepter-bench)");
         System.exit(2);
     }
 }

@@ -317,7 +317,12 @@ public class HotPaths {
     private static CertificateStore serialsOnly(List<BigInteger> serials) {
         return (CertificateStore) Proxy.newProxyInstance(CertificateStore.class.getClassLoader(), new Class<?>[] {CertificateStore.class},
                 (proxy, method, arguments) -> switch (method.getName()) {
-                    case "serialNumbersRecordedSince" -> serials;
+                    case "forEachSerialRecordedSince" -> {
+                        @SuppressWarnings("unchecked")
+                        java.util.function.Consumer<BigInteger> visitor = (java.util.function.Consumer<BigInteger>) arguments[2];
+                        serials.forEach(visitor);
+                        yield null;
+                    }
                     case "revocations" -> List.of();
                     case "toString" -> "serials only";
                     default -> throw new UnsupportedOperationException(method.getName() + " is not read by the OCSP benchmarks");

@@ -64,7 +64,7 @@ final class OcspFixture {
     }
 
     static void run(Options options) throws Exception {
-        X509Certificate ca = options.values().containsKey("ca-pem") ? fromPem(Path.of(options.get("ca-pem"))) : fromP12(options);
+        X509Certificate ca = caCertificate(options);
         X509CertificateHolder issuer = new X509CertificateHolder(ca.getEncoded());
         int count = options.getInt("count", 10_000);
         Path out = Files.createDirectories(Path.of(options.get("out")));
@@ -81,6 +81,17 @@ final class OcspFixture {
         if (options.values().containsKey("openssl-index")) {
             appendOpensslIndex(Path.of(options.get("openssl-index")), serials);
         }
+        writeRequests(issuer, serials, out);
+        System.out.println("ocsp-fixture: " + count + " certificates, requests in " + out);
+    }
+
+    /** The CA's certificate, from {@code --ca-pem} or {@code --ca-p12} with {@code --ca-p12-password-file}. */
+    static X509Certificate caCertificate(Options options) throws Exception {
+        return options.values().containsKey("ca-pem") ? fromPem(Path.of(options.get("ca-pem"))) : fromP12(options);
+    }
+
+    /** Writes {@code get.txt} and {@code post.txt} in {@code out}: a request for each serial, without and with a nonce. */
+    static void writeRequests(X509CertificateHolder issuer, List<BigInteger> serials, Path out) throws Exception {
         DigestCalculator sha1 = new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1);
         try (Writer get = Files.newBufferedWriter(out.resolve("get.txt"));
                 Writer post = Files.newBufferedWriter(out.resolve("post.txt"))) {
@@ -99,7 +110,6 @@ final class OcspFixture {
                 post.write('\n');
             }
         }
-        System.out.println("ocsp-fixture: " + count + " certificates, requests in " + out);
     }
 
     private static void record(Path dataDir, X509CertificateHolder issuer, List<BigInteger> serials) throws Exception {

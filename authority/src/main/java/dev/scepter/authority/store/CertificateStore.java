@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Where issued certificates are recorded. Adapters: {@code JdbcCertificateStore} (H2, PostgreSQL);
@@ -52,8 +53,15 @@ public interface CertificateStore {
     /** Every certificate of this issuer revoked by hand: the CRL, and the OCSP responders' in-memory set. */
     List<RevokedCertificate> revocations(String issuer);
 
-    /** Serial numbers this issuer issued that were recorded at or after {@code since} (all with {@link Instant#MIN}). */
-    List<BigInteger> serialNumbersRecordedSince(String issuer, Instant since);
+    /**
+     * Hands {@code visitor} the serial number of every certificate this issuer issued that was
+     * recorded at or after {@code since} (all with {@link Instant#MIN}), in no set order, on the
+     * calling thread, before this returns. The store reads them in pages and keeps none of them:
+     * a million serials never stand in memory as one list (at start the in-memory index of issued
+     * serials is loaded this way). The visitor must not call the store (a page may hold a
+     * connection while it runs); a serial may be handed more than once.
+     */
+    void forEachSerialRecordedSince(String issuer, Instant since, Consumer<BigInteger> visitor);
 
     /** A page of certificates matching the query, newest first. */
     SearchPage search(String issuer, SearchQuery query);

@@ -80,12 +80,33 @@ public final class IssuedSerialIndex {
     public void refresh() {
         Instant startedAt = clock.instant();
         Instant since = lastRefresh.equals(Instant.MIN) ? Instant.MIN : lastRefresh.minus(OVERLAP);
-        java.util.List<BigInteger> recorded = store.serialNumbersRecordedSince(issuer, since);
-        issued.addAll(recorded);
-        for (BigInteger serial : recorded) {
+        java.util.List<BigInteger> batch = new java.util.ArrayList<>(BATCH);
+        store.forEachSerialRecordedSince(issuer, since, serial -> {
+            batch.add(serial);
+            if (batch.size() == BATCH) {
+                addBatch(batch);
+            }
+        });
+        addBatch(batch);
+        lastRefresh = startedAt;
+    }
+
+    /**
+     * Serials the store hands at start go into the set this many at a time, one merge each: a
+     * million is about 16 merges, and at most this many BigIntegers stand in memory besides the
+     * set's 20 bytes a serial (a list of all of them took about 100 MB).
+     */
+    static final int BATCH = 65_536;
+
+    private void addBatch(java.util.List<BigInteger> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        issued.addAll(batch);
+        for (BigInteger serial : batch) {
             notIssued.invalidate(serial);
         }
-        lastRefresh = startedAt;
+        batch.clear();
     }
 
     /** A certificate this node just recorded. */

@@ -402,17 +402,37 @@ public abstract class StorageContract {
         setIssuedAt(march, Instant.parse("2025-03-01T00:00:00Z"));
         setIssuedAt(otherIssuers, Instant.parse("2025-03-01T00:00:00Z"));
 
-        assertThat(storage.certificateStore().serialNumbersRecordedSince(ISSUER, Instant.parse("2025-02-01T00:00:00Z")))
+        assertThat(serialsRecordedSince(ISSUER, Instant.parse("2025-02-01T00:00:00Z")))
                 .containsExactlyInAnyOrder(february.serialNumber(), march.serialNumber());
-        assertThat(storage.certificateStore().serialNumbersRecordedSince(ISSUER, Instant.parse("2025-02-01T00:00:00.000001Z")))
+        assertThat(serialsRecordedSince(ISSUER, Instant.parse("2025-02-01T00:00:00.000001Z")))
                 .containsExactly(march.serialNumber());
-        assertThat(storage.certificateStore().serialNumbersRecordedSince(ISSUER, Instant.parse("2025-03-01T00:00:00.000001Z")))
+        assertThat(serialsRecordedSince(ISSUER, Instant.parse("2025-03-01T00:00:00.000001Z")))
                 .isEmpty();
-        assertThat(storage.certificateStore().serialNumbersRecordedSince(ISSUER, Instant.MIN))
+        assertThat(serialsRecordedSince(ISSUER, Instant.MIN))
                 .containsExactlyInAnyOrder(january.serialNumber(), february.serialNumber(), march.serialNumber());
-        assertThat(storage.certificateStore().serialNumbersRecordedSince(ISSUER, Instant.MAX)).isEmpty();
-        assertThat(storage.certificateStore().serialNumbersRecordedSince("CN=Other CA", Instant.MIN))
+        assertThat(serialsRecordedSince(ISSUER, Instant.MAX)).isEmpty();
+        assertThat(serialsRecordedSince("CN=Other CA", Instant.MIN))
                 .containsExactly(otherIssuers.serialNumber());
+    }
+
+    @Test
+    void everySerialOfMoreThanAPageIsVisitedAsItIsReadAndNoneIsLeftOut() {
+        // More than a page of Table Storage's (1000) and a fetch of the JDBC store's (1000): the read crosses a page.
+        java.util.Set<BigInteger> recorded = new java.util.HashSet<>();
+        for (int i = 0; i < 1_100; i++) {
+            IssuedCertificate certificate = new IssuedCertificate(serial(0x50), ISSUER, "CN=d", List.of(),
+                    Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"),
+                    "scep", "challenge", Optional.empty(), Optional.empty(), Optional.empty(), der(40));
+            storage.certificateStore().record(certificate);
+            recorded.add(certificate.serialNumber());
+        }
+        storage.certificateStore().record(withIssuer(certificate(serial(0x50)), "CN=Other CA"));
+
+        List<BigInteger> visited = new ArrayList<>();
+        storage.certificateStore().forEachSerialRecordedSince(ISSUER, Instant.MIN, visited::add);
+
+        assertThat(new java.util.HashSet<>(visited)).isEqualTo(recorded);
+        assertThat(visited).as("each serial once").hasSize(recorded.size());
     }
 
     @Test
@@ -422,8 +442,8 @@ public abstract class StorageContract {
         IssuedCertificate certificate = certificate(serial(0x50));
         storage.certificateStore().record(certificate);
 
-        assertThat(storage.certificateStore().serialNumbersRecordedSince(ISSUER, before)).containsExactly(certificate.serialNumber());
-        assertThat(storage.certificateStore().serialNumbersRecordedSince(ISSUER, Instant.now().plus(Duration.ofHours(1)))).isEmpty();
+        assertThat(serialsRecordedSince(ISSUER, before)).containsExactly(certificate.serialNumber());
+        assertThat(serialsRecordedSince(ISSUER, Instant.now().plus(Duration.ofHours(1)))).isEmpty();
     }
 
     // --- search -------------------------------------------------------------------------------
@@ -999,6 +1019,12 @@ public abstract class StorageContract {
     // --- helpers ------------------------------------------------------------------------------
 
     /** A random 20-byte serial with the given type byte, as SerialNumbers makes them. */
+    private List<BigInteger> serialsRecordedSince(String issuer, Instant since) {
+        List<BigInteger> serials = new ArrayList<>();
+        storage.certificateStore().forEachSerialRecordedSince(issuer, since, serials::add);
+        return serials;
+    }
+
     protected static BigInteger serial(int typeByte) {
         byte[] bytes = new byte[20];
         RANDOM.nextBytes(bytes);

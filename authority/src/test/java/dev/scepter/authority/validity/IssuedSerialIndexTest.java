@@ -100,6 +100,22 @@ class IssuedSerialIndexTest {
         assertThat(index.contains(serial)).as("recovered without a restart").isTrue();
     }
 
+    @Test
+    void theStoresSerialsAreLoadedInBatchesAndNoneIsLeftOut() {
+        int count = 2 * IssuedSerialIndex.BATCH + 3;
+        List<BigInteger> recorded = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            recorded.add(record(serials.unbound(0x50)));
+        }
+        IssuedSerialIndex index = new IssuedSerialIndex(store, ISSUER, clock, Duration.ofSeconds(5));
+        index.refresh();
+
+        assertThat(index.size()).isEqualTo(count);
+        assertThat(index.unmerged()).as("every batch merged into the sorted arrays").isZero();
+        assertThat(recorded).allMatch(index::contains);
+        assertThat(store.finds.get()).as("no serial read from the store one by one").isZero();
+    }
+
     private BigInteger record(BigInteger serial) {
         store.record(new IssuedCertificate(serial, ISSUER, "CN=x", List.of(), NOW, NOW.plus(Duration.ofDays(1)), "static", "test",
                 Optional.empty(), Optional.empty(), Optional.empty(), new byte[] {1}));

@@ -169,22 +169,28 @@ final class TableCertificateStore implements CertificateStore {
     }
 
     @Override
-    public List<BigInteger> serialNumbersRecordedSince(String issuer, Instant since) {
+    public void forEachSerialRecordedSince(String issuer, Instant since, java.util.function.Consumer<BigInteger> visitor) {
         Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(since, "since");
+        Objects.requireNonNull(visitor, "visitor");
         if (since.isAfter(LATEST)) {
-            return List.of();
+            return;
         }
         // The index refresher asks every few seconds for what is new: Table Storage filters by the time, so the
         // answer is the few rows since, not the partition. Azurite compares such times to the millisecond only
-        // (never excluding a row it should keep), so the exact bound is applied here again.
+        // (never excluding a row it should keep), so the exact bound is applied here again. At start the whole
+        // partition is read, a page at a time with only the row key (the serial) and the time, and no page kept.
         String filter = Tables.eq("PartitionKey", CertificateEntity.partition(issuer)) + (since.isBefore(EARLIEST) ? ""
                 : " and " + CertificateEntity.RECORDED_AT + " ge datetime'" + DateTimeFormatter.ISO_INSTANT.format(
                         since.truncatedTo(ChronoUnit.MICROS).plusNanos(since.getNano() % 1000 == 0 ? 0 : 1000)) + "'");
-        return call(() -> Tables.list(table, filter, List.of("RowKey", CertificateEntity.RECORDED_AT)).stream()
-                .filter(entity -> !Tables.instant(entity, CertificateEntity.RECORDED_AT).isBefore(since))
-                .map(CertificateEntity::serial)
-                .toList());
+        call(() -> {
+            Tables.forEach(table, filter, List.of("RowKey", CertificateEntity.RECORDED_AT), entity -> {
+                if (!Tables.instant(entity, CertificateEntity.RECORDED_AT).isBefore(since)) {
+                    visitor.accept(CertificateEntity.serial(entity));
+                }
+            });
+            return null;
+        });
     }
 
     /**

@@ -119,6 +119,21 @@ final class Tables {
     }
 
     /**
+     * Hands each entity to {@code visitor} as its page arrives ({@value #PAGE} at most a page,
+     * Table Storage's largest), keeping none: for reading a whole partition's few columns.
+     */
+    static void forEach(TableClient table, String filter, List<String> select, java.util.function.Consumer<TableEntity> visitor) {
+        ListEntitiesOptions options = new ListEntitiesOptions().setFilter(filter).setTop(PAGE);
+        if (select != null) {
+            options.setSelect(select);
+        }
+        table.listEntities(options, null, null).forEach(visitor);
+    }
+
+    /** Entities in one answer of Table Storage's, at most. */
+    static final int PAGE = 1000;
+
+    /**
      * An outage as the storage port says it: a failure that is no answer of Table Storage's to
      * this request (connection refused, timeout, 5xx, 429 after the retries, a credential
      * refused), with a message that names the table and the reason and no key.

@@ -82,7 +82,7 @@ final class EmbeddedToTableStorage {
         long copied = 0;
         long revocationsAdded = 0;
         for (String issuer : embedded.issuers()) {
-            for (BigInteger serial : source.serialNumbersRecordedSince(issuer, Instant.MIN)) {
+            for (BigInteger serial : serials(source, issuer)) {
                 IssuedCertificate certificate = source.find(issuer, serial).orElseThrow();
                 inEmbedded++;
                 Optional<IssuedCertificate> there = table.find(issuer, serial);
@@ -103,7 +103,7 @@ final class EmbeddedToTableStorage {
         }
         long checked = 0;
         for (String issuer : embedded.issuers()) {
-            for (BigInteger serial : source.serialNumbersRecordedSince(issuer, Instant.MIN)) {
+            for (BigInteger serial : serials(source, issuer)) {
                 Optional<Revocation> revocation = source.find(issuer, serial).orElseThrow().revocation();
                 Optional<IssuedCertificate> there = table.find(issuer, serial);
                 if (there.isEmpty()) {
@@ -143,5 +143,12 @@ final class EmbeddedToTableStorage {
     /** A revocation in the CRL's sense: a delivery hold is none (it is lifted, or replaced, by itself). */
     private static boolean isRevocation(Optional<Revocation> revocation) {
         return revocation.isPresent() && !revocation.get().isDeliveryHold();
+    }
+
+    /** The issuer's serials, as a list: the copy reads and writes the stores for each, which a visitor of the store must not. */
+    private static java.util.List<BigInteger> serials(CertificateStore source, String issuer) {
+        java.util.List<BigInteger> serials = new java.util.ArrayList<>();
+        source.forEachSerialRecordedSince(issuer, Instant.MIN, serials::add);
+        return serials;
     }
 }

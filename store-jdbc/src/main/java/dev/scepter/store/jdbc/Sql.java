@@ -65,6 +65,33 @@ final class Sql {
         }
     }
 
+    /**
+     * Hands each row to {@code visitor} as it is read, {@code fetchSize} rows at a time, keeping
+     * none: PostgreSQL sends a whole result at once unless the statement runs in a transaction
+     * with a fetch size (a cursor), so this one does, read-only, and ends it before returning.
+     */
+    <T> void forEach(String sql, Binder binder, int fetchSize, RowMapper<T> mapper, java.util.function.Consumer<? super T> visitor) {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (PreparedStatement statement = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                statement.setFetchSize(fetchSize);
+                binder.bind(statement);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        visitor.accept(mapper.map(rows));
+                    }
+                }
+            } finally {
+                // Nothing was written: ending the transaction either way only closes the cursor.
+                connection.rollback();
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw failed(sql, e);
+        }
+    }
+
     <T> Optional<T> queryOne(String sql, Binder binder, RowMapper<T> mapper) {
         List<T> rows = query(sql, binder, mapper);
         if (rows.size() > 1) {
