@@ -2,6 +2,8 @@ package dev.scepter.certmaster;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where the portal finds the core and its own files, and whether a proxy stands in front.
@@ -14,8 +16,24 @@ import java.nio.file.Path;
  *                              {@code -Port} are believed ({@link ForwardedHeaders}): behind a reverse proxy
  *                              that sets them, the client's address (for the sign-in limits) and HTTPS
  *                              (for the {@code Secure} session cookie) are the client's, not the proxy's
+ * @param oidc                  sign-in through an OpenID Connect provider; empty: local accounts only
+ * @param localAccounts         whether the local accounts ({@code certmaster-users.json}, the generated
+ *                              {@code admin}) may sign in; only with {@code oidc} may this be false
  */
-public record CertMasterOptions(URI coreUrl, Path clientFile, Path dataDir, boolean trustForwardedHeaders) {
+public record CertMasterOptions(URI coreUrl, Path clientFile, Path dataDir, boolean trustForwardedHeaders, Optional<OidcOptions> oidc,
+        boolean localAccounts) {
+
+    public CertMasterOptions {
+        Objects.requireNonNull(oidc, "oidc");
+        if (!localAccounts && oidc.isEmpty()) {
+            throw new IllegalArgumentException("local accounts may be turned off only when OIDC sign-in is configured: nobody could sign in");
+        }
+    }
+
+    /** Local accounts only. */
+    public CertMasterOptions(URI coreUrl, Path clientFile, Path dataDir, boolean trustForwardedHeaders) {
+        this(coreUrl, clientFile, dataDir, trustForwardedHeaders, Optional.empty(), true);
+    }
 
     /** The path the portal is served under, alone or beside the core. */
     public static final String CONTEXT_PATH = "/certmaster";

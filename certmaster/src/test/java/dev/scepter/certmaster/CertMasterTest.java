@@ -73,6 +73,8 @@ class CertMasterTest {
         CoreSimulator.Call call = portal.core.calls("POST", "/api/csr").get(portal.core.calls("POST", "/api/csr").size() - 1);
         assertThat(call.authorization()).isEqualTo("Bearer portal-secret-token");
         assertThat(call.text()).isEqualTo(pem);
+        // The signed-in person goes to the core as the requester, for it to record.
+        assertThat(call.pathAndQuery()).isEqualTo("/api/csr?requester=admin");
 
         HttpResponse<byte[]> der = browser.download("/csr/issued/" + CoreSimulator.SERIAL + "/der");
         assertThat(der.body()).isEqualTo(CoreSimulator.resource("leaf.cer"));
@@ -166,6 +168,31 @@ class CertMasterTest {
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("No such certificate", "ABCDEF");
         assertThat(browser.get("/certificates/not-hex").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theAuditPageShowsTheCoresTrailSearchedByTextAndEscaped() throws Exception {
+        HttpResponse<String> all = browser.get("/audit");
+        assertThat(all.statusCode()).isEqualTo(200);
+        assertThat(all.body()).contains("admin through API user certmaster", "certificate.revoke", "certificate.issue", "2026-06-01 00:00:00")
+                // What a device put in its subject is text on the page, never markup.
+                .contains("CN=&lt;b&gt;device&lt;/b&gt;").doesNotContain("<b>device</b>");
+        assertThat(portal.core.calls("GET", "/api/manage/audit")).last()
+                .satisfies(call -> assertThat(call.pathAndQuery()).isEqualTo("/api/manage/audit?limit=1000"));
+        HttpResponse<String> revocations = browser.get("/audit?q=REVOKE");
+        assertThat(revocations.body()).contains("certificate.revoke").doesNotContain("certificate.issue");
+        assertThat(browser.get("/audit?q=nothing-like-this").body()).contains("No event matches.");
+        assertThat(browser.get("/").body()).contains("Audit trail");
+    }
+
+    @Test
+    void signInsGoToTheCoresAuditTrailWithTheNameTheWayAndTheAddressButNoPassword() throws Exception {
+        portal.browser().signIn("admin", "not-the-password");
+        assertThat(portal.core.calls("POST", "/api/manage/audit/sign-in")).extracting(CoreSimulator.Call::text)
+                .contains("{\"user\":\"admin\",\"method\":\"password\",\"address\":\"127.0.0.1\",\"succeeded\":true,\"reason\":\"\"}",
+                        "{\"user\":\"admin\",\"method\":\"password\",\"address\":\"127.0.0.1\",\"succeeded\":false,"
+                                + "\"reason\":\"BadCredentialsException\"}")
+                .allSatisfy(text -> assertThat(text).doesNotContain("not-the-password"));
     }
 
     @Test

@@ -125,7 +125,7 @@ class CertificateFormsTest {
         assertThat(delivered.page()).contains("dns:www.example.test", "dns:*.example.test", "ip:192.0.2.7");
         // The core was asked for a Server certificate of 90 days, with the names and usages of the form.
         CoreSimulator.Call call = portal.core.calls("POST", "/api/csr").get(portal.core.calls("POST", "/api/csr").size() - 1);
-        assertThat(call.pathAndQuery()).isEqualTo("/api/csr?kind=Server&validityDays=90");
+        assertThat(call.pathAndQuery()).isEqualTo("/api/csr?kind=Server&validityDays=90&requester=guesser");
         PKCS10CertificationRequest csr = new PKCS10CertificationRequest(call.body());
         assertThat(csr.getSubject().toString()).isEqualTo("CN=www.example.test");
 
@@ -182,7 +182,7 @@ class CertificateFormsTest {
         assertThat(openssl("pkey", "-in", file.toString(), "-passin", "pass:wrong", "-noout").exit()).isNotZero();
         assertThat(openssl("asn1parse", "-in", file.toString()).output()).contains("PBES2", "aes-256-cbc", "hmacWithSHA256");
         CoreSimulator.Call call = portal.core.calls("POST", "/api/csr").get(portal.core.calls("POST", "/api/csr").size() - 1);
-        assertThat(call.pathAndQuery()).isEqualTo("/api/csr?kind=SMime&validityDays=30");
+        assertThat(call.pathAndQuery()).isEqualTo("/api/csr?kind=SMime&validityDays=30&requester=guesser");
         PKCS10CertificationRequest csr = new PKCS10CertificationRequest(call.body());
         Extension san = csr.getRequestedExtensions().getExtension(Extension.subjectAlternativeName);
         assertThat(GeneralNames.getInstance(san.getParsedValue()).getNames()).containsExactly(new GeneralName(GeneralName.rfc822Name, "alice@example.test"));
@@ -194,15 +194,15 @@ class CertificateFormsTest {
         issue(admin, "/forms/user", Map.of("upn", "bob@example.test", "emails", "bob@example.test", "key", "ec-p256", "validityDays", "365",
                 "delivery", "pkcs12"));
         assertThat(portal.core.calls("POST", "/api/csr")).last().satisfies(call -> {
-            assertThat(call.pathAndQuery()).isEqualTo("/api/csr?kind=User&validityDays=365");
+            assertThat(call.pathAndQuery()).isEqualTo("/api/csr?kind=User&validityDays=365&requester=guesser");
             assertThat(new PKCS10CertificationRequest(call.body()).getSubject().toString()).isEqualTo("CN=bob@example.test");
         });
         issue(admin, "/forms/code-signing", Map.of("commonName", "Build Server", "key", "rsa-3072", "validityDays", "1095", "delivery", "pkcs12"));
         assertThat(portal.core.calls("POST", "/api/csr")).last().satisfies(call -> assertThat(call.pathAndQuery()).isEqualTo(
-                "/api/csr?kind=CodeSigning&validityDays=1095"));
+                "/api/csr?kind=CodeSigning&validityDays=1095&requester=guesser"));
         issue(admin, "/forms/client", Map.of("commonName", "kiosk-7", "key", "rsa-2048", "validityDays", "730", "delivery", "pkcs12"));
         assertThat(portal.core.calls("POST", "/api/csr")).last().satisfies(call -> assertThat(call.pathAndQuery()).isEqualTo(
-                "/api/csr?kind=Client&validityDays=730"));
+                "/api/csr?kind=Client&validityDays=730&requester=guesser"));
     }
 
     @Test
@@ -290,7 +290,7 @@ class CertificateFormsTest {
                 .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())).getEncoded();
         HttpResponse<String> server = csrOnly.postMultipart("/csr", Map.of("kind", "Server", "_csrf", csrOnly.csrf("/csr")), "file", request);
         assertThat(server.statusCode()).isEqualTo(200);
-        assertThat(portal.core.calls("POST", "/api/csr")).last().satisfies(call -> assertThat(call.pathAndQuery()).isEqualTo("/api/csr?kind=Server"));
+        assertThat(portal.core.calls("POST", "/api/csr")).last().satisfies(call -> assertThat(call.pathAndQuery()).isEqualTo("/api/csr?kind=Server&requester=server-csr"));
     }
 
     @Test

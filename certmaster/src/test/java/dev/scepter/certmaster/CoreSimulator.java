@@ -88,6 +88,15 @@ final class CoreSimulator implements AutoCloseable {
             } else {
                 send(exchange, 200, "application/pkix-cert", resource("leaf.cer"));
             }
+        } else if (route.equals("POST /api/manage/audit/sign-in")) {
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        } else if (route.equals("GET /api/manage/audit")) {
+            String events = "[{\"at\":\"2026-06-01T00:00:00Z\",\"actor\":\"admin through API user certmaster\",\"action\":\"certificate.revoke\","
+                    + "\"target\":\"" + SERIAL + " reason 1\",\"outcome\":\"revoked\"},"
+                    + "{\"at\":\"2026-05-01T00:00:00Z\",\"actor\":\"endpoint static (token x)\",\"action\":\"certificate.issue\","
+                    + "\"target\":\"0B subject \\\"CN=<b>device</b>\\\"\",\"outcome\":\"success\"}]";
+            send(exchange, 200, "application/json", events.getBytes(StandardCharsets.UTF_8));
         } else if (route.equals("GET /api/manage/search") && path.contains("continuationToken=" + SECOND_PAGE)) {
             // The second page of a paged search: fields a spreadsheet would run as formulas.
             String hostile = "{\"serialNumber\":\"ABC123\",\"subject\":\"=HYPERLINK(\\\"http://evil.example\\\")\",\"sans\":[\"dns:-x.example\"],"

@@ -115,6 +115,23 @@ class PortalRouteTest {
     }
 
     @Test
+    void anUnknownPathIsNotFoundWhenSignedInAndTheSignInPageWithout() throws Exception {
+        Browser admin = SIGNED_IN.get("reader");
+        for (String path : new String[] {"/no-such-page", "/certificates/0A/no-such-action", "/actuator/env", "/WEB-INF/web.xml"}) {
+            HttpResponse<String> answer = admin.get(path);
+            assertThat(answer.statusCode()).as(path).isEqualTo(404);
+            // (A browser, which asks for HTML, gets the "no such page" page; this client asks for nothing in particular.)
+            assertThat(answer.body()).as(path).contains("\"status\":404").doesNotContain("exception").doesNotContain("trace");
+        }
+        // A declared path by a method it does not take is still refused, and without a session the path is not even told apart.
+        assertThat(SIGNED_IN.get("reader").post("/certificates", Map.of("_csrf", SIGNED_IN.get("reader").csrf("/denied"))).statusCode())
+                .isEqualTo(403);
+        HttpResponse<String> anonymous = portal.browser().get("/no-such-page");
+        assertThat(anonymous.statusCode()).isEqualTo(302);
+        assertThat(anonymous.headers().firstValue("Location")).hasValueSatisfying(location -> assertThat(location).endsWith("/signin"));
+    }
+
+    @Test
     void aReaderSearchesButIsNotOfferedRevocation() throws Exception {
         Browser reader = SIGNED_IN.get("reader");
         assertThat(reader.get("/certificates").statusCode()).isEqualTo(200);

@@ -40,6 +40,11 @@ final class RunningPortal implements AutoCloseable {
     }
 
     static RunningPortal start(String users, boolean trustForwardedHeaders) throws Exception {
+        return start(users, trustForwardedHeaders, java.util.Optional.empty(), true);
+    }
+
+    static RunningPortal start(String users, boolean trustForwardedHeaders, java.util.Optional<OidcOptions> oidc, boolean localAccounts)
+            throws Exception {
         CoreSimulator core = new CoreSimulator();
         Path dataDir = Files.createTempDirectory("certmaster-test");
         Path clientFile = dataDir.resolve("certmaster-client.json");
@@ -48,7 +53,8 @@ final class RunningPortal implements AutoCloseable {
         if (users != null) {
             Files.writeString(dataDir.resolve("certmaster-users.json"), users, StandardCharsets.UTF_8);
         }
-        ConfigurableApplicationContext context = CertMasterApplication.runAlone(new CertMasterOptions(core.url(), clientFile, dataDir, trustForwardedHeaders),
+        ConfigurableApplicationContext context = CertMasterApplication.runAlone(new CertMasterOptions(core.url(), clientFile, dataDir, trustForwardedHeaders, oidc,
+                localAccounts),
                 "127.0.0.1", 0);
         return new RunningPortal(core, dataDir, context);
     }

@@ -2,6 +2,7 @@ package dev.scepter.server;
 
 import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.audit.AuditTrail;
+import dev.scepter.authority.audit.PortalSignIns;
 import dev.scepter.authority.directory.DirectoryAdministration;
 import dev.scepter.authority.inventory.CertificateInventory;
 import dev.scepter.authority.store.CertificateStore;
@@ -31,6 +32,11 @@ class AdministrationConfiguration {
         ExpiryGauges gauges = new ExpiryGauges(inventory, registry, clock);
         gauges.start(ExpiryGauges.DEFAULT_REFRESH);
         return gauges;
+    }
+
+    @Bean
+    PortalSignIns portalSignIns(AuditLog audit, Clock clock) {
+        return new PortalSignIns(audit, clock);
     }
 
     @Bean

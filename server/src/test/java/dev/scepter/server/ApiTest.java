@@ -34,6 +34,7 @@ class ApiTest {
         TOKENS.put("directory", tokens.create("test", "directory", Set.of(ApiRole.DIRECTORY_MANAGE), Optional.empty()).value());
         TOKENS.put("manage", tokens.create("test", "manage", Set.of(ApiRole.MANAGE_ALL), Optional.empty()).value());
         TOKENS.put("csr", tokens.create("test", "csr", Set.of(ApiRole.CSR_REQUEST), Optional.empty()).value());
+        TOKENS.put("csr-db", tokens.create("test", "csr-db", Set.of(ApiRole.CSR_REQUEST_DB), Optional.empty()).value());
         TOKENS.put("forged", "sct_" + "A".repeat(43));
     }
 
@@ -113,8 +114,68 @@ class ApiTest {
         assertThat(taken.statusCode()).as(taken.body()).isEqualTo(409);
     }
 
+    @Test
+    void onlyACallerWithCsrRequestMayNameThePersonItIssuesForAndTheCoreRecordsAndAuditsThem() throws Exception {
+        HttpResponse<byte[]> issued = postCsr("csr", csr(2048), "?requester=alice%40example.com");
+        assertThat(issued.statusCode()).isEqualTo(200);
+        java.math.BigInteger serial = new org.bouncycastle.cert.X509CertificateHolder(issued.body()).getSerialNumber();
+        String hex = serial.toString(16).toUpperCase(java.util.Locale.ROOT);
+        String found = call("GET", "/api/manage/search?searchText=" + hex, "manage", null).body();
+        assertThat(found).contains("\"requester\":\"alice@example.com through API user csr\"");
+        assertThat(call("GET", "/api/manage/audit", "manage", null).body()).contains("alice@example.com through API user csr");
+
+        int before = call("GET", "/api/manage/search?pageSize=1000", "manage", null).body().split("serialNumber", -1).length;
+        HttpResponse<byte[]> notTrusted = postCsr("csr-db", csr(2048), "?requester=alice%40example.com");
+        assertThat(notTrusted.statusCode()).isEqualTo(403);
+        assertThat(new String(notTrusted.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("Only a caller with the role CSR.Request");
+        HttpResponse<byte[]> twoLines = postCsr("csr", csr(2048), "?requester=alice%0Aadmin");
+        assertThat(twoLines.statusCode()).isEqualTo(400);
+        assertThat(call("GET", "/api/manage/search?pageSize=1000", "manage", null).body().split("serialNumber", -1)).hasSize(before);
+        // Without a name, a CSR.Request.Db client issues as itself.
+        assertThat(postCsr("csr-db", csr(2048)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theKindItsLifetimeAndTheRequesterGoTogetherAsCertificateMasterSendsThem() throws Exception {
+        HttpResponse<byte[]> issued = postCsr("csr", csr(2048), "?kind=Client&validityDays=30&requester=carol%40example.com");
+        assertThat(issued.statusCode()).as(new String(issued.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(200);
+        org.bouncycastle.cert.X509CertificateHolder certificate = new org.bouncycastle.cert.X509CertificateHolder(issued.body());
+        // The kind's rules decided the usage and the lifetime asked for ...
+        assertThat(org.bouncycastle.asn1.x509.ExtendedKeyUsage.fromExtensions(certificate.getExtensions()).getUsages())
+                .containsExactly(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth);
+        long days = java.time.Duration.between(certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant()).toDays();
+        assertThat(days).isBetween(29L, 31L);
+        // ... and the core recorded the person, not only its caller.
+        String hex = certificate.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+        assertThat(call("GET", "/api/manage/search?searchText=" + hex, "manage", null).body())
+                .contains("\"requester\":\"carol@example.com through API user csr\"");
+        // A CSR.Request.Db client may ask for a kind, but not name a person with it.
+        assertThat(postCsr("csr-db", csr(2048), "?kind=Client&validityDays=30&requester=carol%40example.com").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void thePortalReportsSignInsToTheTrailAndNoOtherCallerMay() throws Exception {
+        String signIn = "{\"user\":\"bob@example.com\",\"method\":\"oidc\",\"address\":\"192.0.2.7\",\"succeeded\":false,"
+                + "\"reason\":\"invalid_id_token\"}";
+        assertThat(call("POST", "/api/manage/audit/sign-in", "csr", signIn).statusCode()).isEqualTo(204);
+        assertThat(call("GET", "/api/manage/audit", "manage", null).body())
+                .contains("\"actor\":\"bob@example.com through API user csr\",\"action\":\"certmaster.sign-in\","
+                        + "\"target\":\"oidc from 192.0.2.7: invalid_id_token\",\"outcome\":\"refused\"");
+        assertThat(call("POST", "/api/manage/audit/sign-in", "manage", signIn).statusCode()).isEqualTo(403);
+        assertThat(call("POST", "/api/manage/audit/sign-in", "csr-db", signIn).statusCode()).isEqualTo(403);
+        HttpResponse<String> badMethod = call("POST", "/api/manage/audit/sign-in", "csr", signIn.replace("oidc", "magic"));
+        assertThat(badMethod.statusCode()).isEqualTo(400);
+        assertThat(badMethod.body()).contains("method must be password or oidc");
+        assertThat(call("POST", "/api/manage/audit/sign-in", "csr", signIn.replace("bob@example.com", "bob\\nadmin")).statusCode()).isEqualTo(400);
+        assertThat(call("POST", "/api/manage/audit/sign-in", "csr", "{\"user\":\"bob\"}").statusCode()).isEqualTo(400);
+    }
+
     private HttpResponse<byte[]> postCsr(String token, byte[] body) throws Exception {
-        return http.send(HttpRequest.newBuilder(server.url("/api/csr")).header("Content-Type", "application/pkcs10")
+        return postCsr(token, body, "");
+    }
+
+    private HttpResponse<byte[]> postCsr(String token, byte[] body, String query) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.url("/api/csr" + query)).header("Content-Type", "application/pkcs10")
                 .header("Authorization", "Bearer " + TOKENS.get(token)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }

@@ -72,13 +72,21 @@ class CertMasterBesideTheCoreTest {
 
         assertThat(get("/certmaster/certificates?q=portal.example.test").body()).contains(serialHex, "CN=portal.example.test");
         String detail = "/certmaster/certificates/" + serialHex;
+        // The signed-in person is the requester the core records, not only the portal's credential.
+        assertThat(get(detail).body()).contains("admin through API user certmaster");
         HttpResponse<String> revoked = post(detail + "/revoke", Map.of("reason", "4", "_csrf", csrf(detail)));
         assertThat(revoked.statusCode()).isEqualTo(302);
         assertThat(get(detail).body()).contains("Revoked (Superseded)", "admin through API user ");
 
         String adminToken = Files.readString(server.dataDir.resolve("admin-token"), StandardCharsets.UTF_8).strip();
         String audit = new String(server.get("/api/manage/audit", "Authorization", "Bearer " + adminToken).body(), StandardCharsets.UTF_8);
-        assertThat(audit).contains(serialHex);
+        // The person behind the portal's credential (certmaster-XXXX) is who issued and revoked.
+        assertThat(audit).contains(serialHex)
+                .containsPattern("\"actor\":\"admin through API user certmaster-[0-9a-f]+\",\"action\":\"certificate\\.revoke\"")
+                .containsPattern("\"actor\":\"admin through API user certmaster-[0-9a-f]+\",\"action\":\"certificate\\.issue\"")
+                // And the sign-in before them, with the way and the address.
+                .containsPattern("\"actor\":\"admin through API user certmaster-[0-9a-f]+\",\"action\":\"certmaster\\.sign-in\","
+                        + "\"target\":\"password from 127\\.0\\.0\\.1\",\"outcome\":\"success\"");
     }
 
     @Test

@@ -61,6 +61,34 @@ class CertMasterCommandTest {
     }
 
     @Test
+    void oidcOptionsComeTogetherAndTheSecretNeverOnTheCommandLine(@TempDir Path folder) throws Exception {
+        Path clientFile = Files.writeString(folder.resolve("certmaster-client.json"), "{}");
+        String[] base = {"--core-url", "http://127.0.0.1:1/", "--client-file", clientFile.toString()};
+        Run alone = run(new CertMasterCommand(), concat(base, "--no-local-accounts"));
+        assertThat(alone.exit()).isEqualTo(2);
+        assertThat(alone.err()).contains("--no-local-accounts needs --oidc-issuer");
+        Run noClient = run(new CertMasterCommand(), concat(base, "--oidc-issuer", "https://idp.example.test/"));
+        assertThat(noClient.exit()).isEqualTo(2);
+        assertThat(noClient.err()).contains("--oidc-issuer needs --oidc-client-id");
+        Run noFile = run(new CertMasterCommand(), concat(base, "--oidc-issuer", "https://idp.example.test/", "--oidc-client-id", "c",
+                "--oidc-client-secret-file", folder.resolve("none").toString()));
+        assertThat(noFile.exit()).isEqualTo(2);
+        assertThat(noFile.err()).contains("cannot read --oidc-client-secret-file");
+        Path secret = Files.writeString(folder.resolve("secret"), "s3cret-value\n");
+        Run cleartext = run(new CertMasterCommand(), concat(base, "--oidc-issuer", "http://idp.example.test/", "--oidc-client-id", "c",
+                "--oidc-client-secret-file", secret.toString()));
+        assertThat(cleartext.exit()).isEqualTo(2);
+        assertThat(cleartext.err()).contains("https").doesNotContain("s3cret-value");
+        assertThat(run(new CertMasterCommand(), "--help").out()).contains("--oidc-issuer", "signin-oidc", CertMasterCommand.CLIENT_SECRET_VARIABLE);
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    @Test
     void loopbackIsKnownByItsNameOrLiteral() {
         assertThat(CertMasterCommand.loopback("localhost")).isTrue();
         assertThat(CertMasterCommand.loopback("127.0.0.1")).isTrue();

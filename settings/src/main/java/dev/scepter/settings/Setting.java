@@ -164,7 +164,12 @@ public enum Setting {
     HTTPS_CLIENT_CERTIFICATE_MODE("AppConfig:Https:ClientCertificateMode", "Ignore", false),
     TRUST_FORWARDED_HEADERS("AppConfig:TrustForwardedHeaders", "false", false),
     // Ours: SCEPman runs Certificate Master as an App Service of its own. Beside the core, the portal is on the core's public port.
-    CERT_MASTER_ENABLED("AppConfig:CertMaster:Enabled", "true", false);
+    CERT_MASTER_ENABLED("AppConfig:CertMaster:Enabled", "true", false),
+    CERT_MASTER_OIDC_ISSUER("AppConfig:CertMaster:Oidc:Issuer", null, false),
+    CERT_MASTER_OIDC_CLIENT_ID("AppConfig:CertMaster:Oidc:ClientId", null, false),
+    CERT_MASTER_OIDC_CLIENT_SECRET("AppConfig:CertMaster:Oidc:ClientSecret", null, true),
+    CERT_MASTER_OIDC_CLIENT_SECRET_FILE("AppConfig:CertMaster:Oidc:ClientSecretFile", null, false),
+    CERT_MASTER_LOCAL_ACCOUNTS_ENABLED("AppConfig:CertMaster:LocalAccounts:Enabled", "true", false);
 
     /** SCEPman's backups of replaced settings: {@code Backup:} and the name (its module writes {@code BackUp:}; names compare case-insensitively). */
     public static final String BACKUP_PREFIX = "Backup:";

@@ -17,11 +17,12 @@ import java.util.Optional;
  * @param httpsHostNames         names for the certificate this CA issues itself
  * @param certMasterEnabled      whether {@code serve} serves Certificate Master at {@code /certmaster/} on its
  *                               port ({@code AppConfig:CertMaster:Enabled}, default true)
+ * @param certMasterSignIn       how people sign in to it ({@code AppConfig:CertMaster:Oidc:*}, {@code :LocalAccounts:Enabled})
  * @param httpsClientCertificates whether the HTTPS listener asks clients for a certificate (EST's mutual TLS)
  */
 public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, Optional<Integer> httpsPort, Optional<Path> httpsKeyStore,
         Optional<String> httpsKeyStorePassword, List<String> httpsHostNames, boolean certMasterEnabled,
-        ClientCertificateMode httpsClientCertificates) {
+        CertMasterSignIn certMasterSignIn, ClientCertificateMode httpsClientCertificates) {
 
     /** {@code AppConfig:Https:ClientCertificateMode}, named after App Service's client certificate modes. */
     public enum ClientCertificateMode {
@@ -44,13 +45,6 @@ public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, 
         }
     }
 
-    /** Without client certificates. */
-    public WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, Optional<Integer> httpsPort, Optional<Path> httpsKeyStore,
-            Optional<String> httpsKeyStorePassword, List<String> httpsHostNames, boolean certMasterEnabled) {
-        this(baseUrl, trustForwardedHeaders, httpsPort, httpsKeyStore, httpsKeyStorePassword, httpsHostNames, certMasterEnabled,
-                ClientCertificateMode.IGNORE);
-    }
-
     public WebSettings {
         httpsHostNames = List.copyOf(httpsHostNames);
     }
@@ -64,6 +58,7 @@ public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, 
                 binder.optional(Setting.HTTPS_KEY_STORE_PASSWORD, v -> v),
                 binder.optional(Setting.HTTPS_HOST_NAMES, SettingParsers::list).orElse(List.of()),
                 binder.bool(Setting.CERT_MASTER_ENABLED),
+                CertMasterSignIn.bind(binder),
                 binder.required(Setting.HTTPS_CLIENT_CERTIFICATE_MODE,
                         SettingParsers.oneOf(ClientCertificateMode.values(), ClientCertificateMode::spelling)));
         if (web.httpsKeyStore().isPresent() && web.httpsKeyStorePassword().isEmpty()) {
@@ -80,6 +75,7 @@ public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, 
                 + ", httpsPort=" + httpsPort.map(String::valueOf).orElse("") + ", httpsKeyStore="
                 + httpsKeyStore.map(Path::toString).orElse("") + ", httpsKeyStorePassword="
                 + httpsKeyStorePassword.map(p -> "<hidden>").orElse("") + ", httpsHostNames=" + httpsHostNames
-                + ", certMasterEnabled=" + certMasterEnabled + ", httpsClientCertificates=" + httpsClientCertificates.spelling() + "]";
+                + ", certMasterEnabled=" + certMasterEnabled + ", certMasterSignIn=" + certMasterSignIn
+                + ", httpsClientCertificates=" + httpsClientCertificates.spelling() + "]";
     }
 }

@@ -135,6 +135,32 @@ class SettingSectionsTest {
     }
 
     @Test
+    void certificateMastersOidcSignInNeedsItsClientAndOneSecretAndLocalAccountsGoOffOnlyBesideIt() throws Exception {
+        CertMasterSignIn none = bind().web().certMasterSignIn();
+        assertThat(none.oidcIssuer()).isEmpty();
+        assertThat(none.localAccounts()).isTrue();
+        CertMasterSignIn oidc = bind("AppConfig:CertMaster:Oidc:Issuer", "https://login.microsoftonline.com/t/v2.0",
+                "AppConfig:CertMaster:Oidc:ClientId", "client", "AppConfig:CertMaster:Oidc:ClientSecret", "secret-oidc",
+                "AppConfig:CertMaster:LocalAccounts:Enabled", "false").web().certMasterSignIn();
+        assertThat(oidc.oidcIssuer()).hasValue(java.net.URI.create("https://login.microsoftonline.com/t/v2.0"));
+        assertThat(oidc.oidcClientSecret()).hasValue("secret-oidc");
+        assertThat(oidc.localAccounts()).isFalse();
+        assertThat(oidc.toString()).doesNotContain("secret-oidc");
+        assertThatThrownBy(() -> bind("AppConfig:CertMaster:Oidc:Issuer", "https://idp.example.com"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("AppConfig:CertMaster:Oidc:ClientId: required")
+                .hasMessageContaining("exactly one is required");
+        assertThatThrownBy(() -> bind("AppConfig:CertMaster:Oidc:Issuer", "http://idp.example.com", "AppConfig:CertMaster:Oidc:ClientId", "c",
+                "AppConfig:CertMaster:Oidc:ClientSecretFile", "/s"))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("must be an https:// URL");
+        assertThatThrownBy(() -> bind("AppConfig:CertMaster:LocalAccounts:Enabled", "false"))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("may be false only when AppConfig:CertMaster:Oidc:Issuer is set");
+        assertThatThrownBy(() -> bind("AppConfig:CertMaster:Oidc:ClientSecret", "secret-oidc"))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("has no use without")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret-oidc"));
+    }
+
+    @Test
     void certificateMasterBesideTheCoreIsOnUnlessTurnedOffAndABadValueIsNamed() throws Exception {
         assertThat(bind().web().certMasterEnabled()).isTrue();
         assertThat(bind("AppConfig:CertMaster:Enabled", "false").web().certMasterEnabled()).isFalse();

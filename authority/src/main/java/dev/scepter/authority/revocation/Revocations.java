@@ -45,7 +45,8 @@ public final class Revocations {
         String revokedBy = revoker == null || revoker.isBlank() ? actor : revoker + " through API user " + actor;
         Revocation revocation = new Revocation(reason, clock.instant(), revokedBy);
         RevocationOutcome outcome = store.revoke(issuer, serialNumber, revocation);
-        audit.append(new AuditEvent(revocation.revokedAt(), actor, "certificate.revoke",
+        // The person behind the caller too (Certificate Master's signed-in admin), as the certificate records them.
+        audit.append(new AuditEvent(revocation.revokedAt(), revokedBy, "certificate.revoke",
                 serialNumber.toString(16).toUpperCase(java.util.Locale.ROOT) + " reason " + reason,
                 outcome.name().toLowerCase(java.util.Locale.ROOT)));
         if (outcome == RevocationOutcome.REVOKED) {

@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * management API ({@code GET /api/manage/search}, {@code PATCH /api/manage/revoke/{serial}}), the
  * core's {@code GET /api/manage/certificates/{serial}} (status in words, history) and
  * the CA certificate ({@code GET /ca}). Always with the portal's own token; the signed-in person
- * is named to the core as the revoker, as SCEPman's Certificate Master does.
+ * is named to the core as the revoker, as SCEPman's Certificate Master does, and as the requester.
  */
 public final class CoreApi {
 
@@ -50,20 +50,19 @@ public final class CoreApi {
         return base;
     }
 
-    /** Issues a certificate for a PKCS#10 request (DER or PEM); its DER encoding. */
-    public byte[] issue(byte[] certificationRequest) {
-        return issue(certificationRequest, Optional.empty(), Optional.empty());
-    }
-
     /**
-     * Issues a certificate of a kind ({@code POST /api/csr?kind=&validityDays=}): the core's
-     * rules for the kind decide KU, EKU and the longest lifetime; without a kind, the request's.
+     * Issues a certificate for a PKCS#10 request (DER or PEM); its DER encoding. {@code requester}
+     * is the signed-in person, recorded by the core as "{requester} through API user {portal}" (the
+     * core takes it from a caller with CSR.Request only). With a kind
+     * ({@code POST /api/csr?kind=&validityDays=&requester=}) the core's rules for the kind decide KU,
+     * EKU and the longest lifetime; without one, the request's.
      */
-    public byte[] issue(byte[] certificationRequest, Optional<String> kind, Optional<Integer> validityDays) {
+    public byte[] issue(byte[] certificationRequest, Optional<String> kind, Optional<Integer> validityDays, String requester) {
         Map<String, String> query = new LinkedHashMap<>();
         kind.ifPresent(k -> query.put("kind", k));
         validityDays.ifPresent(days -> query.put("validityDays", Integer.toString(days)));
-        String queryText = query.isEmpty() ? "" : "?" + query.entrySet().stream()
+        query.put("requester", requester);
+        String queryText = "?" + query.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
         HttpRequest request = authorized("api/csr" + queryText).header("Content-Type", "application/pkcs10")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(certificationRequest)).build();
@@ -145,6 +144,35 @@ public final class CoreApi {
                 .header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
         expect(request, 200);
+    }
+
+    /** The newest events of the core's audit trail, at most {@code limit} (1 to 1000), newest first. */
+    public List<AuditEntry> audit(int limit) {
+        JsonNode events = json(expect(authorized("api/manage/audit?limit=" + limit).GET().build(), 200));
+        List<AuditEntry> entries = new ArrayList<>();
+        for (JsonNode event : events) {
+            Instant at;
+            try {
+                at = Instant.parse(event.path("at").asString(""));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new CoreUnavailable("The CA's API answered an audit event without a valid time: " + e.getParsedString(), e);
+            }
+            entries.add(new AuditEntry(at, event.path("actor").asString(""), event.path("action").asString(""),
+                    event.path("target").asString(""), event.path("outcome").asString("")));
+        }
+        return entries;
+    }
+
+    /** Reports a sign-in to the core's audit trail ({@code POST /api/manage/audit/sign-in}, the portal's CSR.Request). */
+    public void reportSignIn(String user, String method, String address, boolean succeeded, String reason) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("user", user);
+        body.put("method", method);
+        body.put("address", address);
+        body.put("succeeded", succeeded);
+        body.put("reason", reason);
+        expect(authorized("api/manage/audit/sign-in").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(), 204);
     }
 
     private HttpRequest.Builder authorized(String path) {

@@ -5,11 +5,13 @@ import static dev.scepter.certmaster.security.PortalRoles.MANAGE_ALL;
 import static dev.scepter.certmaster.security.PortalRoles.MANAGE_ALL_READ;
 
 import dev.scepter.certmaster.forms.FormKind;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
 /**
  * Every portal route and its roles, in one place, as the API's route table: the security
@@ -18,8 +20,11 @@ import org.springframework.http.HttpMethod;
  */
 public final class PortalRoutes {
 
-    /** The pages that need no sign-in: the sign-in page itself, its stylesheet, and the error pages. */
-    public static final List<String> PUBLIC = List.of("/signin", "/css/**", "/denied", "/error");
+    /**
+     * The pages that need no sign-in: the sign-in page itself, its stylesheet, the error pages, and
+     * the two ends of an OIDC sign-in (the way to the provider, and its answer).
+     */
+    public static final List<String> PUBLIC = List.of("/signin", "/css/**", "/denied", "/error", "/oauth2/authorization/*", "/signin-oidc");
 
     private static final Set<String> ANY_ROLE = PortalRoles.ALL;
     /**
@@ -45,7 +50,9 @@ public final class PortalRoutes {
             new PortalRoute(HttpMethod.POST, "/certificates/{serial}/revoke", REVOKE),
             new PortalRoute(HttpMethod.GET, "/certificates/export.csv", SEARCH),
             new PortalRoute(HttpMethod.POST, "/certificates/revoke", REVOKE),
-            new PortalRoute(HttpMethod.GET, "/expiring", SEARCH));
+            new PortalRoute(HttpMethod.GET, "/expiring", SEARCH),
+            // Who did what is for those who may see every certificate, the read-only auditors included.
+            new PortalRoute(HttpMethod.GET, "/audit", SEARCH));
 
     private PortalRoutes() {
     }
@@ -79,5 +86,12 @@ public final class PortalRoutes {
 
     public static List<PortalRoute> all() {
         return ROUTES;
+    }
+
+    /** Whether a route (by any method) or a public page has this request's path. */
+    public static boolean declares(HttpServletRequest request) {
+        PathPatternRequestMatcher.Builder matchers = PathPatternRequestMatcher.withDefaults();
+        return ROUTES.stream().anyMatch(route -> matchers.matcher(route.pattern()).matches(request))
+                || PUBLIC.stream().anyMatch(pattern -> matchers.matcher(pattern).matches(request));
     }
 }

@@ -1,6 +1,7 @@
 package dev.scepter.certmaster.security;
 
 import dev.scepter.certmaster.CertMasterOptions;
+import dev.scepter.certmaster.core.CoreApi;
 import jakarta.servlet.SessionCookieConfig;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.SessionTrackingMode;
@@ -29,7 +30,9 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
  *
  * <ul>
  *   <li>Form sign-in against the local accounts ({@link LocalAccounts}), limited by the
- *       {@link SignInThrottle}; OIDC will add a second way in beside it.</li>
+ *       {@link SignInThrottle}, unless turned off; and, when configured, OIDC sign-in with one
+ *       provider ({@link OidcProvider}, roles from the ID token's {@code roles} claim:
+ *       {@link OidcRoles}), whose answer comes back to {@code /signin-oidc}.</li>
  *   <li>Each route's roles come from {@link PortalRoutes}; a route not there is refused to
  *       everyone, so a new page is unreachable until its roles are declared.</li>
  *   <li>CSRF tokens on every POST (Spring Security's default; Thymeleaf adds the field to each
@@ -56,7 +59,9 @@ public class PortalSecurityConfiguration {
 
     @Bean
     UserDetailsService localAccounts(CertMasterOptions options, PasswordEncoder encoder) {
-        return new InMemoryUserDetailsManager(LocalAccounts.open(options.dataDir(), encoder, new SecureRandom()));
+        // Turned off (with OIDC): no account, and no admin made with a password to read.
+        return new InMemoryUserDetailsManager(options.localAccounts()
+                ? LocalAccounts.open(options.dataDir(), encoder, new SecureRandom()) : java.util.List.of());
     }
 
     @Bean
@@ -65,19 +70,35 @@ public class PortalSecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain portalFilterChain(HttpSecurity http, UserDetailsService accounts, PasswordEncoder encoder, SignInThrottle throttle)
-            throws Exception {
+    SecurityFilterChain portalFilterChain(HttpSecurity http, CertMasterOptions options, UserDetailsService accounts, PasswordEncoder encoder,
+            SignInThrottle throttle, CoreApi core) throws Exception {
+        SignInLog signIns = new SignInLog(core);
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(accounts);
         passwords.setPasswordEncoder(encoder);
         // One page for both refusals, saying which: a missing role, or a form without its CSRF token.
         AccessDeniedHandler denied = (request, response, exception) -> {
+            if (!(exception instanceof CsrfException) && !PortalRoutes.declares(request)) {
+                // Signed in, at a path no route has (by any method): "Not found", as a typo deserves. Still refused:
+                // nothing ran. Without a session the sign-in page comes first, so the answer tells strangers nothing.
+                response.sendError(HttpServletResponse.SC_NOT_FOUND);
+                return;
+            }
             request.setAttribute(CSRF_REFUSED, exception instanceof CsrfException);
             response.setStatus(HttpServletResponse.SC_FORBIDDEN);
             request.getRequestDispatcher("/denied").forward(request, response);
         };
         // The manager of this chain alone: a parent (Spring's global one, from the accounts bean)
         // would check the password again after the throttle refused, and so undo it.
-        http.authenticationManager(new ProviderManager(new ThrottledAuthenticationProvider(passwords, throttle)))
+        // OIDC's provider is in it too: the chain's own manager takes none that the configurers add.
+        java.util.List<org.springframework.security.authentication.AuthenticationProvider> providers = new java.util.ArrayList<>();
+        if (options.localAccounts()) {
+            providers.add(new ThrottledAuthenticationProvider(passwords, throttle));
+        }
+        if (options.oidc().isPresent()) {
+            providers.add(new org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider(
+                    new org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient(), new OidcRoles()));
+        }
+        http.authenticationManager(new ProviderManager(providers))
                 .authorizeHttpRequests(authorize -> {
                     authorize.requestMatchers(PortalRoutes.PUBLIC.toArray(String[]::new)).permitAll();
                     for (PortalRoute route : PortalRoutes.all()) {
@@ -86,9 +107,6 @@ public class PortalSecurityConfiguration {
                     }
                     authorize.anyRequest().denyAll();
                 })
-                .formLogin(form -> form.loginPage("/signin").loginProcessingUrl("/signin").defaultSuccessUrl("/", false)
-                        .failureHandler((request, response, exception) -> response.sendRedirect(request.getContextPath()
-                                + (exception instanceof SignInThrottledException ? "/signin?throttled" : "/signin?error"))))
                 .logout(logout -> logout.logoutUrl("/signout").logoutSuccessUrl("/signin?signedout")
                         .deleteCookies(SESSION_COOKIE))
                 .httpBasic(basic -> basic.disable())
@@ -96,18 +114,57 @@ public class PortalSecurityConfiguration {
                 .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         .frameOptions(frame -> frame.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN)));
+        if (options.localAccounts()) {
+            http.formLogin(form -> form.loginPage("/signin").loginProcessingUrl("/signin")
+                    .successHandler(signedIn(signIns, "password"))
+                    .failureHandler((request, response, exception) -> {
+                        signIns.failed(request, "password", request.getParameter("username"), exception);
+                        response.sendRedirect(request.getContextPath()
+                                + (exception instanceof SignInThrottledException ? "/signin?throttled" : "/signin?error"));
+                    }));
+        }
+        if (options.oidc().isPresent()) {
+            OidcProvider provider = new OidcProvider(options.oidc().get());
+            // PKCE for this confidential client too (OAuth 2.0 Security BCP): a stolen code is of no use without the verifier.
+            org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver resolver =
+                    new org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver(provider, "/oauth2/authorization");
+            resolver.setAuthorizationRequestCustomizer(
+                    org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers.withPkce());
+            http.oauth2Login(oidc -> oidc.loginPage("/signin")
+                    .clientRegistrationRepository(provider)
+                    .authorizationEndpoint(authorization -> authorization.authorizationRequestResolver(resolver))
+                    .redirectionEndpoint(redirect -> redirect.baseUri(OidcProvider.REDIRECT_PATH))
+                    .userInfoEndpoint(user -> user.oidcUserService(new OidcRoles()))
+                    .successHandler(signedIn(signIns, "OIDC"))
+                    .failureHandler((request, response, exception) -> {
+                        signIns.failed(request, "OIDC", null, exception);
+                        response.sendRedirect(request.getContextPath() + "/signin?oidcerror");
+                    }));
+        }
         return http.build();
+    }
+
+    private static org.springframework.security.web.authentication.AuthenticationSuccessHandler signedIn(SignInLog signIns, String how) {
+        org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler next =
+                new org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler();
+        next.setDefaultTargetUrl("/");
+        return (request, response, authentication) -> {
+            signIns.succeeded(request, how, authentication);
+            next.onAuthenticationSuccess(request, response, authentication);
+        };
     }
 
     /** The session cookie, in both modes (alone, and as a context beside the core). */
     @Bean
-    ServletContextInitializer sessionCookie() {
+    ServletContextInitializer sessionCookie(CertMasterOptions options) {
         return servletContext -> {
             servletContext.setSessionTrackingModes(EnumSet.of(SessionTrackingMode.COOKIE));
             SessionCookieConfig cookie = servletContext.getSessionCookieConfig();
             cookie.setName(SESSION_COOKIE);
             cookie.setHttpOnly(true);
-            cookie.setAttribute("SameSite", "Strict");
+            // With OIDC the provider sends the browser back from another site: a Strict cookie would not
+            // come along to /signin-oidc (the sign-in's state is in the session), nor on the redirect after it.
+            cookie.setAttribute("SameSite", options.oidc().isPresent() ? "Lax" : "Strict");
         };
     }
 }

@@ -93,7 +93,8 @@ public class CsrSubmissionController {
         }
         byte[] der;
         try {
-            der = core.issue(request, kind.map(FormKind::coreKind), Optional.empty());
+            // The signed-in person, recorded by the core as "{person} through API user {portal}".
+            der = core.issue(request, kind.map(FormKind::coreKind), Optional.empty(), user.getName());
         } catch (CoreRefusal refusal) {
             return refuse(refusal.detail(), pem, response, model);
         }

@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.http.HttpHeaders;
+import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -60,7 +61,8 @@ public class FormsController {
 
     @PostMapping({SERVER, CLIENT, USER, CODE_SIGNING, SMIME})
     public String issue(HttpServletRequest request, @ModelAttribute FormInput input,
-            @RequestParam(name = "ticket", required = false) String ticket, HttpSession session, HttpServletResponse response, Model model) {
+            @RequestParam(name = "ticket", required = false) String ticket, Authentication user, HttpSession session,
+            HttpServletResponse response, Model model) {
         FormKind kind = kind(request);
         FormInput.Checked checked;
         try {
@@ -77,7 +79,9 @@ public class FormsController {
         KeyPair keys = checked.key().generate(random);
         byte[] der;
         try {
-            der = core.issue(checked.certificationRequest(keys), Optional.of(kind.coreKind()), Optional.of(checked.validityDays()));
+            // The signed-in person, recorded by the core as "{person} through API user {portal}".
+            der = core.issue(checked.certificationRequest(keys), Optional.of(kind.coreKind()), Optional.of(checked.validityDays()),
+                    user.getName());
         } catch (CoreRefusal refusal) {
             return refuse(kind, input, refusal.detail(), session, response, model);
         }

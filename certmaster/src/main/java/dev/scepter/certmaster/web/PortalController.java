@@ -1,5 +1,7 @@
 package dev.scepter.certmaster.web;
 
+import dev.scepter.certmaster.CertMasterOptions;
+import dev.scepter.certmaster.security.OidcProvider;
 import dev.scepter.certmaster.security.PortalRoles;
 import dev.scepter.certmaster.security.PortalRoute;
 import dev.scepter.certmaster.security.PortalRoutes;
@@ -21,6 +23,12 @@ import org.springframework.web.bind.annotation.RequestMapping;
 @Controller
 public class PortalController {
 
+    private final CertMasterOptions options;
+
+    public PortalController(CertMasterOptions options) {
+        this.options = options;
+    }
+
     @GetMapping("/")
     public String home(Authentication user, Model model) {
         Set<String> roles = roles(user);
@@ -29,16 +37,20 @@ public class PortalController {
         model.addAttribute("roles", roles.stream().filter(PortalRoles.ALL::contains).sorted().toList());
         model.addAttribute("maySubmitCsr", allowed(roles, HttpMethod.POST, "/csr"));
         model.addAttribute("maySearch", allowed(roles, HttpMethod.GET, "/certificates"));
+        model.addAttribute("mayAudit", allowed(roles, HttpMethod.GET, "/audit"));
         model.addAttribute("forms", java.util.Arrays.stream(dev.scepter.certmaster.forms.FormKind.values())
                 .filter(kind -> allowed(roles, HttpMethod.POST, kind.path())).toList());
         return "home";
     }
 
     @GetMapping("/signin")
-    public String signIn(Authentication user) {
+    public String signIn(Authentication user, Model model) {
         if (user != null && user.isAuthenticated() && !(user instanceof AnonymousAuthenticationToken)) {
             return "redirect:/";
         }
+        model.addAttribute("oidc", options.oidc().isPresent());
+        model.addAttribute("oidcPath", OidcProvider.AUTHORIZATION_PATH);
+        model.addAttribute("localAccounts", options.localAccounts());
         return "signin";
     }
 

@@ -10,15 +10,16 @@ import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.InvalidRequestException;
 import dev.scepter.authority.issuance.IssuancePolicy;
 import dev.scepter.authority.issuance.SerialNumbers;
+import dev.scepter.authority.token.ApiRole;
 import dev.scepter.protocol.csr.CertificationRequests;
 import dev.scepter.protocol.csr.MalformedCertificationRequestException;
 import dev.scepter.server.security.ApiCaller;
 import dev.scepter.settings.DbCsrSettings;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
-import io.swagger.v3.oas.annotations.Parameter;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -68,6 +69,7 @@ public final class CsrController {
                     content = {@Content(mediaType = "application/pkcs10"), @Content(mediaType = "application/octet-stream"),
                             @Content(mediaType = "text/plain")}))
     @ApiResponse(responseCode = "200", description = "The certificate (DER)", content = @Content(mediaType = "application/pkix-cert"))
+    @ApiResponse(responseCode = "403", description = "requester given by a caller without CSR.Request, or a kind the token may not ask for")
     @ApiResponse(responseCode = "404", description = "REST enrollment is off (AppConfig:DbCSRValidation:Enabled)")
     @ApiResponse(responseCode = "413", description = "The body is over 64 KiB")
     @PostMapping("/api/csr")
@@ -76,10 +78,19 @@ public final class CsrController {
                     + "longest lifetime. Without it, KU and EKU come from the request.")
             @RequestParam(name = "kind", required = false) String kindName,
             @Parameter(description = "The lifetime in days, within the kind's maximum (only with kind)")
-            @RequestParam(name = "validityDays", required = false) Integer validityDays)
-            throws IOException {
+            @RequestParam(name = "validityDays", required = false) Integer validityDays,
+            @Parameter(description = "The person the caller issues for (Certificate Master's signed-in user), recorded as "
+                    + "\"{requester} through API user {caller}\"; only a caller with CSR.Request (the portal's role) may name one")
+            @RequestParam Optional<String> requester) throws IOException {
         if (!enabled) {
             throw new ApiProblem(HttpStatus.NOT_FOUND, "REST enrollment is off (AppConfig:DbCSRValidation:Enabled).");
+        }
+        String recordedRequester = caller.requester();
+        Optional<String> actor = Optional.of(caller.name());
+        if (requester.isPresent()) {
+            String person = onBehalfOf(requester.get(), caller);
+            recordedRequester = person + " through API user " + caller.name();
+            actor = Optional.of(recordedRequester);
         }
         EnrollmentEndpoint issuing = endpoint;
         Optional<Duration> validity = Optional.empty();
@@ -104,13 +115,29 @@ public final class CsrController {
             throw new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "A certification request is far smaller than this.");
         }
         PKCS10CertificationRequest csr = parse(body);
-        EnrollmentOutcome outcome = enrollments.enroll(issuing, new EnrollmentRequest(csr, caller.requester(), Optional.empty(),
-                validity, Optional.of(caller.name())));
+        EnrollmentOutcome outcome = enrollments.enroll(issuing, new EnrollmentRequest(csr, recordedRequester, Optional.empty(),
+                validity, actor));
         if (outcome instanceof EnrollmentOutcome.Issued issued) {
             return ResponseEntity.ok().contentType(PKIX_CERT).body(issued.certificate().getEncoded());
         }
         EnrollmentOutcome.Rejected rejected = (EnrollmentOutcome.Rejected) outcome;
         throw new ApiProblem(HttpStatus.BAD_REQUEST, "The request cannot be issued: " + rejected.detail() + ".");
+    }
+
+    /**
+     * The person a trusted caller names: only one holding CSR.Request, SCEPman's role "only used
+     * internally" (Certificate Master's), may issue in someone else's name; an API client with
+     * CSR.Request.Db issues as itself. A name is printable, one line and at most 256 characters.
+     */
+    static String onBehalfOf(String person, ApiCaller caller) {
+        if (!caller.roles().contains(ApiRole.CSR_REQUEST)) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, "Only a caller with the role CSR.Request may name the requester.");
+        }
+        String name = person.strip();
+        if (name.isEmpty() || name.length() > 256 || name.codePoints().anyMatch(c -> Character.isISOControl(c))) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "requester must be a name of 1 to 256 printable characters on one line.");
+        }
+        return name;
     }
 
     /** DER, as SCEPman's samples send it; PEM and bare base64 are accepted too. */

@@ -2,6 +2,11 @@ package dev.scepter.server.certmaster;
 
 import dev.scepter.certmaster.CertMasterMount;
 import dev.scepter.certmaster.CertMasterOptions;
+import dev.scepter.certmaster.OidcOptions;
+import dev.scepter.settings.CertMasterSignIn;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import dev.scepter.server.CoreContext;
 import java.net.URI;
 import java.nio.file.Files;
@@ -51,10 +56,11 @@ public class CertMasterBesideTheCore {
         if (!willServe() || !(webServer instanceof TomcatWebServer tomcat)) {
             return;
         }
-        CertMasterOptions options = new CertMasterOptions(loopbackUrl(core.host(), tomcat.getPort()), clientFile, core.dataDir(),
-                core.settings().web().trustForwardedHeaders());
         Thread start = new Thread(() -> {
             try {
+                CertMasterSignIn signIn = core.settings().web().certMasterSignIn();
+                CertMasterOptions options = new CertMasterOptions(loopbackUrl(core.host(), tomcat.getPort()), clientFile, core.dataDir(),
+                        core.settings().web().trustForwardedHeaders(), oidc(signIn), signIn.localAccounts());
                 CertMasterMount.mount(tomcat.getTomcat().getHost(), options);
                 LOG.log(System.Logger.Level.INFO, "Certificate Master ready: {0}certmaster/", core.localUrl());
             } catch (Exception e) {
@@ -63,6 +69,16 @@ public class CertMasterBesideTheCore {
         }, "certmaster-start");
         start.setDaemon(true);
         start.start();
+    }
+
+    /** OIDC sign-in from the settings, its client secret read from its file when given so. */
+    static Optional<OidcOptions> oidc(CertMasterSignIn signIn) throws IOException {
+        if (signIn.oidcIssuer().isEmpty()) {
+            return Optional.empty();
+        }
+        String secret = signIn.oidcClientSecret().isPresent() ? signIn.oidcClientSecret().get()
+                : Files.readString(signIn.oidcClientSecretFile().orElseThrow(), StandardCharsets.UTF_8).strip();
+        return Optional.of(new OidcOptions(signIn.oidcIssuer().get(), signIn.oidcClientId().orElseThrow(), secret));
     }
 
     /** Whether the portal is served beside the core: unless turned off, and only with its credential. */

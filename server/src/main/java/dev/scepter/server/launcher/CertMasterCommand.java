@@ -2,6 +2,7 @@ package dev.scepter.server.launcher;
 
 import dev.scepter.certmaster.CertMasterApplication;
 import dev.scepter.certmaster.CertMasterOptions;
+import dev.scepter.certmaster.OidcOptions;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,6 +49,26 @@ public final class CertMasterCommand implements Callable<Integer> {
                     + "Only when that proxy is the sole way in.")
     boolean trustForwardedHeaders;
 
+    @Option(names = "--oidc-issuer", paramLabel = "URL",
+            description = "Sign-in through this OpenID Connect provider (its issuer URI; Entra ID: https://login.microsoftonline.com/TENANT/v2.0). "
+                    + "The redirect URI to register is https://HOST/certmaster/signin-oidc.")
+    URI oidcIssuer;
+
+    @Option(names = "--oidc-client-id", paramLabel = "ID", description = "The portal's client (application) id at the OIDC provider.")
+    String oidcClientId;
+
+    @Option(names = "--oidc-client-secret-file", paramLabel = "FILE",
+            description = "A file (0600) that holds the portal's client secret at the OIDC provider; without it, the environment variable "
+                    + CLIENT_SECRET_VARIABLE + " holds it.")
+    Path oidcClientSecretFile;
+
+    @Option(names = "--no-local-accounts",
+            description = "Only OIDC sign-in: the local accounts (certmaster-users.json) cannot sign in, and no admin account is made.")
+    boolean noLocalAccounts;
+
+    /** Where the OIDC client secret is, without {@code --oidc-client-secret-file}: never on the command line, which others may read. */
+    public static final String CLIENT_SECRET_VARIABLE = "CERTMASTER_OIDC_CLIENT_SECRET";
+
     private ConfigurableApplicationContext context;
 
     /** The running portal once {@link #call()} started it (for a test that starts it in its JVM and stops it after). */
@@ -72,10 +93,22 @@ public final class CertMasterCommand implements Callable<Integer> {
                     + " (certmaster-client.json from the core's data folder).");
             return 2;
         }
+        java.util.Optional<OidcOptions> oidc;
+        try {
+            oidc = oidc();
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            System.err.println("Certificate Master cannot start: " + e.getMessage());
+            return 2;
+        }
+        if (noLocalAccounts && oidc.isEmpty()) {
+            System.err.println("Certificate Master cannot start: --no-local-accounts needs --oidc-issuer (nobody could sign in).");
+            return 2;
+        }
         Path folder = (dataDir != null ? dataDir : clientFile.toAbsolutePath().getParent()).toAbsolutePath().normalize();
         try {
             context = CertMasterApplication.runAlone(
-                    new CertMasterOptions(coreUrl, clientFile.toAbsolutePath().normalize(), folder, trustForwardedHeaders), host, port);
+                    new CertMasterOptions(coreUrl, clientFile.toAbsolutePath().normalize(), folder, trustForwardedHeaders, oidc,
+                            !noLocalAccounts), host, port);
             context.registerShutdownHook();
             int listening = ((WebServerApplicationContext) context).getWebServer().getPort();
             System.out.println("Certificate Master ready: http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + listening
@@ -86,6 +119,33 @@ public final class CertMasterCommand implements Callable<Integer> {
             System.err.println("Certificate Master cannot start: " + rootMessage(e));
             return 1;
         }
+    }
+
+    private java.util.Optional<OidcOptions> oidc() throws java.io.IOException {
+        if (oidcIssuer == null) {
+            if (oidcClientId != null || oidcClientSecretFile != null) {
+                throw new IllegalArgumentException("--oidc-client-id and --oidc-client-secret-file need --oidc-issuer.");
+            }
+            return java.util.Optional.empty();
+        }
+        if (oidcClientId == null) {
+            throw new IllegalArgumentException("--oidc-issuer needs --oidc-client-id.");
+        }
+        String secret;
+        if (oidcClientSecretFile != null) {
+            try {
+                secret = Files.readString(oidcClientSecretFile, java.nio.charset.StandardCharsets.UTF_8).strip();
+            } catch (java.io.IOException e) {
+                throw new java.io.IOException("cannot read --oidc-client-secret-file " + oidcClientSecretFile + ".", e);
+            }
+        } else {
+            secret = System.getenv(CLIENT_SECRET_VARIABLE);
+            if (secret == null || secret.isBlank()) {
+                throw new IllegalArgumentException("--oidc-issuer needs the client secret: --oidc-client-secret-file FILE, or the environment variable "
+                        + CLIENT_SECRET_VARIABLE + ".");
+            }
+        }
+        return java.util.Optional.of(new OidcOptions(oidcIssuer, oidcClientId, secret));
     }
 
     /** A loopback address by its name or literal alone: no name is looked up. */

@@ -33,7 +33,9 @@ public final class ApiRoutes {
             route(HttpMethod.GET, "/api/manage/certificates/{serial}", MANAGE_ALL),
             route(HttpMethod.GET, "/api/manage/audit", MANAGE_ALL),
             // The CRL for Certificate Master's download, with or without AppConfig:CRL:RequestToken.
-            route(HttpMethod.GET, "/api/manage/crl", MANAGE_ALL));
+            route(HttpMethod.GET, "/api/manage/crl", MANAGE_ALL),
+            // Only the role SCEPman keeps for Certificate Master speaks for people: it may report their sign-ins.
+            route(HttpMethod.POST, "/api/manage/audit/sign-in", CSR_REQUEST));
 
     private ApiRoutes() {
     }

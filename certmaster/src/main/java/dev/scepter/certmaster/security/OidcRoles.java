@@ -1,0 +1,68 @@
+package dev.scepter.certmaster.security;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
+import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
+import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.core.oidc.StandardClaimNames;
+import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+
+/**
+ * The signed-in person of an OIDC sign-in, from the ID token alone (the provider's user-info
+ * endpoint is not called: Entra ID's is Microsoft Graph, and the token has all we need):
+ *
+ * <ul>
+ *   <li>roles: the token's {@code roles} claim (Entra ID's app roles), kept where they are
+ *       SCEPman's Certificate Master roles ({@link PortalRoles}) and dropped otherwise: a person
+ *       without one is signed in and sees the "Not allowed" page;</li>
+ *   <li>name: {@code preferred_username} (Entra ID: the UPN, which SCEPman records as the revoker),
+ *       else {@code email}, else {@code sub}.</li>
+ * </ul>
+ */
+public final class OidcRoles implements OAuth2UserService<OidcUserRequest, OidcUser> {
+
+    public static final String ROLES_CLAIM = "roles";
+
+    private final OidcUserService tokenOnly = new OidcUserService();
+
+    public OidcRoles() {
+        tokenOnly.setRetrieveUserInfo(request -> false);
+    }
+
+    @Override
+    public OidcUser loadUser(OidcUserRequest request) throws OAuth2AuthenticationException {
+        OidcUser checked = tokenOnly.loadUser(request);
+        OidcIdToken token = checked.getIdToken();
+        return new DefaultOidcUser(roles(token.getClaimAsStringList(ROLES_CLAIM)), token, checked.getUserInfo(), nameClaim(token));
+    }
+
+    static Set<GrantedAuthority> roles(List<String> claimed) {
+        Set<GrantedAuthority> roles = new LinkedHashSet<>();
+        if (claimed != null) {
+            for (String role : claimed) {
+                if (PortalRoles.ALL.contains(role)) {
+                    roles.add(new SimpleGrantedAuthority(role));
+                }
+            }
+        }
+        return roles;
+    }
+
+    static String nameClaim(OidcIdToken token) {
+        for (String claim : List.of(StandardClaimNames.PREFERRED_USERNAME, StandardClaimNames.EMAIL)) {
+            String value = token.getClaimAsString(claim);
+            if (value != null && !value.isBlank()) {
+                return claim;
+            }
+        }
+        return IdTokenClaimNames.SUB;
+    }
+}
