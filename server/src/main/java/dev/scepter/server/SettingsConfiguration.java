@@ -1,5 +1,6 @@
 package dev.scepter.server;
 
+import dev.scepter.settings.AcmeSettings;
 import dev.scepter.settings.AuthSettings;
 import dev.scepter.settings.CrlSettings;
 import dev.scepter.settings.DbCsrSettings;
@@ -29,6 +30,11 @@ public class SettingsConfiguration {
     @Bean
     DbCsrSettings dbCsrSettings(CoreContext core) {
         return core.settings().dbCsr();
+    }
+
+    @Bean
+    AcmeSettings acmeSettings(CoreContext core) {
+        return core.settings().acme();
     }
 
     @Bean

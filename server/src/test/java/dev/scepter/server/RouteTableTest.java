@@ -68,6 +68,13 @@ class RouteTableTest {
             "GET /.well-known/est/csrattrs", "GET /.well-known/est/{label}/csrattrs",
             "POST /.well-known/est/simpleenroll", "POST /.well-known/est/{label}/simpleenroll",
             "POST /.well-known/est/simplereenroll", "POST /.well-known/est/{label}/simplereenroll",
+            // ACME (RFC 8555): the directory and nonces are anonymous; every POST is a JWS that
+            // AcmeController checks (nonce, URL, the account's or the certificate's key) itself.
+            "GET /acme/{profile}/directory", "HEAD /acme/{profile}/new-nonce", "GET /acme/{profile}/new-nonce",
+            "POST /acme/{profile}/new-account", "POST /acme/{profile}/account/{id}", "POST /acme/{profile}/account/{id}/orders",
+            "POST /acme/{profile}/new-order", "POST /acme/{profile}/order/{id}", "POST /acme/{profile}/authz/{id}",
+            "POST /acme/{profile}/chall/{id}", "POST /acme/{profile}/order/{id}/finalize", "POST /acme/{profile}/cert/{id}",
+            "POST /acme/{profile}/revoke-cert",
             "* /error");
 
     private static RunningServer server;

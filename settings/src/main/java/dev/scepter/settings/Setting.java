@@ -87,6 +87,13 @@ public enum Setting {
     DB_CSR_ALLOW_RENEWALS("AppConfig:DbCSRValidation:AllowRenewals", "false", false),
     DB_CSR_REENROLLMENT_ALLOWED_CERTIFICATE_TYPES("AppConfig:DbCSRValidation:ReenrollmentAllowedCertificateTypes", "Static", false),
 
+    // Ours: ACME (RFC 8555) under /acme/default/; which names the default profile may certify.
+    ACME_ENABLED("AppConfig:Acme:Enabled", "false", false),
+    ACME_DNS_SUFFIXES("AppConfig:Acme:DnsSuffixes", null, false),
+    ACME_IP_RANGES("AppConfig:Acme:IpRanges", null, false),
+    ACME_VALIDITY_PERIOD_DAYS("AppConfig:Acme:ValidityPeriodDays", "90", false),
+    ACME_HTTP01_PORT("AppConfig:Acme:Http01Port", "80", false),
+
     OCSP_USE_AUTHORIZED_RESPONDER("AppConfig:OCSP:UseAuthorizedResponder", "true", false),
     OCSP_AUTHORIZED_RESPONDER_VALIDITY_HOURS("AppConfig:OCSP:AuthorizedResponderValidityHours", "24", false),
     OCSP_CACHE_SECONDS_IF_DEVICE_EXISTS("AppConfig:OCSP:CacheTimeOutSecondsIfDeviceExists", "600", false),

@@ -1,0 +1,45 @@
+package dev.scepter.authority.acme;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Which identifiers a profile certifies: DNS suffixes on label boundaries, IP ranges by prefix, nothing else. */
+class AcmeProfileTest {
+
+    private static final AcmeProfile PROFILE = new AcmeProfile("default", List.of("example.com", "localhost"),
+            List.of("10.20.0.0/16", "2001:db8::/32", "192.0.2.7"));
+
+    @ParameterizedTest(name = "{0} {1}: {2}")
+    @CsvSource({
+            "dns, example.com, true",
+            "dns, www.EXAMPLE.com, true",
+            "dns, a.b.example.com, true",
+            "dns, badexample.com, false",
+            "dns, example.com.evil.net, false",
+            "dns, localhost, true",
+            "dns, www.localhost, true",
+            "dns, *.example.com, false",
+            "dns, 'ex ample.com', false",
+            "dns, -bad.example.com, false",
+            "ip, 10.20.255.1, true",
+            "ip, 10.21.0.1, false",
+            "ip, 2001:db8::1, true",
+            "ip, 2001:db9::1, false",
+            "ip, 192.0.2.7, true",
+            "ip, 192.0.2.8, false",
+            "ip, example.com, false",
+            "email, a@example.com, false",
+    })
+    void certifies(String type, String value, boolean allowed) {
+        assertThat(PROFILE.refusal(new AcmeIdentifier(type, value)).isEmpty()).isEqualTo(allowed);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"dns, example.com", "ip, 10.20.0.1"})
+    void aProfileWithoutSuffixesOrRangesCertifiesNothing(String type, String value) {
+        assertThat(new AcmeProfile("empty", List.of(), List.of()).refusal(new AcmeIdentifier(type, value))).isPresent();
+    }
+}

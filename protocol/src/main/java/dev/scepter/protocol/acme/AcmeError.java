@@ -1,0 +1,37 @@
+package dev.scepter.protocol.acme;
+
+/** The ACME error types this server answers with (RFC 8555 section 6.7), each with its HTTP status. */
+public enum AcmeError {
+    ACCOUNT_DOES_NOT_EXIST("accountDoesNotExist", 400),
+    ALREADY_REVOKED("alreadyRevoked", 400),
+    BAD_CSR("badCSR", 400),
+    BAD_NONCE("badNonce", 400),
+    BAD_REVOCATION_REASON("badRevocationReason", 400),
+    BAD_SIGNATURE_ALGORITHM("badSignatureAlgorithm", 400),
+    CONNECTION("connection", 400),
+    INCORRECT_RESPONSE("incorrectResponse", 403),
+    MALFORMED("malformed", 400),
+    ORDER_NOT_READY("orderNotReady", 403),
+    REJECTED_IDENTIFIER("rejectedIdentifier", 400),
+    SERVER_INTERNAL("serverInternal", 503),
+    UNAUTHORIZED("unauthorized", 403),
+    UNSUPPORTED_IDENTIFIER("unsupportedIdentifier", 400);
+
+    private static final String PREFIX = "urn:ietf:params:acme:error:";
+    private final String code;
+    private final int status;
+
+    AcmeError(String code, int status) {
+        this.code = code;
+        this.status = status;
+    }
+
+    /** The problem document's {@code type}, e.g. {@code urn:ietf:params:acme:error:badNonce}. */
+    public String type() {
+        return PREFIX + code;
+    }
+
+    public int status() {
+        return status;
+    }
+}

@@ -1,0 +1,651 @@
+package dev.scepter.server.acme;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.util.Base64URL;
+import dev.scepter.authority.acme.AcmeIdentifier;
+import dev.scepter.authority.acme.AcmeOrderCheck;
+import dev.scepter.authority.acme.AcmeProfile;
+import dev.scepter.authority.enrollment.EnrollmentEndpoint;
+import dev.scepter.authority.enrollment.EnrollmentOutcome;
+import dev.scepter.authority.enrollment.EnrollmentRequest;
+import dev.scepter.authority.enrollment.EnrollmentService;
+import dev.scepter.authority.issuance.EndpointProfile;
+import dev.scepter.authority.issuance.SerialNumbers;
+import dev.scepter.authority.revocation.Revocations;
+import dev.scepter.authority.store.RevocationOutcome;
+import dev.scepter.protocol.acme.AcmeError;
+import dev.scepter.protocol.acme.AcmeJws;
+import dev.scepter.protocol.acme.AcmeProblem;
+import dev.scepter.server.CoreContext;
+import dev.scepter.server.scep.ScepController;
+import dev.scepter.settings.AcmeSettings;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.util.io.pem.PemWriter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * ACME (RFC 8555) under {@code /acme/{profile}/}: the directory, nonces, accounts (JWS with an
+ * inline RS256 or ES256 key), orders, authorizations with an HTTP-01 challenge, finalize, the
+ * certificate with its chain, and revocation by the account that ordered the certificate or by the
+ * certificate's own key. The issuance decision is the authority's: {@link EnrollmentService} with
+ * {@link AcmeOrderCheck} vouching that the CSR asks for exactly the order's authorized names, each
+ * one the profile certifies; the certificate is recorded (endpoint {@code acme}) before it leaves,
+ * and OCSP, the CRL and the API see it like every other. Every refusal is an RFC 8555 problem
+ * document ({@code application/problem+json}, {@code urn:ietf:params:acme:error:*}) carrying a
+ * fresh nonce. Accounts, orders and authorizations are in memory ({@link AcmeState}).
+ */
+@RestController
+public final class AcmeController {
+
+    static final String PREFIX = "/acme/{profile}";
+    /** The endpoint name ACME's certificates are recorded with. */
+    static final String ENDPOINT = "acme";
+    private static final MediaType PROBLEM = MediaType.APPLICATION_PROBLEM_JSON;
+    private static final MediaType JOSE_JSON = MediaType.parseMediaType("application/jose+json");
+    private static final MediaType PEM_CHAIN = MediaType.parseMediaType("application/pem-certificate-chain");
+    private static final Duration ORDER_LIFETIME = Duration.ofDays(7);
+    private static final System.Logger LOG = System.getLogger(AcmeController.class.getName());
+
+    private final CoreContext core;
+    private final AcmeSettings settings;
+    private final EnrollmentService enrollments;
+    private final Revocations revocations;
+    private final Clock clock;
+    private final AcmeNonces nonces;
+    private final AcmeState state;
+    private final Http01Validator http01;
+    private final AcmeProfile profile;
+    private final EndpointProfile issuance;
+
+    public AcmeController(CoreContext core, AcmeSettings settings, EnrollmentService enrollments, Revocations revocations, Clock clock) {
+        this.core = core;
+        this.settings = settings;
+        this.enrollments = enrollments;
+        this.revocations = revocations;
+        this.clock = clock;
+        SecureRandom random = new SecureRandom();
+        this.nonces = new AcmeNonces(random, clock);
+        this.state = new AcmeState(random);
+        this.http01 = new Http01Validator(settings.http01Port());
+        this.profile = new AcmeProfile(AcmeSettings.DEFAULT_PROFILE, settings.dnsSuffixes(), settings.ipRanges());
+        this.issuance = new EndpointProfile(ENDPOINT, SerialNumbers.TYPE_STATIC, Optional.of(settings.validityPeriodDays()),
+                List.of(KeyPurposeId.id_kp_serverAuth), KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
+    }
+
+    // ---- unauthenticated resources -------------------------------------------------------------
+
+    /** RFC 8555 section 7.1.1. */
+    @RequestMapping(value = PREFIX + "/directory", method = RequestMethod.GET)
+    public ResponseEntity<?> directory(HttpServletRequest request, @PathVariable String profile) {
+        return answer(request, profile, () -> {
+            String base = base(request, profile);
+            Map<String, Object> directory = new LinkedHashMap<>();
+            directory.put("newNonce", base + "/new-nonce");
+            directory.put("newAccount", base + "/new-account");
+            directory.put("newOrder", base + "/new-order");
+            directory.put("revokeCert", base + "/revoke-cert");
+            directory.put("meta", Map.of("externalAccountRequired", false));
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(directory);
+        });
+    }
+
+    /** RFC 8555 section 7.2: HEAD answers 200, GET 204, each with a nonce. */
+    @RequestMapping(value = PREFIX + "/new-nonce", method = {RequestMethod.HEAD, RequestMethod.GET})
+    public ResponseEntity<?> newNonce(HttpServletRequest request, @PathVariable String profile) {
+        return answer(request, profile, () -> ResponseEntity.status("HEAD".equals(request.getMethod()) ? HttpStatus.OK : HttpStatus.NO_CONTENT)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store").build());
+    }
+
+    // ---- accounts ------------------------------------------------------------------------------
+
+    /** RFC 8555 section 7.3. */
+    @RequestMapping(value = PREFIX + "/new-account", method = RequestMethod.POST)
+    public ResponseEntity<?> newAccount(HttpServletRequest request, @PathVariable String profile) {
+        return answer(request, profile, () -> {
+            AcmeJws jws = AcmeJws.parse(body(request));
+            checkNonceAndUrl(jws, request);
+            JWK key = jws.jwk().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED, "newAccount is signed with an inline jwk (RFC 8555 section 7.3)."));
+            jws.verify(key);
+            Map<String, Object> payload = jws.payload().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED, "newAccount has a payload."));
+            String thumbprint = AcmeJws.thumbprint(key);
+            Optional<AcmeState.Account> existing = state.accountByKey(thumbprint);
+            if (existing.isPresent()) {
+                return ResponseEntity.ok().location(java.net.URI.create(accountUrl(request, profile, existing.get())))
+                        .contentType(MediaType.APPLICATION_JSON).body(account(request, profile, existing.get()));
+            }
+            if (Boolean.TRUE.equals(payload.get("onlyReturnExisting"))) {
+                throw new AcmeProblem(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No account has this key.");
+            }
+            List<String> contact = new ArrayList<>();
+            if (payload.get("contact") instanceof List<?> given) {
+                for (Object item : given) {
+                    if (!(item instanceof String uri) || !uri.startsWith("mailto:") || uri.length() > 200) {
+                        throw new AcmeProblem(AcmeError.MALFORMED, "A contact is a mailto: URI.");
+                    }
+                    contact.add(uri);
+                }
+            }
+            AcmeState.Account account = new AcmeState.Account(state.newId(), key, thumbprint, contact);
+            if (state.accountByThumbprint.putIfAbsent(thumbprint, account.id) != null) {
+                account = state.accountByKey(thumbprint).orElseThrow();
+            } else {
+                state.accounts.put(account.id, account);
+                LOG.log(System.Logger.Level.INFO, "ACME account {0} created from {1}", account.id, request.getRemoteAddr());
+            }
+            return ResponseEntity.status(HttpStatus.CREATED).location(java.net.URI.create(accountUrl(request, profile, account)))
+                    .contentType(MediaType.APPLICATION_JSON).body(account(request, profile, account));
+        });
+    }
+
+    /** RFC 8555 sections 7.3.2 and 7.3.6: the account, its contacts updated, or deactivated. */
+    @RequestMapping(value = PREFIX + "/account/{id}", method = RequestMethod.POST)
+    public ResponseEntity<?> account(HttpServletRequest request, @PathVariable String profile, @PathVariable String id) {
+        return answer(request, profile, () -> {
+            Signed signed = signedByAccount(request, profile);
+            if (!signed.account.id.equals(id)) {
+                throw new AcmeProblem(AcmeError.UNAUTHORIZED, "This is not the account the request is signed by.");
+            }
+            signed.jws.payload().ifPresent(payload -> {
+                if ("deactivated".equals(payload.get("status"))) {
+                    signed.account.status = AcmeState.Status.DEACTIVATED;
+                }
+            });
+            return json(HttpStatus.OK, account(request, profile, signed.account));
+        });
+    }
+
+    /** RFC 8555 section 7.1.2.1: the account's orders. */
+    @RequestMapping(value = PREFIX + "/account/{id}/orders", method = RequestMethod.POST)
+    public ResponseEntity<?> orders(HttpServletRequest request, @PathVariable String profile, @PathVariable String id) {
+        return answer(request, profile, () -> {
+            Signed signed = signedByAccount(request, profile);
+            if (!signed.account.id.equals(id)) {
+                throw new AcmeProblem(AcmeError.UNAUTHORIZED, "This is not the account the request is signed by.");
+            }
+            String base = base(request, profile);
+            return json(HttpStatus.OK, Map.of("orders", signed.account.orders.stream().map(o -> base + "/order/" + o).toList()));
+        });
+    }
+
+    // ---- orders, authorizations, challenges ----------------------------------------------------
+
+    /** RFC 8555 section 7.4: identifiers the profile does not certify are {@code rejectedIdentifier}, and no order is made. */
+    @RequestMapping(value = PREFIX + "/new-order", method = RequestMethod.POST)
+    public ResponseEntity<?> newOrder(HttpServletRequest request, @PathVariable String profile) {
+        return answer(request, profile, () -> {
+            Signed signed = signedByAccount(request, profile);
+            Map<String, Object> payload = signed.jws.payload().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED, "newOrder has a payload."));
+            if (!(payload.get("identifiers") instanceof List<?> given) || given.isEmpty() || given.size() > 100) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "newOrder names 1 to 100 identifiers.");
+            }
+            if (payload.containsKey("notBefore") || payload.containsKey("notAfter")) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "This server sets the validity itself: leave out notBefore and notAfter.");
+            }
+            Set<AcmeIdentifier> identifiers = new LinkedHashSet<>();
+            for (Object item : given) {
+                if (!(item instanceof Map<?, ?> id) || !(id.get("type") instanceof String type) || !(id.get("value") instanceof String value)) {
+                    throw new AcmeProblem(AcmeError.MALFORMED, "An identifier is {\"type\": ..., \"value\": ...}.");
+                }
+                AcmeIdentifier identifier = new AcmeIdentifier(type, value);
+                if (!AcmeIdentifier.DNS.equals(type) && !AcmeIdentifier.IP.equals(type)) {
+                    throw new AcmeProblem(AcmeError.UNSUPPORTED_IDENTIFIER, "This server certifies dns and ip identifiers only.");
+                }
+                Optional<String> refusal = this.profile.refusal(identifier);
+                if (refusal.isPresent()) {
+                    throw new AcmeProblem(AcmeError.REJECTED_IDENTIFIER, "Refused: " + refusal.get() + ".");
+                }
+                identifiers.add(identifier);
+            }
+            Instant expires = clock.instant().plus(ORDER_LIFETIME).truncatedTo(ChronoUnit.SECONDS);
+            List<String> authzIds = new ArrayList<>();
+            for (AcmeIdentifier identifier : identifiers) {
+                AcmeState.Challenge challenge = new AcmeState.Challenge(state.newId(), state.newId() + state.newId());
+                AcmeState.Authorization authz = new AcmeState.Authorization(state.newId(), signed.account.id, identifier, expires, challenge);
+                state.authorizations.put(authz.id, authz);
+                state.authorizationByChallenge.put(challenge.id, authz);
+                authzIds.add(authz.id);
+            }
+            AcmeState.Order order = new AcmeState.Order(state.newId(), signed.account.id, List.copyOf(identifiers), authzIds, expires);
+            state.orders.put(order.id, order);
+            signed.account.orders.add(order.id);
+            return ResponseEntity.status(HttpStatus.CREATED).location(java.net.URI.create(base(request, profile) + "/order/" + order.id))
+                    .contentType(MediaType.APPLICATION_JSON).body(order(request, profile, order));
+        });
+    }
+
+    /** RFC 8555 section 7.1.3 (POST-as-GET). */
+    @RequestMapping(value = PREFIX + "/order/{id}", method = RequestMethod.POST)
+    public ResponseEntity<?> getOrder(HttpServletRequest request, @PathVariable String profile, @PathVariable String id) {
+        return answer(request, profile, () -> {
+            Signed signed = signedByAccount(request, profile);
+            return json(HttpStatus.OK, order(request, profile, ownOrder(signed, id)));
+        });
+    }
+
+    /** RFC 8555 section 7.5 (POST-as-GET). */
+    @RequestMapping(value = PREFIX + "/authz/{id}", method = RequestMethod.POST)
+    public ResponseEntity<?> getAuthorization(HttpServletRequest request, @PathVariable String profile, @PathVariable String id) {
+        return answer(request, profile, () -> {
+            Signed signed = signedByAccount(request, profile);
+            AcmeState.Authorization authz = state.authorizations.get(id);
+            if (authz == null || !authz.accountId.equals(signed.account.id)) {
+                throw new AcmeProblem(AcmeError.UNAUTHORIZED, "No such authorization for this account.");
+            }
+            signed.jws.payload().ifPresent(payload -> {
+                if ("deactivated".equals(payload.get("status"))) {
+                    authz.status = AcmeState.Status.DEACTIVATED;
+                }
+            });
+            return json(HttpStatus.OK, authorization(request, profile, authz));
+        });
+    }
+
+    /**
+     * RFC 8555 section 7.5.1: a challenge response starts validation, done here and now (HTTP-01,
+     * section 8.3); POST-as-GET returns the challenge.
+     */
+    @RequestMapping(value = PREFIX + "/chall/{id}", method = RequestMethod.POST)
+    public ResponseEntity<?> challenge(HttpServletRequest request, @PathVariable String profile, @PathVariable String id) {
+        return answer(request, profile, () -> {
+            Signed signed = signedByAccount(request, profile);
+            AcmeState.Authorization authz = state.authorizationByChallenge.get(id);
+            if (authz == null || !authz.accountId.equals(signed.account.id)) {
+                throw new AcmeProblem(AcmeError.UNAUTHORIZED, "No such challenge for this account.");
+            }
+            if (signed.jws.payload().isPresent()) {
+                validate(authz, signed.account);
+            }
+            String up = base(request, profile) + "/authz/" + authz.id;
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header(HttpHeaders.LINK, "<" + up + ">;rel=\"up\"")
+                    .body(challenge(request, profile, authz));
+        });
+    }
+
+    private void validate(AcmeState.Authorization authz, AcmeState.Account account) {
+        AcmeState.Challenge challenge = authz.http01;
+        synchronized (challenge) {
+            if (challenge.status != AcmeState.Status.PENDING || authz.status != AcmeState.Status.PENDING) {
+                return;
+            }
+            if (clock.instant().isAfter(authz.expires)) {
+                authz.status = AcmeState.Status.INVALID;
+                challenge.status = AcmeState.Status.INVALID;
+                challenge.error = problemBody(new AcmeProblem(AcmeError.MALFORMED, "The authorization expired."));
+                return;
+            }
+            challenge.status = AcmeState.Status.PROCESSING;
+            Optional<AcmeProblem> failure = http01.validate(authz.identifier.value(), challenge.token,
+                    AcmeJws.keyAuthorization(challenge.token, account.key));
+            if (failure.isEmpty()) {
+                challenge.status = AcmeState.Status.VALID;
+                challenge.validated = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+                authz.status = AcmeState.Status.VALID;
+            } else {
+                challenge.status = AcmeState.Status.INVALID;
+                challenge.error = problemBody(failure.get());
+                authz.status = AcmeState.Status.INVALID;
+                LOG.log(System.Logger.Level.INFO, "ACME HTTP-01 for {0} failed: {1}", authz.identifier.value(), failure.get().detail());
+            }
+        }
+    }
+
+    /** RFC 8555 section 7.4: the CSR must name exactly the order's identifiers, each one the profile certifies. */
+    @RequestMapping(value = PREFIX + "/order/{id}/finalize", method = RequestMethod.POST)
+    public ResponseEntity<?> finalizeOrder(HttpServletRequest request, @PathVariable String profile, @PathVariable String id) {
+        return answer(request, profile, () -> {
+            Signed signed = signedByAccount(request, profile);
+            AcmeState.Order order = ownOrder(signed, id);
+            Map<String, Object> payload = signed.jws.payload().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED, "finalize has a payload."));
+            synchronized (order) {
+                refreshStatus(order);
+                if (order.status != AcmeState.Status.READY) {
+                    throw new AcmeProblem(AcmeError.ORDER_NOT_READY, "The order is " + order.status.wire() + ", not ready.");
+                }
+                if (!(payload.get("csr") instanceof String encoded)) {
+                    throw new AcmeProblem(AcmeError.MALFORMED, "finalize carries a csr.");
+                }
+                PKCS10CertificationRequest csr;
+                try {
+                    csr = new PKCS10CertificationRequest(new Base64URL(encoded).decode());
+                } catch (IOException | RuntimeException e) {
+                    throw new AcmeProblem(AcmeError.BAD_CSR, "The csr is not a base64url DER PKCS#10 request.");
+                }
+                AcmeOrderCheck check = new AcmeOrderCheck(this.profile, Set.copyOf(order.identifiers));
+                Optional<String> refusal = check.refusal(csr);
+                if (refusal.isPresent()) {
+                    throw new AcmeProblem(AcmeError.BAD_CSR, "The CSR does not fit the order: " + refusal.get() + ".");
+                }
+                order.status = AcmeState.Status.PROCESSING;
+                EnrollmentOutcome outcome;
+                try {
+                    outcome = enrollments.enroll(new EnrollmentEndpoint(issuance, check), new EnrollmentRequest(csr,
+                            ENDPOINT + "/" + profile + " " + request.getRemoteAddr(), Optional.empty(), Optional.empty(),
+                            Optional.of("acme account " + signed.account.id)));
+                } catch (RuntimeException e) {
+                    order.status = AcmeState.Status.READY;
+                    throw e;
+                }
+                if (outcome instanceof EnrollmentOutcome.Rejected rejected) {
+                    order.status = AcmeState.Status.READY;
+                    throw new AcmeProblem(rejected.reason() == EnrollmentOutcome.Reason.BAD_REQUEST
+                            || rejected.reason() == EnrollmentOutcome.Reason.BAD_PROOF_OF_POSSESSION
+                            || rejected.reason() == EnrollmentOutcome.Reason.BAD_CHALLENGE ? AcmeError.BAD_CSR : AcmeError.SERVER_INTERNAL,
+                            "The request cannot be issued: " + rejected.detail() + ".");
+                }
+                X509CertificateHolder certificate = ((EnrollmentOutcome.Issued) outcome).certificate();
+                AcmeState.Issued issued = new AcmeState.Issued(state.newId(), signed.account.id, certificate.getSerialNumber(), pemChain(certificate));
+                state.certificates.put(issued.id(), issued);
+                order.certificateId = issued.id();
+                order.status = AcmeState.Status.VALID;
+                LOG.log(System.Logger.Level.INFO, "ACME order {0} of account {1}: issued {2}", order.id, signed.account.id,
+                        certificate.getSerialNumber().toString(16));
+            }
+            return json(HttpStatus.OK, order(request, profile, order));
+        });
+    }
+
+    /** RFC 8555 section 7.4.2: the certificate and the chain above it, PEM. */
+    @RequestMapping(value = PREFIX + "/cert/{id}", method = RequestMethod.POST)
+    public ResponseEntity<?> certificate(HttpServletRequest request, @PathVariable String profile, @PathVariable String id) {
+        return answer(request, profile, () -> {
+            Signed signed = signedByAccount(request, profile);
+            AcmeState.Issued issued = state.certificates.get(id);
+            if (issued == null || !issued.accountId().equals(signed.account.id)) {
+                throw new AcmeProblem(AcmeError.UNAUTHORIZED, "No such certificate for this account.");
+            }
+            return ResponseEntity.ok().contentType(PEM_CHAIN).body(issued.pemChain());
+        });
+    }
+
+    /**
+     * RFC 8555 section 7.6: revocation by the account that ordered the certificate (kid), or by
+     * the certificate's own key (jwk).
+     */
+    @RequestMapping(value = PREFIX + "/revoke-cert", method = RequestMethod.POST)
+    public ResponseEntity<?> revoke(HttpServletRequest request, @PathVariable String profile) {
+        return answer(request, profile, () -> {
+            AcmeJws jws = AcmeJws.parse(body(request));
+            checkNonceAndUrl(jws, request);
+            Map<String, Object> payload = jws.payload().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED, "revokeCert has a payload."));
+            if (!(payload.get("certificate") instanceof String encoded)) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "revokeCert carries a certificate.");
+            }
+            X509CertificateHolder certificate;
+            try {
+                certificate = new X509CertificateHolder(new Base64URL(encoded).decode());
+            } catch (IOException | RuntimeException e) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "The certificate is not base64url DER.");
+            }
+            int reason = 0;
+            if (payload.containsKey("reason")) {
+                if (!(payload.get("reason") instanceof Number number) || !Set.of(0, 1, 3, 4, 5, 9).contains(number.intValue())) {
+                    throw new AcmeProblem(AcmeError.BAD_REVOCATION_REASON, "The reason is one of 0, 1, 3, 4, 5 and 9 (RFC 5280 section 5.3.1).");
+                }
+                reason = ((Number) payload.get("reason")).intValue();
+            }
+            BigInteger serial = certificate.getSerialNumber();
+            String actor;
+            if (jws.jwk().isPresent()) {
+                JWK key = jws.jwk().get();
+                jws.verify(key);
+                SubjectPublicKeyInfo certified = certificate.getSubjectPublicKeyInfo();
+                if (!Arrays.equals(encoded(key), encodedKey(certified))) {
+                    throw new AcmeProblem(AcmeError.UNAUTHORIZED, "The jwk is not the certificate's key.");
+                }
+                actor = "acme certificate key";
+            } else {
+                AcmeState.Account account = accountOf(jws, request, profile);
+                boolean ordered = state.certificates.values().stream()
+                        .anyMatch(issued -> issued.accountId().equals(account.id) && issued.serial().equals(serial));
+                if (!ordered) {
+                    throw new AcmeProblem(AcmeError.UNAUTHORIZED, "This account did not order this certificate.");
+                }
+                actor = "acme account " + account.id;
+            }
+            if (!certificate.getIssuer().equals(core.ca().certificate().getSubject())) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "This CA did not issue the certificate.");
+            }
+            RevocationOutcome outcome = revocations.revoke(actor, serial, reason, null);
+            return switch (outcome) {
+                case REVOKED -> ResponseEntity.ok().build();
+                case ALREADY_REVOKED -> throw new AcmeProblem(AcmeError.ALREADY_REVOKED, "The certificate is revoked already.");
+                case NOT_FOUND -> throw new AcmeProblem(AcmeError.MALFORMED, "This CA has no record of the certificate.");
+            };
+        });
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------
+
+    private record Signed(AcmeJws jws, AcmeState.Account account) {
+    }
+
+    /** Parses, checks the nonce and URL, finds the account named by kid and verifies the signature with its key. */
+    private Signed signedByAccount(HttpServletRequest request, String profile) throws IOException {
+        AcmeJws jws = AcmeJws.parse(body(request));
+        checkNonceAndUrl(jws, request);
+        return new Signed(jws, accountOf(jws, request, profile));
+    }
+
+    private AcmeState.Account accountOf(AcmeJws jws, HttpServletRequest request, String profile) {
+        String kid = jws.kid().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED, "This request is signed with the account's kid."));
+        String prefix = base(request, profile) + "/account/";
+        AcmeState.Account account = kid.startsWith(prefix) ? state.accounts.get(kid.substring(prefix.length())) : null;
+        if (account == null) {
+            throw new AcmeProblem(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No such account (accounts are kept per node, until a restart).");
+        }
+        jws.verify(account.key);
+        if (account.status != AcmeState.Status.VALID) {
+            throw new AcmeProblem(AcmeError.UNAUTHORIZED, "The account is " + account.status.wire() + ".");
+        }
+        return account;
+    }
+
+    private void checkNonceAndUrl(AcmeJws jws, HttpServletRequest request) {
+        if (!nonces.consume(jws.nonce())) {
+            throw new AcmeProblem(AcmeError.BAD_NONCE, "The nonce was not issued here, was used already or expired.");
+        }
+        if (!jws.url().equals(request.getRequestURL().toString())) {
+            throw new AcmeProblem(AcmeError.UNAUTHORIZED, "The JWS url is not the URL this request was sent to (RFC 8555 section 6.4).");
+        }
+    }
+
+    private AcmeState.Order ownOrder(Signed signed, String id) {
+        AcmeState.Order order = state.orders.get(id);
+        if (order == null || !order.accountId.equals(signed.account.id)) {
+            throw new AcmeProblem(AcmeError.UNAUTHORIZED, "No such order for this account.");
+        }
+        return order;
+    }
+
+    /** An order is ready once every authorization is valid, invalid once one is invalid (RFC 8555 section 7.1.6). */
+    private void refreshStatus(AcmeState.Order order) {
+        if (order.status == AcmeState.Status.PENDING) {
+            List<AcmeState.Authorization> authzs = state.authorizationsOf(order);
+            if (clock.instant().isAfter(order.expires)) {
+                order.status = AcmeState.Status.INVALID;
+            } else if (authzs.stream().anyMatch(a -> a.status == AcmeState.Status.INVALID || a.status == AcmeState.Status.DEACTIVATED)) {
+                order.status = AcmeState.Status.INVALID;
+            } else if (authzs.stream().allMatch(a -> a.status == AcmeState.Status.VALID)) {
+                order.status = AcmeState.Status.READY;
+            }
+        }
+    }
+
+    private Map<String, Object> account(HttpServletRequest request, String profile, AcmeState.Account account) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", account.status.wire());
+        body.put("contact", account.contact);
+        body.put("orders", accountUrl(request, profile, account) + "/orders");
+        return body;
+    }
+
+    private Map<String, Object> order(HttpServletRequest request, String profile, AcmeState.Order order) {
+        refreshStatus(order);
+        String base = base(request, profile);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", order.status.wire());
+        body.put("expires", order.expires.toString());
+        body.put("identifiers", order.identifiers.stream().map(AcmeController::identifier).toList());
+        body.put("authorizations", order.authorizations.stream().map(id -> base + "/authz/" + id).toList());
+        body.put("finalize", base + "/order/" + order.id + "/finalize");
+        if (order.certificateId != null) {
+            body.put("certificate", base + "/cert/" + order.certificateId);
+        }
+        return body;
+    }
+
+    private Map<String, Object> authorization(HttpServletRequest request, String profile, AcmeState.Authorization authz) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("identifier", identifier(authz.identifier));
+        body.put("status", authz.status.wire());
+        body.put("expires", authz.expires.toString());
+        body.put("challenges", List.of(challenge(request, profile, authz)));
+        return body;
+    }
+
+    private Map<String, Object> challenge(HttpServletRequest request, String profile, AcmeState.Authorization authz) {
+        AcmeState.Challenge challenge = authz.http01;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "http-01");
+        body.put("url", base(request, profile) + "/chall/" + challenge.id);
+        body.put("status", challenge.status.wire());
+        body.put("token", challenge.token);
+        if (challenge.validated != null) {
+            body.put("validated", challenge.validated.toString());
+        }
+        if (challenge.error != null) {
+            body.put("error", challenge.error);
+        }
+        return body;
+    }
+
+    private static Map<String, Object> identifier(AcmeIdentifier identifier) {
+        return Map.of("type", identifier.type(), "value", identifier.value());
+    }
+
+    private String pemChain(X509CertificateHolder certificate) throws IOException {
+        StringWriter out = new StringWriter();
+        try (PemWriter pem = new PemWriter(out)) {
+            pem.writeObject(new JcaMiscPEMGenerator(certificate));
+            for (X509CertificateHolder above : core.ca().chain()) {
+                pem.writeObject(new JcaMiscPEMGenerator(above));
+            }
+        }
+        return out.toString();
+    }
+
+    private static byte[] encoded(JWK key) {
+        try {
+            return key.toPublicJWK() instanceof com.nimbusds.jose.jwk.AsymmetricJWK asymmetric ? asymmetric.toPublicKey().getEncoded() : new byte[0];
+        } catch (com.nimbusds.jose.JOSEException e) {
+            return new byte[0];
+        }
+    }
+
+    private static byte[] encodedKey(SubjectPublicKeyInfo info) throws IOException {
+        return info.getEncoded();
+    }
+
+    private String base(HttpServletRequest request, String profile) {
+        String url = request.getRequestURL().toString();
+        String marker = "/acme/" + profile + "/";
+        return url.substring(0, url.indexOf(marker) + marker.length() - 1);
+    }
+
+    private String accountUrl(HttpServletRequest request, String profile, AcmeState.Account account) {
+        return base(request, profile) + "/account/" + account.id;
+    }
+
+    private static ResponseEntity<?> json(HttpStatus status, Object body) {
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(body);
+    }
+
+    private static byte[] body(HttpServletRequest request) throws IOException {
+        if (request.getContentType() == null || !MediaType.parseMediaType(request.getContentType()).isCompatibleWith(JOSE_JSON)) {
+            throw new AcmeProblem(AcmeError.MALFORMED, "ACME requests are application/jose+json (RFC 8555 section 6.2).");
+        }
+        byte[] body = request.getInputStream().readNBytes(AcmeJws.MAX_BYTES + 1);
+        if (body.length > AcmeJws.MAX_BYTES) {
+            throw new AcmeProblem(AcmeError.MALFORMED, "The request is larger than any ACME request this server takes.");
+        }
+        return body;
+    }
+
+    @FunctionalInterface
+    private interface Answer {
+        ResponseEntity<?> get() throws IOException;
+    }
+
+    /** Every answer carries a fresh nonce and the directory link; every refusal is a problem document. */
+    private ResponseEntity<?> answer(HttpServletRequest request, String profile, Answer answer) {
+        if (settings.profile(profile).isEmpty()) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(PROBLEM).body(problemBody(new AcmeProblem(AcmeError.MALFORMED,
+                    settings.enabled() ? "No such ACME profile." : "ACME is off (AppConfig:Acme:Enabled).")));
+        }
+        ResponseEntity<?> response;
+        try {
+            response = answer.get();
+        } catch (AcmeProblem problem) {
+            LOG.log(System.Logger.Level.INFO, "ACME {0} from {1}: {2} ({3})", printable(request.getRequestURI()), request.getRemoteAddr(),
+                    problem.error().type(), problem.detail());
+            response = ResponseEntity.status(problem.error().status()).contentType(PROBLEM).body(problemBody(problem));
+        } catch (IOException e) {
+            response = ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(PROBLEM)
+                    .body(problemBody(new AcmeProblem(AcmeError.MALFORMED, "The request body could not be read.")));
+        } catch (RuntimeException e) {
+            if (!ScepController.isOutage(e)) {
+                throw e;
+            }
+            LOG.log(System.Logger.Level.WARNING, "ACME {0}: unavailable: {1}", printable(request.getRequestURI()), e.getClass().getSimpleName());
+            response = ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(PROBLEM).header(HttpHeaders.RETRY_AFTER, "10")
+                    .body(problemBody(new AcmeProblem(AcmeError.SERVER_INTERNAL, "The certificate store or the CA key is unavailable; try again later.")));
+        }
+        return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
+                .header("Replay-Nonce", nonces.next())
+                .header(HttpHeaders.LINK, "<" + base(request, profile) + "/directory>;rel=\"index\"")
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(response.getBody());
+    }
+
+    private static Map<String, Object> problemBody(AcmeProblem problem) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", problem.error().type());
+        body.put("detail", problem.detail());
+        body.put("status", problem.error().status());
+        return body;
+    }
+
+    private static String printable(String text) {
+        String clean = text == null ? "" : text.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 200 ? clean.substring(0, 200) + "..." : clean;
+    }
+}

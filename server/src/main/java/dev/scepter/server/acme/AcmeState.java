@@ -1,0 +1,125 @@
+package dev.scepter.server.acme;
+
+import com.nimbusds.jose.jwk.JWK;
+import dev.scepter.authority.acme.AcmeIdentifier;
+import java.math.BigInteger;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * ACME's accounts, orders, authorizations and challenges, IN MEMORY in this version: per node and
+ * lost on restart (docs/acme.md says so). The certificates themselves are in the store like every
+ * other; a restart loses only unfinished orders and the link from an account to its certificates
+ * (revocation by the certificate's own key still works, by account key only on the same node).
+ */
+final class AcmeState {
+
+    enum Status { PENDING, READY, PROCESSING, VALID, INVALID, DEACTIVATED, REVOKED;
+        String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    static final class Account {
+        final String id;
+        final JWK key;
+        final String thumbprint;
+        volatile Status status = Status.VALID;
+        volatile List<String> contact;
+        final List<String> orders = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Account(String id, JWK key, String thumbprint, List<String> contact) {
+            this.id = id;
+            this.key = key;
+            this.thumbprint = thumbprint;
+            this.contact = List.copyOf(contact);
+        }
+    }
+
+    static final class Challenge {
+        final String id;
+        final String token;
+        volatile Status status = Status.PENDING;
+        volatile Instant validated;
+        volatile Map<String, Object> error;
+
+        Challenge(String id, String token) {
+            this.id = id;
+            this.token = token;
+        }
+    }
+
+    static final class Authorization {
+        final String id;
+        final String accountId;
+        final AcmeIdentifier identifier;
+        final Instant expires;
+        final Challenge http01;
+        volatile Status status = Status.PENDING;
+
+        Authorization(String id, String accountId, AcmeIdentifier identifier, Instant expires, Challenge http01) {
+            this.id = id;
+            this.accountId = accountId;
+            this.identifier = identifier;
+            this.expires = expires;
+            this.http01 = http01;
+        }
+    }
+
+    static final class Order {
+        final String id;
+        final String accountId;
+        final List<AcmeIdentifier> identifiers;
+        final List<String> authorizations;
+        final Instant expires;
+        volatile Status status = Status.PENDING;
+        volatile String certificateId;
+        volatile Map<String, Object> error;
+
+        Order(String id, String accountId, List<AcmeIdentifier> identifiers, List<String> authorizations, Instant expires) {
+            this.id = id;
+            this.accountId = accountId;
+            this.identifiers = List.copyOf(identifiers);
+            this.authorizations = List.copyOf(authorizations);
+            this.expires = expires;
+        }
+    }
+
+    /** A certificate issued through ACME: its serial, the account that ordered it, and the PEM chain. */
+    record Issued(String id, String accountId, BigInteger serial, String pemChain) {
+    }
+
+    final Map<String, Account> accounts = new ConcurrentHashMap<>();
+    final Map<String, String> accountByThumbprint = new ConcurrentHashMap<>();
+    final Map<String, Order> orders = new ConcurrentHashMap<>();
+    final Map<String, Authorization> authorizations = new ConcurrentHashMap<>();
+    final Map<String, Authorization> authorizationByChallenge = new ConcurrentHashMap<>();
+    final Map<String, Issued> certificates = new ConcurrentHashMap<>();
+    private final SecureRandom random;
+
+    AcmeState(SecureRandom random) {
+        this.random = random;
+    }
+
+    String newId() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    Optional<Account> accountByKey(String thumbprint) {
+        return Optional.ofNullable(accountByThumbprint.get(thumbprint)).map(accounts::get);
+    }
+
+    List<Authorization> authorizationsOf(Order order) {
+        List<Authorization> list = new ArrayList<>();
+        order.authorizations.forEach(id -> list.add(authorizations.get(id)));
+        return list;
+    }
+}

@@ -1,0 +1,344 @@
+package dev.scepter.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import com.sun.net.httpserver.HttpServer;
+import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.authority.store.SearchQuery;
+import java.io.ByteArrayInputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ACME (RFC 8555) on the core with a client written against the RFC (nimbus-jose-jwt signs): an
+ * account with an ES256 and with an RS256 key, an order for a name the profile allows, HTTP-01
+ * against a loopback HTTP server this test runs, finalize, the PEM chain, the record in the store,
+ * revocation by the account. Bad input, each with its problem type and nothing issued: a replayed
+ * nonce, a wrong signature, a name the profile does not allow, a failed challenge, a CSR for
+ * another name.
+ */
+class AcmeTest {
+
+    private static RunningServer server;
+    private static HttpServer challengeServer;
+    private static final Map<String, String> SERVED = new HashMap<>();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static Map<String, Object> directory;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        challengeServer = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 0);
+        challengeServer.createContext("/.well-known/acme-challenge/", exchange -> {
+            String token = exchange.getRequestURI().getPath().substring("/.well-known/acme-challenge/".length());
+            String body = SERVED.get(token);
+            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length == 0 ? -1 : bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        challengeServer.start();
+        server = RunningServer.start(Map.of("AppConfig:Acme:Enabled", "true", "AppConfig:Acme:DnsSuffixes", "localhost",
+                "AppConfig:Acme:IpRanges", "127.0.0.0/8", "AppConfig:Acme:Http01Port", String.valueOf(port)));
+        directory = json(HTTP.send(HttpRequest.newBuilder(server.url("/acme/default/directory")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (challengeServer != null) {
+            challengeServer.stop(0);
+        }
+    }
+
+    /** A minimal ACME client: its key, its account URL once registered, the last nonce it got. */
+    private static final class Client {
+        final JWK key;
+        String kid;
+        String nonce;
+
+        Client(JWK key) {
+            this.key = key;
+        }
+
+        HttpResponse<String> post(String url, Object payload) throws Exception {
+            return post(url, payload, kid == null, freshNonce());
+        }
+
+        String freshNonce() throws Exception {
+            if (nonce != null) {
+                String n = nonce;
+                nonce = null;
+                return n;
+            }
+            HttpResponse<Void> head = HTTP.send(HttpRequest.newBuilder(URI.create((String) directory.get("newNonce")))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            assertThat(head.statusCode()).isEqualTo(200);
+            return head.headers().firstValue("Replay-Nonce").orElseThrow();
+        }
+
+        HttpResponse<String> post(String url, Object payload, boolean withJwk, String useNonce) throws Exception {
+            return send(url, sign(url, payload, withJwk, useNonce));
+        }
+
+        String sign(String url, Object payload, boolean withJwk, String useNonce) throws Exception {
+            JWSAlgorithm alg = key instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
+            JWSHeader.Builder header = new JWSHeader.Builder(alg).customParam("nonce", useNonce).customParam("url", url);
+            if (withJwk) {
+                header.jwk(key.toPublicJWK());
+            } else {
+                header.keyID(kid);
+            }
+            JWSObject jws = new JWSObject(header.build(), payload == null ? new Payload("")
+                    : new Payload(JSONObjectUtils.toJSONString(asMap(payload))));
+            jws.sign(key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) key));
+            String[] parts = jws.serialize().split("\\.", -1);
+            return JSONObjectUtils.toJSONString(Map.of("protected", parts[0], "payload", parts[1], "signature", parts[2]));
+        }
+
+        HttpResponse<String> send(String url, String body) throws Exception {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/jose+json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            nonce = response.headers().firstValue("Replay-Nonce").orElse(null);
+            return response;
+        }
+
+        void register() throws Exception {
+            HttpResponse<String> response = post((String) directory.get("newAccount"), Map.of("termsOfServiceAgreed", true));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+            kid = response.headers().firstValue("Location").orElseThrow();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object payload) {
+        return (Map<String, Object>) payload;
+    }
+
+    private static Map<String, Object> json(String text) throws Exception {
+        return JSONObjectUtils.parse(text);
+    }
+
+    private static Map<String, Object> order(String type, String value) {
+        return Map.of("identifiers", List.of(Map.of("type", type, "value", value)));
+    }
+
+    private static byte[] csr(KeyPair keys, GeneralName... names) throws Exception {
+        ExtensionsGenerator extensions = new ExtensionsGenerator();
+        extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+        return new JcaPKCS10CertificationRequestBuilder(new X500Name(""), keys.getPublic())
+                .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded();
+    }
+
+    private static KeyPair rsa() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String type) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(json(response.body()).get("type")).as(response.body()).isEqualTo("urn:ietf:params:acme:error:" + type);
+        assertThat(response.headers().firstValue("Replay-Nonce")).as("a problem carries a fresh nonce").isPresent();
+    }
+
+    private static long acmeRecords() {
+        return server.core.storage().certificateStore().search(issuer(),
+                        new SearchQuery(Optional.empty(), SearchQuery.Validity.ANY, Instant.now(), 1000, Optional.empty(), Set.of()))
+                .items().stream().filter(r -> r.endpoint().equals("acme")).count();
+    }
+
+    private static String issuer() {
+        return org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.toString(server.core.ca().certificate().getSubject());
+    }
+
+    /** Order, HTTP-01, finalize: the order's final state and, when valid, its certificate chain. */
+    private static List<X509Certificate> issue(Client client, String type, String value, GeneralName name, boolean serveRightAnswer)
+            throws Exception {
+        HttpResponse<String> created = client.post((String) directory.get("newOrder"), order(type, value));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Map<String, Object> order = json(created.body());
+        String orderUrl = created.headers().firstValue("Location").orElseThrow();
+        String authzUrl = ((List<?>) order.get("authorizations")).get(0).toString();
+        Map<String, Object> authz = json(client.post(authzUrl, null).body());
+        Map<?, ?> challenge = (Map<?, ?>) ((List<?>) authz.get("challenges")).get(0);
+        assertThat(challenge.get("type")).isEqualTo("http-01");
+        String token = (String) challenge.get("token");
+        SERVED.put(token, serveRightAnswer ? token + "." + client.key.computeThumbprint() : "not-the-key-authorization");
+        HttpResponse<String> answered = client.post((String) challenge.get("url"), Map.of());
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        Map<String, Object> result = json(answered.body());
+        if (!serveRightAnswer) {
+            assertThat(result.get("status")).isEqualTo("invalid");
+            assertThat(((Map<?, ?>) result.get("error")).get("type")).isEqualTo("urn:ietf:params:acme:error:incorrectResponse");
+            HttpResponse<String> finalize = client.post((String) order.get("finalize"), Map.of("csr", Base64URL.encode(csr(rsa(), name)).toString()));
+            assertProblem(finalize, 403, "orderNotReady");
+            assertThat(json(client.post(orderUrl, null).body()).get("status")).isEqualTo("invalid");
+            return List.of();
+        }
+        assertThat(result.get("status")).isEqualTo("valid");
+        assertThat(json(client.post(orderUrl, null).body()).get("status")).isEqualTo("ready");
+        // A CSR for another name than the order's is refused, and the order stays ready.
+        HttpResponse<String> wrong = client.post((String) order.get("finalize"),
+                Map.of("csr", Base64URL.encode(csr(rsa(), new GeneralName(GeneralName.dNSName, "other.localhost"))).toString()));
+        assertProblem(wrong, 400, "badCSR");
+        HttpResponse<String> finalized = client.post((String) order.get("finalize"), Map.of("csr", Base64URL.encode(csr(rsa(), name)).toString()));
+        assertThat(finalized.statusCode()).as(finalized.body()).isEqualTo(200);
+        Map<String, Object> done = json(finalized.body());
+        assertThat(done.get("status")).isEqualTo("valid");
+        HttpResponse<String> pem = client.post((String) done.get("certificate"), null);
+        assertThat(pem.statusCode()).isEqualTo(200);
+        assertThat(pem.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/pem-certificate-chain"));
+        Collection<? extends java.security.cert.Certificate> chain = CertificateFactory.getInstance("X.509")
+                .generateCertificates(new ByteArrayInputStream(pem.body().getBytes(StandardCharsets.US_ASCII)));
+        List<X509Certificate> certificates = new ArrayList<>();
+        chain.forEach(c -> certificates.add((X509Certificate) c));
+        return certificates;
+    }
+
+    @Test
+    void anEs256AccountGetsACertificateForAnAllowedNameOverHttp01AndRevokesIt() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        List<X509Certificate> chain = issue(client, "dns", "www.localhost", new GeneralName(GeneralName.dNSName, "www.localhost"), true);
+        assertThat(chain).hasSize(2);
+        X509Certificate leaf = chain.get(0);
+        leaf.verify(chain.get(1).getPublicKey());
+        assertThat(chain.get(1).getEncoded()).isEqualTo(server.core.ca().certificate().getEncoded());
+        assertThat(leaf.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly((Object) "www.localhost");
+        assertThat(leaf.getExtendedKeyUsage()).contains(KeyPurposeId.id_kp_serverAuth.getId());
+        Optional<IssuedCertificate> record = server.core.storage().certificateStore().find(issuer(), leaf.getSerialNumber());
+        assertThat(record).as("recorded before it left").hasValueSatisfying(r -> {
+            assertThat(r.endpoint()).isEqualTo("acme");
+            assertThat(r.revocation()).isEmpty();
+        });
+
+        HttpResponse<String> revoked = client.post(((String) directory.get("revokeCert")),
+                Map.of("certificate", Base64URL.encode(leaf.getEncoded()).toString()));
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        assertThat(server.core.storage().certificateStore().find(issuer(), leaf.getSerialNumber()).orElseThrow().revocation()).isPresent();
+        assertProblem(client.post(((String) directory.get("revokeCert")), Map.of("certificate", Base64URL.encode(leaf.getEncoded()).toString())),
+                400, "alreadyRevoked");
+    }
+
+    @Test
+    void anRs256AccountGetsACertificateForAnAddressInTheProfilesRange() throws Exception {
+        Client client = new Client(new RSAKeyGenerator(2048).generate());
+        client.register();
+        List<X509Certificate> chain = issue(client, "ip", "127.0.0.1",
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"), true);
+        assertThat(chain.get(0).getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly((Object) "127.0.0.1");
+        // Another account may not revoke it.
+        Client other = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        other.register();
+        assertProblem(other.post(((String) directory.get("revokeCert")), Map.of("certificate", Base64URL.encode(chain.get(0).getEncoded()).toString())),
+                403, "unauthorized");
+    }
+
+    @Test
+    void aReplayedNonceIsBadNonce() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        String nonce = client.freshNonce();
+        String body = client.sign((String) directory.get("newAccount"), Map.of("termsOfServiceAgreed", true), true, nonce);
+        assertThat(client.send((String) directory.get("newAccount"), body).statusCode()).isEqualTo(201);
+        assertProblem(client.send((String) directory.get("newAccount"), body), 400, "badNonce");
+        assertProblem(client.post((String) directory.get("newAccount"), Map.of(), true, "never-issued"), 400, "badNonce");
+    }
+
+    @Test
+    void aWrongSignatureIsUnauthorizedAndOrdersNothing() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        Client impostor = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        impostor.kid = client.kid;
+        assertProblem(impostor.post((String) directory.get("newOrder"), order("dns", "www.localhost")), 403, "unauthorized");
+        // A signature over another payload than the one sent.
+        String signed = client.sign((String) directory.get("newOrder"), order("dns", "a.localhost"), false, client.freshNonce());
+        Map<String, Object> tampered = new HashMap<>(json(signed));
+        tampered.put("payload", Base64URL.encode(JSONObjectUtils.toJSONString(order("dns", "b.localhost"))).toString());
+        assertProblem(client.send((String) directory.get("newOrder"), JSONObjectUtils.toJSONString(tampered)), 403, "unauthorized");
+        assertProblem(client.send((String) directory.get("newOrder"), "{\"protected\": 1}"), 400, "malformed");
+    }
+
+    @Test
+    void aNameOrAddressTheProfileDoesNotAllowIsRejectedIdentifier() throws Exception {
+        long before = acmeRecords();
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        assertProblem(client.post((String) directory.get("newOrder"), order("dns", "www.example.com")), 400, "rejectedIdentifier");
+        assertProblem(client.post((String) directory.get("newOrder"), order("dns", "localhost.example.com")), 400, "rejectedIdentifier");
+        assertProblem(client.post((String) directory.get("newOrder"), order("ip", "10.0.0.1")), 400, "rejectedIdentifier");
+        assertProblem(client.post((String) directory.get("newOrder"), order("dns", "*.localhost")), 400, "rejectedIdentifier");
+        assertThat(acmeRecords()).as("nothing issued").isEqualTo(before);
+    }
+
+    @Test
+    void aFailedChallengeInvalidatesTheOrderAndIssuesNothing() throws Exception {
+        long before = acmeRecords();
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        issue(client, "dns", "fail.localhost", new GeneralName(GeneralName.dNSName, "fail.localhost"), false);
+        assertThat(acmeRecords()).as("nothing issued").isEqualTo(before);
+    }
+
+    @Test
+    void anUnknownProfileIsNotFound() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.url("/acme/other/directory")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(404);
+    }
+}
