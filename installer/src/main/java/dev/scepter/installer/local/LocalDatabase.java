@@ -94,11 +94,12 @@ final class LocalDatabase {
                     + folder.embeddedDatabase() + " holds those this installation recorded before, but it cannot be read to copy them: "
                     + e.getMessage() + ". Move it out of the data folder to start without them.", e);
         }
-        if (certificates == 0) {
-            return;
-        }
-        plan.add(new Step("Copy the " + certificates + " certificates of the embedded database " + EMBEDDED_DATABASE
-                + " (with their revocations, and the embedded directory's devices and users) into Azure Table Storage, check each there,"
+        // Even with no certificate: the embedded directory's devices and users are copied (and the marker ends the copying).
+        String what = certificates == 0 ? "embedded directory's devices and users of the embedded database " + EMBEDDED_DATABASE
+                + " (it holds no certificates)"
+                : certificates + " certificates of the embedded database " + EMBEDDED_DATABASE
+                + " (with their revocations and when they were recorded, and the embedded directory's devices and users)";
+        plan.add(new Step("Copy the " + what + " into Azure Table Storage, check each there,"
                 + " and keep " + EMBEDDED_DATABASE
                 + " as a backup (once: " + EmbeddedToTableStorage.MARKER + " records it)",
                 () -> {
