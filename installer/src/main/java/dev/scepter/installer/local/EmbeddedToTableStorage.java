@@ -61,6 +61,61 @@ final class EmbeddedToTableStorage {
         return Files.exists(embeddedDatabase) && !Files.exists(dataDir.resolve(MARKER));
     }
 
+    /** How long a start waits for another process or node that holds the embedded database open. */
+    static final Duration IN_USE_PATIENCE = Duration.ofMinutes(10);
+
+    private static final Duration IN_USE_RETRY = Duration.ofSeconds(2);
+
+    /**
+     * H2's "database may be already in use" (90020: another process holds its lock file) and
+     * "connection broken" (90067: the lock names a server on another node's loopback, which this
+     * node cannot reach): an App Service instance sharing {@code /home} while another copies.
+     */
+    static boolean inUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && (sql.getErrorCode() == 90020 || sql.getErrorCode() == 90067)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * {@code open} once the embedded database is not in use elsewhere, waiting up to
+     * {@code patience}; empty when, meanwhile, the other process finished the copy (the marker is
+     * there).
+     *
+     * @throws dev.scepter.store.jdbc.StorageException when it fails otherwise, or is still in use after {@code patience}
+     */
+    static <T> Optional<T> whileInUse(Path dataDir, Path embeddedDatabase, java.util.function.Supplier<T> open, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        boolean said = false;
+        while (true) {
+            if (!pending(dataDir, embeddedDatabase)) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(open.get());
+            } catch (RuntimeException e) {
+                if (!inUse(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                if (!said) {
+                    LOG.info("The embedded database {} is in use by another process or node sharing the data folder (copying its"
+                            + " certificates into Azure Table Storage, most likely): waiting up to {} seconds for it", embeddedDatabase,
+                            patience.toSeconds());
+                    said = true;
+                }
+            }
+            try {
+                Thread.sleep(Math.min(IN_USE_RETRY.toMillis(), Math.max(1, patience.toMillis())));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the embedded database", interrupted);
+            }
+        }
+    }
+
     /** What a copy did. */
     record Copied(long inEmbedded, long copied, long revocationsAdded) {
     }

@@ -146,6 +146,57 @@ class EmbeddedToTableStorageTest {
         }
     }
 
+    @Test
+    void aStartWaitsWhileAnotherProcessHoldsTheEmbeddedDatabaseAndThenCopies() throws Exception {
+        Path dataDir = parent.resolve("data");
+        ScepterSettings embedded = settings(Map.of());
+        try (Storage h2 = StorageFactory.open(dataDir, embedded)) {
+            install(dataDir, embedded, h2);
+            h2.certificateStore().record(certificate(ISSUER, 1));
+        }
+        // Another process (an App Service instance sharing /home, in production) holds the database open.
+        String h2Jar = Path.of(org.h2.Driver.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        Process other = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", h2Jar,
+                "org.h2.tools.Shell", "-url", "jdbc:h2:file:" + dataDir.resolve("scepter"), "-user", "sa",
+                "-password", Files.readString(dataDir.resolve("database-password")).strip())
+                .redirectErrorStream(true).redirectOutput(parent.resolve("shell.log").toFile()).start();
+        try (AzuriteServer azurite = AzuriteServer.startInMemory(parent.resolve("azurite"))) {
+            // Its answer to a query says it has the database open (and locked).
+            other.getOutputStream().write("select 424242;\n".getBytes(StandardCharsets.UTF_8));
+            other.getOutputStream().flush();
+            Path log = parent.resolve("shell.log");
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!(Files.exists(log) && Files.readString(log).contains("424242")) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(Files.readString(log)).as("the other process, connected").contains("424242");
+            ScepterSettings tables = settings(Map.of("AppConfig:CertificateStorage:ConnectionString", azurite.connectionString()));
+            try (Storage table = StorageFactory.open(dataDir, tables)) {
+                ((dev.scepter.azure.tables.TableStorage) table).createTablesIfMissing();
+                var started = new java.util.concurrent.CompletableFuture<String>();
+                Thread start = new Thread(() -> {
+                    try {
+                        started.complete(install(dataDir, tables, table));
+                    } catch (Throwable e) {
+                        started.completeExceptionally(e);
+                    }
+                });
+                start.start();
+                Thread.sleep(5_000);
+                assertThat(started).as("a start while the other process holds the database").isNotDone();
+
+                other.getOutputStream().write("quit\n".getBytes(StandardCharsets.UTF_8));
+                other.getOutputStream().flush();
+                assertThat(other.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+                assertThat(started.get(120, java.util.concurrent.TimeUnit.SECONDS)).contains("Done: Copy the 1 certificates");
+                assertThat(table.certificateStore().find(ISSUER, BigInteger.ONE)).isPresent();
+            }
+        } finally {
+            other.destroy();
+        }
+    }
+
     private static final Instant RECORDED_LONG_AGO = Instant.parse("2024-03-01T08:00:00Z");
 
     /** Sets when H2 recorded a certificate (its clock at the insert otherwise). */
