@@ -278,6 +278,43 @@ class SoftHsmKeyCustodyTest extends KeyCustodyContractTest {
     }
 
     @Test
+    void anRaKeyIsMadeUnderAPendingLabelAndOneACrashedRunLeftIsDeleted() throws Exception {
+        KeyCustody custody = create(EC_CA);
+        // What a run that died between generating the RA key and certifying it leaves: scepter-ca-scep-ra-pending, a placeholder.
+        Pkcs11Token held = Pkcs11Token.acquire(token());
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA", held.provider());
+            generator.initialize(2048);
+            java.security.KeyPair left = generator.generateKeyPair();
+            java.security.KeyPairGenerator software = java.security.KeyPairGenerator.getInstance("EC");
+            software.initialize(256);
+            org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=Scepter key being made");
+            var certificate = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.ONE,
+                    new java.util.Date(), new java.util.Date(System.currentTimeMillis() + 86_400_000L), name, left.getPublic())
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                            .build(software.generateKeyPair().getPrivate()));
+            held.keyStore().setKeyEntry("scepter-ca-scep-ra-pending", left.getPrivate(), null,
+                    new java.security.cert.Certificate[] {new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(certificate)});
+        } finally {
+            held.release();
+        }
+        assertThatThrownBy(() -> reopen().scepKey()).as("a pending RA is no RA").hasMessageContaining("run complete-installation to create it");
+        long objects = SoftHsm.objects();
+
+        custody.createScepRa(Clock.systemUTC(), new SecureRandom());
+
+        Pkcs11Token again = Pkcs11Token.acquire(token());
+        try {
+            assertThat(java.util.Collections.list(again.keyStore().aliases())).containsExactlyInAnyOrder("scepter-ca", "scepter-ca-scep-ra");
+        } finally {
+            again.release();
+        }
+        assertThat(SoftHsm.objects()).as("the left key and its placeholder gone, the RA's key and certificate made").isEqualTo(objects);
+        var ra = reopen().scepKey().raCertificate().orElseThrow();
+        assertDecryptsScepRequestsTo(reopen().scepKey(), ra);
+    }
+
+    @Test
     void aFailedRaReplacementKeepsTheOldRaAndLeavesNothingBehind() throws Exception {
         KeyCustody custody = create(EC_CA);
         custody.createScepRa(Clock.systemUTC(), new SecureRandom());
