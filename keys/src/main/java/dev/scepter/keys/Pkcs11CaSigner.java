@@ -10,7 +10,9 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.ProviderException;
 import java.util.Objects;
+import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
+import javax.crypto.IllegalBlockSizeException;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.ContentSigner;
@@ -102,8 +104,87 @@ final class Pkcs11CaSigner implements CaSigner, CaDecrypter {
         try {
             return cipher.doFinal(encryptedKey);
         } catch (ProviderException e) {
-            // The token's failure, not the client's: a key that does not fit the envelope is a BadPaddingException.
             throw unavailable("decrypt", e);
+        } catch (BadPaddingException | IllegalBlockSizeException e) {
+            // SunPKCS11 makes every failure of C_Decrypt a BadPaddingException, the token's own (removed, session or
+            // login lost, a network HSM's time-out) as well: only an envelope the token refuses as data is the client's.
+            Fault fault = fault(e);
+            if (fault == Fault.CLIENT || fault == Fault.UNCLEAR && decryptsAProbe()) {
+                throw e;
+            }
+            throw unavailable("decrypt", e);
+        }
+    }
+
+    /** Whose a failed decryption is. */
+    enum Fault {
+        /** The envelope's: badMessageCheck. */
+        CLIENT,
+        /** The token's: try later. */
+        TOKEN,
+        /** A return value tokens give for either (SoftHSM2 answers a block with bad padding CKR_GENERAL_ERROR). */
+        UNCLEAR
+    }
+
+    /**
+     * The PKCS#11 return values that say the encrypted key itself is wrong (not an RSA block of this
+     * key, bad padding, the wrong length). Tokens differ in which of these they use.
+     */
+    private static final java.util.Set<String> DATA_ERRORS = java.util.Set.of("CKR_ENCRYPTED_DATA_INVALID",
+            "CKR_ENCRYPTED_DATA_LEN_RANGE", "CKR_DATA_INVALID", "CKR_DATA_LEN_RANGE");
+
+    /** Return values that some tokens give for bad data as well as for their own failures. */
+    private static final java.util.Set<String> UNCLEAR_ERRORS = java.util.Set.of("CKR_GENERAL_ERROR", "CKR_FUNCTION_FAILED");
+
+    /** The class SunPKCS11 reports a token's return value with (not exported by its module: known by name). */
+    private static final String PKCS11_EXCEPTION = "sun.security.pkcs11.wrapper.PKCS11Exception";
+
+    /**
+     * Whose a failed decryption is, by the token's return value: the data's codes are the client's;
+     * a failure with no return value is the JDK's own check of the input (a block longer than the
+     * key), the client's too; every other code (device removed or in error, session closed, user not
+     * logged in, a network HSM's time-out) is the token's.
+     */
+    static Fault fault(GeneralSecurityException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (PKCS11_EXCEPTION.equals(t.getClass().getName())) {
+                String code = returnValue(Objects.requireNonNullElse(t.getMessage(), ""));
+                if (DATA_ERRORS.contains(code)) {
+                    return Fault.CLIENT;
+                }
+                return UNCLEAR_ERRORS.contains(code) ? Fault.UNCLEAR : Fault.TOKEN;
+            }
+        }
+        return Fault.CLIENT;
+    }
+
+    /** The return value's name at the start of the message (JDK 17 gives only the name, later JDKs may add text). */
+    private static String returnValue(String message) {
+        int end = 0;
+        while (end < message.length() && (Character.isLetterOrDigit(message.charAt(end)) || message.charAt(end) == '_')) {
+            end++;
+        }
+        return message.substring(0, end);
+    }
+
+    /**
+     * Whether the token, right after a failure that could be either's, decrypts a block made for its
+     * key: if it does, it is sound and logged in, and the failure was the envelope's.
+     */
+    private boolean decryptsAProbe() {
+        try {
+            byte[] secret = new byte[16];
+            new java.security.SecureRandom().nextBytes(secret);
+            java.security.PublicKey publicKey = new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+                    .getCertificate(certificate).getPublicKey();
+            Cipher software = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+            software.init(Cipher.ENCRYPT_MODE, publicKey);
+            byte[] block = software.doFinal(secret);
+            Cipher token = Cipher.getInstance("RSA/ECB/PKCS1Padding", provider);
+            token.init(Cipher.DECRYPT_MODE, key);
+            return java.security.MessageDigest.isEqual(secret, token.doFinal(block));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -221,6 +221,10 @@ public final class Pkcs11KeyCustody implements KeyCustody {
     private List<Pkcs11CaSigner> ras() throws GeneralSecurityException {
         List<Pkcs11CaSigner> ras = new ArrayList<>();
         for (String label : raLabels()) {
+            if (label.endsWith(PENDING)) {
+                // A key being made, or left by a run that died making it: no RA yet (the next RA made deletes it).
+                continue;
+            }
             entry(settings, token, label).ifPresent(ras::add);
         }
         return ras;
@@ -237,8 +241,8 @@ public final class Pkcs11KeyCustody implements KeyCustody {
 
     /**
      * A new SCEP RA, made whole before the old one (expired, or of an earlier CA) goes: its key is
-     * generated under a label of its own ({@code <raLabel>}, or {@code <raLabel>-<hex>} while an
-     * old RA holds that), certified by the CA and stored there; only then are the other RA entries
+     * generated under {@code <label>-pending} and, once the CA has certified it, labelled with a
+     * label of its own ({@code <raLabel>}, or {@code <raLabel>-<hex>} while an old RA holds that); only then are the other RA entries
      * deleted. A failure before that deletes the new key and leaves the old RA as it was.
      *
      * <p>Why never a relabel: SunPKCS11's key store, when it deletes or relabels an entry, also
@@ -256,11 +260,16 @@ public final class Pkcs11KeyCustody implements KeyCustody {
             random.nextBytes(suffix);
             label = settings.raLabel() + "-" + HexFormat.of().formatHex(suffix);
         }
-        KeyPair keyPair = claim(token, label, "RSA", 2048);
+        // Made under <label>-pending, as the root CA is: a run that dies before the RA is certified leaves no placeholder
+        // under an RA label (a -pending one left by such a run is among the old ones, deleted once this RA is whole).
+        String pending = label + PENDING;
+        KeyPair keyPair = claim(token, pending, "RSA", 2048);
         try {
-            // The same label again: its placeholder certificate names no issuer but itself, so nothing else goes with it.
+            // Labelling the key anew moves it from the pending label; its placeholder certificate names no issuer but itself,
+            // so nothing else goes with it.
             store(keyStore, label, keyPair.getPrivate(), Pkcs12CaSigner.scepRaCertificate(keyPair.getPublic(), ca, clock, random));
         } catch (GeneralSecurityException | RuntimeException e) {
+            discard(keyStore, pending, e);
             discard(keyStore, label, e);
             throw e;
         }

@@ -172,6 +172,52 @@ class SoftHsmKeyCustodyTest extends KeyCustodyContractTest {
     }
 
     @Test
+    void anEnvelopeTheTokenRefusesIsTheClientsAndATokenFailureInDecryptIsTryLater() throws Exception {
+        try (KeyCustody custody = create(RSA_CA)) {
+            var decrypter = (dev.scepter.authority.ca.CaDecrypter) custody.ca();
+            var rsa = new org.bouncycastle.asn1.x509.AlgorithmIdentifier(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption);
+            // A block that is no RSA PKCS#1 v1.5 encryption for this key: the client's envelope, badMessageCheck.
+            byte[] garbage = new byte[256];
+            new SecureRandom().nextBytes(garbage);
+            garbage[0] = 0x01;
+            assertThatThrownBy(() -> decrypter.decryptContentEncryptionKey(rsa, garbage))
+                    .isInstanceOf(javax.crypto.BadPaddingException.class).isNotInstanceOf(CaKeyUnavailableException.class);
+            assertThatThrownBy(() -> decrypter.decryptContentEncryptionKey(rsa, new byte[300]))
+                    .as("longer than the key").isNotInstanceOf(CaKeyUnavailableException.class);
+            assertThatThrownBy(() -> decrypter.decryptContentEncryptionKey(rsa, new byte[255]))
+                    .as("shorter than the key").isInstanceOf(javax.crypto.BadPaddingException.class)
+                    .isNotInstanceOf(CaKeyUnavailableException.class);
+
+            // The token's own return values, as SunPKCS11 reports a failed C_Decrypt (every one a BadPaddingException).
+            Pkcs11Token held = Pkcs11Token.acquire(token());
+            Throwable refused;
+            Throwable notLoggedIn;
+            try {
+                PrivateKey key = (PrivateKey) held.keyStore().getKey("scepter-ca", null);
+                javax.crypto.Cipher cipher = javax.crypto.Cipher.getInstance("RSA/ECB/PKCS1Padding", held.provider());
+                cipher.init(javax.crypto.Cipher.DECRYPT_MODE, key);
+                refused = org.assertj.core.api.Assertions.catchThrowable(() -> cipher.doFinal(garbage));
+                ((java.security.AuthProvider) held.provider()).logout();
+                notLoggedIn = org.assertj.core.api.Assertions.catchThrowable(() -> cipher.init(javax.crypto.Cipher.DECRYPT_MODE, key));
+            } finally {
+                held.release();
+            }
+            assertThat(refused).isInstanceOf(javax.crypto.BadPaddingException.class);
+            assertThat(refused.getCause().getClass().getName()).isEqualTo("sun.security.pkcs11.wrapper.PKCS11Exception");
+            // SoftHSM2 answers bad padding CKR_GENERAL_ERROR, which other tokens give for their own failures: the probe decides.
+            assertThat(refused.getCause().getMessage()).isEqualTo("CKR_GENERAL_ERROR");
+            assertThat(Pkcs11CaSigner.fault((javax.crypto.BadPaddingException) refused)).isEqualTo(Pkcs11CaSigner.Fault.UNCLEAR);
+            Throwable tokenError = notLoggedIn.getCause();
+            assertThat(tokenError.getClass().getName()).isEqualTo("sun.security.pkcs11.wrapper.PKCS11Exception");
+            assertThat(tokenError.getMessage()).startsWith("CKR_").doesNotContain("DATA");
+            var asDoFinalReportsIt = (javax.crypto.BadPaddingException) new javax.crypto.BadPaddingException("doFinal() failed").initCause(tokenError);
+            assertThat(Pkcs11CaSigner.fault(asDoFinalReportsIt)).as(tokenError.getMessage()).isEqualTo(Pkcs11CaSigner.Fault.TOKEN);
+            assertThat(Pkcs11CaSigner.fault(new javax.crypto.IllegalBlockSizeException("Data must not be longer than 256 bytes")))
+                    .isEqualTo(Pkcs11CaSigner.Fault.CLIENT);
+        }
+    }
+
+    @Test
     void aTokenInUseRefusesAnotherPinAsItRefusesOneWhenNotLoggedIn() throws Exception {
         try (KeyCustody custody = create(RSA_CA)) {
             values.remove("AppConfig:KeyVaultConfig:Pkcs11:PinFile");
@@ -229,6 +275,43 @@ class SoftHsmKeyCustodyTest extends KeyCustodyContractTest {
             again.release();
         }
         assertThat(reopen().ca().certificate()).isEqualTo(created.ca().certificate());
+    }
+
+    @Test
+    void anRaKeyIsMadeUnderAPendingLabelAndOneACrashedRunLeftIsDeleted() throws Exception {
+        KeyCustody custody = create(EC_CA);
+        // What a run that died between generating the RA key and certifying it leaves: scepter-ca-scep-ra-pending, a placeholder.
+        Pkcs11Token held = Pkcs11Token.acquire(token());
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA", held.provider());
+            generator.initialize(2048);
+            java.security.KeyPair left = generator.generateKeyPair();
+            java.security.KeyPairGenerator software = java.security.KeyPairGenerator.getInstance("EC");
+            software.initialize(256);
+            org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=Scepter key being made");
+            var certificate = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.ONE,
+                    new java.util.Date(), new java.util.Date(System.currentTimeMillis() + 86_400_000L), name, left.getPublic())
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                            .build(software.generateKeyPair().getPrivate()));
+            held.keyStore().setKeyEntry("scepter-ca-scep-ra-pending", left.getPrivate(), null,
+                    new java.security.cert.Certificate[] {new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(certificate)});
+        } finally {
+            held.release();
+        }
+        assertThatThrownBy(() -> reopen().scepKey()).as("a pending RA is no RA").hasMessageContaining("run complete-installation to create it");
+        long objects = SoftHsm.objects();
+
+        custody.createScepRa(Clock.systemUTC(), new SecureRandom());
+
+        Pkcs11Token again = Pkcs11Token.acquire(token());
+        try {
+            assertThat(java.util.Collections.list(again.keyStore().aliases())).containsExactlyInAnyOrder("scepter-ca", "scepter-ca-scep-ra");
+        } finally {
+            again.release();
+        }
+        assertThat(SoftHsm.objects()).as("the left key and its placeholder gone, the RA's key and certificate made").isEqualTo(objects);
+        var ra = reopen().scepKey().raCertificate().orElseThrow();
+        assertDecryptsScepRequestsTo(reopen().scepKey(), ra);
     }
 
     @Test

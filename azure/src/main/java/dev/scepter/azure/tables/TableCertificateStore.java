@@ -242,6 +242,79 @@ final class TableCertificateStore implements CertificateStore {
         return whole;
     }
 
+    /** The most entities one Table Storage transaction takes (all in one partition). */
+    static final int ENTITIES_PER_TRANSACTION = 100;
+
+    /**
+     * The serials recorded for {@code issuer}, each with its revocation: one listing of the
+     * partition (a request per thousand rows), reading no certificate.
+     */
+    Map<BigInteger, Optional<Revocation>> recorded(String issuer) {
+        return call(() -> {
+            Map<BigInteger, Optional<Revocation>> recorded = new java.util.HashMap<>();
+            for (TableEntity entity : Tables.list(table, Tables.eq("PartitionKey", CertificateEntity.partition(issuer)),
+                    List.of("PartitionKey", "RowKey", CertificateEntity.REVOCATION_REASON, CertificateEntity.REVOCATION_DATE,
+                            CertificateEntity.REVOKED_BY))) {
+                recorded.put(CertificateEntity.serial(entity), CertificateEntity.revocation(entity));
+            }
+            return recorded;
+        });
+    }
+
+    /**
+     * Records certificates of one issuer that another store recorded first, each with the time it
+     * was recorded there: in transactions of {@link #ENTITIES_PER_TRANSACTION}. A transaction that
+     * fails because one of its serials is taken meanwhile (another node copying the same) is
+     * recorded one by one, leaving the taken ones as they are.
+     *
+     * @return how many were recorded (taken ones not counted)
+     */
+    long recordAll(String issuer, List<TableStorage.Recorded> certificates) {
+        long recorded = 0;
+        for (int from = 0; from < certificates.size(); from += ENTITIES_PER_TRANSACTION) {
+            List<TableStorage.Recorded> chunk = certificates.subList(from, Math.min(certificates.size(), from + ENTITIES_PER_TRANSACTION));
+            List<com.azure.data.tables.models.TableTransactionAction> actions = new java.util.ArrayList<>();
+            for (TableStorage.Recorded one : chunk) {
+                if (!one.certificate().issuer().equals(issuer)) {
+                    throw new IllegalArgumentException("certificate " + one.certificate().serialHex() + " is not of " + issuer);
+                }
+                actions.add(new com.azure.data.tables.models.TableTransactionAction(
+                        com.azure.data.tables.models.TableTransactionActionType.CREATE, CertificateEntity.of(one.certificate(), one.recordedAt())));
+            }
+            boolean whole = call(() -> {
+                try {
+                    table.submitTransaction(actions);
+                    return true;
+                } catch (RuntimeException e) {
+                    if (Tables.status(e, 409)) {
+                        return false;
+                    }
+                    throw e;
+                }
+            });
+            if (whole) {
+                recorded += chunk.size();
+                continue;
+            }
+            for (TableStorage.Recorded one : chunk) {
+                TableEntity entity = CertificateEntity.of(one.certificate(), one.recordedAt());
+                recorded += call(() -> {
+                    try {
+                        table.createEntity(entity);
+                        return 1L;
+                    } catch (RuntimeException e) {
+                        if (Tables.status(e, 409)) {
+                            return 0L;
+                        }
+                        throw e;
+                    }
+                });
+            }
+        }
+        counted = null;
+        return recorded;
+    }
+
     /** Sets when a certificate was recorded: for tests, which cannot wait for the clock. */
     void setRecordedAt(String issuer, BigInteger serialNumber, Instant recordedAt) {
         call(() -> {

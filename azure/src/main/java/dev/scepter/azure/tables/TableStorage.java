@@ -186,6 +186,30 @@ public final class TableStorage implements Storage {
 
     // --- for tests that look past the port ------------------------------------------------------
 
+    /** A certificate as another store recorded it, with the time it did: what a copy into this storage keeps. */
+    public record Recorded(dev.scepter.authority.store.IssuedCertificate certificate, Instant recordedAt) {
+        public Recorded {
+            java.util.Objects.requireNonNull(certificate, "certificate");
+            java.util.Objects.requireNonNull(recordedAt, "recordedAt");
+        }
+    }
+
+    /** The serials of {@code issuer} in the Certificates table, each with its revocation (one listing, no certificate read). */
+    public Map<BigInteger, java.util.Optional<dev.scepter.authority.store.Revocation>> recordedSerials(String issuer) {
+        return certificates.recorded(issuer);
+    }
+
+    /**
+     * Records certificates of {@code issuer} copied from another store, keeping when they were
+     * recorded there, in Table Storage transactions of up to 100; serials already taken are left as
+     * they are.
+     *
+     * @return how many this call recorded
+     */
+    public long recordCopies(String issuer, java.util.List<Recorded> certificates) {
+        return this.certificates.recordAll(issuer, certificates);
+    }
+
     /** Sets when a certificate was recorded, which the store otherwise sets itself. */
     public void setRecordedAt(String issuer, BigInteger serialNumber, Instant recordedAt) {
         certificates.setRecordedAt(issuer, serialNumber, recordedAt);

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +33,8 @@ final class LocalDatabase {
     private final Supplier<? extends Storage> storage;
     private JdbcStorage.Inspection inspection;
     private boolean pending;
+    /** How long to wait for another process or node that holds the embedded database open (copying it, most likely). */
+    private java.time.Duration inUsePatience = EmbeddedToTableStorage.IN_USE_PATIENCE;
     /** The tables this plan creates, when the storage is Azure Table Storage. */
     private List<String> missingTables;
 
@@ -40,6 +43,12 @@ final class LocalDatabase {
         this.folder = folder;
         this.settings = settings;
         this.storage = storage;
+    }
+
+    /** For tests: how long to wait for an embedded database another process holds. */
+    LocalDatabase inUsePatience(java.time.Duration patience) {
+        this.inUsePatience = patience;
+        return this;
     }
 
     /** The schema is Flyway's; opening the store applies what is pending, so these steps only open it. */
@@ -88,21 +97,39 @@ final class LocalDatabase {
         }
         long certificates;
         try {
-            certificates = JdbcStorage.inspectEmbedded(dataDir).certificates();
+            Optional<Long> counted = EmbeddedToTableStorage.whileInUse(dataDir, folder.embeddedDatabase(),
+                    () -> JdbcStorage.inspectEmbedded(dataDir).certificates(), inUsePatience);
+            if (counted.isEmpty()) {
+                return;
+            }
+            certificates = counted.get();
         } catch (StorageException e) {
+            if (EmbeddedToTableStorage.inUse(e)) {
+                throw new InstallationException("The settings put the certificates in Azure Table Storage (" + tableSetting() + "), and "
+                        + folder.embeddedDatabase() + ", which holds those this installation recorded before, is still in use by another"
+                        + " process or node sharing the data folder after " + inUsePatience.toSeconds() + " seconds (it copies them,"
+                        + " or serves from it): start again once it has finished; the copy is continued where it stopped.", e);
+            }
             throw new InstallationException("The settings put the certificates in Azure Table Storage (" + tableSetting() + "), and "
                     + folder.embeddedDatabase() + " holds those this installation recorded before, but it cannot be read to copy them: "
                     + e.getMessage() + ". Move it out of the data folder to start without them.", e);
         }
-        if (certificates == 0) {
-            return;
-        }
-        plan.add(new Step("Copy the " + certificates + " certificates of the embedded database " + EMBEDDED_DATABASE
-                + " (with their revocations, and the embedded directory's devices and users) into Azure Table Storage, check each there,"
+        // Even with no certificate: the embedded directory's devices and users are copied (and the marker ends the copying).
+        String what = certificates == 0 ? "embedded directory's devices and users of the embedded database " + EMBEDDED_DATABASE
+                + " (it holds no certificates)"
+                : certificates + " certificates of the embedded database " + EMBEDDED_DATABASE
+                + " (with their revocations and when they were recorded, and the embedded directory's devices and users)";
+        plan.add(new Step("Copy the " + what + " into Azure Table Storage, check each there,"
                 + " and keep " + EMBEDDED_DATABASE
                 + " as a backup (once: " + EmbeddedToTableStorage.MARKER + " records it)",
                 () -> {
-                    try (JdbcStorage embedded = JdbcStorage.embedded(dataDir)) {
+                    // Another node sharing the data folder may have opened it since the plan: wait for it, and skip what it finished.
+                    Optional<JdbcStorage> opened = EmbeddedToTableStorage.whileInUse(dataDir, folder.embeddedDatabase(),
+                            () -> JdbcStorage.embedded(dataDir), inUsePatience);
+                    if (opened.isEmpty()) {
+                        return;
+                    }
+                    try (JdbcStorage embedded = opened.get()) {
                         EmbeddedToTableStorage.copy(dataDir, embedded, tables(), Clock.systemUTC());
                     }
                 }));

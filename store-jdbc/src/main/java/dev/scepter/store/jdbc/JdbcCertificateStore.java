@@ -59,6 +59,9 @@ public final class JdbcCertificateStore implements CertificateStore {
 
     private static final String ISSUERS = "select distinct issuer from issued_certificate order by issuer";
 
+    private static final String RECORDED_PAGE = "select " + IssuedCertificateRow.COLUMNS + ", issued_at from issued_certificate"
+            + " where issuer = ? and serial_number > ? order by serial_number fetch first ? rows only";
+
     private final Sql sql;
     private final CertificateSearch search;
 
@@ -201,6 +204,27 @@ public final class JdbcCertificateStore implements CertificateStore {
 
     /** Rows the database sends at a time when the serials are read at start (about 40 bytes each on the wire): Table Storage's page too. */
     static final int SERIALS_FETCH_SIZE = 1_000;
+
+    /** A certificate with when this database recorded it ({@code issued_at}). */
+    public record Recorded(IssuedCertificate certificate, Instant recordedAt) {
+    }
+
+    /**
+     * Up to {@code limit} certificates of {@code issuer} with when they were recorded, in the order
+     * of their serial's key, after the one of {@code after} (from the start when empty): a copy
+     * reads the whole table page by page without holding it.
+     */
+    public List<Recorded> recordedPage(String issuer, Optional<BigInteger> after, int limit) {
+        try {
+            return sql.query(RECORDED_PAGE, statement -> {
+                statement.setString(1, issuer);
+                statement.setString(2, after.map(IssuedCertificateRow::hex).orElse(""));
+                statement.setInt(3, limit);
+            }, row -> new Recorded(IssuedCertificateRow.read(row), Sql.getInstant(row, "issued_at")));
+        } catch (StorageException e) {
+            throw unavailableOr(e);
+        }
+    }
 
     @Override
     public void forEachSerialRecordedSince(String issuer, Instant since, java.util.function.Consumer<BigInteger> visitor) {

@@ -132,6 +132,11 @@ public final class JdbcStorage implements Storage {
         return certificateStore.issuers();
     }
 
+    /** Certificates of {@code issuer} with when they were recorded, a page at a time ({@link JdbcCertificateStore#recordedPage}). */
+    public java.util.List<JdbcCertificateStore.Recorded> recordedPage(String issuer, java.util.Optional<java.math.BigInteger> after, int limit) {
+        return certificateStore.recordedPage(issuer, after, limit);
+    }
+
     @Override
     public CertificateStore certificateStore() {
         return certificateStore;
