@@ -31,11 +31,16 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.OtherName;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -56,6 +61,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class EstTest {
 
+    private static final org.bouncycastle.asn1.ASN1ObjectIdentifier UPN = new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.4.1.311.20.2.3");
     private static RunningServer server;
     private static int httpsPort;
     private static final Map<String, String> TOKENS = new HashMap<>();
@@ -93,11 +99,16 @@ class EstTest {
         return generator.generateKeyPair();
     }
 
-    private static byte[] csr(KeyPair keys, String subject, KeyPurposeId eku) throws Exception {
+    static byte[] csr(KeyPair keys, String subject, KeyPurposeId eku, GeneralName... sans) throws Exception {
         PKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic());
+        ExtensionsGenerator extensions = new ExtensionsGenerator();
         if (eku != null) {
-            ExtensionsGenerator extensions = new ExtensionsGenerator();
             extensions.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku));
+        }
+        if (sans.length > 0) {
+            extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
+        }
+        if (!extensions.isEmpty()) {
             builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
         }
         return Base64.getMimeEncoder().encode(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded());
@@ -225,6 +236,12 @@ class EstTest {
         "db,     certificate, 400",
         "self,   other-user,  403",
         "self,   server-auth, 403",
+        "self,   dns-san,     403",
+        "self,   second-cn,   403",
+        "self,   email-attr,  403",
+        "self,   device-uri,  403",
+        "db,     empty-upn,   400",
+        "self,   empty-upn,   400",
     })
     void simpleenrollRefusals(String token, String body, int status) throws Exception {
         KeyPair keys = rsa();
@@ -234,6 +251,13 @@ class EstTest {
             case "certificate" -> Base64.getEncoder().encode(server.core.ca().certificate().getEncoded());
             case "other-user" -> csr(keys, "CN=bob@contoso.example", null);
             case "server-auth" -> csr(keys, "CN=alice@contoso.example", KeyPurposeId.id_kp_serverAuth);
+            case "dns-san" -> csr(keys, "CN=alice@contoso.example", null, new GeneralName(GeneralName.dNSName, "www.contoso.example"));
+            case "second-cn" -> csr(keys, "CN=bob@contoso.example,CN=alice@contoso.example", null);
+            case "email-attr" -> csr(keys, "CN=alice@contoso.example,E=bob@contoso.example", null);
+            case "device-uri" -> csr(keys, "CN=alice@contoso.example", null,
+                    new GeneralName(GeneralName.uniformResourceIdentifier, "IntuneDeviceId://0f2b3c4d-0000-4000-8000-000000000001"));
+            // A UPN otherName without its value: BouncyCastle decodes the SAN, then cannot read the otherName.
+            case "empty-upn" -> csr(keys, "CN=alice@contoso.example", null, new GeneralName(GeneralName.otherName, new DERSequence(UPN)));
             default -> throw new IllegalArgumentException(body);
         };
         HttpResponse<byte[]> response = enroll("none".equals(token) ? null : token, request);
@@ -301,6 +325,52 @@ class EstTest {
                 csr(rsa(), "CN=est-refused-renewal", null));
         assertThat(refused.statusCode()).as(new String(refused.body(), StandardCharsets.UTF_8)).isEqualTo(403);
         assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("revoked");
+    }
+
+    private static GeneralName upn(String name) {
+        return new GeneralName(GeneralName.otherName, new OtherName(UPN, new DERUTF8String(name)));
+    }
+
+    /**
+     * The review's attack: a certificate of ours over mutual TLS, a request with its subject and
+     * someone else's UPN, a DNS name, or server authentication. The client certificate vouches for
+     * its own names and usages only; what it gets is a renewal (EstWithoutRenewalsTest: gated as one).
+     */
+    @Test
+    void aClientCertificateEnrollsForItsOwnNamesAndUsagesOnlyAsARenewal() throws Exception {
+        KeyPair keys = rsa();
+        Keyed device = new Keyed(keys, issued(enroll("db", csr(keys, "CN=est-mtls-names", KeyPurposeId.id_kp_clientAuth))));
+        URI simpleenroll = httpsUrl("/.well-known/est/simpleenroll");
+
+        assertThat(post(https(device), simpleenroll, null, csr(rsa(), "CN=est-mtls-names", null, upn("admin@corp.example"))).statusCode())
+                .as("another user's UPN").isEqualTo(403);
+        assertThat(post(https(device), simpleenroll, null,
+                csr(rsa(), "CN=est-mtls-names", null, new GeneralName(GeneralName.dNSName, "www.corp.example"))).statusCode())
+                .as("a DNS name").isEqualTo(403);
+        for (KeyPurposeId wider : List.of(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_codeSigning)) {
+            HttpResponse<byte[]> widened = post(https(device), simpleenroll, null, csr(rsa(), "CN=est-mtls-names", wider));
+            assertThat(widened.statusCode()).as(new String(widened.body(), StandardCharsets.UTF_8)).isEqualTo(400);
+        }
+
+        X509CertificateHolder again = issued(post(https(device), simpleenroll, null, csr(rsa(), "CN=est-mtls-names", null)));
+        assertThat(ExtendedKeyUsage.fromExtensions(again.getExtensions()).getUsages()).containsExactly(KeyPurposeId.id_kp_clientAuth);
+        assertThat(again.getSerialNumber().toByteArray()[0]).as("the type of the certificate it renews")
+                .isEqualTo(device.certificate().getSerialNumber().toByteArray()[0]);
+    }
+
+    @Test
+    void simplereenrollCannotWidenTheUsages() throws Exception {
+        KeyPair keys = rsa();
+        Keyed clientOnly = new Keyed(keys, issued(enroll("db", csr(keys, "CN=est-renew-narrow", KeyPurposeId.id_kp_clientAuth))));
+        URI simplereenroll = httpsUrl("/.well-known/est/simplereenroll");
+
+        HttpResponse<byte[]> widened = post(https(clientOnly), simplereenroll, null, csr(rsa(), "CN=est-renew-narrow",
+                KeyPurposeId.id_kp_serverAuth));
+        assertThat(widened.statusCode()).as(new String(widened.body(), StandardCharsets.UTF_8)).isEqualTo(400);
+        assertThat(new String(widened.body(), StandardCharsets.UTF_8)).contains("renewal");
+
+        X509CertificateHolder renewed = issued(post(https(clientOnly), simplereenroll, null, csr(rsa(), "CN=est-renew-narrow", null)));
+        assertThat(ExtendedKeyUsage.fromExtensions(renewed.getExtensions()).getUsages()).containsExactly(KeyPurposeId.id_kp_clientAuth);
     }
 
     @Test

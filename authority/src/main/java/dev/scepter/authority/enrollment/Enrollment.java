@@ -165,8 +165,9 @@ public final class Enrollment {
     }
 
     /**
-     * Renews a certificate that {@link Renewals} authorised: no challenge, and the new
-     * certificate keeps the previous one's directory binding. Only {@link EnrollmentService}
+     * Renews a certificate that {@link Renewals} authorised: no challenge, the new certificate
+     * keeps the previous one's directory binding, and it has no usage the previous one lacked
+     * ({@link CertificateIssuer}). Only {@link EnrollmentService}
      * calls it, after the authorisation.
      */
     EnrollmentOutcome renew(EnrollmentEndpoint endpoint, EnrollmentRequest request, IssuedCertificate previous) {
@@ -237,7 +238,7 @@ public final class Enrollment {
                 // A validity the protocol carried, else one the request asks for in Microsoft's name/value pairs.
                 certificate = issuer.issue(request.csr(), endpoint.profile(),
                         request.requestedValidity().or(() -> CertificationRequests.requestedValidity(request.csr())), serial,
-                        issuedFor(endpoint.profile(), bound.map(Binder.Bound::binding)));
+                        issuedFor(endpoint.profile(), bound.map(Binder.Bound::binding)), renewing.map(Enrollment::certificate));
             } catch (InvalidRequestException e) {
                 return rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage()));
             }
@@ -410,6 +411,14 @@ public final class Enrollment {
             }
         }
         return Optional.empty();
+    }
+
+    private static X509CertificateHolder certificate(IssuedCertificate record) {
+        try {
+            return new X509CertificateHolder(record.der());
+        } catch (IOException e) {
+            throw new UncheckedIOException("a recorded certificate cannot be read: " + record.serialHex(), e);
+        }
     }
 
     private static byte[] sha256(org.bouncycastle.pkcs.PKCS10CertificationRequest csr) {

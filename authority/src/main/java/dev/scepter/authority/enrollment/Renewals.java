@@ -9,7 +9,12 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import dev.scepter.authority.issuance.MicrosoftExtensions;
+import dev.scepter.protocol.csr.CertificationRequests;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 
 /**
@@ -72,6 +77,36 @@ public final class Renewals {
             return new Decision.Refused("the signing certificate is revoked or on hold");
         }
         return new Decision.Authorised(previous.get());
+    }
+
+    /**
+     * Whether the request names exactly what the certificate being renewed names (RFC 7030
+     * section 4.2.2: "the Subject and SubjectAltName ... identical"): the same subject, the same
+     * subject alternative names, and no SID extension but the one it had. A certificate that
+     * authorises its own successor vouches for nothing else: another UPN, DNS name or SID in the
+     * request would be a certificate naming someone else, with no challenge asked.
+     */
+    public static boolean namesWhatItRenews(X509CertificateHolder presented, PKCS10CertificationRequest csr) {
+        if (!presented.getSubject().equals(csr.getSubject())) {
+            return false;
+        }
+        Extensions had = presented.getExtensions();
+        Extensions asked = CertificationRequests.requestedExtensions(csr).orElse(null);
+        return sameValue(had, asked, Extension.subjectAlternativeName)
+                && (asked == null || asked.getExtension(MicrosoftExtensions.SID) == null || sameValue(had, asked, MicrosoftExtensions.SID));
+    }
+
+    private static boolean sameValue(Extensions had, Extensions asked, org.bouncycastle.asn1.ASN1ObjectIdentifier oid) {
+        Extension before = had == null ? null : had.getExtension(oid);
+        Extension now = asked == null ? null : asked.getExtension(oid);
+        if (before == null || now == null) {
+            return before == null && now == null;
+        }
+        try {
+            return before.getParsedValue().toASN1Primitive().equals(now.getParsedValue().toASN1Primitive());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private boolean signedByOurCa(X509CertificateHolder presented) {

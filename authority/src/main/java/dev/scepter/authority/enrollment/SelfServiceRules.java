@@ -20,9 +20,17 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  * SCEPman's self-service rules for a caller with the role {@code CSR.SelfService} only (its
  * "EST or the raw CSR API for your own devices or your own user account"), as far as a caller
  * known by name can be held to them: the request asks for no Extended Key Usage but Client
- * Authentication, and it is for the caller: its subject CN, or its UPN SAN, is the caller's name
- * (the {@link EnrollmentContext#actor() actor}, an API token's name or a user's UPN), and no UPN
- * SAN names anyone else. Case-insensitive, as UPNs are.
+ * Authentication, and every name in it is the caller's (the {@link EnrollmentContext#actor()
+ * actor}, an API token's name or a user's UPN). An allow-list, not a deny-list:
+ * <ul>
+ *   <li>the subject is empty or one CN, the caller's: no second CN, no E=, OU=, O= or other
+ *       attribute the caller could claim with no one checking;</li>
+ *   <li>subject alternative names are UPNs (Microsoft's otherName) or rfc822Names, each the
+ *       caller's: no DNS name, IP address, URI ({@code IntuneDeviceId://...}, a SID URI) or
+ *       other otherName;</li>
+ *   <li>the caller is named at least once, by the CN or a UPN.</li>
+ * </ul>
+ * Case-insensitive, as UPNs are.
  */
 public final class SelfServiceRules implements ChallengeVerifier {
 
@@ -35,8 +43,14 @@ public final class SelfServiceRules implements ChallengeVerifier {
         if (caller.isEmpty()) {
             return false;
         }
-        Optional<Extensions> extensions = CertificationRequests.requestedExtensions(enrollment.csr());
-        return onlyClientAuthentication(extensions) && namesOnly(enrollment.csr(), extensions, caller.get());
+        Optional<Extensions> extensions;
+        try {
+            extensions = CertificationRequests.requestedExtensions(enrollment.csr());
+            return onlyClientAuthentication(extensions) && namesOnly(enrollment.csr(), extensions, caller.get());
+        } catch (RuntimeException e) {
+            // A request whose names cannot be read names nobody we can vouch for.
+            return false;
+        }
     }
 
     private static boolean onlyClientAuthentication(Optional<Extensions> extensions) {
@@ -55,26 +69,41 @@ public final class SelfServiceRules implements ChallengeVerifier {
 
     private static boolean namesOnly(PKCS10CertificationRequest csr, Optional<Extensions> extensions, String caller) {
         boolean named = false;
-        for (RDN rdn : csr.getSubject().getRDNs(BCStyle.CN)) {
-            named |= rdn.getFirst().getValue().toString().toLowerCase(Locale.ROOT).equals(caller);
+        RDN[] rdns = csr.getSubject().getRDNs();
+        if (rdns.length > 1) {
+            return false;
+        }
+        if (rdns.length == 1) {
+            if (rdns[0].isMultiValued() || !BCStyle.CN.equals(rdns[0].getFirst().getType())
+                    || !(rdns[0].getFirst().getValue() instanceof ASN1String cn) || !isCaller(cn.getString(), caller)) {
+                return false;
+            }
+            named = true;
         }
         GeneralNames sans = extensions.map(e -> GeneralNames.fromExtensions(e, Extension.subjectAlternativeName)).orElse(null);
         if (sans != null) {
             for (GeneralName name : sans.getNames()) {
-                if (name.getTagNo() != GeneralName.otherName) {
+                if (name.getTagNo() == GeneralName.rfc822Name) {
+                    if (!isCaller(((ASN1String) name.getName()).getString(), caller)) {
+                        return false;
+                    }
                     continue;
+                }
+                if (name.getTagNo() != GeneralName.otherName) {
+                    return false;
                 }
                 OtherName other = OtherName.getInstance(name.getName());
-                if (!UPN.equals(other.getTypeID())) {
-                    continue;
-                }
-                if (!(other.getValue() instanceof ASN1String upn) || !upn.getString().toLowerCase(Locale.ROOT).equals(caller)) {
+                if (!UPN.equals(other.getTypeID()) || !(other.getValue() instanceof ASN1String upn) || !isCaller(upn.getString(), caller)) {
                     return false;
                 }
                 named = true;
             }
         }
         return named;
+    }
+
+    private static boolean isCaller(String name, String caller) {
+        return name.toLowerCase(Locale.ROOT).equals(caller);
     }
 
     @Override

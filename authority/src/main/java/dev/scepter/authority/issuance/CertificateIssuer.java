@@ -89,6 +89,23 @@ public final class CertificateIssuer {
      */
     public X509CertificateHolder issue(PKCS10CertificationRequest csr, EndpointProfile endpoint,
             Optional<Duration> requestedValidity, BigInteger serialNumber, IssuedFor issuedFor) throws InvalidRequestException {
+        return issue(csr, endpoint, requestedValidity, serialNumber, issuedFor, Optional.empty());
+    }
+
+    /**
+     * Issues a certificate for the request; for a renewal, {@code renewing} is the certificate
+     * being renewed, and the new one has no usage the renewed one lacks: its Key Usage and
+     * Extended Key Usage are the renewed certificate's, or the part of them the request asks for
+     * (where {@code AppConfig:UseRequestedKeyUsages} lets requests decide); a request asking for
+     * more is refused. Without this, a certificate for client authentication alone would renew
+     * into one for server authentication or code signing, with no challenge asked.
+     *
+     * @throws InvalidRequestException when the request cannot become a certificate, or a renewal
+     *                                 asks for a usage the renewed certificate lacks
+     */
+    public X509CertificateHolder issue(PKCS10CertificationRequest csr, EndpointProfile endpoint,
+            Optional<Duration> requestedValidity, BigInteger serialNumber, IssuedFor issuedFor, Optional<X509CertificateHolder> renewing)
+            throws InvalidRequestException {
         preflight(csr, endpoint);
         Optional<Extensions> requested = CertificationRequests.requestedExtensions(csr);
         X500Name subject = csr.getSubject();
@@ -108,8 +125,12 @@ public final class CertificateIssuer {
                 Date.from(notBefore), Date.from(notAfter), subject, csr.getSubjectPublicKeyInfo());
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            ExtendedKeyUsage extendedKeyUsage = extendedKeyUsage(requested, endpoint);
-            builder.addExtension(Extension.keyUsage, true, keyUsage(requested, endpoint, csr, extendedKeyUsage));
+            boolean renewal = renewing.isPresent() && endpoint.kind().isEmpty();
+            ExtendedKeyUsage extendedKeyUsage = renewal
+                    ? renewedExtendedKeyUsage(requested, renewing.get(), endpoint) : extendedKeyUsage(requested, endpoint);
+            builder.addExtension(Extension.keyUsage, true, renewal
+                    ? renewedKeyUsage(requested, renewing.get(), endpoint, csr, extendedKeyUsage)
+                    : keyUsage(requested, endpoint, csr, extendedKeyUsage));
             builder.addExtension(Extension.extendedKeyUsage, false, extendedKeyUsage);
             if (san != null) {
                 // RFC 5280 section 4.2.1.6: with an empty subject the SAN must be critical.
@@ -219,6 +240,9 @@ public final class CertificateIssuer {
         GeneralNames san;
         try {
             san = requestedSan == null ? null : subjectAltNames(requestedSan, endpoint, null);
+            if (san != null) {
+                readableOtherNames(san);
+            }
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("the request's subject alternative name cannot be read: " + e.getMessage());
         }
@@ -229,6 +253,27 @@ public final class CertificateIssuer {
         PublicKeyPolicy.check(csr.getSubjectPublicKeyInfo());
         if (endpoint.kind().isPresent()) {
             endpoint.kind().get().check(csr);
+        }
+    }
+
+    /**
+     * Every otherName in the SAN has its type and its value (RFC 5280 section 4.2.1.6): the
+     * rules that read a UPN (self-service, one-time challenges bound to a subject, the record)
+     * then never meet one they cannot read, after the CA signed.
+     */
+    private static void readableOtherNames(GeneralNames san) {
+        for (GeneralName name : san.getNames()) {
+            if (name.getTagNo() != GeneralName.otherName) {
+                continue;
+            }
+            try {
+                OtherName other = OtherName.getInstance(name.getName());
+                if (other.getTypeID() == null || other.getValue() == null) {
+                    throw new IllegalArgumentException("an otherName without its type or value");
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("an otherName without its type or value", e);
+            }
         }
     }
 
@@ -261,6 +306,53 @@ public final class CertificateIssuer {
             }
         }
         return new KeyUsage(endpoint.defaultKeyUsage());
+    }
+
+    /** A renewal's Key Usage: the renewed certificate's, or the part of it the request asks for. */
+    private KeyUsage renewedKeyUsage(Optional<Extensions> requested, X509CertificateHolder renewing, EndpointProfile endpoint,
+            PKCS10CertificationRequest csr, ExtendedKeyUsage extendedKeyUsage) throws InvalidRequestException {
+        KeyUsage had = KeyUsage.fromExtensions(renewing.getExtensions());
+        if (had == null) {
+            // RFC 5280 section 4.2.1.3: without the extension the key had no restriction to keep.
+            return keyUsage(requested, endpoint, csr, extendedKeyUsage);
+        }
+        KeyUsage asked = policy.useRequestedKeyUsages() ? requested.map(KeyUsage::fromExtensions).orElse(null) : null;
+        if (asked == null) {
+            return had;
+        }
+        int hadBits = bits(had);
+        int askedBits = bits(asked);
+        if ((askedBits & ~hadBits) != 0) {
+            throw new InvalidRequestException("a renewal cannot ask for a key usage the renewed certificate does not have");
+        }
+        return asked;
+    }
+
+    /** A renewal's Extended Key Usage: the renewed certificate's, or the part of it the request asks for. */
+    private ExtendedKeyUsage renewedExtendedKeyUsage(Optional<Extensions> requested, X509CertificateHolder renewing, EndpointProfile endpoint)
+            throws InvalidRequestException {
+        ExtendedKeyUsage had = ExtendedKeyUsage.fromExtensions(renewing.getExtensions());
+        if (had == null) {
+            // RFC 5280 section 4.2.1.12: without the extension the key had no restriction to keep.
+            return extendedKeyUsage(requested, endpoint);
+        }
+        ExtendedKeyUsage asked = policy.useRequestedKeyUsages() ? requested.map(ExtendedKeyUsage::fromExtensions).orElse(null) : null;
+        if (asked == null || asked.size() == 0) {
+            return had;
+        }
+        for (KeyPurposeId usage : asked.getUsages()) {
+            if (!had.hasKeyPurposeId(usage)) {
+                throw new InvalidRequestException("a renewal cannot ask for an extended key usage the renewed certificate does not have ("
+                        + usage.getId() + ")");
+            }
+        }
+        return asked;
+    }
+
+    /** KeyUsage's bits as BouncyCastle's constants number them (the DER bit string's first two bytes). */
+    private static int bits(KeyUsage usage) {
+        byte[] bytes = org.bouncycastle.asn1.ASN1BitString.getInstance(usage.toASN1Primitive()).getBytes();
+        return (bytes.length > 0 ? bytes[0] & 0xff : 0) | (bytes.length > 1 ? (bytes[1] & 0xff) << 8 : 0);
     }
 
     private ExtendedKeyUsage extendedKeyUsage(Optional<Extensions> requested, EndpointProfile endpoint) throws InvalidRequestException {

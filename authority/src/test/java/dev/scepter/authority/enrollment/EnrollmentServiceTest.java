@@ -183,6 +183,35 @@ class EnrollmentServiceTest {
     }
 
     @Test
+    void aRenewalCannotWidenTheUsagesOfTheCertificateItRenews() throws Exception {
+        EnrollmentOutcome.Issued previous = issuedEarlier();
+
+        EnrollmentOutcome widened = enrollments.renew(renewing,
+                request(Csrs.forKey(device).eku(KeyPurposeId.id_kp_serverAuth).build(), "tx-wide", previous.certificate()));
+        EnrollmentOutcome kept = enrollments.renew(renewing, request(Csrs.forKey(device).build(), "tx-kept", previous.certificate()));
+
+        assertThat(widened).isInstanceOf(EnrollmentOutcome.Rejected.class);
+        assertThat(((EnrollmentOutcome.Rejected) widened).reason()).isEqualTo(EnrollmentOutcome.Reason.BAD_REQUEST);
+        assertThat(((EnrollmentOutcome.Rejected) widened).detail()).contains("renewal").contains(KeyPurposeId.id_kp_serverAuth.getId());
+        assertThat(org.bouncycastle.asn1.x509.ExtendedKeyUsage.fromExtensions(((EnrollmentOutcome.Issued) kept).certificate().getExtensions())
+                .getUsages()).containsExactly(KeyPurposeId.id_kp_clientAuth);
+        assertThat(store.recorded()).as("nothing signed for the widened request").hasSize(2);
+    }
+
+    @Test
+    void aRenewalNamesWhatTheRenewedCertificateNamesAndNoOtherSid() throws Exception {
+        X509CertificateHolder previous = issuedEarlier().certificate();
+        org.bouncycastle.asn1.x509.Extension sid = new org.bouncycastle.asn1.x509.Extension(
+                dev.scepter.authority.issuance.MicrosoftExtensions.SID, false,
+                dev.scepter.authority.issuance.CertificateIssuer.sidExtension("S-1-5-21-1-2-3-500").getEncoded());
+
+        assertThat(Renewals.namesWhatItRenews(previous, Csrs.forKey(device).build())).isTrue();
+        assertThat(Renewals.namesWhatItRenews(previous, Csrs.forKey(device).subject("CN=device-2").build())).as("subject").isFalse();
+        assertThat(Renewals.namesWhatItRenews(previous, Csrs.forKey(device).dnsName("www.contoso.example").build())).as("a SAN").isFalse();
+        assertThat(Renewals.namesWhatItRenews(previous, Csrs.forKey(device).extension(sid).build())).as("a SID").isFalse();
+    }
+
+    @Test
     void aSelfSignedPkcsReqIsANewEnrollmentJudgedByTheChallenge() throws Exception {
         EnrollmentOutcome wrong = enrollments.enroll(renewing, request(Csrs.forKey(device).challenge("guess").build(), "tx-1", selfSigned));
         EnrollmentOutcome right = enrollments.enroll(renewing, request(Csrs.forKey(device).challenge("s3cret").build(), "tx-2", selfSigned));

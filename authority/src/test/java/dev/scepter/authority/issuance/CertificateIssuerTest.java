@@ -296,4 +296,58 @@ class CertificateIssuerTest {
         assertThatThrownBy(() -> issuer(MicrosoftExtensions.NONE).issue(csr, allowingRequestedSid(false), Optional.empty(), SERIAL))
                 .isInstanceOf(InvalidRequestException.class);
     }
+
+    /** A SAN otherName of the UPN type with no value: it decodes as GeneralNames, but OtherName cannot read it. */
+    static Extension upnWithoutValue() throws Exception {
+        org.bouncycastle.asn1.x509.GeneralName broken = new org.bouncycastle.asn1.x509.GeneralName(
+                org.bouncycastle.asn1.x509.GeneralName.otherName,
+                new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.4.1.311.20.2.3")));
+        return new Extension(Extension.subjectAlternativeName, false,
+                new org.bouncycastle.asn1.x509.GeneralNames(broken).getEncoded());
+    }
+
+    @Test
+    void anOtherNameWithoutItsValueIsRefusedByThePreflightBeforeAnythingIsSigned() throws Exception {
+        org.bouncycastle.pkcs.PKCS10CertificationRequest csr = Csrs.forKey(device).extension(upnWithoutValue()).build();
+        assertThatThrownBy(() -> issuer(MicrosoftExtensions.NONE).preflight(csr, staticEndpoint))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("otherName");
+    }
+
+    /** A certificate for client authentication alone, with digitalSignature, as a renewal's predecessor. */
+    private X509CertificateHolder clientAuthOnly() throws Exception {
+        return issuer(730, true).issue(Csrs.forKey(device).eku(KeyPurposeId.id_kp_clientAuth).keyUsage(KeyUsage.digitalSignature).build(),
+                staticEndpoint, Optional.empty(), SERIAL);
+    }
+
+    private X509CertificateHolder renewal(org.bouncycastle.pkcs.PKCS10CertificationRequest csr, X509CertificateHolder previous,
+            boolean useRequestedKeyUsages) throws Exception {
+        EndpointProfile serverDefaults = new EndpointProfile("est", 0x50, Optional.empty(),
+                List.of(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_codeSigning), KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
+        return issuer(730, useRequestedKeyUsages).issue(csr, serverDefaults, Optional.empty(), SERIAL, IssuedFor.NOTHING,
+                Optional.of(previous));
+    }
+
+    @Test
+    void aRenewalAsksForNoUsageTheRenewedCertificateLacks() throws Exception {
+        X509CertificateHolder previous = clientAuthOnly();
+        assertThatThrownBy(() -> renewal(Csrs.forKey(device).eku(KeyPurposeId.id_kp_serverAuth).build(), previous, true))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("extended key usage");
+        assertThatThrownBy(() -> renewal(Csrs.forKey(device).eku(KeyPurposeId.id_kp_codeSigning).build(), previous, true))
+                .isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> renewal(Csrs.forKey(device).keyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign).build(), previous,
+                true)).as("a key usage bit it did not have").isInstanceOf(InvalidRequestException.class).hasMessageContaining("key usage");
+    }
+
+    @Test
+    void aRenewalKeepsTheRenewedCertificatesUsagesNotTheEndpointsDefaults() throws Exception {
+        X509CertificateHolder previous = clientAuthOnly();
+        for (boolean useRequested : new boolean[] {true, false}) {
+            X509CertificateHolder renewed = renewal(Csrs.forKey(device).build(), previous, useRequested);
+            assertThat(ExtendedKeyUsage.fromExtensions(renewed.getExtensions()).getUsages()).containsExactly(KeyPurposeId.id_kp_clientAuth);
+            assertThat(KeyUsage.fromExtensions(renewed.getExtensions())).isEqualTo(new KeyUsage(KeyUsage.digitalSignature));
+        }
+        X509CertificateHolder asked = renewal(Csrs.forKey(device).eku(KeyPurposeId.id_kp_clientAuth).keyUsage(KeyUsage.digitalSignature)
+                .build(), previous, true);
+        assertThat(ExtendedKeyUsage.fromExtensions(asked.getExtensions()).getUsages()).containsExactly(KeyPurposeId.id_kp_clientAuth);
+    }
 }

@@ -2,7 +2,6 @@ package dev.scepter.server.est;
 
 import dev.scepter.authority.enrollment.EnrollmentService;
 import dev.scepter.authority.enrollment.OneTimeChallenges;
-import dev.scepter.authority.enrollment.Renewals;
 import dev.scepter.authority.token.ApiToken;
 import dev.scepter.authority.token.ApiTokens;
 import dev.scepter.protocol.csr.MalformedCertificationRequestException;
@@ -64,12 +63,12 @@ public final class EstController {
     private final EstEnrollment enrollment;
     private final boolean enabled;
 
-    public EstController(CoreContext core, DbCsrSettings settings, ApiTokens tokens, EnrollmentService enrollments, Renewals renewals,
+    public EstController(CoreContext core, DbCsrSettings settings, ApiTokens tokens, EnrollmentService enrollments,
             OneTimeChallenges oneTimeChallenges) {
         this.core = core;
         this.tokens = tokens;
         this.enabled = settings.enabled();
-        this.enrollment = new EstEnrollment(settings, enrollments, renewals, oneTimeChallenges);
+        this.enrollment = new EstEnrollment(settings, enrollments, oneTimeChallenges);
     }
 
     /** RFC 7030 section 4.1: the CA certificate and the chain above it, anonymously. */

@@ -15,15 +15,11 @@ import dev.scepter.authority.issuance.CertificateIssuer;
 import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.token.ApiRole;
-import dev.scepter.protocol.csr.CertificationRequests;
 import dev.scepter.settings.DbCsrSettings;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -43,12 +39,13 @@ import org.springframework.http.HttpStatus;
  *   <li>{@code simpleenroll} with HTTP Basic: the password is a one-time challenge
  *       ({@code POST /api/challenges}), used up by the request it lets through, where
  *       {@code AppConfig:DbCSRValidation:AllowDynamicChallenges} is true.</li>
- *   <li>{@code simpleenroll} with a client certificate of ours (mutual TLS), good now: a new
- *       certificate for the same subject (another key for the same device).</li>
+ *   <li>{@code simpleenroll} with a client certificate of ours (mutual TLS): a renewal of that
+ *       certificate, exactly as {@code simplereenroll} (another key for the same device).</li>
  *   <li>{@code simplereenroll}: the certificate being renewed, over mutual TLS, authorises the
  *       request as a SCEP RenewalReq's signer does ({@link Renewals}), gated by
- *       {@code AllowRenewals} and {@code ReenrollmentAllowedCertificateTypes}; the new certificate
- *       keeps the old one's directory binding.</li>
+ *       {@code AllowRenewals} and {@code ReenrollmentAllowedCertificateTypes}; the request names
+ *       what the old certificate names ({@link Renewals#namesWhatItRenews}), the new certificate
+ *       keeps the old one's directory binding and has no usage the old one lacks.</li>
  * </ul>
  */
 final class EstEnrollment {
@@ -64,17 +61,14 @@ final class EstEnrollment {
             + "mutual TLS on the HTTPS listener (AppConfig:Https:ClientCertificateMode Optional).";
 
     private final EnrollmentService enrollments;
-    private final Renewals renewals;
     private final OneTimeChallenges oneTimeChallenges;
     private final EndpointProfile profile;
     private final EndpointProfile selfServiceProfile;
     private final RenewalPolicy renewalPolicy;
-    private final RenewalPolicy anyCertificateOfOurs;
     private final boolean acceptsOneTimeChallenges;
 
-    EstEnrollment(DbCsrSettings settings, EnrollmentService enrollments, Renewals renewals, OneTimeChallenges oneTimeChallenges) {
+    EstEnrollment(DbCsrSettings settings, EnrollmentService enrollments, OneTimeChallenges oneTimeChallenges) {
         this.enrollments = Objects.requireNonNull(enrollments, "enrollments");
-        this.renewals = Objects.requireNonNull(renewals, "renewals");
         this.oneTimeChallenges = Objects.requireNonNull(oneTimeChallenges, "oneTimeChallenges");
         this.profile = new EndpointProfile(ENDPOINT, SerialNumbers.TYPE_STATIC, settings.validityPeriodDays(),
                 settings.defaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(), SIGN_AND_ENCIPHER,
@@ -84,7 +78,6 @@ final class EstEnrollment {
                 SIGN_AND_ENCIPHER, EndpointProfile.Binding.NONE, false);
         this.renewalPolicy = new RenewalPolicy(settings.allowRenewals(), settings.reenrollmentAllowedCertificateTypes().stream()
                 .map(type -> CertificateType.bySettingName(type).orElseThrow()).collect(Collectors.toSet()));
-        this.anyCertificateOfOurs = new RenewalPolicy(true, EnumSet.allOf(CertificateType.class));
         this.acceptsOneTimeChallenges = settings.allowDynamicChallenges();
     }
 
@@ -145,19 +138,19 @@ final class EstEnrollment {
         throw new EstRefusal(HttpStatus.FORBIDDEN, "The token lacks the role this needs: CSR.Request.Db or CSR.SelfService.");
     }
 
-    /** A certificate of ours, good now, asks for another certificate for its own subject. */
+    /**
+     * A certificate of ours, presented over mutual TLS, asks for another certificate for itself
+     * (another key for the same device): a renewal in all but the path's name, so under the same
+     * rules as {@code simplereenroll} ({@link #reenroll}). Anything less would let any certificate
+     * of ours, of any type and with renewals off, mint an unbound copy of itself with other names
+     * or usages.
+     */
     private X509CertificateHolder enrollWithCertificate(X509CertificateHolder certificate, PKCS10CertificationRequest csr, String via) {
-        if (renewals.authorise(certificate, anyCertificateOfOurs) instanceof Renewals.Decision.Refused refused) {
-            throw new EstRefusal(HttpStatus.FORBIDDEN, "The client certificate does not authorise an enrollment: " + refused.reason() + ".");
+        if (!Renewals.namesWhatItRenews(certificate, csr)) {
+            throw new EstRefusal(HttpStatus.FORBIDDEN, "A client certificate enrolls only for its own subject and subject alternative "
+                    + "names (" + certificate.getSubject() + "); the request names others.");
         }
-        if (!certificate.getSubject().equals(csr.getSubject())) {
-            throw new EstRefusal(HttpStatus.FORBIDDEN, "A client certificate enrolls only for its own subject (" + certificate.getSubject()
-                    + "); the request names " + csr.getSubject() + ".");
-        }
-        String serial = certificate.getSerialNumber().toString(16);
-        return issued(enrollments.enroll(new EnrollmentEndpoint(profile, VOUCHED_FOR),
-                new EnrollmentRequest(csr, via + " certificate " + serial, Optional.empty(), Optional.empty(),
-                        Optional.of("certificate " + serial))), HttpStatus.FORBIDDEN);
+        return renewed(certificate, csr, via);
     }
 
     /** {@code simplereenroll} (RFC 7030 section 4.2.2). */
@@ -165,22 +158,23 @@ final class EstEnrollment {
         X509CertificateHolder current = caller.clientCertificate()
                 .orElseThrow(() -> new EstRefusal(HttpStatus.FORBIDDEN, NO_CERTIFICATE_TO_RENEW));
         // RFC 7030 section 4.2.2: the Subject and SubjectAltName are those of the certificate being renewed.
-        if (!current.getSubject().equals(csr.getSubject()) || !sameSubjectAltNames(current, csr)) {
+        if (!Renewals.namesWhatItRenews(current, csr)) {
             throw new EstRefusal(HttpStatus.BAD_REQUEST, "A re-enrollment asks for the subject and subject alternative names of the "
-                    + "certificate being renewed (RFC 7030 section 4.2.2).");
+                    + "certificate being renewed (RFC 7030 section 4.2.2), and no other SID.");
         }
-        String serial = current.getSerialNumber().toString(16);
-        return issued(enrollments.renew(new EnrollmentEndpoint(profile, context -> false, renewalPolicy),
-                new EnrollmentRequest(csr, via(label) + " certificate " + serial, Optional.empty(), Optional.empty(),
-                        Optional.of("certificate " + serial), Optional.of(current))), HttpStatus.FORBIDDEN);
+        return renewed(current, csr, via(label));
     }
 
-    private static boolean sameSubjectAltNames(X509CertificateHolder certificate, PKCS10CertificationRequest csr) {
-        GeneralNames had = certificate.getExtensions() == null ? null
-                : GeneralNames.fromExtensions(certificate.getExtensions(), Extension.subjectAlternativeName);
-        GeneralNames asked = CertificationRequests.requestedExtensions(csr)
-                .map(extensions -> GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName)).orElse(null);
-        return Objects.equals(had, asked);
+    /**
+     * The authority renews {@code current}: gated by {@code AllowRenewals} and
+     * {@code ReenrollmentAllowedCertificateTypes}, keeping its directory binding and its type, and
+     * with no usage it lacks.
+     */
+    private X509CertificateHolder renewed(X509CertificateHolder current, PKCS10CertificationRequest csr, String via) {
+        String serial = current.getSerialNumber().toString(16);
+        return issued(enrollments.renew(new EnrollmentEndpoint(profile, context -> false, renewalPolicy),
+                new EnrollmentRequest(csr, via + " certificate " + serial, Optional.empty(), Optional.empty(),
+                        Optional.of("certificate " + serial), Optional.of(current))), HttpStatus.FORBIDDEN);
     }
 
     /** The certificate, or the refusal in HTTP's terms; {@code refusedAs} is the status of an authorisation refused. */
