@@ -24,8 +24,17 @@ public final class V7__Thumbprint extends BaseJavaMigration {
         try (Statement statement = connection.createStatement()) {
             statement.execute("alter table issued_certificate add column thumbprint varchar(40)");
         }
-        try (Statement select = connection.createStatement();
-                ResultSet rows = select.executeQuery("select issuer, serial_number, der from issued_certificate");
+        try (Statement select = connection.createStatement()) {
+            // PostgreSQL's driver otherwise reads every row, DER included, into the heap before the first
+            // (a million certificates is more than a node's heap); with a fetch size inside Flyway's
+            // transaction it reads them through a cursor. H2 reads lazily anyway.
+            select.setFetchSize(1_000);
+            fill(connection, select);
+        }
+    }
+
+    private static void fill(Connection connection, Statement select) throws SQLException {
+        try (ResultSet rows = select.executeQuery("select issuer, serial_number, der from issued_certificate");
                 PreparedStatement update = connection.prepareStatement(
                         "update issued_certificate set thumbprint = ? where issuer = ? and serial_number = ?")) {
             int batched = 0;

@@ -33,27 +33,9 @@ class H2JdbcStorageTest extends JdbcStorageContract {
         return JdbcStorage.embedded(dataDir);
     }
 
-    @Test
-    void theThumbprintMigrationFillsTheRowsRecordedBeforeIt() throws Exception {
-        String url = "jdbc:h2:mem:before-v7-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
-        org.flywaydb.core.Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration").target("6").load().migrate();
-        byte[] der = der(400);
-        try (Connection connection = DriverManager.getConnection(url, "sa", "");
-                var insert = connection.prepareStatement("insert into issued_certificate (issuer, serial_number, subject, subject_alt_names,"
-                        + " not_before, not_after, endpoint, requester, der) values (?, '50AB', 'CN=old', '', ?, ?, 'api', 'token', ?)")) {
-            insert.setString(1, ISSUER);
-            insert.setObject(2, java.time.OffsetDateTime.parse("2025-01-01T00:00:00Z"));
-            insert.setObject(3, java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z"));
-            insert.setBytes(4, der);
-            assertThat(insert.executeUpdate()).isEqualTo(1);
-        }
-
-        try (JdbcStorage upgraded = JdbcStorage.connect(url, "sa", "")) {
-            String thumbprint = dev.scepter.authority.store.IssuedCertificate.thumbprint(der);
-            assertThat(upgraded.certificateStore().search(ISSUER, query(java.util.Optional.of(thumbprint.toLowerCase(java.util.Locale.ROOT)),
-                    dev.scepter.authority.store.SearchQuery.Validity.ANY, 10, null)).items())
-                    .extracting(c -> c.subject()).containsExactly("CN=old");
-        }
+    @Override
+    protected String[] unmigratedDatabase() {
+        return new String[] {"jdbc:h2:mem:before-v7-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", ""};
     }
 
     @Test

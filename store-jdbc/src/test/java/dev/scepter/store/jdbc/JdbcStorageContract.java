@@ -26,6 +26,47 @@ public abstract class JdbcStorageContract extends StorageContract {
     @Override
     protected abstract JdbcStorage openStorage();
 
+    /** A database no Scepter has opened yet: its JDBC URL, user and password. */
+    protected abstract String[] unmigratedDatabase();
+
+    @Test
+    void theThumbprintMigrationFillsEveryRowRecordedBeforeIt() throws Exception {
+        String[] database = unmigratedDatabase();
+        org.flywaydb.core.Flyway.configure().dataSource(database[0], database[1], database[2]).locations("classpath:db/migration")
+                .target("6").load().migrate();
+        // More rows than the migration reads at a time (its fetch size), so PostgreSQL reads them through a cursor.
+        int rows = 2_500;
+        byte[] last = null;
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(database[0], database[1], database[2]);
+                var insert = connection.prepareStatement("insert into issued_certificate (issuer, serial_number, subject, subject_alt_names,"
+                        + " not_before, not_after, endpoint, requester, der) values (?, ?, ?, '', ?, ?, 'api', 'token', ?)")) {
+            for (int i = 0; i < rows; i++) {
+                insert.setString(1, ISSUER);
+                insert.setString(2, String.format("50%04X", i));
+                insert.setString(3, "CN=old-" + i);
+                insert.setObject(4, java.time.OffsetDateTime.parse("2025-01-01T00:00:00Z"));
+                insert.setObject(5, java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z"));
+                last = der(400);
+                insert.setBytes(6, last);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+
+        try (JdbcStorage upgraded = JdbcStorage.connect(database[0], database[1], database[2])) {
+            String thumbprint = IssuedCertificate.thumbprint(last);
+            assertThat(upgraded.certificateStore().search(ISSUER, query(java.util.Optional.of(thumbprint.toLowerCase(java.util.Locale.ROOT)),
+                    dev.scepter.authority.store.SearchQuery.Validity.ANY, 10, null)).items())
+                    .extracting(IssuedCertificate::subject).containsExactly("CN=old-" + (rows - 1));
+            try (java.sql.Connection connection = java.sql.DriverManager.getConnection(database[0], database[1], database[2]);
+                    java.sql.Statement statement = connection.createStatement();
+                    java.sql.ResultSet count = statement.executeQuery("select count(*) from issued_certificate where thumbprint is null")) {
+                count.next();
+                assertThat(count.getLong(1)).as("rows left without a thumbprint").isZero();
+            }
+        }
+    }
+
     @Test
     void eachBindingKindIsStoredAsTheValueRowsHaveHeldSinceTheFirstSchema() throws Exception {
         // Rows written by earlier versions must stay readable, so a kind's stored value never changes.

@@ -37,6 +37,11 @@ class PostgresJdbcStorageTest extends JdbcStorageContract {
         return JdbcStorage.connect(jdbcUrl, server.user(), server.password());
     }
 
+    @Override
+    protected String[] unmigratedDatabase() {
+        return new String[] {server.createDatabase("before_v7_" + databases.incrementAndGet()), server.user(), server.password()};
+    }
+
     @Test
     void saysWhichServerItUsesWithoutThePassword() {
         assertThat(storage.describe())
