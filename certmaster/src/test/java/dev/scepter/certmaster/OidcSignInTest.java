@@ -96,6 +96,26 @@ class OidcSignInTest {
     }
 
     @Test
+    void aUserWithRequestClientButNotRequestServerMayNotIssueAServerCertificateNorRevoke() throws Exception {
+        Client kioskAdmin = new Client();
+        assertThat(kioskAdmin.signIn("kiosk-admin@example.com").statusCode()).isEqualTo(200);
+        assertThat(kioskAdmin.get(portal.base() + "/forms/client").statusCode()).isEqualTo(200);
+        assertThat(kioskAdmin.get(portal.base() + "/forms/server").statusCode()).isEqualTo(403);
+        int issued = portal.core.calls("POST", "/api/csr").size();
+        int revoked = portal.core.calls("PATCH", "/api/manage/revoke").size();
+        String csrf = kioskAdmin.csrf(portal.base() + "/forms/client");
+        HttpResponse<String> server = kioskAdmin.post(portal.base() + "/forms/server", Map.of("names", "www.example.test", "key", "ec-p256",
+                "validityDays", "30", "delivery", "pkcs12", "_csrf", csrf));
+        assertThat(server.statusCode()).isEqualTo(403);
+        HttpResponse<String> revoke = kioskAdmin.post(portal.base() + "/certificates/" + CoreSimulator.SERIAL + "/revoke",
+                Map.of("reason", "1", "_csrf", csrf));
+        assertThat(revoke.statusCode()).isEqualTo(403);
+        assertThat(kioskAdmin.get(portal.base() + "/certificates").statusCode()).isEqualTo(403);
+        assertThat(portal.core.calls("POST", "/api/csr")).as("nothing issued").hasSize(issued);
+        assertThat(portal.core.calls("PATCH", "/api/manage/revoke")).as("nothing revoked").hasSize(revoked);
+    }
+
+    @Test
     void aUserWithoutAnyRoleOfThePortalIsSignedInButSeesOnlyTheDeniedPage() throws Exception {
         Client nobody = new Client();
         HttpResponse<String> home = nobody.signIn("nobody@example.com");

@@ -64,6 +64,7 @@ public class TestOidcProvider {
             "alice@example.com", List.of("Admin.Full"),
             "reader@example.com", List.of("Manage.All.Read", "SomeOtherApp.Role"),
             "nobody@example.com", List.of(),
+            "kiosk-admin@example.com", List.of("Request.Client"),
             "expired", List.of("Admin.Full"),
             "elsewhere", List.of("Admin.Full"),
             "forger", List.of("Admin.Full"));
