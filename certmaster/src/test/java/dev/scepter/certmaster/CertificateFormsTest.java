@@ -266,8 +266,19 @@ class CertificateFormsTest {
         Browser former = portal.browser();
         former.signIn("server-former", "server-former-password");
         assertThat(former.get("/").body()).contains("id=\"form-server\"").doesNotContain("form-code-signing", "<strong>Submit a CSR</strong>");
-        issue(former, "/forms/server", serverForm("pkcs12"));
+        Delivered delivered = issue(former, "/forms/server", serverForm("pkcs12"));
         assertThat(former.get("/forms/code-signing").statusCode()).isEqualTo(403);
+        // A .Form role downloads the certificate it just had issued, as the page links it.
+        Matcher serial = Pattern.compile("id=\"serial\">([0-9A-F]+)<").matcher(delivered.page());
+        assertThat(serial.find()).as(delivered.page()).isTrue();
+        for (String format : List.of("der", "pem", "chain")) {
+            HttpResponse<byte[]> download = former.download("/csr/issued/" + serial.group(1) + "/" + format);
+            assertThat(download.statusCode()).as(format).isEqualTo(200);
+        }
+        HttpResponse<byte[]> der = former.download("/csr/issued/" + serial.group(1) + "/der");
+        assertThat(((X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(der.body()))).getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT))
+                .isEqualTo(serial.group(1));
 
         Browser csrOnly = portal.browser();
         csrOnly.signIn("server-csr", "server-csr-password");
