@@ -253,13 +253,36 @@ class CertificateFormsTest {
     void theSameFormSentTwiceIssuesOnce() throws Exception {
         Map<String, String> fields = opened(admin, "/forms/server", serverForm("pkcs12"));
         int before = portal.core.calls("POST", "/api/csr").size();
-        assertThat(admin.post("/forms/server", fields).statusCode()).isEqualTo(200);
+        HttpResponse<String> first = admin.post("/forms/server", fields);
+        assertThat(first.statusCode()).isEqualTo(200);
+        Matcher serial = Pattern.compile("id=\"serial\">([0-9A-F]+)<").matcher(first.body());
+        assertThat(serial.find()).as(first.body()).isTrue();
         HttpResponse<String> again = admin.post("/forms/server", fields);
         assertThat(again.statusCode()).isEqualTo(409);
-        assertThat(again.body()).contains("This form was sent already").doesNotContain("id=\"password\"");
+        // The first sending's answer (its key page) is what a double click throws away: the second names its certificate to revoke.
+        assertThat(again.body()).contains("This form was sent already", "issued certificate " + serial.group(1), "revoke it")
+                .containsPattern("id=\"earlier-serial\" href=\"[^\"]*/certificates/" + serial.group(1) + "\"")
+                .doesNotContain("id=\"password\"");
         Map<String, String> noTicket = new HashMap<>(fields);
         noTicket.remove("ticket");
         assertThat(admin.post("/forms/server", noTicket).statusCode()).isEqualTo(409);
+        assertThat(portal.core.calls("POST", "/api/csr")).hasSize(before + 1);
+    }
+
+    @Test
+    void whenTheCaCertificateCannotBeFetchedNothingIsIssuedAndTheFormCanBeSentAgain() throws Exception {
+        Map<String, String> fields = opened(admin, "/forms/server", serverForm("pkcs12"));
+        int before = portal.core.calls("POST", "/api/csr").size();
+        portal.core.caUnavailable = true;
+        try {
+            HttpResponse<String> page = admin.post("/forms/server", fields);
+            assertThat(page.statusCode()).isEqualTo(502);
+            assertThat(page.body()).doesNotContain("id=\"password\"");
+        } finally {
+            portal.core.caUnavailable = false;
+        }
+        assertThat(portal.core.calls("POST", "/api/csr")).as("no certificate issued whose key could not be delivered").hasSize(before);
+        assertThat(admin.post("/forms/server", fields).statusCode()).as("the ticket is still open").isEqualTo(200);
         assertThat(portal.core.calls("POST", "/api/csr")).hasSize(before + 1);
     }
 

@@ -31,6 +31,8 @@ final class CoreSimulator implements AutoCloseable {
     final List<Call> calls = new CopyOnWriteArrayList<>();
     volatile String csrProblem;
     volatile boolean revoked;
+    /** When set, {@code GET /ca} answers 503, as a core that cannot read its CA certificate. */
+    volatile boolean caUnavailable;
     private final HttpServer server;
     /** The CA that signs what is asked for with a kind, as the core would: a real certificate for the request's key. */
     private final java.security.KeyPair caKeys;
@@ -75,7 +77,9 @@ final class CoreSimulator implements AutoCloseable {
         String path = exchange.getRequestURI().getRawPath() + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
         calls.add(new Call(exchange.getRequestMethod(), path, exchange.getRequestHeaders().getFirst("Authorization"), body));
         String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
-        if (route.equals("GET /ca")) {
+        if (route.equals("GET /ca") && caUnavailable) {
+            problem(exchange, 503, "The CA certificate cannot be read.");
+        } else if (route.equals("GET /ca")) {
             send(exchange, 200, "application/pkix-cert", caCertificate.getEncoded());
         } else if (route.equals("GET /api/manage/crl")) {
             send(exchange, 200, "application/pkix-crl", crl());

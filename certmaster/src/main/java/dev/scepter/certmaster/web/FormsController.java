@@ -70,27 +70,54 @@ public class FormsController {
         } catch (FormInput.Refused refused) {
             return refuse(kind, input, refused.getMessage(), session, response, model);
         }
+        // What can fail without the core is done before the core issues, so that a failure leaves no
+        // certificate whose key nobody will ever have: the CA certificate first (a failure here leaves the ticket open).
+        X509Certificate ca = IssuedCertificates.parse(core.caCertificate());
         if (!tickets(session).use(ticket)) {
             response.setStatus(HttpServletResponse.SC_CONFLICT);
-            show(model, kind, input, "This form was sent already (a reload or a second click), so nothing more was issued. "
-                    + "Send it again to issue another certificate with another key.", ticket(session));
+            Optional<String> earlier = tickets(session).issuedWith(ticket);
+            String message;
+            if (earlier.isPresent()) {
+                // A double click or a reload: the first sending issued, and the browser dropped its answer (the key page).
+                message = "This form was sent already (a reload or a second click), so nothing more was issued. The first sending"
+                        + " issued certificate " + earlier.get() + "; if its key file was not saved, that certificate's key is lost:"
+                        + " revoke it, and send the form again to issue another certificate with another key.";
+                model.addAttribute("earlierSerial", earlier.get());
+            } else if (tickets(session).wasUsed(ticket)) {
+                message = "This form was sent already (a reload or a second click), so nothing more was issued by this sending; the"
+                        + " first may still be under way or was refused. Look for the certificate in the search before sending the form again.";
+            } else {
+                message = "This form was sent already (a reload or a second click), so nothing more was issued. "
+                        + "Send it again to issue another certificate with another key.";
+            }
+            show(model, kind, input, message, ticket(session));
             return "form";
         }
         KeyPair keys = checked.key().generate(random);
+        byte[] certificationRequest = checked.certificationRequest(keys);
         byte[] der;
         try {
             // The signed-in person, recorded by the core as "{person} through API user {portal}".
-            der = core.issue(checked.certificationRequest(keys), Optional.of(kind.coreKind()), Optional.of(checked.validityDays()),
-                    user.getName());
+            der = core.issue(certificationRequest, Optional.of(kind.coreKind()), Optional.of(checked.validityDays()), user.getName());
         } catch (CoreRefusal refusal) {
             return refuse(kind, input, refusal.detail(), session, response, model);
         }
         X509Certificate certificate = IssuedCertificates.parse(der);
-        X509Certificate ca = IssuedCertificates.parse(core.caCertificate());
         String serial = IssuedCertificates.serialHex(certificate);
         issued(session).add(serial, der);
-        OneTimeKeyFile file = OneTimeKeyFile.write(checked.delivery(), keys.getPrivate(), certificate, List.of(ca), checked.commonName(),
-                "certificate-" + serial.toLowerCase(java.util.Locale.ROOT), random);
+        tickets(session).issued(ticket, serial);
+        OneTimeKeyFile file;
+        try {
+            file = OneTimeKeyFile.write(checked.delivery(), keys.getPrivate(), certificate, List.of(ca), checked.commonName(),
+                    "certificate-" + serial.toLowerCase(java.util.Locale.ROOT), random);
+        } catch (RuntimeException e) {
+            // Not expected (the key and the certificate are ours and well formed), but the certificate exists now: name it.
+            response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+            model.addAttribute("earlierSerial", serial);
+            show(model, kind, input, "Certificate " + serial + " was issued, but its key file could not be made, so its key is lost:"
+                    + " revoke it, and send the form again.", ticket(session));
+            return "form";
+        }
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         model.addAttribute("kind", kind);
         model.addAttribute("serial", serial);
