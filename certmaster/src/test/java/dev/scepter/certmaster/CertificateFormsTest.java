@@ -210,12 +210,20 @@ class CertificateFormsTest {
     @Test
     void badInputIsSaidOnTheFormAndNothingReachesTheCore() throws Exception {
         int before = portal.core.calls("POST", "/api/csr").size();
-        Map<String, String> refusals = Map.of(
-                "bad_name..example.test", "is not a DNS name",
-                "intranet", "is not a fully qualified DNS name",
-                "www.*.example.test", "a wildcard is only the whole leftmost label",
-                "*.test", "a wildcard is only the whole leftmost label",
-                "999.1.1.1", "neither a DNS name nor an IP address");
+        String longName = "a".repeat(60) + ".example.test";
+        Map<String, String> refusals = Map.ofEntries(
+                Map.entry("bad_name..example.test", "is not a DNS name"),
+                Map.entry("intranet", "is not a fully qualified DNS name"),
+                Map.entry("www.*.example.test", "a wildcard is only the whole leftmost label"),
+                Map.entry("*.test", "a wildcard is only the whole leftmost label"),
+                Map.entry("999.1.1.1", "neither a DNS name nor an IP address"),
+                // No host has these addresses (the core's NameSyntax refuses them too).
+                Map.entry("0.0.0.0", "is not an address a host can have"),
+                Map.entry("::", "is not an address a host can have"),
+                Map.entry("255.255.255.255", "is not an address a host can have"),
+                Map.entry("224.0.0.1", "is not an address a host can have"),
+                Map.entry("ff02::1", "is not an address a host can have"),
+                Map.entry(longName, "add a shorter name (or an IP address) for the common name"));
         for (Map.Entry<String, String> refusal : refusals.entrySet()) {
             Map<String, String> fields = new HashMap<>(serverForm("pkcs12"));
             fields.put("names", refusal.getKey());
@@ -232,9 +240,29 @@ class CertificateFormsTest {
         weak.put("key", "rsa-1024");
         weak.put("_csrf", admin.csrf("/forms/server"));
         assertThat(admin.post("/forms/server", weak).body()).contains("Choose one of the listed keys.");
+        for (String mailbox : List.of("a.@example.test", ".a@example.test", "a..b@example.test", "x".repeat(65) + "@example.test")) {
+            Map<String, String> user = new HashMap<>(Map.of("upn", mailbox, "key", "ec-p256", "validityDays", "30", "delivery", "pem"));
+            user.put("_csrf", admin.csrf("/forms/user"));
+            HttpResponse<String> page = admin.post("/forms/user", user);
+            assertThat(page.statusCode()).as(mailbox).isEqualTo(400);
+            assertThat(page.body()).as(mailbox).contains("is not a valid user principal name");
+        }
         HttpResponse<String> noCsrf = admin.post("/forms/server", serverForm("pkcs12"));
         assertThat(noCsrf.statusCode()).isEqualTo(403);
         assertThat(portal.core.calls("POST", "/api/csr")).hasSize(before);
+    }
+
+    @Test
+    void aNameTooLongForTheCommonNameIsInTheNamesOnlyAndTheFirstThatFitsIsTheCommonName() throws Exception {
+        String longName = "a".repeat(60) + ".example.test"; // 73 characters: a valid FQDN, over RFC 5280's 64 for a CN
+        Delivered delivered = issue(admin, "/forms/server", Map.of("names", longName + "\nshort.example.test", "key", "ec-p256",
+                "validityDays", "30", "delivery", "pkcs12"));
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(new ByteArrayInputStream(delivered.file()), delivered.password().toCharArray());
+        X509Certificate certificate = (X509Certificate) store.getCertificate(store.aliases().nextElement());
+        assertThat(certificate.getSubjectX500Principal().getName()).isEqualTo("CN=short.example.test");
+        assertThat(certificate.getSubjectAlternativeNames()).extracting(san -> san.get(1).toString())
+                .containsExactly(longName, "short.example.test");
     }
 
     @Test
