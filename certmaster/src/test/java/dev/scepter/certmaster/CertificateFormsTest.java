@@ -199,9 +199,9 @@ class CertificateFormsTest {
             assertThat(call.pathAndQuery()).isEqualTo("/api/csr?kind=User&validityDays=365&requester=guesser");
             assertThat(new PKCS10CertificationRequest(call.body()).getSubject().toString()).isEqualTo("CN=bob@example.test");
         });
-        issue(admin, "/forms/code-signing", Map.of("commonName", "Build Server", "key", "rsa-3072", "validityDays", "1095", "delivery", "pkcs12"));
+        issue(admin, "/forms/code-signing", Map.of("commonName", "Build Server", "key", "rsa-3072", "validityDays", "730", "delivery", "pkcs12"));
         assertThat(portal.core.calls("POST", "/api/csr")).last().satisfies(call -> assertThat(call.pathAndQuery()).isEqualTo(
-                "/api/csr?kind=CodeSigning&validityDays=1095&requester=guesser"));
+                "/api/csr?kind=CodeSigning&validityDays=730&requester=guesser"));
         issue(admin, "/forms/client", Map.of("commonName", "kiosk-7", "key", "rsa-2048", "validityDays", "730", "delivery", "pkcs12"));
         assertThat(portal.core.calls("POST", "/api/csr")).last().satisfies(call -> assertThat(call.pathAndQuery()).isEqualTo(
                 "/api/csr?kind=Client&validityDays=730&requester=guesser"));
@@ -235,7 +235,7 @@ class CertificateFormsTest {
         Map<String, String> tooLong = new HashMap<>(serverForm("pkcs12"));
         tooLong.put("validityDays", "398");
         tooLong.put("_csrf", admin.csrf("/forms/server"));
-        assertThat(admin.post("/forms/server", tooLong).body()).contains("lives from 1 to 397 days, not 398");
+        assertThat(admin.post("/forms/server", tooLong).body()).contains("lives from 1 to 397 days here, not 398");
         Map<String, String> weak = new HashMap<>(serverForm("pkcs12"));
         weak.put("key", "rsa-1024");
         weak.put("_csrf", admin.csrf("/forms/server"));
@@ -263,6 +263,28 @@ class CertificateFormsTest {
         assertThat(certificate.getSubjectX500Principal().getName()).isEqualTo("CN=short.example.test");
         assertThat(certificate.getSubjectAlternativeNames()).extracting(san -> san.get(1).toString())
                 .containsExactly(longName, "short.example.test");
+    }
+
+    @Test
+    void theFormsOfferNoLongerLifetimeThanTheInstallationsCapSoTheDefaultCodeSigningFormIssues() throws Exception {
+        // The code signing kind allows 1095 days, the installation (the core's default AppConfig:ValidityPeriodDays) 730.
+        String form = admin.get("/forms/code-signing").body();
+        assertThat(form).contains("at most " + CoreSimulator.CAP_DAYS + ")", "max=\"" + CoreSimulator.CAP_DAYS + "\"",
+                "value=\"" + CoreSimulator.CAP_DAYS + "\"");
+        assertThat(admin.get("/forms/server").body()).contains("max=\"397\"", "value=\"397\"");
+        int before = portal.core.calls("POST", "/api/csr").size();
+        Map<String, String> tooLong = new HashMap<>(Map.of("commonName", "Contoso Build", "key", "ec-p256", "validityDays", "731",
+                "delivery", "pkcs12"));
+        tooLong.put("_csrf", admin.csrf("/forms/code-signing"));
+        HttpResponse<String> refused = admin.post("/forms/code-signing", tooLong);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("lives from 1 to 730 days here, not 731");
+        assertThat(portal.core.calls("POST", "/api/csr")).hasSize(before);
+        // The form as offered, its default lifetime untouched, is one the core issues.
+        Delivered delivered = issue(admin, "/forms/code-signing", Map.of("commonName", "Contoso Build", "key", "ec-p256",
+                "validityDays", Integer.toString(CoreSimulator.CAP_DAYS), "delivery", "pkcs12"));
+        assertThat(portal.core.calls("POST", "/api/csr")).last().satisfies(call -> assertThat(call.pathAndQuery()).contains("validityDays=730"));
+        assertThat(delivered.page()).contains("Code signing");
     }
 
     @Test

@@ -28,6 +28,9 @@ final class CoreSimulator implements AutoCloseable {
     /** The continuation token of a search with {@code endpoint=paged}, whose second page is hostile to spreadsheets. */
     static final String SECOND_PAGE = "page-2";
 
+    /** The installation's cap the simulated core applies, as the core's default {@code AppConfig:ValidityPeriodDays}. */
+    static final int CAP_DAYS = 730;
+
     final List<Call> calls = new CopyOnWriteArrayList<>();
     volatile String csrProblem;
     volatile boolean revoked;
@@ -85,8 +88,12 @@ final class CoreSimulator implements AutoCloseable {
             send(exchange, 200, "application/pkix-crl", crl());
         } else if (route.equals("POST /api/csr")) {
             String query = exchange.getRequestURI().getRawQuery();
+            java.util.regex.Matcher asked = java.util.regex.Pattern.compile("validityDays=(\\d+)").matcher(query == null ? "" : query);
             if (csrProblem != null) {
                 problem(exchange, 400, csrProblem);
+            } else if (asked.find() && Integer.parseInt(asked.group(1)) > CAP_DAYS) {
+                // The core's default AppConfig:ValidityPeriodDays caps every kind, code signing's 1095 days too.
+                problem(exchange, 400, "The request cannot be issued: at most " + CAP_DAYS + " days here, not " + asked.group(1) + ".");
             } else if (query != null && query.contains("kind=")) {
                 send(exchange, 200, "application/pkix-cert", sign(body, query));
             } else {

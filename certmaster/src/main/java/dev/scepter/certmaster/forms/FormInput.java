@@ -53,9 +53,9 @@ public record FormInput(String names, Boolean clientAuth, String commonName, Str
     private static final int MAX_NAMES = 100;
     private static final int MAX_CN = 64;
 
-    /** The empty form, with the defaults offered. */
-    public static FormInput blank(FormKind kind) {
-        return new FormInput("", false, "", "", "", KeyChoice.RSA_2048.formValue(), Integer.toString(kind.maximumDays()),
+    /** The empty form, with the defaults offered: the longest lifetime the core issues for the kind under the installation's cap. */
+    public static FormInput blank(FormKind kind, int installationCapDays) {
+        return new FormInput("", false, "", "", "", KeyChoice.RSA_2048.formValue(), Integer.toString(kind.maximumDays(installationCapDays)),
                 KeyDelivery.PKCS12.formValue());
     }
 
@@ -90,10 +90,11 @@ public record FormInput(String names, Boolean clientAuth, String commonName, Str
         }
     }
 
-    public Checked check(FormKind kind) throws Refused {
+    /** The request for this kind, each field checked; the lifetime within the kind's cap and the installation's. */
+    public Checked check(FormKind kind, int installationCapDays) throws Refused {
         KeyChoice keyChoice = KeyChoice.byFormValue(blankToEmpty(key)).orElseThrow(() -> new Refused("Choose one of the listed keys."));
         KeyDelivery keyDelivery = KeyDelivery.byFormValue(blankToEmpty(delivery)).orElseThrow(() -> new Refused("Choose one of the listed file formats."));
-        int days = days(kind);
+        int days = days(kind, kind.maximumDays(installationCapDays));
         List<GeneralName> sans = new ArrayList<>();
         List<KeyPurposeId> ekus = new ArrayList<>();
         String cn;
@@ -161,15 +162,15 @@ public record FormInput(String names, Boolean clientAuth, String commonName, Str
         return new Checked(cn, List.copyOf(sans), List.copyOf(ekus), keyChoice, days, keyDelivery);
     }
 
-    private int days(FormKind kind) throws Refused {
+    private int days(FormKind kind, int maximum) throws Refused {
         int days;
         try {
             days = Integer.parseInt(blankToEmpty(validityDays).strip());
         } catch (NumberFormatException e) {
-            throw new Refused("The lifetime is a whole number of days, from 1 to " + kind.maximumDays() + ".");
+            throw new Refused("The lifetime is a whole number of days, from 1 to " + maximum + ".");
         }
-        if (days < 1 || days > kind.maximumDays()) {
-            throw new Refused("A " + kind.title() + " certificate lives from 1 to " + kind.maximumDays() + " days, not " + days + ".");
+        if (days < 1 || days > maximum) {
+            throw new Refused("A " + kind.title() + " certificate lives from 1 to " + maximum + " days here, not " + days + ".");
         }
         return days;
     }

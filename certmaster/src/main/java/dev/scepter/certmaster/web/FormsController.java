@@ -46,16 +46,19 @@ public class FormsController {
     static final String SMIME = "/forms/smime";
 
     private final CoreApi core;
+    /** The installation's cap on lifetimes ({@code CertMasterOptions.validityCapDays}). */
+    private final int capDays;
     private final SecureRandom random = new SecureRandom();
 
-    public FormsController(CoreApi core) {
+    public FormsController(CoreApi core, dev.scepter.certmaster.CertMasterOptions options) {
         this.core = core;
+        this.capDays = options.validityCapDays();
     }
 
     @GetMapping({SERVER, CLIENT, USER, CODE_SIGNING, SMIME})
     public String form(HttpServletRequest request, HttpSession session, Model model) {
         FormKind kind = kind(request);
-        show(model, kind, FormInput.blank(kind), null, ticket(session));
+        show(model, kind, FormInput.blank(kind, capDays), null, ticket(session));
         return "form";
     }
 
@@ -66,7 +69,7 @@ public class FormsController {
         FormKind kind = kind(request);
         FormInput.Checked checked;
         try {
-            checked = input.check(kind);
+            checked = input.check(kind, capDays);
         } catch (FormInput.Refused refused) {
             return refuse(kind, input, refused.getMessage(), session, response, model);
         }
@@ -147,8 +150,9 @@ public class FormsController {
         return tickets;
     }
 
-    private static void show(Model model, FormKind kind, FormInput input, String error, String ticket) {
+    private void show(Model model, FormKind kind, FormInput input, String error, String ticket) {
         model.addAttribute("ticket", ticket);
+        model.addAttribute("maximumDays", kind.maximumDays(capDays));
         model.addAttribute("kind", kind);
         model.addAttribute("input", input);
         model.addAttribute("keys", KeyChoice.values());
