@@ -320,6 +320,35 @@ class CertificateFormsTest {
     }
 
     @Test
+    void aDoubleClickWhileTheFirstSendingIsWithTheCoreNamesTheCertificateItIssued() throws Exception {
+        Map<String, String> fields = opened(admin, "/forms/server", serverForm("pkcs12"));
+        int before = portal.core.calls("POST", "/api/csr").size();
+        portal.core.csrDelayMillis = 1500;
+        try {
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return admin.post("/forms/server", fields);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            while (portal.core.calls("POST", "/api/csr").size() == before) {
+                Thread.sleep(20); // the first sending is with the core now
+            }
+            HttpResponse<String> second = admin.post("/forms/server", fields);
+            HttpResponse<String> dropped = first.get(30, TimeUnit.SECONDS);
+            Matcher serial = Pattern.compile("id=\"serial\">([0-9A-F]+)<").matcher(dropped.body());
+            assertThat(serial.find()).as(dropped.body()).isTrue();
+            assertThat(second.statusCode()).isEqualTo(409);
+            assertThat(second.body()).contains("issued certificate " + serial.group(1))
+                    .containsPattern("id=\"earlier-serial\" href=\"[^\"]*/certificates/" + serial.group(1) + "\"");
+        } finally {
+            portal.core.csrDelayMillis = 0;
+        }
+        assertThat(portal.core.calls("POST", "/api/csr")).hasSize(before + 1);
+    }
+
+    @Test
     void whenTheCaCertificateCannotBeFetchedNothingIsIssuedAndTheFormCanBeSentAgain() throws Exception {
         Map<String, String> fields = opened(admin, "/forms/server", serverForm("pkcs12"));
         int before = portal.core.calls("POST", "/api/csr").size();

@@ -36,6 +36,8 @@ final class CoreSimulator implements AutoCloseable {
     volatile boolean revoked;
     /** When set, {@code GET /ca} answers 503, as a core that cannot read its CA certificate. */
     volatile boolean caUnavailable;
+    /** How long {@code POST /api/csr} takes, as a busy core: long enough for a second click to arrive meanwhile. */
+    volatile long csrDelayMillis;
     private final HttpServer server;
     /** The CA that signs what is asked for with a kind, as the core would: a real certificate for the request's key. */
     private final java.security.KeyPair caKeys;
@@ -87,6 +89,13 @@ final class CoreSimulator implements AutoCloseable {
         } else if (route.equals("GET /api/manage/crl")) {
             send(exchange, 200, "application/pkix-crl", crl());
         } else if (route.equals("POST /api/csr")) {
+            if (csrDelayMillis > 0) {
+                try {
+                    Thread.sleep(csrDelayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             String query = exchange.getRequestURI().getRawQuery();
             java.util.regex.Matcher asked = java.util.regex.Pattern.compile("validityDays=(\\d+)").matcher(query == null ? "" : query);
             if (csrProblem != null) {

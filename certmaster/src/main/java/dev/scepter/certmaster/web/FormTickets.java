@@ -23,8 +23,11 @@ final class FormTickets implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final int KEPT = 20;
 
+    private static final String PENDING = "";
+    private static final String NOTHING = "-";
+
     private final LinkedHashSet<String> open = new LinkedHashSet<>();
-    /** Used tickets and the serial each issued; empty while its sending is still under way, or if it issued nothing. */
+    /** Used tickets and the serial each issued: {@link #PENDING} while its sending is under way, {@link #NOTHING} if it issued nothing. */
     private final LinkedHashMap<String, String> used = new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
@@ -50,7 +53,7 @@ final class FormTickets implements Serializable {
     /** Whether the ticket was open; it is not any more. */
     synchronized boolean use(String ticket) {
         if (ticket != null && open.remove(ticket)) {
-            used.put(ticket, "");
+            used.put(ticket, PENDING);
             return true;
         }
         return false;
@@ -59,15 +62,37 @@ final class FormTickets implements Serializable {
     /** Records the serial a ticket's sending issued. */
     synchronized void issued(String ticket, String serialHex) {
         used.put(ticket, serialHex);
+        notifyAll();
     }
 
-    /** The serial an earlier sending with this ticket issued, if it did (and is still remembered). */
-    synchronized Optional<String> issuedWith(String ticket) {
-        return Optional.ofNullable(ticket == null ? null : used.get(ticket)).filter(serial -> !serial.isEmpty());
+    /** Records that a ticket's sending ended without a certificate, unless it recorded one. */
+    synchronized void ended(String ticket) {
+        used.replace(ticket, PENDING, NOTHING);
+        notifyAll();
     }
 
-    /** Whether this ticket was used (whatever came of it). */
-    synchronized boolean wasUsed(String ticket) {
-        return ticket != null && used.containsKey(ticket);
+    /** What came of an earlier sending with this ticket. */
+    enum Outcome { NEVER_USED, UNDER_WAY, NOTHING_ISSUED, ISSUED }
+
+    record Earlier(Outcome outcome, Optional<String> serialHex) {
+    }
+
+    /**
+     * What an earlier sending with this ticket came to, waiting up to {@code patience} for one still
+     * under way (a double click: the first sending is still with the core when the second arrives).
+     */
+    synchronized Earlier earlier(String ticket, java.time.Duration patience) throws InterruptedException {
+        if (ticket == null || !used.containsKey(ticket)) {
+            return new Earlier(Outcome.NEVER_USED, Optional.empty());
+        }
+        long until = System.nanoTime() + patience.toNanos();
+        while (PENDING.equals(used.get(ticket)) && System.nanoTime() < until) {
+            wait(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+        }
+        String state = used.get(ticket);
+        if (state == null || PENDING.equals(state)) {
+            return new Earlier(state == null ? Outcome.NEVER_USED : Outcome.UNDER_WAY, Optional.empty());
+        }
+        return NOTHING.equals(state) ? new Earlier(Outcome.NOTHING_ISSUED, Optional.empty()) : new Earlier(Outcome.ISSUED, Optional.of(state));
     }
 }

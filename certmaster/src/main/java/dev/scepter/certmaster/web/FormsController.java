@@ -45,6 +45,9 @@ public class FormsController {
     static final String CODE_SIGNING = "/forms/code-signing";
     static final String SMIME = "/forms/smime";
 
+    /** How long a second sending waits for a first one still with the core, to name its certificate. */
+    private static final java.time.Duration FIRST_SENDING_PATIENCE = java.time.Duration.ofSeconds(20);
+
     private final CoreApi core;
     /** The installation's cap on lifetimes ({@code CertMasterOptions.validityCapDays}). */
     private final int capDays;
@@ -77,25 +80,48 @@ public class FormsController {
         // certificate whose key nobody will ever have: the CA certificate first (a failure here leaves the ticket open).
         X509Certificate ca = IssuedCertificates.parse(core.caCertificate());
         if (!tickets(session).use(ticket)) {
-            response.setStatus(HttpServletResponse.SC_CONFLICT);
-            Optional<String> earlier = tickets(session).issuedWith(ticket);
-            String message;
-            if (earlier.isPresent()) {
-                // A double click or a reload: the first sending issued, and the browser dropped its answer (the key page).
-                message = "This form was sent already (a reload or a second click), so nothing more was issued. The first sending"
-                        + " issued certificate " + earlier.get() + "; if its key file was not saved, that certificate's key is lost:"
-                        + " revoke it, and send the form again to issue another certificate with another key.";
-                model.addAttribute("earlierSerial", earlier.get());
-            } else if (tickets(session).wasUsed(ticket)) {
-                message = "This form was sent already (a reload or a second click), so nothing more was issued by this sending; the"
-                        + " first may still be under way or was refused. Look for the certificate in the search before sending the form again.";
-            } else {
-                message = "This form was sent already (a reload or a second click), so nothing more was issued. "
-                        + "Send it again to issue another certificate with another key.";
-            }
-            show(model, kind, input, message, ticket(session));
-            return "form";
+            return sentAlready(kind, input, ticket, session, response, model);
         }
+        try {
+            return issueWith(kind, checked, ca, input, ticket, user, session, response, model);
+        } finally {
+            tickets(session).ended(ticket);
+        }
+    }
+
+    /**
+     * A POST with a used ticket: a reload, or a double click, which makes the browser drop the
+     * first sending's answer (the key page) while that sending still issues. Waits a little for a
+     * first sending still under way, then names the certificate it issued, to revoke if its key
+     * file was not saved.
+     */
+    private String sentAlready(FormKind kind, FormInput input, String ticket, HttpSession session, HttpServletResponse response,
+            Model model) {
+        response.setStatus(HttpServletResponse.SC_CONFLICT);
+        FormTickets.Earlier earlier;
+        try {
+            earlier = tickets(session).earlier(ticket, FIRST_SENDING_PATIENCE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            earlier = new FormTickets.Earlier(FormTickets.Outcome.UNDER_WAY, Optional.empty());
+        }
+        String sent = "This form was sent already (a reload or a second click), so nothing more was issued. ";
+        String message = switch (earlier.outcome()) {
+            case ISSUED -> {
+                model.addAttribute("earlierSerial", earlier.serialHex().orElseThrow());
+                yield sent + "The first sending issued certificate " + earlier.serialHex().get() + "; if its key file was not saved,"
+                        + " that certificate's key is lost: revoke it, and send the form again to issue another certificate with another key.";
+            }
+            case UNDER_WAY -> sent + "The first sending is still under way; look for its certificate in the search before sending the form again.";
+            case NOTHING_ISSUED -> sent + "The first sending issued nothing either. Send the form again.";
+            case NEVER_USED -> sent + "Send it again to issue another certificate with another key.";
+        };
+        show(model, kind, input, message, ticket(session));
+        return "form";
+    }
+
+    private String issueWith(FormKind kind, FormInput.Checked checked, X509Certificate ca, FormInput input, String ticket,
+            Authentication user, HttpSession session, HttpServletResponse response, Model model) {
         KeyPair keys = checked.key().generate(random);
         byte[] certificationRequest = checked.certificationRequest(keys);
         byte[] der;
