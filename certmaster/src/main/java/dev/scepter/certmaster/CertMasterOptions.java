@@ -19,15 +19,30 @@ import java.util.Optional;
  * @param oidc                  sign-in through an OpenID Connect provider; empty: local accounts only
  * @param localAccounts         whether the local accounts ({@code certmaster-users.json}, the generated
  *                              {@code admin}) may sign in; only with {@code oidc} may this be false
+ * @param validityCapDays       the installation's cap on the API's lifetimes (the core's {@code AppConfig:ValidityPeriodDays},
+ *                              or {@code AppConfig:DbCSRValidation:ValidityPeriodDays} where smaller): the forms offer at
+ *                              most the smaller of it and the kind's own, so that a default form is one the core issues
  */
 public record CertMasterOptions(URI coreUrl, Path clientFile, Path dataDir, boolean trustForwardedHeaders, Optional<OidcOptions> oidc,
-        boolean localAccounts) {
+        boolean localAccounts, int validityCapDays) {
+
+    /** The core's default {@code AppConfig:ValidityPeriodDays}, the cap assumed when none is given. */
+    public static final int DEFAULT_VALIDITY_CAP_DAYS = 730;
 
     public CertMasterOptions {
         Objects.requireNonNull(oidc, "oidc");
+        if (validityCapDays < 1) {
+            throw new IllegalArgumentException("the lifetime cap must be at least 1 day, not " + validityCapDays);
+        }
         if (!localAccounts && oidc.isEmpty()) {
             throw new IllegalArgumentException("local accounts may be turned off only when OIDC sign-in is configured: nobody could sign in");
         }
+    }
+
+    /** With the core's default lifetime cap ({@value #DEFAULT_VALIDITY_CAP_DAYS} days). */
+    public CertMasterOptions(URI coreUrl, Path clientFile, Path dataDir, boolean trustForwardedHeaders, Optional<OidcOptions> oidc,
+            boolean localAccounts) {
+        this(coreUrl, clientFile, dataDir, trustForwardedHeaders, oidc, localAccounts, DEFAULT_VALIDITY_CAP_DAYS);
     }
 
     /** Local accounts only. */

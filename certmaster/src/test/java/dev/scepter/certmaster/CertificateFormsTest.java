@@ -154,18 +154,20 @@ class CertificateFormsTest {
     }
 
     @Test
-    void theLegacyPkcs12IsThreeDesAndSha1WhichOpenSsl3ReadsOnlyWithLegacy() throws Exception {
+    void theLegacyPkcs12IsThreeDesAndSha1ForBothBagsWhichOpenSsl3ReadsWithoutLegacy() throws Exception {
         Delivered delivered = issue(admin, "/forms/server", serverForm("pkcs12-legacy"));
         Path file = temp(delivered.file(), ".p12");
 
-        Run modern = openssl("pkcs12", "-info", "-in", file.toString(), "-passin", "pass:" + delivered.password(), "-noout", "-nokeys");
-        assertThat(modern.exit()).as(modern.output()).isNotZero();
-        assertThat(modern.output()).containsIgnoringCase("RC2");
-        Run legacy = openssl("pkcs12", "-legacy", "-info", "-in", file.toString(), "-passin", "pass:" + delivered.password(), "-noout",
+        Run info = openssl("pkcs12", "-info", "-in", file.toString(), "-passin", "pass:" + delivered.password(), "-noout",
                 "-passout", "pass:x");
-        assertThat(legacy.exit()).as(legacy.output()).isZero();
-        assertThat(legacy.output()).contains("MAC: sha1", "pbeWithSHA1And40BitRC2-CBC", "pbeWithSHA1And3-KeyTripleDES-CBC");
-        assertThat(delivered.page()).contains("OpenSSL 3 opens it only with <code>-legacy</code>");
+        assertThat(info.exit()).as(info.output()).isZero();
+        assertThat(info.output()).contains("MAC: sha1").doesNotContainIgnoringCase("RC2");
+        // The certificate bag (encrypted data) and the key bag (shrouded key), both 3DES.
+        assertThat(info.output().split("pbeWithSHA1And3-KeyTripleDES-CBC", -1)).as(info.output()).hasSize(3);
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(new ByteArrayInputStream(delivered.file()), delivered.password().toCharArray());
+        assertThat(store.getKey(store.aliases().nextElement(), delivered.password().toCharArray())).isNotNull();
+        assertThat(delivered.page()).contains("Legacy encryption (3DES, SHA-1)").doesNotContain("-legacy");
     }
 
     @Test
@@ -197,9 +199,9 @@ class CertificateFormsTest {
             assertThat(call.pathAndQuery()).isEqualTo("/api/csr?kind=User&validityDays=365&requester=guesser");
             assertThat(new PKCS10CertificationRequest(call.body()).getSubject().toString()).isEqualTo("CN=bob@example.test");
         });
-        issue(admin, "/forms/code-signing", Map.of("commonName", "Build Server", "key", "rsa-3072", "validityDays", "1095", "delivery", "pkcs12"));
+        issue(admin, "/forms/code-signing", Map.of("commonName", "Build Server", "key", "rsa-3072", "validityDays", "730", "delivery", "pkcs12"));
         assertThat(portal.core.calls("POST", "/api/csr")).last().satisfies(call -> assertThat(call.pathAndQuery()).isEqualTo(
-                "/api/csr?kind=CodeSigning&validityDays=1095&requester=guesser"));
+                "/api/csr?kind=CodeSigning&validityDays=730&requester=guesser"));
         issue(admin, "/forms/client", Map.of("commonName", "kiosk-7", "key", "rsa-2048", "validityDays", "730", "delivery", "pkcs12"));
         assertThat(portal.core.calls("POST", "/api/csr")).last().satisfies(call -> assertThat(call.pathAndQuery()).isEqualTo(
                 "/api/csr?kind=Client&validityDays=730&requester=guesser"));
@@ -208,12 +210,20 @@ class CertificateFormsTest {
     @Test
     void badInputIsSaidOnTheFormAndNothingReachesTheCore() throws Exception {
         int before = portal.core.calls("POST", "/api/csr").size();
-        Map<String, String> refusals = Map.of(
-                "bad_name..example.test", "is not a DNS name",
-                "intranet", "is not a fully qualified DNS name",
-                "www.*.example.test", "a wildcard is only the whole leftmost label",
-                "*.test", "a wildcard is only the whole leftmost label",
-                "999.1.1.1", "neither a DNS name nor an IP address");
+        String longName = "a".repeat(60) + ".example.test";
+        Map<String, String> refusals = Map.ofEntries(
+                Map.entry("bad_name..example.test", "is not a DNS name"),
+                Map.entry("intranet", "is not a fully qualified DNS name"),
+                Map.entry("www.*.example.test", "a wildcard is only the whole leftmost label"),
+                Map.entry("*.test", "a wildcard is only the whole leftmost label"),
+                Map.entry("999.1.1.1", "neither a DNS name nor an IP address"),
+                // No host has these addresses (the core's NameSyntax refuses them too).
+                Map.entry("0.0.0.0", "is not an address a host can have"),
+                Map.entry("::", "is not an address a host can have"),
+                Map.entry("255.255.255.255", "is not an address a host can have"),
+                Map.entry("224.0.0.1", "is not an address a host can have"),
+                Map.entry("ff02::1", "is not an address a host can have"),
+                Map.entry(longName, "add a shorter name (or an IP address) for the common name"));
         for (Map.Entry<String, String> refusal : refusals.entrySet()) {
             Map<String, String> fields = new HashMap<>(serverForm("pkcs12"));
             fields.put("names", refusal.getKey());
@@ -225,14 +235,56 @@ class CertificateFormsTest {
         Map<String, String> tooLong = new HashMap<>(serverForm("pkcs12"));
         tooLong.put("validityDays", "398");
         tooLong.put("_csrf", admin.csrf("/forms/server"));
-        assertThat(admin.post("/forms/server", tooLong).body()).contains("lives from 1 to 397 days, not 398");
+        assertThat(admin.post("/forms/server", tooLong).body()).contains("lives from 1 to 397 days here, not 398");
         Map<String, String> weak = new HashMap<>(serverForm("pkcs12"));
         weak.put("key", "rsa-1024");
         weak.put("_csrf", admin.csrf("/forms/server"));
         assertThat(admin.post("/forms/server", weak).body()).contains("Choose one of the listed keys.");
+        for (String mailbox : List.of("a.@example.test", ".a@example.test", "a..b@example.test", "x".repeat(65) + "@example.test")) {
+            Map<String, String> user = new HashMap<>(Map.of("upn", mailbox, "key", "ec-p256", "validityDays", "30", "delivery", "pem"));
+            user.put("_csrf", admin.csrf("/forms/user"));
+            HttpResponse<String> page = admin.post("/forms/user", user);
+            assertThat(page.statusCode()).as(mailbox).isEqualTo(400);
+            assertThat(page.body()).as(mailbox).contains("is not a valid user principal name");
+        }
         HttpResponse<String> noCsrf = admin.post("/forms/server", serverForm("pkcs12"));
         assertThat(noCsrf.statusCode()).isEqualTo(403);
         assertThat(portal.core.calls("POST", "/api/csr")).hasSize(before);
+    }
+
+    @Test
+    void aNameTooLongForTheCommonNameIsInTheNamesOnlyAndTheFirstThatFitsIsTheCommonName() throws Exception {
+        String longName = "a".repeat(60) + ".example.test"; // 73 characters: a valid FQDN, over RFC 5280's 64 for a CN
+        Delivered delivered = issue(admin, "/forms/server", Map.of("names", longName + "\nshort.example.test", "key", "ec-p256",
+                "validityDays", "30", "delivery", "pkcs12"));
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(new ByteArrayInputStream(delivered.file()), delivered.password().toCharArray());
+        X509Certificate certificate = (X509Certificate) store.getCertificate(store.aliases().nextElement());
+        assertThat(certificate.getSubjectX500Principal().getName()).isEqualTo("CN=short.example.test");
+        assertThat(certificate.getSubjectAlternativeNames()).extracting(san -> san.get(1).toString())
+                .containsExactly(longName, "short.example.test");
+    }
+
+    @Test
+    void theFormsOfferNoLongerLifetimeThanTheInstallationsCapSoTheDefaultCodeSigningFormIssues() throws Exception {
+        // The code signing kind allows 1095 days, the installation (the core's default AppConfig:ValidityPeriodDays) 730.
+        String form = admin.get("/forms/code-signing").body();
+        assertThat(form).contains("at most " + CoreSimulator.CAP_DAYS + ")", "max=\"" + CoreSimulator.CAP_DAYS + "\"",
+                "value=\"" + CoreSimulator.CAP_DAYS + "\"");
+        assertThat(admin.get("/forms/server").body()).contains("max=\"397\"", "value=\"397\"");
+        int before = portal.core.calls("POST", "/api/csr").size();
+        Map<String, String> tooLong = new HashMap<>(Map.of("commonName", "Contoso Build", "key", "ec-p256", "validityDays", "731",
+                "delivery", "pkcs12"));
+        tooLong.put("_csrf", admin.csrf("/forms/code-signing"));
+        HttpResponse<String> refused = admin.post("/forms/code-signing", tooLong);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("lives from 1 to 730 days here, not 731");
+        assertThat(portal.core.calls("POST", "/api/csr")).hasSize(before);
+        // The form as offered, its default lifetime untouched, is one the core issues.
+        Delivered delivered = issue(admin, "/forms/code-signing", Map.of("commonName", "Contoso Build", "key", "ec-p256",
+                "validityDays", Integer.toString(CoreSimulator.CAP_DAYS), "delivery", "pkcs12"));
+        assertThat(portal.core.calls("POST", "/api/csr")).last().satisfies(call -> assertThat(call.pathAndQuery()).contains("validityDays=730"));
+        assertThat(delivered.page()).contains("Code signing");
     }
 
     @Test
@@ -251,13 +303,65 @@ class CertificateFormsTest {
     void theSameFormSentTwiceIssuesOnce() throws Exception {
         Map<String, String> fields = opened(admin, "/forms/server", serverForm("pkcs12"));
         int before = portal.core.calls("POST", "/api/csr").size();
-        assertThat(admin.post("/forms/server", fields).statusCode()).isEqualTo(200);
+        HttpResponse<String> first = admin.post("/forms/server", fields);
+        assertThat(first.statusCode()).isEqualTo(200);
+        Matcher serial = Pattern.compile("id=\"serial\">([0-9A-F]+)<").matcher(first.body());
+        assertThat(serial.find()).as(first.body()).isTrue();
         HttpResponse<String> again = admin.post("/forms/server", fields);
         assertThat(again.statusCode()).isEqualTo(409);
-        assertThat(again.body()).contains("This form was sent already").doesNotContain("id=\"password\"");
+        // The first sending's answer (its key page) is what a double click throws away: the second names its certificate to revoke.
+        assertThat(again.body()).contains("This form was sent already", "issued certificate " + serial.group(1), "revoke it")
+                .containsPattern("id=\"earlier-serial\" href=\"[^\"]*/certificates/" + serial.group(1) + "\"")
+                .doesNotContain("id=\"password\"");
         Map<String, String> noTicket = new HashMap<>(fields);
         noTicket.remove("ticket");
         assertThat(admin.post("/forms/server", noTicket).statusCode()).isEqualTo(409);
+        assertThat(portal.core.calls("POST", "/api/csr")).hasSize(before + 1);
+    }
+
+    @Test
+    void aDoubleClickWhileTheFirstSendingIsWithTheCoreNamesTheCertificateItIssued() throws Exception {
+        Map<String, String> fields = opened(admin, "/forms/server", serverForm("pkcs12"));
+        int before = portal.core.calls("POST", "/api/csr").size();
+        portal.core.csrDelayMillis = 1500;
+        try {
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return admin.post("/forms/server", fields);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            while (portal.core.calls("POST", "/api/csr").size() == before) {
+                Thread.sleep(20); // the first sending is with the core now
+            }
+            HttpResponse<String> second = admin.post("/forms/server", fields);
+            HttpResponse<String> dropped = first.get(30, TimeUnit.SECONDS);
+            Matcher serial = Pattern.compile("id=\"serial\">([0-9A-F]+)<").matcher(dropped.body());
+            assertThat(serial.find()).as(dropped.body()).isTrue();
+            assertThat(second.statusCode()).isEqualTo(409);
+            assertThat(second.body()).contains("issued certificate " + serial.group(1))
+                    .containsPattern("id=\"earlier-serial\" href=\"[^\"]*/certificates/" + serial.group(1) + "\"");
+        } finally {
+            portal.core.csrDelayMillis = 0;
+        }
+        assertThat(portal.core.calls("POST", "/api/csr")).hasSize(before + 1);
+    }
+
+    @Test
+    void whenTheCaCertificateCannotBeFetchedNothingIsIssuedAndTheFormCanBeSentAgain() throws Exception {
+        Map<String, String> fields = opened(admin, "/forms/server", serverForm("pkcs12"));
+        int before = portal.core.calls("POST", "/api/csr").size();
+        portal.core.caUnavailable = true;
+        try {
+            HttpResponse<String> page = admin.post("/forms/server", fields);
+            assertThat(page.statusCode()).isEqualTo(502);
+            assertThat(page.body()).doesNotContain("id=\"password\"");
+        } finally {
+            portal.core.caUnavailable = false;
+        }
+        assertThat(portal.core.calls("POST", "/api/csr")).as("no certificate issued whose key could not be delivered").hasSize(before);
+        assertThat(admin.post("/forms/server", fields).statusCode()).as("the ticket is still open").isEqualTo(200);
         assertThat(portal.core.calls("POST", "/api/csr")).hasSize(before + 1);
     }
 
@@ -266,8 +370,19 @@ class CertificateFormsTest {
         Browser former = portal.browser();
         former.signIn("server-former", "server-former-password");
         assertThat(former.get("/").body()).contains("id=\"form-server\"").doesNotContain("form-code-signing", "<strong>Submit a CSR</strong>");
-        issue(former, "/forms/server", serverForm("pkcs12"));
+        Delivered delivered = issue(former, "/forms/server", serverForm("pkcs12"));
         assertThat(former.get("/forms/code-signing").statusCode()).isEqualTo(403);
+        // A .Form role downloads the certificate it just had issued, as the page links it.
+        Matcher serial = Pattern.compile("id=\"serial\">([0-9A-F]+)<").matcher(delivered.page());
+        assertThat(serial.find()).as(delivered.page()).isTrue();
+        for (String format : List.of("der", "pem", "chain")) {
+            HttpResponse<byte[]> download = former.download("/csr/issued/" + serial.group(1) + "/" + format);
+            assertThat(download.statusCode()).as(format).isEqualTo(200);
+        }
+        HttpResponse<byte[]> der = former.download("/csr/issued/" + serial.group(1) + "/der");
+        assertThat(((X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(der.body()))).getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT))
+                .isEqualTo(serial.group(1));
 
         Browser csrOnly = portal.browser();
         csrOnly.signIn("server-csr", "server-csr-password");

@@ -28,9 +28,16 @@ final class CoreSimulator implements AutoCloseable {
     /** The continuation token of a search with {@code endpoint=paged}, whose second page is hostile to spreadsheets. */
     static final String SECOND_PAGE = "page-2";
 
+    /** The installation's cap the simulated core applies, as the core's default {@code AppConfig:ValidityPeriodDays}. */
+    static final int CAP_DAYS = 730;
+
     final List<Call> calls = new CopyOnWriteArrayList<>();
     volatile String csrProblem;
     volatile boolean revoked;
+    /** When set, {@code GET /ca} answers 503, as a core that cannot read its CA certificate. */
+    volatile boolean caUnavailable;
+    /** How long {@code POST /api/csr} takes, as a busy core: long enough for a second click to arrive meanwhile. */
+    volatile long csrDelayMillis;
     private final HttpServer server;
     /** The CA that signs what is asked for with a kind, as the core would: a real certificate for the request's key. */
     private final java.security.KeyPair caKeys;
@@ -75,14 +82,27 @@ final class CoreSimulator implements AutoCloseable {
         String path = exchange.getRequestURI().getRawPath() + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
         calls.add(new Call(exchange.getRequestMethod(), path, exchange.getRequestHeaders().getFirst("Authorization"), body));
         String route = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
-        if (route.equals("GET /ca")) {
+        if (route.equals("GET /ca") && caUnavailable) {
+            problem(exchange, 503, "The CA certificate cannot be read.");
+        } else if (route.equals("GET /ca")) {
             send(exchange, 200, "application/pkix-cert", caCertificate.getEncoded());
         } else if (route.equals("GET /api/manage/crl")) {
             send(exchange, 200, "application/pkix-crl", crl());
         } else if (route.equals("POST /api/csr")) {
+            if (csrDelayMillis > 0) {
+                try {
+                    Thread.sleep(csrDelayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             String query = exchange.getRequestURI().getRawQuery();
+            java.util.regex.Matcher asked = java.util.regex.Pattern.compile("validityDays=(\\d+)").matcher(query == null ? "" : query);
             if (csrProblem != null) {
                 problem(exchange, 400, csrProblem);
+            } else if (asked.find() && Integer.parseInt(asked.group(1)) > CAP_DAYS) {
+                // The core's default AppConfig:ValidityPeriodDays caps every kind, code signing's 1095 days too.
+                problem(exchange, 400, "The request cannot be issued: at most " + CAP_DAYS + " days here, not " + asked.group(1) + ".");
             } else if (query != null && query.contains("kind=")) {
                 send(exchange, 200, "application/pkix-cert", sign(body, query));
             } else {

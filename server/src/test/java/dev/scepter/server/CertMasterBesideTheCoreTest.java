@@ -103,6 +103,25 @@ class CertMasterBesideTheCoreTest {
     }
 
     @Test
+    void theCodeSigningFormAsOfferedIsOneTheCoreIssuesUnderTheDefaultCap() throws Exception {
+        String password = Files.readString(server.dataDir.resolve("certmaster-admin-password"), StandardCharsets.UTF_8).strip();
+        post("/certmaster/signin", Map.of("username", "admin", "password", password, "_csrf", csrf("/certmaster/signin")));
+        String form = get("/certmaster/forms/code-signing").body();
+        // Code signing allows 1095 days, the default AppConfig:ValidityPeriodDays 730: the form offers the smaller.
+        Matcher offered = Pattern.compile("id=\"validityDays\" name=\"validityDays\" type=\"number\" min=\"1\" max=\"(\\d+)\" value=\"(\\d+)\"")
+                .matcher(form);
+        assertThat(offered.find()).as(form).isTrue();
+        assertThat(offered.group(1)).isEqualTo("730");
+        Matcher csrf = CSRF.matcher(form);
+        Matcher ticket = Pattern.compile("name=\"ticket\" value=\"([^\"]+)\"").matcher(form);
+        assertThat(csrf.find() && ticket.find()).isTrue();
+        HttpResponse<String> issued = post("/certmaster/forms/code-signing", Map.of("commonName", "Contoso Build", "key", "ec-p256",
+                "validityDays", offered.group(2), "delivery", "pkcs12", "_csrf", csrf.group(1), "ticket", ticket.group(1)));
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        assertThat(issued.body()).contains("id=\"password\"");
+    }
+
+    @Test
     void itIsServedByDefault() {
         assertThat(server.context.getBean(dev.scepter.server.certmaster.CertMasterBesideTheCore.class).willServe()).isTrue();
     }

@@ -47,13 +47,15 @@ public record FormInput(String names, Boolean clientAuth, String commonName, Str
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
-    private static final Pattern LOCAL_PART = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}");
+    /** A dot-atom local part (RFC 5322 section 3.2.3), as the core's NameSyntax takes it: no leading, trailing or double dot. */
+    private static final Pattern LOCAL_PART = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
+    private static final int MAX_LOCAL_PART = 64;
     private static final int MAX_NAMES = 100;
     private static final int MAX_CN = 64;
 
-    /** The empty form, with the defaults offered. */
-    public static FormInput blank(FormKind kind) {
-        return new FormInput("", false, "", "", "", KeyChoice.RSA_2048.formValue(), Integer.toString(kind.maximumDays()),
+    /** The empty form, with the defaults offered: the longest lifetime the core issues for the kind under the installation's cap. */
+    public static FormInput blank(FormKind kind, int installationCapDays) {
+        return new FormInput("", false, "", "", "", KeyChoice.RSA_2048.formValue(), Integer.toString(kind.maximumDays(installationCapDays)),
                 KeyDelivery.PKCS12.formValue());
     }
 
@@ -88,10 +90,11 @@ public record FormInput(String names, Boolean clientAuth, String commonName, Str
         }
     }
 
-    public Checked check(FormKind kind) throws Refused {
+    /** The request for this kind, each field checked; the lifetime within the kind's cap and the installation's. */
+    public Checked check(FormKind kind, int installationCapDays) throws Refused {
         KeyChoice keyChoice = KeyChoice.byFormValue(blankToEmpty(key)).orElseThrow(() -> new Refused("Choose one of the listed keys."));
         KeyDelivery keyDelivery = KeyDelivery.byFormValue(blankToEmpty(delivery)).orElseThrow(() -> new Refused("Choose one of the listed file formats."));
-        int days = days(kind);
+        int days = days(kind, kind.maximumDays(installationCapDays));
         List<GeneralName> sans = new ArrayList<>();
         List<KeyPurposeId> ekus = new ArrayList<>();
         String cn;
@@ -110,7 +113,11 @@ public record FormInput(String names, Boolean clientAuth, String commonName, Str
                     sans.add(name);
                     shown.add(name.getTagNo() == GeneralName.iPAddress ? entry : name.getName().toString());
                 }
-                cn = shown.get(0);
+                // The CN is the first name that fits RFC 5280's 64 characters; a longer name is in the SANs only,
+                // which is where TLS clients look (RFC 6125).
+                cn = shown.stream().filter(name -> name.length() <= MAX_CN).findFirst().orElseThrow(() -> new Refused(
+                        "Every name is longer than " + MAX_CN + " characters, the most a common name may have (RFC 5280): add a"
+                                + " shorter name (or an IP address) for the common name; the long ones stay in the certificate's names."));
                 ekus.add(KeyPurposeId.id_kp_serverAuth);
                 if (Boolean.TRUE.equals(clientAuth)) {
                     ekus.add(KeyPurposeId.id_kp_clientAuth);
@@ -155,15 +162,15 @@ public record FormInput(String names, Boolean clientAuth, String commonName, Str
         return new Checked(cn, List.copyOf(sans), List.copyOf(ekus), keyChoice, days, keyDelivery);
     }
 
-    private int days(FormKind kind) throws Refused {
+    private int days(FormKind kind, int maximum) throws Refused {
         int days;
         try {
             days = Integer.parseInt(blankToEmpty(validityDays).strip());
         } catch (NumberFormatException e) {
-            throw new Refused("The lifetime is a whole number of days, from 1 to " + kind.maximumDays() + ".");
+            throw new Refused("The lifetime is a whole number of days, from 1 to " + maximum + ".");
         }
-        if (days < 1 || days > kind.maximumDays()) {
-            throw new Refused("A " + kind.title() + " certificate lives from 1 to " + kind.maximumDays() + " days, not " + days + ".");
+        if (days < 1 || days > maximum) {
+            throw new Refused("A " + kind.title() + " certificate lives from 1 to " + maximum + " days here, not " + days + ".");
         }
         return days;
     }
@@ -173,7 +180,11 @@ public record FormInput(String names, Boolean clientAuth, String commonName, Str
         if (IPV4.matcher(entry).matches() || (entry.contains(":") && IPV6.matcher(entry).matches())) {
             try {
                 // A literal: InetAddress does no lookup for an IPv4 dotted quad or anything with a colon.
-                return new GeneralName(GeneralName.iPAddress, new org.bouncycastle.asn1.DEROctetString(InetAddress.getByName(entry).getAddress()));
+                byte[] octets = InetAddress.getByName(entry).getAddress();
+                if (!hostAddress(octets)) {
+                    throw new Refused("\"" + entry + "\" is not an address a host can have (unspecified, broadcast or multicast).");
+                }
+                return new GeneralName(GeneralName.iPAddress, new org.bouncycastle.asn1.DEROctetString(octets));
             } catch (IOException e) {
                 throw new Refused("\"" + entry + "\" is not an IP address.");
             }
@@ -204,11 +215,27 @@ public record FormInput(String names, Boolean clientAuth, String commonName, Str
         return new GeneralName(GeneralName.dNSName, ascii);
     }
 
+    /**
+     * Whether an address can be a host's, as the core's NameSyntax decides: not unspecified
+     * ({@code 0.0.0.0}, {@code ::}), not the IPv4 broadcast address, not multicast. (InetAddress
+     * already gives an IPv4-mapped IPv6 literal as its 4 octets.)
+     */
+    private static boolean hostAddress(byte[] octets) {
+        boolean allZero = true;
+        boolean allOnes = true;
+        for (byte octet : octets) {
+            allZero &= octet == 0;
+            allOnes &= octet == (byte) 0xFF;
+        }
+        boolean multicast = octets.length == 4 ? (octets[0] & 0xF0) == 0xE0 : (octets[0] & 0xFF) == 0xFF;
+        return !allZero && !(octets.length == 4 && allOnes) && !multicast;
+    }
+
     /** A mailbox as RFC 5321 allows in practice: dot-atom local part, an FQDN domain. */
     static String mailbox(String value, String what) throws Refused {
         String text = value.strip();
         int at = text.lastIndexOf('@');
-        if (at < 1 || !LOCAL_PART.matcher(text.substring(0, at)).matches() || text.startsWith(".") || text.contains("..")) {
+        if (at < 1 || at > MAX_LOCAL_PART || !LOCAL_PART.matcher(text.substring(0, at)).matches()) {
             throw new Refused("\"" + text + "\" is not a valid " + what + " (name@domain).");
         }
         GeneralName domain = serverName(text.substring(at + 1));

@@ -6,8 +6,8 @@ import java.util.Optional;
 /**
  * The certificate forms. Each names the role kind that may use it ({@code Request.<kind>} and its
  * {@code .Form} variant, SCEPman's names), the kind the core issues ({@code POST /api/csr?kind=}),
- * and the longest lifetime offered: the core's own cap for the kind, which it enforces (with the
- * installation's, which may be shorter).
+ * and the longest lifetime the core allows for the kind; the forms offer the smaller of it and the
+ * installation's cap ({@link #maximumDays(int)}), as the core enforces both.
  */
 public enum FormKind {
     SERVER("server", "TLS server", "Server", "Server", 397),
@@ -50,8 +50,14 @@ public enum FormKind {
         return coreKind;
     }
 
+    /** The kind's own cap. */
     public int maximumDays() {
         return maximumDays;
+    }
+
+    /** The longest lifetime the core issues for this kind under the installation's cap. */
+    public int maximumDays(int installationCapDays) {
+        return Math.min(maximumDays, installationCapDays);
     }
 
     public String path() {

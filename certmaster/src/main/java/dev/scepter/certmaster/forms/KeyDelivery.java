@@ -35,10 +35,11 @@ public enum KeyDelivery {
      */
     PKCS12("pkcs12", "PKCS#12 (AES-256, SHA-256)", ".p12"),
     /**
-     * PKCS#12 as OpenSSL 1.x and Windows wrote it, for systems that read nothing newer (macOS
-     * before 14, Windows Server 2016, old Java): the key under pbeWithSHAAnd3-KeyTripleDES-CBC,
-     * the certificates under pbeWithSHAAnd40BitRC2-CBC, MAC with SHA-1. OpenSSL 3 reads it only
-     * with {@code -legacy}: RC2 is in its legacy provider.
+     * PKCS#12 for systems that read nothing newer (macOS before 14, Windows Server 2016, old
+     * Java): the key and the certificates under pbeWithSHAAnd3-KeyTripleDES-CBC, MAC with SHA-1
+     * (Windows' "TripleDES-SHA1" export). Not RC2-40 for the certificates, as OpenSSL 1.x wrote
+     * it: RC2 is in OpenSSL 3's legacy provider, 3DES is not, so OpenSSL 3 opens this without
+     * {@code -legacy}, and every old reader takes 3DES.
      */
     PKCS12_LEGACY("pkcs12-legacy", "PKCS#12 legacy (3DES, SHA-1) for old systems", ".p12"),
     /** PEM: the key as encrypted PKCS#8 (PBES2, AES-256-CBC, PBKDF2 with HMAC-SHA-256), then the certificate and the CA's. */
@@ -101,7 +102,7 @@ public enum KeyDelivery {
         if (legacy) {
             keyEncryptor = new JcePKCSPBEOutputEncryptorBuilder(PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC).setProvider(BC)
                     .setIterationCount(LEGACY_ITERATIONS).build(password);
-            certificateEncryptor = new JcePKCSPBEOutputEncryptorBuilder(PKCSObjectIdentifiers.pbeWithSHAAnd40BitRC2_CBC).setProvider(BC)
+            certificateEncryptor = new JcePKCSPBEOutputEncryptorBuilder(PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC).setProvider(BC)
                     .setIterationCount(LEGACY_ITERATIONS).build(password);
             mac = new JcePKCS12MacCalculatorBuilder(org.bouncycastle.asn1.oiw.OIWObjectIdentifiers.idSHA1).setIterationCount(LEGACY_ITERATIONS).setProvider(BC);
         } else {

@@ -32,8 +32,11 @@ public final class PortalRoutes {
      * kind the person chose ({@code CsrSubmissionController}), which the core enforces on the request.
      */
     private static final Set<String> SUBMIT_CSR = union(List.of("All", "Client", "User", "CodeSigning", "Server"), true);
-    /** A certificate this session had issued, from a form or a CSR: any request role. */
-    private static final Set<String> ISSUED = union(List.of("All", "Client", "User", "CodeSigning", "Server"), true, false);
+    /**
+     * A certificate this session had issued, from a form or a CSR: any request role, {@code .Csr}
+     * and {@code .Form} alike (the download finds only what this session issued).
+     */
+    private static final Set<String> ISSUED = union(List.of("All", "Client", "User", "CodeSigning", "Server"), true, true);
     private static final Set<String> SEARCH = Set.of(ADMIN_FULL, MANAGE_ALL, MANAGE_ALL_READ);
     private static final Set<String> REVOKE = Set.of(ADMIN_FULL, MANAGE_ALL);
 

@@ -45,17 +45,23 @@ public class FormsController {
     static final String CODE_SIGNING = "/forms/code-signing";
     static final String SMIME = "/forms/smime";
 
+    /** How long a second sending waits for a first one still with the core, to name its certificate. */
+    private static final java.time.Duration FIRST_SENDING_PATIENCE = java.time.Duration.ofSeconds(20);
+
     private final CoreApi core;
+    /** The installation's cap on lifetimes ({@code CertMasterOptions.validityCapDays}). */
+    private final int capDays;
     private final SecureRandom random = new SecureRandom();
 
-    public FormsController(CoreApi core) {
+    public FormsController(CoreApi core, dev.scepter.certmaster.CertMasterOptions options) {
         this.core = core;
+        this.capDays = options.validityCapDays();
     }
 
     @GetMapping({SERVER, CLIENT, USER, CODE_SIGNING, SMIME})
     public String form(HttpServletRequest request, HttpSession session, Model model) {
         FormKind kind = kind(request);
-        show(model, kind, FormInput.blank(kind), null, ticket(session));
+        show(model, kind, FormInput.blank(kind, capDays), null, ticket(session));
         return "form";
     }
 
@@ -66,31 +72,81 @@ public class FormsController {
         FormKind kind = kind(request);
         FormInput.Checked checked;
         try {
-            checked = input.check(kind);
+            checked = input.check(kind, capDays);
         } catch (FormInput.Refused refused) {
             return refuse(kind, input, refused.getMessage(), session, response, model);
         }
+        // What can fail without the core is done before the core issues, so that a failure leaves no
+        // certificate whose key nobody will ever have: the CA certificate first (a failure here leaves the ticket open).
+        X509Certificate ca = IssuedCertificates.parse(core.caCertificate());
         if (!tickets(session).use(ticket)) {
-            response.setStatus(HttpServletResponse.SC_CONFLICT);
-            show(model, kind, input, "This form was sent already (a reload or a second click), so nothing more was issued. "
-                    + "Send it again to issue another certificate with another key.", ticket(session));
-            return "form";
+            return sentAlready(kind, input, ticket, session, response, model);
         }
+        try {
+            return issueWith(kind, checked, ca, input, ticket, user, session, response, model);
+        } finally {
+            tickets(session).ended(ticket);
+        }
+    }
+
+    /**
+     * A POST with a used ticket: a reload, or a double click, which makes the browser drop the
+     * first sending's answer (the key page) while that sending still issues. Waits a little for a
+     * first sending still under way, then names the certificate it issued, to revoke if its key
+     * file was not saved.
+     */
+    private String sentAlready(FormKind kind, FormInput input, String ticket, HttpSession session, HttpServletResponse response,
+            Model model) {
+        response.setStatus(HttpServletResponse.SC_CONFLICT);
+        FormTickets.Earlier earlier;
+        try {
+            earlier = tickets(session).earlier(ticket, FIRST_SENDING_PATIENCE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            earlier = new FormTickets.Earlier(FormTickets.Outcome.UNDER_WAY, Optional.empty());
+        }
+        String sent = "This form was sent already (a reload or a second click), so nothing more was issued. ";
+        String message = switch (earlier.outcome()) {
+            case ISSUED -> {
+                model.addAttribute("earlierSerial", earlier.serialHex().orElseThrow());
+                yield sent + "The first sending issued certificate " + earlier.serialHex().get() + "; if its key file was not saved,"
+                        + " that certificate's key is lost: revoke it, and send the form again to issue another certificate with another key.";
+            }
+            case UNDER_WAY -> sent + "The first sending is still under way; look for its certificate in the search before sending the form again.";
+            case NOTHING_ISSUED -> sent + "The first sending issued nothing either. Send the form again.";
+            case NEVER_USED -> sent + "Send it again to issue another certificate with another key.";
+        };
+        show(model, kind, input, message, ticket(session));
+        return "form";
+    }
+
+    private String issueWith(FormKind kind, FormInput.Checked checked, X509Certificate ca, FormInput input, String ticket,
+            Authentication user, HttpSession session, HttpServletResponse response, Model model) {
         KeyPair keys = checked.key().generate(random);
+        byte[] certificationRequest = checked.certificationRequest(keys);
         byte[] der;
         try {
             // The signed-in person, recorded by the core as "{person} through API user {portal}".
-            der = core.issue(checked.certificationRequest(keys), Optional.of(kind.coreKind()), Optional.of(checked.validityDays()),
-                    user.getName());
+            der = core.issue(certificationRequest, Optional.of(kind.coreKind()), Optional.of(checked.validityDays()), user.getName());
         } catch (CoreRefusal refusal) {
             return refuse(kind, input, refusal.detail(), session, response, model);
         }
         X509Certificate certificate = IssuedCertificates.parse(der);
-        X509Certificate ca = IssuedCertificates.parse(core.caCertificate());
         String serial = IssuedCertificates.serialHex(certificate);
         issued(session).add(serial, der);
-        OneTimeKeyFile file = OneTimeKeyFile.write(checked.delivery(), keys.getPrivate(), certificate, List.of(ca), checked.commonName(),
-                "certificate-" + serial.toLowerCase(java.util.Locale.ROOT), random);
+        tickets(session).issued(ticket, serial);
+        OneTimeKeyFile file;
+        try {
+            file = OneTimeKeyFile.write(checked.delivery(), keys.getPrivate(), certificate, List.of(ca), checked.commonName(),
+                    "certificate-" + serial.toLowerCase(java.util.Locale.ROOT), random);
+        } catch (RuntimeException e) {
+            // Not expected (the key and the certificate are ours and well formed), but the certificate exists now: name it.
+            response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
+            model.addAttribute("earlierSerial", serial);
+            show(model, kind, input, "Certificate " + serial + " was issued, but its key file could not be made, so its key is lost:"
+                    + " revoke it, and send the form again.", ticket(session));
+            return "form";
+        }
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         model.addAttribute("kind", kind);
         model.addAttribute("serial", serial);
@@ -120,8 +176,9 @@ public class FormsController {
         return tickets;
     }
 
-    private static void show(Model model, FormKind kind, FormInput input, String error, String ticket) {
+    private void show(Model model, FormKind kind, FormInput input, String error, String ticket) {
         model.addAttribute("ticket", ticket);
+        model.addAttribute("maximumDays", kind.maximumDays(capDays));
         model.addAttribute("kind", kind);
         model.addAttribute("input", input);
         model.addAttribute("keys", KeyChoice.values());

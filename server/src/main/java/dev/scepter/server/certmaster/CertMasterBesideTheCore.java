@@ -3,7 +3,9 @@ package dev.scepter.server.certmaster;
 import dev.scepter.certmaster.CertMasterMount;
 import dev.scepter.certmaster.CertMasterOptions;
 import dev.scepter.certmaster.OidcOptions;
+import dev.scepter.authority.issuance.IssuancePolicy;
 import dev.scepter.settings.CertMasterSignIn;
+import dev.scepter.settings.DbCsrSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -35,10 +37,13 @@ public class CertMasterBesideTheCore {
     private static final System.Logger LOG = System.getLogger(CertMasterBesideTheCore.class.getName());
 
     private final CoreContext core;
+    /** The API's lifetime cap, as CsrController applies it: the forms offer no more. */
+    private final int validityCapDays;
     private volatile WebServer webServer;
 
-    public CertMasterBesideTheCore(CoreContext core) {
+    public CertMasterBesideTheCore(CoreContext core, IssuancePolicy policy, DbCsrSettings csr) {
         this.core = core;
+        this.validityCapDays = Math.min(policy.validityPeriodDays(), csr.validityPeriodDays().orElse(Integer.MAX_VALUE));
     }
 
     @EventListener
@@ -60,7 +65,7 @@ public class CertMasterBesideTheCore {
             try {
                 CertMasterSignIn signIn = core.settings().web().certMasterSignIn();
                 CertMasterOptions options = new CertMasterOptions(loopbackUrl(core.host(), tomcat.getPort()), clientFile, core.dataDir(),
-                        core.settings().web().trustForwardedHeaders(), oidc(signIn), signIn.localAccounts());
+                        core.settings().web().trustForwardedHeaders(), oidc(signIn), signIn.localAccounts(), validityCapDays);
                 CertMasterMount.mount(tomcat.getTomcat().getHost(), options);
                 LOG.log(System.Logger.Level.INFO, "Certificate Master ready: {0}certmaster/", core.localUrl());
             } catch (Exception e) {

@@ -62,6 +62,11 @@ public final class CertMasterCommand implements Callable<Integer> {
                     + CLIENT_SECRET_VARIABLE + " holds it.")
     Path oidcClientSecretFile;
 
+    @Option(names = "--validity-days", defaultValue = "730", paramLabel = "DAYS",
+            description = "The core's cap on lifetimes (its AppConfig:ValidityPeriodDays, or AppConfig:DbCSRValidation:ValidityPeriodDays "
+                    + "where smaller; default: ${DEFAULT-VALUE}, the core's default): the forms offer at most this or the kind's own cap.")
+    int validityDays;
+
     @Option(names = "--no-local-accounts",
             description = "Only OIDC sign-in: the local accounts (certmaster-users.json) cannot sign in, and no admin account is made.")
     boolean noLocalAccounts;
@@ -100,6 +105,10 @@ public final class CertMasterCommand implements Callable<Integer> {
             System.err.println("Certificate Master cannot start: " + e.getMessage());
             return 2;
         }
+        if (validityDays < 1) {
+            System.err.println("Certificate Master cannot start: --validity-days must be at least 1, not " + validityDays + ".");
+            return 2;
+        }
         if (noLocalAccounts && oidc.isEmpty()) {
             System.err.println("Certificate Master cannot start: --no-local-accounts needs --oidc-issuer (nobody could sign in).");
             return 2;
@@ -108,7 +117,7 @@ public final class CertMasterCommand implements Callable<Integer> {
         try {
             context = CertMasterApplication.runAlone(
                     new CertMasterOptions(coreUrl, clientFile.toAbsolutePath().normalize(), folder, trustForwardedHeaders, oidc,
-                            !noLocalAccounts), host, port);
+                            !noLocalAccounts, validityDays), host, port);
             context.registerShutdownHook();
             int listening = ((WebServerApplicationContext) context).getWebServer().getPort();
             System.out.println("Certificate Master ready: http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + listening
