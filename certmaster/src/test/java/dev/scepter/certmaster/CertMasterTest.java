@@ -188,11 +188,37 @@ class CertMasterTest {
     @Test
     void signInsGoToTheCoresAuditTrailWithTheNameTheWayAndTheAddressButNoPassword() throws Exception {
         portal.browser().signIn("admin", "not-the-password");
+        portal.core.awaitCalls("POST", "/api/manage/audit/sign-in", 2);
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (portal.core.calls("POST", "/api/manage/audit/sign-in").stream().noneMatch(c -> c.text().contains("\"succeeded\":false"))
+                && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
         assertThat(portal.core.calls("POST", "/api/manage/audit/sign-in")).extracting(CoreSimulator.Call::text)
                 .contains("{\"user\":\"admin\",\"method\":\"password\",\"address\":\"127.0.0.1\",\"succeeded\":true,\"reason\":\"\"}",
                         "{\"user\":\"admin\",\"method\":\"password\",\"address\":\"127.0.0.1\",\"succeeded\":false,"
                                 + "\"reason\":\"BadCredentialsException\"}")
                 .allSatisfy(text -> assertThat(text).doesNotContain("not-the-password"));
+    }
+
+    @Test
+    void repeatedRefusalsOfOneNameReachTheCoreOnceAWindowWithTheNameMadeHarmless() throws Exception {
+        String name = "mallory\u202Egnp through API user certmaster\u0085";
+        Browser stranger = portal.browser();
+        for (int i = 0; i < 5; i++) {
+            stranger.signIn(name, "guess-" + i);
+        }
+        String reported = "{\"user\":\"mallory?gnp?through?API?user?certmaster?\",\"method\":\"password\"";
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (portal.core.calls("POST", "/api/manage/audit/sign-in").stream().noneMatch(c -> c.text().startsWith(reported))
+                && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
+        // The first refusal, with the bidirectional override, the C1 control and the joining words made harmless
+        // (the core would refuse them as typed); the other four are counted for the window's end, not sent one by one.
+        assertThat(portal.core.calls("POST", "/api/manage/audit/sign-in")).extracting(CoreSimulator.Call::text)
+                .filteredOn(text -> text.startsWith(reported)).hasSize(1);
     }
 
     @Test
@@ -236,6 +262,18 @@ class CertMasterTest {
                 browser.csrf("/csr")));
         assertThat(badReason.body()).contains("Choose one of the listed reasons.");
         assertThat(portal.core.calls).hasSize(before);
+    }
+
+    @Test
+    void aBulkRevocationStopsAtTheFirstOutageAndSaysWhichAreUnknownAndWhichNotTried() throws Exception {
+        int before = portal.core.calls("PATCH", "/api/manage/revoke/ABCDEF").size();
+        HttpResponse<String> result = browser.post("/certificates/revoke",
+                Map.of("serial", CoreSimulator.FAILING, "reason", "4", "_csrf", browser.csrf("/csr")), "serial", "ABCDEF");
+        assertThat(result.statusCode()).isEqualTo(200);
+        assertThat(result.body()).contains("0</span> revoked, <span>2</span> not",
+                "Unknown: the CA did not answer in time, and may have revoked it; check this certificate.",
+                "Not tried: the CA did not answer about an earlier one.");
+        assertThat(portal.core.calls("PATCH", "/api/manage/revoke/ABCDEF")).as("not sent after the outage").hasSize(before);
     }
 
     @Test

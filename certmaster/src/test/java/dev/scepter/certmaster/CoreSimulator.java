@@ -38,6 +38,8 @@ final class CoreSimulator implements AutoCloseable {
     volatile boolean caUnavailable;
     /** How long {@code POST /api/csr} takes, as a busy core: long enough for a second click to arrive meanwhile. */
     volatile long csrDelayMillis;
+    /** A serial whose revocation the simulated core fails with HTTP 503. */
+    static final String FAILING = "DEAD01";
     private final HttpServer server;
     /** The CA that signs what is asked for with a kind, as the core would: a real certificate for the request's key. */
     private final java.security.KeyPair caKeys;
@@ -67,6 +69,24 @@ final class CoreSimulator implements AutoCloseable {
 
     List<Call> calls(String method, String pathPrefix) {
         return calls.stream().filter(c -> c.method().equals(method) && c.pathAndQuery().startsWith(pathPrefix)).toList();
+    }
+
+    /** The calls, once at least {@code atLeast} of them came (the portal reports sign-ins in the background); after 10 s, as they are. */
+    List<Call> awaitCalls(String method, String pathPrefix, int atLeast) throws InterruptedException {
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (calls(method, pathPrefix).size() < atLeast && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        return calls(method, pathPrefix);
+    }
+
+    /** The first call that matches, waiting for it up to 10 s. */
+    java.util.Optional<Call> awaitCall(String method, String pathPrefix, java.util.function.Predicate<Call> matching) throws InterruptedException {
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (calls(method, pathPrefix).stream().noneMatch(matching) && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        return calls(method, pathPrefix).stream().filter(matching).findFirst();
     }
 
     static byte[] resource(String name) {
@@ -138,6 +158,9 @@ final class CoreSimulator implements AutoCloseable {
             String history = "[" + item().replace("}", ",\"replaces\":null,\"replacedBy\":null,\"renewalMissed\":false}") + "]";
             send(exchange, 200, "application/json", ("{\"certificate\":" + item() + ",\"status\":" + status + ",\"history\":" + history
                     + ",\"historyComplete\":true}").getBytes(StandardCharsets.UTF_8));
+        } else if (route.equals("PATCH /api/manage/revoke/" + FAILING)) {
+            // A core that fails after it may have committed (HTTP 503 from its proxy).
+            problem(exchange, 503, "Service unavailable.");
         } else if (route.equals("PATCH /api/manage/revoke/" + SERIAL)) {
             if (revoked) {
                 problem(exchange, 409, "The certificate is already revoked.");

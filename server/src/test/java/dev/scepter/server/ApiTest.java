@@ -151,6 +151,10 @@ class ApiTest {
                 .contains("\"requester\":\"carol@example.com through API user csr\"");
         // A CSR.Request.Db client may ask for a kind, but not name a person with it.
         assertThat(postCsr("csr-db", csr(2048), "?kind=Client&validityDays=30&requester=carol%40example.com").statusCode()).isEqualTo(403);
+        // A requester with a bidirectional override, or one that reads as another actor: 400.
+        assertThat(postCsr("csr", csr(2048), "?kind=Client&validityDays=30&requester=carol%E2%80%AEmoc.elpmaxe").statusCode()).isEqualTo(400);
+        assertThat(postCsr("csr", csr(2048), "?kind=Client&validityDays=30&requester=carol+through+API+user+admin").statusCode())
+                .isEqualTo(400);
     }
 
     @Test
@@ -159,7 +163,7 @@ class ApiTest {
                 + "\"reason\":\"invalid_id_token\"}";
         assertThat(call("POST", "/api/manage/audit/sign-in", "csr", signIn).statusCode()).isEqualTo(204);
         assertThat(call("GET", "/api/manage/audit", "manage", null).body())
-                .contains("\"actor\":\"bob@example.com through API user csr\",\"action\":\"certmaster.sign-in\","
+                .contains("\"actor\":\"attempted name \\\"bob@example.com\\\" through API user csr\",\"action\":\"certmaster.sign-in\","
                         + "\"target\":\"oidc from 192.0.2.7: invalid_id_token\",\"outcome\":\"refused\"");
         assertThat(call("POST", "/api/manage/audit/sign-in", "manage", signIn).statusCode()).isEqualTo(403);
         assertThat(call("POST", "/api/manage/audit/sign-in", "csr-db", signIn).statusCode()).isEqualTo(403);
@@ -168,6 +172,23 @@ class ApiTest {
         assertThat(badMethod.body()).contains("method must be password or oidc");
         assertThat(call("POST", "/api/manage/audit/sign-in", "csr", signIn.replace("bob@example.com", "bob\\nadmin")).statusCode()).isEqualTo(400);
         assertThat(call("POST", "/api/manage/audit/sign-in", "csr", "{\"user\":\"bob\"}").statusCode()).isEqualTo(400);
+        // A name that could read as another actor or hide what it is: refused, as for a CSR's requester.
+        for (String name : new String[] {"eve\\u202Eliam", "eve\\u0085", "eve\\u200B", "alice through API user certmaster"}) {
+            assertThat(call("POST", "/api/manage/audit/sign-in", "csr", signIn.replace("bob@example.com", name)).statusCode()).as(name)
+                    .isEqualTo(400);
+        }
+        // A successful sign-in names the person plainly.
+        assertThat(call("POST", "/api/manage/audit/sign-in", "csr", signIn.replace("false", "true")).statusCode()).isEqualTo(204);
+        assertThat(call("GET", "/api/manage/audit", "manage", null).body())
+                .contains("\"actor\":\"bob@example.com through API user csr\",\"action\":\"certmaster.sign-in\"");
+        // A flood of refusals is cut off: at most 60 a minute per caller reach the trail.
+        int tooMany = 0;
+        for (int i = 0; i < 130 && tooMany == 0; i++) {
+            HttpResponse<String> answer = call("POST", "/api/manage/audit/sign-in", "csr", signIn.replace("bob@example.com", "flood" + i));
+            assertThat(answer.statusCode()).isIn(204, 429);
+            tooMany += answer.statusCode() == 429 ? 1 : 0;
+        }
+        assertThat(tooMany).as("a 429 once 60 refusals were taken this minute").isEqualTo(1);
     }
 
     private HttpResponse<byte[]> postCsr(String token, byte[] body) throws Exception {

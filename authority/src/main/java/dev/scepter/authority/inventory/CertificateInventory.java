@@ -49,6 +49,8 @@ public final class CertificateInventory {
 
     /** The most certificates one history shows (SCEPman renews yearly: decades of a device's certificates). */
     public static final int HISTORY_LIMIT = 200;
+    /** How many text hits an unbound certificate's history reads at most to find its exact subject. */
+    public static final int HISTORY_SCANNED = 5_000;
 
     /** This CA's certificate with this serial, audited as {@code certificate.read} when found. */
     public Optional<IssuedCertificate> find(String actor, BigInteger serialNumber) {
@@ -61,24 +63,38 @@ public final class CertificateInventory {
     /**
      * Every certificate issued for what this one was issued for: its bound device or user, or
      * (unbound) the same subject from the same endpoint. At most {@link #HISTORY_LIMIT}, newest kept.
+     * The store finds an unbound subject only as text (part of subjects, SANs and requesters:
+     * "CN=web" also finds "CN=web2"), so those hits are read page by page, the exact ones kept,
+     * until {@link #HISTORY_LIMIT} are found, the store has no more, or {@link #HISTORY_SCANNED}
+     * hits were read (then the history says it is incomplete).
      */
     public CertificateHistory history(IssuedCertificate certificate, Set<String> excludedEndpoints) {
         Instant now = clock.instant();
-        SearchQuery query;
         if (certificate.binding().isPresent()) {
-            query = new SearchQuery(Optional.empty(), SearchQuery.Validity.ANY, now, HISTORY_LIMIT, Optional.empty(), excludedEndpoints,
+            SearchQuery query = new SearchQuery(Optional.empty(), SearchQuery.Validity.ANY, now, HISTORY_LIMIT, Optional.empty(), excludedEndpoints,
                     new SearchQuery.Filters(Set.of(), Set.of(), Optional.empty(), Optional.of(certificate.binding().get().objectId()), false));
-        } else {
-            query = new SearchQuery(Optional.of(certificate.subject()), SearchQuery.Validity.ANY, now, HISTORY_LIMIT, Optional.empty(),
+            SearchPage page = store.search(issuer, query);
+            return CertificateHistory.of(page.items(), page.continuationToken().isEmpty(), now);
+        }
+        List<IssuedCertificate> same = new java.util.ArrayList<>();
+        Optional<String> next = Optional.empty();
+        int scanned = 0;
+        boolean complete;
+        do {
+            SearchQuery query = new SearchQuery(Optional.of(certificate.subject()), SearchQuery.Validity.ANY, now, HISTORY_LIMIT, next,
                     excludedEndpoints, new SearchQuery.Filters(Set.of(certificate.endpoint()), Set.of(), Optional.empty(), Optional.empty(),
                             false));
-        }
-        SearchPage page = store.search(issuer, query);
-        List<IssuedCertificate> same = page.items().stream()
-                .filter(other -> certificate.binding().isPresent()
-                        || other.binding().isEmpty() && other.subject().equals(certificate.subject()))
-                .toList();
-        return CertificateHistory.of(same, page.continuationToken().isEmpty(), now);
+            SearchPage page = store.search(issuer, query);
+            scanned += page.items().size();
+            for (IssuedCertificate other : page.items()) {
+                if (other.binding().isEmpty() && other.subject().equals(certificate.subject()) && same.size() < HISTORY_LIMIT) {
+                    same.add(other);
+                }
+            }
+            next = page.continuationToken();
+            complete = next.isEmpty();
+        } while (!complete && same.size() < HISTORY_LIMIT && scanned < HISTORY_SCANNED);
+        return CertificateHistory.of(same, complete, now);
     }
 
     /**

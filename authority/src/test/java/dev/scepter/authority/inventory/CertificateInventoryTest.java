@@ -53,12 +53,55 @@ class CertificateInventoryTest {
         assertThat(audit.events).isEmpty();
     }
 
+    @Test
+    void anUnboundHistoryFindsItsExactSubjectBehindMoreThanAPageOfSimilarOnes() {
+        // Older exact matches, then 250 newer certificates whose subject merely contains "CN=web".
+        for (int i = 1; i <= 3; i++) {
+            store.record(certificate(i, ISSUER, "CN=web", NOW.minusSeconds(10_000 + i)));
+        }
+        for (int i = 10; i < 260; i++) {
+            store.record(certificate(i, ISSUER, "CN=web" + i, NOW.minusSeconds(i)));
+        }
+        IssuedCertificate newest = certificate(1000, ISSUER, "CN=web", NOW.minusSeconds(1));
+        store.record(newest);
+        var history = new CertificateInventory(paging(store), ISSUER, audit, Clock.fixed(NOW, ZoneOffset.UTC))
+                .history(newest, java.util.Set.of());
+        assertThat(history.entries()).extracting(entry -> entry.certificate().serialNumber().intValue()).containsExactly(3, 2, 1, 1000);
+        assertThat(history.complete()).isTrue();
+    }
+
+    /** The store, its search newest first and in pages as the real adapters answer (the in-memory one gives one page). */
+    private static dev.scepter.authority.store.CertificateStore paging(InMemoryCertificateStore store) {
+        return (dev.scepter.authority.store.CertificateStore) java.lang.reflect.Proxy.newProxyInstance(
+                CertificateInventoryTest.class.getClassLoader(), new Class<?>[] {dev.scepter.authority.store.CertificateStore.class},
+                (proxy, method, args) -> {
+                    if (!method.getName().equals("search")) {
+                        try {
+                            return method.invoke(store, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    }
+                    SearchQuery query = (SearchQuery) args[1];
+                    int from = query.continuationToken().map(Integer::parseInt).orElse(0);
+                    List<IssuedCertificate> all = store.search((String) args[0], new SearchQuery(query.text(), query.validity(), query.now(),
+                            1000, Optional.empty(), query.excludedEndpoints(), query.filters())).items().stream()
+                            .sorted(java.util.Comparator.comparing(IssuedCertificate::notBefore).reversed()).toList();
+                    int to = Math.min(all.size(), from + query.pageSize());
+                    return new SearchPage(all.subList(from, to), to < all.size() ? Optional.of(Integer.toString(to)) : Optional.empty());
+                });
+    }
+
     private static SearchQuery query(Optional<String> text, Optional<String> continuationToken) {
         return new SearchQuery(text, SearchQuery.Validity.ANY, NOW, 50, continuationToken);
     }
 
     private static IssuedCertificate certificate(int serial, String issuer, String subject) {
-        return new IssuedCertificate(BigInteger.valueOf(serial), issuer, subject, List.of(), NOW.minusSeconds(60), NOW.plusSeconds(86_400),
+        return certificate(serial, issuer, subject, NOW.minusSeconds(60));
+    }
+
+    private static IssuedCertificate certificate(int serial, String issuer, String subject, java.time.Instant notBefore) {
+        return new IssuedCertificate(BigInteger.valueOf(serial), issuer, subject, List.of(), notBefore, NOW.plusSeconds(86_400),
                 "api", "token", Optional.empty(), Optional.empty(), Optional.empty(), new byte[] {1});
     }
 }

@@ -24,12 +24,15 @@ import org.springframework.security.oauth2.core.oidc.user.OidcUser;
  *       SCEPman's Certificate Master roles ({@link PortalRoles}) and dropped otherwise: a person
  *       without one is signed in and sees the "Not allowed" page;</li>
  *   <li>name: {@code preferred_username} (Entra ID: the UPN, which SCEPman records as the revoker),
- *       else {@code email}, else {@code sub}.</li>
+ *       else {@code oid} (Entra ID's object id), else {@code sub}. Never {@code email}: Entra ID
+ *       does not verify it, so anyone able to set their mail address could take another's name.</li>
  * </ul>
  */
 public final class OidcRoles implements OAuth2UserService<OidcUserRequest, OidcUser> {
 
     public static final String ROLES_CLAIM = "roles";
+    /** Entra ID's immutable object id of the user. */
+    static final String OBJECT_ID = "oid";
 
     private final OidcUserService tokenOnly = new OidcUserService();
 
@@ -57,7 +60,7 @@ public final class OidcRoles implements OAuth2UserService<OidcUserRequest, OidcU
     }
 
     static String nameClaim(OidcIdToken token) {
-        for (String claim : List.of(StandardClaimNames.PREFERRED_USERNAME, StandardClaimNames.EMAIL)) {
+        for (String claim : List.of(StandardClaimNames.PREFERRED_USERNAME, OBJECT_ID)) {
             String value = token.getClaimAsString(claim);
             if (value != null && !value.isBlank()) {
                 return claim;

@@ -2,6 +2,14 @@ package dev.scepter.certmaster.security;
 
 import dev.scepter.certmaster.core.CoreApi;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.core.AuthenticationException;
@@ -15,15 +23,54 @@ import org.springframework.security.oauth2.core.OAuth2Error;
  * {@code dev.scepter.certmaster.audit} (which also keeps it when the core cannot be told). Never a password, a token or a code: the name tried, the
  * way (password or OIDC), the client's address (the proxy's, unless forwarded headers are trusted)
  * and, for a refusal, the kind of refusal.
+ *
+ * <p>Strangers choose how often they fail, so refusals reach the core bounded: the first refusal of
+ * a name from an address in a {@link #WINDOW window} is reported; the others of that window, and
+ * every attempt the throttle refused, are only counted and reported once at the window's end
+ * ("and N more refusals, M of them throttled"). Reports go out on one background thread with at
+ * most {@value #QUEUE} waiting (beyond, the log alone has them): a sign-in never waits for the core.
  */
-final class SignInLog {
+final class SignInLog implements AutoCloseable {
 
     static final Logger AUDIT = LoggerFactory.getLogger("dev.scepter.certmaster.audit");
+    static final Duration WINDOW = Duration.ofMinutes(1);
+    static final int QUEUE = 100;
+    /** Distinct name+address pairs counted at once; beyond, one pair "(other names)" from "(other addresses)" takes the counts. */
+    static final int TRACKED = 1000;
 
     private final CoreApi core;
+    private final Duration window;
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "certmaster-sign-in-audit");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final Map<String, Counted> counted = new ConcurrentHashMap<>();
+
+    /** Refusals of one name from one address in the current window, beyond the one reported. */
+    private static final class Counted {
+        final String who;
+        final String how;
+        final String address;
+        int more;
+        int throttled;
+        String reason = "";
+
+        Counted(String who, String how, String address) {
+            this.who = who;
+            this.how = how;
+            this.address = address;
+        }
+    }
 
     SignInLog(CoreApi core) {
+        this(core, WINDOW);
+    }
+
+    SignInLog(CoreApi core, Duration window) {
         this.core = core;
+        this.window = window;
     }
 
     void succeeded(HttpServletRequest request, String how, Authentication user) {
@@ -34,17 +81,79 @@ final class SignInLog {
 
     void failed(HttpServletRequest request, String how, String name, AuthenticationException refusal) {
         String who = name == null || name.isBlank() ? "(unknown)" : printable(name);
-        AUDIT.warn("sign-in refused: user={} via={} from={} reason={}", who, how, request.getRemoteAddr(), reason(refusal));
-        tellCore(who, how, request.getRemoteAddr(), false, reason(refusal));
+        String address = request.getRemoteAddr();
+        boolean throttled = refusal instanceof SignInThrottledException;
+        AUDIT.warn("sign-in refused: user={} via={} from={} reason={}", who, how, address, reason(refusal));
+        String key = who + "\n" + how + "\n" + address;
+        boolean first;
+        synchronized (counted) {
+            Counted existing = counted.get(key);
+            if (existing == null && counted.size() >= TRACKED) {
+                key = "\n" + how + "\n";
+                existing = counted.get(key);
+                if (existing == null) {
+                    existing = new Counted("(other names)", how, "(other addresses)");
+                    counted.put(key, existing);
+                    schedule(key);
+                }
+            }
+            first = existing == null;
+            if (first) {
+                counted.put(key, new Counted(who, how, address));
+                schedule(key);
+            } else {
+                existing.more++;
+                existing.throttled += throttled ? 1 : 0;
+                existing.reason = reason(refusal);
+            }
+        }
+        if (first) {
+            tellCore(who, how, address, false, reason(refusal));
+        }
     }
 
-    /** Best effort: a core that cannot be told now neither blocks nor fails the sign-in; the log has the event. */
+    private void schedule(String key) {
+        sender.schedule(() -> {
+            Counted done;
+            synchronized (counted) {
+                done = counted.remove(key);
+            }
+            if (done != null && done.more > 0) {
+                send(done.who, done.how, done.address, false, done.more + " more refusals in " + window.toSeconds() + " s ("
+                        + done.throttled + " throttled), the last: " + done.reason);
+            }
+        }, window.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Best effort, in the background: a core that cannot be told now neither blocks nor fails the sign-in; the log has the event. */
     private void tellCore(String who, String how, String address, boolean succeeded, String reason) {
+        if (waiting.incrementAndGet() > QUEUE) {
+            waiting.decrementAndGet();
+            AUDIT.warn("too many sign-ins wait for the core's audit trail: this one is in this log only");
+            return;
+        }
         try {
-            core.reportSignIn(who, how.toLowerCase(java.util.Locale.ROOT), address, succeeded, reason.length() > 256 ? reason.substring(0, 253) + "..." : reason);
+            sender.execute(() -> {
+                waiting.decrementAndGet();
+                send(who, how, address, succeeded, reason);
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            waiting.decrementAndGet();
+            AUDIT.warn("the core's audit trail did not take this sign-in: the portal is stopping");
+        }
+    }
+
+    private void send(String who, String how, String address, boolean succeeded, String reason) {
+        try {
+            core.reportSignIn(who, how.toLowerCase(Locale.ROOT), address, succeeded, reason.length() > 256 ? reason.substring(0, 253) + "..." : reason);
         } catch (RuntimeException e) {
             AUDIT.warn("the core's audit trail did not take this sign-in: {}", e.getMessage());
         }
+    }
+
+    @Override
+    public void close() {
+        sender.shutdown();
     }
 
     /** The provider's error code and description for an OIDC refusal (no token in them), else the kind of refusal. */
@@ -56,10 +165,26 @@ final class SignInLog {
         return refusal.getClass().getSimpleName();
     }
 
-    /** A name as typed may hold anything: no line breaks or control characters in the log, and not too long. */
+    /**
+     * A name as typed may hold anything. The core's rule for names (its PersonNames): no control
+     * characters (C0 or C1), no format or bidirectional ones (Cf), no line or paragraph separator,
+     * and not the words that join a person to the portal in the trail. Here each such character
+     * becomes "?" and those words lose their spaces, so a refused attempt still reaches the trail
+     * (the core would refuse it as typed) and no log line can be forged; at most 200 characters.
+     */
     static String printable(String name) {
-        String cleaned = name.replaceAll("\\p{Cntrl}", "?");
-        return cleaned.length() > 200 ? cleaned.substring(0, 200) + "..." : cleaned;
+        StringBuilder cleaned = new StringBuilder();
+        name.strip().codePoints().forEach(c -> {
+            int type = Character.getType(c);
+            boolean unsafe = Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR;
+            cleaned.appendCodePoint(unsafe ? '?' : c);
+        });
+        String text = cleaned.toString().replaceAll("(?i) through API user ", "?through?API?user?");
+        if (text.isEmpty()) {
+            return "(unknown)";
+        }
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
 }

@@ -112,21 +112,40 @@ public class CertificatesController {
             return "revoke-results";
         }
         List<BulkResult> results = new ArrayList<>();
+        boolean outage = false;
         for (String serial : chosen) {
+            if (outage) {
+                // One wait for a core that does not answer is enough: the rest are not sent, and said so.
+                results.add(new BulkResult(serial, false, "Not tried: the CA did not answer about an earlier one."));
+                continue;
+            }
             try {
                 core.revoke(serial, code, user.getName());
                 results.add(new BulkResult(serial, true, "Revoked (" + RevocationReason.name(code) + ")"));
             } catch (CoreRefusal refusal) {
                 results.add(new BulkResult(serial, false, refusal.detail()));
             } catch (CoreUnavailable unavailable) {
-                // The rest were not tried: say so for each rather than leave the admin guessing.
-                results.add(new BulkResult(serial, false, "The CA did not answer; not revoked."));
+                outage = true;
+                results.add(new BulkResult(serial, false, sent(unavailable)
+                        ? "Unknown: the CA did not answer in time, and may have revoked it; check this certificate."
+                        : "The CA did not answer; not revoked."));
             }
         }
         model.addAttribute("results", results);
         model.addAttribute("revoked", results.stream().filter(BulkResult::revoked).count());
         model.addAttribute("failed", results.stream().filter(r -> !r.revoked()).count());
         return "revoke-results";
+    }
+
+    /**
+     * Whether the request may have reached the core: a timeout waiting for the answer (not for the
+     * connection) or a server error, after which the core may have committed the revocation.
+     */
+    private static boolean sent(CoreUnavailable unavailable) {
+        Throwable cause = unavailable.getCause();
+        return cause == null
+                ? unavailable.getMessage() != null && unavailable.getMessage().startsWith("The CA's API answered HTTP 5")
+                : cause instanceof java.net.http.HttpTimeoutException && !(cause instanceof java.net.http.HttpConnectTimeoutException);
     }
 
     /** How one certificate of a bulk revocation went. */

@@ -127,15 +127,16 @@ public final class CsrController {
     /**
      * The person a trusted caller names: only one holding CSR.Request, SCEPman's role "only used
      * internally" (Certificate Master's), may issue in someone else's name; an API client with
-     * CSR.Request.Db issues as itself. A name is printable, one line and at most 256 characters.
+     * CSR.Request.Db issues as itself. A name follows {@link dev.scepter.authority.audit.PersonNames}.
      */
     static String onBehalfOf(String person, ApiCaller caller) {
         if (!caller.roles().contains(ApiRole.CSR_REQUEST)) {
             throw new ApiProblem(HttpStatus.FORBIDDEN, "Only a caller with the role CSR.Request may name the requester.");
         }
         String name = person.strip();
-        if (name.isEmpty() || name.length() > 256 || name.codePoints().anyMatch(c -> Character.isISOControl(c))) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, "requester must be a name of 1 to 256 printable characters on one line.");
+        String problem = dev.scepter.authority.audit.PersonNames.problem(name);
+        if (problem != null) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "requester must be " + problem + ".");
         }
         return name;
     }

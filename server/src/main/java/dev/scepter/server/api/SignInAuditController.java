@@ -30,8 +30,11 @@ public final class SignInAuditController {
     }
 
     @Operation(summary = "Record a sign-in to Certificate Master in the audit trail (role CSR.Request: the portal's)")
-    @ApiResponse(responseCode = "204", description = "Recorded as \"certmaster.sign-in\", the actor \"{user} through API user {caller}\"")
-    @ApiResponse(responseCode = "400", description = "A field is missing, too long or not one line; method is not password or oidc")
+    @ApiResponse(responseCode = "204", description = "Recorded as \"certmaster.sign-in\", the actor \"{user} through API user {caller}\""
+            + " (a refusal: \"attempted name \\\"{user}\\\" through API user {caller}\")")
+    @ApiResponse(responseCode = "400", description = "A field is missing, too long or not one line; the user has format or"
+            + " bidirectional characters or \" through API user \"; method is not password or oidc")
+    @ApiResponse(responseCode = "429", description = "More than 60 refused sign-ins this minute from this caller (the portal aggregates them)")
     @PostMapping("/api/manage/audit/sign-in")
     public ResponseEntity<Void> signIn(@RequestBody SignInBody body, @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {
         if (body == null || body.succeeded() == null) {
@@ -39,6 +42,8 @@ public final class SignInAuditController {
         }
         try {
             signIns.record(caller.name(), body.user(), body.method(), body.address(), body.succeeded(), body.reason());
+        } catch (PortalSignIns.TooMany e) {
+            throw new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, e.getMessage() + ".");
         } catch (IllegalArgumentException e) {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, e.getMessage() + ".");
         }
