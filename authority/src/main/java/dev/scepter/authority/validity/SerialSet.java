@@ -73,13 +73,17 @@ final class SerialSet {
     }
 
     boolean contains(BigInteger serial) {
-        if (fits(serial)) {
-            byte[] bytes = serial.toByteArray();
-            if (sorted.contains(word(bytes, 12), word(bytes, 4), (int) word(bytes, 0))) {
-                return true;
-            }
+        // The hash set first, then the arrays: a merge publishes the arrays before it removes their
+        // serials from the hash set, so a serial not in the hash set any more is in the arrays this
+        // reads next. Read the other way round, a merge between the two reads hid the serial from both.
+        if (recent.contains(serial)) {
+            return true;
         }
-        return recent.contains(serial);
+        if (!fits(serial)) {
+            return false;
+        }
+        byte[] bytes = serial.toByteArray();
+        return sorted.contains(word(bytes, 12), word(bytes, 4), (int) word(bytes, 0));
     }
 
     void add(BigInteger serial) {
