@@ -9,9 +9,11 @@ import dev.scepter.authority.enrollment.EnrollmentEndpoint;
 import dev.scepter.authority.enrollment.EnrollmentOutcome;
 import dev.scepter.authority.enrollment.EnrollmentRequest;
 import dev.scepter.authority.enrollment.EnrollmentService;
+import dev.scepter.authority.issuance.CertificateKind;
 import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.revocation.Revocations;
+import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.authority.store.RevocationOutcome;
 import dev.scepter.protocol.acme.AcmeError;
 import dev.scepter.protocol.acme.AcmeJws;
@@ -23,6 +25,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -72,6 +76,7 @@ public final class AcmeController {
     private static final MediaType PROBLEM = MediaType.APPLICATION_PROBLEM_JSON;
     private static final MediaType JOSE_JSON = MediaType.parseMediaType("application/jose+json");
     private static final MediaType PEM_CHAIN = MediaType.parseMediaType("application/pem-certificate-chain");
+    private static final Set<Long> REASONS = Set.of(0L, 1L, 3L, 4L, 5L, 9L);
     private static final Duration ORDER_LIFETIME = Duration.ofDays(7);
     private static final System.Logger LOG = System.getLogger(AcmeController.class.getName());
 
@@ -97,8 +102,11 @@ public final class AcmeController {
         this.state = new AcmeState(random);
         this.http01 = new Http01Validator(settings.http01Port());
         this.profile = new AcmeProfile(AcmeSettings.DEFAULT_PROFILE, settings.dnsSuffixes(), settings.ipRanges());
+        // The Server kind, not the CSR, decides the usages: serverAuth (clientAuth if asked), digitalSignature
+        // (and keyEncipherment for RSA), DNS and IP names only; a CSR asking for another usage is refused.
         this.issuance = new EndpointProfile(ENDPOINT, SerialNumbers.TYPE_STATIC, Optional.of(settings.validityPeriodDays()),
-                List.of(KeyPurposeId.id_kp_serverAuth), KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
+                List.of(KeyPurposeId.id_kp_serverAuth), KeyUsage.digitalSignature | KeyUsage.keyEncipherment)
+                .ofKind(CertificateKind.SERVER, Math.min(settings.validityPeriodDays(), CertificateKind.SERVER.maximumValidityDays()));
     }
 
     // ---- unauthenticated resources -------------------------------------------------------------
@@ -340,7 +348,12 @@ public final class AcmeController {
                     throw new AcmeProblem(AcmeError.BAD_CSR, "The csr is not a base64url DER PKCS#10 request.");
                 }
                 AcmeOrderCheck check = new AcmeOrderCheck(this.profile, Set.copyOf(order.identifiers));
-                Optional<String> refusal = check.refusal(csr);
+                Optional<String> refusal;
+                try {
+                    refusal = check.refusal(csr);
+                } catch (RuntimeException e) { // a CSR BouncyCastle cannot read further: the client's, not ours
+                    refusal = Optional.of("the CSR cannot be read: " + e.getClass().getSimpleName());
+                }
                 if (refusal.isPresent()) {
                     throw new AcmeProblem(AcmeError.BAD_CSR, "The CSR does not fit the order: " + refusal.get() + ".");
                 }
@@ -363,7 +376,7 @@ public final class AcmeController {
                 }
                 X509CertificateHolder certificate = ((EnrollmentOutcome.Issued) outcome).certificate();
                 AcmeState.Issued issued = new AcmeState.Issued(state.newId(), signed.account.id, certificate.getSerialNumber(), pemChain(certificate));
-                state.certificates.put(issued.id(), issued);
+                state.add(issued);
                 order.certificateId = issued.id();
                 order.status = AcmeState.Status.VALID;
                 LOG.log(System.Logger.Level.INFO, "ACME order {0} of account {1}: issued {2}", order.id, signed.account.id,
@@ -399,20 +412,37 @@ public final class AcmeController {
             if (!(payload.get("certificate") instanceof String encoded)) {
                 throw new AcmeProblem(AcmeError.MALFORMED, "revokeCert carries a certificate.");
             }
+            byte[] der;
             X509CertificateHolder certificate;
             try {
-                certificate = new X509CertificateHolder(new Base64URL(encoded).decode());
+                der = new Base64URL(encoded).decode();
+                certificate = new X509CertificateHolder(der);
             } catch (IOException | RuntimeException e) {
                 throw new AcmeProblem(AcmeError.MALFORMED, "The certificate is not base64url DER.");
             }
             int reason = 0;
             if (payload.containsKey("reason")) {
-                if (!(payload.get("reason") instanceof Number number) || !Set.of(0, 1, 3, 4, 5, 9).contains(number.intValue())) {
+                // An integer, not 1.9 (which intValue() would make 1) nor 4294967297 (which it would wrap to 1).
+                if (!(payload.get("reason") instanceof Number number) || !(number instanceof Long || number instanceof Integer)
+                        || !REASONS.contains(number.longValue())) {
                     throw new AcmeProblem(AcmeError.BAD_REVOCATION_REASON, "The reason is one of 0, 1, 3, 4, 5 and 9 (RFC 5280 section 5.3.1).");
                 }
-                reason = ((Number) payload.get("reason")).intValue();
+                reason = (int) number.longValue();
+            }
+            if (!certificate.getIssuer().equals(core.ca().certificate().getSubject())) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "This CA did not issue the certificate.");
             }
             BigInteger serial = certificate.getSerialNumber();
+            // The certificate presented must be the very one this CA issued with that serial: its issuer
+            // name and serial alone are anyone's to write into a certificate of their own key.
+            Optional<IssuedCertificate> stored = core.storage().certificateStore()
+                    .find(BCStyle.INSTANCE.toString(core.ca().certificate().getSubject()), serial);
+            if (stored.isEmpty()) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "This CA has no record of the certificate.");
+            }
+            if (!MessageDigest.isEqual(stored.get().der(), der)) {
+                throw new AcmeProblem(AcmeError.UNAUTHORIZED, "This is not the certificate this CA issued with that serial number.");
+            }
             String actor;
             if (jws.jwk().isPresent()) {
                 JWK key = jws.jwk().get();
@@ -424,15 +454,10 @@ public final class AcmeController {
                 actor = "acme certificate key";
             } else {
                 AcmeState.Account account = accountOf(jws, request, profile);
-                boolean ordered = state.certificates.values().stream()
-                        .anyMatch(issued -> issued.accountId().equals(account.id) && issued.serial().equals(serial));
-                if (!ordered) {
+                if (!account.id.equals(state.orderedBy(serial))) {
                     throw new AcmeProblem(AcmeError.UNAUTHORIZED, "This account did not order this certificate.");
                 }
                 actor = "acme account " + account.id;
-            }
-            if (!certificate.getIssuer().equals(core.ca().certificate().getSubject())) {
-                throw new AcmeProblem(AcmeError.MALFORMED, "This CA did not issue the certificate.");
             }
             RevocationOutcome outcome = revocations.revoke(actor, serial, reason, null);
             return switch (outcome) {
@@ -590,7 +615,13 @@ public final class AcmeController {
     }
 
     private static byte[] body(HttpServletRequest request) throws IOException {
-        if (request.getContentType() == null || !MediaType.parseMediaType(request.getContentType()).isCompatibleWith(JOSE_JSON)) {
+        boolean jose;
+        try {
+            jose = request.getContentType() != null && MediaType.parseMediaType(request.getContentType()).isCompatibleWith(JOSE_JSON);
+        } catch (org.springframework.http.InvalidMediaTypeException e) {
+            jose = false;
+        }
+        if (!jose) {
             throw new AcmeProblem(AcmeError.MALFORMED, "ACME requests are application/jose+json (RFC 8555 section 6.2).");
         }
         byte[] body = request.getInputStream().readNBytes(AcmeJws.MAX_BYTES + 1);

@@ -101,6 +101,8 @@ final class AcmeState {
     final Map<String, Authorization> authorizations = new ConcurrentHashMap<>();
     final Map<String, Authorization> authorizationByChallenge = new ConcurrentHashMap<>();
     final Map<String, Issued> certificates = new ConcurrentHashMap<>();
+    /** The account that ordered each certificate, by serial: revocation by account looks it up, not through every certificate. */
+    private final Map<BigInteger, String> accountBySerial = new ConcurrentHashMap<>();
     private final SecureRandom random;
 
     AcmeState(SecureRandom random) {
@@ -111,6 +113,16 @@ final class AcmeState {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    void add(Issued issued) {
+        certificates.put(issued.id(), issued);
+        accountBySerial.put(issued.serial(), issued.accountId());
+    }
+
+    /** The id of the account that ordered the certificate with this serial on this node, or null. */
+    String orderedBy(BigInteger serial) {
+        return accountBySerial.get(serial);
     }
 
     Optional<Account> accountByKey(String thumbprint) {
