@@ -435,6 +435,22 @@ class AcmeTest {
     }
 
     @Test
+    void anOrderNamesTenIdentifiersAtMostAndAnAccountHasTwentyOpenOrders() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        List<Map<String, Object>> eleven = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            eleven.add(Map.of("type", "dns", "value", "n" + i + ".localhost"));
+        }
+        assertProblem(client.post((String) directory.get("newOrder"), Map.of("identifiers", eleven)), 400, "malformed");
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> created = client.post((String) directory.get("newOrder"), order("dns", "n" + i + ".localhost"));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        }
+        assertProblem(client.post((String) directory.get("newOrder"), order("dns", "one-more.localhost")), 429, "rateLimited");
+    }
+
+    @Test
     void anUnknownProfileIsNotFound() throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.url("/acme/other/directory")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -153,6 +153,10 @@ public final class AcmeController {
             if (Boolean.TRUE.equals(payload.get("onlyReturnExisting"))) {
                 throw new AcmeProblem(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No account has this key.");
             }
+            if (state.accounts.size() >= AcmeState.MAX_ACCOUNTS) {
+                throw new AcmeProblem(AcmeError.RATE_LIMITED, "This node keeps no more ACME accounts (" + AcmeState.MAX_ACCOUNTS
+                        + ") until it restarts.");
+            }
             List<String> contact = new ArrayList<>();
             if (payload.get("contact") instanceof List<?> given) {
                 for (Object item : given) {
@@ -212,8 +216,13 @@ public final class AcmeController {
         return answer(request, profile, () -> {
             Signed signed = signedByAccount(request, profile);
             Map<String, Object> payload = signed.jws.payload().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED, "newOrder has a payload."));
-            if (!(payload.get("identifiers") instanceof List<?> given) || given.isEmpty() || given.size() > 100) {
-                throw new AcmeProblem(AcmeError.MALFORMED, "newOrder names 1 to 100 identifiers.");
+            if (!(payload.get("identifiers") instanceof List<?> given) || given.isEmpty() || given.size() > AcmeState.MAX_IDENTIFIERS) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "newOrder names 1 to " + AcmeState.MAX_IDENTIFIERS + " identifiers.");
+            }
+            state.forgetExpired(signed.account, clock.instant());
+            if (signed.account.orders.size() >= AcmeState.MAX_ORDERS_PER_ACCOUNT) {
+                throw new AcmeProblem(AcmeError.RATE_LIMITED, "This account has " + AcmeState.MAX_ORDERS_PER_ACCOUNT
+                        + " orders that have not expired yet, the most it may have; finish or wait for them.");
             }
             if (payload.containsKey("notBefore") || payload.containsKey("notAfter")) {
                 throw new AcmeProblem(AcmeError.MALFORMED, "This server sets the validity itself: leave out notBefore and notAfter.");
