@@ -323,6 +323,7 @@ class AcmeTest {
         assertProblem(client.post((String) directory.get("newOrder"), order("dns", "localhost.example.com")), 400, "rejectedIdentifier");
         assertProblem(client.post((String) directory.get("newOrder"), order("ip", "10.0.0.1")), 400, "rejectedIdentifier");
         assertProblem(client.post((String) directory.get("newOrder"), order("dns", "*.localhost")), 400, "rejectedIdentifier");
+        assertProblem(client.post((String) directory.get("newOrder"), order("dns", "localhost")), 400, "rejectedIdentifier");
         assertThat(acmeRecords()).as("nothing issued").isEqualTo(before);
     }
 

@@ -236,6 +236,11 @@ public final class AcmeController {
                 if (!AcmeIdentifier.DNS.equals(type) && !AcmeIdentifier.IP.equals(type)) {
                     throw new AcmeProblem(AcmeError.UNSUPPORTED_IDENTIFIER, "This server certifies dns and ip identifiers only.");
                 }
+                if (AcmeIdentifier.DNS.equals(type) && !value.contains(".")) {
+                    // A Server certificate names fully qualified names only (CertificateKind.SERVER), as from POST /api/csr.
+                    throw new AcmeProblem(AcmeError.REJECTED_IDENTIFIER, "Refused: " + value
+                            + " is a single label; a server certificate names fully qualified DNS names (like www.example.com).");
+                }
                 Optional<String> refusal = this.profile.refusal(identifier);
                 if (refusal.isPresent()) {
                     throw new AcmeProblem(AcmeError.REJECTED_IDENTIFIER, "Refused: " + refusal.get() + ".");
