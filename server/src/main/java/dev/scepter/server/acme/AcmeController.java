@@ -13,7 +13,6 @@ import dev.scepter.authority.issuance.CertificateKind;
 import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.revocation.Revocations;
-import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.authority.store.RevocationOutcome;
 import dev.scepter.protocol.acme.AcmeError;
 import dev.scepter.protocol.acme.AcmeJws;
@@ -25,7 +24,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -449,13 +446,8 @@ public final class AcmeController {
             BigInteger serial = certificate.getSerialNumber();
             // The certificate presented must be the very one this CA issued with that serial: its issuer
             // name and serial alone are anyone's to write into a certificate of their own key.
-            Optional<IssuedCertificate> stored = core.storage().certificateStore()
-                    .find(BCStyle.INSTANCE.toString(core.ca().certificate().getSubject()), serial);
-            if (stored.isEmpty()) {
-                throw new AcmeProblem(AcmeError.MALFORMED, "This CA has no record of the certificate.");
-            }
-            if (!MessageDigest.isEqual(stored.get().der(), der)) {
-                throw new AcmeProblem(AcmeError.UNAUTHORIZED, "This is not the certificate this CA issued with that serial number.");
+            if (!revocations.isRecorded(serial, der)) {
+                throw new AcmeProblem(AcmeError.UNAUTHORIZED, "This CA has no record of this very certificate (with that serial number, byte for byte).");
             }
             String actor;
             if (jws.jwk().isPresent()) {
