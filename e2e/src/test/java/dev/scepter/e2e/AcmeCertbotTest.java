@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * ACME (RFC 8555) with Debian's certbot against the built launcher: certbot registers, answers
  * HTTP-01 with its own standalone server on a loopback port ({@code AppConfig:Acme:Http01Port}),
- * gets a certificate for {@code localhost} with the chain, renews it, and revokes it; the
+ * gets a certificate for {@code www.localhost} with the chain, renews it, and revokes it; the
  * certificate is recorded, {@code openssl ocsp} says good, then revoked. A name the profile does
  * not allow is refused as {@code rejectedIdentifier} and nothing is issued.
  */
@@ -59,9 +59,9 @@ class AcmeCertbotTest {
 
     @Test
     void certbotObtainsRenewsAndRevokesACertificateThatOcspFollows(@TempDir Path dir) throws Exception {
-        Command.Result obtained = certonly(dir, "localhost");
+        Command.Result obtained = certonly(dir, "www.localhost");
         assertThat(obtained.exitCode()).as("%s", obtained).isZero();
-        Path live = dir.resolve("config/live/localhost");
+        Path live = dir.resolve("config/live/www.localhost");
         Path cert = live.resolve("cert.pem");
         String fullchain = Files.readString(live.resolve("fullchain.pem"));
         assertThat(fullchain.split("-----BEGIN CERTIFICATE-----", -1)).as("the certificate and the CA").hasSize(3);
@@ -69,7 +69,7 @@ class AcmeCertbotTest {
         Command.Result verified = Command.run(dir, "openssl", "verify", "-CAfile", ca.toString(), cert.toString());
         assertThat(verified.exitCode()).as("%s", verified).isZero();
         Command.Result text = Command.run(dir, "openssl", "x509", "-in", cert.toString(), "-noout", "-ext", "subjectAltName,extendedKeyUsage");
-        assertThat(text.stdout()).contains("DNS:localhost").contains("TLS Web Server Authentication");
+        assertThat(text.stdout()).contains("DNS:www.localhost").contains("TLS Web Server Authentication");
         OpensslOcsp.assertGood(OpensslOcsp.queryCert(dir, server.url("ocsp"), ca, cert), cert);
         String firstSerial = serial(dir, cert);
 

@@ -323,6 +323,7 @@ class AcmeTest {
         assertProblem(client.post((String) directory.get("newOrder"), order("dns", "localhost.example.com")), 400, "rejectedIdentifier");
         assertProblem(client.post((String) directory.get("newOrder"), order("ip", "10.0.0.1")), 400, "rejectedIdentifier");
         assertProblem(client.post((String) directory.get("newOrder"), order("dns", "*.localhost")), 400, "rejectedIdentifier");
+        assertProblem(client.post((String) directory.get("newOrder"), order("dns", "localhost")), 400, "rejectedIdentifier");
         assertThat(acmeRecords()).as("nothing issued").isEqualTo(before);
     }
 
@@ -333,6 +334,121 @@ class AcmeTest {
         client.register();
         issue(client, "dns", "fail.localhost", new GeneralName(GeneralName.dNSName, "fail.localhost"), false);
         assertThat(acmeRecords()).as("nothing issued").isEqualTo(before);
+    }
+
+    /** A ready order for one DNS name: its finalize URL. */
+    private static String readyOrder(Client client, String name) throws Exception {
+        HttpResponse<String> created = client.post((String) directory.get("newOrder"), order("dns", name));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Map<String, Object> order = json(created.body());
+        Map<String, Object> authz = json(client.post(((List<?>) order.get("authorizations")).get(0).toString(), null).body());
+        Map<?, ?> challenge = (Map<?, ?>) ((List<?>) authz.get("challenges")).get(0);
+        SERVED.put((String) challenge.get("token"), challenge.get("token") + "." + client.key.computeThumbprint());
+        assertThat(json(client.post((String) challenge.get("url"), Map.of()).body()).get("status")).isEqualTo("valid");
+        return (String) order.get("finalize");
+    }
+
+    private static String csr(KeyPair keys, X500Name subject, ExtensionsGenerator extensions) throws Exception {
+        return Base64URL.encode(new JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic())
+                .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded()).toString();
+    }
+
+    @Test
+    void aCertificateOfAnotherKeyWithTheVictimsSerialRevokesNothing() throws Exception {
+        Client victim = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        victim.register();
+        X509Certificate leaf = issue(victim, "dns", "victim.localhost", new GeneralName(GeneralName.dNSName, "victim.localhost"), true).get(0);
+        // The attacker's own certificate: the CA's name as issuer, the victim's serial, the attacker's key, signed by that key.
+        KeyPair attacker = KeyPairGenerator.getInstance("EC").generateKeyPair();
+        byte[] forged = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(server.core.ca().certificate().getSubject(),
+                leaf.getSerialNumber(), new java.util.Date(), new java.util.Date(System.currentTimeMillis() + 86_400_000L),
+                new X500Name("CN=victim.localhost"), attacker.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(attacker.getPrivate())).getEncoded();
+        Client forger = new Client(new ECKey.Builder(Curve.P_256, (java.security.interfaces.ECPublicKey) attacker.getPublic())
+                .privateKey(attacker.getPrivate()).build());
+        assertProblem(forger.post((String) directory.get("revokeCert"), Map.of("certificate", Base64URL.encode(forged).toString())),
+                403, "unauthorized");
+        // Nor through an account: the victim's account with the forged certificate.
+        assertProblem(victim.post((String) directory.get("revokeCert"), Map.of("certificate", Base64URL.encode(forged).toString())),
+                403, "unauthorized");
+        assertThat(server.core.storage().certificateStore().find(issuer(), leaf.getSerialNumber()).orElseThrow().revocation())
+                .as("the victim's certificate is not revoked").isEmpty();
+    }
+
+    @Test
+    void aRevocationReasonIsAnIntegerInRange() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        X509Certificate leaf = issue(client, "dns", "reason.localhost", new GeneralName(GeneralName.dNSName, "reason.localhost"), true).get(0);
+        String certificate = Base64URL.encode(leaf.getEncoded()).toString();
+        assertProblem(client.post((String) directory.get("revokeCert"), Map.of("certificate", certificate, "reason", 4294967297L)),
+                400, "badRevocationReason");
+        assertProblem(client.post((String) directory.get("revokeCert"), Map.of("certificate", certificate, "reason", 1.9)),
+                400, "badRevocationReason");
+        assertThat(server.core.storage().certificateStore().find(issuer(), leaf.getSerialNumber()).orElseThrow().revocation()).isEmpty();
+        assertThat(client.post((String) directory.get("revokeCert"), Map.of("certificate", certificate, "reason", 4)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theServerKindDecidesTheUsagesAndTheSubjectHoldsOneCommonNameOnly() throws Exception {
+        long before = acmeRecords();
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        String finalize = readyOrder(client, "usage.localhost");
+        GeneralNames san = new GeneralNames(new GeneralName(GeneralName.dNSName, "usage.localhost"));
+        for (KeyPurposeId usage : List.of(KeyPurposeId.id_kp_OCSPSigning, KeyPurposeId.id_kp_codeSigning, KeyPurposeId.anyExtendedKeyUsage)) {
+            ExtensionsGenerator extensions = new ExtensionsGenerator();
+            extensions.addExtension(Extension.subjectAlternativeName, false, san);
+            extensions.addExtension(Extension.extendedKeyUsage, false, new org.bouncycastle.asn1.x509.ExtendedKeyUsage(usage));
+            assertProblem(client.post(finalize, Map.of("csr", csr(rsa(), new X500Name(""), extensions))), 400, "badCSR");
+        }
+        for (String subject : List.of("CN=usage.localhost+CN=evil.example", "CN=usage.localhost,O=Evil Corp", "E=boss@example.com")) {
+            ExtensionsGenerator extensions = new ExtensionsGenerator();
+            extensions.addExtension(Extension.subjectAlternativeName, false, san);
+            assertProblem(client.post(finalize, Map.of("csr", csr(rsa(), new X500Name(subject), extensions))), 400, "badCSR");
+        }
+        ExtensionsGenerator notNames = new ExtensionsGenerator();
+        notNames.addExtension(Extension.subjectAlternativeName, false, new org.bouncycastle.asn1.DERUTF8String("not GeneralNames"));
+        assertProblem(client.post(finalize, Map.of("csr", csr(rsa(), new X500Name(""), notNames))), 400, "badCSR");
+        assertThat(acmeRecords()).as("nothing issued").isEqualTo(before);
+
+        // A key usage the CSR asks for is not the certificate's: the kind's are (RSA: digitalSignature, keyEncipherment).
+        ExtensionsGenerator extensions = new ExtensionsGenerator();
+        extensions.addExtension(Extension.subjectAlternativeName, false, san);
+        extensions.addExtension(Extension.keyUsage, true, new org.bouncycastle.asn1.x509.KeyUsage(
+                org.bouncycastle.asn1.x509.KeyUsage.keyCertSign | org.bouncycastle.asn1.x509.KeyUsage.cRLSign));
+        HttpResponse<String> finalized = client.post(finalize, Map.of("csr", csr(rsa(), new X500Name("CN=usage.localhost"), extensions)));
+        assertThat(finalized.statusCode()).as(finalized.body()).isEqualTo(200);
+        HttpResponse<String> pem = client.post((String) json(finalized.body()).get("certificate"), null);
+        X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem.body().getBytes(StandardCharsets.US_ASCII)));
+        assertThat(leaf.getExtendedKeyUsage()).containsExactly(KeyPurposeId.id_kp_serverAuth.getId());
+        assertThat(leaf.getKeyUsage()).containsExactly(true, false, true, false, false, false, false, false, false);
+        assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=usage.localhost");
+    }
+
+    @Test
+    void aContentTypeThatIsNoMediaTypeIsMalformed() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create((String) directory.get("newAccount")))
+                .header("Content-Type", "x").POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertProblem(response, 400, "malformed");
+    }
+
+    @Test
+    void anOrderNamesTenIdentifiersAtMostAndAnAccountHasTwentyOpenOrders() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        List<Map<String, Object>> eleven = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            eleven.add(Map.of("type", "dns", "value", "n" + i + ".localhost"));
+        }
+        assertProblem(client.post((String) directory.get("newOrder"), Map.of("identifiers", eleven)), 400, "malformed");
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> created = client.post((String) directory.get("newOrder"), order("dns", "n" + i + ".localhost"));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        }
+        assertProblem(client.post((String) directory.get("newOrder"), order("dns", "one-more.localhost")), 429, "rateLimited");
     }
 
     @Test

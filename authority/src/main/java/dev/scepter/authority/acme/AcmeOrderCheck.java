@@ -42,8 +42,13 @@ public final class AcmeOrderCheck implements ChallengeVerifier {
     /** Why the CSR does not fit the order and the profile, or empty when it does. */
     public Optional<String> refusal(PKCS10CertificationRequest csr) {
         Set<AcmeIdentifier> asked = new HashSet<>();
-        GeneralNames names = CertificationRequests.requestedExtensions(csr)
-                .map(extensions -> GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName)).orElse(null);
+        GeneralNames names;
+        try {
+            names = CertificationRequests.requestedExtensions(csr)
+                    .map(extensions -> GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName)).orElse(null);
+        } catch (RuntimeException e) { // BouncyCastle: IllegalArgumentException, IllegalStateException for a bad attribute
+            return Optional.of("the CSR's subject alternative name extension is not a GeneralNames sequence (RFC 5280 section 4.2.1.6)");
+        }
         if (names != null) {
             for (GeneralName name : names.getNames()) {
                 if (name.getTagNo() == GeneralName.dNSName) {
@@ -58,6 +63,17 @@ public final class AcmeOrderCheck implements ChallengeVerifier {
                 } else {
                     return Optional.of("the CSR asks for a subject alternative name that is no DNS name or IP address");
                 }
+            }
+        }
+        // The subject is copied into the certificate: ACME vouches for the order's names and nothing
+        // else, so it may hold common names only, each alone in its RDN (CN=ok+CN=evil hides a second one).
+        for (RDN rdn : csr.getSubject().getRDNs()) {
+            if (rdn.isMultiValued()) {
+                return Optional.of("the CSR's subject has a multi-valued RDN; it may hold one common name, one of the order's identifiers");
+            }
+            if (!BCStyle.CN.equals(rdn.getFirst().getType())) {
+                return Optional.of("the CSR's subject has " + BCStyle.INSTANCE.oidToDisplayName(rdn.getFirst().getType())
+                        + "; it may hold one common name, one of the order's identifiers, and nothing else");
             }
         }
         for (RDN rdn : csr.getSubject().getRDNs(BCStyle.CN)) {

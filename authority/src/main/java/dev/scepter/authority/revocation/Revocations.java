@@ -37,6 +37,15 @@ public final class Revocations {
     }
 
     /**
+     * Whether {@code der} is, byte for byte, the certificate this CA recorded with its serial: what
+     * a revocation request that presents a certificate (ACME's revokeCert) must prove before its
+     * issuer name and serial, which anyone can write into a certificate of their own, are believed.
+     */
+    public boolean isRecorded(BigInteger serialNumber, byte[] der) {
+        return store.find(issuer, serialNumber).map(recorded -> java.security.MessageDigest.isEqual(recorded.der(), der)).orElse(false);
+    }
+
+    /**
      * @param actor  who asks (the API token's name)
      * @param reason a CRLReason code (RFC 5280 section 5.3.1)
      * @param revoker who the caller says revokes, as SCEPman records it: "{revoker} through API user {actor}"

@@ -12,6 +12,7 @@ public enum AcmeError {
     INCORRECT_RESPONSE("incorrectResponse", 403),
     MALFORMED("malformed", 400),
     ORDER_NOT_READY("orderNotReady", 403),
+    RATE_LIMITED("rateLimited", 429),
     REJECTED_IDENTIFIER("rejectedIdentifier", 400),
     SERVER_INTERNAL("serverInternal", 503),
     UNAUTHORIZED("unauthorized", 403),

@@ -9,6 +9,7 @@ import dev.scepter.authority.enrollment.EnrollmentEndpoint;
 import dev.scepter.authority.enrollment.EnrollmentOutcome;
 import dev.scepter.authority.enrollment.EnrollmentRequest;
 import dev.scepter.authority.enrollment.EnrollmentService;
+import dev.scepter.authority.issuance.CertificateKind;
 import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.revocation.Revocations;
@@ -72,6 +73,7 @@ public final class AcmeController {
     private static final MediaType PROBLEM = MediaType.APPLICATION_PROBLEM_JSON;
     private static final MediaType JOSE_JSON = MediaType.parseMediaType("application/jose+json");
     private static final MediaType PEM_CHAIN = MediaType.parseMediaType("application/pem-certificate-chain");
+    private static final Set<Long> REASONS = Set.of(0L, 1L, 3L, 4L, 5L, 9L);
     private static final Duration ORDER_LIFETIME = Duration.ofDays(7);
     private static final System.Logger LOG = System.getLogger(AcmeController.class.getName());
 
@@ -97,8 +99,11 @@ public final class AcmeController {
         this.state = new AcmeState(random);
         this.http01 = new Http01Validator(settings.http01Port());
         this.profile = new AcmeProfile(AcmeSettings.DEFAULT_PROFILE, settings.dnsSuffixes(), settings.ipRanges());
+        // The Server kind, not the CSR, decides the usages: serverAuth (clientAuth if asked), digitalSignature
+        // (and keyEncipherment for RSA), DNS and IP names only; a CSR asking for another usage is refused.
         this.issuance = new EndpointProfile(ENDPOINT, SerialNumbers.TYPE_STATIC, Optional.of(settings.validityPeriodDays()),
-                List.of(KeyPurposeId.id_kp_serverAuth), KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
+                List.of(KeyPurposeId.id_kp_serverAuth), KeyUsage.digitalSignature | KeyUsage.keyEncipherment)
+                .ofKind(CertificateKind.SERVER, Math.min(settings.validityPeriodDays(), CertificateKind.SERVER.maximumValidityDays()));
     }
 
     // ---- unauthenticated resources -------------------------------------------------------------
@@ -144,6 +149,10 @@ public final class AcmeController {
             }
             if (Boolean.TRUE.equals(payload.get("onlyReturnExisting"))) {
                 throw new AcmeProblem(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No account has this key.");
+            }
+            if (state.accounts.size() >= AcmeState.MAX_ACCOUNTS) {
+                throw new AcmeProblem(AcmeError.RATE_LIMITED, "This node keeps no more ACME accounts (" + AcmeState.MAX_ACCOUNTS
+                        + ") until it restarts.");
             }
             List<String> contact = new ArrayList<>();
             if (payload.get("contact") instanceof List<?> given) {
@@ -204,8 +213,13 @@ public final class AcmeController {
         return answer(request, profile, () -> {
             Signed signed = signedByAccount(request, profile);
             Map<String, Object> payload = signed.jws.payload().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED, "newOrder has a payload."));
-            if (!(payload.get("identifiers") instanceof List<?> given) || given.isEmpty() || given.size() > 100) {
-                throw new AcmeProblem(AcmeError.MALFORMED, "newOrder names 1 to 100 identifiers.");
+            if (!(payload.get("identifiers") instanceof List<?> given) || given.isEmpty() || given.size() > AcmeState.MAX_IDENTIFIERS) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "newOrder names 1 to " + AcmeState.MAX_IDENTIFIERS + " identifiers.");
+            }
+            state.forgetExpired(signed.account, clock.instant());
+            if (signed.account.orders.size() >= AcmeState.MAX_ORDERS_PER_ACCOUNT) {
+                throw new AcmeProblem(AcmeError.RATE_LIMITED, "This account has " + AcmeState.MAX_ORDERS_PER_ACCOUNT
+                        + " orders that have not expired yet, the most it may have; finish or wait for them.");
             }
             if (payload.containsKey("notBefore") || payload.containsKey("notAfter")) {
                 throw new AcmeProblem(AcmeError.MALFORMED, "This server sets the validity itself: leave out notBefore and notAfter.");
@@ -218,6 +232,11 @@ public final class AcmeController {
                 AcmeIdentifier identifier = new AcmeIdentifier(type, value);
                 if (!AcmeIdentifier.DNS.equals(type) && !AcmeIdentifier.IP.equals(type)) {
                     throw new AcmeProblem(AcmeError.UNSUPPORTED_IDENTIFIER, "This server certifies dns and ip identifiers only.");
+                }
+                if (AcmeIdentifier.DNS.equals(type) && !value.contains(".")) {
+                    // A Server certificate names fully qualified names only (CertificateKind.SERVER), as from POST /api/csr.
+                    throw new AcmeProblem(AcmeError.REJECTED_IDENTIFIER, "Refused: " + value
+                            + " is a single label; a server certificate names fully qualified DNS names (like www.example.com).");
                 }
                 Optional<String> refusal = this.profile.refusal(identifier);
                 if (refusal.isPresent()) {
@@ -340,7 +359,12 @@ public final class AcmeController {
                     throw new AcmeProblem(AcmeError.BAD_CSR, "The csr is not a base64url DER PKCS#10 request.");
                 }
                 AcmeOrderCheck check = new AcmeOrderCheck(this.profile, Set.copyOf(order.identifiers));
-                Optional<String> refusal = check.refusal(csr);
+                Optional<String> refusal;
+                try {
+                    refusal = check.refusal(csr);
+                } catch (RuntimeException e) { // a CSR BouncyCastle cannot read further: the client's, not ours
+                    refusal = Optional.of("the CSR cannot be read: " + e.getClass().getSimpleName());
+                }
                 if (refusal.isPresent()) {
                     throw new AcmeProblem(AcmeError.BAD_CSR, "The CSR does not fit the order: " + refusal.get() + ".");
                 }
@@ -363,7 +387,7 @@ public final class AcmeController {
                 }
                 X509CertificateHolder certificate = ((EnrollmentOutcome.Issued) outcome).certificate();
                 AcmeState.Issued issued = new AcmeState.Issued(state.newId(), signed.account.id, certificate.getSerialNumber(), pemChain(certificate));
-                state.certificates.put(issued.id(), issued);
+                state.add(issued);
                 order.certificateId = issued.id();
                 order.status = AcmeState.Status.VALID;
                 LOG.log(System.Logger.Level.INFO, "ACME order {0} of account {1}: issued {2}", order.id, signed.account.id,
@@ -399,20 +423,32 @@ public final class AcmeController {
             if (!(payload.get("certificate") instanceof String encoded)) {
                 throw new AcmeProblem(AcmeError.MALFORMED, "revokeCert carries a certificate.");
             }
+            byte[] der;
             X509CertificateHolder certificate;
             try {
-                certificate = new X509CertificateHolder(new Base64URL(encoded).decode());
+                der = new Base64URL(encoded).decode();
+                certificate = new X509CertificateHolder(der);
             } catch (IOException | RuntimeException e) {
                 throw new AcmeProblem(AcmeError.MALFORMED, "The certificate is not base64url DER.");
             }
             int reason = 0;
             if (payload.containsKey("reason")) {
-                if (!(payload.get("reason") instanceof Number number) || !Set.of(0, 1, 3, 4, 5, 9).contains(number.intValue())) {
+                // An integer, not 1.9 (which intValue() would make 1) nor 4294967297 (which it would wrap to 1).
+                if (!(payload.get("reason") instanceof Number number) || !(number instanceof Long || number instanceof Integer)
+                        || !REASONS.contains(number.longValue())) {
                     throw new AcmeProblem(AcmeError.BAD_REVOCATION_REASON, "The reason is one of 0, 1, 3, 4, 5 and 9 (RFC 5280 section 5.3.1).");
                 }
-                reason = ((Number) payload.get("reason")).intValue();
+                reason = (int) number.longValue();
+            }
+            if (!certificate.getIssuer().equals(core.ca().certificate().getSubject())) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "This CA did not issue the certificate.");
             }
             BigInteger serial = certificate.getSerialNumber();
+            // The certificate presented must be the very one this CA issued with that serial: its issuer
+            // name and serial alone are anyone's to write into a certificate of their own key.
+            if (!revocations.isRecorded(serial, der)) {
+                throw new AcmeProblem(AcmeError.UNAUTHORIZED, "This CA has no record of this very certificate (with that serial number, byte for byte).");
+            }
             String actor;
             if (jws.jwk().isPresent()) {
                 JWK key = jws.jwk().get();
@@ -424,15 +460,10 @@ public final class AcmeController {
                 actor = "acme certificate key";
             } else {
                 AcmeState.Account account = accountOf(jws, request, profile);
-                boolean ordered = state.certificates.values().stream()
-                        .anyMatch(issued -> issued.accountId().equals(account.id) && issued.serial().equals(serial));
-                if (!ordered) {
+                if (!account.id.equals(state.orderedBy(serial))) {
                     throw new AcmeProblem(AcmeError.UNAUTHORIZED, "This account did not order this certificate.");
                 }
                 actor = "acme account " + account.id;
-            }
-            if (!certificate.getIssuer().equals(core.ca().certificate().getSubject())) {
-                throw new AcmeProblem(AcmeError.MALFORMED, "This CA did not issue the certificate.");
             }
             RevocationOutcome outcome = revocations.revoke(actor, serial, reason, null);
             return switch (outcome) {
@@ -590,7 +621,13 @@ public final class AcmeController {
     }
 
     private static byte[] body(HttpServletRequest request) throws IOException {
-        if (request.getContentType() == null || !MediaType.parseMediaType(request.getContentType()).isCompatibleWith(JOSE_JSON)) {
+        boolean jose;
+        try {
+            jose = request.getContentType() != null && MediaType.parseMediaType(request.getContentType()).isCompatibleWith(JOSE_JSON);
+        } catch (org.springframework.http.InvalidMediaTypeException e) {
+            jose = false;
+        }
+        if (!jose) {
             throw new AcmeProblem(AcmeError.MALFORMED, "ACME requests are application/jose+json (RFC 8555 section 6.2).");
         }
         byte[] body = request.getInputStream().readNBytes(AcmeJws.MAX_BYTES + 1);

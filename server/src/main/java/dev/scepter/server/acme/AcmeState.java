@@ -95,12 +95,21 @@ final class AcmeState {
     record Issued(String id, String accountId, BigInteger serial, String pemChain) {
     }
 
+    /** Accounts one node keeps: registration is open, and each costs memory until a restart. */
+    static final int MAX_ACCOUNTS = 2_000;
+    /** Unexpired orders per account (certbot and lego make one per certificate, renewals included). */
+    static final int MAX_ORDERS_PER_ACCOUNT = 20;
+    /** Identifiers per order, each one an authorization. */
+    static final int MAX_IDENTIFIERS = 10;
+
     final Map<String, Account> accounts = new ConcurrentHashMap<>();
     final Map<String, String> accountByThumbprint = new ConcurrentHashMap<>();
     final Map<String, Order> orders = new ConcurrentHashMap<>();
     final Map<String, Authorization> authorizations = new ConcurrentHashMap<>();
     final Map<String, Authorization> authorizationByChallenge = new ConcurrentHashMap<>();
     final Map<String, Issued> certificates = new ConcurrentHashMap<>();
+    /** The account that ordered each certificate, by serial: revocation by account looks it up, not through every certificate. */
+    private final Map<BigInteger, String> accountBySerial = new ConcurrentHashMap<>();
     private final SecureRandom random;
 
     AcmeState(SecureRandom random) {
@@ -111,6 +120,41 @@ final class AcmeState {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    void add(Issued issued) {
+        certificates.put(issued.id(), issued);
+        accountBySerial.put(issued.serial(), issued.accountId());
+    }
+
+    /** The id of the account that ordered the certificate with this serial on this node, or null. */
+    String orderedBy(BigInteger serial) {
+        return accountBySerial.get(serial);
+    }
+
+    /**
+     * Forgets the account's expired orders, with their authorizations, challenges and certificate
+     * URLs (the certificates stay in the store; the link from serial to account stays, for revocation).
+     */
+    void forgetExpired(Account account, Instant now) {
+        for (String id : account.orders) {
+            Order order = orders.get(id);
+            if (order == null || now.isAfter(order.expires)) {
+                account.orders.remove(id);
+                if (order != null) {
+                    orders.remove(id);
+                    for (String authzId : order.authorizations) {
+                        Authorization authz = authorizations.remove(authzId);
+                        if (authz != null) {
+                            authorizationByChallenge.remove(authz.http01.id);
+                        }
+                    }
+                    if (order.certificateId != null) {
+                        certificates.remove(order.certificateId);
+                    }
+                }
+            }
+        }
     }
 
     Optional<Account> accountByKey(String thumbprint) {
