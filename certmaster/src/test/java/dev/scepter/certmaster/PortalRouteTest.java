@@ -99,7 +99,9 @@ class PortalRouteTest {
 
     @Test
     void signedInWithoutTheRoleEveryRouteIs403AndNothingReachesTheCore() throws Exception {
-        int callsBefore = portal.core.calls.size();
+        // Sign-in reports go to the core off the request path, so those of the @BeforeAll sign-ins may still be arriving:
+        // what must not reach the core is a refused route's call, which is anything but a sign-in report.
+        int callsBefore = routeCalls();
         for (PortalRoute route : PortalRoutes.all()) {
             List<String> without = ACCOUNTS.entrySet().stream().filter(a -> a.getValue().stream().noneMatch(route.roles()::contains))
                     .map(Map.Entry::getKey).toList();
@@ -111,7 +113,11 @@ class PortalRouteTest {
                 assertThat(response.body()).as(account + " " + route).contains("lacks the role");
             }
         }
-        assertThat(portal.core.calls).hasSize(callsBefore);
+        assertThat(routeCalls()).isEqualTo(callsBefore);
+    }
+
+    private static int routeCalls() {
+        return (int) portal.core.calls.stream().filter(c -> !c.pathAndQuery().startsWith("/api/manage/audit/sign-in")).count();
     }
 
     @Test
