@@ -71,6 +71,14 @@ final class CoreSimulator implements AutoCloseable {
         return calls.stream().filter(c -> c.method().equals(method) && c.pathAndQuery().startsWith(pathPrefix)).toList();
     }
 
+    /**
+     * How many calls came other than sign-in reports. The portal reports sign-ins in the background, so one from an earlier
+     * sign-in may arrive at any time; a test that counts what a page sent to the core counts these.
+     */
+    int callsButSignInReports() {
+        return (int) calls.stream().filter(c -> !c.pathAndQuery().startsWith("/api/manage/audit/sign-in")).count();
+    }
+
     /** The calls, once at least {@code atLeast} of them came (the portal reports sign-ins in the background); after 10 s, as they are. */
     List<Call> awaitCalls(String method, String pathPrefix, int atLeast) throws InterruptedException {
         long until = System.nanoTime() + 10_000_000_000L;
