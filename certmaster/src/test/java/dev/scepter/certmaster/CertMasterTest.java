@@ -55,6 +55,10 @@ class CertMasterTest {
         assertThat(home.statusCode()).isEqualTo(200);
         assertThat(home.body()).contains("Welcome, <span>admin</span>", "Submit a CSR", "Find certificates")
                 .contains("Your roles: <span>Admin.Full</span>").doesNotContain("FACTOR_");
+        // Admin.Full: every link in the header, every form under "Issue".
+        assertThat(PortalRouteTest.header(home)).contains("id=\"nav-csr\"", "id=\"nav-certificates\"", "id=\"nav-expiring\"",
+                "id=\"nav-audit\"", "href=\"/certmaster/audit\"", "id=\"nav-issue\"", "id=\"nav-form-server\"", "id=\"nav-form-client\"",
+                "id=\"nav-form-user\"", "id=\"nav-form-code-signing\"", "id=\"nav-form-smime\"");
         assertThat(home.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
                 assertThat(csp).contains("default-src 'none'", "form-action 'self'", "frame-ancestors 'none'"));
         assertThat(home.headers().firstValue("X-Frame-Options")).hasValue("DENY");
