@@ -8,8 +8,8 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -198,7 +197,7 @@ class CertMasterBrowserTest {
         assertThat(rows).as(history.getText()).hasSize(2);
         // Oldest first: the first enrollment, replaced by the second; the second, which replaced it and is this page's.
         assertThat(rows.get(0).getText()).startsWith(older).contains("replaced by " + newer).doesNotContain("not renewed");
-        assertThat(rows.get(1).getText()).startsWith(newer).contains("replaced " + older).doesNotContain("replaced by");
+        assertThat(rows.get(1).getText()).startsWith(newer).endsWith("replaced " + older).doesNotContain("replaced by");
         assertThat(rows.get(1).getAttribute("class")).isEqualTo("this");
         screenshot("13-device-history");
 
@@ -285,8 +284,16 @@ class CertMasterBrowserTest {
         });
     }
 
+    /** The whole page, not just the window: a detail page's history is below the fold. */
     private static void screenshot(String name) throws IOException {
-        File shot = browser.getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        Map<String, Object> layout = browser.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+        Map<?, ?> content = (Map<?, ?>) layout.get("cssContentSize");
+        // The window's width, scroll bar included: captured whole, the page has none and takes that width.
+        Number width = (Number) browser.executeScript("return window.innerWidth");
+        Map<String, Object> page = Map.of("x", 0, "y", 0, "scale", 1,
+                "width", width.doubleValue(), "height", ((Number) content.get("height")).doubleValue());
+        Map<String, Object> shot = browser.executeCdpCommand("Page.captureScreenshot",
+                Map.of("format", "png", "captureBeyondViewport", true, "clip", page));
+        Files.write(SCREENSHOTS.resolve(name + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
     }
 }
