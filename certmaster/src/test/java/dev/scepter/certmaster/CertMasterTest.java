@@ -7,7 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -245,6 +249,51 @@ class CertMasterTest {
         HttpResponse<String> detail = browser.get("/certificates/" + CoreSimulator.SERIAL);
         assertThat(detail.body()).contains("Status now:", "Good", "Good: bound to no device or user", "Every certificate of this subject");
         assertThat(portal.core.calls("GET", "/api/manage/certificates/" + CoreSimulator.SERIAL)).isNotEmpty();
+    }
+
+    @Test
+    void theHistorySaysForEachRenewalWhichItReplacedWhichReplacedItAndWhichWasNotRenewed() throws Exception {
+        List<String> serials = CoreSimulator.RENEWALS;
+        for (String page : serials) {
+            HttpResponse<String> detail = browser.get("/certificates/" + page);
+            assertThat(detail.statusCode()).as(page).isEqualTo(200);
+            assertThat(detail.body()).as(page).contains("Every certificate of this device or user");
+            List<List<String>> rows = historyRows(detail.body());
+            assertThat(rows).as(page).extracting(row -> row.get(0)).containsExactlyElementsOf(serials);
+            // The Renewal cell as a browser shows it: each part after the one before by "; ".
+            assertThat(rows).as(page).extracting(row -> row.get(4)).containsExactly("replaced by " + serials.get(1),
+                    "replaced " + serials.get(0) + "; replaced by " + serials.get(2), "replaced " + serials.get(1) + "; not renewed");
+            assertThat(rows).as(page).extracting(row -> row.get(5)).containsExactly(
+                    serials.stream().map(s -> s.equals(page) ? "this" : "").toArray(String[]::new));
+        }
+        // A certificate that neither replaced nor was replaced, and is not due: nothing in the cell.
+        assertThat(historyRows(browser.get("/certificates/" + CoreSimulator.SERIAL).body())).singleElement()
+                .satisfies(row -> assertThat(row.get(4)).isEmpty());
+    }
+
+    private static final Pattern ROW = Pattern.compile("<tr([^>]*)>(.*?)</tr>", Pattern.DOTALL);
+    private static final Pattern CELL = Pattern.compile("<td[^>]*>(.*?)</td>", Pattern.DOTALL);
+
+    /**
+     * Each row of the history table: its cells' text as a browser shows it (tags gone, whitespace collapsed), then the row's
+     * class.
+     */
+    private static List<List<String>> historyRows(String page) {
+        String history = page.substring(page.indexOf("<section id=\"history\""));
+        history = history.substring(history.indexOf("<tbody>"), history.indexOf("</tbody>"));
+        List<List<String>> rows = new ArrayList<>();
+        Matcher row = ROW.matcher(history);
+        while (row.find()) {
+            List<String> cells = new ArrayList<>();
+            Matcher cell = CELL.matcher(row.group(2));
+            while (cell.find()) {
+                cells.add(cell.group(1).replaceAll("<[^>]*>", "").replaceAll("\\s+", " ").strip());
+            }
+            Matcher rowClass = Pattern.compile("class=\"([^\"]*)\"").matcher(row.group(1));
+            cells.add(rowClass.find() ? rowClass.group(1) : "");
+            rows.add(cells);
+        }
+        return rows;
     }
 
     @Test
