@@ -192,14 +192,13 @@ class CertMasterBrowserTest {
         assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Good");
         assertThat(browser.findElement(By.tagName("main")).getText()).contains(device.toString());
         WebElement history = browser.findElement(By.id("history"));
-        assertThat(history.findElement(By.tagName("h2")).getText()).isEqualTo("Every certificate of this device or user");
-        java.util.List<WebElement> rows = history.findElements(By.cssSelector("tbody tr"));
-        assertThat(rows).as(history.getText()).hasSize(2);
         // Oldest first: the first enrollment, replaced by the second; the second, which replaced it and is this page's.
-        assertThat(rows.get(0).getText()).startsWith(older).contains("replaced by " + newer).doesNotContain("not renewed");
-        assertThat(rows.get(1).getText()).startsWith(newer).endsWith("replaced " + older).doesNotContain("replaced by");
-        assertThat(rows.get(1).getAttribute("class")).isEqualTo("this");
+        assertDeviceHistory(older, newer, newer);
         screenshot("13-device-history");
+        // The same history from the other end: the older one's page, opened from this one.
+        history.findElement(By.linkText(older)).click();
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Certificate " + older);
+        assertDeviceHistory(older, newer, older);
 
         // 5. Expiring within ten years without a successor: the new ones under their endpoints, not the replaced one.
         browser.findElement(By.id("nav-expiring")).click();
@@ -208,8 +207,13 @@ class CertMasterBrowserTest {
         browser.findElement(By.id("show")).click();
         assertThat(browser.findElement(By.id("total")).getText()).contains("expire within 3650 days without a successor");
         String expiring = browser.findElement(By.tagName("main")).getText();
-        assertThat(expiring).contains("Endpoint api", csrSerial, "CN=browser.example.test (unbound)", formSerial, newer)
-                .doesNotContain(older);
+        assertThat(expiring).doesNotContain(older);
+        WebElement api = endpointGroup("api");
+        assertThat(api.getText()).contains(csrSerial, "CN=browser.example.test (unbound)", formSerial).doesNotContain(newer);
+        // The device's newer certificate under the endpoint it enrolled through, beside the device it is bound to.
+        WebElement aad = endpointGroup("static-aad");
+        assertThat(aad.getText()).contains(newer).doesNotContain(csrSerial, formSerial);
+        assertThat(aad.findElements(By.linkText(device.toString()))).as("the device, in \"Device or user\"").hasSize(1);
         screenshot("14-expiring");
 
         // 6. Revoke the CSR's certificate from its page; OCSP then says revoked.
@@ -237,6 +241,31 @@ class CertMasterBrowserTest {
         browser.findElement(By.id("submit")).click();
         assertThat(browser.findElement(By.id("error")).getText()).contains("not a PKCS#10 certification request");
         screenshot("17-not-a-csr");
+    }
+
+    /**
+     * The device's history on the page shown: two rows, oldest first, each Renewal cell exactly (the older one replaced by
+     * the newer, the newer one having replaced it), and the row of {@code shown} marked as this page's.
+     */
+    private static void assertDeviceHistory(String older, String newer, String shown) {
+        WebElement history = browser.findElement(By.id("history"));
+        assertThat(history.findElement(By.tagName("h2")).getText()).isEqualTo("Every certificate of this device or user");
+        java.util.List<WebElement> rows = history.findElements(By.cssSelector("tbody tr"));
+        assertThat(rows).as(history.getText()).hasSize(2);
+        assertThat(rows.get(0).findElements(By.tagName("td")).get(0).getText()).isEqualTo(older);
+        assertThat(rows.get(0).findElements(By.tagName("td")).get(4).getText()).isEqualTo("replaced by " + newer);
+        assertThat(rows.get(1).findElements(By.tagName("td")).get(0).getText()).isEqualTo(newer);
+        assertThat(rows.get(1).findElements(By.tagName("td")).get(4).getText()).isEqualTo("replaced " + older);
+        assertThat(rows).extracting(row -> java.util.Objects.toString(row.getAttribute("class"), ""))
+                .containsExactly(shown.equals(older) ? "this" : "", shown.equals(newer) ? "this" : "");
+    }
+
+    /** The expiry page's card of one endpoint, found by its heading. */
+    private static WebElement endpointGroup(String endpoint) {
+        java.util.List<WebElement> groups = browser.findElements(By.cssSelector("section.endpoint-group")).stream()
+                .filter(group -> group.findElement(By.tagName("h2")).getText().startsWith("Endpoint " + endpoint + ":")).toList();
+        assertThat(groups).as("the card of endpoint " + endpoint).hasSize(1);
+        return groups.get(0);
     }
 
     private static void signIn() throws Exception {
