@@ -7,7 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,8 +57,13 @@ class CertMasterTest {
     void theHomePageGreetsTheSignedInAdminWithCookieAndHeadersThatKeepTheSessionSafe() throws Exception {
         HttpResponse<String> home = browser.get("/");
         assertThat(home.statusCode()).isEqualTo(200);
-        assertThat(home.body()).contains("Welcome, <span>admin</span>", "Submit a CSR", "Find certificates")
+        // The home page's own tiles (the header links the same pages, so the words alone would not tell).
+        assertThat(home.body()).contains("Welcome, <span>admin</span>", "<strong>Submit a CSR</strong>", "<strong>Find certificates</strong>")
                 .contains("Your roles: <span>Admin.Full</span>").doesNotContain("FACTOR_");
+        // Admin.Full: every link in the header, every form under "Issue".
+        assertThat(PortalRouteTest.header(home)).contains("id=\"nav-csr\"", "id=\"nav-certificates\"", "id=\"nav-expiring\"",
+                "id=\"nav-audit\"", "href=\"/certmaster/audit\"", "id=\"nav-issue\"", "id=\"nav-form-server\"", "id=\"nav-form-client\"",
+                "id=\"nav-form-user\"", "id=\"nav-form-code-signing\"", "id=\"nav-form-smime\"");
         assertThat(home.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
                 assertThat(csp).contains("default-src 'none'", "form-action 'self'", "frame-ancestors 'none'"));
         assertThat(home.headers().firstValue("X-Frame-Options")).hasValue("DENY");
@@ -190,7 +199,9 @@ class CertMasterTest {
         portal.browser().signIn("admin", "not-the-password");
         portal.core.awaitCalls("POST", "/api/manage/audit/sign-in", 2);
         long until = System.nanoTime() + 10_000_000_000L;
-        while (portal.core.calls("POST", "/api/manage/audit/sign-in").stream().noneMatch(c -> c.text().contains("\"succeeded\":false"))
+        // This admin's refusal, not any: another test's (mallory's) may already be there, and this one comes in the background.
+        while (portal.core.calls("POST", "/api/manage/audit/sign-in").stream()
+                .noneMatch(c -> c.text().startsWith("{\"user\":\"admin\"") && c.text().contains("\"succeeded\":false"))
                 && System.nanoTime() < until) {
             Thread.sleep(20);
         }
@@ -241,6 +252,51 @@ class CertMasterTest {
         HttpResponse<String> detail = browser.get("/certificates/" + CoreSimulator.SERIAL);
         assertThat(detail.body()).contains("Status now:", "Good", "Good: bound to no device or user", "Every certificate of this subject");
         assertThat(portal.core.calls("GET", "/api/manage/certificates/" + CoreSimulator.SERIAL)).isNotEmpty();
+    }
+
+    @Test
+    void theHistorySaysForEachRenewalWhichItReplacedWhichReplacedItAndWhichWasNotRenewed() throws Exception {
+        List<String> serials = CoreSimulator.RENEWALS;
+        for (String page : serials) {
+            HttpResponse<String> detail = browser.get("/certificates/" + page);
+            assertThat(detail.statusCode()).as(page).isEqualTo(200);
+            assertThat(detail.body()).as(page).contains("Every certificate of this device or user");
+            List<List<String>> rows = historyRows(detail.body());
+            assertThat(rows).as(page).extracting(row -> row.get(0)).containsExactlyElementsOf(serials);
+            // The Renewal cell as a browser shows it: each part after the one before by "; ".
+            assertThat(rows).as(page).extracting(row -> row.get(4)).containsExactly("replaced by " + serials.get(1),
+                    "replaced " + serials.get(0) + "; replaced by " + serials.get(2), "replaced " + serials.get(1) + "; not renewed");
+            assertThat(rows).as(page).extracting(row -> row.get(5)).containsExactly(
+                    serials.stream().map(s -> s.equals(page) ? "this" : "").toArray(String[]::new));
+        }
+        // A certificate that neither replaced nor was replaced, and is not due: nothing in the cell.
+        assertThat(historyRows(browser.get("/certificates/" + CoreSimulator.SERIAL).body())).singleElement()
+                .satisfies(row -> assertThat(row.get(4)).isEmpty());
+    }
+
+    private static final Pattern ROW = Pattern.compile("<tr([^>]*)>(.*?)</tr>", Pattern.DOTALL);
+    private static final Pattern CELL = Pattern.compile("<td[^>]*>(.*?)</td>", Pattern.DOTALL);
+
+    /**
+     * Each row of the history table: its cells' text as a browser shows it (tags gone, whitespace collapsed), then the row's
+     * class.
+     */
+    private static List<List<String>> historyRows(String page) {
+        String history = page.substring(page.indexOf("<section id=\"history\""));
+        history = history.substring(history.indexOf("<tbody>"), history.indexOf("</tbody>"));
+        List<List<String>> rows = new ArrayList<>();
+        Matcher row = ROW.matcher(history);
+        while (row.find()) {
+            List<String> cells = new ArrayList<>();
+            Matcher cell = CELL.matcher(row.group(2));
+            while (cell.find()) {
+                cells.add(cell.group(1).replaceAll("<[^>]*>", "").replaceAll("\\s+", " ").strip());
+            }
+            Matcher rowClass = Pattern.compile("class=\"([^\"]*)\"").matcher(row.group(1));
+            cells.add(rowClass.find() ? rowClass.group(1) : "");
+            rows.add(cells);
+        }
+        return rows;
     }
 
     @Test

@@ -40,6 +40,12 @@ final class CoreSimulator implements AutoCloseable {
     volatile long csrDelayMillis;
     /** A serial whose revocation the simulated core fails with HTTP 503. */
     static final String FAILING = "DEAD01";
+    /**
+     * A device's three certificates, each a renewal of the one before: A replaced by B, B replaced A and was replaced by C,
+     * C replaced B and is due without a renewal. Each one's page has the same history.
+     */
+    static final List<String> RENEWALS = List.of("A1A1", "B2B2", "C3C3");
+    static final String RENEWED_DEVICE = "6f1c2a0e-3b7d-4c55-9e8a-2d4f6b8a0c11";
     private final HttpServer server;
     /** The CA that signs what is asked for with a kind, as the core would: a real certificate for the request's key. */
     private final java.security.KeyPair caKeys;
@@ -166,6 +172,17 @@ final class CoreSimulator implements AutoCloseable {
             String history = "[" + item().replace("}", ",\"replaces\":null,\"replacedBy\":null,\"renewalMissed\":false}") + "]";
             send(exchange, 200, "application/json", ("{\"certificate\":" + item() + ",\"status\":" + status + ",\"history\":" + history
                     + ",\"historyComplete\":true}").getBytes(StandardCharsets.UTF_8));
+        } else if (route.startsWith("GET /api/manage/certificates/") && RENEWALS.contains(route.substring(route.lastIndexOf('/') + 1))) {
+            String serial = route.substring(route.lastIndexOf('/') + 1);
+            String status = "{\"ocspStatus\":\"good\",\"source\":\"DIRECTORY\",\"expired\":false,\"explanation\":\"Good: the device is"
+                    + " enabled in the directory.\"}";
+            String history = "[" + renewal(0).replace("}}", "},\"replaces\":null,\"replacedBy\":\"" + RENEWALS.get(1) + "\",\"renewalMissed\":false}")
+                    + "," + renewal(1).replace("}}", "},\"replaces\":\"" + RENEWALS.get(0) + "\",\"replacedBy\":\"" + RENEWALS.get(2)
+                            + "\",\"renewalMissed\":false}")
+                    + "," + renewal(2).replace("}}", "},\"replaces\":\"" + RENEWALS.get(1) + "\",\"replacedBy\":null,\"renewalMissed\":true}")
+                    + "]";
+            send(exchange, 200, "application/json", ("{\"certificate\":" + renewal(RENEWALS.indexOf(serial)) + ",\"status\":" + status
+                    + ",\"history\":" + history + ",\"historyComplete\":true}").getBytes(StandardCharsets.UTF_8));
         } else if (route.equals("PATCH /api/manage/revoke/" + FAILING)) {
             // A core that fails after it may have committed (HTTP 503 from its proxy).
             problem(exchange, 503, "Service unavailable.");
@@ -221,6 +238,15 @@ final class CoreSimulator implements AutoCloseable {
                 + (revoked ? "\"revocationDate\":\"2026-06-01T00:00:00Z\",\"revocationReason\":1,\"revokedBy\":\"admin through API user certmaster\","
                         : "\"revocationDate\":null,\"revocationReason\":null,\"revokedBy\":null,")
                 + "\"requester\":\"certmaster\",\"source\":\"api\",\"certificateType\":\"Static\",\"boundObject\":null}";
+    }
+
+    /** The device's {@code index}th certificate of {@link #RENEWALS}, a year after the one before. */
+    private static String renewal(int index) {
+        int year = 2024 + index;
+        return "{\"serialNumber\":\"" + RENEWALS.get(index) + "\",\"subject\":\"CN=" + RENEWED_DEVICE + "\",\"sans\":[],"
+                + "\"issuanceDate\":\"" + year + "-01-01T00:00:00Z\",\"expirationDate\":\"" + (year + 1) + "-01-15T00:00:00Z\","
+                + "\"revocationDate\":null,\"revocationReason\":null,\"revokedBy\":null,\"requester\":\"scep\",\"source\":\"intune\","
+                + "\"certificateType\":\"Device\",\"boundObject\":{\"type\":\"DEVICE\",\"id\":\"" + RENEWED_DEVICE + "\"}}";
     }
 
     private static void problem(HttpExchange exchange, int status, String detail) throws IOException {

@@ -54,6 +54,9 @@ class OidcSignInTest {
         HttpResponse<String> home = alice.signIn("alice@example.com");
         assertThat(home.statusCode()).isEqualTo(200);
         assertThat(home.body()).contains("alice@example.com").contains("Admin.Full");
+        assertThat(PortalRouteTest.header(home)).contains("id=\"nav-csr\"", "id=\"nav-certificates\"", "id=\"nav-expiring\"",
+                "id=\"nav-audit\"", "id=\"nav-issue\"", "id=\"nav-form-server\"", "id=\"nav-form-client\"", "id=\"nav-form-user\"",
+                "id=\"nav-form-code-signing\"", "id=\"nav-form-smime\"");
         assertThat(alice.get(portal.base() + "/certificates").statusCode()).isEqualTo(200);
         assertThat(alice.cookies.getCookieStore().getCookies()).filteredOn(c -> c.getName().equals("CERTMASTER_SESSION")).isNotEmpty();
     }
@@ -81,6 +84,9 @@ class OidcSignInTest {
         assertThat(home.statusCode()).isEqualTo(200);
         // A role of another application in the claim is no role here.
         assertThat(home.body()).contains("Manage.All.Read").doesNotContain("SomeOtherApp.Role");
+        // The header from the token's roles: what a reader may open, no form and no CSR.
+        assertThat(PortalRouteTest.header(home)).contains("id=\"nav-certificates\"", "id=\"nav-expiring\"", "id=\"nav-audit\"")
+                .doesNotContain("nav-issue", "nav-form-", "nav-csr");
         String detail = portal.base() + "/certificates/" + CoreSimulator.SERIAL;
         assertThat(reader.get(portal.base() + "/certificates?q=" + CoreSimulator.SERIAL).statusCode()).isEqualTo(200);
         HttpResponse<String> page = reader.get(detail);
@@ -98,7 +104,11 @@ class OidcSignInTest {
     @Test
     void aUserWithRequestClientButNotRequestServerMayNotIssueAServerCertificateNorRevoke() throws Exception {
         Client kioskAdmin = new Client();
-        assertThat(kioskAdmin.signIn("kiosk-admin@example.com").statusCode()).isEqualTo(200);
+        HttpResponse<String> home = kioskAdmin.signIn("kiosk-admin@example.com");
+        // Request.Client: the client form alone under "Issue", and the CSR page (the bare role allows both); nothing to search.
+        assertThat(PortalRouteTest.header(home)).contains("id=\"nav-issue\"", "id=\"nav-form-client\"", "href=\"/certmaster/forms/client\"",
+                "id=\"nav-csr\"").doesNotContain("nav-form-server", "nav-form-user", "nav-form-code-signing", "nav-form-smime",
+                "nav-certificates", "nav-expiring", "nav-audit");
         assertThat(kioskAdmin.get(portal.base() + "/forms/client").statusCode()).isEqualTo(200);
         assertThat(kioskAdmin.get(portal.base() + "/forms/server").statusCode()).isEqualTo(403);
         int issued = portal.core.calls("POST", "/api/csr").size();

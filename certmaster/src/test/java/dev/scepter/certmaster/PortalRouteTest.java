@@ -142,6 +142,29 @@ class PortalRouteTest {
         assertThat(reader.get("/").body()).contains("Find certificates").doesNotContain("Submit a CSR</strong>");
     }
 
+    /** The header of a page: its links, nothing of the page's own. */
+    static String header(HttpResponse<String> page) {
+        assertThat(page.statusCode()).isEqualTo(200);
+        String body = page.body();
+        assertThat(body).contains("<header", "</header>");
+        return body.substring(body.indexOf("<header"), body.indexOf("</header>"));
+    }
+
+    @Test
+    void theHeaderLinksOnlyThePagesTheRolesMayUse() throws Exception {
+        String reader = header(SIGNED_IN.get("reader").get("/certificates"));
+        assertThat(reader).contains("id=\"nav-certificates\"", "id=\"nav-expiring\"", "id=\"nav-audit\"")
+                .doesNotContain("nav-issue", "nav-form-", "nav-csr");
+        for (String csrOnly : List.of("requester", "server-csr")) {
+            assertThat(header(SIGNED_IN.get(csrOnly).get("/csr"))).as(csrOnly).contains("id=\"nav-csr\"")
+                    .doesNotContain("nav-issue", "nav-form-", "nav-certificates", "nav-expiring", "nav-audit");
+        }
+        String former = header(SIGNED_IN.get("server-former").get("/forms/server"));
+        assertThat(former).contains("id=\"nav-issue\"", "id=\"nav-form-server\"", "href=\"/certmaster/forms/server\"")
+                .doesNotContain("nav-form-client", "nav-form-user", "nav-form-code-signing", "nav-form-smime", "nav-csr",
+                        "nav-certificates", "nav-expiring", "nav-audit");
+    }
+
     @Test
     void signInAttemptsAreLimitedPerAccountAndAddressThenRefusedEvenWithTheRightPassword() throws Exception {
         Browser guesser = portal.browser();

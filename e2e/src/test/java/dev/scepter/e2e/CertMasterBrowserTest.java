@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -28,17 +30,23 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Certificate Master in a real browser (Debian's chromium, driven by its chromedriver) against the
- * built launcher: the admin signs in with the password from the data folder, has a CSR made by
- * openssl issued, downloads the certificate, finds it, revokes it; then {@code openssl ocsp}
- * against the core says revoked. Each page is saved as a screenshot under
- * {@code target/screenshots/certmaster}.
+ * built launcher: the admin signs in with the password from the data folder, issues a TLS server
+ * certificate from the form and opens its PKCS#12 with {@code openssl pkcs12}, has a CSR made by
+ * openssl issued, finds both by search, reads the history of a device that enrolled twice over
+ * SCEP, revokes a certificate; then {@code openssl ocsp} against the core says revoked. Each page
+ * is saved as a screenshot under {@code target/screenshots/certmaster}.
  */
 class CertMasterBrowserTest {
 
     private static final Path SCREENSHOTS = Path.of("target", "screenshots", "certmaster");
 
+    private static final String AAD_CHALLENGE = "certmaster-e2e-challenge";
+
+    /** With {@code /static/aad} on, for certificates bound to a device of the embedded directory. */
     @RegisterExtension
-    static final ScepterServerExtension server = ScepterServerExtension.withDefaults();
+    static final ScepterServerExtension server = ScepterServerExtension.withSettings(Map.of(
+            "AppConfig__StaticAADValidation__Enabled", "true",
+            "AppConfig__StaticAADValidation__RequestPassword", AAD_CHALLENGE));
 
     @TempDir
     static Path work;
@@ -70,8 +78,197 @@ class CertMasterBrowserTest {
         }
     }
 
+    /**
+     * The issue's story, in the order an admin would go: sign in, issue a TLS server certificate
+     * from the form, submit a CSR, find both, read a device's history, revoke one, ask OCSP.
+     */
     @Test
-    void theAdminHasACsrIssuedFindsTheCertificateAndRevokesItAndOcspSaysRevoked() throws Exception {
+    void theAdminIssuesFromTheFormSubmitsACsrFindsBothReadsADevicesHistoryAndRevokes() throws Exception {
+        signIn();
+        Path caPem = server.caCertificatePem(work);
+
+        // 1. A TLS server certificate from the form, reached through the header's Issue menu.
+        browser.findElement(By.cssSelector("#nav-issue summary")).click();
+        screenshot("03-issue-menu");
+        browser.findElement(By.id("nav-form-server")).click();
+        assertThat(browser.findElement(By.tagName("h1")).getText()).contains("TLS server");
+        browser.findElement(By.id("names")).sendKeys("web.example.test\n*.web.example.test\n192.0.2.10");
+        browser.findElement(By.id("clientAuth")).click();
+        WebElement lifetime = browser.findElement(By.id("validityDays"));
+        lifetime.clear();
+        lifetime.sendKeys("90");
+        screenshot("04-form-server");
+        browser.findElement(By.id("submit")).click();
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Certificate issued");
+        String p12Password = browser.findElement(By.id("password")).getText();
+        String formSerial = browser.findElement(By.id("serial")).getText();
+        assertThat(p12Password).hasSize(24);
+        screenshot("05-form-issued");
+
+        // The file is a data: link on the page: the browser saves it without asking the server again.
+        browser.findElement(By.id("download-key")).click();
+        Path p12 = awaitDownload(".p12");
+        Path formPem = work.resolve("form.pem");
+        Command.Result opened = Command.run(work, "openssl", "pkcs12", "-in", p12.toString(), "-passin", "pass:" + p12Password, "-nokeys",
+                "-clcerts", "-out", formPem.toString());
+        assertThat(opened.exitCode()).as(opened.toString()).isZero();
+        assertThat(Openssl.serial(work, formPem)).isEqualToIgnoringCase(formSerial);
+        assertThat(Command.run(work, "openssl", "x509", "-in", formPem.toString(), "-noout", "-ext", "subjectAltName,extendedKeyUsage")
+                .stdout()).contains("DNS:web.example.test", "DNS:*.web.example.test", "IP Address:192.0.2.10",
+                        "TLS Web Server Authentication", "TLS Web Client Authentication");
+        assertThat(Openssl.verify(work, caPem, formPem).exitCode()).isZero();
+        assertThat(Command.run(work, "openssl", "pkcs12", "-in", p12.toString(), "-passin", "pass:wrong-password", "-nokeys").exitCode())
+                .isNotZero();
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(p12)) {
+            store.load(in, p12Password.toCharArray());
+        }
+        assertThat(store.isKeyEntry(store.aliases().nextElement())).isTrue();
+        OpensslOcsp.assertGood(OpensslOcsp.queryCert(work, server.url("ocsp"), caPem, formPem), formPem);
+
+        // 2. A request made by openssl, uploaded as a file.
+        Path key = work.resolve("browser.key");
+        Path csr = work.resolve("browser.csr");
+        Command.Result request = Command.run(work, "openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
+                "-subj", "/CN=browser.example.test", "-addext", "subjectAltName=DNS:browser.example.test", "-out", csr.toString());
+        assertThat(request.exitCode()).as(request.toString()).isZero();
+        browser.findElement(By.id("nav-csr")).click();
+        screenshot("06-csr");
+        browser.findElement(By.id("file")).sendKeys(csr.toAbsolutePath().toString());
+        browser.findElement(By.id("submit")).click();
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Certificate issued");
+        String csrSerial = browser.findElement(By.id("serial")).getText();
+        assertThat(browser.findElement(By.id("subject")).getText()).contains("CN=browser.example.test");
+        screenshot("07-csr-issued");
+
+        browser.findElement(By.id("download-der")).click();
+        Path der = awaitDownload(".cer");
+        Path csrPem = work.resolve("browser.pem");
+        Command.Result converted = Command.run(work, "openssl", "x509", "-inform", "DER", "-in", der.toString(), "-out", csrPem.toString());
+        assertThat(converted.exitCode()).as(converted.toString()).isZero();
+        assertThat(Openssl.verify(work, caPem, csrPem).exitCode()).isZero();
+        assertThat(Openssl.serial(work, csrPem)).isEqualToIgnoringCase(csrSerial);
+        assertThat(Command.run(work, "openssl", "x509", "-in", csrPem.toString(), "-noout", "-ext", "subjectAltName").stdout())
+                .contains("DNS:browser.example.test");
+        OpensslOcsp.assertGood(OpensslOcsp.queryCert(work, server.url("ocsp"), caPem, csrPem), csrPem);
+
+        // 3. Both found by search, each opened from the results.
+        search("web.example.test");
+        WebElement formResults = browser.findElement(By.id("results"));
+        assertThat(formResults.getText()).contains(formSerial, "CN=web.example.test", "Valid").doesNotContain(csrSerial);
+        screenshot("08-search-form");
+        formResults.findElement(By.linkText(formSerial)).click();
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Certificate " + formSerial);
+        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Good");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains("CN=web.example.test", "web.example.test",
+                "*.web.example.test", "192.0.2.10", "admin through API user");
+        screenshot("09-detail-form");
+
+        search("browser.example.test");
+        WebElement csrResults = browser.findElement(By.id("results"));
+        assertThat(csrResults.getText()).contains(csrSerial, "CN=browser.example.test", "Valid").doesNotContain(formSerial);
+        screenshot("10-search-csr");
+        csrResults.findElement(By.linkText(csrSerial)).click();
+        // The live status is OCSP's answer, explained by the core.
+        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Good");
+        assertThat(browser.findElement(By.id("explanation")).getText()).contains("bound to no device or user");
+        assertThat(browser.findElement(By.id("history")).getText()).contains(csrSerial);
+        screenshot("11-detail-csr");
+        String csrDetail = browser.getCurrentUrl();
+
+        // 4. A device of the embedded directory enrolls twice over SCEP (scepclient, /static/aad: the CN is
+        // the device's id, so both certificates are bound to it); the newer one's page tells its history.
+        UUID device = UUID.randomUUID();
+        new CoreApi(server).device(device, true);
+        String older = enrollForDevice(device, "first");
+        // X.509 times are whole seconds: the renewal must end later than the first to replace it.
+        Thread.sleep(1_100);
+        String newer = enrollForDevice(device, "second");
+        search(device.toString());
+        WebElement deviceResults = browser.findElement(By.id("results"));
+        assertThat(deviceResults.getText()).contains(older, newer, "CN=" + device);
+        screenshot("12-search-device");
+        deviceResults.findElement(By.linkText(newer)).click();
+        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Good");
+        assertThat(browser.findElement(By.tagName("main")).getText()).contains(device.toString());
+        WebElement history = browser.findElement(By.id("history"));
+        // Oldest first: the first enrollment, replaced by the second; the second, which replaced it and is this page's.
+        assertDeviceHistory(older, newer, newer);
+        screenshot("13-device-history");
+        // The same history from the other end: the older one's page, opened from this one.
+        history.findElement(By.linkText(older)).click();
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Certificate " + older);
+        assertDeviceHistory(older, newer, older);
+
+        // 5. Expiring within ten years without a successor: the new ones under their endpoints, not the replaced one.
+        browser.findElement(By.id("nav-expiring")).click();
+        browser.findElement(By.id("days")).clear();
+        browser.findElement(By.id("days")).sendKeys("3650");
+        browser.findElement(By.id("show")).click();
+        assertThat(browser.findElement(By.id("total")).getText()).contains("expire within 3650 days without a successor");
+        String expiring = browser.findElement(By.tagName("main")).getText();
+        assertThat(expiring).doesNotContain(older);
+        WebElement api = endpointGroup("api");
+        assertThat(api.getText()).contains(csrSerial, "CN=browser.example.test (unbound)", formSerial).doesNotContain(newer);
+        // The device's newer certificate under the endpoint it enrolled through, beside the device it is bound to.
+        WebElement aad = endpointGroup("static-aad");
+        assertThat(aad.getText()).contains(newer).doesNotContain(csrSerial, formSerial);
+        assertThat(aad.findElements(By.linkText(device.toString()))).as("the device, in \"Device or user\"").hasSize(1);
+        screenshot("14-expiring");
+
+        // 6. Revoke the CSR's certificate from its page; OCSP then says revoked.
+        browser.get(csrDetail);
+        new Select(browser.findElement(By.id("reason"))).selectByVisibleText("Key compromise");
+        browser.findElement(By.id("revoke")).click();
+        assertThat(browser.findElement(By.id("message")).getText()).startsWith("Revoked (Key compromise)");
+        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Revoked");
+        assertThat(browser.findElement(By.id("revocation")).getText()).contains("admin through API user");
+        assertThat(browser.findElement(By.id("explanation")).getText()).contains("Revoked by hand", "admin through API user", "keyCompromise");
+        screenshot("15-revoked");
+        OpensslOcsp.assertStatus(OpensslOcsp.queryCert(work, server.url("ocsp"), caPem, csrPem), csrPem, "revoked", "keyCompromise");
+        OpensslOcsp.assertGood(OpensslOcsp.queryCert(work, server.url("ocsp"), caPem, formPem), formPem);
+
+        // The trail, from the header: who revoked it.
+        browser.findElement(By.id("nav-audit")).click();
+        browser.findElement(By.id("q")).sendKeys(csrSerial);
+        browser.findElement(By.id("search")).click();
+        assertThat(browser.findElement(By.id("events")).getText()).contains("admin through API user", "certificate.revoke", csrSerial + " reason 1");
+        screenshot("16-audit");
+
+        // Something that is not a CSR: said on the form, nothing issued.
+        browser.findElement(By.id("nav-csr")).click();
+        browser.findElement(By.id("pem")).sendKeys("this is not a certification request");
+        browser.findElement(By.id("submit")).click();
+        assertThat(browser.findElement(By.id("error")).getText()).contains("not a PKCS#10 certification request");
+        screenshot("17-not-a-csr");
+    }
+
+    /**
+     * The device's history on the page shown: two rows, oldest first, each Renewal cell exactly (the older one replaced by
+     * the newer, the newer one having replaced it), and the row of {@code shown} marked as this page's.
+     */
+    private static void assertDeviceHistory(String older, String newer, String shown) {
+        WebElement history = browser.findElement(By.id("history"));
+        assertThat(history.findElement(By.tagName("h2")).getText()).isEqualTo("Every certificate of this device or user");
+        java.util.List<WebElement> rows = history.findElements(By.cssSelector("tbody tr"));
+        assertThat(rows).as(history.getText()).hasSize(2);
+        assertThat(rows.get(0).findElements(By.tagName("td")).get(0).getText()).isEqualTo(older);
+        assertThat(rows.get(0).findElements(By.tagName("td")).get(4).getText()).isEqualTo("replaced by " + newer);
+        assertThat(rows.get(1).findElements(By.tagName("td")).get(0).getText()).isEqualTo(newer);
+        assertThat(rows.get(1).findElements(By.tagName("td")).get(4).getText()).isEqualTo("replaced " + older);
+        assertThat(rows).extracting(row -> java.util.Objects.toString(row.getAttribute("class"), ""))
+                .containsExactly(shown.equals(older) ? "this" : "", shown.equals(newer) ? "this" : "");
+    }
+
+    /** The expiry page's card of one endpoint, found by its heading. */
+    private static WebElement endpointGroup(String endpoint) {
+        java.util.List<WebElement> groups = browser.findElements(By.cssSelector("section.endpoint-group")).stream()
+                .filter(group -> group.findElement(By.tagName("h2")).getText().startsWith("Endpoint " + endpoint + ":")).toList();
+        assertThat(groups).as("the card of endpoint " + endpoint).hasSize(1);
+        return groups.get(0);
+    }
+
+    private static void signIn() throws Exception {
         // The portal starts after the core is ready ("Certificate Master ready" in the log).
         long deadline = System.nanoTime() + Duration.ofSeconds(Long.getLong("scepter.startTimeoutSeconds", 60)).toNanos();
         while (server.get("certmaster/signin").statusCode() != 200) {
@@ -82,133 +279,27 @@ class CertMasterBrowserTest {
         browser.get(server.url("certmaster/").toString());
         assertThat(browser.getCurrentUrl()).endsWith("/certmaster/signin");
         screenshot("01-signin");
-
         String password = Files.readString(server.dataDir().resolve("certmaster-admin-password"), StandardCharsets.UTF_8).strip();
         browser.findElement(By.id("username")).sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys(password);
         browser.findElement(By.id("signin")).click();
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Welcome, admin");
         screenshot("02-home");
-
-        // A request made by openssl, uploaded as a file.
-        Path key = work.resolve("browser.key");
-        Path csr = work.resolve("browser.csr");
-        Command.Result request = Command.run(work, "openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
-                "-subj", "/CN=browser.example.test", "-addext", "subjectAltName=DNS:browser.example.test", "-out", csr.toString());
-        assertThat(request.exitCode()).as(request.toString()).isZero();
-        browser.findElement(By.linkText("Submit a CSR")).click();
-        screenshot("03-csr");
-        browser.findElement(By.id("file")).sendKeys(csr.toAbsolutePath().toString());
-        browser.findElement(By.id("submit")).click();
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Certificate issued");
-        String serial = browser.findElement(By.id("serial")).getText();
-        assertThat(browser.findElement(By.id("subject")).getText()).contains("CN=browser.example.test");
-        screenshot("04-issued");
-
-        browser.findElement(By.id("download-der")).click();
-        Path der = awaitDownload(".cer");
-        Path pem = work.resolve("browser.pem");
-        Command.Result converted = Command.run(work, "openssl", "x509", "-inform", "DER", "-in", der.toString(), "-out", pem.toString());
-        assertThat(converted.exitCode()).as(converted.toString()).isZero();
-        Path caPem = server.caCertificatePem(work);
-        assertThat(Openssl.verify(work, caPem, pem).exitCode()).isZero();
-        assertThat(Openssl.serial(work, pem)).isEqualToIgnoringCase(serial);
-        assertThat(Command.run(work, "openssl", "x509", "-in", pem.toString(), "-noout", "-ext", "subjectAltName").stdout())
-                .contains("DNS:browser.example.test");
-        OpensslOcsp.assertGood(OpensslOcsp.queryCert(work, server.url("ocsp"), caPem, pem), pem);
-
-        browser.findElement(By.linkText("Certificates")).click();
-        browser.findElement(By.id("q")).sendKeys("browser.example.test");
-        browser.findElement(By.id("search")).click();
-        WebElement results = browser.findElement(By.id("results"));
-        assertThat(results.getText()).contains(serial, "CN=browser.example.test", "Valid");
-        screenshot("05-search");
-
-        results.findElement(By.linkText(serial)).click();
-        // The live status is OCSP's answer, explained by the core.
-        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Good");
-        assertThat(browser.findElement(By.id("explanation")).getText()).contains("bound to no device or user");
-        assertThat(browser.findElement(By.id("history")).getText()).contains(serial);
-        screenshot("06-detail");
-        String detailUrl = browser.getCurrentUrl();
-
-        // Expiring within ten years without a successor: the new certificate, under its endpoint.
-        browser.findElement(By.linkText("Expiring")).click();
-        browser.findElement(By.id("days")).clear();
-        browser.findElement(By.id("days")).sendKeys("3650");
-        browser.findElement(By.id("show")).click();
-        assertThat(browser.findElement(By.id("total")).getText()).contains("expire within 3650 days without a successor");
-        assertThat(browser.findElement(By.tagName("main")).getText()).contains("Endpoint api", serial, "CN=browser.example.test (unbound)");
-        screenshot("06b-expiring");
-        browser.get(detailUrl);
-        new Select(browser.findElement(By.id("reason"))).selectByVisibleText("Key compromise");
-        browser.findElement(By.id("revoke")).click();
-        assertThat(browser.findElement(By.id("message")).getText()).startsWith("Revoked (Key compromise)");
-        assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Revoked");
-        assertThat(browser.findElement(By.id("revocation")).getText()).contains("admin through API user");
-        assertThat(browser.findElement(By.id("explanation")).getText()).contains("Revoked by hand", "admin through API user", "keyCompromise");
-        screenshot("07-revoked");
-
-
-        OpensslOcsp.assertStatus(OpensslOcsp.queryCert(work, server.url("ocsp"), caPem, pem), pem, "revoked", "keyCompromise");
-
-        // Something that is not a CSR: said on the form, nothing issued.
-        browser.findElement(By.linkText("Submit a CSR")).click();
-        browser.findElement(By.id("pem")).sendKeys("this is not a certification request");
-        browser.findElement(By.id("submit")).click();
-        assertThat(browser.findElement(By.id("error")).getText()).contains("not a PKCS#10 certification request");
-        screenshot("08-not-a-csr");
     }
 
-    @Test
-    void theAdminIssuesATlsServerCertificateFromTheFormAndOpensTheDownloadedPkcs12WithTheShownPassword() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(Long.getLong("scepter.startTimeoutSeconds", 60)).toNanos();
-        while (server.get("certmaster/signin").statusCode() != 200) {
-            assertThat(System.nanoTime()).as("Certificate Master serves in time\n" + server.log()).isLessThan(deadline);
-            Thread.sleep(200);
-        }
-        browser.get(server.url("certmaster/").toString());
-        if (browser.getCurrentUrl().endsWith("/certmaster/signin")) {
-            String password = Files.readString(server.dataDir().resolve("certmaster-admin-password"), StandardCharsets.UTF_8).strip();
-            browser.findElement(By.id("username")).sendKeys("admin");
-            browser.findElement(By.id("password")).sendKeys(password);
-            browser.findElement(By.id("signin")).click();
-        }
-        browser.findElement(By.id("form-server")).click();
-        browser.findElement(By.id("names")).sendKeys("web.example.test\n*.web.example.test\n192.0.2.10");
-        browser.findElement(By.id("clientAuth")).click();
-        WebElement lifetime = browser.findElement(By.id("validityDays"));
-        lifetime.clear();
-        lifetime.sendKeys("90");
-        screenshot("10-form-server");
-        browser.findElement(By.id("submit")).click();
-        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Certificate issued");
-        String password = browser.findElement(By.id("password")).getText();
-        String serial = browser.findElement(By.id("serial")).getText();
-        assertThat(password).hasSize(24);
-        screenshot("11-form-issued");
+    /** The certificates page, from the header, searched for {@code text}. */
+    private static void search(String text) {
+        browser.findElement(By.id("nav-certificates")).click();
+        browser.findElement(By.id("q")).sendKeys(text);
+        browser.findElement(By.id("search")).click();
+    }
 
-        // The file is a data: link on the page: the browser saves it without asking the server again.
-        browser.findElement(By.id("download-key")).click();
-        Path p12 = awaitDownload(".p12");
-        Path certificate = work.resolve("form.pem");
-        Command.Result opened = Command.run(work, "openssl", "pkcs12", "-in", p12.toString(), "-passin", "pass:" + password, "-nokeys",
-                "-clcerts", "-out", certificate.toString());
-        assertThat(opened.exitCode()).as(opened.toString()).isZero();
-        assertThat(Openssl.serial(work, certificate)).isEqualToIgnoringCase(serial);
-        assertThat(Command.run(work, "openssl", "x509", "-in", certificate.toString(), "-noout", "-ext", "subjectAltName,extendedKeyUsage")
-                .stdout()).contains("DNS:web.example.test", "DNS:*.web.example.test", "IP Address:192.0.2.10",
-                        "TLS Web Server Authentication", "TLS Web Client Authentication");
-        Path caPem = server.caCertificatePem(work);
-        assertThat(Openssl.verify(work, caPem, certificate).exitCode()).isZero();
-        assertThat(Command.run(work, "openssl", "pkcs12", "-in", p12.toString(), "-passin", "pass:wrong-password", "-nokeys").exitCode())
-                .isNotZero();
-        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-        try (java.io.InputStream in = Files.newInputStream(p12)) {
-            store.load(in, password.toCharArray());
-        }
-        assertThat(store.isKeyEntry(store.aliases().nextElement())).isTrue();
-        OpensslOcsp.assertGood(OpensslOcsp.queryCert(work, server.url("ocsp"), caPem, certificate), certificate);
+    /** scepclient enrolls on {@code /static/aad} with the device's id as CN, in a folder of its own; the serial as the portal shows it. */
+    private static String enrollForDevice(UUID device, String folder) throws IOException {
+        Path client = Files.createDirectories(work.resolve("device-" + folder));
+        Command.Result enrolled = Scepclient.enroll(client, server.url("static/aad"), AAD_CHALLENGE, device.toString());
+        assertThat(enrolled.exitCode()).as("scepclient on /static/aad:\n%s", enrolled).isZero();
+        return new BigInteger(Openssl.serial(client, Scepclient.certificate(client)), 16).toString(16).toUpperCase(Locale.ROOT);
     }
 
     private static Path awaitDownload(String suffix) {
@@ -222,8 +313,16 @@ class CertMasterBrowserTest {
         });
     }
 
+    /** The whole page, not just the window: a detail page's history is below the fold. */
     private static void screenshot(String name) throws IOException {
-        File shot = browser.getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        Map<String, Object> layout = browser.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+        Map<?, ?> content = (Map<?, ?>) layout.get("cssContentSize");
+        // The window's width, scroll bar included: captured whole, the page has none and takes that width.
+        Number width = (Number) browser.executeScript("return window.innerWidth");
+        Map<String, Object> page = Map.of("x", 0, "y", 0, "scale", 1,
+                "width", width.doubleValue(), "height", ((Number) content.get("height")).doubleValue());
+        Map<String, Object> shot = browser.executeCdpCommand("Page.captureScreenshot",
+                Map.of("format", "png", "captureBeyondViewport", true, "clip", page));
+        Files.write(SCREENSHOTS.resolve(name + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
     }
 }
