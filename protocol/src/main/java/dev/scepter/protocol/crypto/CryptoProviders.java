@@ -140,9 +140,9 @@ public final class CryptoProviders {
 
     /** One line: which provider does each operation, and why the native one does none if so. */
     public String describe() {
-        String native_ = nativeProvider == null ? "Native crypto provider not used: " + nativeStatus + ". "
+        String lead = nativeProvider == null ? "Native crypto provider not used: " + nativeStatus + ". "
                 : "Native crypto provider: " + nativeStatus + ". ";
-        return native_ + Stream.of(Operation.values())
+        return lead + Stream.of(Operation.values())
                 .map(o -> o.description() + ": " + provider(o).map(Provider::getName).orElse("the JDK"))
                 .collect(Collectors.joining("; "));
     }

@@ -1,6 +1,5 @@
 package dev.scepter.protocol.scep;
 
-import dev.scepter.protocol.crypto.CryptoProviders;
 import dev.scepter.protocol.crypto.SoftwareKey;
 import java.security.PrivateKey;
 import java.util.Objects;
@@ -40,7 +39,7 @@ public interface CmsSigner {
 
     /**
      * A signer for a key the JVM can use directly; RSA keys sign with PKCS#1 v1.5, EC keys with
-     * ECDSA, by the provider {@link CryptoProviders} chooses for a software key (a key without a
+     * ECDSA, by the provider {@link dev.scepter.protocol.crypto.CryptoProviders} chooses for a software key (a key without a
      * PKCS#8 encoding, a PKCS#11 token's, names none: the JCA picks one that accepts it).
      */
     static CmsSigner of(X509CertificateHolder certificate, PrivateKey privateKey) {
