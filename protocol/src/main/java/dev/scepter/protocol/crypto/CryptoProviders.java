@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -14,7 +15,8 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 /**
  * The one place that decides which JCA provider does each private-key operation on a key this
  * JVM holds in memory (a PKCS#12 CA or RA key, the OCSP delegated responder's key): the Amazon
- * Corretto Crypto Provider (ACCP, OpenSSL's libcrypto through JNI) when its native library loads
+ * Corretto Crypto Provider (ACCP: AWS-LC, Amazon's fork of BoringSSL, bundled in the ACCP jar and
+ * called through JNI) when its native library loads
  * and passes its self-tests and {@code AppConfig:Crypto:NativeProvider} allows it, else the JDK's
  * own providers and BouncyCastle. Keys in a PKCS#11 token or Azure Key Vault never come here:
  * their provider is the token, or the vault.
@@ -48,10 +50,11 @@ public final class CryptoProviders {
 
     /**
      * What the native provider does when it loads: each was measured faster with it (JMH,
-     * HotPaths, docs/performance.md). An operation left out here stays on its fallback.
+     * HotPaths, ProviderRounds, docs/performance.md). An operation left out here stays on its
+     * fallback: EC key generation, once a day, was not measured, so BouncyCastle keeps it.
      */
     static final Set<Operation> NATIVE_OPERATIONS = EnumSet.of(Operation.RSA_SIGNATURE, Operation.EC_SIGNATURE,
-            Operation.RSA_KEY_TRANSPORT, Operation.EC_KEY_GENERATION);
+            Operation.RSA_KEY_TRANSPORT);
 
     private static final System.Logger LOG = System.getLogger(CryptoProviders.class.getName());
     private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
@@ -77,19 +80,27 @@ public final class CryptoProviders {
         }
         try {
             AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
-            Throwable loadingError = accp.getLoadingError();
-            if (loadingError != null) {
-                return new CryptoProviders(null, "its native library does not load on " + platform() + ": " + loadingError);
-            }
-            SelfTestStatus selfTests = accp.runSelfTests();
-            if (selfTests != SelfTestStatus.PASSED) {
-                return new CryptoProviders(null, "its self-tests did not pass (" + selfTests + ")");
-            }
-            return new CryptoProviders(accp, accp.getName() + " " + accp.getVersionStr() + ", self-tests passed");
+            return examine(accp, accp.getVersionStr(), accp.getLoadingError(), accp::runSelfTests);
         } catch (LinkageError | RuntimeException e) {
             // Not on the class path, or a platform whose library fails in a way ACCP does not catch itself.
             return new CryptoProviders(null, "it cannot be used on " + platform() + ": " + e);
         }
+    }
+
+    /**
+     * The choice given a native provider, its loading error (null: it loaded) and its self-tests;
+     * separate from {@link #select} so that a library that fails to load can be tested anywhere.
+     */
+    static CryptoProviders examine(Provider nativeProvider, String version, Throwable loadingError,
+            Supplier<SelfTestStatus> selfTests) {
+        if (loadingError != null) {
+            return new CryptoProviders(null, "its native library does not load on " + platform() + ": " + loadingError);
+        }
+        SelfTestStatus status = selfTests.get();
+        if (status != SelfTestStatus.PASSED) {
+            return new CryptoProviders(null, "its self-tests did not pass (" + status + ")");
+        }
+        return new CryptoProviders(nativeProvider, nativeProvider.getName() + " " + version + ", self-tests passed");
     }
 
     /** Makes {@code providers} the choice for every operation from now on, and logs which provider does what. */
@@ -99,8 +110,9 @@ public final class CryptoProviders {
     }
 
     /**
-     * Chooses in the background ({@link #select}, then {@link #use}), so that loading the native
-     * library adds nothing to start-up: the fallbacks sign until it is ready.
+     * Chooses in the background ({@link #select}, then {@link #use}), so that start-up does not
+     * wait for the native library to be unpacked and self-tested: the fallbacks sign until it is
+     * ready. It still takes CPU beside the start; its cost is not measured (docs/performance.md).
      */
     public static void selectInBackground(boolean nativeProvider) {
         Thread thread = new Thread(() -> use(select(nativeProvider)), "crypto-providers");
