@@ -39,8 +39,9 @@ public interface CmsSigner {
 
     /**
      * A signer for a key the JVM can use directly; RSA keys sign with PKCS#1 v1.5, EC keys with
-     * ECDSA, by the provider {@link dev.scepter.protocol.crypto.CryptoProviders} chooses for a software key (a key without a
-     * PKCS#8 encoding, a PKCS#11 token's, names none: the JCA picks one that accepts it).
+     * ECDSA, by the provider {@link dev.scepter.protocol.crypto.CryptoProviders} chooses for a key of
+     * the JDK's, BouncyCastle's or ACCP's in-memory classes. Any other key (a PKCS#11 token's, even an
+     * extractable one) names none: the JCA picks one that accepts it.
      */
     static CmsSigner of(X509CertificateHolder certificate, PrivateKey privateKey) {
         Objects.requireNonNull(certificate, "certificate");

@@ -28,8 +28,9 @@ public interface KeyTransportDecryptor {
 
     /**
      * A decryptor for a key the JVM can use directly: a PKCS#12 file's by the provider
-     * {@link dev.scepter.protocol.crypto.CryptoProviders} chooses, a PKCS#11 key through SunPKCS11
-     * with no provider named (the JCA picks one that accepts the key).
+     * {@link dev.scepter.protocol.crypto.CryptoProviders} chooses, a PKCS#11 key (even an extractable
+     * one: decided by the key's class) through SunPKCS11 with no provider named (the JCA picks one
+     * that accepts the key).
      */
     static KeyTransportDecryptor of(PrivateKey privateKey) {
         SoftwareKey key = SoftwareKey.of(privateKey);
