@@ -21,6 +21,7 @@ import dev.scepter.protocol.ocsp.OcspRequest;
 import dev.scepter.protocol.ocsp.OcspRequestDecoder;
 import dev.scepter.protocol.ocsp.OcspResponseEncoder;
 import dev.scepter.protocol.ocsp.SingleAnswer;
+import dev.scepter.protocol.crypto.CryptoProviders;
 import dev.scepter.protocol.scep.CmsSigner;
 import dev.scepter.protocol.scep.CertRepEncoder;
 import dev.scepter.protocol.scep.KeyTransportDecryptor;
@@ -109,6 +110,25 @@ public class HotPaths {
     private static final int CERTIFICATES = 10_000;
     private static final int SCEP_REQUESTS = 32;
 
+    /**
+     * Whether the native provider (ACCP) signs and unwraps, as {@code AppConfig:Crypto:NativeProvider}
+     * has it: each benchmark runs with and without it, back to back (docs/performance.md).
+     */
+    @State(Scope.Benchmark)
+    public static class Providers {
+        @Param({"true", "false"})
+        public boolean nativeProvider;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            CryptoProviders chosen = CryptoProviders.select(nativeProvider);
+            if (nativeProvider && !chosen.nativeLoaded()) {
+                throw new IllegalStateException("the native provider does not load here: " + chosen.describe());
+            }
+            CryptoProviders.use(chosen);
+        }
+    }
+
     /** What the OCSP benchmarks share: a CA, a store with its certificates, the responder's key. */
     @State(Scope.Benchmark)
     public static class Ocsp {
@@ -181,12 +201,12 @@ public class HotPaths {
     }
 
     @Benchmark
-    public byte[] ocspDecodeDecideSignEncode(Ocsp ocsp, Turn turn) throws MalformedOcspRequestException {
+    public byte[] ocspDecodeDecideSignEncode(Providers providers, Ocsp ocsp, Turn turn) throws MalformedOcspRequestException {
         return answer(ocsp, ocsp.plain.get(turn.next(CERTIFICATES)));
     }
 
     @Benchmark
-    public byte[] ocspWithNonce(Ocsp ocsp, Turn turn) throws MalformedOcspRequestException {
+    public byte[] ocspWithNonce(Providers providers, Ocsp ocsp, Turn turn) throws MalformedOcspRequestException {
         return answer(ocsp, ocsp.withNonce.get(turn.next(CERTIFICATES)));
     }
 
@@ -226,6 +246,8 @@ public class HotPaths {
         EndpointProfile endpoint;
         SerialNumbers serials;
         CertRepEncoder encoder;
+        /** As Pkcs12CaSigner holds it: one per key, which keeps the key in the chosen provider's form. */
+        KeyTransportDecryptor decryptor;
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
@@ -255,7 +277,7 @@ public class HotPaths {
                     KeyUsage.digitalSignature | KeyUsage.keyEncipherment);
             serials = new SerialNumbers(new SecureRandom());
             encoder = new CertRepEncoder(caSigner);
-            KeyTransportDecryptor decryptor = KeyTransportDecryptor.of(caKey);
+            decryptor = KeyTransportDecryptor.of(caKey);
             for (ScepLoad.Prepared prepared : ScepLoad.prepare(SCEP_REQUESTS, clientKeys, recipient, "jmh", CMSAlgorithm.AES256_CBC, "jmh")) {
                 requests.add(prepared.body());
                 PkiMessage message = PkiMessageDecoder.decode(prepared.body());
@@ -268,21 +290,21 @@ public class HotPaths {
     }
 
     @Benchmark
-    public PKCS10CertificationRequest scepDecode(Scep scep, Turn turn) throws Exception {
+    public PKCS10CertificationRequest scepDecode(Providers providers, Scep scep, Turn turn) throws Exception {
         PkiMessage message = PkiMessageDecoder.decode(scep.requests.get(turn.next(SCEP_REQUESTS)));
         if (!message.signatureValid()) {
             throw new IllegalStateException("the benchmark's requests are signed right");
         }
-        return message.decryptCertificationRequest(KeyTransportDecryptor.of(scep.caKey));
+        return message.decryptCertificationRequest(scep.decryptor);
     }
 
     @Benchmark
-    public X509CertificateHolder issue(Scep scep, Turn turn) throws Exception {
+    public X509CertificateHolder issue(Providers providers, Scep scep, Turn turn) throws Exception {
         return scep.issuer.issue(scep.csrs.get(turn.next(SCEP_REQUESTS)), scep.endpoint, Optional.empty(), scep.serials.unbound(0x50));
     }
 
     @Benchmark
-    public byte[] encode(Scep scep, Turn turn) throws Exception {
+    public byte[] encode(Providers providers, Scep scep, Turn turn) throws Exception {
         int i = turn.next(SCEP_REQUESTS);
         return scep.encoder.success(scep.decoded.get(i), List.of(scep.issued.get(i), scep.ca), ResponseEncryption.AES_256_CBC);
     }

@@ -3,6 +3,7 @@ package dev.scepter.keys;
 import dev.scepter.authority.Secrets;
 import dev.scepter.authority.ca.CaDecrypter;
 import dev.scepter.authority.ca.CaSigner;
+import dev.scepter.protocol.crypto.SoftwareKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
@@ -26,7 +26,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import javax.crypto.Cipher;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -59,13 +58,14 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
     static final String ALIAS = "scepter-ca";
 
     private final Path keyStoreFile;
-    private final PrivateKey privateKey;
+    /** Signs and unwraps with the provider CryptoProviders chooses (native when it loads). */
+    private final SoftwareKey privateKey;
     private final X509CertificateHolder certificate;
     private final java.util.List<X509CertificateHolder> chain;
 
     private Pkcs12CaSigner(Path keyStoreFile, PrivateKey privateKey, java.util.List<X509CertificateHolder> chain) {
         this.keyStoreFile = keyStoreFile;
-        this.privateKey = privateKey;
+        this.privateKey = SoftwareKey.of(privateKey);
         this.certificate = chain.get(0);
         this.chain = java.util.List.copyOf(chain);
     }
@@ -219,23 +219,22 @@ public final class Pkcs12CaSigner implements CaSigner, CaDecrypter {
     @Override
     public ContentSigner contentSigner(AlgorithmIdentifier digestAlgorithm) throws OperatorCreationException {
         String digest = new DefaultAlgorithmNameFinder().getAlgorithmName(digestAlgorithm).replace("-", "");
-        return new JcaContentSignerBuilder(signatureAlgorithm(digest, privateKey)).build(privateKey);
+        return privateKey.contentSigner(signatureAlgorithm(digest, privateKey.algorithm()));
     }
 
     static String signatureAlgorithm(String digest, PrivateKey key) {
-        return digest + ("RSA".equals(key.getAlgorithm()) ? "withRSA" : "withECDSA");
+        return signatureAlgorithm(digest, key.getAlgorithm());
+    }
+
+    private static String signatureAlgorithm(String digest, String keyAlgorithm) {
+        return digest + ("RSA".equals(keyAlgorithm) ? "withRSA" : "withECDSA");
     }
 
     @Override
     public byte[] decryptContentEncryptionKey(AlgorithmIdentifier keyEncryptionAlgorithm, byte[] encryptedKey)
             throws GeneralSecurityException {
         // RSA PKCS#1 v1.5 key transport, the only one SCEP clients use (RFC 8894 section 3.2.2).
-        if (!"RSA".equals(privateKey.getAlgorithm())) {
-            throw new InvalidKeyException("a " + privateKey.getAlgorithm() + " key cannot unwrap a key-transport key");
-        }
-        Cipher cipher = Cipher.getInstance("RSA/ECB/PKCS1Padding");
-        cipher.init(Cipher.DECRYPT_MODE, privateKey);
-        return cipher.doFinal(encryptedKey);
+        return privateKey.decryptKeyTransport(encryptedKey);
     }
 
     @Override

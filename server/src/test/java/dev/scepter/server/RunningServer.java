@@ -68,6 +68,8 @@ final class RunningServer implements AutoCloseable {
         values.put("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "2048");
         values.putAll(extraSettings);
         ScepterSettings settings = ScepterSettings.bind(RawSettings.of(values));
+        // As ServeCommand chooses (there in the background): the tests sign with what a server would, the native provider by default.
+        dev.scepter.protocol.crypto.CryptoProviders.use(dev.scepter.protocol.crypto.CryptoProviders.select(settings.crypto().nativeProvider()));
         Storage storage = StorageFactory.open(dataDir, settings.store());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         // One sign-in, as ServeCommand has: the installation and the custody reach Key Vault with it.

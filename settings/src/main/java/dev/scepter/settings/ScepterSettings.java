@@ -12,12 +12,12 @@ import java.util.stream.Stream;
  *
  * @param raw the settings as given: for the settings nobody honours, and whether one was given
  */
-public record ScepterSettings(IssuanceSettings issuance, ScepSettings scep, DbCsrSettings dbCsr, AcmeSettings acme, OcspSettings ocsp, CrlSettings crl,
+public record ScepterSettings(IssuanceSettings issuance, ScepSettings scep, DbCsrSettings dbCsr, AcmeSettings acme, OcspSettings ocsp, CryptoSettings crypto, CrlSettings crl,
         DirectorySettings directory, RootCaSettings rootCa, StoreSettings store, AuthSettings auth, AppServiceSettings appService,
         WebSettings web, AzureCloudSettings azureCloud, IntuneSettings intune, JamfSettings jamf, RawSettings raw) {
 
     public ScepterSettings {
-        Stream.of(issuance, scep, dbCsr, acme, ocsp, crl, directory, rootCa, store, auth, appService, web, azureCloud, intune, jamf, raw)
+        Stream.of(issuance, scep, dbCsr, acme, ocsp, crypto, crl, directory, rootCa, store, auth, appService, web, azureCloud, intune, jamf, raw)
                 .forEach(section -> Objects.requireNonNull(section, "section"));
     }
 
@@ -25,7 +25,7 @@ public record ScepterSettings(IssuanceSettings issuance, ScepSettings scep, DbCs
     public static ScepterSettings bind(RawSettings raw) throws InvalidSettingException {
         SettingsBinder binder = new SettingsBinder(raw);
         ScepterSettings settings = new ScepterSettings(IssuanceSettings.bind(binder), ScepSettings.bind(binder),
-                DbCsrSettings.bind(binder), AcmeSettings.bind(binder), OcspSettings.bind(binder), CrlSettings.bind(binder), DirectorySettings.bind(binder),
+                DbCsrSettings.bind(binder), AcmeSettings.bind(binder), OcspSettings.bind(binder), CryptoSettings.bind(binder), CrlSettings.bind(binder), DirectorySettings.bind(binder),
                 RootCaSettings.bind(binder), StoreSettings.bind(binder), AuthSettings.bind(binder), AppServiceSettings.bind(binder),
                 WebSettings.bind(binder), AzureCloudSettings.bind(binder), IntuneSettings.bind(binder), JamfSettings.bind(binder), raw);
         binder.throwIfInvalid();
@@ -45,7 +45,7 @@ public record ScepterSettings(IssuanceSettings issuance, ScepSettings scep, DbCs
     @Override
     public String toString() {
         // Each section hides its own secrets; the raw settings, which hold them too, are left out.
-        return Stream.of(issuance, scep, dbCsr, acme, ocsp, crl, directory, rootCa, store, auth, appService, web, azureCloud, intune, jamf).map(Object::toString)
+        return Stream.of(issuance, scep, dbCsr, acme, ocsp, crypto, crl, directory, rootCa, store, auth, appService, web, azureCloud, intune, jamf).map(Object::toString)
                 .collect(Collectors.joining(", ", "ScepterSettings[", "]"));
     }
 }

@@ -101,6 +101,9 @@ public enum Setting {
     OCSP_RESPONSE_CACHE_SECONDS("AppConfig:OCSP:ResponseCacheSeconds", "5", false),
     OCSP_CONCURRENT_SIGNING_LIMIT("AppConfig:OCSP:ConcurrentSigningLimit", "32", false),
 
+    // Ours: sign and unwrap with software keys through the native Amazon Corretto Crypto Provider when it loads.
+    CRYPTO_NATIVE_PROVIDER("AppConfig:Crypto:NativeProvider", "true", false),
+
     CRL_REQUEST_TOKEN("AppConfig:CRL:RequestToken", null, true),
     CRL_SOURCE("AppConfig:CRL:Source", "None", false),
     CRL_VALIDITY_DAYS("AppConfig:CRL:ValidityDays", "0.1", false),

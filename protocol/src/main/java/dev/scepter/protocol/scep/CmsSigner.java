@@ -1,5 +1,6 @@
 package dev.scepter.protocol.scep;
 
+import dev.scepter.protocol.crypto.SoftwareKey;
 import java.security.PrivateKey;
 import java.util.Objects;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
@@ -8,7 +9,6 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * Who signs CertReps: the CA itself, or an RA whose certificate GetCACert hands out
@@ -39,11 +39,13 @@ public interface CmsSigner {
 
     /**
      * A signer for a key the JVM can use directly; RSA keys sign with PKCS#1 v1.5, EC keys with
-     * ECDSA. No provider is named, so the JCA picks one that accepts the key.
+     * ECDSA, by the provider {@link dev.scepter.protocol.crypto.CryptoProviders} chooses for a key of
+     * the JDK's, BouncyCastle's or ACCP's in-memory classes. Any other key (a PKCS#11 token's, even an
+     * extractable one) names none: the JCA picks one that accepts it.
      */
     static CmsSigner of(X509CertificateHolder certificate, PrivateKey privateKey) {
         Objects.requireNonNull(certificate, "certificate");
-        Objects.requireNonNull(privateKey, "privateKey");
+        SoftwareKey key = SoftwareKey.of(privateKey);
         return new CmsSigner() {
             @Override
             public X509CertificateHolder certificate() {
@@ -53,8 +55,7 @@ public interface CmsSigner {
             @Override
             public ContentSigner contentSigner(AlgorithmIdentifier digestAlgorithm)
                     throws OperatorCreationException {
-                return new JcaContentSignerBuilder(signatureAlgorithm(digestAlgorithm, privateKey.getAlgorithm()))
-                        .build(privateKey);
+                return key.contentSigner(signatureAlgorithm(digestAlgorithm, key.algorithm()));
             }
 
             @Override

@@ -1,9 +1,8 @@
 package dev.scepter.protocol.scep;
 
+import dev.scepter.protocol.crypto.SoftwareKey;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.util.Objects;
-import javax.crypto.Cipher;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 
@@ -28,19 +27,19 @@ public interface KeyTransportDecryptor {
             throws GeneralSecurityException;
 
     /**
-     * A decryptor for a key the JVM can use directly (a PKCS#12 file, or a PKCS#11 key through
-     * SunPKCS11: no provider is named, so the JCA picks one that accepts the key).
+     * A decryptor for a key the JVM can use directly: a PKCS#12 file's by the provider
+     * {@link dev.scepter.protocol.crypto.CryptoProviders} chooses, a PKCS#11 key (even an extractable
+     * one: decided by the key's class) through SunPKCS11 with no provider named (the JCA picks one
+     * that accepts the key).
      */
     static KeyTransportDecryptor of(PrivateKey privateKey) {
-        Objects.requireNonNull(privateKey, "privateKey");
+        SoftwareKey key = SoftwareKey.of(privateKey);
         return (keyEncryptionAlgorithm, encryptedKey) -> {
             if (!PKCSObjectIdentifiers.rsaEncryption.equals(keyEncryptionAlgorithm.getAlgorithm())) {
                 throw new java.security.NoSuchAlgorithmException(
                         "key transport " + keyEncryptionAlgorithm.getAlgorithm() + " is not RSAES-PKCS1-v1_5");
             }
-            Cipher rsa = Cipher.getInstance("RSA/ECB/PKCS1Padding");
-            rsa.init(Cipher.DECRYPT_MODE, privateKey);
-            return rsa.doFinal(encryptedKey);
+            return key.decryptKeyTransport(encryptedKey);
         };
     }
 }

@@ -301,6 +301,81 @@ class PkiMessageDecoderTest {
         assertThat(message.toString()).contains("PKCS_REQ", "signatureValid=true").doesNotContain("[B@");
     }
 
+    /**
+     * The same envelope failures with the native provider unwrapping (RFC 3218): each is the
+     * client's badMessageCheck, none a runtime exception (which the server answers as an outage).
+     */
+    @Nested
+    class EnvelopeWithTheNativeProvider {
+
+        @org.junit.jupiter.api.BeforeEach
+        void nativeProvider() {
+            org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
+                    && List.of("amd64", "x86_64").contains(System.getProperty("os.arch")),
+                    "the native provider in this build is for linux-x86_64 only");
+            dev.scepter.protocol.crypto.CryptoProviders providers = dev.scepter.protocol.crypto.CryptoProviders.select(true);
+            assertThat(providers.nativeLoaded()).isTrue();
+            dev.scepter.protocol.crypto.CryptoProviders.use(providers);
+        }
+
+        @org.junit.jupiter.api.AfterEach
+        void fallback() {
+            dev.scepter.protocol.crypto.CryptoProviders.use(dev.scepter.protocol.crypto.CryptoProviders.select(false));
+        }
+
+        @Test
+        void aGoodEnvelopeDecrypts() throws Exception {
+            PkiMessage message = PkiMessageDecoder.decode(pkcsReq().build());
+
+            assertThat(message.decryptCertificationRequest(TestPki.caDecryptor(), TestPki.CA_CERT)).isEqualTo(TestPki.CSR);
+        }
+
+        @Test
+        void anEnvelopeForAnotherKeyIsBadMessageCheck() throws Exception {
+            PkiMessage message = PkiMessageDecoder.decode(pkcsReq().recipient(TestPki.STRANGER_CERT).build());
+
+            assertFailInfo(() -> message.decryptEnvelope(TestPki.caDecryptor()), FailInfo.BAD_MESSAGE_CHECK);
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("dev.scepter.protocol.scep.PkiMessageDecoderTest#badEncryptedKeys")
+        void aBadEncryptedKeyIsBadMessageCheck(String what, java.util.function.UnaryOperator<byte[]> spoil) throws Exception {
+            PkiMessage message = PkiMessageDecoder.decode(pkcsReq().build());
+            KeyTransportDecryptor real = TestPki.caDecryptor();
+            KeyTransportDecryptor spoilt = (algorithm, encryptedKey) -> real.decryptContentEncryptionKey(algorithm, spoil.apply(encryptedKey));
+
+            assertFailInfo(() -> message.decryptEnvelope(spoilt), FailInfo.BAD_MESSAGE_CHECK);
+        }
+    }
+
+    static Stream<Arguments> badEncryptedKeys() {
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        java.util.function.Function<Integer, byte[]> randomBytes = n -> {
+            byte[] bytes = new byte[n];
+            random.nextBytes(bytes);
+            return bytes;
+        };
+        return Stream.of(
+                Arguments.of("random, of the modulus length, below the modulus", (java.util.function.UnaryOperator<byte[]>) key -> {
+                    byte[] bytes = randomBytes.apply(key.length);
+                    bytes[0] = 0x01;
+                    return bytes;
+                }),
+                Arguments.of("random, above the modulus", (java.util.function.UnaryOperator<byte[]>) key -> {
+                    byte[] bytes = randomBytes.apply(key.length);
+                    bytes[0] = (byte) 0xff;
+                    return bytes;
+                }),
+                Arguments.of("one octet shorter, random", (java.util.function.UnaryOperator<byte[]>) key -> randomBytes.apply(key.length - 1)),
+                Arguments.of("one octet longer", (java.util.function.UnaryOperator<byte[]>) key -> java.util.Arrays.copyOf(key, key.length + 1)),
+                Arguments.of("one bit flipped", (java.util.function.UnaryOperator<byte[]>) key -> {
+                    byte[] bytes = key.clone();
+                    bytes[bytes.length / 2] ^= 1;
+                    return bytes;
+                }),
+                Arguments.of("empty", (java.util.function.UnaryOperator<byte[]>) key -> new byte[0]));
+    }
+
     static void assertFailInfo(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, FailInfo expected) {
         assertThatThrownBy(call).isExactlyInstanceOf(ScepFailure.class)
                 .extracting(e -> ((ScepFailure) e).failInfo()).isEqualTo(expected);

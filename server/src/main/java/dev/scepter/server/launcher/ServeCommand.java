@@ -10,6 +10,7 @@ import dev.scepter.installer.KeyCustodyFactory;
 import dev.scepter.installer.StorageFactory;
 import dev.scepter.installer.local.LocalInstallation;
 import dev.scepter.keys.KeyCustody;
+import dev.scepter.protocol.crypto.CryptoProviders;
 import dev.scepter.server.CoreContext;
 import dev.scepter.server.DirectoryFactory;
 import dev.scepter.server.ScepterServer;
@@ -77,6 +78,9 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("Scepter cannot start: cannot lock the data folder " + data.dataDir() + ": " + e.getMessage());
             return 1;
         }
+        // Loading the native crypto provider takes a second or more: it does so beside the start,
+        // and the JDK and BouncyCastle sign until it is ready (docs/performance.md, "Which provider does what").
+        CryptoProviders.selectInBackground(settings.crypto().nativeProvider());
         Memoized<AccessTokens> signIn = new Memoized<>(() -> SignIn.open(settings, Clock.systemUTC()));
         Memoized<Storage> storage = new Memoized<>(() -> StorageFactory.open(data.dataDir(), settings, signIn));
         try {
