@@ -95,8 +95,12 @@ public class PortalSecurityConfiguration {
             providers.add(new ThrottledAuthenticationProvider(passwords, throttle));
         }
         if (options.oidc().isPresent()) {
-            providers.add(new org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider(
-                    new org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient(), new OidcRoles()));
+            // The code exchange and the key fetch within a bound: a provider that hangs must not hold the request thread.
+            org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider oidc =
+                    new org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider(
+                            OidcProviderCalls.tokenResponses(OidcProviderCalls.TIMEOUT), new OidcRoles());
+            oidc.setJwtDecoderFactory(OidcProviderCalls.idTokenDecoders(OidcProviderCalls.TIMEOUT));
+            providers.add(oidc);
         }
         http.authenticationManager(new ProviderManager(providers))
                 .authorizeHttpRequests(authorize -> {

@@ -160,9 +160,22 @@ final class SignInLog implements AutoCloseable {
     static String reason(AuthenticationException refusal) {
         if (refusal instanceof OAuth2AuthenticationException oauth) {
             OAuth2Error error = oauth.getError();
-            return printable(error.getErrorCode() + (error.getDescription() != null ? ": " + error.getDescription() : ""));
+            // A provider that did not answer in time, said plainly: Spring's description puts the cause last, where it may be cut.
+            String description = timedOut(oauth).orElse(error.getDescription());
+            return printable(error.getErrorCode() + (description != null ? ": " + description : ""));
         }
         return refusal.getClass().getSimpleName();
+    }
+
+    /** The message of a timeout among the causes (at most ten deep), if one ended the refusal. */
+    private static java.util.Optional<String> timedOut(Throwable refusal) {
+        Throwable cause = refusal;
+        for (int depth = 0; cause != null && depth < 10; depth++, cause = cause.getCause()) {
+            if (cause instanceof java.net.http.HttpTimeoutException || cause instanceof java.net.SocketTimeoutException) {
+                return java.util.Optional.ofNullable(cause.getMessage()).or(() -> java.util.Optional.of("no answer in time"));
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /**
