@@ -69,10 +69,15 @@ public class PortalSecurityConfiguration {
         return new SignInThrottle(Clock.systemUTC());
     }
 
+    /** Closed with the portal (its reporting thread ends; beside the core, the core serves on). */
+    @Bean(destroyMethod = "close")
+    SignInLog signInLog(CoreApi core) {
+        return new SignInLog(core);
+    }
+
     @Bean
     SecurityFilterChain portalFilterChain(HttpSecurity http, CertMasterOptions options, UserDetailsService accounts, PasswordEncoder encoder,
-            SignInThrottle throttle, CoreApi core) throws Exception {
-        SignInLog signIns = new SignInLog(core);
+            SignInThrottle throttle, SignInLog signIns) throws Exception {
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(accounts);
         passwords.setPasswordEncoder(encoder);
         // One page for both refusals, saying which: a missing role, or a form without its CSRF token.
