@@ -61,4 +61,28 @@ class CertMasterMountTest {
                 .hasStackTraceContaining("certmaster-users.json is not JSON");
         assertThat(tomcat.getHost().findChild("/certmaster")).isNull();
     }
+
+    @Test
+    void aPortalThatCannotStartLeavesTheCoresLoggingAsItWas() throws Exception {
+        // As in the core: its System.Logger lines reach the log through java.util.logging's bridge to SLF4J.
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
+        ch.qos.logback.classic.Logger core = ((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory())
+                .getLogger("dev.scepter.test.core");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        core.addAppender(log);
+        try {
+            Files.writeString(dataDir.resolve("certmaster-users.json"), "{\"users\": [", StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> CertMasterMount.mount(tomcat.getHost(),
+                    new CertMasterOptions(URI.create("http://127.0.0.1:1/"), clientFile, dataDir)));
+
+            System.getLogger("dev.scepter.test.core").log(System.Logger.Level.WARNING, "Issued a certificate after the portal failed");
+
+            assertThat(log.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .contains("Issued a certificate after the portal failed");
+        } finally {
+            core.detachAppender(log);
+        }
+    }
 }
