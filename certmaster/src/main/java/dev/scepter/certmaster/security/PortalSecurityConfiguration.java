@@ -12,6 +12,8 @@ import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.ObjectPostProcessor;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
@@ -139,16 +141,28 @@ public class PortalSecurityConfiguration {
                     new org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver(provider, "/oauth2/authorization");
             resolver.setAuthorizationRequestCustomizer(
                     org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers.withPkce());
-            http.oauth2Login(oidc -> oidc.loginPage("/signin")
-                    .clientRegistrationRepository(provider)
-                    .authorizationEndpoint(authorization -> authorization.authorizationRequestResolver(resolver))
-                    .redirectionEndpoint(redirect -> redirect.baseUri(OidcProvider.REDIRECT_PATH))
-                    .userInfoEndpoint(user -> user.oidcUserService(new OidcRoles()))
-                    .successHandler(signedIn(signIns, "OIDC"))
-                    .failureHandler((request, response, exception) -> {
-                        signIns.failed(request, "OIDC", null, exception);
-                        response.sendRedirect(request.getContextPath() + "/signin?oidcerror");
-                    }));
+            http.oauth2Login(oidc -> {
+                oidc.loginPage("/signin")
+                        .clientRegistrationRepository(provider)
+                        .authorizationEndpoint(authorization -> authorization.authorizationRequestResolver(resolver))
+                        .redirectionEndpoint(redirect -> redirect.baseUri(OidcProvider.REDIRECT_PATH))
+                        .userInfoEndpoint(user -> user.oidcUserService(new OidcRoles()))
+                        .successHandler(signedIn(signIns, "OIDC"))
+                        .failureHandler((request, response, exception) -> {
+                            signIns.failed(request, "OIDC", null, exception);
+                            response.sendRedirect(request.getContextPath() + "/signin?oidcerror");
+                        });
+                // The provider's configuration cannot be read (down, silent, misconfigured): the sign-in page
+                // says so, rather than Spring Security's bare 500. The log has the reason, once per read.
+                oidc.addObjectPostProcessor(new ObjectPostProcessor<OAuth2AuthorizationRequestRedirectFilter>() {
+                    @Override
+                    public <O extends OAuth2AuthorizationRequestRedirectFilter> O postProcess(O filter) {
+                        filter.setAuthenticationFailureHandler((request, response, exception) ->
+                                response.sendRedirect(request.getContextPath() + "/signin?oidcunavailable"));
+                        return filter;
+                    }
+                });
+            });
         }
         return http.build();
     }
