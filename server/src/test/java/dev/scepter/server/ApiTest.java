@@ -288,6 +288,23 @@ class ApiTest {
     }
 
     @Test
+    void realisticRevokersAreAcceptedAndRecordedAsGiven() throws Exception {
+        String exactlyTheLimit = "Ö".repeat(dev.scepter.authority.audit.PersonNames.MAX);
+        for (String revoker : new String[] {"Zoë O'Brien-Núñez", "o'neil@contoso.com", "Jean Dupont", "山田 太郎", "José María Δημήτρης", exactlyTheLimit}) {
+            HttpResponse<byte[]> issued = postCsr("csr", csr(2048));
+            assertThat(issued.statusCode()).isEqualTo(200);
+            String serial = new org.bouncycastle.cert.X509CertificateHolder(issued.body()).getSerialNumber().toString(16)
+                    .toUpperCase(java.util.Locale.ROOT);
+            String json = revoker.replace("\\", "\\\\").replace("\"", "\\\"");
+            HttpResponse<String> revoked = call("PATCH", "/api/manage/revoke/" + serial, "manage",
+                    "{\"revocationReason\": 1, \"revoker\": \"" + json + "\"}");
+            assertThat(revoked.statusCode()).as(revoker + ": " + revoked.body()).isEqualTo(200);
+            assertThat(call("GET", "/api/manage/search?searchText=" + serial, "manage", null).body()).as(revoker)
+                    .contains("\"revokedBy\":\"" + json + " through API user manage\"");
+        }
+    }
+
+    @Test
     void aSidTheCallerAsksForIsDroppedSinceATokenNamesNoWindowsAccount() throws Exception {
         String sidUri = "tag:microsoft.com,2022-09-14:sid:S-1-5-21-1004336348-1177238915-682003330-500";
         java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");

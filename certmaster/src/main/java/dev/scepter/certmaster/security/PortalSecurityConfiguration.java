@@ -150,7 +150,9 @@ public class PortalSecurityConfiguration {
                         .successHandler(signedIn(signIns, "OIDC"))
                         .failureHandler((request, response, exception) -> {
                             signIns.failed(request, "OIDC", null, exception);
-                            response.sendRedirect(request.getContextPath() + "/signin?oidcerror");
+                            boolean unrecordable = exception instanceof org.springframework.security.oauth2.core.OAuth2AuthenticationException refused
+                                    && OidcRoles.UNRECORDABLE_NAME.equals(refused.getError().getErrorCode());
+                            response.sendRedirect(request.getContextPath() + (unrecordable ? "/signin?oidcname" : "/signin?oidcerror"));
                         });
                 // The provider's configuration cannot be read (down, silent, misconfigured): the sign-in page
                 // says so, rather than Spring Security's bare 500. The log has the reason, once per read.

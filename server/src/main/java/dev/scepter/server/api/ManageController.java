@@ -69,7 +69,7 @@ public final class ManageController {
         if (reason < 0 || reason > 10 || reason == 7) {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "revocationReason must be a CRLReason code: 0 to 10, but not 7 (RFC 5280 section 5.3.1).");
         }
-        String revoker = revoker(body == null ? null : body.revoker());
+        String revoker = revoker(body == null ? null : body.revoker(), caller.name());
         BigInteger serialNumber = serial(serial);
         RevocationOutcome outcome = revocations.revoke(caller.name(), serialNumber, reason, revoker);
         return switch (outcome) {
@@ -85,12 +85,12 @@ public final class ManageController {
      * a caller gives ({@link PersonNames}, as a requester's): a revoker on two lines, with a
      * bidirectional override or with " through API user " in it could pass for another actor.
      */
-    static String revoker(String revoker) {
+    static String revoker(String revoker, String caller) {
         if (revoker == null || revoker.isBlank()) {
             return null;
         }
         String name = revoker.strip();
-        String problem = PersonNames.problem(name);
+        String problem = PersonNames.problem(name, caller);
         if (problem != null) {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "revoker must be " + problem + ".");
         }
