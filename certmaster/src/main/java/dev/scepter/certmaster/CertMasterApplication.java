@@ -71,6 +71,7 @@ public class CertMasterApplication {
         properties.put("spring.servlet.multipart.max-request-size", "128KB");
         // Beside the core, the core's libraries are on the class path too: none of their pages here.
         properties.put("springdoc.api-docs.enabled", "false");
+        // Alone only: mounted beside the core the portal leaves logging to the core (CertMasterMount), whose levels apply.
         properties.put("logging.level.root", "WARN");
         properties.put("logging.level.dev.scepter", "INFO");
         return properties;

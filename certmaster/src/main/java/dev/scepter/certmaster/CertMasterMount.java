@@ -10,6 +10,7 @@ import org.apache.catalina.session.StandardManager;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.ErrorPage;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.logging.LoggingApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.context.ConfigurableWebApplicationContext;
 
@@ -51,6 +52,10 @@ public final class CertMasterMount {
         context.addServletContainerInitializer((classes, servletContext) -> {
             try {
                 SpringApplication application = CertMasterApplication.application(options, CertMasterApplication.properties());
+                // The core's logging stands: Spring Boot's would set it up anew for the portal and, when the portal fails or
+                // stops, tear it down with the bridge from java.util.logging, and with it every System.Logger line of the core.
+                application.setListeners(application.getListeners().stream()
+                        .filter(listener -> !(listener instanceof LoggingApplicationListener)).toList());
                 // A web application context given a servlet context starts no server: it registers into this one.
                 application.addInitializers(spring -> ((ConfigurableWebApplicationContext) spring).setServletContext(servletContext));
                 started[0] = application.run();

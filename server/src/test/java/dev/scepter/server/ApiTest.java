@@ -264,6 +264,47 @@ class ApiTest {
     }
 
     @Test
+    void aRevokerIsHeldToTheRuleForNamesAsARequesterIsAndABadOneRevokesNothing() throws Exception {
+        HttpResponse<byte[]> issued = postCsr("csr", csr(2048));
+        assertThat(issued.statusCode()).isEqualTo(200);
+        String serial = new org.bouncycastle.cert.X509CertificateHolder(issued.body()).getSerialNumber().toString(16)
+                .toUpperCase(java.util.Locale.ROOT);
+        for (String revoker : new String[] {"alice\\nadmin", "alice\\u202Enimda", "alice\\u2028admin", "alice through API user admin", "a".repeat(257)}) {
+            HttpResponse<String> refused = call("PATCH", "/api/manage/revoke/" + serial, "manage",
+                    "{\"revocationReason\": 1, \"revoker\": \"" + revoker + "\"}");
+            assertThat(refused.statusCode()).as(revoker).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+            // A control character the JSON reader refuses already, naming the field; the rest the rule for names.
+            assertThat(refused.body()).contains(revoker.contains("\\n") ? "\"errorMessage\":\"\\\"revoker\\\" holds a control character"
+                    : "\"errorMessage\":\"revoker must be ");
+        }
+        assertThat(call("GET", "/api/manage/search?searchText=" + serial, "manage", null).body()).contains("\"revocationDate\":null");
+
+        HttpResponse<String> revoked = call("PATCH", "/api/manage/revoke/" + serial, "manage",
+                "{\"revocationReason\": 1, \"revoker\": \" alice@example.com \"}");
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        assertThat(call("GET", "/api/manage/search?searchText=" + serial, "manage", null).body())
+                .contains("\"revokedBy\":\"alice@example.com through API user manage\"");
+    }
+
+    @Test
+    void realisticRevokersAreAcceptedAndRecordedAsGiven() throws Exception {
+        String exactlyTheLimit = "Ö".repeat(dev.scepter.authority.audit.PersonNames.MAX);
+        for (String revoker : new String[] {"Zoë O'Brien-Núñez", "o'neil@contoso.com", "Jean Dupont", "山田 太郎", "José María Δημήτρης", exactlyTheLimit}) {
+            HttpResponse<byte[]> issued = postCsr("csr", csr(2048));
+            assertThat(issued.statusCode()).isEqualTo(200);
+            String serial = new org.bouncycastle.cert.X509CertificateHolder(issued.body()).getSerialNumber().toString(16)
+                    .toUpperCase(java.util.Locale.ROOT);
+            String json = revoker.replace("\\", "\\\\").replace("\"", "\\\"");
+            HttpResponse<String> revoked = call("PATCH", "/api/manage/revoke/" + serial, "manage",
+                    "{\"revocationReason\": 1, \"revoker\": \"" + json + "\"}");
+            assertThat(revoked.statusCode()).as(revoker + ": " + revoked.body()).isEqualTo(200);
+            assertThat(call("GET", "/api/manage/search?searchText=" + serial, "manage", null).body()).as(revoker)
+                    .contains("\"revokedBy\":\"" + json + " through API user manage\"");
+        }
+    }
+
+    @Test
     void aSidTheCallerAsksForIsDroppedSinceATokenNamesNoWindowsAccount() throws Exception {
         String sidUri = "tag:microsoft.com,2022-09-14:sid:S-1-5-21-1004336348-1177238915-682003330-500";
         java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");

@@ -143,6 +143,42 @@ class CertMasterBesideTheCoreTest {
         return "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END CERTIFICATE REQUEST-----\n";
     }
 
+    /**
+     * The core stops: the portal stops first, while the core still answers, so the reports it holds
+     * (here the count of a second refusal, waiting for its minute to end) reach the core's trail, not
+     * the log's "did not take".
+     */
+    @Test
+    void stoppingTheCoreStopsThePortalFirstWhileTheCoreStillTakesItsLastSignInReports() throws Exception {
+        RunningServer own = RunningServer.start(Map.of()).awaitCertMaster();
+        ch.qos.logback.classic.Logger audit = ((ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory())
+                .getLogger("dev.scepter.certmaster.audit");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        audit.addAppender(log);
+        try {
+            HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
+            for (int i = 0; i < 2; i++) {
+                Matcher csrf = CSRF.matcher(client.send(HttpRequest.newBuilder(own.url("/certmaster/signin")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
+                assertThat(csrf.find()).isTrue();
+                HttpResponse<String> refused = client.send(HttpRequest.newBuilder(own.url("/certmaster/signin"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("username=mallory&password=wrong&_csrf="
+                                + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/signin?error"));
+            }
+            own.context.close();
+            assertThat(log.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .filteredOn(line -> line.startsWith("sign-in refused: user=mallory")).hasSize(2);
+            assertThat(log.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .as("every report reached the core").noneMatch(line -> line.contains("did not take"));
+        } finally {
+            audit.detachAppender(log);
+            own.close();
+        }
+    }
+
     private String csrf(String path) throws Exception {
         Matcher matcher = CSRF.matcher(get(path).body());
         assertThat(matcher.find()).as("a CSRF field on " + path).isTrue();

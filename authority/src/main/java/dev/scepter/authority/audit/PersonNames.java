@@ -15,6 +15,8 @@ public final class PersonNames {
 
     public static final String JOINER = " through API user ";
     public static final int MAX = 256;
+    /** The longest recorded actor ("{person} through API user {caller}") the store's columns hold (varchar(400)). */
+    public static final int RECORDED_MAX = 400;
 
     private PersonNames() {
     }
@@ -24,6 +26,21 @@ public final class PersonNames {
         int type = Character.getType(codePoint);
         return Character.isISOControl(codePoint) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
                 || type == Character.PARAGRAPH_SEPARATOR;
+    }
+
+    /**
+     * Why a name (already stripped) given by {@code caller} is refused, or null for a good one: the rule
+     * of {@link #problem(String)}, and the name as recorded with the caller's must fit the store's
+     * {@value #RECORDED_MAX} characters (a long API token name leaves less room).
+     */
+    public static String problem(String name, String caller) {
+        String problem = problem(name);
+        int room = RECORDED_MAX - JOINER.length() - caller.length();
+        if (problem == null && name.length() > room) {
+            return "at most " + Math.max(room, 0) + " characters (with the API user's name \"" + caller + "\" it is recorded in at most "
+                    + RECORDED_MAX + ")";
+        }
+        return problem;
     }
 
     /** Why a name (already stripped) is refused, or null for a good one. */

@@ -88,6 +88,12 @@ public final class LocalAccounts {
             if (name.isEmpty() || hash.isEmpty()) {
                 throw new IOException(file + " has an account without \"name\" or \"password\"");
             }
+            String problem = PersonName.problem(name.strip());
+            if (problem != null) {
+                // The core records the name of whoever acts: an account it would refuse could sign in and then do nothing.
+                throw new IOException(file + ": the account name \"" + SignInLog.printable(name) + "\" cannot be recorded in the CA's audit trail: "
+                        + problem);
+            }
             List<SimpleGrantedAuthority> roles = new ArrayList<>();
             for (JsonNode role : user.path("roles")) {
                 if (!PortalRoles.ALL.contains(role.asString(""))) {

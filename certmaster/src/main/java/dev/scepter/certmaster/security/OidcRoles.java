@@ -9,6 +9,7 @@ import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserRequest;
 import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.security.oauth2.core.oidc.StandardClaimNames;
@@ -34,6 +35,9 @@ public final class OidcRoles implements OAuth2UserService<OidcUserRequest, OidcU
     /** Entra ID's immutable object id of the user. */
     static final String OBJECT_ID = "oid";
 
+    /** The error of a sign-in refused for a name the core would not record. */
+    public static final String UNRECORDABLE_NAME = "unrecordable_name";
+
     private final OidcUserService tokenOnly = new OidcUserService();
 
     public OidcRoles() {
@@ -44,7 +48,16 @@ public final class OidcRoles implements OAuth2UserService<OidcUserRequest, OidcU
     public OidcUser loadUser(OidcUserRequest request) throws OAuth2AuthenticationException {
         OidcUser checked = tokenOnly.loadUser(request);
         OidcIdToken token = checked.getIdToken();
-        return new DefaultOidcUser(roles(token.getClaimAsStringList(ROLES_CLAIM)), token, checked.getUserInfo(), nameClaim(token));
+        String claim = nameClaim(token);
+        // The core records the name as given (stripped): one it would refuse could sign in and then do nothing.
+        String name = String.valueOf(token.getClaimAsString(claim)).strip();
+        String problem = PersonName.problem(name);
+        if (problem != null) {
+            OAuth2Error error = new OAuth2Error(UNRECORDABLE_NAME, "the account name (" + claim
+                    + ") cannot be recorded in the CA's audit trail: " + problem, null);
+            throw new OAuth2AuthenticationException(error, error.toString());
+        }
+        return new DefaultOidcUser(roles(token.getClaimAsStringList(ROLES_CLAIM)), token, checked.getUserInfo(), claim);
     }
 
     static Set<GrantedAuthority> roles(List<String> claimed) {

@@ -12,6 +12,8 @@ import org.springframework.boot.web.servlet.ServletContextInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.config.ObjectPostProcessor;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestRedirectFilter;
 import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
@@ -69,10 +71,15 @@ public class PortalSecurityConfiguration {
         return new SignInThrottle(Clock.systemUTC());
     }
 
+    /** Closed with the portal (its reporting thread ends; beside the core, the core serves on). */
+    @Bean(destroyMethod = "close")
+    SignInLog signInLog(CoreApi core) {
+        return new SignInLog(core);
+    }
+
     @Bean
     SecurityFilterChain portalFilterChain(HttpSecurity http, CertMasterOptions options, UserDetailsService accounts, PasswordEncoder encoder,
-            SignInThrottle throttle, CoreApi core) throws Exception {
-        SignInLog signIns = new SignInLog(core);
+            SignInThrottle throttle, SignInLog signIns) throws Exception {
         DaoAuthenticationProvider passwords = new DaoAuthenticationProvider(accounts);
         passwords.setPasswordEncoder(encoder);
         // One page for both refusals, saying which: a missing role, or a form without its CSRF token.
@@ -95,8 +102,12 @@ public class PortalSecurityConfiguration {
             providers.add(new ThrottledAuthenticationProvider(passwords, throttle));
         }
         if (options.oidc().isPresent()) {
-            providers.add(new org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider(
-                    new org.springframework.security.oauth2.client.endpoint.RestClientAuthorizationCodeTokenResponseClient(), new OidcRoles()));
+            // The code exchange and the key fetch within a bound: a provider that hangs must not hold the request thread.
+            org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider oidc =
+                    new org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider(
+                            OidcProviderCalls.tokenResponses(OidcProviderCalls.TIMEOUT), new OidcRoles());
+            oidc.setJwtDecoderFactory(OidcProviderCalls.idTokenDecoders(OidcProviderCalls.TIMEOUT));
+            providers.add(oidc);
         }
         http.authenticationManager(new ProviderManager(providers))
                 .authorizeHttpRequests(authorize -> {
@@ -130,16 +141,30 @@ public class PortalSecurityConfiguration {
                     new org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver(provider, "/oauth2/authorization");
             resolver.setAuthorizationRequestCustomizer(
                     org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers.withPkce());
-            http.oauth2Login(oidc -> oidc.loginPage("/signin")
-                    .clientRegistrationRepository(provider)
-                    .authorizationEndpoint(authorization -> authorization.authorizationRequestResolver(resolver))
-                    .redirectionEndpoint(redirect -> redirect.baseUri(OidcProvider.REDIRECT_PATH))
-                    .userInfoEndpoint(user -> user.oidcUserService(new OidcRoles()))
-                    .successHandler(signedIn(signIns, "OIDC"))
-                    .failureHandler((request, response, exception) -> {
-                        signIns.failed(request, "OIDC", null, exception);
-                        response.sendRedirect(request.getContextPath() + "/signin?oidcerror");
-                    }));
+            http.oauth2Login(oidc -> {
+                oidc.loginPage("/signin")
+                        .clientRegistrationRepository(provider)
+                        .authorizationEndpoint(authorization -> authorization.authorizationRequestResolver(resolver))
+                        .redirectionEndpoint(redirect -> redirect.baseUri(OidcProvider.REDIRECT_PATH))
+                        .userInfoEndpoint(user -> user.oidcUserService(new OidcRoles()))
+                        .successHandler(signedIn(signIns, "OIDC"))
+                        .failureHandler((request, response, exception) -> {
+                            signIns.failed(request, "OIDC", null, exception);
+                            boolean unrecordable = exception instanceof org.springframework.security.oauth2.core.OAuth2AuthenticationException refused
+                                    && OidcRoles.UNRECORDABLE_NAME.equals(refused.getError().getErrorCode());
+                            response.sendRedirect(request.getContextPath() + (unrecordable ? "/signin?oidcname" : "/signin?oidcerror"));
+                        });
+                // The provider's configuration cannot be read (down, silent, misconfigured): the sign-in page
+                // says so, rather than Spring Security's bare 500. The log has the reason, once per read.
+                oidc.addObjectPostProcessor(new ObjectPostProcessor<OAuth2AuthorizationRequestRedirectFilter>() {
+                    @Override
+                    public <O extends OAuth2AuthorizationRequestRedirectFilter> O postProcess(O filter) {
+                        filter.setAuthenticationFailureHandler((request, response, exception) ->
+                                response.sendRedirect(request.getContextPath() + "/signin?oidcunavailable"));
+                        return filter;
+                    }
+                });
+            });
         }
         return http.build();
     }

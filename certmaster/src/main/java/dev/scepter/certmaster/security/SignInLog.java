@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -29,6 +29,7 @@ import org.springframework.security.oauth2.core.OAuth2Error;
  * every attempt the throttle refused, are only counted and reported once at the window's end
  * ("and N more refusals, M of them throttled"). Reports go out on one background thread with at
  * most {@value #QUEUE} waiting (beyond, the log alone has them): a sign-in never waits for the core.
+ * A bean, so that a stopping portal sends what is left, within a bound, and ends that thread.
  */
 final class SignInLog implements AutoCloseable {
 
@@ -37,11 +38,14 @@ final class SignInLog implements AutoCloseable {
     static final int QUEUE = 100;
     /** Distinct name+address pairs counted at once; beyond, one pair "(other names)" from "(other addresses)" takes the counts. */
     static final int TRACKED = 1000;
+    /** How long a stopping portal waits for the reports still to go out to the core (the log has each already). */
+    static final Duration DRAIN = Duration.ofSeconds(5);
+    static final String THREAD = "certmaster-sign-in-audit";
 
     private final CoreApi core;
     private final Duration window;
-    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "certmaster-sign-in-audit");
+    private final ScheduledThreadPoolExecutor sender = new ScheduledThreadPoolExecutor(1, task -> {
+        Thread thread = new Thread(task, THREAD);
         thread.setDaemon(true);
         return thread;
     });
@@ -71,6 +75,8 @@ final class SignInLog implements AutoCloseable {
     SignInLog(CoreApi core, Duration window) {
         this.core = core;
         this.window = window;
+        // A stopping portal reports a window's counts at once (close): it does not wait for the window to end.
+        sender.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     void succeeded(HttpServletRequest request, String how, Authentication user) {
@@ -113,16 +119,26 @@ final class SignInLog implements AutoCloseable {
     }
 
     private void schedule(String key) {
-        sender.schedule(() -> {
-            Counted done;
-            synchronized (counted) {
-                done = counted.remove(key);
-            }
-            if (done != null && done.more > 0) {
-                send(done.who, done.how, done.address, false, done.more + " more refusals in " + window.toSeconds() + " s ("
-                        + done.throttled + " throttled), the last: " + done.reason);
-            }
-        }, window.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            sender.schedule(() -> {
+                Counted done;
+                synchronized (counted) {
+                    done = counted.remove(key);
+                }
+                if (done != null) {
+                    sendCount(done);
+                }
+            }, window.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // A refusal while the portal stops: the log above has it, the core is told no more.
+        }
+    }
+
+    private void sendCount(Counted done) {
+        if (done.more > 0) {
+            send(done.who, done.how, done.address, false, done.more + " more refusals in " + window.toSeconds() + " s ("
+                    + done.throttled + " throttled), the last: " + done.reason);
+        }
     }
 
     /** Best effort, in the background: a core that cannot be told now neither blocks nor fails the sign-in; the log has the event. */
@@ -137,7 +153,7 @@ final class SignInLog implements AutoCloseable {
                 waiting.decrementAndGet();
                 send(who, how, address, succeeded, reason);
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             waiting.decrementAndGet();
             AUDIT.warn("the core's audit trail did not take this sign-in: the portal is stopping");
         }
@@ -151,18 +167,61 @@ final class SignInLog implements AutoCloseable {
         }
     }
 
+    /**
+     * When the portal stops: the counts of the windows not yet over and the reports still waiting
+     * go to the core, for at most {@link #DRAIN}; then the thread is stopped (a report cut short is
+     * in the log, as every sign-in is). Sign-ins after this are in the log only.
+     */
     @Override
     public void close() {
+        java.util.List<Counted> open;
+        synchronized (counted) {
+            open = new java.util.ArrayList<>(counted.values());
+            counted.clear();
+        }
+        try {
+            for (Counted done : open) {
+                if (done.more > 0) {
+                    sender.execute(() -> sendCount(done));
+                }
+            }
+        } catch (RejectedExecutionException closedBefore) {
+            return;
+        }
         sender.shutdown();
+        try {
+            if (!sender.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+                int left = sender.shutdownNow().size();
+                AUDIT.warn("the core's audit trail did not take the last sign-in reports within {} s ({} not sent): they are in this log only",
+                        DRAIN.toSeconds(), left);
+                sender.awaitTermination(1, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            sender.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The provider's error code and description for an OIDC refusal (no token in them), else the kind of refusal. */
     static String reason(AuthenticationException refusal) {
         if (refusal instanceof OAuth2AuthenticationException oauth) {
             OAuth2Error error = oauth.getError();
-            return printable(error.getErrorCode() + (error.getDescription() != null ? ": " + error.getDescription() : ""));
+            // A provider that did not answer in time, said plainly: Spring's description puts the cause last, where it may be cut.
+            String description = timedOut(oauth).orElse(error.getDescription());
+            return printable(error.getErrorCode() + (description != null ? ": " + description : ""));
         }
         return refusal.getClass().getSimpleName();
+    }
+
+    /** The message of a timeout among the causes (at most ten deep), if one ended the refusal. */
+    private static java.util.Optional<String> timedOut(Throwable refusal) {
+        Throwable cause = refusal;
+        for (int depth = 0; cause != null && depth < 10; depth++, cause = cause.getCause()) {
+            if (cause instanceof java.net.http.HttpTimeoutException || cause instanceof java.net.SocketTimeoutException) {
+                return java.util.Optional.ofNullable(cause.getMessage()).or(() -> java.util.Optional.of("no answer in time"));
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /**

@@ -134,7 +134,7 @@ public final class CsrController {
             throw new ApiProblem(HttpStatus.FORBIDDEN, "Only a caller with the role CSR.Request may name the requester.");
         }
         String name = person.strip();
-        String problem = dev.scepter.authority.audit.PersonNames.problem(name);
+        String problem = dev.scepter.authority.audit.PersonNames.problem(name, caller.name());
         if (problem != null) {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "requester must be " + problem + ".");
         }

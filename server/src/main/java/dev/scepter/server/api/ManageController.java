@@ -1,6 +1,7 @@
 package dev.scepter.server.api;
 
 import dev.scepter.authority.audit.AuditTrail;
+import dev.scepter.authority.audit.PersonNames;
 import dev.scepter.authority.inventory.CertificateInventory;
 import dev.scepter.authority.revocation.Revocations;
 import dev.scepter.authority.store.CertificateKind;
@@ -60,6 +61,7 @@ public final class ManageController {
     @ApiResponse(responseCode = "200", description = "Revoked")
     @ApiResponse(responseCode = "404", description = "No certificate of ours has this serial number (SCEPman's error code 7012)")
     @ApiResponse(responseCode = "409", description = "Already revoked (SCEPman's error code 5013)")
+    @ApiResponse(responseCode = "400", description = "Not a CRLReason code, not a hexadecimal serial, or a revoker that breaks the rule for names")
     @PatchMapping("/api/manage/revoke/{serial}")
     public Map<String, Object> revoke(@PathVariable String serial, @RequestBody(required = false) RevokeBody body,
             @AuthenticationPrincipal(errorOnInvalidType = true) ApiCaller caller) {
@@ -67,13 +69,32 @@ public final class ManageController {
         if (reason < 0 || reason > 10 || reason == 7) {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "revocationReason must be a CRLReason code: 0 to 10, but not 7 (RFC 5280 section 5.3.1).");
         }
+        String revoker = revoker(body == null ? null : body.revoker(), caller.name());
         BigInteger serialNumber = serial(serial);
-        RevocationOutcome outcome = revocations.revoke(caller.name(), serialNumber, reason, body == null ? null : body.revoker());
+        RevocationOutcome outcome = revocations.revoke(caller.name(), serialNumber, reason, revoker);
         return switch (outcome) {
             case REVOKED -> Map.of("serialNumber", hex(serialNumber), "revocationReason", reason);
             case NOT_FOUND -> throw new ApiProblem(HttpStatus.NOT_FOUND, "Certificate not found.", Optional.of(7012));
             case ALREADY_REVOKED -> throw new ApiProblem(HttpStatus.CONFLICT, "The certificate is already revoked.", Optional.of(5013));
         };
+    }
+
+    /**
+     * SCEPman's free-text revoker, absent or blank for none. The certificate and the trail record
+     * it as "{revoker} through API user {caller}", so it is held to the rule for any person's name
+     * a caller gives ({@link PersonNames}, as a requester's): a revoker on two lines, with a
+     * bidirectional override or with " through API user " in it could pass for another actor.
+     */
+    static String revoker(String revoker, String caller) {
+        if (revoker == null || revoker.isBlank()) {
+            return null;
+        }
+        String name = revoker.strip();
+        String problem = PersonNames.problem(name, caller);
+        if (problem != null) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "revoker must be " + problem + ".");
+        }
+        return name;
     }
 
     /** The most days {@code expiresWithinDays} takes: ten years, beyond any certificate's validity. */

@@ -17,6 +17,9 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.servlet.context.ServletWebServerInitializedEvent;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -39,10 +42,13 @@ public class CertMasterBesideTheCore {
     private final CoreContext core;
     /** The API's lifetime cap, as CsrController applies it: the forms offer no more. */
     private final int validityCapDays;
+    private final ApplicationContext coreContext;
     private volatile WebServer webServer;
+    private volatile ConfigurableApplicationContext portal;
 
-    public CertMasterBesideTheCore(CoreContext core, IssuancePolicy policy, DbCsrSettings csr) {
+    public CertMasterBesideTheCore(CoreContext core, IssuancePolicy policy, DbCsrSettings csr, ApplicationContext coreContext) {
         this.core = core;
+        this.coreContext = coreContext;
         this.validityCapDays = Math.min(policy.validityPeriodDays(), csr.validityPeriodDays().orElse(Integer.MAX_VALUE));
     }
 
@@ -66,7 +72,7 @@ public class CertMasterBesideTheCore {
                 CertMasterSignIn signIn = core.settings().web().certMasterSignIn();
                 CertMasterOptions options = new CertMasterOptions(loopbackUrl(core.host(), tomcat.getPort()), clientFile, core.dataDir(),
                         core.settings().web().trustForwardedHeaders(), oidc(signIn), signIn.localAccounts(), validityCapDays);
-                CertMasterMount.mount(tomcat.getTomcat().getHost(), options);
+                portal = CertMasterMount.mount(tomcat.getTomcat().getHost(), options);
                 LOG.log(System.Logger.Level.INFO, "Certificate Master ready: {0}certmaster/", core.localUrl());
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.ERROR, "Certificate Master did not start; the core serves on without it: {0}", rootMessage(e));
@@ -74,6 +80,20 @@ public class CertMasterBesideTheCore {
         }, "certmaster-start");
         start.setDaemon(true);
         start.start();
+    }
+
+    /**
+     * The portal stops first, while the core still answers: this event comes before the core's connector and
+     * beans go, so the sign-in reports the portal still holds reach the core's trail. (Tomcat's own stop of
+     * /certmaster comes after the connector is gone, too late for them.)
+     */
+    @EventListener
+    public void coreClosing(ContextClosedEvent event) {
+        ConfigurableApplicationContext running = portal;
+        if (event.getApplicationContext() == coreContext && running != null) {
+            portal = null;
+            running.close();
+        }
     }
 
     /** OIDC sign-in from the settings, its client secret read from its file when given so. */
