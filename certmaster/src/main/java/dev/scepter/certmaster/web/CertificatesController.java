@@ -179,7 +179,7 @@ public class CertificatesController {
         }
         try {
             core.revoke(serial, code, user.getName());
-            redirect.addFlashAttribute("message", "Revoked (" + RevocationReason.name(code) + "). OCSP answers revoked from now on; the next CRL lists it.");
+            redirect.addFlashAttribute("message", "Revoked (" + RevocationReason.name(code) + "). OCSP answers revoked from now on; the CRL lists it where the core publishes revocations in it (AppConfig:CRL:Source=Storage).");
         } catch (CoreRefusal refusal) {
             redirect.addFlashAttribute("error", refusal.detail());
         }
