@@ -105,18 +105,35 @@ public final class Enrollment {
         }
         // The checks that need no I/O come first: a one-time challenge is used up by the request it
         // lets through, and only an authorised request may make the directory work (binding by UPN).
-        boolean accepted;
+        Optional<ChallengeVerifier.Acceptance> accepted;
         try {
-            accepted = endpoint.challengeVerifier().accepts(EnrollmentContext.of(endpoint, request));
+            accepted = endpoint.challengeVerifier().accept(EnrollmentContext.of(endpoint, request));
         } catch (VerifierUnavailableException e) {
             // The MDM could not be asked: it is not told of a refusal it caused (Intune: no failure
             // notification for the validation's own failures).
             return refusedWithoutNotice(endpoint, request, new Rejected(Reason.VERIFIER_UNAVAILABLE,
                     "the service that vouches for the challenge gave no answer"), e.getMessage());
         }
-        if (!accepted) {
+        if (accepted.isEmpty()) {
             return rejected(endpoint, request, new Rejected(Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
         }
+        EnrollmentOutcome outcome;
+        try {
+            outcome = authorised(endpoint, request, requestDigest);
+        } catch (RuntimeException e) {
+            if (!mayStillBeHandedOut(endpoint, request, requestDigest)) {
+                giveBack(accepted.get(), endpoint, request);
+            }
+            throw e;
+        }
+        if (outcome instanceof Rejected rejection && rejection.reason() != Reason.DELIVERY_REFUSED) {
+            giveBack(accepted.get(), endpoint, request);
+        }
+        return outcome;
+    }
+
+    /** A request its challenge authorised, bound, issued and recorded. */
+    private EnrollmentOutcome authorised(EnrollmentEndpoint endpoint, EnrollmentRequest request, byte[] requestDigest) {
         try {
             return bindAndIssue(endpoint, request, requestDigest);
         } catch (DirectoryUnavailableException e) {
@@ -130,6 +147,41 @@ public final class Enrollment {
                     "the directory cannot be reached now; enroll again later"));
         } catch (CaKeyUnavailableException e) {
             return caKeyUnavailable(endpoint, request, e);
+        }
+    }
+
+    /**
+     * Whether a certificate may have been recorded for this request although the enrollment
+     * failed (a write whose outcome the store did not confirm) and could still leave: only a SCEP
+     * retransmission (same transactionID, same request) gets a recorded certificate without its
+     * challenge, so a request without a transactionID has none to get, and one with it has one if
+     * the store shows it, or may have one if the store cannot say.
+     */
+    private boolean mayStillBeHandedOut(EnrollmentEndpoint endpoint, EnrollmentRequest request, byte[] requestDigest) {
+        if (request.transactionId().isEmpty()) {
+            return false;
+        }
+        try {
+            return retransmission(endpoint, request, requestDigest).isPresent();
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Gives the challenge back when nothing was issued for the request it let through: an outage
+     * (the store, the directory, the CA key), or a request refused after the challenge passed
+     * (the device may send a corrected one). A certificate whose delivery the MDM refused was
+     * issued, so its challenge stays used. A store that cannot give it back now keeps it used:
+     * logged, and the outage the request met is what its client hears.
+     */
+    private static void giveBack(ChallengeVerifier.Acceptance acceptance, EnrollmentEndpoint endpoint, EnrollmentRequest request) {
+        try {
+            acceptance.giveBack();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not give back the challenge of a request on endpoint {0} for subject \"{1}\", "
+                    + "transaction {2}, which got no certificate; it stays used: {3}", endpoint.name(), request.csr().getSubject(),
+                    request.transactionId().orElse("-"), e.getClass().getSimpleName());
         }
     }
 

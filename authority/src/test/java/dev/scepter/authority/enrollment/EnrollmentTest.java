@@ -313,6 +313,86 @@ class EnrollmentTest {
         assertThat(store.count()).isEqualTo(before);
     }
 
+    /**
+     * "Nothing is lost": a one-time challenge accepted for a request that then met an outage is
+     * given back, so the device's retry works; once a certificate was issued it stays used.
+     */
+    @Test
+    void aOneTimeChallengeIsGivenBackWhenAnOutageLeftItsRequestWithoutACertificate() throws Exception {
+        OneTimeChallengesTest.MemoryStore challengeStore = new OneTimeChallengesTest.MemoryStore();
+        OneTimeChallenges oneTime = new OneTimeChallenges(challengeStore, audit, Clock.systemUTC(), new SecureRandom());
+        EnrollmentEndpoint endpoint = new EnrollmentEndpoint(new EndpointProfile("static", 0x50, Optional.empty(),
+                List.of(KeyPurposeId.id_kp_clientAuth), KeyUsage.digitalSignature), oneTime);
+        String challenge = oneTime.mint("ci", Optional.empty(), Duration.ofMinutes(60)).value();
+        PKCS10CertificationRequest csr = Csrs.forKey(device).subject("CN=outage-1").challenge(challenge).build();
+        EnrollmentRequest withoutTransaction = new EnrollmentRequest(csr, "est 127.0.0.1", Optional.empty(), Optional.empty());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> throttledCaKey().enroll(endpoint, withoutTransaction))
+                .isInstanceOf(dev.scepter.authority.ca.CaKeyUnavailableException.class);
+        assertThat(challengeStore.used).as("the CA key did not sign: given back").isEmpty();
+
+        store.failRecordsWith = new dev.scepter.authority.store.StoreUnavailableException("the database went away", null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> enrollment.enroll(endpoint, withoutTransaction))
+                .isInstanceOf(dev.scepter.authority.store.StoreUnavailableException.class);
+        assertThat(challengeStore.used).as("the certificate was not recorded: given back").isEmpty();
+        store.failRecordsWith = null;
+
+        assertThat(enrollment.enroll(endpoint, withoutTransaction)).isInstanceOf(EnrollmentOutcome.Issued.class);
+        assertThat(challengeStore.used).as("issued: used for good").hasSize(1);
+        PKCS10CertificationRequest another = Csrs.forKey(device).subject("CN=outage-2").challenge(challenge).build();
+        assertThat(enrollment.enroll(endpoint, new EnrollmentRequest(another, "est 127.0.0.1", Optional.empty(), Optional.empty())))
+                .isEqualTo(new EnrollmentOutcome.Rejected(EnrollmentOutcome.Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
+        assertThat(store.recorded()).hasSize(1);
+    }
+
+    /**
+     * A SCEP request whose certificate the store kept although the write failed gets that
+     * certificate on its retransmission, without its challenge: the challenge stays used, or it
+     * would let a second certificate through.
+     */
+    @Test
+    void aOneTimeChallengeStaysUsedWhileACertificateRecordedForItsTransactionCanStillBeHandedOut() throws Exception {
+        OneTimeChallengesTest.MemoryStore challengeStore = new OneTimeChallengesTest.MemoryStore();
+        OneTimeChallenges oneTime = new OneTimeChallenges(challengeStore, audit, Clock.systemUTC(), new SecureRandom());
+        EnrollmentEndpoint endpoint = new EnrollmentEndpoint(new EndpointProfile("static", 0x50, Optional.empty(),
+                List.of(KeyPurposeId.id_kp_clientAuth), KeyUsage.digitalSignature), oneTime);
+        String challenge = oneTime.mint("ci", Optional.empty(), Duration.ofMinutes(60)).value();
+        PKCS10CertificationRequest csr = Csrs.forKey(device).subject("CN=lost-answer").challenge(challenge).build();
+
+        store.failAfterRecordingWith = new dev.scepter.authority.store.StoreUnavailableException("the commit's answer was lost", null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> enrollment.enroll(endpoint, request(csr)))
+                .isInstanceOf(dev.scepter.authority.store.StoreUnavailableException.class);
+        store.failAfterRecordingWith = null;
+
+        assertThat(challengeStore.used).as("stays used").hasSize(1);
+        EnrollmentOutcome retransmitted = enrollment.enroll(endpoint, request(csr));
+        assertThat(retransmitted).isInstanceOfSatisfying(EnrollmentOutcome.Issued.class,
+                issued -> assertThat(issued.record().serialNumber()).isEqualTo(store.recorded().get(0).serialNumber()));
+        assertThat(store.recorded()).hasSize(1);
+    }
+
+    private Enrollment throttledCaKey() {
+        dev.scepter.authority.ca.CaSigner throttled = new dev.scepter.authority.ca.CaSigner() {
+            @Override
+            public org.bouncycastle.cert.X509CertificateHolder certificate() {
+                return ca.certificate();
+            }
+
+            @Override
+            public org.bouncycastle.operator.ContentSigner contentSigner(org.bouncycastle.asn1.x509.AlgorithmIdentifier digestAlgorithm) {
+                throw new dev.scepter.authority.ca.CaKeyUnavailableException("Key Vault is throttling (HTTP 429)");
+            }
+
+            @Override
+            public String describe() {
+                return "a throttled vault";
+            }
+        };
+        return new Enrollment(new CertificateIssuer(throttled, new IssuancePolicy(730, Duration.ofDays(1), true,
+                URI.create("http://scepter.test")), Clock.systemUTC()), store, new SerialNumbers(new SecureRandom()), Optional.empty(), audit,
+                Clock.systemUTC());
+    }
+
     private static EnrollmentEndpoint endpoint(EndpointProfile.Binding binding) {
         return new EnrollmentEndpoint(new EndpointProfile("bound", 0x40, Optional.empty(), List.of(KeyPurposeId.id_kp_clientAuth),
                 KeyUsage.digitalSignature, binding), new StaticChallengeVerifier("s3cret"));

@@ -2,7 +2,6 @@ package dev.scepter.server.est;
 
 import dev.scepter.authority.enrollment.CertificateType;
 import dev.scepter.authority.enrollment.ChallengeVerifier;
-import dev.scepter.authority.enrollment.EnrollmentContext;
 import dev.scepter.authority.enrollment.EnrollmentEndpoint;
 import dev.scepter.authority.enrollment.EnrollmentOutcome;
 import dev.scepter.authority.enrollment.EnrollmentRequest;
@@ -37,7 +36,8 @@ import org.springframework.http.HttpStatus;
  *       asks for, under {@code AppConfig:DbCSRValidation:*}; {@code CSR.SelfService} alone issues
  *       only a Client Authentication certificate for the caller ({@link SelfServiceRules}).</li>
  *   <li>{@code simpleenroll} with HTTP Basic: the password is a one-time challenge
- *       ({@code POST /api/challenges}), used up by the request it lets through, where
+ *       ({@code POST /api/challenges}), used up by the request it lets through (given back if no
+ *       certificate came of it, an outage or a refused request), where
  *       {@code AppConfig:DbCSRValidation:AllowDynamicChallenges} is true.</li>
  *   <li>{@code simpleenroll} with a client certificate of ours (mutual TLS): a renewal of that
  *       certificate, exactly as {@code simplereenroll} (another key for the same device).</li>
@@ -114,7 +114,7 @@ final class EstEnrollment {
                         + "AppConfig:DbCSRValidation:AllowDynamicChallenges is true; use a bearer token.");
             }
             return issued(enrollments.enroll(
-                    new EnrollmentEndpoint(profile, context -> oneTimeChallenges.accepts(withChallenge(context, challenge.password()))),
+                    new EnrollmentEndpoint(profile, oneTimeChallenges.presented(challenge.password())),
                     new EnrollmentRequest(csr, via + " " + clientAddress, Optional.empty(), Optional.empty())), HttpStatus.UNAUTHORIZED);
         }
         return enrollWithCertificate(caller.clientCertificate()
@@ -189,11 +189,6 @@ final class EstEnrollment {
             default -> HttpStatus.SERVICE_UNAVAILABLE;
         };
         throw new EstRefusal(status, "The request cannot be issued: " + rejected.detail() + ".");
-    }
-
-    private static EnrollmentContext withChallenge(EnrollmentContext context, String challenge) {
-        return new EnrollmentContext(context.endpoint(), context.transactionId(), context.csr(), Optional.of(challenge), context.requester(),
-                context.actor(), context.signer());
     }
 
     /** As the record's requester says where the request came in: {@code est} or {@code est/label}. */
