@@ -313,7 +313,7 @@ class EstTest {
         assertThat(post(http, server.url("/.well-known/est/simplereenroll"), "Bearer " + TOKENS.get("db"),
                 csr(rsa(), "CN=est-refused-renewal", null)).statusCode()).as("a token renews nothing").isEqualTo(403);
         assertThat(post(https(old), httpsUrl("/.well-known/est/simplereenroll"), null, csr(rsa(), "CN=someone-else", null))
-                .statusCode()).as("RFC 7030 section 4.2.2: the same subject").isEqualTo(400);
+                .statusCode()).as("RFC 7030 section 4.2.2: the same subject").isEqualTo(403);
 
         HttpResponse<String> revoked = http.send(HttpRequest.newBuilder(server.url("/api/manage/revoke/"
                         + old.certificate().getSerialNumber().toString(16))).header("Authorization", "Bearer " + TOKENS.get("manage"))

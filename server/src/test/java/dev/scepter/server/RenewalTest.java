@@ -96,6 +96,37 @@ class RenewalTest {
         assertThat(issued(send(MessageType.PKCS_REQ, old.keys(), old.certificate(), csr(next, "CN=mac", null)), old.keys())).isNotNull();
     }
 
+    /**
+     * A certificate vouches for its own names only: a renewal it signs asking for another subject,
+     * an added SAN (RFC 7030 section 4.2.2's rule, the authority's for every protocol) gets nothing.
+     */
+    @Test
+    void aRenewalForOtherNamesThanTheCertificatesIsRefusedAndOneKeepingThemSucceeds() throws Exception {
+        Enrolled old = enroll("CN=renew-my-names");
+        long before = server.core.storage().certificateStore().count();
+        org.bouncycastle.asn1.x509.ExtensionsGenerator sans = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
+        sans.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false, new org.bouncycastle.asn1.x509.GeneralNames(
+                new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.dNSName, "admin.corp.example")));
+        KeyPair next = TestPki.rsa();
+        byte[] withSan = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=renew-my-names"), next.getPublic())
+                .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, sans.generate())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(next.getPrivate())).getEncoded();
+
+        for (MessageType type : java.util.List.of(MessageType.RENEWAL_REQ, MessageType.PKCS_REQ)) {
+            PkiMessage otherSubject = send(type, old.keys(), old.certificate(), csr(next, "CN=someone-else", null));
+            assertThat(otherSubject.pkiStatus()).as(type + ", another subject").contains(PkiStatus.FAILURE);
+            assertThat(otherSubject.failInfo()).contains(FailInfo.BAD_REQUEST);
+            PkiMessage addedSan = send(type, old.keys(), old.certificate(), withSan);
+            assertThat(addedSan.pkiStatus()).as(type + ", a SAN added").contains(PkiStatus.FAILURE);
+            assertThat(addedSan.failInfo()).contains(FailInfo.BAD_REQUEST);
+        }
+        assertThat(server.core.storage().certificateStore().count()).as("nothing issued").isEqualTo(before);
+
+        X509CertificateHolder renewed = issued(send(MessageType.RENEWAL_REQ, old.keys(), old.certificate(), csr(next, "CN=renew-my-names", null)),
+                old.keys());
+        assertThat(renewed.getSubject()).isEqualTo(old.certificate().getSubject());
+    }
+
     @Test
     void aRevokedCertificateRenewsNothing() throws Exception {
         Enrolled old = enroll("CN=revoked");

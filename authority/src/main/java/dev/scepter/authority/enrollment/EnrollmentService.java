@@ -51,11 +51,12 @@ public final class EnrollmentService {
     /**
      * A renewal (SCEP RenewalReq, RFC 8894 section 3.3.1.2): authorised by the certificate that
      * signed the message, which must be ours, valid, good now and of a type the endpoint renews
-     * ({@link Renewals}); no challenge. The new certificate keeps the old one's directory binding.
+     * ({@link Renewals}), and asked for the names it carries, no others; no challenge. The new
+     * certificate keeps the old one's directory binding.
      */
     public EnrollmentOutcome renew(EnrollmentEndpoint endpoint, EnrollmentRequest request) {
         Renewals.Decision decision = request.signer()
-                .map(signer -> renewals.authorise(signer, endpoint.renewals()))
+                .map(signer -> renewals.authorise(signer, request.csr(), endpoint.renewals()))
                 .orElseGet(() -> new Renewals.Decision.Refused("no certificate signed the request"));
         if (decision instanceof Renewals.Decision.Refused refused) {
             // The protocol logs the refusal in its own terms, with its path; the MDM hears of it here.

@@ -19,8 +19,9 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 
 /**
  * Decides whether a certificate presented to sign a renewal (RenewalReq, or a PKCSReq signed by
- * a certificate of ours, as macOS sends) authorises it: ours, unexpired, recorded, good now
- * (not revoked, its directory object enabled), and of a type the endpoint renews.
+ * a certificate of ours, as macOS sends; EST's re-enrollment over mutual TLS) authorises it:
+ * ours, unexpired, recorded, good now (not revoked, its directory object enabled), of a type the
+ * endpoint renews, and asked for the names it carries, no others.
  */
 public final class Renewals {
 
@@ -52,7 +53,13 @@ public final class Renewals {
         return presented.getIssuer().equals(caCertificate.getSubject()) && !presented.getSubject().equals(presented.getIssuer());
     }
 
-    public Decision authorise(X509CertificateHolder presented, RenewalPolicy policy) {
+    /**
+     * Whether {@code presented} authorises {@code request} as its renewal, whatever protocol
+     * carried it (SCEP's RenewalReq and macOS's PKCSReq signed by it, EST's simplereenroll and a
+     * client certificate's simpleenroll): besides the certificate itself, the request must name
+     * what it names ({@link #namesWhatItRenews}).
+     */
+    public Decision authorise(X509CertificateHolder presented, PKCS10CertificationRequest request, RenewalPolicy policy) {
         if (!policy.allowed()) {
             return new Decision.Refused("this endpoint does not renew (AllowRenewals)");
         }
@@ -62,6 +69,10 @@ public final class Renewals {
         Instant now = clock.instant();
         if (now.isBefore(presented.getNotBefore().toInstant()) || now.isAfter(presented.getNotAfter().toInstant())) {
             return new Decision.Refused("the signing certificate is not valid now");
+        }
+        if (!namesWhatItRenews(presented, request)) {
+            return new Decision.Refused("a renewal asks for the subject and subject alternative names of the certificate it renews ("
+                    + presented.getSubject() + "), and no SID but the one it had");
         }
         Optional<IssuedCertificate> previous = store.find(issuer, presented.getSerialNumber());
         if (previous.isEmpty()) {

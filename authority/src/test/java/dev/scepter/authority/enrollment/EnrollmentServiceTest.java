@@ -212,6 +212,27 @@ class EnrollmentServiceTest {
     }
 
     @Test
+    void aRenewalAskingForOtherNamesIsRefusedWhicheverWayItCame() throws Exception {
+        EnrollmentOutcome.Issued previous = issuedEarlier();
+        long before = store.count();
+
+        EnrollmentOutcome renewalReq = enrollments.renew(renewing,
+                request(Csrs.forKey(device).subject("CN=device-2").build(), "tx-other", previous.certificate()));
+        EnrollmentOutcome macOs = enrollments.enroll(renewing,
+                request(Csrs.forKey(device).dnsName("www.contoso.example").build(), "tx-san", previous.certificate()));
+
+        for (EnrollmentOutcome outcome : List.of(renewalReq, macOs)) {
+            assertThat(outcome).isInstanceOfSatisfying(EnrollmentOutcome.Rejected.class, rejected -> {
+                assertThat(rejected.reason()).isEqualTo(EnrollmentOutcome.Reason.RENEWAL_REFUSED);
+                assertThat(rejected.detail()).contains("subject and subject alternative names").contains("CN=device-1");
+            });
+        }
+        assertThat(store.count()).as("nothing signed").isEqualTo(before);
+        assertThat(enrollments.renew(renewing, request(Csrs.forKey(device).build(), "tx-same", previous.certificate())))
+                .isInstanceOf(EnrollmentOutcome.Issued.class);
+    }
+
+    @Test
     void aSelfSignedPkcsReqIsANewEnrollmentJudgedByTheChallenge() throws Exception {
         EnrollmentOutcome wrong = enrollments.enroll(renewing, request(Csrs.forKey(device).challenge("guess").build(), "tx-1", selfSigned));
         EnrollmentOutcome right = enrollments.enroll(renewing, request(Csrs.forKey(device).challenge("s3cret").build(), "tx-2", selfSigned));

@@ -44,7 +44,7 @@ import org.springframework.http.HttpStatus;
  *   <li>{@code simplereenroll}: the certificate being renewed, over mutual TLS, authorises the
  *       request as a SCEP RenewalReq's signer does ({@link Renewals}), gated by
  *       {@code AllowRenewals} and {@code ReenrollmentAllowedCertificateTypes}; the request names
- *       what the old certificate names ({@link Renewals#namesWhatItRenews}), the new certificate
+ *       what the old certificate names ({@link Renewals#authorise}), the new certificate
  *       keeps the old one's directory binding and has no usage the old one lacks.</li>
  * </ul>
  */
@@ -146,10 +146,6 @@ final class EstEnrollment {
      * or usages.
      */
     private X509CertificateHolder enrollWithCertificate(X509CertificateHolder certificate, PKCS10CertificationRequest csr, String via) {
-        if (!Renewals.namesWhatItRenews(certificate, csr)) {
-            throw new EstRefusal(HttpStatus.FORBIDDEN, "A client certificate enrolls only for its own subject and subject alternative "
-                    + "names (" + certificate.getSubject() + "); the request names others.");
-        }
         return renewed(certificate, csr, via);
     }
 
@@ -157,18 +153,14 @@ final class EstEnrollment {
     X509CertificateHolder reenroll(EstCaller caller, PKCS10CertificationRequest csr, String label) {
         X509CertificateHolder current = caller.clientCertificate()
                 .orElseThrow(() -> new EstRefusal(HttpStatus.FORBIDDEN, NO_CERTIFICATE_TO_RENEW));
-        // RFC 7030 section 4.2.2: the Subject and SubjectAltName are those of the certificate being renewed.
-        if (!Renewals.namesWhatItRenews(current, csr)) {
-            throw new EstRefusal(HttpStatus.BAD_REQUEST, "A re-enrollment asks for the subject and subject alternative names of the "
-                    + "certificate being renewed (RFC 7030 section 4.2.2), and no other SID.");
-        }
         return renewed(current, csr, via(label));
     }
 
     /**
      * The authority renews {@code current}: gated by {@code AllowRenewals} and
-     * {@code ReenrollmentAllowedCertificateTypes}, keeping its directory binding and its type, and
-     * with no usage it lacks.
+     * {@code ReenrollmentAllowedCertificateTypes}, for its own subject and subject alternative
+     * names only (RFC 7030 section 4.2.2), keeping its directory binding and its type, and with no
+     * usage it lacks.
      */
     private X509CertificateHolder renewed(X509CertificateHolder current, PKCS10CertificationRequest csr, String via) {
         String serial = current.getSerialNumber().toString(16);
