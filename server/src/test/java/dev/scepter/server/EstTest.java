@@ -291,6 +291,52 @@ class EstTest {
         assertThat(again.headers().allValues("WWW-Authenticate")).anySatisfy(v -> assertThat(v).startsWith("Basic"));
     }
 
+    /** docs/api.md: every certificate issued is in the audit trail, a renewal as {@code certificate.renew}. */
+    @Test
+    void enrollmentsAndReEnrollmentsAreAuditedAsDocumented() throws Exception {
+        String challenge = challenges.mint("test", Optional.empty(), Duration.ofMinutes(5)).value();
+        String basic = "Basic " + Base64.getEncoder().encodeToString(("device:" + challenge).getBytes(StandardCharsets.UTF_8));
+        X509CertificateHolder byChallenge = issued(post(http, server.url("/.well-known/est/routers/simpleenroll"), basic,
+                csr(rsa(), "CN=est-audit-basic", null)));
+        Keyed byToken = enrolled("CN=est-audit");
+        X509CertificateHolder renewed = issued(post(https(byToken), httpsUrl("/.well-known/est/simplereenroll"), null,
+                csr(rsa(), "CN=est-audit", null)));
+        X509CertificateHolder again = issued(post(https(byToken), httpsUrl("/.well-known/est/simpleenroll"), null,
+                csr(rsa(), "CN=est-audit", null)));
+
+        List<dev.scepter.authority.audit.AuditEvent> events = server.core.storage().auditLog().latest(1000);
+        String old = serial(byToken.certificate());
+        assertThat(audited(events, byChallenge)).satisfies(event -> {
+            assertThat(event.action()).isEqualTo("certificate.issue");
+            assertThat(event.actor()).isEqualTo("endpoint est (est/routers 127.0.0.1)");
+            assertThat(event.target()).isEqualTo(serial(byChallenge) + " subject \"CN=est-audit-basic\"");
+        });
+        assertThat(audited(events, byToken.certificate())).satisfies(event -> {
+            assertThat(event.action()).isEqualTo("certificate.issue");
+            assertThat(event.actor()).isEqualTo("est-db");
+        });
+        for (X509CertificateHolder renewal : List.of(renewed, again)) {
+            assertThat(audited(events, renewal)).satisfies(event -> {
+                assertThat(event.action()).isEqualTo("certificate.renew");
+                assertThat(event.actor()).isEqualTo("certificate " + old);
+                assertThat(event.target()).isEqualTo(serial(renewal) + " subject \"CN=est-audit\" renewing " + old);
+                assertThat(event.outcome()).isEqualTo("success");
+            });
+        }
+    }
+
+    private static String serial(X509CertificateHolder certificate) {
+        return certificate.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static dev.scepter.authority.audit.AuditEvent audited(List<dev.scepter.authority.audit.AuditEvent> events,
+            X509CertificateHolder certificate) {
+        List<dev.scepter.authority.audit.AuditEvent> found = events.stream()
+                .filter(event -> event.target().startsWith(serial(certificate) + " ")).toList();
+        assertThat(found).as("one event for " + serial(certificate)).hasSize(1);
+        return found.get(0);
+    }
+
     @Test
     void simplereenrollOverMutualTlsRenewsTheCertificatePresented() throws Exception {
         Keyed old = enrolled("CN=est-renew-me");

@@ -87,6 +87,15 @@ class RenewalTest {
         assertThat(renewed.getSubjectPublicKeyInfo().getEncoded()).isEqualTo(
                 org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(next.getPublic().getEncoded()).getEncoded());
         assertThat(renewed.getSerialNumber().shiftRight(152).intValue()).isEqualTo(0x50);
+        String oldSerial = old.certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+        String newSerial = renewed.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+        assertThat(server.core.storage().auditLog().latest(1000)).as("docs/api.md: a renewal is audited as certificate.renew")
+                .filteredOn(event -> event.target().startsWith(newSerial + " "))
+                .singleElement().satisfies(event -> {
+                    assertThat(event.action()).isEqualTo("certificate.renew");
+                    assertThat(event.target()).isEqualTo(newSerial + " subject \"CN=renew-me\" renewing " + oldSerial);
+                    assertThat(event.actor()).startsWith("endpoint static (");
+                });
     }
 
     @Test

@@ -163,7 +163,8 @@ final class EstEnrollment {
      * usage it lacks.
      */
     private X509CertificateHolder renewed(X509CertificateHolder current, PKCS10CertificationRequest csr, String via) {
-        String serial = current.getSerialNumber().toString(16);
+        // Upper-case hex, as the audit trail's targets and the API's paths write serials.
+        String serial = current.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
         return issued(enrollments.renew(new EnrollmentEndpoint(profile, context -> false, renewalPolicy),
                 new EnrollmentRequest(csr, via + " certificate " + serial, Optional.empty(), Optional.empty(),
                         Optional.of("certificate " + serial), Optional.of(current))), HttpStatus.FORBIDDEN);
