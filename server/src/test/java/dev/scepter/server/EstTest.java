@@ -337,6 +337,50 @@ class EstTest {
         return found.get(0);
     }
 
+    /** docs/operations.md: EST's requests are counted like SCEP's, by operation and outcome, and only in known words. */
+    @Test
+    void estRequestsAreCountedByOperationAndOutcome() throws Exception {
+        Map<String, Double> before = estCounts();
+        server.get("/.well-known/est/cacerts");
+        server.get("/.well-known/est/a-label/csrattrs");
+        Keyed device = enrolled("CN=est-metrics");
+        issued(post(https(device), httpsUrl("/.well-known/est/simplereenroll"), null, csr(rsa(), "CN=est-metrics", null)));
+        enroll(null, csr(rsa(), "CN=est-metrics-anonymous", null));
+        enroll("manage", csr(rsa(), "CN=est-metrics-manage", null));
+        enroll("db", "not a csr".getBytes(StandardCharsets.US_ASCII));
+        server.get("/.well-known/est/not%20a%20label/cacerts");
+
+        Map<String, Double> after = estCounts();
+        Map<String, Double> counted = new HashMap<>();
+        after.forEach((series, count) -> {
+            double added = count - before.getOrDefault(series, 0.0);
+            if (added > 0) {
+                counted.put(series, added);
+            }
+        });
+        assertThat(counted).containsAllEntriesOf(Map.of(
+                "operation=\"cacerts\",outcome=\"ok\"", 1.0,
+                "operation=\"csrattrs\",outcome=\"ok\"", 1.0,
+                "operation=\"simpleenroll\",outcome=\"issued\"", 1.0,
+                "operation=\"simplereenroll\",outcome=\"renewed\"", 1.0,
+                "operation=\"simpleenroll\",outcome=\"unauthorized\"", 1.0,
+                "operation=\"simpleenroll\",outcome=\"forbidden\"", 1.0,
+                "operation=\"simpleenroll\",outcome=\"bad-request\"", 1.0));
+        assertThat(server.text("/metrics")).contains("# HELP est_requests_seconds EST requests (RFC 7030)")
+                .doesNotContain("label=");
+    }
+
+    /** {@code est_requests_seconds_count} by its tags, as {@code /metrics} has them now. */
+    private static Map<String, Double> estCounts() throws Exception {
+        Map<String, Double> counts = new HashMap<>();
+        java.util.regex.Matcher series = java.util.regex.Pattern.compile("(?m)^est_requests_seconds_count\\{(.*)\\} (\\S+)$")
+                .matcher(server.text("/metrics"));
+        while (series.find()) {
+            counts.put(series.group(1), Double.parseDouble(series.group(2)));
+        }
+        return counts;
+    }
+
     @Test
     void simplereenrollOverMutualTlsRenewsTheCertificatePresented() throws Exception {
         Keyed old = enrolled("CN=est-renew-me");
