@@ -132,7 +132,12 @@ class EstTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
                 assertThat(type.replace(" ", "")).isEqualToIgnoringCase("application/pkcs7-mime;smime-type=certs-only"));
         assertThat(response.headers().firstValue("Content-Transfer-Encoding")).contains("base64");
-        List<X509CertificateHolder> certificates = EstCodec.readCertsOnly(response.body());
+        return recorded(response.body());
+    }
+
+    /** The one certificate of a certs-only body, checked to be ours and recorded before it left. */
+    private static X509CertificateHolder recorded(byte[] certsOnly) throws Exception {
+        List<X509CertificateHolder> certificates = EstCodec.readCertsOnly(certsOnly);
         assertThat(certificates).hasSize(1);
         X509CertificateHolder certificate = certificates.get(0);
         assertThat(certificate.isSignatureValid(new JcaContentVerifierProviderBuilder().build(server.core.ca().certificate()))).isTrue();
@@ -194,7 +199,7 @@ class EstTest {
     }
 
     @ParameterizedTest(name = "POST {0}")
-    @CsvSource({"/.well-known/est/fullcmc", "/.well-known/est/serverkeygen", "/.well-known/est/a/b/simpleenroll"})
+    @CsvSource({"/.well-known/est/fullcmc", "/.well-known/est/a/b/simpleenroll", "/.well-known/est/a/b/serverkeygen"})
     void whatIsNotServedIsNotFound(String path) throws Exception {
         HttpResponse<byte[]> response = server.post(path, EstCodec.PKCS10, csr(rsa(), "CN=est-not-served", null));
 
@@ -379,6 +384,67 @@ class EstTest {
             counts.put(series.group(1), Double.parseDouble(series.group(2)));
         }
         return counts;
+    }
+
+    /**
+     * RFC 7030 section 4.4: the key is made here, of the request key's kind, and comes back with its
+     * certificate (multipart/mixed: PKCS#8, then certs-only); only for a token with CSR.Request.Db.
+     */
+    @Test
+    void serverkeygenMakesTheKeyForATokenWithCsrRequestDbOnly() throws Exception {
+        URI serverkeygen = server.url("/.well-known/est/serverkeygen");
+        java.security.KeyPairGenerator ec = java.security.KeyPairGenerator.getInstance("EC");
+        ec.initialize(new java.security.spec.ECGenParameterSpec("secp384r1"));
+        KeyPair throwaway = ec.generateKeyPair();
+        PKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=est-keygen"), throwaway.getPublic());
+        ExtensionsGenerator extensions = new ExtensionsGenerator();
+        extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, "keygen.example")));
+        builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
+        byte[] request = Base64.getEncoder().encode(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(throwaway.getPrivate()))
+                .getEncoded());
+
+        HttpResponse<byte[]> response = post(http, serverkeygen, "Bearer " + TOKENS.get("db"), request);
+
+        String body = new String(response.body(), StandardCharsets.US_ASCII);
+        assertThat(response.statusCode()).as(body).isEqualTo(200);
+        assertThat(response.headers().firstValue("Cache-Control")).contains("no-store");
+        String contentType = response.headers().firstValue("Content-Type").orElseThrow();
+        assertThat(contentType).startsWith("multipart/mixed");
+        String boundary = contentType.substring(contentType.indexOf("boundary=") + "boundary=".length());
+        String[] parts = body.split("\r\n--" + java.util.regex.Pattern.quote(boundary) + "(--)?\r\n", -1);
+        assertThat(parts).hasSize(3);
+        String[] keyPart = parts[0].substring(("--" + boundary + "\r\n").length()).split("\r\n\r\n", 2);
+        String[] certPart = parts[1].split("\r\n\r\n", 2);
+        assertThat(keyPart[0]).contains("Content-Type: application/pkcs8");
+        assertThat(certPart[0]).contains("Content-Type: application/pkcs7-mime; smime-type=certs-only");
+        java.security.PrivateKey key = java.security.KeyFactory.getInstance("EC")
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(keyPart[1])));
+        X509CertificateHolder certificate = recorded(certPart[1].getBytes(StandardCharsets.US_ASCII));
+        assertThat(certificate.getSubject()).isEqualTo(new X500Name("CN=est-keygen"));
+        assertThat(GeneralNames.fromExtensions(certificate.getExtensions(), Extension.subjectAlternativeName).getNames())
+                .containsExactly(new GeneralName(GeneralName.dNSName, "keygen.example"));
+        assertThat(certificate.getSubjectPublicKeyInfo().getEncoded()).as("not the request's key")
+                .isNotEqualTo(throwaway.getPublic().getEncoded());
+        java.security.PublicKey certified = new JcaX509CertificateConverter().getCertificate(certificate).getPublicKey();
+        assertThat(((java.security.interfaces.ECPublicKey) certified).getParams().getCurve().getField().getFieldSize())
+                .as("the request key's curve, P-384").isEqualTo(384);
+        java.security.Signature signature = java.security.Signature.getInstance("SHA256withECDSA");
+        signature.initSign(key);
+        signature.update(new byte[] {1, 2, 3});
+        byte[] signed = signature.sign();
+        signature.initVerify(certified);
+        signature.update(new byte[] {1, 2, 3});
+        assertThat(signature.verify(signed)).as("the key the answer holds is the certified one").isTrue();
+
+        assertThat(post(http, serverkeygen, null, request).statusCode()).as("no credentials").isEqualTo(401);
+        assertThat(post(http, serverkeygen, "Bearer " + TOKENS.get("self"), request).statusCode()).as("self-service").isEqualTo(403);
+        String challenge = challenges.mint("test", Optional.empty(), Duration.ofMinutes(5)).value();
+        assertThat(post(http, serverkeygen, "Basic " + Base64.getEncoder().encodeToString(("d:" + challenge).getBytes(StandardCharsets.UTF_8)),
+                request).statusCode()).as("a one-time challenge").isEqualTo(403);
+        assertThat(post(https(enrolled("CN=est-keygen-mtls")), httpsUrl("/.well-known/est/serverkeygen"), null, request).statusCode())
+                .as("a client certificate").isEqualTo(403);
+        assertThat(post(http, serverkeygen, "Bearer " + TOKENS.get("db"), "not a csr".getBytes(StandardCharsets.US_ASCII)).statusCode())
+                .isEqualTo(400);
     }
 
     @Test

@@ -109,6 +109,25 @@ public final class EstController {
         });
     }
 
+    /**
+     * RFC 7030 section 4.4: the key is made here, for a bearer token with {@code CSR.Request.Db}
+     * only ({@link EstEnrollment#serverKeyGen}); the answer holds it, unencrypted, as TLS carries it.
+     */
+    @PostMapping({PREFIX + "/serverkeygen", PREFIX + "/{label}/serverkeygen"})
+    public ResponseEntity<?> serverkeygen(HttpServletRequest request, @PathVariable(required = false) String label) {
+        return answer(request, "serverkeygen", label, () -> {
+            EstCaller caller = caller(request);
+            enrollment.admit(caller, false, true);
+            PKCS10CertificationRequest csr = csr(request);
+            EstEnrollment.ServerKey made = enrollment.serverKeyGen(caller, csr, label);
+            // A boundary with a character base64 lacks cannot occur in either part.
+            EstCodec.ServerKeyGenAnswer answer = EstCodec.serverKeyGen(made.keys().getPrivate().getEncoded(), made.certificate(),
+                    "est-" + java.util.UUID.randomUUID());
+            return ResponseEntity.ok().contentType(MediaType.parseMediaType(answer.contentType()))
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store").body(answer.body());
+        });
+    }
+
     @FunctionalInterface
     private interface Answer {
         ResponseEntity<?> get() throws IOException;
@@ -157,7 +176,7 @@ public final class EstController {
         }
         return switch (response.getStatusCode().value()) {
             case 200 -> switch (operation) {
-                case "simpleenroll" -> "issued";
+                case "simpleenroll", "serverkeygen" -> "issued";
                 case "simplereenroll" -> "renewed";
                 default -> "ok";
             };

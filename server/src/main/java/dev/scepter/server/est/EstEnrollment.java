@@ -57,6 +57,8 @@ final class EstEnrollment {
     private static final ChallengeVerifier VOUCHED_FOR = context -> true;
     private static final String NO_CREDENTIALS = "simpleenroll needs a bearer token (CSR.Request.Db or CSR.SelfService), HTTP Basic "
             + "with a one-time challenge as the password, or a client certificate of ours over mutual TLS.";
+    private static final String SERVER_KEY_GEN_ONLY = "serverkeygen is for a bearer token with CSR.Request.Db: a key made here "
+            + "leaves only to a caller who may have any certificate issued.";
     private static final String NO_CERTIFICATE_TO_RENEW = "simplereenroll needs the certificate being renewed, presented over "
             + "mutual TLS on the HTTPS listener (AppConfig:Https:ClientCertificateMode Optional).";
 
@@ -87,6 +89,20 @@ final class EstEnrollment {
      * no client certificate for {@code simplereenroll}, a token without either enrollment role.
      */
     void admit(EstCaller caller, boolean reenroll) {
+        admit(caller, reenroll, false);
+    }
+
+    /** As {@link #admit(EstCaller, boolean)}; {@code serverKeyGen}: only a token with {@code CSR.Request.Db} gets past. */
+    void admit(EstCaller caller, boolean reenroll, boolean serverKeyGen) {
+        if (serverKeyGen) {
+            if (caller instanceof EstCaller.Anonymous && caller.clientCertificate().isEmpty()) {
+                throw new EstRefusal(HttpStatus.UNAUTHORIZED, SERVER_KEY_GEN_ONLY);
+            }
+            if (!(caller instanceof EstCaller.Token token) || !token.token().roles().contains(ApiRole.CSR_REQUEST_DB)) {
+                throw new EstRefusal(HttpStatus.FORBIDDEN, SERVER_KEY_GEN_ONLY);
+            }
+            return;
+        }
         if (reenroll) {
             if (caller.clientCertificate().isEmpty()) {
                 throw new EstRefusal(HttpStatus.FORBIDDEN, NO_CERTIFICATE_TO_RENEW);
@@ -119,6 +135,29 @@ final class EstEnrollment {
         }
         return enrollWithCertificate(caller.clientCertificate()
                 .orElseThrow(() -> new EstRefusal(HttpStatus.UNAUTHORIZED, NO_CREDENTIALS)), csr, via);
+    }
+
+    /** A key this server made and the certificate issued for it (serverkeygen): the key leaves once, in the answer. */
+    record ServerKey(java.security.KeyPair keys, X509CertificateHolder certificate) {
+        @Override
+        public String toString() {
+            return "ServerKey[certificate=" + certificate.getSerialNumber().toString(16) + ", key=<hidden>]";
+        }
+    }
+
+    /**
+     * {@code serverkeygen} (RFC 7030 section 4.4): for a bearer token with {@code CSR.Request.Db}
+     * only, which may have any certificate issued and so may have its key made here too; not for
+     * self-service, a one-time challenge or a client certificate, whose rules bind the request to
+     * a key the caller holds. The request's names and extensions are kept, its key is not (section
+     * 4.4.1: the server may ignore it); the new key, of the request key's kind, signs the request
+     * the enrollment chain judges, and is never stored.
+     */
+    ServerKey serverKeyGen(EstCaller caller, PKCS10CertificationRequest csr, String label) {
+        admit(caller, false, true);
+        EstCaller.Token token = (EstCaller.Token) caller;
+        ServerKeyGeneration.Generated generated = ServerKeyGeneration.forRequest(csr);
+        return new ServerKey(generated.keys(), enrollWithToken(token, generated.request(), via(label)));
     }
 
     private X509CertificateHolder enrollWithToken(EstCaller.Token caller, PKCS10CertificationRequest csr, String via) {
