@@ -170,6 +170,11 @@ class EstInteropTest {
         assertThat(keyPublic.stdout()).as("the key in the answer is the certified one").isEqualTo(certifiedPublic.stdout())
                 .isNotEqualTo(throwawayPublic.stdout());
         assertGood(dir, dir.resolve("keygen.pem"));
+
+        Command.Result plain = Command.run(dir, "curl", "-sS", "-o", "plain.txt", "-w", "%{http_code}", "-H", "Authorization: Bearer " + token,
+                "-H", "Content-Type: application/pkcs10", "--data-binary", "@keygen.b64",
+                String.valueOf(server.url(".well-known/est/serverkeygen")));
+        assertThat(plain.stdout()).as("a private key is not sent over plain HTTP: %s", plain).isEqualTo("403");
     }
 
     @Test

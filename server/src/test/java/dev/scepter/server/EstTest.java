@@ -392,7 +392,8 @@ class EstTest {
      */
     @Test
     void serverkeygenMakesTheKeyForATokenWithCsrRequestDbOnly() throws Exception {
-        URI serverkeygen = server.url("/.well-known/est/serverkeygen");
+        URI serverkeygen = httpsUrl("/.well-known/est/serverkeygen");
+        HttpClient tls = https(null);
         java.security.KeyPairGenerator ec = java.security.KeyPairGenerator.getInstance("EC");
         ec.initialize(new java.security.spec.ECGenParameterSpec("secp384r1"));
         KeyPair throwaway = ec.generateKeyPair();
@@ -403,7 +404,7 @@ class EstTest {
         byte[] request = Base64.getEncoder().encode(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(throwaway.getPrivate()))
                 .getEncoded());
 
-        HttpResponse<byte[]> response = post(http, serverkeygen, "Bearer " + TOKENS.get("db"), request);
+        HttpResponse<byte[]> response = post(tls, serverkeygen, "Bearer " + TOKENS.get("db"), request);
 
         String body = new String(response.body(), StandardCharsets.US_ASCII);
         assertThat(response.statusCode()).as(body).isEqualTo(200);
@@ -418,7 +419,7 @@ class EstTest {
         assertThat(keyPart[0]).contains("Content-Type: application/pkcs8");
         assertThat(certPart[0]).contains("Content-Type: application/pkcs7-mime; smime-type=certs-only");
         java.security.PrivateKey key = java.security.KeyFactory.getInstance("EC")
-                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(keyPart[1])));
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(keyPart[1])));
         X509CertificateHolder certificate = recorded(certPart[1].getBytes(StandardCharsets.US_ASCII));
         assertThat(certificate.getSubject()).isEqualTo(new X500Name("CN=est-keygen"));
         assertThat(GeneralNames.fromExtensions(certificate.getExtensions(), Extension.subjectAlternativeName).getNames())
@@ -436,15 +437,27 @@ class EstTest {
         signature.update(new byte[] {1, 2, 3});
         assertThat(signature.verify(signed)).as("the key the answer holds is the certified one").isTrue();
 
-        assertThat(post(http, serverkeygen, null, request).statusCode()).as("no credentials").isEqualTo(401);
-        assertThat(post(http, serverkeygen, "Bearer " + TOKENS.get("self"), request).statusCode()).as("self-service").isEqualTo(403);
+        assertThat(post(tls, serverkeygen, null, request).statusCode()).as("no credentials").isEqualTo(401);
+        assertThat(post(tls, serverkeygen, "Bearer " + TOKENS.get("self"), request).statusCode()).as("self-service").isEqualTo(403);
         String challenge = challenges.mint("test", Optional.empty(), Duration.ofMinutes(5)).value();
-        assertThat(post(http, serverkeygen, "Basic " + Base64.getEncoder().encodeToString(("d:" + challenge).getBytes(StandardCharsets.UTF_8)),
+        assertThat(post(tls, serverkeygen, "Basic " + Base64.getEncoder().encodeToString(("d:" + challenge).getBytes(StandardCharsets.UTF_8)),
                 request).statusCode()).as("a one-time challenge").isEqualTo(403);
         assertThat(post(https(enrolled("CN=est-keygen-mtls")), httpsUrl("/.well-known/est/serverkeygen"), null, request).statusCode())
                 .as("a client certificate").isEqualTo(403);
-        assertThat(post(http, serverkeygen, "Bearer " + TOKENS.get("db"), "not a csr".getBytes(StandardCharsets.US_ASCII)).statusCode())
+        assertThat(post(tls, serverkeygen, "Bearer " + TOKENS.get("db"), "not a csr".getBytes(StandardCharsets.US_ASCII)).statusCode())
                 .isEqualTo(400);
+    }
+
+    /** The answer holds a private key: over plain HTTP nothing protects it, so nothing is made. */
+    @Test
+    void serverkeygenIsRefusedOverPlainHttp() throws Exception {
+        HttpResponse<byte[]> refused = post(http, server.url("/.well-known/est/serverkeygen"), "Bearer " + TOKENS.get("db"),
+                csr(rsa(), "CN=est-keygen-plain", null));
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("only over HTTPS");
+        assertThat(post(http, server.url("/.well-known/est/serverkeygen"), null, csr(rsa(), "CN=est-keygen-plain", null)).statusCode())
+                .as("judged before the caller, so before anything else").isEqualTo(403);
     }
 
     @Test
@@ -469,7 +482,7 @@ class EstTest {
         assertThat(post(http, server.url("/.well-known/est/simplereenroll"), "Bearer " + TOKENS.get("db"),
                 csr(rsa(), "CN=est-refused-renewal", null)).statusCode()).as("a token renews nothing").isEqualTo(403);
         assertThat(post(https(old), httpsUrl("/.well-known/est/simplereenroll"), null, csr(rsa(), "CN=someone-else", null))
-                .statusCode()).as("RFC 7030 section 4.2.2: the same subject").isEqualTo(403);
+                .statusCode()).as("RFC 7030 section 4.2.2: the same subject").isEqualTo(400);
 
         HttpResponse<String> revoked = http.send(HttpRequest.newBuilder(server.url("/api/manage/revoke/"
                         + old.certificate().getSerialNumber().toString(16))).header("Authorization", "Bearer " + TOKENS.get("manage"))
@@ -499,10 +512,10 @@ class EstTest {
         URI simpleenroll = httpsUrl("/.well-known/est/simpleenroll");
 
         assertThat(post(https(device), simpleenroll, null, csr(rsa(), "CN=est-mtls-names", null, upn("admin@corp.example"))).statusCode())
-                .as("another user's UPN").isEqualTo(403);
+                .as("another user's UPN").isEqualTo(400);
         assertThat(post(https(device), simpleenroll, null,
                 csr(rsa(), "CN=est-mtls-names", null, new GeneralName(GeneralName.dNSName, "www.corp.example"))).statusCode())
-                .as("a DNS name").isEqualTo(403);
+                .as("a DNS name").isEqualTo(400);
         for (KeyPurposeId wider : List.of(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_codeSigning)) {
             HttpResponse<byte[]> widened = post(https(device), simpleenroll, null, csr(rsa(), "CN=est-mtls-names", wider));
             assertThat(widened.statusCode()).as(new String(widened.body(), StandardCharsets.UTF_8)).isEqualTo(400);
@@ -535,7 +548,7 @@ class EstTest {
 
         issued(post(https(device), httpsUrl("/.well-known/est/simpleenroll"), null, csr(rsa(), "CN=est-mtls-device", null)));
         assertThat(post(https(device), httpsUrl("/.well-known/est/simpleenroll"), null, csr(rsa(), "CN=est-mtls-other", null)).statusCode())
-                .isEqualTo(403);
+                .isEqualTo(400);
         assertThat(post(https(null), httpsUrl("/.well-known/est/simpleenroll"), null, csr(rsa(), "CN=est-mtls-device", null)).statusCode())
                 .as("neither credentials nor a certificate").isEqualTo(401);
     }

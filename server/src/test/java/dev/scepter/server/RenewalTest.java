@@ -136,6 +136,29 @@ class RenewalTest {
         assertThat(renewed.getSubject()).isEqualTo(old.certificate().getSubject());
     }
 
+    /**
+     * macOS signs its PKCSReq with the certificate it holds when its profile's names changed: with
+     * the profile's challenge that is a new enrollment, judged by the challenge (not refused as a
+     * renewal for its names); a RenewalReq asking for other names stays refused.
+     */
+    @Test
+    void aMacOsPkcsReqSignedByTheOldCertificateWithOtherNamesAndTheChallengeIsANewEnrollment() throws Exception {
+        Enrolled old = enroll("CN=mac-before");
+        KeyPair next = TestPki.rsa();
+
+        X509CertificateHolder renamed = issued(send(MessageType.PKCS_REQ, old.keys(), old.certificate(),
+                csr(next, "CN=mac-after", TestPki.CHALLENGE)), old.keys());
+        PkiMessage renewalReq = send(MessageType.RENEWAL_REQ, old.keys(), old.certificate(), csr(next, "CN=mac-after-2", TestPki.CHALLENGE));
+        PkiMessage wrongChallenge = send(MessageType.PKCS_REQ, old.keys(), old.certificate(), csr(next, "CN=mac-after-3", "guess"));
+
+        assertThat(renamed.getSubject()).isEqualTo(new X500Name("CN=mac-after"));
+        assertThat(server.core.storage().auditLog().latest(20)).filteredOn(event -> event.target().contains("CN=mac-after\""))
+                .extracting(dev.scepter.authority.audit.AuditEvent::action).containsExactly("certificate.issue");
+        assertThat(renewalReq.pkiStatus()).as("a RenewalReq").contains(PkiStatus.FAILURE);
+        assertThat(renewalReq.failInfo()).contains(FailInfo.BAD_REQUEST);
+        assertThat(wrongChallenge.pkiStatus()).as("the challenge decides").contains(PkiStatus.FAILURE);
+    }
+
     @Test
     void aRevokedCertificateRenewsNothing() throws Exception {
         Enrolled old = enroll("CN=revoked");

@@ -117,25 +117,45 @@ public final class Enrollment {
         if (accepted.isEmpty()) {
             return rejected(endpoint, request, new Rejected(Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
         }
+        RecordWrite write = new RecordWrite();
         EnrollmentOutcome outcome;
         try {
-            outcome = authorised(endpoint, request, requestDigest);
+            outcome = authorised(endpoint, request, requestDigest, write);
         } catch (RuntimeException e) {
-            if (!mayStillBeHandedOut(endpoint, request, requestDigest)) {
+            // Decided by how far the request got, not by reading the store afterwards: a write whose
+            // answer was lost may have committed (or commit later), and its certificate may leave.
+            if (!write.attempted) {
                 giveBack(accepted.get(), endpoint, request);
             }
             throw e;
         }
-        if (outcome instanceof Rejected rejection && rejection.reason() != Reason.DELIVERY_REFUSED) {
+        if (outcome instanceof Rejected rejection && !write.attempted && isOutage(rejection.reason())) {
             giveBack(accepted.get(), endpoint, request);
         }
         return outcome;
     }
 
+    /**
+     * Only an outage gives a challenge back: a request refused after its challenge passed keeps
+     * it used, else one challenge would buy any number of directory lookups (binding by UPN or
+     * device id), an oracle of which objects exist.
+     */
+    private static boolean isOutage(Reason reason) {
+        return reason == Reason.DIRECTORY_UNAVAILABLE || reason == Reason.CA_KEY_UNAVAILABLE;
+    }
+
+    /**
+     * Whether the certificate's record was written, or its write attempted with no answer that it
+     * did not commit: from then on the challenge that authorised the request stays used.
+     */
+    private static final class RecordWrite {
+        private boolean attempted;
+    }
+
     /** A request its challenge authorised, bound, issued and recorded. */
-    private EnrollmentOutcome authorised(EnrollmentEndpoint endpoint, EnrollmentRequest request, byte[] requestDigest) {
+    private EnrollmentOutcome authorised(EnrollmentEndpoint endpoint, EnrollmentRequest request, byte[] requestDigest, RecordWrite write) {
         try {
-            return bindAndIssue(endpoint, request, requestDigest);
+            return bindAndIssue(endpoint, request, requestDigest, write);
         } catch (DirectoryUnavailableException e) {
             if (endpoint.notifier() == MdmNotifier.NONE) {
                 throw e;
@@ -151,28 +171,9 @@ public final class Enrollment {
     }
 
     /**
-     * Whether a certificate may have been recorded for this request although the enrollment
-     * failed (a write whose outcome the store did not confirm) and could still leave: only a SCEP
-     * retransmission (same transactionID, same request) gets a recorded certificate without its
-     * challenge, so a request without a transactionID has none to get, and one with it has one if
-     * the store shows it, or may have one if the store cannot say.
-     */
-    private boolean mayStillBeHandedOut(EnrollmentEndpoint endpoint, EnrollmentRequest request, byte[] requestDigest) {
-        if (request.transactionId().isEmpty()) {
-            return false;
-        }
-        try {
-            return retransmission(endpoint, request, requestDigest).isPresent();
-        } catch (RuntimeException e) {
-            return true;
-        }
-    }
-
-    /**
-     * Gives the challenge back when nothing was issued for the request it let through: an outage
-     * (the store, the directory, the CA key), or a request refused after the challenge passed
-     * (the device may send a corrected one). A certificate whose delivery the MDM refused was
-     * issued, so its challenge stays used. A store that cannot give it back now keeps it used:
+     * Gives the challenge back when an outage (the store, the directory, the CA key) stopped the
+     * request it let through before its certificate's record was written. A refused request, a
+     * write whose outcome is unknown and a certificate whose delivery the MDM refused keep it used. A store that cannot give it back now keeps it used:
      * logged, and the outage the request met is what its client hears.
      */
     private static void giveBack(ChallengeVerifier.Acceptance acceptance, EnrollmentEndpoint endpoint, EnrollmentRequest request) {
@@ -197,7 +198,7 @@ public final class Enrollment {
         return rejected(endpoint, request, new Rejected(Reason.CA_KEY_UNAVAILABLE, "the CA key cannot sign now; enroll again later"));
     }
 
-    private EnrollmentOutcome bindAndIssue(EnrollmentEndpoint endpoint, EnrollmentRequest request, byte[] requestDigest) {
+    private EnrollmentOutcome bindAndIssue(EnrollmentEndpoint endpoint, EnrollmentRequest request, byte[] requestDigest, RecordWrite write) {
         Optional<Binder.Bound> bound = Optional.empty();
         if (endpoint.profile().binding().bound() && endpoint.binder().isPresent()) {
             ObjectBinder.Result result = endpoint.binder().get().bind(request.csr());
@@ -213,7 +214,7 @@ public final class Enrollment {
                                 + "IntuneDeviceId://{id}, or the UPN of a user the directory knows"));
             }
         }
-        return issueAndRecord(endpoint, request, bound, requestDigest, Optional.empty());
+        return issueAndRecord(endpoint, request, bound, requestDigest, Optional.empty(), write);
     }
 
     /**
@@ -232,7 +233,7 @@ public final class Enrollment {
         Optional<Binder.Bound> bound = previous.binding().map(binding -> new Binder.Bound(binding, typeByte));
         EnrollmentOutcome outcome;
         try {
-            outcome = issueAndRecord(endpoint, request, bound, requestDigest, Optional.of(previous));
+            outcome = issueAndRecord(endpoint, request, bound, requestDigest, Optional.of(previous), new RecordWrite());
         } catch (CaKeyUnavailableException e) {
             return caKeyUnavailable(endpoint, request, e);
         }
@@ -280,7 +281,7 @@ public final class Enrollment {
     }
 
     private EnrollmentOutcome issueAndRecord(EnrollmentEndpoint endpoint, EnrollmentRequest request, Optional<Binder.Bound> bound,
-            byte[] requestDigest, Optional<IssuedCertificate> renewing) {
+            byte[] requestDigest, Optional<IssuedCertificate> renewing, RecordWrite write) {
         for (int attempt = 1; ; attempt++) {
             BigInteger serial = bound.isPresent()
                     ? serialNumbers.bound(bound.get().serialTypeByte(), bound.get().binding().objectId())
@@ -301,9 +302,12 @@ public final class Enrollment {
             Optional<Revocation> hold = endpoint.notifier().holdsDelivery()
                     ? Optional.of(Revocation.deliveryHold(clock.instant()))
                     : Optional.empty();
+            write.attempted = true;
             try {
                 store.record(record.withRevocation(hold));
             } catch (SerialNumberCollisionException e) {
+                // The store refused the row, so nothing of this request was committed.
+                write.attempted = false;
                 if (attempt < SERIAL_ATTEMPTS) {
                     continue;
                 }

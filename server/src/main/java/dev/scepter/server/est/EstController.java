@@ -112,10 +112,15 @@ public final class EstController {
     /**
      * RFC 7030 section 4.4: the key is made here, for a bearer token with {@code CSR.Request.Db}
      * only ({@link EstEnrollment#serverKeyGen}); the answer holds it, unencrypted, as TLS carries it.
+     * Over plain HTTP nothing would protect it, so it is refused there before any key is made
+     * ({@code isSecure} honours a trusted proxy's {@code X-Forwarded-Proto}, AppConfig:TrustForwardedHeaders).
      */
     @PostMapping({PREFIX + "/serverkeygen", PREFIX + "/{label}/serverkeygen"})
     public ResponseEntity<?> serverkeygen(HttpServletRequest request, @PathVariable(required = false) String label) {
         return answer(request, "serverkeygen", label, () -> {
+            if (!request.isSecure()) {
+                throw new EstRefusal(HttpStatus.FORBIDDEN, "serverkeygen is offered only over HTTPS: the answer holds a private key.");
+            }
             EstCaller caller = caller(request);
             enrollment.admit(caller, false, true);
             PKCS10CertificationRequest csr = csr(request);

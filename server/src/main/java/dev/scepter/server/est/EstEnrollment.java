@@ -216,7 +216,7 @@ final class EstEnrollment {
         }
         EnrollmentOutcome.Rejected rejected = (EnrollmentOutcome.Rejected) outcome;
         HttpStatus status = switch (rejected.reason()) {
-            case BAD_REQUEST, BAD_PROOF_OF_POSSESSION -> HttpStatus.BAD_REQUEST;
+            case BAD_REQUEST, BAD_PROOF_OF_POSSESSION, RENEWAL_NAMES_DIFFER -> HttpStatus.BAD_REQUEST;
             case BAD_CHALLENGE, RENEWAL_REFUSED -> refusedAs;
             default -> HttpStatus.SERVICE_UNAVAILABLE;
         };
