@@ -436,6 +436,16 @@ class EstTest {
         signature.initVerify(certified);
         signature.update(new byte[] {1, 2, 3});
         assertThat(signature.verify(signed)).as("the key the answer holds is the certified one").isTrue();
+        assertThat(server.core.storage().auditLog().latest(50)).as("the trail says the CA held the key")
+                .filteredOn(event -> event.target().contains(certificate.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT)))
+                .extracting(dev.scepter.authority.audit.AuditEvent::actor).containsExactly("est-db (serverkeygen: key made here)");
+        PKCS10CertificationRequestBuilder encrypted = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=est-keygen"), throwaway.getPublic());
+        encrypted.addAttribute(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.37"),
+                new org.bouncycastle.asn1.DEROctetString(new byte[] {1, 2, 3}));
+        HttpResponse<byte[]> asksEncryption = post(tls, serverkeygen, "Bearer " + TOKENS.get("db"), Base64.getEncoder().encode(
+                encrypted.build(new JcaContentSignerBuilder("SHA256withECDSA").build(throwaway.getPrivate())).getEncoded()));
+        assertThat(asksEncryption.statusCode()).as("RFC 7030 4.4.1.1: no key rather than one not encrypted as asked").isEqualTo(400);
+        assertThat(new String(asksEncryption.body(), StandardCharsets.UTF_8)).contains("DecryptKeyIdentifier");
 
         assertThat(post(tls, serverkeygen, null, request).statusCode()).as("no credentials").isEqualTo(401);
         assertThat(post(tls, serverkeygen, "Bearer " + TOKENS.get("self"), request).statusCode()).as("self-service").isEqualTo(403);

@@ -102,25 +102,28 @@ public final class EstCodec {
      * A serverkeygen answer (RFC 7030 section 4.4.2): {@code multipart/mixed} with two parts, the
      * private key as base64 PKCS#8 ({@code application/pkcs8}, not encrypted: TLS protects it, as
      * section 4.4.2 allows), then its certificate as base64 certs-only, each part with
-     * {@code Content-Transfer-Encoding: base64}, lines ending in CRLF (RFC 2046 section 5.1.1).
+     * {@code Content-Transfer-Encoding: base64} in lines of 76 characters (RFC 2045 section 6.8),
+     * lines ending in CRLF (RFC 2046 section 5.1.1).
      *
      * @param boundary a boundary that cannot occur in base64 (it holds a character base64 lacks)
+     *                 and needs no quoting (no tspecials, RFC 2045 section 5.1)
      */
     public static ServerKeyGenAnswer serverKeyGen(byte[] privateKeyPkcs8, X509CertificateHolder certificate, String boundary) {
         Objects.requireNonNull(privateKeyPkcs8, "privateKeyPkcs8");
         Objects.requireNonNull(certificate, "certificate");
-        if (!boundary.matches("[A-Za-z0-9'()+_,./:=?-]{1,69}") || boundary.chars().noneMatch(c -> "'()_,.:?-".indexOf(c) >= 0)) {
-            throw new IllegalArgumentException("a boundary of RFC 2046's characters, one of them outside base64's alphabet");
+        if (!boundary.matches("[A-Za-z0-9'+_.-]{1,69}") || boundary.chars().noneMatch(c -> "'_.-".indexOf(c) >= 0)) {
+            throw new IllegalArgumentException("a boundary of letters, digits and ' + _ . -, one of ' _ . - (outside base64's alphabet)");
         }
+        java.util.Base64.Encoder mime = java.util.Base64.getMimeEncoder(76, "\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         String crlf = "\r\n";
         String body = "--" + boundary + crlf
                 + "Content-Type: " + PKCS8 + crlf
                 + TRANSFER_ENCODING_HEADER + ": " + TRANSFER_ENCODING + crlf + crlf
-                + new String(base64(privateKeyPkcs8), java.nio.charset.StandardCharsets.US_ASCII) + crlf
+                + mime.encodeToString(privateKeyPkcs8) + crlf
                 + "--" + boundary + crlf
                 + "Content-Type: " + CERTS_ONLY + crlf
                 + TRANSFER_ENCODING_HEADER + ": " + TRANSFER_ENCODING + crlf + crlf
-                + new String(certsOnly(List.of(certificate)), java.nio.charset.StandardCharsets.US_ASCII) + crlf
+                + mime.encodeToString(java.util.Base64.getDecoder().decode(certsOnly(List.of(certificate)))) + crlf
                 + "--" + boundary + "--" + crlf;
         return new ServerKeyGenAnswer("multipart/mixed; boundary=" + boundary, body.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }

@@ -36,8 +36,8 @@ import org.springframework.http.HttpStatus;
  *       asks for, under {@code AppConfig:DbCSRValidation:*}; {@code CSR.SelfService} alone issues
  *       only a Client Authentication certificate for the caller ({@link SelfServiceRules}).</li>
  *   <li>{@code simpleenroll} with HTTP Basic: the password is a one-time challenge
- *       ({@code POST /api/challenges}), used up by the request it lets through (given back if no
- *       certificate came of it, an outage or a refused request), where
+ *       ({@code POST /api/challenges}), used up by the request it lets through (given back only if
+ *       an outage stopped it before its certificate was written), where
  *       {@code AppConfig:DbCSRValidation:AllowDynamicChallenges} is true.</li>
  *   <li>{@code simpleenroll} with a client certificate of ours (mutual TLS): a renewal of that
  *       certificate, exactly as {@code simplereenroll} (another key for the same device).</li>
@@ -62,6 +62,12 @@ final class EstEnrollment {
     private static final String NO_CERTIFICATE_TO_RENEW = "simplereenroll needs the certificate being renewed, presented over "
             + "mutual TLS on the HTTPS listener (AppConfig:Https:ClientCertificateMode Optional).";
 
+    /** What the audit trail's actor says of a serverkeygen issuance: the CA held the key. */
+    static final String KEY_MADE_HERE = " (serverkeygen: key made here)";
+    /** Keys made at once (serverkeygen); more wait for a 503's Retry-After. */
+    private static final int CONCURRENT_KEYS = 2;
+
+    private final java.util.concurrent.Semaphore keyMakers = new java.util.concurrent.Semaphore(CONCURRENT_KEYS);
     private final EnrollmentService enrollments;
     private final OneTimeChallenges oneTimeChallenges;
     private final EndpointProfile profile;
@@ -156,13 +162,33 @@ final class EstEnrollment {
     ServerKey serverKeyGen(EstCaller caller, PKCS10CertificationRequest csr, String label) {
         admit(caller, false, true);
         EstCaller.Token token = (EstCaller.Token) caller;
-        ServerKeyGeneration.Generated generated = ServerKeyGeneration.forRequest(csr);
-        return new ServerKey(generated.keys(), enrollWithToken(token, generated.request(), via(label)));
+        ServerKeyGeneration.encryptionAsked(csr).ifPresent(attribute -> {
+            // RFC 7030 sections 4.4.1.1 and 4.4.1.2: a key we cannot encrypt as asked is not sent at all.
+            throw new EstRefusal(HttpStatus.BAD_REQUEST, "The request asks for the key encrypted (" + attribute
+                    + "); encrypted server-generated keys are not offered: ask without it, over HTTPS.");
+        });
+        // A key of up to RSA 4096 bits costs a core for up to seconds: a few at a time, the rest try later.
+        if (!keyMakers.tryAcquire()) {
+            throw new EstRefusal(HttpStatus.SERVICE_UNAVAILABLE, "Keys are being made for other requests; try again later.");
+        }
+        ServerKeyGeneration.Generated generated;
+        try {
+            generated = ServerKeyGeneration.forRequest(csr);
+        } finally {
+            keyMakers.release();
+        }
+        return new ServerKey(generated.keys(), enrollWithToken(token, generated.request(), via(label) + "/serverkeygen", KEY_MADE_HERE));
     }
 
     private X509CertificateHolder enrollWithToken(EstCaller.Token caller, PKCS10CertificationRequest csr, String via) {
+        return enrollWithToken(caller, csr, via, "");
+    }
+
+    /** @param mark what the audit trail's actor adds to the token's name (a key made here) */
+    private X509CertificateHolder enrollWithToken(EstCaller.Token caller, PKCS10CertificationRequest csr, String via, String mark) {
         String name = caller.token().name();
-        EnrollmentRequest request = new EnrollmentRequest(csr, via + " token " + name, Optional.empty(), Optional.empty(), Optional.of(name));
+        EnrollmentRequest request = new EnrollmentRequest(csr, via + " token " + name, Optional.empty(), Optional.empty(),
+                Optional.of(name + mark));
         if (caller.token().roles().contains(ApiRole.CSR_REQUEST_DB)) {
             return issued(enrollments.enroll(new EnrollmentEndpoint(profile, VOUCHED_FOR), request), HttpStatus.FORBIDDEN);
         }

@@ -40,7 +40,23 @@ final class ServerKeyGeneration {
             SECObjectIdentifiers.secp256r1, "secp256r1", SECObjectIdentifiers.secp384r1, "secp384r1",
             SECObjectIdentifiers.secp521r1, "secp521r1");
 
+    /** RFC 7030 section 4.4.1.1's DecryptKeyIdentifier and 4.4.1.2's AsymmetricDecryptKeyIdentifier. */
+    private static final Map<ASN1ObjectIdentifier, String> ENCRYPTION_ASKED = Map.of(
+            new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.37"), "DecryptKeyIdentifier",
+            new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.54"), "AsymmetricDecryptKeyIdentifier");
+
     private ServerKeyGeneration() {
+    }
+
+    /** The attribute by which the request asks for its key encrypted, which we do not offer; empty when none. */
+    static java.util.Optional<String> encryptionAsked(PKCS10CertificationRequest csr) {
+        for (Attribute attribute : csr.getAttributes()) {
+            String name = ENCRYPTION_ASKED.get(attribute.getAttrType());
+            if (name != null) {
+                return java.util.Optional.of(name);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     static Generated forRequest(PKCS10CertificationRequest csr) {
