@@ -62,9 +62,10 @@ public interface ChallengeVerifier {
         Acceptance NOTHING_USED = () -> { };
 
         /**
-         * Gives the challenge back for another try: called at most once, only when no certificate
-         * was issued for the request, and never after one was. It may throw for an outage of its
-         * store, in which case the challenge stays used.
+         * Gives the challenge back for another try: called at most once, only when an outage
+         * stopped the request before its certificate's write was attempted, so never once a
+         * certificate may exist for it. It may throw for an outage of its store, in which case the
+         * challenge stays used.
          */
         void giveBack();
     }

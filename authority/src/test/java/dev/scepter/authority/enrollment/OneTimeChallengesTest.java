@@ -110,11 +110,14 @@ class OneTimeChallengesTest {
         var context = EnrollmentContexts.withChallenge(Optional.of(minted.value()), Csrs.forKey(keys).build());
         ChallengeVerifier either = new StaticChallengeVerifier("s3cret").or(challenges);
 
+        java.time.Instant firstUse = clock.instant();
         ChallengeVerifier.Acceptance first = either.accept(context).orElseThrow();
         assertThat(either.accept(context)).as("used").isEmpty();
         first.giveBack();
         clock.advance(Duration.ofSeconds(1));
         ChallengeVerifier.Acceptance second = either.accept(context).orElseThrow();
+        assertThat(store.release(dev.scepter.authority.Secrets.sha256(minted.value()), firstUse))
+                .as("the store gives back only the use it is told the instant of").isFalse();
         first.giveBack();
         assertThat(either.accept(context)).as("an earlier acceptance gives back nothing it does not hold").isEmpty();
 
