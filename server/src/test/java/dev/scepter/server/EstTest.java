@@ -446,6 +446,11 @@ class EstTest {
                 encrypted.build(new JcaContentSignerBuilder("SHA256withECDSA").build(throwaway.getPrivate())).getEncoded()));
         assertThat(asksEncryption.statusCode()).as("RFC 7030 4.4.1.1: no key rather than one not encrypted as asked").isEqualTo(400);
         assertThat(new String(asksEncryption.body(), StandardCharsets.UTF_8)).contains("DecryptKeyIdentifier");
+        HttpResponse<byte[]> namesNothing = post(tls, serverkeygen, "Bearer " + TOKENS.get("db"), Base64.getEncoder().encode(
+                new JcaPKCS10CertificationRequestBuilder(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]), throwaway.getPublic())
+                        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(throwaway.getPrivate())).getEncoded()));
+        assertThat(namesNothing.statusCode()).as(new String(namesNothing.body(), StandardCharsets.UTF_8)).isEqualTo(400);
+        assertThat(new String(namesNothing.body(), StandardCharsets.UTF_8)).contains("names no subject");
 
         assertThat(post(tls, serverkeygen, null, request).statusCode()).as("no credentials").isEqualTo(401);
         assertThat(post(tls, serverkeygen, "Bearer " + TOKENS.get("self"), request).statusCode()).as("self-service").isEqualTo(403);

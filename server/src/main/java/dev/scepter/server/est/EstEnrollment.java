@@ -167,6 +167,11 @@ final class EstEnrollment {
             throw new EstRefusal(HttpStatus.BAD_REQUEST, "The request asks for the key encrypted (" + attribute
                     + "); encrypted server-generated keys are not offered: ask without it, over HTTPS.");
         });
+        if (csr.getSubject().getRDNs().length == 0 && dev.scepter.protocol.csr.CertificationRequests.requestedExtensions(csr)
+                .map(extensions -> extensions.getExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName)).isEmpty()) {
+            // Judged before a key is made for it: a request that names nothing gets nothing.
+            throw new EstRefusal(HttpStatus.BAD_REQUEST, "The request cannot be issued: it names no subject and no subject alternative name.");
+        }
         // A key of up to RSA 4096 bits costs a core for up to seconds: a few at a time, the rest try later.
         if (!keyMakers.tryAcquire()) {
             throw new EstRefusal(HttpStatus.SERVICE_UNAVAILABLE, "Keys are being made for other requests; try again later.");
