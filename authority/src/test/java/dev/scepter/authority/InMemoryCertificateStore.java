@@ -33,14 +33,25 @@ public final class InMemoryCertificateStore implements CertificateStore {
     /** While set, every revocation and release fails with it (a store that went away after recording). */
     public volatile RuntimeException failRevocationsWith;
 
+    /** While set, every write of a certificate fails with it, before it is kept (a store outage). */
+    public volatile RuntimeException failRecordsWith;
+    /** While set, every write of a certificate is kept and then fails with it (a commit whose answer was lost). */
+    public volatile RuntimeException failAfterRecordingWith;
+
     @Override
     public synchronized void record(IssuedCertificate certificate) {
         if (collisionsToRaise > 0) {
             collisionsToRaise--;
             throw new SerialNumberCollisionException(certificate.serialNumber(), null);
         }
+        if (failRecordsWith != null) {
+            throw failRecordsWith;
+        }
         records.put(certificate.serialNumber(), certificate);
         recordedAt.put(certificate.serialNumber(), now);
+        if (failAfterRecordingWith != null) {
+            throw failAfterRecordingWith;
+        }
     }
 
     public List<IssuedCertificate> recorded() {

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * fetches the CA over the HTTPS listener, {@code pki --est} enrolls with a one-time challenge
  * (HTTP Basic) and re-enrolls over mutual TLS with the certificate it got, and {@code curl}
  * enrolls with a bearer token; each certificate verifies against the CA, is recorded, and
- * {@code openssl ocsp} says good. A revoked certificate cannot re-enroll; a malformed CSR, a
+ * {@code openssl ocsp} says good; curl has a key made on the server (serverkeygen). A revoked
+ * certificate cannot re-enroll; a malformed CSR, a
  * wrong token and a token without the role are refused.
  */
 class EstInteropTest {
@@ -127,6 +128,53 @@ class EstInteropTest {
                 + "| base64 -d | openssl pkcs7 -inform DER -print_certs -out curl.pem");
         IssuedCertificates.assertIssuedAndRecorded(server, dir, dir.resolve("curl.pem"), "curl-est", curl);
         assertGood(dir, dir.resolve("curl.pem"));
+    }
+
+    /**
+     * serverkeygen (RFC 7030 section 4.4) with curl and a bearer token: the answer's two parts are
+     * read as any client would (the boundary from the Content-Type), the key by {@code openssl pkey}
+     * and the certificate by {@code openssl pkcs7}; the key is the one the certificate certifies.
+     */
+    @Test
+    void curlHasTheKeyMadeOnTheServerWithABearerToken(@TempDir Path dir) throws Exception {
+        server.caCertificatePem(dir);
+        String token = token(dir, "est-keygen", "CSR.Request.Db");
+        Command.Result csr = Command.run(dir, "sh", "-c", "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                + "-keyout throwaway.key -subj /CN=keygen-est -outform DER | base64 > keygen.b64");
+        assertThat(csr.exitCode()).as("%s", csr).isZero();
+
+        Command.Result curl = Command.run(dir, "curl", "-sS", "--fail-with-body", "-D", "headers.txt", "-o", "answer.txt", "--cacert", "ca.pem",
+                "-H", "Authorization: Bearer " + token, "-H", "Content-Type: application/pkcs10", "--data-binary", "@keygen.b64",
+                estUrl() + "/.well-known/est/serverkeygen");
+        assertThat(curl.exitCode()).as("%s", curl).isZero();
+        Matcher boundary = Pattern.compile("(?im)^content-type:\\s*multipart/mixed;\\s*boundary=\"?([^\"\\r\\n]+)\"?\\r?$")
+                .matcher(Files.readString(dir.resolve("headers.txt"), StandardCharsets.US_ASCII));
+        assertThat(boundary.find()).as("a multipart/mixed answer").isTrue();
+        String[] parts = Files.readString(dir.resolve("answer.txt"), StandardCharsets.US_ASCII)
+                .split("\r\n--" + Pattern.quote(boundary.group(1)) + "(--)?\r\n", -1);
+        assertThat(parts).hasSize(3);
+        String[] key = parts[0].split("\r\n\r\n", 2);
+        String[] certificate = parts[1].split("\r\n\r\n", 2);
+        assertThat(key[0]).contains("Content-Type: application/pkcs8");
+        assertThat(certificate[0]).contains("Content-Type: application/pkcs7-mime; smime-type=certs-only");
+        Files.write(dir.resolve("key.der"), java.util.Base64.getMimeDecoder().decode(key[1]));
+        Files.write(dir.resolve("certificate.p7"), java.util.Base64.getMimeDecoder().decode(certificate[1]));
+
+        Command.Result certificatePem = Command.run(dir, "openssl", "pkcs7", "-inform", "DER", "-in", "certificate.p7", "-print_certs",
+                "-out", "keygen.pem");
+        IssuedCertificates.assertIssuedAndRecorded(server, dir, dir.resolve("keygen.pem"), "keygen-est", certificatePem);
+        Command.Result keyPublic = Command.run(dir, "openssl", "pkey", "-inform", "DER", "-in", "key.der", "-pubout");
+        Command.Result certifiedPublic = Command.run(dir, "openssl", "x509", "-in", "keygen.pem", "-noout", "-pubkey");
+        Command.Result throwawayPublic = Command.run(dir, "openssl", "pkey", "-in", "throwaway.key", "-pubout");
+        assertThat(keyPublic.exitCode()).as("%s", keyPublic).isZero();
+        assertThat(keyPublic.stdout()).as("the key in the answer is the certified one").isEqualTo(certifiedPublic.stdout())
+                .isNotEqualTo(throwawayPublic.stdout());
+        assertGood(dir, dir.resolve("keygen.pem"));
+
+        Command.Result plain = Command.run(dir, "curl", "-sS", "-o", "plain.txt", "-w", "%{http_code}", "-H", "Authorization: Bearer " + token,
+                "-H", "Content-Type: application/pkcs10", "--data-binary", "@keygen.b64",
+                String.valueOf(server.url(".well-known/est/serverkeygen")));
+        assertThat(plain.stdout()).as("a private key is not sent over plain HTTP: %s", plain).isEqualTo("403");
     }
 
     @Test

@@ -8,7 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The Prometheus registry the SCEP and OCSP controllers record into and the metrics endpoint exposes. */
+/** The Prometheus registry the SCEP, EST and OCSP controllers record into and the metrics endpoint exposes. */
 @Configuration(proxyBeanMethods = false)
 public class MetricsConfiguration {
 
@@ -21,7 +21,7 @@ public class MetricsConfiguration {
         registry.config().meterFilter(new MeterFilter() {
             @Override
             public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-                if (id.getName().startsWith("scep.") || id.getName().startsWith("ocsp.")) {
+                if (id.getName().startsWith("scep.") || id.getName().startsWith("ocsp.") || id.getName().startsWith("est.")) {
                     return DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config);
                 }
                 return config;

@@ -132,7 +132,12 @@ class EstTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
                 assertThat(type.replace(" ", "")).isEqualToIgnoringCase("application/pkcs7-mime;smime-type=certs-only"));
         assertThat(response.headers().firstValue("Content-Transfer-Encoding")).contains("base64");
-        List<X509CertificateHolder> certificates = EstCodec.readCertsOnly(response.body());
+        return recorded(response.body());
+    }
+
+    /** The one certificate of a certs-only body, checked to be ours and recorded before it left. */
+    private static X509CertificateHolder recorded(byte[] certsOnly) throws Exception {
+        List<X509CertificateHolder> certificates = EstCodec.readCertsOnly(certsOnly);
         assertThat(certificates).hasSize(1);
         X509CertificateHolder certificate = certificates.get(0);
         assertThat(certificate.isSignatureValid(new JcaContentVerifierProviderBuilder().build(server.core.ca().certificate()))).isTrue();
@@ -194,7 +199,7 @@ class EstTest {
     }
 
     @ParameterizedTest(name = "POST {0}")
-    @CsvSource({"/.well-known/est/fullcmc", "/.well-known/est/serverkeygen", "/.well-known/est/a/b/simpleenroll"})
+    @CsvSource({"/.well-known/est/fullcmc", "/.well-known/est/a/b/simpleenroll", "/.well-known/est/a/b/serverkeygen"})
     void whatIsNotServedIsNotFound(String path) throws Exception {
         HttpResponse<byte[]> response = server.post(path, EstCodec.PKCS10, csr(rsa(), "CN=est-not-served", null));
 
@@ -291,6 +296,185 @@ class EstTest {
         assertThat(again.headers().allValues("WWW-Authenticate")).anySatisfy(v -> assertThat(v).startsWith("Basic"));
     }
 
+    /** docs/api.md: every certificate issued is in the audit trail, a renewal as {@code certificate.renew}. */
+    @Test
+    void enrollmentsAndReEnrollmentsAreAuditedAsDocumented() throws Exception {
+        String challenge = challenges.mint("test", Optional.empty(), Duration.ofMinutes(5)).value();
+        String basic = "Basic " + Base64.getEncoder().encodeToString(("device:" + challenge).getBytes(StandardCharsets.UTF_8));
+        X509CertificateHolder byChallenge = issued(post(http, server.url("/.well-known/est/routers/simpleenroll"), basic,
+                csr(rsa(), "CN=est-audit-basic", null)));
+        Keyed byToken = enrolled("CN=est-audit");
+        X509CertificateHolder renewed = issued(post(https(byToken), httpsUrl("/.well-known/est/simplereenroll"), null,
+                csr(rsa(), "CN=est-audit", null)));
+        X509CertificateHolder again = issued(post(https(byToken), httpsUrl("/.well-known/est/simpleenroll"), null,
+                csr(rsa(), "CN=est-audit", null)));
+
+        List<dev.scepter.authority.audit.AuditEvent> events = server.core.storage().auditLog().latest(1000);
+        String old = serial(byToken.certificate());
+        assertThat(audited(events, byChallenge)).satisfies(event -> {
+            assertThat(event.action()).isEqualTo("certificate.issue");
+            assertThat(event.actor()).isEqualTo("endpoint est (est/routers 127.0.0.1)");
+            assertThat(event.target()).isEqualTo(serial(byChallenge) + " subject \"CN=est-audit-basic\"");
+        });
+        assertThat(audited(events, byToken.certificate())).satisfies(event -> {
+            assertThat(event.action()).isEqualTo("certificate.issue");
+            assertThat(event.actor()).isEqualTo("est-db");
+        });
+        for (X509CertificateHolder renewal : List.of(renewed, again)) {
+            assertThat(audited(events, renewal)).satisfies(event -> {
+                assertThat(event.action()).isEqualTo("certificate.renew");
+                assertThat(event.actor()).isEqualTo("certificate " + old);
+                assertThat(event.target()).isEqualTo(serial(renewal) + " subject \"CN=est-audit\" renewing " + old);
+                assertThat(event.outcome()).isEqualTo("success");
+            });
+        }
+    }
+
+    private static String serial(X509CertificateHolder certificate) {
+        return certificate.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static dev.scepter.authority.audit.AuditEvent audited(List<dev.scepter.authority.audit.AuditEvent> events,
+            X509CertificateHolder certificate) {
+        List<dev.scepter.authority.audit.AuditEvent> found = events.stream()
+                .filter(event -> event.target().startsWith(serial(certificate) + " ")).toList();
+        assertThat(found).as("one event for " + serial(certificate)).hasSize(1);
+        return found.get(0);
+    }
+
+    /** docs/operations.md: EST's requests are counted like SCEP's, by operation and outcome, and only in known words. */
+    @Test
+    void estRequestsAreCountedByOperationAndOutcome() throws Exception {
+        Map<String, Double> before = estCounts();
+        server.get("/.well-known/est/cacerts");
+        server.get("/.well-known/est/a-label/csrattrs");
+        Keyed device = enrolled("CN=est-metrics");
+        issued(post(https(device), httpsUrl("/.well-known/est/simplereenroll"), null, csr(rsa(), "CN=est-metrics", null)));
+        enroll(null, csr(rsa(), "CN=est-metrics-anonymous", null));
+        enroll("manage", csr(rsa(), "CN=est-metrics-manage", null));
+        enroll("db", "not a csr".getBytes(StandardCharsets.US_ASCII));
+        server.get("/.well-known/est/not%20a%20label/cacerts");
+
+        Map<String, Double> after = estCounts();
+        Map<String, Double> counted = new HashMap<>();
+        after.forEach((series, count) -> {
+            double added = count - before.getOrDefault(series, 0.0);
+            if (added > 0) {
+                counted.put(series, added);
+            }
+        });
+        assertThat(counted).containsAllEntriesOf(Map.of(
+                "operation=\"cacerts\",outcome=\"ok\"", 1.0,
+                "operation=\"csrattrs\",outcome=\"ok\"", 1.0,
+                "operation=\"simpleenroll\",outcome=\"issued\"", 1.0,
+                "operation=\"simplereenroll\",outcome=\"renewed\"", 1.0,
+                "operation=\"simpleenroll\",outcome=\"unauthorized\"", 1.0,
+                "operation=\"simpleenroll\",outcome=\"forbidden\"", 1.0,
+                "operation=\"simpleenroll\",outcome=\"bad-request\"", 1.0));
+        assertThat(server.text("/metrics")).contains("# HELP est_requests_seconds EST requests (RFC 7030)")
+                .doesNotContain("label=");
+    }
+
+    /** {@code est_requests_seconds_count} by its tags, as {@code /metrics} has them now. */
+    private static Map<String, Double> estCounts() throws Exception {
+        Map<String, Double> counts = new HashMap<>();
+        java.util.regex.Matcher series = java.util.regex.Pattern.compile("(?m)^est_requests_seconds_count\\{(.*)\\} (\\S+)$")
+                .matcher(server.text("/metrics"));
+        while (series.find()) {
+            counts.put(series.group(1), Double.parseDouble(series.group(2)));
+        }
+        return counts;
+    }
+
+    /**
+     * RFC 7030 section 4.4: the key is made here, of the request key's kind, and comes back with its
+     * certificate (multipart/mixed: PKCS#8, then certs-only); only for a token with CSR.Request.Db.
+     */
+    @Test
+    void serverkeygenMakesTheKeyForATokenWithCsrRequestDbOnly() throws Exception {
+        URI serverkeygen = httpsUrl("/.well-known/est/serverkeygen");
+        HttpClient tls = https(null);
+        java.security.KeyPairGenerator ec = java.security.KeyPairGenerator.getInstance("EC");
+        ec.initialize(new java.security.spec.ECGenParameterSpec("secp384r1"));
+        KeyPair throwaway = ec.generateKeyPair();
+        PKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=est-keygen"), throwaway.getPublic());
+        ExtensionsGenerator extensions = new ExtensionsGenerator();
+        extensions.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, "keygen.example")));
+        builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate());
+        byte[] request = Base64.getEncoder().encode(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(throwaway.getPrivate()))
+                .getEncoded());
+
+        HttpResponse<byte[]> response = post(tls, serverkeygen, "Bearer " + TOKENS.get("db"), request);
+
+        String body = new String(response.body(), StandardCharsets.US_ASCII);
+        assertThat(response.statusCode()).as(body).isEqualTo(200);
+        assertThat(response.headers().firstValue("Cache-Control")).contains("no-store");
+        String contentType = response.headers().firstValue("Content-Type").orElseThrow();
+        assertThat(contentType).startsWith("multipart/mixed");
+        String boundary = contentType.substring(contentType.indexOf("boundary=") + "boundary=".length());
+        String[] parts = body.split("\r\n--" + java.util.regex.Pattern.quote(boundary) + "(--)?\r\n", -1);
+        assertThat(parts).hasSize(3);
+        String[] keyPart = parts[0].substring(("--" + boundary + "\r\n").length()).split("\r\n\r\n", 2);
+        String[] certPart = parts[1].split("\r\n\r\n", 2);
+        assertThat(keyPart[0]).contains("Content-Type: application/pkcs8");
+        assertThat(certPart[0]).contains("Content-Type: application/pkcs7-mime; smime-type=certs-only");
+        java.security.PrivateKey key = java.security.KeyFactory.getInstance("EC")
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(keyPart[1])));
+        X509CertificateHolder certificate = recorded(certPart[1].getBytes(StandardCharsets.US_ASCII));
+        assertThat(certificate.getSubject()).isEqualTo(new X500Name("CN=est-keygen"));
+        assertThat(GeneralNames.fromExtensions(certificate.getExtensions(), Extension.subjectAlternativeName).getNames())
+                .containsExactly(new GeneralName(GeneralName.dNSName, "keygen.example"));
+        assertThat(certificate.getSubjectPublicKeyInfo().getEncoded()).as("not the request's key")
+                .isNotEqualTo(throwaway.getPublic().getEncoded());
+        java.security.PublicKey certified = new JcaX509CertificateConverter().getCertificate(certificate).getPublicKey();
+        assertThat(((java.security.interfaces.ECPublicKey) certified).getParams().getCurve().getField().getFieldSize())
+                .as("the request key's curve, P-384").isEqualTo(384);
+        java.security.Signature signature = java.security.Signature.getInstance("SHA256withECDSA");
+        signature.initSign(key);
+        signature.update(new byte[] {1, 2, 3});
+        byte[] signed = signature.sign();
+        signature.initVerify(certified);
+        signature.update(new byte[] {1, 2, 3});
+        assertThat(signature.verify(signed)).as("the key the answer holds is the certified one").isTrue();
+        assertThat(server.core.storage().auditLog().latest(50)).as("the trail says the CA held the key")
+                .filteredOn(event -> event.target().contains(certificate.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT)))
+                .extracting(dev.scepter.authority.audit.AuditEvent::actor).containsExactly("est-db (serverkeygen: key made here)");
+        PKCS10CertificationRequestBuilder encrypted = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=est-keygen"), throwaway.getPublic());
+        encrypted.addAttribute(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.37"),
+                new org.bouncycastle.asn1.DEROctetString(new byte[] {1, 2, 3}));
+        HttpResponse<byte[]> asksEncryption = post(tls, serverkeygen, "Bearer " + TOKENS.get("db"), Base64.getEncoder().encode(
+                encrypted.build(new JcaContentSignerBuilder("SHA256withECDSA").build(throwaway.getPrivate())).getEncoded()));
+        assertThat(asksEncryption.statusCode()).as("RFC 7030 4.4.1.1: no key rather than one not encrypted as asked").isEqualTo(400);
+        assertThat(new String(asksEncryption.body(), StandardCharsets.UTF_8)).contains("DecryptKeyIdentifier");
+        HttpResponse<byte[]> namesNothing = post(tls, serverkeygen, "Bearer " + TOKENS.get("db"), Base64.getEncoder().encode(
+                new JcaPKCS10CertificationRequestBuilder(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]), throwaway.getPublic())
+                        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(throwaway.getPrivate())).getEncoded()));
+        assertThat(namesNothing.statusCode()).as(new String(namesNothing.body(), StandardCharsets.UTF_8)).isEqualTo(400);
+        assertThat(new String(namesNothing.body(), StandardCharsets.UTF_8)).contains("names no subject");
+
+        assertThat(post(tls, serverkeygen, null, request).statusCode()).as("no credentials").isEqualTo(401);
+        assertThat(post(tls, serverkeygen, "Bearer " + TOKENS.get("self"), request).statusCode()).as("self-service").isEqualTo(403);
+        String challenge = challenges.mint("test", Optional.empty(), Duration.ofMinutes(5)).value();
+        assertThat(post(tls, serverkeygen, "Basic " + Base64.getEncoder().encodeToString(("d:" + challenge).getBytes(StandardCharsets.UTF_8)),
+                request).statusCode()).as("a one-time challenge").isEqualTo(403);
+        assertThat(post(https(enrolled("CN=est-keygen-mtls")), httpsUrl("/.well-known/est/serverkeygen"), null, request).statusCode())
+                .as("a client certificate").isEqualTo(403);
+        assertThat(post(tls, serverkeygen, "Bearer " + TOKENS.get("db"), "not a csr".getBytes(StandardCharsets.US_ASCII)).statusCode())
+                .isEqualTo(400);
+    }
+
+    /** The answer holds a private key: over plain HTTP nothing protects it, so nothing is made. */
+    @Test
+    void serverkeygenIsRefusedOverPlainHttp() throws Exception {
+        HttpResponse<byte[]> refused = post(http, server.url("/.well-known/est/serverkeygen"), "Bearer " + TOKENS.get("db"),
+                csr(rsa(), "CN=est-keygen-plain", null));
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("only over HTTPS");
+        assertThat(post(http, server.url("/.well-known/est/serverkeygen"), null, csr(rsa(), "CN=est-keygen-plain", null)).statusCode())
+                .as("judged before the caller, so before anything else").isEqualTo(403);
+    }
+
     @Test
     void simplereenrollOverMutualTlsRenewsTheCertificatePresented() throws Exception {
         Keyed old = enrolled("CN=est-renew-me");
@@ -343,10 +527,10 @@ class EstTest {
         URI simpleenroll = httpsUrl("/.well-known/est/simpleenroll");
 
         assertThat(post(https(device), simpleenroll, null, csr(rsa(), "CN=est-mtls-names", null, upn("admin@corp.example"))).statusCode())
-                .as("another user's UPN").isEqualTo(403);
+                .as("another user's UPN").isEqualTo(400);
         assertThat(post(https(device), simpleenroll, null,
                 csr(rsa(), "CN=est-mtls-names", null, new GeneralName(GeneralName.dNSName, "www.corp.example"))).statusCode())
-                .as("a DNS name").isEqualTo(403);
+                .as("a DNS name").isEqualTo(400);
         for (KeyPurposeId wider : List.of(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_codeSigning)) {
             HttpResponse<byte[]> widened = post(https(device), simpleenroll, null, csr(rsa(), "CN=est-mtls-names", wider));
             assertThat(widened.statusCode()).as(new String(widened.body(), StandardCharsets.UTF_8)).isEqualTo(400);
@@ -379,7 +563,7 @@ class EstTest {
 
         issued(post(https(device), httpsUrl("/.well-known/est/simpleenroll"), null, csr(rsa(), "CN=est-mtls-device", null)));
         assertThat(post(https(device), httpsUrl("/.well-known/est/simpleenroll"), null, csr(rsa(), "CN=est-mtls-other", null)).statusCode())
-                .isEqualTo(403);
+                .isEqualTo(400);
         assertThat(post(https(null), httpsUrl("/.well-known/est/simpleenroll"), null, csr(rsa(), "CN=est-mtls-device", null)).statusCode())
                 .as("neither credentials nor a certificate").isEqualTo(401);
     }

@@ -32,6 +32,31 @@ class HomepageTest {
     }
 
     @Test
+    void theEstRowSaysWhereEstIsServedAndHowCallersAuthenticateAsConfigured() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of())) {
+            String est = row(new String(server.get("/").body(), StandardCharsets.UTF_8), "EST");
+            assertThat(est).contains("badge ok", "ENABLED", "/.well-known/est/</code>", "/.well-known/est/cacerts\">CA certificates</a>",
+                    "a bearer token (CSR.Request.Db or CSR.SelfService)", "AllowRenewals=false")
+                    .doesNotContain("HTTP Basic").doesNotContain("client certificate");
+        }
+        int httpsPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            httpsPort = socket.getLocalPort();
+        }
+        try (RunningServer server = RunningServer.start(Map.of("AppConfig:DbCSRValidation:AllowDynamicChallenges", "true",
+                "AppConfig:DbCSRValidation:AllowRenewals", "true", "AppConfig:Https:Port", String.valueOf(httpsPort),
+                "AppConfig:Https:ClientCertificateMode", "Optional"))) {
+            String est = row(new String(server.get("/").body(), StandardCharsets.UTF_8), "EST");
+            assertThat(est).contains("ENABLED", "HTTP Basic with a one-time challenge", "a client certificate of ours",
+                    "over mutual TLS on port " + httpsPort + " (Static)");
+        }
+        try (RunningServer server = RunningServer.start(Map.of("AppConfig:DbCSRValidation:Enabled", "false"))) {
+            String est = row(new String(server.get("/").body(), StandardCharsets.UTF_8), "EST");
+            assertThat(est).contains("DISABLED", "AppConfig:DbCSRValidation:Enabled=true").doesNotContain("badge ok").doesNotContain("/cacerts");
+        }
+    }
+
+    @Test
     void theHomepageLinksCertificateMasterWhileItIsServedAndSaysWhenItIsNot() throws Exception {
         try (RunningServer server = RunningServer.start(Map.of())) {
             String page = new String(server.get("/").body(), StandardCharsets.UTF_8);

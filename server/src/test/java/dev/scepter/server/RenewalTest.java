@@ -87,6 +87,15 @@ class RenewalTest {
         assertThat(renewed.getSubjectPublicKeyInfo().getEncoded()).isEqualTo(
                 org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(next.getPublic().getEncoded()).getEncoded());
         assertThat(renewed.getSerialNumber().shiftRight(152).intValue()).isEqualTo(0x50);
+        String oldSerial = old.certificate().getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+        String newSerial = renewed.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
+        assertThat(server.core.storage().auditLog().latest(1000)).as("docs/api.md: a renewal is audited as certificate.renew")
+                .filteredOn(event -> event.target().startsWith(newSerial + " "))
+                .singleElement().satisfies(event -> {
+                    assertThat(event.action()).isEqualTo("certificate.renew");
+                    assertThat(event.target()).isEqualTo(newSerial + " subject \"CN=renew-me\" renewing " + oldSerial);
+                    assertThat(event.actor()).startsWith("endpoint static (");
+                });
     }
 
     @Test
@@ -94,6 +103,60 @@ class RenewalTest {
         Enrolled old = enroll("CN=mac");
         KeyPair next = TestPki.rsa();
         assertThat(issued(send(MessageType.PKCS_REQ, old.keys(), old.certificate(), csr(next, "CN=mac", null)), old.keys())).isNotNull();
+    }
+
+    /**
+     * A certificate vouches for its own names only: a renewal it signs asking for another subject,
+     * an added SAN (RFC 7030 section 4.2.2's rule, the authority's for every protocol) gets nothing.
+     */
+    @Test
+    void aRenewalForOtherNamesThanTheCertificatesIsRefusedAndOneKeepingThemSucceeds() throws Exception {
+        Enrolled old = enroll("CN=renew-my-names");
+        long before = server.core.storage().certificateStore().count();
+        org.bouncycastle.asn1.x509.ExtensionsGenerator sans = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
+        sans.addExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName, false, new org.bouncycastle.asn1.x509.GeneralNames(
+                new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.dNSName, "admin.corp.example")));
+        KeyPair next = TestPki.rsa();
+        byte[] withSan = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=renew-my-names"), next.getPublic())
+                .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, sans.generate())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(next.getPrivate())).getEncoded();
+
+        for (MessageType type : java.util.List.of(MessageType.RENEWAL_REQ, MessageType.PKCS_REQ)) {
+            PkiMessage otherSubject = send(type, old.keys(), old.certificate(), csr(next, "CN=someone-else", null));
+            assertThat(otherSubject.pkiStatus()).as(type + ", another subject").contains(PkiStatus.FAILURE);
+            assertThat(otherSubject.failInfo()).contains(FailInfo.BAD_REQUEST);
+            PkiMessage addedSan = send(type, old.keys(), old.certificate(), withSan);
+            assertThat(addedSan.pkiStatus()).as(type + ", a SAN added").contains(PkiStatus.FAILURE);
+            assertThat(addedSan.failInfo()).contains(FailInfo.BAD_REQUEST);
+        }
+        assertThat(server.core.storage().certificateStore().count()).as("nothing issued").isEqualTo(before);
+
+        X509CertificateHolder renewed = issued(send(MessageType.RENEWAL_REQ, old.keys(), old.certificate(), csr(next, "CN=renew-my-names", null)),
+                old.keys());
+        assertThat(renewed.getSubject()).isEqualTo(old.certificate().getSubject());
+    }
+
+    /**
+     * macOS signs its PKCSReq with the certificate it holds when its profile's names changed: with
+     * the profile's challenge that is a new enrollment, judged by the challenge (not refused as a
+     * renewal for its names); a RenewalReq asking for other names stays refused.
+     */
+    @Test
+    void aMacOsPkcsReqSignedByTheOldCertificateWithOtherNamesAndTheChallengeIsANewEnrollment() throws Exception {
+        Enrolled old = enroll("CN=mac-before");
+        KeyPair next = TestPki.rsa();
+
+        X509CertificateHolder renamed = issued(send(MessageType.PKCS_REQ, old.keys(), old.certificate(),
+                csr(next, "CN=mac-after", TestPki.CHALLENGE)), old.keys());
+        PkiMessage renewalReq = send(MessageType.RENEWAL_REQ, old.keys(), old.certificate(), csr(next, "CN=mac-after-2", TestPki.CHALLENGE));
+        PkiMessage wrongChallenge = send(MessageType.PKCS_REQ, old.keys(), old.certificate(), csr(next, "CN=mac-after-3", "guess"));
+
+        assertThat(renamed.getSubject()).isEqualTo(new X500Name("CN=mac-after"));
+        assertThat(server.core.storage().auditLog().latest(20)).filteredOn(event -> event.target().contains("CN=mac-after\""))
+                .extracting(dev.scepter.authority.audit.AuditEvent::action).containsExactly("certificate.issue");
+        assertThat(renewalReq.pkiStatus()).as("a RenewalReq").contains(PkiStatus.FAILURE);
+        assertThat(renewalReq.failInfo()).contains(FailInfo.BAD_REQUEST);
+        assertThat(wrongChallenge.pkiStatus()).as("the challenge decides").contains(PkiStatus.FAILURE);
     }
 
     @Test

@@ -68,6 +68,8 @@ class RouteTableTest {
             "GET /.well-known/est/csrattrs", "GET /.well-known/est/{label}/csrattrs",
             "POST /.well-known/est/simpleenroll", "POST /.well-known/est/{label}/simpleenroll",
             "POST /.well-known/est/simplereenroll", "POST /.well-known/est/{label}/simplereenroll",
+            // serverkeygen: a bearer token with CSR.Request.Db only, checked by EstController as simpleenroll's token.
+            "POST /.well-known/est/serverkeygen", "POST /.well-known/est/{label}/serverkeygen",
             // ACME (RFC 8555): the directory and nonces are anonymous; every POST is a JWS that
             // AcmeController checks (nonce, URL, the account's or the certificate's key) itself.
             "GET /acme/{profile}/directory", "HEAD /acme/{profile}/new-nonce", "GET /acme/{profile}/new-nonce",

@@ -105,20 +105,57 @@ public final class Enrollment {
         }
         // The checks that need no I/O come first: a one-time challenge is used up by the request it
         // lets through, and only an authorised request may make the directory work (binding by UPN).
-        boolean accepted;
+        Optional<ChallengeVerifier.Acceptance> accepted;
         try {
-            accepted = endpoint.challengeVerifier().accepts(EnrollmentContext.of(endpoint, request));
+            accepted = endpoint.challengeVerifier().accept(EnrollmentContext.of(endpoint, request));
         } catch (VerifierUnavailableException e) {
             // The MDM could not be asked: it is not told of a refusal it caused (Intune: no failure
             // notification for the validation's own failures).
             return refusedWithoutNotice(endpoint, request, new Rejected(Reason.VERIFIER_UNAVAILABLE,
                     "the service that vouches for the challenge gave no answer"), e.getMessage());
         }
-        if (!accepted) {
+        if (accepted.isEmpty()) {
             return rejected(endpoint, request, new Rejected(Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
         }
+        RecordWrite write = new RecordWrite();
+        EnrollmentOutcome outcome;
         try {
-            return bindAndIssue(endpoint, request, requestDigest);
+            outcome = authorised(endpoint, request, requestDigest, write);
+        } catch (RuntimeException e) {
+            // Decided by how far the request got, not by reading the store afterwards: a write whose
+            // answer was lost may have committed (or commit later), and its certificate may leave.
+            if (!write.attempted) {
+                giveBack(accepted.get(), endpoint, request);
+            }
+            throw e;
+        }
+        if (outcome instanceof Rejected rejection && !write.attempted && isOutage(rejection.reason())) {
+            giveBack(accepted.get(), endpoint, request);
+        }
+        return outcome;
+    }
+
+    /**
+     * Only an outage gives a challenge back: a request refused after its challenge passed keeps
+     * it used, else one challenge would buy any number of directory lookups (binding by UPN or
+     * device id), an oracle of which objects exist.
+     */
+    private static boolean isOutage(Reason reason) {
+        return reason == Reason.DIRECTORY_UNAVAILABLE || reason == Reason.CA_KEY_UNAVAILABLE;
+    }
+
+    /**
+     * Whether the certificate's record was written, or its write attempted with no answer that it
+     * did not commit: from then on the challenge that authorised the request stays used.
+     */
+    private static final class RecordWrite {
+        private boolean attempted;
+    }
+
+    /** A request its challenge authorised, bound, issued and recorded. */
+    private EnrollmentOutcome authorised(EnrollmentEndpoint endpoint, EnrollmentRequest request, byte[] requestDigest, RecordWrite write) {
+        try {
+            return bindAndIssue(endpoint, request, requestDigest, write);
         } catch (DirectoryUnavailableException e) {
             if (endpoint.notifier() == MdmNotifier.NONE) {
                 throw e;
@@ -134,6 +171,22 @@ public final class Enrollment {
     }
 
     /**
+     * Gives the challenge back when an outage (the store, the directory, the CA key) stopped the
+     * request it let through before its certificate's record was written. A refused request, a
+     * write whose outcome is unknown and a certificate whose delivery the MDM refused keep it used. A store that cannot give it back now keeps it used:
+     * logged, and the outage the request met is what its client hears.
+     */
+    private static void giveBack(ChallengeVerifier.Acceptance acceptance, EnrollmentEndpoint endpoint, EnrollmentRequest request) {
+        try {
+            acceptance.giveBack();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not give back the challenge of a request on endpoint {0} for subject \"{1}\", "
+                    + "transaction {2}, which got no certificate; it stays used: {3}", endpoint.name(), request.csr().getSubject(),
+                    request.transactionId().orElse("-"), e.getClass().getSimpleName());
+        }
+    }
+
+    /**
      * The CA key did not sign (nothing was recorded): an MDM that vouched for the request is told,
      * as for a directory outage; without one the exception goes on to the protocol, whose "try
      * later" it is.
@@ -145,7 +198,7 @@ public final class Enrollment {
         return rejected(endpoint, request, new Rejected(Reason.CA_KEY_UNAVAILABLE, "the CA key cannot sign now; enroll again later"));
     }
 
-    private EnrollmentOutcome bindAndIssue(EnrollmentEndpoint endpoint, EnrollmentRequest request, byte[] requestDigest) {
+    private EnrollmentOutcome bindAndIssue(EnrollmentEndpoint endpoint, EnrollmentRequest request, byte[] requestDigest, RecordWrite write) {
         Optional<Binder.Bound> bound = Optional.empty();
         if (endpoint.profile().binding().bound() && endpoint.binder().isPresent()) {
             ObjectBinder.Result result = endpoint.binder().get().bind(request.csr());
@@ -161,7 +214,7 @@ public final class Enrollment {
                                 + "IntuneDeviceId://{id}, or the UPN of a user the directory knows"));
             }
         }
-        return issueAndRecord(endpoint, request, bound, requestDigest, Optional.empty());
+        return issueAndRecord(endpoint, request, bound, requestDigest, Optional.empty(), write);
     }
 
     /**
@@ -180,7 +233,7 @@ public final class Enrollment {
         Optional<Binder.Bound> bound = previous.binding().map(binding -> new Binder.Bound(binding, typeByte));
         EnrollmentOutcome outcome;
         try {
-            outcome = issueAndRecord(endpoint, request, bound, requestDigest, Optional.of(previous));
+            outcome = issueAndRecord(endpoint, request, bound, requestDigest, Optional.of(previous), new RecordWrite());
         } catch (CaKeyUnavailableException e) {
             return caKeyUnavailable(endpoint, request, e);
         }
@@ -228,7 +281,7 @@ public final class Enrollment {
     }
 
     private EnrollmentOutcome issueAndRecord(EnrollmentEndpoint endpoint, EnrollmentRequest request, Optional<Binder.Bound> bound,
-            byte[] requestDigest, Optional<IssuedCertificate> renewing) {
+            byte[] requestDigest, Optional<IssuedCertificate> renewing, RecordWrite write) {
         for (int attempt = 1; ; attempt++) {
             BigInteger serial = bound.isPresent()
                     ? serialNumbers.bound(bound.get().serialTypeByte(), bound.get().binding().objectId())
@@ -249,9 +302,12 @@ public final class Enrollment {
             Optional<Revocation> hold = endpoint.notifier().holdsDelivery()
                     ? Optional.of(Revocation.deliveryHold(clock.instant()))
                     : Optional.empty();
+            write.attempted = true;
             try {
                 store.record(record.withRevocation(hold));
             } catch (SerialNumberCollisionException e) {
+                // The store refused the row, so nothing of this request was committed.
+                write.attempted = false;
                 if (attempt < SERIAL_ATTEMPTS) {
                     continue;
                 }

@@ -27,6 +27,11 @@ public sealed interface EnrollmentOutcome {
          */
         RENEWAL_REFUSED,
         /**
+         * A renewal asks for other names than the certificate it renews ({@link Renewals}): a
+         * client's mistake (or an attempt), not a certificate that may not renew.
+         */
+        RENEWAL_NAMES_DIFFER,
+        /**
          * The remote service that vouches for each request (Intune's validation API) gave no usable
          * answer ({@link VerifierUnavailableException}); nothing was issued.
          */

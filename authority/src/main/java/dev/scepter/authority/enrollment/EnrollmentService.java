@@ -2,6 +2,7 @@ package dev.scepter.authority.enrollment;
 
 import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.protocol.csr.CertificationRequests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -39,27 +40,43 @@ public final class EnrollmentService {
      * A request for a certificate (SCEP PKCSReq, {@code POST /api/csr}): authorised by the
      * endpoint's challenge, or, when a certificate of ours signed the message, a renewal
      * authorised by that certificate. RFC 8894 section 3.3.1.2 has renewals sent as RenewalReq;
-     * macOS sends a PKCSReq signed by the certificate it renews instead.
+     * macOS sends a PKCSReq signed by the certificate it renews instead, and sends one with its
+     * profile's challenge when it enrolls anew (its names changed, its certificate was revoked):
+     * a signed PKCSReq that is no renewal but carries a challenge is judged by its challenge, as
+     * a self-signed one would be.
      */
     public EnrollmentOutcome enroll(EnrollmentEndpoint endpoint, EnrollmentRequest request) {
-        if (request.signer().filter(renewals::claimsToBeOurs).isPresent()) {
-            return renew(endpoint, request);
+        if (request.signer().filter(renewals::claimsToBeOurs).isEmpty()) {
+            return enrollment.enroll(endpoint, request);
         }
-        return enrollment.enroll(endpoint, request);
+        Renewals.Decision decision = decide(endpoint, request);
+        if (decision instanceof Renewals.Decision.Refused && CertificationRequests.challengePassword(request.csr()).isPresent()) {
+            return enrollment.enroll(endpoint, request);
+        }
+        return renewed(endpoint, request, decision);
     }
 
     /**
      * A renewal (SCEP RenewalReq, RFC 8894 section 3.3.1.2): authorised by the certificate that
      * signed the message, which must be ours, valid, good now and of a type the endpoint renews
-     * ({@link Renewals}); no challenge. The new certificate keeps the old one's directory binding.
+     * ({@link Renewals}), and asked for the names it carries, no others; no challenge. The new
+     * certificate keeps the old one's directory binding.
      */
     public EnrollmentOutcome renew(EnrollmentEndpoint endpoint, EnrollmentRequest request) {
-        Renewals.Decision decision = request.signer()
-                .map(signer -> renewals.authorise(signer, endpoint.renewals()))
+        return renewed(endpoint, request, decide(endpoint, request));
+    }
+
+    private Renewals.Decision decide(EnrollmentEndpoint endpoint, EnrollmentRequest request) {
+        return request.signer()
+                .map(signer -> renewals.authorise(signer, request.csr(), endpoint.renewals(), endpoint.profile()))
                 .orElseGet(() -> new Renewals.Decision.Refused("no certificate signed the request"));
+    }
+
+    private EnrollmentOutcome renewed(EnrollmentEndpoint endpoint, EnrollmentRequest request, Renewals.Decision decision) {
         if (decision instanceof Renewals.Decision.Refused refused) {
             // The protocol logs the refusal in its own terms, with its path; the MDM hears of it here.
-            EnrollmentOutcome.Rejected rejection = new EnrollmentOutcome.Rejected(EnrollmentOutcome.Reason.RENEWAL_REFUSED,
+            EnrollmentOutcome.Rejected rejection = new EnrollmentOutcome.Rejected(refused.namesDiffer()
+                    ? EnrollmentOutcome.Reason.RENEWAL_NAMES_DIFFER : EnrollmentOutcome.Reason.RENEWAL_REFUSED,
                     "renewal refused: " + refused.reason());
             Notifications.refused(endpoint, request, rejection);
             return rejection;

@@ -19,8 +19,9 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
- * One-time SCEP challenges: minted through the API, good for one successful use, optionally for
- * one subject only, kept as hashes.
+ * One-time challenges (SCEP's challengePassword, EST's HTTP Basic password): minted through the
+ * API, good for one successful use, optionally for one subject only, kept as hashes. A request
+ * that got no certificate gives its challenge back ({@link Acceptance}).
  */
 public final class OneTimeChallenges implements ChallengeVerifier {
 
@@ -60,23 +61,64 @@ public final class OneTimeChallenges implements ChallengeVerifier {
         return new Minted(value, expiresAt);
     }
 
-    /** Accepts an unused, unexpired challenge whose subject (if bound) the request carries, and uses it up. */
+    /** Accepts an unused, unexpired challenge whose subject (if bound) the request carries, and uses it up for good. */
     @Override
     public boolean accepts(EnrollmentContext enrollment) {
+        return accept(enrollment).isPresent();
+    }
+
+    /**
+     * Accepts as {@link #accepts} does; the acceptance gives the challenge back, unused, if the
+     * store still holds it as used by this very request ({@link OneTimeChallengeStore#release}).
+     */
+    @Override
+    public Optional<Acceptance> accept(EnrollmentContext enrollment) {
         Optional<String> challenge = enrollment.challengePassword();
         if (challenge.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         byte[] hash = Secrets.sha256(challenge.get());
         Instant now = clock.instant();
         Optional<OneTimeChallengeStore.Stored> stored = store.findUsable(hash, now);
         if (stored.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         if (stored.get().boundSubject().isPresent() && !names(enrollment.csr(), stored.get().boundSubject().get())) {
-            return false;
+            return Optional.empty();
         }
-        return store.consume(hash, now);
+        if (!store.consume(hash, now)) {
+            return Optional.empty();
+        }
+        java.util.concurrent.atomic.AtomicBoolean givenBack = new java.util.concurrent.atomic.AtomicBoolean();
+        return Optional.of(() -> {
+            if (!givenBack.getAndSet(true)) {
+                store.release(hash, now);
+            }
+        });
+    }
+
+    /**
+     * The one-time challenges judging {@code challenge} rather than the one in the request: the
+     * password of EST's HTTP Basic (RFC 7030 section 3.2.3), where the request carries none.
+     */
+    public ChallengeVerifier presented(String challenge) {
+        Objects.requireNonNull(challenge, "challenge");
+        return new ChallengeVerifier() {
+            @Override
+            public boolean accepts(EnrollmentContext enrollment) {
+                return OneTimeChallenges.this.accepts(withChallenge(enrollment, challenge));
+            }
+
+            @Override
+            public Optional<Acceptance> accept(EnrollmentContext enrollment) {
+                return OneTimeChallenges.this.accept(withChallenge(enrollment, challenge));
+            }
+        };
+    }
+
+    private static EnrollmentContext withChallenge(EnrollmentContext context, String challenge) {
+        return new EnrollmentContext(context.endpoint(), context.transactionId(), context.csr(), Optional.of(challenge), context.requester(),
+                context.actor(), context.signer());
     }
 
     /** Whether the request's subject CN or one of its SANs is the bound subject (case-insensitively). */

@@ -184,6 +184,22 @@ public final class CertificateIssuer {
         return kept.isEmpty() ? null : new GeneralNames(kept.toArray(GeneralName[]::new));
     }
 
+    /**
+     * The SANs this endpoint issues for a request's SAN extension (a SID URI it does not allow
+     * dropped), null when nothing is left: what a renewal's names are compared by.
+     */
+    public static GeneralNames subjectAltNamesIssued(Extension requestedSan, EndpointProfile endpoint) {
+        return subjectAltNames(requestedSan, endpoint, null);
+    }
+
+    /**
+     * Whether this endpoint issues a SID extension a request asks for; otherwise it is dropped
+     * (the directory's own SID, {@code AddSidExtension}, is not the request's to ask).
+     */
+    public static boolean keepsRequestedSid(EndpointProfile endpoint) {
+        return endpoint.allowRequestedSid();
+    }
+
     /** Whether the name is a SID URI, which {@code AllowRequestedSidExtension} keeps or drops. */
     static boolean isSidUri(GeneralName name) {
         return name.getTagNo() == GeneralName.uniformResourceIdentifier

@@ -37,4 +37,15 @@ public interface OneTimeChallengeStore {
      * one gets {@code true}.
      */
     boolean consume(byte[] valueHash, Instant now);
+
+    /**
+     * Gives back, unused, the challenge that {@link #consume} marked used at {@code consumedAt}
+     * when the request it let through got no certificate (an outage after it was accepted), so
+     * that the device can try again. Atomically and only while it is still marked used at that
+     * very instant: a challenge never consumed, or consumed again after an earlier release, stays
+     * as it is, so a node gives back only its own use and never one a certificate was issued for.
+     *
+     * @return whether it was given back
+     */
+    boolean release(byte[] valueHash, Instant consumedAt);
 }

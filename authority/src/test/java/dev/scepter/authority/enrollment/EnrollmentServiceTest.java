@@ -34,6 +34,9 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -205,10 +208,98 @@ class EnrollmentServiceTest {
                 dev.scepter.authority.issuance.MicrosoftExtensions.SID, false,
                 dev.scepter.authority.issuance.CertificateIssuer.sidExtension("S-1-5-21-1-2-3-500").getEncoded());
 
-        assertThat(Renewals.namesWhatItRenews(previous, Csrs.forKey(device).build())).isTrue();
-        assertThat(Renewals.namesWhatItRenews(previous, Csrs.forKey(device).subject("CN=device-2").build())).as("subject").isFalse();
-        assertThat(Renewals.namesWhatItRenews(previous, Csrs.forKey(device).dnsName("www.contoso.example").build())).as("a SAN").isFalse();
-        assertThat(Renewals.namesWhatItRenews(previous, Csrs.forKey(device).extension(sid).build())).as("a SID").isFalse();
+        EndpointProfile here = renewing.profile();
+        EndpointProfile keepsSids = new EndpointProfile("sids", SerialNumbers.TYPE_STATIC, Optional.empty(),
+                List.of(KeyPurposeId.id_kp_clientAuth), KeyUsage.digitalSignature, EndpointProfile.Binding.NONE, true);
+
+        assertThat(Renewals.namesWhatItRenews(previous, Csrs.forKey(device).build(), here)).isTrue();
+        assertThat(Renewals.namesWhatItRenews(previous, Csrs.forKey(device).subject("CN=device-2").build(), here)).as("subject").isFalse();
+        assertThat(Renewals.namesWhatItRenews(previous, Csrs.forKey(device).dnsName("www.contoso.example").build(), here)).as("a SAN").isFalse();
+        assertThat(Renewals.namesWhatItRenews(previous, Csrs.forKey(device).extension(sid).build(), keepsSids)).as("a SID").isFalse();
+        assertThat(Renewals.namesWhatItRenews(previous, Csrs.forKey(device).extension(sid).build(), here))
+                .as("a SID this endpoint drops is no name asked for").isTrue();
+    }
+
+    /**
+     * A renewal is judged by what the endpoint would issue from it: a SID URI dropped at the first
+     * issuance and asked for again is no other name; the SANs' order and the case of DNS names
+     * and UPNs do not matter (as the subject's do not).
+     */
+    @Test
+    void aRenewalIsComparedByWhatTheEndpointIssuesInAnyOrderAndCase() throws Exception {
+        String sidUri = dev.scepter.authority.issuance.MicrosoftExtensions.SID_URI_PREFIX + "S-1-5-21-1-2-3-1104";
+        GeneralName dns = new GeneralName(GeneralName.dNSName, "Device-1.Contoso.example");
+        GeneralName upn = upn("Alice@Contoso.example");
+        GeneralName sidName = new GeneralName(GeneralName.uniformResourceIdentifier, sidUri);
+        EnrollmentOutcome.Issued previous = (EnrollmentOutcome.Issued) enrollments.enroll(renewing,
+                request(Csrs.forKey(device).challenge("s3cret").extension(san(dns, upn, sidName)).build(), "tx-sans", selfSigned));
+        assertThat(GeneralNames.fromExtensions(previous.certificate().getExtensions(), Extension.subjectAlternativeName).getNames())
+                .as("the SID URI was dropped at issuance").containsExactly(dns, upn);
+        PKCS10CertificationRequest again = Csrs.forKey(device).extension(san(sidName, upn("alice@contoso.example"),
+                new GeneralName(GeneralName.dNSName, "device-1.contoso.EXAMPLE"))).build();
+        EndpointProfile keepsSids = new EndpointProfile("sids", SerialNumbers.TYPE_STATIC, Optional.empty(),
+                List.of(KeyPurposeId.id_kp_clientAuth), KeyUsage.digitalSignature, EndpointProfile.Binding.NONE, true);
+
+        assertThat(Renewals.namesWhatItRenews(previous.certificate(), again, keepsSids)).as("where the SID URI would be kept").isFalse();
+        assertThat(Renewals.namesWhatItRenews(previous.certificate(), Csrs.forKey(device).extension(san(upn, dns, dns)).build(),
+                renewing.profile())).as("a name twice is not the same names").isFalse();
+        assertThat(Renewals.namesWhatItRenews(previous.certificate(), Csrs.forKey(device).extension(san(upn,
+                new GeneralName(GeneralName.dNSName, "device-2.contoso.example"))).build(), renewing.profile())).as("another DNS name").isFalse();
+        assertThat(enrollments.renew(renewing, request(again, "tx-sans-again", previous.certificate())))
+                .as("reordered, in other case, with the dropped SID URI again").isInstanceOf(EnrollmentOutcome.Issued.class);
+    }
+
+    private static Extension san(GeneralName... names) throws java.io.IOException {
+        return new Extension(Extension.subjectAlternativeName, false, new GeneralNames(names).getEncoded());
+    }
+
+    private static GeneralName upn(String value) {
+        return new GeneralName(GeneralName.otherName, new org.bouncycastle.asn1.x509.OtherName(
+                new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.4.1.311.20.2.3"), new org.bouncycastle.asn1.DERUTF8String(value)));
+    }
+
+    /**
+     * macOS signs its PKCSReq with the certificate it holds even when it enrolls anew with other
+     * names (its profile changed): with a challenge, that is a new enrollment judged by the
+     * challenge, not a renewal refused for its names. A RenewalReq stays a renewal.
+     */
+    @Test
+    void aPkcsReqSignedByTheOldCertificateWithOtherNamesAndAChallengeIsANewEnrollment() throws Exception {
+        EnrollmentOutcome.Issued previous = issuedEarlier();
+
+        EnrollmentOutcome renamed = enrollments.enroll(renewing,
+                request(Csrs.forKey(device).subject("CN=device-renamed").challenge("s3cret").build(), "tx-renamed", previous.certificate()));
+
+        assertThat(renamed).isInstanceOfSatisfying(EnrollmentOutcome.Issued.class,
+                issued -> assertThat(issued.certificate().getSubject()).isEqualTo(new X500Name("CN=device-renamed")));
+        assertThat(audit.events.get(audit.events.size() - 1).action()).as("not a renewal").isEqualTo("certificate.issue");
+        assertThat(enrollments.enroll(renewing, request(Csrs.forKey(device).subject("CN=device-guess").challenge("guess").build(),
+                "tx-guess", previous.certificate()))).as("the challenge decides")
+                .isEqualTo(new EnrollmentOutcome.Rejected(EnrollmentOutcome.Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
+        assertThat(enrollments.renew(renewing, request(Csrs.forKey(device).subject("CN=device-renamed").challenge("s3cret").build(),
+                "tx-renewalreq", previous.certificate()))).as("a RenewalReq").isInstanceOfSatisfying(EnrollmentOutcome.Rejected.class,
+                        rejected -> assertThat(rejected.reason()).isEqualTo(EnrollmentOutcome.Reason.RENEWAL_NAMES_DIFFER));
+    }
+
+    @Test
+    void aRenewalAskingForOtherNamesIsRefusedWhicheverWayItCame() throws Exception {
+        EnrollmentOutcome.Issued previous = issuedEarlier();
+        long before = store.count();
+
+        EnrollmentOutcome renewalReq = enrollments.renew(renewing,
+                request(Csrs.forKey(device).subject("CN=device-2").build(), "tx-other", previous.certificate()));
+        EnrollmentOutcome macOs = enrollments.enroll(renewing,
+                request(Csrs.forKey(device).dnsName("www.contoso.example").build(), "tx-san", previous.certificate()));
+
+        for (EnrollmentOutcome outcome : List.of(renewalReq, macOs)) {
+            assertThat(outcome).isInstanceOfSatisfying(EnrollmentOutcome.Rejected.class, rejected -> {
+                assertThat(rejected.reason()).isEqualTo(EnrollmentOutcome.Reason.RENEWAL_NAMES_DIFFER);
+                assertThat(rejected.detail()).contains("subject and subject alternative names").contains("CN=device-1");
+            });
+        }
+        assertThat(store.count()).as("nothing signed").isEqualTo(before);
+        assertThat(enrollments.renew(renewing, request(Csrs.forKey(device).build(), "tx-same", previous.certificate())))
+                .isInstanceOf(EnrollmentOutcome.Issued.class);
     }
 
     @Test
@@ -226,10 +317,12 @@ class EnrollmentServiceTest {
     void renewalsFollowTheEndpointsPolicyAndTheCertificatesStatus() throws Exception {
         EnrollmentOutcome.Issued previous = issuedEarlier();
 
-        // As before the move: a request signed by a certificate of ours is a renewal, so an endpoint
-        // that renews nothing refuses it even where its challenge would have let a new one through.
+        // A request signed by a certificate of ours is a renewal, which an endpoint that renews
+        // nothing refuses; one with a challenge is then a new enrollment, judged by its challenge.
         EnrollmentOutcome elsewhere = enrollments.enroll(notRenewing,
-                request(Csrs.forKey(device).challenge("s3cret").build(), "tx-2", previous.certificate()));
+                request(Csrs.forKey(device).build(), "tx-2", previous.certificate()));
+        EnrollmentOutcome elsewhereWithChallenge = enrollments.enroll(notRenewing,
+                request(Csrs.forKey(device).challenge("s3cret").build(), "tx-2c", previous.certificate()));
         revocations.add(previous.record().serialNumber(), new Revocation(0, Instant.now(), "test"));
         EnrollmentOutcome revoked = enrollments.enroll(renewing, request(Csrs.forKey(device).build(), "tx-3", previous.certificate()));
 
@@ -237,7 +330,8 @@ class EnrollmentServiceTest {
                 "renewal refused: this endpoint does not renew (AllowRenewals)"));
         assertThat(revoked).isEqualTo(new EnrollmentOutcome.Rejected(EnrollmentOutcome.Reason.RENEWAL_REFUSED,
                 "renewal refused: the signing certificate is revoked or on hold"));
-        assertThat(store.recorded()).hasSize(1);
+        assertThat(elsewhereWithChallenge).isInstanceOf(EnrollmentOutcome.Issued.class);
+        assertThat(store.recorded()).hasSize(2);
     }
 
     @Test

@@ -313,6 +313,134 @@ class EnrollmentTest {
         assertThat(store.count()).isEqualTo(before);
     }
 
+    /**
+     * "Nothing is lost": a one-time challenge accepted for a request that an outage stopped before
+     * its certificate was written is given back, so the device's retry works; once issued it stays used.
+     */
+    @Test
+    void aOneTimeChallengeIsGivenBackWhenAnOutageStoppedItsRequestBeforeTheCertificateWasWritten() throws Exception {
+        OneTimeChallengesTest.MemoryStore challengeStore = new OneTimeChallengesTest.MemoryStore();
+        OneTimeChallenges oneTime = new OneTimeChallenges(challengeStore, audit, Clock.systemUTC(), new SecureRandom());
+        EnrollmentEndpoint endpoint = oneTimeEndpoint(oneTime);
+        String challenge = oneTime.mint("ci", Optional.empty(), Duration.ofMinutes(60)).value();
+        PKCS10CertificationRequest csr = Csrs.forKey(device).subject("CN=outage-1").challenge(challenge).build();
+        EnrollmentRequest withoutTransaction = new EnrollmentRequest(csr, "est 127.0.0.1", Optional.empty(), Optional.empty());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> throttledCaKey().enroll(endpoint, withoutTransaction))
+                .isInstanceOf(dev.scepter.authority.ca.CaKeyUnavailableException.class);
+        assertThat(challengeStore.used).as("the CA key did not sign: given back").isEmpty();
+
+        assertThat(enrollment.enroll(endpoint, withoutTransaction)).isInstanceOf(EnrollmentOutcome.Issued.class);
+        assertThat(challengeStore.used).as("issued: used for good").hasSize(1);
+        PKCS10CertificationRequest another = Csrs.forKey(device).subject("CN=outage-2").challenge(challenge).build();
+        assertThat(enrollment.enroll(endpoint, new EnrollmentRequest(another, "est 127.0.0.1", Optional.empty(), Optional.empty())))
+                .isEqualTo(new EnrollmentOutcome.Rejected(EnrollmentOutcome.Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
+        assertThat(store.recorded()).hasSize(1);
+    }
+
+    /**
+     * Once the certificate's write was attempted the challenge stays used, whether or not the
+     * request had a transactionID (EST's HTTP Basic has none): a store that failed may have
+     * committed the row, which OCSP then vouches for, and a second certificate must not follow.
+     */
+    @Test
+    void aOneTimeChallengeStaysUsedOnceTheCertificatesWriteWasAttemptedWithOrWithoutATransaction() throws Exception {
+        OneTimeChallengesTest.MemoryStore challengeStore = new OneTimeChallengesTest.MemoryStore();
+        OneTimeChallenges oneTime = new OneTimeChallenges(challengeStore, audit, Clock.systemUTC(), new SecureRandom());
+        EnrollmentEndpoint endpoint = oneTimeEndpoint(oneTime);
+
+        String committed = oneTime.mint("ci", Optional.empty(), Duration.ofMinutes(60)).value();
+        store.failAfterRecordingWith = new dev.scepter.authority.store.StoreUnavailableException("the commit's answer was lost", null);
+        EnrollmentRequest withoutTransaction = new EnrollmentRequest(Csrs.forKey(device).subject("CN=lost-1").challenge(committed).build(),
+                "est 127.0.0.1", Optional.empty(), Optional.empty());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> enrollment.enroll(endpoint, withoutTransaction))
+                .isInstanceOf(dev.scepter.authority.store.StoreUnavailableException.class);
+        store.failAfterRecordingWith = null;
+        assertThat(store.recorded()).as("the row was committed").hasSize(1);
+        assertThat(challengeStore.used).as("committed, answer lost: stays used").hasSize(1);
+        assertThat(enrollment.enroll(endpoint, withoutTransaction)).as("no second certificate for it")
+                .isEqualTo(new EnrollmentOutcome.Rejected(EnrollmentOutcome.Reason.BAD_CHALLENGE, "the challenge password is missing or wrong"));
+
+        String failed = oneTime.mint("ci", Optional.empty(), Duration.ofMinutes(60)).value();
+        store.failRecordsWith = new dev.scepter.authority.store.StoreUnavailableException("the database went away", null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> enrollment.enroll(endpoint, new EnrollmentRequest(
+                Csrs.forKey(device).subject("CN=lost-2").challenge(failed).build(), "est 127.0.0.1", Optional.empty(), Optional.empty())))
+                .isInstanceOf(dev.scepter.authority.store.StoreUnavailableException.class);
+        store.failRecordsWith = null;
+        assertThat(challengeStore.used).as("a failed write may have committed (a timeout): stays used").hasSize(2);
+        assertThat(store.recorded()).hasSize(1);
+    }
+
+    /**
+     * A request refused after its challenge passed keeps the challenge used: else one challenge
+     * would buy any number of directory lookups, an oracle of which UPNs and devices exist.
+     */
+    @Test
+    void aOneTimeChallengeStaysUsedWhenItsRequestIsRefused() throws Exception {
+        dev.scepter.authority.directory.Directory empty = new dev.scepter.authority.directory.Directory() {
+            @Override
+            public dev.scepter.authority.directory.DirectoryAnswer lookup(dev.scepter.authority.directory.DirectoryObjectType type, java.util.UUID id) {
+                throw new AssertionError("the request names no object id");
+            }
+
+            @Override
+            public Optional<java.util.UUID> findUserByPrincipalName(String upn) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<String> securityIdentifier(dev.scepter.authority.directory.DirectoryObjectType type, java.util.UUID id) {
+                return Optional.empty();
+            }
+
+            @Override
+            public String describe() {
+                return "test";
+            }
+        };
+        Enrollment binding = new Enrollment(new CertificateIssuer(ca, new IssuancePolicy(730, Duration.ofDays(1), true,
+                URI.create("http://scepter.test")), Clock.systemUTC()), store, new SerialNumbers(new SecureRandom()),
+                Optional.of(new Binder(empty)), audit, Clock.systemUTC());
+        OneTimeChallengesTest.MemoryStore challengeStore = new OneTimeChallengesTest.MemoryStore();
+        OneTimeChallenges oneTime = new OneTimeChallenges(challengeStore, audit, Clock.systemUTC(), new SecureRandom());
+        EnrollmentEndpoint bound = new EnrollmentEndpoint(endpoint(EndpointProfile.Binding.REQUIRED).profile(), oneTime);
+        String challenge = oneTime.mint("ci", Optional.empty(), Duration.ofMinutes(60)).value();
+
+        EnrollmentOutcome refused = binding.enroll(bound, new EnrollmentRequest(Csrs.forKey(device).subject("CN=nobody")
+                .challenge(challenge).build(), "est 127.0.0.1", Optional.empty(), Optional.empty()));
+
+        assertThat(refused).isInstanceOfSatisfying(EnrollmentOutcome.Rejected.class,
+                rejected -> assertThat(rejected.reason()).isEqualTo(EnrollmentOutcome.Reason.BAD_REQUEST));
+        assertThat(challengeStore.used).as("refused: stays used").hasSize(1);
+    }
+
+    private static EnrollmentEndpoint oneTimeEndpoint(OneTimeChallenges oneTime) {
+        return new EnrollmentEndpoint(new EndpointProfile("static", 0x50, Optional.empty(),
+                List.of(KeyPurposeId.id_kp_clientAuth), KeyUsage.digitalSignature), oneTime);
+    }
+
+    private Enrollment throttledCaKey() {
+        dev.scepter.authority.ca.CaSigner throttled = new dev.scepter.authority.ca.CaSigner() {
+            @Override
+            public org.bouncycastle.cert.X509CertificateHolder certificate() {
+                return ca.certificate();
+            }
+
+            @Override
+            public org.bouncycastle.operator.ContentSigner contentSigner(org.bouncycastle.asn1.x509.AlgorithmIdentifier digestAlgorithm) {
+                throw new dev.scepter.authority.ca.CaKeyUnavailableException("Key Vault is throttling (HTTP 429)");
+            }
+
+            @Override
+            public String describe() {
+                return "a throttled vault";
+            }
+        };
+        return new Enrollment(new CertificateIssuer(throttled, new IssuancePolicy(730, Duration.ofDays(1), true,
+                URI.create("http://scepter.test")), Clock.systemUTC()), store, new SerialNumbers(new SecureRandom()), Optional.empty(), audit,
+                Clock.systemUTC());
+    }
+
     private static EnrollmentEndpoint endpoint(EndpointProfile.Binding binding) {
         return new EnrollmentEndpoint(new EndpointProfile("bound", 0x40, Optional.empty(), List.of(KeyPurposeId.id_kp_clientAuth),
                 KeyUsage.digitalSignature, binding), new StaticChallengeVerifier("s3cret"));

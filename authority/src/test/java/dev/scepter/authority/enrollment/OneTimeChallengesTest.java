@@ -48,6 +48,11 @@ class OneTimeChallengesTest {
             used.put(ByteBuffer.wrap(valueHash), now);
             return true;
         }
+
+        @Override
+        public synchronized boolean release(byte[] valueHash, Instant consumedAt) {
+            return used.remove(ByteBuffer.wrap(valueHash), consumedAt);
+        }
     }
 
     private static KeyPair keys;
@@ -97,6 +102,42 @@ class OneTimeChallengesTest {
         OneTimeChallenges.Minted minted = challenges.mint("ci", Optional.of("device-7"), Duration.ofMinutes(60));
         assertThat(challenges.accepts(EnrollmentContexts.withChallenge(Optional.of(minted.value()), Csrs.forKey(keys).subject("CN=device-8").build()))).isFalse();
         assertThat(challenges.accepts(EnrollmentContexts.withChallenge(Optional.of(minted.value()), Csrs.forKey(keys).subject("CN=other").dnsName("DEVICE-7").build()))).isTrue();
+    }
+
+    @Test
+    void anAcceptanceGivesBackOnlyTheChallengeItUsedAndOnlyOnce() throws Exception {
+        OneTimeChallenges.Minted minted = challenges.mint("ci", Optional.empty(), Duration.ofMinutes(60));
+        var context = EnrollmentContexts.withChallenge(Optional.of(minted.value()), Csrs.forKey(keys).build());
+        ChallengeVerifier either = new StaticChallengeVerifier("s3cret").or(challenges);
+
+        java.time.Instant firstUse = clock.instant();
+        ChallengeVerifier.Acceptance first = either.accept(context).orElseThrow();
+        assertThat(either.accept(context)).as("used").isEmpty();
+        first.giveBack();
+        clock.advance(Duration.ofSeconds(1));
+        ChallengeVerifier.Acceptance second = either.accept(context).orElseThrow();
+        assertThat(store.release(dev.scepter.authority.Secrets.sha256(minted.value()), firstUse))
+                .as("the store gives back only the use it is told the instant of").isFalse();
+        first.giveBack();
+        assertThat(either.accept(context)).as("an earlier acceptance gives back nothing it does not hold").isEmpty();
+
+        ChallengeVerifier.Acceptance byStatic = either.accept(EnrollmentContexts.withChallenge(Optional.of("s3cret"), Csrs.forKey(keys).build()))
+                .orElseThrow();
+        byStatic.giveBack();
+        assertThat(either.accept(context)).as("the static challenge's acceptance touches no one-time challenge").isEmpty();
+        second.giveBack();
+        assertThat(either.accept(context)).isPresent();
+    }
+
+    @Test
+    void anEstPasswordIsJudgedInsteadOfTheRequestsChallenge() throws Exception {
+        OneTimeChallenges.Minted minted = challenges.mint("ci", Optional.empty(), Duration.ofMinutes(60));
+        var carriesNone = EnrollmentContexts.withChallenge(Optional.empty(), Csrs.forKey(keys).build());
+        var carriesAnother = EnrollmentContexts.withChallenge(Optional.of("other"), Csrs.forKey(keys).build());
+
+        assertThat(challenges.presented("wrong").accept(carriesNone)).isEmpty();
+        assertThat(challenges.presented(minted.value()).accept(carriesAnother)).isPresent();
+        assertThat(challenges.presented(minted.value()).accepts(carriesNone)).as("used").isFalse();
     }
 
     @Test

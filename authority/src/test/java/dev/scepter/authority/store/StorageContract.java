@@ -1179,6 +1179,32 @@ public abstract class StorageContract {
     }
 
     @Test
+    void aChallengeGivenBackIsUsableAgainAndOnlyTheUseThatConsumedItGivesItBack() {
+        var challenges = storage.oneTimeChallengeStore();
+        // Nanoseconds, which no store keeps: a release must still find the use its consume wrote.
+        java.time.Instant first = java.time.Instant.parse("2026-11-24T12:00:00.123456789Z");
+        java.time.Instant second = first.plusSeconds(5);
+        byte[] hash = new byte[32];
+        hash[2] = 11;
+        challenges.save(new dev.scepter.authority.store.OneTimeChallengeStore.Stored(hash, Optional.of("device-2"),
+                first.plusSeconds(3600)));
+
+        assertThat(challenges.release(hash, first)).as("never consumed").isFalse();
+        assertThat(challenges.consume(hash, first)).isTrue();
+        assertThat(challenges.release(hash, first.plusMillis(1))).as("another use's instant").isFalse();
+        assertThat(challenges.findUsable(hash, first)).as("still used").isEmpty();
+
+        assertThat(challenges.release(hash, first)).isTrue();
+        assertThat(challenges.findUsable(hash, first)).hasValueSatisfying(c -> assertThat(c.boundSubject()).contains("device-2"));
+        assertThat(challenges.release(hash, first)).as("given back already").isFalse();
+
+        assertThat(challenges.consume(hash, second)).as("usable again").isTrue();
+        assertThat(challenges.release(hash, first)).as("the earlier use, given back before").isFalse();
+        assertThat(challenges.consume(hash, second)).as("the second use holds").isFalse();
+        assertThat(challenges.release(new byte[32], first)).as("unknown").isFalse();
+    }
+
+    @Test
     void ofManyConcurrentUsesOfOneChallengeExactlyOneWins() throws Exception {
         var challenges = storage.oneTimeChallengeStore();
         java.time.Instant now = java.time.Instant.now();

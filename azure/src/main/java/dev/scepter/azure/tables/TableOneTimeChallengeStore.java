@@ -12,7 +12,8 @@ import java.util.Optional;
  * {@link OneTimeChallengeStore} on the {@code OneTimeChallenges} table: the row key is the hex of
  * the challenge's SHA-256. Consuming is a conditional update on the ETag that was read: of
  * several nodes consuming one challenge at once, Table Storage lets exactly one update through
- * and refuses the others with 412, which here means "already used".
+ * and refuses the others with 412, which here means "already used". Releasing is the same
+ * conditional update back, on a row still marked used at the instant its consume wrote.
  */
 final class TableOneTimeChallengeStore implements OneTimeChallengeStore {
 
@@ -66,18 +67,51 @@ final class TableOneTimeChallengeStore implements OneTimeChallengeStore {
         });
     }
 
+    @Override
+    public boolean release(byte[] valueHash, Instant consumedAt) {
+        return call(() -> {
+            Optional<TableEntity> found = find(valueHash);
+            if (found.isEmpty()) {
+                return false;
+            }
+            TableEntity entity = found.get();
+            Instant usedAt = Tables.instant(entity, "UsedAt");
+            if (!Tables.bool(entity, "Used") || usedAt == null || !usedAt.equals(Tables.time(consumedAt).toInstant())) {
+                return false;
+            }
+            // UsedAt stays as a trace of the use given back; the next consume overwrites it.
+            entity.addProperty("Used", false);
+            try {
+                table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null, null);
+                return true;
+            } catch (RuntimeException e) {
+                if (Tables.status(e, 412)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
     private Optional<TableEntity> usable(byte[] valueHash, Instant now) {
-        TableEntity entity;
+        Optional<TableEntity> found = find(valueHash);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        TableEntity entity = found.get();
+        boolean unexpired = now.isBefore(Tables.instant(entity, "ExpiresAt"));
+        return !Tables.bool(entity, "Used") && unexpired ? Optional.of(entity) : Optional.empty();
+    }
+
+    private Optional<TableEntity> find(byte[] valueHash) {
         try {
-            entity = table.getEntity(PARTITION, HexFormat.of().formatHex(valueHash));
+            return Optional.of(table.getEntity(PARTITION, HexFormat.of().formatHex(valueHash)));
         } catch (RuntimeException e) {
             if (Tables.status(e, 404) && !TableCertificateStore.isTableMissing(e)) {
                 return Optional.empty();
             }
             throw e;
         }
-        boolean unexpired = now.isBefore(Tables.instant(entity, "ExpiresAt"));
-        return !Tables.bool(entity, "Used") && unexpired ? Optional.of(entity) : Optional.empty();
     }
 
     private <T> T call(java.util.function.Supplier<T> work) {

@@ -41,6 +41,20 @@ public final class EstCodec {
     public static final String TRANSFER_ENCODING_HEADER = "Content-Transfer-Encoding";
     public static final String TRANSFER_ENCODING = "base64";
 
+    /** The private key part of a serverkeygen answer: base64 PKCS#8, unencrypted (RFC 7030 section 4.4.2). */
+    public static final String PKCS8 = "application/pkcs8";
+
+    /**
+     * A serverkeygen answer (RFC 7030 section 4.4.2) and the {@code multipart/mixed} media type that
+     * names its boundary. It holds a private key: never logged, never cached.
+     */
+    public record ServerKeyGenAnswer(String contentType, byte[] body) {
+        @Override
+        public String toString() {
+            return "ServerKeyGenAnswer[contentType=" + contentType + ", body=<" + body.length + " bytes, a private key>]";
+        }
+    }
+
     /** The largest request body read: a PKCS#10 in base64 with line breaks, and room to spare. */
     public static final int MAX_REQUEST_BYTES = CertificationRequests.MAX_REQUEST_BYTES;
 
@@ -82,6 +96,36 @@ public final class EstCodec {
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode CsrAttrs", e);
         }
+    }
+
+    /**
+     * A serverkeygen answer (RFC 7030 section 4.4.2): {@code multipart/mixed} with two parts, the
+     * private key as base64 PKCS#8 ({@code application/pkcs8}, not encrypted: TLS protects it, as
+     * section 4.4.2 allows), then its certificate as base64 certs-only, each part with
+     * {@code Content-Transfer-Encoding: base64} in lines of 76 characters (RFC 2045 section 6.8),
+     * lines ending in CRLF (RFC 2046 section 5.1.1).
+     *
+     * @param boundary a boundary that cannot occur in base64 (it holds a character base64 lacks)
+     *                 and needs no quoting (no tspecials, RFC 2045 section 5.1)
+     */
+    public static ServerKeyGenAnswer serverKeyGen(byte[] privateKeyPkcs8, X509CertificateHolder certificate, String boundary) {
+        Objects.requireNonNull(privateKeyPkcs8, "privateKeyPkcs8");
+        Objects.requireNonNull(certificate, "certificate");
+        if (!boundary.matches("[A-Za-z0-9'+_.-]{1,69}") || boundary.chars().noneMatch(c -> "'_.-".indexOf(c) >= 0)) {
+            throw new IllegalArgumentException("a boundary of letters, digits and ' + _ . -, one of ' _ . - (outside base64's alphabet)");
+        }
+        java.util.Base64.Encoder mime = java.util.Base64.getMimeEncoder(76, "\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String crlf = "\r\n";
+        String body = "--" + boundary + crlf
+                + "Content-Type: " + PKCS8 + crlf
+                + TRANSFER_ENCODING_HEADER + ": " + TRANSFER_ENCODING + crlf + crlf
+                + mime.encodeToString(privateKeyPkcs8) + crlf
+                + "--" + boundary + crlf
+                + "Content-Type: " + CERTS_ONLY + crlf
+                + TRANSFER_ENCODING_HEADER + ": " + TRANSFER_ENCODING + crlf + crlf
+                + mime.encodeToString(java.util.Base64.getDecoder().decode(certsOnly(List.of(certificate)))) + crlf
+                + "--" + boundary + "--" + crlf;
+        return new ServerKeyGenAnswer("multipart/mixed; boundary=" + boundary, body.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     /**

@@ -124,4 +124,32 @@ class EstCodecTest {
         assertThat(ASN1Sequence.getInstance(Base64.getDecoder().decode(EstCodec.csrAttrs(List.of(), List.of()))).size())
                 .as("an empty CsrAttrs is allowed (SIZE 0..MAX)").isZero();
     }
+
+    @Test
+    void aServerKeyGenAnswerIsTheKeyThenTheCertificateInTwoBase64Parts() throws Exception {
+        byte[] key = "not really a key, but bytes, enough of them for more than one line of base64".repeat(3)
+                .getBytes(StandardCharsets.US_ASCII);
+
+        EstCodec.ServerKeyGenAnswer answer = EstCodec.serverKeyGen(key, leaf, "est-key.1");
+
+        assertThat(answer.contentType()).isEqualTo("multipart/mixed; boundary=est-key.1");
+        assertThat(answer.toString()).doesNotContain(Base64.getEncoder().encodeToString(key));
+        String body = new String(answer.body(), StandardCharsets.US_ASCII);
+        String[] parts = body.split("\r\n--est-key\\.1(--)?\r\n", -1);
+        assertThat(body).startsWith("--est-key.1\r\n").endsWith("\r\n--est-key.1--\r\n");
+        assertThat(parts).hasSize(3);
+        String[] keyPart = parts[0].substring("--est-key.1\r\n".length()).split("\r\n\r\n", 2);
+        String[] certPart = parts[1].split("\r\n\r\n", 2);
+        assertThat(keyPart[0]).isEqualTo("Content-Type: application/pkcs8\r\nContent-Transfer-Encoding: base64");
+        assertThat(Base64.getMimeDecoder().decode(keyPart[1])).isEqualTo(key);
+        assertThat(keyPart[1].split("\r\n")).as("RFC 2045 section 6.8: lines of at most 76 characters").hasSizeGreaterThan(1)
+                .allSatisfy(line -> assertThat(line).hasSizeLessThanOrEqualTo(76));
+        assertThat(certPart[1].split("\r\n")).hasSizeGreaterThan(1).allSatisfy(line -> assertThat(line).hasSizeLessThanOrEqualTo(76));
+        assertThat(certPart[0]).isEqualTo("Content-Type: application/pkcs7-mime; smime-type=certs-only\r\nContent-Transfer-Encoding: base64");
+        assertThat(EstCodec.readCertsOnly(certPart[1].getBytes(StandardCharsets.US_ASCII))).containsExactly(leaf);
+        assertThatThrownBy(() -> EstCodec.serverKeyGen(key, leaf, "abc123")).as("a boundary base64 could hold")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EstCodec.serverKeyGen(key, leaf, "est:key?1")).as("tspecials, which would need quoting")
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

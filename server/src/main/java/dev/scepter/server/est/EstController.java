@@ -10,6 +10,8 @@ import dev.scepter.server.CoreContext;
 import dev.scepter.server.scep.ScepController;
 import dev.scepter.server.web.ApiProblems;
 import dev.scepter.settings.DbCsrSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -62,10 +64,12 @@ public final class EstController {
     private final ApiTokens tokens;
     private final EstEnrollment enrollment;
     private final boolean enabled;
+    private final MeterRegistry meters;
 
     public EstController(CoreContext core, DbCsrSettings settings, ApiTokens tokens, EnrollmentService enrollments,
-            OneTimeChallenges oneTimeChallenges) {
+            OneTimeChallenges oneTimeChallenges, MeterRegistry meters) {
         this.core = core;
+        this.meters = meters;
         this.tokens = tokens;
         this.enabled = settings.enabled();
         this.enrollment = new EstEnrollment(settings, enrollments, oneTimeChallenges);
@@ -74,19 +78,19 @@ public final class EstController {
     /** RFC 7030 section 4.1: the CA certificate and the chain above it, anonymously. */
     @GetMapping({PREFIX + "/cacerts", PREFIX + "/{label}/cacerts"})
     public ResponseEntity<?> cacerts(HttpServletRequest request, @PathVariable(required = false) String label) {
-        return answer(request, label, () -> base64(CERTS_ONLY, EstCodec.certsOnly(core.ca().chain())));
+        return answer(request, "cacerts", label, () -> base64(CERTS_ONLY, EstCodec.certsOnly(core.ca().chain())));
     }
 
     /** RFC 7030 section 4.5: what we would like a request to carry; nothing is required. */
     @GetMapping({PREFIX + "/csrattrs", PREFIX + "/{label}/csrattrs"})
     public ResponseEntity<?> csrattrs(HttpServletRequest request, @PathVariable(required = false) String label) {
-        return answer(request, label, () -> base64(CSR_ATTRS, EstCodec.csrAttrs(SIGNATURE_ALGORITHMS, List.of())));
+        return answer(request, "csrattrs", label, () -> base64(CSR_ATTRS, EstCodec.csrAttrs(SIGNATURE_ALGORITHMS, List.of())));
     }
 
     /** RFC 7030 section 4.2.1. */
     @PostMapping({PREFIX + "/simpleenroll", PREFIX + "/{label}/simpleenroll"})
     public ResponseEntity<?> simpleenroll(HttpServletRequest request, @PathVariable(required = false) String label) {
-        return answer(request, label, () -> {
+        return answer(request, "simpleenroll", label, () -> {
             EstCaller caller = caller(request);
             enrollment.admit(caller, false);
             PKCS10CertificationRequest csr = csr(request);
@@ -97,11 +101,35 @@ public final class EstController {
     /** RFC 7030 section 4.2.2. */
     @PostMapping({PREFIX + "/simplereenroll", PREFIX + "/{label}/simplereenroll"})
     public ResponseEntity<?> simplereenroll(HttpServletRequest request, @PathVariable(required = false) String label) {
-        return answer(request, label, () -> {
+        return answer(request, "simplereenroll", label, () -> {
             EstCaller caller = caller(request);
             enrollment.admit(caller, true);
             PKCS10CertificationRequest csr = csr(request);
             return certificate(enrollment.reenroll(caller, csr, label));
+        });
+    }
+
+    /**
+     * RFC 7030 section 4.4: the key is made here, for a bearer token with {@code CSR.Request.Db}
+     * only ({@link EstEnrollment#serverKeyGen}); the answer holds it, unencrypted, as TLS carries it.
+     * Over plain HTTP nothing would protect it, so it is refused there before any key is made
+     * ({@code isSecure} honours a trusted proxy's {@code X-Forwarded-Proto}, AppConfig:TrustForwardedHeaders).
+     */
+    @PostMapping({PREFIX + "/serverkeygen", PREFIX + "/{label}/serverkeygen"})
+    public ResponseEntity<?> serverkeygen(HttpServletRequest request, @PathVariable(required = false) String label) {
+        return answer(request, "serverkeygen", label, () -> {
+            if (!request.isSecure()) {
+                throw new EstRefusal(HttpStatus.FORBIDDEN, "serverkeygen is offered only over HTTPS: the answer holds a private key.");
+            }
+            EstCaller caller = caller(request);
+            enrollment.admit(caller, false, true);
+            PKCS10CertificationRequest csr = csr(request);
+            EstEnrollment.ServerKey made = enrollment.serverKeyGen(caller, csr, label);
+            // A boundary with a character base64 lacks cannot occur in either part.
+            EstCodec.ServerKeyGenAnswer answer = EstCodec.serverKeyGen(made.keys().getPrivate().getEncoded(), made.certificate(),
+                    "est-" + java.util.UUID.randomUUID());
+            return ResponseEntity.ok().contentType(MediaType.parseMediaType(answer.contentType()))
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store").body(answer.body());
         });
     }
 
@@ -110,10 +138,27 @@ public final class EstController {
         ResponseEntity<?> get() throws IOException;
     }
 
-    private ResponseEntity<?> answer(HttpServletRequest request, String label, Answer answer) {
+    /**
+     * Runs one EST operation and counts it in {@code est.requests} (docs/operations.md, Metrics),
+     * as SCEP's requests are counted: by operation and outcome. A path EST does not serve (EST off,
+     * a label that is no label) answers 404 and counts nothing, like a disabled SCEP endpoint.
+     */
+    private ResponseEntity<?> answer(HttpServletRequest request, String operation, String label, Answer answer) {
         if (!enabled || (label != null && !LABEL.matcher(label).matches())) {
             return problem(request, HttpStatus.NOT_FOUND, enabled ? "No such EST label." : "EST is off (AppConfig:DbCSRValidation:Enabled).");
         }
+        Timer.Sample sample = Timer.start(meters);
+        ResponseEntity<?> response = null;
+        try {
+            response = served(request, answer);
+            return response;
+        } finally {
+            sample.stop(Timer.builder("est.requests").description("EST requests (RFC 7030) by operation and outcome, and how long each took")
+                    .tags("operation", operation, "outcome", outcome(operation, response)).register(meters));
+        }
+    }
+
+    private ResponseEntity<?> served(HttpServletRequest request, Answer answer) {
         try {
             return answer.get();
         } catch (EstRefusal refusal) {
@@ -127,6 +172,26 @@ public final class EstController {
             LOG.log(System.Logger.Level.WARNING, "EST {0}: unavailable: {1}", printable(request.getRequestURI()), e.getClass().getSimpleName());
             return problem(request, HttpStatus.SERVICE_UNAVAILABLE, ApiProblems.messageFor(503));
         }
+    }
+
+    /** The metric's outcome: a known word for each answer, so a client cannot grow the registry. */
+    private static String outcome(String operation, ResponseEntity<?> response) {
+        if (response == null) {
+            return "internal-error";
+        }
+        return switch (response.getStatusCode().value()) {
+            case 200 -> switch (operation) {
+                case "simpleenroll", "serverkeygen" -> "issued";
+                case "simplereenroll" -> "renewed";
+                default -> "ok";
+            };
+            case 400 -> "bad-request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 413 -> "too-large";
+            case 503 -> "unavailable";
+            default -> "other";
+        };
     }
 
     private EstCaller caller(HttpServletRequest request) {

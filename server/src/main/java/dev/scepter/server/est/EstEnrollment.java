@@ -2,7 +2,6 @@ package dev.scepter.server.est;
 
 import dev.scepter.authority.enrollment.CertificateType;
 import dev.scepter.authority.enrollment.ChallengeVerifier;
-import dev.scepter.authority.enrollment.EnrollmentContext;
 import dev.scepter.authority.enrollment.EnrollmentEndpoint;
 import dev.scepter.authority.enrollment.EnrollmentOutcome;
 import dev.scepter.authority.enrollment.EnrollmentRequest;
@@ -37,14 +36,15 @@ import org.springframework.http.HttpStatus;
  *       asks for, under {@code AppConfig:DbCSRValidation:*}; {@code CSR.SelfService} alone issues
  *       only a Client Authentication certificate for the caller ({@link SelfServiceRules}).</li>
  *   <li>{@code simpleenroll} with HTTP Basic: the password is a one-time challenge
- *       ({@code POST /api/challenges}), used up by the request it lets through, where
+ *       ({@code POST /api/challenges}), used up by the request it lets through (given back only if
+ *       an outage stopped it before its certificate was written), where
  *       {@code AppConfig:DbCSRValidation:AllowDynamicChallenges} is true.</li>
  *   <li>{@code simpleenroll} with a client certificate of ours (mutual TLS): a renewal of that
  *       certificate, exactly as {@code simplereenroll} (another key for the same device).</li>
  *   <li>{@code simplereenroll}: the certificate being renewed, over mutual TLS, authorises the
  *       request as a SCEP RenewalReq's signer does ({@link Renewals}), gated by
  *       {@code AllowRenewals} and {@code ReenrollmentAllowedCertificateTypes}; the request names
- *       what the old certificate names ({@link Renewals#namesWhatItRenews}), the new certificate
+ *       what the old certificate names ({@link Renewals#authorise}), the new certificate
  *       keeps the old one's directory binding and has no usage the old one lacks.</li>
  * </ul>
  */
@@ -57,9 +57,17 @@ final class EstEnrollment {
     private static final ChallengeVerifier VOUCHED_FOR = context -> true;
     private static final String NO_CREDENTIALS = "simpleenroll needs a bearer token (CSR.Request.Db or CSR.SelfService), HTTP Basic "
             + "with a one-time challenge as the password, or a client certificate of ours over mutual TLS.";
+    private static final String SERVER_KEY_GEN_ONLY = "serverkeygen is for a bearer token with CSR.Request.Db: a key made here "
+            + "leaves only to a caller who may have any certificate issued.";
     private static final String NO_CERTIFICATE_TO_RENEW = "simplereenroll needs the certificate being renewed, presented over "
             + "mutual TLS on the HTTPS listener (AppConfig:Https:ClientCertificateMode Optional).";
 
+    /** What the audit trail's actor says of a serverkeygen issuance: the CA held the key. */
+    static final String KEY_MADE_HERE = " (serverkeygen: key made here)";
+    /** Keys made at once (serverkeygen); more wait for a 503's Retry-After. */
+    private static final int CONCURRENT_KEYS = 2;
+
+    private final java.util.concurrent.Semaphore keyMakers = new java.util.concurrent.Semaphore(CONCURRENT_KEYS);
     private final EnrollmentService enrollments;
     private final OneTimeChallenges oneTimeChallenges;
     private final EndpointProfile profile;
@@ -87,6 +95,20 @@ final class EstEnrollment {
      * no client certificate for {@code simplereenroll}, a token without either enrollment role.
      */
     void admit(EstCaller caller, boolean reenroll) {
+        admit(caller, reenroll, false);
+    }
+
+    /** As {@link #admit(EstCaller, boolean)}; {@code serverKeyGen}: only a token with {@code CSR.Request.Db} gets past. */
+    void admit(EstCaller caller, boolean reenroll, boolean serverKeyGen) {
+        if (serverKeyGen) {
+            if (caller instanceof EstCaller.Anonymous && caller.clientCertificate().isEmpty()) {
+                throw new EstRefusal(HttpStatus.UNAUTHORIZED, SERVER_KEY_GEN_ONLY);
+            }
+            if (!(caller instanceof EstCaller.Token token) || !token.token().roles().contains(ApiRole.CSR_REQUEST_DB)) {
+                throw new EstRefusal(HttpStatus.FORBIDDEN, SERVER_KEY_GEN_ONLY);
+            }
+            return;
+        }
         if (reenroll) {
             if (caller.clientCertificate().isEmpty()) {
                 throw new EstRefusal(HttpStatus.FORBIDDEN, NO_CERTIFICATE_TO_RENEW);
@@ -114,16 +136,64 @@ final class EstEnrollment {
                         + "AppConfig:DbCSRValidation:AllowDynamicChallenges is true; use a bearer token.");
             }
             return issued(enrollments.enroll(
-                    new EnrollmentEndpoint(profile, context -> oneTimeChallenges.accepts(withChallenge(context, challenge.password()))),
+                    new EnrollmentEndpoint(profile, oneTimeChallenges.presented(challenge.password())),
                     new EnrollmentRequest(csr, via + " " + clientAddress, Optional.empty(), Optional.empty())), HttpStatus.UNAUTHORIZED);
         }
         return enrollWithCertificate(caller.clientCertificate()
                 .orElseThrow(() -> new EstRefusal(HttpStatus.UNAUTHORIZED, NO_CREDENTIALS)), csr, via);
     }
 
+    /** A key this server made and the certificate issued for it (serverkeygen): the key leaves once, in the answer. */
+    record ServerKey(java.security.KeyPair keys, X509CertificateHolder certificate) {
+        @Override
+        public String toString() {
+            return "ServerKey[certificate=" + certificate.getSerialNumber().toString(16) + ", key=<hidden>]";
+        }
+    }
+
+    /**
+     * {@code serverkeygen} (RFC 7030 section 4.4): for a bearer token with {@code CSR.Request.Db}
+     * only, which may have any certificate issued and so may have its key made here too; not for
+     * self-service, a one-time challenge or a client certificate, whose rules bind the request to
+     * a key the caller holds. The request's names and extensions are kept, its key is not (section
+     * 4.4.1: the server may ignore it); the new key, of the request key's kind, signs the request
+     * the enrollment chain judges, and is never stored.
+     */
+    ServerKey serverKeyGen(EstCaller caller, PKCS10CertificationRequest csr, String label) {
+        admit(caller, false, true);
+        EstCaller.Token token = (EstCaller.Token) caller;
+        ServerKeyGeneration.encryptionAsked(csr).ifPresent(attribute -> {
+            // RFC 7030 sections 4.4.1.1 and 4.4.1.2: a key we cannot encrypt as asked is not sent at all.
+            throw new EstRefusal(HttpStatus.BAD_REQUEST, "The request asks for the key encrypted (" + attribute
+                    + "); encrypted server-generated keys are not offered: ask without it, over HTTPS.");
+        });
+        if (csr.getSubject().getRDNs().length == 0 && dev.scepter.protocol.csr.CertificationRequests.requestedExtensions(csr)
+                .map(extensions -> extensions.getExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName)).isEmpty()) {
+            // Judged before a key is made for it: a request that names nothing gets nothing.
+            throw new EstRefusal(HttpStatus.BAD_REQUEST, "The request cannot be issued: it names no subject and no subject alternative name.");
+        }
+        // A key of up to RSA 4096 bits costs a core for up to seconds: a few at a time, the rest try later.
+        if (!keyMakers.tryAcquire()) {
+            throw new EstRefusal(HttpStatus.SERVICE_UNAVAILABLE, "Keys are being made for other requests; try again later.");
+        }
+        ServerKeyGeneration.Generated generated;
+        try {
+            generated = ServerKeyGeneration.forRequest(csr);
+        } finally {
+            keyMakers.release();
+        }
+        return new ServerKey(generated.keys(), enrollWithToken(token, generated.request(), via(label) + "/serverkeygen", KEY_MADE_HERE));
+    }
+
     private X509CertificateHolder enrollWithToken(EstCaller.Token caller, PKCS10CertificationRequest csr, String via) {
+        return enrollWithToken(caller, csr, via, "");
+    }
+
+    /** @param mark what the audit trail's actor adds to the token's name (a key made here) */
+    private X509CertificateHolder enrollWithToken(EstCaller.Token caller, PKCS10CertificationRequest csr, String via, String mark) {
         String name = caller.token().name();
-        EnrollmentRequest request = new EnrollmentRequest(csr, via + " token " + name, Optional.empty(), Optional.empty(), Optional.of(name));
+        EnrollmentRequest request = new EnrollmentRequest(csr, via + " token " + name, Optional.empty(), Optional.empty(),
+                Optional.of(name + mark));
         if (caller.token().roles().contains(ApiRole.CSR_REQUEST_DB)) {
             return issued(enrollments.enroll(new EnrollmentEndpoint(profile, VOUCHED_FOR), request), HttpStatus.FORBIDDEN);
         }
@@ -146,10 +216,6 @@ final class EstEnrollment {
      * or usages.
      */
     private X509CertificateHolder enrollWithCertificate(X509CertificateHolder certificate, PKCS10CertificationRequest csr, String via) {
-        if (!Renewals.namesWhatItRenews(certificate, csr)) {
-            throw new EstRefusal(HttpStatus.FORBIDDEN, "A client certificate enrolls only for its own subject and subject alternative "
-                    + "names (" + certificate.getSubject() + "); the request names others.");
-        }
         return renewed(certificate, csr, via);
     }
 
@@ -157,21 +223,18 @@ final class EstEnrollment {
     X509CertificateHolder reenroll(EstCaller caller, PKCS10CertificationRequest csr, String label) {
         X509CertificateHolder current = caller.clientCertificate()
                 .orElseThrow(() -> new EstRefusal(HttpStatus.FORBIDDEN, NO_CERTIFICATE_TO_RENEW));
-        // RFC 7030 section 4.2.2: the Subject and SubjectAltName are those of the certificate being renewed.
-        if (!Renewals.namesWhatItRenews(current, csr)) {
-            throw new EstRefusal(HttpStatus.BAD_REQUEST, "A re-enrollment asks for the subject and subject alternative names of the "
-                    + "certificate being renewed (RFC 7030 section 4.2.2), and no other SID.");
-        }
         return renewed(current, csr, via(label));
     }
 
     /**
      * The authority renews {@code current}: gated by {@code AllowRenewals} and
-     * {@code ReenrollmentAllowedCertificateTypes}, keeping its directory binding and its type, and
-     * with no usage it lacks.
+     * {@code ReenrollmentAllowedCertificateTypes}, for its own subject and subject alternative
+     * names only (RFC 7030 section 4.2.2), keeping its directory binding and its type, and with no
+     * usage it lacks.
      */
     private X509CertificateHolder renewed(X509CertificateHolder current, PKCS10CertificationRequest csr, String via) {
-        String serial = current.getSerialNumber().toString(16);
+        // Upper-case hex, as the audit trail's targets and the API's paths write serials.
+        String serial = current.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
         return issued(enrollments.renew(new EnrollmentEndpoint(profile, context -> false, renewalPolicy),
                 new EnrollmentRequest(csr, via + " certificate " + serial, Optional.empty(), Optional.empty(),
                         Optional.of("certificate " + serial), Optional.of(current))), HttpStatus.FORBIDDEN);
@@ -184,16 +247,11 @@ final class EstEnrollment {
         }
         EnrollmentOutcome.Rejected rejected = (EnrollmentOutcome.Rejected) outcome;
         HttpStatus status = switch (rejected.reason()) {
-            case BAD_REQUEST, BAD_PROOF_OF_POSSESSION -> HttpStatus.BAD_REQUEST;
+            case BAD_REQUEST, BAD_PROOF_OF_POSSESSION, RENEWAL_NAMES_DIFFER -> HttpStatus.BAD_REQUEST;
             case BAD_CHALLENGE, RENEWAL_REFUSED -> refusedAs;
             default -> HttpStatus.SERVICE_UNAVAILABLE;
         };
         throw new EstRefusal(status, "The request cannot be issued: " + rejected.detail() + ".");
-    }
-
-    private static EnrollmentContext withChallenge(EnrollmentContext context, String challenge) {
-        return new EnrollmentContext(context.endpoint(), context.transactionId(), context.csr(), Optional.of(challenge), context.requester(),
-                context.actor(), context.signer());
     }
 
     /** As the record's requester says where the request came in: {@code est} or {@code est/label}. */

@@ -250,6 +250,40 @@ public final class InstanceStatus {
                 : new EndpointView(name, url, true, "FAILING", "warn", note);
     }
 
+    /**
+     * EST's row (docs/est.md): served with REST enrollment, and how a caller authenticates on
+     * this instance as configured: a bearer token always; HTTP Basic where one-time challenges are
+     * taken; mutual TLS (a client certificate's renewal, {@code simplereenroll}) only where the
+     * HTTPS listener asks for client certificates and renewals are allowed.
+     */
+    public EndpointView est() {
+        dev.scepter.settings.DbCsrSettings est = core.settings().dbCsr();
+        String name = "EST (RFC 7030)";
+        String url = baseUrl() + "/.well-known/est";
+        if (!est.enabled()) {
+            return new EndpointView(name, url, false, "DISABLED", "off", "enable with AppConfig:DbCSRValidation:Enabled=true");
+        }
+        dev.scepter.settings.WebSettings web = core.settings().web();
+        java.util.Optional<Integer> mutualTls = web.httpsPort()
+                .filter(port -> web.httpsClientCertificates() == dev.scepter.settings.WebSettings.ClientCertificateMode.OPTIONAL);
+        List<String> enroll = new ArrayList<>(List.of("a bearer token (CSR.Request.Db or CSR.SelfService)"));
+        if (est.allowDynamicChallenges()) {
+            enroll.add("HTTP Basic with a one-time challenge");
+        }
+        String reenroll;
+        if (!est.allowRenewals()) {
+            reenroll = "simplereenroll refused (AppConfig:DbCSRValidation:AllowRenewals=false)";
+        } else if (mutualTls.isEmpty()) {
+            reenroll = "simplereenroll needs mutual TLS: AppConfig:Https:Port and AppConfig:Https:ClientCertificateMode=Optional";
+        } else {
+            enroll.add("a client certificate of ours (its renewal)");
+            reenroll = "simplereenroll: the certificate being renewed, over mutual TLS on port " + mutualTls.get() + " ("
+                    + String.join(", ", est.reenrollmentAllowedCertificateTypes()) + ")";
+        }
+        return new EndpointView(name, url, true, "ENABLED", "ok",
+                "simpleenroll: " + String.join(", ", enroll) + "; " + reenroll + "; cacerts and csrattrs anonymous");
+    }
+
     public String ocspUrl() {
         return baseUrl() + "/ocsp";
     }

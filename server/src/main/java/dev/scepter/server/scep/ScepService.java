@@ -111,7 +111,7 @@ public final class ScepService {
         EnrollmentOutcome.Rejected rejected = (EnrollmentOutcome.Rejected) outcome;
         return switch (rejected.reason()) {
             // Renewals refuse without logging: the refusal is logged here, with the SCEP path.
-            case RENEWAL_REFUSED -> failure(endpoint, request, FailInfo.BAD_REQUEST, rejected.detail());
+            case RENEWAL_REFUSED, RENEWAL_NAMES_DIFFER -> failure(endpoint, request, FailInfo.BAD_REQUEST, rejected.detail());
             // Enrollment has logged why it refused.
             case BAD_CHALLENGE, BAD_REQUEST -> certRepFailure(request, FailInfo.BAD_REQUEST);
             case BAD_PROOF_OF_POSSESSION -> certRepFailure(request, FailInfo.BAD_MESSAGE_CHECK);
