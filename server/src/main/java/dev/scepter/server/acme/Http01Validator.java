@@ -1,21 +1,19 @@
 package dev.scepter.server.acme;
 
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import dev.scepter.protocol.acme.AcmeError;
 import dev.scepter.protocol.acme.AcmeProblem;
 
@@ -24,15 +22,17 @@ import dev.scepter.protocol.acme.AcmeProblem;
  * {@code http://NAME:PORT/.well-known/acme-challenge/TOKEN} (port 80 unless
  * {@code AppConfig:Acme:Http01Port} says otherwise) without following redirects, reads at most a
  * few hundred bytes, all within one deadline (10 seconds, connection to last byte), and compares the body, trimmed of white space, with the key authorization.
- * {@code localhost} and names under {@code .localhost} are fetched from 127.0.0.1 (RFC 6761).
+ * {@code localhost} and names under {@code .localhost} are fetched from 127.0.0.1 (RFC 6761), still
+ * with the name in the {@code Host} header, as clients that serve several names (lego) match on it:
+ * hence a plain HTTP/1.1 exchange on a socket, where Java's HTTP client would not let us say
+ * {@code Host} ourselves.
  */
 final class Http01Validator {
 
     private static final int MAX_BODY = 512;
+    private static final int MAX_HEAD = 8192;
     /** The whole fetch, connection to last byte: a server trickling its answer holds a request thread (and the challenge) no longer. */
     static final Duration DEADLINE = Duration.ofSeconds(10);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
     private final int port;
     private final Duration deadline;
 
@@ -50,79 +50,143 @@ final class Http01Validator {
         // RFC 6761 section 6.3: localhost and names under .localhost are the loopback address,
         // whatever the resolver says (glibc knows only "localhost" itself).
         boolean loopback = host.equals("localhost") || host.endsWith(".localhost");
-        String literal = loopback ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
-        URI uri = URI.create("http://" + literal + ":" + port + "/.well-known/acme-challenge/" + token);
-        CompletableFuture<HttpResponse<byte[]>> fetch = http.sendAsync(HttpRequest.newBuilder(uri).timeout(deadline).GET().build(),
-                info -> new FirstBytes(MAX_BODY));
-        try {
-            HttpResponse<byte[]> response = fetch.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-            String body = new String(response.body(), StandardCharsets.US_ASCII);
-            if (response.statusCode() != 200) {
-                return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " answered HTTP " + response.statusCode()));
+        String authority = (host.contains(":") ? "[" + host + "]" : host) + (port == 80 ? "" : ":" + port);
+        String path = "/.well-known/acme-challenge/" + token;
+        String uri = "http://" + authority + path;
+        long end = System.nanoTime() + deadline.toNanos();
+        try (Socket socket = new Socket()) {
+            InetAddress address = loopback ? InetAddress.getByName("127.0.0.1") : InetAddress.getByName(host);
+            socket.connect(new InetSocketAddress(address, port), (int) Math.max(1, Math.min(remaining(end), 5000)));
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nUser-Agent: Scepter-ACME\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Response response = read(socket, end);
+            if (response.status != 200) {
+                return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " answered HTTP " + response.status));
             }
-            if (!body.strip().equals(keyAuthorization)) {
+            if (!new String(response.body, StandardCharsets.US_ASCII).strip().equals(keyAuthorization)) {
                 return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " did not serve the key authorization"));
             }
             return Optional.empty();
-        } catch (TimeoutException e) {
-            fetch.cancel(true);
+        } catch (SocketTimeoutException e) {
             return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "no complete answer from " + uri + " within " + deadline.toSeconds() + " s"));
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "cannot fetch " + uri + ": " + cause.getClass().getSimpleName()));
-        } catch (InterruptedException e) {
-            fetch.cancel(true);
-            Thread.currentThread().interrupt();
-            return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "interrupted while fetching " + uri));
+        } catch (IOException e) {
+            return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "cannot fetch " + uri + ": " + e.getClass().getSimpleName()));
         }
     }
 
-    /** The first {@code limit} bytes of a body; the rest is not read (the subscription is cancelled). */
-    private static final class FirstBytes implements HttpResponse.BodySubscriber<byte[]> {
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final int limit;
-        private Flow.Subscription subscription;
+    private record Response(int status, byte[] body) {
+    }
 
-        FirstBytes(int limit) {
-            this.limit = limit;
+    private static long remaining(long end) throws SocketTimeoutException {
+        long millis = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+        if (millis <= 0) {
+            throw new SocketTimeoutException("deadline");
         }
+        return millis;
+    }
 
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription given) {
-            subscription = given;
-            given.request(1);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer item : items) {
-                int n = Math.min(item.remaining(), limit - bytes.size());
-                byte[] chunk = new byte[n];
-                item.get(chunk);
-                bytes.write(chunk, 0, n);
+    /** Reads the status, the headers and up to {@link #MAX_BODY} bytes of the body (by Content-Length, chunks or to the end). */
+    private static Response read(Socket socket, long end) throws IOException {
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (true) {
+            int b = next(socket, in, end);
+            if (b < 0) {
+                throw new EOFException("the connection closed before the headers ended");
             }
-            if (bytes.size() >= limit) {
-                subscription.cancel();
-                result.complete(bytes.toByteArray());
-            } else {
-                subscription.request(1);
+            head.write(b);
+            byte[] h = head.toByteArray();
+            int n = h.length;
+            if (n >= 4 && h[n - 4] == '\r' && h[n - 3] == '\n' && h[n - 2] == '\r' && h[n - 1] == '\n') {
+                break;
+            }
+            if (n > MAX_HEAD) {
+                throw new IOException("headers longer than " + MAX_HEAD + " bytes");
             }
         }
-
-        @Override
-        public void onError(Throwable failure) {
-            result.completeExceptionally(failure);
+        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+        String[] statusLine = lines[0].split(" ", 3);
+        int status;
+        try {
+            status = statusLine.length >= 2 && statusLine[0].startsWith("HTTP/1.") ? Integer.parseInt(statusLine[1]) : -1;
+        } catch (NumberFormatException e) {
+            status = -1;
         }
-
-        @Override
-        public void onComplete() {
-            result.complete(bytes.toByteArray());
+        if (status < 0) {
+            throw new IOException("not an HTTP/1.x answer");
         }
+        long length = -1;
+        boolean chunked = false;
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String name = lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT);
+            String value = lines[i].substring(colon + 1).strip();
+            if (name.equals("content-length")) {
+                try {
+                    length = Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    throw new IOException("a Content-Length that is no number");
+                }
+            } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
+                chunked = true;
+            }
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        if (chunked) {
+            while (body.size() < MAX_BODY) {
+                StringBuilder sizeLine = new StringBuilder();
+                int b;
+                while ((b = next(socket, in, end)) >= 0 && b != '\n') {
+                    if (sizeLine.length() > 100) {
+                        throw new IOException("a chunk size line longer than 100 bytes");
+                    }
+                    sizeLine.append((char) b);
+                }
+                String size = sizeLine.toString().strip();
+                int semicolon = size.indexOf(';');
+                long chunk;
+                try {
+                    chunk = Long.parseLong(semicolon < 0 ? size : size.substring(0, semicolon), 16);
+                } catch (NumberFormatException e) {
+                    throw new IOException("a chunk size that is no number");
+                }
+                if (chunk == 0) {
+                    break;
+                }
+                for (long i = 0; i < chunk && body.size() < MAX_BODY; i++) {
+                    int c = next(socket, in, end);
+                    if (c < 0) {
+                        throw new EOFException("the connection closed within a chunk");
+                    }
+                    body.write(c);
+                }
+                next(socket, in, end);
+                next(socket, in, end);
+            }
+        } else {
+            long wanted = length < 0 ? MAX_BODY : Math.min(length, MAX_BODY);
+            while (body.size() < wanted) {
+                int b = next(socket, in, end);
+                if (b < 0) {
+                    if (length >= 0) {
+                        throw new EOFException("the connection closed before Content-Length bytes came");
+                    }
+                    break;
+                }
+                body.write(b);
+            }
+        }
+        return new Response(status, body.toByteArray());
+    }
+
+    /** One byte, or -1 at the end, within what is left of the deadline. */
+    private static int next(Socket socket, InputStream in, long end) throws IOException {
+        socket.setSoTimeout((int) Math.max(1, remaining(end)));
+        return in.read();
     }
 }
