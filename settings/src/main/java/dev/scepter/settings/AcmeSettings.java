@@ -16,8 +16,12 @@ import java.util.regex.Pattern;
  * @param ipRanges           IP ranges (CIDR, e.g. {@code 127.0.0.0/8}) whose addresses the profile may certify
  * @param validityPeriodDays the validity of ACME certificates, in days
  * @param http01Port         the port HTTP-01 validation connects to (RFC 8555 section 8.3 says 80; other ports are for tests)
+ * @param dns01LookupCommand the program DNS-01 validation asks for the TXT values of {@code _acme-challenge.NAME}, or empty
+ *                           for a DNS lookup of its own
+ * @param allowWildcards     whether the profile certifies wildcard names ({@code *.example.com}), which only DNS-01 validates
  */
-public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<String> ipRanges, int validityPeriodDays, int http01Port) {
+public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<String> ipRanges, int validityPeriodDays, int http01Port,
+        Optional<String> dns01LookupCommand, boolean allowWildcards) {
 
     private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,62})(\\.[a-z0-9]([a-z0-9-]{0,62}))*");
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
@@ -33,7 +37,18 @@ public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<Strin
                 binder.optional(Setting.ACME_DNS_SUFFIXES, AcmeSettings::parseDnsSuffixes).orElse(List.of()),
                 binder.optional(Setting.ACME_IP_RANGES, AcmeSettings::parseIpRanges).orElse(List.of()),
                 binder.required(Setting.ACME_VALIDITY_PERIOD_DAYS, SettingParsers.wholeNumber(1, 3650)),
-                binder.required(Setting.ACME_HTTP01_PORT, SettingParsers.wholeNumber(1, 65535)));
+                binder.required(Setting.ACME_HTTP01_PORT, SettingParsers.wholeNumber(1, 65535)),
+                binder.optional(Setting.ACME_DNS01_LOOKUP_COMMAND, AcmeSettings::parseCommand),
+                binder.bool(Setting.ACME_ALLOW_WILDCARDS));
+    }
+
+    /** A program's absolute path, run without a shell: a relative one would depend on the working directory. */
+    static String parseCommand(String value) {
+        String path = value.strip();
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("'" + path + "' is not an absolute path to a program (it is run without a shell, with the name as its one argument)");
+        }
+        return path;
     }
 
     static List<String> parseDnsSuffixes(String value) {
@@ -74,7 +89,8 @@ public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<Strin
     @Override
     public String toString() {
         return "AcmeSettings[enabled=" + enabled + ", dnsSuffixes=" + dnsSuffixes + ", ipRanges=" + ipRanges + ", validityPeriodDays="
-                + validityPeriodDays + ", http01Port=" + http01Port + "]";
+                + validityPeriodDays + ", http01Port=" + http01Port + ", dns01LookupCommand=" + dns01LookupCommand + ", allowWildcards="
+                + allowWildcards + "]";
     }
 
     /** Whether a given profile name is served. */
