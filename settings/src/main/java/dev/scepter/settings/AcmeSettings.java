@@ -19,9 +19,11 @@ import java.util.regex.Pattern;
  * @param dns01LookupCommand the program DNS-01 validation asks for the TXT values of {@code _acme-challenge.NAME}, or empty
  *                           for a DNS lookup of its own
  * @param allowWildcards     whether the profile certifies wildcard names ({@code *.example.com}), which only DNS-01 validates
+ * @param externalAccountRequired whether a new account must be bound to an external account (RFC 8555 section 7.3.4)
+ * @param externalAccountKeysFile the file of external accounts' MAC keys, one {@code KEY-ID BASE64URL-KEY} a line
  */
 public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<String> ipRanges, int validityPeriodDays, int http01Port,
-        Optional<String> dns01LookupCommand, boolean allowWildcards) {
+        Optional<String> dns01LookupCommand, boolean allowWildcards, boolean externalAccountRequired, Optional<String> externalAccountKeysFile) {
 
     private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,62})(\\.[a-z0-9]([a-z0-9-]{0,62}))*");
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
@@ -32,6 +34,12 @@ public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<Strin
     }
 
     static AcmeSettings bind(SettingsBinder binder) {
+        boolean externalAccountRequired = binder.bool(Setting.ACME_EXTERNAL_ACCOUNT_REQUIRED);
+        Optional<String> externalAccountKeysFile = binder.optional(Setting.ACME_EXTERNAL_ACCOUNT_KEYS_FILE, AcmeSettings::parseFile);
+        if (externalAccountRequired && externalAccountKeysFile.isEmpty() && binder.given(Setting.ACME_EXTERNAL_ACCOUNT_KEYS_FILE).isEmpty()) {
+            binder.reject(Setting.ACME_EXTERNAL_ACCOUNT_REQUIRED, Setting.ACME_EXTERNAL_ACCOUNT_REQUIRED.key()
+                    + " needs AppConfig:Acme:ExternalAccountKeysFile: without keys no account could register");
+        }
         return new AcmeSettings(
                 binder.bool(Setting.ACME_ENABLED),
                 binder.optional(Setting.ACME_DNS_SUFFIXES, AcmeSettings::parseDnsSuffixes).orElse(List.of()),
@@ -39,7 +47,18 @@ public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<Strin
                 binder.required(Setting.ACME_VALIDITY_PERIOD_DAYS, SettingParsers.wholeNumber(1, 3650)),
                 binder.required(Setting.ACME_HTTP01_PORT, SettingParsers.wholeNumber(1, 65535)),
                 binder.optional(Setting.ACME_DNS01_LOOKUP_COMMAND, AcmeSettings::parseCommand),
-                binder.bool(Setting.ACME_ALLOW_WILDCARDS));
+                binder.bool(Setting.ACME_ALLOW_WILDCARDS),
+                externalAccountRequired,
+                externalAccountKeysFile);
+    }
+
+    /** A file's absolute path: the working directory of a service is no place to look for it. */
+    static String parseFile(String value) {
+        String path = value.strip();
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("'" + path + "' is not an absolute path");
+        }
+        return path;
     }
 
     /** A program's absolute path, run without a shell: a relative one would depend on the working directory. */
@@ -90,7 +109,7 @@ public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<Strin
     public String toString() {
         return "AcmeSettings[enabled=" + enabled + ", dnsSuffixes=" + dnsSuffixes + ", ipRanges=" + ipRanges + ", validityPeriodDays="
                 + validityPeriodDays + ", http01Port=" + http01Port + ", dns01LookupCommand=" + dns01LookupCommand + ", allowWildcards="
-                + allowWildcards + "]";
+                + allowWildcards + ", externalAccountRequired=" + externalAccountRequired + ", externalAccountKeysFile=" + externalAccountKeysFile + "]";
     }
 
     /** Whether a given profile name is served. */

@@ -42,7 +42,10 @@ class AcmeSettingsTest {
             "AppConfig:Acme:IpRanges | example.com/8",
             "AppConfig:Acme:IpRanges | 10.0.0.0/x",
             "AppConfig:Acme:Http01Port | 0",
-            "AppConfig:Acme:ValidityPeriodDays | 0"})
+            "AppConfig:Acme:ValidityPeriodDays | 0",
+            "AppConfig:Acme:Dns01LookupCommand | acme-txt.sh",
+            "AppConfig:Acme:ExternalAccountKeysFile | eab.keys",
+            "AppConfig:Acme:ExternalAccountRequired | true"})
     void refusesUnusableValues(String key, String value) {
         assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(Map.of(key, value))))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining(key);

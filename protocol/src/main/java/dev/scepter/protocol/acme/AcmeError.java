@@ -12,6 +12,7 @@ public enum AcmeError {
     CONFLICT("malformed", 409),
     CONNECTION("connection", 400),
     DNS("dns", 400),
+    EXTERNAL_ACCOUNT_REQUIRED("externalAccountRequired", 403),
     INCORRECT_RESPONSE("incorrectResponse", 403),
     MALFORMED("malformed", 400),
     /** A resource this server has no record of, such as the certificate of an RFC 9773 certID. */

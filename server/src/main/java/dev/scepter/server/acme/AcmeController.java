@@ -16,6 +16,7 @@ import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.revocation.Revocations;
 import dev.scepter.authority.store.RevocationOutcome;
 import dev.scepter.protocol.acme.AcmeError;
+import dev.scepter.protocol.acme.AcmeExternalAccountBinding;
 import dev.scepter.protocol.acme.AcmeJws;
 import dev.scepter.protocol.acme.AcmeProblem;
 import dev.scepter.server.CoreContext;
@@ -90,6 +91,7 @@ public final class AcmeController {
     private final AcmeState state;
     private final Http01Validator http01;
     private final Dns01Validator dns01;
+    private final ExternalAccountKeys externalAccounts;
     private final AcmeProfile profile;
     private final EndpointProfile issuance;
 
@@ -105,6 +107,8 @@ public final class AcmeController {
         this.http01 = new Http01Validator(settings.http01Port());
         this.dns01 = new Dns01Validator(settings.dns01LookupCommand().<Dns01Validator.TxtLookup>map(Dns01Validator.CommandLookup::new)
                 .orElseGet(Dns01Validator.DnsLookup::new));
+        this.externalAccounts = settings.enabled() ? settings.externalAccountKeysFile().map(java.nio.file.Path::of).map(ExternalAccountKeys::load)
+                .orElseGet(ExternalAccountKeys::none) : ExternalAccountKeys.none();
         this.profile = new AcmeProfile(AcmeSettings.DEFAULT_PROFILE, settings.dnsSuffixes(), settings.ipRanges(), settings.allowWildcards());
         // The Server kind, not the CSR, decides the usages: serverAuth (clientAuth if asked), digitalSignature
         // (and keyEncipherment for RSA), DNS and IP names only; a CSR asking for another usage is refused.
@@ -127,7 +131,7 @@ public final class AcmeController {
             directory.put("revokeCert", base + "/revoke-cert");
             directory.put("keyChange", base + "/key-change");
             directory.put("renewalInfo", base + "/renewal-info");
-            directory.put("meta", Map.of("externalAccountRequired", false));
+            directory.put("meta", Map.of("externalAccountRequired", settings.externalAccountRequired()));
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(directory);
         });
     }
@@ -204,6 +208,13 @@ public final class AcmeController {
             if (Boolean.TRUE.equals(payload.get("onlyReturnExisting"))) {
                 throw new AcmeProblem(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No account has this key.");
             }
+            String externalAccount = null;
+            if (payload.containsKey("externalAccountBinding")) {
+                externalAccount = AcmeExternalAccountBinding.verify(payload.get("externalAccountBinding"), jws.url(), key, externalAccounts::key);
+            } else if (settings.externalAccountRequired()) {
+                throw new AcmeProblem(AcmeError.EXTERNAL_ACCOUNT_REQUIRED, "This server registers accounts bound to an external account only"
+                        + " (externalAccountBinding, RFC 8555 section 7.3.4).");
+            }
             if (state.accounts.size() >= AcmeState.MAX_ACCOUNTS) {
                 throw new AcmeProblem(AcmeError.RATE_LIMITED, "This node keeps no more ACME accounts (" + AcmeState.MAX_ACCOUNTS
                         + ") until it restarts.");
@@ -222,7 +233,8 @@ public final class AcmeController {
                 account = state.accountByKey(thumbprint).orElseThrow();
             } else {
                 state.accounts.put(account.id, account);
-                LOG.log(System.Logger.Level.INFO, "ACME account {0} created from {1}", account.id, request.getRemoteAddr());
+                LOG.log(System.Logger.Level.INFO, "ACME account {0} created from {1}{2}", account.id, request.getRemoteAddr(),
+                        externalAccount == null ? "" : " for external account " + externalAccount);
             }
             return ResponseEntity.status(HttpStatus.CREATED).location(java.net.URI.create(accountUrl(request, profile, account)))
                     .contentType(MediaType.APPLICATION_JSON).body(account(request, profile, account));
