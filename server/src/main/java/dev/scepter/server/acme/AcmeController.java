@@ -91,6 +91,7 @@ public final class AcmeController {
     private final AcmeState state;
     private final Http01Validator http01;
     private final Dns01Validator dns01;
+    private final ValidationGate validations = new ValidationGate(ValidationGate.LIMIT);
     private final ExternalAccountKeys externalAccounts;
     private final AcmeProfile profile;
     private final EndpointProfile issuance;
@@ -451,11 +452,13 @@ public final class AcmeController {
                 challenge.error = problemBody(new AcmeProblem(AcmeError.MALFORMED, "The authorization expired."));
                 return;
             }
-            challenge.status = AcmeState.Status.PROCESSING;
             String keyAuthorization = AcmeJws.keyAuthorization(challenge.token, account.key);
-            Optional<AcmeProblem> failure = AcmeState.Challenge.DNS_01.equals(challenge.type)
-                    ? dns01.validate(baseName(authz.identifier), keyAuthorization)
-                    : http01.validate(authz.identifier.value(), challenge.token, keyAuthorization);
+            Optional<AcmeProblem> failure = validations.validate(() -> {
+                challenge.status = AcmeState.Status.PROCESSING;
+                return AcmeState.Challenge.DNS_01.equals(challenge.type)
+                        ? dns01.validate(baseName(authz.identifier), keyAuthorization)
+                        : http01.validate(authz.identifier.value(), challenge.token, keyAuthorization);
+            });
             if (failure.isEmpty()) {
                 challenge.status = AcmeState.Status.VALID;
                 challenge.validated = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -796,6 +799,12 @@ public final class AcmeController {
             ResponseEntity.BodyBuilder refusal = ResponseEntity.status(problem.error().status()).contentType(PROBLEM);
             problem.location().ifPresent(location -> refusal.header(HttpHeaders.LOCATION, location));
             response = refusal.body(problemBody(problem));
+        } catch (ValidationGate.Busy busy) {
+            AcmeProblem problem = busy.problem();
+            LOG.log(System.Logger.Level.INFO, "ACME {0} from {1}: {2} ({3})", printable(request.getRequestURI()), request.getRemoteAddr(),
+                    problem.error().type(), problem.detail());
+            response = ResponseEntity.status(problem.error().status()).contentType(PROBLEM)
+                    .header(HttpHeaders.RETRY_AFTER, String.valueOf(ValidationGate.RETRY_AFTER_SECONDS)).body(problemBody(problem));
         } catch (IOException e) {
             response = ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(PROBLEM)
                     .body(problemBody(new AcmeProblem(AcmeError.MALFORMED, "The request body could not be read.")));

@@ -12,9 +12,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.naming.Context;
@@ -133,6 +138,18 @@ final class Dns01Validator {
     static final class CommandLookup implements TxtLookup {
         static final Duration DEADLINE = Duration.ofSeconds(10);
         static final int MAX_OUTPUT = 4096;
+        /**
+         * Reads the hooks' output: its own few daemon threads, not the common ForkJoin pool, where
+         * blocking reads would queue behind each other (or, on two cores, each get a new thread).
+         * As many as {@link ValidationGate#LIMIT} allows at once, plus room for readers still
+         * finishing after their hook was killed.
+         */
+        private static final ExecutorService READERS = new ThreadPoolExecutor(0, 2 * ValidationGate.LIMIT, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "acme-dns01-hook-reader");
+                    thread.setDaemon(true);
+                    return thread;
+                });
         private final String program;
         private final Duration deadline;
 
@@ -149,20 +166,33 @@ final class Dns01Validator {
         public List<String> txt(String name) throws LookupFailure {
             Process process;
             try {
-                process = new ProcessBuilder(program, name).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                ProcessBuilder builder = new ProcessBuilder(program, name).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .redirectError(ProcessBuilder.Redirect.DISCARD);
+                // Not Scepter's environment: AppConfig__ variables carry database passwords, PINs
+                // and challenge passwords, which a DNS provider's CLI must never see.
+                Map<String, String> environment = builder.environment();
+                environment.clear();
+                environment.put("PATH", "/usr/local/bin:/usr/bin:/bin");
+                environment.put("HOME", System.getProperty("user.home", "/"));
+                environment.put("LANG", "C.UTF-8");
+                process = builder.start();
             } catch (IOException e) {
                 throw new LookupFailure("the lookup command (AppConfig:Acme:Dns01LookupCommand) cannot be run");
             }
             long end = System.nanoTime() + deadline.toNanos();
-            CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> {
-                try (InputStream in = process.getInputStream()) {
-                    return in.readNBytes(MAX_OUTPUT + 1);
-                } catch (IOException e) {
-                    return new byte[0];
-                }
-            });
             try {
+                Future<byte[]> output;
+                try {
+                    output = READERS.submit(() -> {
+                        try (InputStream in = process.getInputStream()) {
+                            return in.readNBytes(MAX_OUTPUT + 1);
+                        } catch (IOException e) {
+                            return new byte[0];
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    throw new LookupFailure("too many lookup commands are running");
+                }
                 byte[] bytes = output.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (bytes.length > MAX_OUTPUT) {
                     throw new LookupFailure("the lookup command printed more than " + MAX_OUTPUT + " bytes");
