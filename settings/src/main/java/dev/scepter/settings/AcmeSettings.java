@@ -67,6 +67,13 @@ public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<Strin
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("'" + path + "' is not an absolute path to a program (it is run without a shell, with the name as its one argument)");
         }
+        // Checked now, not at the first DNS-01 order, where a client would be told "dns" for our mistake.
+        if (!java.nio.file.Files.isRegularFile(java.nio.file.Path.of(path))) {
+            throw new IllegalArgumentException("'" + path + "' is not a file");
+        }
+        if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of(path))) {
+            throw new IllegalArgumentException("'" + path + "' is not executable by this service's user");
+        }
         return path;
     }
 

@@ -44,6 +44,9 @@ class AcmeSettingsTest {
             "AppConfig:Acme:Http01Port | 0",
             "AppConfig:Acme:ValidityPeriodDays | 0",
             "AppConfig:Acme:Dns01LookupCommand | acme-txt.sh",
+            "AppConfig:Acme:Dns01LookupCommand | /nonexistent/acme-txt.sh",
+            "AppConfig:Acme:Dns01LookupCommand | /etc/passwd",
+            "AppConfig:Acme:Dns01LookupCommand | /usr/bin",
             "AppConfig:Acme:ExternalAccountKeysFile | eab.keys",
             "AppConfig:Acme:ExternalAccountRequired | true"})
     void refusesUnusableValues(String key, String value) {
@@ -54,5 +57,10 @@ class AcmeSettingsTest {
     @Test
     void listsAreSeparatedAsEverywhere() {
         assertThat(AcmeSettings.parseDnsSuffixes("a.example b.example")).isEqualTo(List.of("a.example", "b.example"));
+    }
+
+    @Test
+    void theLookupCommandIsAnExecutableFile() {
+        assertThat(AcmeSettings.parseCommand(" /bin/sh ")).isEqualTo("/bin/sh");
     }
 }

@@ -15,11 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.naming.Context;
@@ -87,11 +84,33 @@ final class Dns01Validator {
 
     /**
      * A TXT lookup in DNS through JNDI's DNS provider and the system's resolvers: each server is
-     * tried with a 2-second, then a 4-second timeout. NXDOMAIN is no values, not a failure.
+     * tried with a 2-second, then a 4-second timeout, and the whole lookup ends at {@link #DEADLINE}.
+     * NXDOMAIN is no values, not a failure.
      */
     static final class DnsLookup implements TxtLookup {
+        /** The whole lookup, every resolver and the TCP fallback, as HTTP-01's fetch. */
+        static final Duration DEADLINE = Duration.ofSeconds(10);
+
         @Override
         public List<String> txt(String name) throws LookupFailure {
+            try {
+                return BoundedCalls.within(() -> lookUp(name), DEADLINE);
+            } catch (TimeoutException e) {
+                throw new LookupFailure("no answer within " + DEADLINE.toSeconds() + " seconds");
+            } catch (RejectedExecutionException e) {
+                throw new LookupFailure("too many lookups are running");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof LookupFailure failure) {
+                    throw failure;
+                }
+                throw new LookupFailure(e.getCause().getClass().getSimpleName());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LookupFailure("interrupted");
+            }
+        }
+
+        private static List<String> lookUp(String name) throws LookupFailure {
             Hashtable<String, String> environment = new Hashtable<>();
             environment.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
             environment.put(Context.PROVIDER_URL, "dns:");
@@ -105,7 +124,7 @@ final class Dns01Validator {
                 if (txt != null) {
                     NamingEnumeration<?> all = txt.getAll();
                     while (all.hasMore()) {
-                        values.add(unquoted(String.valueOf(all.next())));
+                        values.add(joined(String.valueOf(all.next())));
                     }
                 }
                 return values;
@@ -124,9 +143,31 @@ final class Dns01Validator {
             }
         }
 
-        /** JNDI quotes a TXT string with a space in it; a digest has none, but the record might. */
-        private static String unquoted(String value) {
-            return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
+        /**
+         * One TXT record's value: JNDI gives its character-strings space-separated, each quoted
+         * when it has a space in it; like other CAs we join them (a long value split in two still
+         * matches).
+         */
+        static String joined(String value) {
+            StringBuilder joined = new StringBuilder(value.length());
+            int i = 0;
+            while (i < value.length()) {
+                char c = value.charAt(i);
+                if (c == ' ') {
+                    i++;
+                } else if (c == '"') {
+                    int close = value.indexOf('"', i + 1);
+                    int end = close < 0 ? value.length() : close;
+                    joined.append(value, i + 1, end);
+                    i = end + 1;
+                } else {
+                    int space = value.indexOf(' ', i);
+                    int end = space < 0 ? value.length() : space;
+                    joined.append(value, i, end);
+                    i = end;
+                }
+            }
+            return joined.toString();
         }
     }
 
@@ -138,18 +179,6 @@ final class Dns01Validator {
     static final class CommandLookup implements TxtLookup {
         static final Duration DEADLINE = Duration.ofSeconds(10);
         static final int MAX_OUTPUT = 4096;
-        /**
-         * Reads the hooks' output: its own few daemon threads, not the common ForkJoin pool, where
-         * blocking reads would queue behind each other (or, on two cores, each get a new thread).
-         * As many as {@link ValidationGate#LIMIT} allows at once, plus room for readers still
-         * finishing after their hook was killed.
-         */
-        private static final ExecutorService READERS = new ThreadPoolExecutor(0, 2 * ValidationGate.LIMIT, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, "acme-dns01-hook-reader");
-                    thread.setDaemon(true);
-                    return thread;
-                });
         private final String program;
         private final Duration deadline;
 
@@ -183,7 +212,7 @@ final class Dns01Validator {
             try {
                 Future<byte[]> output;
                 try {
-                    output = READERS.submit(() -> {
+                    output = BoundedCalls.start(() -> {
                         try (InputStream in = process.getInputStream()) {
                             return in.readNBytes(MAX_OUTPUT + 1);
                         } catch (IOException e) {

@@ -16,7 +16,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import dev.scepter.protocol.acme.AcmeError;
 import dev.scepter.protocol.acme.AcmeProblem;
@@ -26,7 +29,7 @@ import dev.scepter.protocol.acme.AcmeProblem;
  * {@code http://NAME:PORT/.well-known/acme-challenge/TOKEN} (port 80 unless
  * {@code AppConfig:Acme:Http01Port} says otherwise) without following redirects, and compares the
  * body, trimmed of trailing white space, with the key authorization. Bounded: one deadline (10
- * seconds, connection to last byte), at most {@value #MAX_HEAD} bytes of status line and headers,
+ * seconds, name resolution to last byte), at most {@value #MAX_HEAD} bytes of status line and headers,
  * and at most {@value #MAX_BODY} bytes of body (chunk framing counted too); a longer answer is
  * refused, not read. Each address of the name is tried in turn, except addresses that can never be
  * an HTTP-01 target (any-local, link-local such as 169.254.0.0/16 and fe80::/10, multicast).
@@ -81,10 +84,16 @@ final class Http01Validator {
         long end = System.nanoTime() + deadline.toNanos();
         List<InetAddress> addresses;
         try {
+            // Within the deadline: the system resolver alone may take 30 seconds (3 servers, 2 tries, 5 s).
             addresses = loopback ? List.of(InetAddress.getByName("127.0.0.1"))
-                    : Arrays.stream(InetAddress.getAllByName(host)).filter(Http01Validator::mayBeTarget).toList();
-        } catch (IOException e) {
+                    : BoundedCalls.within(() -> Arrays.stream(InetAddress.getAllByName(host)).filter(Http01Validator::mayBeTarget).toList(), deadline);
+        } catch (TimeoutException e) {
+            return Optional.of(new AcmeProblem(AcmeError.DNS, "cannot resolve " + host + " within " + deadline.toSeconds() + " s"));
+        } catch (ExecutionException | IOException | RejectedExecutionException e) {
             return Optional.of(new AcmeProblem(AcmeError.DNS, "cannot resolve " + host));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of(new AcmeProblem(AcmeError.DNS, "interrupted while resolving " + host));
         }
         if (addresses.isEmpty()) {
             return Optional.of(new AcmeProblem(AcmeError.CONNECTION, host + " resolves to no address an HTTP-01 target may have"

@@ -63,4 +63,14 @@ class Dns01ValidatorTest {
         Optional<AcmeProblem> problem = new Dns01Validator(name -> List.of()).validate("a.example.com", "t.k");
         assertThat(problem).map(AcmeProblem::error).hasValue(AcmeError.INCORRECT_RESPONSE);
     }
+
+    @Test
+    void theCharacterStringsOfOneTxtRecordAreJoinedAsJndiGivesThem() {
+        assertThat(Dns01Validator.DnsLookup.joined("abcdef")).isEqualTo("abcdef");
+        assertThat(Dns01Validator.DnsLookup.joined("abc def")).as("one value split in two strings").isEqualTo("abcdef");
+        assertThat(Dns01Validator.DnsLookup.joined("\"a b\" c")).isEqualTo("a bc");
+        Optional<AcmeProblem> split = new Dns01Validator(name -> List.of(Dns01Validator.DnsLookup.joined(
+                Dns01Validator.digest("t.k").substring(0, 20) + " " + Dns01Validator.digest("t.k").substring(20)))).validate("a.example.com", "t.k");
+        assertThat(split).isEmpty();
+    }
 }
