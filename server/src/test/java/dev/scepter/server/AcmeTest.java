@@ -91,7 +91,7 @@ class AcmeTest {
         challengeServer.start();
         txtRecords = java.nio.file.Files.createTempDirectory("acme-txt-");
         java.nio.file.Path hook = txtRecords.resolve("lookup.sh");
-        java.nio.file.Files.writeString(hook, "#!/bin/sh\ncat \"" + txtRecords + "/$1\" 2>/dev/null\nexit 0\n");
+        java.nio.file.Files.writeString(hook, "#!/bin/sh\ncase \"$1\" in _acme-challenge.failing.*) exit 1 ;; esac\ncat \"" + txtRecords + "/$1\" 2>/dev/null\nexit 0\n");
         java.nio.file.Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         server = RunningServer.start(Map.of("AppConfig:Acme:Enabled", "true", "AppConfig:Acme:DnsSuffixes", "localhost",
                 "AppConfig:Acme:IpRanges", "127.0.0.0/8", "AppConfig:Acme:Http01Port", String.valueOf(port),
@@ -344,7 +344,7 @@ class AcmeTest {
     }
 
     @Test
-    void aWrongTxtValueOrAFailingLookupInvalidatesTheOrderAndIssuesNothing() throws Exception {
+    void aWrongTxtValueNoRecordOrAFailingLookupInvalidatesTheOrderAndIssuesNothing() throws Exception {
         Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
         client.register();
         long before = acmeRecords();
@@ -356,6 +356,16 @@ class AcmeTest {
         Map<String, Object> answered = json(client.post((String) challenge.get("url"), Map.of()).body());
         assertThat(answered.get("status")).isEqualTo("invalid");
         assertThat(((Map<?, ?>) answered.get("error")).get("detail").toString()).contains("No TXT record at _acme-challenge.nothing.localhost");
+        assertThat(((Map<?, ?>) answered.get("error")).get("type")).isEqualTo("urn:ietf:params:acme:error:incorrectResponse");
+        // A lookup that fails (the hook exits 1) is the dns problem, not a wrong answer.
+        created = client.post((String) directory.get("newOrder"), order("dns", "failing.localhost"));
+        authz = json(client.post(((List<?>) json(created.body()).get("authorizations")).get(0).toString(), null).body());
+        Map<?, ?> dns01 = ((List<?>) authz.get("challenges")).stream().map(c -> (Map<?, ?>) c).filter(c -> "dns-01".equals(c.get("type")))
+                .findFirst().orElseThrow();
+        answered = json(client.post((String) dns01.get("url"), Map.of()).body());
+        assertThat(answered.get("status")).isEqualTo("invalid");
+        assertThat(((Map<?, ?>) answered.get("error")).get("type")).isEqualTo("urn:ietf:params:acme:error:dns");
+        assertThat(((Map<?, ?>) answered.get("error")).get("detail").toString()).contains("exited with 1");
         assertThat(acmeRecords()).isEqualTo(before);
     }
 
