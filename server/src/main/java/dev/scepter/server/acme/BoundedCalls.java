@@ -13,7 +13,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Blocking calls a validation makes that have no deadline of their own (a name's resolution, a
- * JNDI DNS lookup over several resolvers, reading a hook's output), run on a few daemon threads
+ * JNDI DNS lookup over several resolvers), run on a few daemon threads
  * of their own, not the common ForkJoin pool, so the validation can stop waiting at its deadline.
  * As many as {@link ValidationGate#LIMIT} validations need at once, twice over for calls still
  * finishing after their validation gave up; beyond that a call is refused, never queued.

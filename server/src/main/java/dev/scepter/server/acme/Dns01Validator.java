@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -209,41 +208,53 @@ final class Dns01Validator {
                 throw new LookupFailure("the lookup command (AppConfig:Acme:Dns01LookupCommand) cannot be run");
             }
             long end = System.nanoTime() + deadline.toNanos();
-            try {
-                Future<byte[]> output;
-                try {
-                    output = BoundedCalls.start(() -> {
-                        try (InputStream in = process.getInputStream()) {
-                            return in.readNBytes(MAX_OUTPUT + 1);
-                        } catch (IOException e) {
-                            return new byte[0];
-                        }
-                    });
-                } catch (RejectedExecutionException e) {
-                    throw new LookupFailure("too many lookup commands are running");
-                }
-                byte[] bytes = output.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (bytes.length > MAX_OUTPUT) {
-                    throw new LookupFailure("the lookup command printed more than " + MAX_OUTPUT + " bytes");
-                }
-                if (!process.waitFor(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                    throw new LookupFailure("the lookup command took longer than " + deadline.toSeconds() + " seconds");
-                }
+            try (InputStream in = process.getInputStream()) {
+                byte[] bytes = output(process, in, end);
                 if (process.exitValue() != 0) {
                     throw new LookupFailure("the lookup command exited with " + process.exitValue());
                 }
                 return new String(bytes, StandardCharsets.UTF_8).lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
-            } catch (TimeoutException e) {
-                throw new LookupFailure("the lookup command took longer than " + deadline.toSeconds() + " seconds");
-            } catch (ExecutionException e) {
+            } catch (IOException e) {
                 throw new LookupFailure("the lookup command's output could not be read");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new LookupFailure("interrupted");
             } finally {
-                // A hook past its time or its output, or one that left children holding stdout, goes.
+                // A hook past its time or its output goes, with the children it has then.
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
+            }
+        }
+
+        /**
+         * What the hook printed until it exited. Read only as far as {@code available()} says, never
+         * blocking: a blocked read would wait for EOF, which a child the hook left in the background
+         * with its stdout may hold off past the deadline (and it would hold the stream's lock the
+         * JDK needs to see the exit). So no reader thread either.
+         */
+        private byte[] output(Process process, InputStream in, long end) throws IOException, InterruptedException, LookupFailure {
+            java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[1024];
+            while (true) {
+                boolean exited = !process.isAlive();
+                int available;
+                while ((available = in.available()) > 0) {
+                    int read = in.read(buffer, 0, Math.min(available, buffer.length));
+                    if (read < 0) {
+                        break;
+                    }
+                    output.write(buffer, 0, read);
+                    if (output.size() > MAX_OUTPUT) {
+                        throw new LookupFailure("the lookup command printed more than " + MAX_OUTPUT + " bytes");
+                    }
+                }
+                if (exited) {
+                    return output.toByteArray();
+                }
+                if (System.nanoTime() - end >= 0) {
+                    throw new LookupFailure("the lookup command took longer than " + deadline.toSeconds() + " seconds");
+                }
+                process.waitFor(20, TimeUnit.MILLISECONDS);
             }
         }
     }

@@ -73,4 +73,12 @@ class Dns01ValidatorTest {
                 Dns01Validator.digest("t.k").substring(0, 20) + " " + Dns01Validator.digest("t.k").substring(20)))).validate("a.example.com", "t.k");
         assertThat(split).isEmpty();
     }
+
+    @Test
+    void aHookThatExitsLeavingAChildWithItsStdoutIsNotWaitedFor() throws Exception {
+        long start = System.nanoTime();
+        List<String> values = new Dns01Validator.CommandLookup(script("echo value\nsleep 5 &\nexit 0").toString()).txt("_acme-challenge.a.example.com");
+        assertThat(values).containsExactly("value");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("not held until the child closes stdout").isLessThan(java.time.Duration.ofSeconds(4));
+    }
 }
