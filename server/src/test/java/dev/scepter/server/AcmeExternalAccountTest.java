@@ -75,6 +75,18 @@ class AcmeExternalAccountTest {
         return flattened(eab);
     }
 
+    /** A binding under HS384 with {@code macKey}, MACed by hand: the JOSE library would refuse a key shorter than 48 bytes. */
+    private static Map<String, Object> hs384Binding(ECKey account, String keyId, byte[] macKey) throws Exception {
+        java.util.Base64.Encoder base64url = java.util.Base64.getUrlEncoder().withoutPadding();
+        String header = base64url.encodeToString(JSONObjectUtils.toJSONString(Map.of("alg", "HS384", "kid", keyId,
+                "url", directory.get("newAccount"))).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String payload = base64url.encodeToString(account.toPublicJWK().toJSONString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA384");
+        mac.init(new javax.crypto.spec.SecretKeySpec(macKey, "HmacSHA384"));
+        String signature = base64url.encodeToString(mac.doFinal((header + "." + payload).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        return Map.of("protected", header, "payload", payload, "signature", signature);
+    }
+
     private static HttpResponse<String> newAccount(ECKey account, Map<String, Object> payload) throws Exception {
         String url = (String) directory.get("newAccount");
         JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).jwk(account.toPublicJWK()).customParam("nonce", nonce())
@@ -119,6 +131,15 @@ class AcmeExternalAccountTest {
                 403, "unauthorized");
         assertProblem(newAccount(account, Map.of("termsOfServiceAgreed", true, "externalAccountBinding", Map.of("protected", "x"))),
                 400, "malformed");
+        assertNotRegistered(account);
+    }
+
+    @Test
+    void hs384WithAKeyShorterThan48BytesIsMalformedNotABadMac() throws Exception {
+        ECKey account = new ECKeyGenerator(Curve.P_256).generate();
+        HttpResponse<String> refused = newAccount(account, Map.of("termsOfServiceAgreed", true, "externalAccountBinding", hs384Binding(account, "team-a", KEY)));
+        assertProblem(refused, 400, "malformed");
+        assertThat(refused.body()).contains("HS384 needs an external account key of 48 bytes or more");
         assertNotRegistered(account);
     }
 

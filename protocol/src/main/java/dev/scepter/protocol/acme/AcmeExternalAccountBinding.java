@@ -55,6 +55,13 @@ public final class AcmeExternalAccountBinding {
             throw new AcmeProblem(AcmeError.MALFORMED, "externalAccountBinding's url is the newAccount URL.");
         }
         byte[] secret = keys.apply(kid).orElseThrow(() -> new AcmeProblem(AcmeError.UNAUTHORIZED, "No such external account key."));
+        // RFC 7518 section 3.2: HS384 and HS512 need keys as long as their hash; a shorter key is
+        // the client's choice of algorithm, not a wrong MAC, and the MAC library would say only that.
+        int needed = jws.getHeader().getAlgorithm().equals(JWSAlgorithm.HS512) ? 64 : jws.getHeader().getAlgorithm().equals(JWSAlgorithm.HS384) ? 48 : 32;
+        if (secret.length < needed) {
+            throw new AcmeProblem(AcmeError.MALFORMED, jws.getHeader().getAlgorithm() + " needs an external account key of " + needed
+                    + " bytes or more; MAC the binding with HS256.");
+        }
         boolean valid;
         try {
             valid = jws.verify(new MACVerifier(secret));

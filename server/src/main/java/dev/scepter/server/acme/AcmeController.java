@@ -110,6 +110,10 @@ public final class AcmeController {
                 .orElseGet(Dns01Validator.DnsLookup::new));
         this.externalAccounts = settings.enabled() ? settings.externalAccountKeysFile().map(java.nio.file.Path::of).map(ExternalAccountKeys::load)
                 .orElseGet(ExternalAccountKeys::none) : ExternalAccountKeys.none();
+        if (settings.enabled() && settings.externalAccountRequired() && externalAccounts.size() == 0) {
+            // Otherwise no one could ever register, and nothing would say why.
+            throw new IllegalStateException("AppConfig:Acme:ExternalAccountKeysFile holds no keys, and AppConfig:Acme:ExternalAccountRequired is true");
+        }
         this.profile = new AcmeProfile(AcmeSettings.DEFAULT_PROFILE, settings.dnsSuffixes(), settings.ipRanges(), settings.allowWildcards());
         // The Server kind, not the CSR, decides the usages: serverAuth (clientAuth if asked), digitalSignature
         // (and keyEncipherment for RSA), DNS and IP names only; a CSR asking for another usage is refused.
@@ -229,7 +233,7 @@ public final class AcmeController {
                     contact.add(uri);
                 }
             }
-            AcmeState.Account account = new AcmeState.Account(state.newId(), key, thumbprint, contact);
+            AcmeState.Account account = new AcmeState.Account(state.newId(), key, thumbprint, contact, externalAccount);
             if (state.accountByThumbprint.putIfAbsent(thumbprint, account.id) != null) {
                 account = state.accountByKey(thumbprint).orElseThrow();
             } else {
@@ -508,7 +512,7 @@ public final class AcmeController {
                 try {
                     outcome = enrollments.enroll(new EnrollmentEndpoint(issuance, check), new EnrollmentRequest(csr,
                             ENDPOINT + "/" + profile + " " + request.getRemoteAddr(), Optional.empty(), Optional.empty(),
-                            Optional.of("acme account " + signed.account.id)));
+                            Optional.of(requester(signed.account))));
                 } catch (RuntimeException e) {
                     order.status = AcmeState.Status.READY;
                     throw e;
@@ -821,6 +825,11 @@ public final class AcmeController {
                 .header(HttpHeaders.LINK, "<" + base(request, profile) + "/directory>;rel=\"index\"")
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .body(response.getBody());
+    }
+
+    /** Who asked, as the store records it: the external account too, so a team's certificates can be found after a restart. */
+    private static String requester(AcmeState.Account account) {
+        return "acme account " + account.id + (account.externalAccount == null ? "" : ", external account " + account.externalAccount);
     }
 
     private static Map<String, Object> problemBody(AcmeProblem problem) {

@@ -34,9 +34,12 @@ final class AcmeState {
         volatile Status status = Status.VALID;
         volatile List<String> contact;
         final List<String> orders = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** The external account key id the account was bound with (RFC 8555 section 7.3.4), or null. */
+        final String externalAccount;
 
-        Account(String id, JWK key, String thumbprint, List<String> contact) {
+        Account(String id, JWK key, String thumbprint, List<String> contact, String externalAccount) {
             this.id = id;
+            this.externalAccount = externalAccount;
             this.key = key;
             this.thumbprint = thumbprint;
             this.contact = List.copyOf(contact);
