@@ -89,13 +89,25 @@ final class Dns01Validator {
     static final class DnsLookup implements TxtLookup {
         /** The whole lookup, every resolver and the TCP fallback, as HTTP-01's fetch. */
         static final Duration DEADLINE = Duration.ofSeconds(10);
+        private final String provider;
+        private final Duration deadline;
+
+        DnsLookup() {
+            this("dns:", DEADLINE);
+        }
+
+        /** A lookup at one server ({@code dns://127.0.0.1:PORT}), for tests against a loopback stub. */
+        DnsLookup(String provider, Duration deadline) {
+            this.provider = provider;
+            this.deadline = deadline;
+        }
 
         @Override
         public List<String> txt(String name) throws LookupFailure {
             try {
-                return BoundedCalls.within(() -> lookUp(name), DEADLINE);
+                return BoundedCalls.within(() -> lookUp(name), deadline);
             } catch (TimeoutException e) {
-                throw new LookupFailure("no answer within " + DEADLINE.toSeconds() + " seconds");
+                throw new LookupFailure("no answer within " + deadline.toMillis() + " ms");
             } catch (RejectedExecutionException e) {
                 throw new LookupFailure("too many lookups are running");
             } catch (ExecutionException e) {
@@ -109,10 +121,10 @@ final class Dns01Validator {
             }
         }
 
-        private static List<String> lookUp(String name) throws LookupFailure {
+        private List<String> lookUp(String name) throws LookupFailure {
             Hashtable<String, String> environment = new Hashtable<>();
             environment.put(Context.INITIAL_CONTEXT_FACTORY, "com.sun.jndi.dns.DnsContextFactory");
-            environment.put(Context.PROVIDER_URL, "dns:");
+            environment.put(Context.PROVIDER_URL, provider);
             environment.put("com.sun.jndi.dns.timeout.initial", "2000");
             environment.put("com.sun.jndi.dns.timeout.retries", "2");
             DirContext context = null;
