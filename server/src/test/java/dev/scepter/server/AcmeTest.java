@@ -70,6 +70,8 @@ class AcmeTest {
     private static final Map<String, String> SERVED = new HashMap<>();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Map<String, Object> directory;
+    /** Where the DNS-01 lookup hook finds the TXT values: one file per record name. */
+    private static java.nio.file.Path txtRecords;
 
     @BeforeAll
     static void start() throws Exception {
@@ -87,8 +89,13 @@ class AcmeTest {
             exchange.close();
         });
         challengeServer.start();
+        txtRecords = java.nio.file.Files.createTempDirectory("acme-txt-");
+        java.nio.file.Path hook = txtRecords.resolve("lookup.sh");
+        java.nio.file.Files.writeString(hook, "#!/bin/sh\ncase \"$1\" in _acme-challenge.failing.*) exit 1 ;; esac\ncat \"" + txtRecords + "/$1\" 2>/dev/null\nexit 0\n");
+        java.nio.file.Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         server = RunningServer.start(Map.of("AppConfig:Acme:Enabled", "true", "AppConfig:Acme:DnsSuffixes", "localhost",
-                "AppConfig:Acme:IpRanges", "127.0.0.0/8", "AppConfig:Acme:Http01Port", String.valueOf(port)));
+                "AppConfig:Acme:IpRanges", "127.0.0.0/8", "AppConfig:Acme:Http01Port", String.valueOf(port),
+                "AppConfig:Acme:Dns01LookupCommand", hook.toString(), "AppConfig:Acme:AllowWildcards", "true"));
         directory = json(HTTP.send(HttpRequest.newBuilder(server.url("/acme/default/directory")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body());
     }
@@ -287,6 +294,200 @@ class AcmeTest {
         other.register();
         assertProblem(other.post(((String) directory.get("revokeCert")), Map.of("certificate", Base64URL.encode(chain.get(0).getEncoded()).toString())),
                 403, "unauthorized");
+    }
+
+    /** Order, DNS-01 through the lookup hook, finalize: the leaf certificate, or null when the TXT value was wrong. */
+    private static X509Certificate issueByDns01(Client client, String value, boolean publishRightValue) throws Exception {
+        HttpResponse<String> created = client.post((String) directory.get("newOrder"), order("dns", value));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Map<String, Object> order = json(created.body());
+        String orderUrl = created.headers().firstValue("Location").orElseThrow();
+        Map<String, Object> authz = json(client.post(((List<?>) order.get("authorizations")).get(0).toString(), null).body());
+        boolean wildcard = value.startsWith("*.");
+        String base = wildcard ? value.substring(2) : value;
+        assertThat(((Map<?, ?>) authz.get("identifier")).get("value")).isEqualTo(base);
+        assertThat(authz.get("wildcard")).isEqualTo(wildcard ? true : null);
+        List<?> challenges = (List<?>) authz.get("challenges");
+        List<String> types = challenges.stream().map(c -> String.valueOf(((Map<?, ?>) c).get("type"))).toList();
+        assertThat(types).as("HTTP-01 proves no wildcard (RFC 8555 section 7.1.3)")
+                .isEqualTo(wildcard ? List.of("dns-01") : List.of("http-01", "dns-01"));
+        Map<?, ?> challenge = challenges.stream().map(c -> (Map<?, ?>) c).filter(c -> c.get("type").equals("dns-01")).findFirst().orElseThrow();
+        String keyAuthorization = challenge.get("token") + "." + client.key.computeThumbprint();
+        String digest = Base64URL.encode(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(keyAuthorization.getBytes(StandardCharsets.US_ASCII))).toString();
+        java.nio.file.Files.writeString(txtRecords.resolve("_acme-challenge." + base), "unrelated\n" + (publishRightValue ? digest : "wrong") + "\n");
+        HttpResponse<String> answered = client.post((String) challenge.get("url"), Map.of());
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        GeneralName name = new GeneralName(GeneralName.dNSName, value);
+        if (!publishRightValue) {
+            assertThat(json(answered.body()).get("status")).isEqualTo("invalid");
+            assertThat(((Map<?, ?>) json(answered.body()).get("error")).get("type")).isEqualTo("urn:ietf:params:acme:error:incorrectResponse");
+            assertProblem(client.post((String) order.get("finalize"), Map.of("csr", Base64URL.encode(csr(rsa(), name)).toString())), 403, "orderNotReady");
+            return null;
+        }
+        assertThat(json(answered.body()).get("status")).as(answered.body()).isEqualTo("valid");
+        assertThat(json(client.post(orderUrl, null).body()).get("status")).isEqualTo("ready");
+        HttpResponse<String> finalized = client.post((String) order.get("finalize"), Map.of("csr", Base64URL.encode(csr(rsa(), name)).toString()));
+        assertThat(finalized.statusCode()).as(finalized.body()).isEqualTo(200);
+        HttpResponse<String> pem = client.post((String) json(finalized.body()).get("certificate"), null);
+        return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem.body().getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void dns01ThroughTheLookupHookValidatesANameAndAWildcard() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        X509Certificate named = issueByDns01(client, "dns01.localhost", true);
+        assertThat(named.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly((Object) "dns01.localhost");
+        X509Certificate wildcard = issueByDns01(client, "*.wild.localhost", true);
+        assertThat(wildcard.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly((Object) "*.wild.localhost");
+    }
+
+    @Test
+    void aWrongTxtValueNoRecordOrAFailingLookupInvalidatesTheOrderAndIssuesNothing() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        long before = acmeRecords();
+        assertThat(issueByDns01(client, "wrongtxt.localhost", false)).isNull();
+        // No TXT record at all: the hook prints nothing, which is a wrong answer too.
+        HttpResponse<String> created = client.post((String) directory.get("newOrder"), order("dns", "*.nothing.localhost"));
+        Map<String, Object> authz = json(client.post(((List<?>) json(created.body()).get("authorizations")).get(0).toString(), null).body());
+        Map<?, ?> challenge = (Map<?, ?>) ((List<?>) authz.get("challenges")).get(0);
+        Map<String, Object> answered = json(client.post((String) challenge.get("url"), Map.of()).body());
+        assertThat(answered.get("status")).isEqualTo("invalid");
+        assertThat(((Map<?, ?>) answered.get("error")).get("detail").toString()).contains("No TXT record at _acme-challenge.nothing.localhost");
+        assertThat(((Map<?, ?>) answered.get("error")).get("type")).isEqualTo("urn:ietf:params:acme:error:incorrectResponse");
+        // A lookup that fails (the hook exits 1) is the dns problem, not a wrong answer.
+        created = client.post((String) directory.get("newOrder"), order("dns", "failing.localhost"));
+        authz = json(client.post(((List<?>) json(created.body()).get("authorizations")).get(0).toString(), null).body());
+        Map<?, ?> dns01 = ((List<?>) authz.get("challenges")).stream().map(c -> (Map<?, ?>) c).filter(c -> "dns-01".equals(c.get("type")))
+                .findFirst().orElseThrow();
+        answered = json(client.post((String) dns01.get("url"), Map.of()).body());
+        assertThat(answered.get("status")).isEqualTo("invalid");
+        assertThat(((Map<?, ?>) answered.get("error")).get("type")).isEqualTo("urn:ietf:params:acme:error:dns");
+        assertThat(((Map<?, ?>) answered.get("error")).get("detail").toString()).contains("exited with 1");
+        assertThat(acmeRecords()).isEqualTo(before);
+    }
+
+    /** A key change's inner JWS (RFC 8555 section 7.3.5): the new key in its jwk, signed by {@code signer}, no nonce. */
+    private static Map<String, Object> innerJws(JWK newKey, JWK signer, String url, Object payload) throws Exception {
+        JWSAlgorithm alg = signer instanceof ECKey ? JWSAlgorithm.ES256 : JWSAlgorithm.RS256;
+        JWSObject jws = new JWSObject(new JWSHeader.Builder(alg).jwk(newKey.toPublicJWK()).customParam("url", url).build(),
+                new Payload(JSONObjectUtils.toJSONString(asMap(payload))));
+        jws.sign(signer instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) signer));
+        String[] parts = jws.serialize().split("\\.", -1);
+        return Map.of("protected", parts[0], "payload", parts[1], "signature", parts[2]);
+    }
+
+    private static Map<String, Object> keyChangePayload(Client client, JWK oldKey) {
+        return Map.of("account", client.kid, "oldKey", oldKey.toPublicJWK().toJSONObject());
+    }
+
+    @Test
+    void aKeyChangeMovesTheAccountToTheNewKey() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        JWK oldKey = client.key;
+        JWK newKey = new ECKeyGenerator(Curve.P_256).generate();
+        String url = (String) directory.get("keyChange");
+        HttpResponse<String> changed = client.post(url, innerJws(newKey, newKey, url, keyChangePayload(client, oldKey)));
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+
+        // The old key no longer signs for the account; the new one does, and finds it by key.
+        assertProblem(client.post(client.kid, null), 403, "unauthorized");
+        Client renewed = new Client(newKey);
+        renewed.kid = client.kid;
+        assertThat(renewed.post(client.kid, null).statusCode()).isEqualTo(200);
+        renewed.kid = null;
+        HttpResponse<String> found = renewed.post((String) directory.get("newAccount"), Map.of("onlyReturnExisting", true));
+        assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+        assertThat(found.headers().firstValue("Location")).hasValue(client.kid);
+        Client oldKeyAgain = new Client(oldKey);
+        assertProblem(oldKeyAgain.post((String) directory.get("newAccount"), Map.of("onlyReturnExisting", true)), 400, "accountDoesNotExist");
+    }
+
+    @Test
+    void aKeyChangeWithABadInnerJwsOrAnotherAccountsKeyChangesNothing() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        JWK newKey = new ECKeyGenerator(Curve.P_256).generate();
+        JWK stranger = new ECKeyGenerator(Curve.P_256).generate();
+        String url = (String) directory.get("keyChange");
+        // The inner JWS names the new key but is signed by another: the caller does not hold the new key.
+        assertProblem(client.post(url, innerJws(newKey, stranger, url, keyChangePayload(client, client.key))), 400, "malformed");
+        // oldKey is not the account's key.
+        assertProblem(client.post(url, innerJws(newKey, newKey, url, keyChangePayload(client, stranger))), 400, "malformed");
+        // Another account in the inner payload, or another url.
+        assertProblem(client.post(url, innerJws(newKey, newKey, url, Map.of("account", client.kid + "x",
+                "oldKey", client.key.toPublicJWK().toJSONObject()))), 400, "malformed");
+        assertProblem(client.post(url, innerJws(newKey, newKey, (String) directory.get("newOrder"), keyChangePayload(client, client.key))),
+                400, "malformed");
+        // An inner JWS with a nonce.
+        JWSObject withNonce = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).jwk(newKey.toPublicJWK()).customParam("url", url)
+                .customParam("nonce", client.freshNonce()).build(), new Payload(JSONObjectUtils.toJSONString(keyChangePayload(client, client.key))));
+        withNonce.sign(new ECDSASigner((ECKey) newKey));
+        String[] parts = withNonce.serialize().split("\\.", -1);
+        assertProblem(client.post(url, Map.of("protected", parts[0], "payload", parts[1], "signature", parts[2])), 400, "malformed");
+
+        // The new key is another account's: 409 with that account's URL.
+        Client other = new Client(newKey);
+        other.register();
+        HttpResponse<String> conflict = client.post(url, innerJws(newKey, newKey, url, keyChangePayload(client, client.key)));
+        assertThat(conflict.statusCode()).as(conflict.body()).isEqualTo(409);
+        assertThat(conflict.headers().firstValue("Location")).hasValue(other.kid);
+        assertThat(json(conflict.body()).get("type")).isEqualTo("urn:ietf:params:acme:error:malformed");
+
+        // Through all of it the account kept its key.
+        assertThat(client.post(client.kid, null).statusCode()).isEqualTo(200);
+    }
+
+    private static HttpResponse<String> renewalInfo(String certId) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(directory.get("renewalInfo") + "/" + certId)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String certId(X509Certificate certificate) throws Exception {
+        byte[] keyIdentifier = org.bouncycastle.asn1.x509.AuthorityKeyIdentifier.fromExtensions(
+                new X509CertificateHolder(certificate.getEncoded()).getExtensions()).getKeyIdentifier();
+        return Base64URL.encode(keyIdentifier) + "." + Base64URL.encode(certificate.getSerialNumber().toByteArray());
+    }
+
+    @Test
+    void renewalInformationSuggestsTheLastThirdOfTheLifetimeAndNowOnceRevoked() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        X509Certificate leaf = issue(client, "dns", "ari.localhost", new GeneralName(GeneralName.dNSName, "ari.localhost"), true).get(0);
+        HttpResponse<String> info = renewalInfo(certId(leaf));
+        assertThat(info.statusCode()).as(info.body()).isEqualTo(200);
+        assertThat(info.headers().firstValue("Retry-After")).isPresent();
+        Map<?, ?> window = (Map<?, ?>) json(info.body()).get("suggestedWindow");
+        Instant start = Instant.parse((String) window.get("start"));
+        Instant end = Instant.parse((String) window.get("end"));
+        Instant notBefore = leaf.getNotBefore().toInstant();
+        Instant notAfter = leaf.getNotAfter().toInstant();
+        java.time.Duration lifetime = java.time.Duration.between(notBefore, notAfter);
+        assertThat(java.time.Duration.between(notBefore.plus(lifetime.multipliedBy(2).dividedBy(3)), start).abs()).isLessThan(java.time.Duration.ofSeconds(2));
+        assertThat(end).isAfter(start).isBefore(notAfter);
+
+        assertThat(client.post((String) directory.get("revokeCert"), Map.of("certificate", Base64URL.encode(leaf.getEncoded()).toString()))
+                .statusCode()).isEqualTo(200);
+        Map<?, ?> revoked = (Map<?, ?>) json(renewalInfo(certId(leaf)).body()).get("suggestedWindow");
+        assertThat(Instant.parse((String) revoked.get("end"))).as("renew now").isBeforeOrEqualTo(Instant.now());
+    }
+
+    @Test
+    void renewalInformationForAMalformedOrUnknownCertIdIsAProblem() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        X509Certificate leaf = issue(client, "dns", "ari2.localhost", new GeneralName(GeneralName.dNSName, "ari2.localhost"), true).get(0);
+        String[] parts = certId(leaf).split("\\.");
+        assertProblem(renewalInfo("no-dot-here"), 400, "malformed");
+        assertProblem(renewalInfo(parts[0] + "." + parts[1] + "=="), 400, "malformed");
+        assertProblem(renewalInfo(parts[0] + "." + Base64URL.encode(new byte[] {(byte) 0x80, 1})), 400, "malformed");
+        // A serial this CA never issued, and the right serial under another authority key identifier.
+        assertProblem(renewalInfo(parts[0] + "." + Base64URL.encode(new byte[] {0x12, 0x34})), 404, "malformed");
+        assertProblem(renewalInfo(Base64URL.encode(new byte[] {1, 2, 3}) + "." + parts[1]), 404, "malformed");
+        assertThat(renewalInfo(parts[0] + "." + parts[1]).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -16,8 +16,14 @@ import java.util.regex.Pattern;
  * @param ipRanges           IP ranges (CIDR, e.g. {@code 127.0.0.0/8}) whose addresses the profile may certify
  * @param validityPeriodDays the validity of ACME certificates, in days
  * @param http01Port         the port HTTP-01 validation connects to (RFC 8555 section 8.3 says 80; other ports are for tests)
+ * @param dns01LookupCommand the program DNS-01 validation asks for the TXT values of {@code _acme-challenge.NAME}, or empty
+ *                           for a DNS lookup of its own
+ * @param allowWildcards     whether the profile certifies wildcard names ({@code *.example.com}), which only DNS-01 validates
+ * @param externalAccountRequired whether a new account must be bound to an external account (RFC 8555 section 7.3.4)
+ * @param externalAccountKeysFile the file of external accounts' MAC keys, one {@code KEY-ID BASE64URL-KEY} a line
  */
-public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<String> ipRanges, int validityPeriodDays, int http01Port) {
+public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<String> ipRanges, int validityPeriodDays, int http01Port,
+        Optional<String> dns01LookupCommand, boolean allowWildcards, boolean externalAccountRequired, Optional<String> externalAccountKeysFile) {
 
     private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,62})(\\.[a-z0-9]([a-z0-9-]{0,62}))*");
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
@@ -28,12 +34,47 @@ public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<Strin
     }
 
     static AcmeSettings bind(SettingsBinder binder) {
+        boolean externalAccountRequired = binder.bool(Setting.ACME_EXTERNAL_ACCOUNT_REQUIRED);
+        Optional<String> externalAccountKeysFile = binder.optional(Setting.ACME_EXTERNAL_ACCOUNT_KEYS_FILE, AcmeSettings::parseFile);
+        if (externalAccountRequired && externalAccountKeysFile.isEmpty() && binder.given(Setting.ACME_EXTERNAL_ACCOUNT_KEYS_FILE).isEmpty()) {
+            binder.reject(Setting.ACME_EXTERNAL_ACCOUNT_REQUIRED, Setting.ACME_EXTERNAL_ACCOUNT_REQUIRED.key()
+                    + " needs AppConfig:Acme:ExternalAccountKeysFile: without keys no account could register");
+        }
         return new AcmeSettings(
                 binder.bool(Setting.ACME_ENABLED),
                 binder.optional(Setting.ACME_DNS_SUFFIXES, AcmeSettings::parseDnsSuffixes).orElse(List.of()),
                 binder.optional(Setting.ACME_IP_RANGES, AcmeSettings::parseIpRanges).orElse(List.of()),
                 binder.required(Setting.ACME_VALIDITY_PERIOD_DAYS, SettingParsers.wholeNumber(1, 3650)),
-                binder.required(Setting.ACME_HTTP01_PORT, SettingParsers.wholeNumber(1, 65535)));
+                binder.required(Setting.ACME_HTTP01_PORT, SettingParsers.wholeNumber(1, 65535)),
+                binder.optional(Setting.ACME_DNS01_LOOKUP_COMMAND, AcmeSettings::parseCommand),
+                binder.bool(Setting.ACME_ALLOW_WILDCARDS),
+                externalAccountRequired,
+                externalAccountKeysFile);
+    }
+
+    /** A file's absolute path: the working directory of a service is no place to look for it. */
+    static String parseFile(String value) {
+        String path = value.strip();
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("'" + path + "' is not an absolute path");
+        }
+        return path;
+    }
+
+    /** A program's absolute path, run without a shell: a relative one would depend on the working directory. */
+    static String parseCommand(String value) {
+        String path = value.strip();
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("'" + path + "' is not an absolute path to a program (it is run without a shell, with the name as its one argument)");
+        }
+        // Checked now, not at the first DNS-01 order, where a client would be told "dns" for our mistake.
+        if (!java.nio.file.Files.isRegularFile(java.nio.file.Path.of(path))) {
+            throw new IllegalArgumentException("'" + path + "' is not a file");
+        }
+        if (!java.nio.file.Files.isExecutable(java.nio.file.Path.of(path))) {
+            throw new IllegalArgumentException("'" + path + "' is not executable by this service's user");
+        }
+        return path;
     }
 
     static List<String> parseDnsSuffixes(String value) {
@@ -74,7 +115,8 @@ public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<Strin
     @Override
     public String toString() {
         return "AcmeSettings[enabled=" + enabled + ", dnsSuffixes=" + dnsSuffixes + ", ipRanges=" + ipRanges + ", validityPeriodDays="
-                + validityPeriodDays + ", http01Port=" + http01Port + "]";
+                + validityPeriodDays + ", http01Port=" + http01Port + ", dns01LookupCommand=" + dns01LookupCommand + ", allowWildcards="
+                + allowWildcards + ", externalAccountRequired=" + externalAccountRequired + ", externalAccountKeysFile=" + externalAccountKeysFile + "]";
     }
 
     /** Whether a given profile name is served. */

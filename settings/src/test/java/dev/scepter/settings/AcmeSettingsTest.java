@@ -42,7 +42,13 @@ class AcmeSettingsTest {
             "AppConfig:Acme:IpRanges | example.com/8",
             "AppConfig:Acme:IpRanges | 10.0.0.0/x",
             "AppConfig:Acme:Http01Port | 0",
-            "AppConfig:Acme:ValidityPeriodDays | 0"})
+            "AppConfig:Acme:ValidityPeriodDays | 0",
+            "AppConfig:Acme:Dns01LookupCommand | acme-txt.sh",
+            "AppConfig:Acme:Dns01LookupCommand | /nonexistent/acme-txt.sh",
+            "AppConfig:Acme:Dns01LookupCommand | /etc/passwd",
+            "AppConfig:Acme:Dns01LookupCommand | /usr/bin",
+            "AppConfig:Acme:ExternalAccountKeysFile | eab.keys",
+            "AppConfig:Acme:ExternalAccountRequired | true"})
     void refusesUnusableValues(String key, String value) {
         assertThatThrownBy(() -> ScepterSettings.bind(RawSettings.of(Map.of(key, value))))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining(key);
@@ -51,5 +57,10 @@ class AcmeSettingsTest {
     @Test
     void listsAreSeparatedAsEverywhere() {
         assertThat(AcmeSettings.parseDnsSuffixes("a.example b.example")).isEqualTo(List.of("a.example", "b.example"));
+    }
+
+    @Test
+    void theLookupCommandIsAnExecutableFile() {
+        assertThat(AcmeSettings.parseCommand(" /bin/sh ")).isEqualTo("/bin/sh");
     }
 }

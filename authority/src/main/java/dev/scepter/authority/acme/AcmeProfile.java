@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
  * @param name        the profile's name, the {@code {profile}} of {@code /acme/{profile}/directory}
  * @param dnsSuffixes lower-case DNS suffixes without a leading dot
  * @param ipRanges    CIDR ranges
+ * @param wildcards   whether a wildcard ({@code *.} as the whole leftmost label) over a name the
+ *                    profile certifies is certified too; only DNS-01 proves control of one
  */
-public record AcmeProfile(String name, List<String> dnsSuffixes, List<String> ipRanges) {
+public record AcmeProfile(String name, List<String> dnsSuffixes, List<String> ipRanges, boolean wildcards) {
 
     private static final Pattern DNS_NAME = Pattern.compile("(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
@@ -29,18 +31,35 @@ public record AcmeProfile(String name, List<String> dnsSuffixes, List<String> ip
         ipRanges = List.copyOf(ipRanges);
     }
 
+    public AcmeProfile(String name, List<String> dnsSuffixes, List<String> ipRanges) {
+        this(name, dnsSuffixes, ipRanges, false);
+    }
+
+    /** Whether a DNS identifier is a wildcard, {@code *.} and a name (RFC 8555 section 7.1.3). */
+    public static boolean isWildcard(AcmeIdentifier identifier) {
+        return AcmeIdentifier.DNS.equals(identifier.type()) && identifier.value().startsWith("*.");
+    }
+
     /** Why the identifier may not be certified here, or empty when it may. */
     public Optional<String> refusal(AcmeIdentifier identifier) {
         if (AcmeIdentifier.DNS.equals(identifier.type())) {
             String name = identifier.value().toLowerCase(Locale.ROOT);
             if (name.startsWith("*.")) {
-                return Optional.of("wildcard names need DNS-01, which this server does not offer yet");
+                if (!wildcards) {
+                    return Optional.of("profile '" + this.name + "' certifies no wildcard names (AppConfig:Acme:AllowWildcards)");
+                }
+                // The server kind's rule: the wildcard is the whole leftmost label, over two more.
+                name = name.substring(2);
+                if (name.indexOf('.') < 0) {
+                    return Optional.of("a wildcard stands over two labels at least, as in *.www.example.com");
+                }
             }
+            String base = name;
             if (!DNS_NAME.matcher(name).matches()) {
                 return Optional.of("'" + printable(name) + "' is not a DNS name");
             }
-            boolean allowed = dnsSuffixes.stream().anyMatch(suffix -> name.equals(suffix) || name.endsWith("." + suffix));
-            return allowed ? Optional.empty() : Optional.of("profile '" + this.name + "' does not certify " + name + " (DNS suffixes: "
+            boolean allowed = dnsSuffixes.stream().anyMatch(suffix -> base.equals(suffix) || base.endsWith("." + suffix));
+            return allowed ? Optional.empty() : Optional.of("profile '" + this.name + "' does not certify " + identifier.value() + " (DNS suffixes: "
                     + (dnsSuffixes.isEmpty() ? "none" : String.join(", ", dnsSuffixes)) + ")");
         }
         if (AcmeIdentifier.IP.equals(identifier.type())) {

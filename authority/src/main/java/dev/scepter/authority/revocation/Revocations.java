@@ -45,6 +45,11 @@ public final class Revocations {
         return store.find(issuer, serialNumber).map(recorded -> java.security.MessageDigest.isEqual(recorded.der(), der)).orElse(false);
     }
 
+    /** The record of the certificate this CA issued with that serial number, if any. */
+    public java.util.Optional<dev.scepter.authority.store.IssuedCertificate> recorded(BigInteger serialNumber) {
+        return store.find(issuer, serialNumber);
+    }
+
     /**
      * @param actor  who asks (the API token's name)
      * @param reason a CRLReason code (RFC 5280 section 5.3.1)

@@ -42,4 +42,20 @@ class AcmeProfileTest {
     void aProfileWithoutSuffixesOrRangesCertifiesNothing(String type, String value) {
         assertThat(new AcmeProfile("empty", List.of(), List.of()).refusal(new AcmeIdentifier(type, value))).isPresent();
     }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({
+            "*.www.example.com, true",
+            "*.example.com, true",
+            "*.www.localhost, true",
+            "*.localhost, false",
+            "*.example.org, false",
+            "*.*.example.com, false",
+            "www.*.example.com, false",
+    })
+    void aProfileAllowingWildcardsCertifiesThemOverItsNamesOnly(String value, boolean allowed) {
+        AcmeProfile wildcards = new AcmeProfile("default", List.of("example.com", "localhost"), List.of(), true);
+        assertThat(wildcards.refusal(new AcmeIdentifier("dns", value)).isEmpty()).isEqualTo(allowed);
+        assertThat(PROFILE.refusal(new AcmeIdentifier("dns", value))).as("not without AllowWildcards").isPresent();
+    }
 }

@@ -8,9 +8,15 @@ public enum AcmeError {
     BAD_NONCE("badNonce", 400),
     BAD_REVOCATION_REASON("badRevocationReason", 400),
     BAD_SIGNATURE_ALGORITHM("badSignatureAlgorithm", 400),
+    /** RFC 8555 section 7.3.5: the new key of a key change is another account's (409, with that account's URL). */
+    CONFLICT("malformed", 409),
     CONNECTION("connection", 400),
+    DNS("dns", 400),
+    EXTERNAL_ACCOUNT_REQUIRED("externalAccountRequired", 403),
     INCORRECT_RESPONSE("incorrectResponse", 403),
     MALFORMED("malformed", 400),
+    /** A resource this server has no record of, such as the certificate of an RFC 9773 certID. */
+    NOT_FOUND("malformed", 404),
     ORDER_NOT_READY("orderNotReady", 403),
     RATE_LIMITED("rateLimited", 429),
     REJECTED_IDENTIFIER("rejectedIdentifier", 400),

@@ -46,6 +46,23 @@ public record AcmeJws(JWSAlgorithm algorithm, String nonce, String url, Optional
         } catch (ParseException e) {
             throw new AcmeProblem(AcmeError.MALFORMED, "The body is not a JSON object (a flattened JWS, RFC 8555 section 6.2).");
         }
+        return parse(json, false);
+    }
+
+    /**
+     * Parses the inner JWS of a key change (RFC 8555 section 7.3.5), the outer request's payload:
+     * signed by the new key, given as its {@code jwk}, with the outer request's {@code url} and no
+     * {@code nonce}. Its {@link #nonce()} is empty.
+     */
+    public static AcmeJws parseKeyChange(Map<String, Object> json) {
+        AcmeJws inner = parse(json, true);
+        if (inner.jwk().isEmpty()) {
+            throw new AcmeProblem(AcmeError.MALFORMED, "The inner JWS of a key change carries the new key as its jwk (RFC 8555 section 7.3.5).");
+        }
+        return inner;
+    }
+
+    private static AcmeJws parse(Map<String, Object> json, boolean keyChange) {
         String protectedHeader = text(json, "protected");
         String payload = text(json, "payload");
         String signature = text(json, "signature");
@@ -64,7 +81,15 @@ public record AcmeJws(JWSAlgorithm algorithm, String nonce, String url, Optional
         }
         Object nonce = jws.getHeader().getCustomParam("nonce");
         Object url = jws.getHeader().getCustomParam("url");
-        if (!(nonce instanceof String n) || n.isEmpty()) {
+        String n;
+        if (keyChange) {
+            if (nonce != null) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "The inner JWS of a key change has no nonce (RFC 8555 section 7.3.5).");
+            }
+            n = "";
+        } else if (nonce instanceof String given && !given.isEmpty()) {
+            n = given;
+        } else {
             throw new AcmeProblem(AcmeError.BAD_NONCE, "The protected header has no nonce (RFC 8555 section 6.5).");
         }
         if (!(url instanceof String u)) {

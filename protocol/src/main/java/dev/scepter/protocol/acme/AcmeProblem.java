@@ -10,10 +10,22 @@ public final class AcmeProblem extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
     private final AcmeError error;
+    private final String location;
 
     public AcmeProblem(AcmeError error, String detail) {
+        this(error, detail, null);
+    }
+
+    /** A problem that points at a resource, such as the account that already has a key (RFC 8555 section 7.3.5's 409). */
+    public AcmeProblem(AcmeError error, String detail, String location) {
         super(detail, null, false, false);
         this.error = Objects.requireNonNull(error, "error");
+        this.location = location;
+    }
+
+    /** The URL to answer in the {@code Location} header, if any. */
+    public java.util.Optional<String> location() {
+        return java.util.Optional.ofNullable(location);
     }
 
     public AcmeError error() {

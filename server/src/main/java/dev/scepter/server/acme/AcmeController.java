@@ -5,6 +5,7 @@ import com.nimbusds.jose.util.Base64URL;
 import dev.scepter.authority.acme.AcmeIdentifier;
 import dev.scepter.authority.acme.AcmeOrderCheck;
 import dev.scepter.authority.acme.AcmeProfile;
+import dev.scepter.authority.acme.RenewalWindow;
 import dev.scepter.authority.enrollment.EnrollmentEndpoint;
 import dev.scepter.authority.enrollment.EnrollmentOutcome;
 import dev.scepter.authority.enrollment.EnrollmentRequest;
@@ -15,6 +16,7 @@ import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.revocation.Revocations;
 import dev.scepter.authority.store.RevocationOutcome;
 import dev.scepter.protocol.acme.AcmeError;
+import dev.scepter.protocol.acme.AcmeExternalAccountBinding;
 import dev.scepter.protocol.acme.AcmeJws;
 import dev.scepter.protocol.acme.AcmeProblem;
 import dev.scepter.server.CoreContext;
@@ -75,6 +77,9 @@ public final class AcmeController {
     private static final MediaType PEM_CHAIN = MediaType.parseMediaType("application/pem-certificate-chain");
     private static final Set<Long> REASONS = Set.of(0L, 1L, 3L, 4L, 5L, 9L);
     private static final Duration ORDER_LIFETIME = Duration.ofDays(7);
+    /** How long a client should wait before asking for renewal information again (RFC 9773 section 4.3). */
+    static final long RENEWAL_INFO_RETRY_SECONDS = 6 * 3600;
+    private static final java.util.regex.Pattern BASE64URL = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
     private static final System.Logger LOG = System.getLogger(AcmeController.class.getName());
 
     private final CoreContext core;
@@ -85,6 +90,9 @@ public final class AcmeController {
     private final AcmeNonces nonces;
     private final AcmeState state;
     private final Http01Validator http01;
+    private final Dns01Validator dns01;
+    private final ValidationGate validations = new ValidationGate(ValidationGate.LIMIT);
+    private final ExternalAccountKeys externalAccounts;
     private final AcmeProfile profile;
     private final EndpointProfile issuance;
 
@@ -98,7 +106,15 @@ public final class AcmeController {
         this.nonces = new AcmeNonces(random, clock);
         this.state = new AcmeState(random);
         this.http01 = new Http01Validator(settings.http01Port());
-        this.profile = new AcmeProfile(AcmeSettings.DEFAULT_PROFILE, settings.dnsSuffixes(), settings.ipRanges());
+        this.dns01 = new Dns01Validator(settings.dns01LookupCommand().<Dns01Validator.TxtLookup>map(Dns01Validator.CommandLookup::new)
+                .orElseGet(Dns01Validator.DnsLookup::new));
+        this.externalAccounts = settings.enabled() ? settings.externalAccountKeysFile().map(java.nio.file.Path::of).map(ExternalAccountKeys::load)
+                .orElseGet(ExternalAccountKeys::none) : ExternalAccountKeys.none();
+        if (settings.enabled() && settings.externalAccountRequired() && externalAccounts.size() == 0) {
+            // Otherwise no one could ever register, and nothing would say why.
+            throw new IllegalStateException("AppConfig:Acme:ExternalAccountKeysFile holds no keys, and AppConfig:Acme:ExternalAccountRequired is true");
+        }
+        this.profile = new AcmeProfile(AcmeSettings.DEFAULT_PROFILE, settings.dnsSuffixes(), settings.ipRanges(), settings.allowWildcards());
         // The Server kind, not the CSR, decides the usages: serverAuth (clientAuth if asked), digitalSignature
         // (and keyEncipherment for RSA), DNS and IP names only; a CSR asking for another usage is refused.
         this.issuance = new EndpointProfile(ENDPOINT, SerialNumbers.TYPE_STATIC, Optional.of(settings.validityPeriodDays()),
@@ -118,7 +134,9 @@ public final class AcmeController {
             directory.put("newAccount", base + "/new-account");
             directory.put("newOrder", base + "/new-order");
             directory.put("revokeCert", base + "/revoke-cert");
-            directory.put("meta", Map.of("externalAccountRequired", false));
+            directory.put("keyChange", base + "/key-change");
+            directory.put("renewalInfo", base + "/renewal-info");
+            directory.put("meta", Map.of("externalAccountRequired", settings.externalAccountRequired()));
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(directory);
         });
     }
@@ -128,6 +146,51 @@ public final class AcmeController {
     public ResponseEntity<?> newNonce(HttpServletRequest request, @PathVariable String profile) {
         return answer(request, profile, () -> ResponseEntity.status("HEAD".equals(request.getMethod()) ? HttpStatus.OK : HttpStatus.NO_CONTENT)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store").build());
+    }
+
+    /**
+     * RFC 9773 (ARI): when to renew the certificate named by {@code certID}, base64url of its
+     * Authority Key Identifier's keyIdentifier, a dot, base64url of its serial number's DER content
+     * octets. Any certificate this CA recorded has an answer; another is 404.
+     */
+    @RequestMapping(value = PREFIX + "/renewal-info/{certId}", method = RequestMethod.GET)
+    public ResponseEntity<?> renewalInfo(HttpServletRequest request, @PathVariable String profile, @PathVariable String certId) {
+        return answer(request, profile, () -> {
+            String[] parts = certId.split("\\.", -1);
+            if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty() || !BASE64URL.matcher(parts[0]).matches()
+                    || !BASE64URL.matcher(parts[1]).matches()) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "A certID is base64url(keyIdentifier) \".\" base64url(serial), unpadded (RFC 9773 section 4.1).");
+            }
+            byte[] keyIdentifier;
+            byte[] serialOctets;
+            try {
+                keyIdentifier = java.util.Base64.getUrlDecoder().decode(parts[0]);
+                serialOctets = java.util.Base64.getUrlDecoder().decode(parts[1]);
+            } catch (IllegalArgumentException e) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "The certID is not base64url.");
+            }
+            if (serialOctets.length > 20 || serialOctets[0] < 0) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "The certID's serial number is a positive DER INTEGER of at most 20 octets.");
+            }
+            BigInteger serial = new BigInteger(serialOctets);
+            dev.scepter.authority.store.IssuedCertificate record = revocations.recorded(serial)
+                    .filter(recorded -> Arrays.equals(keyIdentifier, authorityKeyIdentifier(recorded.der())))
+                    .orElseThrow(() -> new AcmeProblem(AcmeError.NOT_FOUND, "This CA has no record of that certificate."));
+            RenewalWindow window = RenewalWindow.suggested(record.notBefore(), record.notAfter(),
+                    record.revocation().map(dev.scepter.authority.store.Revocation::revokedAt));
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header(HttpHeaders.RETRY_AFTER, String.valueOf(RENEWAL_INFO_RETRY_SECONDS))
+                    .body(Map.of("suggestedWindow", Map.of("start", window.start().toString(), "end", window.end().toString())));
+        });
+    }
+
+    private static byte[] authorityKeyIdentifier(byte[] der) {
+        try {
+            org.bouncycastle.asn1.x509.AuthorityKeyIdentifier aki = org.bouncycastle.asn1.x509.AuthorityKeyIdentifier
+                    .fromExtensions(new X509CertificateHolder(der).getExtensions());
+            return aki == null || aki.getKeyIdentifier() == null ? new byte[0] : aki.getKeyIdentifier();
+        } catch (IOException | RuntimeException e) {
+            return new byte[0];
+        }
     }
 
     // ---- accounts ------------------------------------------------------------------------------
@@ -150,6 +213,13 @@ public final class AcmeController {
             if (Boolean.TRUE.equals(payload.get("onlyReturnExisting"))) {
                 throw new AcmeProblem(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No account has this key.");
             }
+            String externalAccount = null;
+            if (payload.containsKey("externalAccountBinding")) {
+                externalAccount = AcmeExternalAccountBinding.verify(payload.get("externalAccountBinding"), jws.url(), key, externalAccounts::key);
+            } else if (settings.externalAccountRequired()) {
+                throw new AcmeProblem(AcmeError.EXTERNAL_ACCOUNT_REQUIRED, "This server registers accounts bound to an external account only"
+                        + " (externalAccountBinding, RFC 8555 section 7.3.4).");
+            }
             if (state.accounts.size() >= AcmeState.MAX_ACCOUNTS) {
                 throw new AcmeProblem(AcmeError.RATE_LIMITED, "This node keeps no more ACME accounts (" + AcmeState.MAX_ACCOUNTS
                         + ") until it restarts.");
@@ -163,12 +233,13 @@ public final class AcmeController {
                     contact.add(uri);
                 }
             }
-            AcmeState.Account account = new AcmeState.Account(state.newId(), key, thumbprint, contact);
+            AcmeState.Account account = new AcmeState.Account(state.newId(), key, thumbprint, contact, externalAccount);
             if (state.accountByThumbprint.putIfAbsent(thumbprint, account.id) != null) {
                 account = state.accountByKey(thumbprint).orElseThrow();
             } else {
                 state.accounts.put(account.id, account);
-                LOG.log(System.Logger.Level.INFO, "ACME account {0} created from {1}", account.id, request.getRemoteAddr());
+                LOG.log(System.Logger.Level.INFO, "ACME account {0} created from {1}{2}", account.id, request.getRemoteAddr(),
+                        externalAccount == null ? "" : " for external account " + externalAccount);
             }
             return ResponseEntity.status(HttpStatus.CREATED).location(java.net.URI.create(accountUrl(request, profile, account)))
                     .contentType(MediaType.APPLICATION_JSON).body(account(request, profile, account));
@@ -190,6 +261,62 @@ public final class AcmeController {
             });
             return json(HttpStatus.OK, account(request, profile, signed.account));
         });
+    }
+
+    /**
+     * RFC 8555 section 7.3.5: the outer JWS is signed by the account's key, its payload is an inner
+     * JWS signed by the new key (given as its jwk, with the same url and no nonce) whose payload names
+     * the account and its old key. A new key another account has is 409 with that account's URL.
+     */
+    @RequestMapping(value = PREFIX + "/key-change", method = RequestMethod.POST)
+    public ResponseEntity<?> keyChange(HttpServletRequest request, @PathVariable String profile) {
+        return answer(request, profile, () -> {
+            Signed signed = signedByAccount(request, profile);
+            Map<String, Object> outer = signed.jws.payload().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED,
+                    "keyChange carries the inner JWS as its payload."));
+            AcmeJws inner = AcmeJws.parseKeyChange(outer);
+            JWK newKey = inner.jwk().orElseThrow();
+            try {
+                inner.verify(newKey);
+            } catch (AcmeProblem problem) {
+                throw new AcmeProblem(problem.error() == AcmeError.UNAUTHORIZED ? AcmeError.MALFORMED : problem.error(),
+                        "The inner JWS is not signed by the new key it carries: " + problem.detail());
+            }
+            if (!inner.url().equals(signed.jws.url())) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "The inner JWS has the outer JWS's url (RFC 8555 section 7.3.5).");
+            }
+            Map<String, Object> payload = inner.payload().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED,
+                    "The inner JWS carries the account and the old key."));
+            String accountUrl = accountUrl(request, profile, signed.account);
+            if (!accountUrl.equals(payload.get("account"))) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "The inner JWS's account is the account that signs the request.");
+            }
+            JWK oldKey;
+            try {
+                oldKey = payload.get("oldKey") instanceof Map<?, ?> given ? JWK.parse(com.nimbusds.jose.util.JSONObjectUtils.toJSONString(
+                        cast(given))) : null;
+            } catch (java.text.ParseException | RuntimeException e) {
+                oldKey = null;
+            }
+            if (oldKey == null || oldKey.isPrivate() || !AcmeJws.thumbprint(oldKey).equals(signed.account.thumbprint)) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "The inner JWS's oldKey is the account's current key.");
+            }
+            String newThumbprint = AcmeJws.thumbprint(newKey);
+            if (newThumbprint.equals(signed.account.thumbprint)) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "The new key is the account's current key.");
+            }
+            if (!state.changeKey(signed.account, newKey, newThumbprint)) {
+                String holder = state.accountByKey(newThumbprint).map(other -> accountUrl(request, profile, other)).orElse(null);
+                throw new AcmeProblem(AcmeError.CONFLICT, "Another account has this key.", holder);
+            }
+            LOG.log(System.Logger.Level.INFO, "ACME account {0} changed its key", signed.account.id);
+            return json(HttpStatus.OK, account(request, profile, signed.account));
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Map<?, ?> map) {
+        return (Map<String, Object>) map;
     }
 
     /** RFC 8555 section 7.1.2.1: the account's orders. */
@@ -247,10 +374,18 @@ public final class AcmeController {
             Instant expires = clock.instant().plus(ORDER_LIFETIME).truncatedTo(ChronoUnit.SECONDS);
             List<String> authzIds = new ArrayList<>();
             for (AcmeIdentifier identifier : identifiers) {
-                AcmeState.Challenge challenge = new AcmeState.Challenge(state.newId(), state.newId() + state.newId());
-                AcmeState.Authorization authz = new AcmeState.Authorization(state.newId(), signed.account.id, identifier, expires, challenge);
+                // HTTP-01 proves control of one name, so not of a wildcard (RFC 8555 section 7.1.3); DNS-01 is
+                // for names, not addresses (RFC 8738 section 7).
+                List<String> types = AcmeProfile.isWildcard(identifier) ? List.of(AcmeState.Challenge.DNS_01)
+                        : AcmeIdentifier.IP.equals(identifier.type()) ? List.of(AcmeState.Challenge.HTTP_01)
+                        : List.of(AcmeState.Challenge.HTTP_01, AcmeState.Challenge.DNS_01);
+                List<AcmeState.Challenge> challenges = new ArrayList<>();
+                for (String challengeType : types) {
+                    challenges.add(new AcmeState.Challenge(state.newId(), challengeType, state.newId() + state.newId()));
+                }
+                AcmeState.Authorization authz = new AcmeState.Authorization(state.newId(), signed.account.id, identifier, expires, challenges);
                 state.authorizations.put(authz.id, authz);
-                state.authorizationByChallenge.put(challenge.id, authz);
+                challenges.forEach(challenge -> state.authorizationByChallenge.put(challenge.id, authz));
                 authzIds.add(authz.id);
             }
             AcmeState.Order order = new AcmeState.Order(state.newId(), signed.account.id, List.copyOf(identifiers), authzIds, expires);
@@ -290,7 +425,7 @@ public final class AcmeController {
 
     /**
      * RFC 8555 section 7.5.1: a challenge response starts validation, done here and now (HTTP-01,
-     * section 8.3); POST-as-GET returns the challenge.
+     * section 8.3; DNS-01, section 8.4); POST-as-GET returns the challenge.
      */
     @RequestMapping(value = PREFIX + "/chall/{id}", method = RequestMethod.POST)
     public ResponseEntity<?> challenge(HttpServletRequest request, @PathVariable String profile, @PathVariable String id) {
@@ -300,18 +435,18 @@ public final class AcmeController {
             if (authz == null || !authz.accountId.equals(signed.account.id)) {
                 throw new AcmeProblem(AcmeError.UNAUTHORIZED, "No such challenge for this account.");
             }
+            AcmeState.Challenge challenge = authz.challenges.stream().filter(c -> c.id.equals(id)).findFirst().orElseThrow();
             if (signed.jws.payload().isPresent()) {
-                validate(authz, signed.account);
+                validate(authz, challenge, signed.account);
             }
             String up = base(request, profile) + "/authz/" + authz.id;
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header(HttpHeaders.LINK, "<" + up + ">;rel=\"up\"")
-                    .body(challenge(request, profile, authz));
+                    .body(challenge(request, profile, challenge));
         });
     }
 
-    private void validate(AcmeState.Authorization authz, AcmeState.Account account) {
-        AcmeState.Challenge challenge = authz.http01;
-        synchronized (challenge) {
+    private void validate(AcmeState.Authorization authz, AcmeState.Challenge challenge, AcmeState.Account account) {
+        synchronized (authz) {
             if (challenge.status != AcmeState.Status.PENDING || authz.status != AcmeState.Status.PENDING) {
                 return;
             }
@@ -321,9 +456,13 @@ public final class AcmeController {
                 challenge.error = problemBody(new AcmeProblem(AcmeError.MALFORMED, "The authorization expired."));
                 return;
             }
-            challenge.status = AcmeState.Status.PROCESSING;
-            Optional<AcmeProblem> failure = http01.validate(authz.identifier.value(), challenge.token,
-                    AcmeJws.keyAuthorization(challenge.token, account.key));
+            String keyAuthorization = AcmeJws.keyAuthorization(challenge.token, account.key);
+            Optional<AcmeProblem> failure = validations.validate(() -> {
+                challenge.status = AcmeState.Status.PROCESSING;
+                return AcmeState.Challenge.DNS_01.equals(challenge.type)
+                        ? dns01.validate(baseName(authz.identifier), keyAuthorization)
+                        : http01.validate(authz.identifier.value(), challenge.token, keyAuthorization);
+            });
             if (failure.isEmpty()) {
                 challenge.status = AcmeState.Status.VALID;
                 challenge.validated = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -332,7 +471,7 @@ public final class AcmeController {
                 challenge.status = AcmeState.Status.INVALID;
                 challenge.error = problemBody(failure.get());
                 authz.status = AcmeState.Status.INVALID;
-                LOG.log(System.Logger.Level.INFO, "ACME HTTP-01 for {0} failed: {1}", authz.identifier.value(), failure.get().detail());
+                LOG.log(System.Logger.Level.INFO, "ACME {0} for {1} failed: {2}", challenge.type, authz.identifier.value(), failure.get().detail());
             }
         }
     }
@@ -373,7 +512,7 @@ public final class AcmeController {
                 try {
                     outcome = enrollments.enroll(new EnrollmentEndpoint(issuance, check), new EnrollmentRequest(csr,
                             ENDPOINT + "/" + profile + " " + request.getRemoteAddr(), Optional.empty(), Optional.empty(),
-                            Optional.of("acme account " + signed.account.id)));
+                            Optional.of(requester(signed.account))));
                 } catch (RuntimeException e) {
                     order.status = AcmeState.Status.READY;
                     throw e;
@@ -556,17 +695,24 @@ public final class AcmeController {
 
     private Map<String, Object> authorization(HttpServletRequest request, String profile, AcmeState.Authorization authz) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("identifier", identifier(authz.identifier));
+        // RFC 8555 section 7.1.4: a wildcard's authorization names the base domain and says wildcard.
+        body.put("identifier", Map.of("type", authz.identifier.type(), "value", baseName(authz.identifier)));
         body.put("status", authz.status.wire());
         body.put("expires", authz.expires.toString());
-        body.put("challenges", List.of(challenge(request, profile, authz)));
+        body.put("challenges", authz.challenges.stream().map(challenge -> challenge(request, profile, challenge)).toList());
+        if (AcmeProfile.isWildcard(authz.identifier)) {
+            body.put("wildcard", true);
+        }
         return body;
     }
 
-    private Map<String, Object> challenge(HttpServletRequest request, String profile, AcmeState.Authorization authz) {
-        AcmeState.Challenge challenge = authz.http01;
+    private static String baseName(AcmeIdentifier identifier) {
+        return AcmeProfile.isWildcard(identifier) ? identifier.value().substring(2) : identifier.value();
+    }
+
+    private Map<String, Object> challenge(HttpServletRequest request, String profile, AcmeState.Challenge challenge) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "http-01");
+        body.put("type", challenge.type);
         body.put("url", base(request, profile) + "/chall/" + challenge.id);
         body.put("status", challenge.status.wire());
         body.put("token", challenge.token);
@@ -654,7 +800,15 @@ public final class AcmeController {
         } catch (AcmeProblem problem) {
             LOG.log(System.Logger.Level.INFO, "ACME {0} from {1}: {2} ({3})", printable(request.getRequestURI()), request.getRemoteAddr(),
                     problem.error().type(), problem.detail());
-            response = ResponseEntity.status(problem.error().status()).contentType(PROBLEM).body(problemBody(problem));
+            ResponseEntity.BodyBuilder refusal = ResponseEntity.status(problem.error().status()).contentType(PROBLEM);
+            problem.location().ifPresent(location -> refusal.header(HttpHeaders.LOCATION, location));
+            response = refusal.body(problemBody(problem));
+        } catch (ValidationGate.Busy busy) {
+            AcmeProblem problem = busy.problem();
+            LOG.log(System.Logger.Level.INFO, "ACME {0} from {1}: {2} ({3})", printable(request.getRequestURI()), request.getRemoteAddr(),
+                    problem.error().type(), problem.detail());
+            response = ResponseEntity.status(problem.error().status()).contentType(PROBLEM)
+                    .header(HttpHeaders.RETRY_AFTER, String.valueOf(ValidationGate.RETRY_AFTER_SECONDS)).body(problemBody(problem));
         } catch (IOException e) {
             response = ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(PROBLEM)
                     .body(problemBody(new AcmeProblem(AcmeError.MALFORMED, "The request body could not be read.")));
@@ -671,6 +825,11 @@ public final class AcmeController {
                 .header(HttpHeaders.LINK, "<" + base(request, profile) + "/directory>;rel=\"index\"")
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .body(response.getBody());
+    }
+
+    /** Who asked, as the store records it: the external account too, so a team's certificates can be found after a restart. */
+    private static String requester(AcmeState.Account account) {
+        return "acme account " + account.id + (account.externalAccount == null ? "" : ", external account " + account.externalAccount);
     }
 
     private static Map<String, Object> problemBody(AcmeProblem problem) {

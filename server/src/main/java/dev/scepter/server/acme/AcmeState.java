@@ -28,14 +28,18 @@ final class AcmeState {
 
     static final class Account {
         final String id;
-        final JWK key;
-        final String thumbprint;
+        /** The account key, which a key change (RFC 8555 section 7.3.5) replaces. */
+        volatile JWK key;
+        volatile String thumbprint;
         volatile Status status = Status.VALID;
         volatile List<String> contact;
         final List<String> orders = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** The external account key id the account was bound with (RFC 8555 section 7.3.4), or null. */
+        final String externalAccount;
 
-        Account(String id, JWK key, String thumbprint, List<String> contact) {
+        Account(String id, JWK key, String thumbprint, List<String> contact, String externalAccount) {
             this.id = id;
+            this.externalAccount = externalAccount;
             this.key = key;
             this.thumbprint = thumbprint;
             this.contact = List.copyOf(contact);
@@ -43,14 +47,18 @@ final class AcmeState {
     }
 
     static final class Challenge {
+        static final String HTTP_01 = "http-01";
+        static final String DNS_01 = "dns-01";
         final String id;
+        final String type;
         final String token;
         volatile Status status = Status.PENDING;
         volatile Instant validated;
         volatile Map<String, Object> error;
 
-        Challenge(String id, String token) {
+        Challenge(String id, String type, String token) {
             this.id = id;
+            this.type = type;
             this.token = token;
         }
     }
@@ -60,15 +68,16 @@ final class AcmeState {
         final String accountId;
         final AcmeIdentifier identifier;
         final Instant expires;
-        final Challenge http01;
+        /** The challenges offered, any one of which, once valid, makes the authorization valid (RFC 8555 section 7.1.4). */
+        final List<Challenge> challenges;
         volatile Status status = Status.PENDING;
 
-        Authorization(String id, String accountId, AcmeIdentifier identifier, Instant expires, Challenge http01) {
+        Authorization(String id, String accountId, AcmeIdentifier identifier, Instant expires, List<Challenge> challenges) {
             this.id = id;
             this.accountId = accountId;
             this.identifier = identifier;
             this.expires = expires;
-            this.http01 = http01;
+            this.challenges = List.copyOf(challenges);
         }
     }
 
@@ -146,7 +155,7 @@ final class AcmeState {
                     for (String authzId : order.authorizations) {
                         Authorization authz = authorizations.remove(authzId);
                         if (authz != null) {
-                            authorizationByChallenge.remove(authz.http01.id);
+                            authz.challenges.forEach(challenge -> authorizationByChallenge.remove(challenge.id));
                         }
                     }
                     if (order.certificateId != null) {
@@ -154,6 +163,22 @@ final class AcmeState {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Gives the account the new key, unless another account has it already (then false and nothing
+     * changes); the old key no longer finds the account.
+     */
+    boolean changeKey(Account account, JWK newKey, String newThumbprint) {
+        synchronized (account) {
+            if (accountByThumbprint.putIfAbsent(newThumbprint, account.id) != null) {
+                return false;
+            }
+            accountByThumbprint.remove(account.thumbprint, account.id);
+            account.key = newKey;
+            account.thumbprint = newThumbprint;
+            return true;
         }
     }
 

@@ -1,38 +1,52 @@
 package dev.scepter.server.acme;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import dev.scepter.protocol.acme.AcmeError;
 import dev.scepter.protocol.acme.AcmeProblem;
 
 /**
  * HTTP-01 validation (RFC 8555 section 8.3): fetches
  * {@code http://NAME:PORT/.well-known/acme-challenge/TOKEN} (port 80 unless
- * {@code AppConfig:Acme:Http01Port} says otherwise) without following redirects, reads at most a
- * few hundred bytes, all within one deadline (10 seconds, connection to last byte), and compares the body, trimmed of white space, with the key authorization.
- * {@code localhost} and names under {@code .localhost} are fetched from 127.0.0.1 (RFC 6761).
+ * {@code AppConfig:Acme:Http01Port} says otherwise) without following redirects, and compares the
+ * body, trimmed of trailing white space, with the key authorization. Bounded: one deadline (10
+ * seconds, name resolution to last byte), at most {@value #MAX_HEAD} bytes of status line and headers,
+ * and at most {@value #MAX_BODY} bytes of body (chunk framing counted too); a longer answer is
+ * refused, not read. Each address of the name is tried in turn, except addresses that can never be
+ * an HTTP-01 target (any-local, link-local such as 169.254.0.0/16 and fe80::/10, multicast).
+ * {@code localhost} and names under {@code .localhost} are fetched from 127.0.0.1 (RFC 6761), still
+ * with the name in the {@code Host} header, as clients that serve several names (lego) match on it:
+ * hence a plain HTTP/1.1 exchange on a socket, where Java's HTTP client would not let us say
+ * {@code Host} ourselves.
  */
 final class Http01Validator {
 
-    private static final int MAX_BODY = 512;
+    static final int MAX_BODY = 512;
+    static final int MAX_HEAD = 8192;
+    /** Chunk size lines and their CRLFs on top of the body: generous for any honest server. */
+    private static final int MAX_FRAMING = 512;
+    private static final Pattern CHUNK_SIZE = Pattern.compile("[0-9a-fA-F]{1,8}");
     /** The whole fetch, connection to last byte: a server trickling its answer holds a request thread (and the challenge) no longer. */
     static final Duration DEADLINE = Duration.ofSeconds(10);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
     private final int port;
     private final Duration deadline;
 
@@ -45,84 +59,231 @@ final class Http01Validator {
         this.deadline = deadline;
     }
 
+    /** The answer broke HTTP/1.1 or our bounds: the target answered, but not with the key authorization. */
+    static final class BadAnswer extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        BadAnswer(String message) {
+            super(message);
+        }
+    }
+
+    /** {@code Host} as RFC 9110 section 7.2 has it: the port only when it is not 80. */
+    static String authority(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + (port == 80 ? "" : ":" + port);
+    }
+
     /** Why validation failed, or empty when the name served the key authorization. */
     Optional<AcmeProblem> validate(String host, String token, String keyAuthorization) {
         // RFC 6761 section 6.3: localhost and names under .localhost are the loopback address,
         // whatever the resolver says (glibc knows only "localhost" itself).
         boolean loopback = host.equals("localhost") || host.endsWith(".localhost");
-        String literal = loopback ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
-        URI uri = URI.create("http://" + literal + ":" + port + "/.well-known/acme-challenge/" + token);
-        CompletableFuture<HttpResponse<byte[]>> fetch = http.sendAsync(HttpRequest.newBuilder(uri).timeout(deadline).GET().build(),
-                info -> new FirstBytes(MAX_BODY));
+        String authority = authority(host, port);
+        String path = "/.well-known/acme-challenge/" + token;
+        String uri = "http://" + authority + path;
+        long end = System.nanoTime() + deadline.toNanos();
+        List<InetAddress> addresses;
         try {
-            HttpResponse<byte[]> response = fetch.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
-            String body = new String(response.body(), StandardCharsets.US_ASCII);
-            if (response.statusCode() != 200) {
-                return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " answered HTTP " + response.statusCode()));
-            }
-            if (!body.strip().equals(keyAuthorization)) {
-                return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " did not serve the key authorization"));
-            }
-            return Optional.empty();
+            // Within the deadline: the system resolver alone may take 30 seconds (3 servers, 2 tries, 5 s).
+            addresses = loopback ? List.of(InetAddress.getByName("127.0.0.1"))
+                    : BoundedCalls.within(() -> Arrays.stream(InetAddress.getAllByName(host)).filter(Http01Validator::mayBeTarget).toList(), deadline);
         } catch (TimeoutException e) {
-            fetch.cancel(true);
-            return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "no complete answer from " + uri + " within " + deadline.toSeconds() + " s"));
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "cannot fetch " + uri + ": " + cause.getClass().getSimpleName()));
+            return Optional.of(new AcmeProblem(AcmeError.DNS, "cannot resolve " + host + " within " + deadline.toSeconds() + " s"));
+        } catch (ExecutionException | IOException | RejectedExecutionException e) {
+            return Optional.of(new AcmeProblem(AcmeError.DNS, "cannot resolve " + host));
         } catch (InterruptedException e) {
-            fetch.cancel(true);
             Thread.currentThread().interrupt();
-            return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "interrupted while fetching " + uri));
+            return Optional.of(new AcmeProblem(AcmeError.DNS, "interrupted while resolving " + host));
+        }
+        if (addresses.isEmpty()) {
+            return Optional.of(new AcmeProblem(AcmeError.CONNECTION, host + " resolves to no address an HTTP-01 target may have"
+                    + " (any-local, link-local and multicast addresses are not fetched)"));
+        }
+        IOException last = null;
+        for (InetAddress address : addresses) {
+            try (Socket socket = new Socket()) {
+                try {
+                    socket.connect(new InetSocketAddress(address, port), (int) Math.max(1, Math.min(remaining(end), 5000)));
+                } catch (SocketTimeoutException e) {
+                    throw e;
+                } catch (IOException e) {
+                    last = e; // the next address may answer (an A record whose IPv6 twin is down, or the reverse)
+                    continue;
+                }
+                OutputStream out = socket.getOutputStream();
+                out.write(("GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nUser-Agent: Scepter-ACME\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Response response = read(socket, end);
+                if (response.status != 200) {
+                    return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " answered HTTP " + response.status
+                            + (response.status / 100 == 3 ? " (redirects are not followed)" : "")));
+                }
+                // RFC 8555 section 8.3: trailing white space may be ignored, leading may not.
+                if (!new String(response.body, StandardCharsets.US_ASCII).stripTrailing().equals(keyAuthorization)) {
+                    return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " did not serve the key authorization"));
+                }
+                return Optional.empty();
+            } catch (SocketTimeoutException e) {
+                return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "no complete answer from " + uri + " within " + deadline.toSeconds() + " s"));
+            } catch (BadAnswer e) {
+                return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " answered " + e.getMessage()));
+            } catch (IOException e) {
+                return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "cannot fetch " + uri + ": " + e.getClass().getSimpleName()));
+            }
+        }
+        return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "cannot connect to " + uri + ": " + last.getClass().getSimpleName()));
+    }
+
+    /** Addresses that are never a name's own web server: the CA host itself by another name, cloud metadata, multicast. */
+    static boolean mayBeTarget(InetAddress address) {
+        return !address.isAnyLocalAddress() && !address.isLinkLocalAddress() && !address.isMulticastAddress();
+    }
+
+    private record Response(int status, byte[] body) {
+    }
+
+    private static long remaining(long end) throws SocketTimeoutException {
+        long millis = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+        if (millis <= 0) {
+            throw new SocketTimeoutException("deadline");
+        }
+        return millis;
+    }
+
+    /** Bytes from the socket within the deadline, each counted against a budget. */
+    private static final class Bounded {
+        private final Socket socket;
+        private final InputStream in;
+        private final long end;
+        private int budget;
+
+        Bounded(Socket socket, long end, int budget) throws IOException {
+            this.socket = socket;
+            this.in = new BufferedInputStream(socket.getInputStream(), 1024);
+            this.end = end;
+            this.budget = budget;
+        }
+
+        /** One byte; the end of the stream or a spent budget is an error here. */
+        int next(String what) throws IOException {
+            if (budget-- <= 0) {
+                throw new BadAnswer(what + " beyond the " + (MAX_HEAD + MAX_BODY + MAX_FRAMING) + " bytes read at most");
+            }
+            socket.setSoTimeout((int) Math.max(1, remaining(end)));
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("the connection closed within " + what);
+            }
+            return b;
+        }
+
+        /** One byte, or -1 at the end of the stream. */
+        int nextOrEnd() throws IOException {
+            socket.setSoTimeout((int) Math.max(1, remaining(end)));
+            return in.read();
+        }
+
+        void expectCrlf(String what) throws IOException {
+            if (next(what) != '\r' || next(what) != '\n') {
+                throw new BadAnswer("no CRLF after " + what);
+            }
         }
     }
 
-    /** The first {@code limit} bytes of a body; the rest is not read (the subscription is cancelled). */
-    private static final class FirstBytes implements HttpResponse.BodySubscriber<byte[]> {
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final int limit;
-        private Flow.Subscription subscription;
-
-        FirstBytes(int limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription given) {
-            subscription = given;
-            given.request(1);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            for (ByteBuffer item : items) {
-                int n = Math.min(item.remaining(), limit - bytes.size());
-                byte[] chunk = new byte[n];
-                item.get(chunk);
-                bytes.write(chunk, 0, n);
+    /** Reads the status, the headers and the body (by Content-Length, chunks or to the end), all within the bounds. */
+    private static Response read(Socket socket, long end) throws IOException {
+        Bounded in = new Bounded(socket, end, MAX_HEAD + MAX_BODY + MAX_FRAMING);
+        ByteArrayOutputStream head = new ByteArrayOutputStream(512);
+        int window = 0;
+        while (window != 0x0D0A0D0A) {
+            if (head.size() >= MAX_HEAD) {
+                throw new BadAnswer("headers longer than " + MAX_HEAD + " bytes");
             }
-            if (bytes.size() >= limit) {
-                subscription.cancel();
-                result.complete(bytes.toByteArray());
-            } else {
-                subscription.request(1);
+            int b = in.next("the headers");
+            head.write(b);
+            window = window << 8 | b;
+        }
+        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+        String[] statusLine = lines[0].split(" ", 3);
+        int status;
+        try {
+            status = statusLine.length >= 2 && statusLine[0].startsWith("HTTP/1.") && statusLine[1].length() == 3 ? Integer.parseInt(statusLine[1]) : -1;
+        } catch (NumberFormatException e) {
+            status = -1;
+        }
+        if (status < 100) {
+            throw new BadAnswer("with no HTTP/1.x status line");
+        }
+        long length = -1;
+        boolean chunked = false;
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String name = lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT);
+            String value = lines[i].substring(colon + 1).strip();
+            if (name.equals("content-length")) {
+                if (!value.matches("[0-9]{1,18}")) {
+                    throw new BadAnswer("a Content-Length that is no number");
+                }
+                length = Long.parseLong(value);
+            } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
+                chunked = true;
             }
         }
-
-        @Override
-        public void onError(Throwable failure) {
-            result.completeExceptionally(failure);
+        if (status != 200) {
+            return new Response(status, new byte[0]); // the status is the answer; the body is not read
         }
-
-        @Override
-        public void onComplete() {
-            result.complete(bytes.toByteArray());
+        ByteArrayOutputStream body = new ByteArrayOutputStream(128);
+        if (chunked) {
+            while (true) {
+                StringBuilder sizeLine = new StringBuilder();
+                int b;
+                while ((b = in.next("a chunk size line")) != '\r') {
+                    if (sizeLine.length() >= 64) {
+                        throw new BadAnswer("a chunk size line longer than 64 bytes");
+                    }
+                    sizeLine.append((char) b);
+                }
+                if (in.next("a chunk size line") != '\n') {
+                    throw new BadAnswer("a chunk size line without CRLF");
+                }
+                String size = sizeLine.toString();
+                int semicolon = size.indexOf(';');
+                size = (semicolon < 0 ? size : size.substring(0, semicolon)).stripTrailing();
+                if (!CHUNK_SIZE.matcher(size).matches()) {
+                    throw new BadAnswer("a chunk size that is not 1 to 8 hex digits");
+                }
+                long chunk = Long.parseLong(size, 16);
+                if (chunk == 0) {
+                    break; // trailers, if any, are not read: the body is complete
+                }
+                if (body.size() + chunk > MAX_BODY) {
+                    throw new BadAnswer("a body longer than " + MAX_BODY + " bytes");
+                }
+                for (long i = 0; i < chunk; i++) {
+                    body.write(in.next("a chunk"));
+                }
+                in.expectCrlf("a chunk");
+            }
+        } else if (length >= 0) {
+            if (length > MAX_BODY) {
+                throw new BadAnswer("a body of " + length + " bytes, more than " + MAX_BODY);
+            }
+            for (long i = 0; i < length; i++) {
+                body.write(in.next("the body"));
+            }
+        } else {
+            int b;
+            while ((b = in.nextOrEnd()) >= 0) {
+                if (body.size() >= MAX_BODY) {
+                    throw new BadAnswer("a body longer than " + MAX_BODY + " bytes");
+                }
+                body.write(b);
+            }
         }
+        return new Response(status, body.toByteArray());
     }
 }

@@ -1,0 +1,84 @@
+package dev.scepter.server.acme;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scepter.protocol.acme.AcmeError;
+import dev.scepter.protocol.acme.AcmeProblem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DNS-01's hook: a program given the record's name, without a shell, whose output lines are the
+ * TXT values; one that hangs, floods or fails is a {@code dns} problem, not a hung request.
+ */
+class Dns01ValidatorTest {
+
+    @TempDir
+    Path dir;
+
+    private Path script(String body) throws Exception {
+        Path script = Files.createTempFile(dir, "hook-", ".sh");
+        Files.writeString(script, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        return script;
+    }
+
+    @Test
+    void theDigestOfTheKeyAuthorizationAmongTheValuesValidates() throws Exception {
+        // RFC 8555 section 8.4's digest; the hook gets the record's name as its one argument, unsplit.
+        String keyAuthorization = "token.thumbprint";
+        Path hook = script("[ \"$#\" = 1 ] && [ \"$1\" = '_acme-challenge.www.example.com' ] || exit 3\necho other\necho '  "
+                + Dns01Validator.digest(keyAuthorization) + "  '");
+        Dns01Validator validator = new Dns01Validator(new Dns01Validator.CommandLookup(hook.toString()));
+        assertThat(validator.validate("www.example.com", keyAuthorization)).isEmpty();
+        assertThat(validator.validate("www.example.com", "token.other")).map(AcmeProblem::error).hasValue(AcmeError.INCORRECT_RESPONSE);
+        assertThat(validator.validate("other.example.com", keyAuthorization)).map(AcmeProblem::error).hasValue(AcmeError.DNS);
+        assertThat(Dns01Validator.digest("abc")).isEqualTo("ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");
+    }
+
+    @Test
+    void aHookPastItsDeadlineIsCutOff() throws Exception {
+        Dns01Validator.CommandLookup lookup = new Dns01Validator.CommandLookup(script("sleep 30").toString(), Duration.ofMillis(500));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> lookup.txt("_acme-challenge.www.example.com")).isInstanceOf(Dns01Validator.LookupFailure.class)
+                .hasMessageContaining("took longer");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aHookPrintingTooMuchOrFailingIsALookupFailure() throws Exception {
+        assertThatThrownBy(() -> new Dns01Validator.CommandLookup(script("yes").toString()).txt("_acme-challenge.a.example.com"))
+                .isInstanceOf(Dns01Validator.LookupFailure.class).hasMessageContaining("more than");
+        assertThatThrownBy(() -> new Dns01Validator.CommandLookup(script("echo value; exit 2").toString()).txt("_acme-challenge.a.example.com"))
+                .isInstanceOf(Dns01Validator.LookupFailure.class).hasMessageContaining("exited with 2");
+        assertThatThrownBy(() -> new Dns01Validator.CommandLookup(dir.resolve("missing").toString()).txt("_acme-challenge.a.example.com"))
+                .isInstanceOf(Dns01Validator.LookupFailure.class).hasMessageContaining("cannot be run");
+        Optional<AcmeProblem> problem = new Dns01Validator(name -> List.of()).validate("a.example.com", "t.k");
+        assertThat(problem).map(AcmeProblem::error).hasValue(AcmeError.INCORRECT_RESPONSE);
+    }
+
+    @Test
+    void theCharacterStringsOfOneTxtRecordAreJoinedAsJndiGivesThem() {
+        assertThat(Dns01Validator.DnsLookup.joined("abcdef")).isEqualTo("abcdef");
+        assertThat(Dns01Validator.DnsLookup.joined("abc def")).as("one value split in two strings").isEqualTo("abcdef");
+        assertThat(Dns01Validator.DnsLookup.joined("\"a b\" c")).isEqualTo("a bc");
+        Optional<AcmeProblem> split = new Dns01Validator(name -> List.of(Dns01Validator.DnsLookup.joined(
+                Dns01Validator.digest("t.k").substring(0, 20) + " " + Dns01Validator.digest("t.k").substring(20)))).validate("a.example.com", "t.k");
+        assertThat(split).isEmpty();
+    }
+
+    @Test
+    void aHookThatExitsLeavingAChildWithItsStdoutIsNotWaitedFor() throws Exception {
+        long start = System.nanoTime();
+        List<String> values = new Dns01Validator.CommandLookup(script("echo value\nsleep 5 &\nexit 0").toString()).txt("_acme-challenge.a.example.com");
+        assertThat(values).containsExactly("value");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("not held until the child closes stdout").isLessThan(java.time.Duration.ofSeconds(4));
+    }
+}
