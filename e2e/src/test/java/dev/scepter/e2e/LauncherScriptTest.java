@@ -135,7 +135,7 @@ class LauncherScriptTest {
     }
 
     @Test
-    void aHeapCapUnder32MiBOrByShareOfMemoryIsNotContradictedByTheDefaults() throws Exception {
+    void aHeapCapUnder32MiBAShareOfMemoryOrAStartSizeOver512MiBIsNotContradictedByTheDefaults() throws Exception {
         StringBuilder small = new StringBuilder();
         Result result = runWithJava("-Xmx16m", small);
         assertThat(result.exit()).as(result.err()).isZero();
@@ -145,5 +145,10 @@ class LauncherScriptTest {
         result = runWithJava("-XX:MaxRAMPercentage=75", share);
         assertThat(result.exit()).as(result.err()).isZero();
         assertThat(share.toString()).contains("-XX:MaxRAMPercentage=75").doesNotContain("MaxHeapSize=536870912");
+
+        StringBuilder large = new StringBuilder();
+        result = runWithJava("-Xms1g", large);
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(large.toString()).contains("-XX:InitialHeapSize=1073741824").doesNotContain("MaxHeapSize=536870912");
     }
 }
