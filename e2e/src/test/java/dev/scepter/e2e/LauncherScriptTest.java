@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/scepter} on a machine without a usable Java: it says that Java 17 or newer is needed
  * and how to install it on Debian, instead of the Maven wrapper's words about {@code JAVA_HOME}
- * or bash's "java: not found".
+ * or bash's "java: not found"; and the memory defaults it gives the JVM, which the user's
+ * {@code SCEPTER_JAVA_OPTS} replace family by family instead of colliding with them.
  */
 class LauncherScriptTest {
 
@@ -87,5 +88,67 @@ class LauncherScriptTest {
         Result result = run(bin, Map.of());
         assertToldToInstallJava17(result);
         assertThat(result.err()).contains("Java 8");
+    }
+
+    /**
+     * The launcher with this JVM and the built jar; {@code -XX:+PrintCommandLineFlags} makes the JVM
+     * print the flags it really runs with, on standard output.
+     */
+    private static Result runWithJava(String javaOpts, StringBuilder out) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("bin/scepter").toString(), "--version").directory(ROOT.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("SCEPTER_JAVA_OPTS", javaOpts + " -XX:+PrintCommandLineFlags");
+        builder.environment().remove("JAVA_TOOL_OPTIONS");
+        builder.environment().remove("JDK_JAVA_OPTIONS");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        java.util.concurrent.CompletableFuture<String> stdout = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        out.append(stdout.get(10, TimeUnit.SECONDS));
+        return new Result(process.exitValue(), err);
+    }
+
+    @Test
+    void theMemoryDefaultsAreTheSerialCollectorAndAHeapOfAtMost512MiB() throws Exception {
+        StringBuilder out = new StringBuilder();
+        Result result = runWithJava("", out);
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(out.toString()).contains("-XX:+UseSerialGC").contains("-XX:MaxHeapSize=536870912")
+                .contains("-XX:InitialHeapSize=33554432").contains("-XX:+ExitOnOutOfMemoryError").contains("Scepter ");
+    }
+
+    @Test
+    void anotherCollectorAndHeapInScepterJavaOptsReplaceTheDefaults() throws Exception {
+        StringBuilder out = new StringBuilder();
+        Result result = runWithJava("-XX:+UseG1GC -Xmx1g", out);
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.err()).doesNotContain("Multiple garbage collectors");
+        assertThat(out.toString()).contains("-XX:+UseG1GC").contains("-XX:MaxHeapSize=1073741824")
+                .doesNotContain("UseSerialGC").contains("Scepter ");
+    }
+
+    @Test
+    void aHeapCapUnder32MiBAShareOfMemoryOrAStartSizeOver512MiBIsNotContradictedByTheDefaults() throws Exception {
+        StringBuilder small = new StringBuilder();
+        Result result = runWithJava("-Xmx16m", small);
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(small.toString()).contains("-XX:MaxHeapSize=16777216").doesNotContain("InitialHeapSize=33554432");
+
+        StringBuilder share = new StringBuilder();
+        result = runWithJava("-XX:MaxRAMPercentage=75", share);
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(share.toString()).contains("-XX:MaxRAMPercentage=75").doesNotContain("MaxHeapSize=536870912");
+
+        StringBuilder large = new StringBuilder();
+        result = runWithJava("-Xms1g", large);
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(large.toString()).contains("-XX:InitialHeapSize=1073741824").doesNotContain("MaxHeapSize=536870912");
     }
 }

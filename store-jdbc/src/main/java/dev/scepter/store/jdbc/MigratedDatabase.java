@@ -83,8 +83,10 @@ record MigratedDatabase(HikariDataSource pool, String description) {
      */
     static JdbcStorage.Inspection inspect(String jdbcUrl, String user, String password) {
         String shownUrl = redact(jdbcUrl);
-        try {
-            // No pool: Flyway's own connections, then one plain connection to count.
+        // No pool: one plain connection, held while Flyway opens its own, and used to count. Held,
+        // it keeps the embedded database open, which H2 would otherwise close and open again (with
+        // its AUTO_SERVER listener) between Flyway's connections and the count: one open less at start.
+        try (Connection connection = java.sql.DriverManager.getConnection(jdbcUrl, user, password)) {
             java.util.List<String> pending = java.util.Arrays.stream(Flyway.configure()
                             .dataSource(jdbcUrl, user, password)
                             .locations("classpath:db/migration")
@@ -93,8 +95,7 @@ record MigratedDatabase(HikariDataSource pool, String description) {
                             .load().info().pending())
                     .map(m -> "V" + m.getVersion() + " " + m.getDescription()).toList();
             long certificates = 0;
-            try (Connection connection = java.sql.DriverManager.getConnection(jdbcUrl, user, password);
-                    var statement = connection.createStatement();
+            try (var statement = connection.createStatement();
                     var rows = statement.executeQuery("select count(*) from issued_certificate")) {
                 rows.next();
                 certificates = rows.getLong(1);
@@ -102,7 +103,7 @@ record MigratedDatabase(HikariDataSource pool, String description) {
                 // Before V1 there is no table, and so no certificate.
             }
             return new JdbcStorage.Inspection(pending, certificates);
-        } catch (RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             throw new StorageException("cannot inspect the database at " + shownUrl + ": " + rootMessage(e), e);
         }
     }
