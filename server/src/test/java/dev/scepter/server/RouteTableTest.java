@@ -76,7 +76,9 @@ class RouteTableTest {
             "POST /acme/{profile}/new-account", "POST /acme/{profile}/account/{id}", "POST /acme/{profile}/account/{id}/orders",
             "POST /acme/{profile}/new-order", "POST /acme/{profile}/order/{id}", "POST /acme/{profile}/authz/{id}",
             "POST /acme/{profile}/chall/{id}", "POST /acme/{profile}/order/{id}/finalize", "POST /acme/{profile}/cert/{id}",
-            "POST /acme/{profile}/revoke-cert",
+            "POST /acme/{profile}/revoke-cert", "POST /acme/{profile}/key-change",
+            // Renewal information (RFC 9773) is an anonymous GET by design: it tells only when to renew.
+            "GET /acme/{profile}/renewal-info/{certId}",
             "* /error");
 
     private static RunningServer server;
