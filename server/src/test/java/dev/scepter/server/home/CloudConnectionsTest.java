@@ -90,9 +90,16 @@ class CloudConnectionsTest {
                 assertThat(row.state()).as("as last known").isEqualTo(ConnectionStatus.State.CONNECTED);
                 assertThat(row.reason()).startsWith("answered (checked at ").endsWith("; being checked again)");
             });
+            // The second check runs on the connections' own thread, which may not have begun yet under load: wait
+            // for it to begin, then ask many times more; still only that one check is under way.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (jamf.checks.get() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             for (int i = 0; i < 20; i++) {
                 connections.statuses();
             }
+            Thread.sleep(100);
             assertThat(jamf.checks.get()).as("one check under way, however many ask").isEqualTo(2);
 
             jamf.answer.get().countDown();
