@@ -130,7 +130,7 @@ final class TableCertificateStore implements CertificateStore {
                     return RevocationOutcome.ALREADY_REVOKED;
                 }
                 CertificateEntity.setRevocation(entity, Optional.of(revocation));
-                if (updateIfUnchanged(entity)) {
+                if (Tables.updateIfUnchanged(table, entity)) {
                     return RevocationOutcome.REVOKED;
                 }
             }
@@ -150,7 +150,7 @@ final class TableCertificateStore implements CertificateStore {
                 }
                 TableEntity entity = found.get();
                 CertificateEntity.setRevocation(entity, Optional.empty());
-                if (updateIfUnchanged(entity)) {
+                if (Tables.updateIfUnchanged(table, entity)) {
                     return true;
                 }
             }
@@ -331,19 +331,6 @@ final class TableCertificateStore implements CertificateStore {
         } catch (RuntimeException e) {
             if (Tables.status(e, 404) && !isTableMissing(e)) {
                 return Optional.empty();
-            }
-            throw e;
-        }
-    }
-
-    /** The update, if nobody changed the entity since it was read (its ETag); false when somebody did. */
-    private boolean updateIfUnchanged(TableEntity entity) {
-        try {
-            table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null, null);
-            return true;
-        } catch (RuntimeException e) {
-            if (Tables.status(e, 412)) {
-                return false;
             }
             throw e;
         }

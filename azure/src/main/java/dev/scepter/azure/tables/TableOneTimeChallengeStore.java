@@ -2,7 +2,6 @@ package dev.scepter.azure.tables;
 
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.TableEntity;
-import com.azure.data.tables.models.TableEntityUpdateMode;
 import dev.scepter.authority.store.OneTimeChallengeStore;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -55,15 +54,7 @@ final class TableOneTimeChallengeStore implements OneTimeChallengeStore {
             TableEntity entity = found.get();
             entity.addProperty("Used", true);
             entity.addProperty("UsedAt", Tables.time(now));
-            try {
-                table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null, null);
-                return true;
-            } catch (RuntimeException e) {
-                if (Tables.status(e, 412)) {
-                    return false;
-                }
-                throw e;
-            }
+            return Tables.updateIfUnchanged(table, entity);
         });
     }
 
@@ -81,15 +72,7 @@ final class TableOneTimeChallengeStore implements OneTimeChallengeStore {
             }
             // UsedAt stays as a trace of the use given back; the next consume overwrites it.
             entity.addProperty("Used", false);
-            try {
-                table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null, null);
-                return true;
-            } catch (RuntimeException e) {
-                if (Tables.status(e, 412)) {
-                    return false;
-                }
-                throw e;
-            }
+            return Tables.updateIfUnchanged(table, entity);
         });
     }
 

@@ -4,6 +4,7 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.data.tables.TableClient;
 import com.azure.data.tables.models.ListEntitiesOptions;
 import com.azure.data.tables.models.TableEntity;
+import com.azure.data.tables.models.TableEntityUpdateMode;
 import com.azure.data.tables.models.TableServiceException;
 import dev.scepter.authority.store.StoreUnavailableException;
 import java.time.Instant;
@@ -103,6 +104,19 @@ final class Tables {
     }
 
     /** Whether Table Storage answered with this status: the caller's case, not an outage. */
+    /** The update, if nobody changed the entity since it was read (its ETag); false when somebody did. */
+    static boolean updateIfUnchanged(TableClient table, TableEntity entity) {
+        try {
+            table.updateEntityWithResponse(entity, TableEntityUpdateMode.REPLACE, true, null, null);
+            return true;
+        } catch (RuntimeException e) {
+            if (status(e, 412)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     static boolean status(RuntimeException e, int status) {
         return e instanceof HttpResponseException http && http.getResponse() != null && http.getResponse().getStatusCode() == status;
     }
