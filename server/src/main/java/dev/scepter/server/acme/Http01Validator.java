@@ -7,32 +7,53 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import dev.scepter.protocol.acme.AcmeError;
 import dev.scepter.protocol.acme.AcmeProblem;
 
 /**
  * HTTP-01 validation (RFC 8555 section 8.3): fetches
  * {@code http://NAME:PORT/.well-known/acme-challenge/TOKEN} (port 80 unless
- * {@code AppConfig:Acme:Http01Port} says otherwise) without following redirects, and compares the
- * body, trimmed of trailing white space, with the key authorization. Bounded: one deadline (10
- * seconds, name resolution to last byte), at most {@value #MAX_HEAD} bytes of status line and headers,
- * and at most {@value #MAX_BODY} bytes of body (chunk framing counted too); a longer answer is
- * refused, not read. Each address of the name is tried in turn, except addresses that can never be
- * an HTTP-01 target (any-local, link-local such as 169.254.0.0/16 and fe80::/10, multicast).
+ * {@code AppConfig:Acme:Http01Port} says otherwise) and compares the body, trimmed of trailing
+ * white space, with the key authorization. Redirects (301, 302, 303, 307, 308) are followed, as
+ * section 8.3 says a server SHOULD, under Let's Encrypt's rules: at most {@value #MAX_REDIRECTS} of
+ * them, each to {@code http} on the HTTP-01 port or to {@code https} on 443 (never from https back
+ * to http), each target's addresses checked as the first one's, no target visited twice. An https
+ * hop speaks TLS 1.2 or 1.3 and does not check the certificate: the key authorization in the body
+ * is the proof, not the certificate, which is often the very one being obtained.
+ * Bounded: one deadline (10 seconds, every name resolution, connection, handshake and answer of
+ * every hop), at most {@value #MAX_HEAD} bytes of status line and headers per answer, and at most
+ * {@value #MAX_BODY} bytes of body (chunk framing counted too); a longer answer is refused, not
+ * read, and a redirect's body is not read at all. Each address of a name is tried in turn, except
+ * addresses that can never be an HTTP-01 target (any-local, link-local such as 169.254.0.0/16 and
+ * fe80::/10, multicast), which are never connected to.
  * {@code localhost} and names under {@code .localhost} are fetched from 127.0.0.1 (RFC 6761), still
  * with the name in the {@code Host} header, as clients that serve several names (lego) match on it:
  * hence a plain HTTP/1.1 exchange on a socket, where Java's HTTP client would not let us say
@@ -42,12 +63,17 @@ final class Http01Validator {
 
     static final int MAX_BODY = 512;
     static final int MAX_HEAD = 8192;
+    /** Redirects followed at most, as Let's Encrypt. */
+    static final int MAX_REDIRECTS = 10;
+    static final int HTTPS_PORT = 443;
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
     /** Chunk size lines and their CRLFs on top of the body: generous for any honest server. */
     private static final int MAX_FRAMING = 512;
     private static final Pattern CHUNK_SIZE = Pattern.compile("[0-9a-fA-F]{1,8}");
     /** The whole fetch, connection to last byte: a server trickling its answer holds a request thread (and the challenge) no longer. */
     static final Duration DEADLINE = Duration.ofSeconds(10);
     private final int port;
+    private final int httpsPort;
     private final Duration deadline;
 
     Http01Validator(int port) {
@@ -55,7 +81,13 @@ final class Http01Validator {
     }
 
     Http01Validator(int port, Duration deadline) {
+        this(port, HTTPS_PORT, deadline);
+    }
+
+    /** {@code httpsPort} is the one port an https redirect may name: 443, another only for tests on loopback. */
+    Http01Validator(int port, int httpsPort, Duration deadline) {
         this.port = port;
+        this.httpsPort = httpsPort;
         this.deadline = deadline;
     }
 
@@ -68,71 +100,228 @@ final class Http01Validator {
         }
     }
 
-    /** {@code Host} as RFC 9110 section 7.2 has it: the port only when it is not 80. */
+    /** {@code Host} as RFC 9110 section 7.2 has it: the port only when it is the scheme's default. */
     static String authority(String host, int port) {
-        return (host.contains(":") ? "[" + host + "]" : host) + (port == 80 ? "" : ":" + port);
+        return authority(host, port, 80);
+    }
+
+    private static String authority(String host, int port, int defaultPort) {
+        return (host.contains(":") ? "[" + host + "]" : host) + (port == defaultPort ? "" : ":" + port);
+    }
+
+    /** One hop: where to connect and what to ask for. {@code host} is a name or an address literal (IPv6 without brackets). */
+    private record Target(boolean tls, String host, int port, String pathAndQuery) {
+        String authority() {
+            return Http01Validator.authority(host, port, tls ? 443 : 80);
+        }
+
+        String uri() {
+            return (tls ? "https://" : "http://") + authority() + pathAndQuery;
+        }
     }
 
     /** Why validation failed, or empty when the name served the key authorization. */
     Optional<AcmeProblem> validate(String host, String token, String keyAuthorization) {
+        long end = System.nanoTime() + deadline.toNanos();
+        Target target = new Target(false, host, port, "/.well-known/acme-challenge/" + token);
+        Set<String> visited = new HashSet<>();
+        try {
+            for (int redirects = 0;; redirects++) {
+                visited.add(target.uri());
+                Response response = fetch(target, end);
+                if (REDIRECTS.contains(response.status)) {
+                    if (redirects == MAX_REDIRECTS) {
+                        throw new AcmeProblem(AcmeError.CONNECTION, target.uri() + " redirects once more after " + MAX_REDIRECTS
+                                + " redirects, the most followed");
+                    }
+                    Target next = redirect(target, response);
+                    if (!visited.add(next.uri())) {
+                        throw new AcmeProblem(AcmeError.CONNECTION, target.uri() + " redirects to " + next.uri() + ", visited before: a redirect loop");
+                    }
+                    target = next;
+                    continue;
+                }
+                if (response.status != 200) {
+                    throw new AcmeProblem(AcmeError.INCORRECT_RESPONSE, target.uri() + " answered HTTP " + response.status);
+                }
+                // RFC 8555 section 8.3: trailing white space may be ignored, leading may not.
+                if (!new String(response.body, StandardCharsets.US_ASCII).stripTrailing().equals(keyAuthorization)) {
+                    throw new AcmeProblem(AcmeError.INCORRECT_RESPONSE, target.uri() + " did not serve the key authorization");
+                }
+                return Optional.empty();
+            }
+        } catch (AcmeProblem problem) {
+            return Optional.of(problem);
+        }
+    }
+
+    /**
+     * The target a redirect names, if the rules allow it: a Location, absolute or relative (RFC 9110
+     * section 10.2.2), http on the HTTP-01 port or https on 443, never from https back to http.
+     */
+    private Target redirect(Target from, Response response) {
+        String what = from.uri() + " answered HTTP " + response.status;
+        if (response.location == null) {
+            throw new AcmeProblem(AcmeError.INCORRECT_RESPONSE, what + " without a Location");
+        }
+        URI to;
+        try {
+            to = new URI(from.uri()).resolve(new URI(response.location));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new AcmeProblem(AcmeError.INCORRECT_RESPONSE, what + " with a Location that is no URI");
+        }
+        String scheme = to.getScheme() == null ? "" : to.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new AcmeProblem(AcmeError.CONNECTION, what + " to a " + (scheme.isEmpty() ? "URI without scheme" : scheme + " URI")
+                    + "; only http and https are followed");
+        }
+        boolean tls = scheme.equals("https");
+        if (from.tls() && !tls) {
+            throw new AcmeProblem(AcmeError.CONNECTION, what + " from https back to http, which is not followed");
+        }
+        String host = to.getHost();
+        if (host == null || host.isEmpty()) {
+            throw new AcmeProblem(AcmeError.INCORRECT_RESPONSE, what + " with a Location without a host name");
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int allowed = tls ? httpsPort : port;
+        int toPort = to.getPort() < 0 ? (tls ? 443 : 80) : to.getPort();
+        if (toPort != allowed) {
+            throw new AcmeProblem(AcmeError.CONNECTION, what + " to port " + toPort + "; only " + scheme + " on port " + allowed + " is followed");
+        }
+        // In ASCII, non-ASCII characters percent-encoded: a URI's raw path and query then hold no
+        // space, CR, LF or other byte that could not go on the request line as it is.
+        URI ascii;
+        try {
+            ascii = new URI(to.toASCIIString());
+        } catch (URISyntaxException e) {
+            throw new AcmeProblem(AcmeError.INCORRECT_RESPONSE, what + " with a Location that is no URI");
+        }
+        String path = ascii.getRawPath() == null || ascii.getRawPath().isEmpty() ? "/" : ascii.getRawPath();
+        return new Target(tls, host.toLowerCase(Locale.ROOT), toPort, path + (ascii.getRawQuery() == null ? "" : "?" + ascii.getRawQuery()));
+    }
+
+    /** One request on one hop: the name resolved within the deadline, each address the policy allows tried in turn. */
+    private Response fetch(Target target, long end) {
+        String host = target.host();
+        String uri = target.uri();
         // RFC 6761 section 6.3: localhost and names under .localhost are the loopback address,
         // whatever the resolver says (glibc knows only "localhost" itself).
         boolean loopback = host.equals("localhost") || host.endsWith(".localhost");
-        String authority = authority(host, port);
-        String path = "/.well-known/acme-challenge/" + token;
-        String uri = "http://" + authority + path;
-        long end = System.nanoTime() + deadline.toNanos();
         List<InetAddress> addresses;
         try {
             // Within the deadline: the system resolver alone may take 30 seconds (3 servers, 2 tries, 5 s).
             addresses = loopback ? List.of(InetAddress.getByName("127.0.0.1"))
-                    : BoundedCalls.within(() -> Arrays.stream(InetAddress.getAllByName(host)).filter(Http01Validator::mayBeTarget).toList(), deadline);
+                    : BoundedCalls.within(() -> Arrays.stream(InetAddress.getAllByName(host)).filter(Http01Validator::mayBeTarget).toList(),
+                            Duration.ofNanos(Math.max(0, end - System.nanoTime())));
         } catch (TimeoutException e) {
-            return Optional.of(new AcmeProblem(AcmeError.DNS, "cannot resolve " + host + " within " + deadline.toSeconds() + " s"));
+            throw new AcmeProblem(AcmeError.DNS, "cannot resolve " + host + " within " + deadline.toSeconds() + " s");
         } catch (ExecutionException | IOException | RejectedExecutionException e) {
-            return Optional.of(new AcmeProblem(AcmeError.DNS, "cannot resolve " + host));
+            throw new AcmeProblem(AcmeError.DNS, "cannot resolve " + host);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.of(new AcmeProblem(AcmeError.DNS, "interrupted while resolving " + host));
+            throw new AcmeProblem(AcmeError.DNS, "interrupted while resolving " + host);
         }
         if (addresses.isEmpty()) {
-            return Optional.of(new AcmeProblem(AcmeError.CONNECTION, host + " resolves to no address an HTTP-01 target may have"
-                    + " (any-local, link-local and multicast addresses are not fetched)"));
+            throw new AcmeProblem(AcmeError.CONNECTION, host + " resolves to no address an HTTP-01 target may have"
+                    + " (any-local, link-local and multicast addresses are not fetched)");
         }
         IOException last = null;
         for (InetAddress address : addresses) {
             try (Socket socket = new Socket()) {
                 try {
-                    socket.connect(new InetSocketAddress(address, port), (int) Math.max(1, Math.min(remaining(end), 5000)));
+                    socket.connect(new InetSocketAddress(address, target.port()), (int) Math.max(1, Math.min(remaining(end), 5000)));
                 } catch (SocketTimeoutException e) {
                     throw e;
                 } catch (IOException e) {
                     last = e; // the next address may answer (an A record whose IPv6 twin is down, or the reverse)
                     continue;
                 }
-                OutputStream out = socket.getOutputStream();
-                out.write(("GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nUser-Agent: Scepter-ACME\r\nAccept: */*\r\nConnection: close\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
+                Socket exchange = target.tls() ? tls(socket, target, end) : socket;
+                OutputStream out = exchange.getOutputStream();
+                out.write(("GET " + target.pathAndQuery() + " HTTP/1.1\r\nHost: " + target.authority()
+                        + "\r\nUser-Agent: Scepter-ACME\r\nAccept: */*\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                Response response = read(socket, end);
-                if (response.status != 200) {
-                    return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " answered HTTP " + response.status
-                            + (response.status / 100 == 3 ? " (redirects are not followed)" : "")));
-                }
-                // RFC 8555 section 8.3: trailing white space may be ignored, leading may not.
-                if (!new String(response.body, StandardCharsets.US_ASCII).stripTrailing().equals(keyAuthorization)) {
-                    return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " did not serve the key authorization"));
-                }
-                return Optional.empty();
+                return read(exchange, end);
             } catch (SocketTimeoutException e) {
-                return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "no complete answer from " + uri + " within " + deadline.toSeconds() + " s"));
+                throw new AcmeProblem(AcmeError.CONNECTION, "no complete answer from " + uri + " within " + deadline.toSeconds() + " s");
             } catch (BadAnswer e) {
-                return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " answered " + e.getMessage()));
+                throw new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " answered " + e.getMessage());
+            } catch (SSLException e) {
+                throw new AcmeProblem(AcmeError.CONNECTION, "no TLS 1.2 or 1.3 session with " + uri + ": " + e.getClass().getSimpleName());
             } catch (IOException e) {
-                return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "cannot fetch " + uri + ": " + e.getClass().getSimpleName()));
+                throw new AcmeProblem(AcmeError.CONNECTION, "cannot fetch " + uri + ": " + e.getClass().getSimpleName());
             }
         }
-        return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "cannot connect to " + uri + ": " + last.getClass().getSimpleName()));
+        throw new AcmeProblem(AcmeError.CONNECTION, "cannot connect to " + uri + ": " + last.getClass().getSimpleName());
+    }
+
+    /** TLS 1.2 or 1.3 over the connected socket, the name sent as SNI, the handshake within the deadline; any certificate accepted. */
+    private static Socket tls(Socket socket, Target target, long end) throws IOException {
+        SSLSocket tls = (SSLSocket) AnyCertificate.CONTEXT.getSocketFactory().createSocket(socket, target.host(), target.port(), true);
+        SSLParameters parameters = tls.getSSLParameters();
+        parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        if (!target.host().contains(":") && !target.host().matches("[0-9.]+")) {
+            try {
+                parameters.setServerNames(List.of(new SNIHostName(target.host())));
+            } catch (IllegalArgumentException e) {
+                parameters.setServerNames(List.of()); // a name SNI cannot carry: the handshake goes without it
+            }
+        }
+        tls.setSSLParameters(parameters);
+        tls.setSoTimeout((int) Math.max(1, remaining(end)));
+        tls.startHandshake();
+        return tls;
+    }
+
+    /**
+     * Trusts any certificate, as Let's Encrypt does on an https redirect: HTTP-01 is proved by the
+     * key authorization in the body, and a name asking for its first certificate has no valid one.
+     * An {@link X509ExtendedTrustManager}, so that JSSE adds no host name check of its own.
+     */
+    private static final class AnyCertificate extends X509ExtendedTrustManager {
+        static final SSLContext CONTEXT = context();
+
+        private static SSLContext context() {
+            try {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, new TrustManager[] {new AnyCertificate()}, null);
+                return context;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("TLS is always there", e);
+            }
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
     }
 
     /** Addresses that are never a name's own web server: the CA host itself by another name, cloud metadata, multicast. */
@@ -140,7 +329,8 @@ final class Http01Validator {
         return !address.isAnyLocalAddress() && !address.isLinkLocalAddress() && !address.isMulticastAddress();
     }
 
-    private record Response(int status, byte[] body) {
+    /** The status, the body of a 200, and the Location of a redirect. */
+    private record Response(int status, byte[] body, String location) {
     }
 
     private static long remaining(long end) throws SocketTimeoutException {
@@ -217,6 +407,7 @@ final class Http01Validator {
         }
         long length = -1;
         boolean chunked = false;
+        String location = null;
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
             if (colon <= 0) {
@@ -229,12 +420,14 @@ final class Http01Validator {
                     throw new BadAnswer("a Content-Length that is no number");
                 }
                 length = Long.parseLong(value);
+            } else if (name.equals("location")) {
+                location = value;
             } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
                 chunked = true;
             }
         }
         if (status != 200) {
-            return new Response(status, new byte[0]); // the status is the answer; the body is not read
+            return new Response(status, new byte[0], location); // the status (and a redirect's Location) is the answer; the body is not read
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream(128);
         if (chunked) {
@@ -284,6 +477,6 @@ final class Http01Validator {
                 body.write(b);
             }
         }
-        return new Response(status, body.toByteArray());
+        return new Response(status, body.toByteArray(), null);
     }
 }
