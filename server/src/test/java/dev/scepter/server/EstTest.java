@@ -296,6 +296,40 @@ class EstTest {
         assertThat(again.headers().allValues("WWW-Authenticate")).anySatisfy(v -> assertThat(v).startsWith("Basic"));
     }
 
+    /** A request with an extended key usage extension whose value is no SEQUENCE of purposes: readable as a CSR, not as a usage. */
+    private static byte[] csrWithUnreadableExtendedKeyUsage(String subject) throws Exception {
+        KeyPair keys = rsa();
+        ExtensionsGenerator extensions = new ExtensionsGenerator();
+        extensions.addExtension(Extension.extendedKeyUsage, false, new org.bouncycastle.asn1.ASN1Integer(5).getEncoded());
+        return Base64.getMimeEncoder().encode(new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic())
+                .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded());
+    }
+
+    /**
+     * docs/est.md: a request refused with 400 after its challenge passed keeps the challenge used (one
+     * challenge buys one judgement); one refused before (a SAN otherName without its value) spends nothing.
+     */
+    @Test
+    void aOneTimeChallengeIsKeptUsedByA400AfterItPassedButNotSpentByOneBefore() throws Exception {
+        URI simpleenroll = server.url("/.well-known/est/simpleenroll");
+        String early = challenges.mint("test", Optional.empty(), Duration.ofMinutes(5)).value();
+        String earlyBasic = "Basic " + Base64.getEncoder().encodeToString(("device:" + early).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<byte[]> beforeSpending = post(http, simpleenroll, earlyBasic,
+                csr(rsa(), "CN=est-early-400", null, new GeneralName(GeneralName.otherName, new DERSequence(UPN))));
+        assertThat(beforeSpending.statusCode()).as(new String(beforeSpending.body(), StandardCharsets.UTF_8)).isEqualTo(400);
+        issued(post(http, simpleenroll, earlyBasic, csr(rsa(), "CN=est-early-400", null)));
+
+        String late = challenges.mint("test", Optional.empty(), Duration.ofMinutes(5)).value();
+        String lateBasic = "Basic " + Base64.getEncoder().encodeToString(("device:" + late).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<byte[]> afterSpending = post(http, simpleenroll, lateBasic, csrWithUnreadableExtendedKeyUsage("CN=est-late-400"));
+        String text = new String(afterSpending.body(), StandardCharsets.UTF_8);
+        assertThat(afterSpending.statusCode()).as(text).isEqualTo(400);
+        assertThat(text).contains("extensions cannot be used");
+        HttpResponse<byte[]> retried = post(http, simpleenroll, lateBasic, csr(rsa(), "CN=est-late-400", null));
+        assertThat(retried.statusCode()).as("the client's own mistake does not give the challenge back").isEqualTo(401);
+    }
+
     /** docs/api.md: every certificate issued is in the audit trail, a renewal as {@code certificate.renew}. */
     @Test
     void enrollmentsAndReEnrollmentsAreAuditedAsDocumented() throws Exception {
