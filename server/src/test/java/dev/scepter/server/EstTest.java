@@ -497,6 +497,46 @@ class EstTest {
                 .isEqualTo(400);
     }
 
+    /** {@code est_serverkeygen_keys_total} as {@code /metrics} has it now (0 before the first key). */
+    private static double keysMade() throws Exception {
+        java.util.regex.Matcher total = java.util.regex.Pattern.compile("(?m)^est_serverkeygen_keys_total(?:\\{\\})? (\\S+)$")
+                .matcher(server.text("/metrics"));
+        return total.find() ? Double.parseDouble(total.group(1)) : 0;
+    }
+
+    /**
+     * docs/est.md: a serverkeygen request the authority's preflight refuses (a SAN it cannot read,
+     * no names at all) or one asking for an encrypted key is refused before any key is made.
+     */
+    @Test
+    void aServerkeygenRequestThatWouldBeRefusedCostsNoKey() throws Exception {
+        URI serverkeygen = httpsUrl("/.well-known/est/serverkeygen");
+        HttpClient tls = https(null);
+        String bearer = "Bearer " + TOKENS.get("db");
+        KeyPair throwaway = rsa();
+        double before = keysMade();
+
+        // A UPN otherName without its value: passes the codec, refused by the issuer's preflight, once only after a key was made.
+        HttpResponse<byte[]> unreadableSan = post(tls, serverkeygen, bearer,
+                csr(throwaway, "CN=est-keygen-refused", null, new GeneralName(GeneralName.otherName, new DERSequence(UPN))));
+        assertThat(unreadableSan.statusCode()).as(new String(unreadableSan.body(), StandardCharsets.UTF_8)).isEqualTo(400);
+        assertThat(new String(unreadableSan.body(), StandardCharsets.UTF_8)).contains("subject alternative name cannot be read");
+        HttpResponse<byte[]> namesNothing = post(tls, serverkeygen, bearer, Base64.getEncoder().encode(
+                new JcaPKCS10CertificationRequestBuilder(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]), throwaway.getPublic())
+                        .build(new JcaContentSignerBuilder("SHA256withRSA").build(throwaway.getPrivate())).getEncoded()));
+        assertThat(namesNothing.statusCode()).isEqualTo(400);
+        PKCS10CertificationRequestBuilder encrypted = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=est-keygen-refused"), throwaway.getPublic());
+        encrypted.addAttribute(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.54"),
+                new org.bouncycastle.asn1.DEROctetString(new byte[] {1, 2, 3}));
+        assertThat(post(tls, serverkeygen, bearer, Base64.getEncoder().encode(
+                encrypted.build(new JcaContentSignerBuilder("SHA256withRSA").build(throwaway.getPrivate())).getEncoded())).statusCode()).isEqualTo(400);
+        assertThat(keysMade()).as("no key made for a refused request").isEqualTo(before);
+
+        HttpResponse<byte[]> made = post(tls, serverkeygen, bearer, csr(throwaway, "CN=est-keygen-counted", null));
+        assertThat(made.statusCode()).as(new String(made.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(keysMade()).as("the counter counts a key made").isEqualTo(before + 1);
+    }
+
     /** The answer holds a private key: over plain HTTP nothing protects it, so nothing is made. */
     @Test
     void serverkeygenIsRefusedOverPlainHttp() throws Exception {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * Where every protocol brings its enrollment requests, decoded and their messages' signatures
@@ -54,6 +55,11 @@ public final class EnrollmentService {
             return enrollment.enroll(endpoint, request);
         }
         return renewed(endpoint, request, decision);
+    }
+
+    /** As {@link Enrollment#refusalBeforeKeyIsMade}: a request whose key is made here, judged before the key is. */
+    public Optional<String> refusalBeforeKeyIsMade(EnrollmentEndpoint endpoint, PKCS10CertificationRequest csr) {
+        return enrollment.refusalBeforeKeyIsMade(endpoint, csr);
     }
 
     /**

@@ -250,6 +250,26 @@ public final class CertificateIssuer {
      * up by the request it authorises): a subject or SAN, and a key we certify.
      */
     public void preflight(PKCS10CertificationRequest csr, EndpointProfile endpoint) throws InvalidRequestException {
+        preflightNames(csr, endpoint);
+        PublicKeyPolicy.check(csr.getSubjectPublicKeyInfo());
+        if (endpoint.kind().isPresent()) {
+            endpoint.kind().get().check(csr);
+        }
+    }
+
+    /**
+     * {@link #preflight}'s checks of what the request asks for, not of its key: for a request whose
+     * key is replaced by one made here (EST serverkeygen), judged before that key is made, so that a
+     * request that would be refused costs no key.
+     */
+    public void preflightWithoutKey(PKCS10CertificationRequest csr, EndpointProfile endpoint) throws InvalidRequestException {
+        preflightNames(csr, endpoint);
+        if (endpoint.kind().isPresent()) {
+            endpoint.kind().get().check(csr);
+        }
+    }
+
+    private void preflightNames(PKCS10CertificationRequest csr, EndpointProfile endpoint) throws InvalidRequestException {
         boolean emptySubject = csr.getSubject().getRDNs().length == 0;
         Extension requestedSan = CertificationRequests.requestedExtensions(csr)
                 .map(e -> e.getExtension(Extension.subjectAlternativeName)).orElse(null);
@@ -265,10 +285,6 @@ public final class CertificateIssuer {
         if (emptySubject && san == null) {
             throw new InvalidRequestException(requestedSan == null ? "the request names no subject and no subject alternative name"
                     : "the request names no subject and, without the SID it may not ask for, no subject alternative name");
-        }
-        PublicKeyPolicy.check(csr.getSubjectPublicKeyInfo());
-        if (endpoint.kind().isPresent()) {
-            endpoint.kind().get().check(csr);
         }
     }
 
