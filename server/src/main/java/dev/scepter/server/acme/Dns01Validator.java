@@ -218,7 +218,12 @@ final class Dns01Validator {
             Process process;
             try {
                 List<String> command = new ArrayList<>();
-                SETSID.ifPresent(command::add);
+                SETSID.ifPresent(setsid -> {
+                    command.add(setsid);
+                    // Should setsid find itself a group leader, it forks and runs the hook in the child:
+                    // with --wait it still waits for it, so the output is the hook's and not cut short.
+                    command.add("--wait");
+                });
                 command.add(program);
                 command.add(name);
                 ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -252,7 +257,7 @@ final class Dns01Validator {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 if (SETSID.isPresent()) {
-                    killGroup(process.pid());
+                    killGroup(process.pid(), exit(process).plus(FORK_MARGIN));
                 }
             }
         }
@@ -261,21 +266,44 @@ final class Dns01Validator {
         static final Optional<String> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").filter(path -> Files.isExecutable(Path.of(path))).findFirst();
 
         /**
-         * Kills every process in the group {@code group}, found by {@code /proc/PID/stat}: a group's id
-         * is not given to a new process while a member lives, so each one found is the hook's. A few
-         * rounds, for a member that forked while the first was being killed.
+         * How long after the hook was reaped a process may have started and still be taken for one
+         * of the hook's: a member that forked while the group was being killed. A pid freed by the
+         * hook and given to an unrelated new session leader within this time would need the pid
+         * space to wrap around meanwhile.
          */
-        static void killGroup(long group) {
+        static final Duration FORK_MARGIN = Duration.ofMillis(500);
+
+        /** When the hook was reaped (its pid free again), or now if that takes unusually long. */
+        private static java.time.Instant exit(Process process) {
+            try {
+                process.onExit().get(2, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // destroyForcibly was sent: reaped moments later, and "now" is then a little early, the safe side
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return java.time.Instant.now();
+        }
+
+        /**
+         * Kills what is left of the hook's process group: each process whose group and session
+         * are {@code leader} (setsid made the hook, pid {@code leader}, the leader of both) and which
+         * started no later than {@code latestStart}. The hook's pid is free once it is reaped, and a
+         * new process given it may lead a session and group of its own; every member of that one
+         * started after it, so after the hook exited, and is left alone. A few rounds, for a member
+         * that forked while the first was being killed.
+         */
+        static void killGroup(long leader, java.time.Instant latestStart) {
             for (int round = 0; round < 3; round++) {
                 List<ProcessHandle> members = new ArrayList<>();
                 try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
                     entries.map(entry -> entry.getFileName().toString()).filter(entry -> entry.chars().allMatch(Character::isDigit))
-                            .forEach(pid -> {
-                                if (processGroup(pid) == group) {
-                                    // The handle fixes the start time, so the process killed is the one that was in the group.
-                                    ProcessHandle.of(Long.parseLong(pid)).filter(handle -> processGroup(pid) == group).ifPresent(members::add);
-                                }
-                            });
+                            .filter(pid -> isLedBy(pid, leader))
+                            // The handle fixes the start time, so the process killed is the one judged.
+                            .forEach(pid -> ProcessHandle.of(Long.parseLong(pid))
+                                    .filter(handle -> handle.info().startInstant().filter(start -> !start.isAfter(latestStart)).isPresent())
+                                    .filter(handle -> isLedBy(pid, leader))
+                                    .ifPresent(members::add));
                 } catch (IOException | UncheckedIOException e) {
                     return; // no /proc: nothing more can be found
                 }
@@ -286,14 +314,17 @@ final class Dns01Validator {
             }
         }
 
-        /** The process group of a process, from the fifth field of {@code /proc/PID/stat} (after the name in parentheses); -1 when gone. */
-        private static long processGroup(String pid) {
+        /**
+         * Whether a process's group and session, the fifth and sixth fields of {@code /proc/PID/stat}
+         * (after the name in parentheses), are both {@code leader}; false when it is gone.
+         */
+        private static boolean isLedBy(String pid, long leader) {
             try {
                 String stat = Files.readString(Path.of("/proc", pid, "stat"), StandardCharsets.US_ASCII);
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 4);
-                return Long.parseLong(fields[2]);
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 5);
+                return Long.parseLong(fields[2]) == leader && Long.parseLong(fields[3]) == leader;
             } catch (IOException | RuntimeException e) {
-                return -1;
+                return false;
             }
         }
 
