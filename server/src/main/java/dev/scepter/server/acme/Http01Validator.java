@@ -6,7 +6,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.InetSocketAddress;
@@ -35,6 +37,8 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
+import dev.scepter.authority.acme.AcmeIdentifier;
+import dev.scepter.authority.acme.AcmeProfile;
 import dev.scepter.protocol.acme.AcmeError;
 import dev.scepter.protocol.acme.AcmeProblem;
 
@@ -45,7 +49,11 @@ import dev.scepter.protocol.acme.AcmeProblem;
  * white space, with the key authorization. Redirects (301, 302, 303, 307, 308) are followed, as
  * section 8.3 says a server SHOULD, under Let's Encrypt's rules: at most {@value #MAX_REDIRECTS} of
  * them, each to {@code http} on the HTTP-01 port or to {@code https} on 443 (never from https back
- * to http), each target's addresses checked as the first one's, no target visited twice. An https
+ * to http), each to a name or address the ACME profile certifies (else a validation would reach any
+ * host inside the network the CA sits in), each target's addresses checked as the first one's, no
+ * target visited twice. The client learns what the identifier's own server answered; of the hops
+ * after it only that one failed, the detail going to the log: the problem document would otherwise
+ * tell it which internal hosts, ports and paths answer. An https
  * hop speaks TLS 1.2 or 1.3 and does not check the certificate: the key authorization in the body
  * is the proof, not the certificate, which is often the very one being obtained.
  * Bounded: one deadline (10 seconds, every name resolution, connection, handshake and answer of
@@ -53,13 +61,16 @@ import dev.scepter.protocol.acme.AcmeProblem;
  * {@value #MAX_BODY} bytes of body (chunk framing counted too); a longer answer is refused, not
  * read, and a redirect's body is not read at all. Each address of a name is tried in turn, except
  * addresses that can never be an HTTP-01 target (any-local, link-local such as 169.254.0.0/16 and
- * fe80::/10, multicast), which are never connected to.
+ * fe80::/10, multicast, the cloud metadata and host agent addresses of {@link #METADATA}, and any of
+ * these embedded in an IPv4-compatible or NAT64 address), which are never connected to.
  * {@code localhost} and names under {@code .localhost} are fetched from 127.0.0.1 (RFC 6761), still
  * with the name in the {@code Host} header, as clients that serve several names (lego) match on it:
  * hence a plain HTTP/1.1 exchange on a socket, where Java's HTTP client would not let us say
  * {@code Host} ourselves.
  */
 final class Http01Validator {
+
+    private static final System.Logger LOG = System.getLogger(Http01Validator.class.getName());
 
     static final int MAX_BODY = 512;
     static final int MAX_HEAD = 8192;
@@ -72,20 +83,23 @@ final class Http01Validator {
     private static final Pattern CHUNK_SIZE = Pattern.compile("[0-9a-fA-F]{1,8}");
     /** The whole fetch, connection to last byte: a server trickling its answer holds a request thread (and the challenge) no longer. */
     static final Duration DEADLINE = Duration.ofSeconds(10);
+    private final AcmeProfile profile;
     private final int port;
     private final int httpsPort;
     private final Duration deadline;
 
-    Http01Validator(int port) {
-        this(port, DEADLINE);
+    /** @param profile whose names and addresses a redirect may lead to, as an order's identifiers may name them */
+    Http01Validator(AcmeProfile profile, int port) {
+        this(profile, port, DEADLINE);
     }
 
-    Http01Validator(int port, Duration deadline) {
-        this(port, HTTPS_PORT, deadline);
+    Http01Validator(AcmeProfile profile, int port, Duration deadline) {
+        this(profile, port, HTTPS_PORT, deadline);
     }
 
     /** {@code httpsPort} is the one port an https redirect may name: 443, another only for tests on loopback. */
-    Http01Validator(int port, int httpsPort, Duration deadline) {
+    Http01Validator(AcmeProfile profile, int port, int httpsPort, Duration deadline) {
+        this.profile = java.util.Objects.requireNonNull(profile, "profile");
         this.port = port;
         this.httpsPort = httpsPort;
         this.deadline = deadline;
@@ -124,9 +138,11 @@ final class Http01Validator {
     Optional<AcmeProblem> validate(String host, String token, String keyAuthorization) {
         long end = System.nanoTime() + deadline.toNanos();
         Target target = new Target(false, host, port, "/.well-known/acme-challenge/" + token);
+        String first = target.uri();
         Set<String> visited = new HashSet<>();
+        int redirects = 0;
         try {
-            for (int redirects = 0;; redirects++) {
+            for (;; redirects++) {
                 visited.add(target.uri());
                 Response response = fetch(target, end);
                 if (REDIRECTS.contains(response.status)) {
@@ -151,7 +167,13 @@ final class Http01Validator {
                 return Optional.empty();
             }
         } catch (AcmeProblem problem) {
-            return Optional.of(problem);
+            if (redirects == 0) {
+                return Optional.of(problem); // the identifier's own server, or the Location it gave
+            }
+            LOG.log(System.Logger.Level.INFO, "HTTP-01 for {0}: {1} (after {2} redirect(s) from {3}; the client is told only that a redirect target failed)",
+                    host, problem.detail(), redirects, first);
+            return Optional.of(new AcmeProblem(AcmeError.CONNECTION, first + " redirects; a redirect target was refused or did not answer with "
+                    + "the key authorization (the CA's log says which, for its operator)"));
         }
     }
 
@@ -186,6 +208,13 @@ final class Http01Validator {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
+        host = host.toLowerCase(Locale.ROOT);
+        // The profile's own rule for identifiers: a redirect leads only where an order could have.
+        AcmeIdentifier as = new AcmeIdentifier(AcmeProfile.address(host).isPresent() ? AcmeIdentifier.IP : AcmeIdentifier.DNS, host);
+        Optional<String> refusal = profile.refusal(as);
+        if (refusal.isPresent()) {
+            throw new AcmeProblem(AcmeError.CONNECTION, what + " to a host this CA does not validate: " + refusal.get());
+        }
         int allowed = tls ? httpsPort : port;
         int toPort = to.getPort() < 0 ? (tls ? 443 : 80) : to.getPort();
         if (toPort != allowed) {
@@ -200,7 +229,7 @@ final class Http01Validator {
             throw new AcmeProblem(AcmeError.INCORRECT_RESPONSE, what + " with a Location that is no URI");
         }
         String path = ascii.getRawPath() == null || ascii.getRawPath().isEmpty() ? "/" : ascii.getRawPath();
-        return new Target(tls, host.toLowerCase(Locale.ROOT), toPort, path + (ascii.getRawQuery() == null ? "" : "?" + ascii.getRawQuery()));
+        return new Target(tls, host, toPort, path + (ascii.getRawQuery() == null ? "" : "?" + ascii.getRawQuery()));
     }
 
     /** One request on one hop: the name resolved within the deadline, each address the policy allows tried in turn. */
@@ -226,7 +255,7 @@ final class Http01Validator {
         }
         if (addresses.isEmpty()) {
             throw new AcmeProblem(AcmeError.CONNECTION, host + " resolves to no address an HTTP-01 target may have"
-                    + " (any-local, link-local and multicast addresses are not fetched)");
+                    + " (any-local, link-local, multicast and cloud metadata addresses are not fetched)");
         }
         IOException last = null;
         for (InetAddress address : addresses) {
@@ -324,9 +353,44 @@ final class Http01Validator {
         }
     }
 
+    /**
+     * Cloud metadata and host agent endpoints outside link-local, which a validation must never
+     * reach: AWS's IPv6 instance metadata (a ULA), Azure's WireServer, Alibaba's and Oracle's
+     * metadata services. 169.254.169.254 itself is link-local.
+     */
+    static final Set<InetAddress> METADATA = Set.of(literal("fd00:ec2::254"), literal("168.63.129.16"), literal("100.100.100.200"),
+            literal("192.0.0.192"));
+
+    private static InetAddress literal(String address) {
+        try {
+            return InetAddress.getByName(address); // a literal: no lookup
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Addresses that are never a name's own web server: the CA host itself by another name, cloud metadata, multicast. */
     static boolean mayBeTarget(InetAddress address) {
-        return !address.isAnyLocalAddress() && !address.isLinkLocalAddress() && !address.isMulticastAddress();
+        if (address.isAnyLocalAddress() || address.isLinkLocalAddress() || address.isMulticastAddress() || METADATA.contains(address)) {
+            return false;
+        }
+        // An IPv4 address inside IPv6, IPv4-compatible (::/96) or NAT64 (64:ff9b::/96), is the IPv4
+        // address where it is routed: judged as that one too. (Java makes ::ffff:0:0/96 an IPv4 address itself.)
+        byte[] bytes = address.getAddress();
+        if (address instanceof Inet6Address && (prefixed(bytes, new byte[12]) || prefixed(bytes, NAT64))) {
+            try {
+                return mayBeTarget(InetAddress.getByAddress(Arrays.copyOfRange(bytes, 12, 16)));
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final byte[] NAT64 = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
+
+    private static boolean prefixed(byte[] address, byte[] prefix) {
+        return Arrays.equals(address, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /** The status, the body of a 200, and the Location of a redirect. */

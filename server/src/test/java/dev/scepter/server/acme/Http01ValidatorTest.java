@@ -2,6 +2,7 @@ package dev.scepter.server.acme;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scepter.authority.acme.AcmeProfile;
 import dev.scepter.protocol.acme.AcmeError;
 import dev.scepter.protocol.acme.AcmeProblem;
 import java.io.OutputStream;
@@ -40,6 +41,12 @@ import org.junit.jupiter.api.Test;
  */
 class Http01ValidatorTest {
 
+    /** Certifies localhost and every name under it, so that redirects between loopback names are the profile's. */
+    private static final AcmeProfile PROFILE = new AcmeProfile("test", List.of("localhost"), List.of());
+
+    /** What the client is told when a hop after the first fails. */
+    private static final String LATER_HOP = "a redirect target was refused or did not answer with the key authorization";
+
     @Test
     void aServerTricklingItsBodyIsCutOffAtTheDeadline() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -61,7 +68,7 @@ class Http01ValidatorTest {
             trickler.setDaemon(true);
             trickler.start();
             long start = System.nanoTime();
-            Optional<AcmeProblem> failure = new Http01Validator(listener.getLocalPort(), Duration.ofSeconds(1))
+            Optional<AcmeProblem> failure = new Http01Validator(PROFILE, listener.getLocalPort(), Duration.ofSeconds(1))
                     .validate("localhost", "token", "token.thumbprint");
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertThat(failure).hasValueSatisfying(p -> assertThat(p.error()).isEqualTo(AcmeError.CONNECTION));
@@ -101,7 +108,7 @@ class Http01ValidatorTest {
             });
             server.setDaemon(true);
             server.start();
-            Optional<AcmeProblem> outcome = new Http01Validator(listener.getLocalPort(), Duration.ofSeconds(5))
+            Optional<AcmeProblem> outcome = new Http01Validator(PROFILE, listener.getLocalPort(), Duration.ofSeconds(5))
                     .validate("www.localhost", "token", KEY_AUTHORIZATION);
             return new Exchange(request.get(5, TimeUnit.SECONDS), outcome);
         }
@@ -172,13 +179,14 @@ class Http01ValidatorTest {
 
     @Test
     void addressesThatAreNeverAnHttp01TargetAreNotFetched() throws Exception {
-        for (String refused : new String[] {"0.0.0.0", "::", "169.254.169.254", "fe80::1", "224.0.0.1", "ff02::1"}) {
+        for (String refused : new String[] {"0.0.0.0", "::", "169.254.169.254", "fe80::1", "224.0.0.1", "ff02::1", "fd00:ec2::254", "168.63.129.16",
+            "100.100.100.200", "192.0.0.192", "::a9fe:a9fe", "64:ff9b::a9fe:a9fe", "::ffff:169.254.169.254", "64:ff9b::6464:64c8"}) {
             assertThat(Http01Validator.mayBeTarget(InetAddress.getByName(refused))).as(refused).isFalse();
         }
-        for (String allowed : new String[] {"127.0.0.1", "::1", "192.0.2.10", "2001:db8::1"}) {
+        for (String allowed : new String[] {"127.0.0.1", "::1", "192.0.2.10", "2001:db8::1", "64:ff9b::c000:20a", "fd00:ec2::253", "100.100.100.201"}) {
             assertThat(Http01Validator.mayBeTarget(InetAddress.getByName(allowed))).as(allowed).isTrue();
         }
-        Optional<AcmeProblem> problem = new Http01Validator(80, Duration.ofSeconds(2)).validate("169.254.169.254", "token", KEY_AUTHORIZATION);
+        Optional<AcmeProblem> problem = new Http01Validator(PROFILE, 80, Duration.ofSeconds(2)).validate("169.254.169.254", "token", KEY_AUTHORIZATION);
         assertThat(problem).hasValueSatisfying(p -> assertThat(p.error()).isEqualTo(AcmeError.CONNECTION));
     }
 
@@ -251,7 +259,7 @@ class Http01ValidatorTest {
     void aRedirectToHttpsOnAnotherPortIsFollowedWithAnyCertificateAndTheNamesInHost() throws Exception {
         try (Loopback https = new Loopback(untrustedTls(), request -> SERVED)) {
             try (Loopback http = new Loopback(null, request -> redirect(301, "https://central.localhost:" + https.port() + "/.well-known/acme-challenge/token"))) {
-                Optional<AcmeProblem> outcome = new Http01Validator(http.port(), https.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION);
+                Optional<AcmeProblem> outcome = new Http01Validator(PROFILE, http.port(), https.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION);
                 assertThat(outcome).isEmpty();
                 assertThat(http.requests).hasSize(1);
                 assertThat(https.requests).singleElement().satisfies(request -> assertThat(request)
@@ -264,9 +272,10 @@ class Http01ValidatorTest {
     void aRelativeRedirectOnTheSameServerIsFollowedAndTheLastAnswerReadAsEver() throws Exception {
         try (Loopback http = new Loopback(null, request -> request.startsWith("GET /.well-known/") ? redirect(307, "/central/token?from=www")
                 : "HTTP/1.1 200 OK\r\nContent-Length: 18\r\n\r\n " + KEY_AUTHORIZATION + "\n")) {
-            Optional<AcmeProblem> outcome = new Http01Validator(http.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION);
-            assertThat(outcome).as("leading white space is still not the key authorization")
-                    .hasValueSatisfying(p -> assertThat(p.detail()).isEqualTo("http://www.localhost:" + http.port() + "/central/token?from=www did not serve the key authorization"));
+            Optional<AcmeProblem> outcome = new Http01Validator(PROFILE, http.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION);
+            assertThat(outcome).as("leading white space is still not the key authorization; the client is not told where or what")
+                    .hasValueSatisfying(p -> assertThat(p.detail()).isEqualTo("http://www.localhost:" + http.port() + "/.well-known/acme-challenge/token redirects; "
+                            + LATER_HOP + " (the CA's log says which, for its operator)"));
             assertThat(http.requests).hasSize(2);
             assertThat(http.requests.get(1)).startsWith("GET /central/token?from=www HTTP/1.1\r\n");
         }
@@ -275,19 +284,19 @@ class Http01ValidatorTest {
     @Test
     void aRedirectLoopAndTooManyRedirectsAreConnectionProblems() throws Exception {
         try (Loopback loop = new Loopback(null, request -> redirect(302, request.startsWith("GET /a ") ? "/b" : "/a"))) {
-            Optional<AcmeProblem> outcome = new Http01Validator(loop.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION);
+            Optional<AcmeProblem> outcome = new Http01Validator(PROFILE, loop.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION);
             assertThat(outcome).hasValueSatisfying(p -> {
                 assertThat(p.error()).isEqualTo(AcmeError.CONNECTION);
-                assertThat(p.detail()).contains("a redirect loop");
+                assertThat(p.detail()).contains(LATER_HOP).doesNotContain(":" + loop.port() + "/a").doesNotContain("/b").doesNotContain("loop");
             });
             assertThat(loop.requests).as("the token's path, /a, /b, then /a again is not fetched").hasSize(3);
         }
         AtomicInteger hops = new AtomicInteger();
         try (Loopback onward = new Loopback(null, request -> redirect(308, "/hop" + hops.incrementAndGet()))) {
-            Optional<AcmeProblem> outcome = new Http01Validator(onward.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION);
+            Optional<AcmeProblem> outcome = new Http01Validator(PROFILE, onward.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION);
             assertThat(outcome).hasValueSatisfying(p -> {
                 assertThat(p.error()).isEqualTo(AcmeError.CONNECTION);
-                assertThat(p.detail()).contains("after 10 redirects");
+                assertThat(p.detail()).contains(LATER_HOP).doesNotContain("/hop");
             });
             assertThat(onward.requests).as("the first fetch and 10 redirects").hasSize(1 + Http01Validator.MAX_REDIRECTS);
         }
@@ -295,16 +304,21 @@ class Http01ValidatorTest {
 
     @Test
     void aRedirectToAnAddressNeverATargetIsRefusedWithoutConnecting() throws Exception {
-        for (String address : new String[] {"169.254.169.254", "[fe80::1]", "0.0.0.0"}) {
+        // A profile certifying every address, so that only the address policy can refuse these.
+        AcmeProfile anyAddress = new AcmeProfile("test", List.of("localhost"), List.of("0.0.0.0/0", "::/0"));
+        for (String address : new String[] {"169.254.169.254", "[fe80::1]", "0.0.0.0", "[fd00:ec2::254]", "168.63.129.16", "100.100.100.200",
+            "192.0.0.192", "[::a9fe:a9fe]", "[64:ff9b::a9fe:a9fe]"}) {
+            // Checked first, so that a policy that lets one through fails here and never connects there.
+            assertThat(Http01Validator.mayBeTarget(InetAddress.getByName(address.replaceAll("[\\[\\]]", "")))).as(address).isFalse();
             AtomicInteger port = new AtomicInteger();
             // On the HTTP-01 port, so that only the address policy can refuse it.
             try (Loopback http = new Loopback(null, request -> redirect(302, "http://" + address + ":" + port.get() + "/latest/meta-data/"))) {
                 port.set(http.port());
                 long start = System.nanoTime();
-                Optional<AcmeProblem> outcome = new Http01Validator(http.port(), Duration.ofSeconds(8)).validate("www.localhost", "token", KEY_AUTHORIZATION);
+                Optional<AcmeProblem> outcome = new Http01Validator(anyAddress, http.port(), Duration.ofSeconds(8)).validate("www.localhost", "token", KEY_AUTHORIZATION);
                 assertThat(outcome).as(address).hasValueSatisfying(p -> {
                     assertThat(p.error()).isEqualTo(AcmeError.CONNECTION);
-                    assertThat(p.detail()).contains("resolves to no address an HTTP-01 target may have");
+                    assertThat(p.detail()).contains(LATER_HOP).doesNotContain("meta-data");
                 });
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no connection tried, none timed out").isLessThan(Duration.ofSeconds(2));
             }
@@ -315,7 +329,7 @@ class Http01ValidatorTest {
     void aRedirectToAnotherSchemeOrPortOrFromHttpsBackToHttpIsRefused() throws Exception {
         for (String location : new String[] {"ftp://www.localhost/token", "file:///etc/passwd", "gopher://www.localhost:70/"}) {
             try (Loopback http = new Loopback(null, request -> redirect(301, location))) {
-                Optional<AcmeProblem> outcome = new Http01Validator(http.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION);
+                Optional<AcmeProblem> outcome = new Http01Validator(PROFILE, http.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION);
                 assertThat(outcome).as(location).hasValueSatisfying(p -> {
                     assertThat(p.error()).isEqualTo(AcmeError.CONNECTION);
                     assertThat(p.detail()).contains("only http and https are followed");
@@ -325,7 +339,7 @@ class Http01ValidatorTest {
         }
         try (Loopback other = new Loopback(null, request -> SERVED);
                 Loopback http = new Loopback(null, request -> redirect(301, "http://www.localhost:" + other.port() + "/.well-known/acme-challenge/token"))) {
-            Optional<AcmeProblem> outcome = new Http01Validator(http.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION);
+            Optional<AcmeProblem> outcome = new Http01Validator(PROFILE, http.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION);
             assertThat(outcome).hasValueSatisfying(p -> {
                 assertThat(p.error()).isEqualTo(AcmeError.CONNECTION);
                 assertThat(p.detail()).contains("only http on port " + http.port() + " is followed");
@@ -336,13 +350,40 @@ class Http01ValidatorTest {
         try (Loopback https = new Loopback(untrustedTls(), request -> redirect(302, "http://www.localhost:" + httpPort.get() + "/back"));
                 Loopback http = new Loopback(null, request -> request.startsWith("GET /back ") ? SERVED : redirect(302, "https://www.localhost:" + https.port() + "/"))) {
             httpPort.set(http.port());
-            Optional<AcmeProblem> outcome = new Http01Validator(http.port(), https.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION);
+            Optional<AcmeProblem> outcome = new Http01Validator(PROFILE, http.port(), https.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION);
             assertThat(outcome).hasValueSatisfying(p -> {
                 assertThat(p.error()).isEqualTo(AcmeError.CONNECTION);
-                assertThat(p.detail()).contains("from https back to http");
+                assertThat(p.detail()).as("the https hop's answer is not echoed").contains(LATER_HOP).doesNotContain("/back");
             });
             assertThat(https.requests).hasSize(1);
             assertThat(http.requests).as("/back is never asked for").hasSize(1);
+        }
+    }
+
+    @Test
+    void aRedirectToANameOrAddressTheProfileDoesNotCertifyIsRefusedWithoutConnecting() throws Exception {
+        AcmeProfile wwwOnly = new AcmeProfile("test", List.of("www.localhost"), List.of());
+        try (Loopback https = new Loopback(untrustedTls(), request -> SERVED)) {
+            // Loopback, but not the profile's: central.localhost (outside its suffix) and 127.0.0.1 (in no IP range).
+            for (String location : new String[] {"https://central.localhost:" + https.port() + "/.well-known/acme-challenge/token",
+                "https://127.0.0.1:" + https.port() + "/.well-known/acme-challenge/token"}) {
+                try (Loopback http = new Loopback(null, request -> redirect(302, location))) {
+                    Optional<AcmeProblem> outcome = new Http01Validator(wwwOnly, http.port(), https.port(), Duration.ofSeconds(5))
+                            .validate("www.localhost", "token", KEY_AUTHORIZATION);
+                    assertThat(outcome).as(location).hasValueSatisfying(p -> {
+                        assertThat(p.error()).isEqualTo(AcmeError.CONNECTION);
+                        assertThat(p.detail()).contains("to a host this CA does not validate").contains("profile 'test' does not certify");
+                    });
+                    assertThat(http.requests).hasSize(1);
+                }
+            }
+            assertThat(https.requests).as("neither target connected to").isEmpty();
+            // The same redirect is followed where the profile certifies the name.
+            try (Loopback http = new Loopback(null, request -> redirect(302, "https://central.localhost:" + https.port() + "/.well-known/acme-challenge/token"))) {
+                assertThat(new Http01Validator(PROFILE, http.port(), https.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION))
+                        .isEmpty();
+                assertThat(https.requests).hasSize(1);
+            }
         }
     }
 }
