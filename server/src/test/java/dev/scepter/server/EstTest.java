@@ -506,7 +506,8 @@ class EstTest {
 
     /**
      * docs/est.md: a serverkeygen request the authority's preflight refuses (a SAN it cannot read,
-     * no names at all) or one asking for an encrypted key is refused before any key is made.
+     * no names at all, an extended key usage it cannot read) or one asking for an encrypted key is
+     * refused before any key is made.
      */
     @Test
     void aServerkeygenRequestThatWouldBeRefusedCostsNoKey() throws Exception {
@@ -525,6 +526,10 @@ class EstTest {
                 new JcaPKCS10CertificationRequestBuilder(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]), throwaway.getPublic())
                         .build(new JcaContentSignerBuilder("SHA256withRSA").build(throwaway.getPrivate())).getEncoded()));
         assertThat(namesNothing.statusCode()).isEqualTo(400);
+        // Readable as a CSR, not as a usage: the issuer's own reading of the extensions, once only after a key was made.
+        HttpResponse<byte[]> unreadableUsage = post(tls, serverkeygen, bearer, csrWithUnreadableExtendedKeyUsage("CN=est-keygen-refused"));
+        assertThat(unreadableUsage.statusCode()).as(new String(unreadableUsage.body(), StandardCharsets.UTF_8)).isEqualTo(400);
+        assertThat(new String(unreadableUsage.body(), StandardCharsets.UTF_8)).contains("extensions cannot be used");
         PKCS10CertificationRequestBuilder encrypted = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=est-keygen-refused"), throwaway.getPublic());
         encrypted.addAttribute(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.54"),
                 new org.bouncycastle.asn1.DEROctetString(new byte[] {1, 2, 3}));
