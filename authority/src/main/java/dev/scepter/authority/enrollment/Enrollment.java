@@ -99,15 +99,17 @@ public final class Enrollment {
     }
 
     /**
-     * Why the endpoint would refuse {@code csr} but for its key, which the caller replaces with one
-     * it makes (EST serverkeygen); empty when nothing refuses it. Asked before the key is made.
+     * Why the endpoint would refuse the request for what it asks, its key aside, which the caller
+     * replaces with one it makes (EST serverkeygen); empty when nothing refuses it. Asked before the
+     * key is made, and a refusal is logged and notified as every other. What needs the directory
+     * (the binding of a bound endpoint) is judged only when the request is enrolled.
      */
-    public Optional<String> refusalBeforeKeyIsMade(EnrollmentEndpoint endpoint, PKCS10CertificationRequest csr) {
+    public Optional<String> refusalBeforeKeyIsMade(EnrollmentEndpoint endpoint, EnrollmentRequest request) {
         try {
-            issuer.preflightWithoutKey(csr, endpoint.profile());
+            issuer.preflightWithoutKey(request.csr(), endpoint.profile());
             return Optional.empty();
         } catch (InvalidRequestException e) {
-            return Optional.of(e.getMessage());
+            return Optional.of(rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage())).detail());
         }
     }
 

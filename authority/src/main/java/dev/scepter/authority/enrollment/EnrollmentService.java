@@ -11,7 +11,6 @@ import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * Where every protocol brings its enrollment requests, decoded and their messages' signatures
@@ -58,8 +57,8 @@ public final class EnrollmentService {
     }
 
     /** As {@link Enrollment#refusalBeforeKeyIsMade}: a request whose key is made here, judged before the key is. */
-    public Optional<String> refusalBeforeKeyIsMade(EnrollmentEndpoint endpoint, PKCS10CertificationRequest csr) {
-        return enrollment.refusalBeforeKeyIsMade(endpoint, csr);
+    public Optional<String> refusalBeforeKeyIsMade(EnrollmentEndpoint endpoint, EnrollmentRequest request) {
+        return enrollment.refusalBeforeKeyIsMade(endpoint, request);
     }
 
     /**

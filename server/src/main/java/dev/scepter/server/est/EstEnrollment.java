@@ -170,9 +170,12 @@ final class EstEnrollment {
             throw new EstRefusal(HttpStatus.BAD_REQUEST, "The request asks for the key encrypted (" + attribute
                     + "); encrypted server-generated keys are not offered: ask without it, over HTTPS.");
         });
-        // Judged by the authority's own preflight (names, SANs it can read, the profile's rules)
-        // before a key is made for it: a request that would be refused costs no key.
-        enrollments.refusalBeforeKeyIsMade(new EnrollmentEndpoint(profile, VOUCHED_FOR), csr).ifPresent(refusal -> {
+        // Judged by the authority's own preflight (names, SANs it can read, the profile's rules, the
+        // extensions the issuer reads) before a key is made for it: a request refused for what it
+        // asks costs no key. A refusal by the directory binding, on a bound profile, still comes after.
+        EnrollmentRequest asked = new EnrollmentRequest(csr, via(label) + "/serverkeygen token " + token.token().name(), Optional.empty(),
+                Optional.empty(), Optional.of(token.token().name() + KEY_MADE_HERE));
+        enrollments.refusalBeforeKeyIsMade(new EnrollmentEndpoint(profile, VOUCHED_FOR), asked).ifPresent(refusal -> {
             throw new EstRefusal(HttpStatus.BAD_REQUEST, "The request cannot be issued: " + refusal + ".");
         });
         // A key of up to RSA 4096 bits costs a core for up to seconds: a few at a time, the rest try later.
