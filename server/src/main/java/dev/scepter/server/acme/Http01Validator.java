@@ -188,7 +188,7 @@ final class Http01Validator {
         }
         URI to;
         try {
-            to = new URI(from.uri()).resolve(new URI(response.location));
+            to = withAsciiHost(new URI(from.uri()).resolve(new URI(encodeLoose(response.location))));
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new AcmeProblem(AcmeError.INCORRECT_RESPONSE, what + " with a Location that is no URI");
         }
@@ -230,6 +230,43 @@ final class Http01Validator {
         }
         String path = ascii.getRawPath() == null || ascii.getRawPath().isEmpty() ? "/" : ascii.getRawPath();
         return new Target(tls, host, toPort, path + (ascii.getRawQuery() == null ? "" : "?" + ascii.getRawQuery()));
+    }
+
+    /** Printable ASCII that RFC 3986 allows nowhere in a URI, but which servers put in a Location anyway (and browsers follow). */
+    private static final String LOOSE = " \"<>\\^`{|}";
+
+    /** The Location with the characters of {@link #LOOSE} percent-encoded, as a browser would send them. */
+    static String encodeLoose(String location) {
+        StringBuilder encoded = new StringBuilder(location.length());
+        for (char c : location.toCharArray()) {
+            if (LOOSE.indexOf(c) >= 0) {
+                encoded.append('%').append(String.format("%02X", (int) c));
+            } else {
+                encoded.append(c);
+            }
+        }
+        return encoded.toString();
+    }
+
+    /**
+     * The URI with an internationalized host name in its ASCII (xn--) form: {@code java.net.URI}
+     * reads a non-ASCII host as no host at all. Userinfo, if any, is dropped (never sent anyway).
+     */
+    static URI withAsciiHost(URI uri) throws URISyntaxException {
+        String authority = uri.getAuthority();
+        if (uri.getHost() != null || authority == null) {
+            return uri;
+        }
+        String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
+        int colon = hostAndPort.lastIndexOf(':');
+        String host = colon < 0 ? hostAndPort : hostAndPort.substring(0, colon);
+        if (host.chars().allMatch(c -> c < 0x80)) {
+            return uri; // an ASCII name URI would not read (an underscore, say): no host, refused as such
+        }
+        String port = colon < 0 ? "" : hostAndPort.substring(colon);
+        // IDN.toASCII throws IllegalArgumentException for a name it cannot convert: no URI, then.
+        return new URI(uri.getScheme() + "://" + java.net.IDN.toASCII(host, java.net.IDN.USE_STD3_ASCII_RULES) + port + uri.getRawPath()
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
     }
 
     /** One request on one hop: the name resolved within the deadline, each address the policy allows tried in turn. */
@@ -445,6 +482,15 @@ final class Http01Validator {
         }
     }
 
+    /** A header value read as ISO-8859-1, as UTF-8 where its bytes are UTF-8 (servers send a Location's non-ASCII characters so). */
+    private static String utf8(String latin1) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(latin1.getBytes(StandardCharsets.ISO_8859_1))).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return latin1;
+        }
+    }
+
     /** Reads the status, the headers and the body (by Content-Length, chunks or to the end), all within the bounds. */
     private static Response read(Socket socket, long end) throws IOException {
         Bounded in = new Bounded(socket, end, MAX_HEAD + MAX_BODY + MAX_FRAMING);
@@ -485,7 +531,7 @@ final class Http01Validator {
                 }
                 length = Long.parseLong(value);
             } else if (name.equals("location")) {
-                location = value;
+                location = utf8(value);
             } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
                 chunked = true;
             }

@@ -386,4 +386,22 @@ class Http01ValidatorTest {
             }
         }
     }
+
+    @Test
+    void aLocationWithCharactersUriRefusesOrAnInternationalizedHostIsFollowedAsABrowserWould() throws Exception {
+        try (Loopback http = new Loopback(null, request -> request.startsWith("GET /.well-known/") ? redirect(302, "/central/to ken|{x}^")
+                : SERVED)) {
+            assertThat(new Http01Validator(PROFILE, http.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION)).isEmpty();
+            assertThat(http.requests.get(1)).startsWith("GET /central/to%20ken%7C%7Bx%7D%5E HTTP/1.1\r\n");
+        }
+        AtomicInteger port = new AtomicInteger();
+        // Sent as servers send it, in UTF-8; the Host header carries the name's ASCII form.
+        try (Loopback http = new Loopback(null, request -> request.startsWith("GET /.well-known/")
+                ? new String(redirect(302, "http://bücher.localhost:" + port.get() + "/token").getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1)
+                : SERVED)) {
+            port.set(http.port());
+            assertThat(new Http01Validator(PROFILE, http.port(), Duration.ofSeconds(5)).validate("www.localhost", "token", KEY_AUTHORIZATION)).isEmpty();
+            assertThat(http.requests.get(1)).startsWith("GET /token HTTP/1.1\r\n").contains("\r\nHost: xn--bcher-kva.localhost:" + http.port() + "\r\n");
+        }
+    }
 }
