@@ -12,14 +12,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import dev.scepter.protocol.acme.AcmeError;
 import dev.scepter.protocol.acme.AcmeProblem;
@@ -75,29 +71,15 @@ final class Http01Validator {
 
     /** Why validation failed, or empty when the name served the key authorization. */
     Optional<AcmeProblem> validate(String host, String token, String keyAuthorization) {
-        // RFC 6761 section 6.3: localhost and names under .localhost are the loopback address,
-        // whatever the resolver says (glibc knows only "localhost" itself).
-        boolean loopback = host.equals("localhost") || host.endsWith(".localhost");
         String authority = authority(host, port);
         String path = "/.well-known/acme-challenge/" + token;
         String uri = "http://" + authority + path;
         long end = System.nanoTime() + deadline.toNanos();
         List<InetAddress> addresses;
         try {
-            // Within the deadline: the system resolver alone may take 30 seconds (3 servers, 2 tries, 5 s).
-            addresses = loopback ? List.of(InetAddress.getByName("127.0.0.1"))
-                    : BoundedCalls.within(() -> Arrays.stream(InetAddress.getAllByName(host)).filter(Http01Validator::mayBeTarget).toList(), deadline);
-        } catch (TimeoutException e) {
-            return Optional.of(new AcmeProblem(AcmeError.DNS, "cannot resolve " + host + " within " + deadline.toSeconds() + " s"));
-        } catch (ExecutionException | IOException | RejectedExecutionException e) {
-            return Optional.of(new AcmeProblem(AcmeError.DNS, "cannot resolve " + host));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of(new AcmeProblem(AcmeError.DNS, "interrupted while resolving " + host));
-        }
-        if (addresses.isEmpty()) {
-            return Optional.of(new AcmeProblem(AcmeError.CONNECTION, host + " resolves to no address an HTTP-01 target may have"
-                    + " (any-local, link-local and multicast addresses are not fetched)"));
+            addresses = ValidationTargets.of(host, deadline, "an HTTP-01");
+        } catch (AcmeProblem problem) {
+            return Optional.of(problem);
         }
         IOException last = null;
         for (InetAddress address : addresses) {
@@ -135,9 +117,9 @@ final class Http01Validator {
         return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "cannot connect to " + uri + ": " + last.getClass().getSimpleName()));
     }
 
-    /** Addresses that are never a name's own web server: the CA host itself by another name, cloud metadata, multicast. */
+    /** {@link ValidationTargets#mayBeTarget}, the policy HTTP-01 shares with TLS-ALPN-01. */
     static boolean mayBeTarget(InetAddress address) {
-        return !address.isAnyLocalAddress() && !address.isLinkLocalAddress() && !address.isMulticastAddress();
+        return ValidationTargets.mayBeTarget(address);
     }
 
     private record Response(int status, byte[] body) {
