@@ -467,7 +467,7 @@ class AcmeTest {
     }
 
     @Test
-    void anAddressIsValidatedByTlsAlpn01AndACertificateForAnotherKeyAuthorizationIsUnauthorized() throws Exception {
+    void anAddressIsValidatedByTlsAlpn01AndACertificateForAnotherKeyAuthorizationIsAnIncorrectResponse() throws Exception {
         Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
         client.register();
         GeneralName address = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
@@ -476,7 +476,7 @@ class AcmeTest {
         alpnCertificate = validationCertificate(address, refused.getValue().get("token") + ".another-account");
         Map<String, Object> answered = json(client.post((String) refused.getValue().get("url"), Map.of()).body());
         assertThat(answered.get("status")).isEqualTo("invalid");
-        assertThat(((Map<?, ?>) answered.get("error")).get("type")).isEqualTo("urn:ietf:params:acme:error:unauthorized");
+        assertThat(((Map<?, ?>) answered.get("error")).get("type")).isEqualTo("urn:ietf:params:acme:error:incorrectResponse");
         assertProblem(client.post(refused.getKey(), Map.of("csr", Base64URL.encode(csr(rsa(), address)).toString())), 403, "orderNotReady");
         assertThat(acmeRecords()).as("nothing issued").isEqualTo(before);
 

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -43,10 +42,10 @@ import org.bouncycastle.cert.X509CertificateHolder;
  * {@code AppConfig:Acme:TlsAlpn01Port} says otherwise), offering the one protocol
  * {@code acme-tls/1} and naming the identifier in SNI (for an address, its reverse DNS name, RFC
  * 8738 section 6). The certificate is self-signed by design, so it is not verified as a chain;
- * instead section 3's checks: {@code acme-tls/1} negotiated, exactly one certificate, a
- * subjectAltName of the identifier and nothing else, and the critical acmeIdentifier extension
- * holding the SHA-256 digest of the key authorization. TLS 1.2 and 1.3 only. Bounded as HTTP-01 is:
- * the same addresses ({@link ValidationTargets}), one deadline (10 seconds, name resolution to the
+ * instead section 3's checks: {@code acme-tls/1} negotiated, a subjectAltName of the identifier and nothing else, and the critical acmeIdentifier extension
+ * holding the SHA-256 digest of the key authorization; and, stricter than section 3, the
+ * validation certificate alone, with no chain after it. TLS 1.2 and 1.3 only. Bounded as HTTP-01 is:
+ * the same addresses, tried in turn ({@link ValidationTargets}), one deadline (10 seconds, name resolution to the
  * end of the handshake), and at most {@value #MAX_HANDSHAKE} bytes read from the peer. The
  * handshake is driven through an {@link SSLEngine} on a plain socket, so that every byte read is
  * counted and waited for no longer than the deadline; nothing is sent after it.
@@ -59,24 +58,40 @@ final class TlsAlpn01Validator {
     /** The peer's whole handshake: a validation certificate and its key exchange need a few KiB. */
     static final int MAX_HANDSHAKE = 16384;
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    private static final System.Logger LOG = System.getLogger(TlsAlpn01Validator.class.getName());
     private final int port;
     private final Duration deadline;
+    private final Duration connectBound;
 
     TlsAlpn01Validator(int port) {
         this(port, Http01Validator.DEADLINE);
     }
 
     TlsAlpn01Validator(int port, Duration deadline) {
-        this.port = port;
-        this.deadline = deadline;
+        this(port, deadline, ValidationTargets.CONNECT_BOUND);
     }
 
-    /** The handshake broke our bounds or ended early: a TLS failure, however the JDK reports it. */
+    TlsAlpn01Validator(int port, Duration deadline, Duration connectBound) {
+        this.port = port;
+        this.deadline = deadline;
+        this.connectBound = connectBound;
+    }
+
+    /** The handshake broke our bounds or TLS: a TLS failure, however the JDK reports it. */
     private static final class Refused extends IOException {
         private static final long serialVersionUID = 1L;
 
         Refused(String message) {
             super(message);
+        }
+    }
+
+    /** The peer hung up before its handshake was done: a connection failure, as a reset is (RFC 8555's tls is for TLS errors). */
+    private static final class Closed extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Closed() {
+            super("closed during the handshake");
         }
     }
 
@@ -87,50 +102,53 @@ final class TlsAlpn01Validator {
     /** Why validation failed, or empty when the identifier answered with the right validation certificate. */
     Optional<AcmeProblem> validate(AcmeIdentifier identifier, String keyAuthorization) {
         long end = System.nanoTime() + deadline.toNanos();
+        List<InetAddress> addresses;
+        try {
+            addresses = ValidationTargets.of(identifier.value(), deadline, "a TLS-ALPN-01");
+        } catch (AcmeProblem problem) {
+            return Optional.of(problem);
+        }
+        return validate(identifier, keyAuthorization, addresses, end);
+    }
+
+    /** The handshake with {@code addresses}, tried in turn (the seam where tests give addresses a name would not resolve to). */
+    Optional<AcmeProblem> validate(AcmeIdentifier identifier, String keyAuthorization, List<InetAddress> addresses, long end) {
         boolean ip = AcmeIdentifier.IP.equals(identifier.type());
         String host = identifier.value();
         String target = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         String serverName;
         try {
-            serverName = ip ? reverseName(literal(host)) : host;
+            serverName = ip ? reverseName(ValidationTargets.literal(host)) : host;
             new SNIHostName(serverName);
         } catch (IllegalArgumentException e) {
             return Optional.of(new AcmeProblem(AcmeError.CONNECTION, host + " cannot be named in SNI"));
         }
-        List<InetAddress> addresses;
-        try {
-            addresses = ValidationTargets.of(host, deadline, "a TLS-ALPN-01");
-        } catch (AcmeProblem problem) {
-            return Optional.of(problem);
-        }
-        IOException last = null;
-        for (InetAddress address : addresses) {
-            try (Socket socket = new Socket()) {
-                try {
-                    socket.connect(new InetSocketAddress(address, port), (int) Math.max(1, Math.min(remaining(end), 5000)));
-                } catch (SocketTimeoutException e) {
-                    throw e;
-                } catch (IOException e) {
-                    last = e; // the next address may answer
-                    continue;
-                }
-                Handshake handshake = handshake(socket, serverName, end);
-                return check(identifier, target, handshake, keyAuthorization);
-            } catch (SocketTimeoutException e) {
-                return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "no complete TLS handshake with " + target + " within "
-                        + deadline.toSeconds() + " s"));
-            } catch (Refused e) {
-                return Optional.of(new AcmeProblem(AcmeError.TLS, "the TLS handshake with " + target + " failed: " + e.getMessage()));
-            } catch (SSLException e) {
-                return Optional.of(new AcmeProblem(AcmeError.TLS, "the TLS handshake with " + target + " failed: " + printable(e.getMessage())));
-            } catch (IOException e) {
-                return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "cannot connect to " + target + ": " + e.getClass().getSimpleName()));
+        Handshake handshake;
+        try (Socket socket = ValidationTargets.connect(addresses, port, end, connectBound, deadline, target)) {
+            try {
+                handshake = handshake(socket, serverName, end);
             } catch (RuntimeException e) {
-                // The JDK's TLS code on input it did not foresee: still the peer's doing, not a server error.
+                // The JDK's TLS code, or this loop, on input nobody foresaw: a TLS failure for the client, a
+                // stack trace for the admin (it may be a defect here).
+                LOG.log(System.Logger.Level.WARNING, "TLS-ALPN-01 handshake with " + target + " ended unexpectedly", e);
                 return Optional.of(new AcmeProblem(AcmeError.TLS, "the TLS handshake with " + target + " failed: " + e.getClass().getSimpleName()));
             }
+        } catch (AcmeProblem problem) {
+            return Optional.of(problem);
+        } catch (SocketTimeoutException e) {
+            return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "no complete TLS handshake with " + target + " within "
+                    + ValidationTargets.seconds(deadline)));
+        } catch (Closed e) {
+            return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "the connection to " + target + " closed during the TLS handshake"));
+        } catch (Refused e) {
+            return Optional.of(new AcmeProblem(AcmeError.TLS, "the TLS handshake with " + target + " failed: " + e.getMessage()));
+        } catch (SSLException e) {
+            return Optional.of(new AcmeProblem(AcmeError.TLS, "the TLS handshake with " + target + " failed: " + printable(e.getMessage())));
+        } catch (IOException e) {
+            return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "the connection to " + target + " failed during the TLS handshake: "
+                    + e.getClass().getSimpleName()));
         }
-        return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "cannot connect to " + target + ": " + last.getClass().getSimpleName()));
+        return check(identifier, target, handshake, keyAuthorization);
     }
 
     /** RFC 8737 section 3's checks of what the handshake gave. */
@@ -141,7 +159,9 @@ final class TlsAlpn01Validator {
         }
         Certificate[] certificates = handshake.certificates;
         if (certificates.length != 1 || !(certificates[0] instanceof X509Certificate)) {
-            return incorrect(target + " presented " + certificates.length + " certificates; RFC 8737 section 3 wants exactly one, the validation certificate");
+            // Stricter than RFC 8737 section 3, which checks the end-entity certificate: a validation
+            // certificate is self-signed, so a chain after it is a misconfigured responder.
+            return incorrect(target + " presented " + certificates.length + " certificates; Scepter accepts only the validation certificate alone");
         }
         X509CertificateHolder certificate;
         try {
@@ -181,10 +201,10 @@ final class TlsAlpn01Validator {
             return incorrect("the certificate of " + target + " has an acmeIdentifier extension that is not a DER OCTET STRING of 32 bytes");
         }
         if (!MessageDigest.isEqual(digest, sha256(keyAuthorization))) {
-            // A well-formed validation certificate for another key authorization: whoever answers for the
-            // identifier has not authorized this account.
-            return Optional.of(new AcmeProblem(AcmeError.UNAUTHORIZED, "the acmeIdentifier extension of the certificate of " + target
-                    + " is not the SHA-256 digest of this challenge's key authorization"));
+            // A well-formed validation certificate for another key authorization: incorrectResponse, as
+            // HTTP-01 and DNS-01 report a key authorization that is not this challenge's.
+            return incorrect("the acmeIdentifier extension of the certificate of " + target
+                    + " is not the SHA-256 digest of this challenge's key authorization");
         }
         return Optional.empty();
     }
@@ -197,21 +217,9 @@ final class TlsAlpn01Validator {
     private static boolean names(GeneralName name, AcmeIdentifier identifier) {
         if (AcmeIdentifier.IP.equals(identifier.type())) {
             return name.getTagNo() == GeneralName.iPAddress
-                    && java.util.Arrays.equals(ASN1OctetString.getInstance(name.getName()).getOctets(), literal(identifier.value()).getAddress());
+                    && java.util.Arrays.equals(ASN1OctetString.getInstance(name.getName()).getOctets(), ValidationTargets.literal(identifier.value()).getAddress());
         }
         return name.getTagNo() == GeneralName.dNSName && name.getName().toString().equalsIgnoreCase(identifier.value());
-    }
-
-    /** An address literal, never a lookup; {@link IllegalArgumentException} for anything else. */
-    static InetAddress literal(String value) {
-        if (!value.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
-            throw new IllegalArgumentException("not an address literal");
-        }
-        try {
-            return InetAddress.getByName(value);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("not an address literal");
-        }
     }
 
     /** RFC 8738 section 6: the SNI of an address is its reverse mapping name, {@code in-addr.arpa} or {@code ip6.arpa}. */
@@ -266,6 +274,7 @@ final class TlsAlpn01Validator {
         ByteBuffer netIn = ByteBuffer.allocate(engine.getSession().getPacketBufferSize()); // kept ready to be filled
         ByteBuffer application = ByteBuffer.allocate(engine.getSession().getApplicationBufferSize());
         int budget = MAX_HANDSHAKE;
+        boolean grown = false;
         engine.beginHandshake();
         SSLEngineResult.HandshakeStatus status = engine.getHandshakeStatus();
         while (status != SSLEngineResult.HandshakeStatus.FINISHED && status != SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING) {
@@ -273,6 +282,17 @@ final class TlsAlpn01Validator {
                 case NEED_WRAP -> {
                     netOut.clear();
                     SSLEngineResult result = engine.wrap(empty, netOut);
+                    if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                        // Nothing written; the same call would overflow again until the deadline. Once the
+                        // size the session now asks for, else give up.
+                        int size = engine.getSession().getPacketBufferSize();
+                        if (grown || size <= netOut.capacity()) {
+                            throw new Refused("a handshake message of ours did not fit in " + netOut.capacity() + " bytes");
+                        }
+                        netOut = ByteBuffer.allocate(size);
+                        grown = true;
+                        continue;
+                    }
                     netOut.flip();
                     out.write(netOut.array(), 0, netOut.limit());
                     out.flush();
@@ -297,13 +317,18 @@ final class TlsAlpn01Validator {
                             socket.setSoTimeout((int) Math.max(1, remaining(end)));
                             int read = in.read(netIn.array(), netIn.arrayOffset() + netIn.position(), Math.min(netIn.remaining(), budget));
                             if (read < 0) {
-                                throw new Refused("the connection closed before the handshake was done");
+                                throw new Closed();
                             }
                             netIn.position(netIn.position() + read);
                             budget -= read;
                         }
                         case CLOSED -> throw new Refused("the peer closed the handshake");
-                        default -> status = result.getHandshakeStatus();
+                        default -> {
+                            status = result.getHandshakeStatus();
+                            if (result.bytesConsumed() == 0 && result.bytesProduced() == 0 && status == SSLEngineResult.HandshakeStatus.NEED_UNWRAP) {
+                                throw new Refused("the handshake made no progress"); // else the same unwrap again, until the deadline
+                            }
+                        }
                     }
                 }
                 case NEED_TASK -> {

@@ -160,17 +160,29 @@ class TlsAlpn01ValidatorTest {
     /** What the server saw of the ClientHello. */
     private static final List<String> SERVER_NAMES = new CopyOnWriteArrayList<>();
     private static final List<List<String>> OFFERED = new CopyOnWriteArrayList<>();
+    /** The TLS version of each handshake the server completed. */
+    private static final List<String> NEGOTIATED = new CopyOnWriteArrayList<>();
 
     /**
      * One TLS handshake on a loopback port with this chain, choosing {@code protocol} by ALPN ("" for
      * none), then the validator's outcome for {@code identifier}.
      */
     private static Optional<AcmeProblem> validate(AcmeIdentifier identifier, String protocol, X509Certificate... chain) throws Exception {
+        return serve(InetAddress.getLoopbackAddress(), null, identifier, protocol, chain);
+    }
+
+    /** As {@link #validate}, the server on {@code bind} and, unless null, restricted to the TLS version {@code version}. */
+    private static Optional<AcmeProblem> serve(InetAddress bind, String version, AcmeIdentifier identifier, String protocol, X509Certificate... chain)
+            throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(new KeyManager[] {new FixedKey(chain, KEYS.getPrivate())}, null, null);
         SERVER_NAMES.clear();
         OFFERED.clear();
-        try (SSLServerSocket listener = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        NEGOTIATED.clear();
+        try (SSLServerSocket listener = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 1, bind)) {
+            if (version != null) {
+                listener.setEnabledProtocols(new String[] {version});
+            }
             CompletableFuture<Void> served = new CompletableFuture<>();
             Thread server = new Thread(() -> {
                 try (SSLSocket socket = (SSLSocket) listener.accept()) {
@@ -189,6 +201,7 @@ class TlsAlpn01ValidatorTest {
                     });
                     socket.setSoTimeout(10_000);
                     socket.startHandshake();
+                    NEGOTIATED.add(socket.getSession().getProtocol());
                     socket.getInputStream().read(); // until the validator hangs up
                 } catch (Exception e) {
                     // a handshake the validator (or this server) broke off, as some tests intend
@@ -228,16 +241,26 @@ class TlsAlpn01ValidatorTest {
         assertThat(SERVER_NAMES).containsExactly("1.0.0.127.in-addr.arpa");
         assertProblem(validate(address, "acme-tls/1", certificate(dns("127.0.0.1"), rightExtension())), AcmeError.INCORRECT_RESPONSE,
                 "does not name 127.0.0.1 alone");
+        assertProblem(validate(address, "acme-tls/1", certificate(List.of(new GeneralName(GeneralName.iPAddress, "127.0.0.2")), rightExtension())),
+                AcmeError.INCORRECT_RESPONSE, "does not name 127.0.0.1 alone in its subjectAltName (1 entries)");
         // RFC 3596 section 2.5's example.
         assertThat(TlsAlpn01Validator.reverseName(InetAddress.getByName("4321:0:1:2:3:4:567:89ab")))
                 .isEqualTo("b.a.9.8.7.6.5.0.4.0.0.0.3.0.0.0.2.0.0.0.1.0.0.0.0.0.0.0.1.2.3.4.ip6.arpa");
     }
 
     @Test
-    void noProtocolOrAnotherProtocolByAlpnIsATlsProblem() throws Exception {
+    void aTls12ServerValidates() throws Exception {
+        assertThat(serve(InetAddress.getLoopbackAddress(), "TLSv1.2", NAME, "acme-tls/1", certificate(dns("www.localhost"), rightExtension()))).isEmpty();
+        assertThat(NEGOTIATED).containsExactly("TLSv1.2");
+        assertThat(OFFERED).containsExactly(List.of("acme-tls/1"));
+    }
+
+    @Test
+    void noProtocolByAlpnIsATlsProblem() throws Exception {
         X509Certificate good = certificate(dns("www.localhost"), rightExtension());
         assertProblem(validate(NAME, "", good), AcmeError.TLS, "did not negotiate acme-tls/1 by ALPN (no protocol)");
-        assertProblem(validate(NAME, "h2", good), AcmeError.TLS, "the TLS handshake with www.localhost:");
+        // (Another protocol than the one offered never reaches the validator's check: the JDK's server
+        // refuses to select it, with no_application_protocol, as below.)
         // A server that knows no protocol offered ends the handshake with no_application_protocol.
         assertProblem(validate(NAME, null, good), AcmeError.TLS, "no_application_protocol");
     }
@@ -257,7 +280,27 @@ class TlsAlpn01ValidatorTest {
                 AcmeError.INCORRECT_RESPONSE, "not a DER OCTET STRING of 32 bytes");
         assertProblem(validate(NAME, "acme-tls/1", certificate(dns("www.localhost"),
                 acmeIdentifier(true, new DEROctetString(digest("token.another-thumbprint")).getEncoded()))),
-                AcmeError.UNAUTHORIZED, "not the SHA-256 digest of this challenge's key authorization");
+                AcmeError.INCORRECT_RESPONSE, "not the SHA-256 digest of this challenge's key authorization");
+    }
+
+    @Test
+    void theAcmeIdentifierValueMustBeDer() throws Exception {
+        byte[] digest = digest(KEY_AUTHORIZATION);
+        byte[] longLength = concat(new byte[] {0x04, (byte) 0x81, 0x20}, digest);
+        byte[] trailing = concat(new DEROctetString(digest).getEncoded(), new byte[] {0x00});
+        // BER's constructed OCTET STRING: one primitive segment holding the digest, definite and indefinite length.
+        byte[] constructed = concat(new byte[] {0x24, 0x22, 0x04, 0x20}, digest);
+        byte[] indefinite = concat(concat(new byte[] {0x24, (byte) 0x80, 0x04, 0x20}, digest), new byte[] {0x00, 0x00});
+        for (byte[] value : List.of(longLength, trailing, constructed, indefinite)) {
+            assertProblem(validate(NAME, "acme-tls/1", certificate(dns("www.localhost"), acmeIdentifier(true, value))),
+                    AcmeError.INCORRECT_RESPONSE, "not a DER OCTET STRING of 32 bytes");
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     @Test
@@ -271,10 +314,27 @@ class TlsAlpn01ValidatorTest {
     }
 
     @Test
-    void exactlyOneCertificate() throws Exception {
+    void anIpv6AddressIsValidatedOverIpv6() throws Exception {
+        InetAddress loopback6 = InetAddress.getByName("::1");
+        boolean ipv6;
+        try (ServerSocket probe = new ServerSocket(0, 1, loopback6)) {
+            ipv6 = true;
+        } catch (java.io.IOException e) {
+            ipv6 = false;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(ipv6, "no IPv6 loopback on this host");
+        AcmeIdentifier address = new AcmeIdentifier(AcmeIdentifier.IP, "::1");
+        assertThat(serve(loopback6, null, address, "acme-tls/1", certificate(List.of(new GeneralName(GeneralName.iPAddress, "::1")), rightExtension())))
+                .isEmpty();
+        assertThat(SERVER_NAMES).containsExactly("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa");
+    }
+
+    @Test
+    void onlyTheValidationCertificateAloneIsAccepted() throws Exception {
         X509Certificate good = certificate(dns("www.localhost"), rightExtension());
         X509Certificate other = certificate(dns("ca.localhost"));
-        assertProblem(validate(NAME, "acme-tls/1", good, other), AcmeError.INCORRECT_RESPONSE, "presented 2 certificates");
+        assertProblem(validate(NAME, "acme-tls/1", good, other), AcmeError.INCORRECT_RESPONSE,
+                "presented 2 certificates; Scepter accepts only the validation certificate alone");
     }
 
     /** A raw server on loopback that does {@code behaviour} with the accepted connection; the validator's outcome and how long it took. */
@@ -311,6 +371,56 @@ class TlsAlpn01ValidatorTest {
         Timed timed = raw(Duration.ofSeconds(1), socket -> sleep(5000));
         assertProblem(timed.outcome(), AcmeError.CONNECTION, "no complete TLS handshake with www.localhost:");
         assertThat(timed.took()).isLessThan(Duration.ofSeconds(4));
+    }
+
+    @Test
+    void aServerThatHangsUpDuringTheHandshakeIsAConnectionProblem() throws Exception {
+        Timed timed = raw(Duration.ofSeconds(5), socket -> {
+            try {
+                socket.getInputStream().read(new byte[16384]); // the ClientHello, then a FIN (not a reset)
+                socket.shutdownOutput();
+                socket.getInputStream().readAllBytes();
+            } catch (java.io.IOException e) {
+                // the validator hung up
+            }
+        });
+        assertProblem(timed.outcome(), AcmeError.CONNECTION, "the connection to www.localhost:");
+        assertThat(timed.outcome().get().detail()).contains("closed during the TLS handshake");
+    }
+
+    @Test
+    void anAddressThatDropsTheConnectionCostsItsConnectBoundAndTheNextAddressIsTried() throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(new KeyManager[] {new FixedKey(new X509Certificate[] {certificate(dns("www.localhost"), rightExtension())}, KEYS.getPrivate())},
+                null, null);
+        try (SSLServerSocket listener = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                BlackHole hole = new BlackHole(listener.getLocalPort())) {
+            Thread server = new Thread(() -> {
+                try (SSLSocket socket = (SSLSocket) listener.accept()) {
+                    socket.setHandshakeApplicationProtocolSelector((s, offered) -> "acme-tls/1");
+                    socket.startHandshake();
+                    socket.getInputStream().read();
+                } catch (Exception e) {
+                    // the validator hung up
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            TlsAlpn01Validator validator = new TlsAlpn01Validator(listener.getLocalPort(), Duration.ofSeconds(5), Duration.ofSeconds(1));
+            long start = System.nanoTime();
+            assertThat(validator.validate(NAME, KEY_AUTHORIZATION, List.of(BlackHole.ADDRESS, InetAddress.getByName("127.0.0.1")),
+                    start + Duration.ofSeconds(5).toNanos())).isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+
+            // Alone, or both addresses dropping, a connection problem that says the bound each was given.
+            assertProblem(validator.validate(NAME, KEY_AUTHORIZATION, List.of(BlackHole.ADDRESS), System.nanoTime() + Duration.ofSeconds(5).toNanos()),
+                    AcmeError.CONNECTION, "cannot connect to www.localhost:" + listener.getLocalPort() + ": no answer within 1 s");
+            assertProblem(validator.validate(NAME, KEY_AUTHORIZATION, List.of(BlackHole.ADDRESS, BlackHole.ADDRESS),
+                    System.nanoTime() + Duration.ofSeconds(5).toNanos()), AcmeError.CONNECTION, "(2 addresses tried): no answer within 1 s");
+            // The deadline, not the bound, when it is shorter.
+            assertProblem(validator.validate(NAME, KEY_AUTHORIZATION, List.of(BlackHole.ADDRESS), System.nanoTime() + Duration.ofMillis(500).toNanos()),
+                    AcmeError.CONNECTION, "no answer within the 5 s deadline");
+        }
     }
 
     @Test
@@ -374,7 +484,7 @@ class TlsAlpn01ValidatorTest {
         }
         assertProblem(new TlsAlpn01Validator(closed, Duration.ofSeconds(2)).validate(NAME, KEY_AUTHORIZATION), AcmeError.CONNECTION,
                 "cannot connect to www.localhost:" + closed);
-        for (String refused : new String[] {"0.0.0.0", "224.0.0.1", "ff02::1"}) {
+        for (String refused : new String[] {"0.0.0.0", "224.0.0.1", "ff02::1", "fd00:ec2::254", "168.63.129.16", "64:ff9b::a9fe:a9fe"}) {
             assertProblem(new TlsAlpn01Validator(closed, Duration.ofSeconds(2)).validate(new AcmeIdentifier(AcmeIdentifier.IP, refused), KEY_AUTHORIZATION),
                     AcmeError.CONNECTION, "resolves to no address a TLS-ALPN-01 target may have");
         }
