@@ -91,6 +91,7 @@ public final class AcmeController {
     private final AcmeState state;
     private final Http01Validator http01;
     private final Dns01Validator dns01;
+    private final TlsAlpn01Validator tlsAlpn01;
     private final ValidationGate validations = new ValidationGate(ValidationGate.LIMIT);
     private final ExternalAccountKeys externalAccounts;
     private final AcmeProfile profile;
@@ -105,6 +106,7 @@ public final class AcmeController {
         SecureRandom random = new SecureRandom();
         this.nonces = new AcmeNonces(random, clock);
         this.state = new AcmeState(random);
+        this.tlsAlpn01 = new TlsAlpn01Validator(settings.tlsAlpn01Port());
         this.dns01 = new Dns01Validator(settings.dns01LookupCommand().<Dns01Validator.TxtLookup>map(Dns01Validator.CommandLookup::new)
                 .orElseGet(Dns01Validator.DnsLookup::new));
         this.externalAccounts = settings.enabled() ? settings.externalAccountKeysFile().map(java.nio.file.Path::of).map(ExternalAccountKeys::load)
@@ -374,11 +376,11 @@ public final class AcmeController {
             Instant expires = clock.instant().plus(ORDER_LIFETIME).truncatedTo(ChronoUnit.SECONDS);
             List<String> authzIds = new ArrayList<>();
             for (AcmeIdentifier identifier : identifiers) {
-                // HTTP-01 proves control of one name, so not of a wildcard (RFC 8555 section 7.1.3); DNS-01 is
-                // for names, not addresses (RFC 8738 section 7).
+                // HTTP-01 and TLS-ALPN-01 prove control of one name, so not of a wildcard (RFC 8555 section 7.1.3,
+                // RFC 8737 section 3); DNS-01 is for names, not addresses (RFC 8738 section 7).
                 List<String> types = AcmeProfile.isWildcard(identifier) ? List.of(AcmeState.Challenge.DNS_01)
-                        : AcmeIdentifier.IP.equals(identifier.type()) ? List.of(AcmeState.Challenge.HTTP_01)
-                        : List.of(AcmeState.Challenge.HTTP_01, AcmeState.Challenge.DNS_01);
+                        : AcmeIdentifier.IP.equals(identifier.type()) ? List.of(AcmeState.Challenge.HTTP_01, AcmeState.Challenge.TLS_ALPN_01)
+                        : List.of(AcmeState.Challenge.HTTP_01, AcmeState.Challenge.DNS_01, AcmeState.Challenge.TLS_ALPN_01);
                 List<AcmeState.Challenge> challenges = new ArrayList<>();
                 for (String challengeType : types) {
                     challenges.add(new AcmeState.Challenge(state.newId(), challengeType, state.newId() + state.newId()));
@@ -425,7 +427,7 @@ public final class AcmeController {
 
     /**
      * RFC 8555 section 7.5.1: a challenge response starts validation, done here and now (HTTP-01,
-     * section 8.3; DNS-01, section 8.4); POST-as-GET returns the challenge.
+     * section 8.3; DNS-01, section 8.4; TLS-ALPN-01, RFC 8737); POST-as-GET returns the challenge.
      */
     @RequestMapping(value = PREFIX + "/chall/{id}", method = RequestMethod.POST)
     public ResponseEntity<?> challenge(HttpServletRequest request, @PathVariable String profile, @PathVariable String id) {
@@ -459,9 +461,11 @@ public final class AcmeController {
             String keyAuthorization = AcmeJws.keyAuthorization(challenge.token, account.key);
             Optional<AcmeProblem> failure = validations.validate(() -> {
                 challenge.status = AcmeState.Status.PROCESSING;
-                return AcmeState.Challenge.DNS_01.equals(challenge.type)
-                        ? dns01.validate(baseName(authz.identifier), keyAuthorization)
-                        : http01.validate(authz.identifier.value(), challenge.token, keyAuthorization);
+                return switch (challenge.type) {
+                    case AcmeState.Challenge.DNS_01 -> dns01.validate(baseName(authz.identifier), keyAuthorization);
+                    case AcmeState.Challenge.TLS_ALPN_01 -> tlsAlpn01.validate(authz.identifier, keyAuthorization);
+                    default -> http01.validate(authz.identifier.value(), challenge.token, keyAuthorization);
+                };
             });
             if (failure.isEmpty()) {
                 challenge.status = AcmeState.Status.VALID;

@@ -49,6 +49,7 @@ final class AcmeState {
     static final class Challenge {
         static final String HTTP_01 = "http-01";
         static final String DNS_01 = "dns-01";
+        static final String TLS_ALPN_01 = "tls-alpn-01";
         final String id;
         final String type;
         final String token;

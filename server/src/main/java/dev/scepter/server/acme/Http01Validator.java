@@ -6,28 +6,21 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -59,10 +52,9 @@ import dev.scepter.protocol.acme.AcmeProblem;
  * Bounded: one deadline (10 seconds, every name resolution, connection, handshake and answer of
  * every hop), at most {@value #MAX_HEAD} bytes of status line and headers per answer, and at most
  * {@value #MAX_BODY} bytes of body (chunk framing counted too); a longer answer is refused, not
- * read, and a redirect's body is not read at all. Each address of a name is tried in turn, except
- * addresses that can never be an HTTP-01 target (any-local, link-local such as 169.254.0.0/16 and
- * fe80::/10, multicast, the cloud metadata and host agent addresses of {@link #METADATA}, and any of
- * these embedded in an IPv4-compatible or NAT64 address), which are never connected to.
+ * read, and a redirect's body is not read at all. Each address of a name (the identifier's and each
+ * redirect target's alike) is tried in turn, at most 5 seconds each, except addresses that can never
+ * be a target ({@link ValidationTargets#mayBeTarget}, the policy HTTP-01 shares with TLS-ALPN-01).
  * {@code localhost} and names under {@code .localhost} are fetched from 127.0.0.1 (RFC 6761), still
  * with the name in the {@code Host} header, as clients that serve several names (lego) match on it:
  * hence a plain HTTP/1.1 exchange on a socket, where Java's HTTP client would not let us say
@@ -87,6 +79,7 @@ final class Http01Validator {
     private final int port;
     private final int httpsPort;
     private final Duration deadline;
+    private final Duration connectBound;
 
     /** @param profile whose names and addresses a redirect may lead to, as an order's identifiers may name them */
     Http01Validator(AcmeProfile profile, int port) {
@@ -99,10 +92,16 @@ final class Http01Validator {
 
     /** {@code httpsPort} is the one port an https redirect may name: 443, another only for tests on loopback. */
     Http01Validator(AcmeProfile profile, int port, int httpsPort, Duration deadline) {
+        this(profile, port, httpsPort, deadline, ValidationTargets.CONNECT_BOUND);
+    }
+
+    /** {@code connectBound}: how long one address may take to accept a connection ({@link ValidationTargets#CONNECT_BOUND}). */
+    Http01Validator(AcmeProfile profile, int port, int httpsPort, Duration deadline, Duration connectBound) {
         this.profile = java.util.Objects.requireNonNull(profile, "profile");
         this.port = port;
         this.httpsPort = httpsPort;
         this.deadline = deadline;
+        this.connectBound = connectBound;
     }
 
     /** The answer broke HTTP/1.1 or our bounds: the target answered, but not with the key authorization. */
@@ -137,6 +136,21 @@ final class Http01Validator {
     /** Why validation failed, or empty when the name served the key authorization. */
     Optional<AcmeProblem> validate(String host, String token, String keyAuthorization) {
         long end = System.nanoTime() + deadline.toNanos();
+        List<InetAddress> addresses;
+        try {
+            addresses = ValidationTargets.of(host, end, deadline, "an HTTP-01");
+        } catch (AcmeProblem problem) {
+            return Optional.of(problem);
+        }
+        return validate(host, token, keyAuthorization, addresses, end);
+    }
+
+    /**
+     * The fetch from the identifier's {@code addresses}, tried in turn, and from each redirect
+     * target's, resolved as the identifier's was (the seam where tests give addresses a name would
+     * not resolve to).
+     */
+    Optional<AcmeProblem> validate(String host, String token, String keyAuthorization, List<InetAddress> addresses, long end) {
         Target target = new Target(false, host, port, "/.well-known/acme-challenge/" + token);
         String first = target.uri();
         Set<String> visited = new HashSet<>();
@@ -144,7 +158,7 @@ final class Http01Validator {
         try {
             for (;; redirects++) {
                 visited.add(target.uri());
-                Response response = fetch(target, end);
+                Response response = fetch(target, redirects == 0 ? addresses : ValidationTargets.of(target.host(), end, deadline, "an HTTP-01"), end);
                 if (REDIRECTS.contains(response.status)) {
                     if (redirects == MAX_REDIRECTS) {
                         throw new AcmeProblem(AcmeError.CONNECTION, target.uri() + " redirects once more after " + MAX_REDIRECTS
@@ -269,59 +283,25 @@ final class Http01Validator {
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
     }
 
-    /** One request on one hop: the name resolved within the deadline, each address the policy allows tried in turn. */
-    private Response fetch(Target target, long end) {
-        String host = target.host();
+    /** One request on one hop, to the first of the hop's {@code addresses} that accepts a connection ({@link ValidationTargets#connect}). */
+    private Response fetch(Target target, List<InetAddress> addresses, long end) {
         String uri = target.uri();
-        // RFC 6761 section 6.3: localhost and names under .localhost are the loopback address,
-        // whatever the resolver says (glibc knows only "localhost" itself).
-        boolean loopback = host.equals("localhost") || host.endsWith(".localhost");
-        List<InetAddress> addresses;
-        try {
-            // Within the deadline: the system resolver alone may take 30 seconds (3 servers, 2 tries, 5 s).
-            addresses = loopback ? List.of(InetAddress.getByName("127.0.0.1"))
-                    : BoundedCalls.within(() -> Arrays.stream(InetAddress.getAllByName(host)).filter(Http01Validator::mayBeTarget).toList(),
-                            Duration.ofNanos(Math.max(0, end - System.nanoTime())));
-        } catch (TimeoutException e) {
-            throw new AcmeProblem(AcmeError.DNS, "cannot resolve " + host + " within " + deadline.toSeconds() + " s");
-        } catch (ExecutionException | IOException | RejectedExecutionException e) {
-            throw new AcmeProblem(AcmeError.DNS, "cannot resolve " + host);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AcmeProblem(AcmeError.DNS, "interrupted while resolving " + host);
+        try (Socket socket = ValidationTargets.connect(addresses, target.port(), end, connectBound, deadline, uri)) {
+            Socket exchange = target.tls() ? tls(socket, target, end) : socket;
+            OutputStream out = exchange.getOutputStream();
+            out.write(("GET " + target.pathAndQuery() + " HTTP/1.1\r\nHost: " + target.authority()
+                    + "\r\nUser-Agent: Scepter-ACME\r\nAccept: */*\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return read(exchange, end);
+        } catch (SocketTimeoutException e) {
+            throw new AcmeProblem(AcmeError.CONNECTION, "no complete answer from " + uri + " within " + ValidationTargets.seconds(deadline));
+        } catch (BadAnswer e) {
+            throw new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " answered " + e.getMessage());
+        } catch (SSLException e) {
+            throw new AcmeProblem(AcmeError.CONNECTION, "no TLS 1.2 or 1.3 session with " + uri + ": " + e.getClass().getSimpleName());
+        } catch (IOException e) {
+            throw new AcmeProblem(AcmeError.CONNECTION, "cannot fetch " + uri + ": " + e.getClass().getSimpleName());
         }
-        if (addresses.isEmpty()) {
-            throw new AcmeProblem(AcmeError.CONNECTION, host + " resolves to no address an HTTP-01 target may have"
-                    + " (any-local, link-local, multicast and cloud metadata addresses are not fetched)");
-        }
-        IOException last = null;
-        for (InetAddress address : addresses) {
-            try (Socket socket = new Socket()) {
-                try {
-                    socket.connect(new InetSocketAddress(address, target.port()), (int) Math.max(1, Math.min(remaining(end), 5000)));
-                } catch (SocketTimeoutException e) {
-                    throw e;
-                } catch (IOException e) {
-                    last = e; // the next address may answer (an A record whose IPv6 twin is down, or the reverse)
-                    continue;
-                }
-                Socket exchange = target.tls() ? tls(socket, target, end) : socket;
-                OutputStream out = exchange.getOutputStream();
-                out.write(("GET " + target.pathAndQuery() + " HTTP/1.1\r\nHost: " + target.authority()
-                        + "\r\nUser-Agent: Scepter-ACME\r\nAccept: */*\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                return read(exchange, end);
-            } catch (SocketTimeoutException e) {
-                throw new AcmeProblem(AcmeError.CONNECTION, "no complete answer from " + uri + " within " + deadline.toSeconds() + " s");
-            } catch (BadAnswer e) {
-                throw new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " answered " + e.getMessage());
-            } catch (SSLException e) {
-                throw new AcmeProblem(AcmeError.CONNECTION, "no TLS 1.2 or 1.3 session with " + uri + ": " + e.getClass().getSimpleName());
-            } catch (IOException e) {
-                throw new AcmeProblem(AcmeError.CONNECTION, "cannot fetch " + uri + ": " + e.getClass().getSimpleName());
-            }
-        }
-        throw new AcmeProblem(AcmeError.CONNECTION, "cannot connect to " + uri + ": " + last.getClass().getSimpleName());
     }
 
     /** TLS 1.2 or 1.3 over the connected socket, the name sent as SNI, the handshake within the deadline; any certificate accepted. */
@@ -390,44 +370,9 @@ final class Http01Validator {
         }
     }
 
-    /**
-     * Cloud metadata and host agent endpoints outside link-local, which a validation must never
-     * reach: AWS's IPv6 instance metadata (a ULA), Azure's WireServer, Alibaba's and Oracle's
-     * metadata services. 169.254.169.254 itself is link-local.
-     */
-    static final Set<InetAddress> METADATA = Set.of(literal("fd00:ec2::254"), literal("168.63.129.16"), literal("100.100.100.200"),
-            literal("192.0.0.192"));
-
-    private static InetAddress literal(String address) {
-        try {
-            return InetAddress.getByName(address); // a literal: no lookup
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Addresses that are never a name's own web server: the CA host itself by another name, cloud metadata, multicast. */
+    /** {@link ValidationTargets#mayBeTarget}, the policy HTTP-01 shares with TLS-ALPN-01, for every hop. */
     static boolean mayBeTarget(InetAddress address) {
-        if (address.isAnyLocalAddress() || address.isLinkLocalAddress() || address.isMulticastAddress() || METADATA.contains(address)) {
-            return false;
-        }
-        // An IPv4 address inside IPv6, IPv4-compatible (::/96) or NAT64 (64:ff9b::/96), is the IPv4
-        // address where it is routed: judged as that one too. (Java makes ::ffff:0:0/96 an IPv4 address itself.)
-        byte[] bytes = address.getAddress();
-        if (address instanceof Inet6Address && (prefixed(bytes, new byte[12]) || prefixed(bytes, NAT64))) {
-            try {
-                return mayBeTarget(InetAddress.getByAddress(Arrays.copyOfRange(bytes, 12, 16)));
-            } catch (UnknownHostException e) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static final byte[] NAT64 = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
-
-    private static boolean prefixed(byte[] address, byte[] prefix) {
-        return Arrays.equals(address, 0, prefix.length, prefix, 0, prefix.length);
+        return ValidationTargets.mayBeTarget(address);
     }
 
     /** The status, the body of a 200, and the Location of a redirect. */
