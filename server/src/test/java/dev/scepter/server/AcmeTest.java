@@ -67,7 +67,11 @@ class AcmeTest {
 
     private static RunningServer server;
     private static HttpServer challengeServer;
-    private static final Map<String, String> SERVED = new HashMap<>();
+    private static final Map<String, String> SERVED = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Tokens whose fetch the challenge server holds until {@link #release} opens, counting each in {@link #held}. */
+    private static final Set<String> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static volatile java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(0);
+    private static volatile java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(0);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Map<String, Object> directory;
     /** Where the DNS-01 lookup hook finds the TXT values: one file per record name. */
@@ -86,12 +90,26 @@ class AcmeTest {
         challengeServer = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 0);
         challengeServer.createContext("/.well-known/acme-challenge/", exchange -> {
             String token = exchange.getRequestURI().getPath().substring("/.well-known/acme-challenge/".length());
+            if (HELD.contains(token)) {
+                held.countDown();
+                try {
+                    release.await(8, java.util.concurrent.TimeUnit.SECONDS); // within the validator's 10 s
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             String body = SERVED.get(token);
             byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.US_ASCII);
             exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length == 0 ? -1 : bytes.length);
             exchange.getResponseBody().write(bytes);
             exchange.close();
         });
+        // A thread per request: validations held at once must all reach the handler.
+        challengeServer.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "acme-test-challenge-server");
+            thread.setDaemon(true);
+            return thread;
+        }));
         challengeServer.start();
         txtRecords = java.nio.file.Files.createTempDirectory("acme-txt-");
         java.nio.file.Path hook = txtRecords.resolve("lookup.sh");
@@ -778,5 +796,61 @@ class AcmeTest {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.url("/acme/other/directory")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aChallengePostedWhileFourValidationsRunIsRateLimitedAndStaysPendingForTheNextTry() throws Exception {
+        int limit = 4; // a node's validations at once (docs/acme.md, Validation limits)
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        List<String> authzUrls = new ArrayList<>();
+        List<String> challengeUrls = new ArrayList<>();
+        for (int i = 0; i <= limit; i++) {
+            HttpResponse<String> created = client.post((String) directory.get("newOrder"), order("dns", "held" + i + ".localhost"));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            String authzUrl = ((List<?>) json(created.body()).get("authorizations")).get(0).toString();
+            Map<?, ?> challenge = (Map<?, ?>) ((List<?>) json(client.post(authzUrl, null).body()).get("challenges")).get(0);
+            assertThat(challenge.get("type")).isEqualTo("http-01");
+            String token = (String) challenge.get("token");
+            SERVED.put(token, token + "." + client.key.computeThumbprint());
+            if (i < limit) {
+                HELD.add(token);
+            }
+            authzUrls.add(authzUrl);
+            challengeUrls.add((String) challenge.get("url"));
+        }
+        held = new java.util.concurrent.CountDownLatch(limit);
+        release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService posters = java.util.concurrent.Executors.newFixedThreadPool(limit);
+        try {
+            List<java.util.concurrent.Future<HttpResponse<String>>> running = new ArrayList<>();
+            for (int i = 0; i < limit; i++) {
+                String url = challengeUrls.get(i);
+                String body = client.sign(url, Map.of(), false, client.freshNonce());
+                running.add(posters.submit(() -> client.send(url, body)));
+            }
+            try {
+                assertThat(held.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("four validations fetching at once").isTrue();
+                HttpResponse<String> busy = client.post(challengeUrls.get(limit), Map.of());
+                assertProblem(busy, 429, "rateLimited");
+                assertThat(busy.headers().firstValue("Retry-After")).hasValue("5");
+                Map<String, Object> authz = json(client.post(authzUrls.get(limit), null).body());
+                assertThat(authz.get("status")).isEqualTo("pending");
+                assertThat(((Map<?, ?>) ((List<?>) authz.get("challenges")).get(0)).get("status")).as("not processing, not invalid").isEqualTo("pending");
+            } finally {
+                release.countDown();
+            }
+            for (java.util.concurrent.Future<HttpResponse<String>> answered : running) {
+                HttpResponse<String> response = answered.get(15, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                assertThat(json(response.body()).get("status")).isEqualTo("valid");
+            }
+        } finally {
+            posters.shutdownNow();
+        }
+        // Its places free again, the challenge refused for want of one validates on the next try.
+        HttpResponse<String> again = client.post(challengeUrls.get(limit), Map.of());
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(json(again.body()).get("status")).isEqualTo("valid");
     }
 }

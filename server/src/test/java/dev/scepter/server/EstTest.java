@@ -296,6 +296,40 @@ class EstTest {
         assertThat(again.headers().allValues("WWW-Authenticate")).anySatisfy(v -> assertThat(v).startsWith("Basic"));
     }
 
+    /** A request with an extended key usage extension whose value is no SEQUENCE of purposes: readable as a CSR, not as a usage. */
+    private static byte[] csrWithUnreadableExtendedKeyUsage(String subject) throws Exception {
+        KeyPair keys = rsa();
+        ExtensionsGenerator extensions = new ExtensionsGenerator();
+        extensions.addExtension(Extension.extendedKeyUsage, false, new org.bouncycastle.asn1.ASN1Integer(5).getEncoded());
+        return Base64.getMimeEncoder().encode(new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic())
+                .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, extensions.generate())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded());
+    }
+
+    /**
+     * docs/est.md: a request refused with 400 after its challenge passed keeps the challenge used (one
+     * challenge buys one judgement); one refused before (a SAN otherName without its value) spends nothing.
+     */
+    @Test
+    void aOneTimeChallengeIsKeptUsedByA400AfterItPassedButNotSpentByOneBefore() throws Exception {
+        URI simpleenroll = server.url("/.well-known/est/simpleenroll");
+        String early = challenges.mint("test", Optional.empty(), Duration.ofMinutes(5)).value();
+        String earlyBasic = "Basic " + Base64.getEncoder().encodeToString(("device:" + early).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<byte[]> beforeSpending = post(http, simpleenroll, earlyBasic,
+                csr(rsa(), "CN=est-early-400", null, new GeneralName(GeneralName.otherName, new DERSequence(UPN))));
+        assertThat(beforeSpending.statusCode()).as(new String(beforeSpending.body(), StandardCharsets.UTF_8)).isEqualTo(400);
+        issued(post(http, simpleenroll, earlyBasic, csr(rsa(), "CN=est-early-400", null)));
+
+        String late = challenges.mint("test", Optional.empty(), Duration.ofMinutes(5)).value();
+        String lateBasic = "Basic " + Base64.getEncoder().encodeToString(("device:" + late).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<byte[]> afterSpending = post(http, simpleenroll, lateBasic, csrWithUnreadableExtendedKeyUsage("CN=est-late-400"));
+        String text = new String(afterSpending.body(), StandardCharsets.UTF_8);
+        assertThat(afterSpending.statusCode()).as(text).isEqualTo(400);
+        assertThat(text).contains("extensions cannot be used");
+        HttpResponse<byte[]> retried = post(http, simpleenroll, lateBasic, csr(rsa(), "CN=est-late-400", null));
+        assertThat(retried.statusCode()).as("the client's own mistake does not give the challenge back").isEqualTo(401);
+    }
+
     /** docs/api.md: every certificate issued is in the audit trail, a renewal as {@code certificate.renew}. */
     @Test
     void enrollmentsAndReEnrollmentsAreAuditedAsDocumented() throws Exception {
@@ -461,6 +495,51 @@ class EstTest {
                 .as("a client certificate").isEqualTo(403);
         assertThat(post(tls, serverkeygen, "Bearer " + TOKENS.get("db"), "not a csr".getBytes(StandardCharsets.US_ASCII)).statusCode())
                 .isEqualTo(400);
+    }
+
+    /** {@code est_serverkeygen_keys_total} as {@code /metrics} has it now (0 before the first key). */
+    private static double keysMade() throws Exception {
+        java.util.regex.Matcher total = java.util.regex.Pattern.compile("(?m)^est_serverkeygen_keys_total(?:\\{\\})? (\\S+)$")
+                .matcher(server.text("/metrics"));
+        return total.find() ? Double.parseDouble(total.group(1)) : 0;
+    }
+
+    /**
+     * docs/est.md: a serverkeygen request the authority's preflight refuses (a SAN it cannot read,
+     * no names at all, an extended key usage it cannot read) or one asking for an encrypted key is
+     * refused before any key is made.
+     */
+    @Test
+    void aServerkeygenRequestThatWouldBeRefusedCostsNoKey() throws Exception {
+        URI serverkeygen = httpsUrl("/.well-known/est/serverkeygen");
+        HttpClient tls = https(null);
+        String bearer = "Bearer " + TOKENS.get("db");
+        KeyPair throwaway = rsa();
+        double before = keysMade();
+
+        // A UPN otherName without its value: passes the codec, refused by the issuer's preflight, once only after a key was made.
+        HttpResponse<byte[]> unreadableSan = post(tls, serverkeygen, bearer,
+                csr(throwaway, "CN=est-keygen-refused", null, new GeneralName(GeneralName.otherName, new DERSequence(UPN))));
+        assertThat(unreadableSan.statusCode()).as(new String(unreadableSan.body(), StandardCharsets.UTF_8)).isEqualTo(400);
+        assertThat(new String(unreadableSan.body(), StandardCharsets.UTF_8)).contains("subject alternative name cannot be read");
+        HttpResponse<byte[]> namesNothing = post(tls, serverkeygen, bearer, Base64.getEncoder().encode(
+                new JcaPKCS10CertificationRequestBuilder(new X500Name(new org.bouncycastle.asn1.x500.RDN[0]), throwaway.getPublic())
+                        .build(new JcaContentSignerBuilder("SHA256withRSA").build(throwaway.getPrivate())).getEncoded()));
+        assertThat(namesNothing.statusCode()).isEqualTo(400);
+        // Readable as a CSR, not as a usage: the issuer's own reading of the extensions, once only after a key was made.
+        HttpResponse<byte[]> unreadableUsage = post(tls, serverkeygen, bearer, csrWithUnreadableExtendedKeyUsage("CN=est-keygen-refused"));
+        assertThat(unreadableUsage.statusCode()).as(new String(unreadableUsage.body(), StandardCharsets.UTF_8)).isEqualTo(400);
+        assertThat(new String(unreadableUsage.body(), StandardCharsets.UTF_8)).contains("extensions cannot be used");
+        PKCS10CertificationRequestBuilder encrypted = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=est-keygen-refused"), throwaway.getPublic());
+        encrypted.addAttribute(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.54"),
+                new org.bouncycastle.asn1.DEROctetString(new byte[] {1, 2, 3}));
+        assertThat(post(tls, serverkeygen, bearer, Base64.getEncoder().encode(
+                encrypted.build(new JcaContentSignerBuilder("SHA256withRSA").build(throwaway.getPrivate())).getEncoded())).statusCode()).isEqualTo(400);
+        assertThat(keysMade()).as("no key made for a refused request").isEqualTo(before);
+
+        HttpResponse<byte[]> made = post(tls, serverkeygen, bearer, csr(throwaway, "CN=est-keygen-counted", null));
+        assertThat(made.statusCode()).as(new String(made.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(keysMade()).as("the counter counts a key made").isEqualTo(before + 1);
     }
 
     /** The answer holds a private key: over plain HTTP nothing protects it, so nothing is made. */

@@ -92,7 +92,8 @@ class KeyVaultCaTest {
         // Retry-After waits are not slept here: the tests throttle with Retry-After 60 s, more than a caller waits.
         KeyVaultAccess access = new KeyVaultAccess(SIGN_IN, TLS.clientContext(), duration -> { }, Clock.systemUTC());
         server = RunningServer.start(Map.of("AppConfig:KeyVaultConfig:KeyVaultURL", vault.vaultUrl() + "/",
-                "AppConfig:StaticValidation:RequestPassword", CHALLENGE), SIGN_IN, null, () -> access);
+                "AppConfig:StaticValidation:RequestPassword", CHALLENGE, "AppConfig:DbCSRValidation:AllowDynamicChallenges", "true"),
+                SIGN_IN, null, () -> access);
         ApiTokens tokens = new ApiTokens(server.core.storage().apiTokenStore(), server.core.storage().auditLog(), Clock.systemUTC(),
                 new SecureRandom());
         csrToken = tokens.create("test", "csr", Set.of(ApiRole.CSR_REQUEST), Optional.empty()).value();
@@ -267,6 +268,37 @@ class KeyVaultCaTest {
                 .recipient(server.core.ca().certificate()).messageData(csr).transactionId("tx-vault-signed-junk").build();
         assertThat(server.post("/scep?operation=PKIOperation", "application/x-pki-message", signedJunk).statusCode()).isEqualTo(200);
         assertThat(vault.count("unwrapkey")).isEqualTo(unwraps + 1);
+    }
+
+    /** EST's simpleenroll with a one-time challenge as the HTTP Basic password (docs/est.md). */
+    private HttpResponse<String> estEnroll(String challenge, String subject) throws Exception {
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("device:" + challenge).getBytes(StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(server.url("/.well-known/est/simpleenroll")).header("Content-Type", "application/pkcs10")
+                .header("Authorization", basic).POST(HttpRequest.BodyPublishers.ofByteArray(java.util.Base64.getMimeEncoder().encode(csr(subject))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void anEstOneTimeChallengeStoppedByTheVaultIsGivenBackAndEnrollsOnTheNextTry() throws Exception {
+        String challenge = server.context.getBean(dev.scepter.authority.enrollment.OneTimeChallenges.class)
+                .mint("test", Optional.empty(), Duration.ofMinutes(5)).value();
+        long before = server.core.storage().certificateStore().count();
+        vault.throttle("sign", 1, 429, 60);
+
+        HttpResponse<String> stopped = estEnroll(challenge, "CN=est-vault-outage");
+
+        assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(503);
+        assertThat(stopped.headers().firstValue("Retry-After")).isPresent();
+        assertThat(stopped.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(server.core.storage().certificateStore().count()).as("nothing issued").isEqualTo(before);
+
+        // The vault answers again: the same challenge, given back, lets the retry through, once.
+        HttpResponse<String> retried = estEnroll(challenge, "CN=est-vault-outage");
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+        assertThat(dev.scepter.protocol.est.EstCodec.readCertsOnly(retried.body().getBytes(StandardCharsets.US_ASCII))).singleElement()
+                .satisfies(certificate -> assertThat(certificate.getSubject()).isEqualTo(new X500Name("CN=est-vault-outage")));
+        assertThat(server.core.storage().certificateStore().count()).isEqualTo(before + 1);
+        assertThat(estEnroll(challenge, "CN=est-vault-outage").statusCode()).as("used up by the certificate it let through").isEqualTo(401);
     }
 
     private PkiMessage enroll(String transactionId) throws Exception {

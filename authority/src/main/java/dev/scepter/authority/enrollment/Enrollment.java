@@ -36,6 +36,7 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * The enrollment chain: challenge, then policy and signing, then recording, then the endpoint's
@@ -95,6 +96,21 @@ public final class Enrollment {
     /** Told of each certificate whose delivery hold was lifted: its MDM acknowledged the delivery. */
     public void onReleased(Consumer<BigInteger> listener) {
         releaseListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /**
+     * Why the endpoint would refuse the request for what it asks, its key aside, which the caller
+     * replaces with one it makes (EST serverkeygen); empty when nothing refuses it. Asked before the
+     * key is made, and a refusal is logged and notified as every other. What needs the directory
+     * (the binding of a bound endpoint) is judged only when the request is enrolled.
+     */
+    public Optional<String> refusalBeforeKeyIsMade(EnrollmentEndpoint endpoint, EnrollmentRequest request) {
+        try {
+            issuer.preflightWithoutKey(request.csr(), endpoint.profile());
+            return Optional.empty();
+        } catch (InvalidRequestException e) {
+            return Optional.of(rejected(endpoint, request, new Rejected(Reason.BAD_REQUEST, e.getMessage())).detail());
+        }
     }
 
     public EnrollmentOutcome enroll(EnrollmentEndpoint endpoint, EnrollmentRequest request) {

@@ -56,6 +56,11 @@ public final class EnrollmentService {
         return renewed(endpoint, request, decision);
     }
 
+    /** As {@link Enrollment#refusalBeforeKeyIsMade}: a request whose key is made here, judged before the key is. */
+    public Optional<String> refusalBeforeKeyIsMade(EnrollmentEndpoint endpoint, EnrollmentRequest request) {
+        return enrollment.refusalBeforeKeyIsMade(endpoint, request);
+    }
+
     /**
      * A renewal (SCEP RenewalReq, RFC 8894 section 3.3.1.2): authorised by the certificate that
      * signed the message, which must be ours, valid, good now and of a type the endpoint renews

@@ -126,11 +126,17 @@ public final class CertificateIssuer {
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             boolean renewal = renewing.isPresent() && endpoint.kind().isEmpty();
-            ExtendedKeyUsage extendedKeyUsage = renewal
-                    ? renewedExtendedKeyUsage(requested, renewing.get(), endpoint) : extendedKeyUsage(requested, endpoint);
-            builder.addExtension(Extension.keyUsage, true, renewal
-                    ? renewedKeyUsage(requested, renewing.get(), endpoint, csr, extendedKeyUsage)
-                    : keyUsage(requested, endpoint, csr, extendedKeyUsage));
+            ExtendedKeyUsage extendedKeyUsage;
+            KeyUsage keyUsage;
+            if (renewal) {
+                extendedKeyUsage = renewedExtendedKeyUsage(requested, renewing.get(), endpoint);
+                keyUsage = renewedKeyUsage(requested, renewing.get(), endpoint, csr, extendedKeyUsage);
+            } else {
+                Usages usages = usages(requested, endpoint, csr);
+                extendedKeyUsage = usages.extended();
+                keyUsage = usages.key();
+            }
+            builder.addExtension(Extension.keyUsage, true, keyUsage);
             builder.addExtension(Extension.extendedKeyUsage, false, extendedKeyUsage);
             if (san != null) {
                 // RFC 5280 section 4.2.1.6: with an empty subject the SAN must be critical.
@@ -250,6 +256,58 @@ public final class CertificateIssuer {
      * up by the request it authorises): a subject or SAN, and a key we certify.
      */
     public void preflight(PKCS10CertificationRequest csr, EndpointProfile endpoint) throws InvalidRequestException {
+        preflightNames(csr, endpoint);
+        PublicKeyPolicy.check(csr.getSubjectPublicKeyInfo());
+        if (endpoint.kind().isPresent()) {
+            endpoint.kind().get().check(csr);
+        }
+    }
+
+    /**
+     * {@link #preflight}'s checks of what the request asks for, not of its key, and {@link #issue}'s
+     * own reading of the request's extensions for a new (not renewed) certificate: the usages it
+     * derives from them and, where {@code AllowRequestedSidExtension} passes it on and
+     * {@code AddSidExtension} cannot replace it, the requested SID extension. For a request whose key
+     * is replaced by one made here (EST serverkeygen), judged before that key is made, so that a
+     * request {@code issue} would refuse for what it asks costs no key. Not judged here: a requested
+     * SID extension that the directory's SID may replace ({@code AddSidExtension}), which is read
+     * only once the directory has answered.
+     */
+    public void preflightWithoutKey(PKCS10CertificationRequest csr, EndpointProfile endpoint) throws InvalidRequestException {
+        preflightNames(csr, endpoint);
+        if (endpoint.kind().isPresent()) {
+            endpoint.kind().get().check(csr);
+        }
+        Optional<Extensions> requested = CertificationRequests.requestedExtensions(csr);
+        usages(requested, endpoint, csr);
+        Extension requestedSid = requested.map(e -> e.getExtension(MicrosoftExtensions.SID)).orElse(null);
+        if (requestedSid != null && endpoint.allowRequestedSid() && !microsoft.addSidExtension()) {
+            try {
+                requestedSid.getParsedValue();
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("the request's extensions cannot be used: " + e.getMessage());
+            }
+        }
+    }
+
+    /** A new certificate's Extended Key Usage and Key Usage. */
+    private record Usages(ExtendedKeyUsage extended, KeyUsage key) {
+    }
+
+    /**
+     * The usages a new (not renewed) certificate gets, from the endpoint and, where it lets them, the
+     * request's extensions; one of those that cannot be read refuses the request.
+     */
+    private Usages usages(Optional<Extensions> requested, EndpointProfile endpoint, PKCS10CertificationRequest csr) throws InvalidRequestException {
+        try {
+            ExtendedKeyUsage extendedKeyUsage = extendedKeyUsage(requested, endpoint);
+            return new Usages(extendedKeyUsage, keyUsage(requested, endpoint, csr, extendedKeyUsage));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("the request's extensions cannot be used: " + e.getMessage());
+        }
+    }
+
+    private void preflightNames(PKCS10CertificationRequest csr, EndpointProfile endpoint) throws InvalidRequestException {
         boolean emptySubject = csr.getSubject().getRDNs().length == 0;
         Extension requestedSan = CertificationRequests.requestedExtensions(csr)
                 .map(e -> e.getExtension(Extension.subjectAlternativeName)).orElse(null);
@@ -265,10 +323,6 @@ public final class CertificateIssuer {
         if (emptySubject && san == null) {
             throw new InvalidRequestException(requestedSan == null ? "the request names no subject and no subject alternative name"
                     : "the request names no subject and, without the SID it may not ask for, no subject alternative name");
-        }
-        PublicKeyPolicy.check(csr.getSubjectPublicKeyInfo());
-        if (endpoint.kind().isPresent()) {
-            endpoint.kind().get().check(csr);
         }
     }
 

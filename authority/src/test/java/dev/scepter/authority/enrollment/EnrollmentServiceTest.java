@@ -371,6 +371,26 @@ class EnrollmentServiceTest {
     }
 
     @Test
+    void aRequestRefusedBeforeItsKeyIsMadeIsNotifiedAsEveryRefusalAndOneThatPassesIsNot() throws Exception {
+        // An extended key usage that is no SEQUENCE of purposes: the issuer could not read it after a key was made.
+        PKCS10CertificationRequest unreadable = Csrs.forKey(device).extension(new org.bouncycastle.asn1.x509.Extension(
+                org.bouncycastle.asn1.x509.Extension.extendedKeyUsage, false, new org.bouncycastle.asn1.ASN1Integer(5).getEncoded())).build();
+
+        Optional<String> refusal = enrollments.refusalBeforeKeyIsMade(notRenewing, request(unreadable, "tx-keygen", selfSigned));
+
+        assertThat(refusal).hasValueSatisfying(reason -> assertThat(reason).contains("extensions cannot be used"));
+        assertThat(notifier.calls).containsExactly("refused");
+        assertThat(notifier.refusals).singleElement().satisfies(rejected -> {
+            assertThat(rejected.reason()).isEqualTo(EnrollmentOutcome.Reason.BAD_REQUEST);
+            assertThat(rejected.detail()).isEqualTo(refusal.get());
+        });
+        assertThat(notifier.contexts).singleElement().satisfies(context -> assertThat(context.transactionId()).contains("tx-keygen"));
+
+        assertThat(enrollments.refusalBeforeKeyIsMade(notRenewing, request(Csrs.forKey(device).build(), "tx-keygen-2", selfSigned))).isEmpty();
+        assertThat(notifier.calls).as("nothing to tell of a request that passes").containsExactly("refused");
+    }
+
+    @Test
     void theMdmIsToldOfEachIssuanceOnceAndOfEachRefusalWithItsReason() throws Exception {
         PKCS10CertificationRequest csr = Csrs.forKey(device).challenge("s3cret").build();
         EnrollmentOutcome.Issued issued = (EnrollmentOutcome.Issued) enrollments.enroll(renewing, request(csr, "tx-1", selfSigned));

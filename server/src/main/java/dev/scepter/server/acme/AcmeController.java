@@ -106,7 +106,6 @@ public final class AcmeController {
         SecureRandom random = new SecureRandom();
         this.nonces = new AcmeNonces(random, clock);
         this.state = new AcmeState(random);
-        this.http01 = new Http01Validator(settings.http01Port());
         this.tlsAlpn01 = new TlsAlpn01Validator(settings.tlsAlpn01Port());
         this.dns01 = new Dns01Validator(settings.dns01LookupCommand().<Dns01Validator.TxtLookup>map(Dns01Validator.CommandLookup::new)
                 .orElseGet(Dns01Validator.DnsLookup::new));
@@ -117,6 +116,7 @@ public final class AcmeController {
             throw new IllegalStateException("AppConfig:Acme:ExternalAccountKeysFile holds no keys, and AppConfig:Acme:ExternalAccountRequired is true");
         }
         this.profile = new AcmeProfile(AcmeSettings.DEFAULT_PROFILE, settings.dnsSuffixes(), settings.ipRanges(), settings.allowWildcards());
+        this.http01 = new Http01Validator(profile, settings.http01Port());
         // The Server kind, not the CSR, decides the usages: serverAuth (clientAuth if asked), digitalSignature
         // (and keyEncipherment for RSA), DNS and IP names only; a CSR asking for another usage is refused.
         this.issuance = new EndpointProfile(ENDPOINT, SerialNumbers.TYPE_STATIC, Optional.of(settings.validityPeriodDays()),

@@ -4,7 +4,10 @@ import dev.scepter.protocol.acme.AcmeError;
 import dev.scepter.protocol.acme.AcmeProblem;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -18,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import javax.naming.Context;
 import javax.naming.NameNotFoundException;
 import javax.naming.NamingEnumeration;
@@ -186,6 +190,10 @@ final class Dns01Validator {
      * The operator's hook: a program run without a shell, with the record's name as its one
      * argument and no input; it prints the TXT values, one a line, and exits 0. It has
      * {@link #DEADLINE} and {@link #MAX_OUTPUT} bytes; what it writes to stderr is discarded.
+     * Started through util-linux's {@code setsid}, where there is one, it leads a process group of
+     * its own; when it has exited (or is killed at its deadline) every process still in that group,
+     * such as a program it left in the background, is killed, so no hook outlives its validation
+     * and the limit on validations at once also limits processes.
      */
     static final class CommandLookup implements TxtLookup {
         static final Duration DEADLINE = Duration.ofSeconds(10);
@@ -204,9 +212,21 @@ final class Dns01Validator {
 
         @Override
         public List<String> txt(String name) throws LookupFailure {
+            if (!Files.isExecutable(Path.of(program))) {
+                throw new LookupFailure("the lookup command (AppConfig:Acme:Dns01LookupCommand) cannot be run");
+            }
             Process process;
             try {
-                ProcessBuilder builder = new ProcessBuilder(program, name).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                List<String> command = new ArrayList<>();
+                SETSID.ifPresent(setsid -> {
+                    command.add(setsid);
+                    // Should setsid find itself a group leader, it forks and runs the hook in the child:
+                    // with --wait it still waits for it, so the output is the hook's and not cut short.
+                    command.add("--wait");
+                });
+                command.add(program);
+                command.add(name);
+                ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                         .redirectError(ProcessBuilder.Redirect.DISCARD);
                 // Not Scepter's environment: AppConfig__ variables carry database passwords, PINs
                 // and challenge passwords, which a DNS provider's CLI must never see.
@@ -232,9 +252,79 @@ final class Dns01Validator {
                 Thread.currentThread().interrupt();
                 throw new LookupFailure("interrupted");
             } finally {
-                // A hook past its time or its output goes, with the children it has then.
+                // A hook past its time or its output goes, with the children it has then; what is
+                // left of its process group goes too, including what it left behind when it exited.
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
+                if (SETSID.isPresent()) {
+                    killGroup(process.pid(), exit(process).plus(FORK_MARGIN));
+                }
+            }
+        }
+
+        /** util-linux's setsid(1), which runs the hook as the leader of a new session and process group (its pid is the group's id). */
+        static final Optional<String> SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").filter(path -> Files.isExecutable(Path.of(path))).findFirst();
+
+        /**
+         * How long after the hook was reaped a process may have started and still be taken for one
+         * of the hook's: a member that forked while the group was being killed. A pid freed by the
+         * hook and given to an unrelated new session leader within this time would need the pid
+         * space to wrap around meanwhile.
+         */
+        static final Duration FORK_MARGIN = Duration.ofMillis(500);
+
+        /** When the hook was reaped (its pid free again), or now if that takes unusually long. */
+        private static java.time.Instant exit(Process process) {
+            try {
+                process.onExit().get(2, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // destroyForcibly was sent: reaped moments later, and "now" is then a little early, the safe side
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return java.time.Instant.now();
+        }
+
+        /**
+         * Kills what is left of the hook's process group: each process whose group and session
+         * are {@code leader} (setsid made the hook, pid {@code leader}, the leader of both) and which
+         * started no later than {@code latestStart}. The hook's pid is free once it is reaped, and a
+         * new process given it may lead a session and group of its own; every member of that one
+         * started after it, so after the hook exited, and is left alone. A few rounds, for a member
+         * that forked while the first was being killed.
+         */
+        static void killGroup(long leader, java.time.Instant latestStart) {
+            for (int round = 0; round < 3; round++) {
+                List<ProcessHandle> members = new ArrayList<>();
+                try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+                    entries.map(entry -> entry.getFileName().toString()).filter(entry -> entry.chars().allMatch(Character::isDigit))
+                            .filter(pid -> isLedBy(pid, leader))
+                            // The handle fixes the start time, so the process killed is the one judged.
+                            .forEach(pid -> ProcessHandle.of(Long.parseLong(pid))
+                                    .filter(handle -> handle.info().startInstant().filter(start -> !start.isAfter(latestStart)).isPresent())
+                                    .filter(handle -> isLedBy(pid, leader))
+                                    .ifPresent(members::add));
+                } catch (IOException | UncheckedIOException e) {
+                    return; // no /proc: nothing more can be found
+                }
+                if (members.isEmpty()) {
+                    return;
+                }
+                members.forEach(ProcessHandle::destroyForcibly);
+            }
+        }
+
+        /**
+         * Whether a process's group and session, the fifth and sixth fields of {@code /proc/PID/stat}
+         * (after the name in parentheses), are both {@code leader}; false when it is gone.
+         */
+        private static boolean isLedBy(String pid, long leader) {
+            try {
+                String stat = Files.readString(Path.of("/proc", pid, "stat"), StandardCharsets.US_ASCII);
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 5);
+                return Long.parseLong(fields[2]) == leader && Long.parseLong(fields[3]) == leader;
+            } catch (IOException | RuntimeException e) {
+                return false;
             }
         }
 

@@ -51,6 +51,15 @@ final class ValidationTargets {
      * {@code connection}) when there is none. {@code challenge} names the challenge in the detail.
      */
     static List<InetAddress> of(String host, Duration deadline, String challenge) {
+        return of(host, System.nanoTime() + deadline.toNanos(), deadline, challenge);
+    }
+
+    /**
+     * As {@link #of(String, Duration, String)}, the resolution bounded by what is left until
+     * {@code end} of the validation's {@code deadline}: a later hop (an HTTP-01 redirect) resolves
+     * within the time the hops before it left.
+     */
+    static List<InetAddress> of(String host, long end, Duration deadline, String challenge) {
         // RFC 6761 section 6.3: localhost and names under .localhost are the loopback address,
         // whatever the resolver says (glibc knows only "localhost" itself).
         boolean loopback = host.equals("localhost") || host.endsWith(".localhost");
@@ -58,7 +67,8 @@ final class ValidationTargets {
         try {
             // Within the deadline: the system resolver alone may take 30 seconds (3 servers, 2 tries, 5 s).
             addresses = loopback ? List.of(InetAddress.getByName("127.0.0.1"))
-                    : BoundedCalls.within(() -> Arrays.stream(InetAddress.getAllByName(host)).filter(ValidationTargets::mayBeTarget).toList(), deadline);
+                    : BoundedCalls.within(() -> Arrays.stream(InetAddress.getAllByName(host)).filter(ValidationTargets::mayBeTarget).toList(),
+                            Duration.ofNanos(Math.max(0, end - System.nanoTime())));
         } catch (TimeoutException e) {
             throw new AcmeProblem(AcmeError.DNS, "cannot resolve " + host + " within " + seconds(deadline));
         } catch (ExecutionException | IOException | RejectedExecutionException e) {

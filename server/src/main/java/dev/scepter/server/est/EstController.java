@@ -72,7 +72,8 @@ public final class EstController {
         this.meters = meters;
         this.tokens = tokens;
         this.enabled = settings.enabled();
-        this.enrollment = new EstEnrollment(settings, enrollments, oneTimeChallenges);
+        this.enrollment = new EstEnrollment(settings, enrollments, oneTimeChallenges, io.micrometer.core.instrument.Counter.builder("est.serverkeygen.keys")
+                .description("Private keys made here for EST serverkeygen (RFC 7030 section 4.4)").register(meters));
     }
 
     /** RFC 7030 section 4.1: the CA certificate and the chain above it, anonymously. */

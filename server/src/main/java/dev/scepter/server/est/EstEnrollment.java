@@ -74,9 +74,12 @@ final class EstEnrollment {
     private final EndpointProfile selfServiceProfile;
     private final RenewalPolicy renewalPolicy;
     private final boolean acceptsOneTimeChallenges;
+    private final io.micrometer.core.instrument.Counter keysMade;
 
-    EstEnrollment(DbCsrSettings settings, EnrollmentService enrollments, OneTimeChallenges oneTimeChallenges) {
+    /** @param keysMade counts the keys serverkeygen made */
+    EstEnrollment(DbCsrSettings settings, EnrollmentService enrollments, OneTimeChallenges oneTimeChallenges, io.micrometer.core.instrument.Counter keysMade) {
         this.enrollments = Objects.requireNonNull(enrollments, "enrollments");
+        this.keysMade = Objects.requireNonNull(keysMade, "keysMade");
         this.oneTimeChallenges = Objects.requireNonNull(oneTimeChallenges, "oneTimeChallenges");
         this.profile = new EndpointProfile(ENDPOINT, SerialNumbers.TYPE_STATIC, settings.validityPeriodDays(),
                 settings.defaultEkus().stream().map(CertificateIssuer::keyPurpose).toList(), SIGN_AND_ENCIPHER,
@@ -167,11 +170,14 @@ final class EstEnrollment {
             throw new EstRefusal(HttpStatus.BAD_REQUEST, "The request asks for the key encrypted (" + attribute
                     + "); encrypted server-generated keys are not offered: ask without it, over HTTPS.");
         });
-        if (csr.getSubject().getRDNs().length == 0 && dev.scepter.protocol.csr.CertificationRequests.requestedExtensions(csr)
-                .map(extensions -> extensions.getExtension(org.bouncycastle.asn1.x509.Extension.subjectAlternativeName)).isEmpty()) {
-            // Judged before a key is made for it: a request that names nothing gets nothing.
-            throw new EstRefusal(HttpStatus.BAD_REQUEST, "The request cannot be issued: it names no subject and no subject alternative name.");
-        }
+        // Judged by the authority's own preflight (names, SANs it can read, the profile's rules, the
+        // extensions the issuer reads) before a key is made for it: a request refused for what it
+        // asks costs no key. A refusal by the directory binding, on a bound profile, still comes after.
+        EnrollmentRequest asked = new EnrollmentRequest(csr, via(label) + "/serverkeygen token " + token.token().name(), Optional.empty(),
+                Optional.empty(), Optional.of(token.token().name() + KEY_MADE_HERE));
+        enrollments.refusalBeforeKeyIsMade(new EnrollmentEndpoint(profile, VOUCHED_FOR), asked).ifPresent(refusal -> {
+            throw new EstRefusal(HttpStatus.BAD_REQUEST, "The request cannot be issued: " + refusal + ".");
+        });
         // A key of up to RSA 4096 bits costs a core for up to seconds: a few at a time, the rest try later.
         if (!keyMakers.tryAcquire()) {
             throw new EstRefusal(HttpStatus.SERVICE_UNAVAILABLE, "Keys are being made for other requests; try again later.");
@@ -179,6 +185,7 @@ final class EstEnrollment {
         ServerKeyGeneration.Generated generated;
         try {
             generated = ServerKeyGeneration.forRequest(csr);
+            keysMade.increment();
         } finally {
             keyMakers.release();
         }

@@ -74,11 +74,65 @@ class Dns01ValidatorTest {
         assertThat(split).isEmpty();
     }
 
+    /** The process whose pid the hook wrote to {@code file}, once the hook is done. */
+    private static ProcessHandle child(Path file) throws Exception {
+        long pid = Long.parseLong(Files.readString(file).strip());
+        return ProcessHandle.of(pid).orElse(null);
+    }
+
+    private static void assertGone(ProcessHandle child) throws Exception {
+        if (child != null) {
+            child.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS); // killed: gone within moments, where sleep 30 would still run
+            assertThat(child.isAlive()).isFalse();
+        }
+    }
+
     @Test
-    void aHookThatExitsLeavingAChildWithItsStdoutIsNotWaitedFor() throws Exception {
+    void aHookThatExitsLeavingAChildWithItsStdoutIsNotWaitedForAndTheChildIsKilled() throws Exception {
+        assertThat(Dns01Validator.CommandLookup.SETSID).as("setsid(1) on this machine, as on Debian").isPresent();
+        Path pid = dir.resolve("child.pid");
         long start = System.nanoTime();
-        List<String> values = new Dns01Validator.CommandLookup(script("echo value\nsleep 5 &\nexit 0").toString()).txt("_acme-challenge.a.example.com");
+        // The background sleep keeps the hook's stdout open for 30 seconds after the hook exits.
+        List<String> values = new Dns01Validator.CommandLookup(script("echo value\nsleep 30 &\necho $! > " + pid + "\nexit 0").toString())
+                .txt("_acme-challenge.a.example.com");
         assertThat(values).containsExactly("value");
-        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("not held until the child closes stdout").isLessThan(java.time.Duration.ofSeconds(4));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not held until the child closes stdout").isLessThan(Duration.ofSeconds(4));
+        assertGone(child(pid));
+    }
+
+    @Test
+    void aHookKilledAtItsDeadlineTakesItsBackgroundChildWith() throws Exception {
+        assertThat(Dns01Validator.CommandLookup.SETSID).as("setsid(1) on this machine, as on Debian").isPresent();
+        Path pid = dir.resolve("child.pid");
+        // Started by a subshell that exits at once: the sleep is reparented, no longer among the
+        // hook's descendants, and only the kill of the hook's process group can reach it.
+        Dns01Validator.CommandLookup lookup = new Dns01Validator.CommandLookup(
+                script("( sleep 30 & echo $! > " + pid + " )\nsleep 30").toString(), Duration.ofMillis(1500));
+        assertThatThrownBy(() -> lookup.txt("_acme-challenge.a.example.com")).isInstanceOf(Dns01Validator.LookupFailure.class)
+                .hasMessageContaining("took longer");
+        assertGone(child(pid));
+    }
+
+    @Test
+    void aGroupLedByAPidIsNotKilledWhenItsMembersStartedAfterTheHookExited() throws Exception {
+        assertThat(Dns01Validator.CommandLookup.SETSID).as("setsid(1) on this machine, as on Debian").isPresent();
+        // A new session leader, as an unrelated program given a pid the hook left free would be.
+        Process other = new ProcessBuilder(Dns01Validator.CommandLookup.SETSID.get(), "sleep", "30").start();
+        try {
+            Path stat = Path.of("/proc", Long.toString(other.pid()), "stat");
+            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!Files.readString(stat).substring(Files.readString(stat).lastIndexOf(')') + 2).split(" ")[3].equals(Long.toString(other.pid()))) {
+                assertThat(System.nanoTime() - until).as("setsid made a session").isNegative();
+                Thread.sleep(10);
+            }
+            java.time.Instant started = other.info().startInstant().orElseThrow();
+            Dns01Validator.CommandLookup.killGroup(other.pid(), started.minusSeconds(2));
+            Thread.sleep(200);
+            assertThat(other.isAlive()).as("started after the hook (said to have) exited: not the hook's").isTrue();
+            Dns01Validator.CommandLookup.killGroup(other.pid(), started.plusSeconds(2));
+            assertThat(other.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).as("the group's, by session, group and start").isTrue();
+        } finally {
+            other.destroyForcibly();
+        }
     }
 }
