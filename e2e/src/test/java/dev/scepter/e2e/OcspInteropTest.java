@@ -289,6 +289,22 @@ class OcspInteropTest {
         assertThat(etag).matches("\"[^\"]+\"");
         assertThat(rawAgain.headers().firstValue("ETag")).hasValue(etag);
         assertThat(encoded.headers().firstValue("ETag")).hasValue(etag);
+
+        // A cache revalidating what it holds (RFC 9110 section 13.1): the same answer is 304 with no body,
+        // by its entity tag or by its Last-Modified; another tag gets the answer itself.
+        String lastModified = raw.headers().firstValue("Last-Modified").orElseThrow();
+        for (String[] condition : List.of(new String[] {"If-None-Match", etag}, new String[] {"If-None-Match", "\"other\", " + etag},
+                new String[] {"If-Modified-Since", lastModified})) {
+            HttpResponse<byte[]> revalidated = server.send(HttpRequest.newBuilder(URI.create(ocsp + "/" + base64))
+                    .header(condition[0], condition[1]).GET().build());
+            assertThat(revalidated.statusCode()).as("%s: %s", condition[0], condition[1]).isEqualTo(304);
+            assertThat(revalidated.body()).isEmpty();
+            assertThat(revalidated.headers().firstValue("ETag")).hasValue(etag);
+        }
+        HttpResponse<byte[]> otherTag = server.send(HttpRequest.newBuilder(URI.create(ocsp + "/" + base64))
+                .header("If-None-Match", "\"other\"").GET().build());
+        assertThat(otherTag.statusCode()).isEqualTo(200);
+        assertThat(otherTag.body()).isEqualTo(raw.body());
     }
 
     /** A GET that carries a nonce is answered for that request alone: no shared caching. */
