@@ -33,7 +33,8 @@ import java.util.Optional;
 /**
  * The OCSP responder as layers (STYLE.md): decode, then the store's health, then a cache of signed
  * responses to requests without a nonce, then the signing bulkhead, then the issuer filter, then
- * {@link Validity} for each CertID, then the signer. No HTTP here: {@link OcspController} owns that.
+ * {@link Validity} for each CertID, then the signer. No HTTP here ({@link OcspServlet} owns that) but
+ * the entity tag of a signed answer, made once with it for the HTTP caches that keep it.
  *
  * <p>It always answers in OCSP (RFC 6960 section 4.2.1): whatever cannot be told now (the store
  * unreachable, the directory down, the bulkhead full, a miss beyond the bound on store reads) is

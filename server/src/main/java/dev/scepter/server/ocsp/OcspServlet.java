@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -47,6 +45,24 @@ public final class OcspServlet extends HttpServlet {
         this.responder = responder;
         this.meters = meters;
         this.clock = clock;
+    }
+
+    /**
+     * GET, HEAD, POST and OPTIONS go to their handlers; any other method, PUT or PROPFIND alike, is
+     * a 405 naming the allowed ones, as it was under Spring MVC (the error page then answers in
+     * OCSP's words, see RequestRefusalTest), never HttpServlet's 501 for a method it does not know.
+     */
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws jakarta.servlet.ServletException, IOException {
+        switch (request.getMethod()) {
+            case "GET", "HEAD", "POST", "OPTIONS" -> super.service(request, response);
+            default -> notAllowed(response, allowed(request));
+        }
+    }
+
+    @Override
+    protected void doOptions(HttpServletRequest request, HttpServletResponse response) {
+        response.setHeader("Allow", allowed(request) + ", OPTIONS");
     }
 
     @Override
@@ -112,8 +128,8 @@ public final class OcspServlet extends HttpServlet {
         response.setHeader("Cache-Control", "max-age=" + maxAge + ", must-revalidate, no-transform, public");
         response.setHeader("ETag", etag);
         response.setDateHeader("Last-Modified", thisUpdate.toEpochMilli());
-        response.setHeader("Expires", DateTimeFormatter.RFC_1123_DATE_TIME.format(nextUpdate.atZone(ZoneOffset.UTC)));
-        if (notModified(request, etag, thisUpdate)) {
+        response.setDateHeader("Expires", nextUpdate.toEpochMilli());
+        if (notModified(request, etag)) {
             response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
             return;
         }
@@ -121,41 +137,27 @@ public final class OcspServlet extends HttpServlet {
     }
 
     /**
-     * A conditional GET (RFC 9110 section 13.1) that the cache already answers: If-None-Match
-     * naming this answer's ETag, or, without If-None-Match, If-Modified-Since at or after its thisUpdate.
+     * A conditional GET (RFC 9110 section 13.1.2) that the cache already answers: an If-None-Match
+     * naming this answer's entity tag (weak comparison), or {@code *}. If-Modified-Since is not
+     * honoured (RFC 9110 lets a server ignore it): Last-Modified is thisUpdate to the second, and
+     * an answer that changed within that second (a revocation) would then be taken for the one the
+     * cache holds, which would keep the old bytes under the new answer's freshness.
      */
-    static boolean notModified(HttpServletRequest request, String etag, Instant thisUpdate) {
-        String ifNoneMatch = request.getHeader("If-None-Match");
-        if (ifNoneMatch != null) {
-            for (String tag : ifNoneMatch.split(",")) {
+    static boolean notModified(HttpServletRequest request, String etag) {
+        String opaque = etag.startsWith("W/") ? etag.substring(2) : etag;
+        java.util.Enumeration<String> lines = request.getHeaders("If-None-Match");
+        while (lines != null && lines.hasMoreElements()) {
+            for (String tag : lines.nextElement().split(",")) {
                 String candidate = tag.trim();
                 if (candidate.startsWith("W/")) {
                     candidate = candidate.substring(2);
                 }
-                if (candidate.equals("*") || candidate.equals(etag)) {
+                if (candidate.equals("*") || candidate.equals(opaque)) {
                     return true;
                 }
             }
-            return false;
         }
-        long since;
-        try {
-            since = request.getDateHeader("If-Modified-Since");
-        } catch (IllegalArgumentException e) {
-            // Not a date: ignored, as RFC 9110 section 13.1.3 says.
-            return false;
-        }
-        return since >= 0 && thisUpdate.toEpochMilli() / 1000 <= since / 1000;
-    }
-
-    @Override
-    protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        notAllowed(response, allowed(request));
-    }
-
-    @Override
-    protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        notAllowed(response, allowed(request));
+        return false;
     }
 
     private static String allowed(HttpServletRequest request) {
