@@ -289,6 +289,30 @@ class OcspInteropTest {
         assertThat(etag).matches("\"[^\"]+\"");
         assertThat(rawAgain.headers().firstValue("ETag")).hasValue(etag);
         assertThat(encoded.headers().firstValue("ETag")).hasValue(etag);
+
+        // A cache revalidating what it holds (RFC 9110 section 13.1.2): its entity tag gets 304 with no body
+        // while the answer is the same; another tag gets the answer. The response cache lives 5 s, so an
+        // answer signed anew between the two requests (a new tag) is fetched again, at most three times.
+        for (String condition : List.of("%s", "\"other\", %s", "W/%s")) {
+            HttpResponse<byte[]> revalidated = null;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                HttpResponse<byte[]> fresh = server.send(HttpRequest.newBuilder(URI.create(ocsp + "/" + base64)).GET().build());
+                String freshTag = fresh.headers().firstValue("ETag").orElseThrow();
+                revalidated = server.send(HttpRequest.newBuilder(URI.create(ocsp + "/" + base64))
+                        .header("If-None-Match", condition.formatted(freshTag)).GET().build());
+                // Only a 200 carrying a newer answer (another tag) is tried again; the same answer must be 304.
+                if (revalidated.statusCode() != 200 || revalidated.headers().firstValue("ETag").orElse("").equals(freshTag)) {
+                    break;
+                }
+            }
+            assertThat(revalidated.statusCode()).as("If-None-Match: %s", condition).isEqualTo(304);
+            assertThat(revalidated.body()).isEmpty();
+        }
+        HttpResponse<byte[]> otherTag = server.send(HttpRequest.newBuilder(URI.create(ocsp + "/" + base64))
+                .header("If-None-Match", "\"other\"").GET().build());
+        assertThat(otherTag.statusCode()).isEqualTo(200);
+        assertThat(otherTag.headers().firstValue("Content-Type")).hasValue("application/ocsp-response");
+        assertThat(otherTag.body()).isNotEmpty();
     }
 
     /** A GET that carries a nonce is answered for that request alone: no shared caching. */

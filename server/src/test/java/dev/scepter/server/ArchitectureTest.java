@@ -150,6 +150,7 @@ class ArchitectureTest {
 
     static ArchRule controllersNeverReachAStore() {
         return noClasses().that().areAnnotatedWith(RestController.class).or().areAnnotatedWith(Controller.class)
+                .or().areAssignableTo(jakarta.servlet.http.HttpServlet.class)
                 .should().dependOnClassesThat(or(STORAGE_PORTS.stream().map(JavaClass.Predicates::assignableTo).toList()))
                 .orShould().dependOnClassesThat().resideInAnyPackage(ADAPTERS.toArray(String[]::new))
                 .because("the authority's services decide, audit and tell the caches; a controller that writes a store "

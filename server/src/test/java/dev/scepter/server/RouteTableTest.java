@@ -34,6 +34,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
@@ -54,7 +56,8 @@ class RouteTableTest {
     static final Set<String> PUBLIC_ROUTES = Set.of(
             "GET /", "GET /probe", "GET /ca", "GET /metrics", "GET /openapi.json", "GET /openapi.json.yaml",
             "GET /crl/{token}", "GET /crl/pem/{token}",
-            "POST /ocsp", "GET /ocsp/**",
+            // OCSP is a servlet of its own (OcspServlet, beside Spring MVC's dispatcher): POST on /ocsp, GET on /ocsp/*.
+            "SERVLET /ocsp", "SERVLET /ocsp/*",
             "GET /scep", "POST /scep", "GET /scep/pkiclient.exe", "POST /scep/pkiclient.exe",
             "GET /static", "POST /static", "GET /static/pkiclient.exe", "POST /static/pkiclient.exe",
             "GET /static/aad", "POST /static/aad", "GET /static/aad/pkiclient.exe", "POST /static/aad/pkiclient.exe",
@@ -120,6 +123,12 @@ class RouteTableTest {
                     routes.add("* " + pattern);
                 }
                 methods.forEach(method -> routes.add(method.name() + " " + pattern));
+            }
+        }
+        // Servlets mounted beside Spring MVC's dispatcher serve their paths without a handler mapping.
+        for (ServletRegistrationBean<?> servlet : server.context.getBeansOfType(ServletRegistrationBean.class).values()) {
+            if (!(servlet.getServlet() instanceof DispatcherServlet)) {
+                servlet.getUrlMappings().forEach(pattern -> routes.add("SERVLET " + pattern));
             }
         }
         return routes;

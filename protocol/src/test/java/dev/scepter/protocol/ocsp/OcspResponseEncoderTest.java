@@ -235,6 +235,30 @@ class OcspResponseEncoderTest {
     }
 
     @Test
+    void timesAreTheDerOfBouncyCastlesOwnGeneralizedTimeCutToTheSecond() throws Exception {
+        java.time.format.DateTimeFormatter seconds = java.time.format.DateTimeFormatter.ofPattern("uuuuMMddHHmmss'Z'")
+                .withZone(java.time.ZoneOffset.UTC);
+        java.util.Random random = new java.util.Random(5019);
+        List<Instant> instants = new java.util.ArrayList<>(List.of(Instant.parse("0000-01-01T00:00:00Z"),
+                Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.parse("1969-12-31T23:59:59.5Z"),
+                Instant.parse("2024-02-29T12:00:00Z"), Instant.EPOCH, THIS_UPDATE));
+        for (int i = 0; i < 1_000; i++) {
+            instants.add(Instant.ofEpochSecond(random.nextLong(-62_167_219_200L, 253_402_300_800L), random.nextInt(1_000_000_000)));
+        }
+        for (Instant instant : instants) {
+            byte[] expected = new org.bouncycastle.asn1.DERGeneralizedTime(seconds.format(instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
+                    .getEncoded();
+            ASN1GeneralizedTime time = OcspResponseEncoder.time(instant);
+            assertThat(time.getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER)).as("%s", instant).isEqualTo(expected);
+            if (instant.isAfter(Instant.parse("1583-01-01T00:00:00Z"))) {
+                // Date reads earlier years in the Julian calendar.
+                assertThat(time.getDate().toInstant()).isEqualTo(instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            }
+        }
+        assertThatThrownBy(() -> OcspResponseEncoder.time(Instant.parse("-0001-12-31T23:59:59Z"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void refusesWhatCannotBeEncoded() throws Exception {
         OcspResponseEncoder encoder = caEncoder();
         CertificateId id = decodedId(SHA1);

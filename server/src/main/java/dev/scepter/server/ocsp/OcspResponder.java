@@ -33,7 +33,8 @@ import java.util.Optional;
 /**
  * The OCSP responder as layers (STYLE.md): decode, then the store's health, then a cache of signed
  * responses to requests without a nonce, then the signing bulkhead, then the issuer filter, then
- * {@link Validity} for each CertID, then the signer. No HTTP here: {@link OcspController} owns that.
+ * {@link Validity} for each CertID, then the signer. No HTTP here ({@link OcspServlet} owns that) but
+ * the entity tag of a signed answer, made once with it for the HTTP caches that keep it.
  *
  * <p>It always answers in OCSP (RFC 6960 section 4.2.1): whatever cannot be told now (the store
  * unreachable, the directory down, the bulkhead full, a miss beyond the bound on store reads) is
@@ -47,8 +48,17 @@ public final class OcspResponder {
     public record Timing(Duration good, Duration onHold, Duration revoked, Duration unknown, Duration responseCache) {
     }
 
-    /** One answer: the DER OCSPResponse, what it says (for metrics), and its validity (for HTTP caching). */
-    public record Answer(byte[] response, String outcome, Optional<Instant> thisUpdate, Optional<Instant> nextUpdate, boolean hasNonce) {
+    /**
+     * One answer: the DER OCSPResponse, what it says (for metrics), and, for a signed answer to a
+     * request without a nonce, what HTTP caches need (RFC 5019 section 6): its validity and an
+     * entity tag, made once with the answer rather than on every request the cache serves.
+     */
+    public record Answer(byte[] response, String outcome, Optional<Instant> thisUpdate, Optional<Instant> nextUpdate, boolean hasNonce,
+            Optional<String> etag) {
+
+        Answer(byte[] response, String outcome, boolean hasNonce) {
+            this(response, outcome, Optional.empty(), Optional.empty(), hasNonce, Optional.empty());
+        }
     }
 
     private record Cached(Answer answer, Instant until) {
@@ -121,7 +131,7 @@ public final class OcspResponder {
         try {
             request = OcspRequestDecoder.decode(requestDer);
         } catch (MalformedOcspRequestException e) {
-            return new Answer(OcspResponseEncoder.malformedRequest(), "malformed", Optional.empty(), Optional.empty(), false);
+            return new Answer(OcspResponseEncoder.malformedRequest(), "malformed", false);
         }
         if (!health.reachable()) {
             // Revocations made on other nodes cannot reach this one: not even a cached answer is vouched for.
@@ -145,8 +155,7 @@ public final class OcspResponder {
         } catch (RuntimeException e) {
             // A failure of ours, not the client's: said in OCSP's words, the cause to the log.
             LOG.log(System.Logger.Level.ERROR, "Could not answer an OCSP request", e);
-            return new Answer(OcspResponseEncoder.internalError(), "internal-error", Optional.empty(), Optional.empty(),
-                    request.nonce().isPresent());
+            return new Answer(OcspResponseEncoder.internalError(), "internal-error", request.nonce().isPresent());
         } finally {
             signing.release();
         }
@@ -190,8 +199,17 @@ public final class OcspResponder {
         cache.invalidateAll();
     }
 
+    /** A strong entity tag (RFC 9110 section 8.8.3) of the response's bytes: SHA-1, as nginx or a CDN would derive one. */
+    private static String entityTag(byte[] response) {
+        try {
+            return "\"" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(response)) + "\"";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from the JVM", e);
+        }
+    }
+
     private static Answer tryLater(OcspRequest request, String outcome) {
-        return new Answer(OcspResponseEncoder.tryLater(), outcome, Optional.empty(), Optional.empty(), request.nonce().isPresent());
+        return new Answer(OcspResponseEncoder.tryLater(), outcome, request.nonce().isPresent());
     }
 
     private Answer answer(OcspRequest request, Instant now) {
@@ -220,7 +238,7 @@ public final class OcspResponder {
             outcome = outcome == null ? outcomeOf(status) : outcome.equals(outcomeOf(status)) ? outcome : "mixed";
         }
         if (!anyOurs) {
-            return new Answer(OcspResponseEncoder.unauthorized(), "unauthorized", Optional.empty(), Optional.empty(), request.nonce().isPresent());
+            return new Answer(OcspResponseEncoder.unauthorized(), "unauthorized", request.nonce().isPresent());
         }
         byte[] response;
         try {
@@ -238,10 +256,11 @@ public final class OcspResponder {
         } catch (OcspSigningException | IllegalStateException e) {
             // The signer (an HSM, Key Vault) failed: the server's fault, said in OCSP's own words.
             LOG.log(System.Logger.Level.ERROR, "Could not sign an OCSP response", e);
-            return new Answer(OcspResponseEncoder.internalError(), "internal-error", Optional.empty(), Optional.empty(),
-                    request.nonce().isPresent());
+            return new Answer(OcspResponseEncoder.internalError(), "internal-error", request.nonce().isPresent());
         }
-        return new Answer(response, outcome, Optional.of(thisUpdate), Optional.ofNullable(earliestNext), request.nonce().isPresent());
+        boolean hasNonce = request.nonce().isPresent();
+        return new Answer(response, outcome, Optional.of(thisUpdate), Optional.ofNullable(earliestNext), hasNonce,
+                hasNonce ? Optional.empty() : Optional.of(entityTag(response)));
     }
 
     private SingleAnswer single(CertificateId id, CertificateStatus status, Instant thisUpdate) {
