@@ -183,6 +183,7 @@ public enum Setting {
     CERT_MASTER_OIDC_CLIENT_ID("AppConfig:CertMaster:Oidc:ClientId", null, false),
     CERT_MASTER_OIDC_CLIENT_SECRET("AppConfig:CertMaster:Oidc:ClientSecret", null, true),
     CERT_MASTER_OIDC_CLIENT_SECRET_FILE("AppConfig:CertMaster:Oidc:ClientSecretFile", null, false),
+    CERT_MASTER_OIDC_TIMEOUT_SECONDS("AppConfig:CertMaster:Oidc:TimeoutSeconds", "10", false),
     CERT_MASTER_LOCAL_ACCOUNTS_ENABLED("AppConfig:CertMaster:LocalAccounts:Enabled", "true", false);
 
     /** SCEPman's backups of replaced settings: {@code Backup:} and the name (its module writes {@code BackUp:}; names compare case-insensitively). */

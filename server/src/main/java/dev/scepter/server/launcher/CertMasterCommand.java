@@ -62,6 +62,11 @@ public final class CertMasterCommand implements Callable<Integer> {
                     + CLIENT_SECRET_VARIABLE + " holds it.")
     Path oidcClientSecretFile;
 
+    @Option(names = "--oidc-timeout-seconds", defaultValue = "10", paramLabel = "SECONDS",
+            description = "How long a sign-in waits for each call to the OIDC provider (its discovery document, the code's exchange, "
+                    + "its signing keys), 1 to 120; default: ${DEFAULT-VALUE}.")
+    int oidcTimeoutSeconds;
+
     @Option(names = "--validity-days", defaultValue = "730", paramLabel = "DAYS",
             description = "The core's cap on lifetimes (its AppConfig:ValidityPeriodDays, or AppConfig:DbCSRValidation:ValidityPeriodDays "
                     + "where smaller; default: ${DEFAULT-VALUE}, the core's default): the forms offer at most this or the kind's own cap.")
@@ -154,7 +159,10 @@ public final class CertMasterCommand implements Callable<Integer> {
                         + CLIENT_SECRET_VARIABLE + ".");
             }
         }
-        return java.util.Optional.of(new OidcOptions(oidcIssuer, oidcClientId, secret));
+        if (oidcTimeoutSeconds < 1 || oidcTimeoutSeconds > 120) {
+            throw new IllegalArgumentException("--oidc-timeout-seconds must be 1 to 120, not " + oidcTimeoutSeconds + ".");
+        }
+        return java.util.Optional.of(new OidcOptions(oidcIssuer, oidcClientId, secret, java.time.Duration.ofSeconds(oidcTimeoutSeconds)));
     }
 
     /** A loopback address by its name or literal alone: no name is looked up. */
