@@ -177,6 +177,8 @@ public enum Setting {
     // Ours, after App Service's "client certificate mode": Ignore, or Optional (asked for, checked against our CA when sent).
     HTTPS_CLIENT_CERTIFICATE_MODE("AppConfig:Https:ClientCertificateMode", "Ignore", false),
     TRUST_FORWARDED_HEADERS("AppConfig:TrustForwardedHeaders", "false", false),
+    // Ours: how long the homepage's and /probe's connection rows stand before a request starts the next check.
+    PROBE_CONNECTION_CHECK_SECONDS("AppConfig:Probe:ConnectionCheckSeconds", "30", false),
     // Ours: SCEPman runs Certificate Master as an App Service of its own. Beside the core, the portal is on the core's public port.
     CERT_MASTER_ENABLED("AppConfig:CertMaster:Enabled", "true", false),
     CERT_MASTER_OIDC_ISSUER("AppConfig:CertMaster:Oidc:Issuer", null, false),
