@@ -64,6 +64,8 @@ public enum Setting {
     INTUNE_REVOKE_CERTIFICATES_ON_WIPE("AppConfig:IntuneValidation:RevokeCertificatesOnWipe", "true", false),
     INTUNE_WAIT_FOR_SUCCESS_NOTIFICATION_RESPONSE("AppConfig:IntuneValidation:WaitForSuccessNotificationResponse", "true", false),
     INTUNE_REVOCATION_POLL_SECONDS("AppConfig:IntuneValidation:RevocationPollSeconds", "300", false),
+    // Ours: how long one enrollment on the Intune endpoint waits for Intune's answers in all.
+    INTUNE_ENROLLMENT_BUDGET_SECONDS("AppConfig:IntuneValidation:EnrollmentBudgetSeconds", "30", false),
 
     JAMF_URL("AppConfig:JamfValidation:URL", null, false),
     JAMF_CLIENT_ID("AppConfig:JamfValidation:ClientID", null, false),
