@@ -71,7 +71,9 @@ class AcmeTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Map<String, Object> directory;
     /** Where the DNS-01 lookup hook finds the TXT values: one file per record name. */
-    private static java.nio.file.Path txtRecords;
+    /** The "zone" the DNS-01 lookup hook reads, one file per TXT record. */
+    @org.junit.jupiter.api.io.TempDir
+    static java.nio.file.Path txtRecords;
 
     @BeforeAll
     static void start() throws Exception {
@@ -89,7 +91,6 @@ class AcmeTest {
             exchange.close();
         });
         challengeServer.start();
-        txtRecords = java.nio.file.Files.createTempDirectory("acme-txt-");
         java.nio.file.Path hook = txtRecords.resolve("lookup.sh");
         java.nio.file.Files.writeString(hook, "#!/bin/sh\ncase \"$1\" in _acme-challenge.failing.*) exit 1 ;; esac\ncat \"" + txtRecords + "/$1\" 2>/dev/null\nexit 0\n");
         java.nio.file.Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));

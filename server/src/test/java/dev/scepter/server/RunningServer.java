@@ -30,6 +30,8 @@ final class RunningServer implements AutoCloseable {
     final CoreContext core;
     final ConfigurableApplicationContext context;
     final String installerOutput;
+    /** Known while the core runs: a closed context no longer has its web server. */
+    private final java.io.File tomcatBase;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private RunningServer(Path dataDir, CoreContext core, ConfigurableApplicationContext context, String installerOutput) {
@@ -37,6 +39,8 @@ final class RunningServer implements AutoCloseable {
         this.core = core;
         this.context = context;
         this.installerOutput = installerOutput;
+        this.tomcatBase = ((org.springframework.boot.web.server.context.WebServerApplicationContext) context).getWebServer()
+                instanceof org.springframework.boot.tomcat.TomcatWebServer tomcat ? tomcat.getTomcat().getServer().getCatalinaBase() : null;
     }
 
     static RunningServer start(Map<String, String> extraSettings) throws Exception {
@@ -125,9 +129,28 @@ final class RunningServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Stops the core, then removes its data folder (it holds a CA key and the admin token) and
+     * Tomcat's base folder, which Spring Boot makes under the temporary folder and leaves there.
+     */
     @Override
     public void close() {
-        context.close();
-        core.storage().close();
+        try {
+            context.close();
+        } finally {
+            core.storage().close();
+            deleteRecursively(dataDir);
+            if (tomcatBase != null) {
+                deleteRecursively(tomcatBase.toPath());
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path folder) {
+        try {
+            org.springframework.util.FileSystemUtils.deleteRecursively(folder);
+        } catch (java.io.IOException e) {
+            System.err.println("RunningServer: could not remove " + folder + ": " + e);
+        }
     }
 }
