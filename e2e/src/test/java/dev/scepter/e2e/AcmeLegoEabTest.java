@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,11 @@ class AcmeLegoEabTest {
             "AppConfig__Acme__Http01Port", String.valueOf(HTTP01_PORT),
             "AppConfig__Acme__ExternalAccountRequired", "true",
             "AppConfig__Acme__ExternalAccountKeysFile", KEYS.toString()));
+
+    @AfterAll
+    static void removeKeys() throws IOException {
+        Files.deleteIfExists(KEYS);
+    }
 
     private static String newKey() {
         byte[] key = new byte[32];

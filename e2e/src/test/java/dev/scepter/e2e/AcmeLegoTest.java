@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,11 @@ class AcmeLegoTest {
             "AppConfig__Acme__Http01Port", String.valueOf(HTTP01_PORT),
             "AppConfig__Acme__Dns01LookupCommand", ZONE.resolve("scepter-lookup.sh").toString(),
             "AppConfig__Acme__AllowWildcards", "true"));
+
+    @AfterAll
+    static void removeZone() {
+        ScepterProcess.deleteRecursively(ZONE);
+    }
 
     /**
      * The two hooks, as docs/acme.md shows them: lego's (EXEC_PATH, called as {@code present|cleanup
