@@ -27,7 +27,9 @@ public record CertMasterSignIn(Optional<URI> oidcIssuer, Optional<String> oidcCl
                 binder.optional(Setting.CERT_MASTER_OIDC_CLIENT_SECRET, v -> v),
                 binder.optional(Setting.CERT_MASTER_OIDC_CLIENT_SECRET_FILE, SettingParsers::path),
                 binder.bool(Setting.CERT_MASTER_LOCAL_ACCOUNTS_ENABLED),
-                binder.wholeNumber(Setting.CERT_MASTER_OIDC_TIMEOUT_SECONDS, 1, 120));
+                // At most 30 s: a silent provider is remembered as failed for 30 s, so a longer bound would let it
+                // hold sign-ins (beside the core, the core's request threads) for most of the time.
+                binder.wholeNumber(Setting.CERT_MASTER_OIDC_TIMEOUT_SECONDS, 1, 30));
         String issuer = Setting.CERT_MASTER_OIDC_ISSUER.key();
         if (binder.given(Setting.CERT_MASTER_OIDC_ISSUER).isPresent()) {
             if (signIn.oidcClientId().isEmpty()) {

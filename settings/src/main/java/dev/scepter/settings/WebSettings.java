@@ -64,7 +64,8 @@ public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, 
                 CertMasterSignIn.bind(binder),
                 binder.required(Setting.HTTPS_CLIENT_CERTIFICATE_MODE,
                         SettingParsers.oneOf(ClientCertificateMode.values(), ClientCertificateMode::spelling)),
-                binder.wholeNumber(Setting.PROBE_CONNECTION_CHECK_SECONDS, 1, 3600));
+                // At most 5 minutes: /probe reports a lost connection this late at worst.
+                binder.wholeNumber(Setting.PROBE_CONNECTION_CHECK_SECONDS, 1, 300));
         if (web.httpsKeyStore().isPresent() && web.httpsKeyStorePassword().isEmpty()) {
             binder.reject(Setting.HTTPS_KEY_STORE_PASSWORD, Setting.HTTPS_KEY_STORE_PASSWORD.key() + ": required when "
                     + Setting.HTTPS_KEY_STORE.key() + " is set");

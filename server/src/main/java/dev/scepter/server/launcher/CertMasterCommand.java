@@ -65,7 +65,7 @@ public final class CertMasterCommand implements Callable<Integer> {
     // No picocli default: a value given without --oidc-issuer is a mistake to refuse, as beside the core.
     @Option(names = "--oidc-timeout-seconds", paramLabel = "SECONDS",
             description = "How long a sign-in waits for each call to the OIDC provider (its discovery document, the code's exchange, "
-                    + "its signing keys), 1 to 120; default: 10.")
+                    + "its signing keys), 1 to 30; default: 10.")
     Integer oidcTimeoutSeconds;
 
     @Option(names = "--validity-days", defaultValue = "730", paramLabel = "DAYS",
@@ -137,8 +137,8 @@ public final class CertMasterCommand implements Callable<Integer> {
     }
 
     private java.util.Optional<OidcOptions> oidc() throws java.io.IOException {
-        if (oidcTimeoutSeconds != null && (oidcTimeoutSeconds < 1 || oidcTimeoutSeconds > 120)) {
-            throw new IllegalArgumentException("--oidc-timeout-seconds must be 1 to 120, not " + oidcTimeoutSeconds + ".");
+        if (oidcTimeoutSeconds != null && (oidcTimeoutSeconds < 1 || oidcTimeoutSeconds > 30)) {
+            throw new IllegalArgumentException("--oidc-timeout-seconds must be 1 to 30, not " + oidcTimeoutSeconds + ".");
         }
         if (oidcIssuer == null) {
             if (oidcClientId != null || oidcClientSecretFile != null || oidcTimeoutSeconds != null) {
