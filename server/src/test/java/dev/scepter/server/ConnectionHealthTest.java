@@ -152,8 +152,8 @@ class ConnectionHealthTest {
                 Thread.sleep(100);
             }
             // The rows checked at start-up may predate that refusal: they stand for ConnectionCheckSeconds (2 s here, 30 s
-            // unless set), then the next check says it.
-            long shown = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+            // unless set), then the next check says it. Waiting less than 30 s makes this fail if the setting were ignored.
+            long shown = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (!new String(server.get("/probe").body(), StandardCharsets.UTF_8).contains("Intune revocation: NOT CONNECTED")
                     && System.nanoTime() < shown) {
                 Thread.sleep(500);

@@ -188,9 +188,10 @@ class KeyVaultCaTest {
             // checked in the background at most every ConnectionCheckSeconds (2 s here) and a page never waits for one:
             // it shows by the next check.
             // The check reuses a call's outcome younger than 30 s, else asks the vault itself (which reads the key,
-            // unthrottled here): so requests go on failing meanwhile, as they do while a vault throttles.
+            // unthrottled here): so requests go on failing meanwhile, as they do while a vault throttles. Waiting less
+            // than the default 30 s makes this fail if the setting were ignored.
             String home = server.text("/");
-            long shown = System.nanoTime() + java.time.Duration.ofSeconds(75).toNanos();
+            long shown = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
             while (!home.contains("throttled (HTTP 429, Retry-After 60 s)") && System.nanoTime() < shown) {
                 Thread.sleep(1000);
                 assertThat(http.send(HttpRequest.newBuilder(server.url("/api/csr")).header("Content-Type", "application/pkcs10")
