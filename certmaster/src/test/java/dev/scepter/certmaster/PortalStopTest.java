@@ -115,7 +115,7 @@ class PortalStopTest {
                 }
             } finally {
                 context.close();
-                RunningPortal.deleteRecursively(tomcatBase);
+                RunningPortal.removeTomcatBase(tomcatBase);
             }
         } finally {
             synchronized (held) {

@@ -79,10 +79,37 @@ final class RunningPortal implements AutoCloseable {
     public void close() {
         try {
             context.close();
-            core.close();
         } finally {
-            deleteRecursively(dataDir);
-            deleteRecursively(tomcatBase);
+            try {
+                core.close();
+            } finally {
+                deleteRecursively(dataDir);
+                removeTomcatBase(tomcatBase);
+            }
+        }
+    }
+
+    /**
+     * Removes the base folder Spring Boot made for a Tomcat, only if it is one of its own
+     * ({@code tomcat.*} in the temporary folder): were {@code server.tomcat.basedir} ever set, the
+     * folder it names is not a test's to delete.
+     */
+    static void removeTomcatBase(java.io.File base) {
+        if (base == null) {
+            return;
+        }
+        try {
+            Path real = base.toPath().toRealPath();
+            Path temporary = Path.of(System.getProperty("java.io.tmpdir")).toRealPath();
+            if (real.getParent() != null && real.getParent().equals(temporary) && real.getFileName().toString().startsWith("tomcat.")) {
+                deleteRecursively(real);
+            } else {
+                System.err.println("RunningPortal: left Tomcat's base folder " + real + ": not a tomcat.* folder in " + temporary);
+            }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // Nothing to remove.
+        } catch (java.io.IOException e) {
+            System.err.println("RunningPortal: could not resolve " + base + ": " + e);
         }
     }
 
@@ -97,12 +124,6 @@ final class RunningPortal implements AutoCloseable {
             org.springframework.util.FileSystemUtils.deleteRecursively(folder);
         } catch (java.io.IOException e) {
             System.err.println("RunningPortal: could not remove " + folder + ": " + e);
-        }
-    }
-
-    static void deleteRecursively(java.io.File folder) {
-        if (folder != null) {
-            deleteRecursively(folder.toPath());
         }
     }
 }

@@ -39,7 +39,12 @@ final class RunningServer implements AutoCloseable {
         this.core = core;
         this.context = context;
         this.installerOutput = installerOutput;
-        this.tomcatBase = ((org.springframework.boot.web.server.context.WebServerApplicationContext) context).getWebServer()
+        this.tomcatBase = tomcatBase(context);
+    }
+
+    /** The base folder of a running context's Tomcat (null for another web server). */
+    static java.io.File tomcatBase(ConfigurableApplicationContext context) {
+        return ((org.springframework.boot.web.server.context.WebServerApplicationContext) context).getWebServer()
                 instanceof org.springframework.boot.tomcat.TomcatWebServer tomcat ? tomcat.getTomcat().getServer().getCatalinaBase() : null;
     }
 
@@ -140,9 +145,31 @@ final class RunningServer implements AutoCloseable {
         } finally {
             core.storage().close();
             deleteRecursively(dataDir);
-            if (tomcatBase != null) {
-                deleteRecursively(tomcatBase.toPath());
+            removeTomcatBase(tomcatBase);
+        }
+    }
+
+    /**
+     * Removes the base folder Spring Boot made for a Tomcat, only if it is one of its own
+     * ({@code tomcat.*} in the temporary folder): were {@code server.tomcat.basedir} ever set, the
+     * folder it names is not a test's to delete.
+     */
+    static void removeTomcatBase(java.io.File base) {
+        if (base == null) {
+            return;
+        }
+        try {
+            Path real = base.toPath().toRealPath();
+            Path temporary = Path.of(System.getProperty("java.io.tmpdir")).toRealPath();
+            if (real.getParent() != null && real.getParent().equals(temporary) && real.getFileName().toString().startsWith("tomcat.")) {
+                deleteRecursively(real);
+            } else {
+                System.err.println("RunningServer: left Tomcat's base folder " + real + ": not a tomcat.* folder in " + temporary);
             }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // Nothing to remove.
+        } catch (java.io.IOException e) {
+            System.err.println("RunningServer: could not resolve " + base + ": " + e);
         }
     }
 
