@@ -138,7 +138,11 @@ class CertMasterCommandTest {
                 assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
                 assertThat(search.body()).contains("No certificate matches.");
             } finally {
-                command.running().ifPresent(org.springframework.context.ConfigurableApplicationContext::close);
+                command.running().ifPresent(context -> {
+                    java.io.File tomcatBase = RunningServer.tomcatBase(context);
+                    context.close();
+                    RunningServer.removeTomcatBase(tomcatBase);
+                });
             }
         }
     }
