@@ -1,6 +1,7 @@
 package dev.scepter.certmaster;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -13,8 +14,17 @@ import java.util.Objects;
  *                     https, or http on loopback only
  * @param clientId     the portal's client (application) id at the provider
  * @param clientSecret its client secret; never shown or logged
+ * @param timeout      how long a sign-in waits for each call to the provider (its discovery document, the
+ *                     code's exchange, its signing keys), to connect and to receive the whole answer
  */
-public record OidcOptions(URI issuer, String clientId, String clientSecret) {
+public record OidcOptions(URI issuer, String clientId, String clientSecret, Duration timeout) {
+
+    /** Each call's bound unless set ({@code AppConfig:CertMaster:Oidc:TimeoutSeconds}, {@code --oidc-timeout-seconds}). */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    public OidcOptions(URI issuer, String clientId, String clientSecret) {
+        this(issuer, clientId, clientSecret, DEFAULT_TIMEOUT);
+    }
 
     public OidcOptions {
         Objects.requireNonNull(issuer, "issuer");
@@ -28,6 +38,10 @@ public record OidcOptions(URI issuer, String clientId, String clientSecret) {
         if (clientSecret == null || clientSecret.isBlank()) {
             throw new IllegalArgumentException("the OIDC client secret is empty");
         }
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("the OIDC provider's timeout must be at least 1 s, not " + timeout.toSeconds() + " s");
+        }
     }
 
     /** A loopback address by its name or literal alone: no name is looked up. */
@@ -38,6 +52,6 @@ public record OidcOptions(URI issuer, String clientId, String clientSecret) {
 
     @Override
     public String toString() {
-        return "OidcOptions[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret=<hidden>]";
+        return "OidcOptions[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret=<hidden>, timeout=" + timeout.toSeconds() + " s]";
     }
 }

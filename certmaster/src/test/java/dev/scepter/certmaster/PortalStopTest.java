@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -62,7 +63,7 @@ class PortalStopTest {
     }
 
     @Test
-    void aCoreThatNeverAnswersHoldsTheStopNoLongerThanTheBound() throws Exception {
+    void aCoreThatNeverAnswersHoldsTheStopNoLongerThanTheBound(@TempDir Path dataDir) throws Exception {
         Set<Thread> before = reportingThreads();
         List<Socket> held = new ArrayList<>();
         try (ServerSocket silentCore = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -80,12 +81,12 @@ class PortalStopTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            Path dataDir = Files.createTempDirectory("certmaster-test");
             Path clientFile = dataDir.resolve("certmaster-client.json");
             Files.writeString(clientFile, "{\"name\":\"certmaster\",\"token\":\"portal-secret-token\",\"roles\":[\"CSR.Request\",\"Manage.All\"]}",
                     StandardCharsets.UTF_8);
             ConfigurableApplicationContext context = CertMasterApplication.runAlone(
                     new CertMasterOptions(URI.create("http://127.0.0.1:" + silentCore.getLocalPort() + "/"), clientFile, dataDir), "127.0.0.1", 0);
+            java.io.File tomcatBase = RunningPortal.tomcatBase(context);
             try {
                 Browser browser = new Browser("http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort()
                         + CertMasterOptions.CONTEXT_PATH);
@@ -114,6 +115,7 @@ class PortalStopTest {
                 }
             } finally {
                 context.close();
+                RunningPortal.removeTomcatBase(tomcatBase);
             }
         } finally {
             synchronized (held) {

@@ -23,11 +23,14 @@ final class RunningPortal implements AutoCloseable {
     final CoreSimulator core;
     final Path dataDir;
     final ConfigurableApplicationContext context;
+    /** Known while the portal runs: a closed context no longer has its web server. */
+    private final java.io.File tomcatBase;
 
     private RunningPortal(CoreSimulator core, Path dataDir, ConfigurableApplicationContext context) {
         this.core = core;
         this.dataDir = dataDir;
         this.context = context;
+        this.tomcatBase = tomcatBase(context);
     }
 
     /** With only the admin account the first start makes. */
@@ -71,9 +74,56 @@ final class RunningPortal implements AutoCloseable {
         return Files.readString(dataDir.resolve("certmaster-admin-password"), StandardCharsets.UTF_8).strip();
     }
 
+    /** Stops the portal, then removes its data folder and the base folder Spring Boot made for its Tomcat. */
     @Override
     public void close() {
-        context.close();
-        core.close();
+        try {
+            context.close();
+        } finally {
+            try {
+                core.close();
+            } finally {
+                deleteRecursively(dataDir);
+                removeTomcatBase(tomcatBase);
+            }
+        }
+    }
+
+    /**
+     * Removes the base folder Spring Boot made for a Tomcat, only if it is one of its own
+     * ({@code tomcat.*} in the temporary folder): were {@code server.tomcat.basedir} ever set, the
+     * folder it names is not a test's to delete.
+     */
+    static void removeTomcatBase(java.io.File base) {
+        if (base == null) {
+            return;
+        }
+        try {
+            Path real = base.toPath().toRealPath();
+            Path temporary = Path.of(System.getProperty("java.io.tmpdir")).toRealPath();
+            if (real.getParent() != null && real.getParent().equals(temporary) && real.getFileName().toString().startsWith("tomcat.")) {
+                deleteRecursively(real);
+            } else {
+                System.err.println("RunningPortal: left Tomcat's base folder " + real + ": not a tomcat.* folder in " + temporary);
+            }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // Nothing to remove.
+        } catch (java.io.IOException e) {
+            System.err.println("RunningPortal: could not resolve " + base + ": " + e);
+        }
+    }
+
+    /** The base folder of a portal's own Tomcat, which Spring Boot makes under the temporary folder and leaves there. */
+    static java.io.File tomcatBase(ConfigurableApplicationContext context) {
+        return ((WebServerApplicationContext) context).getWebServer() instanceof org.springframework.boot.tomcat.TomcatWebServer tomcat
+                ? tomcat.getTomcat().getServer().getCatalinaBase() : null;
+    }
+
+    static void deleteRecursively(Path folder) {
+        try {
+            org.springframework.util.FileSystemUtils.deleteRecursively(folder);
+        } catch (java.io.IOException e) {
+            System.err.println("RunningPortal: could not remove " + folder + ": " + e);
+        }
     }
 }

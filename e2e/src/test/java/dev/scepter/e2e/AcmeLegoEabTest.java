@@ -26,15 +26,14 @@ class AcmeLegoEabTest {
 
     private static final int HTTP01_PORT = AcmeLegoTest.freePort();
     private static final String HMAC = newKey();
-    private static final Path KEYS = keysFile();
 
     @RegisterExtension
-    static final ScepterServerExtension server = ScepterServerExtension.withSettings(Map.of(
+    static final ScepterServerExtension server = ScepterServerExtension.withScratchFolder(scratch -> Map.of(
             "AppConfig__Acme__Enabled", "true",
             "AppConfig__Acme__DnsSuffixes", "localhost",
             "AppConfig__Acme__Http01Port", String.valueOf(HTTP01_PORT),
             "AppConfig__Acme__ExternalAccountRequired", "true",
-            "AppConfig__Acme__ExternalAccountKeysFile", KEYS.toString()));
+            "AppConfig__Acme__ExternalAccountKeysFile", keysFile(scratch).toString()));
 
     private static String newKey() {
         byte[] key = new byte[32];
@@ -42,14 +41,8 @@ class AcmeLegoEabTest {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
     }
 
-    private static Path keysFile() {
-        try {
-            Path file = Files.createTempFile("acme-eab-", ".keys");
-            Files.writeString(file, "# teams\nteam-web " + HMAC + "\n");
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static Path keysFile(Path scratch) throws IOException {
+        return Files.writeString(scratch.resolve("acme-eab.keys"), "# teams\nteam-web " + HMAC + "\n");
     }
 
     private static Command.Result lego(Path dir, String... options) {

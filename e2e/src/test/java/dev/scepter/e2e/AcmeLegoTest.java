@@ -27,16 +27,14 @@ class AcmeLegoTest {
 
     private static final int HTTP01_PORT = freePort();
     private static final int TLS_ALPN01_PORT = freePort();
-    /** The "zone": lego's exec provider writes each TXT value into a file named after the record; Scepter's hook prints it. */
-    private static final Path ZONE = zone();
-
+    /** The server's scratch folder is the "zone": lego's exec provider writes each TXT value into a file named after the record; Scepter's hook prints it. */
     @RegisterExtension
-    static final ScepterServerExtension server = ScepterServerExtension.withSettings(Map.of(
+    static final ScepterServerExtension server = ScepterServerExtension.withScratchFolder(zone -> Map.of(
             "AppConfig__Acme__Enabled", "true",
             "AppConfig__Acme__DnsSuffixes", "localhost",
             "AppConfig__Acme__Http01Port", String.valueOf(HTTP01_PORT),
             "AppConfig__Acme__TlsAlpn01Port", String.valueOf(TLS_ALPN01_PORT),
-            "AppConfig__Acme__Dns01LookupCommand", ZONE.resolve("scepter-lookup.sh").toString(),
+            "AppConfig__Acme__Dns01LookupCommand", hooks(zone).resolve("scepter-lookup.sh").toString(),
             "AppConfig__Acme__AllowWildcards", "true"));
 
     /**
@@ -44,9 +42,8 @@ class AcmeLegoTest {
      * FQDN VALUE}, FQDN with its trailing dot) appends the value to the record's file, since a name
      * and its wildcard share one record; Scepter's (called with the record's name) prints the file.
      */
-    private static Path zone() {
+    private static Path hooks(Path zone) {
         try {
-            Path zone = Files.createTempDirectory("acme-lego-zone-");
             script(zone.resolve("lego-exec.sh"), "name=\"${2%.}\"\ncase \"$1\" in\n  present) echo \"$3\" >> \"" + zone + "/$name.txt\" ;;\n"
                     + "  cleanup) rm -f \"" + zone + "/$name.txt\" ;;\nesac\n");
             script(zone.resolve("scepter-lookup.sh"), "cat \"" + zone + "/$1.txt\" 2>/dev/null\nexit 0\n");
@@ -142,7 +139,7 @@ class AcmeLegoTest {
     @Test
     void legoGetsANameAndItsWildcardThroughDns01Hooks(@TempDir Path dir) throws Exception {
         try (LoopbackDnsStub resolver = LoopbackDnsStub.start()) {
-            List<String> environment = List.of("EXEC_PATH=" + ZONE.resolve("lego-exec.sh"), "EXEC_POLLING_INTERVAL=1",
+            List<String> environment = List.of("EXEC_PATH=" + server.scratch().resolve("lego-exec.sh"), "EXEC_POLLING_INTERVAL=1",
                     "EXEC_PROPAGATION_TIMEOUT=30",
                     // lego waits EXEC_SEQUENCE_INTERVAL (a minute) between two challenges of one record.
                     "EXEC_SEQUENCE_INTERVAL=1", "LEGO_DISABLE_CNAME_SUPPORT=true");
@@ -156,7 +153,7 @@ class AcmeLegoTest {
             Path ca = server.caCertificatePem(dir);
             Command.Result text = Command.run(dir, "openssl", "x509", "-in", cert.toString(), "-noout", "-ext", "subjectAltName");
             assertThat(text.stdout()).contains("DNS:dns.localhost").contains("DNS:*.dns.localhost");
-            assertThat(ZONE.resolve("_acme-challenge.dns.localhost.txt")).as("lego cleaned up").doesNotExist();
+            assertThat(server.scratch().resolve("_acme-challenge.dns.localhost.txt")).as("lego cleaned up").doesNotExist();
             OpensslOcsp.assertGood(OpensslOcsp.queryCert(dir, server.url("ocsp"), ca, cert), cert);
 
             Command.Result revoked = lego(dir, List.of(), List.of("--domains", "dns.localhost"), "revoke", "--keep");

@@ -39,15 +39,31 @@ public final class Command {
      * {@code timeout} is killed and the test fails with what it printed so far.
      */
     public static Result run(Path workDir, Duration timeout, String... command) {
+        return run(workDir, timeout, false, command);
+    }
+
+    /**
+     * As {@link #run(Path, String...)}, without the {@code AppConfig*} variables of the test's own
+     * environment: Scepter reads its settings from them ahead of {@code --settings}, so one in a
+     * developer's shell or on the CI runner would change what the command does (as {@link ScepterProcess} strips them).
+     */
+    public static Result runWithoutAppConfig(Path workDir, String... command) {
+        return run(workDir, DEFAULT_TIMEOUT, true, command);
+    }
+
+    private static Result run(Path workDir, Duration timeout, boolean withoutAppConfig, String... command) {
         try {
             Path stdout = Files.createTempFile(workDir, "stdout-", ".txt");
             Path stderr = Files.createTempFile(workDir, "stderr-", ".txt");
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(workDir.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(stdout.toFile())
-                    .redirectError(stderr.toFile())
-                    .start();
+                    .redirectError(stderr.toFile());
+            if (withoutAppConfig) {
+                builder.environment().keySet().removeIf(name -> name.toLowerCase(java.util.Locale.ROOT).startsWith("appconfig"));
+            }
+            Process process = builder.start();
             boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!finished) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

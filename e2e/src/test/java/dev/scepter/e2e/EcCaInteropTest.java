@@ -85,8 +85,16 @@ class EcCaInteropTest {
     @Test
     void aNodeWhoseRaAnotherCaIssuedRefusesToStartAndSaysWhatToCopy(@TempDir Path dir) throws Exception {
         Map<String, String> ec = Map.of("AppConfig__KeyVaultConfig__RootCertificateConfig__KeyType", "EC", ScepterProcess.ROOT_KEY_SIZE, "256");
-        Path other = Files.createDirectories(dir.resolve("other"));
-        ScepterProcess.start(ec, other, ScepterProcess.javaExecutable()).close();
+        // Another installation, made as an admin makes one (complete-installation, no server needed): its own CA and RA.
+        Path other = dir.resolve("other");
+        Path settings = Files.writeString(dir.resolve("other-settings.json"),
+                "{\"AppConfig:KeyVaultConfig:RootCertificateConfig:KeyType\": \"EC\",\n"
+                        + " \"AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize\": \"256\"}");
+        Command.Result installed = Command.runWithoutAppConfig(dir, ScepterProcess.javaExecutable(), "-jar", ScepterProcess.launcherJar().toString(),
+                "complete-installation", "--data-dir", other.toString(), "--settings", settings.toString());
+        assertThat(installed.exitCode()).as(installed.toString()).isZero();
+        // Only a CA whose key is not RSA gets an RA of its own: the EC settings were used.
+        assertThat(installed.stdout()).as(installed.toString()).contains("Create the SCEP RA certificate");
         Path node = Files.createDirectories(dir.resolve("node"));
         for (String file : List.of("ca.p12", "ca.p12.password")) {
             Files.copy(server.dataDir().resolve(file), node.resolve(file));

@@ -160,6 +160,7 @@ public final class ScepterProcess implements Scepter, AutoCloseable {
             workDir = Files.createTempDirectory("scepter-e2e-");
             dataDir = ownDataDir != null ? ownDataDir : Files.createDirectory(workDir.resolve("data"));
             log = workDir.resolve("server.log");
+            Files.createDirectory(workDir.resolve("tmp"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -168,6 +169,9 @@ public final class ScepterProcess implements Scepter, AutoCloseable {
         env.putAll(settings);
 
         List<String> command = new ArrayList<>(List.of(java));
+        // The server's temporary files (Tomcat's base folder, the portal's document base) in its work folder, which goes
+        // with it, rather than in the machine's temporary folder, where each start left them.
+        command.add("-Djava.io.tmpdir=" + workDir.resolve("tmp"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString(), "serve", "--data-dir", dataDir.toString(), "--port", "0", "--host", "127.0.0.1"));
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -33,6 +33,10 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * {@link org.junit.jupiter.api.Order @Order}, so it starts first and stops last. Several servers in
  * one class start one after another in {@code @Order}.
  *
+ * <p>Settings that name files the server reads (a hook script, a keys file) come from
+ * {@link #withScratchFolder(ScratchSettings)}: the files go into a folder made fresh at each start
+ * and removed once the server has stopped, so a rerun of the class finds them again.
+ *
  * <p>A test that kills, restarts or starts its servers on a folder it chose keeps doing so itself
  * with {@link ScepterProcess}.
  */
@@ -45,15 +49,25 @@ public final class ScepterServerExtension implements Scepter, BeforeAllCallback,
         void prepare(Path dataDir) throws Exception;
     }
 
-    private final Supplier<Map<String, String>> settings;
+    /** Writes the files the server's settings name into a fresh scratch folder and returns those settings. */
+    @FunctionalInterface
+    public interface ScratchSettings {
+        Map<String, String> prepare(Path scratch) throws Exception;
+    }
+
+    /** The settings for a start, given its scratch folder (null unless {@link #withScratchFolder}). */
+    private final ScratchSettings settings;
+    private final boolean scratchFolder;
     private final DataFolderPreparation preparation;
     /** The class (container) this server was started for: not a nested class inheriting the field. */
     private String startedFor;
     private Path ownDataDir;
+    private volatile Path scratch;
     private volatile ScepterProcess process;
 
-    private ScepterServerExtension(Supplier<Map<String, String>> settings, DataFolderPreparation preparation) {
+    private ScepterServerExtension(ScratchSettings settings, boolean scratchFolder, DataFolderPreparation preparation) {
         this.settings = Objects.requireNonNull(settings);
+        this.scratchFolder = scratchFolder;
         this.preparation = preparation;
     }
 
@@ -65,17 +79,32 @@ public final class ScepterServerExtension implements Scepter, BeforeAllCallback,
     /** A server with these environment settings on top of the test defaults. */
     public static ScepterServerExtension withSettings(Map<String, String> settings) {
         Map<String, String> copy = Map.copyOf(settings);
-        return new ScepterServerExtension(() -> copy, null);
+        return new ScepterServerExtension(scratch -> copy, false, null);
     }
 
     /** A server with the settings {@code settings} returns when it starts, after the fixtures registered before it. */
     public static ScepterServerExtension withSettings(Supplier<Map<String, String>> settings) {
-        return new ScepterServerExtension(settings, null);
+        Objects.requireNonNull(settings);
+        return new ScepterServerExtension(scratch -> settings.get(), false, null);
+    }
+
+    /** A server whose settings name files that {@code settings} writes into its {@link #scratch()} folder at each start. */
+    public static ScepterServerExtension withScratchFolder(ScratchSettings settings) {
+        return new ScepterServerExtension(settings, true, null);
     }
 
     /** The same server, on a data folder that {@code preparation} fills before the first start. */
     public ScepterServerExtension preparingDataFolder(DataFolderPreparation preparation) {
-        return new ScepterServerExtension(settings, Objects.requireNonNull(preparation));
+        return new ScepterServerExtension(settings, scratchFolder, Objects.requireNonNull(preparation));
+    }
+
+    /** The folder of the files the settings name, while the server runs ({@link #withScratchFolder}). */
+    public Path scratch() {
+        Path folder = scratch;
+        if (folder == null) {
+            throw new IllegalStateException("No scratch folder: the server is not running or was made without withScratchFolder");
+        }
+        return folder;
     }
 
     @Override
@@ -85,7 +114,10 @@ public final class ScepterServerExtension implements Scepter, BeforeAllCallback,
         }
         startedFor = context.getUniqueId();
         PrintServerLogOnFailure.rememberFirstServer(context);
-        Map<String, String> chosen = settings.get();
+        if (scratchFolder) {
+            scratch = Files.createTempDirectory("scepter-e2e-scratch-");
+        }
+        Map<String, String> chosen = settings.prepare(scratch);
         if (preparation == null) {
             process = ScepterProcess.start(chosen);
         } else {
@@ -109,9 +141,13 @@ public final class ScepterServerExtension implements Scepter, BeforeAllCallback,
             if (ownDataDir != null) {
                 ScepterProcess.deleteRecursively(ownDataDir);
             }
+            if (scratch != null) {
+                ScepterProcess.deleteRecursively(scratch);
+            }
             // Ready for the class to run again in this JVM (a rerun of failed tests).
             process = null;
             ownDataDir = null;
+            scratch = null;
             startedFor = null;
         }
     }

@@ -61,7 +61,7 @@ public class IntuneConfiguration {
                     + "): configure a managed identity or an app registration (docs/configuration.md, Azure sign-in) and grant it "
                     + "Intune's scep_challenge_provider and Graph's Application.Read.All");
         }
-        ScepActions actions = new ScepActions(client.get(), "Scepter/" + version());
+        ScepActions actions = new ScepActions(client.get(), "Scepter/" + version(), core.settings().intune().enrollmentBudget());
         return IntuneValidation.configured(client.get(), new IntuneChallengeVerifier(actions),
                 new IntuneNotifier(actions, core.settings().intune().waitForSuccessNotificationResponse(), intuneNotifications));
     }

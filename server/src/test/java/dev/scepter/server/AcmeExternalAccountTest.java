@@ -39,10 +39,13 @@ class AcmeExternalAccountTest {
     private static RunningServer server;
     private static Map<String, Object> directory;
 
+    @org.junit.jupiter.api.io.TempDir
+    static Path folder;
+
     @BeforeAll
     static void start() throws Exception {
         new SecureRandom().nextBytes(KEY);
-        Path keys = Files.createTempFile("acme-eab-", ".keys");
+        Path keys = folder.resolve("acme-eab.keys");
         Files.writeString(keys, "# team keys\nteam-a " + Base64URL.encode(KEY) + "\n");
         server = RunningServer.start(Map.of("AppConfig:Acme:Enabled", "true", "AppConfig:Acme:DnsSuffixes", "localhost",
                 "AppConfig:Acme:ExternalAccountRequired", "true", "AppConfig:Acme:ExternalAccountKeysFile", keys.toString()));

@@ -75,7 +75,9 @@ class AcmeTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Map<String, Object> directory;
     /** Where the DNS-01 lookup hook finds the TXT values: one file per record name. */
-    private static java.nio.file.Path txtRecords;
+    /** The "zone" the DNS-01 lookup hook reads, one file per TXT record. */
+    @org.junit.jupiter.api.io.TempDir
+    static java.nio.file.Path txtRecords;
     /** A loopback TLS-ALPN-01 responder (RFC 8737): it presents {@link #alpnCertificate} to a handshake offering acme-tls/1. */
     private static javax.net.ssl.SSLServerSocket alpnServer;
     private static volatile X509Certificate alpnCertificate;
@@ -111,7 +113,6 @@ class AcmeTest {
             return thread;
         }));
         challengeServer.start();
-        txtRecords = java.nio.file.Files.createTempDirectory("acme-txt-");
         java.nio.file.Path hook = txtRecords.resolve("lookup.sh");
         java.nio.file.Files.writeString(hook, "#!/bin/sh\ncase \"$1\" in _acme-challenge.failing.*) exit 1 ;; esac\ncat \"" + txtRecords + "/$1\" 2>/dev/null\nexit 0\n");
         java.nio.file.Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));

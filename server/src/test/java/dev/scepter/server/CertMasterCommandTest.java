@@ -70,6 +70,15 @@ class CertMasterCommandTest {
         Run noClient = run(new CertMasterCommand(), concat(base, "--oidc-issuer", "https://idp.example.test/"));
         assertThat(noClient.exit()).isEqualTo(2);
         assertThat(noClient.err()).contains("--oidc-issuer needs --oidc-client-id");
+        // Without an issuer the timeout would bound nothing: refused, as AppConfig:CertMaster:Oidc:TimeoutSeconds is beside the core.
+        Run timeoutAlone = run(new CertMasterCommand(), concat(base, "--oidc-timeout-seconds", "5"));
+        assertThat(timeoutAlone.exit()).isEqualTo(2);
+        assertThat(timeoutAlone.err()).contains("--oidc-timeout-seconds").contains("need --oidc-issuer");
+        for (String outOfRange : new String[] {"0", "31"}) {
+            Run bad = run(new CertMasterCommand(), concat(base, "--oidc-timeout-seconds", outOfRange));
+            assertThat(bad.exit()).as(outOfRange).isEqualTo(2);
+            assertThat(bad.err()).contains("--oidc-timeout-seconds must be 1 to 30, not " + outOfRange);
+        }
         Run noFile = run(new CertMasterCommand(), concat(base, "--oidc-issuer", "https://idp.example.test/", "--oidc-client-id", "c",
                 "--oidc-client-secret-file", folder.resolve("none").toString()));
         assertThat(noFile.exit()).isEqualTo(2);
@@ -129,7 +138,11 @@ class CertMasterCommandTest {
                 assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
                 assertThat(search.body()).contains("No certificate matches.");
             } finally {
-                command.running().ifPresent(org.springframework.context.ConfigurableApplicationContext::close);
+                command.running().ifPresent(context -> {
+                    java.io.File tomcatBase = RunningServer.tomcatBase(context);
+                    context.close();
+                    RunningServer.removeTomcatBase(tomcatBase);
+                });
             }
         }
     }

@@ -141,7 +141,9 @@ class ConnectionHealthTest {
 
     @Test
     void aPermissionTheServiceRefusesIsNamedAndFailsTheProbe() throws Exception {
-        try (RunningServer server = start(settings(NARROW_APP, "narrow", "1"))) {
+        Map<String, String> settings = settings(NARROW_APP, "narrow", "1");
+        settings.put("AppConfig:Probe:ConnectionCheckSeconds", "2");
+        try (RunningServer server = start(settings)) {
             // Intune's refusal shows once the revocation poll (every second) has called it: nothing else may call Intune. The
             // poller records a call's outcome before it sends the next, so a second call means the first one's refusal is kept.
             long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
@@ -149,8 +151,9 @@ class ConnectionHealthTest {
                     && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            // The rows checked at start-up may predate that refusal: they stand for up to 30 s, then the next check says it.
-            long shown = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+            // The rows checked at start-up may predate that refusal: they stand for ConnectionCheckSeconds (2 s here, 30 s
+            // unless set), then the next check says it. Waiting less than 30 s makes this fail if the setting were ignored.
+            long shown = System.nanoTime() + Duration.ofSeconds(15).toNanos();
             while (!new String(server.get("/probe").body(), StandardCharsets.UTF_8).contains("Intune revocation: NOT CONNECTED")
                     && System.nanoTime() < shown) {
                 Thread.sleep(500);

@@ -63,6 +63,8 @@ class IntuneEndpointTest {
 
     private static final String CLIENT = "scepter";
     private static final String PATH = "/certsrv/mscep/mscep.dll";
+    /** AppConfig:IntuneValidation:EnrollmentBudgetSeconds here: half the default, so that the test of it waits half as long. */
+    private static final Duration BUDGET = Duration.ofSeconds(15);
     private static SSLContext defaultTls;
     private static SimTls tls;
     private static SimTokens tokens;
@@ -95,7 +97,8 @@ class IntuneEndpointTest {
         server = RunningServer.start(Map.of(
                 "AppConfig:AzureCloudConfig:MSGraphEndpoint", graph.uri().toString(),
                 "AppConfig:AzureCloudConfig:ManagementEndpoint", IntuneSimulator.INTUNE_AUDIENCE,
-                "AppConfig:IntuneValidation:RevocationPollSeconds", "1"), signedIn);
+                "AppConfig:IntuneValidation:RevocationPollSeconds", "1",
+                "AppConfig:IntuneValidation:EnrollmentBudgetSeconds", Long.toString(BUDGET.toSeconds())), signedIn);
     }
 
     @AfterAll
@@ -248,10 +251,10 @@ class IntuneEndpointTest {
     void aSlowIntuneHoldsAnEnrollmentNoLongerThanItsBudgetAndTheDeviceGetsACertRepFailure() throws Exception {
         UUID device = UUID.randomUUID();
         byte[] request = pkcsReq(TestPki.rsa(), device, challengeFor(device));
-        // Every Intune answer comes after 17 s, inside each call's 20 s timeout: the validation is
-        // answered, and so would the success notification be, 34 s after the request, but for the
-        // 30 s that the whole enrollment may wait for Intune.
-        intune.server().silence(Duration.ofSeconds(17));
+        // Every Intune answer comes after 9 s, inside each call's 20 s timeout: the validation is
+        // answered, and so would the success notification be, 18 s after the request, but for the
+        // 15 s (BUDGET) that the whole enrollment may wait for Intune.
+        intune.server().silence(Duration.ofSeconds(9));
         long started = System.nanoTime();
         PkiMessage certRep;
         try {
@@ -263,7 +266,7 @@ class IntuneEndpointTest {
 
         assertThat(certRep.pkiStatus()).contains(PkiStatus.FAILURE);
         assertThat(certRep.failInfo()).contains(FailInfo.BAD_REQUEST);
-        assertThat(took).as("30 s for Intune, and a margin for the rest").isLessThan(Duration.ofSeconds(45));
+        assertThat(took).as("the budget for Intune, and a margin for the rest").isLessThan(BUDGET.plusSeconds(15));
         assertThat(server.core.storage().certificateStore()
                 .findByTransactionId(server.core.ca().certificate().getSubject().toString(), certRep.transactionId()))
                 .as("issued after the validation, withheld when the notification ran out of time")

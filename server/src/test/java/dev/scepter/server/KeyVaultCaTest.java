@@ -92,8 +92,9 @@ class KeyVaultCaTest {
         // Retry-After waits are not slept here: the tests throttle with Retry-After 60 s, more than a caller waits.
         KeyVaultAccess access = new KeyVaultAccess(SIGN_IN, TLS.clientContext(), duration -> { }, Clock.systemUTC());
         server = RunningServer.start(Map.of("AppConfig:KeyVaultConfig:KeyVaultURL", vault.vaultUrl() + "/",
-                "AppConfig:StaticValidation:RequestPassword", CHALLENGE, "AppConfig:DbCSRValidation:AllowDynamicChallenges", "true"),
-                SIGN_IN, null, () -> access);
+                "AppConfig:StaticValidation:RequestPassword", CHALLENGE, "AppConfig:DbCSRValidation:AllowDynamicChallenges", "true",
+                // The homepage's rows are checked again 2 s after the last check, not 30 s: the throttled vault shows sooner.
+                "AppConfig:Probe:ConnectionCheckSeconds", "2"), SIGN_IN, null, () -> access);
         ApiTokens tokens = new ApiTokens(server.core.storage().apiTokenStore(), server.core.storage().auditLog(), Clock.systemUTC(),
                 new SecureRandom());
         csrToken = tokens.create("test", "csr", Set.of(ApiRole.CSR_REQUEST), Optional.empty()).value();
@@ -184,11 +185,13 @@ class KeyVaultCaTest {
             assertThat(vault.count("sign")).isEqualTo(signs);
 
             // The homepage's CA row: the vault throttles (the API's calls teach it), and the probe fails. Rows are
-            // checked in the background at most every 30 s and a page never waits for one: it shows by the next check.
+            // checked in the background at most every ConnectionCheckSeconds (2 s here) and a page never waits for one:
+            // it shows by the next check.
             // The check reuses a call's outcome younger than 30 s, else asks the vault itself (which reads the key,
-            // unthrottled here): so requests go on failing meanwhile, as they do while a vault throttles.
+            // unthrottled here): so requests go on failing meanwhile, as they do while a vault throttles. Waiting less
+            // than the default 30 s makes this fail if the setting were ignored.
             String home = server.text("/");
-            long shown = System.nanoTime() + java.time.Duration.ofSeconds(75).toNanos();
+            long shown = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
             while (!home.contains("throttled (HTTP 429, Retry-After 60 s)") && System.nanoTime() < shown) {
                 Thread.sleep(1000);
                 assertThat(http.send(HttpRequest.newBuilder(server.url("/api/csr")).header("Content-Type", "application/pkcs10")

@@ -30,6 +30,8 @@ final class RunningServer implements AutoCloseable {
     final CoreContext core;
     final ConfigurableApplicationContext context;
     final String installerOutput;
+    /** Known while the core runs: a closed context no longer has its web server. */
+    private final java.io.File tomcatBase;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private RunningServer(Path dataDir, CoreContext core, ConfigurableApplicationContext context, String installerOutput) {
@@ -37,6 +39,13 @@ final class RunningServer implements AutoCloseable {
         this.core = core;
         this.context = context;
         this.installerOutput = installerOutput;
+        this.tomcatBase = tomcatBase(context);
+    }
+
+    /** The base folder of a running context's Tomcat (null for another web server). */
+    static java.io.File tomcatBase(ConfigurableApplicationContext context) {
+        return ((org.springframework.boot.web.server.context.WebServerApplicationContext) context).getWebServer()
+                instanceof org.springframework.boot.tomcat.TomcatWebServer tomcat ? tomcat.getTomcat().getServer().getCatalinaBase() : null;
     }
 
     static RunningServer start(Map<String, String> extraSettings) throws Exception {
@@ -125,9 +134,50 @@ final class RunningServer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Stops the core, then removes its data folder (it holds a CA key and the admin token) and
+     * Tomcat's base folder, which Spring Boot makes under the temporary folder and leaves there.
+     */
     @Override
     public void close() {
-        context.close();
-        core.storage().close();
+        try {
+            context.close();
+        } finally {
+            core.storage().close();
+            deleteRecursively(dataDir);
+            removeTomcatBase(tomcatBase);
+        }
+    }
+
+    /**
+     * Removes the base folder Spring Boot made for a Tomcat, only if it is one of its own
+     * ({@code tomcat.*} in the temporary folder): were {@code server.tomcat.basedir} ever set, the
+     * folder it names is not a test's to delete.
+     */
+    static void removeTomcatBase(java.io.File base) {
+        if (base == null) {
+            return;
+        }
+        try {
+            Path real = base.toPath().toRealPath();
+            Path temporary = Path.of(System.getProperty("java.io.tmpdir")).toRealPath();
+            if (real.getParent() != null && real.getParent().equals(temporary) && real.getFileName().toString().startsWith("tomcat.")) {
+                deleteRecursively(real);
+            } else {
+                System.err.println("RunningServer: left Tomcat's base folder " + real + ": not a tomcat.* folder in " + temporary);
+            }
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // Nothing to remove.
+        } catch (java.io.IOException e) {
+            System.err.println("RunningServer: could not resolve " + base + ": " + e);
+        }
+    }
+
+    private static void deleteRecursively(Path folder) {
+        try {
+            org.springframework.util.FileSystemUtils.deleteRecursively(folder);
+        } catch (java.io.IOException e) {
+            System.err.println("RunningServer: could not remove " + folder + ": " + e);
+        }
     }
 }

@@ -160,11 +160,11 @@ class ServerOptionsTest {
     }
 
     @Test
-    void anHttpsListenerServesTheKeyStoreTheAdminNames() throws Exception {
+    void anHttpsListenerServesTheKeyStoreTheAdminNames(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         int httpsPort = freePort();
         KeyPair keys = TestPki.rsa();
         X509Certificate own = selfSignedFor("localhost", keys);
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("https", ".p12");
+        java.nio.file.Path file = dir.resolve("https.p12");
         KeyStore keyStore = KeyStore.getInstance("PKCS12");
         keyStore.load(null, null);
         keyStore.setKeyEntry("https", keys.getPrivate(), "pw".toCharArray(), new java.security.cert.Certificate[] {own});

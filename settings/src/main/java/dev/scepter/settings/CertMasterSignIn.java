@@ -15,9 +15,10 @@ import java.util.Optional;
  * @param oidcClientSecretFile a file that holds the client secret (trailing line break ignored)
  * @param localAccounts        whether the local accounts ({@code certmaster-users.json}) may sign in; false
  *                             only with OIDC
+ * @param oidcTimeoutSeconds   how long a sign-in waits for each call to the OIDC provider
  */
 public record CertMasterSignIn(Optional<URI> oidcIssuer, Optional<String> oidcClientId, Optional<String> oidcClientSecret,
-        Optional<Path> oidcClientSecretFile, boolean localAccounts) {
+        Optional<Path> oidcClientSecretFile, boolean localAccounts, int oidcTimeoutSeconds) {
 
     static CertMasterSignIn bind(SettingsBinder binder) {
         CertMasterSignIn signIn = new CertMasterSignIn(
@@ -25,7 +26,10 @@ public record CertMasterSignIn(Optional<URI> oidcIssuer, Optional<String> oidcCl
                 binder.optional(Setting.CERT_MASTER_OIDC_CLIENT_ID, v -> v),
                 binder.optional(Setting.CERT_MASTER_OIDC_CLIENT_SECRET, v -> v),
                 binder.optional(Setting.CERT_MASTER_OIDC_CLIENT_SECRET_FILE, SettingParsers::path),
-                binder.bool(Setting.CERT_MASTER_LOCAL_ACCOUNTS_ENABLED));
+                binder.bool(Setting.CERT_MASTER_LOCAL_ACCOUNTS_ENABLED),
+                // At most 30 s: a silent provider is remembered as failed for 30 s, so a longer bound would let it
+                // hold sign-ins (beside the core, the core's request threads) for most of the time.
+                binder.wholeNumber(Setting.CERT_MASTER_OIDC_TIMEOUT_SECONDS, 1, 30));
         String issuer = Setting.CERT_MASTER_OIDC_ISSUER.key();
         if (binder.given(Setting.CERT_MASTER_OIDC_ISSUER).isPresent()) {
             if (signIn.oidcClientId().isEmpty()) {
@@ -37,7 +41,7 @@ public record CertMasterSignIn(Optional<URI> oidcIssuer, Optional<String> oidcCl
             }
         } else {
             for (Setting needsIssuer : new Setting[] {Setting.CERT_MASTER_OIDC_CLIENT_ID, Setting.CERT_MASTER_OIDC_CLIENT_SECRET,
-                Setting.CERT_MASTER_OIDC_CLIENT_SECRET_FILE}) {
+                Setting.CERT_MASTER_OIDC_CLIENT_SECRET_FILE, Setting.CERT_MASTER_OIDC_TIMEOUT_SECONDS}) {
                 if (binder.given(needsIssuer).isPresent()) {
                     binder.reject(needsIssuer, needsIssuer.key() + ": has no use without " + issuer);
                 }
@@ -65,6 +69,7 @@ public record CertMasterSignIn(Optional<URI> oidcIssuer, Optional<String> oidcCl
     public String toString() {
         return "CertMasterSignIn[oidcIssuer=" + oidcIssuer.map(URI::toString).orElse("") + ", oidcClientId=" + oidcClientId.orElse("")
                 + ", oidcClientSecret=" + oidcClientSecret.map(s -> "<hidden>").orElse("") + ", oidcClientSecretFile="
-                + oidcClientSecretFile.map(Path::toString).orElse("") + ", localAccounts=" + localAccounts + "]";
+                + oidcClientSecretFile.map(Path::toString).orElse("") + ", localAccounts=" + localAccounts
+                + ", oidcTimeoutSeconds=" + oidcTimeoutSeconds + "]";
     }
 }

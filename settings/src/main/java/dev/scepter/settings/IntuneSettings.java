@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * How Intune and the device directory are used ({@code AppConfig:IntuneValidation:*}, SCEPman's
- * names, except {@code RevocationPollSeconds}). The Intune endpoint's issuance settings
+ * names, except {@code RevocationPollSeconds} and {@code EnrollmentBudgetSeconds}). The Intune endpoint's issuance settings
  * (validity, renewals, SID) are its {@link EndpointSettings}, in {@link ScepSettings}.
  *
  * @param deviceDirectory                    where a device certificate's device is looked up
@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param revokeCertificatesOnWipe           whether a device being wiped or retired loses its certificates for good
  * @param waitForSuccessNotificationResponse whether the certificate leaves only after Intune acknowledged the success notification
  * @param revocationPoll                     how often Intune is asked which certificates it wants revoked; zero: never
+ * @param enrollmentBudget                   how long one enrollment waits for Intune's answers in all (validation,
+ *                                           success notification, their retries and sign-ins)
  */
 public record IntuneSettings(DeviceDirectory deviceDirectory, boolean complianceCheck, Duration complianceGracePeriod,
-        boolean revokeCertificatesOnWipe, boolean waitForSuccessNotificationResponse, Duration revocationPoll) {
+        boolean revokeCertificatesOnWipe, boolean waitForSuccessNotificationResponse, Duration revocationPoll, Duration enrollmentBudget) {
 
     /** {@code AppConfig:IntuneValidation:DeviceDirectory}, spelled as SCEPman spells it. */
     public enum DeviceDirectory {
@@ -46,6 +48,7 @@ public record IntuneSettings(DeviceDirectory deviceDirectory, boolean compliance
         Objects.requireNonNull(deviceDirectory, "deviceDirectory");
         Objects.requireNonNull(complianceGracePeriod, "complianceGracePeriod");
         Objects.requireNonNull(revocationPoll, "revocationPoll");
+        Objects.requireNonNull(enrollmentBudget, "enrollmentBudget");
     }
 
     static IntuneSettings bind(SettingsBinder binder) {
@@ -59,6 +62,7 @@ public record IntuneSettings(DeviceDirectory deviceDirectory, boolean compliance
                 Duration.ofMinutes(binder.wholeNumber(Setting.INTUNE_COMPLIANCE_GRACE_PERIOD_MINUTES, 0, 525_600)),
                 binder.bool(Setting.INTUNE_REVOKE_CERTIFICATES_ON_WIPE),
                 binder.bool(Setting.INTUNE_WAIT_FOR_SUCCESS_NOTIFICATION_RESPONSE),
-                Duration.ofSeconds(binder.wholeNumber(Setting.INTUNE_REVOCATION_POLL_SECONDS, 0, 86_400)));
+                Duration.ofSeconds(binder.wholeNumber(Setting.INTUNE_REVOCATION_POLL_SECONDS, 0, 86_400)),
+                Duration.ofSeconds(binder.wholeNumber(Setting.INTUNE_ENROLLMENT_BUDGET_SECONDS, 1, 300)));
     }
 }

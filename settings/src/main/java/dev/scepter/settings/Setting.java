@@ -64,6 +64,8 @@ public enum Setting {
     INTUNE_REVOKE_CERTIFICATES_ON_WIPE("AppConfig:IntuneValidation:RevokeCertificatesOnWipe", "true", false),
     INTUNE_WAIT_FOR_SUCCESS_NOTIFICATION_RESPONSE("AppConfig:IntuneValidation:WaitForSuccessNotificationResponse", "true", false),
     INTUNE_REVOCATION_POLL_SECONDS("AppConfig:IntuneValidation:RevocationPollSeconds", "300", false),
+    // Ours: how long one enrollment on the Intune endpoint waits for Intune's answers in all.
+    INTUNE_ENROLLMENT_BUDGET_SECONDS("AppConfig:IntuneValidation:EnrollmentBudgetSeconds", "30", false),
 
     JAMF_URL("AppConfig:JamfValidation:URL", null, false),
     JAMF_CLIENT_ID("AppConfig:JamfValidation:ClientID", null, false),
@@ -178,12 +180,15 @@ public enum Setting {
     // Ours, after App Service's "client certificate mode": Ignore, or Optional (asked for, checked against our CA when sent).
     HTTPS_CLIENT_CERTIFICATE_MODE("AppConfig:Https:ClientCertificateMode", "Ignore", false),
     TRUST_FORWARDED_HEADERS("AppConfig:TrustForwardedHeaders", "false", false),
+    // Ours: how long the homepage's and /probe's connection rows stand before a request starts the next check.
+    PROBE_CONNECTION_CHECK_SECONDS("AppConfig:Probe:ConnectionCheckSeconds", "30", false),
     // Ours: SCEPman runs Certificate Master as an App Service of its own. Beside the core, the portal is on the core's public port.
     CERT_MASTER_ENABLED("AppConfig:CertMaster:Enabled", "true", false),
     CERT_MASTER_OIDC_ISSUER("AppConfig:CertMaster:Oidc:Issuer", null, false),
     CERT_MASTER_OIDC_CLIENT_ID("AppConfig:CertMaster:Oidc:ClientId", null, false),
     CERT_MASTER_OIDC_CLIENT_SECRET("AppConfig:CertMaster:Oidc:ClientSecret", null, true),
     CERT_MASTER_OIDC_CLIENT_SECRET_FILE("AppConfig:CertMaster:Oidc:ClientSecretFile", null, false),
+    CERT_MASTER_OIDC_TIMEOUT_SECONDS("AppConfig:CertMaster:Oidc:TimeoutSeconds", "10", false),
     CERT_MASTER_LOCAL_ACCOUNTS_ENABLED("AppConfig:CertMaster:LocalAccounts:Enabled", "true", false);
 
     /** SCEPman's backups of replaced settings: {@code Backup:} and the name (its module writes {@code BackUp:}; names compare case-insensitively). */

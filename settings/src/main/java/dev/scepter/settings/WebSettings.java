@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * How clients reach this instance: its public URL, the proxy in front, and HTTPS
- * ({@code AppConfig:BaseUrl}, {@code AppConfig:TrustForwardedHeaders}, {@code AppConfig:Https:*}).
+ * ({@code AppConfig:BaseUrl}, {@code AppConfig:TrustForwardedHeaders}, {@code AppConfig:Https:*}),
+ * and how often what a load balancer's probe reads is checked ({@code AppConfig:Probe:*}).
  *
  * @param baseUrl                the URL certificates name (AIA, CDP); empty: the local URL
  * @param trustForwardedHeaders  whether {@code X-Forwarded-*} from a proxy are believed
@@ -19,10 +20,12 @@ import java.util.Optional;
  *                               port ({@code AppConfig:CertMaster:Enabled}, default true)
  * @param certMasterSignIn       how people sign in to it ({@code AppConfig:CertMaster:Oidc:*}, {@code :LocalAccounts:Enabled})
  * @param httpsClientCertificates whether the HTTPS listener asks clients for a certificate (EST's mutual TLS)
+ * @param connectionCheckSeconds how long the connection rows of the homepage and {@code /probe} stand before a
+ *                               request starts the next check ({@code AppConfig:Probe:ConnectionCheckSeconds})
  */
 public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, Optional<Integer> httpsPort, Optional<Path> httpsKeyStore,
         Optional<String> httpsKeyStorePassword, List<String> httpsHostNames, boolean certMasterEnabled,
-        CertMasterSignIn certMasterSignIn, ClientCertificateMode httpsClientCertificates) {
+        CertMasterSignIn certMasterSignIn, ClientCertificateMode httpsClientCertificates, int connectionCheckSeconds) {
 
     /** {@code AppConfig:Https:ClientCertificateMode}, named after App Service's client certificate modes. */
     public enum ClientCertificateMode {
@@ -60,7 +63,9 @@ public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, 
                 binder.bool(Setting.CERT_MASTER_ENABLED),
                 CertMasterSignIn.bind(binder),
                 binder.required(Setting.HTTPS_CLIENT_CERTIFICATE_MODE,
-                        SettingParsers.oneOf(ClientCertificateMode.values(), ClientCertificateMode::spelling)));
+                        SettingParsers.oneOf(ClientCertificateMode.values(), ClientCertificateMode::spelling)),
+                // At most 5 minutes: /probe reports a lost connection this late at worst.
+                binder.wholeNumber(Setting.PROBE_CONNECTION_CHECK_SECONDS, 1, 300));
         if (web.httpsKeyStore().isPresent() && web.httpsKeyStorePassword().isEmpty()) {
             binder.reject(Setting.HTTPS_KEY_STORE_PASSWORD, Setting.HTTPS_KEY_STORE_PASSWORD.key() + ": required when "
                     + Setting.HTTPS_KEY_STORE.key() + " is set");
@@ -76,6 +81,6 @@ public record WebSettings(Optional<URI> baseUrl, boolean trustForwardedHeaders, 
                 + httpsKeyStore.map(Path::toString).orElse("") + ", httpsKeyStorePassword="
                 + httpsKeyStorePassword.map(p -> "<hidden>").orElse("") + ", httpsHostNames=" + httpsHostNames
                 + ", certMasterEnabled=" + certMasterEnabled + ", certMasterSignIn=" + certMasterSignIn
-                + ", httpsClientCertificates=" + httpsClientCertificates.spelling() + "]";
+                + ", httpsClientCertificates=" + httpsClientCertificates.spelling() + ", connectionCheckSeconds=" + connectionCheckSeconds + "]";
     }
 }

@@ -140,9 +140,10 @@ class AzureSignInTest {
     }
 
     @Test
-    void theEnvironmentCarriesAppServicesIdentityVariablesButNothingElseOfItsOwn() throws Exception {
+    void theEnvironmentCarriesAppServicesIdentityVariablesButNothingElseOfItsOwn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
         RawSettings raw = SettingsSources.load(Map.of("IDENTITY_ENDPOINT", "http://127.0.0.1:41741/msi/token/", "IDENTITY_HEADER", "h",
-                "HOME", "/root"), java.util.Optional.empty(), java.nio.file.Files.createTempDirectory("signin"));
+                "HOME", "/root"), java.util.Optional.empty(), dir);
         assertThat(raw.value("IDENTITY_ENDPOINT")).contains("http://127.0.0.1:41741/msi/token/");
         assertThat(raw.value("IDENTITY_HEADER")).contains("h");
         assertThat(raw.value("HOME")).isEmpty();

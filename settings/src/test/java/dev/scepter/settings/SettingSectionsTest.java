@@ -161,6 +161,42 @@ class SettingSectionsTest {
     }
 
     @Test
+    void theTimeAndBudgetSettingsBindWithinTheirBoundsAndAValueOutsideStopsStartUpNamingTheSetting() throws Exception {
+        String[] oidc = {"AppConfig:CertMaster:Oidc:Issuer", "https://idp.example.com", "AppConfig:CertMaster:Oidc:ClientId", "c",
+            "AppConfig:CertMaster:Oidc:ClientSecret", "s"};
+        ScepterSettings defaults = bind(oidc);
+        assertThat(defaults.web().certMasterSignIn().oidcTimeoutSeconds()).isEqualTo(10);
+        assertThat(defaults.web().connectionCheckSeconds()).isEqualTo(30);
+        assertThat(defaults.intune().enrollmentBudget()).isEqualTo(Duration.ofSeconds(30));
+        ScepterSettings set = bind(with(oidc, "AppConfig:CertMaster:Oidc:TimeoutSeconds", "30", "AppConfig:Probe:ConnectionCheckSeconds", "300",
+                "AppConfig:IntuneValidation:EnrollmentBudgetSeconds", "1"));
+        assertThat(set.web().certMasterSignIn().oidcTimeoutSeconds()).isEqualTo(30);
+        assertThat(set.web().connectionCheckSeconds()).isEqualTo(300);
+        assertThat(set.intune().enrollmentBudget()).isEqualTo(Duration.ofSeconds(1));
+        Map<String, String[]> outside = Map.of(
+                "AppConfig:CertMaster:Oidc:TimeoutSeconds", new String[] {"0", "31", "ten"},
+                "AppConfig:Probe:ConnectionCheckSeconds", new String[] {"0", "301", "ten"},
+                "AppConfig:IntuneValidation:EnrollmentBudgetSeconds", new String[] {"0", "301", "ten"});
+        outside.forEach((key, values) -> {
+            for (String value : values) {
+                assertThatThrownBy(() -> bind(with(oidc, key, value))).as(key + "=" + value)
+                        .isInstanceOf(InvalidSettingException.class)
+                        .hasMessageContaining(key + " (from ")
+                        .hasMessageContaining("'" + value + "' must be a whole number from 1 to");
+            }
+        });
+        assertThatThrownBy(() -> bind("AppConfig:CertMaster:Oidc:TimeoutSeconds", "5"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("AppConfig:CertMaster:Oidc:TimeoutSeconds: has no use without AppConfig:CertMaster:Oidc:Issuer");
+    }
+
+    private static String[] with(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    @Test
     void certificateMasterBesideTheCoreIsOnUnlessTurnedOffAndABadValueIsNamed() throws Exception {
         assertThat(bind().web().certMasterEnabled()).isTrue();
         assertThat(bind("AppConfig:CertMaster:Enabled", "false").web().certMasterEnabled()).isFalse();

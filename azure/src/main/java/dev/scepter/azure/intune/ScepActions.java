@@ -30,7 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
  * for its endpoint, transaction and the request's exact bytes: another client that reuses the
  * transactionID with a request of its own has not been validated.
  *
- * <p>One enrollment waits for Intune at most {@link #ENROLLMENT_BUDGET} in all: the validation
+ * <p>One enrollment waits for Intune at most its budget in all ({@code
+ * AppConfig:IntuneValidation:EnrollmentBudgetSeconds}, {@link #ENROLLMENT_BUDGET} unless set): the validation
  * starts it, and the success notification gets what is left (each call's own timeout, a second
  * attempt after discovering Intune again, waits for throttling, and signing in for the tokens
  * included). When it is spent,
@@ -44,7 +45,7 @@ public final class ScepActions {
     static final String SUCCESS = "Success";
     /** Notifications follow the validation within one request; an hour is far more than any SCEP exchange takes. */
     private static final Duration REMEMBERED = Duration.ofHours(1);
-    /** How long one enrollment waits for Intune's answers in all (docs/configuration.md). */
+    /** How long one enrollment waits for Intune's answers in all, unless set otherwise (docs/configuration.md). */
     public static final Duration ENROLLMENT_BUDGET = Duration.ofSeconds(30);
 
     /** A request Intune validated, and when its enrollment stops waiting for Intune. */
@@ -71,7 +72,11 @@ public final class ScepActions {
         this(client, callerInfo, Clock.systemUTC(), ENROLLMENT_BUDGET);
     }
 
-    /** @param budget how long one enrollment waits for Intune in all (tests shorten it) */
+    /** @param budget how long one enrollment waits for Intune in all ({@code AppConfig:IntuneValidation:EnrollmentBudgetSeconds}) */
+    public ScepActions(IntuneClient client, String callerInfo, Duration budget) {
+        this(client, callerInfo, Clock.systemUTC(), budget);
+    }
+
     ScepActions(IntuneClient client, String callerInfo, Clock clock, Duration budget) {
         this.client = Objects.requireNonNull(client, "client");
         this.callerInfo = Objects.requireNonNull(callerInfo, "callerInfo");

@@ -117,7 +117,7 @@ final class GraphFixture implements AutoCloseable {
     }
 
     static IntuneSettings intune(DeviceDirectory mode, boolean complianceCheck, Duration grace, boolean revokeOnWipe) {
-        return new IntuneSettings(mode, complianceCheck, grace, revokeOnWipe, true, Duration.ZERO);
+        return new IntuneSettings(mode, complianceCheck, grace, revokeOnWipe, true, Duration.ZERO, Duration.ofSeconds(30));
     }
 
     GraphDirectory directory(DeviceDirectory mode) {

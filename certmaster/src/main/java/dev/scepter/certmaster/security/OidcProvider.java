@@ -25,7 +25,7 @@ import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
  * <p>Anyone may open {@code /oauth2/authorization/oidc}, and beside the core its request threads are
  * the core's (SCEP, OCSP). So a provider that is down or silent must cost little: one read of the
  * document at a time, which every sign-in in the meantime waits for, each at most
- * {@link OidcProviderCalls#TIMEOUT}; the read itself has the same bound; and a failure is remembered
+ * {@link OidcOptions#timeout()}; the read itself has the same bound; and a failure is remembered
  * for {@link #REMEMBER_FAILURE}, during which sign-ins are refused at once without asking again.
  */
 public final class OidcProvider implements ClientRegistrationRepository {
@@ -51,7 +51,7 @@ public final class OidcProvider implements ClientRegistrationRepository {
     private long failureUntil;
 
     public OidcProvider(OidcOptions options) {
-        this(options, OidcProviderCalls.TIMEOUT, System::nanoTime);
+        this(options, options.timeout(), System::nanoTime);
     }
 
     OidcProvider(OidcOptions options, Duration timeout, LongSupplier nanoTime) {

@@ -34,12 +34,11 @@ import org.springframework.web.client.RestTemplate;
  * of the provider's signing keys (its JWK set). Spring Security makes the last two without any
  * timeout, and the first with 30 s to connect and 30 s per read, so a provider that accepts the
  * connection and never answers would hold the thread (and the browser) for good or long; here each
- * gives up after {@link #TIMEOUT}, to connect and to receive the whole answer, and the sign-in is
- * refused like any other that did not succeed.
+ * gives up after the configured {@link dev.scepter.certmaster.OidcOptions#timeout()} (10 s unless
+ * set), to connect and to receive the whole answer, and the sign-in is refused like any other that
+ * did not succeed.
  */
 final class OidcProviderCalls {
-
-    static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private OidcProviderCalls() {
     }

@@ -105,8 +105,8 @@ public class PortalSecurityConfiguration {
             // The code exchange and the key fetch within a bound: a provider that hangs must not hold the request thread.
             org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider oidc =
                     new org.springframework.security.oauth2.client.oidc.authentication.OidcAuthorizationCodeAuthenticationProvider(
-                            OidcProviderCalls.tokenResponses(OidcProviderCalls.TIMEOUT), new OidcRoles());
-            oidc.setJwtDecoderFactory(OidcProviderCalls.idTokenDecoders(OidcProviderCalls.TIMEOUT));
+                            OidcProviderCalls.tokenResponses(options.oidc().get().timeout()), new OidcRoles());
+            oidc.setJwtDecoderFactory(OidcProviderCalls.idTokenDecoders(options.oidc().get().timeout()));
             providers.add(oidc);
         }
         http.authenticationManager(new ProviderManager(providers))

@@ -103,7 +103,8 @@ public class CertMasterBesideTheCore {
         }
         String secret = signIn.oidcClientSecret().isPresent() ? signIn.oidcClientSecret().get()
                 : Files.readString(signIn.oidcClientSecretFile().orElseThrow(), StandardCharsets.UTF_8).strip();
-        return Optional.of(new OidcOptions(signIn.oidcIssuer().get(), signIn.oidcClientId().orElseThrow(), secret));
+        return Optional.of(new OidcOptions(signIn.oidcIssuer().get(), signIn.oidcClientId().orElseThrow(), secret,
+                java.time.Duration.ofSeconds(signIn.oidcTimeoutSeconds())));
     }
 
     /** Whether the portal is served beside the core: unless turned off, and only with its credential. */

@@ -38,12 +38,13 @@ import org.springframework.stereotype.Component;
  * the CA row). One that is not configured has no row.
  *
  * <p>A load balancer probes every few seconds, and each of these would be a call to Microsoft or
- * Jamf Pro: the rows are checked at most every {@link Connection#RECENT}, always in the background,
- * and each check reuses what the component's own calls taught it. No request waits for a check: it
- * gets the rows as last checked, and when they are older than {@link Connection#RECENT} (after a
- * quiet spell) a check starts and the rows say when they were checked and that they are being
- * checked again. Before the first check has ended (moments after start-up, which starts it) the
- * rows say {@code CHECKING}, which does not fail the probe. A check that does not end within
+ * Jamf Pro: the rows are checked at most every {@code AppConfig:Probe:ConnectionCheckSeconds} (30 s
+ * unless set), always in the background, and each check reuses what the component's own calls taught
+ * it in the last {@link Connection#RECENT}. No request waits for a check: it gets the rows as last
+ * checked, and when they are older than that setting (after a quiet spell) a check starts and the
+ * rows say when they were checked and that they are being checked again. Before the first check
+ * has ended (moments after start-up, which starts it) the rows say {@code CHECKING}, which does not
+ * fail the probe. A check that does not end within
  * {@link #LONGEST_WAIT} shows as not connected; it goes on, and its end shows at the next refresh
  * (one check per connection at a time).
  */
@@ -77,7 +78,8 @@ public final class CloudConnections implements AutoCloseable {
     @Autowired
     public CloudConnections(CoreContext core, AccessTokens tokens, DirectorySelection directories, IntuneValidation intune,
             IntuneRevocationSchedule revocations, JamfConfiguration.JamfPro jamf) {
-        this(configured(core, tokens, directories, intune, revocations, jamf), Connection.RECENT);
+        this(configured(core, tokens, directories, intune, revocations, jamf),
+                Duration.ofSeconds(core.settings().web().connectionCheckSeconds()));
     }
 
     private static List<Named> configured(CoreContext core, AccessTokens tokens, DirectorySelection directories, IntuneValidation intune,

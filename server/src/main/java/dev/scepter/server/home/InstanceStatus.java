@@ -155,7 +155,7 @@ public final class InstanceStatus {
         String described = directories.directory().describe();
         Optional<List<dev.scepter.azure.connection.ConnectionStatus>> graph = cloud.directoryRows();
         if (graph.isPresent()) {
-            // Graph's own rows say it, checked at most every 30 s: a lookup here would be a Graph call per probe.
+            // Graph's own rows say it, checked at most every ConnectionCheckSeconds: a lookup here would be a Graph call per probe.
             boolean connected = graph.get().stream().allMatch(dev.scepter.azure.connection.ConnectionStatus::ok);
             if (connected && graph.get().stream().anyMatch(row -> row.state() == dev.scepter.azure.connection.ConnectionStatus.State.CHECKING)) {
                 return new Check("Directory", true, "CHECKING", described + ": see the Graph rows", "off", "");

@@ -17,7 +17,7 @@ import org.bouncycastle.operator.OperatorCreationException;
 /**
  * Whether the PKCS#11 token that holds the CA key signs now, for the homepage's CA row and
  * {@code /probe}: one signature over a fixed text, at most once per check (the checks are spaced
- * by {@link Connection#RECENT}). A token that is gone, or whose login was lost, is NOT CONNECTED
+ * by {@code AppConfig:Probe:ConnectionCheckSeconds}). A token that is gone, or whose login was lost, is NOT CONNECTED
  * with the token's own words; a signature costs an HSM nothing that counts.
  */
 final class TokenConnection implements Connection {

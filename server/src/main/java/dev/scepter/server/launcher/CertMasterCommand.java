@@ -62,6 +62,12 @@ public final class CertMasterCommand implements Callable<Integer> {
                     + CLIENT_SECRET_VARIABLE + " holds it.")
     Path oidcClientSecretFile;
 
+    // No picocli default: a value given without --oidc-issuer is a mistake to refuse, as beside the core.
+    @Option(names = "--oidc-timeout-seconds", paramLabel = "SECONDS",
+            description = "How long a sign-in waits for each call to the OIDC provider (its discovery document, the code's exchange, "
+                    + "its signing keys), 1 to 30; default: 10.")
+    Integer oidcTimeoutSeconds;
+
     @Option(names = "--validity-days", defaultValue = "730", paramLabel = "DAYS",
             description = "The core's cap on lifetimes (its AppConfig:ValidityPeriodDays, or AppConfig:DbCSRValidation:ValidityPeriodDays "
                     + "where smaller; default: ${DEFAULT-VALUE}, the core's default): the forms offer at most this or the kind's own cap.")
@@ -131,9 +137,12 @@ public final class CertMasterCommand implements Callable<Integer> {
     }
 
     private java.util.Optional<OidcOptions> oidc() throws java.io.IOException {
+        if (oidcTimeoutSeconds != null && (oidcTimeoutSeconds < 1 || oidcTimeoutSeconds > 30)) {
+            throw new IllegalArgumentException("--oidc-timeout-seconds must be 1 to 30, not " + oidcTimeoutSeconds + ".");
+        }
         if (oidcIssuer == null) {
-            if (oidcClientId != null || oidcClientSecretFile != null) {
-                throw new IllegalArgumentException("--oidc-client-id and --oidc-client-secret-file need --oidc-issuer.");
+            if (oidcClientId != null || oidcClientSecretFile != null || oidcTimeoutSeconds != null) {
+                throw new IllegalArgumentException("--oidc-client-id, --oidc-client-secret-file and --oidc-timeout-seconds need --oidc-issuer.");
             }
             return java.util.Optional.empty();
         }
@@ -154,7 +163,8 @@ public final class CertMasterCommand implements Callable<Integer> {
                         + CLIENT_SECRET_VARIABLE + ".");
             }
         }
-        return java.util.Optional.of(new OidcOptions(oidcIssuer, oidcClientId, secret));
+        return java.util.Optional.of(new OidcOptions(oidcIssuer, oidcClientId, secret,
+                oidcTimeoutSeconds == null ? OidcOptions.DEFAULT_TIMEOUT : java.time.Duration.ofSeconds(oidcTimeoutSeconds)));
     }
 
     /** A loopback address by its name or literal alone: no name is looked up. */
