@@ -1,48 +1,54 @@
 package dev.scepter.server.acme;
 
+import dev.scepter.authority.store.AcmeStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Replay nonces (RFC 8555 section 6.5): each one issued is accepted once, within its lifetime.
- * Bounded: beyond {@link #MAX} outstanding nonces the oldest is forgotten (its client gets
- * {@code badNonce} and retries with the fresh nonce that answer carries). Per node: a nonce from
- * one node is {@code badNonce} on another, which ACME clients retry.
+ * Replay nonces (RFC 8555 section 6.5), kept in the installation's store: a nonce issued by one
+ * node is good on every node sharing the store, once (the store consumes it atomically), within
+ * its lifetime. Expired, unused nonces are deleted at most once a {@link #SWEEP} by each node.
  */
 final class AcmeNonces {
 
-    static final int MAX = 10_000;
-    private static final Duration LIFETIME = Duration.ofMinutes(10);
+    static final Duration LIFETIME = Duration.ofMinutes(10);
+    private static final Duration SWEEP = Duration.ofMinutes(1);
+    private final AcmeStore store;
     private final SecureRandom random;
     private final Clock clock;
-    private final Map<String, Instant> issued = new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
-            return size() > MAX;
-        }
-    };
+    private final AtomicReference<Instant> swept;
 
-    AcmeNonces(SecureRandom random, Clock clock) {
+    AcmeNonces(AcmeStore store, SecureRandom random, Clock clock) {
+        this.store = store;
         this.random = random;
         this.clock = clock;
+        this.swept = new AtomicReference<>(clock.instant());
     }
 
-    synchronized String next() {
+    /** On the installation's store (the controller itself reaches no storage port). */
+    static AcmeNonces of(dev.scepter.server.CoreContext core, SecureRandom random, Clock clock) {
+        return new AcmeNonces(core.storage().acmeStore(), random, clock);
+    }
+
+    String next() {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        issued.put(nonce, clock.instant().plus(LIFETIME));
+        Instant now = clock.instant();
+        store.saveNonce(nonce, now.plus(LIFETIME));
+        Instant last = swept.get();
+        if (now.isAfter(last.plus(SWEEP)) && swept.compareAndSet(last, now)) {
+            store.forgetExpiredNonces(now);
+        }
         return nonce;
     }
 
-    /** Whether the nonce was issued here, is not expired and was not used before; it is used up either way. */
-    synchronized boolean consume(String nonce) {
-        Instant expires = issued.remove(nonce);
-        return expires != null && clock.instant().isBefore(expires);
+    /** Whether the nonce was issued by a node of this installation, is not expired and was not used before; it is used up either way. */
+    boolean consume(String nonce) {
+        return nonce != null && nonce.length() <= 64 && store.consumeNonce(nonce, clock.instant());
     }
 }
