@@ -248,7 +248,10 @@ final class TableAcmeStore implements AcmeStore {
             }
             // Deleting on the ETag read: of several nodes consuming it, the one whose delete succeeds has it.
             try {
-                table.deleteEntityWithResponse(found.get(), true, null, null);
+                // The SDK answers a delete of an entity that is gone (another node's consume) with its 404 rather than throwing it.
+                if (table.deleteEntityWithResponse(found.get(), true, null, null).getStatusCode() == 404) {
+                    return false;
+                }
             } catch (RuntimeException e) {
                 if (Tables.status(e, 404) && !TableCertificateStore.isTableMissing(e) || Tables.status(e, 412)) {
                     return false;
@@ -308,8 +311,7 @@ final class TableAcmeStore implements AcmeStore {
     /** Deletes the entity; false when it was not there. */
     private boolean delete(String partition, String row) {
         try {
-            table.deleteEntity(partition, Tables.key(row));
-            return true;
+            return table.deleteEntityWithResponse(new TableEntity(partition, Tables.key(row)), false, null, null).getStatusCode() != 404;
         } catch (RuntimeException e) {
             if (Tables.status(e, 404) && !TableCertificateStore.isTableMissing(e)) {
                 return false;
