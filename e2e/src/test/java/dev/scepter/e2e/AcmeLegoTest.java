@@ -20,11 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
  * ACME (RFC 8555) with a second real client, Debian's lego, against the built launcher: lego
  * registers, answers HTTP-01 with its own server on a loopback port ({@code AppConfig:Acme:Http01Port}),
  * gets a certificate for a name under {@code localhost} (RFC 6761: the loopback address), renews
- * it and revokes it; {@code openssl ocsp} says good, then revoked.
+ * it and revokes it; {@code openssl ocsp} says good, then revoked. The same over DNS-01 through
+ * hooks, and over TLS-ALPN-01 with lego's own TLS server ({@code AppConfig:Acme:TlsAlpn01Port}).
  */
 class AcmeLegoTest {
 
     private static final int HTTP01_PORT = freePort();
+    private static final int TLS_ALPN01_PORT = freePort();
     /** The "zone": lego's exec provider writes each TXT value into a file named after the record; Scepter's hook prints it. */
     private static final Path ZONE = zone();
 
@@ -33,6 +35,7 @@ class AcmeLegoTest {
             "AppConfig__Acme__Enabled", "true",
             "AppConfig__Acme__DnsSuffixes", "localhost",
             "AppConfig__Acme__Http01Port", String.valueOf(HTTP01_PORT),
+            "AppConfig__Acme__TlsAlpn01Port", String.valueOf(TLS_ALPN01_PORT),
             "AppConfig__Acme__Dns01LookupCommand", ZONE.resolve("scepter-lookup.sh").toString(),
             "AppConfig__Acme__AllowWildcards", "true"));
 
@@ -107,6 +110,26 @@ class AcmeLegoTest {
         Command.Result ocsp = OpensslOcsp.queryCert(dir, server.url("ocsp"), ca, cert);
         OpensslOcsp.assertVerified(ocsp);
         assertThat(OpensslOcsp.statusOf(ocsp, cert.toString()).status()).as("%s", ocsp).isEqualTo("revoked");
+    }
+
+    /**
+     * TLS-ALPN-01 (RFC 8737): lego answers with its own TLS server on a loopback port, serving the
+     * validation certificate to a handshake that offers acme-tls/1; Scepter connects there (the name
+     * is under {@code localhost}, so 127.0.0.1), checks the certificate, and the order is issued.
+     */
+    @Test
+    void legoObtainsACertificateThroughTlsAlpn01(@TempDir Path dir) {
+        String name = "tls.localhost";
+        Command.Result obtained = lego(dir, List.of(), List.of("--domains", name, "--tls", "--tls.port", "127.0.0.1:" + TLS_ALPN01_PORT), "run");
+        assertThat(obtained.exitCode()).as("%s", obtained).isZero();
+        assertThat(obtained.output()).contains("[" + name + "] acme: use tls-alpn-01 solver").doesNotContain("use http-01 solver");
+        Path cert = dir.resolve("lego/certificates/" + name + ".crt");
+        Path ca = server.caCertificatePem(dir);
+        Command.Result verified = Command.run(dir, "openssl", "verify", "-CAfile", ca.toString(), cert.toString());
+        assertThat(verified.exitCode()).as("%s", verified).isZero();
+        Command.Result text = Command.run(dir, "openssl", "x509", "-in", cert.toString(), "-noout", "-ext", "subjectAltName");
+        assertThat(text.stdout()).contains("DNS:" + name);
+        OpensslOcsp.assertGood(OpensslOcsp.queryCert(dir, server.url("ocsp"), ca, cert), cert);
     }
 
     /**

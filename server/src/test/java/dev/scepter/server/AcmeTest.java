@@ -72,6 +72,10 @@ class AcmeTest {
     private static Map<String, Object> directory;
     /** Where the DNS-01 lookup hook finds the TXT values: one file per record name. */
     private static java.nio.file.Path txtRecords;
+    /** A loopback TLS-ALPN-01 responder (RFC 8737): it presents {@link #alpnCertificate} to a handshake offering acme-tls/1. */
+    private static javax.net.ssl.SSLServerSocket alpnServer;
+    private static volatile X509Certificate alpnCertificate;
+    private static final KeyPair ALPN_KEYS = ecKeys();
 
     @BeforeAll
     static void start() throws Exception {
@@ -93,17 +97,22 @@ class AcmeTest {
         java.nio.file.Path hook = txtRecords.resolve("lookup.sh");
         java.nio.file.Files.writeString(hook, "#!/bin/sh\ncase \"$1\" in _acme-challenge.failing.*) exit 1 ;; esac\ncat \"" + txtRecords + "/$1\" 2>/dev/null\nexit 0\n");
         java.nio.file.Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        alpnServer = startAlpnResponder();
         server = RunningServer.start(Map.of("AppConfig:Acme:Enabled", "true", "AppConfig:Acme:DnsSuffixes", "localhost",
                 "AppConfig:Acme:IpRanges", "127.0.0.0/8", "AppConfig:Acme:Http01Port", String.valueOf(port),
+                "AppConfig:Acme:TlsAlpn01Port", String.valueOf(alpnServer.getLocalPort()),
                 "AppConfig:Acme:Dns01LookupCommand", hook.toString(), "AppConfig:Acme:AllowWildcards", "true"));
         directory = json(HTTP.send(HttpRequest.newBuilder(server.url("/acme/default/directory")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body());
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         if (server != null) {
             server.close();
+        }
+        if (alpnServer != null) {
+            alpnServer.close();
         }
         if (challengeServer != null) {
             challengeServer.stop(0);
@@ -309,8 +318,8 @@ class AcmeTest {
         assertThat(authz.get("wildcard")).isEqualTo(wildcard ? true : null);
         List<?> challenges = (List<?>) authz.get("challenges");
         List<String> types = challenges.stream().map(c -> String.valueOf(((Map<?, ?>) c).get("type"))).toList();
-        assertThat(types).as("HTTP-01 proves no wildcard (RFC 8555 section 7.1.3)")
-                .isEqualTo(wildcard ? List.of("dns-01") : List.of("http-01", "dns-01"));
+        assertThat(types).as("HTTP-01 and TLS-ALPN-01 prove no wildcard (RFC 8555 section 7.1.3)")
+                .isEqualTo(wildcard ? List.of("dns-01") : List.of("http-01", "dns-01", "tls-alpn-01"));
         Map<?, ?> challenge = challenges.stream().map(c -> (Map<?, ?>) c).filter(c -> c.get("type").equals("dns-01")).findFirst().orElseThrow();
         String keyAuthorization = challenge.get("token") + "." + client.key.computeThumbprint();
         String digest = Base64URL.encode(java.security.MessageDigest.getInstance("SHA-256")
@@ -367,6 +376,118 @@ class AcmeTest {
         assertThat(((Map<?, ?>) answered.get("error")).get("type")).isEqualTo("urn:ietf:params:acme:error:dns");
         assertThat(((Map<?, ?>) answered.get("error")).get("detail").toString()).contains("exited with 1");
         assertThat(acmeRecords()).isEqualTo(before);
+    }
+
+    private static KeyPair ecKeys() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(256);
+            return generator.generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Accepts handshakes one after another, choosing acme-tls/1 by ALPN, with {@link #alpnCertificate} and {@link #ALPN_KEYS}. */
+    private static javax.net.ssl.SSLServerSocket startAlpnResponder() throws Exception {
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(new javax.net.ssl.KeyManager[] {new javax.net.ssl.X509ExtendedKeyManager() {
+            @Override
+            public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+                return null;
+            }
+
+            @Override
+            public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                return null;
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+                return "EC".equals(keyType) ? new String[] {"validation"} : null;
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+                return "EC".equals(keyType) ? "validation" : null;
+            }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String alias) {
+                return new X509Certificate[] {alpnCertificate};
+            }
+
+            @Override
+            public java.security.PrivateKey getPrivateKey(String alias) {
+                return ALPN_KEYS.getPrivate();
+            }
+        }}, null, null);
+        javax.net.ssl.SSLServerSocket listener = (javax.net.ssl.SSLServerSocket) tls.getServerSocketFactory()
+                .createServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress());
+        Thread responder = new Thread(() -> {
+            while (!listener.isClosed()) {
+                try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) listener.accept()) {
+                    socket.setHandshakeApplicationProtocolSelector((s, offered) -> offered.contains("acme-tls/1") ? "acme-tls/1" : null);
+                    socket.setSoTimeout(5000);
+                    socket.startHandshake();
+                    socket.getInputStream().read(); // until the validator hangs up
+                } catch (Exception e) {
+                    // a handshake the validator ended, or the listener closed
+                }
+            }
+        }, "acme-tls-alpn-responder");
+        responder.setDaemon(true);
+        responder.start();
+        return listener;
+    }
+
+    /** RFC 8737 section 3's validation certificate: the one name, and the critical acmeIdentifier extension with the digest. */
+    private static X509Certificate validationCertificate(GeneralName name, String keyAuthorization) throws Exception {
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(keyAuthorization.getBytes(StandardCharsets.US_ASCII));
+        X500Name subject = new X500Name("CN=ACME TLS-ALPN-01");
+        Instant now = Instant.now();
+        org.bouncycastle.cert.X509v3CertificateBuilder builder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(subject,
+                java.math.BigInteger.valueOf(now.toEpochMilli()), java.util.Date.from(now.minusSeconds(3600)), java.util.Date.from(now.plusSeconds(3600)),
+                subject, ALPN_KEYS.getPublic());
+        builder.addExtension(Extension.subjectAlternativeName, true, new GeneralNames(name));
+        builder.addExtension(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.5.5.7.1.31"), true, new org.bouncycastle.asn1.DEROctetString(digest));
+        return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ALPN_KEYS.getPrivate())));
+    }
+
+    /** A new order for {@code address}: its finalize URL and its TLS-ALPN-01 challenge, offered beside HTTP-01 (no DNS-01 for an address). */
+    private static Map.Entry<String, Map<?, ?>> tlsAlpn01Order(Client client, String address) throws Exception {
+        HttpResponse<String> created = client.post((String) directory.get("newOrder"), order("ip", address));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Map<String, Object> order = json(created.body());
+        Map<String, Object> authz = json(client.post(((List<?>) order.get("authorizations")).get(0).toString(), null).body());
+        List<Map<?, ?>> challenges = ((List<?>) authz.get("challenges")).stream().<Map<?, ?>>map(c -> (Map<?, ?>) c).toList();
+        assertThat(challenges.stream().map(c -> String.valueOf(c.get("type"))).toList()).containsExactly("http-01", "tls-alpn-01");
+        return Map.entry((String) order.get("finalize"), challenges.get(1));
+    }
+
+    @Test
+    void anAddressIsValidatedByTlsAlpn01AndACertificateForAnotherKeyAuthorizationIsAnIncorrectResponse() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        GeneralName address = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
+        long before = acmeRecords();
+        Map.Entry<String, Map<?, ?>> refused = tlsAlpn01Order(client, "127.0.0.1");
+        alpnCertificate = validationCertificate(address, refused.getValue().get("token") + ".another-account");
+        Map<String, Object> answered = json(client.post((String) refused.getValue().get("url"), Map.of()).body());
+        assertThat(answered.get("status")).isEqualTo("invalid");
+        assertThat(((Map<?, ?>) answered.get("error")).get("type")).isEqualTo("urn:ietf:params:acme:error:incorrectResponse");
+        assertProblem(client.post(refused.getKey(), Map.of("csr", Base64URL.encode(csr(rsa(), address)).toString())), 403, "orderNotReady");
+        assertThat(acmeRecords()).as("nothing issued").isEqualTo(before);
+
+        Map.Entry<String, Map<?, ?>> validated = tlsAlpn01Order(client, "127.0.0.1");
+        alpnCertificate = validationCertificate(address, validated.getValue().get("token") + "." + client.key.computeThumbprint());
+        answered = json(client.post((String) validated.getValue().get("url"), Map.of()).body());
+        assertThat(answered.get("status")).as("%s", answered).isEqualTo("valid");
+        HttpResponse<String> finalized = client.post(validated.getKey(), Map.of("csr", Base64URL.encode(csr(rsa(), address)).toString()));
+        assertThat(finalized.statusCode()).as(finalized.body()).isEqualTo(200);
+        assertThat(json(finalized.body()).get("status")).isEqualTo("valid");
+        assertThat(acmeRecords()).isEqualTo(before + 1);
     }
 
     /** A key change's inner JWS (RFC 8555 section 7.3.5): the new key in its jwk, signed by {@code signer}, no nonce. */

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * @param ipRanges           IP ranges (CIDR, e.g. {@code 127.0.0.0/8}) whose addresses the profile may certify
  * @param validityPeriodDays the validity of ACME certificates, in days
  * @param http01Port         the port HTTP-01 validation connects to (RFC 8555 section 8.3 says 80; other ports are for tests)
+ * @param tlsAlpn01Port      the port TLS-ALPN-01 validation connects to (RFC 8737 section 3 says 443; other ports are for tests)
  * @param dns01LookupCommand the program DNS-01 validation asks for the TXT values of {@code _acme-challenge.NAME}, or empty
  *                           for a DNS lookup of its own
  * @param allowWildcards     whether the profile certifies wildcard names ({@code *.example.com}), which only DNS-01 validates
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  * @param externalAccountKeysFile the file of external accounts' MAC keys, one {@code KEY-ID BASE64URL-KEY} a line
  */
 public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<String> ipRanges, int validityPeriodDays, int http01Port,
-        Optional<String> dns01LookupCommand, boolean allowWildcards, boolean externalAccountRequired, Optional<String> externalAccountKeysFile) {
+        int tlsAlpn01Port, Optional<String> dns01LookupCommand, boolean allowWildcards, boolean externalAccountRequired, Optional<String> externalAccountKeysFile) {
 
     private static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,62})(\\.[a-z0-9]([a-z0-9-]{0,62}))*");
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
@@ -46,6 +47,7 @@ public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<Strin
                 binder.optional(Setting.ACME_IP_RANGES, AcmeSettings::parseIpRanges).orElse(List.of()),
                 binder.required(Setting.ACME_VALIDITY_PERIOD_DAYS, SettingParsers.wholeNumber(1, 3650)),
                 binder.required(Setting.ACME_HTTP01_PORT, SettingParsers.wholeNumber(1, 65535)),
+                binder.required(Setting.ACME_TLS_ALPN01_PORT, SettingParsers.wholeNumber(1, 65535)),
                 binder.optional(Setting.ACME_DNS01_LOOKUP_COMMAND, AcmeSettings::parseCommand),
                 binder.bool(Setting.ACME_ALLOW_WILDCARDS),
                 externalAccountRequired,
@@ -115,7 +117,7 @@ public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<Strin
     @Override
     public String toString() {
         return "AcmeSettings[enabled=" + enabled + ", dnsSuffixes=" + dnsSuffixes + ", ipRanges=" + ipRanges + ", validityPeriodDays="
-                + validityPeriodDays + ", http01Port=" + http01Port + ", dns01LookupCommand=" + dns01LookupCommand + ", allowWildcards="
+                + validityPeriodDays + ", http01Port=" + http01Port + ", tlsAlpn01Port=" + tlsAlpn01Port + ", dns01LookupCommand=" + dns01LookupCommand + ", allowWildcards="
                 + allowWildcards + ", externalAccountRequired=" + externalAccountRequired + ", externalAccountKeysFile=" + externalAccountKeysFile + "]";
     }
 

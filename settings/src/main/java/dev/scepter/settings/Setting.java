@@ -93,6 +93,7 @@ public enum Setting {
     ACME_IP_RANGES("AppConfig:Acme:IpRanges", null, false),
     ACME_VALIDITY_PERIOD_DAYS("AppConfig:Acme:ValidityPeriodDays", "90", false),
     ACME_HTTP01_PORT("AppConfig:Acme:Http01Port", "80", false),
+    ACME_TLS_ALPN01_PORT("AppConfig:Acme:TlsAlpn01Port", "443", false),
     ACME_DNS01_LOOKUP_COMMAND("AppConfig:Acme:Dns01LookupCommand", null, false),
     ACME_ALLOW_WILDCARDS("AppConfig:Acme:AllowWildcards", "false", false),
     ACME_EXTERNAL_ACCOUNT_REQUIRED("AppConfig:Acme:ExternalAccountRequired", "false", false),

@@ -19,6 +19,7 @@ class AcmeSettingsTest {
         assertThat(acme.dnsSuffixes()).isEmpty();
         assertThat(acme.ipRanges()).isEmpty();
         assertThat(acme.http01Port()).isEqualTo(80);
+        assertThat(acme.tlsAlpn01Port()).isEqualTo(443);
         assertThat(acme.validityPeriodDays()).isEqualTo(90);
         assertThat(acme.profile("default")).isEmpty();
     }
@@ -27,10 +28,11 @@ class AcmeSettingsTest {
     void bindsTheDefaultProfile() throws Exception {
         AcmeSettings acme = ScepterSettings.bind(RawSettings.of(Map.of("AppConfig:Acme:Enabled", "true",
                 "AppConfig:Acme:DnsSuffixes", "Example.com, .localhost", "AppConfig:Acme:IpRanges", "10.0.0.0/8;2001:db8::/32",
-                "AppConfig:Acme:Http01Port", "8080"))).acme();
+                "AppConfig:Acme:Http01Port", "8080", "AppConfig:Acme:TlsAlpn01Port", "8443"))).acme();
         assertThat(acme.dnsSuffixes()).containsExactly("example.com", "localhost");
         assertThat(acme.ipRanges()).containsExactly("10.0.0.0/8", "2001:db8::/32");
         assertThat(acme.http01Port()).isEqualTo(8080);
+        assertThat(acme.tlsAlpn01Port()).isEqualTo(8443);
         assertThat(acme.profile("default")).contains("default");
         assertThat(acme.profile("other")).isEmpty();
     }
@@ -42,6 +44,7 @@ class AcmeSettingsTest {
             "AppConfig:Acme:IpRanges | example.com/8",
             "AppConfig:Acme:IpRanges | 10.0.0.0/x",
             "AppConfig:Acme:Http01Port | 0",
+            "AppConfig:Acme:TlsAlpn01Port | 65536",
             "AppConfig:Acme:ValidityPeriodDays | 0",
             "AppConfig:Acme:Dns01LookupCommand | acme-txt.sh",
             "AppConfig:Acme:Dns01LookupCommand | /nonexistent/acme-txt.sh",

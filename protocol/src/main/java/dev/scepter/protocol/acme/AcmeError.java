@@ -21,6 +21,8 @@ public enum AcmeError {
     RATE_LIMITED("rateLimited", 429),
     REJECTED_IDENTIFIER("rejectedIdentifier", 400),
     SERVER_INTERNAL("serverInternal", 503),
+    /** A challenge's TLS handshake failed or did not negotiate what the challenge needs (TLS-ALPN-01). */
+    TLS("tls", 400),
     UNAUTHORIZED("unauthorized", 403),
     UNSUPPORTED_IDENTIFIER("unsupportedIdentifier", 400);
 

@@ -88,6 +88,7 @@ public final class AcmeController {
     private static final Duration ORDER_LIFETIME = Duration.ofDays(7);
     static final String HTTP_01 = "http-01";
     static final String DNS_01 = "dns-01";
+    static final String TLS_ALPN_01 = "tls-alpn-01";
     /** A validation takes at most about 10 seconds: a challenge processing for longer lost its node, and may be validated again. */
     private static final Duration ABANDONED = Duration.ofSeconds(60);
     /** How long a client should wait before asking for renewal information again (RFC 9773 section 4.3). */
@@ -104,6 +105,7 @@ public final class AcmeController {
     private final AcmeState state;
     private final Http01Validator http01;
     private final Dns01Validator dns01;
+    private final TlsAlpn01Validator tlsAlpn01;
     private final ValidationGate validations = new ValidationGate(ValidationGate.LIMIT);
     private final ExternalAccountKeys externalAccounts;
     private final AcmeProfile profile;
@@ -119,6 +121,7 @@ public final class AcmeController {
         this.nonces = AcmeNonces.of(core, random, clock);
         this.state = AcmeState.of(core, random);
         this.http01 = new Http01Validator(settings.http01Port());
+        this.tlsAlpn01 = new TlsAlpn01Validator(settings.tlsAlpn01Port());
         this.dns01 = new Dns01Validator(settings.dns01LookupCommand().<Dns01Validator.TxtLookup>map(Dns01Validator.CommandLookup::new)
                 .orElseGet(Dns01Validator.DnsLookup::new));
         this.externalAccounts = settings.enabled() ? settings.externalAccountKeysFile().map(java.nio.file.Path::of).map(ExternalAccountKeys::load)
@@ -386,11 +389,11 @@ public final class AcmeController {
             String orderId = state.newId();
             List<Authorization> authzs = new ArrayList<>();
             for (AcmeIdentifier identifier : identifiers) {
-                // HTTP-01 proves control of one name, so not of a wildcard (RFC 8555 section 7.1.3); DNS-01 is
-                // for names, not addresses (RFC 8738 section 7).
+                // HTTP-01 and TLS-ALPN-01 prove control of one name, so not of a wildcard (RFC 8555 section 7.1.3,
+                // RFC 8737 section 3); DNS-01 is for names, not addresses (RFC 8738 section 7).
                 List<String> types = AcmeProfile.isWildcard(identifier) ? List.of(DNS_01)
-                        : AcmeIdentifier.IP.equals(identifier.type()) ? List.of(HTTP_01)
-                        : List.of(HTTP_01, DNS_01);
+                        : AcmeIdentifier.IP.equals(identifier.type()) ? List.of(HTTP_01, TLS_ALPN_01)
+                        : List.of(HTTP_01, DNS_01, TLS_ALPN_01);
                 String authzId = Order.authorizationId(orderId, authzs.size());
                 List<Challenge> challenges = new ArrayList<>();
                 for (String challengeType : types) {
@@ -433,7 +436,7 @@ public final class AcmeController {
 
     /**
      * RFC 8555 section 7.5.1: a challenge response starts validation, done here and now (HTTP-01,
-     * section 8.3; DNS-01, section 8.4); POST-as-GET returns the challenge.
+     * section 8.3; DNS-01, section 8.4; TLS-ALPN-01, RFC 8737); POST-as-GET returns the challenge.
      */
     @RequestMapping(value = PREFIX + "/chall/{id}", method = RequestMethod.POST)
     public ResponseEntity<?> challenge(HttpServletRequest request, @PathVariable String profile, @PathVariable String id) {
@@ -489,10 +492,13 @@ public final class AcmeController {
             Authorization authz = authorizationOf(claimedOrder, authzId);
             Challenge challenge = challengeOf(authz, challengeId);
             try {
-                Optional<AcmeProblem> outcome = DNS_01.equals(challenge.type())
-                        ? dns01.validate(baseName(acme(authz.identifier())), keyAuthorization)
-                        : http01.validate(authz.identifier().value(), challenge.token(), keyAuthorization);
-                return outcome;
+                // By the stored type, exhaustively: an unknown one (an old record, a typo) is no proof of anything.
+                return switch (challenge.type()) {
+                    case HTTP_01 -> http01.validate(authz.identifier().value(), challenge.token(), keyAuthorization);
+                    case DNS_01 -> dns01.validate(baseName(acme(authz.identifier())), keyAuthorization);
+                    case TLS_ALPN_01 -> tlsAlpn01.validate(acme(authz.identifier()), keyAuthorization);
+                    default -> throw new IllegalStateException("Unknown challenge type " + challenge.type());
+                };
             } catch (RuntimeException e) {
                 // Give the claim back, so the challenge may be posted again.
                 state.update(claimedOrder, current -> challengeOf(authorizationOf(current, authzId), challengeId).status() != Status.PROCESSING ? current

@@ -7,19 +7,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import dev.scepter.protocol.acme.AcmeError;
 import dev.scepter.protocol.acme.AcmeProblem;
@@ -31,8 +26,8 @@ import dev.scepter.protocol.acme.AcmeProblem;
  * body, trimmed of trailing white space, with the key authorization. Bounded: one deadline (10
  * seconds, name resolution to last byte), at most {@value #MAX_HEAD} bytes of status line and headers,
  * and at most {@value #MAX_BODY} bytes of body (chunk framing counted too); a longer answer is
- * refused, not read. Each address of the name is tried in turn, except addresses that can never be
- * an HTTP-01 target (any-local, link-local such as 169.254.0.0/16 and fe80::/10, multicast).
+ * refused, not read. Each address of the name is tried in turn, at most 5 seconds each, except
+ * addresses that can never be a target ({@link ValidationTargets#mayBeTarget}).
  * {@code localhost} and names under {@code .localhost} are fetched from 127.0.0.1 (RFC 6761), still
  * with the name in the {@code Host} header, as clients that serve several names (lego) match on it:
  * hence a plain HTTP/1.1 exchange on a socket, where Java's HTTP client would not let us say
@@ -49,14 +44,20 @@ final class Http01Validator {
     static final Duration DEADLINE = Duration.ofSeconds(10);
     private final int port;
     private final Duration deadline;
+    private final Duration connectBound;
 
     Http01Validator(int port) {
         this(port, DEADLINE);
     }
 
     Http01Validator(int port, Duration deadline) {
+        this(port, deadline, ValidationTargets.CONNECT_BOUND);
+    }
+
+    Http01Validator(int port, Duration deadline, Duration connectBound) {
         this.port = port;
         this.deadline = deadline;
+        this.connectBound = connectBound;
     }
 
     /** The answer broke HTTP/1.1 or our bounds: the target answered, but not with the key authorization. */
@@ -75,69 +76,50 @@ final class Http01Validator {
 
     /** Why validation failed, or empty when the name served the key authorization. */
     Optional<AcmeProblem> validate(String host, String token, String keyAuthorization) {
-        // RFC 6761 section 6.3: localhost and names under .localhost are the loopback address,
-        // whatever the resolver says (glibc knows only "localhost" itself).
-        boolean loopback = host.equals("localhost") || host.endsWith(".localhost");
-        String authority = authority(host, port);
-        String path = "/.well-known/acme-challenge/" + token;
-        String uri = "http://" + authority + path;
         long end = System.nanoTime() + deadline.toNanos();
         List<InetAddress> addresses;
         try {
-            // Within the deadline: the system resolver alone may take 30 seconds (3 servers, 2 tries, 5 s).
-            addresses = loopback ? List.of(InetAddress.getByName("127.0.0.1"))
-                    : BoundedCalls.within(() -> Arrays.stream(InetAddress.getAllByName(host)).filter(Http01Validator::mayBeTarget).toList(), deadline);
-        } catch (TimeoutException e) {
-            return Optional.of(new AcmeProblem(AcmeError.DNS, "cannot resolve " + host + " within " + deadline.toSeconds() + " s"));
-        } catch (ExecutionException | IOException | RejectedExecutionException e) {
-            return Optional.of(new AcmeProblem(AcmeError.DNS, "cannot resolve " + host));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.of(new AcmeProblem(AcmeError.DNS, "interrupted while resolving " + host));
+            addresses = ValidationTargets.of(host, deadline, "an HTTP-01");
+        } catch (AcmeProblem problem) {
+            return Optional.of(problem);
         }
-        if (addresses.isEmpty()) {
-            return Optional.of(new AcmeProblem(AcmeError.CONNECTION, host + " resolves to no address an HTTP-01 target may have"
-                    + " (any-local, link-local and multicast addresses are not fetched)"));
-        }
-        IOException last = null;
-        for (InetAddress address : addresses) {
-            try (Socket socket = new Socket()) {
-                try {
-                    socket.connect(new InetSocketAddress(address, port), (int) Math.max(1, Math.min(remaining(end), 5000)));
-                } catch (SocketTimeoutException e) {
-                    throw e;
-                } catch (IOException e) {
-                    last = e; // the next address may answer (an A record whose IPv6 twin is down, or the reverse)
-                    continue;
-                }
-                OutputStream out = socket.getOutputStream();
-                out.write(("GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nUser-Agent: Scepter-ACME\r\nAccept: */*\r\nConnection: close\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                Response response = read(socket, end);
-                if (response.status != 200) {
-                    return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " answered HTTP " + response.status
-                            + (response.status / 100 == 3 ? " (redirects are not followed)" : "")));
-                }
-                // RFC 8555 section 8.3: trailing white space may be ignored, leading may not.
-                if (!new String(response.body, StandardCharsets.US_ASCII).stripTrailing().equals(keyAuthorization)) {
-                    return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " did not serve the key authorization"));
-                }
-                return Optional.empty();
-            } catch (SocketTimeoutException e) {
-                return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "no complete answer from " + uri + " within " + deadline.toSeconds() + " s"));
-            } catch (BadAnswer e) {
-                return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " answered " + e.getMessage()));
-            } catch (IOException e) {
-                return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "cannot fetch " + uri + ": " + e.getClass().getSimpleName()));
-            }
-        }
-        return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "cannot connect to " + uri + ": " + last.getClass().getSimpleName()));
+        return validate(host, token, keyAuthorization, addresses, end);
     }
 
-    /** Addresses that are never a name's own web server: the CA host itself by another name, cloud metadata, multicast. */
+    /** The fetch from {@code addresses}, tried in turn (the seam where tests give addresses a name would not resolve to). */
+    Optional<AcmeProblem> validate(String host, String token, String keyAuthorization, List<InetAddress> addresses, long end) {
+        String authority = authority(host, port);
+        String path = "/.well-known/acme-challenge/" + token;
+        String uri = "http://" + authority + path;
+        try (Socket socket = ValidationTargets.connect(addresses, port, end, connectBound, deadline, uri)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nUser-Agent: Scepter-ACME\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Response response = read(socket, end);
+            if (response.status != 200) {
+                return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " answered HTTP " + response.status
+                        + (response.status / 100 == 3 ? " (redirects are not followed)" : "")));
+            }
+            // RFC 8555 section 8.3: trailing white space may be ignored, leading may not.
+            if (!new String(response.body, StandardCharsets.US_ASCII).stripTrailing().equals(keyAuthorization)) {
+                return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " did not serve the key authorization"));
+            }
+            return Optional.empty();
+        } catch (AcmeProblem problem) {
+            return Optional.of(problem);
+        } catch (SocketTimeoutException e) {
+            return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "no complete answer from " + uri + " within " + ValidationTargets.seconds(deadline)));
+        } catch (BadAnswer e) {
+            return Optional.of(new AcmeProblem(AcmeError.INCORRECT_RESPONSE, uri + " answered " + e.getMessage()));
+        } catch (IOException e) {
+            return Optional.of(new AcmeProblem(AcmeError.CONNECTION, "cannot fetch " + uri + ": " + e.getClass().getSimpleName()));
+        }
+    }
+
+    /** {@link ValidationTargets#mayBeTarget}, the policy HTTP-01 shares with TLS-ALPN-01. */
     static boolean mayBeTarget(InetAddress address) {
-        return !address.isAnyLocalAddress() && !address.isLinkLocalAddress() && !address.isMulticastAddress();
+        return ValidationTargets.mayBeTarget(address);
     }
 
     private record Response(int status, byte[] body) {

@@ -7,7 +7,7 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /**
- * The one limit on challenge validations running at once on this node, HTTP-01 and DNS-01 alike:
+ * The one limit on challenge validations running at once on this node, HTTP-01, DNS-01 and TLS-ALPN-01 alike:
  * each holds a request thread for up to 10 seconds (a DNS-01 hook also a process), and the same
  * Tomcat threads serve OCSP, SCEP and EST. When it is full the challenge stays {@code pending} and
  * the client is told {@code rateLimited} with {@code Retry-After} (RFC 8555 section 6.6), so it

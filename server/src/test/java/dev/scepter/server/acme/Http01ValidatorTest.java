@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -155,13 +156,48 @@ class Http01ValidatorTest {
 
     @Test
     void addressesThatAreNeverAnHttp01TargetAreNotFetched() throws Exception {
-        for (String refused : new String[] {"0.0.0.0", "::", "169.254.169.254", "fe80::1", "224.0.0.1", "ff02::1"}) {
+        for (String refused : new String[] {"0.0.0.0", "::", "169.254.169.254", "fe80::1", "224.0.0.1", "ff02::1",
+                // cloud metadata that is not link-local, and 169.254.169.254 inside IPv6 (IPv4-compatible, NAT64)
+                "fd00:ec2::254", "168.63.129.16", "100.100.100.200", "192.0.0.192", "::a9fe:a9fe", "64:ff9b::a9fe:a9fe", "::ffff:169.254.169.254"}) {
             assertThat(Http01Validator.mayBeTarget(InetAddress.getByName(refused))).as(refused).isFalse();
         }
-        for (String allowed : new String[] {"127.0.0.1", "::1", "192.0.2.10", "2001:db8::1"}) {
+        // Loopback and private addresses are contacted: the CA often validates a network's own servers.
+        for (String allowed : new String[] {"127.0.0.1", "::1", "192.0.2.10", "2001:db8::1", "10.0.0.1", "192.168.1.1", "fd00:ec2::253",
+                "64:ff9b::c000:20a", "100.100.100.201"}) {
             assertThat(Http01Validator.mayBeTarget(InetAddress.getByName(allowed))).as(allowed).isTrue();
         }
         Optional<AcmeProblem> problem = new Http01Validator(80, Duration.ofSeconds(2)).validate("169.254.169.254", "token", KEY_AUTHORIZATION);
         assertThat(problem).hasValueSatisfying(p -> assertThat(p.error()).isEqualTo(AcmeError.CONNECTION));
+    }
+
+    @Test
+    void anAddressThatDropsTheConnectionCostsItsConnectBoundAndTheNextAddressIsTried() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                BlackHole hole = new BlackHole(listener.getLocalPort())) {
+            Thread server = new Thread(() -> {
+                try (Socket socket = listener.accept()) {
+                    socket.getInputStream().read(new byte[4096]);
+                    socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 16\r\n\r\n" + KEY_AUTHORIZATION).getBytes(StandardCharsets.US_ASCII));
+                } catch (Exception e) {
+                    // the validator hung up
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            Http01Validator validator = new Http01Validator(listener.getLocalPort(), Duration.ofSeconds(5), Duration.ofSeconds(1));
+            long start = System.nanoTime();
+            assertThat(validator.validate("www.localhost", "token", KEY_AUTHORIZATION, List.of(BlackHole.ADDRESS, InetAddress.getByName("127.0.0.1")),
+                    start + Duration.ofSeconds(5).toNanos())).isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+
+            // Alone, the dropping address is a connection problem that says the bound it was given.
+            Optional<AcmeProblem> alone = validator.validate("www.localhost", "token", KEY_AUTHORIZATION, List.of(BlackHole.ADDRESS),
+                    System.nanoTime() + Duration.ofSeconds(5).toNanos());
+            assertThat(alone).hasValueSatisfying(p -> {
+                assertThat(p.error()).isEqualTo(AcmeError.CONNECTION);
+                assertThat(p.detail()).isEqualTo("cannot connect to http://www.localhost:" + listener.getLocalPort()
+                        + "/.well-known/acme-challenge/token: no answer within 1 s");
+            });
+        }
     }
 }
