@@ -36,10 +36,17 @@ create table acme_ordered_certificate (
     constraint acme_ordered_certificate_pk primary key (serial_number)
 );
 
--- Replay nonces (RFC 8555 section 6.5): a row while issued and unused; consuming deletes it.
-create table acme_nonce (
-    nonce       varchar(64) not null,
-    expires_at  timestamp with time zone not null,
-    constraint acme_nonce_pk primary key (nonce)
+-- Replay nonces (RFC 8555 section 6.5) are stateless until used: MACed with the installation's key
+-- (acme_secret 'nonce-key', base64, kept by the first node that needs it). A nonce used is a row
+-- of its hash until it expires; the primary key makes a second use fail, on every node.
+create table acme_secret (
+    name    varchar(64) not null,
+    secret  varchar     not null,
+    constraint acme_secret_pk primary key (name)
 );
-create index acme_nonce_expires on acme_nonce (expires_at);
+create table acme_nonce_used (
+    nonce_hash  varchar(64) not null,                      -- SHA-256 of the nonce, base64url
+    expires_at  timestamp with time zone not null,
+    constraint acme_nonce_used_pk primary key (nonce_hash)
+);
+create index acme_nonce_used_expires on acme_nonce_used (expires_at);

@@ -174,9 +174,32 @@ class AcmeSharedStateTest {
 
             HttpResponse<String> answered = client.post(restarted, challengePath, Map.of(), client.nonce(restarted), false);
             assertThat(json(answered.body()).get("status")).as(answered.body()).isEqualTo("valid");
-            HttpResponse<String> finalized = client.post(restarted, finalizePath,
-                    Map.of("csr", Base64URL.encode(csr(rsa(), "restart.localhost")).toString()), client.nonce(restarted), false);
+            String csr = Base64URL.encode(csr(rsa(), "restart.localhost")).toString();
+
+            // A node claimed the finalize just now: a finalize elsewhere meanwhile is orderNotReady.
+            dev.scepter.authority.store.AcmeStore store = restarted.core.storage().acmeStore();
+            String accountId = client.accountPath.substring("/account/".length());
+            String orderId = orderPath.substring("/order/".length());
+            assertThat(store.updateOrder(store.order(accountId, orderId).orElseThrow().processing(java.time.Instant.now()))).isTrue();
+            HttpResponse<String> claimed = client.post(restarted, finalizePath, Map.of("csr", csr), client.nonce(restarted), false);
+            assertThat(json(claimed.body()).get("type")).as(claimed.body()).isEqualTo("urn:ietf:params:acme:error:orderNotReady");
+
+            // That node stopped three minutes ago, mid-finalize: the order reads ready, and is finalized here.
+            java.time.Instant stopped = java.time.Instant.now().minus(java.time.Duration.ofMinutes(3));
+            assertThat(store.updateOrder(store.order(accountId, orderId).orElseThrow().processing(stopped))).isTrue();
+            assertThat(json(client.post(restarted, orderPath, null, client.nonce(restarted), false).body()).get("status")).isEqualTo("ready");
+            HttpResponse<String> finalized = client.post(restarted, finalizePath, Map.of("csr", csr), client.nonce(restarted), false);
             assertThat(json(finalized.body()).get("status")).as(finalized.body()).isEqualTo("valid");
+            String issued = store.order(accountId, orderId).orElseThrow().certificate().orElseThrow();
+
+            // A node that stopped after issuing, before the order named the certificate: finalized again with the
+            // same CSR, the order gets the certificate already issued, not a second one.
+            long recorded = restarted.core.storage().certificateStore().count();
+            assertThat(store.updateOrder(store.order(accountId, orderId).orElseThrow().processing(stopped))).isTrue();
+            HttpResponse<String> again = client.post(restarted, finalizePath, Map.of("csr", csr), client.nonce(restarted), false);
+            assertThat(json(again.body()).get("status")).as(again.body()).isEqualTo("valid");
+            assertThat(store.order(accountId, orderId).orElseThrow().certificate()).contains(issued);
+            assertThat(restarted.core.storage().certificateStore().count()).isEqualTo(recorded);
         }
     }
 

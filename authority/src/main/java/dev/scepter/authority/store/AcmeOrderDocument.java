@@ -45,6 +45,7 @@ public final class AcmeOrderDocument {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("status", order.status().wire());
         order.certificate().ifPresent(pem -> document.put("certificate", pem));
+        order.processingSince().ifPresent(at -> document.put("processingSince", at.toString()));
         List<Object> authorizations = new ArrayList<>();
         for (Authorization authz : order.authorizations()) {
             Map<String, Object> a = new LinkedHashMap<>();
@@ -92,7 +93,7 @@ public final class AcmeOrderDocument {
                         Status.ofWire((String) a.get("status")), Instant.parse((String) a.get("expires")), challenges));
             }
             return new Order(id, accountId, identifiers(identifiers), authorizations, Status.ofWire(JSONObjectUtils.getString(json, "status")),
-                    expires, Optional.ofNullable(JSONObjectUtils.getString(json, "certificate")), version);
+                    expires, Optional.ofNullable(JSONObjectUtils.getString(json, "certificate")), instant(json, "processingSince"), version);
         } catch (ParseException | RuntimeException e) {
             throw new IllegalStateException("ACME order " + id + " is stored in a form this version does not read", e);
         }

@@ -9,15 +9,15 @@ import java.util.Optional;
 
 /**
  * ACME's state (RFC 8555): accounts, orders with their authorizations and challenges, the
- * certificate an order produced, the account that ordered each serial, and replay nonces. Nodes
+ * certificate an order produced, the account that ordered each serial, the nonce key and the nonces used. Nodes
  * sharing the store share it, and it outlives a restart, so a client may be served by any node.
  *
  * <p>Concurrency, for every adapter (the ACME store contract in this module's test-jar checks it):
  * <ul>
  * <li>An account's key is unique: {@link #createAccount} and {@link #changeKey} never give one key
  * to two accounts. Of two accounts changing to one new key at once, only one gets it.
- * <li>A nonce is accepted at most once across all nodes: {@link #consumeNonce} is atomic, as
- * {@link OneTimeChallengeStore#consume} is.
+ * <li>A nonce is used at most once across all nodes: {@link #useNonce} is one unique insert, and
+ * every node gets the same {@link #nonceKey}.
  * <li>An order is kept, with its authorizations and challenges, as one unit with a version:
  * {@link #updateOrder} and {@link #updateAccount} are compare-and-set on the version they were
  * read with, so a status change made by one node (a challenge validated, an order finalized) is
@@ -119,11 +119,13 @@ public interface AcmeStore {
     /**
      * An order (RFC 8555 section 7.1.3) with its authorizations and, once issued, its certificate.
      *
-     * @param certificate the PEM chain issued for it
-     * @param version     what the store had when it was read; a new order's is 0
+     * @param certificate     the PEM chain issued for it
+     * @param processingSince when a node began finalizing it (status {@code processing}), so that a
+     *                        finalize left by a node that stopped, or by an outage, can be taken over
+     * @param version         what the store had when it was read; a new order's is 0
      */
     record Order(String id, String accountId, List<Identifier> identifiers, List<Authorization> authorizations, Status status,
-            Instant expires, Optional<String> certificate, long version) {
+            Instant expires, Optional<String> certificate, Optional<Instant> processingSince, long version) {
         public Order {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(accountId, "accountId");
@@ -132,6 +134,13 @@ public interface AcmeStore {
             Objects.requireNonNull(status, "status");
             Objects.requireNonNull(expires, "expires");
             Objects.requireNonNull(certificate, "certificate");
+            Objects.requireNonNull(processingSince, "processingSince");
+        }
+
+        /** A new order, or one read without a finalize under way. */
+        public Order(String id, String accountId, List<Identifier> identifiers, List<Authorization> authorizations, Status status,
+                Instant expires, Optional<String> certificate, long version) {
+            this(id, accountId, identifiers, authorizations, status, expires, certificate, Optional.empty(), version);
         }
 
         /** The id of the order's {@code index}th authorization. */
@@ -158,7 +167,14 @@ public interface AcmeStore {
         }
 
         public Order with(List<Authorization> newAuthorizations, Status newStatus, Optional<String> newCertificate) {
-            return new Order(id, accountId, identifiers, newAuthorizations, newStatus, expires, newCertificate, version);
+            // processingSince belongs to the processing status alone
+            return new Order(id, accountId, identifiers, newAuthorizations, newStatus, expires, newCertificate,
+                    newStatus == Status.PROCESSING ? processingSince : Optional.empty(), version);
+        }
+
+        /** The order marked {@code processing} since {@code since}: its finalize under way on one node. */
+        public Order processing(Instant since) {
+            return new Order(id, accountId, identifiers, authorizations, Status.PROCESSING, expires, Optional.empty(), Optional.of(since), version);
         }
     }
 
@@ -174,11 +190,12 @@ public interface AcmeStore {
 
     Optional<Account> accountByKey(String thumbprint);
 
-    /** How many accounts the installation keeps. */
+    /** How many valid accounts the installation keeps (deactivated ones are not counted). */
     long accounts();
 
     /**
-     * Replaces the account's status and contacts, if the stored account is still at the version
+     * Replaces the account's status and contacts, and binds it to its external account if it has
+     * one (a binding, once made, stays), if the stored account is still at the version
      * {@code account} was read with; its key is {@link #changeKey}'s.
      *
      * @return whether it was replaced (false: another node changed it first, or it is gone)
@@ -232,15 +249,27 @@ public interface AcmeStore {
 
     // ---- nonces ------------------------------------------------------------------------------
 
-    /** Keeps a nonce (RFC 8555 section 6.5) issued until {@code expiresAt}. */
-    void saveNonce(String nonce, Instant expiresAt);
+    /**
+     * The installation's nonce key (a MAC key for stateless nonces, RFC 8555 section 6.5): the one
+     * kept, or {@code candidate}, kept now, if there was none. Insert-if-absent then read, so of
+     * several nodes asking at once all get the same key.
+     */
+    byte[] nonceKey(byte[] candidate);
 
     /**
-     * Uses the nonce up, atomically: of several nodes or threads consuming one nonce, at most one
-     * gets {@code true}, and only while it is unexpired at {@code now}.
+     * Records a nonce as used until {@code expiresAt}, by one unique insert of {@code nonceHash}
+     * (base64url, at most 64 characters): of several nodes or threads using one nonce, exactly one
+     * gets {@code true}.
+     *
+     * @return false when it was used before (a replay)
      */
-    boolean consumeNonce(String nonce, Instant now);
+    boolean useNonce(String nonceHash, Instant expiresAt);
 
-    /** Deletes the nonces that expired before {@code now}, unused. */
-    void forgetExpiredNonces(Instant now);
+    /**
+     * Deletes at most {@code limit} used-nonce records that expired before {@code now}, so that a
+     * sweep's cost is bounded however many there are.
+     *
+     * @return how many it deleted
+     */
+    int forgetUsedNonces(Instant now, int limit);
 }

@@ -113,6 +113,9 @@ public abstract class AcmeStoreContract {
         acme().createAccount(bare);
         assertThat(acme().account(bare.id())).contains(bare);
         assertThat(acme().accounts()).isEqualTo(2);
+
+        assertThat(acme().updateAccount(bare.withStatus(Status.DEACTIVATED))).isTrue();
+        assertThat(acme().accounts()).as("valid ones only").isEqualTo(1);
     }
 
     @Test
@@ -211,6 +214,9 @@ public abstract class AcmeStoreContract {
         assertThat(stored.version()).isEqualTo(1);
         assertThat(stored).isEqualTo(new Order(changed.id(), changed.accountId(), changed.identifiers(), changed.authorizations(),
                 changed.status(), changed.expires(), changed.certificate(), 1));
+
+        assertThat(acme().updateOrder(stored.processing(NOW))).isTrue();
+        assertThat(acme().order(account.id(), order.id()).orElseThrow().processingSince()).as("a finalize's claim, for its takeover").contains(NOW);
     }
 
     @Test
@@ -297,34 +303,56 @@ public abstract class AcmeStoreContract {
     // ---- nonces --------------------------------------------------------------------------------
 
     @Test
-    void aNonceIsGoodOnceAndUntilItExpires() {
-        acme().saveNonce("nonce-1", NOW.plusSeconds(600));
-        acme().saveNonce("nonce-2", NOW.plusSeconds(600));
-
-        assertThat(acme().consumeNonce("nonce-1", NOW)).isTrue();
-        assertThat(acme().consumeNonce("nonce-1", NOW)).as("replayed").isFalse();
-        assertThat(acme().consumeNonce("never-issued", NOW)).isFalse();
-        assertThat(acme().consumeNonce("nonce-2", NOW.plusSeconds(600))).as("expired").isFalse();
+    void aNonceIsUsedOnce() {
+        assertThat(acme().useNonce("hash-1", NOW.plusSeconds(600))).isTrue();
+        assertThat(acme().useNonce("hash-1", NOW.plusSeconds(600))).as("replayed").isFalse();
+        assertThat(acme().useNonce("hash-2", NOW.plusSeconds(600))).isTrue();
     }
 
     @Test
-    void expiredNoncesAreForgottenAndUnexpiredOnesKept() {
-        acme().saveNonce("old", NOW.minusSeconds(1));
-        acme().saveNonce("fresh", NOW.plusSeconds(600));
+    void usedNoncesAreForgottenOnceExpiredABoundedBatchAtATime() {
+        Instant longAgo = NOW.minusSeconds(3600);
+        for (int i = 0; i < 5; i++) {
+            acme().useNonce("old-" + i, longAgo.plusSeconds(i));
+        }
+        acme().useNonce("fresh", NOW.plusSeconds(600));
 
-        acme().forgetExpiredNonces(NOW);
+        assertThat(acme().forgetUsedNonces(NOW, 3)).isEqualTo(3);
+        assertThat(acme().forgetUsedNonces(NOW, 3)).isEqualTo(2);
+        assertThat(acme().forgetUsedNonces(NOW, 3)).isZero();
 
-        assertThat(acme().consumeNonce("old", NOW.minusSeconds(60))).as("forgotten, though unexpired at that instant").isFalse();
-        assertThat(acme().consumeNonce("fresh", NOW)).isTrue();
+        assertThat(acme().useNonce("old-4", longAgo.plusSeconds(4))).as("forgotten").isTrue();
+        assertThat(acme().useNonce("fresh", NOW.plusSeconds(600))).as("kept while unexpired").isFalse();
     }
 
     @Test
-    void ofManyNodesConsumingOneNonceAtOnceExactlyOneAcceptsIt() throws Exception {
-        acme().saveNonce("contested", NOW.plusSeconds(600));
-
-        List<Boolean> accepted = race(8, () -> acme().consumeNonce("contested", NOW));
+    void ofManyNodesUsingOneNonceAtOnceExactlyOneAcceptsIt() throws Exception {
+        List<Boolean> accepted = race(8, () -> acme().useNonce("contested", NOW.plusSeconds(600)));
 
         assertThat(accepted).filteredOn(Boolean::booleanValue).hasSize(1);
+    }
+
+    @Test
+    void twoNodesAskingForTheNonceKeyAtOnceGetTheSameOne() throws Exception {
+        Storage other = openStorage();
+        try {
+            List<byte[]> keys = race(8, new Callable<>() {
+                private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+
+                @Override
+                public byte[] call() {
+                    int node = next.getAndIncrement();
+                    byte[] candidate = new byte[32];
+                    java.util.Arrays.fill(candidate, (byte) node);
+                    return (node % 2 == 0 ? acme() : other.acmeStore()).nonceKey(candidate);
+                }
+            });
+
+            assertThat(keys).allSatisfy(key -> assertThat(key).hasSize(32).isEqualTo(keys.get(0)));
+            assertThat(acme().nonceKey(new byte[32])).as("kept, not replaced by a later candidate").isEqualTo(keys.get(0));
+        } finally {
+            other.close();
+        }
     }
 
     @Test
@@ -332,13 +360,15 @@ public abstract class AcmeStoreContract {
         Account account = acme().createAccount(account("thumb-1"));
         Order order = order(account.id(), 2, NOW.plusSeconds(3600));
         acme().createOrder(order);
-        acme().saveNonce("kept", NOW.plusSeconds(600));
+        acme().useNonce("kept", NOW.plusSeconds(600));
+        byte[] key = acme().nonceKey(new byte[] {1, 2, 3});
         storage.close();
         storage = openStorage();
 
         assertThat(acme().accountByKey("thumb-1")).contains(account);
         assertThat(acme().order(account.id(), order.id())).contains(order);
-        assertThat(acme().consumeNonce("kept", NOW)).isTrue();
+        assertThat(acme().useNonce("kept", NOW.plusSeconds(600))).as("still used").isFalse();
+        assertThat(acme().nonceKey(new byte[] {4, 5, 6})).isEqualTo(key);
     }
 
     /** Runs the task on that many threads at once and returns what each returned. */

@@ -16,8 +16,9 @@ import java.util.Optional;
  * {@link AcmeStore} on the {@code Acme} table, one partition per kind: {@code account} (row key the
  * account id), {@code key} (row key the key's thumbprint, naming its account), {@code order_ACCOUNT}
  * (row key the order id; the order's document as {@link AcmeOrderDocument} writes it),
- * {@code serial} (row key the serial in upper-case hex, naming the account that ordered it) and
- * {@code nonce}. Table Storage has no transaction across these, so each rule rests on one
+ * {@code serial} (row key the serial in upper-case hex, naming the account that ordered it),
+ * {@code secret} (the nonce key) and {@code used_BUCKET} (nonces used, row key the nonce's hash,
+ * one partition per ten minutes of expiry). Table Storage has no transaction across these, so each rule rests on one
  * operation it does atomically: creating an entity that exists is 409 (a key is taken once),
  * an update or delete on the ETag read is 412 when somebody changed the entity since (an account,
  * an order, a nonce changes or is consumed once). A {@code Version} property is compared before
@@ -28,7 +29,10 @@ final class TableAcmeStore implements AcmeStore {
     private static final String ACCOUNT = "account";
     private static final String KEY = "key";
     private static final String SERIAL = "serial";
-    private static final String NONCE = "nonce";
+    private static final String SECRET = "secret";
+    private static final String NONCE_KEY = "nonce-key";
+    private static final String USED_NONCES = "used_";
+    private static final java.time.Duration NONCE_BUCKET = java.time.Duration.ofMinutes(10);
     /** A key's entity without its account for this long was left by a node that stopped. */
     private static final java.time.Duration ABANDONED = java.time.Duration.ofSeconds(60);
 
@@ -121,7 +125,12 @@ final class TableAcmeStore implements AcmeStore {
 
     @Override
     public long accounts() {
-        return call(() -> (long) Tables.list(table, Tables.eq("PartitionKey", ACCOUNT), List.of("RowKey")).size());
+        return call(() -> {
+            long[] valid = {0};
+            Tables.forEach(table, Tables.eq("PartitionKey", ACCOUNT) + " and " + Tables.eq("Status", Status.VALID.wire()), List.of("RowKey"),
+                    entity -> valid[0]++);
+            return valid[0];
+        });
     }
 
     @Override
@@ -134,6 +143,7 @@ final class TableAcmeStore implements AcmeStore {
             TableEntity entity = found.get();
             entity.addProperty("Status", account.status().wire());
             entity.addProperty("Contact", String.join("\n", account.contact()));
+            account.externalAccount().ifPresent(bound -> entity.addProperty("ExternalAccount", bound));
             entity.addProperty("Version", account.version() + 1);
             return Tables.updateIfUnchanged(table, entity);
         });
@@ -209,7 +219,7 @@ final class TableAcmeStore implements AcmeStore {
         return call(() -> {
             int deleted = 0;
             for (TableEntity entity : Tables.list(table, Tables.eq("PartitionKey", orders(accountId)), List.of("PartitionKey", "RowKey", "ExpiresAt"))) {
-                if (Tables.instant(entity, "ExpiresAt").isBefore(now) && delete(entity.getPartitionKey(), entity.getRowKey())) {
+                if (Tables.instant(entity, "ExpiresAt").isBefore(now) && deleteStored(entity.getPartitionKey(), entity.getRowKey())) {
                     deleted++;
                 }
             }
@@ -232,43 +242,43 @@ final class TableAcmeStore implements AcmeStore {
     // ---- nonces --------------------------------------------------------------------------------
 
     @Override
-    public void saveNonce(String nonce, Instant expiresAt) {
-        call(() -> {
-            table.createEntity(new TableEntity(NONCE, Tables.key(nonce)).addProperty("ExpiresAt", Tables.time(expiresAt)));
-            return null;
-        });
-    }
-
-    @Override
-    public boolean consumeNonce(String nonce, Instant now) {
+    public byte[] nonceKey(byte[] candidate) {
         return call(() -> {
-            Optional<TableEntity> found = find(NONCE, nonce);
-            if (found.isEmpty()) {
-                return false;
-            }
-            // Deleting on the ETag read: of several nodes consuming it, the one whose delete succeeds has it.
-            try {
-                // The SDK answers a delete of an entity that is gone (another node's consume) with its 404 rather than throwing it.
-                if (table.deleteEntityWithResponse(found.get(), true, null, null).getStatusCode() == 404) {
-                    return false;
-                }
-            } catch (RuntimeException e) {
-                if (Tables.status(e, 404) && !TableCertificateStore.isTableMissing(e) || Tables.status(e, 412)) {
-                    return false;
-                }
-                throw e;
-            }
-            return now.isBefore(Tables.instant(found.get(), "ExpiresAt"));
+            // Create if absent, then read: a 409 means another node kept its key first, and that one is the installation's.
+            create(new TableEntity(SECRET, NONCE_KEY).addProperty("Secret", java.util.Base64.getEncoder().encodeToString(candidate)));
+            return find(SECRET, NONCE_KEY).map(entity -> java.util.Base64.getDecoder().decode(Tables.string(entity, "Secret")))
+                    .orElseThrow(() -> new IllegalStateException("The ACME nonce key vanished after it was kept"));
         });
     }
 
     @Override
-    public void forgetExpiredNonces(Instant now) {
-        call(() -> {
-            String filter = Tables.eq("PartitionKey", NONCE) + " and ExpiresAt le datetime'" + Tables.time(now) + "'";
-            Tables.list(table, filter, List.of("PartitionKey", "RowKey")).forEach(entity -> delete(NONCE, entity.getRowKey()));
-            return null;
+    public boolean useNonce(String nonceHash, Instant expiresAt) {
+        // Creating an entity that exists is 409: the insert is the replay check. Partitioned by expiry, so that
+        // the load is spread and a sweep reads only partitions wholly expired.
+        return call(() -> create(new TableEntity(usedNonces(expiresAt), Tables.key(nonceHash)).addProperty("ExpiresAt", Tables.time(expiresAt))));
+    }
+
+    @Override
+    public int forgetUsedNonces(Instant now, int limit) {
+        return call(() -> {
+            // Every partition before now's bucket holds only nonces expired before now.
+            String filter = "PartitionKey ge " + Tables.literal(USED_NONCES) + " and PartitionKey lt " + Tables.literal(usedNonces(now));
+            com.azure.data.tables.models.ListEntitiesOptions options = new com.azure.data.tables.models.ListEntitiesOptions()
+                    .setFilter(filter).setSelect(List.of("PartitionKey", "RowKey")).setTop(Math.min(limit, Tables.PAGE));
+            List<TableEntity> expired = table.listEntities(options, null, null).stream().limit(limit).toList();
+            int deleted = 0;
+            for (TableEntity entity : expired) {
+                if (deleteStored(entity.getPartitionKey(), entity.getRowKey())) {
+                    deleted++;
+                }
+            }
+            return deleted;
         });
+    }
+
+    /** The partition of nonces used until {@code expiresAt}: one per {@link #NONCE_BUCKET}, in order as strings. */
+    private static String usedNonces(Instant expiresAt) {
+        return USED_NONCES + String.format(Locale.ROOT, "%012d", expiresAt.getEpochSecond() / NONCE_BUCKET.getSeconds());
     }
 
     // ---- plumbing ------------------------------------------------------------------------------
@@ -310,8 +320,13 @@ final class TableAcmeStore implements AcmeStore {
 
     /** Deletes the entity; false when it was not there. */
     private boolean delete(String partition, String row) {
+        return deleteStored(partition, Tables.key(row));
+    }
+
+    /** Deletes the entity by its row key as stored (already {@link Tables#key}); false when it was not there. */
+    private boolean deleteStored(String partition, String rowKey) {
         try {
-            return table.deleteEntityWithResponse(new TableEntity(partition, Tables.key(row)), false, null, null).getStatusCode() != 404;
+            return table.deleteEntityWithResponse(new TableEntity(partition, rowKey), false, null, null).getStatusCode() != 404;
         } catch (RuntimeException e) {
             if (Tables.status(e, 404) && !TableCertificateStore.isTableMissing(e)) {
                 return false;

@@ -91,6 +91,8 @@ public final class AcmeController {
     static final String TLS_ALPN_01 = "tls-alpn-01";
     /** A validation takes at most about 10 seconds: a challenge processing for longer lost its node, and may be validated again. */
     private static final Duration ABANDONED = Duration.ofSeconds(60);
+    /** A finalize (an enrollment, bounded by the store's and the CA key's timeouts) processing for longer lost its node. */
+    static final Duration FINALIZE_ABANDONED = Duration.ofMinutes(2);
     /** How long a client should wait before asking for renewal information again (RFC 9773 section 4.3). */
     static final long RENEWAL_INFO_RETRY_SECONDS = 6 * 3600;
     private static final java.util.regex.Pattern BASE64URL = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
@@ -218,13 +220,22 @@ public final class AcmeController {
             AcmeJws jws = AcmeJws.parse(body(request));
             checkNonceAndUrl(jws, request);
             JWK key = jws.jwk().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED, "newAccount is signed with an inline jwk (RFC 8555 section 7.3)."));
-            jws.verify(key);
+            verified(jws, key);
             Map<String, Object> payload = jws.payload().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED, "newAccount has a payload."));
             String thumbprint = AcmeJws.thumbprint(key);
             Optional<Account> existing = state.accountByKey(thumbprint);
             if (existing.isPresent()) {
-                return ResponseEntity.ok().location(java.net.URI.create(accountUrl(request, profile, existing.get())))
-                        .contentType(MediaType.APPLICATION_JSON).body(account(request, profile, existing.get()));
+                Account account = existing.get();
+                if (payload.containsKey("externalAccountBinding") && unbound(account)) {
+                    // An account registered while registration was open, or whose team's key was withdrawn: bound now.
+                    String bound = AcmeExternalAccountBinding.verify(payload.get("externalAccountBinding"), jws.url(), key, externalAccounts::key);
+                    account = state.bind(account, bound);
+                    LOG.log(System.Logger.Level.INFO, "ACME account {0} bound to external account {1}", account.id(), bound);
+                } else {
+                    refuseUnbound(account);
+                }
+                return ResponseEntity.ok().location(java.net.URI.create(accountUrl(request, profile, account)))
+                        .contentType(MediaType.APPLICATION_JSON).body(account(request, profile, account));
             }
             if (Boolean.TRUE.equals(payload.get("onlyReturnExisting"))) {
                 throw new AcmeProblem(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No account has this key.");
@@ -586,23 +597,28 @@ public final class AcmeController {
             if (refusal.isPresent()) {
                 throw new AcmeProblem(AcmeError.BAD_CSR, "The CSR does not fit the order: " + refusal.get() + ".");
             }
-            // Of two finalize requests, on one node or two, the one that marks the order processing issues.
+            // Of two finalize requests, on one node or two, the one that marks the order processing issues. An
+            // order processing for longer than FINALIZE_ABANDONED lost its node (or an outage kept it from being
+            // set back): refreshed() reads it as ready, so it is claimed again here.
+            Instant claimedAt = clock.instant();
             order = state.update(order, current -> {
                 Order now = refreshed(current);
                 if (now.status() != Status.READY) {
                     throw new AcmeProblem(AcmeError.ORDER_NOT_READY, "The order is " + now.status().wire() + ", not ready.");
                 }
-                return now.with(now.authorizations(), Status.PROCESSING, Optional.empty());
+                return now.processing(claimedAt);
             });
             UnaryOperator<Order> ready = current -> current.status() != Status.PROCESSING ? current
                     : current.with(current.authorizations(), Status.READY, Optional.empty());
             EnrollmentOutcome outcome;
             try {
+                // The order's id as the transaction: a finalize taken over, or posted again after an outage, with
+                // the same CSR gets the certificate already issued for it (Enrollment's retransmission), not a second.
                 outcome = enrollments.enroll(new EnrollmentEndpoint(issuance, check), new EnrollmentRequest(csr,
-                        ENDPOINT + "/" + profile + " " + request.getRemoteAddr(), Optional.empty(), Optional.empty(),
+                        ENDPOINT + "/" + profile + " " + request.getRemoteAddr(), Optional.of(transactionId(order)), Optional.empty(),
                         Optional.of(requester(signed.account))));
             } catch (RuntimeException e) {
-                state.update(order, ready);
+                setBack(order, ready, e);
                 throw e;
             }
             if (outcome instanceof EnrollmentOutcome.Rejected rejected) {
@@ -618,18 +634,33 @@ public final class AcmeController {
                 state.ordered(certificate.getSerialNumber(), signed.account.id());
                 order = state.update(order, current -> current.with(current.authorizations(), Status.VALID, Optional.of(chain)));
             } catch (RuntimeException e) {
-                // Recorded and valid, but not on the order: ready again, so that the client may finalize again (and get another).
-                try {
-                    state.update(order, ready);
-                } catch (RuntimeException alsoFailed) {
-                    e.addSuppressed(alsoFailed);
-                }
+                // Recorded and valid, but not on the order: ready again, so that the client may finalize again (with the
+                // same CSR it gets this certificate back, see transactionId).
+                setBack(order, ready, e);
                 throw e;
             }
             LOG.log(System.Logger.Level.INFO, "ACME order {0} of account {1}: issued {2}", order.id(), signed.account.id(),
                     certificate.getSerialNumber().toString(16));
             return json(HttpStatus.OK, order(request, profile, order));
         });
+    }
+
+    /**
+     * Sets a claimed order back to ready after {@code failure}; when that fails too (the store is
+     * down, the usual reason), the failure stays the one answered (an outage: 503 with Retry-After),
+     * and the order is taken over after {@link #FINALIZE_ABANDONED}.
+     */
+    private void setBack(Order order, UnaryOperator<Order> ready, RuntimeException failure) {
+        try {
+            state.update(order, ready);
+        } catch (RuntimeException alsoFailed) {
+            failure.addSuppressed(alsoFailed);
+        }
+    }
+
+    /** The transaction an order's certificate is recorded under (its SCEP-style transactionID column). */
+    static String transactionId(Order order) {
+        return "acme-order-" + order.id();
     }
 
     /** RFC 8555 section 7.4.2: the certificate and the chain above it, PEM. */
@@ -686,7 +717,7 @@ public final class AcmeController {
             String actor;
             if (jws.jwk().isPresent()) {
                 JWK key = jws.jwk().get();
-                jws.verify(key);
+                verified(jws, key);
                 SubjectPublicKeyInfo certified = certificate.getSubjectPublicKeyInfo();
                 if (!Arrays.equals(encoded(key), encodedKey(certified))) {
                     throw new AcmeProblem(AcmeError.UNAUTHORIZED, "The jwk is not the certificate's key.");
@@ -727,21 +758,47 @@ public final class AcmeController {
         if (account == null) {
             throw new AcmeProblem(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No such account.");
         }
-        jws.verify(AcmeState.key(account));
+        verified(jws, AcmeState.key(account));
         if (account.status() != Status.VALID) {
             throw new AcmeProblem(AcmeError.UNAUTHORIZED, "The account is " + account.status().wire() + ".");
         }
-        // Accounts outlive a restart now: deleting an external account key from the file is what withdraws its accounts.
-        if (account.externalAccount().isPresent() && externalAccounts.key(account.externalAccount().get()).isEmpty()) {
-            throw new AcmeProblem(AcmeError.UNAUTHORIZED, "The external account key this account was bound with was withdrawn.");
-        }
+        refuseUnbound(account);
         return account;
     }
 
-    private void checkNonceAndUrl(AcmeJws jws, HttpServletRequest request) {
-        if (!nonces.consume(jws.nonce())) {
-            throw new AcmeProblem(AcmeError.BAD_NONCE, "The nonce was not issued here, was used already or expired.");
+    /** Whether the account lacks a binding that counts: none while one is required, or one whose key was withdrawn. */
+    private boolean unbound(Account account) {
+        return account.externalAccount().isEmpty() ? settings.externalAccountRequired()
+                : externalAccounts.key(account.externalAccount().get()).isEmpty();
+    }
+
+    /**
+     * Accounts outlive a restart: turning ExternalAccountRequired on, or deleting an external account
+     * key from the file, is what locks out the accounts registered without one, or bound with it.
+     */
+    private void refuseUnbound(Account account) {
+        if (account.externalAccount().isPresent() && externalAccounts.key(account.externalAccount().get()).isEmpty()) {
+            throw new AcmeProblem(AcmeError.UNAUTHORIZED, "The external account key this account was bound with was withdrawn;"
+                    + " send newAccount again with an externalAccountBinding of a current key.");
         }
+        if (account.externalAccount().isEmpty() && settings.externalAccountRequired()) {
+            throw new AcmeProblem(AcmeError.UNAUTHORIZED, "This server now requires external account binding (RFC 8555 section 7.3.4);"
+                    + " send newAccount again with an externalAccountBinding.");
+        }
+    }
+
+    /**
+     * Verifies the signature, then uses the nonce up: an unsigned or forged request writes nothing,
+     * and a signed one writes its nonce once (the replay check, across nodes).
+     */
+    private void verified(AcmeJws jws, JWK key) {
+        jws.verify(key);
+        nonces.use(jws.nonce());
+    }
+
+    private void checkNonceAndUrl(AcmeJws jws, HttpServletRequest request) {
+        // Its MAC and expiry only: it is used up (a store write) once the signature has verified, see verified().
+        nonces.check(jws.nonce());
         if (!jws.url().equals(request.getRequestURL().toString())) {
             throw new AcmeProblem(AcmeError.UNAUTHORIZED, "The JWS url is not the URL this request was sent to (RFC 8555 section 6.4).");
         }
@@ -756,6 +813,11 @@ public final class AcmeController {
      * section 7.1.6): derived from the order as read, so it is written only when a change is made.
      */
     private Order refreshed(Order order) {
+        if (order.status() == Status.PROCESSING && !clock.instant().isAfter(order.expires())
+                && order.processingSince().map(since -> since.plus(FINALIZE_ABANDONED).isBefore(clock.instant())).orElse(true)) {
+            // Its finalize's node stopped, or an outage kept it from setting the order back: ready to finalize again.
+            return order.with(order.authorizations(), Status.READY, Optional.empty());
+        }
         if (order.status() != Status.PENDING) {
             return order;
         }

@@ -96,6 +96,20 @@ final class AcmeState {
         throw busy();
     }
 
+    /** Binds the account to an external account key (RFC 8555 section 7.3.4), whatever another node changed in between. */
+    Account bind(Account account, String externalAccount) {
+        Account current = account;
+        for (int i = 0; i < ATTEMPTS; i++) {
+            Account changed = new Account(current.id(), current.key(), current.thumbprint(), current.status(), current.contact(),
+                    Optional.of(externalAccount), current.createdAt(), current.version());
+            if (store.updateAccount(changed)) {
+                return store.account(account.id()).orElse(changed);
+            }
+            current = store.account(account.id()).orElseThrow(() -> new AcmeProblem(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No such account."));
+        }
+        throw busy();
+    }
+
     /**
      * Gives the account the new key, unless another account has it already (then false and nothing
      * changes); the old key no longer finds the account.

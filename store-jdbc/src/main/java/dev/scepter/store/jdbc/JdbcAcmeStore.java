@@ -15,7 +15,8 @@ import javax.sql.DataSource;
 /**
  * {@link AcmeStore} on the {@code acme_*} tables (migration V8). Each call is one statement, so
  * each is atomic on its own: a key's uniqueness is the {@code thumbprint} constraint, a nonce is
- * consumed by the one DELETE that removes its row, and an order or account is replaced by an
+ * used by the one INSERT of its hash (a second one violates the primary key), the nonce key is
+ * kept by an INSERT only the first node's succeeds, and an order or account is replaced by an
  * UPDATE conditional on the version it was read with.
  */
 public final class JdbcAcmeStore implements AcmeStore {
@@ -24,8 +25,8 @@ public final class JdbcAcmeStore implements AcmeStore {
     private static final String INSERT_ACCOUNT = "insert into acme_account (" + ACCOUNT_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, 0)";
     private static final String ACCOUNT_BY_ID = "select " + ACCOUNT_COLUMNS + " from acme_account where id = ?";
     private static final String ACCOUNT_BY_KEY = "select " + ACCOUNT_COLUMNS + " from acme_account where thumbprint = ?";
-    private static final String COUNT_ACCOUNTS = "select count(*) from acme_account";
-    private static final String UPDATE_ACCOUNT = "update acme_account set status = ?, contact = ?, version = version + 1"
+    private static final String COUNT_ACCOUNTS = "select count(*) from acme_account where status = 'valid'";
+    private static final String UPDATE_ACCOUNT = "update acme_account set status = ?, contact = ?, external_account = coalesce(?, external_account), version = version + 1"
             + " where id = ? and version = ?";
     private static final String CHANGE_KEY = "update acme_account set jwk = ?, thumbprint = ?, version = version + 1"
             + " where id = ? and thumbprint = ?";
@@ -38,9 +39,13 @@ public final class JdbcAcmeStore implements AcmeStore {
     private static final String FORGET_ORDERS = "delete from acme_order where account_id = ? and expires_at < ?";
     private static final String INSERT_ORDERED = "insert into acme_ordered_certificate (serial_number, account_id) values (?, ?)";
     private static final String ORDERED_BY = "select account_id from acme_ordered_certificate where serial_number = ?";
-    private static final String INSERT_NONCE = "insert into acme_nonce (nonce, expires_at) values (?, ?)";
-    private static final String CONSUME_NONCE = "delete from acme_nonce where nonce = ? and expires_at > ?";
-    private static final String FORGET_NONCES = "delete from acme_nonce where expires_at <= ?";
+    private static final String INSERT_SECRET = "insert into acme_secret (name, secret) values (?, ?)";
+    private static final String SECRET = "select secret from acme_secret where name = ?";
+    private static final String NONCE_KEY = "nonce-key";
+    private static final String USE_NONCE = "insert into acme_nonce_used (nonce_hash, expires_at) values (?, ?)";
+    // A bounded batch, the oldest first: a sweep never deletes (nor locks) an unbounded number of rows.
+    private static final String FORGET_NONCES = "delete from acme_nonce_used where nonce_hash in (select nonce_hash from acme_nonce_used"
+            + " where expires_at <= ? order by expires_at fetch first ? rows only)";
 
     private final Sql sql;
 
@@ -94,8 +99,9 @@ public final class JdbcAcmeStore implements AcmeStore {
             return sql.update(UPDATE_ACCOUNT, statement -> {
                 statement.setString(1, account.status().wire());
                 statement.setString(2, String.join("\n", account.contact()));
-                statement.setString(3, account.id());
-                statement.setLong(4, account.version());
+                statement.setString(3, account.externalAccount().orElse(null));
+                statement.setString(4, account.id());
+                statement.setLong(5, account.version());
             }) == 1;
         } catch (SQLException e) {
             throw Sql.failed(UPDATE_ACCOUNT, e);
@@ -195,33 +201,46 @@ public final class JdbcAcmeStore implements AcmeStore {
     }
 
     @Override
-    public void saveNonce(String nonce, Instant expiresAt) {
+    public byte[] nonceKey(byte[] candidate) {
+        String encoded = java.util.Base64.getEncoder().encodeToString(candidate);
         try {
-            sql.update(INSERT_NONCE, statement -> {
-                statement.setString(1, nonce);
-                Sql.setInstant(statement, 2, expiresAt);
+            sql.update(INSERT_SECRET, statement -> {
+                statement.setString(1, NONCE_KEY);
+                statement.setString(2, encoded);
             });
         } catch (SQLException e) {
-            throw Sql.failed(INSERT_NONCE, e);
+            if (!Sql.isUniqueViolation(e)) {
+                throw Sql.failed(INSERT_SECRET, e);
+            }
+            // another node kept its key first: that one is the installation's
         }
+        return sql.queryOne(SECRET, statement -> statement.setString(1, NONCE_KEY), row -> java.util.Base64.getDecoder().decode(row.getString(1)))
+                .orElseThrow(() -> new IllegalStateException("The ACME nonce key vanished after it was kept"));
     }
 
     @Override
-    public boolean consumeNonce(String nonce, Instant now) {
+    public boolean useNonce(String nonceHash, Instant expiresAt) {
         try {
-            return sql.update(CONSUME_NONCE, statement -> {
-                statement.setString(1, nonce);
-                Sql.setInstant(statement, 2, now);
-            }) == 1;
+            sql.update(USE_NONCE, statement -> {
+                statement.setString(1, nonceHash);
+                Sql.setInstant(statement, 2, expiresAt);
+            });
+            return true;
         } catch (SQLException e) {
-            throw Sql.failed(CONSUME_NONCE, e);
+            if (Sql.isUniqueViolation(e)) {
+                return false;
+            }
+            throw Sql.failed(USE_NONCE, e);
         }
     }
 
     @Override
-    public void forgetExpiredNonces(Instant now) {
+    public int forgetUsedNonces(Instant now, int limit) {
         try {
-            sql.update(FORGET_NONCES, statement -> Sql.setInstant(statement, 1, now));
+            return sql.update(FORGET_NONCES, statement -> {
+                Sql.setInstant(statement, 1, now);
+                statement.setInt(2, limit);
+            });
         } catch (SQLException e) {
             throw Sql.failed(FORGET_NONCES, e);
         }
