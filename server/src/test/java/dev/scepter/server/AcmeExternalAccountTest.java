@@ -61,6 +61,10 @@ class AcmeExternalAccountTest {
     }
 
     private static String nonce() throws Exception {
+        return nonce(directory);
+    }
+
+    private static String nonce(Map<String, Object> directory) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create((String) directory.get("newNonce"))).method("HEAD", HttpRequest.BodyPublishers.noBody())
                 .build(), HttpResponse.BodyHandlers.discarding()).headers().firstValue("Replay-Nonce").orElseThrow();
     }
@@ -72,6 +76,10 @@ class AcmeExternalAccountTest {
 
     /** The binding: the account's public key, MACed with {@code macKey} under {@code keyId}. */
     private static Map<String, Object> binding(ECKey account, String keyId, byte[] macKey) throws Exception {
+        return binding(directory, account, keyId, macKey);
+    }
+
+    private static Map<String, Object> binding(Map<String, Object> directory, ECKey account, String keyId, byte[] macKey) throws Exception {
         JWSObject eab = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(keyId).customParam("url", directory.get("newAccount")).build(),
                 new Payload(account.toPublicJWK().toJSONString()));
         eab.sign(new MACSigner(macKey));
@@ -91,8 +99,12 @@ class AcmeExternalAccountTest {
     }
 
     private static HttpResponse<String> newAccount(ECKey account, Map<String, Object> payload) throws Exception {
+        return newAccount(directory, account, payload);
+    }
+
+    private static HttpResponse<String> newAccount(Map<String, Object> directory, ECKey account, Map<String, Object> payload) throws Exception {
         String url = (String) directory.get("newAccount");
-        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).jwk(account.toPublicJWK()).customParam("nonce", nonce())
+        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).jwk(account.toPublicJWK()).customParam("nonce", nonce(directory))
                 .customParam("url", url).build(), new Payload(JSONObjectUtils.toJSONString(payload)));
         jws.sign(new ECDSASigner(account));
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/jose+json")
@@ -153,5 +165,49 @@ class AcmeExternalAccountTest {
         HttpResponse<String> created = newAccount(account, payload);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         assertThat(newAccount(account, Map.of("onlyReturnExisting", true)).statusCode()).isEqualTo(200);
+    }
+
+    /** A POST-as-GET of the account's own URL, signed with its kid. */
+    private static HttpResponse<String> readAccount(Map<String, Object> directory, ECKey account, String accountUrl) throws Exception {
+        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(accountUrl).customParam("nonce", nonce(directory))
+                .customParam("url", accountUrl).build(), new Payload(""));
+        jws.sign(new ECDSASigner(account));
+        return HTTP.send(HttpRequest.newBuilder(URI.create(accountUrl)).header("Content-Type", "application/jose+json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSONObjectUtils.toJSONString(flattened(jws)))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Map<String, Object> directoryOf(RunningServer node) throws Exception {
+        return JSONObjectUtils.parse(HTTP.send(HttpRequest.newBuilder(node.url("/acme/default/directory")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    @Test
+    void anAccountRegisteredWhileOpenIsLockedOutOnceABindingIsRequiredUntilItBinds() throws Exception {
+        Map<String, String> open = Map.of("AppConfig:Acme:Enabled", "true", "AppConfig:Acme:DnsSuffixes", "localhost");
+        ECKey account = new ECKeyGenerator(Curve.P_256).generate();
+        Path dataDir;
+        String accountPath;
+        try (RunningServer node = RunningServer.start(open)) {
+            dataDir = node.dataDir;
+            HttpResponse<String> created = newAccount(directoryOf(node), account, Map.of("termsOfServiceAgreed", true));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            accountPath = URI.create(created.headers().firstValue("Location").orElseThrow()).getPath();
+        }
+        Path keys = Files.createTempFile("acme-eab-", ".keys");
+        Files.writeString(keys, "team-a " + Base64URL.encode(KEY) + "\n");
+        Map<String, String> closed = new HashMap<>(open);
+        closed.put("AppConfig:Acme:ExternalAccountRequired", "true");
+        closed.put("AppConfig:Acme:ExternalAccountKeysFile", keys.toString());
+        try (RunningServer node = RunningServer.sameInstallation(dataDir, closed)) {
+            Map<String, Object> directory = directoryOf(node);
+            String accountUrl = node.url(accountPath).toString();
+            assertProblem(readAccount(directory, account, accountUrl), 403, "unauthorized");
+            assertProblem(newAccount(directory, account, Map.of("onlyReturnExisting", true)), 403, "unauthorized");
+
+            HttpResponse<String> bound = newAccount(directory, account, Map.of("externalAccountBinding", binding(directory, account, "team-a", KEY)));
+            assertThat(bound.statusCode()).as(bound.body()).isEqualTo(200);
+            assertThat(URI.create(bound.headers().firstValue("Location").orElseThrow()).getPath()).isEqualTo(accountPath);
+            assertThat(readAccount(directory, account, accountUrl).statusCode()).isEqualTo(200);
+        }
     }
 }

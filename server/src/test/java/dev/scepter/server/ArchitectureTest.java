@@ -43,7 +43,7 @@ class ArchitectureTest {
 
     /** The storage ports: what a store adapter implements (their value types, such as a directory entry, are not). */
     static final List<Class<?>> STORAGE_PORTS = List.of(Storage.class, CertificateStore.class, ApiTokenStore.class,
-            OneTimeChallengeStore.class, EmbeddedDirectory.class, AuditLog.class);
+            OneTimeChallengeStore.class, EmbeddedDirectory.class, AuditLog.class, dev.scepter.authority.store.AcmeStore.class);
 
     /** Each backend adapter: it implements ports of {@code authority} and knows no other adapter. */
     static final List<String> ADAPTERS = List.of("dev.scepter.store..", "dev.scepter.directory..", "dev.scepter.keys..", "dev.scepter.azure..");

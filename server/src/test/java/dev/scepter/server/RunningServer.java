@@ -72,7 +72,20 @@ final class RunningServer implements AutoCloseable {
      */
     static RunningServer start(Map<String, String> extraSettings, dev.scepter.azure.signin.AccessTokens tokens, javax.net.ssl.SSLContext tls,
             java.util.function.Supplier<dev.scepter.azure.keyvault.KeyVaultAccess> vault) throws Exception {
-        Path dataDir = Files.createTempDirectory("scepter-server-test");
+        return start(Files.createTempDirectory("scepter-server-test"), extraSettings, tokens, tls, vault);
+    }
+
+    /**
+     * Another node of this one's installation: the same data folder (so the same CA key and the same
+     * embedded database, which H2 shares between the two), its own port and Spring context. Also a
+     * restart, after this one is closed.
+     */
+    static RunningServer sameInstallation(Path dataDir, Map<String, String> extraSettings) throws Exception {
+        return start(dataDir, extraSettings, null, null, null);
+    }
+
+    private static RunningServer start(Path dataDir, Map<String, String> extraSettings, dev.scepter.azure.signin.AccessTokens tokens,
+            javax.net.ssl.SSLContext tls, java.util.function.Supplier<dev.scepter.azure.keyvault.KeyVaultAccess> vault) throws Exception {
         Map<String, String> values = new HashMap<>();
         values.put("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "2048");
         values.putAll(extraSettings);

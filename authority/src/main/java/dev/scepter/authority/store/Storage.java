@@ -36,6 +36,9 @@ public interface Storage extends AutoCloseable {
     /** One-time SCEP challenges, each consumed at most once. */
     OneTimeChallengeStore oneTimeChallengeStore();
 
+    /** ACME's accounts, orders, authorizations, challenges and nonces, shared by the nodes. */
+    AcmeStore acmeStore();
+
     /** Who did what: token and challenge changes, revocations, installation steps. */
     AuditLog auditLog();
 

@@ -56,6 +56,7 @@ public final class TableStorage implements Storage {
     private final TableOneTimeChallengeStore challenges;
     private final TableAuditLog audit;
     private final TableEmbeddedDirectory directory;
+    private final TableAcmeStore acme;
 
     private TableStorage(TableServiceClient service, Clock clock) {
         this.service = service;
@@ -65,6 +66,7 @@ public final class TableStorage implements Storage {
         this.challenges = new TableOneTimeChallengeStore(service.getTableClient(Tables.ONE_TIME_CHALLENGES), guard);
         this.audit = new TableAuditLog(service.getTableClient(Tables.AUDIT_LOG), guard);
         this.directory = new TableEmbeddedDirectory(service.getTableClient(Tables.EMBEDDED_DIRECTORY), guard, clock);
+        this.acme = new TableAcmeStore(service.getTableClient(Tables.ACME), guard);
     }
 
     /**
@@ -162,6 +164,11 @@ public final class TableStorage implements Storage {
     @Override
     public OneTimeChallengeStore oneTimeChallengeStore() {
         return challenges;
+    }
+
+    @Override
+    public dev.scepter.authority.store.AcmeStore acmeStore() {
+        return acme;
     }
 
     @Override

@@ -27,9 +27,10 @@ final class Tables {
     static final String ONE_TIME_CHALLENGES = "OneTimeChallenges";
     static final String AUDIT_LOG = "AuditLog";
     static final String EMBEDDED_DIRECTORY = "EmbeddedDirectory";
+    static final String ACME = "Acme";
 
     /** Every table this storage keeps, created by {@link TableStorage#createTablesIfMissing()}. */
-    static final List<String> ALL = List.of(CERTIFICATES, API_TOKENS, ONE_TIME_CHALLENGES, AUDIT_LOG, EMBEDDED_DIRECTORY);
+    static final List<String> ALL = List.of(CERTIFICATES, API_TOKENS, ONE_TIME_CHALLENGES, AUDIT_LOG, EMBEDDED_DIRECTORY, ACME);
 
     private Tables() {
     }

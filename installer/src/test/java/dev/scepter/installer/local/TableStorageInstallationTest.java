@@ -42,7 +42,7 @@ class TableStorageInstallationTest {
                 assertThat(storage.describe()).isEqualTo("Azure Table Storage at " + azurite.tableEndpoint());
 
                 String first = install(parent.resolve("node-1"), settings, storage);
-                assertThat(first).contains("Create the tables Certificates, ApiTokens, OneTimeChallenges, AuditLog, EmbeddedDirectory in "
+                assertThat(first).contains("Create the tables Certificates, ApiTokens, OneTimeChallenges, AuditLog, EmbeddedDirectory, Acme in "
                         + "Azure Table Storage at " + azurite.tableEndpoint()).doesNotContain(AzuriteServer.ACCOUNT_KEY);
                 assertThat(((TableStorage) storage).missingTables()).isEmpty();
                 assertThat(parent.resolve("node-1").resolve("scepter.mv.db")).doesNotExist();

@@ -14,6 +14,13 @@ import dev.scepter.authority.issuance.CertificateKind;
 import dev.scepter.authority.issuance.EndpointProfile;
 import dev.scepter.authority.issuance.SerialNumbers;
 import dev.scepter.authority.revocation.Revocations;
+import dev.scepter.authority.store.AcmeStore.Account;
+import dev.scepter.authority.store.AcmeStore.Authorization;
+import dev.scepter.authority.store.AcmeStore.Challenge;
+import dev.scepter.authority.store.AcmeStore.Identifier;
+import dev.scepter.authority.store.AcmeStore.Order;
+import dev.scepter.authority.store.AcmeStore.Problem;
+import dev.scepter.authority.store.AcmeStore.Status;
 import dev.scepter.authority.store.RevocationOutcome;
 import dev.scepter.protocol.acme.AcmeError;
 import dev.scepter.protocol.acme.AcmeExternalAccountBinding;
@@ -39,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -64,7 +72,8 @@ import org.springframework.web.bind.annotation.RestController;
  * one the profile certifies; the certificate is recorded (endpoint {@code acme}) before it leaves,
  * and OCSP, the CRL and the API see it like every other. Every refusal is an RFC 8555 problem
  * document ({@code application/problem+json}, {@code urn:ietf:params:acme:error:*}) carrying a
- * fresh nonce. Accounts, orders and authorizations are in memory ({@link AcmeState}).
+ * fresh nonce. Accounts, orders, authorizations and nonces are in the installation's store
+ * ({@link AcmeState}, {@link AcmeNonces}), so any node that shares it serves any request.
  */
 @RestController
 public final class AcmeController {
@@ -77,6 +86,13 @@ public final class AcmeController {
     private static final MediaType PEM_CHAIN = MediaType.parseMediaType("application/pem-certificate-chain");
     private static final Set<Long> REASONS = Set.of(0L, 1L, 3L, 4L, 5L, 9L);
     private static final Duration ORDER_LIFETIME = Duration.ofDays(7);
+    static final String HTTP_01 = "http-01";
+    static final String DNS_01 = "dns-01";
+    static final String TLS_ALPN_01 = "tls-alpn-01";
+    /** A validation takes at most about 10 seconds: a challenge processing for longer lost its node, and may be validated again. */
+    private static final Duration ABANDONED = Duration.ofSeconds(60);
+    /** A finalize (an enrollment, bounded by the store's and the CA key's timeouts) processing for longer lost its node. */
+    static final Duration FINALIZE_ABANDONED = Duration.ofMinutes(2);
     /** How long a client should wait before asking for renewal information again (RFC 9773 section 4.3). */
     static final long RENEWAL_INFO_RETRY_SECONDS = 6 * 3600;
     private static final java.util.regex.Pattern BASE64URL = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
@@ -104,8 +120,8 @@ public final class AcmeController {
         this.revocations = revocations;
         this.clock = clock;
         SecureRandom random = new SecureRandom();
-        this.nonces = new AcmeNonces(random, clock);
-        this.state = new AcmeState(random);
+        this.nonces = AcmeNonces.of(core, random, clock);
+        this.state = AcmeState.of(core, random);
         this.tlsAlpn01 = new TlsAlpn01Validator(settings.tlsAlpn01Port());
         this.dns01 = new Dns01Validator(settings.dns01LookupCommand().<Dns01Validator.TxtLookup>map(Dns01Validator.CommandLookup::new)
                 .orElseGet(Dns01Validator.DnsLookup::new));
@@ -204,13 +220,22 @@ public final class AcmeController {
             AcmeJws jws = AcmeJws.parse(body(request));
             checkNonceAndUrl(jws, request);
             JWK key = jws.jwk().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED, "newAccount is signed with an inline jwk (RFC 8555 section 7.3)."));
-            jws.verify(key);
+            verified(jws, key);
             Map<String, Object> payload = jws.payload().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED, "newAccount has a payload."));
             String thumbprint = AcmeJws.thumbprint(key);
-            Optional<AcmeState.Account> existing = state.accountByKey(thumbprint);
+            Optional<Account> existing = state.accountByKey(thumbprint);
             if (existing.isPresent()) {
-                return ResponseEntity.ok().location(java.net.URI.create(accountUrl(request, profile, existing.get())))
-                        .contentType(MediaType.APPLICATION_JSON).body(account(request, profile, existing.get()));
+                Account account = existing.get();
+                if (payload.containsKey("externalAccountBinding") && unbound(account)) {
+                    // An account registered while registration was open, or whose team's key was withdrawn: bound now.
+                    String bound = AcmeExternalAccountBinding.verify(payload.get("externalAccountBinding"), jws.url(), key, externalAccounts::key);
+                    account = state.bind(account, bound);
+                    LOG.log(System.Logger.Level.INFO, "ACME account {0} bound to external account {1}", account.id(), bound);
+                } else {
+                    refuseUnbound(account);
+                }
+                return ResponseEntity.ok().location(java.net.URI.create(accountUrl(request, profile, account)))
+                        .contentType(MediaType.APPLICATION_JSON).body(account(request, profile, account));
             }
             if (Boolean.TRUE.equals(payload.get("onlyReturnExisting"))) {
                 throw new AcmeProblem(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No account has this key.");
@@ -222,9 +247,9 @@ public final class AcmeController {
                 throw new AcmeProblem(AcmeError.EXTERNAL_ACCOUNT_REQUIRED, "This server registers accounts bound to an external account only"
                         + " (externalAccountBinding, RFC 8555 section 7.3.4).");
             }
-            if (state.accounts.size() >= AcmeState.MAX_ACCOUNTS) {
-                throw new AcmeProblem(AcmeError.RATE_LIMITED, "This node keeps no more ACME accounts (" + AcmeState.MAX_ACCOUNTS
-                        + ") until it restarts.");
+            if (state.accounts() >= AcmeState.MAX_ACCOUNTS) {
+                throw new AcmeProblem(AcmeError.RATE_LIMITED, "This installation keeps no more ACME accounts (" + AcmeState.MAX_ACCOUNTS
+                        + ").");
             }
             List<String> contact = new ArrayList<>();
             if (payload.get("contact") instanceof List<?> given) {
@@ -235,12 +260,11 @@ public final class AcmeController {
                     contact.add(uri);
                 }
             }
-            AcmeState.Account account = new AcmeState.Account(state.newId(), key, thumbprint, contact, externalAccount);
-            if (state.accountByThumbprint.putIfAbsent(thumbprint, account.id) != null) {
-                account = state.accountByKey(thumbprint).orElseThrow();
-            } else {
-                state.accounts.put(account.id, account);
-                LOG.log(System.Logger.Level.INFO, "ACME account {0} created from {1}{2}", account.id, request.getRemoteAddr(),
+            Account fresh = new Account(state.newId(), key.toPublicJWK().toJSONString(), thumbprint, Status.VALID, contact,
+                    Optional.ofNullable(externalAccount), clock.instant(), 0);
+            Account account = state.create(fresh);
+            if (account.id().equals(fresh.id())) {
+                LOG.log(System.Logger.Level.INFO, "ACME account {0} created from {1}{2}", account.id(), request.getRemoteAddr(),
                         externalAccount == null ? "" : " for external account " + externalAccount);
             }
             return ResponseEntity.status(HttpStatus.CREATED).location(java.net.URI.create(accountUrl(request, profile, account)))
@@ -253,15 +277,14 @@ public final class AcmeController {
     public ResponseEntity<?> account(HttpServletRequest request, @PathVariable String profile, @PathVariable String id) {
         return answer(request, profile, () -> {
             Signed signed = signedByAccount(request, profile);
-            if (!signed.account.id.equals(id)) {
+            if (!signed.account.id().equals(id)) {
                 throw new AcmeProblem(AcmeError.UNAUTHORIZED, "This is not the account the request is signed by.");
             }
-            signed.jws.payload().ifPresent(payload -> {
-                if ("deactivated".equals(payload.get("status"))) {
-                    signed.account.status = AcmeState.Status.DEACTIVATED;
-                }
-            });
-            return json(HttpStatus.OK, account(request, profile, signed.account));
+            Account account = signed.account;
+            if (signed.jws.payload().isPresent() && "deactivated".equals(signed.jws.payload().get().get("status"))) {
+                account = state.deactivate(account);
+            }
+            return json(HttpStatus.OK, account(request, profile, account));
         });
     }
 
@@ -300,19 +323,19 @@ public final class AcmeController {
             } catch (java.text.ParseException | RuntimeException e) {
                 oldKey = null;
             }
-            if (oldKey == null || oldKey.isPrivate() || !AcmeJws.thumbprint(oldKey).equals(signed.account.thumbprint)) {
+            if (oldKey == null || oldKey.isPrivate() || !AcmeJws.thumbprint(oldKey).equals(signed.account.thumbprint())) {
                 throw new AcmeProblem(AcmeError.MALFORMED, "The inner JWS's oldKey is the account's current key.");
             }
             String newThumbprint = AcmeJws.thumbprint(newKey);
-            if (newThumbprint.equals(signed.account.thumbprint)) {
+            if (newThumbprint.equals(signed.account.thumbprint())) {
                 throw new AcmeProblem(AcmeError.MALFORMED, "The new key is the account's current key.");
             }
             if (!state.changeKey(signed.account, newKey, newThumbprint)) {
                 String holder = state.accountByKey(newThumbprint).map(other -> accountUrl(request, profile, other)).orElse(null);
                 throw new AcmeProblem(AcmeError.CONFLICT, "Another account has this key.", holder);
             }
-            LOG.log(System.Logger.Level.INFO, "ACME account {0} changed its key", signed.account.id);
-            return json(HttpStatus.OK, account(request, profile, signed.account));
+            LOG.log(System.Logger.Level.INFO, "ACME account {0} changed its key", signed.account.id());
+            return json(HttpStatus.OK, account(request, profile, state.account(signed.account.id()).orElse(signed.account)));
         });
     }
 
@@ -326,11 +349,11 @@ public final class AcmeController {
     public ResponseEntity<?> orders(HttpServletRequest request, @PathVariable String profile, @PathVariable String id) {
         return answer(request, profile, () -> {
             Signed signed = signedByAccount(request, profile);
-            if (!signed.account.id.equals(id)) {
+            if (!signed.account.id().equals(id)) {
                 throw new AcmeProblem(AcmeError.UNAUTHORIZED, "This is not the account the request is signed by.");
             }
             String base = base(request, profile);
-            return json(HttpStatus.OK, Map.of("orders", signed.account.orders.stream().map(o -> base + "/order/" + o).toList()));
+            return json(HttpStatus.OK, Map.of("orders", state.orderIds(id).stream().map(o -> base + "/order/" + o).toList()));
         });
     }
 
@@ -345,8 +368,8 @@ public final class AcmeController {
             if (!(payload.get("identifiers") instanceof List<?> given) || given.isEmpty() || given.size() > AcmeState.MAX_IDENTIFIERS) {
                 throw new AcmeProblem(AcmeError.MALFORMED, "newOrder names 1 to " + AcmeState.MAX_IDENTIFIERS + " identifiers.");
             }
-            state.forgetExpired(signed.account, clock.instant());
-            if (signed.account.orders.size() >= AcmeState.MAX_ORDERS_PER_ACCOUNT) {
+            state.forgetExpired(signed.account.id(), clock.instant());
+            if (state.orderIds(signed.account.id()).size() >= AcmeState.MAX_ORDERS_PER_ACCOUNT) {
                 throw new AcmeProblem(AcmeError.RATE_LIMITED, "This account has " + AcmeState.MAX_ORDERS_PER_ACCOUNT
                         + " orders that have not expired yet, the most it may have; finish or wait for them.");
             }
@@ -374,26 +397,25 @@ public final class AcmeController {
                 identifiers.add(identifier);
             }
             Instant expires = clock.instant().plus(ORDER_LIFETIME).truncatedTo(ChronoUnit.SECONDS);
-            List<String> authzIds = new ArrayList<>();
+            String orderId = state.newId();
+            List<Authorization> authzs = new ArrayList<>();
             for (AcmeIdentifier identifier : identifiers) {
                 // HTTP-01 and TLS-ALPN-01 prove control of one name, so not of a wildcard (RFC 8555 section 7.1.3,
                 // RFC 8737 section 3); DNS-01 is for names, not addresses (RFC 8738 section 7).
-                List<String> types = AcmeProfile.isWildcard(identifier) ? List.of(AcmeState.Challenge.DNS_01)
-                        : AcmeIdentifier.IP.equals(identifier.type()) ? List.of(AcmeState.Challenge.HTTP_01, AcmeState.Challenge.TLS_ALPN_01)
-                        : List.of(AcmeState.Challenge.HTTP_01, AcmeState.Challenge.DNS_01, AcmeState.Challenge.TLS_ALPN_01);
-                List<AcmeState.Challenge> challenges = new ArrayList<>();
+                List<String> types = AcmeProfile.isWildcard(identifier) ? List.of(DNS_01)
+                        : AcmeIdentifier.IP.equals(identifier.type()) ? List.of(HTTP_01, TLS_ALPN_01)
+                        : List.of(HTTP_01, DNS_01, TLS_ALPN_01);
+                String authzId = Order.authorizationId(orderId, authzs.size());
+                List<Challenge> challenges = new ArrayList<>();
                 for (String challengeType : types) {
-                    challenges.add(new AcmeState.Challenge(state.newId(), challengeType, state.newId() + state.newId()));
+                    challenges.add(new Challenge(Order.challengeId(authzId, challenges.size()), challengeType, state.newId() + state.newId(),
+                            Status.PENDING, Optional.empty(), Optional.empty(), Optional.empty()));
                 }
-                AcmeState.Authorization authz = new AcmeState.Authorization(state.newId(), signed.account.id, identifier, expires, challenges);
-                state.authorizations.put(authz.id, authz);
-                challenges.forEach(challenge -> state.authorizationByChallenge.put(challenge.id, authz));
-                authzIds.add(authz.id);
+                authzs.add(new Authorization(authzId, stored(identifier), Status.PENDING, expires, challenges));
             }
-            AcmeState.Order order = new AcmeState.Order(state.newId(), signed.account.id, List.copyOf(identifiers), authzIds, expires);
-            state.orders.put(order.id, order);
-            signed.account.orders.add(order.id);
-            return ResponseEntity.status(HttpStatus.CREATED).location(java.net.URI.create(base(request, profile) + "/order/" + order.id))
+            Order order = new Order(orderId, signed.account.id(), identifiers.stream().map(AcmeController::stored).toList(), authzs, Status.PENDING, expires, Optional.empty(), 0);
+            state.create(order);
+            return ResponseEntity.status(HttpStatus.CREATED).location(java.net.URI.create(base(request, profile) + "/order/" + order.id()))
                     .contentType(MediaType.APPLICATION_JSON).body(order(request, profile, order));
         });
     }
@@ -412,16 +434,14 @@ public final class AcmeController {
     public ResponseEntity<?> getAuthorization(HttpServletRequest request, @PathVariable String profile, @PathVariable String id) {
         return answer(request, profile, () -> {
             Signed signed = signedByAccount(request, profile);
-            AcmeState.Authorization authz = state.authorizations.get(id);
-            if (authz == null || !authz.accountId.equals(signed.account.id)) {
-                throw new AcmeProblem(AcmeError.UNAUTHORIZED, "No such authorization for this account.");
+            Order order = state.orderOf(signed.account.id(), id, 1)
+                    .filter(o -> o.authorizations().stream().anyMatch(a -> a.id().equals(id)))
+                    .orElseThrow(() -> new AcmeProblem(AcmeError.UNAUTHORIZED, "No such authorization for this account."));
+            if (signed.jws.payload().isPresent() && "deactivated".equals(signed.jws.payload().get().get("status"))) {
+                order = state.update(order, current -> withAuthorization(current, id, authz -> new Authorization(authz.id(), authz.identifier(),
+                        Status.DEACTIVATED, authz.expires(), authz.challenges())));
             }
-            signed.jws.payload().ifPresent(payload -> {
-                if ("deactivated".equals(payload.get("status"))) {
-                    authz.status = AcmeState.Status.DEACTIVATED;
-                }
-            });
-            return json(HttpStatus.OK, authorization(request, profile, authz));
+            return json(HttpStatus.OK, authorization(request, profile, authorizationOf(order, id)));
         });
     }
 
@@ -433,51 +453,118 @@ public final class AcmeController {
     public ResponseEntity<?> challenge(HttpServletRequest request, @PathVariable String profile, @PathVariable String id) {
         return answer(request, profile, () -> {
             Signed signed = signedByAccount(request, profile);
-            AcmeState.Authorization authz = state.authorizationByChallenge.get(id);
-            if (authz == null || !authz.accountId.equals(signed.account.id)) {
-                throw new AcmeProblem(AcmeError.UNAUTHORIZED, "No such challenge for this account.");
-            }
-            AcmeState.Challenge challenge = authz.challenges.stream().filter(c -> c.id.equals(id)).findFirst().orElseThrow();
+            Order order = state.orderOf(signed.account.id(), id, 2)
+                    .filter(o -> o.authorizations().stream().anyMatch(a -> a.challenges().stream().anyMatch(c -> c.id().equals(id))))
+                    .orElseThrow(() -> new AcmeProblem(AcmeError.UNAUTHORIZED, "No such challenge for this account."));
+            String authzId = Order.orderOf(id, 1).orElseThrow();
             if (signed.jws.payload().isPresent()) {
-                validate(authz, challenge, signed.account);
+                order = validate(order, authzId, id, signed.account);
             }
-            String up = base(request, profile) + "/authz/" + authz.id;
+            Challenge challenge = authorizationOf(order, authzId).challenges().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+            String up = base(request, profile) + "/authz/" + authzId;
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header(HttpHeaders.LINK, "<" + up + ">;rel=\"up\"")
                     .body(challenge(request, profile, challenge));
         });
     }
 
-    private void validate(AcmeState.Authorization authz, AcmeState.Challenge challenge, AcmeState.Account account) {
-        synchronized (authz) {
-            if (challenge.status != AcmeState.Status.PENDING || authz.status != AcmeState.Status.PENDING) {
-                return;
+    /**
+     * Validates the challenge once: the node that marks it {@code processing} (a compare-and-set on
+     * the order) validates it; another node, or a second post, sees it processing and leaves it. A
+     * claim older than {@link #ABANDONED} (its node stopped) may be taken over. The outcome is
+     * written on the order as it then is, so a concurrent change to another authorization stays.
+     *
+     * @return the order as kept
+     */
+    private Order validate(Order order, String authzId, String challengeId, Account account) {
+        Instant now = clock.instant();
+        boolean[] claimed = {false};
+        UnaryOperator<Order> claim = current -> {
+            claimed[0] = false;
+            Authorization authz = authorizationOf(current, authzId);
+            Challenge challenge = challengeOf(authz, challengeId);
+            boolean abandoned = challenge.status() == Status.PROCESSING
+                    && challenge.attempted().map(at -> at.plus(ABANDONED).isBefore(now)).orElse(true);
+            if (!(challenge.status() == Status.PENDING || abandoned) || !(authz.status() == Status.PENDING)) {
+                return current;
             }
-            if (clock.instant().isAfter(authz.expires)) {
-                authz.status = AcmeState.Status.INVALID;
-                challenge.status = AcmeState.Status.INVALID;
-                challenge.error = problemBody(new AcmeProblem(AcmeError.MALFORMED, "The authorization expired."));
-                return;
+            if (now.isAfter(authz.expires())) {
+                return withChallenge(current, authzId, challengeId, Status.INVALID, challenge.attempted(), Optional.empty(),
+                        Optional.of(problem(new AcmeProblem(AcmeError.MALFORMED, "The authorization expired."))));
             }
-            String keyAuthorization = AcmeJws.keyAuthorization(challenge.token, account.key);
-            Optional<AcmeProblem> failure = validations.validate(() -> {
-                challenge.status = AcmeState.Status.PROCESSING;
-                return switch (challenge.type) {
-                    case AcmeState.Challenge.DNS_01 -> dns01.validate(baseName(authz.identifier), keyAuthorization);
-                    case AcmeState.Challenge.TLS_ALPN_01 -> tlsAlpn01.validate(authz.identifier, keyAuthorization);
-                    default -> http01.validate(authz.identifier.value(), challenge.token, keyAuthorization);
+            claimed[0] = true;
+            return withChallenge(current, authzId, challengeId, Status.PROCESSING, Optional.of(now), Optional.empty(), Optional.empty());
+        };
+        String keyAuthorization = AcmeJws.keyAuthorization(challengeOf(authorizationOf(order, authzId), challengeId).token(), AcmeState.key(account));
+        Optional<AcmeProblem> failure = validations.validate(() -> {
+            Order claimedOrder = state.update(order, claim);
+            if (!claimed[0]) {
+                return null;
+            }
+            Authorization authz = authorizationOf(claimedOrder, authzId);
+            Challenge challenge = challengeOf(authz, challengeId);
+            try {
+                // By the stored type, exhaustively: an unknown one (an old record, a typo) is no proof of anything.
+                return switch (challenge.type()) {
+                    case HTTP_01 -> http01.validate(authz.identifier().value(), challenge.token(), keyAuthorization);
+                    case DNS_01 -> dns01.validate(baseName(acme(authz.identifier())), keyAuthorization);
+                    case TLS_ALPN_01 -> tlsAlpn01.validate(acme(authz.identifier()), keyAuthorization);
+                    default -> throw new IllegalStateException("Unknown challenge type " + challenge.type());
                 };
-            });
-            if (failure.isEmpty()) {
-                challenge.status = AcmeState.Status.VALID;
-                challenge.validated = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-                authz.status = AcmeState.Status.VALID;
-            } else {
-                challenge.status = AcmeState.Status.INVALID;
-                challenge.error = problemBody(failure.get());
-                authz.status = AcmeState.Status.INVALID;
-                LOG.log(System.Logger.Level.INFO, "ACME {0} for {1} failed: {2}", challenge.type, authz.identifier.value(), failure.get().detail());
+            } catch (RuntimeException e) {
+                // Give the claim back, so the challenge may be posted again.
+                state.update(claimedOrder, current -> challengeOf(authorizationOf(current, authzId), challengeId).status() != Status.PROCESSING ? current
+                        : withChallenge(current, authzId, challengeId, Status.PENDING, Optional.empty(), Optional.empty(), Optional.empty()));
+                throw e;
             }
+        });
+        if (failure == null) {
+            return state.order(order.accountId(), order.id()).orElse(order);
         }
+        Instant validated = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Order done = state.update(order, current -> {
+            Challenge challenge = challengeOf(authorizationOf(current, authzId), challengeId);
+            if (challenge.status() != Status.PROCESSING) {
+                return current;
+            }
+            return failure.isEmpty()
+                    ? withChallenge(current, authzId, challengeId, Status.VALID, challenge.attempted(), Optional.of(validated), Optional.empty())
+                    : withChallenge(current, authzId, challengeId, Status.INVALID, challenge.attempted(), Optional.empty(), Optional.of(problem(failure.get())));
+        });
+        if (failure.isPresent()) {
+            LOG.log(System.Logger.Level.INFO, "ACME {0} for {1} failed: {2}", challengeOf(authorizationOf(done, authzId), challengeId).type(),
+                    authorizationOf(done, authzId).identifier().value(), failure.get().detail());
+        }
+        return done;
+    }
+
+    /** The order with the challenge changed, and its authorization valid or invalid with it (RFC 8555 section 7.1.6). */
+    private static Order withChallenge(Order order, String authzId, String challengeId, Status status, Optional<Instant> attempted,
+            Optional<Instant> validated, Optional<Problem> error) {
+        return withAuthorization(order, authzId, authz -> {
+            List<Challenge> challenges = authz.challenges().stream().map(c -> !c.id().equals(challengeId) ? c
+                    : new Challenge(c.id(), c.type(), c.token(), status, attempted, validated, error)).toList();
+            Status authzStatus = status == Status.VALID || status == Status.INVALID ? status : authz.status();
+            return new Authorization(authz.id(), authz.identifier(), authzStatus, authz.expires(), challenges);
+        });
+    }
+
+    private static Order withAuthorization(Order order, String authzId, UnaryOperator<Authorization> change) {
+        return order.with(order.authorizations().stream().map(a -> a.id().equals(authzId) ? change.apply(a) : a).toList(), order.status(),
+                order.certificate());
+    }
+
+    private static Authorization authorizationOf(Order order, String authzId) {
+        return order.authorizations().stream().filter(a -> a.id().equals(authzId)).findFirst()
+                .orElseThrow(() -> new AcmeProblem(AcmeError.UNAUTHORIZED, "No such authorization for this account."));
+    }
+
+    private static Challenge challengeOf(Authorization authz, String challengeId) {
+        return authz.challenges().stream().filter(c -> c.id().equals(challengeId)).findFirst()
+                .orElseThrow(() -> new AcmeProblem(AcmeError.UNAUTHORIZED, "No such challenge for this account."));
+    }
+
+    private static Problem problem(AcmeProblem problem) {
+        return new Problem(problem.error().type(), problem.detail(), problem.error().status());
     }
 
     /** RFC 8555 section 7.4: the CSR must name exactly the order's identifiers, each one the profile certifies. */
@@ -485,59 +572,95 @@ public final class AcmeController {
     public ResponseEntity<?> finalizeOrder(HttpServletRequest request, @PathVariable String profile, @PathVariable String id) {
         return answer(request, profile, () -> {
             Signed signed = signedByAccount(request, profile);
-            AcmeState.Order order = ownOrder(signed, id);
+            Order order = ownOrder(signed, id);
             Map<String, Object> payload = signed.jws.payload().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED, "finalize has a payload."));
-            synchronized (order) {
-                refreshStatus(order);
-                if (order.status != AcmeState.Status.READY) {
-                    throw new AcmeProblem(AcmeError.ORDER_NOT_READY, "The order is " + order.status.wire() + ", not ready.");
-                }
-                if (!(payload.get("csr") instanceof String encoded)) {
-                    throw new AcmeProblem(AcmeError.MALFORMED, "finalize carries a csr.");
-                }
-                PKCS10CertificationRequest csr;
-                try {
-                    csr = new PKCS10CertificationRequest(new Base64URL(encoded).decode());
-                } catch (IOException | RuntimeException e) {
-                    throw new AcmeProblem(AcmeError.BAD_CSR, "The csr is not a base64url DER PKCS#10 request.");
-                }
-                AcmeOrderCheck check = new AcmeOrderCheck(this.profile, Set.copyOf(order.identifiers));
-                Optional<String> refusal;
-                try {
-                    refusal = check.refusal(csr);
-                } catch (RuntimeException e) { // a CSR BouncyCastle cannot read further: the client's, not ours
-                    refusal = Optional.of("the CSR cannot be read: " + e.getClass().getSimpleName());
-                }
-                if (refusal.isPresent()) {
-                    throw new AcmeProblem(AcmeError.BAD_CSR, "The CSR does not fit the order: " + refusal.get() + ".");
-                }
-                order.status = AcmeState.Status.PROCESSING;
-                EnrollmentOutcome outcome;
-                try {
-                    outcome = enrollments.enroll(new EnrollmentEndpoint(issuance, check), new EnrollmentRequest(csr,
-                            ENDPOINT + "/" + profile + " " + request.getRemoteAddr(), Optional.empty(), Optional.empty(),
-                            Optional.of(requester(signed.account))));
-                } catch (RuntimeException e) {
-                    order.status = AcmeState.Status.READY;
-                    throw e;
-                }
-                if (outcome instanceof EnrollmentOutcome.Rejected rejected) {
-                    order.status = AcmeState.Status.READY;
-                    throw new AcmeProblem(rejected.reason() == EnrollmentOutcome.Reason.BAD_REQUEST
-                            || rejected.reason() == EnrollmentOutcome.Reason.BAD_PROOF_OF_POSSESSION
-                            || rejected.reason() == EnrollmentOutcome.Reason.BAD_CHALLENGE ? AcmeError.BAD_CSR : AcmeError.SERVER_INTERNAL,
-                            "The request cannot be issued: " + rejected.detail() + ".");
-                }
-                X509CertificateHolder certificate = ((EnrollmentOutcome.Issued) outcome).certificate();
-                AcmeState.Issued issued = new AcmeState.Issued(state.newId(), signed.account.id, certificate.getSerialNumber(), pemChain(certificate));
-                state.add(issued);
-                order.certificateId = issued.id();
-                order.status = AcmeState.Status.VALID;
-                LOG.log(System.Logger.Level.INFO, "ACME order {0} of account {1}: issued {2}", order.id, signed.account.id,
-                        certificate.getSerialNumber().toString(16));
+            Status status = refreshed(order).status();
+            if (status != Status.READY) {
+                throw new AcmeProblem(AcmeError.ORDER_NOT_READY, "The order is " + status.wire() + ", not ready.");
             }
+            if (!(payload.get("csr") instanceof String encoded)) {
+                throw new AcmeProblem(AcmeError.MALFORMED, "finalize carries a csr.");
+            }
+            PKCS10CertificationRequest csr;
+            try {
+                csr = new PKCS10CertificationRequest(new Base64URL(encoded).decode());
+            } catch (IOException | RuntimeException e) {
+                throw new AcmeProblem(AcmeError.BAD_CSR, "The csr is not a base64url DER PKCS#10 request.");
+            }
+            AcmeOrderCheck check = new AcmeOrderCheck(this.profile, Set.copyOf(order.identifiers().stream().map(AcmeController::acme).toList()));
+            Optional<String> refusal;
+            try {
+                refusal = check.refusal(csr);
+            } catch (RuntimeException e) { // a CSR BouncyCastle cannot read further: the client's, not ours
+                refusal = Optional.of("the CSR cannot be read: " + e.getClass().getSimpleName());
+            }
+            if (refusal.isPresent()) {
+                throw new AcmeProblem(AcmeError.BAD_CSR, "The CSR does not fit the order: " + refusal.get() + ".");
+            }
+            // Of two finalize requests, on one node or two, the one that marks the order processing issues. An
+            // order processing for longer than FINALIZE_ABANDONED lost its node (or an outage kept it from being
+            // set back): refreshed() reads it as ready, so it is claimed again here.
+            Instant claimedAt = clock.instant();
+            order = state.update(order, current -> {
+                Order now = refreshed(current);
+                if (now.status() != Status.READY) {
+                    throw new AcmeProblem(AcmeError.ORDER_NOT_READY, "The order is " + now.status().wire() + ", not ready.");
+                }
+                return now.processing(claimedAt);
+            });
+            UnaryOperator<Order> ready = current -> current.status() != Status.PROCESSING ? current
+                    : current.with(current.authorizations(), Status.READY, Optional.empty());
+            EnrollmentOutcome outcome;
+            try {
+                // The order's id as the transaction: a finalize taken over, or posted again after an outage, with
+                // the same CSR gets the certificate already issued for it (Enrollment's retransmission), not a second.
+                outcome = enrollments.enroll(new EnrollmentEndpoint(issuance, check), new EnrollmentRequest(csr,
+                        ENDPOINT + "/" + profile + " " + request.getRemoteAddr(), Optional.of(transactionId(order)), Optional.empty(),
+                        Optional.of(requester(signed.account))));
+            } catch (RuntimeException e) {
+                setBack(order, ready, e);
+                throw e;
+            }
+            if (outcome instanceof EnrollmentOutcome.Rejected rejected) {
+                state.update(order, ready);
+                throw new AcmeProblem(rejected.reason() == EnrollmentOutcome.Reason.BAD_REQUEST
+                        || rejected.reason() == EnrollmentOutcome.Reason.BAD_PROOF_OF_POSSESSION
+                        || rejected.reason() == EnrollmentOutcome.Reason.BAD_CHALLENGE ? AcmeError.BAD_CSR : AcmeError.SERVER_INTERNAL,
+                        "The request cannot be issued: " + rejected.detail() + ".");
+            }
+            X509CertificateHolder certificate = ((EnrollmentOutcome.Issued) outcome).certificate();
+            String chain = pemChain(certificate);
+            try {
+                state.ordered(certificate.getSerialNumber(), signed.account.id());
+                order = state.update(order, current -> current.with(current.authorizations(), Status.VALID, Optional.of(chain)));
+            } catch (RuntimeException e) {
+                // Recorded and valid, but not on the order: ready again, so that the client may finalize again (with the
+                // same CSR it gets this certificate back, see transactionId).
+                setBack(order, ready, e);
+                throw e;
+            }
+            LOG.log(System.Logger.Level.INFO, "ACME order {0} of account {1}: issued {2}", order.id(), signed.account.id(),
+                    certificate.getSerialNumber().toString(16));
             return json(HttpStatus.OK, order(request, profile, order));
         });
+    }
+
+    /**
+     * Sets a claimed order back to ready after {@code failure}; when that fails too (the store is
+     * down, the usual reason), the failure stays the one answered (an outage: 503 with Retry-After),
+     * and the order is taken over after {@link #FINALIZE_ABANDONED}.
+     */
+    private void setBack(Order order, UnaryOperator<Order> ready, RuntimeException failure) {
+        try {
+            state.update(order, ready);
+        } catch (RuntimeException alsoFailed) {
+            failure.addSuppressed(alsoFailed);
+        }
+    }
+
+    /** The transaction an order's certificate is recorded under (its SCEP-style transactionID column). */
+    static String transactionId(Order order) {
+        return "acme-order-" + order.id();
     }
 
     /** RFC 8555 section 7.4.2: the certificate and the chain above it, PEM. */
@@ -545,11 +668,10 @@ public final class AcmeController {
     public ResponseEntity<?> certificate(HttpServletRequest request, @PathVariable String profile, @PathVariable String id) {
         return answer(request, profile, () -> {
             Signed signed = signedByAccount(request, profile);
-            AcmeState.Issued issued = state.certificates.get(id);
-            if (issued == null || !issued.accountId().equals(signed.account.id)) {
-                throw new AcmeProblem(AcmeError.UNAUTHORIZED, "No such certificate for this account.");
-            }
-            return ResponseEntity.ok().contentType(PEM_CHAIN).body(issued.pemChain());
+            // A certificate's id is its order's: the order keeps it, and forgetting the order forgets its URL.
+            String chain = state.order(signed.account.id(), id).flatMap(Order::certificate)
+                    .orElseThrow(() -> new AcmeProblem(AcmeError.UNAUTHORIZED, "No such certificate for this account."));
+            return ResponseEntity.ok().contentType(PEM_CHAIN).body(chain);
         });
     }
 
@@ -595,18 +717,18 @@ public final class AcmeController {
             String actor;
             if (jws.jwk().isPresent()) {
                 JWK key = jws.jwk().get();
-                jws.verify(key);
+                verified(jws, key);
                 SubjectPublicKeyInfo certified = certificate.getSubjectPublicKeyInfo();
                 if (!Arrays.equals(encoded(key), encodedKey(certified))) {
                     throw new AcmeProblem(AcmeError.UNAUTHORIZED, "The jwk is not the certificate's key.");
                 }
                 actor = "acme certificate key";
             } else {
-                AcmeState.Account account = accountOf(jws, request, profile);
-                if (!account.id.equals(state.orderedBy(serial))) {
+                Account account = accountOf(jws, request, profile);
+                if (!account.id().equals(state.orderedBy(serial))) {
                     throw new AcmeProblem(AcmeError.UNAUTHORIZED, "This account did not order this certificate.");
                 }
-                actor = "acme account " + account.id;
+                actor = "acme account " + account.id();
             }
             RevocationOutcome outcome = revocations.revoke(actor, serial, reason, null);
             return switch (outcome) {
@@ -619,7 +741,7 @@ public final class AcmeController {
 
     // ---- plumbing ------------------------------------------------------------------------------
 
-    private record Signed(AcmeJws jws, AcmeState.Account account) {
+    private record Signed(AcmeJws jws, Account account) {
     }
 
     /** Parses, checks the nonce and URL, finds the account named by kid and verifies the signature with its key. */
@@ -629,82 +751,119 @@ public final class AcmeController {
         return new Signed(jws, accountOf(jws, request, profile));
     }
 
-    private AcmeState.Account accountOf(AcmeJws jws, HttpServletRequest request, String profile) {
+    private Account accountOf(AcmeJws jws, HttpServletRequest request, String profile) {
         String kid = jws.kid().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED, "This request is signed with the account's kid."));
         String prefix = base(request, profile) + "/account/";
-        AcmeState.Account account = kid.startsWith(prefix) ? state.accounts.get(kid.substring(prefix.length())) : null;
+        Account account = kid.startsWith(prefix) ? state.account(kid.substring(prefix.length())).orElse(null) : null;
         if (account == null) {
-            throw new AcmeProblem(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No such account (accounts are kept per node, until a restart).");
+            throw new AcmeProblem(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No such account.");
         }
-        jws.verify(account.key);
-        if (account.status != AcmeState.Status.VALID) {
-            throw new AcmeProblem(AcmeError.UNAUTHORIZED, "The account is " + account.status.wire() + ".");
+        verified(jws, AcmeState.key(account));
+        if (account.status() != Status.VALID) {
+            throw new AcmeProblem(AcmeError.UNAUTHORIZED, "The account is " + account.status().wire() + ".");
         }
+        refuseUnbound(account);
         return account;
     }
 
-    private void checkNonceAndUrl(AcmeJws jws, HttpServletRequest request) {
-        if (!nonces.consume(jws.nonce())) {
-            throw new AcmeProblem(AcmeError.BAD_NONCE, "The nonce was not issued here, was used already or expired.");
+    /** Whether the account lacks a binding that counts: none while one is required, or one whose key was withdrawn. */
+    private boolean unbound(Account account) {
+        return account.externalAccount().isEmpty() ? settings.externalAccountRequired()
+                : externalAccounts.key(account.externalAccount().get()).isEmpty();
+    }
+
+    /**
+     * Accounts outlive a restart: turning ExternalAccountRequired on, or deleting an external account
+     * key from the file, is what locks out the accounts registered without one, or bound with it.
+     */
+    private void refuseUnbound(Account account) {
+        if (account.externalAccount().isPresent() && externalAccounts.key(account.externalAccount().get()).isEmpty()) {
+            throw new AcmeProblem(AcmeError.UNAUTHORIZED, "The external account key this account was bound with was withdrawn;"
+                    + " send newAccount again with an externalAccountBinding of a current key.");
         }
+        if (account.externalAccount().isEmpty() && settings.externalAccountRequired()) {
+            throw new AcmeProblem(AcmeError.UNAUTHORIZED, "This server now requires external account binding (RFC 8555 section 7.3.4);"
+                    + " send newAccount again with an externalAccountBinding.");
+        }
+    }
+
+    /**
+     * Verifies the signature, then uses the nonce up: an unsigned or forged request writes nothing,
+     * and a signed one writes its nonce once (the replay check, across nodes).
+     */
+    private void verified(AcmeJws jws, JWK key) {
+        jws.verify(key);
+        nonces.use(jws.nonce());
+    }
+
+    private void checkNonceAndUrl(AcmeJws jws, HttpServletRequest request) {
+        // Its MAC and expiry only: it is used up (a store write) once the signature has verified, see verified().
+        nonces.check(jws.nonce());
         if (!jws.url().equals(request.getRequestURL().toString())) {
             throw new AcmeProblem(AcmeError.UNAUTHORIZED, "The JWS url is not the URL this request was sent to (RFC 8555 section 6.4).");
         }
     }
 
-    private AcmeState.Order ownOrder(Signed signed, String id) {
-        AcmeState.Order order = state.orders.get(id);
-        if (order == null || !order.accountId.equals(signed.account.id)) {
-            throw new AcmeProblem(AcmeError.UNAUTHORIZED, "No such order for this account.");
-        }
-        return order;
+    private Order ownOrder(Signed signed, String id) {
+        return state.order(signed.account.id(), id).orElseThrow(() -> new AcmeProblem(AcmeError.UNAUTHORIZED, "No such order for this account."));
     }
 
-    /** An order is ready once every authorization is valid, invalid once one is invalid (RFC 8555 section 7.1.6). */
-    private void refreshStatus(AcmeState.Order order) {
-        if (order.status == AcmeState.Status.PENDING) {
-            List<AcmeState.Authorization> authzs = state.authorizationsOf(order);
-            if (clock.instant().isAfter(order.expires)) {
-                order.status = AcmeState.Status.INVALID;
-            } else if (authzs.stream().anyMatch(a -> a.status == AcmeState.Status.INVALID || a.status == AcmeState.Status.DEACTIVATED)) {
-                order.status = AcmeState.Status.INVALID;
-            } else if (authzs.stream().allMatch(a -> a.status == AcmeState.Status.VALID)) {
-                order.status = AcmeState.Status.READY;
-            }
+    /**
+     * An order is ready once every authorization is valid, invalid once one is invalid (RFC 8555
+     * section 7.1.6): derived from the order as read, so it is written only when a change is made.
+     */
+    private Order refreshed(Order order) {
+        if (order.status() == Status.PROCESSING && !clock.instant().isAfter(order.expires())
+                && order.processingSince().map(since -> since.plus(FINALIZE_ABANDONED).isBefore(clock.instant())).orElse(true)) {
+            // Its finalize's node stopped, or an outage kept it from setting the order back: ready to finalize again.
+            return order.with(order.authorizations(), Status.READY, Optional.empty());
         }
+        if (order.status() != Status.PENDING) {
+            return order;
+        }
+        List<Authorization> authzs = order.authorizations();
+        Status status = order.status();
+        if (clock.instant().isAfter(order.expires())) {
+            status = Status.INVALID;
+        } else if (authzs.stream().anyMatch(a -> a.status() == Status.INVALID || a.status() == Status.DEACTIVATED)) {
+            status = Status.INVALID;
+        } else if (authzs.stream().allMatch(a -> a.status() == Status.VALID)) {
+            status = Status.READY;
+        }
+        return status == order.status() ? order : order.with(authzs, status, order.certificate());
     }
 
-    private Map<String, Object> account(HttpServletRequest request, String profile, AcmeState.Account account) {
+    private Map<String, Object> account(HttpServletRequest request, String profile, Account account) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", account.status.wire());
-        body.put("contact", account.contact);
+        body.put("status", account.status().wire());
+        body.put("contact", account.contact());
         body.put("orders", accountUrl(request, profile, account) + "/orders");
         return body;
     }
 
-    private Map<String, Object> order(HttpServletRequest request, String profile, AcmeState.Order order) {
-        refreshStatus(order);
+    private Map<String, Object> order(HttpServletRequest request, String profile, Order stored) {
+        Order order = refreshed(stored);
         String base = base(request, profile);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", order.status.wire());
-        body.put("expires", order.expires.toString());
-        body.put("identifiers", order.identifiers.stream().map(AcmeController::identifier).toList());
-        body.put("authorizations", order.authorizations.stream().map(id -> base + "/authz/" + id).toList());
-        body.put("finalize", base + "/order/" + order.id + "/finalize");
-        if (order.certificateId != null) {
-            body.put("certificate", base + "/cert/" + order.certificateId);
+        body.put("status", order.status().wire());
+        body.put("expires", order.expires().toString());
+        body.put("identifiers", order.identifiers().stream().map(identifier -> Map.of("type", identifier.type(), "value", identifier.value())).toList());
+        body.put("authorizations", order.authorizations().stream().map(authz -> base + "/authz/" + authz.id()).toList());
+        body.put("finalize", base + "/order/" + order.id() + "/finalize");
+        if (order.certificate().isPresent()) {
+            body.put("certificate", base + "/cert/" + order.id());
         }
         return body;
     }
 
-    private Map<String, Object> authorization(HttpServletRequest request, String profile, AcmeState.Authorization authz) {
+    private Map<String, Object> authorization(HttpServletRequest request, String profile, Authorization authz) {
         Map<String, Object> body = new LinkedHashMap<>();
         // RFC 8555 section 7.1.4: a wildcard's authorization names the base domain and says wildcard.
-        body.put("identifier", Map.of("type", authz.identifier.type(), "value", baseName(authz.identifier)));
-        body.put("status", authz.status.wire());
-        body.put("expires", authz.expires.toString());
-        body.put("challenges", authz.challenges.stream().map(challenge -> challenge(request, profile, challenge)).toList());
-        if (AcmeProfile.isWildcard(authz.identifier)) {
+        body.put("identifier", Map.of("type", authz.identifier().type(), "value", baseName(acme(authz.identifier()))));
+        body.put("status", authz.status().wire());
+        body.put("expires", authz.expires().toString());
+        body.put("challenges", authz.challenges().stream().map(challenge -> challenge(request, profile, challenge)).toList());
+        if (AcmeProfile.isWildcard(acme(authz.identifier()))) {
             body.put("wildcard", true);
         }
         return body;
@@ -714,23 +873,23 @@ public final class AcmeController {
         return AcmeProfile.isWildcard(identifier) ? identifier.value().substring(2) : identifier.value();
     }
 
-    private Map<String, Object> challenge(HttpServletRequest request, String profile, AcmeState.Challenge challenge) {
+    private Map<String, Object> challenge(HttpServletRequest request, String profile, Challenge challenge) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", challenge.type);
-        body.put("url", base(request, profile) + "/chall/" + challenge.id);
-        body.put("status", challenge.status.wire());
-        body.put("token", challenge.token);
-        if (challenge.validated != null) {
-            body.put("validated", challenge.validated.toString());
-        }
-        if (challenge.error != null) {
-            body.put("error", challenge.error);
-        }
+        body.put("type", challenge.type());
+        body.put("url", base(request, profile) + "/chall/" + challenge.id());
+        body.put("status", challenge.status().wire());
+        body.put("token", challenge.token());
+        challenge.validated().ifPresent(validated -> body.put("validated", validated.toString()));
+        challenge.error().ifPresent(error -> body.put("error", problemBody(error)));
         return body;
     }
 
-    private static Map<String, Object> identifier(AcmeIdentifier identifier) {
-        return Map.of("type", identifier.type(), "value", identifier.value());
+    private static Identifier stored(AcmeIdentifier identifier) {
+        return new Identifier(identifier.type(), identifier.value());
+    }
+
+    private static AcmeIdentifier acme(Identifier identifier) {
+        return new AcmeIdentifier(identifier.type(), identifier.value());
     }
 
     private String pemChain(X509CertificateHolder certificate) throws IOException {
@@ -762,8 +921,8 @@ public final class AcmeController {
         return url.substring(0, url.indexOf(marker) + marker.length() - 1);
     }
 
-    private String accountUrl(HttpServletRequest request, String profile, AcmeState.Account account) {
-        return base(request, profile) + "/account/" + account.id;
+    private String accountUrl(HttpServletRequest request, String profile, Account account) {
+        return base(request, profile) + "/account/" + account.id();
     }
 
     private static ResponseEntity<?> json(HttpStatus status, Object body) {
@@ -824,23 +983,41 @@ public final class AcmeController {
             response = ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(PROBLEM).header(HttpHeaders.RETRY_AFTER, "10")
                     .body(problemBody(new AcmeProblem(AcmeError.SERVER_INTERNAL, "The certificate store or the CA key is unavailable; try again later.")));
         }
+        String nonce;
+        try {
+            nonce = nonces.next();
+        } catch (RuntimeException e) {
+            if (!ScepController.isOutage(e)) {
+                throw e;
+            }
+            // No nonce to give: the store keeps them. The client retries after Retry-After and gets one then.
+            LOG.log(System.Logger.Level.WARNING, "ACME {0}: no nonce, the store is unavailable: {1}", printable(request.getRequestURI()),
+                    e.getClass().getSimpleName());
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(PROBLEM).header(HttpHeaders.RETRY_AFTER, "10")
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .body(problemBody(new AcmeProblem(AcmeError.SERVER_INTERNAL, "The certificate store is unavailable; try again later.")));
+        }
         return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
-                .header("Replay-Nonce", nonces.next())
+                .header("Replay-Nonce", nonce)
                 .header(HttpHeaders.LINK, "<" + base(request, profile) + "/directory>;rel=\"index\"")
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .body(response.getBody());
     }
 
     /** Who asked, as the store records it: the external account too, so a team's certificates can be found after a restart. */
-    private static String requester(AcmeState.Account account) {
-        return "acme account " + account.id + (account.externalAccount == null ? "" : ", external account " + account.externalAccount);
+    private static String requester(Account account) {
+        return "acme account " + account.id() + account.externalAccount().map(external -> ", external account " + external).orElse("");
     }
 
     private static Map<String, Object> problemBody(AcmeProblem problem) {
+        return problemBody(problem(problem));
+    }
+
+    private static Map<String, Object> problemBody(Problem problem) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", problem.error().type());
+        body.put("type", problem.type());
         body.put("detail", problem.detail());
-        body.put("status", problem.error().status());
+        body.put("status", problem.status());
         return body;
     }
 

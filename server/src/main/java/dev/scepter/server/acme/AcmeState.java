@@ -1,129 +1,52 @@
 package dev.scepter.server.acme;
 
 import com.nimbusds.jose.jwk.JWK;
-import dev.scepter.authority.acme.AcmeIdentifier;
+import dev.scepter.authority.store.AcmeStore;
+import dev.scepter.authority.store.AcmeStore.Account;
+import dev.scepter.authority.store.AcmeStore.Order;
+import dev.scepter.protocol.acme.AcmeError;
+import dev.scepter.protocol.acme.AcmeProblem;
 import java.math.BigInteger;
 import java.security.SecureRandom;
+import java.text.ParseException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
- * ACME's accounts, orders, authorizations and challenges, IN MEMORY in this version: per node and
- * lost on restart (docs/acme.md says so). The certificates themselves are in the store like every
- * other; a restart loses only unfinished orders and the link from an account to its certificates
- * (revocation by the certificate's own key still works, by account key only on the same node).
+ * ACME's accounts, orders, authorizations and challenges, kept in the installation's store
+ * ({@link AcmeStore}): every node that shares the store serves every client, and a restart loses
+ * nothing. Each change of an order is a read, a decision and a compare-and-set on the version
+ * read, tried again on the order as it then is when another node changed it in between; so no
+ * node's change is lost. The limits are here.
  */
 final class AcmeState {
 
-    enum Status { PENDING, READY, PROCESSING, VALID, INVALID, DEACTIVATED, REVOKED;
-        String wire() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
-    static final class Account {
-        final String id;
-        /** The account key, which a key change (RFC 8555 section 7.3.5) replaces. */
-        volatile JWK key;
-        volatile String thumbprint;
-        volatile Status status = Status.VALID;
-        volatile List<String> contact;
-        final List<String> orders = new java.util.concurrent.CopyOnWriteArrayList<>();
-        /** The external account key id the account was bound with (RFC 8555 section 7.3.4), or null. */
-        final String externalAccount;
-
-        Account(String id, JWK key, String thumbprint, List<String> contact, String externalAccount) {
-            this.id = id;
-            this.externalAccount = externalAccount;
-            this.key = key;
-            this.thumbprint = thumbprint;
-            this.contact = List.copyOf(contact);
-        }
-    }
-
-    static final class Challenge {
-        static final String HTTP_01 = "http-01";
-        static final String DNS_01 = "dns-01";
-        static final String TLS_ALPN_01 = "tls-alpn-01";
-        final String id;
-        final String type;
-        final String token;
-        volatile Status status = Status.PENDING;
-        volatile Instant validated;
-        volatile Map<String, Object> error;
-
-        Challenge(String id, String type, String token) {
-            this.id = id;
-            this.type = type;
-            this.token = token;
-        }
-    }
-
-    static final class Authorization {
-        final String id;
-        final String accountId;
-        final AcmeIdentifier identifier;
-        final Instant expires;
-        /** The challenges offered, any one of which, once valid, makes the authorization valid (RFC 8555 section 7.1.4). */
-        final List<Challenge> challenges;
-        volatile Status status = Status.PENDING;
-
-        Authorization(String id, String accountId, AcmeIdentifier identifier, Instant expires, List<Challenge> challenges) {
-            this.id = id;
-            this.accountId = accountId;
-            this.identifier = identifier;
-            this.expires = expires;
-            this.challenges = List.copyOf(challenges);
-        }
-    }
-
-    static final class Order {
-        final String id;
-        final String accountId;
-        final List<AcmeIdentifier> identifiers;
-        final List<String> authorizations;
-        final Instant expires;
-        volatile Status status = Status.PENDING;
-        volatile String certificateId;
-        volatile Map<String, Object> error;
-
-        Order(String id, String accountId, List<AcmeIdentifier> identifiers, List<String> authorizations, Instant expires) {
-            this.id = id;
-            this.accountId = accountId;
-            this.identifiers = List.copyOf(identifiers);
-            this.authorizations = List.copyOf(authorizations);
-            this.expires = expires;
-        }
-    }
-
-    /** A certificate issued through ACME: its serial, the account that ordered it, and the PEM chain. */
-    record Issued(String id, String accountId, BigInteger serial, String pemChain) {
-    }
-
-    /** Accounts one node keeps: registration is open, and each costs memory until a restart. */
-    static final int MAX_ACCOUNTS = 2_000;
+    /**
+     * Accounts an installation keeps: registration may be open, and each account is a record kept
+     * until an operator deletes it, so a stranger must not be able to fill the store with them.
+     */
+    static final long MAX_ACCOUNTS = 10_000;
     /** Unexpired orders per account (certbot and lego make one per certificate, renewals included). */
     static final int MAX_ORDERS_PER_ACCOUNT = 20;
     /** Identifiers per order, each one an authorization. */
     static final int MAX_IDENTIFIERS = 10;
+    /** Compare-and-set rounds before giving up: more means nodes keep changing one order at once, which no client does. */
+    private static final int ATTEMPTS = 20;
 
-    final Map<String, Account> accounts = new ConcurrentHashMap<>();
-    final Map<String, String> accountByThumbprint = new ConcurrentHashMap<>();
-    final Map<String, Order> orders = new ConcurrentHashMap<>();
-    final Map<String, Authorization> authorizations = new ConcurrentHashMap<>();
-    final Map<String, Authorization> authorizationByChallenge = new ConcurrentHashMap<>();
-    final Map<String, Issued> certificates = new ConcurrentHashMap<>();
-    /** The account that ordered each certificate, by serial: revocation by account looks it up, not through every certificate. */
-    private final Map<BigInteger, String> accountBySerial = new ConcurrentHashMap<>();
+    private final AcmeStore store;
     private final SecureRandom random;
 
-    AcmeState(SecureRandom random) {
+    AcmeState(AcmeStore store, SecureRandom random) {
+        this.store = store;
         this.random = random;
+    }
+
+    /** On the installation's store (the controller itself reaches no storage port). */
+    static AcmeState of(dev.scepter.server.CoreContext core, SecureRandom random) {
+        return new AcmeState(core.storage().acmeStore(), random);
     }
 
     String newId() {
@@ -132,39 +55,59 @@ final class AcmeState {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    void add(Issued issued) {
-        certificates.put(issued.id(), issued);
-        accountBySerial.put(issued.serial(), issued.accountId());
+    // ---- accounts ------------------------------------------------------------------------------
+
+    Optional<Account> account(String id) {
+        return store.account(id);
     }
 
-    /** The id of the account that ordered the certificate with this serial on this node, or null. */
-    String orderedBy(BigInteger serial) {
-        return accountBySerial.get(serial);
+    Optional<Account> accountByKey(String thumbprint) {
+        return store.accountByKey(thumbprint);
     }
 
-    /**
-     * Forgets the account's expired orders, with their authorizations, challenges and certificate
-     * URLs (the certificates stay in the store; the link from serial to account stays, for revocation).
-     */
-    void forgetExpired(Account account, Instant now) {
-        for (String id : account.orders) {
-            Order order = orders.get(id);
-            if (order == null || now.isAfter(order.expires)) {
-                account.orders.remove(id);
-                if (order != null) {
-                    orders.remove(id);
-                    for (String authzId : order.authorizations) {
-                        Authorization authz = authorizations.remove(authzId);
-                        if (authz != null) {
-                            authz.challenges.forEach(challenge -> authorizationByChallenge.remove(challenge.id));
-                        }
-                    }
-                    if (order.certificateId != null) {
-                        certificates.remove(order.certificateId);
-                    }
-                }
-            }
+    long accounts() {
+        return store.accounts();
+    }
+
+    /** The new account, or the one that has its key already. */
+    Account create(Account account) {
+        return store.createAccount(account);
+    }
+
+    /** The account's key as a JWK. */
+    static JWK key(Account account) {
+        try {
+            return JWK.parse(account.key());
+        } catch (ParseException e) {
+            throw new IllegalStateException("ACME account " + account.id() + " has a key this version does not read", e);
         }
+    }
+
+    /** Deactivates the account (RFC 8555 section 7.3.6), whatever another node changed in between. */
+    Account deactivate(Account account) {
+        Account current = account;
+        for (int i = 0; i < ATTEMPTS; i++) {
+            Account changed = current.withStatus(AcmeStore.Status.DEACTIVATED);
+            if (store.updateAccount(changed)) {
+                return store.account(account.id()).orElse(changed);
+            }
+            current = store.account(account.id()).orElseThrow(() -> new AcmeProblem(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No such account."));
+        }
+        throw busy();
+    }
+
+    /** Binds the account to an external account key (RFC 8555 section 7.3.4), whatever another node changed in between. */
+    Account bind(Account account, String externalAccount) {
+        Account current = account;
+        for (int i = 0; i < ATTEMPTS; i++) {
+            Account changed = new Account(current.id(), current.key(), current.thumbprint(), current.status(), current.contact(),
+                    Optional.of(externalAccount), current.createdAt(), current.version());
+            if (store.updateAccount(changed)) {
+                return store.account(account.id()).orElse(changed);
+            }
+            current = store.account(account.id()).orElseThrow(() -> new AcmeProblem(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No such account."));
+        }
+        throw busy();
     }
 
     /**
@@ -172,24 +115,81 @@ final class AcmeState {
      * changes); the old key no longer finds the account.
      */
     boolean changeKey(Account account, JWK newKey, String newThumbprint) {
-        synchronized (account) {
-            if (accountByThumbprint.putIfAbsent(newThumbprint, account.id) != null) {
-                return false;
-            }
-            accountByThumbprint.remove(account.thumbprint, account.id);
-            account.key = newKey;
-            account.thumbprint = newThumbprint;
+        if (store.changeKey(account, newKey.toPublicJWK().toJSONString(), newThumbprint)) {
             return true;
         }
+        // Lost to another account taking the key, or to a change of this account's key in between.
+        Account current = store.account(account.id()).orElseThrow();
+        if (!current.thumbprint().equals(account.thumbprint())) {
+            throw new AcmeProblem(AcmeError.MALFORMED, "The account's key changed while this request was made; sign with its current key.");
+        }
+        return false;
     }
 
-    Optional<Account> accountByKey(String thumbprint) {
-        return Optional.ofNullable(accountByThumbprint.get(thumbprint)).map(accounts::get);
+    // ---- orders --------------------------------------------------------------------------------
+
+    void create(Order order) {
+        store.createOrder(order);
     }
 
-    List<Authorization> authorizationsOf(Order order) {
-        List<Authorization> list = new ArrayList<>();
-        order.authorizations.forEach(id -> list.add(authorizations.get(id)));
-        return list;
+    Optional<Order> order(String accountId, String orderId) {
+        return store.order(accountId, orderId);
+    }
+
+    /** The account's order an authorization ({@code parts} 1) or a challenge ({@code parts} 2) id belongs to. */
+    Optional<Order> orderOf(String accountId, String id, int parts) {
+        return Order.orderOf(id, parts).flatMap(orderId -> store.order(accountId, orderId));
+    }
+
+    List<String> orderIds(String accountId) {
+        return store.orderIds(accountId);
+    }
+
+    /**
+     * Applies {@code change} to the order as stored now and keeps the result if nobody changed the order
+     * in between; otherwise applies it again to what is stored then. A change that returns its
+     * argument writes nothing; one that throws writes nothing either.
+     *
+     * @return the order as kept
+     */
+    Order update(Order order, UnaryOperator<Order> change) {
+        // From the order as stored now: the caller's copy may be older than a change of its own since.
+        Order current = store.order(order.accountId(), order.id())
+                .orElseThrow(() -> new AcmeProblem(AcmeError.UNAUTHORIZED, "No such order for this account."));
+        for (int i = 0; i < ATTEMPTS; i++) {
+            Order changed = change.apply(current);
+            if (changed == current) {
+                return current;
+            }
+            if (store.updateOrder(changed)) {
+                return store.order(order.accountId(), order.id()).orElse(changed);
+            }
+            current = store.order(order.accountId(), order.id())
+                    .orElseThrow(() -> new AcmeProblem(AcmeError.UNAUTHORIZED, "No such order for this account."));
+        }
+        throw busy();
+    }
+
+    /**
+     * Forgets the account's expired orders, with their authorizations, challenges and certificate
+     * URLs (the certificates stay in the store; the link from serial to account stays, for revocation).
+     */
+    void forgetExpired(String accountId, Instant now) {
+        store.forgetExpiredOrders(accountId, now);
+    }
+
+    // ---- certificates --------------------------------------------------------------------------
+
+    void ordered(BigInteger serial, String accountId) {
+        store.recordOrderedBy(serial, accountId);
+    }
+
+    /** The id of the account that ordered the certificate with this serial, or null. */
+    String orderedBy(BigInteger serial) {
+        return store.orderedBy(serial).orElse(null);
+    }
+
+    private static AcmeProblem busy() {
+        return new AcmeProblem(AcmeError.SERVER_INTERNAL, "Other requests keep changing this resource at once; try again.");
     }
 }

@@ -45,6 +45,7 @@ public final class JdbcStorage implements Storage {
     private final JdbcAuditLog auditLog;
     private final JdbcEmbeddedDirectory embeddedDirectory;
     private final JdbcOneTimeChallengeStore oneTimeChallenges;
+    private final JdbcAcmeStore acmeStore;
 
     private JdbcStorage(MigratedDatabase database) {
         this.dataSource = database.pool();
@@ -54,6 +55,7 @@ public final class JdbcStorage implements Storage {
         this.auditLog = new JdbcAuditLog(dataSource);
         this.embeddedDirectory = new JdbcEmbeddedDirectory(dataSource);
         this.oneTimeChallenges = new JdbcOneTimeChallengeStore(dataSource);
+        this.acmeStore = new JdbcAcmeStore(dataSource);
     }
 
     /**
@@ -166,6 +168,11 @@ public final class JdbcStorage implements Storage {
     @Override
     public OneTimeChallengeStore oneTimeChallengeStore() {
         return oneTimeChallenges;
+    }
+
+    @Override
+    public dev.scepter.authority.store.AcmeStore acmeStore() {
+        return acmeStore;
     }
 
     /** The pool: this adapter's own, for tests that read the schema and for stores of later features. */
