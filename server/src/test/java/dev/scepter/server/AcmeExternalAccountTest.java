@@ -182,13 +182,14 @@ class AcmeExternalAccountTest {
     }
 
     @Test
-    void anAccountRegisteredWhileOpenIsLockedOutOnceABindingIsRequiredUntilItBinds() throws Exception {
+    void anAccountRegisteredWhileOpenIsLockedOutOnceABindingIsRequiredUntilItBinds(@org.junit.jupiter.api.io.TempDir Path installation)
+            throws Exception {
         Map<String, String> open = Map.of("AppConfig:Acme:Enabled", "true", "AppConfig:Acme:DnsSuffixes", "localhost");
         ECKey account = new ECKeyGenerator(Curve.P_256).generate();
-        Path dataDir;
+        // The test's own folder: a server removes the folder it made when closed, and this one restarts.
+        Path dataDir = installation;
         String accountPath;
-        try (RunningServer node = RunningServer.start(open)) {
-            dataDir = node.dataDir;
+        try (RunningServer node = RunningServer.sameInstallation(dataDir, open)) {
             HttpResponse<String> created = newAccount(directoryOf(node), account, Map.of("termsOfServiceAgreed", true));
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             accountPath = URI.create(created.headers().firstValue("Location").orElseThrow()).getPath();

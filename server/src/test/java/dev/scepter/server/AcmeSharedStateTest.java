@@ -141,14 +141,14 @@ class AcmeSharedStateTest {
     }
 
     @Test
-    void anAccountAndAnUnfinishedOrderSurviveARestart() throws Exception {
+    void anAccountAndAnUnfinishedOrderSurviveARestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path installation) throws Exception {
         Client client = new Client();
         String orderPath;
         String challengePath;
         String finalizePath;
-        java.nio.file.Path dataDir;
-        try (RunningServer node = RunningServer.start(settings)) {
-            dataDir = node.dataDir;
+        // The test's own folder: a server removes the folder it made when closed, and this one restarts.
+        java.nio.file.Path dataDir = installation;
+        try (RunningServer node = RunningServer.sameInstallation(dataDir, settings)) {
             HttpResponse<String> registered = client.post(node, "/new-account", Map.of("termsOfServiceAgreed", true), client.nonce(node), true);
             assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
             client.accountPath = path(registered.headers().firstValue("Location").orElseThrow());

@@ -27,6 +27,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 final class RunningServer implements AutoCloseable {
 
     final Path dataDir;
+    /** Whether this server made its data folder, and so removes it when closed (another node or a restart does not). */
+    private final boolean ownsDataDir;
     final CoreContext core;
     final ConfigurableApplicationContext context;
     final String installerOutput;
@@ -34,8 +36,9 @@ final class RunningServer implements AutoCloseable {
     private final java.io.File tomcatBase;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private RunningServer(Path dataDir, CoreContext core, ConfigurableApplicationContext context, String installerOutput) {
+    private RunningServer(Path dataDir, boolean ownsDataDir, CoreContext core, ConfigurableApplicationContext context, String installerOutput) {
         this.dataDir = dataDir;
+        this.ownsDataDir = ownsDataDir;
         this.core = core;
         this.context = context;
         this.installerOutput = installerOutput;
@@ -72,19 +75,21 @@ final class RunningServer implements AutoCloseable {
      */
     static RunningServer start(Map<String, String> extraSettings, dev.scepter.azure.signin.AccessTokens tokens, javax.net.ssl.SSLContext tls,
             java.util.function.Supplier<dev.scepter.azure.keyvault.KeyVaultAccess> vault) throws Exception {
-        return start(Files.createTempDirectory("scepter-server-test"), extraSettings, tokens, tls, vault);
+        return start(Files.createTempDirectory("scepter-server-test"), true, extraSettings, tokens, tls, vault);
     }
 
     /**
      * Another node of this one's installation: the same data folder (so the same CA key and the same
      * embedded database, which H2 shares between the two), its own port and Spring context. Also a
-     * restart, after this one is closed.
+     * restart, after this one is closed. It leaves the folder in place when closed: the folder is the
+     * first node's, or, for a restart, the test's own (a {@code @TempDir}), since the first node removes
+     * the folder it made when it is closed.
      */
     static RunningServer sameInstallation(Path dataDir, Map<String, String> extraSettings) throws Exception {
-        return start(dataDir, extraSettings, null, null, null);
+        return start(dataDir, false, extraSettings, null, null, null);
     }
 
-    private static RunningServer start(Path dataDir, Map<String, String> extraSettings, dev.scepter.azure.signin.AccessTokens tokens,
+    private static RunningServer start(Path dataDir, boolean ownsDataDir, Map<String, String> extraSettings, dev.scepter.azure.signin.AccessTokens tokens,
             javax.net.ssl.SSLContext tls, java.util.function.Supplier<dev.scepter.azure.keyvault.KeyVaultAccess> vault) throws Exception {
         Map<String, String> values = new HashMap<>();
         values.put("AppConfig:KeyVaultConfig:RootCertificateConfig:KeySize", "2048");
@@ -106,7 +111,7 @@ final class RunningServer implements AutoCloseable {
         }
         CoreContext core = new CoreContext(dataDir, settings, storage, keys, "127.0.0.1", port,
                 tls != null ? DirectoryFactory.openExternal(settings, signIn, tls) : DirectoryFactory.openExternal(settings, signIn), signIn);
-        return new RunningServer(dataDir, core, ScepterServer.start(core), out.toString());
+        return new RunningServer(dataDir, ownsDataDir, core, ScepterServer.start(core), out.toString());
     }
 
     URI url(String pathAndQuery) {
@@ -157,7 +162,9 @@ final class RunningServer implements AutoCloseable {
             context.close();
         } finally {
             core.storage().close();
-            deleteRecursively(dataDir);
+            if (ownsDataDir) {
+                deleteRecursively(dataDir);
+            }
             removeTomcatBase(tomcatBase);
         }
     }
