@@ -25,6 +25,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -90,7 +91,7 @@ class CertMasterBrowserTest {
         // 1. A TLS server certificate from the form, reached through the header's Issue menu.
         browser.findElement(By.cssSelector("#nav-issue summary")).click();
         screenshot("03-issue-menu");
-        browser.findElement(By.id("nav-form-server")).click();
+        follow(browser.findElement(By.id("nav-form-server")));
         assertThat(browser.findElement(By.tagName("h1")).getText()).contains("TLS server");
         browser.findElement(By.id("names")).sendKeys("web.example.test\n*.web.example.test\n192.0.2.10");
         browser.findElement(By.id("clientAuth")).click();
@@ -98,7 +99,7 @@ class CertMasterBrowserTest {
         lifetime.clear();
         lifetime.sendKeys("90");
         screenshot("04-form-server");
-        browser.findElement(By.id("submit")).click();
+        follow(browser.findElement(By.id("submit")));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Certificate issued");
         String p12Password = browser.findElement(By.id("password")).getText();
         String formSerial = browser.findElement(By.id("serial")).getText();
@@ -132,10 +133,10 @@ class CertMasterBrowserTest {
         Command.Result request = Command.run(work, "openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
                 "-subj", "/CN=browser.example.test", "-addext", "subjectAltName=DNS:browser.example.test", "-out", csr.toString());
         assertThat(request.exitCode()).as(request.toString()).isZero();
-        browser.findElement(By.id("nav-csr")).click();
+        follow(browser.findElement(By.id("nav-csr")));
         screenshot("06-csr");
         browser.findElement(By.id("file")).sendKeys(csr.toAbsolutePath().toString());
-        browser.findElement(By.id("submit")).click();
+        follow(browser.findElement(By.id("submit")));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Certificate issued");
         String csrSerial = browser.findElement(By.id("serial")).getText();
         assertThat(browser.findElement(By.id("subject")).getText()).contains("CN=browser.example.test");
@@ -157,7 +158,7 @@ class CertMasterBrowserTest {
         WebElement formResults = browser.findElement(By.id("results"));
         assertThat(formResults.getText()).contains(formSerial, "CN=web.example.test", "Valid").doesNotContain(csrSerial);
         screenshot("08-search-form");
-        formResults.findElement(By.linkText(formSerial)).click();
+        follow(formResults.findElement(By.linkText(formSerial)));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Certificate " + formSerial);
         assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Good");
         assertThat(browser.findElement(By.tagName("main")).getText()).contains("CN=web.example.test", "web.example.test",
@@ -168,7 +169,7 @@ class CertMasterBrowserTest {
         WebElement csrResults = browser.findElement(By.id("results"));
         assertThat(csrResults.getText()).contains(csrSerial, "CN=browser.example.test", "Valid").doesNotContain(formSerial);
         screenshot("10-search-csr");
-        csrResults.findElement(By.linkText(csrSerial)).click();
+        follow(csrResults.findElement(By.linkText(csrSerial)));
         // The live status is OCSP's answer, explained by the core.
         assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Good");
         assertThat(browser.findElement(By.id("explanation")).getText()).contains("bound to no device or user");
@@ -188,7 +189,7 @@ class CertMasterBrowserTest {
         WebElement deviceResults = browser.findElement(By.id("results"));
         assertThat(deviceResults.getText()).contains(older, newer, "CN=" + device);
         screenshot("12-search-device");
-        deviceResults.findElement(By.linkText(newer)).click();
+        follow(deviceResults.findElement(By.linkText(newer)));
         assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Good");
         assertThat(browser.findElement(By.tagName("main")).getText()).contains(device.toString());
         WebElement history = browser.findElement(By.id("history"));
@@ -196,15 +197,15 @@ class CertMasterBrowserTest {
         assertDeviceHistory(older, newer, newer);
         screenshot("13-device-history");
         // The same history from the other end: the older one's page, opened from this one.
-        history.findElement(By.linkText(older)).click();
+        follow(history.findElement(By.linkText(older)));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Certificate " + older);
         assertDeviceHistory(older, newer, older);
 
         // 5. Expiring within ten years without a successor: the new ones under their endpoints, not the replaced one.
-        browser.findElement(By.id("nav-expiring")).click();
+        follow(browser.findElement(By.id("nav-expiring")));
         browser.findElement(By.id("days")).clear();
         browser.findElement(By.id("days")).sendKeys("3650");
-        browser.findElement(By.id("show")).click();
+        follow(browser.findElement(By.id("show")));
         assertThat(browser.findElement(By.id("total")).getText()).contains("expire within 3650 days without a successor");
         String expiring = browser.findElement(By.tagName("main")).getText();
         assertThat(expiring).doesNotContain(older);
@@ -219,7 +220,7 @@ class CertMasterBrowserTest {
         // 6. Revoke the CSR's certificate from its page; OCSP then says revoked.
         browser.get(csrDetail);
         new Select(browser.findElement(By.id("reason"))).selectByVisibleText("Key compromise");
-        browser.findElement(By.id("revoke")).click();
+        follow(browser.findElement(By.id("revoke")));
         assertThat(browser.findElement(By.id("message")).getText()).startsWith("Revoked (Key compromise)");
         assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("Revoked");
         assertThat(browser.findElement(By.id("revocation")).getText()).contains("admin through API user");
@@ -229,16 +230,16 @@ class CertMasterBrowserTest {
         OpensslOcsp.assertGood(OpensslOcsp.queryCert(work, server.url("ocsp"), caPem, formPem), formPem);
 
         // The trail, from the header: who revoked it.
-        browser.findElement(By.id("nav-audit")).click();
+        follow(browser.findElement(By.id("nav-audit")));
         browser.findElement(By.id("q")).sendKeys(csrSerial);
-        browser.findElement(By.id("search")).click();
+        follow(browser.findElement(By.id("search")));
         assertThat(browser.findElement(By.id("events")).getText()).contains("admin through API user", "certificate.revoke", csrSerial + " reason 1");
         screenshot("16-audit");
 
         // Something that is not a CSR: said on the form, nothing issued.
-        browser.findElement(By.id("nav-csr")).click();
+        follow(browser.findElement(By.id("nav-csr")));
         browser.findElement(By.id("pem")).sendKeys("this is not a certification request");
-        browser.findElement(By.id("submit")).click();
+        follow(browser.findElement(By.id("submit")));
         assertThat(browser.findElement(By.id("error")).getText()).contains("not a PKCS#10 certification request");
         screenshot("17-not-a-csr");
     }
@@ -282,16 +283,26 @@ class CertMasterBrowserTest {
         String password = Files.readString(server.dataDir().resolve("certmaster-admin-password"), StandardCharsets.UTF_8).strip();
         browser.findElement(By.id("username")).sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys(password);
-        browser.findElement(By.id("signin")).click();
+        follow(browser.findElement(By.id("signin")));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Welcome, admin");
         screenshot("02-home");
     }
 
+    /**
+     * Clicks a link or a form's button and waits until the browser has left the page: a click may return before the next
+     * page replaces this one, and an element found then would be the old page's (stale a moment later).
+     */
+    private static void follow(WebElement link) {
+        WebElement page = browser.findElement(By.tagName("html"));
+        link.click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(page));
+    }
+
     /** The certificates page, from the header, searched for {@code text}. */
     private static void search(String text) {
-        browser.findElement(By.id("nav-certificates")).click();
+        follow(browser.findElement(By.id("nav-certificates")));
         browser.findElement(By.id("q")).sendKeys(text);
-        browser.findElement(By.id("search")).click();
+        follow(browser.findElement(By.id("search")));
     }
 
     /** scepclient enrolls on {@code /static/aad} with the device's id as CN, in a folder of its own; the serial as the portal shows it. */
