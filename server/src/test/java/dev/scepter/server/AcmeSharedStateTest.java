@@ -184,8 +184,8 @@ class AcmeSharedStateTest {
             HttpResponse<String> claimed = client.post(restarted, finalizePath, Map.of("csr", csr), client.nonce(restarted), false);
             assertThat(json(claimed.body()).get("type")).as(claimed.body()).isEqualTo("urn:ietf:params:acme:error:orderNotReady");
 
-            // That node stopped three minutes ago, mid-finalize: the order reads ready, and is finalized here.
-            java.time.Instant stopped = java.time.Instant.now().minus(java.time.Duration.ofMinutes(3));
+            // That node stopped six minutes ago, mid-finalize: the order reads ready, and is finalized here.
+            java.time.Instant stopped = java.time.Instant.now().minus(java.time.Duration.ofMinutes(6));
             assertThat(store.updateOrder(store.order(accountId, orderId).orElseThrow().processing(stopped))).isTrue();
             assertThat(json(client.post(restarted, orderPath, null, client.nonce(restarted), false).body()).get("status")).isEqualTo("ready");
             HttpResponse<String> finalized = client.post(restarted, finalizePath, Map.of("csr", csr), client.nonce(restarted), false);

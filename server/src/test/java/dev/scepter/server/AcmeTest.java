@@ -641,6 +641,31 @@ class AcmeTest {
     }
 
     @Test
+    void aRequestThatDoesNotVerifyLeavesItsNonceUnused() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        String nonce = client.freshNonce();
+        String signed = client.sign((String) directory.get("newOrder"), order("dns", "nonce-kept.localhost"), false, nonce);
+        Map<String, Object> tampered = new HashMap<>(json(signed));
+        tampered.put("payload", Base64URL.encode(JSONObjectUtils.toJSONString(order("dns", "other.localhost"))).toString());
+        assertProblem(client.send((String) directory.get("newOrder"), JSONObjectUtils.toJSONString(tampered)), 403, "unauthorized");
+        HttpResponse<String> created = client.send((String) directory.get("newOrder"), signed);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    }
+
+    @Test
+    void anotherSpellingOfANonceIsBadNonce() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        String nonce = client.freshNonce();
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        // The last character's unused bits set: the same bytes, another string.
+        String respelled = nonce.substring(0, nonce.length() - 1) + alphabet.charAt(alphabet.indexOf(nonce.charAt(nonce.length() - 1)) + 1);
+        assertProblem(client.post((String) directory.get("newAccount"), Map.of("termsOfServiceAgreed", true), true, respelled), 400, "badNonce");
+        HttpResponse<String> registered = client.post((String) directory.get("newAccount"), Map.of("termsOfServiceAgreed", true), true, nonce);
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    }
+
+    @Test
     void aWrongSignatureIsUnauthorizedAndOrdersNothing() throws Exception {
         Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
         client.register();

@@ -91,8 +91,12 @@ public final class AcmeController {
     static final String TLS_ALPN_01 = "tls-alpn-01";
     /** A validation takes at most about 10 seconds: a challenge processing for longer lost its node, and may be validated again. */
     private static final Duration ABANDONED = Duration.ofSeconds(60);
-    /** A finalize (an enrollment, bounded by the store's and the CA key's timeouts) processing for longer lost its node. */
-    static final Duration FINALIZE_ABANDONED = Duration.ofMinutes(2);
+    /**
+     * A finalize processing for longer is taken to have lost its node. Not every store or key has a
+     * timeout (JDBC statements, PKCS#11), so a slow node may outlive it: its writes are fenced on its
+     * claim and it checks the claim just before signing, so it never overwrites or undoes a takeover.
+     */
+    static final Duration FINALIZE_ABANDONED = Duration.ofMinutes(5);
     /** How long a client should wait before asking for renewal information again (RFC 9773 section 4.3). */
     static final long RENEWAL_INFO_RETRY_SECONDS = 6 * 3600;
     private static final java.util.regex.Pattern BASE64URL = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
@@ -608,13 +612,19 @@ public final class AcmeController {
                 }
                 return now.processing(claimedAt);
             });
-            UnaryOperator<Order> ready = current -> current.status() != Status.PROCESSING ? current
-                    : current.with(current.authorizations(), Status.READY, Optional.empty());
+            // Every write from here on holds only while the order still carries this claim: a node slower than
+            // FINALIZE_ABANDONED must neither undo the claim of the node that took over nor overwrite its certificate.
+            UnaryOperator<Order> ready = AcmeState.whileClaimed(claimedAt,
+                    current -> current.with(current.authorizations(), Status.READY, Optional.empty()));
+            Order claimed = order;
+            // Checked again just before signing (after the retransmission lookup): a claim taken over meanwhile issues nothing.
+            dev.scepter.authority.enrollment.ChallengeVerifier fenced =
+                    enrollment -> state.stillClaimed(claimed, claimedAt) && check.accepts(enrollment);
             EnrollmentOutcome outcome;
             try {
                 // The order's id as the transaction: a finalize taken over, or posted again after an outage, with
                 // the same CSR gets the certificate already issued for it (Enrollment's retransmission), not a second.
-                outcome = enrollments.enroll(new EnrollmentEndpoint(issuance, check), new EnrollmentRequest(csr,
+                outcome = enrollments.enroll(new EnrollmentEndpoint(issuance, fenced), new EnrollmentRequest(csr,
                         ENDPOINT + "/" + profile + " " + request.getRemoteAddr(), Optional.of(transactionId(order)), Optional.empty(),
                         Optional.of(requester(signed.account))));
             } catch (RuntimeException e) {
@@ -622,6 +632,9 @@ public final class AcmeController {
                 throw e;
             }
             if (outcome instanceof EnrollmentOutcome.Rejected rejected) {
+                if (!state.stillClaimed(order, claimedAt)) {
+                    throw new AcmeProblem(AcmeError.ORDER_NOT_READY, "Another request took this finalize over; the order is processing.");
+                }
                 state.update(order, ready);
                 throw new AcmeProblem(rejected.reason() == EnrollmentOutcome.Reason.BAD_REQUEST
                         || rejected.reason() == EnrollmentOutcome.Reason.BAD_PROOF_OF_POSSESSION
@@ -632,12 +645,20 @@ public final class AcmeController {
             String chain = pemChain(certificate);
             try {
                 state.ordered(certificate.getSerialNumber(), signed.account.id());
-                order = state.update(order, current -> current.with(current.authorizations(), Status.VALID, Optional.of(chain)));
+                order = state.update(order, AcmeState.whileClaimed(claimedAt,
+                        current -> current.with(current.authorizations(), Status.VALID, Optional.of(chain))));
             } catch (RuntimeException e) {
                 // Recorded and valid, but not on the order: ready again, so that the client may finalize again (with the
                 // same CSR it gets this certificate back, see transactionId).
                 setBack(order, ready, e);
                 throw e;
+            }
+            if (!order.certificate().equals(Optional.of(chain))) {
+                // Taken over while this node was signing: the certificate stays recorded and linked to the account
+                // (revocable by it), but the order names the taker's outcome, which is answered.
+                LOG.log(System.Logger.Level.WARNING, "ACME order {0} of account {1}: issued {2} after another request took the finalize over;"
+                        + " the order does not name it", order.id(), signed.account.id(), certificate.getSerialNumber().toString(16));
+                return json(HttpStatus.OK, order(request, profile, order));
             }
             LOG.log(System.Logger.Level.INFO, "ACME order {0} of account {1}: issued {2}", order.id(), signed.account.id(),
                     certificate.getSerialNumber().toString(16));

@@ -32,8 +32,19 @@ import javax.crypto.spec.SecretKeySpec;
 final class AcmeNonces {
 
     static final Duration LIFETIME = Duration.ofMinutes(10);
-    /** Kept past a nonce's expiry, so a node whose clock is behind still finds it used. */
-    private static final Duration SKEW = Duration.ofMinutes(1);
+    /**
+     * How far ahead of this node's clock an issuing node's may be: a nonce expiring later than
+     * {@link #LIFETIME} plus this is refused, whatever its MAC (a leaked key must not make records
+     * that are never swept).
+     */
+    static final Duration SKEW = Duration.ofMinutes(1);
+    /**
+     * How long a used-nonce record is kept past the nonce's expiry: a node whose clock is behind by
+     * up to this still reads the nonce as unexpired, and must still find it used. Generous, since
+     * a node behind by more would accept a replay, where one ahead by more than {@link #SKEW} only
+     * makes a client ask for a fresh nonce.
+     */
+    static final Duration KEPT_PAST_EXPIRY = LIFETIME;
     private static final Duration SWEEP = Duration.ofMinutes(1);
     /** Used-nonce records deleted per sweep at most: {@link #SWEEP_BATCHES} batches of {@link #SWEEP_BATCH}. */
     static final int SWEEP_BATCH = 500;
@@ -97,7 +108,7 @@ final class AcmeNonces {
      */
     void use(String nonce) {
         Instant expires = expiry(nonce);
-        if (!store.useNonce(hash(nonce), expires.plus(SKEW))) {
+        if (!store.useNonce(hash(nonce), expires.plus(KEPT_PAST_EXPIRY))) {
             throw badNonce();
         }
         Instant now = clock.instant();
@@ -124,12 +135,15 @@ final class AcmeNonces {
             throw badNonce();
         }
         byte[] bytes = Base64.getUrlDecoder().decode(nonce);
-        if (bytes.length != EXPIRY + RANDOM + MAC
+        // Only the canonical spelling: the decoder ignores the last character's unused bits, so
+        // sixteen spellings of one nonce would pass the MAC, each with a hash of its own.
+        if (bytes.length != EXPIRY + RANDOM + MAC || !Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(nonce)
                 || !MessageDigest.isEqual(mac(bytes, EXPIRY + RANDOM), Arrays.copyOfRange(bytes, EXPIRY + RANDOM, bytes.length))) {
             throw badNonce();
         }
         Instant expires = Instant.ofEpochSecond(ByteBuffer.wrap(bytes, 0, EXPIRY).getLong());
-        if (!clock.instant().isBefore(expires)) {
+        Instant now = clock.instant();
+        if (!now.isBefore(expires) || expires.isAfter(now.plus(LIFETIME).plus(SKEW))) {
             throw badNonce();
         }
         return expires;

@@ -171,6 +171,23 @@ final class AcmeState {
     }
 
     /**
+     * {@code change}, for {@link #update}, applied only while the order still carries the finalize
+     * claim made at {@code claim}; once another request took the order over it changes nothing.
+     */
+    static UnaryOperator<Order> whileClaimed(Instant claim, UnaryOperator<Order> change) {
+        return current -> claimed(current, claim) ? change.apply(current) : current;
+    }
+
+    /** Whether the order as stored now still carries the finalize claim made at {@code claim}. */
+    boolean stillClaimed(Order order, Instant claim) {
+        return store.order(order.accountId(), order.id()).map(current -> claimed(current, claim)).orElse(false);
+    }
+
+    static boolean claimed(Order order, Instant claim) {
+        return order.status() == AcmeStore.Status.PROCESSING && order.processingSince().equals(Optional.of(claim));
+    }
+
+    /**
      * Forgets the account's expired orders, with their authorizations, challenges and certificate
      * URLs (the certificates stay in the store; the link from serial to account stays, for revocation).
      */
