@@ -46,7 +46,7 @@ public record AcmeProfile(String name, List<String> dnsSuffixes, List<String> ip
             String name = identifier.value().toLowerCase(Locale.ROOT);
             if (name.startsWith("*.")) {
                 if (!wildcards) {
-                    return Optional.of("profile '" + this.name + "' certifies no wildcard names (AppConfig:Acme:AllowWildcards)");
+                    return Optional.of("profile '" + this.name + "' certifies no wildcard names (its AllowWildcards setting)");
                 }
                 // The server kind's rule: the wildcard is the whole leftmost label, over two more.
                 name = name.substring(2);

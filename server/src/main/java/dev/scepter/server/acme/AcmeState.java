@@ -61,8 +61,9 @@ final class AcmeState {
         return store.account(id);
     }
 
-    Optional<Account> accountByKey(String thumbprint) {
-        return store.accountByKey(thumbprint);
+    /** The profile's account with this key (a key may hold one account in each profile). */
+    Optional<Account> accountByKey(String profile, String thumbprint) {
+        return store.accountByKey(profile, thumbprint);
     }
 
     long accounts() {
@@ -100,7 +101,7 @@ final class AcmeState {
     Account bind(Account account, String externalAccount) {
         Account current = account;
         for (int i = 0; i < ATTEMPTS; i++) {
-            Account changed = new Account(current.id(), current.key(), current.thumbprint(), current.status(), current.contact(),
+            Account changed = new Account(current.id(), current.profile(), current.key(), current.thumbprint(), current.status(), current.contact(),
                     Optional.of(externalAccount), current.createdAt(), current.version());
             if (store.updateAccount(changed)) {
                 return store.account(account.id()).orElse(changed);
