@@ -51,8 +51,9 @@ import org.junit.jupiter.api.Test;
  * ordered on the profile that certifies it and is {@code rejectedIdentifier} on the other; an
  * account exists on the profile it registered on alone, so through the other profile's URLs it
  * orders, reads, finalizes, rolls its key and revokes nothing ({@code accountDoesNotExist}); a key
- * holds one account per profile; a profile not declared is 404. DNS-01 is answered through the
- * lookup hook, so no challenge server is needed.
+ * holds one account per profile; a profile not declared is 404; a profile full of accounts
+ * ({@code crowd}) locks no other out. DNS-01 is answered through the lookup hook, so no challenge
+ * server is needed.
  */
 class AcmeProfilesTest {
 
@@ -68,8 +69,9 @@ class AcmeProfilesTest {
         Files.writeString(hook, "#!/bin/sh\ncat \"" + txtRecords + "/$1\" 2>/dev/null\nexit 0\n");
         Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         server = RunningServer.start(Map.of("AppConfig:Acme:Enabled", "true", "AppConfig:Acme:DnsSuffixes", "servers.localhost",
-                "AppConfig:Acme:Dns01LookupCommand", hook.toString(), "AppConfig:Acme:Profiles", "lab",
-                "AppConfig:Acme:Profiles:lab:DnsSuffixes", "lab.localhost", "AppConfig:Acme:Profiles:lab:ValidityPeriodDays", "7"));
+                "AppConfig:Acme:Dns01LookupCommand", hook.toString(), "AppConfig:Acme:Profiles", "lab,crowd",
+                "AppConfig:Acme:Profiles:lab:DnsSuffixes", "lab.localhost", "AppConfig:Acme:Profiles:lab:ValidityPeriodDays", "7",
+                "AppConfig:Acme:Profiles:crowd:DnsSuffixes", "crowd.localhost"));
     }
 
     @AfterAll
@@ -284,6 +286,24 @@ class AcmeProfilesTest {
         assertThat(again.headers().firstValue("Location")).contains(lab.kid);
         assertThat(servers.post(servers.url("newOrder"), order("both.servers.localhost")).statusCode()).isEqualTo(201);
         assertThat(lab.post(lab.url("newOrder"), order("both.lab.localhost")).statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void aProfileFullOfAccountsLocksNoOtherProfileOut() throws Exception {
+        // As an open profile anyone registers on could be filled: its whole cap of valid accounts, written straight to the store.
+        dev.scepter.authority.store.AcmeStore store = server.core.storage().acmeStore();
+        for (long i = store.accounts("crowd"); i < 10_000; i++) {
+            store.createAccount(new dev.scepter.authority.store.AcmeStore.Account("crowd-" + i, "crowd", "{}", "crowd-thumb-" + i,
+                    dev.scepter.authority.store.AcmeStore.Status.VALID, List.of(), Optional.empty(), Instant.now(), 0));
+        }
+        assertThat(store.accounts("crowd")).isEqualTo(10_000);
+
+        HttpResponse<String> refused = new Client("crowd").register();
+        assertProblem(refused, 429, "rateLimited");
+        assertThat(json(refused).get("detail").toString()).contains("profile keeps no more accounts (10000)");
+
+        assertThat(new Client("default").register().statusCode()).as("default still registers").isEqualTo(201);
+        assertThat(new Client("lab").register().statusCode()).as("lab still registers").isEqualTo(201);
     }
 
     @Test

@@ -195,8 +195,11 @@ public interface AcmeStore {
     /** The profile's account with this key; another profile's account with the same key is not found. */
     Optional<Account> accountByKey(String profile, String thumbprint);
 
-    /** How many valid accounts the installation keeps (deactivated ones are not counted). */
-    long accounts();
+    /**
+     * How many valid accounts the profile has (deactivated ones are not counted); an account kept
+     * before there were profiles is {@code default}'s.
+     */
+    long accounts(String profile);
 
     /**
      * Replaces the account's status and contacts, and binds it to its external account if it has

@@ -111,15 +111,15 @@ public abstract class AcmeStoreContract {
         assertThat(acme().accountByKey("default", "thumb-1")).contains(account);
         assertThat(acme().account("nobody")).isEmpty();
         assertThat(acme().accountByKey("default", "thumb-2")).isEmpty();
-        assertThat(acme().accounts()).isEqualTo(1);
+        assertThat(acme().accounts("default")).isEqualTo(1);
 
         Account bare = new Account(id(), "default", "{}", "thumb-3", Status.VALID, List.of(), Optional.empty(), NOW, 0);
         acme().createAccount(bare);
         assertThat(acme().account(bare.id())).contains(bare);
-        assertThat(acme().accounts()).isEqualTo(2);
+        assertThat(acme().accounts("default")).isEqualTo(2);
 
         assertThat(acme().updateAccount(bare.withStatus(Status.DEACTIVATED))).isTrue();
-        assertThat(acme().accounts()).as("valid ones only").isEqualTo(1);
+        assertThat(acme().accounts("default")).as("valid ones only").isEqualTo(1);
     }
 
     @Test
@@ -128,7 +128,7 @@ public abstract class AcmeStoreContract {
         Account second = acme().createAccount(account("thumb-1"));
 
         assertThat(second).isEqualTo(first);
-        assertThat(acme().accounts()).isEqualTo(1);
+        assertThat(acme().accounts("default")).isEqualTo(1);
     }
 
     @Test
@@ -136,7 +136,7 @@ public abstract class AcmeStoreContract {
         List<Account> made = race(8, () -> acme().createAccount(account("thumb-race")));
 
         assertThat(made).extracting(Account::id).containsOnly(made.get(0).id());
-        assertThat(acme().accounts()).isEqualTo(1);
+        assertThat(acme().accounts("default")).isEqualTo(1);
         assertThat(acme().accountByKey("default", "thumb-race")).contains(made.get(0));
     }
 
@@ -151,7 +151,9 @@ public abstract class AcmeStoreContract {
         assertThat(acme().accountByKey("default", "thumb-1")).contains(standard);
         assertThat(acme().accountByKey("servers", "thumb-1")).isEmpty();
         assertThat(acme().createAccount(account("lab", "thumb-1"))).as("still one per profile").isEqualTo(lab);
-        assertThat(acme().accounts()).isEqualTo(2);
+        assertThat(acme().accounts("default")).as("each profile counts its own").isEqualTo(1);
+        assertThat(acme().accounts("lab")).isEqualTo(1);
+        assertThat(acme().accounts("servers")).isZero();
 
         Account other = acme().createAccount(account("lab", "thumb-2"));
         assertThat(acme().changeKey(other, "{\"new\":1}", "thumb-1")).as("the key of an account of the same profile").isFalse();
@@ -174,7 +176,8 @@ public abstract class AcmeStoreContract {
         });
 
         assertThat(made.stream().map(Account::id).distinct()).hasSize(2);
-        assertThat(acme().accounts()).isEqualTo(2);
+        assertThat(acme().accounts("default")).isEqualTo(1);
+        assertThat(acme().accounts("lab")).isEqualTo(1);
         assertThat(acme().accountByKey("lab", "thumb-race")).hasValueSatisfying(lab -> assertThat(lab.profile()).isEqualTo("lab"));
     }
 

@@ -134,11 +134,21 @@ final class TableAcmeStore implements AcmeStore {
     }
 
     @Override
-    public long accounts() {
+    public long accounts(String profile) {
         return call(() -> {
             long[] valid = {0};
-            Tables.forEach(table, Tables.eq("PartitionKey", ACCOUNT) + " and " + Tables.eq("Status", Status.VALID.wire()), List.of("RowKey"),
-                    entity -> valid[0]++);
+            String filter = Tables.eq("PartitionKey", ACCOUNT) + " and " + Tables.eq("Status", Status.VALID.wire());
+            if (DEFAULT_PROFILE.equals(profile)) {
+                // An account written before there were profiles has no Profile, and a filter cannot ask for a missing property.
+                Tables.forEach(table, filter, List.of("RowKey", "Profile"), entity -> {
+                    String of = Tables.string(entity, "Profile");
+                    if (of == null || DEFAULT_PROFILE.equals(of)) {
+                        valid[0]++;
+                    }
+                });
+            } else {
+                Tables.forEach(table, filter + " and " + Tables.eq("Profile", profile), List.of("RowKey"), entity -> valid[0]++);
+            }
             return valid[0];
         });
     }

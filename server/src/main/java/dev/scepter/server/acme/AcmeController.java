@@ -112,16 +112,16 @@ public final class AcmeController {
     private final AcmeState state;
     private final Dns01Validator dns01;
     private final TlsAlpn01Validator tlsAlpn01;
-    private final ValidationGate validations = new ValidationGate(ValidationGate.LIMIT);
     /** The profiles served, by name: {@code default} and those of {@code AppConfig:Acme:Profiles}. */
     private final Map<String, Served> profiles;
 
     /**
      * What one profile serves with: the names it certifies, HTTP-01 bounded by them (redirects
-     * included), its certificates' validity, and the external account keys its bindings are checked with.
+     * included), its certificates' validity, the external account keys its bindings are checked with,
+     * and its own validation slots (an open profile's slow names must not keep a closed one's challenges waiting).
      */
     private record Served(AcmeProfileSettings settings, AcmeProfile names, Http01Validator http01, EndpointProfile issuance,
-            ExternalAccountKeys externalAccounts) {
+            ExternalAccountKeys externalAccounts, ValidationGate validations) {
     }
 
     public AcmeController(CoreContext core, AcmeSettings settings, EnrollmentService enrollments, Revocations revocations, Clock clock) {
@@ -154,7 +154,8 @@ public final class AcmeController {
             EndpointProfile issuance = new EndpointProfile(ENDPOINT, SerialNumbers.TYPE_STATIC, Optional.of(profile.validityPeriodDays()),
                     List.of(KeyPurposeId.id_kp_serverAuth), KeyUsage.digitalSignature | KeyUsage.keyEncipherment)
                     .ofKind(CertificateKind.SERVER, Math.min(profile.validityPeriodDays(), CertificateKind.SERVER.maximumValidityDays()));
-            served.put(profile.name(), new Served(profile, names, new Http01Validator(names, settings.http01Port()), issuance, externalAccounts));
+            served.put(profile.name(), new Served(profile, names, new Http01Validator(names, settings.http01Port()), issuance, externalAccounts,
+                    new ValidationGate(ValidationGate.LIMIT)));
         }
         this.profiles = Map.copyOf(served);
     }
@@ -278,8 +279,9 @@ public final class AcmeController {
                 throw new AcmeProblem(AcmeError.EXTERNAL_ACCOUNT_REQUIRED, "This server registers accounts bound to an external account only"
                         + " (externalAccountBinding, RFC 8555 section 7.3.4).");
             }
-            if (state.accounts() >= AcmeState.MAX_ACCOUNTS) {
-                throw new AcmeProblem(AcmeError.RATE_LIMITED, "This installation keeps no more ACME accounts (" + AcmeState.MAX_ACCOUNTS
+            // Counted per profile: accounts anyone may register on an open profile must not lock a closed one out.
+            if (state.accounts(profile) >= AcmeState.MAX_ACCOUNTS) {
+                throw new AcmeProblem(AcmeError.RATE_LIMITED, "This ACME profile keeps no more accounts (" + AcmeState.MAX_ACCOUNTS
                         + ").");
             }
             List<String> contact = new ArrayList<>();
@@ -526,7 +528,7 @@ public final class AcmeController {
             return withChallenge(current, authzId, challengeId, Status.PROCESSING, Optional.of(now), Optional.empty(), Optional.empty());
         };
         String keyAuthorization = AcmeJws.keyAuthorization(challengeOf(authorizationOf(order, authzId), challengeId).token(), AcmeState.key(account));
-        Optional<AcmeProblem> failure = validations.validate(() -> {
+        Optional<AcmeProblem> failure = served(account.profile()).validations().validate(() -> {
             Order claimedOrder = state.update(order, claim);
             if (!claimed[0]) {
                 return null;

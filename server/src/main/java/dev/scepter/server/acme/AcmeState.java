@@ -25,8 +25,9 @@ import java.util.function.UnaryOperator;
 final class AcmeState {
 
     /**
-     * Accounts an installation keeps: registration may be open, and each account is a record kept
-     * until an operator deletes it, so a stranger must not be able to fill the store with them.
+     * Valid accounts each profile keeps: registration may be open, and each account is a record kept
+     * until an operator deletes it, so a stranger must not be able to fill the store with them. Per
+     * profile, so that filling an open profile does not lock the others out.
      */
     static final long MAX_ACCOUNTS = 10_000;
     /** Unexpired orders per account (certbot and lego make one per certificate, renewals included). */
@@ -66,8 +67,8 @@ final class AcmeState {
         return store.accountByKey(profile, thumbprint);
     }
 
-    long accounts() {
-        return store.accounts();
+    long accounts(String profile) {
+        return store.accounts(profile);
     }
 
     /** The new account, or the one that has its key already. */

@@ -25,7 +25,7 @@ public final class JdbcAcmeStore implements AcmeStore {
     private static final String INSERT_ACCOUNT = "insert into acme_account (" + ACCOUNT_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, 0)";
     private static final String ACCOUNT_BY_ID = "select " + ACCOUNT_COLUMNS + " from acme_account where id = ?";
     private static final String ACCOUNT_BY_KEY = "select " + ACCOUNT_COLUMNS + " from acme_account where profile = ? and thumbprint = ?";
-    private static final String COUNT_ACCOUNTS = "select count(*) from acme_account where status = 'valid'";
+    private static final String COUNT_ACCOUNTS = "select count(*) from acme_account where profile = ? and status = 'valid'";
     private static final String UPDATE_ACCOUNT = "update acme_account set status = ?, contact = ?, external_account = coalesce(?, external_account), version = version + 1"
             + " where id = ? and version = ?";
     private static final String CHANGE_KEY = "update acme_account set jwk = ?, thumbprint = ?, version = version + 1"
@@ -93,8 +93,8 @@ public final class JdbcAcmeStore implements AcmeStore {
     }
 
     @Override
-    public long accounts() {
-        return sql.queryOne(COUNT_ACCOUNTS, statement -> { }, row -> row.getLong(1)).orElse(0L);
+    public long accounts(String profile) {
+        return sql.queryOne(COUNT_ACCOUNTS, statement -> statement.setString(1, profile), row -> row.getLong(1)).orElse(0L);
     }
 
     @Override
