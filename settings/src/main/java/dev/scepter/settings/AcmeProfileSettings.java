@@ -17,12 +17,19 @@ import java.util.Optional;
  * @param validityPeriodDays      the validity of its certificates, in days
  * @param externalAccountRequired whether a new account must be bound to an external account (RFC 8555 section 7.3.4)
  * @param externalAccountKeysFile the file of the external accounts' MAC keys its bindings are checked with
+ * @param externalAccountRequiredSetting the setting {@code externalAccountRequired} came from: the profile's own, or
+ *                                       {@code AppConfig:Acme:ExternalAccountRequired} when it takes {@code default}'s
+ * @param externalAccountKeysFileSetting the setting {@code externalAccountKeysFile} came from, likewise (for messages
+ *                                       that send the admin to the setting actually used)
  */
 public record AcmeProfileSettings(String name, List<String> dnsSuffixes, List<String> ipRanges, boolean allowWildcards, int validityPeriodDays,
-        boolean externalAccountRequired, Optional<String> externalAccountKeysFile) {
+        boolean externalAccountRequired, Optional<String> externalAccountKeysFile, String externalAccountRequiredSetting,
+        String externalAccountKeysFileSetting) {
 
     public AcmeProfileSettings {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(externalAccountRequiredSetting, "externalAccountRequiredSetting");
+        Objects.requireNonNull(externalAccountKeysFileSetting, "externalAccountKeysFileSetting");
         dnsSuffixes = List.copyOf(dnsSuffixes);
         ipRanges = List.copyOf(ipRanges);
         Objects.requireNonNull(externalAccountKeysFile, "externalAccountKeysFile");

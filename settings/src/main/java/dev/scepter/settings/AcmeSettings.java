@@ -106,17 +106,25 @@ public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<Strin
         List<AcmeProfileSettings> profiles = new java.util.ArrayList<>();
         for (String name : names) {
             String prefix = PROFILES_PREFIX + name + ":";
-            boolean namesGiven = given(binder, prefix + "DnsSuffixes") || given(binder, prefix + "IpRanges");
             boolean keysGiven = given(binder, prefix + "ExternalAccountKeysFile") || binder.given(Setting.ACME_EXTERNAL_ACCOUNT_KEYS_FILE).isPresent();
+            Optional<List<String>> dnsSuffixes = profileValue(binder, prefix + "DnsSuffixes", AcmeSettings::parseDnsSuffixes);
+            Optional<List<String>> ipRanges = profileValue(binder, prefix + "IpRanges", AcmeSettings::parseIpRanges);
+            Optional<Boolean> ownRequired = profileValue(binder, prefix + "ExternalAccountRequired", SettingParsers::bool);
+            Optional<String> ownKeysFile = profileValue(binder, prefix + "ExternalAccountKeysFile", AcmeSettings::parseFile);
             AcmeProfileSettings profile = new AcmeProfileSettings(name,
-                    profileValue(binder, prefix + "DnsSuffixes", AcmeSettings::parseDnsSuffixes).orElse(List.of()),
-                    profileValue(binder, prefix + "IpRanges", AcmeSettings::parseIpRanges).orElse(List.of()),
+                    dnsSuffixes.orElse(List.of()),
+                    ipRanges.orElse(List.of()),
                     profileValue(binder, prefix + "AllowWildcards", SettingParsers::bool).orElse(false),
                     profileValue(binder, prefix + "ValidityPeriodDays", SettingParsers.wholeNumber(1, 3650)).orElse(validityPeriodDays),
-                    profileValue(binder, prefix + "ExternalAccountRequired", SettingParsers::bool).orElse(externalAccountRequired),
-                    profileValue(binder, prefix + "ExternalAccountKeysFile", AcmeSettings::parseFile).or(() -> externalAccountKeysFile));
-            if (!namesGiven) {
-                binder.reject(Setting.ACME_PROFILES, prefix + "DnsSuffixes: profile '" + name + "' names neither DnsSuffixes nor IpRanges,"
+                    ownRequired.orElse(externalAccountRequired),
+                    ownKeysFile.or(() -> externalAccountKeysFile),
+                    ownRequired.isPresent() ? prefix + "ExternalAccountRequired" : Setting.ACME_EXTERNAL_ACCOUNT_REQUIRED.key(),
+                    given(binder, prefix + "ExternalAccountKeysFile") ? prefix + "ExternalAccountKeysFile" : Setting.ACME_EXTERNAL_ACCOUNT_KEYS_FILE.key());
+            // A value that did not parse was reported already; one that parses to no name at all ("," say) is refused here.
+            boolean unparsed = given(binder, prefix + "DnsSuffixes") && dnsSuffixes.isEmpty() || given(binder, prefix + "IpRanges") && ipRanges.isEmpty();
+            if (!unparsed && profile.dnsSuffixes().isEmpty() && profile.ipRanges().isEmpty()) {
+                String named = !given(binder, prefix + "DnsSuffixes") && given(binder, prefix + "IpRanges") ? prefix + "IpRanges" : prefix + "DnsSuffixes";
+                binder.reject(Setting.ACME_PROFILES, named + ": profile '" + name + "' names neither a DNS suffix nor an IP range,"
                         + " so it would certify nothing (a profile's names are its own, never the default profile's)");
             }
             if (profile.externalAccountRequired() && !keysGiven) {
@@ -230,7 +238,7 @@ public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<Strin
     /** The {@code default} profile, from {@code AppConfig:Acme:*}. */
     public AcmeProfileSettings defaultProfile() {
         return new AcmeProfileSettings(DEFAULT_PROFILE, dnsSuffixes, ipRanges, allowWildcards, validityPeriodDays, externalAccountRequired,
-                externalAccountKeysFile);
+                externalAccountKeysFile, Setting.ACME_EXTERNAL_ACCOUNT_REQUIRED.key(), Setting.ACME_EXTERNAL_ACCOUNT_KEYS_FILE.key());
     }
 
     /** Every profile served when ACME is on: {@code default} first, then the declared ones. */

@@ -109,6 +109,11 @@ class AcmeSettingsTest {
         assertThat(acme.profile("lab").orElseThrow().externalAccountKeysFile()).contains(labKeys);
         assertThat(acme.profile("servers").orElseThrow().externalAccountRequired()).isFalse();
         assertThat(acme.profile("servers").orElseThrow().externalAccountKeysFile()).contains(keys);
+        // Which setting each came from, for messages that send the admin to the right one.
+        assertThat(acme.profile("lab").orElseThrow().externalAccountRequiredSetting()).isEqualTo("AppConfig:Acme:ExternalAccountRequired");
+        assertThat(acme.profile("lab").orElseThrow().externalAccountKeysFileSetting()).isEqualTo("AppConfig:Acme:Profiles:lab:ExternalAccountKeysFile");
+        assertThat(acme.profile("servers").orElseThrow().externalAccountRequiredSetting()).isEqualTo("AppConfig:Acme:Profiles:servers:ExternalAccountRequired");
+        assertThat(acme.profile("servers").orElseThrow().externalAccountKeysFileSetting()).isEqualTo("AppConfig:Acme:ExternalAccountKeysFile");
     }
 
     @ParameterizedTest(name = "{0} = {1}, {2} = {3}")
@@ -122,6 +127,8 @@ class AcmeSettingsTest {
             "AppConfig:Acme:Profiles | lab | AppConfig:Acme:Profiles:lab:IpRanges | 10.0.0.0/33 | AppConfig:Acme:Profiles:lab:IpRanges",
             "AppConfig:Acme:Profiles | lab | AppConfig:Acme:Profiles:lab:AllowWildcards | maybe | AppConfig:Acme:Profiles:lab:AllowWildcards",
             "AppConfig:Acme:Profiles | lab | AppConfig:Acme:ValidityPeriodDays | 90 | AppConfig:Acme:Profiles:lab:DnsSuffixes: profile 'lab' names neither",
+            "AppConfig:Acme:Profiles | lab | AppConfig:Acme:Profiles:lab:DnsSuffixes | \",\" | AppConfig:Acme:Profiles:lab:DnsSuffixes: profile 'lab' names neither",
+            "AppConfig:Acme:Profiles | lab | AppConfig:Acme:Profiles:lab:DnsSuffixes | ; | AppConfig:Acme:Profiles:lab:DnsSuffixes: profile 'lab' names neither",
             "AppConfig:Acme:Profiles | lab | AppConfig:Acme:Profiles:lab:ExternalAccountRequired | true | AppConfig:Acme:Profiles:lab:ExternalAccountRequired needs",
             "AppConfig:Acme:Profiles | lab | AppConfig:Acme:Profiles:lab:ExternalAccountKeysFile | eab.keys | AppConfig:Acme:Profiles:lab:ExternalAccountKeysFile",
             "AppConfig:Acme:DnsSuffixes | example.com | AppConfig:Acme:Profiles:lab:DnsSuffixes | lab.example | AppConfig:Acme:Profiles:lab:DnsSuffixes (from test): 'lab' is not a profile of AppConfig:Acme:Profiles (none)",

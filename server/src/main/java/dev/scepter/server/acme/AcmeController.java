@@ -141,14 +141,14 @@ public final class AcmeController {
         for (AcmeProfileSettings profile : settings.enabled() ? settings.served() : List.<AcmeProfileSettings>of()) {
             // Profiles sharing a keys file share one reading of it.
             ExternalAccountKeys externalAccounts = profile.externalAccountKeysFile()
-                    .map(file -> keysFiles.computeIfAbsent(file, f -> ExternalAccountKeys.load(java.nio.file.Path.of(f))))
+                    .map(file -> keysFiles.computeIfAbsent(file, f -> ExternalAccountKeys.load(java.nio.file.Path.of(f), profile.externalAccountKeysFileSetting())))
                     .orElseGet(ExternalAccountKeys::none);
             if (profile.externalAccountRequired() && externalAccounts.size() == 0) {
                 // Otherwise no one could ever register, and nothing would say why.
-                throw new IllegalStateException(profile.key("ExternalAccountKeysFile") + " (or AppConfig:Acme:ExternalAccountKeysFile) holds no keys, and "
-                        + profile.key("ExternalAccountRequired") + " is true");
+                throw new IllegalStateException(profile.externalAccountKeysFileSetting() + " holds no keys, and " + profile.externalAccountRequiredSetting()
+                        + " is true for ACME profile '" + profile.name() + "'");
             }
-            AcmeProfile names = new AcmeProfile(profile.name(), profile.dnsSuffixes(), profile.ipRanges(), profile.allowWildcards());
+            AcmeProfile names = names(profile);
             // The Server kind, not the CSR, decides the usages: serverAuth (clientAuth if asked), digitalSignature
             // (and keyEncipherment for RSA), DNS and IP names only; a CSR asking for another usage is refused.
             EndpointProfile issuance = new EndpointProfile(ENDPOINT, SerialNumbers.TYPE_STATIC, Optional.of(profile.validityPeriodDays()),
@@ -158,6 +158,34 @@ public final class AcmeController {
                     new ValidationGate(ValidationGate.LIMIT)));
         }
         this.profiles = Map.copyOf(served);
+        overlaps(settings.enabled() ? settings.served() : List.of()).forEach(warning -> LOG.log(System.Logger.Level.WARNING, warning));
+    }
+
+    /**
+     * A name is only as protected as the most open profile that certifies it: an open profile
+     * certifying part of what a profile requiring external account binding certifies gives those
+     * names to anyone, so the admin is told at start-up, one warning per such pair.
+     */
+    static List<String> overlaps(List<AcmeProfileSettings> served) {
+        List<String> warnings = new ArrayList<>();
+        for (AcmeProfileSettings open : served) {
+            for (AcmeProfileSettings bound : served) {
+                if (open.externalAccountRequired() || !bound.externalAccountRequired()) {
+                    continue;
+                }
+                List<String> shared = names(open).overlap(names(bound));
+                if (!shared.isEmpty()) {
+                    warnings.add("ACME profile '" + open.name() + "' registers anyone and certifies names that profile '" + bound.name()
+                            + "', which requires external account binding, certifies too (" + String.join(", ", shared) + "): anyone gets those names from '"
+                            + open.name() + "', so keep their suffixes and ranges apart");
+                }
+            }
+        }
+        return List.copyOf(warnings);
+    }
+
+    private static AcmeProfile names(AcmeProfileSettings profile) {
+        return new AcmeProfile(profile.name(), profile.dnsSuffixes(), profile.ipRanges(), profile.allowWildcards());
     }
 
     /** The profile of a request that {@link #answer} let through. */
