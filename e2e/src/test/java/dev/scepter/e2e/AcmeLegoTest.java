@@ -120,8 +120,9 @@ class AcmeLegoTest {
 
     /**
      * A second profile: lego gets a name under {@code lab.localhost} from {@code /acme/lab/directory},
-     * recorded with the profile in its requester; a name under {@code localhost} that {@code default}
+     * a certificate the CA verifies and OCSP calls good; a name under {@code localhost} that {@code default}
      * certifies and {@code lab} does not is refused there as {@code rejectedIdentifier}, and nothing is issued.
+     * (That the record's requester names the profile is {@code AcmeProfilesTest}'s to show.)
      */
     @Test
     void legoObtainsACertificateOnASecondProfileThatRefusesOtherNames(@TempDir Path dir) {

@@ -52,8 +52,8 @@ import org.junit.jupiter.api.Test;
  * account exists on the profile it registered on alone, so through the other profile's URLs it
  * orders, reads, finalizes, rolls its key and revokes nothing ({@code accountDoesNotExist}); a key
  * holds one account per profile; a profile not declared is 404; a profile full of accounts
- * ({@code crowd}) locks no other out. DNS-01 is answered through the lookup hook, so no challenge
- * server is needed.
+ * ({@code crowd}) locks no other out. DNS-01 is answered through the lookup hook; HTTP-01 by a
+ * loopback server, to show that a {@code lab} answer's redirect is followed only to {@code lab}'s names.
  */
 class AcmeProfilesTest {
 
@@ -63,19 +63,47 @@ class AcmeProfilesTest {
     @org.junit.jupiter.api.io.TempDir
     static Path txtRecords;
 
+    /** HTTP-01 answers by host: a redirect's {@code Location}, or the body at {@code host + path}. */
+    private static final Map<String, String> REDIRECTS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, String> ANSWERS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Hosts the challenge server was asked by, each request's {@code Host}. */
+    private static final List<String> ASKED = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static com.sun.net.httpserver.HttpServer challengeServer;
+
     @BeforeAll
     static void start() throws Exception {
+        challengeServer = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        challengeServer.createContext("/.well-known/acme-challenge/", exchange -> {
+            String host = exchange.getRequestHeaders().getFirst("Host").replaceFirst(":[0-9]+$", "");
+            ASKED.add(host);
+            String redirect = REDIRECTS.get(host + exchange.getRequestURI().getPath());
+            String body = ANSWERS.get(host + exchange.getRequestURI().getPath());
+            if (redirect != null) {
+                exchange.getResponseHeaders().add("Location", redirect);
+                exchange.sendResponseHeaders(302, -1);
+            } else {
+                byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.US_ASCII);
+                exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length == 0 ? -1 : bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
+            exchange.close();
+        });
+        challengeServer.start();
         Path hook = txtRecords.resolve("lookup.sh");
         Files.writeString(hook, "#!/bin/sh\ncat \"" + txtRecords + "/$1\" 2>/dev/null\nexit 0\n");
         Files.setPosixFilePermissions(hook, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         server = RunningServer.start(Map.of("AppConfig:Acme:Enabled", "true", "AppConfig:Acme:DnsSuffixes", "servers.localhost",
-                "AppConfig:Acme:Dns01LookupCommand", hook.toString(), "AppConfig:Acme:Profiles", "lab,crowd",
+                "AppConfig:Acme:Dns01LookupCommand", hook.toString(), "AppConfig:Acme:Http01Port", String.valueOf(challengeServer.getAddress().getPort()),
+                "AppConfig:Acme:Profiles", "lab,crowd",
                 "AppConfig:Acme:Profiles:lab:DnsSuffixes", "lab.localhost", "AppConfig:Acme:Profiles:lab:ValidityPeriodDays", "7",
                 "AppConfig:Acme:Profiles:crowd:DnsSuffixes", "crowd.localhost"));
     }
 
     @AfterAll
     static void stop() {
+        if (challengeServer != null) {
+            challengeServer.stop(0);
+        }
         if (server != null) {
             server.close();
         }
@@ -286,6 +314,45 @@ class AcmeProfilesTest {
         assertThat(again.headers().firstValue("Location")).contains(lab.kid);
         assertThat(servers.post(servers.url("newOrder"), order("both.servers.localhost")).statusCode()).isEqualTo(201);
         assertThat(lab.post(lab.url("newOrder"), order("both.lab.localhost")).statusCode()).isEqualTo(201);
+    }
+
+    /** An HTTP-01 challenge of {@code client}'s order for {@code name}, answered by the client; the authorization as it then is. */
+    private static Map<String, Object> http01(Client client, String name, java.util.function.BiConsumer<String, String> serve) throws Exception {
+        HttpResponse<String> created = client.post(client.url("newOrder"), order(name));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String authzUrl = ((List<?>) json(created).get("authorizations")).get(0).toString();
+        Map<?, ?> challenge = ((List<?>) json(client.post(authzUrl, null)).get("challenges")).stream().map(c -> (Map<?, ?>) c)
+                .filter(c -> "http-01".equals(c.get("type"))).findFirst().orElseThrow();
+        String token = (String) challenge.get("token");
+        serve.accept("/.well-known/acme-challenge/" + token, token + "." + client.key.computeThumbprint());
+        client.post((String) challenge.get("url"), Map.of());
+        return json(client.post(authzUrl, null));
+    }
+
+    @Test
+    void http01FollowsARedirectOnlyToANameOfTheAccountsOwnProfile() throws Exception {
+        Client lab = new Client("lab").registered();
+        int port = challengeServer.getAddress().getPort();
+
+        // To a name only default certifies: lab's validator must not go there, though default's would.
+        Map<String, Object> refused = http01(lab, "away.lab.localhost", (path, keyAuthorization) -> {
+            REDIRECTS.put("away.lab.localhost" + path, "http://x.servers.localhost:" + port + path);
+            ANSWERS.put("x.servers.localhost" + path, keyAuthorization);
+        });
+        assertThat(refused.get("status")).isEqualTo("invalid");
+        Map<?, ?> error = (Map<?, ?>) ((Map<?, ?>) ((List<?>) refused.get("challenges")).stream()
+                .filter(c -> "http-01".equals(((Map<?, ?>) c).get("type"))).findFirst().orElseThrow()).get("error");
+        assertThat(error.get("type")).isEqualTo("urn:ietf:params:acme:error:connection");
+        assertThat(error.get("detail").toString()).contains("profile 'lab' does not certify x.servers.localhost");
+        assertThat(ASKED).as("the redirect's target was not asked").doesNotContain("x.servers.localhost");
+
+        // Within lab.localhost the same redirect is followed and answers.
+        Map<String, Object> followed = http01(lab, "home.lab.localhost", (path, keyAuthorization) -> {
+            REDIRECTS.put("home.lab.localhost" + path, "http://www.lab.localhost:" + port + path);
+            ANSWERS.put("www.lab.localhost" + path, keyAuthorization);
+        });
+        assertThat(followed.get("status")).as("%s", followed).isEqualTo("valid");
+        assertThat(ASKED).contains("home.lab.localhost", "www.lab.localhost");
     }
 
     @Test
