@@ -128,7 +128,7 @@ public record AcmeSettings(boolean enabled, List<String> dnsSuffixes, List<Strin
                         + " so it would certify nothing (a profile's names are its own, never the default profile's)");
             }
             if (profile.externalAccountRequired() && !keysGiven) {
-                binder.reject(Setting.ACME_PROFILES, prefix + "ExternalAccountRequired needs " + prefix
+                binder.reject(Setting.ACME_PROFILES, profile.externalAccountRequiredSetting() + " needs " + prefix
                         + "ExternalAccountKeysFile or AppConfig:Acme:ExternalAccountKeysFile: without keys no account could register");
             }
             profiles.add(profile);
