@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * gets a certificate for a name under {@code localhost} (RFC 6761: the loopback address), renews
  * it and revokes it; {@code openssl ocsp} says good, then revoked. The same over DNS-01 through
  * hooks, and over TLS-ALPN-01 with lego's own TLS server ({@code AppConfig:Acme:TlsAlpn01Port}).
+ * And on a second profile, {@code lab} ({@code AppConfig:Acme:Profiles}), which certifies names
+ * under {@code lab.localhost} only.
  */
 class AcmeLegoTest {
 
@@ -35,7 +37,9 @@ class AcmeLegoTest {
             "AppConfig__Acme__Http01Port", String.valueOf(HTTP01_PORT),
             "AppConfig__Acme__TlsAlpn01Port", String.valueOf(TLS_ALPN01_PORT),
             "AppConfig__Acme__Dns01LookupCommand", hooks(zone).resolve("scepter-lookup.sh").toString(),
-            "AppConfig__Acme__AllowWildcards", "true"));
+            "AppConfig__Acme__AllowWildcards", "true",
+            "AppConfig__Acme__Profiles", "lab",
+            "AppConfig__Acme__Profiles__lab__DnsSuffixes", "lab.localhost"));
 
     /**
      * The two hooks, as docs/acme.md shows them: lego's (EXEC_PATH, called as {@code present|cleanup
@@ -68,9 +72,14 @@ class AcmeLegoTest {
 
     /** lego's global options (before the command, as its command line wants them), then the command's. */
     static Command.Result lego(Path dir, List<String> environment, List<String> global, String... command) {
+        return lego("default", dir, environment, global, command);
+    }
+
+    /** lego against the profile {@code profile}'s directory. */
+    static Command.Result lego(String profile, Path dir, List<String> environment, List<String> global, String... command) {
         List<String> line = new ArrayList<>(List.of("env"));
         line.addAll(environment);
-        line.addAll(List.of("lego", "--server", server.url("acme/default/directory").toString(), "--path", dir.resolve("lego").toString(),
+        line.addAll(List.of("lego", "--server", server.url("acme/" + profile + "/directory").toString(), "--path", dir.resolve("lego").toString(),
                 "--accept-tos", "--email", "lego@example.com"));
         line.addAll(global);
         line.addAll(List.of(command));
@@ -107,6 +116,29 @@ class AcmeLegoTest {
         Command.Result ocsp = OpensslOcsp.queryCert(dir, server.url("ocsp"), ca, cert);
         OpensslOcsp.assertVerified(ocsp);
         assertThat(OpensslOcsp.statusOf(ocsp, cert.toString()).status()).as("%s", ocsp).isEqualTo("revoked");
+    }
+
+    /**
+     * A second profile: lego gets a name under {@code lab.localhost} from {@code /acme/lab/directory},
+     * a certificate the CA verifies and OCSP calls good; a name under {@code localhost} that {@code default}
+     * certifies and {@code lab} does not is refused there as {@code rejectedIdentifier}, and nothing is issued.
+     * (That the record's requester names the profile is {@code AcmeProfilesTest}'s to show.)
+     */
+    @Test
+    void legoObtainsACertificateOnASecondProfileThatRefusesOtherNames(@TempDir Path dir) {
+        String name = "www.lab.localhost";
+        Command.Result obtained = lego("lab", dir, List.of(), http01(name), "run");
+        assertThat(obtained.exitCode()).as("%s", obtained).isZero();
+        Path cert = dir.resolve("lego/certificates/" + name + ".crt");
+        Path ca = server.caCertificatePem(dir);
+        Command.Result verified = Command.run(dir, "openssl", "verify", "-CAfile", ca.toString(), cert.toString());
+        assertThat(verified.exitCode()).as("%s", verified).isZero();
+        OpensslOcsp.assertGood(OpensslOcsp.queryCert(dir, server.url("ocsp"), ca, cert), cert);
+
+        Command.Result refused = lego("lab", dir, List.of(), http01("other.localhost"), "run");
+        assertThat(refused.exitCode()).as("%s", refused).isNotZero();
+        assertThat(refused.output()).contains("rejectedIdentifier").contains("profile 'lab' does not certify other.localhost");
+        assertThat(dir.resolve("lego/certificates/other.localhost.crt")).doesNotExist();
     }
 
     /**

@@ -40,7 +40,8 @@ public record IgnoredSetting(String name, String source, boolean known) {
         List<IgnoredSetting> ignored = new ArrayList<>();
         settings.entries().forEach((canonical, entry) -> {
             boolean appConfig = canonical.startsWith("appconfig:");
-            if (appConfig && Setting.byName(canonical).isEmpty()) {
+            // An ACME profile's own settings are bound, or refused at start-up, by AcmeSettings.
+            if (appConfig && Setting.byName(canonical).isEmpty() && !AcmeSettings.isProfileSetting(canonical)) {
                 ignored.add(new IgnoredSetting(entry.name(), entry.source(), isScepmanSetting(canonical)));
             }
         });

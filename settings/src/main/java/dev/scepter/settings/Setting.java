@@ -100,6 +100,8 @@ public enum Setting {
     ACME_ALLOW_WILDCARDS("AppConfig:Acme:AllowWildcards", "false", false),
     ACME_EXTERNAL_ACCOUNT_REQUIRED("AppConfig:Acme:ExternalAccountRequired", "false", false),
     ACME_EXTERNAL_ACCOUNT_KEYS_FILE("AppConfig:Acme:ExternalAccountKeysFile", null, false),
+    // The profiles served beside default; each one's own settings are AppConfig:Acme:Profiles:NAME:X (AcmeSettings binds them).
+    ACME_PROFILES("AppConfig:Acme:Profiles", null, false),
 
     OCSP_USE_AUTHORIZED_RESPONDER("AppConfig:OCSP:UseAuthorizedResponder", "true", false),
     OCSP_AUTHORIZED_RESPONDER_VALIDITY_HOURS("AppConfig:OCSP:AuthorizedResponderValidityHours", "24", false),

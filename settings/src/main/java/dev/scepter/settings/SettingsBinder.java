@@ -63,14 +63,32 @@ public final class SettingsBinder {
 
     /** Parses {@code text} as the value of {@code setting}; empty, and reported, when it cannot be used. */
     public <T> Optional<T> parse(Setting setting, String text, Parser<T> parser) {
+        return parse(setting, setting.key(), setting.isSecret(), text, parser);
+    }
+
+    /**
+     * Parses {@code text} as the value of a setting whose name is made while binding (an ACME
+     * profile's {@code AppConfig:Acme:Profiles:NAME:X}); its problem is reported by {@code key}, in
+     * {@code orderedAs}'s place. Such settings hold no secret.
+     */
+    public <T> Optional<T> parse(Setting orderedAs, String key, String text, Parser<T> parser) {
+        return parse(orderedAs, key, false, text, parser);
+    }
+
+    private <T> Optional<T> parse(Setting orderedAs, String key, boolean secret, String text, Parser<T> parser) {
         try {
             return Optional.of(parser.parse(text.trim()));
         } catch (IllegalArgumentException e) {
-            String where = raw.entry(setting.key()).map(entry -> " (from " + entry.source() + ")").orElse("");
-            String shown = setting.isSecret() ? "" : " '" + text + "'";
-            problems.add(new Problem(false, setting, setting.key() + where + ":" + shown + " " + e.getMessage()));
+            String where = raw.entry(key).map(entry -> " (from " + entry.source() + ")").orElse("");
+            String shown = secret ? "" : " '" + text + "'";
+            problems.add(new Problem(false, orderedAs, key + where + ":" + shown + " " + e.getMessage()));
             return Optional.empty();
         }
+    }
+
+    /** A given setting that cannot be used at all (a name made while binding that means nothing); the message starts with its name. */
+    public void invalid(Setting orderedAs, String message) {
+        problems.add(new Problem(false, orderedAs, message));
     }
 
     /** Values that each parse but cannot be used together; the message starts with the setting to fix. */

@@ -46,7 +46,7 @@ public record AcmeProfile(String name, List<String> dnsSuffixes, List<String> ip
             String name = identifier.value().toLowerCase(Locale.ROOT);
             if (name.startsWith("*.")) {
                 if (!wildcards) {
-                    return Optional.of("profile '" + this.name + "' certifies no wildcard names (AppConfig:Acme:AllowWildcards)");
+                    return Optional.of("profile '" + this.name + "' certifies no wildcard names (its AllowWildcards setting)");
                 }
                 // The server kind's rule: the wildcard is the whole leftmost label, over two more.
                 name = name.substring(2);
@@ -72,6 +72,38 @@ public record AcmeProfile(String name, List<String> dnsSuffixes, List<String> ip
                     + (ipRanges.isEmpty() ? "none" : String.join(", ", ipRanges)) + ")");
         }
         return Optional.of("identifier type '" + printable(identifier.type()) + "' is not dns or ip");
+    }
+
+    /**
+     * What this profile and {@code other} both certify, as pairs of their suffixes or ranges: a
+     * suffix equal to or under the other's, a range that meets the other's. Empty when they are disjoint.
+     */
+    public java.util.List<String> overlap(AcmeProfile other) {
+        java.util.List<String> shared = new java.util.ArrayList<>();
+        for (String mine : dnsSuffixes) {
+            for (String theirs : other.dnsSuffixes) {
+                if (mine.equals(theirs) || mine.endsWith("." + theirs) || theirs.endsWith("." + mine)) {
+                    shared.add(mine.equals(theirs) ? mine : mine + " / " + theirs);
+                }
+            }
+        }
+        for (String mine : ipRanges) {
+            for (String theirs : other.ipRanges) {
+                // Two CIDR ranges meet only if one holds the other, so one holds the other's network address.
+                Optional<byte[]> myNetwork = address(network(mine));
+                Optional<byte[]> theirNetwork = address(network(theirs));
+                if (myNetwork.isPresent() && theirNetwork.isPresent()
+                        && (contains(mine, theirNetwork.get()) || contains(theirs, myNetwork.get()))) {
+                    shared.add(mine.equals(theirs) ? mine : mine + " / " + theirs);
+                }
+            }
+        }
+        return java.util.List.copyOf(shared);
+    }
+
+    private static String network(String range) {
+        int slash = range.indexOf('/');
+        return slash < 0 ? range : range.substring(0, slash);
     }
 
     /** The bytes of an address literal; never a DNS lookup. */

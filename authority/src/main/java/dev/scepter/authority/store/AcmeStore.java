@@ -14,8 +14,9 @@ import java.util.Optional;
  *
  * <p>Concurrency, for every adapter (the ACME store contract in this module's test-jar checks it):
  * <ul>
- * <li>An account's key is unique: {@link #createAccount} and {@link #changeKey} never give one key
- * to two accounts. Of two accounts changing to one new key at once, only one gets it.
+ * <li>An account's key is unique within its profile: {@link #createAccount} and {@link #changeKey} never give
+ * one key to two accounts of one profile (a key may hold one account in each profile). Of two accounts
+ * changing to one new key at once, only one gets it.
  * <li>A nonce is used at most once across all nodes: {@link #useNonce} is one unique insert, and
  * every node gets the same {@link #nonceKey}.
  * <li>An order is kept, with its authorizations and challenges, as one unit with a version:
@@ -47,15 +48,18 @@ public interface AcmeStore {
     /**
      * An account (RFC 8555 section 7.1.2).
      *
+     * @param profile         the ACME profile it registered on, the only one it is served by ({@code default}
+     *                        for every account made before there were others)
      * @param key             the account's public key, a JWK's JSON
-     * @param thumbprint      the key's JWK thumbprint (RFC 7638), unique among accounts
+     * @param thumbprint      the key's JWK thumbprint (RFC 7638), unique among the profile's accounts
      * @param externalAccount the external account key id it was bound with (RFC 8555 section 7.3.4)
      * @param version         what the store had when it was read; a new account's is 0
      */
-    record Account(String id, String key, String thumbprint, Status status, List<String> contact, Optional<String> externalAccount,
+    record Account(String id, String profile, String key, String thumbprint, Status status, List<String> contact, Optional<String> externalAccount,
             Instant createdAt, long version) {
         public Account {
             Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(profile, "profile");
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(thumbprint, "thumbprint");
             Objects.requireNonNull(status, "status");
@@ -65,7 +69,7 @@ public interface AcmeStore {
         }
 
         public Account withStatus(Status newStatus) {
-            return new Account(id, key, thumbprint, newStatus, contact, externalAccount, createdAt, version);
+            return new Account(id, profile, key, thumbprint, newStatus, contact, externalAccount, createdAt, version);
         }
     }
 
@@ -181,17 +185,21 @@ public interface AcmeStore {
     // ---- accounts ----------------------------------------------------------------------------
 
     /**
-     * Keeps a new account, unless an account has its key already: then that account, unchanged.
-     * Of several nodes creating accounts with one key at once, exactly one creates it.
+     * Keeps a new account, unless an account of its profile has its key already: then that account,
+     * unchanged. Of several nodes creating accounts with one key in one profile at once, exactly one creates it.
      */
     Account createAccount(Account account);
 
     Optional<Account> account(String id);
 
-    Optional<Account> accountByKey(String thumbprint);
+    /** The profile's account with this key; another profile's account with the same key is not found. */
+    Optional<Account> accountByKey(String profile, String thumbprint);
 
-    /** How many valid accounts the installation keeps (deactivated ones are not counted). */
-    long accounts();
+    /**
+     * How many valid accounts the profile has (deactivated ones are not counted); an account kept
+     * before there were profiles is {@code default}'s.
+     */
+    long accounts(String profile);
 
     /**
      * Replaces the account's status and contacts, and binds it to its external account if it has
@@ -204,7 +212,7 @@ public interface AcmeStore {
 
     /**
      * Gives the account a new key, if it still has the key {@code account} was read with and no
-     * account has the new one; the old key no longer finds it.
+     * account of its profile has the new one; the old key no longer finds it.
      *
      * @return whether the key changed
      */

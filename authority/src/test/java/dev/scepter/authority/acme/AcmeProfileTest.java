@@ -3,6 +3,7 @@ package dev.scepter.authority.acme;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -57,5 +58,21 @@ class AcmeProfileTest {
         AcmeProfile wildcards = new AcmeProfile("default", List.of("example.com", "localhost"), List.of(), true);
         assertThat(wildcards.refusal(new AcmeIdentifier("dns", value)).isEmpty()).isEqualTo(allowed);
         assertThat(PROFILE.refusal(new AcmeIdentifier("dns", value))).as("not without AllowWildcards").isPresent();
+    }
+
+    @Test
+    void twoProfilesOverlapWhereOneCertifiesPartOfWhatTheOtherDoes() {
+        AcmeProfile servers = new AcmeProfile("servers", List.of("servers.example.com", "corp.example"), List.of("10.20.0.0/16", "fd00::/8"));
+        assertThat(new AcmeProfile("default", List.of("example.com"), List.of()).overlap(servers))
+                .as("a suffix above the other's").containsExactly("example.com / servers.example.com");
+        assertThat(new AcmeProfile("lab", List.of("lab.servers.example.com", "corp.example"), List.of()).overlap(servers))
+                .as("a suffix under the other's, and an equal one").containsExactly("lab.servers.example.com / servers.example.com", "corp.example");
+        assertThat(new AcmeProfile("lab", List.of(), List.of("10.0.0.0/8")).overlap(servers)).containsExactly("10.0.0.0/8 / 10.20.0.0/16");
+        assertThat(new AcmeProfile("lab", List.of(), List.of("10.20.3.4")).overlap(servers)).containsExactly("10.20.3.4 / 10.20.0.0/16");
+        assertThat(new AcmeProfile("lab", List.of(), List.of("fd12::/16")).overlap(servers)).containsExactly("fd12::/16 / fd00::/8");
+
+        AcmeProfile disjoint = new AcmeProfile("lab", List.of("lab.example.com", "myservers.example.com", "example.org"), List.of("10.21.0.0/16", "10.0.0.0/12", "::/1"));
+        assertThat(disjoint.overlap(servers)).isEmpty();
+        assertThat(servers.overlap(disjoint)).isEmpty();
     }
 }

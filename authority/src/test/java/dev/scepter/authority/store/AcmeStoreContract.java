@@ -64,7 +64,11 @@ public abstract class AcmeStoreContract {
     }
 
     private static Account account(String thumbprint) {
-        return new Account(id(), "{\"kty\":\"EC\",\"x\":\"" + thumbprint + "\"}", thumbprint, Status.VALID,
+        return account("default", thumbprint);
+    }
+
+    private static Account account(String profile, String thumbprint) {
+        return new Account(id(), profile, "{\"kty\":\"EC\",\"x\":\"" + thumbprint + "\"}", thumbprint, Status.VALID,
                 List.of("mailto:ops@example.com", "mailto:web@example.com"), Optional.of("team-web"), NOW, 0);
     }
 
@@ -104,18 +108,18 @@ public abstract class AcmeStoreContract {
         assertThat(acme().createAccount(account)).isEqualTo(account);
 
         assertThat(acme().account(account.id())).contains(account);
-        assertThat(acme().accountByKey("thumb-1")).contains(account);
+        assertThat(acme().accountByKey("default", "thumb-1")).contains(account);
         assertThat(acme().account("nobody")).isEmpty();
-        assertThat(acme().accountByKey("thumb-2")).isEmpty();
-        assertThat(acme().accounts()).isEqualTo(1);
+        assertThat(acme().accountByKey("default", "thumb-2")).isEmpty();
+        assertThat(acme().accounts("default")).isEqualTo(1);
 
-        Account bare = new Account(id(), "{}", "thumb-3", Status.VALID, List.of(), Optional.empty(), NOW, 0);
+        Account bare = new Account(id(), "default", "{}", "thumb-3", Status.VALID, List.of(), Optional.empty(), NOW, 0);
         acme().createAccount(bare);
         assertThat(acme().account(bare.id())).contains(bare);
-        assertThat(acme().accounts()).isEqualTo(2);
+        assertThat(acme().accounts("default")).isEqualTo(2);
 
         assertThat(acme().updateAccount(bare.withStatus(Status.DEACTIVATED))).isTrue();
-        assertThat(acme().accounts()).as("valid ones only").isEqualTo(1);
+        assertThat(acme().accounts("default")).as("valid ones only").isEqualTo(1);
     }
 
     @Test
@@ -124,7 +128,7 @@ public abstract class AcmeStoreContract {
         Account second = acme().createAccount(account("thumb-1"));
 
         assertThat(second).isEqualTo(first);
-        assertThat(acme().accounts()).isEqualTo(1);
+        assertThat(acme().accounts("default")).isEqualTo(1);
     }
 
     @Test
@@ -132,8 +136,49 @@ public abstract class AcmeStoreContract {
         List<Account> made = race(8, () -> acme().createAccount(account("thumb-race")));
 
         assertThat(made).extracting(Account::id).containsOnly(made.get(0).id());
-        assertThat(acme().accounts()).isEqualTo(1);
-        assertThat(acme().accountByKey("thumb-race")).contains(made.get(0));
+        assertThat(acme().accounts("default")).isEqualTo(1);
+        assertThat(acme().accountByKey("default", "thumb-race")).contains(made.get(0));
+    }
+
+    @Test
+    void aKeyHoldsOneAccountPerProfileEachFoundOnlyInItsOwn() {
+        Account standard = acme().createAccount(account("thumb-1"));
+        Account lab = acme().createAccount(account("lab", "thumb-1"));
+
+        assertThat(lab.id()).as("a second profile's account with the same key is an account of its own").isNotEqualTo(standard.id());
+        assertThat(acme().account(lab.id())).hasValueSatisfying(stored -> assertThat(stored.profile()).isEqualTo("lab"));
+        assertThat(acme().accountByKey("lab", "thumb-1")).contains(lab);
+        assertThat(acme().accountByKey("default", "thumb-1")).contains(standard);
+        assertThat(acme().accountByKey("servers", "thumb-1")).isEmpty();
+        assertThat(acme().createAccount(account("lab", "thumb-1"))).as("still one per profile").isEqualTo(lab);
+        assertThat(acme().accounts("default")).as("each profile counts its own").isEqualTo(1);
+        assertThat(acme().accounts("lab")).isEqualTo(1);
+        assertThat(acme().accounts("servers")).isZero();
+
+        Account other = acme().createAccount(account("lab", "thumb-2"));
+        assertThat(acme().changeKey(other, "{\"new\":1}", "thumb-1")).as("the key of an account of the same profile").isFalse();
+        Account elsewhere = acme().createAccount(account("servers", "thumb-3"));
+        assertThat(acme().changeKey(elsewhere, "{\"new\":1}", "thumb-1")).as("a key no account of its own profile has").isTrue();
+        assertThat(acme().accountByKey("servers", "thumb-1")).hasValueSatisfying(moved -> assertThat(moved.id()).isEqualTo(elsewhere.id()));
+        assertThat(acme().accountByKey("servers", "thumb-3")).isEmpty();
+        assertThat(acme().accountByKey("lab", "thumb-1")).contains(lab);
+    }
+
+    @Test
+    void ofManyNodesRegisteringOneKeyInTwoProfilesAtOnceEachProfileGetsExactlyOneAccount() throws Exception {
+        int[] next = {0};
+        List<Account> made = race(8, () -> {
+            String profile;
+            synchronized (next) {
+                profile = next[0]++ % 2 == 0 ? "default" : "lab";
+            }
+            return acme().createAccount(account(profile, "thumb-race"));
+        });
+
+        assertThat(made.stream().map(Account::id).distinct()).hasSize(2);
+        assertThat(acme().accounts("default")).isEqualTo(1);
+        assertThat(acme().accounts("lab")).isEqualTo(1);
+        assertThat(acme().accountByKey("lab", "thumb-race")).hasValueSatisfying(lab -> assertThat(lab.profile()).isEqualTo("lab"));
     }
 
     @Test
@@ -155,18 +200,18 @@ public abstract class AcmeStoreContract {
         Account other = acme().createAccount(account("taken"));
 
         assertThat(acme().changeKey(account, "{\"new\":1}", "taken")).as("another account's key").isFalse();
-        assertThat(acme().accountByKey("taken")).contains(other);
-        assertThat(acme().accountByKey("old")).contains(account);
+        assertThat(acme().accountByKey("default", "taken")).contains(other);
+        assertThat(acme().accountByKey("default", "old")).contains(account);
 
         assertThat(acme().changeKey(account, "{\"new\":1}", "new")).isTrue();
-        assertThat(acme().accountByKey("old")).isEmpty();
-        assertThat(acme().accountByKey("new")).hasValueSatisfying(moved -> {
+        assertThat(acme().accountByKey("default", "old")).isEmpty();
+        assertThat(acme().accountByKey("default", "new")).hasValueSatisfying(moved -> {
             assertThat(moved.id()).isEqualTo(account.id());
             assertThat(moved.key()).isEqualTo("{\"new\":1}");
             assertThat(moved.contact()).isEqualTo(account.contact());
         });
         assertThat(acme().changeKey(account, "{\"newer\":1}", "newer")).as("a copy with the old key").isFalse();
-        assertThat(acme().accountByKey("newer")).isEmpty();
+        assertThat(acme().accountByKey("default", "newer")).isEmpty();
         // The old key is free again: a new account may have it.
         assertThat(acme().createAccount(account("old")).id()).isNotEqualTo(account.id());
     }
@@ -187,11 +232,11 @@ public abstract class AcmeStoreContract {
         });
 
         assertThat(changed).filteredOn(Boolean::booleanValue).hasSize(1);
-        String holder = acme().accountByKey("shared").orElseThrow().id();
+        String holder = acme().accountByKey("default", "shared").orElseThrow().id();
         for (Account account : accounts) {
             Account stored = acme().account(account.id()).orElseThrow();
             assertThat(stored.thumbprint()).isEqualTo(account.id().equals(holder) ? "shared" : account.thumbprint());
-            assertThat(acme().accountByKey(stored.thumbprint())).contains(stored);
+            assertThat(acme().accountByKey("default", stored.thumbprint())).contains(stored);
         }
     }
 
@@ -365,7 +410,7 @@ public abstract class AcmeStoreContract {
         storage.close();
         storage = openStorage();
 
-        assertThat(acme().accountByKey("thumb-1")).contains(account);
+        assertThat(acme().accountByKey("default", "thumb-1")).contains(account);
         assertThat(acme().order(account.id(), order.id())).contains(order);
         assertThat(acme().useNonce("kept", NOW.plusSeconds(600))).as("still used").isFalse();
         assertThat(acme().nonceKey(new byte[] {4, 5, 6})).isEqualTo(key);

@@ -14,7 +14,9 @@ import java.util.Optional;
 
 /**
  * {@link AcmeStore} on the {@code Acme} table, one partition per kind: {@code account} (row key the
- * account id), {@code key} (row key the key's thumbprint, naming its account), {@code order_ACCOUNT}
+ * account id; its {@code Profile}, absent for the accounts made before profiles, which are {@code default}'s),
+ * {@code key} (row key the key's thumbprint, naming its account of the profile {@code default}), {@code key_PROFILE}
+ * (the same for another profile, so that a key holds one account per profile), {@code order_ACCOUNT}
  * (row key the order id; the order's document as {@link AcmeOrderDocument} writes it),
  * {@code serial} (row key the serial in upper-case hex, naming the account that ordered it),
  * {@code secret} (the nonce key) and {@code used_BUCKET} (nonces used, row key the nonce's hash,
@@ -28,6 +30,7 @@ final class TableAcmeStore implements AcmeStore {
 
     private static final String ACCOUNT = "account";
     private static final String KEY = "key";
+    private static final String DEFAULT_PROFILE = "default";
     private static final String SERIAL = "serial";
     private static final String SECRET = "secret";
     private static final String NONCE_KEY = "nonce-key";
@@ -50,14 +53,15 @@ final class TableAcmeStore implements AcmeStore {
     public Account createAccount(Account account) {
         return call(() -> {
             // The key's entity first: of two nodes registering one key, the one that creates it makes the account.
-            TableEntity key = new TableEntity(KEY, Tables.key(account.thumbprint())).addProperty("AccountId", account.id());
+            TableEntity key = new TableEntity(keys(account.profile()), Tables.key(account.thumbprint())).addProperty("AccountId", account.id());
             if (!create(key)) {
-                Optional<Account> existing = holderOf(account.thumbprint(), key);
+                Optional<Account> existing = holderOf(account.profile(), account.thumbprint(), key);
                 if (existing.isPresent()) {
                     return existing.get();
                 }
             }
             TableEntity entity = new TableEntity(ACCOUNT, Tables.key(account.id()))
+                    .addProperty("Profile", account.profile())
                     .addProperty("Thumbprint", account.thumbprint())
                     .addProperty("Jwk", account.key())
                     .addProperty("Status", account.status().wire())
@@ -66,7 +70,7 @@ final class TableAcmeStore implements AcmeStore {
                     .addProperty("Version", 0L);
             account.externalAccount().ifPresent(external -> entity.addProperty("ExternalAccount", external));
             table.createEntity(entity);
-            return new Account(account.id(), account.key(), account.thumbprint(), account.status(), account.contact(),
+            return new Account(account.id(), account.profile(), account.key(), account.thumbprint(), account.status(), account.contact(),
                     account.externalAccount(), account.createdAt(), 0);
         });
     }
@@ -76,16 +80,17 @@ final class TableAcmeStore implements AcmeStore {
      * empty when this call took the key over, from an entity whose node stopped before it wrote the
      * account ({@link #ABANDONED} ago).
      */
-    private Optional<Account> holderOf(String thumbprint, TableEntity key) {
+    private Optional<Account> holderOf(String profile, String thumbprint, TableEntity key) {
         for (int attempt = 0; attempt < 50; attempt++) {
-            Optional<TableEntity> holder = find(KEY, thumbprint);
+            Optional<TableEntity> holder = find(keys(profile), thumbprint);
             if (holder.isEmpty()) {
                 if (create(key)) {
                     return Optional.empty();
                 }
                 continue;
             }
-            Optional<Account> existing = readAccount(Tables.string(holder.get(), "AccountId")).filter(found -> found.thumbprint().equals(thumbprint));
+            Optional<Account> existing = readAccount(Tables.string(holder.get(), "AccountId"))
+                    .filter(found -> found.profile().equals(profile) && found.thumbprint().equals(thumbprint));
             if (existing.isPresent()) {
                 return existing;
             }
@@ -113,22 +118,37 @@ final class TableAcmeStore implements AcmeStore {
     }
 
     @Override
-    public Optional<Account> accountByKey(String thumbprint) {
-        return call(() -> accountByKeyInCall(thumbprint));
+    public Optional<Account> accountByKey(String profile, String thumbprint) {
+        return call(() -> accountByKeyInCall(profile, thumbprint));
     }
 
-    private Optional<Account> accountByKeyInCall(String thumbprint) {
+    private Optional<Account> accountByKeyInCall(String profile, String thumbprint) {
         // During a key change the new key's entity exists before the account has the key, and the old one after: the account decides.
-        return find(KEY, thumbprint).flatMap(key -> readAccount(Tables.string(key, "AccountId")))
-                .filter(account -> account.thumbprint().equals(thumbprint));
+        return find(keys(profile), thumbprint).flatMap(key -> readAccount(Tables.string(key, "AccountId")))
+                .filter(account -> account.profile().equals(profile) && account.thumbprint().equals(thumbprint));
+    }
+
+    /** The partition of a profile's keys: {@code key} for {@code default}, as before there were profiles. */
+    private static String keys(String profile) {
+        return DEFAULT_PROFILE.equals(profile) ? KEY : Tables.key(KEY + "_" + profile);
     }
 
     @Override
-    public long accounts() {
+    public long accounts(String profile) {
         return call(() -> {
             long[] valid = {0};
-            Tables.forEach(table, Tables.eq("PartitionKey", ACCOUNT) + " and " + Tables.eq("Status", Status.VALID.wire()), List.of("RowKey"),
-                    entity -> valid[0]++);
+            String filter = Tables.eq("PartitionKey", ACCOUNT) + " and " + Tables.eq("Status", Status.VALID.wire());
+            if (DEFAULT_PROFILE.equals(profile)) {
+                // An account written before there were profiles has no Profile, and a filter cannot ask for a missing property.
+                Tables.forEach(table, filter, List.of("RowKey", "Profile"), entity -> {
+                    String of = Tables.string(entity, "Profile");
+                    if (of == null || DEFAULT_PROFILE.equals(of)) {
+                        valid[0]++;
+                    }
+                });
+            } else {
+                Tables.forEach(table, filter + " and " + Tables.eq("Profile", profile), List.of("RowKey"), entity -> valid[0]++);
+            }
             return valid[0];
         });
     }
@@ -156,7 +176,7 @@ final class TableAcmeStore implements AcmeStore {
             if (found.isEmpty() || !account.thumbprint().equals(Tables.string(found.get(), "Thumbprint"))) {
                 return false;
             }
-            if (!create(new TableEntity(KEY, Tables.key(newThumbprint)).addProperty("AccountId", account.id()))) {
+            if (!create(new TableEntity(keys(account.profile()), Tables.key(newThumbprint)).addProperty("AccountId", account.id()))) {
                 return false; // another account has it
             }
             TableEntity entity = found.get();
@@ -164,10 +184,10 @@ final class TableAcmeStore implements AcmeStore {
             entity.addProperty("Thumbprint", newThumbprint);
             entity.addProperty("Version", version(entity) + 1);
             if (!Tables.updateIfUnchanged(table, entity)) {
-                delete(KEY, newThumbprint);
+                delete(keys(account.profile()), newThumbprint);
                 return false;
             }
-            delete(KEY, account.thumbprint());
+            delete(keys(account.profile()), account.thumbprint());
             return true;
         });
     }
@@ -286,7 +306,8 @@ final class TableAcmeStore implements AcmeStore {
     private Optional<Account> readAccount(String id) {
         return find(ACCOUNT, id).map(entity -> {
             String contact = Tables.string(entity, "Contact");
-            return new Account(id, Tables.string(entity, "Jwk"), Tables.string(entity, "Thumbprint"), Status.ofWire(Tables.string(entity, "Status")),
+            String profile = Tables.string(entity, "Profile");
+            return new Account(id, profile == null ? DEFAULT_PROFILE : profile, Tables.string(entity, "Jwk"), Tables.string(entity, "Thumbprint"), Status.ofWire(Tables.string(entity, "Status")),
                     contact == null || contact.isEmpty() ? List.of() : Arrays.asList(contact.split("\n")),
                     Optional.ofNullable(Tables.string(entity, "ExternalAccount")), Tables.instant(entity, "CreatedAt"), version(entity));
         });

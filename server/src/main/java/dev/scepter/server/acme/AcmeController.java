@@ -28,6 +28,7 @@ import dev.scepter.protocol.acme.AcmeJws;
 import dev.scepter.protocol.acme.AcmeProblem;
 import dev.scepter.server.CoreContext;
 import dev.scepter.server.scep.ScepController;
+import dev.scepter.settings.AcmeProfileSettings;
 import dev.scepter.settings.AcmeSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -109,13 +110,19 @@ public final class AcmeController {
     private final Clock clock;
     private final AcmeNonces nonces;
     private final AcmeState state;
-    private final Http01Validator http01;
     private final Dns01Validator dns01;
     private final TlsAlpn01Validator tlsAlpn01;
-    private final ValidationGate validations = new ValidationGate(ValidationGate.LIMIT);
-    private final ExternalAccountKeys externalAccounts;
-    private final AcmeProfile profile;
-    private final EndpointProfile issuance;
+    /** The profiles served, by name: {@code default} and those of {@code AppConfig:Acme:Profiles}. */
+    private final Map<String, Served> profiles;
+
+    /**
+     * What one profile serves with: the names it certifies, HTTP-01 bounded by them (redirects
+     * included), its certificates' validity, the external account keys its bindings are checked with,
+     * and its own validation slots (an open profile's slow names must not keep a closed one's challenges waiting).
+     */
+    private record Served(AcmeProfileSettings settings, AcmeProfile names, Http01Validator http01, EndpointProfile issuance,
+            ExternalAccountKeys externalAccounts, ValidationGate validations) {
+    }
 
     public AcmeController(CoreContext core, AcmeSettings settings, EnrollmentService enrollments, Revocations revocations, Clock clock) {
         this.core = core;
@@ -129,19 +136,65 @@ public final class AcmeController {
         this.tlsAlpn01 = new TlsAlpn01Validator(settings.tlsAlpn01Port());
         this.dns01 = new Dns01Validator(settings.dns01LookupCommand().<Dns01Validator.TxtLookup>map(Dns01Validator.CommandLookup::new)
                 .orElseGet(Dns01Validator.DnsLookup::new));
-        this.externalAccounts = settings.enabled() ? settings.externalAccountKeysFile().map(java.nio.file.Path::of).map(ExternalAccountKeys::load)
-                .orElseGet(ExternalAccountKeys::none) : ExternalAccountKeys.none();
-        if (settings.enabled() && settings.externalAccountRequired() && externalAccounts.size() == 0) {
-            // Otherwise no one could ever register, and nothing would say why.
-            throw new IllegalStateException("AppConfig:Acme:ExternalAccountKeysFile holds no keys, and AppConfig:Acme:ExternalAccountRequired is true");
+        Map<String, Served> served = new LinkedHashMap<>();
+        Map<String, ExternalAccountKeys> keysFiles = new java.util.HashMap<>();
+        for (AcmeProfileSettings profile : settings.enabled() ? settings.served() : List.<AcmeProfileSettings>of()) {
+            // Profiles sharing a keys file share one reading of it.
+            ExternalAccountKeys externalAccounts = profile.externalAccountKeysFile()
+                    .map(file -> keysFiles.computeIfAbsent(file, f -> ExternalAccountKeys.load(java.nio.file.Path.of(f), profile.externalAccountKeysFileSetting())))
+                    .orElseGet(ExternalAccountKeys::none);
+            if (profile.externalAccountRequired() && externalAccounts.size() == 0) {
+                // Otherwise no one could ever register, and nothing would say why.
+                throw new IllegalStateException(profile.externalAccountKeysFileSetting() + " holds no keys, and " + profile.externalAccountRequiredSetting()
+                        + " is true for ACME profile '" + profile.name() + "'");
+            }
+            AcmeProfile names = names(profile);
+            // The Server kind, not the CSR, decides the usages: serverAuth (clientAuth if asked), digitalSignature
+            // (and keyEncipherment for RSA), DNS and IP names only; a CSR asking for another usage is refused.
+            EndpointProfile issuance = new EndpointProfile(ENDPOINT, SerialNumbers.TYPE_STATIC, Optional.of(profile.validityPeriodDays()),
+                    List.of(KeyPurposeId.id_kp_serverAuth), KeyUsage.digitalSignature | KeyUsage.keyEncipherment)
+                    .ofKind(CertificateKind.SERVER, Math.min(profile.validityPeriodDays(), CertificateKind.SERVER.maximumValidityDays()));
+            served.put(profile.name(), new Served(profile, names, new Http01Validator(names, settings.http01Port()), issuance, externalAccounts,
+                    new ValidationGate(ValidationGate.LIMIT)));
         }
-        this.profile = new AcmeProfile(AcmeSettings.DEFAULT_PROFILE, settings.dnsSuffixes(), settings.ipRanges(), settings.allowWildcards());
-        this.http01 = new Http01Validator(profile, settings.http01Port());
-        // The Server kind, not the CSR, decides the usages: serverAuth (clientAuth if asked), digitalSignature
-        // (and keyEncipherment for RSA), DNS and IP names only; a CSR asking for another usage is refused.
-        this.issuance = new EndpointProfile(ENDPOINT, SerialNumbers.TYPE_STATIC, Optional.of(settings.validityPeriodDays()),
-                List.of(KeyPurposeId.id_kp_serverAuth), KeyUsage.digitalSignature | KeyUsage.keyEncipherment)
-                .ofKind(CertificateKind.SERVER, Math.min(settings.validityPeriodDays(), CertificateKind.SERVER.maximumValidityDays()));
+        this.profiles = Map.copyOf(served);
+        overlaps(settings.enabled() ? settings.served() : List.of()).forEach(warning -> LOG.log(System.Logger.Level.WARNING, warning));
+    }
+
+    /**
+     * A name is only as protected as the most open profile that certifies it: an open profile
+     * certifying part of what a profile requiring external account binding certifies gives those
+     * names to anyone, so the admin is told at start-up, one warning per such pair.
+     */
+    static List<String> overlaps(List<AcmeProfileSettings> served) {
+        List<String> warnings = new ArrayList<>();
+        for (AcmeProfileSettings open : served) {
+            for (AcmeProfileSettings bound : served) {
+                if (open.externalAccountRequired() || !bound.externalAccountRequired()) {
+                    continue;
+                }
+                List<String> shared = names(open).overlap(names(bound));
+                if (!shared.isEmpty()) {
+                    warnings.add("ACME profile '" + open.name() + "' registers anyone and certifies names that profile '" + bound.name()
+                            + "', which requires external account binding, certifies too (" + String.join(", ", shared) + "): anyone gets those names from '"
+                            + open.name() + "', so keep their suffixes and ranges apart");
+                }
+            }
+        }
+        return List.copyOf(warnings);
+    }
+
+    private static AcmeProfile names(AcmeProfileSettings profile) {
+        return new AcmeProfile(profile.name(), profile.dnsSuffixes(), profile.ipRanges(), profile.allowWildcards());
+    }
+
+    /** The profile of a request that {@link #answer} let through. */
+    private Served served(String profile) {
+        Served served = profiles.get(profile);
+        if (served == null) {
+            throw new AcmeProblem(AcmeError.NOT_FOUND, "No such ACME profile.");
+        }
+        return served;
     }
 
     // ---- unauthenticated resources -------------------------------------------------------------
@@ -158,7 +211,7 @@ public final class AcmeController {
             directory.put("revokeCert", base + "/revoke-cert");
             directory.put("keyChange", base + "/key-change");
             directory.put("renewalInfo", base + "/renewal-info");
-            directory.put("meta", Map.of("externalAccountRequired", settings.externalAccountRequired()));
+            directory.put("meta", Map.of("externalAccountRequired", served(profile).settings().externalAccountRequired()));
             return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(directory);
         });
     }
@@ -227,7 +280,10 @@ public final class AcmeController {
             verified(jws, key);
             Map<String, Object> payload = jws.payload().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED, "newAccount has a payload."));
             String thumbprint = AcmeJws.thumbprint(key);
-            Optional<Account> existing = state.accountByKey(thumbprint);
+            Served served = served(profile);
+            ExternalAccountKeys externalAccounts = served.externalAccounts();
+            // The profile's account with this key: an account of another profile is not this profile's to return or bind.
+            Optional<Account> existing = state.accountByKey(profile, thumbprint);
             if (existing.isPresent()) {
                 Account account = existing.get();
                 if (payload.containsKey("externalAccountBinding") && unbound(account)) {
@@ -247,12 +303,13 @@ public final class AcmeController {
             String externalAccount = null;
             if (payload.containsKey("externalAccountBinding")) {
                 externalAccount = AcmeExternalAccountBinding.verify(payload.get("externalAccountBinding"), jws.url(), key, externalAccounts::key);
-            } else if (settings.externalAccountRequired()) {
+            } else if (served.settings().externalAccountRequired()) {
                 throw new AcmeProblem(AcmeError.EXTERNAL_ACCOUNT_REQUIRED, "This server registers accounts bound to an external account only"
                         + " (externalAccountBinding, RFC 8555 section 7.3.4).");
             }
-            if (state.accounts() >= AcmeState.MAX_ACCOUNTS) {
-                throw new AcmeProblem(AcmeError.RATE_LIMITED, "This installation keeps no more ACME accounts (" + AcmeState.MAX_ACCOUNTS
+            // Counted per profile: accounts anyone may register on an open profile must not lock a closed one out.
+            if (state.accounts(profile) >= AcmeState.MAX_ACCOUNTS) {
+                throw new AcmeProblem(AcmeError.RATE_LIMITED, "This ACME profile keeps no more accounts (" + AcmeState.MAX_ACCOUNTS
                         + ").");
             }
             List<String> contact = new ArrayList<>();
@@ -264,11 +321,11 @@ public final class AcmeController {
                     contact.add(uri);
                 }
             }
-            Account fresh = new Account(state.newId(), key.toPublicJWK().toJSONString(), thumbprint, Status.VALID, contact,
+            Account fresh = new Account(state.newId(), profile, key.toPublicJWK().toJSONString(), thumbprint, Status.VALID, contact,
                     Optional.ofNullable(externalAccount), clock.instant(), 0);
             Account account = state.create(fresh);
             if (account.id().equals(fresh.id())) {
-                LOG.log(System.Logger.Level.INFO, "ACME account {0} created from {1}{2}", account.id(), request.getRemoteAddr(),
+                LOG.log(System.Logger.Level.INFO, "ACME account {0} of profile {1} created from {2}{3}", account.id(), profile, request.getRemoteAddr(),
                         externalAccount == null ? "" : " for external account " + externalAccount);
             }
             return ResponseEntity.status(HttpStatus.CREATED).location(java.net.URI.create(accountUrl(request, profile, account)))
@@ -335,7 +392,7 @@ public final class AcmeController {
                 throw new AcmeProblem(AcmeError.MALFORMED, "The new key is the account's current key.");
             }
             if (!state.changeKey(signed.account, newKey, newThumbprint)) {
-                String holder = state.accountByKey(newThumbprint).map(other -> accountUrl(request, profile, other)).orElse(null);
+                String holder = state.accountByKey(signed.account.profile(), newThumbprint).map(other -> accountUrl(request, profile, other)).orElse(null);
                 throw new AcmeProblem(AcmeError.CONFLICT, "Another account has this key.", holder);
             }
             LOG.log(System.Logger.Level.INFO, "ACME account {0} changed its key", signed.account.id());
@@ -394,7 +451,7 @@ public final class AcmeController {
                     throw new AcmeProblem(AcmeError.REJECTED_IDENTIFIER, "Refused: " + value
                             + " is a single label; a server certificate names fully qualified DNS names (like www.example.com).");
                 }
-                Optional<String> refusal = this.profile.refusal(identifier);
+                Optional<String> refusal = served(profile).names().refusal(identifier);
                 if (refusal.isPresent()) {
                     throw new AcmeProblem(AcmeError.REJECTED_IDENTIFIER, "Refused: " + refusal.get() + ".");
                 }
@@ -499,7 +556,7 @@ public final class AcmeController {
             return withChallenge(current, authzId, challengeId, Status.PROCESSING, Optional.of(now), Optional.empty(), Optional.empty());
         };
         String keyAuthorization = AcmeJws.keyAuthorization(challengeOf(authorizationOf(order, authzId), challengeId).token(), AcmeState.key(account));
-        Optional<AcmeProblem> failure = validations.validate(() -> {
+        Optional<AcmeProblem> failure = served(account.profile()).validations().validate(() -> {
             Order claimedOrder = state.update(order, claim);
             if (!claimed[0]) {
                 return null;
@@ -509,7 +566,7 @@ public final class AcmeController {
             try {
                 // By the stored type, exhaustively: an unknown one (an old record, a typo) is no proof of anything.
                 return switch (challenge.type()) {
-                    case HTTP_01 -> http01.validate(authz.identifier().value(), challenge.token(), keyAuthorization);
+                    case HTTP_01 -> served(account.profile()).http01().validate(authz.identifier().value(), challenge.token(), keyAuthorization);
                     case DNS_01 -> dns01.validate(baseName(acme(authz.identifier())), keyAuthorization);
                     case TLS_ALPN_01 -> tlsAlpn01.validate(acme(authz.identifier()), keyAuthorization);
                     default -> throw new IllegalStateException("Unknown challenge type " + challenge.type());
@@ -591,7 +648,7 @@ public final class AcmeController {
             } catch (IOException | RuntimeException e) {
                 throw new AcmeProblem(AcmeError.BAD_CSR, "The csr is not a base64url DER PKCS#10 request.");
             }
-            AcmeOrderCheck check = new AcmeOrderCheck(this.profile, Set.copyOf(order.identifiers().stream().map(AcmeController::acme).toList()));
+            AcmeOrderCheck check = new AcmeOrderCheck(served(profile).names(), Set.copyOf(order.identifiers().stream().map(AcmeController::acme).toList()));
             Optional<String> refusal;
             try {
                 refusal = check.refusal(csr);
@@ -624,7 +681,7 @@ public final class AcmeController {
             try {
                 // The order's id as the transaction: a finalize taken over, or posted again after an outage, with
                 // the same CSR gets the certificate already issued for it (Enrollment's retransmission), not a second.
-                outcome = enrollments.enroll(new EnrollmentEndpoint(issuance, fenced), new EnrollmentRequest(csr,
+                outcome = enrollments.enroll(new EnrollmentEndpoint(served(profile).issuance(), fenced), new EnrollmentRequest(csr,
                         ENDPOINT + "/" + profile + " " + request.getRemoteAddr(), Optional.of(transactionId(order)), Optional.empty(),
                         Optional.of(requester(signed.account))));
             } catch (RuntimeException e) {
@@ -776,8 +833,10 @@ public final class AcmeController {
         String kid = jws.kid().orElseThrow(() -> new AcmeProblem(AcmeError.MALFORMED, "This request is signed with the account's kid."));
         String prefix = base(request, profile) + "/account/";
         Account account = kid.startsWith(prefix) ? state.account(kid.substring(prefix.length())).orElse(null) : null;
-        if (account == null) {
-            throw new AcmeProblem(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No such account.");
+        // An account is served by the profile it registered on alone: to another profile it does not exist, whatever
+        // URL its kid names, so an account of an open profile orders, reads and revokes nothing through a closed one.
+        if (account == null || !account.profile().equals(profile)) {
+            throw new AcmeProblem(AcmeError.ACCOUNT_DOES_NOT_EXIST, "No such account in ACME profile '" + profile + "'.");
         }
         verified(jws, AcmeState.key(account));
         if (account.status() != Status.VALID) {
@@ -789,8 +848,9 @@ public final class AcmeController {
 
     /** Whether the account lacks a binding that counts: none while one is required, or one whose key was withdrawn. */
     private boolean unbound(Account account) {
-        return account.externalAccount().isEmpty() ? settings.externalAccountRequired()
-                : externalAccounts.key(account.externalAccount().get()).isEmpty();
+        Served served = served(account.profile());
+        return account.externalAccount().isEmpty() ? served.settings().externalAccountRequired()
+                : served.externalAccounts().key(account.externalAccount().get()).isEmpty();
     }
 
     /**
@@ -798,11 +858,12 @@ public final class AcmeController {
      * key from the file, is what locks out the accounts registered without one, or bound with it.
      */
     private void refuseUnbound(Account account) {
-        if (account.externalAccount().isPresent() && externalAccounts.key(account.externalAccount().get()).isEmpty()) {
+        Served served = served(account.profile());
+        if (account.externalAccount().isPresent() && served.externalAccounts().key(account.externalAccount().get()).isEmpty()) {
             throw new AcmeProblem(AcmeError.UNAUTHORIZED, "The external account key this account was bound with was withdrawn;"
                     + " send newAccount again with an externalAccountBinding of a current key.");
         }
-        if (account.externalAccount().isEmpty() && settings.externalAccountRequired()) {
+        if (account.externalAccount().isEmpty() && served.settings().externalAccountRequired()) {
             throw new AcmeProblem(AcmeError.UNAUTHORIZED, "This server now requires external account binding (RFC 8555 section 7.3.4);"
                     + " send newAccount again with an externalAccountBinding.");
         }
@@ -974,7 +1035,7 @@ public final class AcmeController {
 
     /** Every answer carries a fresh nonce and the directory link; every refusal is a problem document. */
     private ResponseEntity<?> answer(HttpServletRequest request, String profile, Answer answer) {
-        if (settings.profile(profile).isEmpty()) {
+        if (!profiles.containsKey(profile)) {
             return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(PROBLEM).body(problemBody(new AcmeProblem(AcmeError.MALFORMED,
                     settings.enabled() ? "No such ACME profile." : "ACME is off (AppConfig:Acme:Enabled).")));
         }

@@ -25,8 +25,9 @@ import java.util.function.UnaryOperator;
 final class AcmeState {
 
     /**
-     * Accounts an installation keeps: registration may be open, and each account is a record kept
-     * until an operator deletes it, so a stranger must not be able to fill the store with them.
+     * Valid accounts each profile keeps: registration may be open, and each account is a record kept
+     * until an operator deletes it, so a stranger must not be able to fill the store with them. Per
+     * profile, so that filling an open profile does not lock the others out.
      */
     static final long MAX_ACCOUNTS = 10_000;
     /** Unexpired orders per account (certbot and lego make one per certificate, renewals included). */
@@ -61,12 +62,13 @@ final class AcmeState {
         return store.account(id);
     }
 
-    Optional<Account> accountByKey(String thumbprint) {
-        return store.accountByKey(thumbprint);
+    /** The profile's account with this key (a key may hold one account in each profile). */
+    Optional<Account> accountByKey(String profile, String thumbprint) {
+        return store.accountByKey(profile, thumbprint);
     }
 
-    long accounts() {
-        return store.accounts();
+    long accounts(String profile) {
+        return store.accounts(profile);
     }
 
     /** The new account, or the one that has its key already. */
@@ -100,7 +102,7 @@ final class AcmeState {
     Account bind(Account account, String externalAccount) {
         Account current = account;
         for (int i = 0; i < ATTEMPTS; i++) {
-            Account changed = new Account(current.id(), current.key(), current.thumbprint(), current.status(), current.contact(),
+            Account changed = new Account(current.id(), current.profile(), current.key(), current.thumbprint(), current.status(), current.contact(),
                     Optional.of(externalAccount), current.createdAt(), current.version());
             if (store.updateAccount(changed)) {
                 return store.account(account.id()).orElse(changed);

@@ -12,8 +12,9 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The MAC keys of external accounts (RFC 8555 section 7.3.4) for the {@code default} profile, read
- * once at start-up from {@code AppConfig:Acme:ExternalAccountKeysFile}: one key a line, its key
+ * The MAC keys of external accounts (RFC 8555 section 7.3.4) a profile's bindings are checked with, read
+ * once at start-up from the profile's keys file ({@code AppConfig:Acme:ExternalAccountKeysFile} or
+ * {@code AppConfig:Acme:Profiles:NAME:ExternalAccountKeysFile}): one key a line, its key
  * identifier, white space, the key in base64url (at least 32 bytes, for HS256); blank lines and
  * lines starting with {@code #} are skipped. A line that is neither stops start-up, named by its
  * number only, never its content.
@@ -33,12 +34,13 @@ final class ExternalAccountKeys {
         return new ExternalAccountKeys(Map.of());
     }
 
-    static ExternalAccountKeys load(Path file) {
+    /** @param setting the setting that named the file, for the message that stops start-up */
+    static ExternalAccountKeys load(Path file, String setting) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("AppConfig:Acme:ExternalAccountKeysFile: " + file + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new IllegalStateException(setting + ": " + file + " cannot be read (" + e.getClass().getSimpleName() + ")");
         }
         Map<String, byte[]> keys = new TreeMap<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -56,7 +58,7 @@ final class ExternalAccountKeys {
                 }
             }
             if (key == null || key.length < MIN_KEY_BYTES || keys.putIfAbsent(fields[0], key) != null) {
-                throw new IllegalStateException("AppConfig:Acme:ExternalAccountKeysFile: line " + (i + 1) + " of " + file
+                throw new IllegalStateException(setting + ": line " + (i + 1) + " of " + file
                         + " is not 'KEY-ID BASE64URL-KEY' with a key of " + MIN_KEY_BYTES + " bytes or more and a key id not used before");
             }
         }

@@ -7,7 +7,8 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /**
- * The one limit on challenge validations running at once on this node, HTTP-01, DNS-01 and TLS-ALPN-01 alike:
+ * The limit on one ACME profile's challenge validations running at once on this node, HTTP-01, DNS-01 and TLS-ALPN-01 alike
+ * (each profile has its own, so an open profile's slow names cannot keep another profile's challenges waiting):
  * each holds a request thread for up to 10 seconds (a DNS-01 hook also a process), and the same
  * Tomcat threads serve OCSP, SCEP and EST. When it is full the challenge stays {@code pending} and
  * the client is told {@code rateLimited} with {@code Retry-After} (RFC 8555 section 6.6), so it
@@ -15,15 +16,18 @@ import java.util.function.Supplier;
  */
 final class ValidationGate {
 
-    /** Validations at once per node. */
+    /** Validations at once per profile and node. */
     static final int LIMIT = 4;
     static final int RETRY_AFTER_SECONDS = 5;
     private final Semaphore permits;
     private final int limit;
+    /** The threads its validations' blocking calls run on ({@link BoundedCalls}). */
+    private final java.util.concurrent.ExecutorService calls;
 
     ValidationGate(int limit) {
         this.limit = limit;
         this.permits = new Semaphore(limit);
+        this.calls = BoundedCalls.threads(limit);
     }
 
     /** Runs the validation if a place is free; otherwise {@link Busy} and nothing runs. */
@@ -32,7 +36,7 @@ final class ValidationGate {
             throw new Busy(limit);
         }
         try {
-            return validation.get();
+            return BoundedCalls.on(calls, validation);
         } finally {
             permits.release();
         }
@@ -46,7 +50,7 @@ final class ValidationGate {
         Busy(int limit) {
             super(null, null, false, false);
             this.problem = new AcmeProblem(AcmeError.RATE_LIMITED,
-                    "This node is validating " + limit + " challenges already; post this challenge again in " + RETRY_AFTER_SECONDS + " seconds.");
+                    "This node is validating " + limit + " challenges of this profile already; post this challenge again in " + RETRY_AFTER_SECONDS + " seconds.");
         }
 
         AcmeProblem problem() {

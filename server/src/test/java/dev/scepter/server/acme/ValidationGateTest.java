@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Validations beyond the limit do not run: they are rateLimited, and run again once a place is free. */
+/**
+ * Validations beyond the limit do not run: they are rateLimited, and run again once a place is free.
+ * Each profile's gate has its own places and its own threads for blocking calls.
+ */
 class ValidationGateTest {
 
     @Test
@@ -44,6 +47,41 @@ class ValidationGateTest {
             })).isEmpty();
             assertThat(ran).hasValue(1);
         } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void aGateFullWithSlowValidationsAndCallsLeavesAnotherGateFree() throws Exception {
+        ValidationGate open = new ValidationGate(1);
+        ValidationGate closed = new ValidationGate(1);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(1);
+        try {
+            // The open profile's one validation holds its place, and both of its gate's call threads with calls that hang.
+            Future<?> slow = threads.submit(() -> open.validate(() -> {
+                for (int i = 0; i < 2; i++) {
+                    BoundedCalls.start(() -> release.await(10, TimeUnit.SECONDS));
+                }
+                assertThatThrownBy(() -> BoundedCalls.start(() -> 1)).as("its threads are all busy")
+                        .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+                return hold(running, release);
+            }));
+            assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> open.validate(Optional::empty)).isInstanceOf(ValidationGate.Busy.class);
+
+            assertThat(closed.validate(() -> {
+                try {
+                    return BoundedCalls.within(() -> Optional.<dev.scepter.protocol.acme.AcmeProblem>empty(), java.time.Duration.ofSeconds(5));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            })).as("the other profile validates, its calls on threads of its own").isEmpty();
+            release.countDown();
+            slow.get(5, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
             threads.shutdownNow();
         }
     }

@@ -13,19 +13,19 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * {@link AcmeStore} on the {@code acme_*} tables (migration V8). Each call is one statement, so
- * each is atomic on its own: a key's uniqueness is the {@code thumbprint} constraint, a nonce is
+ * {@link AcmeStore} on the {@code acme_*} tables (migrations V8, V9). Each call is one statement, so
+ * each is atomic on its own: a key's uniqueness within a profile is the {@code (profile, thumbprint)} constraint, a nonce is
  * used by the one INSERT of its hash (a second one violates the primary key), the nonce key is
  * kept by an INSERT only the first node's succeeds, and an order or account is replaced by an
  * UPDATE conditional on the version it was read with.
  */
 public final class JdbcAcmeStore implements AcmeStore {
 
-    private static final String ACCOUNT_COLUMNS = "id, thumbprint, jwk, status, contact, external_account, created_at, version";
-    private static final String INSERT_ACCOUNT = "insert into acme_account (" + ACCOUNT_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, 0)";
+    private static final String ACCOUNT_COLUMNS = "id, profile, thumbprint, jwk, status, contact, external_account, created_at, version";
+    private static final String INSERT_ACCOUNT = "insert into acme_account (" + ACCOUNT_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, 0)";
     private static final String ACCOUNT_BY_ID = "select " + ACCOUNT_COLUMNS + " from acme_account where id = ?";
-    private static final String ACCOUNT_BY_KEY = "select " + ACCOUNT_COLUMNS + " from acme_account where thumbprint = ?";
-    private static final String COUNT_ACCOUNTS = "select count(*) from acme_account where status = 'valid'";
+    private static final String ACCOUNT_BY_KEY = "select " + ACCOUNT_COLUMNS + " from acme_account where profile = ? and thumbprint = ?";
+    private static final String COUNT_ACCOUNTS = "select count(*) from acme_account where profile = ? and status = 'valid'";
     private static final String UPDATE_ACCOUNT = "update acme_account set status = ?, contact = ?, external_account = coalesce(?, external_account), version = version + 1"
             + " where id = ? and version = ?";
     private static final String CHANGE_KEY = "update acme_account set jwk = ?, thumbprint = ?, version = version + 1"
@@ -58,18 +58,19 @@ public final class JdbcAcmeStore implements AcmeStore {
         try {
             sql.update(INSERT_ACCOUNT, statement -> {
                 statement.setString(1, account.id());
-                statement.setString(2, account.thumbprint());
-                statement.setString(3, account.key());
-                statement.setString(4, account.status().wire());
-                statement.setString(5, String.join("\n", account.contact()));
-                statement.setString(6, account.externalAccount().orElse(null));
-                Sql.setInstant(statement, 7, account.createdAt());
+                statement.setString(2, account.profile());
+                statement.setString(3, account.thumbprint());
+                statement.setString(4, account.key());
+                statement.setString(5, account.status().wire());
+                statement.setString(6, String.join("\n", account.contact()));
+                statement.setString(7, account.externalAccount().orElse(null));
+                Sql.setInstant(statement, 8, account.createdAt());
             });
-            return new Account(account.id(), account.key(), account.thumbprint(), account.status(), account.contact(),
+            return new Account(account.id(), account.profile(), account.key(), account.thumbprint(), account.status(), account.contact(),
                     account.externalAccount(), account.createdAt(), 0);
         } catch (SQLException e) {
             if (Sql.isUniqueViolation(e)) {
-                Optional<Account> holder = accountByKey(account.thumbprint());
+                Optional<Account> holder = accountByKey(account.profile(), account.thumbprint());
                 if (holder.isPresent()) {
                     return holder.get();
                 }
@@ -84,13 +85,16 @@ public final class JdbcAcmeStore implements AcmeStore {
     }
 
     @Override
-    public Optional<Account> accountByKey(String thumbprint) {
-        return sql.queryOne(ACCOUNT_BY_KEY, statement -> statement.setString(1, thumbprint), JdbcAcmeStore::account);
+    public Optional<Account> accountByKey(String profile, String thumbprint) {
+        return sql.queryOne(ACCOUNT_BY_KEY, statement -> {
+            statement.setString(1, profile);
+            statement.setString(2, thumbprint);
+        }, JdbcAcmeStore::account);
     }
 
     @Override
-    public long accounts() {
-        return sql.queryOne(COUNT_ACCOUNTS, statement -> { }, row -> row.getLong(1)).orElse(0L);
+    public long accounts(String profile) {
+        return sql.queryOne(COUNT_ACCOUNTS, statement -> statement.setString(1, profile), row -> row.getLong(1)).orElse(0L);
     }
 
     @Override
@@ -248,7 +252,7 @@ public final class JdbcAcmeStore implements AcmeStore {
 
     private static Account account(ResultSet row) throws SQLException {
         String contact = row.getString("contact");
-        return new Account(row.getString("id"), row.getString("jwk"), row.getString("thumbprint"), Status.ofWire(row.getString("status")),
+        return new Account(row.getString("id"), row.getString("profile"), row.getString("jwk"), row.getString("thumbprint"), Status.ofWire(row.getString("status")),
                 contact.isEmpty() ? List.of() : Arrays.asList(contact.split("\n")), Optional.ofNullable(row.getString("external_account")),
                 Sql.getInstant(row, "created_at"), row.getLong("version"));
     }

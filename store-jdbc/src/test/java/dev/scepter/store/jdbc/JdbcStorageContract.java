@@ -68,6 +68,36 @@ public abstract class JdbcStorageContract extends StorageContract {
     }
 
     @Test
+    void anAcmeAccountMadeBeforeProfilesIsTheDefaultProfilesAfterTheMigration() throws Exception {
+        String[] database = unmigratedDatabase();
+        org.flywaydb.core.Flyway.configure().dataSource(database[0], database[1], database[2]).locations("classpath:db/migration")
+                .javaMigrations(new V7__Thumbprint()).target("8").load().migrate();
+        try (Connection connection = java.sql.DriverManager.getConnection(database[0], database[1], database[2]);
+                PreparedStatement insert = connection.prepareStatement("insert into acme_account (id, thumbprint, jwk, status, contact,"
+                        + " external_account, created_at, version) values ('old-1', 'old-thumb', '{}', 'valid', 'mailto:old@example.com', null, ?, 3)")) {
+            insert.setObject(1, OffsetDateTime.parse("2026-01-02T03:04:05Z"));
+            insert.executeUpdate();
+        }
+
+        try (JdbcStorage upgraded = JdbcStorage.connect(database[0], database[1], database[2])) {
+            var acme = upgraded.acmeStore();
+            assertThat(acme.accountByKey("default", "old-thumb")).hasValueSatisfying(account -> {
+                assertThat(account.id()).isEqualTo("old-1");
+                assertThat(account.profile()).isEqualTo("default");
+                assertThat(account.contact()).containsExactly("mailto:old@example.com");
+                assertThat(account.version()).isEqualTo(3);
+            });
+            assertThat(acme.accounts("default")).isEqualTo(1);
+            assertThat(acme.accountByKey("lab", "old-thumb")).isEmpty();
+            // The key is unique per profile now: the same key makes an account of its own in another profile.
+            var lab = acme.createAccount(new dev.scepter.authority.store.AcmeStore.Account("new-1", "lab", "{}", "old-thumb",
+                    dev.scepter.authority.store.AcmeStore.Status.VALID, java.util.List.of(), java.util.Optional.empty(), Instant.parse("2026-12-07T12:00:00Z"), 0));
+            assertThat(lab.id()).isEqualTo("new-1");
+            assertThat(acme.accountByKey("default", "old-thumb")).hasValueSatisfying(account -> assertThat(account.id()).isEqualTo("old-1"));
+        }
+    }
+
+    @Test
     void eachBindingKindIsStoredAsTheValueRowsHaveHeldSinceTheFirstSchema() throws Exception {
         // Rows written by earlier versions must stay readable, so a kind's stored value never changes.
         Map<DirectoryObjectType, String> stored = Map.of(
