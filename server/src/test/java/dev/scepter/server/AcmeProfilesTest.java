@@ -380,6 +380,8 @@ class AcmeProfilesTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(directory.statusCode()).as(profile).isEqualTo(404);
             assertThat(directory.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+            // The problem document's status is the HTTP status (RFC 9457 section 3.1.2), not malformed's 400.
+            assertThat(directory.body()).as(profile).contains("\"status\":404").contains("No such ACME profile.");
         }
         Client lab = new Client("lab").registered();
         HttpResponse<String> refused = lab.post(under("nope", lab.url("newOrder")), order("www.lab.localhost"));

@@ -1036,7 +1036,7 @@ public final class AcmeController {
     /** Every answer carries a fresh nonce and the directory link; every refusal is a problem document. */
     private ResponseEntity<?> answer(HttpServletRequest request, String profile, Answer answer) {
         if (!profiles.containsKey(profile)) {
-            return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(PROBLEM).body(problemBody(new AcmeProblem(AcmeError.MALFORMED,
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(PROBLEM).body(problemBody(new AcmeProblem(AcmeError.NOT_FOUND,
                     settings.enabled() ? "No such ACME profile." : "ACME is off (AppConfig:Acme:Enabled).")));
         }
         ResponseEntity<?> response;
