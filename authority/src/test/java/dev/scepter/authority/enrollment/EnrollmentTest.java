@@ -155,6 +155,41 @@ class EnrollmentTest {
         assertThat(audit.events.get(1).target()).startsWith(api.record().serialHex());
     }
 
+    /** A store that commits the audit line with its certificate: the line is appended once, by the store. */
+    @Test
+    void anIssuanceCommittedWithItsAuditLineIsAuditedOnce() throws Exception {
+        store.sharedTrail = audit;
+        PKCS10CertificationRequest csr = Csrs.forKey(device).subject("CN=together").challenge("s3cret").build();
+        EnrollmentOutcome.Issued issued = (EnrollmentOutcome.Issued) enrollment.enroll(staticEndpoint, request(csr));
+        enrollment.enroll(staticEndpoint, request(csr));
+
+        assertThat(audit.events).as("one line, written with the record; none for the retransmission").hasSize(1);
+        assertThat(audit.events.get(0).action()).isEqualTo("certificate.issue");
+        assertThat(audit.events.get(0).target()).isEqualTo(issued.record().serialHex() + " subject \"CN=together\"");
+    }
+
+    /**
+     * A write of the certificate and its audit line that fails after the CA signed leaves neither
+     * (one transaction), and the one-time challenge that let the request through stays used: the
+     * write was attempted, and a store that failed may have committed it.
+     */
+    @Test
+    void aFailedWriteAfterSigningLeavesNeitherTheCertificateNorItsAuditLine() throws Exception {
+        store.sharedTrail = audit;
+        OneTimeChallengesTest.MemoryStore challengeStore = new OneTimeChallengesTest.MemoryStore();
+        OneTimeChallenges oneTime = new OneTimeChallenges(challengeStore, new InMemoryAuditLog(), Clock.systemUTC(), new SecureRandom());
+        String challenge = oneTime.mint("ci", Optional.empty(), Duration.ofMinutes(60)).value();
+        store.failRecordsWith = new dev.scepter.authority.store.StoreUnavailableException("the database went away", null);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> enrollment.enroll(oneTimeEndpoint(oneTime),
+                request(Csrs.forKey(device).subject("CN=half").challenge(challenge).build())))
+                .isInstanceOf(dev.scepter.authority.store.StoreUnavailableException.class);
+
+        assertThat(store.recorded()).isEmpty();
+        assertThat(audit.events).isEmpty();
+        assertThat(challengeStore.used).as("the write was attempted: stays used").hasSize(1);
+    }
+
     @Test
     void aValidityRequestedInMicrosoftsNameValuePairsShortensTheCertificate() throws Exception {
         PKCS10CertificationRequest csr = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(

@@ -16,7 +16,8 @@ import javax.sql.DataSource;
 
 /**
  * The little JDBC the adapters need: one statement per call, each on its own pooled connection
- * in auto-commit, so a call that returns has committed. Checked {@link SQLException}s become
+ * in auto-commit, so a call that returns has committed; or several in one transaction
+ * ({@link #inTransaction}). Checked {@link SQLException}s become
  * {@link StorageException}s; the SQLSTATE stays on the cause.
  */
 final class Sql {
@@ -34,6 +35,12 @@ final class Sql {
         T map(ResultSet row) throws SQLException;
     }
 
+    /** Statements run in one transaction on one connection ({@link #inTransaction}). */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
     private final DataSource dataSource;
 
     Sql(DataSource dataSource) {
@@ -46,6 +53,33 @@ final class Sql {
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             binder.bind(statement);
             return statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it: one commit for several statements, so
+     * all of them or none are kept. Anything {@code work} throws rolls the whole transaction back
+     * (a savepoint inside it is the way to give up one statement and keep the rest); so does a
+     * commit that fails, whose outcome the caller then cannot know.
+     */
+    <T> T inTransaction(Work<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailed) {
+                    e.addSuppressed(rollbackFailed);
+                }
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
         }
     }
 
