@@ -19,7 +19,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  *
  * <p>A check the chosen provider does not pass is made again with BouncyCastle, which alone
  * decided before, so exactly the signatures it accepted are accepted: it takes a PKCS#1 DigestInfo
- * without the NULL parameters that some signers leave out (the JDK only from 17.0.11 and 21.0.3 on,
+ * without the NULL parameters that some signers leave out (the JDK only since JDK-8320597,
  * AWS-LC not at all), RSA keys the JDK refuses (under 512 bits), and algorithm names the JDK
  * does not know (RSASSA-PSS as BouncyCastle names it, MD2). Only requests that would fail pay for
  * the second check.

@@ -69,7 +69,7 @@ class SignatureChecksTest {
 
     /**
      * A PKCS#1 DigestInfo without the NULL parameters (some signers leave them out): AWS-LC and
-     * JDKs before 17.0.11 refuse it, BouncyCastle accepted it, and it is still accepted.
+     * JDKs without JDK-8320597 refuse it, BouncyCastle accepted it, and it is still accepted.
      */
     @Test
     void aDigestInfoWithoutItsNullParametersIsStillAcceptedWithEitherChoice() throws Exception {
