@@ -1,5 +1,6 @@
 package dev.scepter.store.jdbc;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -60,25 +61,64 @@ final class Sql {
      * Runs {@code work} in one transaction and commits it: one commit for several statements, so
      * all of them or none are kept. Anything {@code work} throws rolls the whole transaction back
      * (a savepoint inside it is the way to give up one statement and keep the rest); so does a
-     * commit that fails, whose outcome the caller then cannot know.
+     * commit that fails, whose outcome the caller then cannot know. The exception thrown is the
+     * first one; a failed rollback or reset is added to it as suppressed.
      */
     <T> T inTransaction(Work<T> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
+            T result;
             try {
-                T result = work.run(connection);
+                result = work.run(connection);
                 connection.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
                 try {
                     connection.rollback();
                 } catch (SQLException rollbackFailed) {
                     e.addSuppressed(rollbackFailed);
+                    // Turning auto-commit back on would commit whatever the failed rollback left
+                    // (JDBC commits an open transaction there): the connection goes instead.
+                    discard(connection, e);
+                    throw e;
                 }
+                restore(connection, autoCommit, e);
                 throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
+            }
+            // Committed: a failed reset must not tell the caller the write failed.
+            restore(connection, autoCommit, null);
+            return result;
+        }
+    }
+
+    /** Gives the connection its auto-commit back after a commit or rollback, or discards it. */
+    private void restore(Connection connection, boolean autoCommit, Exception failure) {
+        try {
+            connection.setAutoCommit(autoCommit);
+        } catch (SQLException resetFailed) {
+            if (failure != null) {
+                failure.addSuppressed(resetFailed);
+            }
+            discard(connection, failure);
+        }
+    }
+
+    /**
+     * Closes the physical connection, which ends any transaction left on it without a commit
+     * (H2 and PostgreSQL roll back a session that closes), rather than giving it back to the pool
+     * in an unknown state. HikariCP's own close would try the rollback again and, if that failed
+     * too, keep a connection it does not see as broken (an H2 error is not SQLSTATE class 08).
+     */
+    private void discard(Connection connection, Exception failure) {
+        try {
+            if (dataSource.isWrapperFor(HikariDataSource.class)) {
+                dataSource.unwrap(HikariDataSource.class).evictConnection(connection);
+            } else {
+                connection.abort(Runnable::run);
+            }
+        } catch (SQLException | RuntimeException discardFailed) {
+            if (failure != null) {
+                failure.addSuppressed(discardFailed);
             }
         }
     }
