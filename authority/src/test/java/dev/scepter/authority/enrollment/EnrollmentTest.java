@@ -169,12 +169,12 @@ class EnrollmentTest {
     }
 
     /**
-     * A write of the certificate and its audit line that fails after the CA signed leaves neither
-     * (one transaction), and the one-time challenge that let the request through stays used: the
-     * write was attempted, and a store that failed may have committed it.
+     * A write that fails after the CA signed, before anything is kept, audits nothing, and the
+     * one-time challenge that let the request through stays used: the write was attempted, and a
+     * store that failed may have committed it.
      */
     @Test
-    void aFailedWriteAfterSigningLeavesNeitherTheCertificateNorItsAuditLine() throws Exception {
+    void aWriteThatFailsAfterSigningAuditsNothingAndKeepsTheOneTimeChallengeUsed() throws Exception {
         store.sharedTrail = audit;
         OneTimeChallengesTest.MemoryStore challengeStore = new OneTimeChallengesTest.MemoryStore();
         OneTimeChallenges oneTime = new OneTimeChallenges(challengeStore, new InMemoryAuditLog(), Clock.systemUTC(), new SecureRandom());
@@ -188,6 +188,44 @@ class EnrollmentTest {
         assertThat(store.recorded()).isEmpty();
         assertThat(audit.events).isEmpty();
         assertThat(challengeStore.used).as("the write was attempted: stays used").hasSize(1);
+    }
+
+    /**
+     * One transaction: a write whose commit went through but whose answer was lost fails the
+     * request, yet the certificate it kept has its audit line, committed with it, once. Before,
+     * the line was appended only after the record returned, so this certificate had none.
+     */
+    @Test
+    void aCommitWhoseAnswerWasLostKeepsTheCertificateWithItsAuditLine() throws Exception {
+        store.sharedTrail = audit;
+        store.failAfterRecordingWith = new dev.scepter.authority.store.StoreUnavailableException("the answer was lost", null);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> enrollment.enroll(staticEndpoint,
+                request(Csrs.forKey(device).subject("CN=lost-answer").challenge("s3cret").build())))
+                .isInstanceOf(dev.scepter.authority.store.StoreUnavailableException.class);
+
+        assertThat(store.recorded()).hasSize(1);
+        assertThat(audit.events).as("the line committed with the certificate, and no second one").hasSize(1);
+        assertThat(audit.events.get(0).action()).isEqualTo("certificate.issue");
+        assertThat(audit.events.get(0).target())
+                .isEqualTo(store.recorded().get(0).serialHex() + " subject \"CN=lost-answer\"");
+    }
+
+    /**
+     * A store sharing the trail's database that refuses the line (rolled back alone, the
+     * certificate kept) answers false, and the enrollment then appends the line itself, once.
+     */
+    @Test
+    void aLineTheStoreRefusedIsAppendedOnceByTheEnrollment() throws Exception {
+        store.sharedTrail = audit;
+        store.refuseAuditLines = true;
+
+        EnrollmentOutcome.Issued issued = (EnrollmentOutcome.Issued) enrollment.enroll(staticEndpoint,
+                request(Csrs.forKey(device).subject("CN=refused-line").challenge("s3cret").build()));
+
+        assertThat(store.recorded()).hasSize(1);
+        assertThat(audit.events).as("appended by the enrollment, once").hasSize(1);
+        assertThat(audit.events.get(0).target()).isEqualTo(issued.record().serialHex() + " subject \"CN=refused-line\"");
     }
 
     @Test
