@@ -1,5 +1,7 @@
 package dev.scepter.authority;
 
+import dev.scepter.authority.audit.AuditEvent;
+import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.authority.store.Revocation;
@@ -37,6 +39,34 @@ public final class InMemoryCertificateStore implements CertificateStore {
     public volatile RuntimeException failRecordsWith;
     /** While set, every write of a certificate is kept and then fails with it (a commit whose answer was lost). */
     public volatile RuntimeException failAfterRecordingWith;
+
+    /**
+     * While set, {@link #recordWithAudit} appends the event to this trail with the certificate, as
+     * a database that keeps both does (in one transaction): nothing of it when the record fails.
+     */
+    public volatile InMemoryAuditLog sharedTrail;
+    /**
+     * While set with {@link #sharedTrail}, the trail's table refuses the line (a subject longer than
+     * its column): the certificate is kept alone and {@link #recordWithAudit} answers false.
+     */
+    public volatile boolean refuseAuditLines;
+
+    @Override
+    public synchronized boolean recordWithAudit(IssuedCertificate certificate, AuditEvent issuance, AuditLog trail) {
+        if (sharedTrail == null || trail != sharedTrail || refuseAuditLines) {
+            record(certificate);
+            return false;
+        }
+        try {
+            record(certificate);
+        } finally {
+            // A commit whose answer was lost (failAfterRecordingWith) committed both.
+            if (records.containsKey(certificate.serialNumber()) && records.get(certificate.serialNumber()) == certificate) {
+                sharedTrail.append(issuance);
+            }
+        }
+        return true;
+    }
 
     @Override
     public synchronized void record(IssuedCertificate certificate) {

@@ -22,6 +22,7 @@ import dev.scepter.protocol.ocsp.OcspRequestDecoder;
 import dev.scepter.protocol.ocsp.OcspResponseEncoder;
 import dev.scepter.protocol.ocsp.SingleAnswer;
 import dev.scepter.protocol.crypto.CryptoProviders;
+import dev.scepter.protocol.csr.CertificationRequests;
 import dev.scepter.protocol.scep.CmsSigner;
 import dev.scepter.protocol.scep.CertRepEncoder;
 import dev.scepter.protocol.scep.KeyTransportDecryptor;
@@ -96,8 +97,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *     HTTP layer are not in it (the harness measures those).
  * <li>SCEP with a CA key of {@code caKeySize} bits: a PKCSReq decoded (signature checked) and its
  *     envelope decrypted with the CA key ({@link #scepDecode}), a certificate issued for its CSR
- *     ({@link #issue}), and the CertRep SUCCESS encoded, encrypted for the client and signed
- *     ({@link #encode}).
+ *     ({@link #issue}), the CSR's self-signature checked ({@link #csrSelfSignature}), and the CertRep
+ *     SUCCESS encoded, encrypted for the client and signed ({@link #encode}).
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -296,6 +297,15 @@ public class HotPaths {
             throw new IllegalStateException("the benchmark's requests are signed right");
         }
         return message.decryptCertificationRequest(scep.decryptor);
+    }
+
+    /** The proof of possession every enrollment checks: the CSR's self-signature, with the client's RSA-2048 key. */
+    @Benchmark
+    public boolean csrSelfSignature(Providers providers, Scep scep, Turn turn) {
+        if (!CertificationRequests.isSelfSignatureValid(scep.csrs.get(turn.next(SCEP_REQUESTS)))) {
+            throw new IllegalStateException("the benchmark's requests are signed right");
+        }
+        return true;
     }
 
     @Benchmark

@@ -318,9 +318,13 @@ public final class Enrollment {
             Optional<Revocation> hold = endpoint.notifier().holdsDelivery()
                     ? Optional.of(Revocation.deliveryHold(clock.instant()))
                     : Optional.empty();
+            AuditEvent issuance = issuance(endpoint, request, record, renewing);
             write.attempted = true;
+            boolean audited;
             try {
-                store.record(record.withRevocation(hold));
+                // One commit for the certificate and its audit line where the trail shares the store's
+                // database (docs/performance.md, SCEP): the line is never committed without the certificate.
+                audited = store.recordWithAudit(record.withRevocation(hold), issuance, audit);
             } catch (SerialNumberCollisionException e) {
                 // The store refused the row, so nothing of this request was committed.
                 write.attempted = false;
@@ -329,19 +333,22 @@ public final class Enrollment {
                 }
                 throw e;
             }
-            return delivered(endpoint, request, record, certificate, renewing, hold);
+            return delivered(endpoint, request, record, certificate, hold, audited ? Optional.empty() : Optional.of(issuance));
         }
     }
 
-    /** After the record is committed: listeners, audit, then the MDM decides whether the certificate leaves. */
+    /**
+     * After the record is committed: listeners, the audit line unless it was committed with the
+     * record, then the MDM decides whether the certificate leaves.
+     */
     private EnrollmentOutcome delivered(EnrollmentEndpoint endpoint, EnrollmentRequest request, IssuedCertificate record,
-            X509CertificateHolder certificate, Optional<IssuedCertificate> renewing, Optional<Revocation> hold) {
+            X509CertificateHolder certificate, Optional<Revocation> hold, Optional<AuditEvent> unaudited) {
         listeners.forEach(listener -> listener.accept(record));
         hold.ifPresent(onHold -> {
             RevokedCertificate held = new RevokedCertificate(record.serialNumber(), onHold);
             revocationListeners.forEach(listener -> listener.accept(held));
         });
-        audit(endpoint, request, record, renewing);
+        unaudited.ifPresent(this::append);
         LOG.log(System.Logger.Level.INFO, "Issued a certificate with serial number {0} on endpoint {1} for subject \"{2}\", transaction {3}",
                 record.serialHex(), endpoint.name(), record.subject(), request.transactionId().orElse("-"));
         Optional<String> deliveryRefused = Notifications.issued(endpoint, request, certificate);
@@ -389,18 +396,24 @@ public final class Enrollment {
     }
 
     /**
-     * Appends the issuance to the audit trail: who (the API token, or the endpoint whose challenge
-     * vouched for the request, and the client's address), the serial and the subject. The
-     * certificate is recorded already, with the same facts, and its client waits for it: a trail
-     * that cannot be written now is logged in full, not turned into a failed enrollment.
+     * The issuance's audit event: who (the API token, or the endpoint whose challenge vouched for
+     * the request, and the client's address), the serial and the subject.
      */
-    private void audit(EnrollmentEndpoint endpoint, EnrollmentRequest request, IssuedCertificate record,
+    private AuditEvent issuance(EnrollmentEndpoint endpoint, EnrollmentRequest request, IssuedCertificate record,
             Optional<IssuedCertificate> renewing) {
         String actor = request.actor().orElse("endpoint " + endpoint.name() + " (" + request.requester() + ")");
         String target = record.serialHex() + " subject \"" + record.subject() + "\""
                 + renewing.map(previous -> " renewing " + previous.serialHex()).orElse("");
-        AuditEvent event = new AuditEvent(clock.instant(), actor, renewing.isPresent() ? "certificate.renew" : "certificate.issue", target,
+        return new AuditEvent(clock.instant(), actor, renewing.isPresent() ? "certificate.renew" : "certificate.issue", target,
                 "success");
+    }
+
+    /**
+     * Appends an issuance the store did not commit with its certificate. The certificate is
+     * recorded already, with the same facts, and its client waits for it: a trail that cannot be
+     * written now is logged in full, not turned into a failed enrollment.
+     */
+    private void append(AuditEvent event) {
         try {
             audit.append(event);
         } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package dev.scepter.authority.store;
 
+import dev.scepter.authority.audit.AuditEvent;
+import dev.scepter.authority.audit.AuditLog;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +21,22 @@ public interface CertificateStore {
      * @throws SerialNumberCollisionException when {@code (issuer, serialNumber)} is already recorded
      */
     void record(IssuedCertificate certificate);
+
+    /**
+     * Records a certificate as {@link #record} does and, when {@code trail} keeps its events in
+     * the same database as this store, appends the audit event of its issuance in the same
+     * transaction: one commit for both, and the event never without the certificate. An event the
+     * trail cannot take (a value too long for it) does not cost the certificate its record: it is
+     * left out, and the caller appends it as for a trail elsewhere.
+     *
+     * @return whether {@code issuance} was appended with the certificate; when not, the caller
+     *         appends it to {@code trail} itself
+     * @throws SerialNumberCollisionException as {@link #record}; neither is committed then
+     */
+    default boolean recordWithAudit(IssuedCertificate certificate, AuditEvent issuance, AuditLog trail) {
+        record(certificate);
+        return false;
+    }
 
     /** The certificate with this serial from this issuer, if recorded. */
     Optional<IssuedCertificate> find(String issuer, BigInteger serialNumber);

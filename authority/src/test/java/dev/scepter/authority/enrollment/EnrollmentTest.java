@@ -155,6 +155,79 @@ class EnrollmentTest {
         assertThat(audit.events.get(1).target()).startsWith(api.record().serialHex());
     }
 
+    /** A store that commits the audit line with its certificate: the line is appended once, by the store. */
+    @Test
+    void anIssuanceCommittedWithItsAuditLineIsAuditedOnce() throws Exception {
+        store.sharedTrail = audit;
+        PKCS10CertificationRequest csr = Csrs.forKey(device).subject("CN=together").challenge("s3cret").build();
+        EnrollmentOutcome.Issued issued = (EnrollmentOutcome.Issued) enrollment.enroll(staticEndpoint, request(csr));
+        enrollment.enroll(staticEndpoint, request(csr));
+
+        assertThat(audit.events).as("one line, written with the record; none for the retransmission").hasSize(1);
+        assertThat(audit.events.get(0).action()).isEqualTo("certificate.issue");
+        assertThat(audit.events.get(0).target()).isEqualTo(issued.record().serialHex() + " subject \"CN=together\"");
+    }
+
+    /**
+     * A write that fails after the CA signed, before anything is kept, audits nothing, and the
+     * one-time challenge that let the request through stays used: the write was attempted, and a
+     * store that failed may have committed it.
+     */
+    @Test
+    void aWriteThatFailsAfterSigningAuditsNothingAndKeepsTheOneTimeChallengeUsed() throws Exception {
+        store.sharedTrail = audit;
+        OneTimeChallengesTest.MemoryStore challengeStore = new OneTimeChallengesTest.MemoryStore();
+        OneTimeChallenges oneTime = new OneTimeChallenges(challengeStore, new InMemoryAuditLog(), Clock.systemUTC(), new SecureRandom());
+        String challenge = oneTime.mint("ci", Optional.empty(), Duration.ofMinutes(60)).value();
+        store.failRecordsWith = new dev.scepter.authority.store.StoreUnavailableException("the database went away", null);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> enrollment.enroll(oneTimeEndpoint(oneTime),
+                request(Csrs.forKey(device).subject("CN=half").challenge(challenge).build())))
+                .isInstanceOf(dev.scepter.authority.store.StoreUnavailableException.class);
+
+        assertThat(store.recorded()).isEmpty();
+        assertThat(audit.events).isEmpty();
+        assertThat(challengeStore.used).as("the write was attempted: stays used").hasSize(1);
+    }
+
+    /**
+     * One transaction: a write whose commit went through but whose answer was lost fails the
+     * request, yet the certificate it kept has its audit line, committed with it, once. Before,
+     * the line was appended only after the record returned, so this certificate had none.
+     */
+    @Test
+    void aCommitWhoseAnswerWasLostKeepsTheCertificateWithItsAuditLine() throws Exception {
+        store.sharedTrail = audit;
+        store.failAfterRecordingWith = new dev.scepter.authority.store.StoreUnavailableException("the answer was lost", null);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> enrollment.enroll(staticEndpoint,
+                request(Csrs.forKey(device).subject("CN=lost-answer").challenge("s3cret").build())))
+                .isInstanceOf(dev.scepter.authority.store.StoreUnavailableException.class);
+
+        assertThat(store.recorded()).hasSize(1);
+        assertThat(audit.events).as("the line committed with the certificate, and no second one").hasSize(1);
+        assertThat(audit.events.get(0).action()).isEqualTo("certificate.issue");
+        assertThat(audit.events.get(0).target())
+                .isEqualTo(store.recorded().get(0).serialHex() + " subject \"CN=lost-answer\"");
+    }
+
+    /**
+     * A store sharing the trail's database that refuses the line (rolled back alone, the
+     * certificate kept) answers false, and the enrollment then appends the line itself, once.
+     */
+    @Test
+    void aLineTheStoreRefusedIsAppendedOnceByTheEnrollment() throws Exception {
+        store.sharedTrail = audit;
+        store.refuseAuditLines = true;
+
+        EnrollmentOutcome.Issued issued = (EnrollmentOutcome.Issued) enrollment.enroll(staticEndpoint,
+                request(Csrs.forKey(device).subject("CN=refused-line").challenge("s3cret").build()));
+
+        assertThat(store.recorded()).hasSize(1);
+        assertThat(audit.events).as("appended by the enrollment, once").hasSize(1);
+        assertThat(audit.events.get(0).target()).isEqualTo(issued.record().serialHex() + " subject \"CN=refused-line\"");
+    }
+
     @Test
     void aValidityRequestedInMicrosoftsNameValuePairsShortensTheCertificate() throws Exception {
         PKCS10CertificationRequest csr = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(

@@ -1,5 +1,7 @@
 package dev.scepter.store.jdbc;
 
+import dev.scepter.authority.audit.AuditEvent;
+import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.store.CertificateStore;
 import dev.scepter.authority.store.IssuedCertificate;
 import dev.scepter.authority.store.Revocation;
@@ -10,7 +12,9 @@ import dev.scepter.authority.store.SearchQuery;
 import dev.scepter.authority.store.SerialNumberCollisionException;
 import dev.scepter.authority.store.StoreUnavailableException;
 import java.math.BigInteger;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -62,10 +66,12 @@ public final class JdbcCertificateStore implements CertificateStore {
     private static final String RECORDED_PAGE = "select " + IssuedCertificateRow.COLUMNS + ", issued_at from issued_certificate"
             + " where issuer = ? and serial_number > ? order by serial_number fetch first ? rows only";
 
+    private final DataSource dataSource;
     private final Sql sql;
     private final CertificateSearch search;
 
     public JdbcCertificateStore(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.sql = new Sql(dataSource);
         this.search = new CertificateSearch(sql);
     }
@@ -75,6 +81,50 @@ public final class JdbcCertificateStore implements CertificateStore {
         Sql.Binder row = IssuedCertificateRow.insertBinder(certificate);
         try {
             sql.update(IssuedCertificateRow.INSERT, row);
+        } catch (SQLException e) {
+            if (Sql.isUniqueViolation(e)) {
+                throw new SerialNumberCollisionException(certificate.serialNumber(), e);
+            }
+            throw unavailableOr(Sql.failed(IssuedCertificateRow.INSERT, e));
+        } catch (StorageException e) {
+            throw unavailableOr(e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here one transaction, when {@code trail} is the {@link JdbcAuditLog} on this store's
+     * database: H2 writes its file once a commit (docs/performance.md, SCEP), PostgreSQL flushes its
+     * WAL once. The event's insert runs after a savepoint, so an event the {@code audit_event} table
+     * refuses (a target longer than its column) is rolled back alone and the certificate commits.
+     */
+    @Override
+    public boolean recordWithAudit(IssuedCertificate certificate, AuditEvent issuance, AuditLog trail) {
+        Objects.requireNonNull(issuance, "issuance");
+        if (!(trail instanceof JdbcAuditLog log) || !log.keptIn(dataSource)) {
+            record(certificate);
+            return false;
+        }
+        Sql.Binder row = IssuedCertificateRow.insertBinder(certificate);
+        try {
+            return sql.inTransaction(connection -> {
+                try (PreparedStatement insert = connection.prepareStatement(IssuedCertificateRow.INSERT)) {
+                    row.bind(insert);
+                    insert.executeUpdate();
+                }
+                Savepoint certificateOnly = connection.setSavepoint();
+                try {
+                    JdbcAuditLog.append(connection, issuance);
+                    return true;
+                } catch (SQLException e) {
+                    if (isUnreachable(e)) {
+                        throw e;
+                    }
+                    connection.rollback(certificateOnly);
+                    return false;
+                }
+            });
         } catch (SQLException e) {
             if (Sql.isUniqueViolation(e)) {
                 throw new SerialNumberCollisionException(certificate.serialNumber(), e);

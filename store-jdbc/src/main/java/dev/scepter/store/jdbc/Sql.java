@@ -1,5 +1,6 @@
 package dev.scepter.store.jdbc;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,7 +17,8 @@ import javax.sql.DataSource;
 
 /**
  * The little JDBC the adapters need: one statement per call, each on its own pooled connection
- * in auto-commit, so a call that returns has committed. Checked {@link SQLException}s become
+ * in auto-commit, so a call that returns has committed; or several in one transaction
+ * ({@link #inTransaction}). Checked {@link SQLException}s become
  * {@link StorageException}s; the SQLSTATE stays on the cause.
  */
 final class Sql {
@@ -34,6 +36,12 @@ final class Sql {
         T map(ResultSet row) throws SQLException;
     }
 
+    /** Statements run in one transaction on one connection ({@link #inTransaction}). */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
     private final DataSource dataSource;
 
     Sql(DataSource dataSource) {
@@ -46,6 +54,72 @@ final class Sql {
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             binder.bind(statement);
             return statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it: one commit for several statements, so
+     * all of them or none are kept. Anything {@code work} throws rolls the whole transaction back
+     * (a savepoint inside it is the way to give up one statement and keep the rest); so does a
+     * commit that fails, whose outcome the caller then cannot know. The exception thrown is the
+     * first one; a failed rollback or reset is added to it as suppressed.
+     */
+    <T> T inTransaction(Work<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            T result;
+            try {
+                result = work.run(connection);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailed) {
+                    e.addSuppressed(rollbackFailed);
+                    // Turning auto-commit back on would commit whatever the failed rollback left
+                    // (JDBC commits an open transaction there): the connection goes instead.
+                    discard(connection, e);
+                    throw e;
+                }
+                restore(connection, autoCommit, e);
+                throw e;
+            }
+            // Committed: a failed reset must not tell the caller the write failed.
+            restore(connection, autoCommit, null);
+            return result;
+        }
+    }
+
+    /** Gives the connection its auto-commit back after a commit or rollback, or discards it. */
+    private void restore(Connection connection, boolean autoCommit, Exception failure) {
+        try {
+            connection.setAutoCommit(autoCommit);
+        } catch (SQLException resetFailed) {
+            if (failure != null) {
+                failure.addSuppressed(resetFailed);
+            }
+            discard(connection, failure);
+        }
+    }
+
+    /**
+     * Closes the physical connection, which ends any transaction left on it without a commit
+     * (H2 and PostgreSQL roll back a session that closes), rather than giving it back to the pool
+     * in an unknown state. HikariCP's own close would try the rollback again and, if that failed
+     * too, keep a connection it does not see as broken (an H2 error is not SQLSTATE class 08).
+     */
+    private void discard(Connection connection, Exception failure) {
+        try {
+            if (dataSource.isWrapperFor(HikariDataSource.class)) {
+                dataSource.unwrap(HikariDataSource.class).evictConnection(connection);
+            } else {
+                connection.abort(Runnable::run);
+            }
+        } catch (SQLException | RuntimeException discardFailed) {
+            if (failure != null) {
+                failure.addSuppressed(discardFailed);
+            }
         }
     }
 

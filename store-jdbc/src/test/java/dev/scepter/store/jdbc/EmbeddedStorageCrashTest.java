@@ -2,6 +2,7 @@ package dev.scepter.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scepter.authority.audit.AuditEvent;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -10,12 +11,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A certificate recorded in the embedded H2 is in the file when {@code record} returns: a process
+ * A certificate recorded in the embedded H2, with its audit line in the same commit as an
+ * enrollment writes them, is in the file when the write returns: a process
  * killed with SIGKILL ({@code kill -9}, or the kernel's OOM killer) right after loses none of the
  * certificates it had recorded. H2 2.x otherwise writes commits to the file in the background
  * (its {@code WRITE_DELAY}, 500 ms by default), and a kill loses what was committed since.
@@ -54,16 +58,30 @@ class EmbeddedStorageCrashTest {
         List<BigInteger> acknowledged = acknowledged(printed);
 
         List<BigInteger> lost = new ArrayList<>();
+        List<BigInteger> unaudited = new ArrayList<>();
+        List<String> auditedWithoutCertificate = new ArrayList<>();
         try (JdbcStorage reopened = JdbcStorage.embedded(dataDir)) {
+            Set<String> audited = reopened.auditLog().latest(Integer.MAX_VALUE).stream().map(AuditEvent::target)
+                    .collect(Collectors.toSet());
             for (BigInteger serial : acknowledged) {
                 if (reopened.certificateStore().find(EmbeddedStorageRecorder.ISSUER, serial).isEmpty()) {
                     lost.add(serial);
+                }
+                if (!audited.contains(serial.toString(16))) {
+                    unaudited.add(serial);
+                }
+            }
+            for (String target : audited) {
+                if (reopened.certificateStore().find(EmbeddedStorageRecorder.ISSUER, new BigInteger(target, 16)).isEmpty()) {
+                    auditedWithoutCertificate.add(target);
                 }
             }
         }
         System.out.printf("EmbeddedStorageCrashTest: %d certificates recorded before the kill, %d missing after it%n",
                 acknowledged.size(), lost.size());
         assertThat(lost).as("of %d certificates recorded before the kill", acknowledged.size()).isEmpty();
+        assertThat(unaudited).as("recorded before the kill without their audit line").isEmpty();
+        assertThat(auditedWithoutCertificate).as("audit lines whose certificate is not recorded").isEmpty();
     }
 
     /** The serials the recorder printed on whole lines: each one's {@code record} had returned. */

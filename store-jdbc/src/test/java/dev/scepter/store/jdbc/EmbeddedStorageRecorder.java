@@ -1,5 +1,6 @@
 package dev.scepter.store.jdbc;
 
+import dev.scepter.authority.audit.AuditEvent;
 import dev.scepter.authority.store.IssuedCertificate;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -11,8 +12,9 @@ import java.util.Optional;
 
 /**
  * Run as a process of its own by {@link EmbeddedStorageCrashTest}: opens the embedded storage of
- * a data folder and records certificates, one after another, until it is killed. After each
- * {@code record} returns it prints the serial (hex), as a server would send the CertRep then.
+ * a data folder and records certificates, each with its audit line as an enrollment does
+ * ({@code recordWithAudit}), one after another, until it is killed. After each write returns it
+ * prints the serial (hex), as a server would send the CertRep then.
  *
  * <p>Arguments: the data folder, and the pause between two records in milliseconds.
  */
@@ -34,9 +36,14 @@ public final class EmbeddedStorageRecorder {
         while (true) {
             BigInteger serial = new BigInteger(1, randomBytes(random, 19)).setBit(154);
             random.nextBytes(der);
-            storage.certificateStore().record(new IssuedCertificate(serial, ISSUER, "CN=device-" + serial.toString(16), List.of(),
+            IssuedCertificate certificate = new IssuedCertificate(serial, ISSUER, "CN=device-" + serial.toString(16), List.of(),
                     now, now.plus(365, ChronoUnit.DAYS), "scep", "challenge", Optional.empty(), Optional.empty(), Optional.empty(),
-                    der));
+                    der);
+            // As an enrollment records: the certificate and its audit line in one commit.
+            if (!storage.certificateStore().recordWithAudit(certificate, new AuditEvent(Instant.now(), "crash test", "certificate.issue",
+                    serial.toString(16), "success"), storage.auditLog())) {
+                throw new IllegalStateException("the audit line was not committed with the certificate");
+            }
             System.out.println(serial.toString(16));
             System.out.flush();
             if (pause > 0) {

@@ -1,10 +1,14 @@
 package dev.scepter.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.scepter.authority.audit.AuditEvent;
+import dev.scepter.authority.audit.AuditLog;
 import dev.scepter.authority.directory.DirectoryObjectType;
 import dev.scepter.authority.store.DirectoryBinding;
 import dev.scepter.authority.store.IssuedCertificate;
+import dev.scepter.authority.store.SerialNumberCollisionException;
 import dev.scepter.authority.store.StorageContract;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -117,6 +121,73 @@ public abstract class JdbcStorageContract extends StorageContract {
             assertThat(column("select binding_kind from issued_certificate where serial_number = '" + certificate.serialHex() + "'"))
                     .isEqualTo(kind.getValue());
         }
+    }
+
+    @Test
+    void aCertificateAndItsAuditLineAreCommittedTogether() throws Exception {
+        IssuedCertificate certificate = certificate(serial(0x50));
+        AuditEvent issuance = issuance(certificate.serialHex());
+
+        assertThat(storage.certificateStore().recordWithAudit(certificate, issuance, storage.auditLog())).isTrue();
+
+        assertThat(storage.certificateStore().find(ISSUER, certificate.serialNumber())).isPresent();
+        assertThat(storage.auditLog().latest(10)).containsExactly(issuance);
+    }
+
+    /** A collision rolls the whole transaction back: the audit line is not kept without its certificate. */
+    @Test
+    void aSerialCollisionCommitsNeitherTheCertificateNorItsAuditLine() throws Exception {
+        IssuedCertificate first = certificate(serial(0x50));
+        storage.certificateStore().record(first);
+        IssuedCertificate second = certificate(first.serialNumber(), "CN=second", java.util.List.of(), "challenge");
+
+        assertThatThrownBy(() -> storage.certificateStore().recordWithAudit(second, issuance(second.serialHex()), storage.auditLog()))
+                .isInstanceOf(SerialNumberCollisionException.class);
+
+        assertThat(storage.auditLog().latest(10)).isEmpty();
+        assertThat(storage.certificateStore().find(ISSUER, first.serialNumber()).orElseThrow().subject()).isEqualTo(first.subject());
+        assertThat(storage.certificateStore().count()).isEqualTo(1);
+    }
+
+    /** An audit line the table refuses (longer than its target column) does not cost the certificate its record. */
+    @Test
+    void anAuditLineTheTrailRefusesLeavesTheCertificateRecorded() throws Exception {
+        IssuedCertificate certificate = certificate(serial(0x50));
+        AuditEvent tooLong = issuance(certificate.serialHex() + " subject \"CN=" + "x".repeat(1_100) + "\"");
+
+        assertThat(storage.certificateStore().recordWithAudit(certificate, tooLong, storage.auditLog())).isFalse();
+
+        assertThat(storage.certificateStore().find(ISSUER, certificate.serialNumber())).isPresent();
+        assertThat(storage.auditLog().latest(10)).isEmpty();
+    }
+
+    /** A trail kept elsewhere is the caller's to append to: the store records the certificate only. */
+    @Test
+    void aTrailInAnotherDatabaseIsLeftToTheCaller() throws Exception {
+        IssuedCertificate certificate = certificate(serial(0x50));
+        java.util.List<AuditEvent> elsewhere = new java.util.ArrayList<>();
+        AuditLog other = new AuditLog() {
+            @Override
+            public void append(AuditEvent event) {
+                elsewhere.add(event);
+            }
+
+            @Override
+            public java.util.List<AuditEvent> latest(int limit) {
+                return elsewhere;
+            }
+        };
+
+        assertThat(storage.certificateStore().recordWithAudit(certificate, issuance(certificate.serialHex()), other)).isFalse();
+
+        assertThat(storage.certificateStore().find(ISSUER, certificate.serialNumber())).isPresent();
+        assertThat(storage.auditLog().latest(10)).isEmpty();
+        assertThat(elsewhere).isEmpty();
+    }
+
+    private static AuditEvent issuance(String target) {
+        return new AuditEvent(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), "endpoint scep (127.0.0.1)",
+                "certificate.issue", target, "success");
     }
 
     @Override
