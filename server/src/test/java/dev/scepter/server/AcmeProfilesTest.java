@@ -13,7 +13,6 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.scepter.authority.store.IssuedCertificate;
-import dev.scepter.authority.store.SearchQuery;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +31,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
@@ -220,16 +218,6 @@ class AcmeProfilesTest {
         return order;
     }
 
-    private static long acmeRecords() {
-        return server.core.storage().certificateStore().search(issuer(),
-                        new SearchQuery(Optional.empty(), SearchQuery.Validity.ANY, Instant.now(), 1000, Optional.empty(), Set.of()))
-                .items().stream().filter(r -> r.endpoint().equals("acme")).count();
-    }
-
-    private static String issuer() {
-        return org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.toString(server.core.ca().certificate().getSubject());
-    }
-
     @Test
     void aNameIsOrderedOnTheProfileThatCertifiesItAndRefusedOnTheOther() throws Exception {
         Client lab = new Client("lab").registered();
@@ -264,7 +252,7 @@ class AcmeProfilesTest {
                 .generateCertificate(new ByteArrayInputStream(pem.body().getBytes(StandardCharsets.US_ASCII)));
         assertThat(Duration.between(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant()).toDays())
                 .as("lab's ValidityPeriodDays, not default's 90").isBetween(7L, 8L);
-        IssuedCertificate record = server.core.storage().certificateStore().find(issuer(), leaf.getSerialNumber()).orElseThrow();
+        IssuedCertificate record = server.core.storage().certificateStore().find(server.issuerName(), leaf.getSerialNumber()).orElseThrow();
         assertThat(record.endpoint()).isEqualTo("acme");
         assertThat(record.requester()).startsWith("acme/lab ");
 
@@ -273,7 +261,7 @@ class AcmeProfilesTest {
         Map<String, Object> revocation = Map.of("certificate", Base64URL.encode(leaf.getEncoded()).toString());
         assertProblem(servers.post(servers.url("revokeCert"), revocation, lab.kid), 400, "accountDoesNotExist");
         assertProblem(servers.post(servers.url("revokeCert"), revocation, under("default", lab.kid)), 400, "accountDoesNotExist");
-        assertThat(server.core.storage().certificateStore().find(issuer(), leaf.getSerialNumber()).orElseThrow().revocation()).isEmpty();
+        assertThat(server.core.storage().certificateStore().find(server.issuerName(), leaf.getSerialNumber()).orElseThrow().revocation()).isEmpty();
         HttpResponse<String> revoked = lab.post(lab.url("revokeCert"), revocation);
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
     }
@@ -284,7 +272,7 @@ class AcmeProfilesTest {
         Map<String, Object> order = readyOrder(lab, "cross.lab.localhost");
         // The same key, speaking to default: with the lab account's own URL as kid, or that URL moved under default.
         Client elsewhere = new Client("default", lab.key);
-        long before = acmeRecords();
+        long before = server.recordsOf("acme");
         for (String kid : List.of(lab.kid, under("default", lab.kid))) {
             assertProblem(elsewhere.post(elsewhere.url("newOrder"), order("cross.servers.localhost"), kid), 400, "accountDoesNotExist");
             assertProblem(elsewhere.post(under("default", (String) order.get("url")), null, kid), 400, "accountDoesNotExist");
@@ -298,7 +286,7 @@ class AcmeProfilesTest {
             assertProblem(elsewhere.post(elsewhere.url("keyChange"), Map.of(), kid), 400, "accountDoesNotExist");
         }
         assertProblem(elsewhere.post(elsewhere.url("newAccount"), Map.of("onlyReturnExisting", true), null), 400, "accountDoesNotExist");
-        assertThat(acmeRecords()).as("nothing issued").isEqualTo(before);
+        assertThat(server.recordsOf("acme")).as("nothing issued").isEqualTo(before);
         assertThat(json(lab.post((String) order.get("url"), null)).get("status")).as("the order untouched").isEqualTo("ready");
     }
 

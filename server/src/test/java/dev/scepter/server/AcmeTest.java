@@ -19,7 +19,6 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.sun.net.httpserver.HttpServer;
 import dev.scepter.authority.store.IssuedCertificate;
-import dev.scepter.authority.store.SearchQuery;
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -231,16 +230,6 @@ class AcmeTest {
         assertThat(response.headers().firstValue("Replay-Nonce")).as("a problem carries a fresh nonce").isPresent();
     }
 
-    private static long acmeRecords() {
-        return server.core.storage().certificateStore().search(issuer(),
-                        new SearchQuery(Optional.empty(), SearchQuery.Validity.ANY, Instant.now(), 1000, Optional.empty(), Set.of()))
-                .items().stream().filter(r -> r.endpoint().equals("acme")).count();
-    }
-
-    private static String issuer() {
-        return org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.toString(server.core.ca().certificate().getSubject());
-    }
-
     /** Order, HTTP-01, finalize: the order's final state and, when valid, its certificate chain. */
     private static List<X509Certificate> issue(Client client, String type, String value, GeneralName name, boolean serveRightAnswer)
             throws Exception {
@@ -296,7 +285,7 @@ class AcmeTest {
         assertThat(chain.get(1).getEncoded()).isEqualTo(server.core.ca().certificate().getEncoded());
         assertThat(leaf.getSubjectAlternativeNames()).extracting(n -> (Object) n.get(1)).containsExactly((Object) "www.localhost");
         assertThat(leaf.getExtendedKeyUsage()).contains(KeyPurposeId.id_kp_serverAuth.getId());
-        Optional<IssuedCertificate> record = server.core.storage().certificateStore().find(issuer(), leaf.getSerialNumber());
+        Optional<IssuedCertificate> record = server.core.storage().certificateStore().find(server.issuerName(), leaf.getSerialNumber());
         assertThat(record).as("recorded before it left").hasValueSatisfying(r -> {
             assertThat(r.endpoint()).isEqualTo("acme");
             assertThat(r.revocation()).isEmpty();
@@ -305,7 +294,7 @@ class AcmeTest {
         HttpResponse<String> revoked = client.post(((String) directory.get("revokeCert")),
                 Map.of("certificate", Base64URL.encode(leaf.getEncoded()).toString()));
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
-        assertThat(server.core.storage().certificateStore().find(issuer(), leaf.getSerialNumber()).orElseThrow().revocation()).isPresent();
+        assertThat(server.core.storage().certificateStore().find(server.issuerName(), leaf.getSerialNumber()).orElseThrow().revocation()).isPresent();
         assertProblem(client.post(((String) directory.get("revokeCert")), Map.of("certificate", Base64URL.encode(leaf.getEncoded()).toString())),
                 400, "alreadyRevoked");
     }
@@ -375,7 +364,7 @@ class AcmeTest {
     void aWrongTxtValueNoRecordOrAFailingLookupInvalidatesTheOrderAndIssuesNothing() throws Exception {
         Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
         client.register();
-        long before = acmeRecords();
+        long before = server.recordsOf("acme");
         assertThat(issueByDns01(client, "wrongtxt.localhost", false)).isNull();
         // No TXT record at all: the hook prints nothing, which is a wrong answer too.
         HttpResponse<String> created = client.post((String) directory.get("newOrder"), order("dns", "*.nothing.localhost"));
@@ -394,7 +383,7 @@ class AcmeTest {
         assertThat(answered.get("status")).isEqualTo("invalid");
         assertThat(((Map<?, ?>) answered.get("error")).get("type")).isEqualTo("urn:ietf:params:acme:error:dns");
         assertThat(((Map<?, ?>) answered.get("error")).get("detail").toString()).contains("exited with 1");
-        assertThat(acmeRecords()).isEqualTo(before);
+        assertThat(server.recordsOf("acme")).isEqualTo(before);
     }
 
     private static KeyPair ecKeys() {
@@ -490,14 +479,14 @@ class AcmeTest {
         Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
         client.register();
         GeneralName address = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
-        long before = acmeRecords();
+        long before = server.recordsOf("acme");
         Map.Entry<String, Map<?, ?>> refused = tlsAlpn01Order(client, "127.0.0.1");
         alpnCertificate = validationCertificate(address, refused.getValue().get("token") + ".another-account");
         Map<String, Object> answered = json(client.post((String) refused.getValue().get("url"), Map.of()).body());
         assertThat(answered.get("status")).isEqualTo("invalid");
         assertThat(((Map<?, ?>) answered.get("error")).get("type")).isEqualTo("urn:ietf:params:acme:error:incorrectResponse");
         assertProblem(client.post(refused.getKey(), Map.of("csr", Base64URL.encode(csr(rsa(), address)).toString())), 403, "orderNotReady");
-        assertThat(acmeRecords()).as("nothing issued").isEqualTo(before);
+        assertThat(server.recordsOf("acme")).as("nothing issued").isEqualTo(before);
 
         Map.Entry<String, Map<?, ?>> validated = tlsAlpn01Order(client, "127.0.0.1");
         alpnCertificate = validationCertificate(address, validated.getValue().get("token") + "." + client.key.computeThumbprint());
@@ -506,7 +495,7 @@ class AcmeTest {
         HttpResponse<String> finalized = client.post(validated.getKey(), Map.of("csr", Base64URL.encode(csr(rsa(), address)).toString()));
         assertThat(finalized.statusCode()).as(finalized.body()).isEqualTo(200);
         assertThat(json(finalized.body()).get("status")).isEqualTo("valid");
-        assertThat(acmeRecords()).isEqualTo(before + 1);
+        assertThat(server.recordsOf("acme")).isEqualTo(before + 1);
     }
 
     /** A key change's inner JWS (RFC 8555 section 7.3.5): the new key in its jwk, signed by {@code signer}, no nonce. */
@@ -682,7 +671,7 @@ class AcmeTest {
 
     @Test
     void aNameOrAddressTheProfileDoesNotAllowIsRejectedIdentifier() throws Exception {
-        long before = acmeRecords();
+        long before = server.recordsOf("acme");
         Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
         client.register();
         assertProblem(client.post((String) directory.get("newOrder"), order("dns", "www.example.com")), 400, "rejectedIdentifier");
@@ -690,16 +679,16 @@ class AcmeTest {
         assertProblem(client.post((String) directory.get("newOrder"), order("ip", "10.0.0.1")), 400, "rejectedIdentifier");
         assertProblem(client.post((String) directory.get("newOrder"), order("dns", "*.localhost")), 400, "rejectedIdentifier");
         assertProblem(client.post((String) directory.get("newOrder"), order("dns", "localhost")), 400, "rejectedIdentifier");
-        assertThat(acmeRecords()).as("nothing issued").isEqualTo(before);
+        assertThat(server.recordsOf("acme")).as("nothing issued").isEqualTo(before);
     }
 
     @Test
     void aFailedChallengeInvalidatesTheOrderAndIssuesNothing() throws Exception {
-        long before = acmeRecords();
+        long before = server.recordsOf("acme");
         Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
         client.register();
         issue(client, "dns", "fail.localhost", new GeneralName(GeneralName.dNSName, "fail.localhost"), false);
-        assertThat(acmeRecords()).as("nothing issued").isEqualTo(before);
+        assertThat(server.recordsOf("acme")).as("nothing issued").isEqualTo(before);
     }
 
     /** A ready order for one DNS name: its finalize URL. */
@@ -738,7 +727,7 @@ class AcmeTest {
         // Nor through an account: the victim's account with the forged certificate.
         assertProblem(victim.post((String) directory.get("revokeCert"), Map.of("certificate", Base64URL.encode(forged).toString())),
                 403, "unauthorized");
-        assertThat(server.core.storage().certificateStore().find(issuer(), leaf.getSerialNumber()).orElseThrow().revocation())
+        assertThat(server.core.storage().certificateStore().find(server.issuerName(), leaf.getSerialNumber()).orElseThrow().revocation())
                 .as("the victim's certificate is not revoked").isEmpty();
     }
 
@@ -752,13 +741,13 @@ class AcmeTest {
                 400, "badRevocationReason");
         assertProblem(client.post((String) directory.get("revokeCert"), Map.of("certificate", certificate, "reason", 1.9)),
                 400, "badRevocationReason");
-        assertThat(server.core.storage().certificateStore().find(issuer(), leaf.getSerialNumber()).orElseThrow().revocation()).isEmpty();
+        assertThat(server.core.storage().certificateStore().find(server.issuerName(), leaf.getSerialNumber()).orElseThrow().revocation()).isEmpty();
         assertThat(client.post((String) directory.get("revokeCert"), Map.of("certificate", certificate, "reason", 4)).statusCode()).isEqualTo(200);
     }
 
     @Test
     void theServerKindDecidesTheUsagesAndTheSubjectHoldsOneCommonNameOnly() throws Exception {
-        long before = acmeRecords();
+        long before = server.recordsOf("acme");
         Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
         client.register();
         String finalize = readyOrder(client, "usage.localhost");
@@ -777,7 +766,7 @@ class AcmeTest {
         ExtensionsGenerator notNames = new ExtensionsGenerator();
         notNames.addExtension(Extension.subjectAlternativeName, false, new org.bouncycastle.asn1.DERUTF8String("not GeneralNames"));
         assertProblem(client.post(finalize, Map.of("csr", csr(rsa(), new X500Name(""), notNames))), 400, "badCSR");
-        assertThat(acmeRecords()).as("nothing issued").isEqualTo(before);
+        assertThat(server.recordsOf("acme")).as("nothing issued").isEqualTo(before);
 
         // A key usage the CSR asks for is not the certificate's: the kind's are (RSA: digitalSignature, keyEncipherment).
         ExtensionsGenerator extensions = new ExtensionsGenerator();

@@ -283,7 +283,7 @@ class IntuneEndpointTest {
         assertThat(ocsp(certificate.getSerialNumber()).getCertStatus()).as("good").isNull();
 
         String context = intune.requestRevocation(serialHex(certificate.getSerialNumber()),
-                org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.toString(server.core.ca().certificate().getSubject()));
+                server.issuerName());
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (intune.uploadedResults().stream().noneMatch(r -> r.path("requestContext").asString().equals(context))
                 && System.nanoTime() < deadline) {

@@ -140,6 +140,19 @@ final class RunningServer implements AutoCloseable {
         return new String(get(pathAndQuery).body(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** The CA's subject as the store keys issued certificates by it. */
+    String issuerName() {
+        return org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.toString(core.ca().certificate().getSubject());
+    }
+
+    /** How many certificates the store holds from {@code endpoint} (of the first 1,000, valid or not). */
+    long recordsOf(String endpoint) {
+        return core.storage().certificateStore().search(issuerName(), new dev.scepter.authority.store.SearchQuery(java.util.Optional.empty(),
+                        dev.scepter.authority.store.SearchQuery.Validity.ANY, java.time.Instant.now(), 1000, java.util.Optional.empty(),
+                        java.util.Set.of()))
+                .items().stream().filter(record -> record.endpoint().equals(endpoint)).count();
+    }
+
     /** Waits until Certificate Master, which starts after the core is ready, serves its sign-in page. */
     RunningServer awaitCertMaster() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
