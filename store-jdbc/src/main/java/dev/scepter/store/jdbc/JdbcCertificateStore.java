@@ -82,10 +82,7 @@ public final class JdbcCertificateStore implements CertificateStore {
         try {
             sql.update(IssuedCertificateRow.INSERT, row);
         } catch (SQLException e) {
-            if (Sql.isUniqueViolation(e)) {
-                throw new SerialNumberCollisionException(certificate.serialNumber(), e);
-            }
-            throw unavailableOr(Sql.failed(IssuedCertificateRow.INSERT, e));
+            throw recordRefused(certificate, e);
         } catch (StorageException e) {
             throw unavailableOr(e);
         }
@@ -126,13 +123,18 @@ public final class JdbcCertificateStore implements CertificateStore {
                 }
             });
         } catch (SQLException e) {
-            if (Sql.isUniqueViolation(e)) {
-                throw new SerialNumberCollisionException(certificate.serialNumber(), e);
-            }
-            throw unavailableOr(Sql.failed(IssuedCertificateRow.INSERT, e));
+            throw recordRefused(certificate, e);
         } catch (StorageException e) {
             throw unavailableOr(e);
         }
+    }
+
+    /** A certificate's insert that failed: a serial number taken already, or the store's own failure. */
+    private RuntimeException recordRefused(IssuedCertificate certificate, SQLException e) {
+        if (Sql.isUniqueViolation(e)) {
+            return new SerialNumberCollisionException(certificate.serialNumber(), e);
+        }
+        return unavailableOr(Sql.failed(IssuedCertificateRow.INSERT, e));
     }
 
     @Override
