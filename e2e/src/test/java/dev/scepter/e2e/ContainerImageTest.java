@@ -84,12 +84,14 @@ class ContainerImageTest {
     void imageIsConfiguredToRunServeAsANonRootUserWithItsDataOnAVolume() {
         String config = podman(Duration.ofSeconds(30), "image", "inspect", "--format",
                 "user={{.Config.User}} volumes={{.Config.Volumes}} ports={{.Config.ExposedPorts}} cmd={{.Config.Cmd}} "
+                        + "entrypoint={{.Config.Entrypoint}} "
                         + "health={{json .HealthCheck}}", tag).stdout().strip();
         assertThat(config)
                 .contains("user=10001:10001")
                 .contains("volumes=map[/data:{}]")
                 .contains("ports=map[8080/tcp:{}]")
                 .contains("cmd=[serve --data-dir /data --port 8080]")
+                .containsPattern("entrypoint=\\[java [^]]*-XX:\\+ExitOnOutOfMemoryError")
                 .contains("ScepterCommand\",\"probe\"]");
     }
 

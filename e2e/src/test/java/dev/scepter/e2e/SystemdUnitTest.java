@@ -43,6 +43,9 @@ class SystemdUnitTest {
         assertThat(lines).contains("User=scepter", "StateDirectory=scepter", "StateDirectoryMode=0700", "UMask=0077",
                 "NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes", "CapabilityBoundingSet=");
         assertThat(execStart(lines)).containsSequence("--data-dir", "/var/lib/scepter");
+        // Restart=on-failure brings a service back only if an OutOfMemoryError ends the JVM.
+        assertThat(execStart(lines)).contains("-XX:+ExitOnOutOfMemoryError");
+        assertThat(lines).contains("Restart=on-failure");
     }
 
     @Test
