@@ -783,11 +783,26 @@ class AcmeTest {
         assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=usage.localhost");
     }
 
+    /**
+     * RFC 8555 section 6.2: a request that is not {@code application/jose+json} gets 415. A wildcard
+     * such as {@code *}{@code /*} or {@code application/*} names no media type (a range is for
+     * Accept), so it is no {@code application/jose+json} either; parameters are allowed.
+     */
     @Test
-    void aContentTypeThatIsNoMediaTypeIsMalformed() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create((String) directory.get("newAccount")))
-                .header("Content-Type", "x").POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertProblem(response, 400, "malformed");
+    void aContentTypeOtherThanJoseJsonIsUnsupportedMediaType() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        for (String type : List.of("x", "application/json", "*/*", "application/*", "application/jose")) {
+            String body = client.sign((String) directory.get("newOrder"), order("dns", "content-type.localhost"), false, client.freshNonce());
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create((String) directory.get("newOrder")))
+                    .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertProblem(response, 415, "malformed");
+        }
+        String body = client.sign((String) directory.get("newOrder"), order("dns", "content-type.localhost"), false, client.freshNonce());
+        HttpResponse<String> withParameter = HTTP.send(HttpRequest.newBuilder(URI.create((String) directory.get("newOrder")))
+                .header("Content-Type", "application/jose+json; charset=utf-8").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(withParameter.statusCode()).as(withParameter.body()).isEqualTo(201);
     }
 
     @Test
