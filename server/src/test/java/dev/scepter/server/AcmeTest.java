@@ -667,6 +667,10 @@ class AcmeTest {
         tampered.put("payload", Base64URL.encode(JSONObjectUtils.toJSONString(order("dns", "b.localhost"))).toString());
         assertProblem(client.send((String) directory.get("newOrder"), JSONObjectUtils.toJSONString(tampered)), 403, "unauthorized");
         assertProblem(client.send((String) directory.get("newOrder"), "{\"protected\": 1}"), 400, "malformed");
+        String orders = (String) json(client.post(client.kid, null).body()).get("orders");
+        assertThat((List<?>) json(client.post(orders, null).body()).get("orders")).as("no order made").isEmpty();
+        assertThat(client.post((String) directory.get("newOrder"), order("dns", "a.localhost")).statusCode()).isEqualTo(201);
+        assertThat((List<?>) json(client.post(orders, null).body()).get("orders")).as("the list shows an order made").hasSize(1);
     }
 
     @Test
