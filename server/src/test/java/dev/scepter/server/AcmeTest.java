@@ -667,6 +667,10 @@ class AcmeTest {
         tampered.put("payload", Base64URL.encode(JSONObjectUtils.toJSONString(order("dns", "b.localhost"))).toString());
         assertProblem(client.send((String) directory.get("newOrder"), JSONObjectUtils.toJSONString(tampered)), 403, "unauthorized");
         assertProblem(client.send((String) directory.get("newOrder"), "{\"protected\": 1}"), 400, "malformed");
+        String orders = (String) json(client.post(client.kid, null).body()).get("orders");
+        assertThat((List<?>) json(client.post(orders, null).body()).get("orders")).as("no order made").isEmpty();
+        assertThat(client.post((String) directory.get("newOrder"), order("dns", "a.localhost")).statusCode()).isEqualTo(201);
+        assertThat((List<?>) json(client.post(orders, null).body()).get("orders")).as("the list shows an order made").hasSize(1);
     }
 
     @Test
@@ -783,11 +787,26 @@ class AcmeTest {
         assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=usage.localhost");
     }
 
+    /**
+     * RFC 8555 section 6.2: a request that is not {@code application/jose+json} gets 415. A wildcard
+     * such as {@code *}{@code /*} or {@code application/*} names no media type (a range is for
+     * Accept), so it is no {@code application/jose+json} either; parameters are allowed.
+     */
     @Test
-    void aContentTypeThatIsNoMediaTypeIsMalformed() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create((String) directory.get("newAccount")))
-                .header("Content-Type", "x").POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertProblem(response, 400, "malformed");
+    void aContentTypeOtherThanJoseJsonIsUnsupportedMediaType() throws Exception {
+        Client client = new Client(new ECKeyGenerator(Curve.P_256).generate());
+        client.register();
+        for (String type : List.of("x", "application/json", "*/*", "application/*", "application/jose")) {
+            String body = client.sign((String) directory.get("newOrder"), order("dns", "content-type.localhost"), false, client.freshNonce());
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create((String) directory.get("newOrder")))
+                    .header("Content-Type", type).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertProblem(response, 415, "malformed");
+        }
+        String body = client.sign((String) directory.get("newOrder"), order("dns", "content-type.localhost"), false, client.freshNonce());
+        HttpResponse<String> withParameter = HTTP.send(HttpRequest.newBuilder(URI.create((String) directory.get("newOrder")))
+                .header("Content-Type", "application/jose+json; charset=utf-8").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(withParameter.statusCode()).as(withParameter.body()).isEqualTo(201);
     }
 
     @Test

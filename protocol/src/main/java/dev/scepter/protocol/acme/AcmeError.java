@@ -24,7 +24,9 @@ public enum AcmeError {
     /** A challenge's TLS handshake failed or did not negotiate what the challenge needs (TLS-ALPN-01). */
     TLS("tls", 400),
     UNAUTHORIZED("unauthorized", 403),
-    UNSUPPORTED_IDENTIFIER("unsupportedIdentifier", 400);
+    UNSUPPORTED_IDENTIFIER("unsupportedIdentifier", 400),
+    /** RFC 8555 section 6.2: a request that is not {@code application/jose+json} MUST get 415; the RFC names no type for it. */
+    UNSUPPORTED_MEDIA_TYPE("malformed", 415);
 
     private static final String PREFIX = "urn:ietf:params:acme:error:";
     private final String code;

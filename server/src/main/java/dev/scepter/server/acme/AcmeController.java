@@ -1014,12 +1014,13 @@ public final class AcmeController {
     private static byte[] body(HttpServletRequest request) throws IOException {
         boolean jose;
         try {
-            jose = request.getContentType() != null && MediaType.parseMediaType(request.getContentType()).isCompatibleWith(JOSE_JSON);
+            // Exactly this type (parameters aside): isCompatibleWith would take the wildcards */* and application/*.
+            jose = request.getContentType() != null && MediaType.parseMediaType(request.getContentType()).equalsTypeAndSubtype(JOSE_JSON);
         } catch (org.springframework.http.InvalidMediaTypeException e) {
             jose = false;
         }
         if (!jose) {
-            throw new AcmeProblem(AcmeError.MALFORMED, "ACME requests are application/jose+json (RFC 8555 section 6.2).");
+            throw new AcmeProblem(AcmeError.UNSUPPORTED_MEDIA_TYPE, "ACME requests are application/jose+json (RFC 8555 section 6.2).");
         }
         byte[] body = request.getInputStream().readNBytes(AcmeJws.MAX_BYTES + 1);
         if (body.length > AcmeJws.MAX_BYTES) {
