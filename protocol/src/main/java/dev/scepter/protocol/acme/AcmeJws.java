@@ -1,5 +1,7 @@
 package dev.scepter.protocol.acme;
 
+import com.nimbusds.jose.Algorithm;
+import com.nimbusds.jose.Header;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSObject;
@@ -62,6 +64,14 @@ public record AcmeJws(JWSAlgorithm algorithm, String nonce, String url, Optional
         return inner;
     }
 
+    private static boolean unsigned(String protectedHeader) {
+        try {
+            return Header.parse(new Base64URL(protectedHeader)).getAlgorithm() == Algorithm.NONE;
+        } catch (ParseException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private static AcmeJws parse(Map<String, Object> json, boolean keyChange) {
         String protectedHeader = text(json, "protected");
         String payload = text(json, "payload");
@@ -73,6 +83,10 @@ public record AcmeJws(JWSAlgorithm algorithm, String nonce, String url, Optional
         try {
             jws = JWSObject.parse(protectedHeader + "." + payload + "." + signature);
         } catch (ParseException | IllegalArgumentException e) {
+            if (unsigned(protectedHeader)) {
+                // An unsigned JWS is one whose algorithm we refuse (RFC 8555 section 6.2), not one we cannot read.
+                throw new AcmeProblem(AcmeError.BAD_SIGNATURE_ALGORITHM, "This server takes RS256 and ES256, not none.");
+            }
             throw new AcmeProblem(AcmeError.MALFORMED, "The JWS cannot be read: " + e.getMessage());
         }
         JWSAlgorithm algorithm = jws.getHeader().getAlgorithm();

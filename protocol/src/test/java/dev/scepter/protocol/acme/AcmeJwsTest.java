@@ -84,7 +84,7 @@ class AcmeJwsTest {
         // An unsigned "alg": "none" JWS.
         String none = Base64URL.encode("{\"alg\":\"none\",\"nonce\":\"n\",\"url\":\"" + URL + "\",\"kid\":\"a\"}").toString();
         assertThat(errorOf(() -> AcmeJws.parse(("{\"protected\":\"" + none + "\",\"payload\":\"\",\"signature\":\"\"}")
-                .getBytes(StandardCharsets.UTF_8)))).isIn(AcmeError.MALFORMED, AcmeError.BAD_SIGNATURE_ALGORITHM);
+                .getBytes(StandardCharsets.UTF_8)))).isEqualTo(AcmeError.BAD_SIGNATURE_ALGORITHM);
         // Not JSON, or not a JWS.
         assertThat(errorOf(() -> AcmeJws.parse("not json".getBytes(StandardCharsets.UTF_8)))).isEqualTo(AcmeError.MALFORMED);
         assertThat(errorOf(() -> AcmeJws.parse("{\"protected\":\"x\"}".getBytes(StandardCharsets.UTF_8)))).isEqualTo(AcmeError.MALFORMED);
