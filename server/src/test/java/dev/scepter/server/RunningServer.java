@@ -45,6 +45,11 @@ final class RunningServer implements AutoCloseable {
         this.tomcatBase = tomcatBase(context);
     }
 
+    /** The base folder of this core's Tomcat, as it was while the core ran. */
+    java.io.File tomcatBase() {
+        return tomcatBase;
+    }
+
     /** The base folder of a running context's Tomcat (null for another web server). */
     static java.io.File tomcatBase(ConfigurableApplicationContext context) {
         return ((org.springframework.boot.web.server.context.WebServerApplicationContext) context).getWebServer()
@@ -165,10 +170,7 @@ final class RunningServer implements AutoCloseable {
         return this;
     }
 
-    /**
-     * Stops the core, then removes its data folder (it holds a CA key and the admin token) and
-     * Tomcat's base folder, which Spring Boot makes under the temporary folder and leaves there.
-     */
+    /** Stops the core, then removes its data folder (it holds a CA key and the admin token). */
     @Override
     public void close() {
         try {
@@ -178,7 +180,6 @@ final class RunningServer implements AutoCloseable {
             if (ownsDataDir) {
                 deleteRecursively(dataDir);
             }
-            removeTomcatBase(tomcatBase);
         }
     }
 
