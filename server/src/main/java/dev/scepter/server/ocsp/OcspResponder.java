@@ -92,14 +92,13 @@ public final class OcspResponder {
     private final Cache<List<CertificateId>, Cached> cache;
     /** Counts {@link #forgetCachedResponses()}: an answer computed before one is not cached after it. */
     private final java.util.concurrent.atomic.AtomicLong forgotten = new java.util.concurrent.atomic.AtomicLong();
+    /** The last responder identity's encoder; a race makes a second one, which is as good. */
+    private volatile IdentityEncoder encoder;
 
     /**
      * @param health  while the store is unreachable every answer is tryLater (see {@link StoreHealth})
      * @param signing {@code AppConfig:OCSP:ConcurrentSigningLimit}: requests evaluated and signed at once
      */
-    /** The last responder identity's encoder; a race makes a second one, which is as good. */
-    private volatile IdentityEncoder encoder;
-
     public OcspResponder(IssuerMatcher issuer, Validity validity, DelegatedResponder responder, Timing timing, Clock clock,
             StoreHealth health, ConcurrencyLimit signing) {
         this(issuer, validity, responder, timing, clock, health, signing, MAX_CACHED);
