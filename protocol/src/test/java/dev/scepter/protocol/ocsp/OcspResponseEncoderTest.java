@@ -147,7 +147,9 @@ class OcspResponseEncoderTest {
     /**
      * The outer layers are assembled from their parts' DER: BouncyCastle reads the response and
      * writes it back octet for octet, with a certificate included, a nonce, and lengths that take
-     * one, two and three length octets (1, 40 and 700 answers).
+     * one, two and three length octets (1, 40 and 700 answers). Both layers: the OCSPResponse, and
+     * the BasicOCSPResponse inside its OCTET STRING, which a re-encoding of the outer one copies as
+     * it is.
      */
     @Test
     void theResponseIsDerAsBouncyCastleWritesIt() throws Exception {
@@ -157,8 +159,7 @@ class OcspResponseEncoderTest {
             for (Optional<byte[]> nonce : List.of(Optional.<byte[]>empty(), Optional.of(randomNonce(128)))) {
                 byte[] response = encoder.successful(answers, nonce, PRODUCED_AT);
 
-                assertThat(org.bouncycastle.asn1.ASN1Primitive.fromByteArray(response).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER))
-                        .as("%d answers", count).isEqualTo(response);
+                assertDerAsBouncyCastleWritesIt(response, count + " answers");
                 BasicOCSPResp basic = (BasicOCSPResp) new OCSPResp(response).getResponseObject();
                 assertThat(basic.getResponses()).hasSize(count);
                 assertThat(basic.getCerts()).containsExactly(OcspTestPki.RESPONDER_CERT);
@@ -166,8 +167,15 @@ class OcspResponseEncoderTest {
             }
         }
         byte[] small = caEncoder().successful(List.of(good(decodedId(SHA1))), Optional.empty(), PRODUCED_AT);
-        assertThat(org.bouncycastle.asn1.ASN1Primitive.fromByteArray(small).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER))
-                .as("no certificate included").isEqualTo(small);
+        assertDerAsBouncyCastleWritesIt(small, "no certificate included");
+    }
+
+    private static void assertDerAsBouncyCastleWritesIt(byte[] response, String what) throws Exception {
+        assertThat(org.bouncycastle.asn1.ASN1Primitive.fromByteArray(response).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER))
+                .as("OCSPResponse, %s", what).isEqualTo(response);
+        byte[] basic = org.bouncycastle.asn1.ocsp.OCSPResponse.getInstance(response).getResponseBytes().getResponse().getOctets();
+        assertThat(org.bouncycastle.asn1.ocsp.BasicOCSPResponse.getInstance(basic).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER))
+                .as("BasicOCSPResponse, %s", what).isEqualTo(basic);
     }
 
     @Test
