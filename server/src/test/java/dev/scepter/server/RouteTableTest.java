@@ -259,6 +259,29 @@ class RouteTableTest {
             }
         });
         assertThat(onOcsp).containsExactly("Tomcat WebSocket (JSR356) Filter", "deviceBodyFilter");
+        // A chain holds the URL-mapped filters first, whatever their order, then those mapped by servlet
+        // name (Servlet spec 6.2.4): a filter on /* or /api/* added later would run before authentication.
+        Set<String> byUrl = new TreeSet<>();
+        filters.forEach((name, filter) -> {
+            if (!filter.getUrlPatternMappings().isEmpty()) {
+                byUrl.add(name);
+            }
+        });
+        assertThat(byUrl).as("filters mapped by URL, all run before Spring Security").containsExactly("Tomcat WebSocket (JSR356) Filter",
+                "deviceBodyFilter");
+    }
+
+    /**
+     * Spring's filters, Spring Security's among them, are mapped to the dispatcher servlet by name
+     * ({@code DispatcherServletFilters}): a servlet added beside it would serve its paths, an API path
+     * perhaps, without them. Adding one is a decision, made here with its filters.
+     */
+    @Test
+    void theServletsAreTheDispatcherAndOcspAlone() {
+        ServletContext servlets = ((WebApplicationContext) server.context).getServletContext();
+        assertThat(servlets.getServletRegistrations().keySet()).containsExactlyInAnyOrder("dispatcherServlet", "ocsp");
+        assertThat(servlets.getServletRegistration("ocsp").getMappings()).containsExactlyInAnyOrder("/ocsp", "/ocsp/*");
+        assertThat(servlets.getServletRegistration("dispatcherServlet").getMappings()).containsExactly("/");
     }
 
     /** Spellings of a protected path that a container or framework might read differently from the security layer. */

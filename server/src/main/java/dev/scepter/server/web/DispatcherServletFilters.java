@@ -27,7 +27,16 @@ import org.springframework.web.filter.RequestContextFilter;
  * OCSP stays on its path: the device body filter ({@code LoadProtection}, mapped to {@code /ocsp}
  * by URL) reads a POST body without a thread and caps it, and the responder's bulkhead sheds load
  * with {@code tryLater}. A servlet added later beside the dispatcher gets none of these filters:
- * map them to it here if it needs them.
+ * map them to it here if it needs them ({@code RouteTableTest} pins the set of servlets).
+ *
+ * <p>Mapped by servlet name, these filters run after every filter mapped by URL, whatever either's
+ * order: a container builds a chain from the URL-pattern mappings first, then from the servlet-name
+ * mappings (Servlet specification, section 6.2.4; Tomcat's {@code ApplicationFilterFactory}). The
+ * filters mapped by URL today (the device body filter, the forwarded-header filter with
+ * {@code TrustForwardedHeaders}, Tomcat's WebSocket filter) were first already. A filter added later
+ * on {@code /*} or {@code /api/*} to run after authentication must be mapped to the dispatcher
+ * servlet by name as well, or it runs before Spring Security; {@code RouteTableTest} lists the
+ * filters mapped by URL.
  */
 @Configuration(proxyBeanMethods = false)
 public class DispatcherServletFilters {
