@@ -150,6 +150,56 @@ class OcspResponderTest {
         assertThat(status(responder.respond(withNonce(), ASKER))).isEqualTo(OCSPResp.SUCCESSFUL);
     }
 
+    /**
+     * The encoder made once per responder identity follows a renewal: after the delegated
+     * responder's certificate and key are renewed, answers name the new key (ResponderID byKey),
+     * include the new certificate, and verify with it; an encoder kept from the first identity
+     * would sign with a key whose certificate expires.
+     */
+    @Test
+    void afterTheResponderIsRenewedAnswersAreSignedAsTheNewResponder() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(Instant.now());
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        DelegatedResponder delegated = new DelegatedResponder(server.core.ca(), server.context.getBean(CertificateStore.class),
+                server.context.getBean(dev.scepter.authority.issuance.SerialNumbers.class), clock, new java.security.SecureRandom(), true,
+                Duration.ofHours(1), Duration.ZERO);
+        OcspResponder responder = new OcspResponder(new IssuerMatcher(server.core.ca().certificate()), server.context.getBean(Validity.class),
+                delegated, OcspResponder.timing(600, 300, 600), clock, new StoreHealth(clock),
+                new ConcurrencyLimit("AppConfig:OCSP:ConcurrentSigningLimit", 4, new ShedLog()));
+
+        X509CertificateHolder first = signedBy(responder.respond(withNonce(), ASKER));
+        now.set(now.get().plus(Duration.ofMinutes(50)));
+        X509CertificateHolder renewed = delegated.identity().certificatesToInclude().get(0);
+        assertThat(renewed).as("renewed at three quarters of its life").isNotEqualTo(first);
+        assertThat(signedBy(responder.respond(withNonce(), ASKER))).isEqualTo(renewed);
+    }
+
+    /** The responder certificate a successful answer includes, once its ResponderID names that certificate's key and it verifies with it. */
+    private static X509CertificateHolder signedBy(OcspResponder.Answer answer) throws Exception {
+        BasicOCSPResp basic = (BasicOCSPResp) new OCSPResp(answer.response()).getResponseObject();
+        assertThat(basic.getCerts()).hasSize(1);
+        X509CertificateHolder certificate = basic.getCerts()[0];
+        assertThat(basic.getResponderId()).isEqualTo(new org.bouncycastle.cert.ocsp.RespID(certificate.getSubjectPublicKeyInfo(),
+                new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1)));
+        assertThat(basic.isSignatureValid(new org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder().build(certificate))).isTrue();
+        return certificate;
+    }
+
     @Test
     void whileTheStoreIsUnreachableEvenACachedAnswerIsTryLater() throws Exception {
         StoreHealth health = new StoreHealth(Clock.systemUTC());

@@ -7,6 +7,8 @@ import dev.scepter.authority.token.ApiTokens;
 import dev.scepter.protocol.ocsp.OcspResponseEncoder;
 import dev.scepter.server.security.ApiRoute;
 import dev.scepter.server.security.ApiRoutes;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,6 +36,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.context.WebApplicationContext;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
@@ -231,6 +234,54 @@ class RouteTableTest {
             }));
         }
         return tests.stream();
+    }
+
+    /**
+     * Spring Security's filter chain (and Spring's other request filters) serve the dispatcher
+     * servlet by its name, so every spelling of an API path that reaches a handler passes it; the
+     * OCSP servlet, anonymous by nature, passes only the filters that protect it (the device body
+     * filter) and Tomcat's WebSocket filter, which passes a request on at once when no WebSocket
+     * endpoint is registered. A filter added to {@code /*} later shows here.
+     */
+    @Test
+    void springSecurityServesTheDispatcherServletAndOcspPassesOnlyItsOwnFilters() {
+        ServletContext servlets = ((WebApplicationContext) server.context).getServletContext();
+        Map<String, ? extends FilterRegistration> filters = servlets.getFilterRegistrations();
+        for (String spring : List.of("springSecurityFilterChain", "characterEncodingFilter", "requestContextFilter")) {
+            assertThat(filters.get(spring).getServletNameMappings()).as(spring).containsExactly("dispatcherServlet");
+            assertThat(filters.get(spring).getUrlPatternMappings()).as(spring).isEmpty();
+        }
+        Set<String> onOcsp = new TreeSet<>();
+        filters.forEach((name, filter) -> {
+            boolean byUrl = filter.getUrlPatternMappings().stream().anyMatch(url -> Set.of("/*", "/ocsp", "/ocsp/*").contains(url));
+            if (byUrl || filter.getServletNameMappings().contains("ocsp")) {
+                onOcsp.add(name);
+            }
+        });
+        assertThat(onOcsp).containsExactly("Tomcat WebSocket (JSR356) Filter", "deviceBodyFilter");
+        // A chain holds the URL-mapped filters first, whatever their order, then those mapped by servlet
+        // name (Servlet spec 6.2.4): a filter on /* or /api/* added later would run before authentication.
+        Set<String> byUrl = new TreeSet<>();
+        filters.forEach((name, filter) -> {
+            if (!filter.getUrlPatternMappings().isEmpty()) {
+                byUrl.add(name);
+            }
+        });
+        assertThat(byUrl).as("filters mapped by URL, all run before Spring Security").containsExactly("Tomcat WebSocket (JSR356) Filter",
+                "deviceBodyFilter");
+    }
+
+    /**
+     * Spring's filters, Spring Security's among them, are mapped to the dispatcher servlet by name
+     * ({@code DispatcherServletFilters}): a servlet added beside it would serve its paths, an API path
+     * perhaps, without them. Adding one is a decision, made here with its filters.
+     */
+    @Test
+    void theServletsAreTheDispatcherAndOcspAlone() {
+        ServletContext servlets = ((WebApplicationContext) server.context).getServletContext();
+        assertThat(servlets.getServletRegistrations().keySet()).containsExactlyInAnyOrder("dispatcherServlet", "ocsp");
+        assertThat(servlets.getServletRegistration("ocsp").getMappings()).containsExactlyInAnyOrder("/ocsp", "/ocsp/*");
+        assertThat(servlets.getServletRegistration("dispatcherServlet").getMappings()).containsExactly("/");
     }
 
     /** Spellings of a protected path that a container or framework might read differently from the security layer. */

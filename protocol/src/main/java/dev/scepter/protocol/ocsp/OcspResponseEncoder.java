@@ -15,16 +15,12 @@ import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1GeneralizedTime;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
-import org.bouncycastle.asn1.ASN1Sequence;
-import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.DERTaggedObject;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
-import org.bouncycastle.asn1.ocsp.BasicOCSPResponse;
-import org.bouncycastle.asn1.ocsp.OCSPResponse;
 import org.bouncycastle.asn1.ocsp.ResponderID;
-import org.bouncycastle.asn1.ocsp.ResponseBytes;
 import org.bouncycastle.asn1.ocsp.ResponseData;
 import org.bouncycastle.asn1.ocsp.RevokedInfo;
 import org.bouncycastle.asn1.ocsp.SingleResponse;
@@ -63,12 +59,22 @@ public final class OcspResponseEncoder {
     /** The HTTP content type of an OCSPResponse (RFC 6960 appendix A.2). */
     public static final String CONTENT_TYPE = "application/ocsp-response";
 
+    /** {@code ENUMERATED successful}. */
+    private static final byte[] SUCCESSFUL_STATUS = {0x0A, 0x01, (byte) OcspResponseStatus.SUCCESSFUL.code()};
+    /** {@code id-pkix-ocsp-basic}, the OBJECT IDENTIFIER's DER. */
+    private static final byte[] BASIC_RESPONSE_TYPE = Der.encoded(OcspObjectIdentifiers.BASIC_RESPONSE);
+
     private static final AlgorithmIdentifier SHA256 =
             new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256, DERNull.INSTANCE);
 
     private final CmsSigner responder;
     private final ResponderID responderId;
-    private final ASN1Sequence certificates;
+    /**
+     * The BasicOCSPResponse's {@code certs} field, {@code [0] EXPLICIT SEQUENCE OF Certificate}, as
+     * DER; empty when there are none. Encoded once: a certificate is most of a response's ASN.1
+     * objects, and BouncyCastle walks every one of them again for each encoding.
+     */
+    private final byte[] certificatesDer;
 
     /**
      * @param responder signs the responses: the CA itself, or a delegated responder whose
@@ -94,7 +100,12 @@ public final class OcspResponseEncoder {
                 Objects.requireNonNull(certificatesToInclude, "certificatesToInclude"))) {
             certs.add(include.toASN1Structure());
         }
-        this.certificates = certs.size() == 0 ? null : new DERSequence(certs);
+        try {
+            this.certificatesDer = certs.size() == 0 ? new byte[0]
+                    : new DERTaggedObject(true, 0, new DERSequence(certs)).getEncoded(ASN1Encoding.DER);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot encode the certificates to include", e);
+        }
     }
 
     /**
@@ -121,16 +132,11 @@ public final class OcspResponseEncoder {
         }
         ResponseData tbsResponseData = new ResponseData(responderId, time(producedAt), new DERSequence(responses),
                 nonce.isPresent() ? nonceExtension(nonce.get()) : null);
-        BasicOCSPResponse basic = sign(tbsResponseData);
-        try {
-            return new OCSPResponse(new org.bouncycastle.asn1.ocsp.OCSPResponseStatus(
-                            OcspResponseStatus.SUCCESSFUL.code()),
-                    new ResponseBytes(OcspObjectIdentifiers.BASIC_RESPONSE,
-                            new DEROctetString(basic.getEncoded(ASN1Encoding.DER))))
-                    .getEncoded(ASN1Encoding.DER);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot encode an OCSPResponse", e);
-        }
+        byte[] basic = sign(tbsResponseData);
+        // OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED, responseBytes [0] EXPLICIT
+        //     ResponseBytes }; ResponseBytes ::= SEQUENCE { responseType OID, response OCTET STRING }
+        return Der.of(Der.SEQUENCE, SUCCESSFUL_STATUS,
+                Der.of(0xA0, Der.of(Der.SEQUENCE, BASIC_RESPONSE_TYPE, Der.of(Der.OCTET_STRING, basic))));
     }
 
     /** The request did not conform to the OCSP syntax (RFC 6960 section 4.2.1). */
@@ -201,14 +207,21 @@ public final class OcspResponseEncoder {
         }
     }
 
-    private BasicOCSPResponse sign(ResponseData tbsResponseData) {
+    /**
+     * The BasicOCSPResponse's DER, {@code SEQUENCE { tbsResponseData, signatureAlgorithm, signature
+     * BIT STRING, certs }}, assembled from the DER of its parts: the signed bytes of the
+     * tbsResponseData are written as they are, not encoded a second time.
+     */
+    private byte[] sign(ResponseData tbsResponseData) {
         try {
+            byte[] tbs = tbsResponseData.getEncoded(ASN1Encoding.DER);
             ContentSigner signer = responder.contentSigner(SHA256);
             try (OutputStream out = signer.getOutputStream()) {
-                out.write(tbsResponseData.getEncoded(ASN1Encoding.DER));
+                out.write(tbs);
             }
-            return new BasicOCSPResponse(tbsResponseData, signer.getAlgorithmIdentifier(),
-                    new DERBitString(signer.getSignature()), certificates);
+            byte[] signature = signer.getSignature();
+            return Der.of(Der.SEQUENCE, tbs, signer.getAlgorithmIdentifier().getEncoded(ASN1Encoding.DER),
+                    Der.of(Der.BIT_STRING, new byte[] {0}, signature), certificatesDer);
         } catch (OperatorCreationException | IOException | RuntimeException e) {
             throw new OcspSigningException(
                     "cannot sign an OCSP response as " + responder.certificate().getSubject(), e);

@@ -144,6 +144,40 @@ class OcspResponseEncoderTest {
         assertThat(OcspTestPki.RESPONDER_CERT.getExtension(OcspObjectIdentifiers.NO_CHECK)).isNotNull();
     }
 
+    /**
+     * The outer layers are assembled from their parts' DER: BouncyCastle reads the response and
+     * writes it back octet for octet, with a certificate included, a nonce, and lengths that take
+     * one, two and three length octets (1, 40 and 700 answers). Both layers: the OCSPResponse, and
+     * the BasicOCSPResponse inside its OCTET STRING, which a re-encoding of the outer one copies as
+     * it is.
+     */
+    @Test
+    void theResponseIsDerAsBouncyCastleWritesIt() throws Exception {
+        OcspResponseEncoder encoder = new OcspResponseEncoder(OcspTestPki.delegatedResponder(), List.of(OcspTestPki.RESPONDER_CERT));
+        for (int count : new int[] {1, 40, 700}) {
+            List<SingleAnswer> answers = java.util.Collections.nCopies(count, good(decodedId(SHA1)));
+            for (Optional<byte[]> nonce : List.of(Optional.<byte[]>empty(), Optional.of(randomNonce(128)))) {
+                byte[] response = encoder.successful(answers, nonce, PRODUCED_AT);
+
+                assertDerAsBouncyCastleWritesIt(response, count + " answers");
+                BasicOCSPResp basic = (BasicOCSPResp) new OCSPResp(response).getResponseObject();
+                assertThat(basic.getResponses()).hasSize(count);
+                assertThat(basic.getCerts()).containsExactly(OcspTestPki.RESPONDER_CERT);
+                assertThat(basic.isSignatureValid(verifier(basic.getCerts()[0]))).isTrue();
+            }
+        }
+        byte[] small = caEncoder().successful(List.of(good(decodedId(SHA1))), Optional.empty(), PRODUCED_AT);
+        assertDerAsBouncyCastleWritesIt(small, "no certificate included");
+    }
+
+    private static void assertDerAsBouncyCastleWritesIt(byte[] response, String what) throws Exception {
+        assertThat(org.bouncycastle.asn1.ASN1Primitive.fromByteArray(response).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER))
+                .as("OCSPResponse, %s", what).isEqualTo(response);
+        byte[] basic = org.bouncycastle.asn1.ocsp.OCSPResponse.getInstance(response).getResponseBytes().getResponse().getOctets();
+        assertThat(org.bouncycastle.asn1.ocsp.BasicOCSPResponse.getInstance(basic).getEncoded(org.bouncycastle.asn1.ASN1Encoding.DER))
+                .as("BasicOCSPResponse, %s", what).isEqualTo(basic);
+    }
+
     @Test
     void anEcCaSigningItself() throws Exception {
         CertificateId id = CertificateId.of(OcspRequests.certificateId(SHA1, OcspTestPki.EC_CA_CERT, BigInteger.TEN));

@@ -92,6 +92,8 @@ public final class OcspResponder {
     private final Cache<List<CertificateId>, Cached> cache;
     /** Counts {@link #forgetCachedResponses()}: an answer computed before one is not cached after it. */
     private final java.util.concurrent.atomic.AtomicLong forgotten = new java.util.concurrent.atomic.AtomicLong();
+    /** The last responder identity's encoder; a race makes a second one, which is as good. */
+    private volatile IdentityEncoder encoder;
 
     /**
      * @param health  while the store is unreachable every answer is tryLater (see {@link StoreHealth})
@@ -251,8 +253,7 @@ public final class OcspResponder {
                 // one, its key is local and answers need no CA key: a failed renewal keeps the current one.
                 return tryLater(request, "try-later");
             }
-            response = new OcspResponseEncoder(identity.signer(), identity.certificatesToInclude())
-                    .successful(answers, request.nonce(), thisUpdate);
+            response = encoder(identity).successful(answers, request.nonce(), thisUpdate);
         } catch (OcspSigningException | IllegalStateException e) {
             // The signer (an HSM, Key Vault) failed: the server's fault, said in OCSP's own words.
             LOG.log(System.Logger.Level.ERROR, "Could not sign an OCSP response", e);
@@ -261,6 +262,23 @@ public final class OcspResponder {
         boolean hasNonce = request.nonce().isPresent();
         return new Answer(response, outcome, Optional.of(thisUpdate), Optional.ofNullable(earliestNext), hasNonce,
                 hasNonce ? Optional.empty() : Optional.of(entityTag(response)));
+    }
+
+    /**
+     * The encoder for the responder's current identity, made once per identity (it encodes the
+     * certificates it includes then, and hashes the responder's key for its ResponderID), not once
+     * per response.
+     */
+    private OcspResponseEncoder encoder(DelegatedResponder.Identity identity) {
+        IdentityEncoder current = encoder;
+        if (current == null || current.identity() != identity) {
+            current = new IdentityEncoder(identity, new OcspResponseEncoder(identity.signer(), identity.certificatesToInclude()));
+            encoder = current;
+        }
+        return current.encoder();
+    }
+
+    private record IdentityEncoder(DelegatedResponder.Identity identity, OcspResponseEncoder encoder) {
     }
 
     private SingleAnswer single(CertificateId id, CertificateStatus status, Instant thisUpdate) {

@@ -24,8 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A servlet of its own rather than a Spring MVC controller: OCSP is the busiest endpoint
  * (every TLS handshake of every device may ask), and handler mapping, argument resolution and
  * return-value handling cost more CPU than the answer itself when it comes from the response
- * cache (docs/performance.md). The filters mapped to {@code /*} (Spring Security's among them)
- * still see every request.
+ * cache (docs/performance.md). Nor do Spring's request filters see its requests (Spring
+ * Security's among them, which guards the API): they are mapped to the dispatcher servlet
+ * ({@code DispatcherServletFilters}); the device body filter, mapped to {@code /ocsp}, does.
  */
 public final class OcspServlet extends HttpServlet {
 

@@ -10,10 +10,11 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Spring Security's strict firewall where paths are authorised (the API), and none elsewhere.
- * Spring Security applies its firewall to every request, but OCSP GET requests carry base64 in
- * the path (RFC 6960 appendix A.1), with {@code //} and {@code %2F} that the strict firewall
- * refuses, and device protocols must keep answering what they answered before; their controllers
- * read and validate the raw request themselves.
+ * Spring Security applies its firewall to every request the dispatcher servlet gets, and device
+ * protocols (SCEP, EST, the CRL) must keep answering what they answered before; their controllers
+ * read and validate the raw request themselves. OCSP, whose GET requests carry base64 in the path
+ * (RFC 6960 appendix A.1) with {@code //} and {@code %2F} that the strict firewall refuses, is a
+ * servlet of its own and passes none of Spring's filters ({@code DispatcherServletFilters}).
  */
 final class ApiFirewall implements HttpFirewall {
 
