@@ -106,6 +106,33 @@ class ScepterServerTest {
     }
 
     @Test
+    void aKeyWithAFactorBelow752GetsACertRepFailureWithBadRequestAndIssuesNothing() throws Exception {
+        // Baseline Requirements 6.1.6: BouncyCastle loads this key (its small-prime list stops at 743) and its signatures verify.
+        java.math.BigInteger large = java.math.BigInteger.probablePrime(2038, new java.util.Random(751));
+        java.math.BigInteger e = java.math.BigInteger.valueOf(65537);
+        java.security.KeyFactory rsa = java.security.KeyFactory.getInstance("RSA");
+        java.math.BigInteger modulus = large.multiply(java.math.BigInteger.valueOf(751));
+        KeyPair weak = new KeyPair(rsa.generatePublic(new java.security.spec.RSAPublicKeySpec(modulus, e)),
+                rsa.generatePrivate(new java.security.spec.RSAPrivateKeySpec(modulus,
+                        e.modInverse(java.math.BigInteger.valueOf(750).multiply(large.subtract(java.math.BigInteger.ONE))))));
+        byte[] request = ScepRequestBuilder.pkcsReq().signer(weak, TestPki.selfSigned("CN=device-751", weak, false))
+                .recipient(server.core.ca().certificate())
+                .messageData(new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=device-751"), weak.getPublic())
+                        .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, new DERPrintableString(CHALLENGE))
+                        .build(new JcaContentSignerBuilder("SHA256withRSA").build(weak.getPrivate())).getEncoded())
+                .transactionId("tx-751-" + System.nanoTime()).build();
+        long before = server.core.storage().certificateStore().count();
+
+        HttpResponse<byte[]> response = server.post("/scep?operation=PKIOperation", "application/x-pki-message", request);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        PkiMessage certRep = PkiMessageDecoder.decode(response.body());
+        assertThat(certRep.pkiStatus()).contains(PkiStatus.FAILURE);
+        assertThat(certRep.failInfo()).contains(FailInfo.BAD_REQUEST);
+        assertThat(server.core.storage().certificateStore().count()).isEqualTo(before);
+    }
+
+    @Test
     void aWrongChallengeGetsACertRepFailureWithBadRequestAndIssuesNothing() throws Exception {
         long before = server.core.storage().certificateStore().count();
         HttpResponse<byte[]> response = server.post("/static?operation=PKIOperation", "application/x-pki-message", pkcsReq("guess"));
