@@ -212,12 +212,18 @@ class ApiTest {
         assertThat(smallFactor.statusCode()).isEqualTo(400);
         assertThat(smallFactor.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         assertThat(new String(smallFactor.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("prime factor smaller than 752");
+        // A prime modulus: its private exponent is e^-1 mod (n - 1), for anyone. ACCP and the JDK verify its signature.
+        java.math.BigInteger prime = java.math.BigInteger.probablePrime(2048, random);
+        HttpResponse<byte[]> primeModulus = postCsr("csr", csr(prime, f4, prime.subtract(java.math.BigInteger.ONE)));
+        assertThat(primeModulus.statusCode()).isEqualTo(400);
+        assertThat(new String(primeModulus.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("a prime or the power of a prime");
         java.math.BigInteger p;
         java.math.BigInteger q;
         do {
             p = java.math.BigInteger.probablePrime(1024, random);
             q = java.math.BigInteger.probablePrime(1024, random);
-        } while (p.mod(java.math.BigInteger.valueOf(3)).intValue() != 2 || q.mod(java.math.BigInteger.valueOf(3)).intValue() != 2);
+        } while (p.mod(java.math.BigInteger.valueOf(3)).intValue() != 2 || q.mod(java.math.BigInteger.valueOf(3)).intValue() != 2
+                || p.multiply(q).bitLength() != 2048);
         HttpResponse<byte[]> exponentThree = postCsr("csr", csr(p.multiply(q), java.math.BigInteger.valueOf(3),
                 p.subtract(java.math.BigInteger.ONE).multiply(q.subtract(java.math.BigInteger.ONE))));
         assertThat(exponentThree.statusCode()).isEqualTo(400);

@@ -36,7 +36,9 @@ import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.DefaultCMSSignatureEncryptionAlgorithmFinder;
 import org.bouncycastle.cms.SignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.bc.BcCMSContentEncryptorBuilder;
-import org.bouncycastle.cms.bc.BcRSAKeyTransRecipientInfoGenerator;
+import org.bouncycastle.cms.bc.BcKeyTransRecipientInfoGenerator;
+import org.bouncycastle.crypto.params.RSAKeyParameters;
+import org.bouncycastle.operator.bc.BcRSAAsymmetricKeyWrapper;
 import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.bc.BcDigestCalculatorProvider;
@@ -191,7 +193,15 @@ public final class CertRepEncoder {
         }
         try {
             CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
-            generator.addRecipientInfoGenerator(new BcRSAKeyTransRecipientInfoGenerator(recipient));
+            // The client's key as it is, without BouncyCastle's validation of the modulus (a
+            // Miller-Rabin round, milliseconds in pure Java for each new key): what is encrypted is
+            // the client's own certificate, and the keys we certify pass the authority's key policy.
+            org.bouncycastle.asn1.pkcs.RSAPublicKey key = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(
+                    recipient.getSubjectPublicKeyInfo().parsePublicKey());
+            generator.addRecipientInfoGenerator(new BcKeyTransRecipientInfoGenerator(recipient, new BcRSAAsymmetricKeyWrapper(
+                    recipient.getSubjectPublicKeyInfo().getAlgorithm(),
+                    new RSAKeyParameters(false, key.getModulus(), key.getPublicExponent(), true))) {
+            });
             return generator.generate(new CMSProcessableByteArray(messageData),
                             new BcCMSContentEncryptorBuilder(encryption.algorithm()).setSecureRandom(random).build())
                     .toASN1Structure()
