@@ -15,8 +15,9 @@ import org.bouncycastle.math.Primes;
 
 /**
  * Which subject keys we certify: RSA of at least 2048 bits (NIST SP 800-131A) whose public key
- * passes the checks of the CA/Browser Forum Baseline Requirements 6.1.6, ECDSA on P-256, P-384 or
- * P-521, and Ed25519. Anything weaker is refused, not issued.
+ * passes the checks the CA/Browser Forum Baseline Requirements 6.1.6 recommends (its SHOULDs, which
+ * Scepter makes rules), ECDSA on P-256, P-384 or P-521, and Ed25519. Anything weaker is refused,
+ * not issued.
  *
  * <p>The RSA checks are the authority's, on every path that issues (SCEP, EST, ACME, the API), so
  * that no path depends on which provider happened to load the key: the JDK and ACCP verify a
@@ -59,7 +60,28 @@ final class PublicKeyPolicy {
         throw new InvalidRequestException("the request's key algorithm " + algorithm.getId() + " is not one we certify");
     }
 
-    /** 2^16 + 1 and 2^256 - 1: the public exponents Baseline Requirements 6.1.6 asks for. */
+    /**
+     * The RSA checks of {@link #checkRsaKey} for a key we encrypt to but do not certify (the key
+     * that signed a SCEP request, to which its CertRep is encrypted): a prime modulus would let
+     * anyone decrypt. The size is not judged here, nor keys of other algorithms (no key transport).
+     */
+    static void checkRsaKeyQuality(SubjectPublicKeyInfo key) throws InvalidRequestException {
+        if (!PKCSObjectIdentifiers.rsaEncryption.equals(key.getAlgorithm().getAlgorithm())) {
+            return;
+        }
+        RSAPublicKey rsa;
+        try {
+            rsa = RSAPublicKey.getInstance(key.parsePublicKey());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidRequestException("the RSA public key cannot be read");
+        }
+        checkRsaKey(rsa.getModulus(), rsa.getPublicExponent());
+    }
+
+    /**
+     * 2^16 + 1 and 2^256 - 1: the public exponents Baseline Requirements 6.1.6 recommends (SHOULD).
+     * Its MUST is only an odd exponent of at least 3; refusing e = 3 is Scepter's own rule.
+     */
     private static final BigInteger MIN_EXPONENT = BigInteger.ONE.shiftLeft(16).add(BigInteger.ONE);
     private static final BigInteger MAX_EXPONENT = BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE);
     /** The product of the odd primes below 752 (3 to 751): one gcd finds any of them in a modulus. */
@@ -73,9 +95,9 @@ final class PublicKeyPolicy {
     private static final RecentModuli PASSED = new RecentModuli(64);
 
     /**
-     * Baseline Requirements 6.1.6 (after NIST SP 800-89 5.3.3): the public exponent odd and in
-     * [2^16 + 1, 2^256 - 1]; the modulus odd, with no prime factor smaller than 752, and not the
-     * power of a prime. The last is FIPS 186-4 C.3.2's enhanced Miller-Rabin test, which SP 800-89
+     * Baseline Requirements 6.1.6's recommendations (SHOULD, after NIST SP 800-89 5.3.3), here
+     * rules: the public exponent odd and in [2^16 + 1, 2^256 - 1]; the modulus odd, with no prime
+     * factor smaller than 752, and not the power of a prime. The last is FIPS 186-4 C.3.2's enhanced Miller-Rabin test, which SP 800-89
      * names for it: it proves the modulus composite and, unless a gcd finds a factor, not a prime
      * power. A prime modulus (whose private exponent anyone computes from the public key) fails it,
      * and so does p^k. It costs one modular exponentiation with a full-size exponent (milliseconds

@@ -38,6 +38,18 @@ class PublicKeyPolicyTest {
     }
 
     @Test
+    void aKeyToEncryptToIsJudgedByTheRsaChecksButNotItsSize() throws Exception {
+        KeyFactory rsa = KeyFactory.getInstance("RSA");
+        SubjectPublicKeyInfo prime = SubjectPublicKeyInfo.getInstance(
+                rsa.generatePublic(new RSAPublicKeySpec(BigInteger.probablePrime(2048, RANDOM), F4)).getEncoded());
+        assertThatThrownBy(() -> CertificateIssuer.checkEncryptionKey(prime))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("a prime or the power of a prime");
+        SubjectPublicKeyInfo small = SubjectPublicKeyInfo.getInstance(rsa.generatePublic(new RSAPublicKeySpec(
+                BigInteger.probablePrime(512, RANDOM).multiply(BigInteger.probablePrime(512, RANDOM)), F4)).getEncoded());
+        assertThatCode(() -> CertificateIssuer.checkEncryptionKey(small)).doesNotThrowAnyException();
+    }
+
+    @Test
     void theSquareOfAPrimeIsRefused() {
         assertThatThrownBy(() -> PublicKeyPolicy.checkRsaKey(P.multiply(P), F4))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("a prime or the power of a prime");

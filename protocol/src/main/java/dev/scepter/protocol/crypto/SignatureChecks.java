@@ -18,16 +18,18 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * {@link Operation#RSA_VERIFICATION} (ACCP, else the JDK), everything else with BouncyCastle.
  *
  * <p>A check the chosen provider does not pass is made again with BouncyCastle, which alone
- * decided before, so exactly the signatures it accepted are accepted: it takes a PKCS#1 DigestInfo
+ * decided before, so every signature it accepted is still accepted: a superset, the same signature
+ * encodings, and also signatures by keys BouncyCastle refused (below). BouncyCastle takes a PKCS#1 DigestInfo
  * without the NULL parameters that some signers leave out (the JDK only since JDK-8320597,
  * AWS-LC not at all), RSA keys the JDK refuses (under 512 bits), and algorithm names the JDK
  * does not know (RSASSA-PSS as BouncyCastle names it, MD2). Only requests that would fail pay for
  * the second check.
  *
  * <p>Unlike BouncyCastle's key loading, the JDK and ACCP do not test an RSA modulus (a prime one
- * verifies): a signature check says who holds the key, not whether the key is fit to certify. That
- * is the authority's key policy (Baseline Requirements 6.1.6, on every path that issues), which
- * tests each new modulus once, where BouncyCastle would test it again.
+ * verifies; so do an even modulus or exponent, and small factors): a signature check says who holds
+ * the key, not whether the key is fit to certify or to encrypt to. That is the authority's key
+ * policy (on every path that issues, and for a SCEP signer's key before its CertRep is encrypted),
+ * which tests each new modulus once, where BouncyCastle would test it again.
  */
 public final class SignatureChecks {
 

@@ -115,7 +115,8 @@ public final class CertRepEncoder {
     /**
      * A CertRep SUCCESS (RFC 8894 section 3.3.2.1): the messageData is a certificates-only
      * SignedData holding {@code issuedChain} in order, the issued certificate first, enveloped
-     * for the request's signer certificate with {@code encryption}.
+     * for the request's signer certificate with {@code encryption}. The signer's key is not
+     * judged here: the caller must have refused a weak one (a prime modulus verifies signatures).
      *
      * @throws ScepFailure when the answer cannot be encrypted for the request's signer
      *     certificate (badAlg when its key is not RSA: RFC 8894 section 3.2.2 needs key
@@ -194,8 +195,9 @@ public final class CertRepEncoder {
         try {
             CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
             // The client's key as it is, without BouncyCastle's validation of the modulus (a
-            // Miller-Rabin round, milliseconds in pure Java for each new key): what is encrypted is
-            // the client's own certificate, and the keys we certify pass the authority's key policy.
+            // Miller-Rabin round, milliseconds in pure Java for each new key): the caller has had it
+            // judged by the authority's key policy (ScepService), which caches the keys that passed.
+            // The empty subclass reaches BcKeyTransRecipientInfoGenerator's protected constructor.
             org.bouncycastle.asn1.pkcs.RSAPublicKey key = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(
                     recipient.getSubjectPublicKeyInfo().parsePublicKey());
             generator.addRecipientInfoGenerator(new BcKeyTransRecipientInfoGenerator(recipient, new BcRSAAsymmetricKeyWrapper(

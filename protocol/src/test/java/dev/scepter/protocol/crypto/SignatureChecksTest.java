@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * RSA signatures a client sent are checked by the provider chosen for them (ACCP, else the JDK),
- * and whatever that provider does not pass by BouncyCastle, which alone decided before: the
- * signatures accepted stay exactly BouncyCastle's.
+ * and whatever that provider does not pass by BouncyCastle, which alone decided before: every
+ * signature BouncyCastle accepted is still accepted (and some by keys it refused, which the
+ * authority's key policy judges).
  */
 class SignatureChecksTest {
 
