@@ -62,8 +62,13 @@ import org.bouncycastle.util.CollectionStore;
  * SCEP enrollments against one server (RFC 8894 PKCSReq over POST), with every request built
  * before the clock starts, so that the figure is the server's and not this client's.
  *
- * <p>Requests come from a few RSA-2048 client keys (making a key per request would take the
- * whole budget of a quick run), each request with a CN, transactionID and senderNonce of its own.
+ * <p>Requests come from {@code --keys} RSA-2048 client keys (4 unless told), used in turn, each
+ * request with a CN, transactionID and senderNonce of its own. A real device brings a key of its
+ * own, and a server pays for a new key (BouncyCastle's validation of a modulus it has not seen, the
+ * authority's key checks: a full-size modular exponentiation, milliseconds in Java) where a key it
+ * has just seen costs it nothing: {@code --keys} equal to the count gives every request a new key.
+ * With {@code --key-seed} the keys come from a generator seeded with it, so that two runs with the
+ * same seed (one per server) send the same keys; they are made before the clock starts.
  * After the clock stops every answer is checked: a CertRep whose signature verifies with the
  * server's certificate, status SUCCESS, our transactionID and nonce echoed, and an envelope that
  * decrypts with the client's key to a certificate for that key. A CertRep FAILURE is counted (only
@@ -106,12 +111,28 @@ final class ScepLoad {
         ASN1ObjectIdentifier cipher = caps.contains("AES") ? CMSAlgorithm.AES128_CBC : CMSAlgorithm.DES_EDE3_CBC;
 
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
+        String seed = options.get("key-seed", null);
+        if (seed == null) {
+            generator.initialize(2048);
+        } else {
+            // SHA1PRNG seeded before its first use is deterministic: the same seed, the same keys.
+            SecureRandom seeded = SecureRandom.getInstance("SHA1PRNG");
+            seeded.setSeed(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            generator.initialize(2048, seeded);
+        }
         List<KeyPair> keys = new ArrayList<>();
         for (int i = 0; i < keyCount; i++) {
             keys.add(generator.generateKeyPair());
         }
-        List<Prepared> warm = prepare(warmup, keys, recipient, challenge, cipher, "warm");
+        // With a key per request, the warm-up has keys of its own, so that no measured request's key is one the server has seen.
+        List<KeyPair> warmKeys = keys;
+        if (keyCount >= count && warmup > 0) {
+            warmKeys = new ArrayList<>();
+            for (int i = 0; i < warmup; i++) {
+                warmKeys.add(generator.generateKeyPair());
+            }
+        }
+        List<Prepared> warm = prepare(warmup, warmKeys, recipient, challenge, cipher, "warm");
         List<Prepared> measured = prepare(count, keys, recipient, challenge, cipher, "run");
 
         check(send(http, url, warm, concurrency), recipient);

@@ -201,6 +201,45 @@ class ApiTest {
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    @Test
+    void aCsrWhoseKeyFailsTheBaselineKeyChecksIsA400Problem() throws Exception {
+        // Each key signs its CSR validly and BouncyCastle loads it; Baseline Requirements 6.1.6 refuses it.
+        java.util.Random random = new java.util.Random(616);
+        java.math.BigInteger large = java.math.BigInteger.probablePrime(2038, random);
+        java.math.BigInteger f4 = java.math.BigInteger.valueOf(65537);
+        HttpResponse<byte[]> smallFactor = postCsr("csr", csr(large.multiply(java.math.BigInteger.valueOf(751)), f4,
+                java.math.BigInteger.valueOf(750).multiply(large.subtract(java.math.BigInteger.ONE))));
+        assertThat(smallFactor.statusCode()).isEqualTo(400);
+        assertThat(smallFactor.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(new String(smallFactor.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("prime factor smaller than 752");
+        // A prime modulus: its private exponent is e^-1 mod (n - 1), for anyone. ACCP and the JDK verify its signature.
+        java.math.BigInteger prime = java.math.BigInteger.probablePrime(2048, random);
+        HttpResponse<byte[]> primeModulus = postCsr("csr", csr(prime, f4, prime.subtract(java.math.BigInteger.ONE)));
+        assertThat(primeModulus.statusCode()).isEqualTo(400);
+        assertThat(new String(primeModulus.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("a prime or the power of a prime");
+        java.math.BigInteger p;
+        java.math.BigInteger q;
+        do {
+            p = java.math.BigInteger.probablePrime(1024, random);
+            q = java.math.BigInteger.probablePrime(1024, random);
+        } while (p.mod(java.math.BigInteger.valueOf(3)).intValue() != 2 || q.mod(java.math.BigInteger.valueOf(3)).intValue() != 2
+                || p.multiply(q).bitLength() != 2048);
+        HttpResponse<byte[]> exponentThree = postCsr("csr", csr(p.multiply(q), java.math.BigInteger.valueOf(3),
+                p.subtract(java.math.BigInteger.ONE).multiply(q.subtract(java.math.BigInteger.ONE))));
+        assertThat(exponentThree.statusCode()).isEqualTo(400);
+        assertThat(new String(exponentThree.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("public exponent must be odd and between");
+    }
+
+    /** A CSR signed by the RSA key of this modulus and exponent, whose Euler totient is given. */
+    private static byte[] csr(java.math.BigInteger modulus, java.math.BigInteger exponent, java.math.BigInteger totient) throws Exception {
+        java.security.KeyFactory rsa = java.security.KeyFactory.getInstance("RSA");
+        java.security.PublicKey publicKey = rsa.generatePublic(new java.security.spec.RSAPublicKeySpec(modulus, exponent));
+        java.security.PrivateKey privateKey = rsa.generatePrivate(new java.security.spec.RSAPrivateKeySpec(modulus, exponent.modInverse(totient)));
+        return new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                new org.bouncycastle.asn1.x500.X500Name("CN=api-client"), publicKey)
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA").build(privateKey)).getEncoded();
+    }
+
     private static byte[] csr(int keyBits) throws Exception {
         java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
         generator.initialize(keyBits);

@@ -106,6 +106,66 @@ class ScepterServerTest {
     }
 
     @Test
+    void aKeyWithAFactorBelow752GetsACertRepFailureWithBadRequestAndIssuesNothing() throws Exception {
+        // Baseline Requirements 6.1.6: BouncyCastle loads this key (its small-prime list stops at 743) and its signatures verify.
+        java.math.BigInteger large = java.math.BigInteger.probablePrime(2038, new java.util.Random(751));
+        java.math.BigInteger e = java.math.BigInteger.valueOf(65537);
+        java.security.KeyFactory rsa = java.security.KeyFactory.getInstance("RSA");
+        java.math.BigInteger modulus = large.multiply(java.math.BigInteger.valueOf(751));
+        KeyPair weak = new KeyPair(rsa.generatePublic(new java.security.spec.RSAPublicKeySpec(modulus, e)),
+                rsa.generatePrivate(new java.security.spec.RSAPrivateKeySpec(modulus,
+                        e.modInverse(java.math.BigInteger.valueOf(750).multiply(large.subtract(java.math.BigInteger.ONE))))));
+        // Signed with a good key: signed with this one, the signer's check would refuse it first (badMessageCheck).
+        byte[] request = ScepRequestBuilder.pkcsReq().signer(device, deviceSelfSigned)
+                .recipient(server.core.ca().certificate())
+                .messageData(new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=device-751"), weak.getPublic())
+                        .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, new DERPrintableString(CHALLENGE))
+                        .build(new JcaContentSignerBuilder("SHA256withRSA").build(weak.getPrivate())).getEncoded())
+                .transactionId("tx-751-" + System.nanoTime()).build();
+        long before = server.core.storage().certificateStore().count();
+
+        HttpResponse<byte[]> response = server.post("/scep?operation=PKIOperation", "application/x-pki-message", request);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        PkiMessage certRep = PkiMessageDecoder.decode(response.body());
+        assertThat(certRep.pkiStatus()).contains(PkiStatus.FAILURE);
+        assertThat(certRep.failInfo()).contains(FailInfo.BAD_REQUEST);
+        assertThat(server.core.storage().certificateStore().count()).isEqualTo(before);
+    }
+
+    @Test
+    void aSignerKeyWithAPrimeModulusGetsACertRepFailureWithBadMessageCheckAndIssuesNothing() throws Exception {
+        // The CSR's key is good; the self-signed certificate that signs the request has a prime
+        // modulus, whose signatures ACCP and the JDK verify and whose private exponent anyone
+        // computes (d = e^-1 mod n-1): the CertRep must not be encrypted to it, nor anything issued.
+        java.math.BigInteger n = java.math.BigInteger.probablePrime(2048, new java.util.Random(8894));
+        java.math.BigInteger e = java.math.BigInteger.valueOf(65537);
+        // BouncyCastle refuses to load it; the JDK's provider signs with it.
+        java.security.Provider jdk = java.security.Security.getProvider("SunRsaSign");
+        java.security.KeyFactory rsa = java.security.KeyFactory.getInstance("RSA", jdk);
+        KeyPair prime = new KeyPair(rsa.generatePublic(new java.security.spec.RSAPublicKeySpec(n, e)),
+                rsa.generatePrivate(new java.security.spec.RSAPrivateKeySpec(n, e.modInverse(n.subtract(java.math.BigInteger.ONE)))));
+        java.time.Instant now = java.time.Instant.now();
+        X500Name name = new X500Name("CN=device-42");
+        X509CertificateHolder primeSelfSigned = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.ONE,
+                java.util.Date.from(now.minusSeconds(3600)), java.util.Date.from(now.plusSeconds(86400)), name, prime.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").setProvider(jdk).build(prime.getPrivate()));
+        byte[] request = ScepRequestBuilder.pkcsReq().signer(prime, primeSelfSigned).signingProvider(jdk)
+                .recipient(server.core.ca().certificate())
+                .messageData(csr(CHALLENGE).getEncoded())
+                .transactionId("tx-prime-signer-" + System.nanoTime()).build();
+        long before = server.core.storage().certificateStore().count();
+
+        HttpResponse<byte[]> response = server.post("/scep?operation=PKIOperation", "application/x-pki-message", request);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        PkiMessage certRep = PkiMessageDecoder.decode(response.body());
+        assertThat(certRep.pkiStatus()).contains(PkiStatus.FAILURE);
+        assertThat(certRep.failInfo()).contains(FailInfo.BAD_MESSAGE_CHECK);
+        assertThat(server.core.storage().certificateStore().count()).isEqualTo(before);
+    }
+
+    @Test
     void aWrongChallengeGetsACertRepFailureWithBadRequestAndIssuesNothing() throws Exception {
         long before = server.core.storage().certificateStore().count();
         HttpResponse<byte[]> response = server.post("/static?operation=PKIOperation", "application/x-pki-message", pkcsReq("guess"));

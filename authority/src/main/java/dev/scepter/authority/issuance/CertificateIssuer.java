@@ -29,6 +29,7 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.OtherName;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -261,6 +262,17 @@ public final class CertificateIssuer {
         if (endpoint.kind().isPresent()) {
             endpoint.kind().get().check(csr);
         }
+    }
+
+    /**
+     * The key policy's RSA checks (exponent, modulus odd, no small factor, not a prime or prime
+     * power) of a key a response is encrypted to, such as the certificate that signed a SCEP
+     * request: the same test as for the keys we certify, and free for a key that just passed it
+     * (a self-signed SCEP signer has the request's key, RFC 8894 section 3.3.1).
+     * A key of another algorithm passes: it cannot be encrypted to, which the encoder refuses.
+     */
+    public static void checkEncryptionKey(SubjectPublicKeyInfo key) throws InvalidRequestException {
+        PublicKeyPolicy.checkRsaKeyQuality(key);
     }
 
     /**

@@ -14,11 +14,8 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * The one place that decides which JCA provider does each private-key operation on a key this
- * JVM holds in memory (a PKCS#12 CA or RA key, the OCSP delegated responder's key). Checks of the
- * signatures clients send stay with BouncyCastle: moving RSA checks here was measured (some 160 µs
- * of an enrollment's 9 ms, docs/performance.md) and withdrawn, because the JDK and ACCP accept RSA
- * keys BouncyCastle's key validation refuses (a prime modulus), and the key policy does not check
- * key quality. The rest: the Amazon
+ * JVM holds in memory (a PKCS#12 CA or RA key, the OCSP delegated responder's key), and which
+ * checks the RSA signatures clients send ({@link SignatureChecks}): the Amazon
  * Corretto Crypto Provider (ACCP: AWS-LC, Amazon's fork of BoringSSL, bundled in the ACCP jar and
  * called through JNI) when its native library loads
  * and passes its self-tests and {@code AppConfig:Crypto:NativeProvider} allows it, else the JDK's
@@ -39,6 +36,7 @@ public final class CryptoProviders {
         RSA_SIGNATURE("RSA signatures (certificates, CRLs, SCEP CertReps, OCSP responses signed by an RSA CA key)"),
         EC_SIGNATURE("ECDSA signatures (OCSP responses by the P-256 delegated responder, an EC CA key)"),
         RSA_KEY_TRANSPORT("RSA key transport (SCEP envelopes decrypted with the CA or RA key)"),
+        RSA_VERIFICATION("RSA signature checks (SCEP requests' SignerInfos, CSRs' self-signatures)"),
         EC_KEY_GENERATION("EC key generation (the OCSP delegated responder's P-256 key)");
 
         private final String description;
@@ -58,7 +56,7 @@ public final class CryptoProviders {
      * fallback: EC key generation, once a day, was not measured, so BouncyCastle keeps it.
      */
     static final Set<Operation> NATIVE_OPERATIONS = EnumSet.of(Operation.RSA_SIGNATURE, Operation.EC_SIGNATURE,
-            Operation.RSA_KEY_TRANSPORT);
+            Operation.RSA_KEY_TRANSPORT, Operation.RSA_VERIFICATION);
 
     private static final System.Logger LOG = System.getLogger(CryptoProviders.class.getName());
     private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
@@ -150,7 +148,9 @@ public final class CryptoProviders {
         return switch (operation) {
             // BouncyCastle's ECDSA: about 11,600 P-256 signatures a second here against 1,800 for the JDK's.
             case EC_SIGNATURE, EC_KEY_GENERATION -> Optional.of(BOUNCY_CASTLE);
-            case RSA_SIGNATURE, RSA_KEY_TRANSPORT -> Optional.empty();
+            // The JDK's RSA rather than BouncyCastle's for checks too (SignatureChecks): BouncyCastle's
+            // loading of a new RSA key tests its modulus, which the authority's key policy does once.
+            case RSA_SIGNATURE, RSA_KEY_TRANSPORT, RSA_VERIFICATION -> Optional.empty();
         };
     }
 

@@ -2,6 +2,7 @@ package dev.scepter.protocol.csr;
 
 import dev.scepter.protocol.asn1.BerNesting;
 import dev.scepter.protocol.asn1.X500Names;
+import dev.scepter.protocol.crypto.SignatureChecks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +28,6 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /** Reads what an enrollment needs from a PKCS#10 request (RFC 2986). */
 public final class CertificationRequests {
-
-    private static final java.security.Provider BOUNCY_CASTLE = new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
     /**
      * The largest request read, in any form. A PKCS#10 with an RSA 4096 key and a few SANs is
@@ -209,21 +208,24 @@ public final class CertificationRequests {
      * extensionRequest: its requests with SANs failed the check.
      */
     public static boolean isSelfSignatureValid(PKCS10CertificationRequest csr) {
+        byte[] signedInfo;
         try {
-            ContentVerifier verifier = new JcaContentVerifierProviderBuilder()
-                    .setProvider(BOUNCY_CASTLE)
-                    .build(csr.getSubjectPublicKeyInfo())
-                    .get(csr.getSignatureAlgorithm());
-            byte[] signedInfo = csr instanceof Received received ? received.signedInfo
+            signedInfo = csr instanceof Received received ? received.signedInfo
                     : csr.toASN1Structure().getCertificationRequestInfo().getEncoded(ASN1Encoding.DER);
+        } catch (IOException e) {
+            return false;
+        }
+        // An unreadable key or unknown algorithm is a request we cannot accept, not a server fault.
+        // RSA by the provider chosen for it (SignatureChecks), the rest by BouncyCastle.
+        return SignatureChecks.passes(csr.getSubjectPublicKeyInfo(), (publicKey, provider) -> {
+            JcaContentVerifierProviderBuilder builder = new JcaContentVerifierProviderBuilder();
+            provider.ifPresent(builder::setProvider);
+            ContentVerifier verifier = builder.build(publicKey).get(csr.getSignatureAlgorithm());
             try (OutputStream out = verifier.getOutputStream()) {
                 out.write(signedInfo);
             }
             return verifier.verify(csr.getSignature());
-        } catch (Exception e) {
-            // An unreadable key or unknown algorithm is a request we cannot accept, not a server fault.
-            return false;
-        }
+        });
     }
 
     /** A request as it was received: the bytes its signature covers are kept. */

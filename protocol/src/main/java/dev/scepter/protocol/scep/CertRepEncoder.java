@@ -36,7 +36,9 @@ import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.DefaultCMSSignatureEncryptionAlgorithmFinder;
 import org.bouncycastle.cms.SignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.bc.BcCMSContentEncryptorBuilder;
-import org.bouncycastle.cms.bc.BcRSAKeyTransRecipientInfoGenerator;
+import org.bouncycastle.cms.bc.BcKeyTransRecipientInfoGenerator;
+import org.bouncycastle.crypto.params.RSAKeyParameters;
+import org.bouncycastle.operator.bc.BcRSAAsymmetricKeyWrapper;
 import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.bc.BcDigestCalculatorProvider;
@@ -113,7 +115,8 @@ public final class CertRepEncoder {
     /**
      * A CertRep SUCCESS (RFC 8894 section 3.3.2.1): the messageData is a certificates-only
      * SignedData holding {@code issuedChain} in order, the issued certificate first, enveloped
-     * for the request's signer certificate with {@code encryption}.
+     * for the request's signer certificate with {@code encryption}. The signer's key is not
+     * judged here: the caller must have refused a weak one (a prime modulus verifies signatures).
      *
      * @throws ScepFailure when the answer cannot be encrypted for the request's signer
      *     certificate (badAlg when its key is not RSA: RFC 8894 section 3.2.2 needs key
@@ -191,7 +194,16 @@ public final class CertRepEncoder {
         }
         try {
             CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
-            generator.addRecipientInfoGenerator(new BcRSAKeyTransRecipientInfoGenerator(recipient));
+            // The client's key as it is, without BouncyCastle's validation of the modulus (a
+            // Miller-Rabin round, milliseconds in pure Java for each new key): the caller has had it
+            // judged by the authority's key policy (ScepService), which caches the keys that passed.
+            // The empty subclass reaches BcKeyTransRecipientInfoGenerator's protected constructor.
+            org.bouncycastle.asn1.pkcs.RSAPublicKey key = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(
+                    recipient.getSubjectPublicKeyInfo().parsePublicKey());
+            generator.addRecipientInfoGenerator(new BcKeyTransRecipientInfoGenerator(recipient, new BcRSAAsymmetricKeyWrapper(
+                    recipient.getSubjectPublicKeyInfo().getAlgorithm(),
+                    new RSAKeyParameters(false, key.getModulus(), key.getPublicExponent(), true))) {
+            });
             return generator.generate(new CMSProcessableByteArray(messageData),
                             new BcCMSContentEncryptorBuilder(encryption.algorithm()).setSecureRandom(random).build())
                     .toASN1Structure()

@@ -2,6 +2,7 @@ package dev.scepter.protocol.scep;
 
 import dev.scepter.protocol.asn1.BerNesting;
 import dev.scepter.protocol.asn1.X500Names;
+import dev.scepter.protocol.crypto.SignatureChecks;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Iterator;
@@ -21,8 +22,6 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSTypedData;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.operator.OperatorCreationException;
 
 /**
  * Reads a SCEP pkiMessage (RFC 8894 section 3.2): a CMS SignedData whose signed attributes
@@ -153,17 +152,13 @@ public final class PkiMessageDecoder {
      * enrollment policy's decision, not a broken signature.
      */
     private static boolean signatureValid(SignerInformation signer, X509CertificateHolder certificate) {
-        try {
-            var publicKey = new JcaPEMKeyConverter().setProvider(BouncyCastle.PROVIDER)
-                    .getPublicKey(certificate.getSubjectPublicKeyInfo());
-            return signer.verify(new JcaSimpleSignerInfoVerifierBuilder()
-                    .setProvider(BouncyCastle.PROVIDER)
-                    .build(publicKey));
-        } catch (CMSException | OperatorCreationException | IOException | RuntimeException e) {
-            // A digest mismatch, a signature that does not verify, an algorithm BouncyCastle does
-            // not know, a public key it cannot read: none of them verified.
-            return false;
-        }
+        // A digest mismatch, a signature that does not verify, an algorithm no provider knows, a
+        // public key none can read: none of them verified. RSA by the provider chosen for it (SignatureChecks).
+        return SignatureChecks.passes(certificate.getSubjectPublicKeyInfo(), (publicKey, provider) -> {
+            JcaSimpleSignerInfoVerifierBuilder verifier = new JcaSimpleSignerInfoVerifierBuilder();
+            provider.ifPresent(verifier::setProvider);
+            return signer.verify(verifier.build(publicKey));
+        });
     }
 
     private static byte[] content(CMSSignedData signedData) throws MalformedScepMessageException {

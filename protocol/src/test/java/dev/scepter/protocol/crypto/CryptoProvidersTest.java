@@ -62,6 +62,7 @@ class CryptoProvidersTest {
         assertThat(chosen.nativeLoaded()).isFalse();
         assertThat(chosen.provider(Operation.RSA_SIGNATURE)).isEmpty();
         assertThat(chosen.provider(Operation.RSA_KEY_TRANSPORT)).isEmpty();
+        assertThat(chosen.provider(Operation.RSA_VERIFICATION)).as("the JDK's SunRsaSign, not BouncyCastle's").isEmpty();
         assertThat(chosen.provider(Operation.EC_SIGNATURE)).map(Provider::getName).contains("BC");
         assertThat(chosen.provider(Operation.EC_KEY_GENERATION)).map(Provider::getName).contains("BC");
         assertThat(chosen.describe()).contains("not used: off (AppConfig:Crypto:NativeProvider=false)");

@@ -56,6 +56,7 @@ public final class ScepRequestBuilder {
     private byte[] messageData = encoded();
     private KeyPair signerKeys = TestPki.CLIENT_KEYS;
     private X509CertificateHolder signerCertificate = TestPki.CLIENT_CERT;
+    private java.security.Provider signingProvider = TestPki.BC;
     private final List<X509CertificateHolder> carriedCertificates = new ArrayList<>();
     private boolean carrySignerCertificate = true;
     private X509CertificateHolder recipient = TestPki.CA_CERT;
@@ -116,6 +117,12 @@ public final class ScepRequestBuilder {
     public ScepRequestBuilder signer(KeyPair keys, X509CertificateHolder certificate) {
         this.signerKeys = keys;
         this.signerCertificate = certificate;
+        return this;
+    }
+
+    /** Signs with {@code provider}: the JDK's signs with keys BouncyCastle refuses to load (a prime modulus). */
+    public ScepRequestBuilder signingProvider(java.security.Provider provider) {
+        this.signingProvider = provider;
         return this;
     }
 
@@ -190,7 +197,7 @@ public final class ScepRequestBuilder {
                 }
             });
             ContentSigner contentSigner = new JcaContentSignerBuilder(digest + "withRSA")
-                    .setProvider(TestPki.BC).build(signerKeys.getPrivate());
+                    .setProvider(signingProvider).build(signerKeys.getPrivate());
             SignerInfoGeneratorBuilder builder = new SignerInfoGeneratorBuilder(
                     new JcaDigestCalculatorProviderBuilder().setProvider(TestPki.BC).build(), finder())
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)));

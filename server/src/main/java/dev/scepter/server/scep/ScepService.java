@@ -4,6 +4,8 @@ import dev.scepter.authority.ca.CaKeyUnavailableException;
 import dev.scepter.authority.enrollment.EnrollmentOutcome;
 import dev.scepter.authority.enrollment.EnrollmentRequest;
 import dev.scepter.authority.enrollment.EnrollmentService;
+import dev.scepter.authority.issuance.CertificateIssuer;
+import dev.scepter.authority.issuance.InvalidRequestException;
 import dev.scepter.protocol.scep.CertRepEncoder;
 import dev.scepter.protocol.scep.FailInfo;
 import dev.scepter.protocol.scep.KeyTransportDecryptor;
@@ -69,11 +71,20 @@ public final class ScepService {
         if (!request.signatureValid()) {
             return failure(endpoint, request, FailInfo.BAD_MESSAGE_CHECK, "the message's signature does not verify");
         }
-        if (request.messageType() == MessageType.CERT_POLL || request.messageType() == MessageType.GET_CERT) {
-            return issuedCertificate(endpoint, request);
-        }
-        if (request.messageType() != MessageType.PKCS_REQ && request.messageType() != MessageType.RENEWAL_REQ) {
+        boolean poll = request.messageType() == MessageType.CERT_POLL || request.messageType() == MessageType.GET_CERT;
+        if (!poll && request.messageType() != MessageType.PKCS_REQ && request.messageType() != MessageType.RENEWAL_REQ) {
             return failure(endpoint, request, FailInfo.BAD_REQUEST, request.messageType() + " is not supported");
+        }
+        // A SUCCESS is encrypted to the signer's key, which ACCP or the JDK verified the signature
+        // with without judging it (a prime modulus passes, and anyone could decrypt): the authority's
+        // key policy judges it before anything is issued or encrypted.
+        try {
+            CertificateIssuer.checkEncryptionKey(request.signerCertificate().getSubjectPublicKeyInfo());
+        } catch (InvalidRequestException e) {
+            return failure(endpoint, request, FailInfo.BAD_MESSAGE_CHECK, "the signer's key: " + e.getMessage());
+        }
+        if (poll) {
+            return issuedCertificate(endpoint, request);
         }
         PKCS10CertificationRequest csr;
         try {
