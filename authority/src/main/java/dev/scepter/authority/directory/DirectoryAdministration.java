@@ -58,7 +58,7 @@ public final class DirectoryAdministration {
         directory.put(entry);
         changed(entry.objectId());
         audit.append(new AuditEvent(clock.instant(), actor, action(entry.type(), "put"),
-                entry.objectId() + " enabled=" + entry.enabled(), "success"));
+                entry.objectId() + " enabled=" + entry.enabled() + entry.owner().map(owner -> " owner=" + owner).orElse(""), "success"));
         return existed ? PutOutcome.UPDATED : PutOutcome.CREATED;
     }
 
