@@ -100,7 +100,7 @@ public interface EmbeddedDirectory extends Directory {
         } catch (DirectoryUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
-            // The store's own outage: never "not an owner", which a retry could turn into "owner".
+            // The store is the directory here: its outage is the directory's, never "not an owner".
             throw new DirectoryUnavailableException(describe() + " cannot answer whether the device has an owner", e);
         }
     }
