@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.scepter.authority.directory.DirectoryAnswer;
 import dev.scepter.authority.directory.DirectoryUnavailableException;
 import dev.scepter.authority.validity.CachingDirectory;
+import dev.scepter.azure.sim.GraphSimulator;
 import dev.scepter.azure.sim.SimServer;
 import dev.scepter.settings.IntuneSettings.DeviceDirectory;
 import java.time.Duration;
@@ -95,6 +96,33 @@ class GraphDirectoryTest {
         assertThat(directory.isRegisteredOwner(DEVICE, intuneId, alice)).as("CN=<Intune device id>, as lookups read it").isTrue();
         fixture.graph.deleteManagedDevice(intuneId);
         assertThat(directory.isRegisteredOwner(INTUNE_DEVICE, intuneId, alice)).as("deleted from Intune").isFalse();
+    }
+
+    /**
+     * DeviceDirectory=Intune reads an Entra device id's Intune records: a reset device keeps its
+     * former user's record until Intune's cleanup removes it, and that record owns nothing.
+     */
+    @Test
+    void inIntuneModeOnlyActiveIntuneRecordsOfAnEntraDeviceNameItsOwner() {
+        GraphDirectory directory = fixture.grant("DeviceManagementManagedDevices.Read.All").directory(DeviceDirectory.INTUNE);
+        UUID alice = UUID.randomUUID();
+        UUID bob = UUID.randomUUID();
+        fixture.graph.addUser(alice, "alice@contoso.example");
+        fixture.graph.addUser(bob, "bob@contoso.example");
+        UUID pc = UUID.randomUUID();
+        GraphSimulator.ManagedDevice former = fixture.graph.addManagedDevice(UUID.randomUUID(), pc);
+        former.userId = alice;
+        assertThat(directory.isRegisteredOwner(DEVICE, pc, alice)).as("Alice's record alone").isTrue();
+
+        former.managementState = "retirePending";
+        fixture.graph.addManagedDevice(UUID.randomUUID(), pc).userId = bob;
+        assertThat(directory.lookup(DEVICE, pc)).isEqualTo(ENABLED);
+        assertThat(directory.isRegisteredOwner(DEVICE, pc, alice)).as("Alice's record is being retired").isFalse();
+        assertThat(directory.isRegisteredOwner(DEVICE, pc, bob)).isTrue();
+
+        former.managementState = "managed";
+        assertThat(directory.isRegisteredOwner(DEVICE, pc, alice)).as("an active record names Bob").isFalse();
+        assertThat(directory.isRegisteredOwner(DEVICE, pc, bob)).as("an active record names Alice").isFalse();
     }
 
     @Test
