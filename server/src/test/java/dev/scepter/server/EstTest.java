@@ -146,7 +146,8 @@ class EstTest {
                 .find(org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.toString(certificate.getIssuer()), certificate.getSerialNumber());
         assertThat(record).as("recorded before it left").hasValueSatisfying(r -> {
             assertThat(r.der()).isEqualTo(certificateBytes(certificate));
-            assertThat(r.endpoint()).isEqualTo("est");
+            // A device's self-service certificate has its own (selfServiceIssuesACertificateForADeviceTheCallerOwnsBoundToIt).
+            assertThat(r.endpoint()).isIn("est", "est-self-service");
         });
         return certificate;
     }
@@ -342,6 +343,9 @@ class EstTest {
         assertThat(enroll("self", csr(rsa(), "CN=" + java.util.UUID.randomUUID(), null)).statusCode()).as("an unknown device").isEqualTo(403);
         assertThat(enroll("db", csr(rsa(), "CN=" + laptop, null)).statusCode()).as("CSR.Request.Db is not held to these rules")
                 .isEqualTo(200);
+        assertThat(java.util.stream.Stream.of(byCn, byUri).map(c -> server.core.storage().certificateStore()
+                .find(org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.toString(c.getIssuer()), c.getSerialNumber()).orElseThrow().endpoint()))
+                .as("recorded as self-service's, which Renewals never renews (EstRenewalTypesTest)").containsOnly("est-self-service");
 
         assertThat(ocspStatus(byCn.getSerialNumber())).as("good").isNull();
         putDirectoryObject("devices", laptop, "{\"enabled\": false, \"name\": \"alices-laptop\", \"owner\": \"" + alice + "\"}");

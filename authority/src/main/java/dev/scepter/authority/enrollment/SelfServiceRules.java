@@ -55,6 +55,16 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  */
 public final class SelfServiceRules implements ChallengeVerifier {
 
+    /**
+     * The endpoint a device's self-service certificate is recorded under. Its serial carries
+     * Intune's device type (0x40, 0x41) so that OCSP follows the device, which would make it an
+     * {@code IntuneDevice} renewal; but only the directory's word that its requester owned the device
+     * earned it, and a renewal asks no one. So {@link Renewals} never renews it, whatever
+     * {@code ReenrollmentAllowedCertificateTypes} says: its owner enrolls again with
+     * {@code CSR.SelfService}, and the directory is asked again.
+     */
+    public static final String OWNED_DEVICE_ENDPOINT = "est-self-service";
+
     /** Microsoft's UPN otherName in a SAN (szOID_NT_PRINCIPAL_NAME). */
     static final ASN1ObjectIdentifier UPN = new ASN1ObjectIdentifier("1.3.6.1.4.1.311.20.2.3");
     private static final String INTUNE_DEVICE_URI = "intunedeviceid://";

@@ -97,7 +97,8 @@ final class EstEnrollment {
                 SIGN_AND_ENCIPHER, EndpointProfile.Binding.NONE, false);
         // A device the caller owns: bound to the device as Intune's certificates are (serial type 0x40 or
         // 0x41), but REQUIRED, not VOUCHED: no MDM vouched for the request, so it earns no SID.
-        this.ownedDeviceProfile = new EndpointProfile(ENDPOINT, SerialNumbers.TYPE_STATIC, settings.validityPeriodDays(), CLIENT_AUTH,
+        // Recorded under its own endpoint name, which Renewals reads: a renewal would not ask who owns the device.
+        this.ownedDeviceProfile = new EndpointProfile(SelfServiceRules.OWNED_DEVICE_ENDPOINT, SerialNumbers.TYPE_STATIC, settings.validityPeriodDays(), CLIENT_AUTH,
                 SIGN_AND_ENCIPHER, EndpointProfile.Binding.REQUIRED, false);
         this.ownedDevices = SelfServiceRules.forOwnedDevices(Objects.requireNonNull(directory, "directory"));
         this.renewalPolicy = new RenewalPolicy(settings.allowRenewals(), settings.reenrollmentAllowedCertificateTypes().stream()
