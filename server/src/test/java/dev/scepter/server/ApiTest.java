@@ -119,6 +119,8 @@ class ApiTest {
 
         assertThat(call("PUT", path, "directory", "{\"enabled\": true}").statusCode()).isEqualTo(200);
         assertThat(call("GET", path, "directory", null).body()).as("a PUT without it clears it").doesNotContain("owner");
+        assertThat(call("GET", "/api/manage/audit?limit=10", "manage", null).body()).as("the removal is audited, with the owner removed")
+                .contains(path.substring(path.lastIndexOf('/') + 1) + " enabled=true owner=none (was " + owner + ")");
 
         HttpResponse<String> user = call("PUT", "/api/directory/users/" + UUID.randomUUID(), "directory",
                 "{\"enabled\": true, \"userPrincipalName\": \"owner-test@example.com\", \"owner\": \"" + owner + "\"}");
