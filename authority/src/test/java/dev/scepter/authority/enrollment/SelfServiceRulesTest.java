@@ -10,8 +10,10 @@ import dev.scepter.authority.directory.DirectoryAnswer;
 import dev.scepter.authority.directory.DirectoryObjectType;
 import dev.scepter.authority.directory.DirectoryUnavailableException;
 import java.security.KeyPair;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -132,7 +134,10 @@ class SelfServiceRulesTest {
         final Map<String, UUID> users = new HashMap<>();
         final Set<String> owned = new HashSet<>();
         boolean down;
+        /** Only the ownership question fails: users and devices are found, who owns them cannot be told. */
+        boolean ownersDown;
         int questions;
+        final List<String> asked = new ArrayList<>();
 
         @Override
         public DirectoryAnswer lookup(DirectoryObjectType type, UUID objectId) {
@@ -149,6 +154,10 @@ class SelfServiceRulesTest {
         @Override
         public boolean isRegisteredOwner(DirectoryObjectType deviceType, UUID deviceId, UUID userId) {
             ask();
+            asked.add("owner of " + deviceId + " is " + userId + "?");
+            if (ownersDown) {
+                throw new DirectoryUnavailableException("who owns a device cannot be told now", null);
+            }
             return owned.contains(deviceType + "/" + deviceId + "/" + userId);
         }
 
@@ -236,6 +245,18 @@ class SelfServiceRulesTest {
         directory.down = true;
         assertThatThrownBy(() -> deviceRulesAccept(Csrs.forKey(keys).subject("CN=" + LAPTOP).build()))
                 .isInstanceOf(DirectoryUnavailableException.class);
+    }
+
+    /** Graph's registeredOwners or Intune's primary user failing after the user and the device were found (a 429, a 5xx). */
+    @Test
+    void anOutageAtTheOwnershipQuestionAloneIsAnOutageToo() throws Exception {
+        aliceOwnsTheLaptop();
+        directory.ownersDown = true;
+        assertThatThrownBy(() -> deviceRulesAccept(Csrs.forKey(keys).subject("CN=" + LAPTOP).build()))
+                .isInstanceOf(DirectoryUnavailableException.class);
+        assertThat(directory.asked).as("asked after Alice was resolved to her object id").containsExactly("owner of " + LAPTOP + " is " + ALICE + "?");
+        assertThatThrownBy(() -> deviceRulesAccept(Csrs.forKey(keys).subject("").extension(sans(intuneDevice(PHONE))).build()))
+                .as("not a refusal either, even for a device someone else owns").isInstanceOf(DirectoryUnavailableException.class);
     }
 
     @Test
