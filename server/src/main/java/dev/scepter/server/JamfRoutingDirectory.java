@@ -43,6 +43,12 @@ final class JamfRoutingDirectory implements Directory {
         return type.jamf() ? Optional.empty() : directory.securityIdentifier(type, objectId);
     }
 
+    /** Jamf Pro's objects have no registered owners here: self-service names Entra and Intune devices only. */
+    @Override
+    public boolean isRegisteredOwner(DirectoryObjectType deviceType, UUID deviceId, UUID userId) {
+        return !deviceType.jamf() && directory.isRegisteredOwner(deviceType, deviceId, userId);
+    }
+
     @Override
     public String describe() {
         return directory.describe() + jamf.map(j -> ", " + j.describe()).orElse("");

@@ -101,6 +101,33 @@ class ApiTest {
                 .contains("directory.devices.put", "directory.devices.delete", "\"actor\":\"directory\"");
     }
 
+    /** docs/api.md: a device's "owner" (a user's object id) is kept, shown, audited and cleared by a PUT without it; users have none. */
+    @Test
+    void aDeviceHasAnOptionalOwnerAndAUserNone() throws Exception {
+        String path = "/api/directory/devices/" + UUID.randomUUID();
+        UUID owner = UUID.randomUUID();
+        HttpResponse<String> created = call("PUT", path, "directory", "{\"enabled\": true, \"owner\": \"" + owner + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.body()).contains("\"owner\":\"" + owner + "\"");
+        assertThat(call("GET", path, "directory", null).body()).contains("\"owner\":\"" + owner + "\"");
+        assertThat(call("GET", "/api/manage/audit?limit=10", "manage", null).body()).contains("owner=" + owner);
+
+        HttpResponse<String> notAGuid = call("PUT", path, "directory", "{\"enabled\": true, \"owner\": \"alice@example.com\"}");
+        assertThat(notAGuid.statusCode()).isEqualTo(400);
+        assertThat(notAGuid.body()).contains("\\\"owner\\\" must be a user's object id");
+        assertThat(call("GET", path, "directory", null).body()).as("nothing changed").contains("\"owner\":\"" + owner + "\"");
+
+        assertThat(call("PUT", path, "directory", "{\"enabled\": true}").statusCode()).isEqualTo(200);
+        assertThat(call("GET", path, "directory", null).body()).as("a PUT without it clears it").doesNotContain("owner");
+        assertThat(call("GET", "/api/manage/audit?limit=10", "manage", null).body()).as("the removal is audited, with the owner removed")
+                .contains(path.substring(path.lastIndexOf('/') + 1) + " enabled=true owner=none (was " + owner + ")");
+
+        HttpResponse<String> user = call("PUT", "/api/directory/users/" + UUID.randomUUID(), "directory",
+                "{\"enabled\": true, \"userPrincipalName\": \"owner-test@example.com\", \"owner\": \"" + owner + "\"}");
+        assertThat(user.statusCode()).isEqualTo(400);
+        assertThat(user.body()).contains("Only a device has an");
+    }
+
     @Test
     void aUserNeedsItsPrincipalNameAndABodyMustBeJson() throws Exception {
         String path = "/api/directory/users/" + UUID.randomUUID();

@@ -56,6 +56,39 @@ class DirectoryOutageTest {
         }
     }
 
+    /**
+     * docs/est.md: self-service for a device asks the directory who owns it; while it cannot answer
+     * the caller hears 503 with Retry-After (try later), neither a certificate nor a 403.
+     */
+    @Test
+    void selfServiceForADeviceIsTryLaterWhileTheDirectoryCannotAnswer() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        try (RunningServer server = RunningServer.start(Map.of(
+                "AppConfig:Directory:Type", "Ldap",
+                "AppConfig:LDAP:Urls", "ldap://127.0.0.1:" + closedPort,
+                "AppConfig:LDAP:BaseDn", "dc=example,dc=com",
+                "AppConfig:LDAP:ConnectTimeoutSeconds", "1"))) {
+            String token = new dev.scepter.authority.token.ApiTokens(server.core.storage().apiTokenStore(), server.core.storage().auditLog(),
+                    java.time.Clock.systemUTC(), new java.security.SecureRandom()).create("test", "alice@contoso.example",
+                    java.util.Set.of(dev.scepter.authority.token.ApiRole.CSR_SELF_SERVICE), java.util.Optional.empty()).value();
+            KeyPair keys = TestPki.rsa();
+            byte[] csr = java.util.Base64.getMimeEncoder().encode(new JcaPKCS10CertificationRequestBuilder(
+                    new X500Name("CN=" + UUID.randomUUID()), keys.getPublic())
+                    .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())).getEncoded());
+
+            HttpResponse<byte[]> response = server.post("/.well-known/est/simpleenroll", "application/pkcs10", csr,
+                    "Authorization", "Bearer " + token);
+
+            assertThat(response.statusCode()).as(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).isPresent();
+            assertThat(server.core.storage().auditLog().latest(100)).as("nothing issued")
+                    .noneMatch(event -> event.action().startsWith("certificate.issue"));
+        }
+    }
+
     private static X509CertificateHolder enroll(RunningServer server, String path, String subject) throws Exception {
         KeyPair device = TestPki.rsa();
         byte[] csr = new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), device.getPublic())

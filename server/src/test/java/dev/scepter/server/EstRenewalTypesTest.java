@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -34,13 +35,16 @@ import org.junit.jupiter.api.Test;
  * EST with renewals on ({@code AppConfig:DbCSRValidation:AllowRenewals=true}) but not for the type
  * of certificate EST issues: with {@code ReenrollmentAllowedCertificateTypes=IntuneDevice}, a
  * {@code Static} certificate of ours over mutual TLS renews nothing, on {@code simplereenroll} nor
- * on {@code simpleenroll}; {@link EstTest} shows the default ({@code Static}) renewing.
+ * on {@code simpleenroll}, and neither does a device's self-service certificate, though its type is
+ * IntuneDevice; {@link EstTest} shows the default ({@code Static}) renewing.
  */
 class EstRenewalTypesTest {
 
     private static RunningServer server;
     private static int httpsPort;
     private static String token;
+    private static String selfService;
+    private static String directoryManager;
 
     @BeforeAll
     static void start() throws Exception {
@@ -50,8 +54,11 @@ class EstRenewalTypesTest {
         server = RunningServer.start(Map.of("AppConfig:Https:Port", String.valueOf(httpsPort),
                 "AppConfig:Https:ClientCertificateMode", "Optional", "AppConfig:DbCSRValidation:AllowRenewals", "true",
                 "AppConfig:DbCSRValidation:ReenrollmentAllowedCertificateTypes", "IntuneDevice"));
-        token = new ApiTokens(server.core.storage().apiTokenStore(), server.core.storage().auditLog(), Clock.systemUTC(), new SecureRandom())
-                .create("test", "est-db", Set.of(ApiRole.CSR_REQUEST_DB), Optional.empty()).value();
+        ApiTokens tokens = new ApiTokens(server.core.storage().apiTokenStore(), server.core.storage().auditLog(), Clock.systemUTC(),
+                new SecureRandom());
+        token = tokens.create("test", "est-db", Set.of(ApiRole.CSR_REQUEST_DB), Optional.empty()).value();
+        selfService = tokens.create("test", "alice@contoso.example", Set.of(ApiRole.CSR_SELF_SERVICE), Optional.empty()).value();
+        directoryManager = tokens.create("test", "directory", Set.of(ApiRole.DIRECTORY_MANAGE), Optional.empty()).value();
     }
 
     @AfterAll
@@ -90,6 +97,44 @@ class EstRenewalTypesTest {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), new SecureRandom());
         return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /**
+     * A device's self-service certificate carries Intune's device type (0x40) so that OCSP follows
+     * the device, but IntuneDevice renewals do not renew it: a renewal would not ask the directory
+     * again whether its holder owns the device (docs/est.md). Its owner enrolls again instead.
+     */
+    @Test
+    void aDevicesSelfServiceCertificateIsNotRenewedAsAnIntuneDevice() throws Exception {
+        UUID alice = UUID.randomUUID();
+        UUID laptop = UUID.randomUUID();
+        putDirectoryObject("users", alice, "{\"enabled\": true, \"userPrincipalName\": \"alice@contoso.example\"}");
+        putDirectoryObject("devices", laptop, "{\"enabled\": true, \"name\": \"alices-laptop\", \"owner\": \"" + alice + "\"}");
+        KeyPair keys = rsa();
+        HttpResponse<byte[]> enrolled = post(HttpClient.newHttpClient(), server.url("/.well-known/est/simpleenroll"), "Bearer " + selfService,
+                EstTest.csr(keys, "CN=" + laptop, null));
+        assertThat(enrolled.statusCode()).as(new String(enrolled.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        X509CertificateHolder certificate = EstCodec.readCertsOnly(enrolled.body()).get(0);
+        assertThat(certificate.getSerialNumber().shiftRight(152).intValue()).as("IntuneDevice's type byte").isEqualTo(0x40);
+        long recorded = server.core.storage().certificateStore().count();
+
+        for (String path : new String[] {"/.well-known/est/simpleenroll", "/.well-known/est/simplereenroll"}) {
+            HttpResponse<byte[]> refused = post(https(keys, certificate), URI.create("https://127.0.0.1:" + httpsPort + path), null,
+                    EstTest.csr(rsa(), "CN=" + laptop, null));
+            String text = new String(refused.body(), StandardCharsets.UTF_8);
+            assertThat(refused.statusCode()).as(path + ": " + text).isEqualTo(403);
+            assertThat(text).as(path).contains("self-service certificate is not renewed");
+        }
+        assertThat(server.core.storage().certificateStore().count()).as("nothing issued").isEqualTo(recorded);
+        assertThat(post(HttpClient.newHttpClient(), server.url("/.well-known/est/simpleenroll"), "Bearer " + selfService,
+                EstTest.csr(rsa(), "CN=" + laptop, null)).statusCode()).as("its owner enrolls again").isEqualTo(200);
+    }
+
+    private static void putDirectoryObject(String kind, UUID id, String json) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.url("/api/directory/" + kind + "/" + id))
+                .header("Authorization", "Bearer " + directoryManager).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
     }
 
     @Test

@@ -81,6 +81,7 @@ class EstTest {
         TOKENS.put("db", tokens.create("test", "est-db", Set.of(ApiRole.CSR_REQUEST_DB), Optional.empty()).value());
         TOKENS.put("self", tokens.create("test", "alice@contoso.example", Set.of(ApiRole.CSR_SELF_SERVICE), Optional.empty()).value());
         TOKENS.put("manage", tokens.create("test", "manage", Set.of(ApiRole.MANAGE_ALL), Optional.empty()).value());
+        TOKENS.put("directory", tokens.create("test", "directory", Set.of(ApiRole.DIRECTORY_MANAGE), Optional.empty()).value());
         TOKENS.put("forged", "sct_" + "A".repeat(43));
         challenges = server.context.getBean(OneTimeChallenges.class);
     }
@@ -145,7 +146,8 @@ class EstTest {
                 .find(org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.toString(certificate.getIssuer()), certificate.getSerialNumber());
         assertThat(record).as("recorded before it left").hasValueSatisfying(r -> {
             assertThat(r.der()).isEqualTo(certificateBytes(certificate));
-            assertThat(r.endpoint()).isEqualTo("est");
+            // A device's self-service certificate has its own (selfServiceIssuesACertificateForADeviceTheCallerOwnsBoundToIt).
+            assertThat(r.endpoint()).isIn("est", "est-self-service");
         });
         return certificate;
     }
@@ -282,6 +284,75 @@ class EstTest {
         X509CertificateHolder certificate = issued(enroll("self", csr(rsa(), "CN=alice@contoso.example", null)));
 
         assertThat(ExtendedKeyUsage.fromExtensions(certificate.getExtensions()).getUsages()).containsExactly(KeyPurposeId.id_kp_clientAuth);
+    }
+
+    /** A PUT to the embedded directory through the API, as an admin with Directory.Manage makes it. */
+    private void putDirectoryObject(String kind, java.util.UUID id, String json) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.url("/api/directory/" + kind + "/" + id))
+                .header("Authorization", "Bearer " + TOKENS.get("directory")).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
+    }
+
+    /** What OCSP says of one serial now: null for good. */
+    private static org.bouncycastle.cert.ocsp.CertificateStatus ocspStatus(java.math.BigInteger serial) throws Exception {
+        org.bouncycastle.cert.ocsp.CertificateID id = new org.bouncycastle.cert.ocsp.CertificateID(
+                new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().build().get(org.bouncycastle.cert.ocsp.CertificateID.HASH_SHA1),
+                server.core.ca().certificate(), serial);
+        HttpResponse<byte[]> response = server.post("/ocsp", "application/ocsp-request",
+                new org.bouncycastle.cert.ocsp.OCSPReqBuilder().addRequest(id).build().getEncoded());
+        org.bouncycastle.cert.ocsp.OCSPResp answer = new org.bouncycastle.cert.ocsp.OCSPResp(response.body());
+        assertThat(answer.getStatus()).isEqualTo(org.bouncycastle.cert.ocsp.OCSPResp.SUCCESSFUL);
+        return ((org.bouncycastle.cert.ocsp.BasicOCSPResp) answer.getResponseObject()).getResponses()[0].getCertStatus();
+    }
+
+    /**
+     * docs/est.md: self-service issues a certificate for a device the caller owns (CN=<device id> or
+     * SAN URI IntuneDeviceId://<id>), bound to the device as Intune's are: good while it is enabled,
+     * on hold once it is disabled. Someone else's device, or a disabled one, is a 403.
+     */
+    @Test
+    void selfServiceIssuesACertificateForADeviceTheCallerOwnsBoundToIt() throws Exception {
+        java.util.UUID alice = java.util.UUID.randomUUID();
+        java.util.UUID bob = java.util.UUID.randomUUID();
+        java.util.UUID laptop = java.util.UUID.randomUUID();
+        java.util.UUID phone = java.util.UUID.randomUUID();
+        java.util.UUID tablet = java.util.UUID.randomUUID();
+        putDirectoryObject("users", alice, "{\"enabled\": true, \"userPrincipalName\": \"Alice@contoso.example\"}");
+        putDirectoryObject("users", bob, "{\"enabled\": true, \"userPrincipalName\": \"bob@contoso.example\"}");
+        putDirectoryObject("devices", laptop, "{\"enabled\": true, \"name\": \"alices-laptop\", \"owner\": \"" + alice + "\"}");
+        putDirectoryObject("devices", tablet, "{\"enabled\": true, \"name\": \"alices-tablet\", \"owner\": \"" + alice + "\"}");
+        putDirectoryObject("devices", phone, "{\"enabled\": true, \"name\": \"bobs-phone\", \"owner\": \"" + bob + "\"}");
+
+        X509CertificateHolder byCn = issued(enroll("self", csr(rsa(), "CN=" + laptop, null)));
+        assertThat(byCn.getSubject()).isEqualTo(new X500Name("CN=" + laptop));
+        assertThat(ExtendedKeyUsage.fromExtensions(byCn.getExtensions()).getUsages()).containsExactly(KeyPurposeId.id_kp_clientAuth);
+        assertThat(byCn.getSerialNumber().shiftRight(152).intValue()).as("bound to the Entra device id, as Intune's").isEqualTo(0x40);
+        X509CertificateHolder byUri = issued(enroll("self", csr(rsa(), "", null,
+                new GeneralName(GeneralName.uniformResourceIdentifier, "IntuneDeviceId://" + tablet))));
+        assertThat(byUri.getSerialNumber().shiftRight(152).intValue()).as("bound to the Intune device id").isEqualTo(0x41);
+        assertThat(server.core.storage().certificateStore().find(org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.toString(byUri.getIssuer()),
+                byUri.getSerialNumber()).orElseThrow().binding()).hasValueSatisfying(binding -> {
+                    assertThat(binding.type()).isEqualTo(dev.scepter.authority.directory.DirectoryObjectType.INTUNE_DEVICE);
+                    assertThat(binding.objectId()).isEqualTo(tablet);
+                });
+
+        HttpResponse<byte[]> bobs = enroll("self", csr(rsa(), "CN=" + phone, null));
+        assertThat(bobs.statusCode()).as("Bob's phone").isEqualTo(403);
+        assertThat(new String(bobs.body(), StandardCharsets.UTF_8)).contains("a single device the directory says the caller owns");
+        assertThat(enroll("self", csr(rsa(), "CN=" + java.util.UUID.randomUUID(), null)).statusCode()).as("an unknown device").isEqualTo(403);
+        assertThat(enroll("db", csr(rsa(), "CN=" + laptop, null)).statusCode()).as("CSR.Request.Db is not held to these rules")
+                .isEqualTo(200);
+        assertThat(java.util.stream.Stream.of(byCn, byUri).map(c -> server.core.storage().certificateStore()
+                .find(org.bouncycastle.asn1.x500.style.BCStyle.INSTANCE.toString(c.getIssuer()), c.getSerialNumber()).orElseThrow().endpoint()))
+                .as("recorded as self-service's, which Renewals never renews (EstRenewalTypesTest)").containsOnly("est-self-service");
+
+        assertThat(ocspStatus(byCn.getSerialNumber())).as("good").isNull();
+        putDirectoryObject("devices", laptop, "{\"enabled\": false, \"name\": \"alices-laptop\", \"owner\": \"" + alice + "\"}");
+        org.bouncycastle.cert.ocsp.CertificateStatus held = ocspStatus(byCn.getSerialNumber());
+        assertThat(held).isInstanceOf(org.bouncycastle.cert.ocsp.RevokedStatus.class);
+        assertThat(((org.bouncycastle.cert.ocsp.RevokedStatus) held).getRevocationReason()).as("certificateHold").isEqualTo(6);
+        assertThat(enroll("self", csr(rsa(), "CN=" + laptop, null)).statusCode()).as("a disabled device").isEqualTo(403);
     }
 
     @Test

@@ -105,6 +105,74 @@ class GraphDirectoryOcspTest {
         }
     }
 
+    /**
+     * docs/est.md: with Graph as the directory, EST self-service issues a certificate for an Entra
+     * device the caller is a registered owner of, bound to it (OCSP good, then on hold once it is
+     * disabled in Entra ID); a device someone else owns is a 403.
+     */
+    @Test
+    void selfServiceEnrollsADeviceEntraIdSaysTheCallerOwnsAndOcspFollowsIt() throws Exception {
+        SimTls tls = SimTls.generate();
+        try (SimServer server = SimServer.start("graph", tls)) {
+            SimTokens tokens = new SimTokens(Instant::now);
+            GraphSimulator graph = new GraphSimulator(server, tokens, Instant::now);
+            tokens.grant(CLIENT, graph.audience(), "Device.Read.All");
+            tokens.grant(CLIENT, graph.audience(), "User.Read.All");
+            AccessTokens signIn = new AccessTokens() {
+                @Override
+                public String token(URI resource) {
+                    return tokens.mint(CLIENT, resource.toString(), Duration.ofMinutes(10));
+                }
+
+                @Override
+                public String describe() {
+                    return "simulated Entra ID";
+                }
+            };
+            UUID alice = UUID.randomUUID();
+            graph.addUser(alice, "alice@contoso.example");
+            UUID bob = UUID.randomUUID();
+            graph.addUser(bob, "bob@contoso.example");
+            UUID laptop = UUID.randomUUID();
+            graph.addDevice(laptop).registeredOwners.add(alice);
+            UUID phone = UUID.randomUUID();
+            graph.addDevice(phone).registeredOwners.add(bob);
+            try (RunningServer scepter = RunningServer.start(Map.of(
+                    "AppConfig:Directory:Type", "Graph",
+                    "AppConfig:AzureCloudConfig:MSGraphEndpoint", graph.audience(),
+                    "AppConfig:IntuneValidation:DeviceDirectory", "AAD",
+                    "AppConfig:Directory:CacheSeconds", "1",
+                    "AppConfig:OCSP:ResponseCacheSeconds", "1"), signIn, tls.clientContext())) {
+                String token = new dev.scepter.authority.token.ApiTokens(scepter.core.storage().apiTokenStore(),
+                        scepter.core.storage().auditLog(), java.time.Clock.systemUTC(), new java.security.SecureRandom())
+                        .create("test", "alice@contoso.example", java.util.Set.of(dev.scepter.authority.token.ApiRole.CSR_SELF_SERVICE),
+                                java.util.Optional.empty()).value();
+
+                HttpResponse<byte[]> mine = selfService(scepter, token, "CN=" + laptop);
+                assertThat(mine.statusCode()).as(new String(mine.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(200);
+                BigInteger serial = dev.scepter.protocol.est.EstCodec.readCertsOnly(mine.body()).get(0).getSerialNumber();
+                assertThat(serial.shiftRight(152).intValue()).as("bound to the Entra device").isEqualTo(0x40);
+                assertThat(selfService(scepter, token, "CN=" + phone).statusCode()).as("Bob's phone").isEqualTo(403);
+
+                assertThat(status(scepter, serial)).isNull(); // good
+                graph.disableDevice(laptop);
+                Thread.sleep(CACHE_BOUND.toMillis() + 200);
+                CertificateStatus onHold = status(scepter, serial);
+                assertThat(onHold).isInstanceOf(RevokedStatus.class);
+                assertThat(((RevokedStatus) onHold).getRevocationReason()).as("certificateHold").isEqualTo(6);
+                assertThat(server.requests()).as("Graph was asked who owns the devices")
+                        .anyMatch(r -> r.path().contains("registeredOwners"));
+            }
+        }
+    }
+
+    private static HttpResponse<byte[]> selfService(RunningServer server, String token, String subject) throws Exception {
+        KeyPair key = TestPki.rsa();
+        byte[] csr = java.util.Base64.getMimeEncoder().encode(new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), key.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(key.getPrivate())).getEncoded());
+        return server.post("/.well-known/est/simpleenroll", "application/pkcs10", csr, "Authorization", "Bearer " + token);
+    }
+
     private static X509CertificateHolder enroll(RunningServer server, String subject) throws Exception {
         KeyPair key = TestPki.rsa();
         byte[] csr = new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), key.getPublic())

@@ -33,6 +33,23 @@ public interface Directory {
      */
     Optional<String> securityIdentifier(DirectoryObjectType type, UUID objectId);
 
+    /**
+     * Whether the user is a registered owner of the device: the question SCEPman's self-service
+     * rules ask before a user gets a certificate for a device ({@code CSR.SelfService}). An Entra
+     * device ({@link DirectoryObjectType#DEVICE}) answers by its registered owners, an Intune device
+     * ({@link DirectoryObjectType#INTUNE_DEVICE}) by its primary user; an adapter that keeps no owners
+     * answers {@code false} (this default), so nothing is issued on its word. A device that does not
+     * exist has no owner.
+     *
+     * @param deviceType {@link DirectoryObjectType#DEVICE} or {@link DirectoryObjectType#INTUNE_DEVICE}
+     * @param userId     the user's object id, as {@link #findUserByPrincipalName} answers it
+     * @throws DirectoryUnavailableException when the directory cannot answer now (the caller must
+     *                                       not take that for "not an owner")
+     */
+    default boolean isRegisteredOwner(DirectoryObjectType deviceType, UUID deviceId, UUID userId) {
+        return false;
+    }
+
     /** A short description for the homepage, without credentials (for example "LDAP ldaps://dc1.example:636"). */
     String describe();
 }

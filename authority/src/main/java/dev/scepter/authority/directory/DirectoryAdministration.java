@@ -54,12 +54,25 @@ public final class DirectoryAdministration {
      */
     public PutOutcome put(String actor, Entry entry) {
         EmbeddedDirectory directory = directory();
-        boolean existed = directory.get(entry.type(), entry.objectId()).isPresent();
+        Optional<Entry> before = directory.get(entry.type(), entry.objectId());
         directory.put(entry);
         changed(entry.objectId());
         audit.append(new AuditEvent(clock.instant(), actor, action(entry.type(), "put"),
-                entry.objectId() + " enabled=" + entry.enabled(), "success"));
-        return existed ? PutOutcome.UPDATED : PutOutcome.CREATED;
+                entry.objectId() + " enabled=" + entry.enabled() + ownerChange(entry, before), "success"));
+        return before.isPresent() ? PutOutcome.UPDATED : PutOutcome.CREATED;
+    }
+
+    /**
+     * A device's owner, always, and the one it replaces when it changes: owning a device entitles
+     * its owner to self-service certificates for it, so who gained or lost that must be on record.
+     */
+    private static String ownerChange(Entry entry, Optional<Entry> before) {
+        if (entry.type() != DirectoryObjectType.DEVICE) {
+            return "";
+        }
+        String now = entry.owner().map(UUID::toString).orElse("none");
+        Optional<String> was = before.map(previous -> previous.owner().map(UUID::toString).orElse("none"));
+        return " owner=" + now + was.filter(previous -> !previous.equals(now)).map(previous -> " (was " + previous + ")").orElse("");
     }
 
     public Optional<Entry> get(DirectoryObjectType type, UUID objectId) {

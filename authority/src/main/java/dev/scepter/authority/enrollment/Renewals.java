@@ -34,7 +34,8 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
  * Decides whether a certificate presented to sign a renewal (RenewalReq, or a PKCSReq signed by
  * a certificate of ours, as macOS sends; EST's re-enrollment over mutual TLS) authorises it:
  * ours, unexpired, recorded, good now (not revoked, its directory object enabled), of a type the
- * endpoint renews, and asked for the names it carries, no others.
+ * endpoint renews, not a device's self-service certificate ({@link SelfServiceRules#OWNED_DEVICE_ENDPOINT}),
+ * and asked for the names it carries, no others.
  */
 public final class Renewals {
 
@@ -99,6 +100,10 @@ public final class Renewals {
         Optional<IssuedCertificate> previous = store.find(issuer, presented.getSerialNumber());
         if (previous.isEmpty()) {
             return new Decision.Refused("the signing certificate is not recorded");
+        }
+        if (SelfServiceRules.OWNED_DEVICE_ENDPOINT.equals(previous.get().endpoint())) {
+            return new Decision.Refused("a device's self-service certificate is not renewed, since only the directory's word that "
+                    + "its requester owns the device earned it: its owner enrolls again with CSR.SelfService");
         }
         Optional<CertificateType> type = CertificateType.of(presented.getSerialNumber());
         if (type.isEmpty() || !policy.permits(type.get())) {

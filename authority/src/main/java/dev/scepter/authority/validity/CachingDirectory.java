@@ -110,6 +110,12 @@ public final class CachingDirectory implements Directory {
         return directory.securityIdentifier(type, objectId);
     }
 
+    /** Asked at issuance only, so not cached: ownership changes hands without a change of state to follow. */
+    @Override
+    public boolean isRegisteredOwner(DirectoryObjectType deviceType, UUID deviceId, UUID userId) {
+        return directory.isRegisteredOwner(deviceType, deviceId, userId);
+    }
+
     @Override
     public String describe() {
         return directory.describe();

@@ -773,6 +773,35 @@ public abstract class StorageContract {
     }
 
     @Test
+    void theEmbeddedDirectoryKeepsADevicesOwnerAndAnswersWhoOwnsIt() throws Exception {
+        EmbeddedDirectory directory = storage.embeddedDirectory();
+        UUID device = UUID.randomUUID();
+        UUID alice = UUID.randomUUID();
+        UUID bob = UUID.randomUUID();
+        Entry owned = new Entry(DirectoryObjectType.DEVICE, device, true, Optional.of("laptop-" + device), Optional.empty(), Optional.of(alice));
+        directory.put(owned);
+        assertThat(directory.get(DirectoryObjectType.DEVICE, device)).contains(owned);
+        assertThat(directory.isRegisteredOwner(DirectoryObjectType.DEVICE, device, alice)).isTrue();
+        assertThat(directory.isRegisteredOwner(DirectoryObjectType.INTUNE_DEVICE, device, alice))
+                .as("an Intune device id is the device with that id here").isTrue();
+        assertThat(directory.isRegisteredOwner(DirectoryObjectType.DEVICE, device, bob)).isFalse();
+        assertThat(directory.isRegisteredOwner(DirectoryObjectType.DEVICE, UUID.randomUUID(), alice)).as("no such device").isFalse();
+        assertThat(directory.isRegisteredOwner(DirectoryObjectType.USER, device, alice)).as("a user owns no user").isFalse();
+
+        directory.put(new Entry(DirectoryObjectType.DEVICE, device, true, Optional.of("laptop-" + device), Optional.empty(), Optional.of(bob)));
+        assertThat(directory.isRegisteredOwner(DirectoryObjectType.DEVICE, device, alice)).as("handed over to Bob").isFalse();
+        assertThat(directory.isRegisteredOwner(DirectoryObjectType.DEVICE, device, bob)).isTrue();
+        directory.put(new Entry(DirectoryObjectType.DEVICE, device, true, Optional.of("laptop-" + device)));
+        assertThat(directory.get(DirectoryObjectType.DEVICE, device).orElseThrow().owner()).as("a put without one clears it").isEmpty();
+        assertThat(directory.isRegisteredOwner(DirectoryObjectType.DEVICE, device, bob)).isFalse();
+
+        UUID user = UUID.randomUUID();
+        assertThatThrownBy(() -> directory.put(new Entry(DirectoryObjectType.USER, user, true, Optional.of("owner-" + user + "@example.com"),
+                Optional.empty(), Optional.of(alice)))).as("only a device has an owner").isInstanceOf(IllegalArgumentException.class);
+        assertThat(directory.get(DirectoryObjectType.USER, user)).isEmpty();
+    }
+
+    @Test
     void theEmbeddedDirectoryPutsGetsUpdatesAndDeletesADevice() throws Exception {
         EmbeddedDirectory directory = storage.embeddedDirectory();
         UUID id = UUID.randomUUID();

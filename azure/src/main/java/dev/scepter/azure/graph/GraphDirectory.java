@@ -384,6 +384,127 @@ public final class GraphDirectory implements Directory, Connection {
         }
     }
 
+    /**
+     * Self-service's question (SCEPman: "a device owned by the caller"): for an Entra device id,
+     * whether the user is among the device's {@code registeredOwners} (only their ids are read,
+     * which {@code Device.Read.All} shows); for an Intune device id, whether the user is the managed
+     * device's primary user ({@code userId}). A GUID in a CN may be either ({@link #lookup} reads it
+     * so too): where {@code DeviceDirectory} reads Intune, the managed device with that Intune id
+     * answers as well, and with {@code DeviceDirectory=Intune}, where Entra ID's devices are not
+     * read, the Intune records with that {@code azureADDeviceId} answer instead of Entra ID (only the
+     * active ones, and every one of those must name the user: {@link #activeRecordsName}). A device
+     * Graph says does not exist has no owner; any other answer that is not the list or the device
+     * asked for is {@link DirectoryUnavailableException}, except that {@code AADAndIntuneOpportunistic}
+     * goes on without Intune when Graph refuses its permission, as lookups do.
+     */
+    @Override
+    public boolean isRegisteredOwner(DirectoryObjectType deviceType, UUID deviceId, UUID userId) {
+        DeviceDirectory mode = intune.deviceDirectory();
+        return switch (deviceType) {
+            case INTUNE_DEVICE -> primaryUser(deviceId, userId, false);
+            case DEVICE -> switch (mode) {
+                case AAD -> registeredOwner(deviceId, userId);
+                case INTUNE -> activeRecordsName(get(List.of("/deviceManagement/managedDevices?$filter=azureADDeviceId%20eq%20'" + deviceId
+                        + "'&" + MANAGED_DEVICE_SELECT + ",userId")).get(0), userId) || primaryUser(deviceId, userId, false);
+                default -> registeredOwner(deviceId, userId)
+                        || primaryUser(deviceId, userId, mode == DeviceDirectory.AAD_AND_INTUNE_OPPORTUNISTIC);
+            };
+            case USER, DOMAIN_CONTROLLER, JAMF_COMPUTER, JAMF_MOBILE_DEVICE, JAMF_USER, JAMF_USER_ON_COMPUTER, JAMF_USER_ON_MOBILE_DEVICE -> false;
+        };
+    }
+
+    private boolean registeredOwner(UUID entraDeviceId, UUID userId) {
+        return anyOf(get(List.of("/devices(deviceId='" + entraDeviceId + "')/registeredOwners?$select=id")).get(0), DEVICE_ROLES, "id", userId);
+    }
+
+    /** @param refusedIsNo Graph's refusal of the Intune permission answers "no" (AADAndIntuneOpportunistic) rather than "cannot tell" */
+    private boolean primaryUser(UUID intuneId, UUID userId, boolean refusedIsNo) {
+        GraphCalls.Answer answer = get(List.of("/deviceManagement/managedDevices/" + intuneId + "?$select=id,userId")).get(0);
+        if (refusedIsNo && answer.status() == 403) {
+            return false;
+        }
+        return body(answer, MANAGED_DEVICE_ROLES).map(device -> isUser(device.path("userId"), userId)).orElse(false);
+    }
+
+    /**
+     * Whether the Intune records of an Entra device id make the user its owner: at least one record
+     * is active and every active record names the user as primary user. Intune keeps a reset
+     * device's former record until its cleanup rules (off by default) remove it, so a record counts
+     * only while it is itself enabled, as a lookup reads it and never in a wipe or retire state
+     * (whatever {@code RevokeCertificatesOnWipe} says: ownership is an entitlement to enroll). A
+     * record whose state Graph left out is no answer.
+     */
+    private boolean activeRecordsName(GraphCalls.Answer first, UUID userId) {
+        GraphCalls.Answer page = first;
+        boolean named = false;
+        for (int pages = 1; ; pages++) {
+            Optional<JsonNode> body = body(page, MANAGED_DEVICE_ROLES);
+            if (body.isEmpty()) {
+                return false;
+            }
+            JsonNode value = body.get().path("value");
+            if (!value.isArray()) {
+                throw new DirectoryUnavailableException("Microsoft Graph answered a list without value", null);
+            }
+            for (JsonNode record : value) {
+                if (WIPE_OR_RETIRE.contains(record.path("managementState").asString("").toLowerCase(Locale.ROOT))) {
+                    continue;
+                }
+                Verdict state = managedDeviceState(record, true);
+                if (!state.known()) {
+                    throw new DirectoryUnavailableException("Microsoft Graph: " + state.unavailable(), null);
+                }
+                if (state.answer() != DirectoryAnswer.ENABLED) {
+                    continue;
+                }
+                if (!isUser(record.path("userId"), userId)) {
+                    return false;
+                }
+                named = true;
+            }
+            String next = body.get().path("@odata.nextLink").asString("");
+            if (next.isEmpty()) {
+                return named;
+            }
+            if (pages >= MAX_PAGES) {
+                throw new DirectoryUnavailableException("Microsoft Graph: more than " + MAX_PAGES + " pages of a device's Intune records", null);
+            }
+            page = calls.next(next);
+        }
+    }
+
+    /** Whether any object of a list, page by page, has {@code property} naming the user; a list of a device that is not there is empty. */
+    private boolean anyOf(GraphCalls.Answer first, String roles, String property, UUID userId) {
+        GraphCalls.Answer page = first;
+        for (int pages = 1; ; pages++) {
+            Optional<JsonNode> body = body(page, roles);
+            if (body.isEmpty()) {
+                return false;
+            }
+            JsonNode value = body.get().path("value");
+            if (!value.isArray()) {
+                throw new DirectoryUnavailableException("Microsoft Graph answered a list without value", null);
+            }
+            for (JsonNode object : value) {
+                if (isUser(object.path(property), userId)) {
+                    return true;
+                }
+            }
+            String next = body.get().path("@odata.nextLink").asString("");
+            if (next.isEmpty()) {
+                return false;
+            }
+            if (pages >= MAX_PAGES) {
+                throw new DirectoryUnavailableException("Microsoft Graph: more than " + MAX_PAGES + " pages of a device's owners", null);
+            }
+            page = calls.next(next);
+        }
+    }
+
+    private static boolean isUser(JsonNode id, UUID userId) {
+        return guid(id.asString("")).filter(userId::equals).isPresent();
+    }
+
     @Override
     public Optional<String> securityIdentifier(DirectoryObjectType type, UUID objectId) {
         String path = switch (type) {

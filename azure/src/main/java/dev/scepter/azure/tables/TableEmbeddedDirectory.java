@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * partition {@code USER}: each user's row ({@code id:<object id>}) with a claim row for its
  * userPrincipalName in lower case ({@code upn:<name>}), written together in one entity group
  * transaction, so that a name is held by one user at most however many nodes write at once (the
- * unique column of the SQL stores). A failure to answer is a {@link DirectoryUnavailableException},
+ * unique column of the SQL stores). A device's owner (a user's object id) is its row's {@code Owner}.
+ * A failure to answer is a {@link DirectoryUnavailableException},
  * never "not found".
  */
 final class TableEmbeddedDirectory implements EmbeddedDirectory {
@@ -64,6 +65,9 @@ final class TableEmbeddedDirectory implements EmbeddedDirectory {
             if (type == DirectoryObjectType.DEVICE) {
                 TableEntity device = new TableEntity(DEVICES, objectId.toString());
                 fill(device, entry.enabled(), name, sid);
+                if (entry.owner().isPresent()) {
+                    device.addProperty("Owner", entry.owner().get().toString());
+                }
                 table.upsertEntityWithResponse(device, TableEntityUpdateMode.REPLACE, null, null);
                 return null;
             }
@@ -130,7 +134,9 @@ final class TableEmbeddedDirectory implements EmbeddedDirectory {
         DirectoryObjectType kept = EmbeddedDirectory.keptAs(Objects.requireNonNull(type, "type"));
         Objects.requireNonNull(objectId, "objectId");
         return store(() -> entity(kept, objectId).map(entity -> new Entry(kept, objectId, Tables.bool(entity, "Enabled"),
-                Optional.ofNullable(Tables.string(entity, "Name")), Optional.ofNullable(Tables.string(entity, "SecurityIdentifier")))));
+                Optional.ofNullable(Tables.string(entity, "Name")), Optional.ofNullable(Tables.string(entity, "SecurityIdentifier")),
+                kept == DirectoryObjectType.USER ? Optional.empty()
+                        : Optional.ofNullable(Tables.string(entity, "Owner")).map(UUID::fromString))));
     }
 
     @Override

@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.scepter.authority.directory.DirectoryAnswer;
 import dev.scepter.authority.directory.DirectoryUnavailableException;
 import dev.scepter.authority.validity.CachingDirectory;
+import dev.scepter.azure.sim.GraphSimulator;
 import dev.scepter.azure.sim.SimServer;
 import dev.scepter.settings.IntuneSettings.DeviceDirectory;
 import java.time.Duration;
@@ -51,6 +52,99 @@ class GraphDirectoryTest {
         fixture.graph.deleteUser(user);
         assertThat(directory.lookup(USER, user)).isEqualTo(NOT_FOUND);
         assertThat(directory.securityIdentifier(USER, user)).isEmpty();
+    }
+
+    /** Self-service's question: an Entra device's registeredOwners, page by page; a deleted user or device owns nothing. */
+    @Test
+    void anEntraDeviceIsOwnedByItsRegisteredOwners() {
+        GraphDirectory directory = fixture.grant("Device.Read.All", "User.Read.All").directory(DeviceDirectory.AAD);
+        UUID alice = UUID.randomUUID();
+        UUID bob = UUID.randomUUID();
+        UUID carol = UUID.randomUUID();
+        fixture.graph.addUser(alice, "alice@contoso.example");
+        fixture.graph.addUser(bob, "bob@contoso.example");
+        fixture.graph.addUser(carol, "carol@contoso.example");
+        UUID laptop = UUID.randomUUID();
+        fixture.graph.addDevice(laptop).registeredOwners.addAll(List.of(alice, bob));
+        assertThat(directory.isRegisteredOwner(DEVICE, laptop, alice)).isTrue();
+        assertThat(directory.isRegisteredOwner(DEVICE, laptop, carol)).isFalse();
+        assertThat(directory.isRegisteredOwner(DEVICE, UUID.randomUUID(), alice)).as("no such device").isFalse();
+
+        fixture.graph.pageSize(1);
+        UUID last = alice.compareTo(bob) > 0 ? alice : bob;
+        assertThat(directory.isRegisteredOwner(DEVICE, laptop, last)).as("found on the second page").isTrue();
+        fixture.graph.deleteUser(last);
+        assertThat(directory.isRegisteredOwner(DEVICE, laptop, last)).as("a deleted user is no owner").isFalse();
+        fixture.graph.deleteDevice(laptop);
+        assertThat(directory.isRegisteredOwner(DEVICE, laptop, alice)).as("a deleted device has no owner").isFalse();
+        assertThat(fixture.server.requests()).filteredOn(r -> r.path().contains("registeredOwners")).isNotEmpty()
+                .allMatch(r -> r.path().contains("/devices(deviceId='") || r.path().contains("/devices(deviceId=%27"));
+    }
+
+    @Test
+    void anIntuneDeviceIsOwnedByItsPrimaryUserAndACnHoldingItsIdToo() {
+        GraphDirectory directory = fixture.grantAll().directory(DeviceDirectory.AAD_AND_INTUNE);
+        UUID alice = UUID.randomUUID();
+        fixture.graph.addUser(alice, "alice@contoso.example");
+        UUID intuneId = UUID.randomUUID();
+        fixture.graph.addManagedDevice(intuneId, UUID.randomUUID()).userId = alice;
+        UUID shared = UUID.randomUUID();
+        fixture.graph.addManagedDevice(shared, UUID.randomUUID());
+        assertThat(directory.isRegisteredOwner(INTUNE_DEVICE, intuneId, alice)).isTrue();
+        assertThat(directory.isRegisteredOwner(INTUNE_DEVICE, intuneId, UUID.randomUUID())).isFalse();
+        assertThat(directory.isRegisteredOwner(INTUNE_DEVICE, shared, alice)).as("no primary user (a shared device)").isFalse();
+        assertThat(directory.isRegisteredOwner(DEVICE, intuneId, alice)).as("CN=<Intune device id>, as lookups read it").isTrue();
+        fixture.graph.deleteManagedDevice(intuneId);
+        assertThat(directory.isRegisteredOwner(INTUNE_DEVICE, intuneId, alice)).as("deleted from Intune").isFalse();
+    }
+
+    /**
+     * DeviceDirectory=Intune reads an Entra device id's Intune records: a reset device keeps its
+     * former user's record until Intune's cleanup removes it, and that record owns nothing.
+     */
+    @Test
+    void inIntuneModeOnlyActiveIntuneRecordsOfAnEntraDeviceNameItsOwner() {
+        GraphDirectory directory = fixture.grant("DeviceManagementManagedDevices.Read.All").directory(DeviceDirectory.INTUNE);
+        UUID alice = UUID.randomUUID();
+        UUID bob = UUID.randomUUID();
+        fixture.graph.addUser(alice, "alice@contoso.example");
+        fixture.graph.addUser(bob, "bob@contoso.example");
+        UUID pc = UUID.randomUUID();
+        GraphSimulator.ManagedDevice former = fixture.graph.addManagedDevice(UUID.randomUUID(), pc);
+        former.userId = alice;
+        assertThat(directory.isRegisteredOwner(DEVICE, pc, alice)).as("Alice's record alone").isTrue();
+
+        former.managementState = "retirePending";
+        fixture.graph.addManagedDevice(UUID.randomUUID(), pc).userId = bob;
+        assertThat(directory.lookup(DEVICE, pc)).isEqualTo(ENABLED);
+        assertThat(directory.isRegisteredOwner(DEVICE, pc, alice)).as("Alice's record is being retired").isFalse();
+        assertThat(directory.isRegisteredOwner(DEVICE, pc, bob)).isTrue();
+
+        former.managementState = "managed";
+        assertThat(directory.isRegisteredOwner(DEVICE, pc, alice)).as("an active record names Bob").isFalse();
+        assertThat(directory.isRegisteredOwner(DEVICE, pc, bob)).as("an active record names Alice").isFalse();
+    }
+
+    @Test
+    void whenGraphCannotTellWhoOwnsADeviceItSaysSoNeverNo() {
+        GraphDirectory refused = fixture.grant("User.Read.All").directory(DeviceDirectory.AAD);
+        UUID alice = UUID.randomUUID();
+        fixture.graph.addUser(alice, "alice@contoso.example");
+        UUID laptop = UUID.randomUUID();
+        fixture.graph.addDevice(laptop).registeredOwners.add(alice);
+        assertThatThrownBy(() -> refused.isRegisteredOwner(DEVICE, laptop, alice)).as("403: no Device.Read.All")
+                .isInstanceOf(DirectoryUnavailableException.class);
+        assertThatThrownBy(() -> refused.isRegisteredOwner(INTUNE_DEVICE, laptop, alice)).as("403: no Intune permission")
+                .isInstanceOf(DirectoryUnavailableException.class);
+        try (GraphFixture granted = new GraphFixture()) {
+            GraphDirectory directory = granted.grantAll().directory(DeviceDirectory.AAD);
+            granted.graph.addUser(alice, "alice@contoso.example");
+            granted.graph.addDevice(laptop).registeredOwners.add(alice);
+            assertThat(directory.isRegisteredOwner(DEVICE, laptop, alice)).isTrue();
+            granted.server.down(true);
+            assertThatThrownBy(() -> directory.isRegisteredOwner(DEVICE, laptop, alice)).as("Graph down")
+                    .isInstanceOf(DirectoryUnavailableException.class);
+        }
     }
 
     @Test

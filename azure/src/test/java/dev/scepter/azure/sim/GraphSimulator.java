@@ -47,6 +47,8 @@ public final class GraphSimulator {
         public volatile Boolean isCompliant;
         public volatile Instant registrationDateTime;
         public volatile String onPremisesSecurityIdentifier;
+        /** Its registered owners' object ids: the users who registered or joined it (Graph's registeredOwners). */
+        public final Set<UUID> registeredOwners = ConcurrentHashMap.newKeySet();
 
         Device(UUID deviceId, Instant registered) {
             this.deviceId = deviceId;
@@ -74,6 +76,8 @@ public final class GraphSimulator {
         public volatile String managementState = "managed";
         public volatile String complianceState = "compliant";
         public volatile Instant enrolledDateTime;
+        /** Its primary user's object id; null for none, which Intune answers as an empty {@code userId}. */
+        public volatile UUID userId;
 
         ManagedDevice(UUID id, UUID azureADDeviceId, Instant enrolled) {
             this.id = id;
@@ -88,6 +92,7 @@ public final class GraphSimulator {
             json.put("managementState", managementState);
             json.put("complianceState", complianceState);
             json.put("enrolledDateTime", enrolledDateTime == null ? null : enrolledDateTime.toString());
+            json.put("userId", userId == null ? "" : userId.toString());
             json.put("deviceName", "device-" + id.toString().substring(0, 6));
             json.put("operatingSystem", "Windows");
             return json;
@@ -120,6 +125,7 @@ public final class GraphSimulator {
 
     private static final Pattern USER = Pattern.compile("/v1\\.0/users/([^/()]+)");
     private static final Pattern DEVICE = Pattern.compile("/v1\\.0/devices\\(deviceId='([^']*)'\\)");
+    private static final Pattern DEVICE_OWNERS = Pattern.compile("/v1\\.0/devices\\(deviceId='([^']*)'\\)/registeredOwners");
     private static final Pattern MANAGED_DEVICE = Pattern.compile("/v1\\.0/deviceManagement/managedDevices/([^/]+)");
     private static final Pattern MANAGED_DEVICES = Pattern.compile("/v1\\.0/deviceManagement/managedDevices");
     private static final Pattern FILTER = Pattern.compile("azureADDeviceId eq '([0-9a-fA-F-]{36})'");
@@ -319,6 +325,12 @@ public final class GraphSimulator {
             return SimServer.Reply.error(405, "Request_BadRequest", "The simulator reads only.");
         }
         Matcher match;
+        if ((match = DEVICE_OWNERS.matcher(path)).matches()) {
+            return authorized(authorization, DEVICE_ROLES).orElseGet(() -> {
+                Device device = guid(DEVICE_OWNERS.matcher(path)).map(devices::get).orElse(null);
+                return device == null ? notFound(path) : owners(path, device, query);
+            });
+        }
         if ((match = DEVICE.matcher(path)).matches()) {
             return authorized(authorization, DEVICE_ROLES).orElseGet(() -> {
                 Device device = guid(DEVICE.matcher(path)).map(devices::get).orElse(null);
@@ -345,6 +357,30 @@ public final class GraphSimulator {
             });
         }
         return SimServer.Reply.error(400, "BadRequest", "Resource not found for the segment '" + path + "'.");
+    }
+
+    /**
+     * A device's registeredOwners, a page of directoryObjects at a time: users that exist (a deleted
+     * user is no longer among them), each with its {@code @odata.type}, {@code $select} applied.
+     */
+    private SimServer.Reply owners(String path, Device device, Map<String, String> query) {
+        List<User> all = device.registeredOwners.stream().map(users::get).filter(Objects::nonNull)
+                .sorted(java.util.Comparator.comparing(u -> u.id)).toList();
+        int skip = Integer.parseInt(query.getOrDefault("$skiptoken", "0"));
+        List<User> page = all.subList(Math.min(skip, all.size()), Math.min(skip + pageSize, all.size()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("@odata.context", audience + "/v1.0/$metadata#directoryObjects");
+        body.put("value", page.stream().map(u -> {
+            Map<String, Object> owner = new LinkedHashMap<>();
+            owner.put("@odata.type", "#microsoft.graph.user");
+            owner.putAll(select(u.json(), query, USER_DEFAULT_PROPERTIES));
+            return owner;
+        }).toList());
+        if (skip + pageSize < all.size()) {
+            body.put("@odata.nextLink", audience + path.replace("'", "%27")
+                    + (query.containsKey("$select") ? "?$select=" + query.get("$select") + "&" : "?") + "$skiptoken=" + (skip + pageSize));
+        }
+        return SimServer.Reply.json(200, body);
     }
 
     private SimServer.Reply filtered(Map<String, String> query) {

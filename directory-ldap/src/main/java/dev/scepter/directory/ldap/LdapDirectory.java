@@ -1,6 +1,7 @@
 package dev.scepter.directory.ldap;
 
 import com.unboundid.ldap.sdk.DereferencePolicy;
+import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -40,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class LdapDirectory implements Directory, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LdapDirectory.class);
+    /** Active Directory's owner of a computer object ("Managed By" in its console), a DN. */
+    static final String MANAGED_BY = "managedBy";
 
     private final LdapDirectorySettings settings;
     private final LDAPConnectionPool pool;
@@ -127,6 +130,39 @@ public final class LdapDirectory implements Directory, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new DirectoryUnavailableException(description + ": cannot read the GUID of " + what + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Self-service's question, as Active Directory records a computer's owner: the device's
+     * {@code managedBy} (a DN) names the user's entry (compared as DNs, so case and spacing do
+     * not count). A device or user not found, or a device without {@code managedBy}, is no owner.
+     * Entra ID's registered owners are not synchronised into Active Directory, so on-premises a
+     * computer is owned only where an admin set its "Managed By".
+     */
+    @Override
+    public boolean isRegisteredOwner(DirectoryObjectType deviceType, UUID deviceId, UUID userId) {
+        Objects.requireNonNull(deviceType, "deviceType");
+        if (deviceType != DirectoryObjectType.DEVICE && deviceType != DirectoryObjectType.INTUNE_DEVICE) {
+            return false;
+        }
+        String what = LdapObjectMapping.describe(deviceType, deviceId);
+        Optional<String> managedBy = searchOne(settings.baseDn(), SearchScope.SUB, mapping.byObjectId(deviceType, deviceId), what,
+                MANAGED_BY).map(device -> device.getAttributeValue(MANAGED_BY));
+        if (managedBy.isEmpty()) {
+            return false;
+        }
+        String user = LdapObjectMapping.describe(DirectoryObjectType.USER, userId);
+        Optional<SearchResultEntry> owner = searchOne(settings.baseDn(), SearchScope.SUB, mapping.byObjectId(DirectoryObjectType.USER, userId),
+                user, LdapObjectMapping.NO_ATTRIBUTES);
+        if (owner.isEmpty()) {
+            return false;
+        }
+        try {
+            return new DN(managedBy.get()).equals(owner.get().getParsedDN());
+        } catch (LDAPException e) {
+            // A managedBy that is no DN names nobody; the server returned the user's DN, so it parses.
+            return false;
         }
     }
 

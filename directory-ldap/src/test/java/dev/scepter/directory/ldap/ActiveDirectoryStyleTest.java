@@ -99,6 +99,29 @@ class ActiveDirectoryStyleTest {
         return dn;
     }
 
+    /** Self-service's question: a computer's managedBy names its owner's DN (compared as a DN); nothing else owns it. */
+    @Test
+    void aComputerIsOwnedByTheUserItsManagedByNames() throws Exception {
+        UUID alice = addUser("Alice", "alice@example.com", 512);
+        UUID bob = addUser("Bob", "bob@example.com", 512);
+        UUID laptop = addComputer("LAPTOP-7", 4096);
+        String laptopDn = "CN=LAPTOP-7,ou=computers," + BASE_DN;
+        assertThat(directory.isRegisteredOwner(DEVICE, laptop, alice)).as("no managedBy: nobody owns it").isFalse();
+
+        server.replace(laptopDn, "managedBy", "cn=alice, OU=Users," + BASE_DN.toUpperCase(java.util.Locale.ROOT));
+        assertThat(directory.isRegisteredOwner(DEVICE, laptop, alice)).as("the same DN, written otherwise").isTrue();
+        assertThat(directory.isRegisteredOwner(DirectoryObjectType.INTUNE_DEVICE, laptop, alice)).as("an Intune id is the device here")
+                .isTrue();
+        assertThat(directory.isRegisteredOwner(DEVICE, laptop, bob)).isFalse();
+        assertThat(directory.isRegisteredOwner(DEVICE, UUID.randomUUID(), alice)).as("no such computer").isFalse();
+        assertThat(directory.isRegisteredOwner(DEVICE, laptop, UUID.randomUUID())).as("no such user").isFalse();
+        assertThat(directory.isRegisteredOwner(USER, alice, alice)).as("a user owns no user").isFalse();
+
+        server.stop();
+        assertThatThrownBy(() -> directory.isRegisteredOwner(DEVICE, laptop, alice)).as("the directory down: never \"no\"")
+                .isInstanceOf(DirectoryUnavailableException.class);
+    }
+
     @ParameterizedTest(name = "{0} with userAccountControl {1} is {2}")
     @CsvSource({
             // WORKSTATION_TRUST_ACCOUNT 0x1000

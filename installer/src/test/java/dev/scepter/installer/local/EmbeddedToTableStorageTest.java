@@ -40,8 +40,9 @@ class EmbeddedToTableStorageTest {
     private static final String ISSUER = "CN=Scepter-Root-CA-V1,O=Scepter";
     private static final String EARLIER_ISSUER = "CN=Earlier Root,O=Scepter";
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    /** With its owner, which self-service asks: the copy keeps it. */
     private static final EmbeddedDirectory.Entry DEVICE = new EmbeddedDirectory.Entry(DirectoryObjectType.DEVICE, UUID.randomUUID(), true,
-            Optional.of("laptop-1"), Optional.empty());
+            Optional.of("laptop-1"), Optional.empty(), Optional.of(UUID.randomUUID()));
     private static final Revocation KEY_COMPROMISE = new Revocation(1, NOW, "admin");
 
     @TempDir

@@ -393,13 +393,13 @@ class LocalInstallationTest {
                 .locations("classpath:db/migration").target("3").load().migrate();
 
         installation(dataDir, settings(SMALL_CA)).complete(true);
-        assertThat(printed()).contains("Migrate the database schema (V4 request digest, V5 directory security identifier, V6 expiry index, V7 Thumbprint, V8 acme state, V9 acme account profile)",
+        assertThat(printed()).contains("Migrate the database schema (V4 request digest, V5 directory security identifier, V6 expiry index, V7 Thumbprint, V8 acme state, V9 acme account profile, V10 directory device owner)",
                 "Once the database is ready, the API tokens in it are checked too.");
         assertThat(dev.scepter.store.jdbc.JdbcStorage.inspectEmbedded(dataDir).pendingMigrations()).as("--what-if migrated nothing")
-                .containsExactly("V4 request digest", "V5 directory security identifier", "V6 expiry index", "V7 Thumbprint", "V8 acme state", "V9 acme account profile");
+                .containsExactly("V4 request digest", "V5 directory security identifier", "V6 expiry index", "V7 Thumbprint", "V8 acme state", "V9 acme account profile", "V10 directory device owner");
 
         installation(dataDir, settings(SMALL_CA)).complete(false);
-        assertThat(printed()).contains("Done: Migrate the database schema (V4 request digest, V5 directory security identifier, V6 expiry index, V7 Thumbprint, V8 acme state, V9 acme account profile)", "Done: Create the admin API token");
+        assertThat(printed()).contains("Done: Migrate the database schema (V4 request digest, V5 directory security identifier, V6 expiry index, V7 Thumbprint, V8 acme state, V9 acme account profile, V10 directory device owner)", "Done: Create the admin API token");
         assertThat(dev.scepter.store.jdbc.JdbcStorage.inspectEmbedded(dataDir).pendingMigrations()).isEmpty();
         closeStores();
         opened.clear();

@@ -27,8 +27,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public final class DirectoryController {
 
-    /** The body of a PUT. */
-    public record DirectoryObjectBody(Boolean enabled, String name, String userPrincipalName, String onPremisesSecurityIdentifier) {
+    /** The body of a PUT; {@code owner} is a device's registered owner, a user's object id. */
+    public record DirectoryObjectBody(Boolean enabled, String name, String userPrincipalName, String onPremisesSecurityIdentifier,
+            String owner) {
     }
 
     private final DirectoryAdministration directory;
@@ -55,9 +56,13 @@ public final class DirectoryController {
             throw new ApiProblem(HttpStatus.BAD_REQUEST, "A user needs \"userPrincipalName\".");
         }
         Optional<String> sid = Optional.ofNullable(body.onPremisesSecurityIdentifier()).filter(s -> !s.isBlank());
+        if (type == DirectoryObjectType.USER && body.owner() != null) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "Only a device has an \"owner\".");
+        }
+        Optional<UUID> owner = Optional.ofNullable(body.owner()).map(DirectoryController::ownerGuid);
         DirectoryAdministration.PutOutcome outcome;
         try {
-            outcome = managed().put(caller.name(), new EmbeddedDirectory.Entry(type, objectId, body.enabled(), name, sid));
+            outcome = managed().put(caller.name(), new EmbeddedDirectory.Entry(type, objectId, body.enabled(), name, sid, owner));
         } catch (IllegalStateException e) {
             // Another user holds this userPrincipalName, or concurrent changes kept interfering.
             throw new ApiProblem(HttpStatus.CONFLICT, type == DirectoryObjectType.USER
@@ -119,12 +124,20 @@ public final class DirectoryController {
         return UUID.fromString(id);
     }
 
+    private static UUID ownerGuid(String id) {
+        if (!id.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+            throw new ApiProblem(HttpStatus.BAD_REQUEST, "\"owner\" must be a user's object id, a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).");
+        }
+        return UUID.fromString(id);
+    }
+
     private static Map<String, Object> view(EmbeddedDirectory.Entry entry) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", entry.objectId().toString());
         view.put("enabled", entry.enabled());
         entry.name().ifPresent(name -> view.put(entry.type() == DirectoryObjectType.USER ? "userPrincipalName" : "name", name));
         entry.securityIdentifier().ifPresent(sid -> view.put("onPremisesSecurityIdentifier", sid));
+        entry.owner().ifPresent(owner -> view.put("owner", owner.toString()));
         return view;
     }
 }

@@ -7,6 +7,7 @@ import dev.scepter.authority.token.ApiTokens;
 import dev.scepter.protocol.csr.MalformedCertificationRequestException;
 import dev.scepter.protocol.est.EstCodec;
 import dev.scepter.server.CoreContext;
+import dev.scepter.server.DirectorySelection;
 import dev.scepter.server.scep.ScepController;
 import dev.scepter.server.web.ApiProblems;
 import dev.scepter.settings.DbCsrSettings;
@@ -67,13 +68,14 @@ public final class EstController {
     private final MeterRegistry meters;
 
     public EstController(CoreContext core, DbCsrSettings settings, ApiTokens tokens, EnrollmentService enrollments,
-            OneTimeChallenges oneTimeChallenges, MeterRegistry meters) {
+            OneTimeChallenges oneTimeChallenges, MeterRegistry meters, DirectorySelection directories) {
         this.core = core;
         this.meters = meters;
         this.tokens = tokens;
         this.enabled = settings.enabled();
         this.enrollment = new EstEnrollment(settings, enrollments, oneTimeChallenges, io.micrometer.core.instrument.Counter.builder("est.serverkeygen.keys")
-                .description("Private keys made here for EST serverkeygen (RFC 7030 section 4.4)").register(meters));
+                .description("Private keys made here for EST serverkeygen (RFC 7030 section 4.4)").register(meters),
+                directories.directory());
     }
 
     /** RFC 7030 section 4.1: the CA certificate and the chain above it, anonymously. */

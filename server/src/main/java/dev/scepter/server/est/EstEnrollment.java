@@ -1,5 +1,6 @@
 package dev.scepter.server.est;
 
+import dev.scepter.authority.directory.Directory;
 import dev.scepter.authority.enrollment.CertificateType;
 import dev.scepter.authority.enrollment.ChallengeVerifier;
 import dev.scepter.authority.enrollment.EnrollmentEndpoint;
@@ -34,7 +35,8 @@ import org.springframework.http.HttpStatus;
  * <ul>
  *   <li>{@code simpleenroll} with a bearer token: {@code CSR.Request.Db} issues what the request
  *       asks for, under {@code AppConfig:DbCSRValidation:*}; {@code CSR.SelfService} alone issues
- *       only a Client Authentication certificate for the caller ({@link SelfServiceRules}).</li>
+ *       only a Client Authentication certificate for the caller, unbound, or for one device the
+ *       directory says the caller owns, bound to the device ({@link SelfServiceRules}).</li>
  *   <li>{@code simpleenroll} with HTTP Basic: the password is a one-time challenge
  *       ({@code POST /api/challenges}), used up by the request it lets through (given back only if
  *       an outage stopped it before its certificate was written), where
@@ -72,12 +74,18 @@ final class EstEnrollment {
     private final OneTimeChallenges oneTimeChallenges;
     private final EndpointProfile profile;
     private final EndpointProfile selfServiceProfile;
+    private final EndpointProfile ownedDeviceProfile;
+    private final SelfServiceRules ownedDevices;
     private final RenewalPolicy renewalPolicy;
     private final boolean acceptsOneTimeChallenges;
     private final io.micrometer.core.instrument.Counter keysMade;
 
-    /** @param keysMade counts the keys serverkeygen made */
-    EstEnrollment(DbCsrSettings settings, EnrollmentService enrollments, OneTimeChallenges oneTimeChallenges, io.micrometer.core.instrument.Counter keysMade) {
+    /**
+     * @param keysMade  counts the keys serverkeygen made
+     * @param directory the directory in use, asked whether a self-service caller owns the device it names
+     */
+    EstEnrollment(DbCsrSettings settings, EnrollmentService enrollments, OneTimeChallenges oneTimeChallenges,
+            io.micrometer.core.instrument.Counter keysMade, Directory directory) {
         this.enrollments = Objects.requireNonNull(enrollments, "enrollments");
         this.keysMade = Objects.requireNonNull(keysMade, "keysMade");
         this.oneTimeChallenges = Objects.requireNonNull(oneTimeChallenges, "oneTimeChallenges");
@@ -87,6 +95,12 @@ final class EstEnrollment {
         // Self-service: Client Authentication only, and never a SID the caller names.
         this.selfServiceProfile = new EndpointProfile(ENDPOINT, SerialNumbers.TYPE_STATIC, settings.validityPeriodDays(), CLIENT_AUTH,
                 SIGN_AND_ENCIPHER, EndpointProfile.Binding.NONE, false);
+        // A device the caller owns: bound to the device as Intune's certificates are (serial type 0x40 or
+        // 0x41), but REQUIRED, not VOUCHED: no MDM vouched for the request, so it earns no SID.
+        // Recorded under its own endpoint name, which Renewals reads: a renewal would not ask who owns the device.
+        this.ownedDeviceProfile = new EndpointProfile(SelfServiceRules.OWNED_DEVICE_ENDPOINT, SerialNumbers.TYPE_STATIC, settings.validityPeriodDays(), CLIENT_AUTH,
+                SIGN_AND_ENCIPHER, EndpointProfile.Binding.REQUIRED, false);
+        this.ownedDevices = SelfServiceRules.forOwnedDevices(Objects.requireNonNull(directory, "directory"));
         this.renewalPolicy = new RenewalPolicy(settings.allowRenewals(), settings.reenrollmentAllowedCertificateTypes().stream()
                 .map(type -> CertificateType.bySettingName(type).orElseThrow()).collect(Collectors.toSet()));
         this.acceptsOneTimeChallenges = settings.allowDynamicChallenges();
@@ -205,10 +219,14 @@ final class EstEnrollment {
             return issued(enrollments.enroll(new EnrollmentEndpoint(profile, VOUCHED_FOR), request), HttpStatus.FORBIDDEN);
         }
         if (caller.token().roles().contains(ApiRole.CSR_SELF_SERVICE)) {
-            EnrollmentOutcome outcome = enrollments.enroll(new EnrollmentEndpoint(selfServiceProfile, new SelfServiceRules()), request);
+            EnrollmentEndpoint endpoint = SelfServiceRules.namesADevice(csr)
+                    ? new EnrollmentEndpoint(ownedDeviceProfile, ownedDevices)
+                    : new EnrollmentEndpoint(selfServiceProfile, new SelfServiceRules());
+            EnrollmentOutcome outcome = enrollments.enroll(endpoint, request);
             if (outcome instanceof EnrollmentOutcome.Rejected rejected && rejected.reason() == EnrollmentOutcome.Reason.BAD_CHALLENGE) {
                 throw new EstRefusal(HttpStatus.FORBIDDEN, "Self-service (CSR.SelfService) issues only a Client Authentication "
-                        + "certificate whose subject CN or UPN SAN is the caller (" + name + ").");
+                        + "certificate whose subject CN or UPN SAN is the caller (" + name + "), or one for a single device the "
+                        + "directory says the caller owns and is enabled (subject CN=<device id> or SAN URI IntuneDeviceId://<id>).");
             }
             return issued(outcome, HttpStatus.FORBIDDEN);
         }

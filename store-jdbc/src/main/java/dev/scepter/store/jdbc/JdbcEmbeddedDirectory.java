@@ -22,7 +22,8 @@ import javax.sql.DataSource;
  * <p>{@link #put} is an upsert written for both databases: an update, then an insert when no row
  * was there; an insert that loses a race with a concurrent one for the same object id is retried
  * as an update. A database that fails a {@link #lookup} or {@link #findUserByPrincipalName} is a
- * {@link DirectoryUnavailableException}, never "not found".
+ * {@link DirectoryUnavailableException}, never "not found". A device's owner is a column of its
+ * row ({@code owner_id}, schema V10), read by {@link #isRegisteredOwner} through {@link #get}.
  */
 public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
 
@@ -31,11 +32,12 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
     /** Update-then-insert rounds before giving up; more than one is needed only when a concurrent put or delete interferes. */
     private static final int PUT_ATTEMPTS = 5;
 
-    private static final String UPDATE_DEVICE = "update directory_device set name = ?, enabled = ?, security_identifier = ?, updated_at = current_timestamp"
+    private static final String UPDATE_DEVICE = "update directory_device set name = ?, enabled = ?, security_identifier = ?, owner_id = ?,"
+            + " updated_at = current_timestamp"
             + " where object_id = ?";
-    private static final String INSERT_DEVICE = "insert into directory_device (name, enabled, security_identifier, object_id, updated_at)"
-            + " values (?, ?, ?, ?, current_timestamp)";
-    private static final String GET_DEVICE = "select name, enabled, security_identifier from directory_device where object_id = ?";
+    private static final String INSERT_DEVICE = "insert into directory_device (name, enabled, security_identifier, owner_id, object_id, updated_at)"
+            + " values (?, ?, ?, ?, ?, current_timestamp)";
+    private static final String GET_DEVICE = "select name, enabled, security_identifier, owner_id from directory_device where object_id = ?";
     private static final String DELETE_DEVICE = "delete from directory_device where object_id = ?";
 
     private static final String UPDATE_USER = "update directory_user set user_principal_name = ?, user_principal_name_lower = ?,"
@@ -47,7 +49,8 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
     private static final String DELETE_USER = "delete from directory_user where object_id = ?";
     private static final String ANY_DEVICE = "select object_id from directory_device fetch first 1 rows only";
     private static final String ANY_USER = "select object_id from directory_user fetch first 1 rows only";
-    private static final String ALL_DEVICES = "select object_id, name, enabled, security_identifier from directory_device order by object_id";
+    private static final String ALL_DEVICES = "select object_id, name, enabled, security_identifier, owner_id from directory_device"
+            + " order by object_id";
     private static final String ALL_USERS = "select object_id, user_principal_name as name, enabled, security_identifier from directory_user"
             + " order by object_id";
     private static final String FIND_USER = "select object_id from directory_user where user_principal_name_lower = ?";
@@ -82,6 +85,9 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
             }
             statement.setBoolean(index++, entry.enabled());
             statement.setString(index++, sid.orElse(null));
+            if (type != DirectoryObjectType.USER) {
+                statement.setObject(index++, entry.owner().orElse(null));
+            }
             statement.setObject(index, objectId);
         };
         for (int attempt = 1; attempt <= PUT_ATTEMPTS; attempt++) {
@@ -114,7 +120,8 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
         for (DirectoryObjectType type : java.util.List.of(DirectoryObjectType.DEVICE, DirectoryObjectType.USER)) {
             entries.addAll(sql.query(type == DirectoryObjectType.USER ? ALL_USERS : ALL_DEVICES, statement -> { },
                     row -> new Entry(type, row.getObject("object_id", UUID.class), row.getBoolean("enabled"),
-                            Optional.ofNullable(row.getString("name")), Optional.ofNullable(row.getString("security_identifier")))));
+                            Optional.ofNullable(row.getString("name")), Optional.ofNullable(row.getString("security_identifier")),
+                            owner(row, type))));
         }
         return entries;
     }
@@ -126,7 +133,7 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
         return sql.queryOne(kept == DirectoryObjectType.USER ? GET_USER : GET_DEVICE,
                 statement -> statement.setObject(1, objectId),
                 row -> new Entry(kept, objectId, row.getBoolean("enabled"), Optional.ofNullable(row.getString("name")),
-                        Optional.ofNullable(row.getString("security_identifier"))));
+                        Optional.ofNullable(row.getString("security_identifier")), owner(row, kept)));
     }
 
     @Override
@@ -213,6 +220,11 @@ public final class JdbcEmbeddedDirectory implements EmbeddedDirectory {
      */
     private static UUID objectId(ResultSet row) throws SQLException {
         return row.getObject("object_id", UUID.class);
+    }
+
+    /** A device's owner; users have none (and no column for one). */
+    private static Optional<UUID> owner(ResultSet row, DirectoryObjectType type) throws SQLException {
+        return type == DirectoryObjectType.USER ? Optional.empty() : Optional.ofNullable(row.getObject("owner_id", UUID.class));
     }
 
     private static String lowerCase(String userPrincipalName) {
