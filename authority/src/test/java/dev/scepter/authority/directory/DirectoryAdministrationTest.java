@@ -39,8 +39,8 @@ class DirectoryAdministrationTest {
         assertThat(administration.get(DirectoryObjectType.DEVICE, device)).map(Entry::enabled).contains(false);
         assertThat(changed).containsExactly(device, device);
         assertThat(audit.events).containsExactly(
-                new AuditEvent(NOW, "admin", "directory.devices.put", device + " enabled=true", "success"),
-                new AuditEvent(NOW, "admin", "directory.devices.put", device + " enabled=false", "success"));
+                new AuditEvent(NOW, "admin", "directory.devices.put", device + " enabled=true owner=none", "success"),
+                new AuditEvent(NOW, "admin", "directory.devices.put", device + " enabled=false owner=none", "success"));
     }
 
     @Test
