@@ -40,11 +40,6 @@ public final class TomcatBaseFolder implements WebServerFactoryCustomizer<Tomcat
         factory.setBaseDirectory(made.toFile());
     }
 
-    /** The folder this made for Tomcat, if it made one. */
-    public synchronized java.util.Optional<Path> folder() {
-        return java.util.Optional.ofNullable(made);
-    }
-
     /** Runs when the context closes, after the web server stopped (a lifecycle bean, stopped before beans are destroyed). */
     @Override
     public synchronized void destroy() {
