@@ -1,5 +1,6 @@
 package dev.scepter.authority.issuance;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -70,6 +71,26 @@ class PublicKeyPolicyTest {
         assertThatThrownBy(() -> PublicKeyPolicy.checkRsaKey(large.multiply(BigInteger.valueOf(3)), F4))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("smaller than 752");
         assertThatCode(() -> PublicKeyPolicy.checkRsaKey(large.multiply(BigInteger.valueOf(757)), F4)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void everyOddPrimeBelow752IsFoundAsAFactor() {
+        // The primes are tested in groups whose products fit in a long: each must still be found,
+        // the first and last of every group included.
+        BigInteger large = BigInteger.probablePrime(2038, RANDOM);
+        int found = 0;
+        for (int p = 3; p < 752; p += 2) {
+            BigInteger prime = BigInteger.valueOf(p);
+            if (prime.isProbablePrime(64)) {
+                assertThatThrownBy(() -> PublicKeyPolicy.checkRsaKey(large.multiply(prime), F4)).as("factor %d", p)
+                        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("smaller than 752");
+                found++;
+            }
+        }
+        assertThat(found).isEqualTo(132);
+        // Factors just above the bound are not small ones.
+        BigInteger composite = BigInteger.valueOf(757).multiply(BigInteger.valueOf(761)).multiply(large);
+        assertThatCode(() -> PublicKeyPolicy.checkRsaKey(composite, F4)).doesNotThrowAnyException();
     }
 
     @Test
