@@ -19,6 +19,22 @@ class HomepageTest {
     }
 
     @Test
+    void theHomepageMayNotBeFramedSniffedOrLoadAnythingButItsOwnStyle() throws Exception {
+        try (RunningServer server = RunningServer.start(Map.of())) {
+            java.net.http.HttpResponse<byte[]> response = server.get("/");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue(
+                    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            assertThat(response.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+            assertThat(response.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+            // What the policy would block must not be on the page: it would no longer show as written.
+            String page = new String(response.body(), StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
+            assertThat(page).contains("<style>").doesNotContain("<script", "<img", "<link", "<form", "<iframe", "<object", "src=", "url(");
+        }
+    }
+
+    @Test
     void theIntuneRowSaysEveryRequestIsRefusedAndIsNotGreen() throws Exception {
         try (RunningServer server = RunningServer.start(Map.of())) {
             String page = new String(server.get("/").body(), StandardCharsets.UTF_8);

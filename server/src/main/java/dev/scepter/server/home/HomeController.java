@@ -2,6 +2,7 @@ package dev.scepter.server.home;
 
 import dev.scepter.server.certmaster.CertMasterBesideTheCore;
 import java.io.IOException;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.stream.Collectors;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.springframework.http.HttpStatus;
@@ -28,8 +29,20 @@ public final class HomeController {
         this.certMaster = certMaster;
     }
 
+    /**
+     * The page is one document with its own inline style and no script, image or form: nothing
+     * else may load, it may not be framed (clickjacking), and its content type is not guessed.
+     * Spring Security's header writers do not run here (its filter chain guards only the API).
+     */
+    static final String CONTENT_SECURITY_POLICY =
+            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
     @GetMapping("/")
-    public String home(Model model) {
+    public String home(Model model, HttpServletResponse response) {
+        response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("X-Frame-Options", "DENY");
+        response.setHeader("Referrer-Policy", "no-referrer");
         model.addAttribute("status", status);
         model.addAttribute("checks", status.checks());
         model.addAttribute("certMaster", certMaster.willServe());
