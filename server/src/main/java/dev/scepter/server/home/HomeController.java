@@ -1,8 +1,8 @@
 package dev.scepter.server.home;
 
 import dev.scepter.server.certmaster.CertMasterBesideTheCore;
-import java.io.IOException;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.stream.Collectors;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.springframework.http.HttpStatus;
@@ -19,6 +19,14 @@ public final class HomeController {
 
     private static final MediaType PKIX_CERT = MediaType.parseMediaType("application/pkix-cert");
 
+    /**
+     * The page is one document with its own inline style and no script, image or form: nothing
+     * else may load, it may not be framed (clickjacking), and its content type is not guessed.
+     * Spring Security's header writers do not run here (its filter chain guards only the API).
+     */
+    private static final String CONTENT_SECURITY_POLICY =
+            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
     private final InstanceStatus status;
     private final X509CertificateHolder caCertificate;
     private final CertMasterBesideTheCore certMaster;
@@ -28,14 +36,6 @@ public final class HomeController {
         this.caCertificate = caCertificate;
         this.certMaster = certMaster;
     }
-
-    /**
-     * The page is one document with its own inline style and no script, image or form: nothing
-     * else may load, it may not be framed (clickjacking), and its content type is not guessed.
-     * Spring Security's header writers do not run here (its filter chain guards only the API).
-     */
-    static final String CONTENT_SECURITY_POLICY =
-            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     @GetMapping("/")
     public String home(Model model, HttpServletResponse response) {
