@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.scepter.authority.validity.DelegatedResponder;
 import dev.scepter.authority.validity.StoreHealth;
 import dev.scepter.authority.validity.Validity;
+import dev.scepter.azure.signin.MovableClock;
 import dev.scepter.protocol.ocsp.IssuerMatcher;
 import dev.scepter.server.load.ConcurrencyLimit;
 import dev.scepter.server.load.ShedLog;
@@ -321,6 +322,67 @@ class OcspResponderTest {
         byte[] otherwise = new OCSPReqBuilder().setRequestorName(new GeneralName(new X500Name("CN=relying party"))).addRequest(id)
                 .build().getEncoded();
         assertThat(responder.respond(otherwise, ASKER)).isSameAs(revoked);
+    }
+
+    /**
+     * After the response cache's period the statuses are asked for again: unchanged, the same signed
+     * answer is served on (not signed again); changed, by a revocation this responder was not told
+     * of (as one made on another node), the next period's answer says so.
+     */
+    @Test
+    void afterTheCachePeriodAnUnchangedAnswerIsServedAgainAndAChangedOneSignedAnew() throws Exception {
+        MovableClock clock = new MovableClock(Instant.now());
+        OcspResponder responder = responder(clock);
+        BigInteger serial = recordCertificate();
+        byte[] der = request(serial);
+        OcspResponder.Answer good = responder.respond(der, ASKER);
+        assertThat(good.outcome()).isEqualTo("good");
+
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(responder.respond(der, ASKER)).as("checked again after the 5 s period, unchanged: the same signed answer")
+                .isSameAs(good);
+
+        // Revoked behind this responder's back: the core's Revocations tell the core's responder, not this one.
+        server.context.getBean(Revocations.class).revoke("test", serial, 1 /* keyCompromise */, null);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(responder.respond(der, ASKER)).as("within the period that began at the check").isSameAs(good);
+        clock.advance(Duration.ofSeconds(4));
+        OcspResponder.Answer revoked = responder.respond(der, ASKER);
+        assertThat(revoked.outcome()).as("the next period's check finds the revocation").isEqualTo("revoked");
+        assertThat(((BasicOCSPResp) new OCSPResp(revoked.response()).getResponseObject()).getResponses()[0].getCertStatus())
+                .isInstanceOf(RevokedStatus.class);
+    }
+
+    /** A good answer (valid 600 s) is served on for a tenth of that after its thisUpdate, then signed anew. */
+    @Test
+    void anUnchangedAnswerIsServedOnForATenthOfItsValidityThenSignedAnew() throws Exception {
+        MovableClock clock = new MovableClock(Instant.now());
+        OcspResponder responder = responder(clock);
+        byte[] der = request(recordCertificate());
+        OcspResponder.Answer first = responder.respond(der, ASKER);
+        Instant signedAt = first.thisUpdate().orElseThrow();
+        for (int seconds = 6; seconds < 60; seconds += 6) {
+            clock.advance(Duration.ofSeconds(6));
+            assertThat(responder.respond(der, ASKER)).as("%d s after the first answer", seconds).isSameAs(first);
+        }
+        clock.advance(Duration.ofSeconds(6));
+        OcspResponder.Answer fresh = responder.respond(der, ASKER);
+        assertThat(fresh).as("60 s after its thisUpdate").isNotSameAs(first);
+        assertThat(fresh.outcome()).isEqualTo("good");
+        assertThat(fresh.thisUpdate().orElseThrow()).isAfterOrEqualTo(signedAt.plusSeconds(60));
+        assertThat(fresh.response()).isNotEqualTo(first.response());
+    }
+
+    /** The running core's validity and signer, a 600 s good answer, a 5 s response cache, and {@code clock}. */
+    private static OcspResponder responder(Clock clock) {
+        return new OcspResponder(new IssuerMatcher(server.core.ca().certificate()), server.context.getBean(Validity.class),
+                server.context.getBean(DelegatedResponder.class), OcspResponder.timing(600, 300, 5), clock, new StoreHealth(clock),
+                new ConcurrencyLimit("AppConfig:OCSP:ConcurrentSigningLimit", 4, new ShedLog()));
+    }
+
+    private static byte[] request(BigInteger serial) throws Exception {
+        return new OCSPReqBuilder().addRequest(new CertificateID(new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
+                server.core.ca().certificate(), serial)).build().getEncoded();
     }
 
     /** A static-endpoint certificate (type byte 0x50, bound to nothing) recorded as issued by the CA. */

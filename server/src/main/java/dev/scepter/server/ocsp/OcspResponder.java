@@ -2,6 +2,7 @@ package dev.scepter.server.ocsp;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.scepter.authority.ca.CaKeyUnavailableException;
 import dev.scepter.authority.directory.DirectoryUnavailableException;
 import dev.scepter.authority.store.StoreUnavailableException;
@@ -36,6 +37,14 @@ import java.util.Optional;
  * {@link Validity} for each CertID, then the signer. No HTTP here ({@link OcspServlet} owns that) but
  * the entity tag of a signed answer, made once with it for the HTTP caches that keep it.
  *
+ * <p>A cached answer is served as it is for {@code AppConfig:OCSP:ResponseCacheSeconds}; then the
+ * store and the directory are asked again, and when every status is what the answer says, the same
+ * signed bytes are served for another such period, up to a tenth of the answer's validity after its
+ * thisUpdate ({@link #REUSE_DIVISOR}). So a change in the directory still reaches the next answer
+ * within the cache period, while a certificate asked for all day is signed for once a minute (a
+ * good answer's default validity of 600 s), not every 5 s: signing was most of what the cache's
+ * misses cost.
+ *
  * <p>It always answers in OCSP (RFC 6960 section 4.2.1): whatever cannot be told now (the store
  * unreachable, the directory down, the bulkhead full, a miss beyond the bound on store reads) is
  * {@code tryLater}; a failure of our own is {@code internalError}; never an HTTP error.
@@ -61,7 +70,12 @@ public final class OcspResponder {
         }
     }
 
-    private record Cached(Answer answer, Instant until) {
+    /**
+     * A signed answer, served as it is until {@code until}; after that, while its statuses hold and
+     * the responder is the one that signed it, again until {@code reusableUntil}.
+     */
+    private record Cached(Answer answer, Instant until, Instant reusableUntil, List<CertStatus> statuses,
+            DelegatedResponder.Identity signedBy) {
     }
 
     /** Where a request came from, for the log of shed requests. */
@@ -76,6 +90,13 @@ public final class OcspResponder {
      * {@link OcspRequestDecoder#MAX_REQUESTS}), and so how large the response is.
      */
     static final int MAX_CACHED = 50_000;
+    /**
+     * A signed answer whose statuses still hold is served again for at most its validity divided by
+     * this, counted from its thisUpdate (60 s of a good answer's 600): a client always gets nine
+     * tenths of the validity that a fresh answer would carry, and a thisUpdate at most that old
+     * (RFC 5019 section 2.2.4 lets responders pre-produce answers; this one is checked again first).
+     */
+    static final int REUSE_DIVISOR = 10;
     /** A long validity for answers that never change: permanent revocations. */
     private static final Duration PERMANENT = Duration.ofDays(7);
 
@@ -117,7 +138,10 @@ public final class OcspResponder {
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(timing.responseCache().isZero() ? 0 : maxCached)
                 .weigher((List<CertificateId> key, Cached cached) -> 1 + cached.answer().response().length / 1024)
-                .expireAfterWrite(timing.responseCache())
+                .expireAfter(Expiry.writing((List<CertificateId> key, Cached cached) -> {
+                    Duration left = Duration.between(clock.instant(), cached.reusableUntil());
+                    return left.isNegative() ? Duration.ZERO : left;
+                }))
                 .ticker(() -> java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                 .executor(Runnable::run)
                 .build();
@@ -141,19 +165,47 @@ public final class OcspResponder {
         }
         Instant now = clock.instant();
         List<CertificateId> key = request.nonce().isEmpty() ? cacheKey(request) : null;
-        if (key != null) {
-            Cached cached = cache.getIfPresent(key);
-            if (cached != null && now.isBefore(cached.until())) {
-                return cached.answer();
-            }
+        Cached cached = key == null ? null : cache.getIfPresent(key);
+        if (cached != null && now.isBefore(cached.until())) {
+            return cached.answer();
         }
         if (!signing.tryAcquire(asker.route(), asker.client(), "tryLater")) {
             return tryLater(request, "shed");
         }
         long generation = forgotten.get();
         Answer answer;
+        Cached next = null;
         try {
-            answer = answer(request, now);
+            Decided decided = decide(request, now);
+            if (decided == null) {
+                return tryLater(request, "try-later");
+            }
+            if (!decided.anyOurs()) {
+                return new Answer(OcspResponseEncoder.unauthorized(), "unauthorized", request.nonce().isPresent());
+            }
+            if (cached != null && stillHolds(cached, decided, now)) {
+                answer = cached.answer();
+                next = new Cached(answer, until(answer, now, cached.reusableUntil()), cached.reusableUntil(), cached.statuses(),
+                        cached.signedBy());
+            } else {
+                DelegatedResponder.Identity identity;
+                try {
+                    identity = responder.identity();
+                } catch (StoreUnavailableException | CaKeyUnavailableException e) {
+                    // A new responder certificate is recorded before use, and the store cannot take it now; or
+                    // there is none yet and the CA key cannot sign one now (Key Vault throttling). Once there is
+                    // one, its key is local and answers need no CA key: a failed renewal keeps the current one.
+                    return tryLater(request, "try-later");
+                }
+                answer = sign(request, decided, identity);
+                if (key != null && answer.nextUpdate().isPresent()) {
+                    Instant thisUpdate = answer.thisUpdate().orElseThrow();
+                    Duration validity = Duration.between(thisUpdate, answer.nextUpdate().get());
+                    Instant first = until(answer, now, answer.nextUpdate().get());
+                    Instant reusableUntil = latest(first, earliest(thisUpdate.plus(validity.dividedBy(REUSE_DIVISOR)), answer.nextUpdate().get()));
+                    next = new Cached(answer, first, reusableUntil, decided.statuses(), identity);
+                }
+            }
         } catch (RuntimeException e) {
             // A failure of ours, not the client's: said in OCSP's words, the cause to the log.
             LOG.log(System.Logger.Level.ERROR, "Could not answer an OCSP request", e);
@@ -161,18 +213,36 @@ public final class OcspResponder {
         } finally {
             signing.release();
         }
-        if (key != null && answer.nextUpdate().isPresent() && !timing.responseCache().isZero()) {
-            Instant until = now.plus(timing.responseCache());
-            if (answer.nextUpdate().get().isBefore(until)) {
-                until = answer.nextUpdate().get();
-            }
-            cache.put(key, new Cached(answer, until));
+        if (next != null && !timing.responseCache().isZero()) {
+            cache.put(key, next);
             if (forgotten.get() != generation) {
                 // A revocation landed while this answer was made: it may say good, so it is not kept.
                 cache.invalidate(key);
             }
         }
         return answer;
+    }
+
+    /** The end of an answer's next cache period from {@code now}: never beyond its nextUpdate, nor {@code limit}. */
+    private Instant until(Answer answer, Instant now, Instant limit) {
+        return earliest(earliest(now.plus(timing.responseCache()), answer.nextUpdate().orElseThrow()), limit);
+    }
+
+    /**
+     * Whether a cached answer may be served again: within its reuse window, signed by the current
+     * responder, and saying for each CertID exactly what the store and directory say now. An
+     * on-hold or directory revocation carries the time it was decided, which differs every time,
+     * so such an answer is signed again, as before; what is reused is the unchanged ones.
+     */
+    private boolean stillHolds(Cached cached, Decided decided, Instant now) {
+        if (!now.isBefore(cached.reusableUntil()) || !cached.statuses().equals(decided.statuses())) {
+            return false;
+        }
+        try {
+            return responder.identity() == cached.signedBy();
+        } catch (StoreUnavailableException | CaKeyUnavailableException e) {
+            return false;
+        }
     }
 
     /**
@@ -214,7 +284,15 @@ public final class OcspResponder {
         return new Answer(OcspResponseEncoder.tryLater(), outcome, request.nonce().isPresent());
     }
 
-    private Answer answer(OcspRequest request, Instant now) {
+    /** What the store and the directory say now of each CertID, in the request's order. */
+    private record Decided(Instant thisUpdate, List<SingleAnswer> answers, Instant earliestNext, String outcome, boolean anyOurs) {
+        List<CertStatus> statuses() {
+            return answers.stream().map(SingleAnswer::status).toList();
+        }
+    }
+
+    /** The statuses now, or null when the store or the directory cannot tell (the answer is then tryLater). */
+    private Decided decide(OcspRequest request, Instant now) {
         List<SingleAnswer> answers = new ArrayList<>();
         Instant thisUpdate = now.truncatedTo(ChronoUnit.SECONDS);
         Instant earliestNext = null;
@@ -223,7 +301,7 @@ public final class OcspResponder {
         for (CertificateId id : request.certificateIds()) {
             if (!issuer.matches(id)) {
                 answers.add(new SingleAnswer(id, new CertStatus.Unknown(), thisUpdate, Optional.of(thisUpdate.plus(timing.unknown()))));
-                earliestNext = earlier(earliestNext, thisUpdate.plus(timing.unknown()));
+                earliestNext = earliest(earliestNext, thisUpdate.plus(timing.unknown()));
                 continue;
             }
             anyOurs = true;
@@ -232,35 +310,28 @@ public final class OcspResponder {
                 status = validity.statusOf(id.serialNumber());
             } catch (DirectoryUnavailableException | StatusUnavailableException | StoreUnavailableException e) {
                 // A wrong "good", "revoked" or "unknown" is worse than none: the client retries or falls back.
-                return tryLater(request, "try-later");
+                return null;
             }
             SingleAnswer single = single(id, status, thisUpdate);
             answers.add(single);
-            earliestNext = earlier(earliestNext, single.nextUpdate().orElseThrow());
+            earliestNext = earliest(earliestNext, single.nextUpdate().orElseThrow());
             outcome = outcome == null ? outcomeOf(status) : outcome.equals(outcomeOf(status)) ? outcome : "mixed";
         }
-        if (!anyOurs) {
-            return new Answer(OcspResponseEncoder.unauthorized(), "unauthorized", request.nonce().isPresent());
-        }
+        return new Decided(thisUpdate, answers, earliestNext, outcome, anyOurs);
+    }
+
+    private Answer sign(OcspRequest request, Decided decided, DelegatedResponder.Identity identity) {
+        Instant thisUpdate = decided.thisUpdate();
         byte[] response;
         try {
-            DelegatedResponder.Identity identity;
-            try {
-                identity = responder.identity();
-            } catch (StoreUnavailableException | CaKeyUnavailableException e) {
-                // A new responder certificate is recorded before use, and the store cannot take it now; or
-                // there is none yet and the CA key cannot sign one now (Key Vault throttling). Once there is
-                // one, its key is local and answers need no CA key: a failed renewal keeps the current one.
-                return tryLater(request, "try-later");
-            }
-            response = encoder(identity).successful(answers, request.nonce(), thisUpdate);
+            response = encoder(identity).successful(decided.answers(), request.nonce(), thisUpdate);
         } catch (OcspSigningException | IllegalStateException e) {
             // The signer (an HSM, Key Vault) failed: the server's fault, said in OCSP's own words.
             LOG.log(System.Logger.Level.ERROR, "Could not sign an OCSP response", e);
             return new Answer(OcspResponseEncoder.internalError(), "internal-error", request.nonce().isPresent());
         }
         boolean hasNonce = request.nonce().isPresent();
-        return new Answer(response, outcome, Optional.of(thisUpdate), Optional.ofNullable(earliestNext), hasNonce,
+        return new Answer(response, decided.outcome(), Optional.of(thisUpdate), Optional.ofNullable(decided.earliestNext()), hasNonce,
                 hasNonce ? Optional.empty() : Optional.of(entityTag(response)));
     }
 
@@ -308,7 +379,11 @@ public final class OcspResponder {
         return status instanceof CertificateStatus.Revoked ? "revoked" : "unknown";
     }
 
-    private static Instant earlier(Instant a, Instant b) {
+    private static Instant earliest(Instant a, Instant b) {
         return a == null || b.isBefore(a) ? b : a;
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return b.isAfter(a) ? b : a;
     }
 }
