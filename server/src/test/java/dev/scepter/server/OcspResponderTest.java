@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.scepter.authority.validity.DelegatedResponder;
 import dev.scepter.authority.validity.StoreHealth;
 import dev.scepter.authority.validity.Validity;
-import dev.scepter.azure.signin.MovableClock;
 import dev.scepter.protocol.ocsp.IssuerMatcher;
 import dev.scepter.server.load.ConcurrencyLimit;
 import dev.scepter.server.load.ShedLog;
@@ -159,35 +158,49 @@ class OcspResponderTest {
      */
     @Test
     void afterTheResponderIsRenewedAnswersAreSignedAsTheNewResponder() throws Exception {
-        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(Instant.now());
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return java.time.ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
-        DelegatedResponder delegated = new DelegatedResponder(server.core.ca(), server.context.getBean(CertificateStore.class),
-                server.context.getBean(dev.scepter.authority.issuance.SerialNumbers.class), clock, new java.security.SecureRandom(), true,
-                Duration.ofHours(1), Duration.ZERO);
+        MovingClock clock = new MovingClock(Instant.now());
+        DelegatedResponder delegated = renewedHourly(clock);
         OcspResponder responder = new OcspResponder(new IssuerMatcher(server.core.ca().certificate()), server.context.getBean(Validity.class),
                 delegated, OcspResponder.timing(600, 300, 600), clock, new StoreHealth(clock),
                 new ConcurrencyLimit("AppConfig:OCSP:ConcurrentSigningLimit", 4, new ShedLog()));
 
         X509CertificateHolder first = signedBy(responder.respond(withNonce(), ASKER));
-        now.set(now.get().plus(Duration.ofMinutes(50)));
+        clock.advance(Duration.ofMinutes(50));
         X509CertificateHolder renewed = delegated.identity().certificatesToInclude().get(0);
         assertThat(renewed).as("renewed at three quarters of its life").isNotEqualTo(first);
         assertThat(signedBy(responder.respond(withNonce(), ASKER))).isEqualTo(renewed);
+    }
+
+    /**
+     * A cached answer is not served again once the responder has been renewed, though its status
+     * holds and it is within its reuse window: it would carry the old responder's certificate.
+     */
+    @Test
+    void anAnswerOfTheRenewedResponderIsNotServedAgain() throws Exception {
+        MovingClock clock = new MovingClock(Instant.now());
+        DelegatedResponder delegated = renewedHourly(clock);
+        OcspResponder responder = new OcspResponder(new IssuerMatcher(server.core.ca().certificate()), server.context.getBean(Validity.class),
+                delegated, OcspResponder.timing(600, 300, 5), clock, new StoreHealth(clock),
+                new ConcurrencyLimit("AppConfig:OCSP:ConcurrentSigningLimit", 4, new ShedLog()));
+        byte[] der = request(recordCertificate());
+        X509CertificateHolder original = delegated.identity().certificatesToInclude().get(0);
+        clock.advance(Duration.ofMinutes(44).plusSeconds(30));
+        OcspResponder.Answer before = responder.respond(der, ASKER);
+        assertThat(signedBy(before)).as("signed just before the renewal, at three quarters of an hour").isEqualTo(original);
+
+        clock.advance(Duration.ofSeconds(40));
+        OcspResponder.Answer after = responder.respond(der, ASKER);
+        X509CertificateHolder renewed = delegated.identity().certificatesToInclude().get(0);
+        assertThat(renewed).isNotEqualTo(original);
+        assertThat(after).as("40 s later, within the reuse window, after the renewal").isNotSameAs(before);
+        assertThat(signedBy(after)).isEqualTo(renewed);
+    }
+
+    /** A delegated responder of the running core's CA on {@code clock}, valid an hour, renewed at three quarters of it. */
+    private static DelegatedResponder renewedHourly(Clock clock) {
+        return new DelegatedResponder(server.core.ca(), server.context.getBean(CertificateStore.class),
+                server.context.getBean(dev.scepter.authority.issuance.SerialNumbers.class), clock, new java.security.SecureRandom(), true,
+                Duration.ofHours(1), Duration.ZERO);
     }
 
     /** The responder certificate a successful answer includes, once its ResponderID names that certificate's key and it verifies with it. */
@@ -331,7 +344,7 @@ class OcspResponderTest {
      */
     @Test
     void afterTheCachePeriodAnUnchangedAnswerIsServedAgainAndAChangedOneSignedAnew() throws Exception {
-        MovableClock clock = new MovableClock(Instant.now());
+        MovingClock clock = new MovingClock(Instant.now());
         OcspResponder responder = responder(clock);
         BigInteger serial = recordCertificate();
         byte[] der = request(serial);
@@ -356,21 +369,91 @@ class OcspResponderTest {
     /** A good answer (valid 600 s) is served on for a tenth of that after its thisUpdate, then signed anew. */
     @Test
     void anUnchangedAnswerIsServedOnForATenthOfItsValidityThenSignedAnew() throws Exception {
-        MovableClock clock = new MovableClock(Instant.now());
+        MovingClock clock = new MovingClock(Instant.now());
         OcspResponder responder = responder(clock);
         byte[] der = request(recordCertificate());
         OcspResponder.Answer first = responder.respond(der, ASKER);
+        assertThat(first.outcome()).isEqualTo("good");
+        servedOnUntil(responder, clock, der, first, 60);
+    }
+
+    /**
+     * A revocation is valid 7 days, but its answer is served again for no more than a minute after
+     * its thisUpdate: a relying party that bounds a response's age gets a recent one.
+     */
+    @Test
+    void aRevokedAnswerIsServedOnForAMinuteAtMost() throws Exception {
+        MovingClock clock = new MovingClock(Instant.now());
+        OcspResponder responder = responder(clock);
+        BigInteger serial = recordCertificate();
+        server.context.getBean(Revocations.class).revoke("test", serial, 1 /* keyCompromise */, null);
+        byte[] der = request(serial);
+        OcspResponder.Answer first = responder.respond(der, ASKER);
+        assertThat(first.outcome()).isEqualTo("revoked");
+        assertThat(Duration.between(first.thisUpdate().orElseThrow(), first.nextUpdate().orElseThrow())).isEqualTo(Duration.ofDays(7));
+        servedOnUntil(responder, clock, der, first, 60);
+    }
+
+    /**
+     * A request for the CA and for a certificate of another issuer: its answer is valid as long as
+     * its shortest part (the unknown one's 300 s), so it is served on for a tenth of that.
+     */
+    @Test
+    void anAnswerOfSeveralPartsIsServedOnForATenthOfItsShortestValidity() throws Exception {
+        MovingClock clock = new MovingClock(Instant.now());
+        OcspResponder responder = responder(clock);
+        byte[] der = request(7);
+        OcspResponder.Answer first = responder.respond(der, ASKER);
+        assertThat(first.outcome()).isEqualTo("good");
+        assertThat(Duration.between(first.thisUpdate().orElseThrow(), first.nextUpdate().orElseThrow())).isEqualTo(Duration.ofSeconds(300));
+        servedOnUntil(responder, clock, der, first, 30);
+    }
+
+    /** Asks every 6 s: the same answer until {@code seconds} after its thisUpdate, then a new one signed then. */
+    private static void servedOnUntil(OcspResponder responder, MovingClock clock, byte[] der, OcspResponder.Answer first, int seconds)
+            throws Exception {
         Instant signedAt = first.thisUpdate().orElseThrow();
-        for (int seconds = 6; seconds < 60; seconds += 6) {
+        Instant start = clock.instant();
+        while (true) {
             clock.advance(Duration.ofSeconds(6));
-            assertThat(responder.respond(der, ASKER)).as("%d s after the first answer", seconds).isSameAs(first);
+            OcspResponder.Answer answer = responder.respond(der, ASKER);
+            if (clock.instant().isBefore(signedAt.plusSeconds(seconds))) {
+                assertThat(answer).as("%s after the first answer", Duration.between(start, clock.instant())).isSameAs(first);
+                continue;
+            }
+            assertThat(answer).as("%d s after its thisUpdate", seconds).isNotSameAs(first);
+            assertThat(answer.outcome()).isEqualTo(first.outcome());
+            assertThat(answer.thisUpdate().orElseThrow()).isAfterOrEqualTo(signedAt.plusSeconds(seconds));
+            return;
         }
-        clock.advance(Duration.ofSeconds(6));
-        OcspResponder.Answer fresh = responder.respond(der, ASKER);
-        assertThat(fresh).as("60 s after its thisUpdate").isNotSameAs(first);
-        assertThat(fresh.outcome()).isEqualTo("good");
-        assertThat(fresh.thisUpdate().orElseThrow()).isAfterOrEqualTo(signedAt.plusSeconds(60));
-        assertThat(fresh.response()).isNotEqualTo(first.response());
+    }
+
+    /** A clock a test moves by hand. */
+    private static final class MovingClock extends Clock {
+        private volatile Instant now;
+
+        MovingClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     /** The running core's validity and signer, a 600 s good answer, a 5 s response cache, and {@code clock}. */

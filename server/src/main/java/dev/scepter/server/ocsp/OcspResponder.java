@@ -92,11 +92,19 @@ public final class OcspResponder {
     static final int MAX_CACHED = 50_000;
     /**
      * A signed answer whose statuses still hold is served again for at most its validity divided by
-     * this, counted from its thisUpdate (60 s of a good answer's 600): a client always gets nine
-     * tenths of the validity that a fresh answer would carry, and a thisUpdate at most that old
-     * (RFC 5019 section 2.2.4 lets responders pre-produce answers; this one is checked again first).
+     * this, and at most {@link #MAX_REUSE}, counted from its thisUpdate (60 s of a good answer's
+     * 600): a client always gets nine tenths of the validity that a fresh answer would carry, and a
+     * thisUpdate at most a minute old. RFC 5019 section 2.2.4 lets responders pre-produce answers;
+     * these are checked again first, so their thisUpdate understates how recently their status
+     * was known (RFC 6960 section 4.2.2.1), never overstates it.
      */
     static final int REUSE_DIVISOR = 10;
+    /**
+     * However long an answer is valid (a permanent revocation's 7 days), its thisUpdate is never
+     * more than this old when served: a relying party that bounds a response's age must not be
+     * handed an old revocation it may reject and then soft-fail to accepting the certificate.
+     */
+    static final Duration MAX_REUSE = Duration.ofSeconds(60);
     /** A long validity for answers that never change: permanent revocations. */
     private static final Duration PERMANENT = Duration.ofDays(7);
 
@@ -183,27 +191,24 @@ public final class OcspResponder {
             if (!decided.anyOurs()) {
                 return new Answer(OcspResponseEncoder.unauthorized(), "unauthorized", request.nonce().isPresent());
             }
-            if (cached != null && stillHolds(cached, decided, now)) {
+            DelegatedResponder.Identity identity;
+            try {
+                identity = responder.identity();
+            } catch (StoreUnavailableException | CaKeyUnavailableException e) {
+                // A new responder certificate is recorded before use, and the store cannot take it now; or
+                // there is none yet and the CA key cannot sign one now (Key Vault throttling). Once there is
+                // one, its key is local and answers need no CA key: a failed renewal keeps the current one.
+                return tryLater(request, "try-later");
+            }
+            if (cached != null && stillHolds(cached, decided, identity, now)) {
                 answer = cached.answer();
                 next = new Cached(answer, until(answer, now, cached.reusableUntil()), cached.reusableUntil(), cached.statuses(),
                         cached.signedBy());
             } else {
-                DelegatedResponder.Identity identity;
-                try {
-                    identity = responder.identity();
-                } catch (StoreUnavailableException | CaKeyUnavailableException e) {
-                    // A new responder certificate is recorded before use, and the store cannot take it now; or
-                    // there is none yet and the CA key cannot sign one now (Key Vault throttling). Once there is
-                    // one, its key is local and answers need no CA key: a failed renewal keeps the current one.
-                    return tryLater(request, "try-later");
-                }
                 answer = sign(request, decided, identity);
                 if (key != null && answer.nextUpdate().isPresent()) {
-                    Instant thisUpdate = answer.thisUpdate().orElseThrow();
-                    Duration validity = Duration.between(thisUpdate, answer.nextUpdate().get());
-                    Instant first = until(answer, now, answer.nextUpdate().get());
-                    Instant reusableUntil = latest(first, earliest(thisUpdate.plus(validity.dividedBy(REUSE_DIVISOR)), answer.nextUpdate().get()));
-                    next = new Cached(answer, first, reusableUntil, decided.statuses(), identity);
+                    next = new Cached(answer, until(answer, now, answer.nextUpdate().get()), reusableUntil(answer, now), decided.statuses(),
+                            identity);
                 }
             }
         } catch (RuntimeException e) {
@@ -229,20 +234,26 @@ public final class OcspResponder {
     }
 
     /**
+     * Until when a freshly signed answer may be served again while its statuses hold: a tenth of
+     * its validity after its thisUpdate, at most {@link #MAX_REUSE}, never beyond its nextUpdate,
+     * and never before the end of its first cache period, which begins {@code now}.
+     */
+    private Instant reusableUntil(Answer answer, Instant now) {
+        Instant thisUpdate = answer.thisUpdate().orElseThrow();
+        Instant nextUpdate = answer.nextUpdate().orElseThrow();
+        Duration share = Duration.between(thisUpdate, nextUpdate).dividedBy(REUSE_DIVISOR);
+        Instant reusable = earliest(thisUpdate.plus(share.compareTo(MAX_REUSE) < 0 ? share : MAX_REUSE), nextUpdate);
+        return latest(until(answer, now, nextUpdate), reusable);
+    }
+
+    /**
      * Whether a cached answer may be served again: within its reuse window, signed by the current
      * responder, and saying for each CertID exactly what the store and directory say now. An
      * on-hold or directory revocation carries the time it was decided, which differs every time,
      * so such an answer is signed again, as before; what is reused is the unchanged ones.
      */
-    private boolean stillHolds(Cached cached, Decided decided, Instant now) {
-        if (!now.isBefore(cached.reusableUntil()) || !cached.statuses().equals(decided.statuses())) {
-            return false;
-        }
-        try {
-            return responder.identity() == cached.signedBy();
-        } catch (StoreUnavailableException | CaKeyUnavailableException e) {
-            return false;
-        }
+    private static boolean stillHolds(Cached cached, Decided decided, DelegatedResponder.Identity identity, Instant now) {
+        return now.isBefore(cached.reusableUntil()) && cached.signedBy() == identity && cached.statuses().equals(decided.statuses());
     }
 
     /**
