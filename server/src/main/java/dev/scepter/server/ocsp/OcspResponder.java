@@ -40,9 +40,9 @@ import java.util.Optional;
  * <p>A cached answer is served as it is for {@code AppConfig:OCSP:ResponseCacheSeconds}; then the
  * store and the directory are asked again, and when every status is what the answer says, the same
  * signed bytes are served for another such period, up to a tenth of the answer's validity after its
- * thisUpdate ({@link #REUSE_DIVISOR}). So a change in the directory still reaches the next answer
- * within the cache period, while a certificate asked for all day is signed for once a minute (a
- * good answer's default validity of 600 s), not every 5 s: signing was most of what the cache's
+ * thisUpdate and never more than a minute ({@link #REUSE_DIVISOR}, {@link #MAX_REUSE}). So a change
+ * in the directory still reaches the next answer within the cache period, while a certificate asked
+ * for all day is signed for once a minute, not every 5 s: signing was most of what the cache's
  * misses cost.
  *
  * <p>It always answers in OCSP (RFC 6960 section 4.2.1): whatever cannot be told now (the store
