@@ -160,9 +160,7 @@ class OcspResponderTest {
     void afterTheResponderIsRenewedAnswersAreSignedAsTheNewResponder() throws Exception {
         MovingClock clock = new MovingClock(Instant.now());
         DelegatedResponder delegated = renewedHourly(clock);
-        OcspResponder responder = new OcspResponder(new IssuerMatcher(server.core.ca().certificate()), server.context.getBean(Validity.class),
-                delegated, OcspResponder.timing(600, 300, 600), clock, new StoreHealth(clock),
-                new ConcurrencyLimit("AppConfig:OCSP:ConcurrentSigningLimit", 4, new ShedLog()));
+        OcspResponder responder = responder(clock, delegated, 600);
 
         X509CertificateHolder first = signedBy(responder.respond(withNonce(), ASKER));
         clock.advance(Duration.ofMinutes(50));
@@ -179,9 +177,7 @@ class OcspResponderTest {
     void anAnswerOfTheRenewedResponderIsNotServedAgain() throws Exception {
         MovingClock clock = new MovingClock(Instant.now());
         DelegatedResponder delegated = renewedHourly(clock);
-        OcspResponder responder = new OcspResponder(new IssuerMatcher(server.core.ca().certificate()), server.context.getBean(Validity.class),
-                delegated, OcspResponder.timing(600, 300, 5), clock, new StoreHealth(clock),
-                new ConcurrencyLimit("AppConfig:OCSP:ConcurrentSigningLimit", 4, new ShedLog()));
+        OcspResponder responder = responder(clock, delegated, 5);
         byte[] der = request(recordCertificate());
         X509CertificateHolder original = delegated.identity().certificatesToInclude().get(0);
         clock.advance(Duration.ofMinutes(44).plusSeconds(30));
@@ -458,8 +454,13 @@ class OcspResponderTest {
 
     /** The running core's validity and signer, a 600 s good answer, a 5 s response cache, and {@code clock}. */
     private static OcspResponder responder(Clock clock) {
-        return new OcspResponder(new IssuerMatcher(server.core.ca().certificate()), server.context.getBean(Validity.class),
-                server.context.getBean(DelegatedResponder.class), OcspResponder.timing(600, 300, 5), clock, new StoreHealth(clock),
+        return responder(clock, server.context.getBean(DelegatedResponder.class), 5);
+    }
+
+    /** The running core's validity, {@code delegated} to sign, a 600 s good answer, and {@code clock}. */
+    private static OcspResponder responder(Clock clock, DelegatedResponder delegated, int responseCacheSeconds) {
+        return new OcspResponder(new IssuerMatcher(server.core.ca().certificate()), server.context.getBean(Validity.class), delegated,
+                OcspResponder.timing(600, 300, responseCacheSeconds), clock, new StoreHealth(clock),
                 new ConcurrencyLimit("AppConfig:OCSP:ConcurrentSigningLimit", 4, new ShedLog()));
     }
 
