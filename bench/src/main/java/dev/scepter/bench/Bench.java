@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * The Java half of {@code bin/scepter-bench}: fixtures built before a clock starts, and the SCEP
- * load generator. The script does the rest (servers, peers, wrk, the table).
+ * load generator. The script does the rest (servers, peers, wrk, the table). And a bare Tomcat
+ * ({@link TomcatFloor}) for measuring by hand.
  */
 public final class Bench {
 
@@ -20,12 +21,13 @@ public final class Bench {
             case "ocsp-fixture" -> OcspFixture.run(Options.parse(rest));
             case "million" -> MillionFixture.run(Options.parse(rest));
             case "scep-load" -> ScepLoad.run(Options.parse(rest));
+            case "tomcat-floor" -> TomcatFloor.run(Options.parse(rest));
             default -> usage();
         }
     }
 
     private static void usage() {
-        System.err.println("usage: scepter-bench.jar ocsp-fixture|million|scep-load --option value ... (see bin/scepter-bench)");
+        System.err.println("usage: scepter-bench.jar ocsp-fixture|million|scep-load|tomcat-floor --option value ... (see bin/scepter-bench)");
         System.exit(2);
     }
 }

@@ -45,8 +45,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
@@ -93,8 +95,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *     issued-serial index at start as the server loads them; no store read afterwards): decode a request
  *     ({@link #ocspDecode}), decode and decide each CertID ({@link #ocspDecodeDecide}), and the
  *     whole answer signed by a P-256 delegated responder, without and with a nonce
- *     ({@link #ocspDecodeDecideSignEncode}, {@link #ocspWithNonce}). The response cache and the
- *     HTTP layer are not in it (the harness measures those).
+ *     ({@link #ocspDecodeDecideSignEncode}, {@link #ocspWithNonce}); and what a cached GET costs
+ *     OCSP, a request decoded and its answer found by the request's CertIDs among 10,000 as the
+ *     response cache keys them ({@link #ocspDecodeLookup}). The HTTP layer is not in it (the
+ *     harness measures that).
  * <li>SCEP with a CA key of {@code caKeySize} bits: a PKCSReq decoded (signature checked) and its
  *     envelope decrypted with the CA key ({@link #scepDecode}), a certificate issued for its CSR
  *     ({@link #issue}), the CSR's self-signature checked ({@link #csrSelfSignature}), and the CertRep
@@ -138,6 +142,8 @@ public class HotPaths {
         OcspResponseEncoder encoder;
         final List<byte[]> plain = new ArrayList<>();
         final List<byte[]> withNonce = new ArrayList<>();
+        /** Keyed as OcspResponder's response cache is (its cacheKey: the request's CertIDs, in order), by keys of their own. */
+        final Map<List<CertificateId>, byte[]> cached = new ConcurrentHashMap<>();
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
@@ -176,6 +182,9 @@ public class HotPaths {
                     .addExtension(Extension.extendedKeyUsage, false, new org.bouncycastle.asn1.x509.ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning))
                     .build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate()));
             encoder = new OcspResponseEncoder(CmsSigner.of(responder, responderKeys.getPrivate()), List.of(responder));
+            for (byte[] request : plain) {
+                cached.put(OcspRequestDecoder.decode(request).certificateIds(), request);
+            }
         }
 
     }
@@ -199,6 +208,15 @@ public class HotPaths {
     @Benchmark
     public List<SingleAnswer> ocspDecodeDecide(Ocsp ocsp, Turn turn) throws MalformedOcspRequestException {
         return decide(ocsp, OcspRequestDecoder.decode(ocsp.plain.get(turn.next(CERTIFICATES))), Instant.now());
+    }
+
+    @Benchmark
+    public byte[] ocspDecodeLookup(Ocsp ocsp, Turn turn) throws MalformedOcspRequestException {
+        byte[] found = ocsp.cached.get(OcspRequestDecoder.decode(ocsp.plain.get(turn.next(CERTIFICATES))).certificateIds());
+        if (found == null) {
+            throw new IllegalStateException("every request of the benchmark is cached");
+        }
+        return found;
     }
 
     @Benchmark
