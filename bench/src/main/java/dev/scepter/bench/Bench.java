@@ -27,7 +27,8 @@ public final class Bench {
     }
 
     private static void usage() {
-        System.err.println("usage: scepter-bench.jar ocsp-fixture|million|scep-load|tomcat-floor --option value ... (see bin/scepter-bench)");
+        System.err.println("usage: scepter-bench.jar ocsp-fixture|million|scep-load|tomcat-floor --option value ..."
+                + " (see bin/scepter-bench; tomcat-floor: docs/performance.md)");
         System.exit(2);
     }
 }

@@ -95,10 +95,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *     issued-serial index at start as the server loads them; no store read afterwards): decode a request
  *     ({@link #ocspDecode}), decode and decide each CertID ({@link #ocspDecodeDecide}), and the
  *     whole answer signed by a P-256 delegated responder, without and with a nonce
- *     ({@link #ocspDecodeDecideSignEncode}, {@link #ocspWithNonce}); and what a cached GET costs
- *     OCSP, a request decoded and its answer found by the request's CertIDs among 10,000 as the
- *     response cache keys them ({@link #ocspDecodeLookup}). The HTTP layer is not in it (the
- *     harness measures that).
+ *     ({@link #ocspDecodeDecideSignEncode}, {@link #ocspWithNonce}); and a request decoded and
+ *     found by its CertIDs among 10,000, keyed as the response cache keys them
+ *     ({@link #ocspDecodeLookup}). The response cache's own bookkeeping (Caffeine's), the GET
+ *     path's base64 and the HTTP layer are not in it (the harness measures those).
  * <li>SCEP with a CA key of {@code caKeySize} bits: a PKCSReq decoded (signature checked) and its
  *     envelope decrypted with the CA key ({@link #scepDecode}), a certificate issued for its CSR
  *     ({@link #issue}), the CSR's self-signature checked ({@link #csrSelfSignature}), and the CertRep
@@ -142,7 +142,11 @@ public class HotPaths {
         OcspResponseEncoder encoder;
         final List<byte[]> plain = new ArrayList<>();
         final List<byte[]> withNonce = new ArrayList<>();
-        /** Keyed as OcspResponder's response cache is (its cacheKey: the request's CertIDs, in order), by keys of their own. */
+        /**
+         * Keyed as OcspResponder's response cache is (its cacheKey is the request's certificateIds(), in order), by keys
+         * decoded once at set-up, so that each lookup compares a freshly decoded key with a stored one as the server's
+         * does. The values are the requests themselves: what is found does not matter, only that it is.
+         */
         final Map<List<CertificateId>, byte[]> cached = new ConcurrentHashMap<>();
 
         @Setup(Level.Trial)

@@ -14,9 +14,12 @@ import org.apache.catalina.startup.Tomcat;
  * What Tomcat alone costs a cached OCSP GET: the Tomcat that Scepter embeds, one servlet at
  * {@code /ocsp/*} answering every GET with the same bytes and the headers that Scepter's OCSP
  * servlet sends (Cache-Control, ETag, Last-Modified, Expires), and nothing else: no decoding, no
- * cache, no filters, no Spring. Measured beside Scepter and nginx (docs/performance.md, "The
- * keep-alive figure against Tomcat alone"), it splits Scepter's distance from nginx into the HTTP
- * stack's share and Scepter's own. A diagnostic, not a peer of the harness.
+ * cache, no filters, no Spring. Measured beside Scepter and nginx (docs/performance.md,
+ * "Keep-alive: Tomcat alone against Scepter"), it splits Scepter's distance from nginx into the
+ * HTTP stack's share and Scepter's own. A diagnostic run by hand, not a peer of the harness.
+ *
+ * <p>Options: {@code --port}, {@code --response} (the file to send), and
+ * {@code --max-keep-alive-requests} (Tomcat's default, 100, unless given; nginx's is 1,000).
  */
 final class TomcatFloor {
 
@@ -32,6 +35,7 @@ final class TomcatFloor {
         connector.setProperty("address", "127.0.0.1");
         // As Scepter's connector (TomcatCustomizer): GET paths carry base64, whose '/' clients send as %2F.
         connector.setEncodedSolidusHandling("passthrough");
+        connector.setProperty("maxKeepAliveRequests", options.get("max-keep-alive-requests", "100"));
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", null);
         Tomcat.addServlet(context, "ocsp", new HttpServlet() {
@@ -39,6 +43,7 @@ final class TomcatFloor {
             protected void doGet(HttpServletRequest request, HttpServletResponse reply) throws IOException {
                 long now = System.currentTimeMillis();
                 reply.setHeader("Cache-Control", "max-age=590, must-revalidate, no-transform, public");
+                // As long as Scepter's (a SHA-1 in hex, quoted); its value does not matter here.
                 reply.setHeader("ETag", "\"da39a3ee5e6b4b0d3255bfef95601890afd80709\"");
                 reply.setDateHeader("Last-Modified", now);
                 reply.setDateHeader("Expires", now + 600_000);
