@@ -51,7 +51,8 @@ final class RawHttp {
         return send(port, head, new byte[0], timeoutMillis);
     }
 
-    private static Response read(InputStream in) throws IOException {
+    /** Reads one response from a connection, which stays open for the next. */
+    static Response read(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         try {
             while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
