@@ -5,7 +5,6 @@ import org.apache.catalina.Host;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
-import org.apache.coyote.http11.AbstractHttp11Protocol;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
@@ -18,10 +17,6 @@ import org.springframework.stereotype.Component;
  *   <li>An encoded slash (%2F) passes: OCSP GET requests carry base64 in the path, where clients
  *       send '/' as %2F (RFC 6960 appendix A.1). Only the OCSP controller reads the raw path, so
  *       letting it through is safe.</li>
- *   <li>A keep-alive connection serves {@value #MAX_KEEP_ALIVE_REQUESTS} requests before Tomcat
- *       closes it, as nginx's does, where Tomcat's default is 100: a relying party that asks OCSP
- *       over one connection opens a new one a tenth as often (docs/performance.md, "Keep-alive:
- *       Tomcat alone against Scepter"). The idle timeout still ends a quiet connection.</li>
  *   <li>What Tomcat refuses itself is answered in the path's protocol, not with Tomcat's HTML
  *       page ({@link RefusalReportValve}). This customizer runs after Spring Boot's, which adds
  *       Tomcat's own report valve; it is replaced here.</li>
@@ -30,16 +25,9 @@ import org.springframework.stereotype.Component;
 @Component
 public final class TomcatCustomizer implements WebServerFactoryCustomizer<TomcatServletWebServerFactory>, Ordered {
 
-    static final int MAX_KEEP_ALIVE_REQUESTS = 1000;
-
     @Override
     public void customize(TomcatServletWebServerFactory factory) {
-        factory.addConnectorCustomizers(connector -> {
-            connector.setEncodedSolidusHandling("passthrough");
-            if (connector.getProtocolHandler() instanceof AbstractHttp11Protocol<?> http) {
-                http.setMaxKeepAliveRequests(MAX_KEEP_ALIVE_REQUESTS);
-            }
-        });
+        factory.addConnectorCustomizers(connector -> connector.setEncodedSolidusHandling("passthrough"));
         factory.addContextCustomizers(context -> {
             Host host = (Host) context.getParent();
             for (Valve valve : host.getPipeline().getValves()) {
